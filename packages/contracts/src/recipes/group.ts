@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+export const GroupAggregationFnSchema = z.enum([
+  "count",
+  "countDistinct",
+  "sum",
+  "avg",
+  "min",
+  "max",
+  "stddev",
+  "variance",
+  "first",
+  "last",
+  "concat",
+]);
+export type GroupAggregationFn = z.infer<typeof GroupAggregationFnSchema>;
+
+export const GroupAggregationSchema = z
+  .object({
+    column: z.string().min(1).describe("Input column to aggregate"),
+    fn: GroupAggregationFnSchema,
+    as: z.string().min(1).max(256).optional().describe("Output column name; defaults to <column>_<fn>"),
+  })
+  .strict();
+export type GroupAggregation = z.infer<typeof GroupAggregationSchema>;
+
+export const GroupParamsSchema = z
+  .object({
+    keys: z.array(z.string().min(1)).describe("Columns to group by (empty: one global row)"),
+    aggregations: z.array(GroupAggregationSchema),
+    globalCount: z.boolean().default(true).describe("Add a `count` column with the rows per group"),
+  })
+  .strict();
+export type GroupParams = z.infer<typeof GroupParamsSchema>;
