@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { IdSchema } from "./common.ts";
+
+export const FlowNodeStateSchema = z.enum(["never-built", "built", "building", "failed"]);
+
+export const FlowNodeSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("dataset"),
+      id: IdSchema,
+      name: z.string(),
+      state: FlowNodeStateSchema,
+      rowCount: z.number().nullable(),
+      position: z.object({ x: z.number(), y: z.number() }).nullable(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("recipe"),
+      id: IdSchema,
+      name: z.string(),
+      kind: z.string(),
+      engine: z.string(),
+      position: z.object({ x: z.number(), y: z.number() }).nullable(),
+    })
+    .strict(),
+]);
+export type FlowNode = z.infer<typeof FlowNodeSchema>;
+
+export const FlowGraphSchema = z
+  .object({
+    nodes: z.array(FlowNodeSchema),
+    edges: z.array(z.object({ source: IdSchema, target: IdSchema }).strict()),
+  })
+  .strict();
+export type FlowGraph = z.infer<typeof FlowGraphSchema>;
+
+export const SaveLayoutBodySchema = z
+  .object({
+    positions: z
+      .array(z.object({ nodeId: IdSchema, x: z.number().finite(), y: z.number().finite() }).strict())
+      .max(10_000),
+  })
+  .strict();

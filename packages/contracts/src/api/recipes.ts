@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { RecipeSpecSchema } from "../recipes/index.ts";
+import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
+
+export const CreateRecipeBodySchema = z
+  .object({
+    name: ObjectNameSchema,
+    inputs: z.array(IdSchema).min(1).describe("Input dataset ids, in order"),
+    output: z
+      .union([z.object({ datasetId: IdSchema }).strict(), z.object({ name: ObjectNameSchema }).strict()])
+      .describe("An existing dataset to write, or the name of a new one"),
+    spec: RecipeSpecSchema,
+  })
+  .strict();
+
+export const UpdateRecipeBodySchema = z
+  .object({
+    revision: z.number().int().positive().describe("The revision you edited; a newer one on the server is a conflict"),
+    name: ObjectNameSchema.optional(),
+    spec: RecipeSpecSchema.optional(),
+  })
+  .strict();
+
+export const RecipeSchema = z
+  .object({
+    id: IdSchema,
+    projectId: IdSchema,
+    name: z.string(),
+    kind: z.string(),
+    spec: RecipeSpecSchema,
+    inputs: z.array(IdSchema),
+    outputs: z.array(IdSchema),
+    revision: z.number().int(),
+    updatedAt: IsoDateSchema,
+  })
+  .strict();
+export type Recipe = z.infer<typeof RecipeSchema>;
+
+export const CompileQuerySchema = z.object({ engine: z.enum(["spark", "duckdb"]).default("spark") }).strict();

@@ -1,0 +1,7 @@
+// Server-only: never import this package from client components.
+export type { Prisma } from "./generated/prisma/client.ts";
+export * from "./generated/prisma/enums.ts";
+export type * from "./generated/prisma/models.ts";
+export { createDb, type Db } from "./client.ts";
+export { isRecordNotFound, isRetryableDbError, isUniqueViolation } from "./errors.ts";
+export { ensureDatabase, migrateDatabase, migrationsFingerprint } from "./migrate.ts";

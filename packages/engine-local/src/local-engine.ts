@@ -1,0 +1,115 @@
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DatasetSchema } from "@sous/contracts";
+import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { duckIdent, duckString } from "./sql-literals.ts";
+
+export interface LocalEngineOptions {
+  /** The only directories SQL may read or write; everything else is refused by DuckDB itself. */
+  allowedDirectories: string[];
+  threads?: number;
+  memoryLimit?: string;
+}
+
+export interface PreviewResult {
+  columns: DatasetSchema;
+  rows: (string | number | boolean | null)[][];
+}
+
+/** Interrupted by an AbortSignal (job cancel, timeout). */
+export class QueryCancelledError extends Error {
+  constructor() {
+    super("The query was cancelled");
+    this.name = "QueryCancelledError";
+  }
+}
+
+/**
+ * DuckDB inside the worker (and the studio, for imports and previews). One instance per process,
+ * a connection per operation. External access is locked down at creation: SQL can touch only
+ * files under `allowedDirectories`, and the configuration cannot be changed afterwards.
+ */
+export class LocalEngine {
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async create(opts: LocalEngineOptions): Promise<LocalEngine> {
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: String(opts.threads ?? 2),
+      ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
+    });
+    const c = await instance.connect();
+    try {
+      const dirs = opts.allowedDirectories.map((d) => duckString(path.resolve(d))).join(", ");
+      await c.run(`SET allowed_directories = [${dirs}]`);
+      await c.run("SET enable_external_access = false");
+      await c.run("SET autoinstall_known_extensions = false");
+      await c.run("SET autoload_known_extensions = false");
+      await c.run("SET lock_configuration = true");
+    } finally {
+      c.closeSync();
+    }
+    return new LocalEngine(instance);
+  }
+
+  /** Runs `fn` on a fresh connection; an abort interrupts the running statement. */
+  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new QueryCancelledError();
+    const c = await this.instance.connect();
+    const onAbort = () => c.interrupt();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await fn(c);
+    } catch (e) {
+      if (signal?.aborted) throw new QueryCancelledError();
+      throw e;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      c.closeSync();
+    }
+  }
+
+  /** Executes a statement that writes Parquet (the compiler's COPY) and returns the rows written. */
+  async runWrite(sql: string, signal?: AbortSignal): Promise<number> {
+    return this.withConnection(async (c) => {
+      const r = await c.runAndReadAll(sql);
+      const count = r.getRows()[0]?.[0];
+      return count === undefined || count === null ? 0 : Number(count);
+    }, signal);
+  }
+
+  /** Schema and row count of a folder of Parquet files. */
+  async describeParquet(dir: string): Promise<{ schema: DatasetSchema; rowCount: number }> {
+    const src = `read_parquet(${duckString(path.join(dir, "*.parquet"))})`;
+    return this.withConnection(async (c) => {
+      const d = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
+      const schema = d.getRowObjectsJson().map((r) => ({
+        name: String(r.column_name),
+        type: sousTypeOfDuckDb(String(r.column_type)) ?? "string",
+      }));
+      const n = await c.runAndReadAll(`SELECT count(*) FROM ${src}`);
+      return { schema, rowCount: Number(n.getRows()[0]?.[0] ?? 0) };
+    });
+  }
+
+  /** A page of rows from a folder of Parquet files, in file order. */
+  async previewParquet(dir: string, opts: { limit: number; offset: number }): Promise<PreviewResult> {
+    const src = `read_parquet(${duckString(path.join(dir, "*.parquet"))})`;
+    return this.withConnection(async (c) => {
+      const limit = Math.max(0, Math.floor(opts.limit));
+      const offset = Math.max(0, Math.floor(opts.offset));
+      const r = await c.runAndReadAll(`SELECT * FROM ${src} LIMIT ${limit} OFFSET ${offset}`);
+      const names = r.columnNames();
+      const types = r.columnTypes().map(String);
+      return {
+        columns: names.map((name, i) => ({ name, type: sousTypeOfDuckDb(types[i] ?? "") ?? "string" })),
+        rows: r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v))),
+      };
+    });
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+export { duckIdent, duckString };
