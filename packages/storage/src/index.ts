@@ -1,0 +1,7 @@
+// Where dataset files live: a local folder or an Azure Blob container, behind one interface.
+export { createBlobStorage } from "./blob/create-blob-storage.ts";
+export { datasetVersionPrefix, uploadPrefix } from "./dataset-paths.ts";
+export { InvalidStorageKeyError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
+export { normalizePrefix, validateKey } from "./keys.ts";
+export { createLocalStorage } from "./local/create-local-storage.ts";
+export type { DatasetStorage, PutStreamOptions, StagedWrite, StoredObject } from "./types.ts";
