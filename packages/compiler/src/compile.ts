@@ -1,0 +1,70 @@
+import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
+import { lineageOf } from "./ir/lineage.ts";
+import type { Rel } from "./ir/rel.ts";
+import { type CompileContext, createLowerContext, type Lowered } from "./lower/context.ts";
+import { lower } from "./lower/index.ts";
+import { DIALECT_HOOKS } from "./render/dialects.ts";
+import { renderSql } from "./render/renderer.ts";
+import { assessSteps } from "./translatability.ts";
+import type { CompiledRecipe, CompileInput, Dialect } from "./types.ts";
+import { validateInputs } from "./validate/inputs.ts";
+import { parseSpec } from "./validate/spec.ts";
+
+export interface CompileRecipeArgs {
+  /** Parsed again with zod: callers may pass stored JSON as is. */
+  spec: RecipeSpec;
+  inputs: CompileInput[];
+  dialect: Dialect;
+  /** Facts computed before compiling that the spec does not hold (e.g. pivot values). */
+  context?: CompileContext;
+}
+
+/** validate -> lower -> (passes) -> assess -> render. Pure: runs nothing, reads nothing. */
+export function lowerRecipe(
+  spec: unknown,
+  inputs: readonly CompileInput[],
+  context: CompileContext = {},
+): Lowered {
+  const parsed = parseSpec(spec);
+  validateInputs(inputs);
+  return lower(parsed, createLowerContext(inputs, context));
+}
+
+const schemaOf = (rel: Rel): DatasetSchema => rel.columns.map(({ name, type }) => ({ name, type }));
+
+export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
+  const lowered = lowerRecipe(args.spec, args.inputs, args.context);
+  const steps = assessSteps(lowered);
+  let blocking: CompiledRecipe["blocking"] = null;
+  for (const step of steps) {
+    const verdict = step.engines[args.dialect];
+    if (verdict.level === "none") {
+      blocking = { stepId: step.id, dialect: args.dialect, reason: verdict.reason };
+      break;
+    }
+  }
+  const warnings = [...lowered.warnings];
+  for (const step of steps) {
+    const verdict = step.engines[args.dialect];
+    if (verdict.level === "partial") warnings.push(`${step.id}: on ${args.dialect}, ${verdict.condition}`);
+  }
+  const [output] = lowered.outputs;
+  if (!output) throw new Error("compiler bug: a recipe lowered to no output");
+  return {
+    sql: blocking ? "" : renderSql(output, DIALECT_HOOKS[args.dialect]),
+    outputSchemas: lowered.outputs.map(schemaOf),
+    steps,
+    blocking,
+    warnings,
+    lineage: lowered.outputs.map(lineageOf),
+  };
+}
+
+/** Output schemas without rendering anything (the studio shows them while the user edits). */
+export function inferOutputSchemas(args: {
+  spec: RecipeSpec;
+  inputs: CompileInput[];
+  context?: CompileContext;
+}): DatasetSchema[] {
+  return lowerRecipe(args.spec, args.inputs, args.context).outputs.map(schemaOf);
+}

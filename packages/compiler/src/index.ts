@@ -1,0 +1,14 @@
+export { type CompileRecipeArgs, compileRecipe, inferOutputSchemas, lowerRecipe } from "./compile.ts";
+export { CompileError, type CompileErrorCode, UnsupportedError } from "./errors.ts";
+export type { CompileContext } from "./lower/context.ts";
+export type {
+  ColumnLineage,
+  CompiledRecipe,
+  CompiledStep,
+  CompileInput,
+  Dialect,
+  LineageSource,
+  Translatability,
+} from "./types.ts";
+export { DIALECTS } from "./types.ts";
+export { renderWriteParquet } from "./write-parquet.ts";

@@ -1,0 +1,157 @@
+import type { ColumnType } from "@sous/contracts";
+import type { ColumnId } from "./ids.ts";
+
+/**
+ * Typed scalar/aggregate expressions. Every node carries its result type (Spark's typing rules,
+ * decided while lowering) so renderers never have to infer types. `origin` is the recipe step the
+ * expression comes from; translatability is reported per step.
+ */
+export type AggFn =
+  | "count_star"
+  | "count"
+  | "count_distinct"
+  | "sum"
+  | "avg"
+  | "min"
+  | "max"
+  | "stddev_samp"
+  | "var_samp"
+  | "first"
+  | "last"
+  /** Non-null values cast to string, sorted by value, joined with ','. '' when there are none. */
+  | "concat_sorted";
+
+export type CompareOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
+
+export type ScalarFn = "lower" | "upper" | "length" | "coalesce";
+
+interface ExprBase {
+  readonly type: ColumnType;
+  readonly origin?: string;
+}
+
+export interface ColRefExpr extends ExprBase {
+  readonly kind: "col";
+  readonly id: ColumnId;
+}
+
+/** Non-JSON-native values (dates, timestamps, decimals, bigints) are carried as strings. */
+export interface LiteralExpr extends ExprBase {
+  readonly kind: "lit";
+  readonly value: string | number | boolean | null;
+}
+
+export interface AggExpr extends ExprBase {
+  readonly kind: "agg";
+  readonly fn: AggFn;
+  readonly args: readonly Expr[];
+}
+
+export interface CallExpr extends ExprBase {
+  readonly kind: "call";
+  readonly fn: ScalarFn;
+  readonly args: readonly Expr[];
+}
+
+export interface CastExpr extends ExprBase {
+  readonly kind: "cast";
+  readonly arg: Expr;
+}
+
+export interface CompareExpr extends ExprBase {
+  readonly kind: "compare";
+  readonly op: CompareOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export interface AndExpr extends ExprBase {
+  readonly kind: "and";
+  readonly args: readonly Expr[];
+}
+
+export interface OrExpr extends ExprBase {
+  readonly kind: "or";
+  readonly args: readonly Expr[];
+}
+
+export interface NotExpr extends ExprBase {
+  readonly kind: "not";
+  readonly arg: Expr;
+}
+
+export interface IsNullExpr extends ExprBase {
+  readonly kind: "is_null";
+  readonly arg: Expr;
+}
+
+export type Expr =
+  | ColRefExpr
+  | LiteralExpr
+  | AggExpr
+  | CallExpr
+  | CastExpr
+  | CompareExpr
+  | AndExpr
+  | OrExpr
+  | NotExpr
+  | IsNullExpr;
+export type ExprKind = Expr["kind"];
+
+const withOrigin = <T extends object>(node: T, origin: string | undefined): T =>
+  origin === undefined ? node : { ...node, origin };
+
+export const col = (id: ColumnId, type: ColumnType): ColRefExpr => ({ kind: "col", id, type });
+
+export const lit = (value: LiteralExpr["value"], type: ColumnType): LiteralExpr => ({
+  kind: "lit",
+  value,
+  type,
+});
+
+export const agg = (fn: AggFn, args: readonly Expr[], type: ColumnType, origin?: string): AggExpr =>
+  withOrigin({ kind: "agg", fn, args, type }, origin);
+
+export const call = (fn: ScalarFn, args: readonly Expr[], type: ColumnType, origin?: string): CallExpr =>
+  withOrigin({ kind: "call", fn, args, type }, origin);
+
+export const cast = (arg: Expr, type: ColumnType): CastExpr => ({ kind: "cast", arg, type });
+
+export const compare = (op: CompareOp, left: Expr, right: Expr, origin?: string): CompareExpr =>
+  withOrigin({ kind: "compare", op, left, right, type: "boolean" }, origin);
+
+export const and = (args: readonly Expr[]): AndExpr => ({ kind: "and", args, type: "boolean" });
+export const or = (args: readonly Expr[]): OrExpr => ({ kind: "or", args, type: "boolean" });
+export const not = (arg: Expr): NotExpr => ({ kind: "not", arg, type: "boolean" });
+export const isNull = (arg: Expr): IsNullExpr => ({ kind: "is_null", arg, type: "boolean" });
+
+/** Direct children of an expression, for generic walks (lineage, translatability). */
+export function exprChildren(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "col":
+    case "lit":
+      return [];
+    case "agg":
+    case "call":
+    case "and":
+    case "or":
+      return e.args;
+    case "cast":
+    case "not":
+    case "is_null":
+      return [e.arg];
+    case "compare":
+      return [e.left, e.right];
+  }
+}
+
+/** Column ids an expression reads, in first-seen order, without duplicates. */
+export function referencedColumns(e: Expr): ColumnId[] {
+  const seen = new Set<ColumnId>();
+  const visit = (x: Expr): void => {
+    if (x.kind === "col") seen.add(x.id);
+    for (const c of exprChildren(x)) visit(c);
+  };
+  visit(e);
+  return [...seen];
+}

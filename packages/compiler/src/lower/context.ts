@@ -1,0 +1,45 @@
+import type { RecipeSpec } from "@sous/contracts";
+import { createIdGen, type IdGen } from "../ir/ids.ts";
+import { type Rel, type SourceRel, source } from "../ir/rel.ts";
+import type { CompileInput } from "../types.ts";
+
+/** Extra facts a recipe may need at compile time that are not part of the stored spec. */
+export interface CompileContext {
+  /** Pivot recipes: the distinct values of the pivot column, computed beforehand by the caller. */
+  pivotValues?: readonly (string | number | boolean | null)[];
+}
+
+export interface LowerContext {
+  readonly ids: IdGen;
+  readonly inputs: readonly CompileInput[];
+  /** One source relation per input, in input order. */
+  readonly sources: readonly SourceRel[];
+  readonly extra: CompileContext;
+}
+
+/** What lowering a recipe produces: one relation per output dataset, plus step ids and warnings. */
+export interface Lowered {
+  readonly outputs: readonly Rel[];
+  /** Step ids in display order; expressions' `origin` refer to them. The first is the recipe itself. */
+  readonly steps: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export type Lowerer<K extends RecipeSpec["kind"]> = (
+  spec: Extract<RecipeSpec, { kind: K }>,
+  ctx: LowerContext,
+) => Lowered;
+
+export function createLowerContext(
+  inputs: readonly CompileInput[],
+  extra: CompileContext = {},
+): LowerContext {
+  const ids = createIdGen();
+  const sources = inputs.map((input, i) => source(ids, i, input.location.path, input.schema));
+  return { ids, inputs, sources, extra };
+}
+
+export function inputLabel(ctx: LowerContext, index: number): string {
+  const input = ctx.inputs[index];
+  return input ? `input "${input.name}"` : "the input";
+}

@@ -1,0 +1,13 @@
+import type { RecipeKind, RecipeSpec } from "@sous/contracts";
+import type { LowerContext, Lowered, Lowerer } from "./context.ts";
+import { lowerGroup } from "./group.ts";
+
+/** One lowerer per recipe kind; the mapped type makes a missing kind a type error. */
+const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
+  group: lowerGroup,
+};
+
+export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {
+  const lowerer = LOWERERS[spec.kind] as Lowerer<RecipeKind>;
+  return lowerer(spec, ctx);
+}

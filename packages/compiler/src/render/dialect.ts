@@ -1,0 +1,27 @@
+import type { ColumnType } from "@sous/contracts";
+import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn } from "../ir/expr.ts";
+import type { Dialect, Translatability } from "../types.ts";
+
+/**
+ * Everything that differs between engines lives behind this interface. The base renderer never
+ * asks which dialect it is rendering; it calls these hooks. Add a hook rather than a branch.
+ */
+export interface SqlDialect {
+  readonly name: Dialect;
+  /** Quotes any string as an identifier; the result can never end the identifier early. */
+  quoteIdent(name: string): string;
+  /** Quotes any string as a string literal; the result can never end the literal early. */
+  stringLiteral(value: string): string;
+  typeName(type: ColumnType): string;
+  /** FROM item reading every Parquet part file of a directory (path already validated). */
+  parquetSource(dir: string): string;
+  /** A statement writing the SELECT's rows as Parquet into a directory (path already validated). */
+  writeParquet(select: string, dir: string): string;
+  /** CAST with Spark's semantics (e.g. Spark truncates double -> int, DuckDB rounds). */
+  cast(arg: string, from: ColumnType, to: ColumnType): string;
+  /** Aggregate renderings that differ from the base's standard SQL. */
+  readonly aggregates: Partial<Record<AggFn, (args: readonly string[], e: AggExpr) => string>>;
+  readonly scalars: Partial<Record<ScalarFn, (args: readonly string[], e: CallExpr) => string>>;
+  /** Where the engine cannot fully reproduce Spark's result for an expression; undefined = full. */
+  assess(e: Expr): Exclude<Translatability, { level: "full" }> | undefined;
+}

@@ -1,0 +1,39 @@
+import type { ColumnType } from "@sous/contracts";
+import type { SqlDialect } from "./dialect.ts";
+
+const TYPES: Record<ColumnType, string> = {
+  string: "STRING",
+  integer: "INT",
+  bigint: "BIGINT",
+  double: "DOUBLE",
+  decimal: "DECIMAL(38, 18)",
+  boolean: "BOOLEAN",
+  date: "DATE",
+  timestamp: "TIMESTAMP",
+};
+
+// Inside backticks only the backtick is special (doubled); no backslash processing.
+const quoteIdent = (name: string): string => `\`${name.replaceAll("`", "``")}\``;
+// Spark processes backslash escapes in '...' and does NOT accept '' as an escaped quote.
+const stringLiteral = (value: string): string => `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+
+/** Spark hooks. Spark is the reference semantics, so it only needs syntax, never emulation. */
+export const sparkDialect: SqlDialect = {
+  name: "spark",
+  quoteIdent,
+  stringLiteral,
+  typeName: (t) => TYPES[t],
+  parquetSource: (dir) => `parquet.${quoteIdent(dir)}`,
+  writeParquet: (select, dir) => `INSERT OVERWRITE DIRECTORY ${stringLiteral(dir)} USING PARQUET\n${select}`,
+  cast: (arg, _from, to) => `CAST(${arg} AS ${TYPES[to]})`,
+  aggregates: {
+    // Spark averages decimals into a decimal; Sous' avg is always double.
+    avg: ([x], e) => (e.args[0]?.type === "decimal" ? `CAST(avg(${x}) AS DOUBLE)` : `avg(${x})`),
+    concat_sorted: ([x], e) =>
+      e.args[0]?.type === "string"
+        ? `array_join(array_sort(collect_list(${x})), ',')`
+        : `array_join(transform(array_sort(collect_list(${x})), v -> CAST(v AS STRING)), ',')`,
+  },
+  scalars: {},
+  assess: () => undefined,
+};

@@ -1,0 +1,71 @@
+import { type Expr, exprChildren } from "./ir/expr.ts";
+import { type Rel, relInputs } from "./ir/rel.ts";
+import type { Lowered } from "./lower/context.ts";
+import { DIALECT_HOOKS } from "./render/dialects.ts";
+import { type CompiledStep, DIALECTS, type Dialect, type Translatability } from "./types.ts";
+
+const RANK: Record<Translatability["level"], number> = { full: 0, partial: 1, none: 2 };
+
+/** Keeps the worse of two verdicts; equal partials accumulate their conditions. */
+function worse(a: Translatability, b: Translatability): Translatability {
+  if (RANK[b.level] > RANK[a.level]) return b;
+  if (a.level === "partial" && b.level === "partial" && !a.condition.includes(b.condition)) {
+    return { level: "partial", condition: `${a.condition}; ${b.condition}` };
+  }
+  return a;
+}
+
+/** Every expression in a relation tree, with the step it belongs to (its own origin or its parent's). */
+function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
+  const own: Expr[] = [];
+  switch (rel.kind) {
+    case "source":
+    case "limit":
+    case "distinct":
+      break;
+    case "project":
+      own.push(...rel.columns.map((c) => c.expr));
+      break;
+    case "aggregate":
+      own.push(...rel.groupBy.map((c) => c.expr), ...rel.aggregates.map((c) => c.expr));
+      break;
+    case "filter":
+      own.push(rel.predicate);
+      break;
+    case "sort":
+      own.push(...rel.keys.map((k) => k.expr));
+      break;
+  }
+  const walk = function* (e: Expr, step: string): Generator<[Expr, string]> {
+    const s = e.origin ?? step;
+    yield [e, s];
+    for (const c of exprChildren(e)) yield* walk(c, s);
+  };
+  for (const e of own) yield* walk(e, fallback);
+  for (const child of relInputs(rel)) yield* expressions(child, fallback);
+}
+
+/** Per step and engine: can the engine reproduce Spark's result? Asked of each dialect's hooks. */
+export function assessSteps(lowered: Lowered): CompiledStep[] {
+  const fallback = lowered.steps[0] ?? "recipe";
+  const verdicts = new Map<string, Record<Dialect, Translatability>>();
+  const entry = (step: string): Record<Dialect, Translatability> => {
+    let v = verdicts.get(step);
+    if (!v) {
+      v = { spark: { level: "full" }, duckdb: { level: "full" } };
+      verdicts.set(step, v);
+    }
+    return v;
+  };
+  for (const step of lowered.steps) entry(step);
+  for (const out of lowered.outputs) {
+    for (const [e, step] of expressions(out, fallback)) {
+      const v = entry(step);
+      for (const d of DIALECTS) {
+        const verdict = DIALECT_HOOKS[d].assess(e);
+        if (verdict) v[d] = worse(v[d], verdict);
+      }
+    }
+  }
+  return [...verdicts].map(([id, engines]) => ({ id, engines }));
+}

@@ -1,0 +1,9 @@
+SELECT
+  count(*) AS `count`,
+  array_join(transform(array_sort(collect_list(`qty`)), v -> CAST(v AS STRING)), ',') AS `qty_concat`,
+  sum(`qty`) AS `total`,
+  sum(`amount`) AS `amount_sum`,
+  CAST(avg(`amount`) AS DOUBLE) AS `amount_avg`,
+  max(`day`) AS `day_max`,
+  min(`flag`) AS `flag_min`
+FROM parquet.`dbfs:/mnt/sous/fixtures/group-global/in0`
