@@ -1,10 +1,16 @@
 import type { RecipeKind, RecipeSpec } from "@sous/contracts";
 import type { LowerContext, Lowered, Lowerer } from "./context.ts";
+import { lowerDistinct } from "./distinct.ts";
 import { lowerGroup } from "./group.ts";
+import { lowerSort } from "./sort.ts";
+import { lowerSync } from "./sync.ts";
 
 /** One lowerer per recipe kind; the mapped type makes a missing kind a type error. */
 const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   group: lowerGroup,
+  sync: lowerSync,
+  sort: lowerSort,
+  distinct: lowerDistinct,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

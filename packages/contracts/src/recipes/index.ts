@@ -1,7 +1,14 @@
 import { z } from "zod";
+import { DistinctParamsSchema } from "./distinct.ts";
 import { GroupParamsSchema } from "./group.ts";
+import { SortParamsSchema } from "./sort.ts";
+import { SyncParamsSchema } from "./sync.ts";
 
+export * from "./common.ts";
+export * from "./distinct.ts";
 export * from "./group.ts";
+export * from "./sort.ts";
+export * from "./sync.ts";
 
 const RecipeIoSchema = z.object({ datasetId: z.string().min(1) }).strict();
 
@@ -17,7 +24,24 @@ export const GroupRecipeSpecSchema = z
   })
   .strict();
 
-export const RecipeSpecSchema = z.discriminatedUnion("kind", [GroupRecipeSpecSchema]);
+export const SyncRecipeSpecSchema = z
+  .object({ kind: z.literal("sync"), version: z.literal(1).default(1), params: SyncParamsSchema })
+  .strict();
+
+export const SortRecipeSpecSchema = z
+  .object({ kind: z.literal("sort"), version: z.literal(1).default(1), params: SortParamsSchema })
+  .strict();
+
+export const DistinctRecipeSpecSchema = z
+  .object({ kind: z.literal("distinct"), version: z.literal(1).default(1), params: DistinctParamsSchema })
+  .strict();
+
+export const RecipeSpecSchema = z.discriminatedUnion("kind", [
+  GroupRecipeSpecSchema,
+  SyncRecipeSpecSchema,
+  SortRecipeSpecSchema,
+  DistinctRecipeSpecSchema,
+]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];
 export const RecipeIoListSchema = z.array(RecipeIoSchema);

@@ -1,0 +1,2 @@
+SELECT DISTINCT "a", "b"
+FROM read_parquet('/data/fixtures/distinct-all/in0/*.parquet')

@@ -1,0 +1,3 @@
+SELECT "city", count(*) AS "count"
+FROM read_parquet('/data/fixtures/distinct-subset-count/in0/*.parquet')
+GROUP BY "city"

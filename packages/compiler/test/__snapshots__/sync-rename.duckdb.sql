@@ -1,0 +1,2 @@
+SELECT "city" AS "town", "name"
+FROM read_parquet('/data/fixtures/sync-rename/in0/*.parquet')
