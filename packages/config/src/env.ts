@@ -42,6 +42,8 @@ export const ServerEnvSchema = DatabaseEnvSchema.extend(RedisEnvSchema.shape)
     SOUS_UPLOAD_MAX_BYTES: int(1024 * 1024 * 1024),
     SOUS_SESSION_TTL_HOURS: int(24 * 14),
     SOUS_WORKER_CONCURRENCY: int(2),
+    /** Create the "Retail demo" project at studio start when it does not exist (npm start sets it). */
+    SOUS_SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")).transform((v) => v === "1"),
   })
   .superRefine((env, ctx) => {
     if (env.SOUS_STORAGE === "azure-blob" && !env.AZURE_STORAGE_CONNECTION_STRING) {

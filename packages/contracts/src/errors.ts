@@ -12,6 +12,7 @@ export const ErrorCodeSchema = z.enum([
   "setup_required",
   "compile_error",
   "engine_error",
+  "unavailable",
   "internal",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -28,6 +29,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   setup_required: 409,
   compile_error: 422,
   engine_error: 500,
+  unavailable: 503,
   internal: 500,
 };
 

@@ -4,4 +4,5 @@ export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";
 export { createDb, type Db } from "./client.ts";
 export { isRecordNotFound, isRetryableDbError, isUniqueViolation } from "./errors.ts";
-export { ensureDatabase, migrateDatabase, migrationsFingerprint } from "./migrate.ts";
+// Migrations are a separate entry (@sous/db/migrate): they read files and load wasm, which the
+// studio bundle must not include.

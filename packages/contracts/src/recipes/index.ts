@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { DistinctParamsSchema } from "./distinct.ts";
+import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { SyncParamsSchema } from "./sync.ts";
 
 export * from "./common.ts";
 export * from "./distinct.ts";
+export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./sort.ts";
 export * from "./sync.ts";
@@ -36,11 +38,17 @@ export const DistinctRecipeSpecSchema = z
   .object({ kind: z.literal("distinct"), version: z.literal(1).default(1), params: DistinctParamsSchema })
   .strict();
 
+/** The "Sample/Filter" recipe: a filter on rules, then an optional sampling. */
+export const FilterRecipeSpecSchema = z
+  .object({ kind: z.literal("filter"), version: z.literal(1).default(1), params: FilterParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
   SortRecipeSpecSchema,
   DistinctRecipeSpecSchema,
+  FilterRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];

@@ -143,7 +143,7 @@ CREATE TABLE "FlowNodeLayout" (
 CREATE TABLE "Job" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
-    "createdById" TEXT NOT NULL,
+    "createdById" TEXT,
     "state" "JobState" NOT NULL DEFAULT 'QUEUED',
     "mode" TEXT NOT NULL,
     "targets" JSONB NOT NULL,
@@ -284,7 +284,7 @@ ALTER TABLE "FlowNodeLayout" ADD CONSTRAINT "FlowNodeLayout_projectId_fkey" FORE
 ALTER TABLE "Job" ADD CONSTRAINT "Job_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "Job" ADD CONSTRAINT "Job_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "Job" ADD CONSTRAINT "Job_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "JobActivity" ADD CONSTRAINT "JobActivity_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,16 @@
+import { SESSION_COOKIE } from "@/server/auth/tokens.ts";
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { login } from "@/server/services/sessions.ts";
+
+// POST /api/v1/auth/login - sign in; the session token travels only in an httpOnly cookie
+export const POST = handle(api.login, async ({ body, req }) => {
+  const { user, token, expiresAt } = await login(body);
+  const res = Response.json(user);
+  const secure = new URL(req.url).protocol === "https:" ? "; Secure" : "";
+  res.headers.append(
+    "Set-Cookie",
+    `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${secure}`,
+  );
+  return res;
+});

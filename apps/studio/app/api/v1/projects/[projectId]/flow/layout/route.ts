@@ -1,0 +1,9 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { saveLayout } from "@/server/services/flow.ts";
+
+// PUT /api/v1/projects/:projectId/flow/layout - save node positions
+export const PUT = handle(api.saveLayout, async ({ params, body }) => {
+  await saveLayout(params.projectId, body.positions);
+  return { ok: true as const };
+});

@@ -1,0 +1,8 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { compileRecipeForApi } from "@/server/services/recipes.ts";
+
+// GET /api/v1/projects/:projectId/recipes/:recipeId/compile?engine=spark|duckdb - SQL and schemas
+export const GET = handle(api.compileRecipe, ({ params, query }) =>
+  compileRecipeForApi(params.projectId, params.recipeId, query.engine),
+);

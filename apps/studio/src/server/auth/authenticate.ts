@@ -1,0 +1,41 @@
+import "server-only";
+import type { User } from "@sous/contracts";
+import { ctx } from "../context.ts";
+import { API_KEY_PREFIX, hashToken, SESSION_COOKIE } from "./tokens.ts";
+
+function toUser(u: { id: string; email: string; name: string; role: "ADMIN" | "USER" }): User {
+  return { id: u.id, email: u.email, name: u.name, role: u.role };
+}
+
+function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+/** The caller, from `Authorization: Bearer sous_...` (API key) or the session cookie; null if anonymous. */
+export async function authenticate(headers: Headers): Promise<User | null> {
+  const { db } = ctx();
+  const auth = headers.get("authorization");
+  if (auth?.startsWith("Bearer ")) {
+    const key = auth.slice("Bearer ".length).trim();
+    if (!key.startsWith(API_KEY_PREFIX)) return null;
+    const row = await db.apiKey.findUnique({ where: { keyHash: hashToken(key) }, include: { user: true } });
+    if (!row || row.revokedAt) return null;
+    // Last-used is informative; do not make every API call wait for it.
+    void db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    return toUser(row.user);
+  }
+  return sessionUser(readCookie(headers.get("cookie"), SESSION_COOKIE));
+}
+
+export async function sessionUser(token: string | undefined): Promise<User | null> {
+  if (!token) return null;
+  const { db } = ctx();
+  const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  if (!session || session.expiresAt < new Date()) return null;
+  return toUser(session.user);
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import path from "node:path";
+import { createDb, type Db } from "@sous/db";
+import { LocalEngine } from "@sous/engine-local";
+import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import { createBlobStorage, createLocalStorage, type DatasetStorage } from "@sous/storage";
+import { env } from "./env.ts";
+
+// Process-wide singletons, created on first use. Cached on globalThis so Next's dev reloads reuse them.
+interface StudioContext {
+  db: Db;
+  storage: DatasetStorage;
+  dataDir: string;
+  buildQueue: BuildQueue;
+  engine: Promise<LocalEngine>;
+}
+const g = globalThis as unknown as { __sousStudio?: StudioContext };
+
+export function ctx(): StudioContext {
+  if (g.__sousStudio) return g.__sousStudio;
+  const e = env();
+  const dataDir = path.resolve(e.SOUS_DATA_DIR);
+  const storage =
+    e.SOUS_STORAGE === "azure-blob"
+      ? createBlobStorage({
+          connectionString: e.AZURE_STORAGE_CONNECTION_STRING ?? "",
+          container: e.AZURE_STORAGE_CONTAINER,
+          cacheDir: path.join(dataDir, "cache"),
+        })
+      : createLocalStorage({ root: path.join(dataDir, "storage") });
+  g.__sousStudio = {
+    db: createDb({ databaseUrl: e.DATABASE_URL }),
+    storage,
+    dataDir,
+    buildQueue: createBuildQueue({ connection: createRedisConnection(e.REDIS_URL), prefix: e.SOUS_QUEUE_PREFIX }),
+    engine: LocalEngine.create({ allowedDirectories: [dataDir] }),
+  };
+  return g.__sousStudio;
+}

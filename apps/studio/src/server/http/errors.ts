@@ -1,0 +1,27 @@
+import { AppError, type ErrorBody, HTTP_STATUS_BY_CODE } from "@sous/contracts";
+import { isRecordNotFound, isUniqueViolation } from "@sous/db";
+import { ZodError } from "zod";
+
+function zodMessage(e: ZodError): string {
+  return e.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
+    .join("; ");
+}
+
+/** The one mapping from anything thrown to an HTTP response with `{ error: { code, message } }`. */
+export function errorResponse(e: unknown): Response {
+  let err: AppError;
+  if (e instanceof AppError) err = e;
+  else if (e instanceof ZodError) err = new AppError("invalid_input", zodMessage(e));
+  else if (isUniqueViolation(e)) err = new AppError("conflict", "An object with this name already exists.");
+  else if (isRecordNotFound(e)) err = new AppError("not_found", "Not found.");
+  else {
+    console.error("[api] unexpected error", e);
+    err = new AppError("internal", "Something went wrong on the server. The error has been logged.");
+  }
+  const body: ErrorBody = {
+    error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+  };
+  return Response.json(body, { status: HTTP_STATUS_BY_CODE[err.code] });
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import path from "node:path";
+import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
+import { CompileError, type CompiledRecipe, compileRecipe, type Dialect } from "@sous/compiler";
+import { ctx } from "../context.ts";
+
+/**
+ * Compiles a recipe to show or check it, outside a run: inputs point at where their current
+ * version lives (the worker compiles again against the version it actually reads).
+ */
+export function compileForDisplay(opts: {
+  spec: RecipeSpec;
+  inputs: { name: string; schema: unknown; currentVersionId: string | null; id: string; projectId: string }[];
+  dialect: Dialect;
+}): CompiledRecipe {
+  const { dataDir } = ctx();
+  try {
+    return compileRecipe({
+      spec: opts.spec,
+      dialect: opts.dialect,
+      inputs: opts.inputs.map((d) => {
+        const rel = `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId ?? "none"}`;
+        return {
+          name: d.name,
+          schema: DatasetSchemaSchema.parse(d.schema),
+          location: { format: "parquet", path: path.join(dataDir, "storage", rel) },
+        };
+      }),
+    });
+  } catch (e) {
+    if (e instanceof CompileError) {
+      throw new AppError("compile_error", e.message, { details: { code: e.code, path: e.path ?? [] } });
+    }
+    throw e;
+  }
+}

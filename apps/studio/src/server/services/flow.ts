@@ -1,0 +1,54 @@
+import "server-only";
+import type { FlowGraph } from "@sous/contracts";
+import { ctx } from "../context.ts";
+
+export async function getFlow(projectId: string): Promise<FlowGraph> {
+  const { db } = ctx();
+  const [datasets, recipes, layout, running] = await Promise.all([
+    db.dataset.findMany({ where: { projectId }, include: { currentVersion: true } }),
+    db.recipe.findMany({ where: { projectId }, include: { io: true } }),
+    db.flowNodeLayout.findMany({ where: { projectId } }),
+    db.jobActivity.findMany({
+      where: { job: { projectId }, state: { in: ["QUEUED", "RUNNING"] } },
+      select: { outputDatasetId: true },
+    }),
+  ]);
+  const pos = new Map(layout.map((l) => [l.nodeId, { x: l.x, y: l.y }]));
+  const building = new Set(running.map((a) => a.outputDatasetId));
+  return {
+    nodes: [
+      ...datasets.map((d) => ({
+        type: "dataset" as const,
+        id: d.id,
+        name: d.name,
+        state: building.has(d.id) ? ("building" as const) : d.currentVersionId ? ("built" as const) : ("never-built" as const),
+        rowCount: d.currentVersion?.rowCount === null || !d.currentVersion ? null : Number(d.currentVersion.rowCount),
+        position: pos.get(d.id) ?? null,
+      })),
+      ...recipes.map((r) => ({
+        type: "recipe" as const,
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        engine: "local",
+        position: pos.get(r.id) ?? null,
+      })),
+    ],
+    edges: recipes.flatMap((r) =>
+      r.io.map((x) => (x.role === "INPUT" ? { source: x.datasetId, target: r.id } : { source: r.id, target: x.datasetId })),
+    ),
+  };
+}
+
+export async function saveLayout(projectId: string, positions: { nodeId: string; x: number; y: number }[]): Promise<void> {
+  const { db } = ctx();
+  await db.$transaction(
+    positions.map((p) =>
+      db.flowNodeLayout.upsert({
+        where: { projectId_nodeId: { projectId, nodeId: p.nodeId } },
+        create: { projectId, nodeId: p.nodeId, x: p.x, y: p.y },
+        update: { x: p.x, y: p.y },
+      }),
+    ),
+  );
+}

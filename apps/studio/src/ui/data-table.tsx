@@ -1,0 +1,58 @@
+import { isNumericType } from "./format.ts";
+
+export type Cell = string | number | boolean | null;
+
+function renderCell(v: Cell) {
+  if (v === null) return <span className="cell-null">null</span>;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return String(v);
+}
+
+/** Rows of a dataset: sticky header, numbers right-aligned in tabular figures, nulls greyed. */
+export function DataTable({
+  columns,
+  rows,
+  testId,
+  caption,
+}: {
+  columns: { name: string; type: string }[];
+  rows: Cell[][];
+  testId?: string;
+  caption?: string;
+}) {
+  const numeric = columns.map((c) => isNumericType(c.type));
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption ?? "Rows"}>
+      <table className="data-table" data-testid={testId}>
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <thead>
+          <tr>
+            <th className="row-num" scope="col">
+              <span className="sr-only">Row</span>
+            </th>
+            {columns.map((c, i) => (
+              <th key={c.name} scope="col" className={numeric[i] ? "num" : undefined}>
+                <span className="th-name">{c.name}</span>
+                <span className="th-type">{c.type}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, ri) => (
+            // Preview rows have no identity of their own; their position is their key.
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+            <tr key={ri}>
+              <td className="row-num">{ri + 1}</td>
+              {columns.map((c, ci) => (
+                <td key={c.name} className={numeric[ci] ? "num" : undefined}>
+                  {renderCell(r[ci] ?? null)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import path from "node:path";
+import type { ServerEnv } from "@sous/config";
+import { createDb, type Db } from "@sous/db";
+import { LocalEngine } from "@sous/engine-local";
+import { createBlobStorage, createLocalStorage, type DatasetStorage } from "@sous/storage";
+
+/** What a processor needs, built once at boot from the env and passed down explicitly. */
+export interface WorkerContext {
+  db: Db;
+  storage: DatasetStorage;
+  engine: LocalEngine;
+  dataDir: string;
+}
+
+export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext> {
+  const dataDir = path.resolve(env.SOUS_DATA_DIR);
+  const storage =
+    env.SOUS_STORAGE === "azure-blob"
+      ? createBlobStorage({
+          connectionString: env.AZURE_STORAGE_CONNECTION_STRING ?? "",
+          container: env.AZURE_STORAGE_CONTAINER,
+          cacheDir: path.join(dataDir, "cache"),
+        })
+      : createLocalStorage({ root: path.join(dataDir, "storage") });
+  return {
+    db: createDb({ databaseUrl: env.DATABASE_URL }),
+    storage,
+    engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
+    dataDir,
+  };
+}

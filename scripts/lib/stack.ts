@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+import { ensureDatabase, migrateDatabase } from "@sous/db/migrate";
+import { waitForHttp } from "./net.ts";
+import { stopChild } from "./services.ts";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+/** Creates the database if missing and applies pending migrations. */
+export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
+  // PGlite serves a single database, "postgres", which always exists.
+  if (!databaseUrl.endsWith("/postgres")) await ensureDatabase(databaseUrl);
+  const r = await migrateDatabase({
+    databaseUrl,
+    schemaPath: path.join(repoRoot, "prisma/schema.prisma"),
+    migrationsDir: path.join(repoRoot, "prisma/migrations"),
+  });
+  return r.applied;
+}
+
+/** Builds the studio through turbo, whose cache makes an unchanged rebuild instant. */
+export function buildStudio(): void {
+  const r = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@sous/studio", "--output-logs=errors-only"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (r.status !== 0) throw new Error("next build failed (see above)");
+}
+
+export interface RunningStack {
+  url: string;
+  studio: ChildProcess;
+  worker: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the built studio and the worker with `env`, and waits until the studio answers. */
+export async function startStack(opts: {
+  env: Record<string, string>;
+  port: number;
+  quiet?: boolean;
+}): Promise<RunningStack> {
+  const env = { ...process.env, ...opts.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const stdio = opts.quiet ? (["ignore", "ignore", "inherit"] as const) : (["ignore", "inherit", "inherit"] as const);
+  const studio = spawn("pnpm", ["exec", "next", "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+    cwd: path.join(repoRoot, "apps/studio"),
+    env,
+    stdio: [...stdio],
+  });
+  const worker = spawn("pnpm", ["exec", "tsx", "src/main.ts"], {
+    cwd: path.join(repoRoot, "apps/worker"),
+    env,
+    stdio: [...stdio],
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const stop = async () => {
+    await Promise.all([stopChild(studio), stopChild(worker)]);
+  };
+  try {
+    await waitForHttp(`${url}/api/v1/openapi.json`, 60_000, () => studio.exitCode === null && worker.exitCode === null);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, studio, worker, stop };
+}
