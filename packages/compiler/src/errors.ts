@@ -11,6 +11,7 @@ export type CompileErrorCode =
   | "wrong_input_count"
   | "unknown_column"
   | "invalid_column_type"
+  | "invalid_value"
   | "duplicate_output_name"
   | "unsafe_path"
   | "invalid_schema"

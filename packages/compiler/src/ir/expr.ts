@@ -23,7 +23,21 @@ export type AggFn =
 
 export type CompareOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
 
-export type ScalarFn = "lower" | "upper" | "length" | "coalesce";
+export type ScalarFn =
+  | "lower"
+  | "upper"
+  | "length"
+  | "coalesce"
+  | "contains"
+  | "starts_with"
+  | "ends_with"
+  /** Partial (unanchored) regex match. */
+  | "regexp_like"
+  /**
+   * Deterministic row hash for sampling: the first 32 bits of md5(concat_ws('|', args...)) as a
+   * bigint in [0, 2^32). Both engines implement md5 identically, unlike their hash() functions.
+   */
+  | "sample_hash";
 
 interface ExprBase {
   readonly type: ColumnType;

@@ -1,6 +1,7 @@
 import type { RecipeKind, RecipeSpec } from "@sous/contracts";
 import type { LowerContext, Lowered, Lowerer } from "./context.ts";
 import { lowerDistinct } from "./distinct.ts";
+import { lowerFilter } from "./filter.ts";
 import { lowerGroup } from "./group.ts";
 import { lowerSort } from "./sort.ts";
 import { lowerSync } from "./sync.ts";
@@ -11,6 +12,7 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   sync: lowerSync,
   sort: lowerSort,
   distinct: lowerDistinct,
+  filter: lowerFilter,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

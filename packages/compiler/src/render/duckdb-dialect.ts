@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { type Expr, exprChildren } from "../ir/expr.ts";
 import type { SqlDialect } from "./dialect.ts";
 
 const TYPES: Record<ColumnType, string> = {
@@ -18,6 +19,11 @@ const stringLiteral = (value: string): string => `'${value.replaceAll("'", "''")
 
 const INTEGRAL: ReadonlySet<ColumnType> = new Set(["integer", "bigint"]);
 const FRACTIONAL: ReadonlySet<ColumnType> = new Set(["double", "decimal"]);
+
+const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
+/** Java regex constructs RE2 rejects or reads differently. */
+const JAVA_ONLY_REGEX = /\(\?[=!]|\(\?<[=!]|\(\?>|\\[1-9]|\\k<|[*+?}]\+/;
+const readsDouble = (e: Expr): boolean => e.type === "double" || exprChildren(e).some(readsDouble);
 
 /** DuckDB hooks: everything here exists to make DuckDB return what Spark would. */
 export const duckdbDialect: SqlDialect = {
@@ -39,13 +45,33 @@ export const duckdbDialect: SqlDialect = {
     // string_agg skips NULLs like collect_list, but yields NULL (not '') when nothing is left.
     concat_sorted: ([x]) => `coalesce(string_agg(CAST(${x} AS VARCHAR), ',' ORDER BY ${x}), '')`,
   },
-  scalars: {},
+  scalars: {
+    starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
+    ends_with: ([s, p]) => `ends_with(${s}, ${p})`,
+    // regexp_matches is a partial match like Spark's RLIKE (`~` would be a full match).
+    regexp_like: ([s, p]) => `regexp_matches(${s}, ${p})`,
+    sample_hash: (args) => `CAST(('0x' || substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8)) AS BIGINT)`,
+  },
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
-      return {
-        level: "partial",
-        condition: "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)",
-      };
+      return { level: "partial", condition: DOUBLE_TEXT };
+    }
+    if (e.kind === "call" && e.fn === "sample_hash" && e.args.some(readsDouble)) {
+      return { level: "partial", condition: `the sample can differ on rows with doubles: ${DOUBLE_TEXT}` };
+    }
+    if (e.kind === "call" && e.fn === "regexp_like") {
+      const pattern = e.args[1];
+      if (
+        pattern?.kind === "lit" &&
+        typeof pattern.value === "string" &&
+        JAVA_ONLY_REGEX.test(pattern.value)
+      ) {
+        return {
+          level: "none",
+          reason:
+            "DuckDB's RE2 regex engine has no look-around, back-references, atomic groups or possessive quantifiers",
+        };
+      }
     }
     return undefined;
   },

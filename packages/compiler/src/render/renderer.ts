@@ -48,6 +48,11 @@ const STANDARD_SCALARS: Record<ScalarFn, ((args: readonly string[], e: CallExpr)
   upper: ([x]) => `upper(${x})`,
   length: ([x]) => `length(${x})`,
   coalesce: (args) => `coalesce(${args.join(", ")})`,
+  contains: ([s, sub]) => `contains(${s}, ${sub})`,
+  starts_with: null,
+  ends_with: null,
+  regexp_like: null,
+  sample_hash: null,
 };
 
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;

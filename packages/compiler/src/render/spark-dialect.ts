@@ -34,6 +34,12 @@ export const sparkDialect: SqlDialect = {
         ? `array_join(array_sort(collect_list(${x})), ',')`
         : `array_join(transform(array_sort(collect_list(${x})), v -> CAST(v AS STRING)), ',')`,
   },
-  scalars: {},
+  scalars: {
+    starts_with: ([s, p]) => `startswith(${s}, ${p})`,
+    ends_with: ([s, p]) => `endswith(${s}, ${p})`,
+    regexp_like: ([s, p]) => `(${s} RLIKE ${p})`,
+    sample_hash: (args) =>
+      `CAST(conv(substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8), 16, 10) AS BIGINT)`,
+  },
   assess: () => undefined,
 };

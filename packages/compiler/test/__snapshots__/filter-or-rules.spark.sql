@@ -1,0 +1,3 @@
+SELECT `id`, `name`, `score`, `day`, `ok`
+FROM parquet.`dbfs:/mnt/sous/fixtures/filter-or-rules/in0`
+WHERE ((`name` RLIKE '^[a-z]\\d') OR (`name` = 'it\'s') OR ((`day` >= DATE '2024-02-01') AND (`day` <= DATE '2024-02-29')) OR (`score` > CAST(5 AS DOUBLE)))
