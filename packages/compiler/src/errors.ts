@@ -12,6 +12,7 @@ export type CompileErrorCode =
   | "unknown_column"
   | "invalid_column_type"
   | "invalid_value"
+  | "invalid_window"
   | "duplicate_output_name"
   | "unsafe_path"
   | "invalid_schema"

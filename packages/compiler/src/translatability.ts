@@ -35,6 +35,9 @@ function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
     case "sort":
       own.push(...rel.keys.map((k) => k.expr));
       break;
+    case "window":
+      own.push(...rel.added.map((c) => c.expr));
+      break;
   }
   const walk = function* (e: Expr, step: string): Generator<[Expr, string]> {
     const s = e.origin ?? step;

@@ -21,6 +21,39 @@ export type AggFn =
   /** Non-null values cast to string, sorted by value, joined with ','. '' when there are none. */
   | "concat_sorted";
 
+export type WindowFn =
+  | "row_number"
+  | "rank"
+  | "dense_rank"
+  | "lag"
+  | "lead"
+  | "sum"
+  | "avg"
+  | "min"
+  | "max"
+  | "count"
+  | "first_value"
+  | "last_value";
+
+export type SortDirection = "asc" | "desc";
+export type NullsPlacement = "first" | "last";
+
+export interface SortKey {
+  readonly expr: Expr;
+  readonly direction: SortDirection;
+  /** Always explicit: Spark and DuckDB disagree on the default (see research §4). */
+  readonly nulls: NullsPlacement;
+}
+
+/** A frame bound: "unbounded", or an offset from the current row (negative: preceding). */
+export type FrameBound = "unbounded" | number;
+
+export interface WindowFrame {
+  readonly unit: "rows" | "range";
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+
 export type CompareOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
 
 export type ScalarFn =
@@ -99,7 +132,18 @@ export interface IsNullExpr extends ExprBase {
   readonly arg: Expr;
 }
 
+export interface WindowExpr extends ExprBase {
+  readonly kind: "window";
+  readonly fn: WindowFn;
+  readonly args: readonly Expr[];
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly SortKey[];
+  /** null: the SQL default frame, which Spark and DuckDB share. */
+  readonly frame: WindowFrame | null;
+}
+
 export type Expr =
+  | WindowExpr
   | ColRefExpr
   | LiteralExpr
   | AggExpr
@@ -129,6 +173,14 @@ export const agg = (fn: AggFn, args: readonly Expr[], type: ColumnType, origin?:
 export const call = (fn: ScalarFn, args: readonly Expr[], type: ColumnType, origin?: string): CallExpr =>
   withOrigin({ kind: "call", fn, args, type }, origin);
 
+export const windowFn = (
+  fn: WindowFn,
+  args: readonly Expr[],
+  over: { partitionBy: readonly Expr[]; orderBy: readonly SortKey[]; frame: WindowFrame | null },
+  type: ColumnType,
+  origin?: string,
+): WindowExpr => withOrigin({ kind: "window", fn, args, ...over, type }, origin);
+
 export const cast = (arg: Expr, type: ColumnType): CastExpr => ({ kind: "cast", arg, type });
 
 export const compare = (op: CompareOp, left: Expr, right: Expr, origin?: string): CompareExpr =>
@@ -156,6 +208,8 @@ export function exprChildren(e: Expr): readonly Expr[] {
       return [e.arg];
     case "compare":
       return [e.left, e.right];
+    case "window":
+      return [...e.args, ...e.partitionBy, ...e.orderBy.map((k) => k.expr)];
   }
 }
 

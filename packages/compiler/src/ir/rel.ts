@@ -1,5 +1,8 @@
 import type { ColumnType } from "@sous/contracts";
-import { type Expr, referencedColumns } from "./expr.ts";
+import { type Expr, referencedColumns, type SortKey } from "./expr.ts";
+
+export type { SortKey } from "./expr.ts";
+
 import type { ColumnId, IdGen, RelId } from "./ids.ts";
 
 /**
@@ -50,16 +53,6 @@ export interface AggregateRel extends RelBase {
   readonly aggregates: readonly DerivedColumn[];
 }
 
-export type SortDirection = "asc" | "desc";
-export type NullsPlacement = "first" | "last";
-
-export interface SortKey {
-  readonly expr: Expr;
-  readonly direction: SortDirection;
-  /** Always explicit: Spark and DuckDB disagree on the default (see research §4). */
-  readonly nulls: NullsPlacement;
-}
-
 export interface SortRel extends RelBase {
   readonly kind: "sort";
   readonly input: Rel;
@@ -77,7 +70,22 @@ export interface DistinctRel extends RelBase {
   readonly input: Rel;
 }
 
-export type Rel = SourceRel | ProjectRel | FilterRel | AggregateRel | SortRel | LimitRel | DistinctRel;
+/** Appends window-function columns to every input row. */
+export interface WindowRel extends RelBase {
+  readonly kind: "window";
+  readonly input: Rel;
+  readonly added: readonly DerivedColumn[];
+}
+
+export type Rel =
+  | SourceRel
+  | ProjectRel
+  | FilterRel
+  | AggregateRel
+  | SortRel
+  | LimitRel
+  | DistinctRel
+  | WindowRel;
 export type RelKind = Rel["kind"];
 
 /** Direct inputs of a relation. */
@@ -91,6 +99,7 @@ export function relInputs(rel: Rel): readonly Rel[] {
     case "sort":
     case "limit":
     case "distinct":
+    case "window":
       return [rel.input];
   }
 }
@@ -151,4 +160,12 @@ export function limit(ids: IdGen, input: Rel, count: number): LimitRel {
 
 export function distinct(ids: IdGen, input: Rel): DistinctRel {
   return { kind: "distinct", id: ids.rel(), input, columns: passThrough(input) };
+}
+
+export function window(ids: IdGen, input: Rel, added: readonly DerivedColumn[]): WindowRel {
+  const columns = [
+    ...passThrough(input),
+    ...added.map(({ id, name, type, from }) => ({ id, name, type, from })),
+  ];
+  return { kind: "window", id: ids.rel(), input, added, columns };
 }

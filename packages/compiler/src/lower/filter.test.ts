@@ -56,7 +56,7 @@ describe("filter rules", () => {
       },
     };
     expect(compile(spec, "spark").sql.split("\n")[2]).toBe(
-      "WHERE ((`i` <= CAST(3 AS INT)) AND (`dt` >= DATE '2024-01-31') AND (`b` = FALSE) AND (NOT ((`s` = 'a') OR (`s` = 'b'))))",
+      "WHERE ((`i` <= 3) AND (`dt` >= DATE '2024-01-31') AND (`b` = FALSE) AND (NOT ((`s` = 'a') OR (`s` = 'b'))))",
     );
   });
 

@@ -5,6 +5,8 @@ import { lowerFilter } from "./filter.ts";
 import { lowerGroup } from "./group.ts";
 import { lowerSort } from "./sort.ts";
 import { lowerSync } from "./sync.ts";
+import { lowerTopN } from "./top-n.ts";
+import { lowerWindow } from "./window.ts";
 
 /** One lowerer per recipe kind; the mapped type makes a missing kind a type error. */
 const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
@@ -13,6 +15,8 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   sort: lowerSort,
   distinct: lowerDistinct,
   filter: lowerFilter,
+  window: lowerWindow,
+  topN: lowerTopN,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

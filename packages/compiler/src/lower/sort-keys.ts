@@ -1,6 +1,6 @@
 import type { RecipeSortKey } from "@sous/contracts";
-import { col } from "../ir/expr.ts";
-import type { Rel, SortKey } from "../ir/rel.ts";
+import { col, type SortKey } from "../ir/expr.ts";
+import type { Rel } from "../ir/rel.ts";
 import { resolveColumn } from "../validate/columns.ts";
 
 /**

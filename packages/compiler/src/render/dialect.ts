@@ -1,5 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
-import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn } from "../ir/expr.ts";
+import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn, WindowExpr } from "../ir/expr.ts";
 import type { Dialect, Translatability } from "../types.ts";
 
 /**
@@ -22,6 +22,8 @@ export interface SqlDialect {
   /** Aggregate renderings that differ from the base's standard SQL. */
   readonly aggregates: Partial<Record<AggFn, (args: readonly string[], e: AggExpr) => string>>;
   readonly scalars: Partial<Record<ScalarFn, (args: readonly string[], e: CallExpr) => string>>;
+  /** Adjusts a rendered window call to Spark's result type (e.g. DuckDB's row_number is BIGINT). */
+  windowResult(sql: string, e: WindowExpr): string;
   /** Where the engine cannot fully reproduce Spark's result for an expression; undefined = full. */
   assess(e: Expr): Exclude<Translatability, { level: "full" }> | undefined;
 }

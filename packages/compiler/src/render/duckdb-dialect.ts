@@ -20,6 +20,7 @@ const stringLiteral = (value: string): string => `'${value.replaceAll("'", "''")
 const INTEGRAL: ReadonlySet<ColumnType> = new Set(["integer", "bigint"]);
 const FRACTIONAL: ReadonlySet<ColumnType> = new Set(["double", "decimal"]);
 
+const RANKING: ReadonlySet<string> = new Set(["row_number", "rank", "dense_rank"]);
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
 /** Java regex constructs RE2 rejects or reads differently. */
 const JAVA_ONLY_REGEX = /\(\?[=!]|\(\?<[=!]|\(\?>|\\[1-9]|\\k<|[*+?}]\+/;
@@ -52,6 +53,12 @@ export const duckdbDialect: SqlDialect = {
     regexp_like: ([s, p]) => `regexp_matches(${s}, ${p})`,
     sample_hash: (args) => `CAST(('0x' || substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8)) AS BIGINT)`,
   },
+  // Spark: row_number/rank/dense_rank are INT and sum of integers is BIGINT; DuckDB gives
+  // BIGINT and HUGEINT.
+  windowResult: (sql, e) =>
+    (e.type === "integer" && RANKING.has(e.fn)) || (e.fn === "sum" && e.type === "bigint")
+      ? `CAST(${sql} AS ${TYPES[e.type]})`
+      : sql,
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
       return { level: "partial", condition: DOUBLE_TEXT };

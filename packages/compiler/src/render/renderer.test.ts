@@ -31,7 +31,7 @@ describe("SqlRenderer block merging", () => {
     expect(renderSql(rel, duckdbDialect)).toMatchInlineSnapshot(`
       "SELECT "a", "b"
       FROM read_parquet('/d/t/*.parquet')
-      WHERE ("a" > CAST(1 AS INTEGER))
+      WHERE ("a" > 1)
       ORDER BY "a" ASC NULLS FIRST
       LIMIT 10"
     `);

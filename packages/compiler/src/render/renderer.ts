@@ -1,5 +1,17 @@
 import { UnsupportedError } from "../errors.ts";
-import type { AggExpr, AggFn, CallExpr, Expr, ExprKind, LiteralExpr, ScalarFn } from "../ir/expr.ts";
+import type {
+  AggExpr,
+  AggFn,
+  CallExpr,
+  Expr,
+  ExprKind,
+  FrameBound,
+  LiteralExpr,
+  ScalarFn,
+  SortKey,
+  WindowExpr,
+  WindowFn,
+} from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
 import type { OutColumn, Rel, RelKind } from "../ir/rel.ts";
 import type { SqlDialect } from "./dialect.ts";
@@ -55,6 +67,21 @@ const STANDARD_SCALARS: Record<ScalarFn, ((args: readonly string[], e: CallExpr)
   sample_hash: null,
 };
 
+const STANDARD_WINDOW: Record<WindowFn, (args: readonly string[], e: WindowExpr) => string> = {
+  row_number: () => "row_number()",
+  rank: () => "rank()",
+  dense_rank: () => "dense_rank()",
+  lag: (args) => `lag(${args.join(", ")})`,
+  lead: (args) => `lead(${args.join(", ")})`,
+  sum: ([x]) => `sum(${x})`,
+  avg: ([x]) => `avg(${x})`,
+  min: ([x]) => `min(${x})`,
+  max: ([x]) => `max(${x})`,
+  count: (args) => (args.length === 0 ? "count(*)" : `count(${args[0]})`),
+  first_value: ([x]) => `first_value(${x})`,
+  last_value: ([x]) => `last_value(${x})`,
+};
+
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
@@ -106,16 +133,22 @@ export class SqlRenderer {
         outputs: rel.columns,
       };
     },
+    window: (rel) => {
+      const b = this.mergeable(this.visit(rel.input), (x) => x.select === null && isPlain(x));
+      const passThrough = rel.input.columns.map((c) => ({
+        sql: b.scope.get(c.id) ?? missing(c.id),
+        name: c.name,
+      }));
+      const added = rel.added.map((c) => ({ sql: this.expr(c.expr, b.scope), name: c.name }));
+      return { ...b, select: [...passThrough, ...added], outputs: rel.columns };
+    },
     sort: (rel) => {
       // ORDER BY may only reference the block's input scope when nothing was projected.
       const b = this.mergeable(
         this.visit(rel.input),
         (x) => x.select === null && x.groupBy === null && isUnordered(x),
       );
-      const keys = rel.keys.map(
-        (k) => `${this.expr(k.expr, b.scope)} ${k.direction.toUpperCase()} NULLS ${k.nulls.toUpperCase()}`,
-      );
-      return { ...b, orderBy: keys };
+      return { ...b, orderBy: rel.keys.map((k) => this.sortKey(k, b.scope)) };
     },
     limit: (rel) => {
       const b = this.mergeable(this.visit(rel.input), (x) => x.limit === null);
@@ -152,6 +185,10 @@ export class SqlRenderer {
     return lines.join("\n");
   }
 
+  private sortKey(k: SortKey, scope: ReadonlyMap<ColumnId, string>): string {
+    return `${this.expr(k.expr, scope)} ${k.direction.toUpperCase()} NULLS ${k.nulls.toUpperCase()}`;
+  }
+
   expr(e: Expr, scope: ReadonlyMap<ColumnId, string>): string {
     const handler = this.exprs[e.kind] as (x: Expr, s: ReadonlyMap<ColumnId, string>) => string;
     return handler(e, scope);
@@ -178,6 +215,23 @@ export class SqlRenderer {
     or: (e, scope) => `(${e.args.map((a) => this.expr(a, scope)).join(" OR ")})`,
     not: (e, scope) => `(NOT ${this.expr(e.arg, scope)})`,
     is_null: (e, scope) => `(${this.expr(e.arg, scope)} IS NULL)`,
+    window: (e, scope) => {
+      const call = STANDARD_WINDOW[e.fn](
+        e.args.map((a) => this.expr(a, scope)),
+        e,
+      );
+      const over: string[] = [];
+      if (e.partitionBy.length > 0)
+        over.push(`PARTITION BY ${e.partitionBy.map((p) => this.expr(p, scope)).join(", ")}`);
+      if (e.orderBy.length > 0)
+        over.push(`ORDER BY ${e.orderBy.map((k) => this.sortKey(k, scope)).join(", ")}`);
+      if (e.frame) {
+        over.push(
+          `${e.frame.unit.toUpperCase()} BETWEEN ${bound(e.frame.start, "PRECEDING")} AND ${bound(e.frame.end, "FOLLOWING")}`,
+        );
+      }
+      return this.d.windowResult(`${call} OVER (${over.join(" ")})`, e);
+    },
   };
 
   /** Literals are validated against their type's text form so nothing but data can get through. */
@@ -192,7 +246,9 @@ export class SqlRenderer {
         return this.d.stringLiteral(String(value));
       case "boolean":
         return typeof value === "boolean" ? (value ? "TRUE" : "FALSE") : bad();
+      // A bare integer literal is INT on both engines; bigger types need a cast.
       case "integer":
+        return /^-?\d+$/.test(String(value)) ? String(value) : bad();
       case "bigint":
         return /^-?\d+$/.test(String(value)) ? `CAST(${value} AS ${this.d.typeName(type)})` : bad();
       case "double":
@@ -228,6 +284,13 @@ function freshBlock(from: string, columns: readonly OutColumn[], d: SqlDialect):
 
 const isUnordered = (b: Block): boolean => b.orderBy.length === 0 && b.limit === null;
 const isPlain = (b: Block): boolean => b.groupBy === null && isUnordered(b) && !b.distinct;
+
+function bound(b: FrameBound, unbounded: "PRECEDING" | "FOLLOWING"): string {
+  if (b === "unbounded") return `UNBOUNDED ${unbounded}`;
+  if (!Number.isSafeInteger(b)) throw new Error(`compiler bug: frame bound ${b}`);
+  if (b === 0) return "CURRENT ROW";
+  return b < 0 ? `${-b} PRECEDING` : `${b} FOLLOWING`;
+}
 
 function missing(id: ColumnId): never {
   throw new Error(`compiler bug: column ${id} is not in scope`);

@@ -41,5 +41,7 @@ export const sparkDialect: SqlDialect = {
     sample_hash: (args) =>
       `CAST(conv(substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8), 16, 10) AS BIGINT)`,
   },
+  windowResult: (sql, e) =>
+    e.fn === "avg" && e.args[0]?.type === "decimal" ? `CAST(${sql} AS DOUBLE)` : sql,
   assess: () => undefined,
 };

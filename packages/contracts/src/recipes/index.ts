@@ -4,6 +4,8 @@ import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { SyncParamsSchema } from "./sync.ts";
+import { TopNParamsSchema } from "./top-n.ts";
+import { WindowParamsSchema } from "./window.ts";
 
 export * from "./common.ts";
 export * from "./distinct.ts";
@@ -11,6 +13,8 @@ export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./sort.ts";
 export * from "./sync.ts";
+export * from "./top-n.ts";
+export * from "./window.ts";
 
 const RecipeIoSchema = z.object({ datasetId: z.string().min(1) }).strict();
 
@@ -43,12 +47,22 @@ export const FilterRecipeSpecSchema = z
   .object({ kind: z.literal("filter"), version: z.literal(1).default(1), params: FilterParamsSchema })
   .strict();
 
+export const WindowRecipeSpecSchema = z
+  .object({ kind: z.literal("window"), version: z.literal(1).default(1), params: WindowParamsSchema })
+  .strict();
+
+export const TopNRecipeSpecSchema = z
+  .object({ kind: z.literal("topN"), version: z.literal(1).default(1), params: TopNParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
   SortRecipeSpecSchema,
   DistinctRecipeSpecSchema,
   FilterRecipeSpecSchema,
+  WindowRecipeSpecSchema,
+  TopNRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];
