@@ -19,7 +19,9 @@ function run(cmd, args) {
 
 function pnpmVersion() {
   try {
-    return execSync("pnpm --version", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execSync("pnpm --version", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }

@@ -13,7 +13,10 @@ const port = Number(get("PORT") ?? 3000);
 const started: Started[] = [];
 let stack: Awaited<ReturnType<typeof startStack>> | undefined;
 
+let stopping = false;
 async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
   log("stopping");
   await stack?.stop();
   for (const s of started.reverse()) await s.stop().catch(() => {});
@@ -23,7 +26,11 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
-  const pg = await ensurePostgres(get("DATABASE_URL") ?? "postgresql://postgres@127.0.0.1:5432/sous", dataDir, log);
+  const pg = await ensurePostgres(
+    get("DATABASE_URL") ?? "postgresql://postgres@127.0.0.1:5432/sous",
+    dataDir,
+    log,
+  );
   started.push(pg);
   const redis = await ensureRedis(get("REDIS_URL") ?? "redis://127.0.0.1:6379", dataDir, log);
   started.push(redis);

@@ -28,7 +28,11 @@ export function canConnect(host: string, port: number, timeoutMs = 1500): Promis
 }
 
 /** Polls an HTTP URL until it answers (any status) or the deadline passes. */
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`the process serving ${url} exited`);

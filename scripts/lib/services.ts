@@ -27,7 +27,11 @@ export function ensureSecretKey(dataDir: string, fromEnv: string | undefined): s
  * Postgres at `url` if reachable; otherwise an embedded PGlite served over the Postgres protocol
  * (so studio and worker share it), persisted under the data dir.
  */
-export async function ensurePostgres(url: string, dataDir: string, log: (m: string) => void): Promise<Started> {
+export async function ensurePostgres(
+  url: string,
+  dataDir: string,
+  log: (m: string) => void,
+): Promise<Started> {
   const u = new URL(url);
   if (await canConnect(u.hostname, Number(u.port || 5432))) return { url, stop: noop };
   log(`no Postgres at ${u.host}; starting embedded PGlite (data in ${path.join(dataDir, "pglite")})`);
@@ -68,10 +72,24 @@ export async function ensureRedis(url: string, dataDir: string, log: (m: string)
   log(`no Redis at ${u.host}; starting redis-server on port ${port} (data in ${dir})`);
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--maxmemory-policy", "noeviction", "--appendonly", "yes", "--save", ""],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--maxmemory-policy",
+      "noeviction",
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+    ],
     { stdio: "ignore" },
   );
-  for (let i = 0; i < 50 && !(await canConnect("127.0.0.1", port, 200)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await canConnect("127.0.0.1", port, 200)); i++)
+    await new Promise((r) => setTimeout(r, 100));
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 

@@ -20,11 +20,15 @@ export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
 
 /** Builds the studio through turbo, whose cache makes an unchanged rebuild instant. */
 export function buildStudio(): void {
-  const r = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@sous/studio", "--output-logs=errors-only"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const r = spawnSync(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@sous/studio", "--output-logs=errors-only"],
+    {
+      cwd: repoRoot,
+      stdio: "inherit",
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   if (r.status !== 0) throw new Error("next build failed (see above)");
 }
 
@@ -42,7 +46,9 @@ export async function startStack(opts: {
   quiet?: boolean;
 }): Promise<RunningStack> {
   const env = { ...process.env, ...opts.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
-  const stdio = opts.quiet ? (["ignore", "ignore", "inherit"] as const) : (["ignore", "inherit", "inherit"] as const);
+  const stdio = opts.quiet
+    ? (["ignore", "ignore", "inherit"] as const)
+    : (["ignore", "inherit", "inherit"] as const);
   const studio = spawn("pnpm", ["exec", "next", "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
     cwd: path.join(repoRoot, "apps/studio"),
     env,
@@ -58,7 +64,11 @@ export async function startStack(opts: {
     await Promise.all([stopChild(studio), stopChild(worker)]);
   };
   try {
-    await waitForHttp(`${url}/api/v1/openapi.json`, 60_000, () => studio.exitCode === null && worker.exitCode === null);
+    await waitForHttp(
+      `${url}/api/v1/openapi.json`,
+      60_000,
+      () => studio.exitCode === null && worker.exitCode === null,
+    );
   } catch (e) {
     await stop();
     throw e;

@@ -5,8 +5,15 @@ import { registerWorkers } from "./registry.ts";
 
 const ctx = await createWorkerContext(env);
 const connection = createRedisConnection(env.REDIS_URL);
-const workers = registerWorkers({ ctx, connection, prefix: env.SOUS_QUEUE_PREFIX, concurrency: env.SOUS_WORKER_CONCURRENCY });
-console.log(`[worker] ready: queues ${workers.map((w) => w.name).join(", ")}, concurrency ${env.SOUS_WORKER_CONCURRENCY}`);
+const workers = registerWorkers({
+  ctx,
+  connection,
+  prefix: env.SOUS_QUEUE_PREFIX,
+  concurrency: env.SOUS_WORKER_CONCURRENCY,
+});
+console.log(
+  `[worker] ready: queues ${workers.map((w) => w.name).join(", ")}, concurrency ${env.SOUS_WORKER_CONCURRENCY}`,
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

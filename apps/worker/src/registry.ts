@@ -5,7 +5,12 @@ import type { WorkerContext } from "./context.ts";
 import { markBuildJobFailed, processBuildJob } from "./jobs/build/process-build-job.ts";
 
 // Every queue this worker consumes, with its concurrency, in one place.
-export function registerWorkers(opts: { ctx: WorkerContext; connection: Redis; prefix: string; concurrency: number }): Worker[] {
+export function registerWorkers(opts: {
+  ctx: WorkerContext;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+}): Worker[] {
   const build = new Worker(QueueName.build, (job, _token, signal) => processBuildJob(opts.ctx, job, signal), {
     connection: opts.connection,
     prefix: opts.prefix,
@@ -20,7 +25,9 @@ export function registerWorkers(opts: { ctx: WorkerContext; connection: Redis; p
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === "UnrecoverableError";
     const parsed = BuildJobPayloadSchema.safeParse(job.data);
     if (final && parsed.success) {
-      void markBuildJobFailed(opts.ctx, parsed.data.jobId, err.message).catch((e) => console.error("[worker] mark failed", e));
+      void markBuildJobFailed(opts.ctx, parsed.data.jobId, err.message).catch((e) =>
+        console.error("[worker] mark failed", e),
+      );
     }
   });
   build.on("error", (err) => console.error("[worker] build queue error:", err.message));

@@ -31,7 +31,10 @@ export const SecretsEnvSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .refine((v) => Buffer.from(v, "base64").length === 32, "SOUS_SECRET_KEY must be 32 bytes, base64-encoded"),
+      .refine(
+        (v) => Buffer.from(v, "base64").length === 32,
+        "SOUS_SECRET_KEY must be 32 bytes, base64-encoded",
+      ),
   ),
 });
 
@@ -43,7 +46,9 @@ export const ServerEnvSchema = DatabaseEnvSchema.extend(RedisEnvSchema.shape)
     SOUS_SESSION_TTL_HOURS: int(24 * 14),
     SOUS_WORKER_CONCURRENCY: int(2),
     /** Create the "Retail demo" project at studio start when it does not exist (npm start sets it). */
-    SOUS_SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0")).transform((v) => v === "1"),
+    SOUS_SEED_DEMO: z
+      .preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0"))
+      .transform((v) => v === "1"),
   })
   .superRefine((env, ctx) => {
     if (env.SOUS_STORAGE === "azure-blob" && !env.AZURE_STORAGE_CONNECTION_STRING) {

@@ -40,7 +40,11 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
-  constructor(code: ErrorCode, message: string, opts?: { details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts?: { details?: Record<string, unknown>; cause?: unknown },
+  ) {
     super(message, opts?.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
     this.code = code;

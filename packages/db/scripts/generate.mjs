@@ -2,8 +2,8 @@
 // at start-up, even though generation does not use it. Pointing PRISMA_SCHEMA_ENGINE_BINARY at any
 // executable skips the download (research/stack-feasibility.md §2.1).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,7 +20,12 @@ if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === hash && !proces
 const r = spawnSync("pnpm", ["exec", "prisma", "generate"], {
   cwd: pkgDir,
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+  },
 });
 if (r.status !== 0) process.exit(r.status ?? 1);
 mkdirSync(outDir, { recursive: true });

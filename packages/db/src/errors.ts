@@ -5,8 +5,12 @@ interface PrismaKnownError {
 }
 
 function isPrismaKnownError(e: unknown): e is PrismaKnownError {
-  return typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string" &&
-    /^P\d{4}$/.test((e as { code: string }).code);
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === "string" &&
+    /^P\d{4}$/.test((e as { code: string }).code)
+  );
 }
 
 /** A unique constraint was violated (P2002). */

@@ -1,8 +1,9 @@
 // Server-only: never import this package from client components.
+
+export { createDb, type Db } from "./client.ts";
+export { isRecordNotFound, isRetryableDbError, isUniqueViolation } from "./errors.ts";
 export type { Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";
-export { createDb, type Db } from "./client.ts";
-export { isRecordNotFound, isRetryableDbError, isUniqueViolation } from "./errors.ts";
 // Migrations are a separate entry (@sous/db/migrate): they read files and load wasm, which the
 // studio bundle must not include.

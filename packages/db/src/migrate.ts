@@ -146,7 +146,9 @@ export interface MigrateOptions {
 }
 
 /** Applies pending migrations (and optionally creates one first). Returns what it did. */
-export async function migrateDatabase(opts: MigrateOptions): Promise<{ created: string | null; applied: string[] }> {
+export async function migrateDatabase(
+  opts: MigrateOptions,
+): Promise<{ created: string | null; applied: string[] }> {
   const SchemaEngine = await loadSchemaEngineClass();
   const content = fs.readFileSync(opts.schemaPath, "utf8");
   const factory = migrationAdapterFactory(poolConfigFromUrl(opts.databaseUrl));
@@ -175,13 +177,19 @@ export async function migrateDatabase(opts: MigrateOptions): Promise<{ created: 
       });
       const script = r.stdout ?? "";
       if (r.exitCode === 2 && script.trim()) {
-        const ts = new Date().toISOString().replace(/[-:TZ.]/g, "").slice(0, 14);
+        const ts = new Date()
+          .toISOString()
+          .replace(/[-:TZ.]/g, "")
+          .slice(0, 14);
         created = `${ts}_${opts.createName}`;
         fs.mkdirSync(path.join(opts.migrationsDir, created), { recursive: true });
         fs.writeFileSync(path.join(opts.migrationsDir, created, "migration.sql"), script);
       }
     }
-    const applied = await engine.applyMigrations({ migrationsList: readMigrations(opts.migrationsDir), filters });
+    const applied = await engine.applyMigrations({
+      migrationsList: readMigrations(opts.migrationsDir),
+      filters,
+    });
     return { created, applied: applied.appliedMigrationNames };
   } finally {
     engine.free();

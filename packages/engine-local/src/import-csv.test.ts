@@ -37,7 +37,7 @@ async function importError(content: string | Buffer): Promise<AppError> {
 describe("importCsvToParquet", () => {
   it("infers types, counts rows and writes parquet that reads back", async () => {
     const { outDir, result } = await importText(
-      "id;name;amount;day;ok\n1;Ann;10.5;2024-01-02;true\n2;\"Bo;b\";;2024-02-03;false\n",
+      'id;name;amount;day;ok\n1;Ann;10.5;2024-01-02;true\n2;"Bo;b";;2024-02-03;false\n',
     );
     expect(result.dialect.delimiter).toBe(";");
     expect(result.rowCount).toBe(2);
@@ -90,6 +90,8 @@ describe("LocalEngine sandbox", () => {
   });
 
   it("refuses to unlock its configuration", async () => {
-    await expect(engine.withConnection((c) => c.run("SET enable_external_access = true"))).rejects.toThrow(/locked/);
+    await expect(engine.withConnection((c) => c.run("SET enable_external_access = true"))).rejects.toThrow(
+      /locked/,
+    );
   });
 });

@@ -37,7 +37,8 @@ export async function importCsvToParquet(
     );
   }
   const firstLine = sniff.text.split(/\r?\n/, 1)[0] ?? "";
-  if (!firstLine.trim()) throw new AppError("invalid_input", "The first line is empty: the file needs a header row.");
+  if (!firstLine.trim())
+    throw new AppError("invalid_input", "The first line is empty: the file needs a header row.");
 
   const quote = '"';
   const delimiter = detectDelimiter(firstLine, quote);
@@ -71,13 +72,22 @@ export async function importCsvToParquet(
         () => e.message,
         (e2: Error) => e2.message,
       );
-      throw new AppError("invalid_input", `The CSV could not be read: ${describeCsvError(why.replaceAll(opts.file, "the file"))}. Fix the file and upload it again.`);
+      throw new AppError(
+        "invalid_input",
+        `The CSV could not be read: ${describeCsvError(why.replaceAll(opts.file, "the file"))}. Fix the file and upload it again.`,
+      );
     };
     const described = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`).catch(explain);
-    const cols = described.getRowObjectsJson().map((r) => ({ name: String(r.column_name), duck: String(r.column_type) }));
+    const cols = described
+      .getRowObjectsJson()
+      .map((r) => ({ name: String(r.column_name), duck: String(r.column_type) }));
     // Types Sous has no name for (TIME, INTERVAL...) are stored as text so the schema stays honest.
     const select = cols
-      .map((col) => (sousTypeOfDuckDb(col.duck) ? duckIdent(col.name) : `CAST(${duckIdent(col.name)} AS VARCHAR) AS ${duckIdent(col.name)}`))
+      .map((col) =>
+        sousTypeOfDuckDb(col.duck)
+          ? duckIdent(col.name)
+          : `CAST(${duckIdent(col.name)} AS VARCHAR) AS ${duckIdent(col.name)}`,
+      )
       .join(", ");
     const target = duckString(path.join(opts.outDir, "part-0.parquet"));
     const written = await c

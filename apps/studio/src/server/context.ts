@@ -32,7 +32,10 @@ export function ctx(): StudioContext {
     db: createDb({ databaseUrl: e.DATABASE_URL }),
     storage,
     dataDir,
-    buildQueue: createBuildQueue({ connection: createRedisConnection(e.REDIS_URL), prefix: e.SOUS_QUEUE_PREFIX }),
+    buildQueue: createBuildQueue({
+      connection: createRedisConnection(e.REDIS_URL),
+      prefix: e.SOUS_QUEUE_PREFIX,
+    }),
     engine: LocalEngine.create({ allowedDirectories: [dataDir] }),
   };
   return g.__sousStudio;

@@ -1,6 +1,10 @@
 import { z } from "zod";
 
-export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not a valid id");
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "not a valid id");
 export const IsoDateSchema = z.string().describe("ISO 8601 timestamp");
 /** Names of datasets and recipes: what users type, so be generous but bounded and printable. */
 export const ObjectNameSchema = z

@@ -3,7 +3,13 @@ import { DatasetSchemaSchema } from "../columns.ts";
 import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
 
 export const DatasetVersionSummarySchema = z
-  .object({ id: IdSchema, number: z.number().int(), rowCount: z.number().nullable(), bytes: z.number().nullable(), createdAt: IsoDateSchema })
+  .object({
+    id: IdSchema,
+    number: z.number().int(),
+    rowCount: z.number().nullable(),
+    bytes: z.number().nullable(),
+    createdAt: IsoDateSchema,
+  })
   .strict();
 
 export const DatasetInfoSchema = z
@@ -13,7 +19,9 @@ export const DatasetInfoSchema = z
     name: z.string(),
     description: z.string(),
     schema: DatasetSchemaSchema.nullable(),
-    currentVersion: DatasetVersionSummarySchema.nullable().describe("null until the dataset is built or imported"),
+    currentVersion: DatasetVersionSummarySchema.nullable().describe(
+      "null until the dataset is built or imported",
+    ),
     createdAt: IsoDateSchema,
   })
   .strict();
@@ -24,7 +32,10 @@ export const UploadDatasetQuerySchema = z
   .strict();
 
 export const PreviewQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(10_000).default(100), offset: z.coerce.number().int().min(0).default(0) })
+  .object({
+    limit: z.coerce.number().int().min(1).max(10_000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
   .strict();
 
 export const DatasetPreviewSchema = z

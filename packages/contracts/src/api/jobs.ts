@@ -9,7 +9,10 @@ export const BuildModeSchema = z
   .describe("build-only-this: run the recipe that writes each target, nothing upstream");
 
 export const CreateJobBodySchema = z
-  .object({ targets: z.array(IdSchema).min(1).max(100).describe("Dataset ids to build"), mode: BuildModeSchema.default("build-only-this") })
+  .object({
+    targets: z.array(IdSchema).min(1).max(100).describe("Dataset ids to build"),
+    mode: BuildModeSchema.default("build-only-this"),
+  })
   .strict();
 
 export const JobActivitySchema = z
@@ -45,4 +48,6 @@ export const JobSchema = z
   .strict();
 export type Job = z.infer<typeof JobSchema>;
 
-export const JobLogSchema = z.object({ id: z.string(), at: IsoDateSchema, level: z.string(), message: z.string() }).strict();
+export const JobLogSchema = z
+  .object({ id: z.string(), at: IsoDateSchema, level: z.string(), message: z.string() })
+  .strict();

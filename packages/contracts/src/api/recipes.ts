@@ -15,7 +15,11 @@ export const CreateRecipeBodySchema = z
 
 export const UpdateRecipeBodySchema = z
   .object({
-    revision: z.number().int().positive().describe("The revision you edited; a newer one on the server is a conflict"),
+    revision: z
+      .number()
+      .int()
+      .positive()
+      .describe("The revision you edited; a newer one on the server is a conflict"),
     name: ObjectNameSchema.optional(),
     spec: RecipeSpecSchema.optional(),
   })

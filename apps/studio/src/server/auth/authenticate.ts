@@ -35,7 +35,10 @@ export async function authenticate(headers: Headers): Promise<User | null> {
 export async function sessionUser(token: string | undefined): Promise<User | null> {
   if (!token) return null;
   const { db } = ctx();
-  const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: true },
+  });
   if (!session || session.expiresAt < new Date()) return null;
   return toUser(session.user);
 }

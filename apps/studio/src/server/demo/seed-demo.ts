@@ -33,7 +33,8 @@ export async function seedDemoProject(): Promise<void> {
     data: {
       key: DEMO_PROJECT_KEY,
       name: "Retail demo",
-      description: "Customers, products, orders and campaigns of a small shop, and the customers that bring the most revenue.",
+      description:
+        "Customers, products, orders and campaigns of a small shop, and the customers that bring the most revenue.",
     },
   });
   const data = generateRetailData();

@@ -44,21 +44,34 @@ export function handle<
   B extends z.ZodType | StreamBody | undefined,
   O extends z.ZodType | undefined,
   A extends "public" | "user" | "admin",
->(e: Endpoint<P, Q, B, O, A>, fn: (args: HandlerArgs<P, Q, B, A>) => Promise<(O extends z.ZodType ? z.input<O> : unknown) | Response | null>) {
+>(
+  e: Endpoint<P, Q, B, O, A>,
+  fn: (
+    args: HandlerArgs<P, Q, B, A>,
+  ) => Promise<(O extends z.ZodType ? z.input<O> : unknown) | Response | null>,
+) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
       const user = await authenticate(req.headers);
       if (e.auth !== "public" && !user) {
-        throw new AppError("unauthenticated", "Sign in, or send an API key as `Authorization: Bearer <key>`.");
+        throw new AppError(
+          "unauthenticated",
+          "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+        );
       }
-      if (e.auth === "admin" && user?.role !== "ADMIN") throw new AppError("forbidden", "Only administrators can do this.");
+      if (e.auth === "admin" && user?.role !== "ADMIN")
+        throw new AppError("forbidden", "Only administrators can do this.");
       const rawParams = await context.params;
       const params = e.params ? e.params.parse(rawParams) : undefined;
       const query = e.query ? e.query.parse(Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       const body = isSchema(e.body) ? e.body.parse(await readJson(req)) : undefined;
       let role: ProjectRole | null = null;
       if (e.projectRole && user) {
-        role = await requireProjectRole({ user, projectId: String(rawParams.projectId), minRole: e.projectRole });
+        role = await requireProjectRole({
+          user,
+          projectId: String(rawParams.projectId),
+          minRole: e.projectRole,
+        });
       }
       const result = await fn({ req, user, params, query, body, role } as HandlerArgs<P, Q, B, A>);
       if (result instanceof Response) return result;

@@ -23,10 +23,15 @@ function operation(e: Endpoint): JsonSchema {
   if (e.body && "stream" in e.body) {
     requestBody = {
       required: true,
-      content: Object.fromEntries(e.body.stream.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+      content: Object.fromEntries(
+        e.body.stream.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+      ),
     };
   } else if (e.body) {
-    requestBody = { required: true, content: { "application/json": { schema: toSchema(e.body as z.ZodType, "input") } } };
+    requestBody = {
+      required: true,
+      content: { "application/json": { schema: toSchema(e.body as z.ZodType, "input") } },
+    };
   }
   const status = String(e.status ?? 200);
   const errorStatuses = [...new Set(Object.values(HTTP_STATUS_BY_CODE))].sort();
@@ -47,7 +52,10 @@ function operation(e: Endpoint): JsonSchema {
       ...Object.fromEntries(
         errorStatuses.map((s) => [
           String(s),
-          { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          {
+            description: "Error",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+          },
         ]),
       ),
     },

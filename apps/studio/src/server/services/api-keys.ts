@@ -20,11 +20,17 @@ export async function createApiKey(userId: string, name: string) {
 }
 
 export async function listApiKeys(userId: string) {
-  const rows = await ctx().db.apiKey.findMany({ where: { userId, revokedAt: null }, orderBy: { createdAt: "desc" } });
+  const rows = await ctx().db.apiKey.findMany({
+    where: { userId, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+  });
   return rows.map(view);
 }
 
 export async function revokeApiKey(userId: string, keyId: string): Promise<void> {
-  const r = await ctx().db.apiKey.updateMany({ where: { id: keyId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const r = await ctx().db.apiKey.updateMany({
+    where: { id: keyId, userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   if (r.count === 0) throw new AppError("not_found", "API key not found.");
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
+import { type CompiledRecipe, CompileError, compileRecipe, type Dialect } from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
-import { CompileError, type CompiledRecipe, compileRecipe, type Dialect } from "@sous/compiler";
 import { ctx } from "../context.ts";
 
 /**

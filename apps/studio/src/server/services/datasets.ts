@@ -14,7 +14,10 @@ export async function listDatasets(projectId: string): Promise<DatasetInfo[]> {
 
 async function findDataset(projectId: string, datasetId: string) {
   // The project is part of the lookup: a dataset id from another project is simply not found.
-  const d = await ctx().db.dataset.findFirst({ where: { id: datasetId, projectId }, include: { currentVersion: true } });
+  const d = await ctx().db.dataset.findFirst({
+    where: { id: datasetId, projectId },
+    include: { currentVersion: true },
+  });
   if (!d) throw new AppError("not_found", "Dataset not found.");
   return d;
 }

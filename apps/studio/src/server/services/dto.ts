@@ -6,7 +6,14 @@ import {
   type Recipe,
   RecipeSpecSchema,
 } from "@sous/contracts";
-import type { DatasetModel, DatasetVersionModel, JobActivityModel, JobModel, RecipeIoModel, RecipeModel } from "@sous/db";
+import type {
+  DatasetModel,
+  DatasetVersionModel,
+  JobActivityModel,
+  JobModel,
+  RecipeIoModel,
+  RecipeModel,
+} from "@sous/db";
 
 // Row -> API shape. Stored JSON is parsed on the way out too: a row that no longer matches its
 // schema is a bug we want to see, not a shape we pass on.
@@ -23,7 +30,13 @@ export function datasetDto(d: DatasetModel & { currentVersion: DatasetVersionMod
     description: d.description,
     schema: d.schema === null ? null : DatasetSchemaSchema.parse(d.schema),
     currentVersion: v
-      ? { id: v.id, number: v.number, rowCount: num(v.rowCount), bytes: num(v.bytes), createdAt: v.createdAt.toISOString() }
+      ? {
+          id: v.id,
+          number: v.number,
+          rowCount: num(v.rowCount),
+          bytes: num(v.bytes),
+          createdAt: v.createdAt.toISOString(),
+        }
       : null,
     createdAt: d.createdAt.toISOString(),
   };

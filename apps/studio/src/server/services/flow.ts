@@ -21,8 +21,13 @@ export async function getFlow(projectId: string): Promise<FlowGraph> {
         type: "dataset" as const,
         id: d.id,
         name: d.name,
-        state: building.has(d.id) ? ("building" as const) : d.currentVersionId ? ("built" as const) : ("never-built" as const),
-        rowCount: d.currentVersion?.rowCount === null || !d.currentVersion ? null : Number(d.currentVersion.rowCount),
+        state: building.has(d.id)
+          ? ("building" as const)
+          : d.currentVersionId
+            ? ("built" as const)
+            : ("never-built" as const),
+        rowCount:
+          d.currentVersion?.rowCount === null || !d.currentVersion ? null : Number(d.currentVersion.rowCount),
         position: pos.get(d.id) ?? null,
       })),
       ...recipes.map((r) => ({
@@ -35,12 +40,17 @@ export async function getFlow(projectId: string): Promise<FlowGraph> {
       })),
     ],
     edges: recipes.flatMap((r) =>
-      r.io.map((x) => (x.role === "INPUT" ? { source: x.datasetId, target: r.id } : { source: r.id, target: x.datasetId })),
+      r.io.map((x) =>
+        x.role === "INPUT" ? { source: x.datasetId, target: r.id } : { source: r.id, target: x.datasetId },
+      ),
     ),
   };
 }
 
-export async function saveLayout(projectId: string, positions: { nodeId: string; x: number; y: number }[]): Promise<void> {
+export async function saveLayout(
+  projectId: string,
+  positions: { nodeId: string; x: number; y: number }[],
+): Promise<void> {
   const { db } = ctx();
   await db.$transaction(
     positions.map((p) =>

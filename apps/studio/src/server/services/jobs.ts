@@ -8,7 +8,11 @@ import { jobDto } from "./dto.ts";
  * Creates the job row (state QUEUED, one activity per target) and enqueues its id. The row is the
  * truth; if Redis cannot take the job, the row is marked FAILED so nothing waits forever.
  */
-export async function createJob(user: User | null, projectId: string, input: { targets: string[]; mode: string }): Promise<Job> {
+export async function createJob(
+  user: User | null,
+  projectId: string,
+  input: { targets: string[]; mode: string },
+): Promise<Job> {
   const { db, buildQueue } = ctx();
   const targets = [...new Set(input.targets)];
   const datasets = await db.dataset.findMany({
@@ -19,7 +23,10 @@ export async function createJob(user: User | null, projectId: string, input: { t
   if (missing.length) throw new AppError("not_found", `No dataset ${missing.join(", ")} in this project.`);
   const orphan = datasets.filter((d) => d.recipeLinks.length === 0).map((d) => d.name);
   if (orphan.length) {
-    throw new AppError("invalid_input", `${orphan.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`);
+    throw new AppError(
+      "invalid_input",
+      `${orphan.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`,
+    );
   }
   const job = await db.job.create({
     data: {
@@ -42,9 +49,17 @@ export async function createJob(user: User | null, projectId: string, input: { t
     console.error("[jobs] enqueue failed", e);
     await db.job.update({
       where: { id: job.id },
-      data: { state: "FAILED", errorCode: "unavailable", error: "The job queue (Redis) is unreachable.", finishedAt: new Date() },
+      data: {
+        state: "FAILED",
+        errorCode: "unavailable",
+        error: "The job queue (Redis) is unreachable.",
+        finishedAt: new Date(),
+      },
     });
-    throw new AppError("unavailable", "The job queue (Redis) is unreachable; the job was not started. Try again when Redis is back.");
+    throw new AppError(
+      "unavailable",
+      "The job queue (Redis) is unreachable; the job was not started. Try again when Redis is back.",
+    );
   }
   return jobDto(job);
 }

@@ -9,7 +9,11 @@ const RANK: Record<ProjectRole, number> = { VIEWER: 1, EDITOR: 2, OWNER: 3 };
  * (so ids of other people's projects reveal nothing); one they can see but not change is "forbidden".
  * Administrators act as owners of every project.
  */
-export async function requireProjectRole(opts: { user: User; projectId: string; minRole: ProjectRole }): Promise<ProjectRole> {
+export async function requireProjectRole(opts: {
+  user: User;
+  projectId: string;
+  minRole: ProjectRole;
+}): Promise<ProjectRole> {
   const { db } = ctx();
   let role: ProjectRole | null = null;
   if (opts.user.role === "ADMIN") {
@@ -24,7 +28,10 @@ export async function requireProjectRole(opts: { user: User; projectId: string; 
   }
   if (!role) throw new AppError("not_found", "Project not found.");
   if (RANK[role] < RANK[opts.minRole]) {
-    throw new AppError("forbidden", `This needs the ${opts.minRole.toLowerCase()} role in the project; you are ${role.toLowerCase()}.`);
+    throw new AppError(
+      "forbidden",
+      `This needs the ${opts.minRole.toLowerCase()} role in the project; you are ${role.toLowerCase()}.`,
+    );
   }
   return role;
 }

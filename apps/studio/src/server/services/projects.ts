@@ -14,14 +14,18 @@ const view = (p: ProjectRow, role: ProjectRole): Project => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-export async function createProject(user: User, input: { key: string; name: string; description: string }): Promise<Project> {
+export async function createProject(
+  user: User,
+  input: { key: string; name: string; description: string },
+): Promise<Project> {
   try {
     const p = await ctx().db.project.create({
       data: { ...input, members: { create: { userId: user.id, role: "OWNER" } } },
     });
     return view(p, "OWNER");
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", `A project with key ${input.key} already exists. Choose another key.`);
+    if (isUniqueViolation(e))
+      throw new AppError("conflict", `A project with key ${input.key} already exists. Choose another key.`);
     throw e;
   }
 }

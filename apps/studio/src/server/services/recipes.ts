@@ -5,7 +5,6 @@ import { ctx } from "../context.ts";
 import { compileForDisplay } from "./compile-for-display.ts";
 import { recipeDto } from "./dto.ts";
 
-
 async function findRecipe(projectId: string, recipeId: string) {
   const r = await ctx().db.recipe.findFirst({ where: { id: recipeId, projectId }, include: { io: true } });
   if (!r) throw new AppError("not_found", "Recipe not found.");
@@ -13,7 +12,11 @@ async function findRecipe(projectId: string, recipeId: string) {
 }
 
 export async function listRecipes(projectId: string): Promise<Recipe[]> {
-  const rows = await ctx().db.recipe.findMany({ where: { projectId }, include: { io: true }, orderBy: { name: "asc" } });
+  const rows = await ctx().db.recipe.findMany({
+    where: { projectId },
+    include: { io: true },
+    orderBy: { name: "asc" },
+  });
   return rows.map(recipeDto);
 }
 
@@ -26,7 +29,8 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   const inputs = await ctx().db.dataset.findMany({ where: { projectId, id: { in: inputIds } } });
   const byId = new Map(inputs.map((d) => [d.id, d]));
   const missing = inputIds.filter((id) => !byId.has(id));
-  if (missing.length) throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
+  if (missing.length)
+    throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
   const ordered = inputIds.map((id) => byId.get(id)!);
   if (ordered.some((d) => d.schema === null)) return; // not built yet: checked again when it runs
   compileForDisplay({ spec, inputs: ordered, dialect: "duckdb" });
@@ -34,7 +38,12 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
 
 export async function createRecipe(
   projectId: string,
-  input: { name: string; inputs: string[]; output: { datasetId: string } | { name: string }; spec: RecipeSpec },
+  input: {
+    name: string;
+    inputs: string[];
+    output: { datasetId: string } | { name: string };
+    spec: RecipeSpec;
+  },
 ): Promise<Recipe> {
   const { db } = ctx();
   await checkCompiles(projectId, input.inputs, input.spec);
@@ -42,16 +51,21 @@ export async function createRecipe(
     const id = await db.$transaction(async (tx) => {
       let outputId: string;
       if ("datasetId" in input.output) {
-        const out = await tx.dataset.findFirst({ where: { id: input.output.datasetId, projectId }, include: { recipeLinks: true } });
+        const out = await tx.dataset.findFirst({
+          where: { id: input.output.datasetId, projectId },
+          include: { recipeLinks: true },
+        });
         if (!out) throw new AppError("invalid_input", "output.datasetId: no such dataset in this project.");
         if (out.recipeLinks.some((l) => l.role === "OUTPUT")) {
           throw new AppError("conflict", `Dataset ${out.name} is already written by another recipe.`);
         }
         outputId = out.id;
       } else {
-        outputId = (await tx.dataset.create({ data: { id: newId(), projectId, name: input.output.name } })).id;
+        outputId = (await tx.dataset.create({ data: { id: newId(), projectId, name: input.output.name } }))
+          .id;
       }
-      if (input.inputs.includes(outputId)) throw new AppError("invalid_input", "A recipe cannot write one of its inputs.");
+      if (input.inputs.includes(outputId))
+        throw new AppError("invalid_input", "A recipe cannot write one of its inputs.");
       const r = await tx.recipe.create({
         data: {
           projectId,
@@ -70,7 +84,8 @@ export async function createRecipe(
     });
     return getRecipe(projectId, id);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", "A recipe or dataset with this name already exists in the project.");
+    if (isUniqueViolation(e))
+      throw new AppError("conflict", "A recipe or dataset with this name already exists in the project.");
     throw e;
   }
 }
@@ -83,7 +98,11 @@ export async function updateRecipe(
   const current = await findRecipe(projectId, recipeId);
   if (input.spec) {
     const inputs = current.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
-    await checkCompiles(projectId, inputs.map((x) => x.datasetId), input.spec);
+    await checkCompiles(
+      projectId,
+      inputs.map((x) => x.datasetId),
+      input.spec,
+    );
   }
   // Optimistic concurrency: the update applies only to the revision the caller edited.
   const r = await ctx().db.recipe.updateMany({
@@ -115,6 +134,7 @@ export async function compileRecipeForApi(projectId: string, recipeId: string, d
   const byId = new Map(inputs.map((d) => [d.id, d]));
   const ordered = dto.inputs.map((id) => byId.get(id)).filter((d) => d !== undefined);
   const unbuilt = ordered.filter((d) => d.schema === null).map((d) => d.name);
-  if (unbuilt.length) throw new AppError("conflict", `Build ${unbuilt.join(", ")} first: its schema is not known yet.`);
+  if (unbuilt.length)
+    throw new AppError("conflict", `Build ${unbuilt.join(", ")} first: its schema is not known yet.`);
   return compileForDisplay({ spec: dto.spec, inputs: ordered, dialect });
 }

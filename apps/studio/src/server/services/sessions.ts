@@ -8,7 +8,10 @@ import { env } from "../env.ts";
 // Verifying against a throwaway hash keeps the timing of "unknown email" close to "wrong password".
 const DUMMY_HASH = "scrypt$32768$8$1$c291cy1kdW1teS1zYWx0$Zq5bm1qZ6b3P7v0wq0W1tq1h0n0r0Zq5bm1qZ6b3P7s";
 
-export async function login(input: { email: string; password: string }): Promise<{ user: User; token: string; expiresAt: Date }> {
+export async function login(input: {
+  email: string;
+  password: string;
+}): Promise<{ user: User; token: string; expiresAt: Date }> {
   const { db } = ctx();
   const u = await db.user.findUnique({ where: { email: input.email } });
   const ok = await verifyPassword(input.password, u?.passwordHash ?? DUMMY_HASH);

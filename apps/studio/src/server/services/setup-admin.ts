@@ -11,9 +11,14 @@ export async function setupAdmin(input: { email: string; name: string; password:
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7316001)");
     if ((await tx.user.count()) > 0) {
-      throw new AppError("conflict", "Sous is already set up. Sign in, or ask an administrator for an account.");
+      throw new AppError(
+        "conflict",
+        "Sous is already set up. Sign in, or ask an administrator for an account.",
+      );
     }
-    const u = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: "ADMIN" } });
+    const u = await tx.user.create({
+      data: { email: input.email, name: input.name, passwordHash, role: "ADMIN" },
+    });
     return { id: u.id, email: u.email, name: u.name, role: u.role };
   });
 }

@@ -13,7 +13,6 @@ import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { datasetDto } from "./dto.ts";
 
-
 // Browsers label .csv files inconsistently (Windows says application/vnd.ms-excel); curl says
 // application/x-www-form-urlencoded with --data-binary. The content itself is checked afterwards.
 const ACCEPTED_TYPES = new Set([
@@ -56,12 +55,22 @@ export async function uploadCsvDataset(opts: {
   const max = env().SOUS_UPLOAD_MAX_BYTES;
   const type = (opts.contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (!ACCEPTED_TYPES.has(type)) {
-    throw new AppError("unsupported_media_type", `Uploads must be CSV files; this one is ${type}. Export it as CSV first.`);
+    throw new AppError(
+      "unsupported_media_type",
+      `Uploads must be CSV files; this one is ${type}. Export it as CSV first.`,
+    );
   }
-  if (opts.contentLength && Number(opts.contentLength) > max) throw new AppError("payload_too_large", tooLarge(max));
+  if (opts.contentLength && Number(opts.contentLength) > max)
+    throw new AppError("payload_too_large", tooLarge(max));
   if (!opts.body) throw new AppError("invalid_input", "The file is empty.");
-  const taken = await db.dataset.findUnique({ where: { projectId_name: { projectId: opts.projectId, name: opts.name } } });
-  if (taken) throw new AppError("conflict", `A dataset named ${opts.name} already exists in this project. Choose another name.`);
+  const taken = await db.dataset.findUnique({
+    where: { projectId_name: { projectId: opts.projectId, name: opts.name } },
+  });
+  if (taken)
+    throw new AppError(
+      "conflict",
+      `A dataset named ${opts.name} already exists in this project. Choose another name.`,
+    );
 
   const datasetId = newId();
   const versionId = newId();
@@ -79,7 +88,9 @@ export async function uploadCsvDataset(opts: {
     const imported = await importCsvToParquet(await engine, { file: tmpFile, outDir: staged.dir });
     const { bytes } = await staged.commit();
     const created = await db.$transaction(async (tx) => {
-      await tx.dataset.create({ data: { id: datasetId, projectId: opts.projectId, name: opts.name, schema: imported.schema } });
+      await tx.dataset.create({
+        data: { id: datasetId, projectId: opts.projectId, name: opts.name, schema: imported.schema },
+      });
       await tx.datasetVersion.create({
         data: {
           id: versionId,
@@ -102,7 +113,10 @@ export async function uploadCsvDataset(opts: {
   } catch (e) {
     await staged.abort();
     if (isUniqueViolation(e)) {
-      throw new AppError("conflict", `A dataset named ${opts.name} already exists in this project. Choose another name.`);
+      throw new AppError(
+        "conflict",
+        `A dataset named ${opts.name} already exists in this project. Choose another name.`,
+      );
     }
     throw e;
   } finally {

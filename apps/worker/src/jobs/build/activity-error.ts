@@ -1,5 +1,5 @@
-import { AppError } from "@sous/contracts";
 import { CompileError } from "@sous/compiler";
+import { AppError } from "@sous/contracts";
 import { QueryCancelledError } from "@sous/engine-local";
 
 /**
@@ -9,7 +9,10 @@ import { QueryCancelledError } from "@sous/engine-local";
 export function permanentFailureMessage(e: unknown): string | null {
   if (e instanceof AppError || e instanceof CompileError) return e.message;
   if (e instanceof QueryCancelledError) return "Cancelled.";
-  if (e instanceof Error && /^(Binder|Conversion|Invalid Input|Parser|Catalog|Out of Range|Constraint) Error/.test(e.message)) {
+  if (
+    e instanceof Error &&
+    /^(Binder|Conversion|Invalid Input|Parser|Catalog|Out of Range|Constraint) Error/.test(e.message)
+  ) {
     return `The query failed on the data: ${e.message.split("\n")[0]}`;
   }
   return null;

@@ -16,13 +16,19 @@ export async function processBuildJob(ctx: WorkerContext, bull: Job, signal?: Ab
   if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
   if (job.state === "SUCCEEDED" || job.state === "FAILED" || job.state === "CANCELLED") return;
 
-  await db.job.update({ where: { id: jobId }, data: { state: "RUNNING", startedAt: job.startedAt ?? new Date() } });
+  await db.job.update({
+    where: { id: jobId },
+    data: { state: "RUNNING", startedAt: job.startedAt ?? new Date() },
+  });
   await jobLog(db, jobId, "info", `Job started (attempt ${bull.attemptsMade + 1})`);
 
   const activities = [...job.activities].sort((a, b) => a.position - b.position);
   for (const activity of activities) {
     if (activity.state === "SUCCEEDED") continue;
-    await db.jobActivity.update({ where: { id: activity.id }, data: { state: "RUNNING", startedAt: new Date() } });
+    await db.jobActivity.update({
+      where: { id: activity.id },
+      data: { state: "RUNNING", startedAt: new Date() },
+    });
     try {
       const rows = await runActivity(ctx, activity, signal);
       await db.jobActivity.update({
@@ -65,7 +71,12 @@ export async function processBuildJob(ctx: WorkerContext, bull: Job, signal?: Ab
 export async function markBuildJobFailed(ctx: WorkerContext, jobId: string, reason: string): Promise<void> {
   await ctx.db.job.updateMany({
     where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
-    data: { state: "FAILED", errorCode: "worker_error", error: `The worker could not run this job: ${reason}`, finishedAt: new Date() },
+    data: {
+      state: "FAILED",
+      errorCode: "worker_error",
+      error: `The worker could not run this job: ${reason}`,
+      finishedAt: new Date(),
+    },
   });
   await ctx.db.jobActivity.updateMany({
     where: { jobId, state: { in: ["QUEUED", "RUNNING"] } },

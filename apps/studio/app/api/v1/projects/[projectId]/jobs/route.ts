@@ -6,4 +6,6 @@ import { createJob, listJobs } from "@/server/services/jobs.ts";
 export const GET = handle(api.listJobs, ({ params }) => listJobs(params.projectId));
 
 // POST /api/v1/projects/:projectId/jobs - build datasets
-export const POST = handle(api.createJob, ({ user, params, body }) => createJob(user, params.projectId, body));
+export const POST = handle(api.createJob, ({ user, params, body }) =>
+  createJob(user, params.projectId, body),
+);

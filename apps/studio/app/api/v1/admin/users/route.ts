@@ -1,0 +1,9 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { createUser, listUsers } from "@/server/services/users.ts";
+
+// GET /api/v1/admin/users - every user (administrators only)
+export const GET = handle(api.listUsers, () => listUsers());
+
+// POST /api/v1/admin/users - create a user (administrators only)
+export const POST = handle(api.createUser, ({ body }) => createUser(body));

@@ -1,0 +1,55 @@
+// Fails when the dependency direction of ARCHITECTURE.md is broken:
+//   apps -> packages, never the reverse; no package imports an app;
+//   contracts, compiler and flow are pure: no I/O modules in their src/ (tests may use them).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
+const PURE = new Set(["contracts", "compiler", "flow"]);
+const IO_MODULES =
+  /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|cluster|worker_threads|os|process)$|^(pg|ioredis|bullmq|@prisma\/|@duckdb\/|@azure\/|@databricks\/|@sous\/(db|queue|storage|engine-local|databricks))/;
+const problems = [];
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "generated") continue;
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (/\.(ts|tsx|mjs|js)$/.test(name)) yield p;
+  }
+}
+
+const importsOf = (file) =>
+  [
+    ...readFileSync(file, "utf8").matchAll(
+      /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]);
+
+for (const pkg of readdirSync(path.join(root, "packages"))) {
+  const dir = path.join(root, "packages", pkg);
+  const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+  const deps = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+  for (const d of deps)
+    if (d.startsWith("@sous/") && ["@sous/studio", "@sous/worker"].includes(d))
+      problems.push(`packages/${pkg} depends on app ${d}`);
+  for (const file of files(dir)) {
+    const rel = path.relative(root, file);
+    const isTest =
+      /\.(test|int\.test|e2e\.test)\.ts$/.test(file) || rel.includes(`${path.sep}test${path.sep}`);
+    for (const spec of importsOf(file)) {
+      if (spec.includes("apps/") || spec.startsWith("@sous/studio") || spec.startsWith("@sous/worker"))
+        problems.push(`${rel} imports an app: ${spec}`);
+      if (PURE.has(pkg) && !isTest && rel.includes(`${path.sep}src${path.sep}`) && IO_MODULES.test(spec)) {
+        problems.push(`${rel} is in a pure package (${pkg}) but imports ${spec}`);
+      }
+    }
+  }
+}
+
+if (problems.length) {
+  console.error(`Dependency direction broken (see ARCHITECTURE.md):\n  ${problems.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("dependency direction OK");

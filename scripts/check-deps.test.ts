@@ -1,0 +1,53 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const script = path.join(import.meta.dirname, "check-deps.mjs");
+let root: string;
+
+function pkg(name: string, files: Record<string, string>, deps: Record<string, string> = {}) {
+  const dir = path.join(root, "packages", name);
+  mkdirSync(path.join(dir, "src"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `@sous/${name}`, dependencies: deps }),
+  );
+  for (const [f, body] of Object.entries(files)) writeFileSync(path.join(dir, f), body);
+}
+
+const check = () => spawnSync("node", [script, root], { encoding: "utf8" });
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe("check-deps", () => {
+  it("accepts a pure compiler and an I/O package", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("compiler", {
+      "src/index.ts": 'import { z } from "zod";\nimport type { X } from "@sous/contracts";\n',
+    });
+    pkg("storage", { "src/index.ts": 'import fs from "node:fs";\n' });
+    expect(check().status).toBe(0);
+  });
+
+  it("fails when a pure package imports I/O", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("compiler", { "src/index.ts": 'import { readFileSync } from "node:fs";\n' });
+    const r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("pure package (compiler) but imports node:fs");
+  });
+
+  it("fails when a package depends on an app", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("queue", { "src/index.ts": "export {};\n" }, { "@sous/studio": "workspace:*" });
+    expect(check().stderr).toContain("depends on app @sous/studio");
+  });
+
+  it("lets tests of pure packages use I/O", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("compiler", { "src/index.ts": "export {};\n", "src/golden.test.ts": 'import fs from "node:fs";\n' });
+    expect(check().status).toBe(0);
+  });
+});
