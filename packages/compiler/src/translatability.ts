@@ -38,6 +38,9 @@ function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
     case "window":
       own.push(...rel.added.map((c) => c.expr));
       break;
+    case "join":
+      own.push(...rel.columns.map((c) => c.expr), ...(rel.on ? [rel.on] : []));
+      break;
   }
   const walk = function* (e: Expr, step: string): Generator<[Expr, string]> {
     const s = e.origin ?? step;

@@ -186,8 +186,11 @@ export const cast = (arg: Expr, type: ColumnType): CastExpr => ({ kind: "cast", 
 export const compare = (op: CompareOp, left: Expr, right: Expr, origin?: string): CompareExpr =>
   withOrigin({ kind: "compare", op, left, right, type: "boolean" }, origin);
 
-export const and = (args: readonly Expr[]): AndExpr => ({ kind: "and", args, type: "boolean" });
-export const or = (args: readonly Expr[]): OrExpr => ({ kind: "or", args, type: "boolean" });
+/** AND/OR of several predicates; a single predicate is returned as is. */
+export const and = (args: readonly Expr[]): Expr =>
+  args.length === 1 ? args[0]! : ({ kind: "and", args, type: "boolean" } satisfies AndExpr);
+export const or = (args: readonly Expr[]): Expr =>
+  args.length === 1 ? args[0]! : ({ kind: "or", args, type: "boolean" } satisfies OrExpr);
 export const not = (arg: Expr): NotExpr => ({ kind: "not", arg, type: "boolean" });
 export const isNull = (arg: Expr): IsNullExpr => ({ kind: "is_null", arg, type: "boolean" });
 

@@ -77,7 +77,24 @@ export interface WindowRel extends RelBase {
   readonly added: readonly DerivedColumn[];
 }
 
+export type JoinType = "inner" | "left" | "right" | "full" | "cross" | "left_anti";
+
+/**
+ * Joins two relations and projects the result in the same op: `columns` are expressions over
+ * both sides' column ids (so key columns can be coalesced, sides prefixed, anti joins narrowed).
+ */
+export interface JoinRel extends RelBase {
+  readonly kind: "join";
+  readonly left: Rel;
+  readonly right: Rel;
+  readonly type: JoinType;
+  /** null only for cross joins. */
+  readonly on: Expr | null;
+  readonly columns: readonly DerivedColumn[];
+}
+
 export type Rel =
+  | JoinRel
   | SourceRel
   | ProjectRel
   | FilterRel
@@ -101,6 +118,8 @@ export function relInputs(rel: Rel): readonly Rel[] {
     case "distinct":
     case "window":
       return [rel.input];
+    case "join":
+      return [rel.left, rel.right];
   }
 }
 
@@ -168,4 +187,15 @@ export function window(ids: IdGen, input: Rel, added: readonly DerivedColumn[]):
     ...added.map(({ id, name, type, from }) => ({ id, name, type, from })),
   ];
   return { kind: "window", id: ids.rel(), input, added, columns };
+}
+
+export function join(
+  ids: IdGen,
+  left: Rel,
+  right: Rel,
+  type: JoinType,
+  on: Expr | null,
+  columns: readonly DerivedColumn[],
+): JoinRel {
+  return { kind: "join", id: ids.rel(), left, right, type, on, columns };
 }

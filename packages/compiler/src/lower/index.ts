@@ -3,6 +3,7 @@ import type { LowerContext, Lowered, Lowerer } from "./context.ts";
 import { lowerDistinct } from "./distinct.ts";
 import { lowerFilter } from "./filter.ts";
 import { lowerGroup } from "./group.ts";
+import { lowerJoin } from "./join.ts";
 import { lowerSort } from "./sort.ts";
 import { lowerSync } from "./sync.ts";
 import { lowerTopN } from "./top-n.ts";
@@ -17,6 +18,7 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   filter: lowerFilter,
   window: lowerWindow,
   topN: lowerTopN,
+  join: lowerJoin,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

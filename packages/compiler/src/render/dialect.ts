@@ -1,5 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn, WindowExpr } from "../ir/expr.ts";
+import type { JoinType } from "../ir/rel.ts";
 import type { Dialect, Translatability } from "../types.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface SqlDialect {
   /** Aggregate renderings that differ from the base's standard SQL. */
   readonly aggregates: Partial<Record<AggFn, (args: readonly string[], e: AggExpr) => string>>;
   readonly scalars: Partial<Record<ScalarFn, (args: readonly string[], e: CallExpr) => string>>;
+  /** The join keyword, e.g. `LEFT ANTI JOIN` (Spark) vs `ANTI JOIN` (DuckDB). */
+  joinKeyword(type: JoinType): string;
   /** Adjusts a rendered window call to Spark's result type (e.g. DuckDB's row_number is BIGINT). */
   windowResult(sql: string, e: WindowExpr): string;
   /** Where the engine cannot fully reproduce Spark's result for an expression; undefined = full. */

@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
 const TYPES: Record<ColumnType, string> = {
   string: "VARCHAR",
@@ -55,6 +56,7 @@ export const duckdbDialect: SqlDialect = {
   },
   // Spark: row_number/rank/dense_rank are INT and sum of integers is BIGINT; DuckDB gives
   // BIGINT and HUGEINT.
+  joinKeyword: (type) => (type === "left_anti" ? "ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) =>
     (e.type === "integer" && RANKING.has(e.fn)) || (e.fn === "sum" && e.type === "bigint")
       ? `CAST(${sql} AS ${TYPES[e.type]})`

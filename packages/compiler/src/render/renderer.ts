@@ -133,6 +133,29 @@ export class SqlRenderer {
         outputs: rel.columns,
       };
     },
+    join: (rel) => {
+      const side = (r: Rel, alias: string) => {
+        const b = this.mergeable(
+          this.visit(r),
+          (x) => x.select === null && isPlain(x) && x.where.length === 0,
+        );
+        const a = this.d.quoteIdent(alias);
+        return {
+          from: `${b.from} AS ${a}`,
+          scope: b.outputs.map((c) => [c.id, `${a}.${this.d.quoteIdent(c.name)}`] as const),
+        };
+      };
+      const l = side(rel.left, "_l");
+      const r = side(rel.right, "_r");
+      const scope = new Map([...l.scope, ...r.scope]);
+      const on = rel.on ? ` ON ${this.expr(rel.on, scope)}` : "";
+      return {
+        ...freshBlock(`${l.from}\n${this.d.joinKeyword(rel.type)} ${r.from}${on}`, [], this.d),
+        scope,
+        select: rel.columns.map((c) => ({ sql: this.expr(c.expr, scope), name: c.name })),
+        outputs: rel.columns,
+      };
+    },
     window: (rel) => {
       const b = this.mergeable(this.visit(rel.input), (x) => x.select === null && isPlain(x));
       const passThrough = rel.input.columns.map((c) => ({

@@ -1,5 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import type { SqlDialect } from "./dialect.ts";
+import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
 const TYPES: Record<ColumnType, string> = {
   string: "STRING",
@@ -41,6 +42,7 @@ export const sparkDialect: SqlDialect = {
     sample_hash: (args) =>
       `CAST(conv(substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8), 16, 10) AS BIGINT)`,
   },
+  joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) =>
     e.fn === "avg" && e.args[0]?.type === "decimal" ? `CAST(${sql} AS DOUBLE)` : sql,
   assess: () => undefined,

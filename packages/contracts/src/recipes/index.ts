@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DistinctParamsSchema } from "./distinct.ts";
 import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
+import { JoinParamsSchema } from "./join.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { SyncParamsSchema } from "./sync.ts";
 import { TopNParamsSchema } from "./top-n.ts";
@@ -11,6 +12,7 @@ export * from "./common.ts";
 export * from "./distinct.ts";
 export * from "./filter.ts";
 export * from "./group.ts";
+export * from "./join.ts";
 export * from "./sort.ts";
 export * from "./sync.ts";
 export * from "./top-n.ts";
@@ -55,6 +57,11 @@ export const TopNRecipeSpecSchema = z
   .object({ kind: z.literal("topN"), version: z.literal(1).default(1), params: TopNParamsSchema })
   .strict();
 
+/** Two inputs: the first is the left side. */
+export const JoinRecipeSpecSchema = z
+  .object({ kind: z.literal("join"), version: z.literal(1).default(1), params: JoinParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -63,6 +70,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   FilterRecipeSpecSchema,
   WindowRecipeSpecSchema,
   TopNRecipeSpecSchema,
+  JoinRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];

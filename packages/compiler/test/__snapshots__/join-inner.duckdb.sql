@@ -1,0 +1,3 @@
+SELECT "_l"."id" AS "id", "_l"."name" AS "name", "_r"."amount" AS "amount"
+FROM read_parquet('/data/fixtures/join-inner/in0/*.parquet') AS "_l"
+INNER JOIN read_parquet('/data/fixtures/join-inner/in1/*.parquet') AS "_r" ON ("_l"."id" = "_r"."cid")
