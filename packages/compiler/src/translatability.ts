@@ -20,6 +20,7 @@ function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
   const own: Expr[] = [];
   switch (rel.kind) {
     case "source":
+    case "union":
     case "limit":
     case "distinct":
       break;

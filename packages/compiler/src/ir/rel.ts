@@ -93,7 +93,14 @@ export interface JoinRel extends RelBase {
   readonly columns: readonly DerivedColumn[];
 }
 
+/** UNION ALL of inputs that all have the output's column count and types, in order. */
+export interface UnionRel extends RelBase {
+  readonly kind: "union";
+  readonly inputs: readonly Rel[];
+}
+
 export type Rel =
+  | UnionRel
   | JoinRel
   | SourceRel
   | ProjectRel
@@ -120,6 +127,8 @@ export function relInputs(rel: Rel): readonly Rel[] {
       return [rel.input];
     case "join":
       return [rel.left, rel.right];
+    case "union":
+      return rel.inputs;
   }
 }
 
@@ -198,4 +207,21 @@ export function join(
   columns: readonly DerivedColumn[],
 ): JoinRel {
   return { kind: "join", id: ids.rel(), left, right, type, on, columns };
+}
+
+/** Output column i derives from column i of every input; names and types come from the first. */
+export function union(ids: IdGen, inputs: readonly Rel[]): UnionRel {
+  const [first] = inputs;
+  if (!first) throw new Error("compiler bug: union of nothing");
+  const columns = first.columns.map((c, i) => ({
+    id: ids.column(),
+    name: c.name,
+    type: c.type,
+    from: inputs.map((r) => {
+      const same = r.columns[i];
+      if (!same || same.type !== c.type) throw new Error("compiler bug: union inputs differ in shape");
+      return same.id;
+    }),
+  }));
+  return { kind: "union", id: ids.rel(), inputs, columns };
 }

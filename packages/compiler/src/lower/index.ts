@@ -5,6 +5,7 @@ import { lowerFilter } from "./filter.ts";
 import { lowerGroup } from "./group.ts";
 import { lowerJoin } from "./join.ts";
 import { lowerSort } from "./sort.ts";
+import { lowerStack } from "./stack.ts";
 import { lowerSync } from "./sync.ts";
 import { lowerTopN } from "./top-n.ts";
 import { lowerWindow } from "./window.ts";
@@ -19,6 +20,7 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   window: lowerWindow,
   topN: lowerTopN,
   join: lowerJoin,
+  stack: lowerStack,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

@@ -1,10 +1,11 @@
-import type { ColumnType, JoinType as SpecJoinType } from "@sous/contracts";
+import type { JoinType as SpecJoinType } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import { and, call, col, compare, type Expr } from "../ir/expr.ts";
 import { type DerivedColumn, derived, type JoinType, join, type OutColumn } from "../ir/rel.ts";
 import { assertUniqueNames, resolveColumn } from "../validate/columns.ts";
 import { requireInputCount } from "../validate/inputs.ts";
 import { inputLabel, type Lowerer } from "./context.ts";
+import { commonType } from "./types.ts";
 
 type Path = (string | number)[];
 
@@ -16,23 +17,6 @@ const IR_TYPE: Record<SpecJoinType, JoinType> = {
   cross: "cross",
   leftAnti: "left_anti",
 };
-
-/** Numeric widening shared by Spark and DuckDB for comparisons and coalesce. */
-const NUMERIC_RANK: Partial<Record<ColumnType, number>> = { integer: 0, bigint: 1, decimal: 2, double: 3 };
-const TEMPORAL: ReadonlySet<ColumnType> = new Set(["date", "timestamp"]);
-
-/**
- * The common type of two join keys, or null when the engines would compare them differently
- * (a string against a number: Spark casts implicitly, DuckDB refuses).
- */
-function commonType(a: ColumnType, b: ColumnType): ColumnType | null {
-  if (a === b) return a;
-  const ra = NUMERIC_RANK[a];
-  const rb = NUMERIC_RANK[b];
-  if (ra !== undefined && rb !== undefined) return ra >= rb ? a : b;
-  if (TEMPORAL.has(a) && TEMPORAL.has(b)) return "timestamp";
-  return null;
-}
 
 /**
  * Join of two inputs. Output: the first input's columns, then the second's (minus its keys when

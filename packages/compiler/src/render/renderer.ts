@@ -156,6 +156,13 @@ export class SqlRenderer {
         outputs: rel.columns,
       };
     },
+    union: (rel) => {
+      // Each branch is a complete SELECT (its own CTEs are hoisted); the union becomes a CTE.
+      const branches = rel.inputs.map((r) => this.blockSql(this.visit(r)));
+      const name = `_s${this.ctes.length + 1}`;
+      this.ctes.push({ name, sql: branches.join("\nUNION ALL\n") });
+      return freshBlock(this.d.quoteIdent(name), rel.columns, this.d);
+    },
     window: (rel) => {
       const b = this.mergeable(this.visit(rel.input), (x) => x.select === null && isPlain(x));
       const passThrough = rel.input.columns.map((c) => ({

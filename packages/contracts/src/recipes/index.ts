@@ -4,6 +4,7 @@ import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { JoinParamsSchema } from "./join.ts";
 import { SortParamsSchema } from "./sort.ts";
+import { StackParamsSchema } from "./stack.ts";
 import { SyncParamsSchema } from "./sync.ts";
 import { TopNParamsSchema } from "./top-n.ts";
 import { WindowParamsSchema } from "./window.ts";
@@ -14,6 +15,7 @@ export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./join.ts";
 export * from "./sort.ts";
+export * from "./stack.ts";
 export * from "./sync.ts";
 export * from "./top-n.ts";
 export * from "./window.ts";
@@ -62,6 +64,11 @@ export const JoinRecipeSpecSchema = z
   .object({ kind: z.literal("join"), version: z.literal(1).default(1), params: JoinParamsSchema })
   .strict();
 
+/** Two or more inputs, stacked (UNION ALL). */
+export const StackRecipeSpecSchema = z
+  .object({ kind: z.literal("stack"), version: z.literal(1).default(1), params: StackParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -71,6 +78,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   WindowRecipeSpecSchema,
   TopNRecipeSpecSchema,
   JoinRecipeSpecSchema,
+  StackRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];
