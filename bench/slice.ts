@@ -61,12 +61,12 @@ async function writeCsv(file: string, rows: number) {
   for (let i = 0; i < rows; i++) {
     buf += `c${(i * 7919) % 50_000},${((i * 37) % 10_000) / 100},2024-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
       buf = "";
     }
   }
   out.end(buf);
-  await new Promise((r) => out.once("finish", r));
+  await new Promise<void>((r) => out.once("finish", () => r()));
 }
 
 async function slice(rows: number) {

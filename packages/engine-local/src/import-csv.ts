@@ -91,7 +91,9 @@ export async function importCsvToParquet(
       .join(", ");
     const target = duckString(path.join(opts.outDir, "part-0.parquet"));
     const written = await c
-      .runAndReadAll(`COPY (SELECT ${select} FROM ${reader}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`)
+      .runAndReadAll(
+        `COPY (SELECT ${select} FROM ${reader}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`,
+      )
       .catch(explain);
     return {
       schema: cols.map((col) => ({ name: col.name, type: sousTypeOfDuckDb(col.duck) ?? "string" })),

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, type Job, type User } from "@sous/contracts";
+import { planBuildOnlyThis } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
 import { ctx } from "../context.ts";
 import { jobDto } from "./dto.ts";
@@ -21,11 +22,15 @@ export async function createJob(
   });
   const missing = targets.filter((t) => !datasets.some((d) => d.id === t));
   if (missing.length) throw new AppError("not_found", `No dataset ${missing.join(", ")} in this project.`);
-  const orphan = datasets.filter((d) => d.recipeLinks.length === 0).map((d) => d.name);
-  if (orphan.length) {
+  const plan = planBuildOnlyThis(
+    targets,
+    datasets.flatMap((d) => d.recipeLinks.map((l) => ({ datasetId: d.id, recipeId: l.recipeId }))),
+  );
+  if (!plan.ok) {
+    const names = datasets.filter((d) => plan.unbuildable.includes(d.id)).map((d) => d.name);
     throw new AppError(
       "invalid_input",
-      `${orphan.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`,
+      `${names.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`,
     );
   }
   const job = await db.job.create({
@@ -34,12 +39,7 @@ export async function createJob(
       createdById: user?.id ?? null,
       mode: input.mode,
       targets,
-      activities: {
-        create: targets.map((t, position) => {
-          const d = datasets.find((x) => x.id === t)!;
-          return { position, outputDatasetId: t, recipeId: d.recipeLinks[0]!.recipeId, engine: "local" };
-        }),
-      },
+      activities: { create: plan.activities.map((a) => ({ ...a, engine: "local" })) },
     },
     include: { activities: true },
   });

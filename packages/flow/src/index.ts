@@ -1,0 +1,1 @@
+export { type BuildPlan, type ProducerLink, planBuildOnlyThis } from "./plan-build.ts";
