@@ -5,5 +5,9 @@ import { Redis } from "ioredis";
  * not fail after N retries while Redis restarts) and Redis with `maxmemory-policy noeviction`.
  */
 export function createRedisConnection(url: string, opts?: { lazyConnect?: boolean }): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: opts?.lazyConnect });
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: opts?.lazyConnect,
+  });
 }
