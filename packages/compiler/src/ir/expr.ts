@@ -142,7 +142,15 @@ export interface WindowExpr extends ExprBase {
   readonly frame: WindowFrame | null;
 }
 
+/** CASE WHEN ... THEN ... [ELSE ...] END; a missing ELSE is NULL. */
+export interface CaseExpr extends ExprBase {
+  readonly kind: "case";
+  readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+  readonly else: Expr | null;
+}
+
 export type Expr =
+  | CaseExpr
   | WindowExpr
   | ColRefExpr
   | LiteralExpr
@@ -181,6 +189,12 @@ export const windowFn = (
   origin?: string,
 ): WindowExpr => withOrigin({ kind: "window", fn, args, ...over, type }, origin);
 
+export const caseWhen = (
+  whens: readonly { when: Expr; then: Expr }[],
+  otherwise: Expr | null,
+  type: ColumnType,
+): CaseExpr => ({ kind: "case", whens, else: otherwise, type });
+
 export const cast = (arg: Expr, type: ColumnType): CastExpr => ({ kind: "cast", arg, type });
 
 export const compare = (op: CompareOp, left: Expr, right: Expr, origin?: string): CompareExpr =>
@@ -213,6 +227,8 @@ export function exprChildren(e: Expr): readonly Expr[] {
       return [e.left, e.right];
     case "window":
       return [...e.args, ...e.partitionBy, ...e.orderBy.map((k) => k.expr)];
+    case "case":
+      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
   }
 }
 

@@ -8,7 +8,7 @@ import { inputLabel, type Lowerer } from "./context.ts";
 
 const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "bigint", "double", "decimal"]);
 
-interface FnRule {
+export interface FnRule {
   ir: AggFn;
   /** Result type following Spark, or a reason the input type is not accepted. */
   type: (input: ColumnType) => ColumnType | { reject: string };
@@ -24,7 +24,7 @@ const numericOnly =
  * decimal input, whose precision our schema does not carry), and concat sorts the values so both
  * engines produce the same string (Spark's collect_list order is not defined).
  */
-const RULES: Record<GroupAggregationFn, FnRule> = {
+export const GROUP_AGG_RULES: Record<GroupAggregationFn, FnRule> = {
   count: { ir: "count", type: () => "bigint" },
   countDistinct: { ir: "count_distinct", type: () => "bigint" },
   sum: {
@@ -67,7 +67,7 @@ export const lowerGroup: Lowerer<"group"> = (spec, ctx) => {
     const stepId = path.join(".");
     steps.push(stepId);
     const c = resolveColumn(src, a.column, [...path, "column"], label);
-    const rule = RULES[a.fn];
+    const rule = GROUP_AGG_RULES[a.fn];
     const type = rule.type(c.type);
     if (typeof type === "object") {
       throw new CompileError(

@@ -4,6 +4,7 @@ import { lowerDistinct } from "./distinct.ts";
 import { lowerFilter } from "./filter.ts";
 import { lowerGroup } from "./group.ts";
 import { lowerJoin } from "./join.ts";
+import { lowerPivot } from "./pivot.ts";
 import { lowerSort } from "./sort.ts";
 import { lowerStack } from "./stack.ts";
 import { lowerSync } from "./sync.ts";
@@ -21,6 +22,7 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   topN: lowerTopN,
   join: lowerJoin,
   stack: lowerStack,
+  pivot: lowerPivot,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

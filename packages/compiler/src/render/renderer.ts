@@ -245,6 +245,11 @@ export class SqlRenderer {
     or: (e, scope) => `(${e.args.map((a) => this.expr(a, scope)).join(" OR ")})`,
     not: (e, scope) => `(NOT ${this.expr(e.arg, scope)})`,
     is_null: (e, scope) => `(${this.expr(e.arg, scope)} IS NULL)`,
+    case: (e, scope) => {
+      const whens = e.whens.map((w) => `WHEN ${this.expr(w.when, scope)} THEN ${this.expr(w.then, scope)}`);
+      const otherwise = e.else ? ` ELSE ${this.expr(e.else, scope)}` : "";
+      return `CASE ${whens.join(" ")}${otherwise} END`;
+    },
     window: (e, scope) => {
       const call = STANDARD_WINDOW[e.fn](
         e.args.map((a) => this.expr(a, scope)),

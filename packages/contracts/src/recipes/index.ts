@@ -3,6 +3,7 @@ import { DistinctParamsSchema } from "./distinct.ts";
 import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { JoinParamsSchema } from "./join.ts";
+import { PivotParamsSchema } from "./pivot.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { StackParamsSchema } from "./stack.ts";
 import { SyncParamsSchema } from "./sync.ts";
@@ -14,6 +15,7 @@ export * from "./distinct.ts";
 export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./join.ts";
+export * from "./pivot.ts";
 export * from "./sort.ts";
 export * from "./stack.ts";
 export * from "./sync.ts";
@@ -69,6 +71,10 @@ export const StackRecipeSpecSchema = z
   .object({ kind: z.literal("stack"), version: z.literal(1).default(1), params: StackParamsSchema })
   .strict();
 
+export const PivotRecipeSpecSchema = z
+  .object({ kind: z.literal("pivot"), version: z.literal(1).default(1), params: PivotParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -79,6 +85,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   TopNRecipeSpecSchema,
   JoinRecipeSpecSchema,
   StackRecipeSpecSchema,
+  PivotRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];
