@@ -145,7 +145,7 @@ export interface WindowExpr extends ExprBase {
 /** CASE WHEN ... THEN ... [ELSE ...] END; a missing ELSE is NULL. */
 export interface CaseExpr extends ExprBase {
   readonly kind: "case";
-  readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+  readonly whens: readonly { readonly when: Expr; readonly result: Expr }[];
   readonly else: Expr | null;
 }
 
@@ -190,7 +190,7 @@ export const windowFn = (
 ): WindowExpr => withOrigin({ kind: "window", fn, args, ...over, type }, origin);
 
 export const caseWhen = (
-  whens: readonly { when: Expr; then: Expr }[],
+  whens: readonly { when: Expr; result: Expr }[],
   otherwise: Expr | null,
   type: ColumnType,
 ): CaseExpr => ({ kind: "case", whens, else: otherwise, type });
@@ -228,7 +228,7 @@ export function exprChildren(e: Expr): readonly Expr[] {
     case "window":
       return [...e.args, ...e.partitionBy, ...e.orderBy.map((k) => k.expr)];
     case "case":
-      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
+      return [...e.whens.flatMap((w) => [w.when, w.result]), ...(e.else ? [e.else] : [])];
   }
 }
 

@@ -97,7 +97,7 @@ export const lowerPivot: Lowerer<"pivot"> = (spec, ctx) => {
     for (const { c, rule, type, path, suffix } of parts) {
       // count of rows counts a constant 1 where the pivot matches.
       const value: Expr = c ? col(c.id, c.type) : lit(1, "integer");
-      const arg = caseWhen([{ when: cell.when, then: value }], null, value.type);
+      const arg = caseWhen([{ when: cell.when, result: value }], null, value.type);
       const name = `${cell.label}_${suffix}`;
       names.push({ name, path });
       aggregates.push(derived(ctx.ids, name, agg(rule.ir, [arg], type, path.join("."))));

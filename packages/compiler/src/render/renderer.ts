@@ -246,7 +246,7 @@ export class SqlRenderer {
     not: (e, scope) => `(NOT ${this.expr(e.arg, scope)})`,
     is_null: (e, scope) => `(${this.expr(e.arg, scope)} IS NULL)`,
     case: (e, scope) => {
-      const whens = e.whens.map((w) => `WHEN ${this.expr(w.when, scope)} THEN ${this.expr(w.then, scope)}`);
+      const whens = e.whens.map((w) => `WHEN ${this.expr(w.when, scope)} THEN ${this.expr(w.result, scope)}`);
       const otherwise = e.else ? ` ELSE ${this.expr(e.else, scope)}` : "";
       return `CASE ${whens.join(" ")}${otherwise} END`;
     },
