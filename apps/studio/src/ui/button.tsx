@@ -1,5 +1,8 @@
+"use client";
+
 import Link from "next/link";
 import type { ButtonHTMLAttributes, ComponentProps, ReactNode } from "react";
+import { useHydrated } from "./use-hydrated.ts";
 
 export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger";
 export type ButtonSize = "sm" | "md";
@@ -27,11 +30,13 @@ export function Button({
   type = "button",
   ...rest
 }: ButtonProps) {
+  const hydrated = useHydrated();
   return (
     <button
       type={type}
       className={classes(variant, size, className)}
-      disabled={disabled || loading}
+      disabled={disabled || loading || !hydrated}
+      data-hydrating={hydrated ? undefined : true}
       aria-busy={loading || undefined}
       data-loading={loading || undefined}
       {...rest}
@@ -51,7 +56,14 @@ export interface ButtonLinkProps extends ComponentProps<typeof Link> {
   icon?: ReactNode;
 }
 
-export function ButtonLink({ variant = "secondary", size = "md", icon, className, children, ...rest }: ButtonLinkProps) {
+export function ButtonLink({
+  variant = "secondary",
+  size = "md",
+  icon,
+  className,
+  children,
+  ...rest
+}: ButtonLinkProps) {
   return (
     <Link className={classes(variant, size, className)} {...rest}>
       <span className="btn-label">

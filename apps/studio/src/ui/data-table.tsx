@@ -22,7 +22,7 @@ export function DataTable({
 }) {
   const numeric = columns.map((c) => isNumericType(c.type));
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption ?? "Rows"}>
+    <div className="table-scroll">
       <table className="data-table" data-testid={testId}>
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead>
@@ -40,10 +40,13 @@ export function DataTable({
         </thead>
         <tbody>
           {rows.map((r, ri) => (
+            // Row numbers are <th scope=row>, so a row's <td>s are exactly its values.
             // Preview rows have no identity of their own; their position is their key.
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
             <tr key={ri}>
-              <td className="row-num">{ri + 1}</td>
+              <th className="row-num" scope="row">
+                {ri + 1}
+              </th>
               {columns.map((c, ci) => (
                 <td key={c.name} className={numeric[ci] ? "num" : undefined}>
                   {renderCell(r[ci] ?? null)}

@@ -1,4 +1,13 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from "react";
+"use client";
+
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
+import { useHydrated } from "./use-hydrated.ts";
 
 interface FieldProps {
   label: ReactNode;
@@ -29,18 +38,39 @@ export function Field({ label, hint, error, children, className }: FieldProps) {
   );
 }
 
-export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement>) {
-  return <input className={["input", className ?? ""].filter(Boolean).join(" ")} {...rest} />;
+export function Input({ className, disabled, ...rest }: InputHTMLAttributes<HTMLInputElement>) {
+  const hydrated = useHydrated();
+  return (
+    <input
+      className={["input", className ?? ""].filter(Boolean).join(" ")}
+      disabled={disabled || !hydrated}
+      data-hydrating={hydrated ? undefined : true}
+      {...rest}
+    />
+  );
 }
 
-export function Textarea({ className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <textarea className={["input", "textarea", className ?? ""].filter(Boolean).join(" ")} {...rest} />;
+export function Textarea({ className, disabled, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const hydrated = useHydrated();
+  return (
+    <textarea
+      className={["input", "textarea", className ?? ""].filter(Boolean).join(" ")}
+      disabled={disabled || !hydrated}
+      data-hydrating={hydrated ? undefined : true}
+      {...rest}
+    />
+  );
 }
 
-export function Select({ className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
+export function Select({ className, disabled, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
+  const hydrated = useHydrated();
   return (
     <select
-      className={["input", rest.multiple ? "select-multi" : "select", className ?? ""].filter(Boolean).join(" ")}
+      disabled={disabled || !hydrated}
+      data-hydrating={hydrated ? undefined : true}
+      className={["input", rest.multiple ? "select-multi" : "select", className ?? ""]
+        .filter(Boolean)
+        .join(" ")}
       {...rest}
     />
   );

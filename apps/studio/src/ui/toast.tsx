@@ -34,7 +34,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" aria-live="polite" aria-relevant="additions">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === "error" ? "alert" : "status"} data-testid="toast">
+          <div
+            key={t.id}
+            className={`toast toast-${t.tone}`}
+            role={t.tone === "error" ? "alert" : "status"}
+            data-testid="toast"
+          >
             <span className="toast-message">{t.message}</span>
             <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
               ×

@@ -1,0 +1,99 @@
+"use client";
+
+import type { Project } from "@sous/contracts";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { Field, FormError, Input, Textarea } from "@/ui/field.tsx";
+import { PlusIcon } from "@/ui/icons.tsx";
+
+/** CUSTOMER_ORDERS from "Customer orders": a key the API accepts, until the user types their own. */
+function keyFromName(name: string): string {
+  const k = name
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^[^A-Za-z]+/, "")
+    .replace(/_+$/, "")
+    .toUpperCase()
+    .slice(0, 32);
+  return k;
+}
+
+export function NewProjectForm() {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [key, setKey] = useState("");
+  const [keyEdited, setKeyEdited] = useState(false);
+  const [description, setDescription] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const p = await api<Project>("/projects", { method: "POST", json: { key, name, description } });
+      // A new project is empty: take the user straight to its Flow to add data.
+      router.push(`/projects/${p.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form-stack" onSubmit={submit} aria-label="New project">
+      <Field label="Name">
+        {({ id }) => (
+          <Input
+            id={id}
+            data-testid="project-name"
+            required
+            maxLength={128}
+            placeholder="Customer orders"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (!keyEdited) setKey(keyFromName(e.target.value));
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Key" hint="2–32 letters, digits or _, starting with a letter.">
+        {({ id, describedBy }) => (
+          <Input
+            id={id}
+            data-testid="project-key"
+            required
+            className="mono"
+            aria-describedby={describedBy}
+            placeholder="CUSTOMER_ORDERS"
+            value={key}
+            onChange={(e) => {
+              setKey(e.target.value.toUpperCase());
+              setKeyEdited(true);
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Description (optional)">
+        {({ id }) => (
+          <Textarea
+            id={id}
+            data-testid="project-description"
+            rows={3}
+            maxLength={2000}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        )}
+      </Field>
+      <FormError message={error} testId="project-error" />
+      <Button type="submit" variant="primary" loading={busy} icon={<PlusIcon />} data-testid="create-project">
+        Create project
+      </Button>
+    </form>
+  );
+}

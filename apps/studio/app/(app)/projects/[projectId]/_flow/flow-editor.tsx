@@ -1,0 +1,552 @@
+"use client";
+
+import type { DatasetInfo, FlowGraph, FlowNode, Recipe } from "@sous/contracts";
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  type Edge,
+  MarkerType,
+  MiniMap,
+  type OnSelectionChangeFunc,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesState,
+  useReactFlow,
+} from "@xyflow/react";
+import { useRouter } from "next/navigation";
+import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
+import { EmptyState } from "@/ui/panel.tsx";
+import { useToast } from "@/ui/toast.tsx";
+import { useHydrated } from "@/ui/use-hydrated.ts";
+import { type FlowNodeT, nodeTypes } from "./flow-nodes.tsx";
+import { GroupRecipeForm, toObjectName } from "./group-recipe-form.tsx";
+import { type Pt, placeNodes } from "./layout.ts";
+import { RunSection } from "./run-section.tsx";
+import { DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
+import { isActive, useRuns } from "./use-runs.ts";
+
+type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
+type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
+
+export interface FlowEditorProps {
+  projectId: string;
+  projectName: string;
+  projectKey: string;
+  canEdit: boolean;
+  initialGraph: FlowGraph;
+  initialDatasets: DatasetInfo[];
+  initialRecipes: Recipe[];
+}
+
+// Module-scope constants: new objects on every render would make React Flow re-render everything.
+const FIT_VIEW_OPTIONS = { padding: 0.35, maxZoom: 1.1 };
+const DEFAULT_EDGE_OPTIONS = {
+  type: "default",
+  selectable: false,
+  focusable: false,
+  markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#a8b0bd" },
+};
+const SNAP_GRID: [number, number] = [8, 8];
+
+function miniMapColor(n: FlowNodeT): string {
+  return n.type === "recipe" ? "#f5a524" : "#8fa3e6";
+}
+
+/** Build the canvas nodes from the server graph, keeping positions already on screen. */
+function toCanvasNodes(
+  graph: FlowGraph,
+  current: FlowNodeT[],
+  selectedId: string | null,
+  runningRecipes: ReadonlySet<string>,
+): { nodes: FlowNodeT[]; autoPlaced: string[] } {
+  const onScreen = new Map(current.map((n) => [n.id, n.position]));
+  const pinned = new Map<string, Pt>();
+  for (const n of graph.nodes) {
+    const p = onScreen.get(n.id) ?? n.position;
+    if (p) pinned.set(n.id, p);
+  }
+  const pos = placeNodes(graph.nodes, graph.edges, pinned);
+  const nodes = graph.nodes.map((n): FlowNodeT => {
+    const position = pos.get(n.id) ?? { x: 0, y: 0 };
+    const selected = n.id === selectedId;
+    if (n.type === "dataset") {
+      const label = `Dataset ${n.name}, ${n.state.replace("-", " ")}${n.rowCount !== null ? `, ${n.rowCount} rows` : ""}`;
+      return {
+        id: n.id,
+        type: "dataset",
+        position,
+        selected,
+        ariaLabel: label,
+        data: { name: n.name, state: n.state, rowCount: n.rowCount },
+      };
+    }
+    return {
+      id: n.id,
+      type: "recipe",
+      position,
+      selected,
+      ariaLabel: `${n.kind} recipe ${n.name}`,
+      data: { name: n.name, kind: n.kind, running: runningRecipes.has(n.id) },
+    };
+  });
+  return { nodes, autoPlaced: graph.nodes.filter((n) => !pinned.has(n.id)).map((n) => n.id) };
+}
+
+/** "sales 2024.csv" -> "sales 2024", made unique among existing names. */
+function datasetNameFor(fileName: string, taken: ReadonlySet<string>): string {
+  const base = toObjectName(fileName.replace(/\.[^.]+$/, ""));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+export function FlowEditor(props: FlowEditorProps) {
+  return (
+    <ReactFlowProvider>
+      <FlowEditorInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function FlowEditorInner({
+  projectId,
+  projectName,
+  projectKey,
+  canEdit,
+  initialGraph,
+  initialDatasets,
+  initialRecipes,
+}: FlowEditorProps) {
+  const router = useRouter();
+  const toast = useToast();
+  const { fitView } = useReactFlow();
+  const [graph, setGraph] = useState(initialGraph);
+  const [datasets, setDatasets] = useState(initialDatasets);
+  const [recipes, setRecipes] = useState(initialRecipes);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [mode, setMode] = useState<"details" | "group">("details");
+  const [uploading, setUploading] = useState<string | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [dragOver, setDragOver] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const hydrated = useHydrated();
+
+  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNodeT>(
+    toCanvasNodes(initialGraph, [], null, new Set()).nodes,
+  );
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+
+  const refresh = useCallback(async () => {
+    try {
+      const [g, ds, rs] = await Promise.all([
+        api<FlowGraph>(`/projects/${projectId}/flow`),
+        api<DatasetInfo[]>(`/projects/${projectId}/datasets`),
+        api<Recipe[]>(`/projects/${projectId}/recipes`),
+      ]);
+      setGraph(g);
+      setDatasets(ds);
+      setRecipes(rs);
+      return g;
+    } catch (e) {
+      toast(`Could not refresh the Flow: ${errorMessage(e)}`, "error");
+      return null;
+    }
+  }, [projectId, toast]);
+
+  const { runs, run } = useRuns(projectId, refresh);
+  // Keyed by content: polling replaces `runs` every tick, but the canvas only cares when the
+  // set of running recipes changes.
+  const runningKey = Object.entries(runs)
+    .filter(([, r]) => isActive(r))
+    .map(([id]) => id)
+    .sort()
+    .join(",");
+  const runningRecipes = useMemo(() => new Set(runningKey ? runningKey.split(",") : []), [runningKey]);
+
+  const saveLayout = useCallback(
+    async (positions: { nodeId: string; x: number; y: number }[]) => {
+      if (!canEdit || positions.length === 0) return;
+      try {
+        await api(`/projects/${projectId}/flow/layout`, { method: "PUT", json: { positions } });
+      } catch (e) {
+        toast(`Could not save the layout: ${errorMessage(e)}`, "error");
+      }
+    },
+    [canEdit, projectId, toast],
+  );
+
+  // Server graph -> canvas. Nodes placed automatically get their position saved, so the Flow
+  // looks the same on the next visit and for colleagues.
+  const savedIds = useRef(new Set<string>());
+  useEffect(() => {
+    const { nodes: next } = toCanvasNodes(graph, nodesRef.current, selectedRef.current, runningRecipes);
+    setNodes(next);
+    for (const n of graph.nodes) if (n.position) savedIds.current.add(n.id);
+    const unsaved = next.filter((n) => !savedIds.current.has(n.id));
+    for (const n of unsaved) savedIds.current.add(n.id);
+    void saveLayout(unsaved.map((n) => ({ nodeId: n.id, x: n.position.x, y: n.position.y })));
+  }, [graph, runningRecipes, setNodes, saveLayout]);
+
+  // New nodes may land outside the viewport: bring everything into view when the count changes.
+  const count = graph.nodes.length;
+  const firstCount = useRef(count);
+  useEffect(() => {
+    if (count === firstCount.current) return;
+    firstCount.current = count;
+    const t = window.setTimeout(() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 300 }), 50);
+    return () => window.clearTimeout(t);
+  }, [count, fitView]);
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      graph.edges.map((e) => ({
+        id: `${e.source}->${e.target}`,
+        source: e.source,
+        target: e.target,
+        animated: runningRecipes.has(e.source) || runningRecipes.has(e.target),
+      })),
+    [graph.edges, runningRecipes],
+  );
+
+  const select = useCallback(
+    (id: string | null) => {
+      setSelectedId(id);
+      setMode("details");
+      setNodes((ns) => ns.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
+    },
+    [setNodes],
+  );
+
+  const onSelectionChange = useCallback<OnSelectionChangeFunc<FlowNodeT>>(({ nodes: sel }) => {
+    const id = sel.length === 1 ? (sel[0]?.id ?? null) : null;
+    if (id !== selectedRef.current) {
+      selectedRef.current = id;
+      setSelectedId(id);
+      setMode("details");
+    }
+  }, []);
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: FlowNodeT, dragged: FlowNodeT[]) => {
+      void saveLayout(
+        dragged.map((n) => ({ nodeId: n.id, x: Math.round(n.position.x), y: Math.round(n.position.y) })),
+      );
+    },
+    [saveLayout],
+  );
+
+  const onNodeDoubleClick = useCallback(
+    (_: unknown, node: FlowNodeT) => {
+      if (node.type === "dataset" && node.data.state === "built")
+        router.push(`/projects/${projectId}/datasets/${node.id}`);
+    },
+    [router, projectId],
+  );
+
+  const takenNames = useMemo(() => new Set(graph.nodes.map((n) => n.name)), [graph.nodes]);
+
+  async function upload(file: File) {
+    setUploadError(null);
+    const name = datasetNameFor(file.name, takenNames);
+    setUploading(file.name);
+    try {
+      const looksCsv = /\.(csv|tsv|txt)$/i.test(file.name) || file.type === "text/csv";
+      const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets?name=${encodeURIComponent(name)}`, {
+        method: "POST",
+        body: file,
+        headers: { "content-type": looksCsv ? "text/csv" : file.type || "application/octet-stream" },
+      });
+      await refresh();
+      select(ds.id);
+      const rows = ds.currentVersion?.rowCount;
+      toast(`Uploaded ${ds.name}${rows != null ? `: ${rows.toLocaleString("en-US")} rows` : ""}.`, "success");
+    } catch (e) {
+      setUploadError(`${file.name}: ${errorMessage(e)}`);
+    } finally {
+      setUploading(null);
+      if (fileInput.current) fileInput.current.value = "";
+    }
+  }
+
+  function onDragOver(e: DragEvent) {
+    if (!canEdit || !e.dataTransfer.types.includes("Files")) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "copy";
+    if (!dragOver) setDragOver(true);
+  }
+  function onDrop(e: DragEvent) {
+    if (!canEdit || !e.dataTransfer.types.includes("Files")) return;
+    e.preventDefault();
+    setDragOver(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void upload(file);
+  }
+
+  async function autoLayout() {
+    const pos = placeNodes(graph.nodes, graph.edges, new Map());
+    setNodes((ns) => ns.map((n) => ({ ...n, position: pos.get(n.id) ?? n.position })));
+    window.setTimeout(() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 300 }), 50);
+    await saveLayout([...pos].map(([nodeId, p]) => ({ nodeId, x: p.x, y: p.y })));
+  }
+
+  // ----- the side panel for the selection -----
+  const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph.nodes]);
+  const selected = selectedId ? byId.get(selectedId) : undefined;
+  const datasetsOf = (ids: string[]) =>
+    ids.map((id) => byId.get(id)).filter((n): n is DatasetNode => n?.type === "dataset");
+  const inputsOf = (recipeId: string) =>
+    datasetsOf(graph.edges.filter((e) => e.target === recipeId).map((e) => e.source));
+  const outputsOf = (recipeId: string) =>
+    datasetsOf(graph.edges.filter((e) => e.source === recipeId).map((e) => e.target));
+
+  function runSection(recipe: RecipeNode) {
+    const outputs = outputsOf(recipe.id);
+    return (
+      <RunSection
+        projectId={projectId}
+        recipeName={recipe.name}
+        outputs={outputs}
+        run={runs[recipe.id]}
+        canEdit={canEdit}
+        onRun={() =>
+          void run(
+            recipe.id,
+            outputs.map((o) => o.id),
+          )
+        }
+      />
+    );
+  }
+
+  let panel: ReactNode;
+  if (selected?.type === "dataset") {
+    const info = datasets.find((d) => d.id === selected.id);
+    const producerId = graph.edges.find((e) => e.target === selected.id)?.source;
+    const producer = producerId ? byId.get(producerId) : undefined;
+    const producerRecipe = producer?.type === "recipe" ? producer : undefined;
+    if (mode === "group" && info) {
+      panel = (
+        <aside className="side-panel" aria-label="New Group recipe" data-testid="group-panel">
+          <div className="side-head">
+            <span className="recipe-glyph" aria-hidden="true">
+              Σ
+            </span>
+            <div className="side-title">
+              <div className="kicker">New Group recipe</div>
+              <h2>from {info.name}</h2>
+            </div>
+            <button type="button" className="icon-btn" aria-label="Cancel" onClick={() => setMode("details")}>
+              <CloseIcon />
+            </button>
+          </div>
+          <div className="side-scroll">
+            <GroupRecipeForm
+              key={info.id}
+              projectId={projectId}
+              input={info}
+              takenNames={takenNames}
+              onCancel={() => setMode("details")}
+              onCreated={async (r) => {
+                await refresh();
+                select(r.id);
+                toast(`Created ${r.name}. Run it to build its output.`, "success");
+              }}
+            />
+          </div>
+        </aside>
+      );
+    } else {
+      panel = (
+        <DatasetPanel
+          projectId={projectId}
+          node={selected}
+          info={info}
+          producer={producerRecipe}
+          canEdit={canEdit}
+          onClose={() => select(null)}
+          onNewGroup={() => setMode("group")}
+        >
+          {producerRecipe ? runSection(producerRecipe) : null}
+        </DatasetPanel>
+      );
+    }
+  } else if (selected?.type === "recipe") {
+    panel = (
+      <RecipePanel
+        node={selected}
+        recipe={recipes.find((r) => r.id === selected.id)}
+        inputs={inputsOf(selected.id)}
+        outputs={outputsOf(selected.id)}
+        onClose={() => select(null)}
+      >
+        {runSection(selected)}
+      </RecipePanel>
+    );
+  } else {
+    panel = (
+      <OverviewPanel
+        datasets={graph.nodes.filter((n) => n.type === "dataset").length}
+        recipes={graph.nodes.filter((n) => n.type === "recipe").length}
+        canEdit={canEdit}
+        onUpload={() => fileInput.current?.click()}
+        onAutoLayout={() => void autoLayout()}
+      />
+    );
+  }
+
+  return (
+    <div className="flow-page">
+      <div className="flow-toolbar">
+        <h1 data-testid="project-title">{projectName}</h1>
+        <span className="project-tag">{projectKey}</span>
+        {uploadError ? (
+          <div className="form-error toolbar-error" role="alert" data-testid="upload-error">
+            <span>{uploadError}</span>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Dismiss"
+              onClick={() => setUploadError(null)}
+            >
+              <CloseIcon size={14} />
+            </button>
+          </div>
+        ) : null}
+        <Button
+          variant="ghost"
+          icon={<LayoutIcon />}
+          onClick={() => void autoLayout()}
+          disabled={count === 0}
+          data-testid="auto-layout"
+        >
+          Auto layout
+        </Button>
+        {canEdit ? (
+          <>
+            {/* Rendered once hydrated: a file chosen before React listens would be ignored. */}
+            {hydrated ? (
+              <input
+                ref={fileInput}
+                type="file"
+                accept=".csv,.tsv,.txt,text/csv"
+                className="sr-only"
+                id="upload-input"
+                data-testid="upload-input"
+                aria-label="Upload a CSV file as a new dataset"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  if (f) void upload(f);
+                }}
+                tabIndex={-1}
+              />
+            ) : null}
+            <Button
+              variant="primary"
+              icon={<UploadIcon />}
+              loading={uploading !== null}
+              onClick={() => fileInput.current?.click()}
+              data-testid="upload-button"
+            >
+              Upload dataset
+            </Button>
+          </>
+        ) : null}
+      </div>
+      <div className="flow-body">
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: file drop target; the Upload button is the accessible path */}
+        <div
+          className="flow-canvas"
+          onDragOver={onDragOver}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as globalThis.Node | null)) setDragOver(false);
+          }}
+          onDrop={onDrop}
+          data-testid="flow-canvas"
+        >
+          <ReactFlow<FlowNodeT, Edge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onSelectionChange={onSelectionChange}
+            onNodeDragStop={onNodeDragStop}
+            onNodeDoubleClick={onNodeDoubleClick}
+            defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+            nodesDraggable={canEdit}
+            nodesConnectable={false}
+            elementsSelectable
+            selectNodesOnDrag={false}
+            multiSelectionKeyCode={null}
+            deleteKeyCode={null}
+            snapToGrid
+            snapGrid={SNAP_GRID}
+            fitView
+            fitViewOptions={FIT_VIEW_OPTIONS}
+            minZoom={0.2}
+            maxZoom={2}
+            attributionPosition="top-right"
+          >
+            <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cdd2da" />
+            <MiniMap<FlowNodeT>
+              pannable
+              zoomable
+              nodeColor={miniMapColor}
+              nodeStrokeWidth={0}
+              ariaLabel="Flow overview"
+            />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+          {count > 0 ? (
+            <div className="flow-legend" aria-hidden="true">
+              <span>
+                <i className="legend-dataset" /> Dataset
+              </span>
+              <span>
+                <i className="legend-recipe" /> Recipe
+              </span>
+            </div>
+          ) : null}
+          {count === 0 ? (
+            <div className="flow-empty">
+              <EmptyState
+                icon={<UploadIcon size={24} />}
+                title="This Flow is empty"
+                testId="flow-empty"
+                action={
+                  canEdit ? (
+                    <Button
+                      variant="primary"
+                      icon={<UploadIcon />}
+                      onClick={() => fileInput.current?.click()}
+                    >
+                      Upload a CSV file
+                    </Button>
+                  ) : null
+                }
+              >
+                {canEdit
+                  ? "Upload a CSV file, or drop one here, to create your first dataset."
+                  : "Nobody has added data to this project yet."}
+              </EmptyState>
+            </div>
+          ) : null}
+          {dragOver ? (
+            <div className="drop-overlay">
+              <div>
+                <UploadIcon size={32} />
+                Drop the CSV file to upload it as a dataset
+              </div>
+            </div>
+          ) : null}
+        </div>
+        {panel}
+      </div>
+    </div>
+  );
+}

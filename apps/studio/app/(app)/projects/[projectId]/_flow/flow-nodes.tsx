@@ -1,0 +1,78 @@
+"use client";
+
+import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
+import { memo } from "react";
+import { StateBadge } from "@/ui/badge.tsx";
+import { formatRows } from "@/ui/format.ts";
+import { TableIcon } from "@/ui/icons.tsx";
+
+export type DatasetNodeData = {
+  name: string;
+  state: "never-built" | "built" | "building" | "failed";
+  rowCount: number | null;
+};
+export type RecipeNodeData = { name: string; kind: string; running: boolean };
+export type DatasetFlowNode = Node<DatasetNodeData, "dataset">;
+export type RecipeFlowNode = Node<RecipeNodeData, "recipe">;
+export type FlowNodeT = DatasetFlowNode | RecipeFlowNode;
+
+/** One glyph per recipe kind, as DSS users know them (Σ for group). */
+export const RECIPE_GLYPH: Record<string, string> = {
+  group: "Σ",
+  prepare: "✎",
+  join: "⋈",
+  sort: "⇅",
+  distinct: "≠",
+  window: "▤",
+  stack: "≡",
+  sync: "⇉",
+  filter: "⊽",
+};
+export const recipeGlyph = (kind: string) => RECIPE_GLYPH[kind] ?? "ƒ";
+
+// Memoised: React Flow re-renders nodes on every drag frame otherwise.
+export const DatasetNode = memo(function DatasetNode({ data }: NodeProps<DatasetFlowNode>) {
+  return (
+    <div className="node-card" data-testid={`node-${data.name}`} data-state={data.state} data-kind="dataset">
+      <Handle type="target" position={Position.Left} className="flow-handle" isConnectable={false} />
+      <span className="node-icon">
+        <TableIcon size={20} />
+      </span>
+      <span className="node-text">
+        <span className="node-name" title={data.name}>
+          {data.name}
+        </span>
+        <span className="node-sub">
+          <span data-testid={`node-rows-${data.name}`}>
+            {data.state === "built" ? formatRows(data.rowCount) : "—"}
+          </span>
+          <StateBadge state={data.state} testId={`node-state-${data.name}`} />
+        </span>
+      </span>
+      <Handle type="source" position={Position.Right} className="flow-handle" isConnectable={false} />
+    </div>
+  );
+});
+
+export const RecipeNode = memo(function RecipeNode({ data }: NodeProps<RecipeFlowNode>) {
+  return (
+    <div
+      className="recipe-node"
+      data-testid={`node-${data.name}`}
+      data-kind="recipe"
+      data-running={data.running}
+    >
+      <Handle type="target" position={Position.Left} className="flow-handle" isConnectable={false} />
+      <div className="recipe-disc" aria-hidden="true">
+        {recipeGlyph(data.kind)}
+      </div>
+      <div className="recipe-label" title={data.name}>
+        {data.name}
+      </div>
+      <Handle type="source" position={Position.Right} className="flow-handle" isConnectable={false} />
+    </div>
+  );
+});
+
+// Stable across renders (module scope), as React Flow requires.
+export const nodeTypes = { dataset: DatasetNode, recipe: RecipeNode };

@@ -1,0 +1,142 @@
+"use client";
+
+import type { FlowNode } from "@sous/contracts";
+import Link from "next/link";
+import { Button } from "@/ui/button.tsx";
+import { formatRows } from "@/ui/format.ts";
+import { CheckIcon, CloseIcon, PlayIcon } from "@/ui/icons.tsx";
+import { isActive, type RunState } from "./use-runs.ts";
+
+type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
+
+function Status({
+  run,
+  outputs,
+  projectId,
+}: {
+  run: RunState | undefined;
+  outputs: DatasetNode[];
+  projectId: string;
+}) {
+  const first = outputs[0];
+  if (!run) {
+    const text = !first
+      ? "This recipe writes no dataset."
+      : first.state === "built"
+        ? `${first.name} is built: ${formatRows(first.rowCount)}.`
+        : first.state === "building"
+          ? `${first.name} is being built…`
+          : `${first.name} has never been built. Run the recipe to build it.`;
+    return (
+      <div className="job-status" data-state="idle" data-testid="job-status" role="status">
+        <span className="job-status-text">{text}</span>
+      </div>
+    );
+  }
+  if (run.phase === "error") {
+    return (
+      <div className="job-status" data-state="error" data-testid="job-status" role="alert">
+        <CloseIcon />
+        <span className="job-status-text">{run.message}</span>
+      </div>
+    );
+  }
+  if (run.phase === "starting" || run.phase === "QUEUED" || run.phase === "RUNNING") {
+    const text = run.phase === "starting" ? "Starting…" : run.phase === "QUEUED" ? "Queued…" : "Running…";
+    return (
+      <div
+        className="job-status"
+        data-state={run.phase}
+        data-testid="job-status"
+        role="status"
+        aria-live="polite"
+      >
+        <span className="spinner" aria-hidden="true" />
+        <span className="job-status-text">{text}</span>
+      </div>
+    );
+  }
+  const job = run.job;
+  if (run.phase === "SUCCEEDED") {
+    // Rows written come from the job; the refreshed Flow's count is the fallback.
+    const written = job.activities.reduce<number | null>(
+      (sum, a) => (a.rowsWritten === null ? sum : (sum ?? 0) + a.rowsWritten),
+      null,
+    );
+    const rows = written ?? first?.rowCount ?? null;
+    return (
+      <div
+        className="job-status"
+        data-state="SUCCEEDED"
+        data-testid="job-status"
+        role="status"
+        aria-live="polite"
+      >
+        <CheckIcon />
+        <span className="job-status-text">
+          Done: {rows === null ? "built" : formatRows(rows)}
+          {first ? (
+            <>
+              {" · "}
+              <Link href={`/projects/${projectId}/datasets/${first.id}`} data-testid="open-output">
+                Open {first.name}
+              </Link>
+            </>
+          ) : null}
+        </span>
+      </div>
+    );
+  }
+  const message =
+    job.error ??
+    job.activities.find((a) => a.error)?.error ??
+    (run.phase === "CANCELLED" ? "The job was cancelled." : "The job failed.");
+  return (
+    <div className="job-status" data-state={run.phase} data-testid="job-status" role="alert">
+      <CloseIcon />
+      <span className="job-status-text">
+        {run.phase === "CANCELLED" ? "Cancelled: " : "Failed: "}
+        {message}
+      </span>
+    </div>
+  );
+}
+
+export function RunSection({
+  projectId,
+  recipeName,
+  outputs,
+  run,
+  canEdit,
+  onRun,
+}: {
+  projectId: string;
+  recipeName: string;
+  outputs: DatasetNode[];
+  run: RunState | undefined;
+  canEdit: boolean;
+  onRun: () => void;
+}) {
+  const active = isActive(run);
+  return (
+    <section className="side-section" aria-label="Build">
+      <h3>Build</h3>
+      <Status run={run} outputs={outputs} projectId={projectId} />
+      {canEdit ? (
+        <div className="side-actions">
+          <Button
+            variant="primary"
+            icon={<PlayIcon />}
+            data-testid="run-recipe"
+            aria-label={`Run ${recipeName}`}
+            onClick={onRun}
+            loading={active}
+            disabled={outputs.length === 0}
+          >
+            Run
+          </Button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { AppError } from "@sous/contracts";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { listDatasets } from "@/server/services/datasets.ts";
+import { getFlow } from "@/server/services/flow.ts";
+import { requireProjectRole } from "@/server/services/project-access.ts";
+import { getProject } from "@/server/services/projects.ts";
+import { listRecipes } from "@/server/services/recipes.ts";
+import { requireUser } from "../../../_lib/session.ts";
+import { FlowEditor } from "./_flow/flow-editor.tsx";
+
+type Params = { params: Promise<{ projectId: string }> };
+
+async function load(projectId: string) {
+  const user = await requireUser();
+  try {
+    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
+    return { role, project: await getProject(projectId, role) };
+  } catch (e) {
+    // Someone else's project and a missing one look the same, as in the API.
+    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { project } = await load((await params).projectId);
+  return { title: `${project.name} · Flow · Sous` };
+}
+
+export default async function FlowPage({ params }: Params) {
+  const { projectId } = await params;
+  const { role, project } = await load(projectId);
+  // The first paint shows the Flow as it is; the editor refreshes it from the API after changes.
+  const [graph, datasets, recipes] = await Promise.all([
+    getFlow(projectId),
+    listDatasets(projectId),
+    listRecipes(projectId),
+  ]);
+  return (
+    <FlowEditor
+      projectId={projectId}
+      projectName={project.name}
+      projectKey={project.key}
+      canEdit={role !== "VIEWER"}
+      initialGraph={graph}
+      initialDatasets={datasets}
+      initialRecipes={recipes}
+    />
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { Field, FormError, Input } from "@/ui/field.tsx";
+
+export function LoginForm({ next }: { next: string }) {
+  const router = useRouter();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api("/auth/login", { method: "POST", json: { email, password } });
+      router.replace(next);
+      router.refresh();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form-stack" onSubmit={submit} aria-label="Sign in">
+      <Field label="Email">
+        {({ id }) => (
+          <Input
+            id={id}
+            data-testid="login-email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Password">
+        {({ id }) => (
+          <Input
+            id={id}
+            data-testid="login-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </Field>
+      <FormError message={error} testId="login-error" />
+      <Button type="submit" variant="primary" className="btn-block" loading={busy} data-testid="login-submit">
+        Sign in
+      </Button>
+    </form>
+  );
+}
