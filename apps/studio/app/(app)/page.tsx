@@ -21,7 +21,11 @@ export default async function ProjectsPage() {
         </div>
       </div>
       <div className="projects-layout">
-        <Panel title={`All projects${projects.length ? ` (${projects.length})` : ""}`} testId="project-list">
+        <Panel
+          title={`All projects${projects.length ? ` (${projects.length})` : ""}`}
+          testId="project-list"
+          className="flush-panel"
+        >
           {projects.length === 0 ? (
             <EmptyState icon={<FolderIcon size={24} />} title="No projects yet" testId="projects-empty">
               Create your first project with the form on the right, then upload a CSV file to start its Flow.
@@ -37,12 +41,11 @@ export default async function ProjectsPage() {
                     <span className="project-main">
                       <span className="project-name">{p.name}</span>
                       <span className="project-desc">
-                        <span className="mono">{p.key}</span>
-                        {p.description ? ` · ${p.description}` : ""}
+                        {p.description || <span className="mono">{p.key}</span>}
                       </span>
                     </span>
                     <span className="project-meta">
-                      {p.role.toLowerCase()}
+                      <span className="mono">{p.key}</span>
                       <br />
                       {formatDate(p.createdAt)}
                     </span>
