@@ -1,6 +1,7 @@
 export { type CompileRecipeArgs, compileRecipe, inferOutputSchemas, lowerRecipe } from "./compile.ts";
 export { CompileError, type CompileErrorCode, UnsupportedError } from "./errors.ts";
 export type { CompileContext } from "./lower/context.ts";
+export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export type {
   ColumnLineage,
   CompiledRecipe,

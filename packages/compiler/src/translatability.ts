@@ -1,4 +1,5 @@
 import { type Expr, exprChildren } from "./ir/expr.ts";
+import type { RelId } from "./ir/ids.ts";
 import { type Rel, relInputs } from "./ir/rel.ts";
 import type { Lowered } from "./lower/context.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
@@ -16,7 +17,8 @@ function worse(a: Translatability, b: Translatability): Translatability {
 }
 
 /** Every expression in a relation tree, with the step it belongs to (its own origin or its parent's). */
-function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
+function* expressions(rel: Rel, fallback: string, stop: ReadonlySet<RelId>): Generator<[Expr, string]> {
+  if (stop.has(rel.id)) return;
   const own: Expr[] = [];
   switch (rel.kind) {
     case "source":
@@ -49,11 +51,14 @@ function* expressions(rel: Rel, fallback: string): Generator<[Expr, string]> {
     for (const c of exprChildren(e)) yield* walk(c, s);
   };
   for (const e of own) yield* walk(e, fallback);
-  for (const child of relInputs(rel)) yield* expressions(child, fallback);
+  for (const child of relInputs(rel)) yield* expressions(child, fallback, stop);
 }
 
-/** Per step and engine: can the engine reproduce Spark's result? Asked of each dialect's hooks. */
-export function assessSteps(lowered: Lowered): CompiledStep[] {
+/**
+ * Per step and engine: can the engine reproduce Spark's result? Asked of each dialect's hooks.
+ * `stop`: relations owned by earlier recipes of a pipeline, assessed with their own recipe.
+ */
+export function assessSteps(lowered: Lowered, stop: ReadonlySet<RelId> = new Set()): CompiledStep[] {
   const fallback = lowered.steps[0] ?? "recipe";
   const verdicts = new Map<string, Record<Dialect, Translatability>>();
   const entry = (step: string): Record<Dialect, Translatability> => {
@@ -66,7 +71,7 @@ export function assessSteps(lowered: Lowered): CompiledStep[] {
   };
   for (const step of lowered.steps) entry(step);
   for (const out of lowered.outputs) {
-    for (const [e, step] of expressions(out, fallback)) {
+    for (const [e, step] of expressions(out, fallback, stop)) {
       const v = entry(step);
       for (const d of DIALECTS) {
         const verdict = DIALECT_HOOKS[d].assess(e);

@@ -1,6 +1,6 @@
-import type { RecipeSpec } from "@sous/contracts";
+import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
 import { createIdGen, type IdGen } from "../ir/ids.ts";
-import { type Rel, type SourceRel, source } from "../ir/rel.ts";
+import { type Rel, source } from "../ir/rel.ts";
 import type { CompileInput } from "../types.ts";
 
 /** Extra facts a recipe may need at compile time that are not part of the stored spec. */
@@ -9,11 +9,17 @@ export interface CompileContext {
   pivotValues?: readonly (string | number | boolean | null)[];
 }
 
+/** What a lowerer knows of an input: a dataset, or in a pipeline the output of an earlier recipe. */
+export interface LowerInput {
+  readonly name: string;
+  readonly schema: DatasetSchema;
+}
+
 export interface LowerContext {
   readonly ids: IdGen;
-  readonly inputs: readonly CompileInput[];
-  /** One source relation per input, in input order. */
-  readonly sources: readonly SourceRel[];
+  readonly inputs: readonly LowerInput[];
+  /** One relation per input, in input order: a source, or an earlier recipe's output IR. */
+  readonly sources: readonly Rel[];
   readonly extra: CompileContext;
 }
 
@@ -33,8 +39,8 @@ export type Lowerer<K extends RecipeSpec["kind"]> = (
 export function createLowerContext(
   inputs: readonly CompileInput[],
   extra: CompileContext = {},
+  ids: IdGen = createIdGen(),
 ): LowerContext {
-  const ids = createIdGen();
   const sources = inputs.map((input, i) => source(ids, i, input.location.path, input.schema));
   return { ids, inputs, sources, extra };
 }

@@ -13,7 +13,7 @@ import type {
   WindowFn,
 } from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
-import type { OutColumn, Rel, RelKind } from "../ir/rel.ts";
+import { type OutColumn, type Rel, type RelKind, relInputs } from "../ir/rel.ts";
 import type { SqlDialect } from "./dialect.ts";
 
 /**
@@ -92,7 +92,21 @@ export class SqlRenderer {
 
   constructor(private readonly d: SqlDialect) {}
 
+  /** Relations reached more than once (a pipeline step read by two later steps): rendered once, as a CTE. */
+  private readonly shared = new Set<string>();
+  private readonly materialised = new Map<string, Block>();
+
   render(rel: Rel): string {
+    const seen = new Set<string>();
+    const count = (r: Rel): void => {
+      if (seen.has(r.id)) {
+        this.shared.add(r.id);
+        return;
+      }
+      seen.add(r.id);
+      for (const child of relInputs(r)) count(child);
+    };
+    count(rel);
     const block = this.visit(rel);
     const body = this.blockSql(block);
     if (this.ctes.length === 0) return body;
@@ -103,8 +117,14 @@ export class SqlRenderer {
   }
 
   private visit(rel: Rel): Block {
+    const done = this.materialised.get(rel.id);
+    if (done) return done;
     const handler = this.rels[rel.kind] as (r: Rel) => Block;
-    return handler(rel);
+    const block = handler(rel);
+    if (!this.shared.has(rel.id) || rel.kind === "source") return block;
+    const cte = this.mergeable(block, () => false);
+    this.materialised.set(rel.id, cte);
+    return cte;
   }
 
   private readonly rels: RelHandlers = {
@@ -148,6 +168,8 @@ export class SqlRenderer {
       const l = side(rel.left, "_l");
       const r = side(rel.right, "_r");
       const scope = new Map([...l.scope, ...r.scope]);
+      if (scope.size !== l.scope.length + r.scope.length)
+        throw new Error("compiler bug: join sides share column ids");
       const on = rel.on ? ` ON ${this.expr(rel.on, scope)}` : "";
       return {
         ...freshBlock(`${l.from}\n${this.d.joinKeyword(rel.type)} ${r.from}${on}`, [], this.d),

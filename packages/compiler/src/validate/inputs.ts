@@ -33,7 +33,7 @@ export function validateInputs(inputs: readonly CompileInput[]): void {
   });
 }
 
-export function requireInputCount(kind: string, inputs: readonly CompileInput[], expected: number): void {
+export function requireInputCount(kind: string, inputs: readonly unknown[], expected: number): void {
   if (inputs.length !== expected) {
     throw new CompileError(
       "wrong_input_count",

@@ -1,0 +1,125 @@
+import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
+import { CompileError } from "./errors.ts";
+import { col } from "./ir/expr.ts";
+import { createIdGen } from "./ir/ids.ts";
+import { lineageOf } from "./ir/lineage.ts";
+import { derived, project, type Rel, source } from "./ir/rel.ts";
+import type { CompileContext, LowerInput } from "./lower/context.ts";
+import { lower } from "./lower/index.ts";
+import { DIALECT_HOOKS } from "./render/dialects.ts";
+import { renderSql } from "./render/renderer.ts";
+import { assessSteps } from "./translatability.ts";
+import type { CompiledRecipe, CompiledStep, CompileInput, Dialect } from "./types.ts";
+import { validateInputs } from "./validate/inputs.ts";
+import { parseSpec } from "./validate/spec.ts";
+
+/** An input of a pipeline recipe: a stored dataset, or the output of an earlier recipe. */
+export type PipelineInput = CompileInput | { step: number };
+
+export interface PipelineStep {
+  /** The name of the dataset this recipe produces (used in messages and by `stack` origins). */
+  name: string;
+  spec: RecipeSpec;
+  inputs: PipelineInput[];
+  context?: CompileContext;
+}
+
+export interface CompiledPipeline extends CompiledRecipe {
+  /** The stored datasets read, in first-use order; lineage's `input` indexes into this list. */
+  inputs: CompileInput[];
+}
+
+const schemaOf = (rel: Rel): DatasetSchema => rel.columns.map(({ name, type }) => ({ name, type }));
+
+/** Re-anchors a recipe's CompileError inside the pipeline: path ["steps", i, ...], message names the recipe. */
+function withinStep<T>(i: number, name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CompileError) {
+      throw new CompileError(e.code, `Recipe ${i + 1} ("${name}"): ${e.message}`, [
+        "steps",
+        i,
+        ...(e.path ?? []),
+      ]);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Compiles consecutive recipes that run on the same engine into ONE statement, with no
+ * intermediate writes: each recipe lowers onto the previous recipes' IR instead of a Parquet
+ * source, and the renderer merges or CTEs the chain. Only the last recipe's output is produced;
+ * to keep an intermediate dataset, end a pipeline there. Step ids are `<recipe index>/<step id>`.
+ */
+export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect }): CompiledPipeline {
+  if (args.steps.length === 0)
+    throw new CompileError("invalid_spec", "A pipeline needs at least one recipe.", ["steps"]);
+  const ids = createIdGen();
+  const external: CompileInput[] = [];
+  const outputs: Rel[] = [];
+  const steps: CompiledStep[] = [];
+  const warnings: string[] = [];
+
+  args.steps.forEach((step, i) => {
+    withinStep(i, step.name, () => {
+      const spec = parseSpec(step.spec);
+      const inputs: LowerInput[] = [];
+      const sources: Rel[] = [];
+      step.inputs.forEach((input, j) => {
+        if ("step" in input) {
+          const upstream = outputs[input.step];
+          if (!Number.isInteger(input.step) || input.step >= i || !upstream) {
+            throw new CompileError("invalid_spec", `Input ${j + 1} must refer to an earlier recipe.`, [
+              "inputs",
+              j,
+            ]);
+          }
+          inputs.push({ name: args.steps[input.step]!.name, schema: schemaOf(upstream) });
+          // Read twice by one recipe (a self-join): the second reading gets fresh column ids,
+          // since ids must identify one column of one relation in scope.
+          sources.push(
+            sources.includes(upstream)
+              ? project(
+                  ids,
+                  upstream,
+                  upstream.columns.map((c) => derived(ids, c.name, col(c.id, c.type))),
+                )
+              : upstream,
+          );
+        } else {
+          validateInputs([input]);
+          const index = external.push(input) - 1;
+          inputs.push(input);
+          sources.push(source(ids, index, input.location.path, input.schema));
+        }
+      });
+      const lowered = lower(spec, { ids, inputs, sources, extra: step.context ?? {} });
+      const [output] = lowered.outputs;
+      if (!output) throw new Error("compiler bug: a recipe lowered to no output");
+      outputs.push(output);
+      const stop = new Set(sources.map((s) => s.id));
+      for (const s of assessSteps(lowered, stop)) steps.push({ id: `${i}/${s.id}`, engines: s.engines });
+      for (const w of lowered.warnings) warnings.push(`${i}/${w}`);
+    });
+  });
+
+  let blocking: CompiledRecipe["blocking"] = null;
+  for (const s of steps) {
+    const verdict = s.engines[args.dialect];
+    if (verdict.level === "partial") warnings.push(`${s.id}: on ${args.dialect}, ${verdict.condition}`);
+    if (verdict.level === "none" && !blocking)
+      blocking = { stepId: s.id, dialect: args.dialect, reason: verdict.reason };
+  }
+  const final = outputs[outputs.length - 1]!;
+  return {
+    sql: blocking ? "" : renderSql(final, DIALECT_HOOKS[args.dialect]),
+    outputSchemas: [schemaOf(final)],
+    steps,
+    blocking,
+    warnings,
+    lineage: [lineageOf(final)],
+    inputs: external,
+  };
+}
