@@ -89,6 +89,61 @@ describe("injection corpus", () => {
     expect(sparkStatementCount(sql)).toBe(1);
   });
 
+  it("string values in filter rules stay literals, on DuckDB and in the Spark grammar", async () => {
+    const path = join(db.dir, "values");
+    const small: DatasetSchema = [{ name: "v", type: "string" }];
+    await writeParquetDir(
+      db,
+      path,
+      small,
+      CORPUS.map((v) => ({ v })),
+    );
+    const inputs: CompileInput[] = [{ name: "vals", schema: small, location: { format: "parquet", path } }];
+    for (const value of CORPUS) {
+      const spec = {
+        kind: "filter" as const,
+        version: 1 as const,
+        params: {
+          filter: { combine: "or" as const, rules: [{ column: "v", op: "equals" as const, value }] },
+          sampling: { method: "all" as const },
+        },
+      };
+      const out = compileRecipe({ spec, inputs, dialect: "duckdb" });
+      expect((await query(db, out.sql)).rows).toEqual([{ v: value }]);
+      const spark = compileRecipe({
+        spec,
+        inputs: [{ ...inputs[0]!, location: { format: "parquet", path: "dbfs:/x" } }],
+        dialect: "spark",
+      });
+      expect(sparkSyntaxErrors(spark.sql)).toEqual([]);
+      expect(sparkStatementCount(spark.sql)).toBe(1);
+    }
+    await sentinelIntact();
+  });
+
+  it("pivot values become column names without escaping them", async () => {
+    const path = join(db.dir, "pivot");
+    const small: DatasetSchema = [{ name: "p", type: "string" }];
+    const values = CORPUS.slice(0, 10);
+    await writeParquetDir(
+      db,
+      path,
+      small,
+      values.map((p) => ({ p })),
+    );
+    const inputs: CompileInput[] = [{ name: "p", schema: small, location: { format: "parquet", path } }];
+    const spec = {
+      kind: "pivot" as const,
+      version: 1 as const,
+      params: { keys: [], pivotColumn: "p", aggregations: [{ fn: "count" as const }] },
+    };
+    const out = compileRecipe({ spec, inputs, dialect: "duckdb", context: { pivotValues: values } });
+    const result = await query(db, out.sql);
+    expect(result.columns.map((c) => c.name)).toEqual(values.map((v) => `${v}_count`));
+    expect(Object.values(result.rows[0]!)).toEqual(values.map(() => 1));
+    await sentinelIntact();
+  });
+
   // Quotes, backticks, spaces and unicode are legal in directories and must work.
   const LEGAL_DIRS = ["it's", 'say "hi"', "back`tick", "spa ce", "ünï 🚀", "x'); SELECT 1 AS ('"];
   it.each(LEGAL_DIRS)("reads and writes a directory named %j on DuckDB", async (name) => {
