@@ -1,0 +1,230 @@
+import { mkdir, readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  DuckDBTypeId,
+  type DuckDBValue,
+  type Json,
+} from "@duckdb/node-api";
+import type { DuckDbPlan } from "./spark-to-duckdb.ts";
+
+/** Spark-side column kinds the emulator reports; each maps to one Thrift TTypeId. */
+export type ColumnKind =
+  | "boolean"
+  | "tinyint"
+  | "smallint"
+  | "int"
+  | "bigint"
+  | "float"
+  | "double"
+  | "decimal"
+  | "string"
+  | "date"
+  | "timestamp"
+  | "binary"
+  | "array"
+  | "map"
+  | "struct";
+
+export type CellValue = null | boolean | number | bigint | string | Buffer;
+
+export type ResultColumn = {
+  name: string;
+  kind: ColumnKind;
+  /** For decimals: DuckDB's precision and scale, passed on as Thrift type qualifiers. */
+  decimal?: { precision: number; scale: number };
+  values: CellValue[];
+};
+
+export type QueryResult = { columns: ResultColumn[]; rowCount: number };
+
+/** A DuckDB error re-labelled the way Spark would report it. */
+export class EngineError extends Error {
+  override readonly name = "EngineError";
+  constructor(
+    message: string,
+    readonly sqlState: string,
+  ) {
+    super(message);
+  }
+}
+
+export class DuckDbEngine {
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async create(): Promise<DuckDbEngine> {
+    return new DuckDbEngine(await DuckDBInstance.create(":memory:"));
+  }
+
+  /**
+   * One DuckDB connection per Thrift session: temp views are session-scoped in Spark and
+   * connection-scoped in DuckDB, and interrupting a connection only cancels that session's work.
+   */
+  async openSession(): Promise<EngineSession> {
+    const conn = await this.instance.connect();
+    // Databricks clusters default to UTC and to Spark's null ordering (ASC -> NULLS FIRST).
+    await conn.run("SET TimeZone = 'UTC'");
+    await conn.run("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
+    return new EngineSession(conn);
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+export class EngineSession {
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async execute(plan: DuckDbPlan): Promise<QueryResult> {
+    if (plan.overwriteDirectory) await emptyDirectory(plan.overwriteDirectory);
+    let reader: DuckDBResultReader;
+    try {
+      reader = await this.conn.runAndReadAll(plan.sql);
+    } catch (e) {
+      throw toSparkError(e);
+    }
+    if (!plan.hasResultSet) return { columns: [], rowCount: 0 };
+    return readResult(reader);
+  }
+
+  interrupt(): void {
+    this.conn.interrupt();
+  }
+
+  close(): void {
+    this.conn.closeSync();
+  }
+}
+
+// OVERWRITE semantics: whatever was in the directory before is replaced, including stale part files.
+async function emptyDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const entry of await readdir(dir)) {
+    await rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+function toSparkError(e: unknown): EngineError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/^Catalog Error: Table.*does not exist/s.test(message)) {
+    return new EngineError(`[TABLE_OR_VIEW_NOT_FOUND] ${message}`, "42P01");
+  }
+  if (/^Binder Error: Referenced column/s.test(message)) {
+    return new EngineError(`[UNRESOLVED_COLUMN] ${message}`, "42703");
+  }
+  if (/^IO Error: No files found/s.test(message)) {
+    return new EngineError(`[PATH_NOT_FOUND] ${message}`, "42K03");
+  }
+  if (/INTERRUPT/i.test(message)) {
+    return new EngineError("The operation was canceled", "HY008");
+  }
+  return new EngineError(message, "XX000");
+}
+
+function kindOf(typeId: DuckDBTypeId): ColumnKind {
+  switch (typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return "boolean";
+    case DuckDBTypeId.TINYINT:
+      return "tinyint";
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.UTINYINT:
+      return "smallint";
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.USMALLINT:
+      return "int";
+    // HUGEINT is what DuckDB's sum(int) returns where Spark returns BIGINT.
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return "bigint";
+    case DuckDBTypeId.FLOAT:
+      return "float";
+    case DuckDBTypeId.DOUBLE:
+      return "double";
+    case DuckDBTypeId.DECIMAL:
+      return "decimal";
+    case DuckDBTypeId.DATE:
+      return "date";
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return "timestamp";
+    case DuckDBTypeId.BLOB:
+      return "binary";
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return "array";
+    case DuckDBTypeId.MAP:
+      return "map";
+    case DuckDBTypeId.STRUCT:
+      return "struct";
+    default:
+      return "string";
+  }
+}
+
+function readResult(reader: DuckDBResultReader): QueryResult {
+  const names = reader.columnNames();
+  const types = reader.columnTypes();
+  const raw = reader.getColumns();
+  const json = reader.getColumnsJson();
+  const columns = names.map((name, c): ResultColumn => {
+    const type = types[c];
+    const kind = type ? kindOf(type.typeId) : "string";
+    const values = (raw[c] ?? []).map((v, r) => toCell(kind, v, json[c]?.[r] ?? null));
+    const column: ResultColumn = { name, kind, values };
+    if (type?.typeId === DuckDBTypeId.DECIMAL) column.decimal = { precision: type.width, scale: type.scale };
+    return column;
+  });
+  return { columns, rowCount: reader.currentRowCount };
+}
+
+function toCell(kind: ColumnKind, value: DuckDBValue, json: Json): CellValue {
+  if (value === null) return null;
+  switch (kind) {
+    case "boolean":
+      return Boolean(value);
+    case "tinyint":
+    case "smallint":
+    case "int":
+    case "float":
+    case "double":
+      return Number(value);
+    case "bigint":
+      return typeof value === "bigint" ? value : BigInt(String(value));
+    case "binary":
+      return typeof value === "object" && "bytes" in value
+        ? Buffer.from(value.bytes)
+        : Buffer.from(String(value));
+    case "array":
+    case "struct":
+      return JSON.stringify(json);
+    case "map":
+      return JSON.stringify(mapJsonToObject(json));
+    case "timestamp":
+      // Spark renders timestamps in the session time zone without an offset suffix.
+      return String(value).replace(/[+-]\d{2}(:\d{2})?$/, "");
+    default:
+      return String(value);
+  }
+}
+
+// DuckDB serialises MAP as [{key, value}, ...]; Spark's JSON form is an object.
+function mapJsonToObject(json: Json): Json {
+  if (!Array.isArray(json)) return json;
+  const out: Record<string, Json> = {};
+  for (const entry of json) {
+    if (entry && typeof entry === "object" && !Array.isArray(entry) && "key" in entry) {
+      out[String(entry.key)] = entry.value ?? null;
+    }
+  }
+  return out;
+}

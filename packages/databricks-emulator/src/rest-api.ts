@@ -1,0 +1,95 @@
+// The slice of the Databricks Clusters API (2.0) that Sous calls. Error bodies use Databricks'
+// `{error_code, message}` shape and status codes so the client's error mapping is exercised.
+import type { ClusterRegistry, ClusterSpec } from "./clusters.ts";
+
+export type RestResponse = { status: number; body: unknown };
+
+const error = (status: number, error_code: string, message: string): RestResponse => ({
+  status,
+  body: { error_code, message },
+});
+
+const SPARK_VERSIONS = [
+  { key: "15.4.x-scala2.12", name: "15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)" },
+  { key: "14.3.x-scala2.12", name: "14.3 LTS (includes Apache Spark 3.5.0, Scala 2.12)" },
+  { key: "13.3.x-scala2.12", name: "13.3 LTS (includes Apache Spark 3.4.1, Scala 2.12)" },
+];
+
+const NODE_TYPES = [
+  { node_type_id: "Standard_DS3_v2", memory_mb: 14336, num_cores: 4, description: "Standard_DS3_v2" },
+  { node_type_id: "Standard_DS4_v2", memory_mb: 28672, num_cores: 8, description: "Standard_DS4_v2" },
+  { node_type_id: "Standard_E8ds_v4", memory_mb: 65536, num_cores: 8, description: "Standard_E8ds_v4" },
+].map((t) => ({ ...t, instance_type_id: t.node_type_id, category: "General Purpose" }));
+
+export function handleRest(clusters: ClusterRegistry, method: string, url: URL, body: unknown): RestResponse {
+  const route = `${method} ${url.pathname.replace(/^\/api\/2\.[01]\//, "")}`;
+  switch (route) {
+    case "GET clusters/list": {
+      const all = clusters.list();
+      // Databricks omits the key entirely when there are no clusters.
+      return { status: 200, body: all.length > 0 ? { clusters: all } : {} };
+    }
+    case "GET clusters/get": {
+      const id = url.searchParams.get("cluster_id") ?? "";
+      const details = clusters.describe(id);
+      if (!details) return error(400, "INVALID_PARAMETER_VALUE", `Cluster ${id} does not exist`);
+      return { status: 200, body: details };
+    }
+    case "POST clusters/create": {
+      const spec = validateSpec(body);
+      if (typeof spec === "string") return error(400, "INVALID_PARAMETER_VALUE", spec);
+      return { status: 200, body: { cluster_id: clusters.create(spec) } };
+    }
+    case "POST clusters/start":
+    case "POST clusters/delete": {
+      const id = clusterIdOf(body);
+      if (!id || !clusters.has(id)) {
+        return error(400, "INVALID_PARAMETER_VALUE", `Cluster ${id ?? "(missing)"} does not exist`);
+      }
+      if (route === "POST clusters/start") clusters.start(id);
+      else clusters.terminate(id);
+      return { status: 200, body: {} };
+    }
+    case "GET clusters/spark-versions":
+      return { status: 200, body: { versions: SPARK_VERSIONS } };
+    case "GET clusters/list-node-types":
+      return { status: 200, body: { node_types: NODE_TYPES } };
+    default:
+      return error(404, "ENDPOINT_NOT_FOUND", `No API found for '${method} ${url.pathname}'`);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function clusterIdOf(body: unknown): string | undefined {
+  return isRecord(body) && typeof body.cluster_id === "string" ? body.cluster_id : undefined;
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/** Minimal validation: what Databricks itself rejects outright. Returns a message on failure. */
+function validateSpec(body: unknown): ClusterSpec | string {
+  if (!isRecord(body)) return "The request body must be a JSON object";
+  if (typeof body.spark_version !== "string" || body.spark_version === "") {
+    return "Missing required field: spark_version";
+  }
+  if (body.cluster_name !== undefined && typeof body.cluster_name !== "string") {
+    return "cluster_name must be a string";
+  }
+  if (body.node_type_id !== undefined && typeof body.node_type_id !== "string") {
+    return "node_type_id must be a string";
+  }
+  if (body.num_workers !== undefined && !isCount(body.num_workers)) {
+    return "num_workers must be a non-negative integer";
+  }
+  if (body.autoscale !== undefined) {
+    const a = body.autoscale;
+    if (!isRecord(a) || !isCount(a.min_workers) || !isCount(a.max_workers)) {
+      return "autoscale needs integer min_workers and max_workers";
+    }
+    if (a.max_workers < a.min_workers) return "autoscale.max_workers must be at least min_workers";
+  }
+  return body as ClusterSpec;
+}

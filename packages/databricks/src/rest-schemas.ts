@@ -1,0 +1,76 @@
+// Response shapes of the Clusters API (field names from the Databricks SDK's compute.ClusterDetails).
+// Objects are loose: Databricks adds fields over time and Sous should not break on them.
+import { z } from "zod";
+
+export const CLUSTER_STATES = [
+  "PENDING",
+  "RUNNING",
+  "RESTARTING",
+  "RESIZING",
+  "TERMINATING",
+  "TERMINATED",
+  "ERROR",
+  "UNKNOWN",
+] as const;
+
+export const clusterDetailsSchema = z.looseObject({
+  cluster_id: z.string(),
+  cluster_name: z.string().optional(),
+  spark_version: z.string().optional(),
+  node_type_id: z.string().optional(),
+  driver_node_type_id: z.string().optional(),
+  num_workers: z.number().optional(),
+  autoscale: z.object({ min_workers: z.number(), max_workers: z.number() }).optional(),
+  autotermination_minutes: z.number().optional(),
+  // A state this code does not know yet must not make the whole listing unreadable.
+  state: z.enum(CLUSTER_STATES).catch("UNKNOWN"),
+  state_message: z.string().optional(),
+  start_time: z.number().optional(),
+  terminated_time: z.number().optional(),
+  termination_reason: z.looseObject({ code: z.string().optional(), type: z.string().optional() }).optional(),
+});
+export type ClusterDetails = z.infer<typeof clusterDetailsSchema>;
+
+// Databricks omits `clusters` entirely when the workspace has none.
+export const listClustersSchema = z.looseObject({ clusters: z.array(clusterDetailsSchema).default([]) });
+
+export const createClusterResponseSchema = z.looseObject({ cluster_id: z.string().min(1) });
+
+export const sparkVersionSchema = z.looseObject({ key: z.string(), name: z.string() });
+export type SparkVersion = z.infer<typeof sparkVersionSchema>;
+export const listSparkVersionsSchema = z.looseObject({ versions: z.array(sparkVersionSchema).default([]) });
+
+export const nodeTypeSchema = z.looseObject({
+  node_type_id: z.string(),
+  memory_mb: z.number(),
+  num_cores: z.number(),
+  description: z.string().optional(),
+  category: z.string().optional(),
+});
+export type NodeType = z.infer<typeof nodeTypeSchema>;
+export const listNodeTypesSchema = z.looseObject({ node_types: z.array(nodeTypeSchema).default([]) });
+
+export const emptyResponseSchema = z.looseObject({});
+
+export const errorBodySchema = z.looseObject({
+  error_code: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/** What Sous sends to clusters/create; spark_version is the only field Databricks requires. */
+export type ClusterCreateSpec = {
+  cluster_name?: string;
+  spark_version: string;
+  node_type_id?: string;
+  driver_node_type_id?: string;
+  num_workers?: number;
+  autoscale?: { min_workers: number; max_workers: number };
+  autotermination_minutes?: number;
+  spark_conf?: Record<string, string>;
+  spark_env_vars?: Record<string, string>;
+  custom_tags?: Record<string, string>;
+  data_security_mode?: string;
+  single_user_name?: string;
+  runtime_engine?: "STANDARD" | "PHOTON";
+  policy_id?: string;
+};

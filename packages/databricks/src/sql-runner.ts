@@ -1,0 +1,143 @@
+import type { DBSQLClient } from "@databricks/sql";
+import { sleep } from "./abortable-sleep.ts";
+import { describeColumn } from "./column-types.ts";
+import { createDriverClient, type TlsOptions, tlsConnectOptions } from "./driver-client.ts";
+import { httpFailureOf, toSqlError } from "./driver-errors.ts";
+import { DatabricksSqlError } from "./errors.ts";
+
+export type OpenSessionRetryOptions = {
+  /** Total attempts including the first. Default 10. */
+  maxAttempts?: number;
+  /** First backoff; doubles per attempt. Default 1000 ms. */
+  initialDelayMs?: number;
+  /** Backoff ceiling. Default 30000 ms. */
+  maxDelayMs?: number;
+  /** Give up once this much time has passed since the first attempt. Default 10 minutes. */
+  timeoutMs?: number;
+};
+
+export type DatabricksSqlRunnerOptions = {
+  host: string;
+  port?: number;
+  /** e.g. sql/protocolv1/o/<workspaceId>/<clusterId> or /sql/1.0/warehouses/<id> */
+  httpPath: string;
+  token: string;
+  /** false = plain HTTP (the emulator only); otherwise TLS with optional extra CA / no verification. */
+  tls?: TlsOptions;
+  openSessionRetry?: OpenSessionRetryOptions;
+};
+
+export type SqlRunResult = {
+  rows: Record<string, unknown>[];
+  columns: { name: string; type: string }[];
+};
+
+export type DatabricksSqlRunner = {
+  run(sql: string, o?: { signal?: AbortSignal; maxRows?: number }): Promise<SqlRunResult>;
+  close(): Promise<void>;
+};
+
+type Session = Awaited<ReturnType<DBSQLClient["openSession"]>>;
+type Operation = Awaited<ReturnType<Session["executeStatement"]>>;
+
+const FETCH_CHUNK_ROWS = 10_000;
+
+// HTTP statuses meaning "not yet": a starting cluster (503) or throttling (429).
+const RETRYABLE_OPEN_STATUSES = new Set([429, 503]);
+
+export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): DatabricksSqlRunner {
+  const tls = opts.tls ?? {};
+  const client = createDriverClient(tls);
+  let connected: Promise<unknown> | undefined;
+
+  const connect = () => {
+    connected ??= client.connect({
+      host: opts.host,
+      port: opts.port ?? 443,
+      path: opts.httpPath,
+      token: opts.token,
+      telemetryEnabled: false, // would call home to the workspace host on port 443
+      ...tlsConnectOptions(tls),
+    });
+    return connected;
+  };
+
+  // The driver never retries OpenSession (only idempotent RPCs), yet a cluster that is starting
+  // answers it with 503 for minutes. Sous therefore retries it here with capped exponential backoff.
+  async function openSession(signal: AbortSignal | undefined): Promise<Session> {
+    const retry = opts.openSessionRetry ?? {};
+    const maxAttempts = retry.maxAttempts ?? 10;
+    const maxDelay = retry.maxDelayMs ?? 30_000;
+    const deadline = Date.now() + (retry.timeoutMs ?? 10 * 60_000);
+    let delay = retry.initialDelayMs ?? 1_000;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        return await client.openSession();
+      } catch (e) {
+        const http = httpFailureOf(e);
+        const retryable = http !== undefined && RETRYABLE_OPEN_STATUSES.has(http.statusCode);
+        const wait = Math.min(Math.max(delay, http?.retryAfterMs ?? 0), maxDelay);
+        if (!retryable || attempt >= maxAttempts || Date.now() + wait > deadline) throw e;
+        await sleep(wait, signal);
+        delay = Math.min(delay * 2, maxDelay);
+      }
+    }
+  }
+
+  async function fetchRows(op: Operation, maxRows: number): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    do {
+      const want = Math.min(FETCH_CHUNK_ROWS, maxRows - rows.length);
+      const chunk = await op.fetchChunk({ maxRows: want });
+      for (const row of chunk) rows.push(row as Record<string, unknown>);
+    } while (rows.length < maxRows && (await op.hasMoreRows()));
+    return rows.slice(0, maxRows);
+  }
+
+  async function run(sql: string, o: { signal?: AbortSignal; maxRows?: number } = {}): Promise<SqlRunResult> {
+    const { signal } = o;
+    const maxRows = o.maxRows ?? Number.POSITIVE_INFINITY;
+    let session: Session | undefined;
+    let op: Operation | undefined;
+    let canceled: Promise<unknown> | undefined;
+    const onAbort = () => {
+      // Cancel server-side work; the pending poll then fails and run() rejects with the reason.
+      if (op) canceled = op.cancel().catch(() => undefined);
+    };
+    try {
+      signal?.throwIfAborted();
+      await connect();
+      session = await openSession(signal);
+      signal?.throwIfAborted();
+      op = await session.executeStatement(sql);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      // finished() rather than fetching straight away: for statements without a result set
+      // (writes) the driver would otherwise return [] without waiting for completion.
+      await op.finished();
+      const schema = await op.getSchema();
+      if (!schema) return { rows: [], columns: [] };
+      const columns = schema.columns.map(describeColumn);
+      const rows = maxRows > 0 ? await fetchRows(op, maxRows) : [];
+      return { rows, columns };
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw toSqlError(e, opts.token);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      await canceled;
+      await op?.close().catch(() => undefined);
+      await session?.close().catch(() => undefined);
+    }
+  }
+
+  return {
+    run,
+    async close() {
+      await client.close().catch((e: unknown) => {
+        throw new DatabricksSqlError(toSqlError(e, opts.token).message);
+      });
+    },
+  };
+}
