@@ -162,7 +162,7 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKey[] }) {
                 </Button>
               </div>
               <div>
-                <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
+                <Button size="sm" variant="ghost" className="btn-inline" onClick={() => setCreated(null)}>
                   I have stored it, hide it
                 </Button>
               </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import type { DatasetInfo, FlowGraph, FlowNode, Recipe } from "@sous/contracts";
+import type { DatasetInfo, FlowGraph, FlowNode, Job, Recipe } from "@sous/contracts";
 import {
   Background,
   BackgroundVariant,
@@ -159,7 +159,27 @@ function FlowEditorInner({
     }
   }, [projectId, toast]);
 
-  const { runs, run } = useRuns(projectId, refresh);
+  const { runs, run, follow } = useRuns(projectId, refresh);
+
+  // Builds started before this page opened (another tab, a script) show their progress too.
+  useEffect(() => {
+    let live = true;
+    api<Job[]>(`/projects/${projectId}/jobs`)
+      .then((jobs) => {
+        if (!live) return;
+        for (const job of jobs) {
+          if (job.state !== "QUEUED" && job.state !== "RUNNING") continue;
+          const recipeId = job.activities[0]?.recipeId;
+          if (recipeId) void follow(recipeId, job);
+        }
+      })
+      .catch(() => {
+        // Only a convenience: the Flow still shows outputs as building.
+      });
+    return () => {
+      live = false;
+    };
+  }, [projectId, follow]);
   // Keyed by content: polling replaces `runs` every tick, but the canvas only cares when the
   // set of running recipes changes.
   const runningKey = Object.entries(runs)
@@ -379,6 +399,7 @@ function FlowEditorInner({
   } else if (selected?.type === "recipe") {
     panel = (
       <RecipePanel
+        projectId={projectId}
         node={selected}
         recipe={recipes.find((r) => r.id === selected.id)}
         inputs={inputsOf(selected.id)}

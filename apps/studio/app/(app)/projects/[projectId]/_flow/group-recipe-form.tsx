@@ -223,6 +223,7 @@ export function GroupRecipeForm({
           <Button
             size="sm"
             variant="ghost"
+            className="btn-inline"
             icon={<PlusIcon />}
             data-testid="add-aggregation"
             onClick={() =>

@@ -7,6 +7,7 @@ import { Button, ButtonLink } from "@/ui/button.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
 import { CloseIcon, ExternalIcon, LayoutIcon, PlusIcon, TableIcon, UploadIcon } from "@/ui/icons.tsx";
 import { recipeGlyph } from "./flow-nodes.tsx";
+import { SqlPreview } from "./sql-preview.tsx";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
 type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
@@ -145,6 +146,7 @@ export function DatasetPanel({
 const FN_LABEL: Record<string, string> = { countDistinct: "count distinct", avg: "average" };
 
 export function RecipePanel({
+  projectId,
   node,
   recipe,
   inputs,
@@ -152,6 +154,7 @@ export function RecipePanel({
   onClose,
   children,
 }: {
+  projectId: string;
   node: RecipeNode;
   recipe: Recipe | undefined;
   inputs: DatasetNode[];
@@ -221,6 +224,14 @@ export function RecipePanel({
         <p className="muted">
           Runs on <strong>{node.engine}</strong> (DuckDB on the Sous worker).
         </p>
+        {recipe ? (
+          <SqlPreview
+            // A new revision compiles differently: start over.
+            key={`${recipe.id}@${recipe.revision}`}
+            projectId={projectId}
+            recipeId={recipe.id}
+          />
+        ) : null}
       </section>
     </Shell>
   );
