@@ -40,9 +40,7 @@ export default async function ProjectsPage() {
                     </span>
                     <span className="project-main">
                       <span className="project-name">{p.name}</span>
-                      <span className="project-desc">
-                        {p.description || <span className="mono">{p.key}</span>}
-                      </span>
+                      <span className="project-desc">{p.description || "No description"}</span>
                     </span>
                     <span className="project-meta">
                       <span className="mono">{p.key}</span>
