@@ -3,7 +3,6 @@ import { sleep } from "./abortable-sleep.ts";
 import { describeColumn } from "./column-types.ts";
 import { createDriverClient, type TlsOptions, tlsConnectOptions } from "./driver-client.ts";
 import { httpFailureOf, toSqlError } from "./driver-errors.ts";
-import { DatabricksSqlError } from "./errors.ts";
 
 export type OpenSessionRetryOptions = {
   /** Total attempts including the first. Default 10. */
@@ -135,9 +134,11 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
   return {
     run,
     async close() {
-      await client.close().catch((e: unknown) => {
-        throw new DatabricksSqlError(toSqlError(e, opts.token).message);
-      });
+      try {
+        await client.close();
+      } catch (e) {
+        throw toSqlError(e, opts.token);
+      }
     },
   };
 }
