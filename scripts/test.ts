@@ -53,6 +53,13 @@ async function recreateDatabase(adminUrl: string, name: string): Promise<string>
   return u.toString();
 }
 
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
+  await c.end();
+}
+
 const dataDir = path.join(repoRoot, ".test-data");
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
@@ -71,11 +78,14 @@ step("typecheck (scripts, bench)", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"
 step("dependency direction", "node", ["scripts/check-deps.mjs"]);
 
 let stack: RunningStack | undefined;
+let testDbName: string | undefined;
 const stopRedis: (() => Promise<void>)[] = [];
 try {
   const adminUrl =
     process.env.SOUS_TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const databaseUrl = await recreateDatabase(adminUrl, "sous_test");
+  // A database per run, so two checkouts (or CI and a developer) can test on one machine.
+  testDbName = `sous_test_${process.pid}`;
+  const databaseUrl = await recreateDatabase(adminUrl, testDbName);
   await prepareDatabase(databaseUrl);
   const redis = await ensureRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", dataDir, (m) => log(m));
   stopRedis.push(redis.stop);
@@ -147,6 +157,11 @@ try {
 } finally {
   await stack?.stop();
   for (const stop of stopRedis) await stop();
+  if (testDbName)
+    await dropDatabase(
+      process.env.SOUS_TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+      testDbName,
+    );
 }
 
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
