@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import thrift from "thrift";
-import { ClusterRegistry } from "./clusters.ts";
+import { ClusterRegistry, type ClusterSpec } from "./clusters.ts";
 import { DuckDbEngine } from "./duckdb-engine.ts";
 import type { MountTable } from "./mounts.ts";
 import { handleRest } from "./rest-api.ts";
@@ -33,6 +33,8 @@ export type DatabricksEmulator = {
   stop(): Promise<void>;
   /** Every SQL statement received over Thrift, in arrival order. */
   statements: string[];
+  /** Creates a cluster without going through REST (for demos); returns its id. */
+  createCluster(spec?: Partial<ClusterSpec>): string;
 };
 
 const SQL_PATH = /^\/sql\/protocolv1\/o\/[^/]+\/([^/]+)\/?$/;
@@ -146,6 +148,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     port,
     ...(caCert ? { caCert } : {}),
     statements,
+    createCluster: (spec = {}) => clusters.create({ spark_version: "15.4.x-scala2.12", ...spec }),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
