@@ -15,7 +15,7 @@ const api = (path: string, init: RequestInit = {}, token = TOKEN) =>
   });
 
 beforeAll(async () => {
-  emu = await startDatabricksEmulator({ token: TOKEN, mounts: {}, clusterStartDelayMs: 300 });
+  emu = await startDatabricksEmulator({ token: TOKEN, mounts: {}, clusterStartDelayMs: 1_500 });
 });
 afterAll(async () => {
   await emu?.stop();
@@ -44,7 +44,7 @@ describe("REST", () => {
     const get = async () =>
       (await (await api(`/api/2.0/clusters/get?cluster_id=${cluster_id}`)).json()) as Record<string, unknown>;
     expect(await get()).toMatchObject({ cluster_id, cluster_name: "sous", state: "PENDING", num_workers: 2 });
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 1_600));
     expect(await get()).toMatchObject({ state: "RUNNING" });
 
     const list = (await (await api("/api/2.0/clusters/list")).json()) as { clusters: unknown[] };

@@ -50,14 +50,19 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
   let connected: Promise<unknown> | undefined;
 
   const connect = () => {
-    connected ??= client.connect({
-      host: opts.host,
-      port: opts.port ?? 443,
-      path: opts.httpPath,
-      token: opts.token,
-      telemetryEnabled: false, // would call home to the workspace host on port 443
-      ...tlsConnectOptions(tls),
-    });
+    connected ??= client
+      .connect({
+        host: opts.host,
+        port: opts.port ?? 443,
+        path: opts.httpPath,
+        token: opts.token,
+        telemetryEnabled: false, // would call home to the workspace host on port 443
+        ...tlsConnectOptions(tls),
+      })
+      .catch((e: unknown) => {
+        connected = undefined; // let the next run try again instead of replaying this failure
+        throw e;
+      });
     return connected;
   };
 

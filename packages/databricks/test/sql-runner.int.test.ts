@@ -199,6 +199,28 @@ describe("errors", () => {
   });
 });
 
+describe("unreachable endpoint", () => {
+  it("fails with a DatabricksSqlError that does not contain the token", async () => {
+    const closed = await startDatabricksEmulator({ token: TOKEN, mounts: {} });
+    const { host, port } = closed;
+    await closed.stop();
+    const orphan = createDatabricksSqlRunner({
+      host,
+      port,
+      httpPath: "sql/protocolv1/o/0/x",
+      token: TOKEN,
+      tls: false,
+    });
+    try {
+      const error = await orphan.run("SELECT 1").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabricksSqlError);
+      expect(`${JSON.stringify(error)} ${String(error)}`).not.toContain(TOKEN);
+    } finally {
+      await orphan.close();
+    }
+  });
+});
+
 describe("cancellation", () => {
   it("cancels the running statement when the signal aborts", async () => {
     const controller = new AbortController();
@@ -226,7 +248,7 @@ describe("cluster start-up", () => {
   let slow: DatabricksEmulator;
 
   beforeAll(async () => {
-    slow = await startDatabricksEmulator({ token: TOKEN, mounts: {}, clusterStartDelayMs: 1_200 });
+    slow = await startDatabricksEmulator({ token: TOKEN, mounts: {}, clusterStartDelayMs: 2_000 });
   });
   afterAll(async () => {
     await slow?.stop();
