@@ -129,6 +129,7 @@ try {
         SOUS_TEST_REDIS_URL: redis.url,
         SOUS_TEST_STUDIO_URL: stack.url,
         SOUS_TEST_STACK_DATA_DIR: env.SOUS_DATA_DIR,
+        SOUS_TEST_QUEUE_PREFIX: env.SOUS_QUEUE_PREFIX,
         SOUS_TEST_ADMIN_EMAIL: adminUser.email,
         SOUS_TEST_ADMIN_PASSWORD: adminUser.password,
         SOUS_TEST_OUTPUT_DIR: path.join(repoRoot, "test-results"),
