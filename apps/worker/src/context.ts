@@ -2,7 +2,7 @@ import path from "node:path";
 import type { ServerEnv } from "@sous/config";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
-import { createBlobStorage, createLocalStorage, type DatasetStorage } from "@sous/storage";
+import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
 
 /** What a processor needs, built once at boot from the env and passed down explicitly. */
 export interface WorkerContext {
@@ -14,14 +14,12 @@ export interface WorkerContext {
 
 export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext> {
   const dataDir = path.resolve(env.SOUS_DATA_DIR);
-  const storage =
-    env.SOUS_STORAGE === "azure-blob"
-      ? createBlobStorage({
-          connectionString: env.AZURE_STORAGE_CONNECTION_STRING ?? "",
-          container: env.AZURE_STORAGE_CONTAINER,
-          cacheDir: path.join(dataDir, "cache"),
-        })
-      : createLocalStorage({ root: path.join(dataDir, "storage") });
+  const storage = createDatasetStorage({
+    kind: env.SOUS_STORAGE,
+    dataDir,
+    connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
+    container: env.AZURE_STORAGE_CONTAINER,
+  });
   return {
     db: createDb({ databaseUrl: env.DATABASE_URL }),
     storage,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
 import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
-import { createBlobStorage, createLocalStorage, type DatasetStorage } from "@sous/storage";
+import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
 import { env } from "./env.ts";
 
 // Process-wide singletons, created on first use. Cached on globalThis so Next's dev reloads reuse them.
@@ -20,14 +20,12 @@ export function ctx(): StudioContext {
   if (g.__sousStudio) return g.__sousStudio;
   const e = env();
   const dataDir = path.resolve(e.SOUS_DATA_DIR);
-  const storage =
-    e.SOUS_STORAGE === "azure-blob"
-      ? createBlobStorage({
-          connectionString: e.AZURE_STORAGE_CONNECTION_STRING ?? "",
-          container: e.AZURE_STORAGE_CONTAINER,
-          cacheDir: path.join(dataDir, "cache"),
-        })
-      : createLocalStorage({ root: path.join(dataDir, "storage") });
+  const storage = createDatasetStorage({
+    kind: e.SOUS_STORAGE,
+    dataDir,
+    connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+    container: e.AZURE_STORAGE_CONTAINER,
+  });
   g.__sousStudio = {
     db: createDb({ databaseUrl: e.DATABASE_URL }),
     storage,

@@ -1,0 +1,25 @@
+import path from "node:path";
+import { createBlobStorage } from "./blob/create-blob-storage.ts";
+import { createLocalStorage } from "./local/create-local-storage.ts";
+import type { DatasetStorage } from "./types.ts";
+
+/**
+ * The storage an installation is configured with. Everything local lives under `dataDir`
+ * (files in `storage/`, the Blob download cache in `cache/`), the one folder DuckDB may touch.
+ */
+export function createDatasetStorage(opts: {
+  kind: "local" | "azure-blob";
+  dataDir: string;
+  connectionString?: string;
+  container: string;
+}): DatasetStorage {
+  if (opts.kind === "azure-blob") {
+    if (!opts.connectionString) throw new Error("Azure Blob storage needs a connection string");
+    return createBlobStorage({
+      connectionString: opts.connectionString,
+      container: opts.container,
+      cacheDir: path.join(opts.dataDir, "cache"),
+    });
+  }
+  return createLocalStorage({ root: path.join(opts.dataDir, "storage") });
+}
