@@ -1,6 +1,17 @@
+export { castColumns } from "./cast-columns.ts";
+export { computeColumnStats } from "./column-stats.ts";
 export { splitCsvRecord } from "./csv-header.ts";
+export { detectCsvOptions, detectFormat, detectImportOptions, readHead } from "./detect-import.ts";
 export { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+export { exportDataset } from "./export-dataset.ts";
 export { type CsvImportResult, importCsvToParquet } from "./import-csv.ts";
+export {
+  type ImportPreviewResult,
+  type ImportResult,
+  importToParquet,
+  previewImport,
+} from "./import-file.ts";
+export { importPostgres, type PostgresSource, postgresTableRef } from "./import-postgres.ts";
 export {
   duckIdent,
   duckString,
@@ -9,3 +20,7 @@ export {
   type PreviewResult,
   QueryCancelledError,
 } from "./local-engine.ts";
+export type { Meaning } from "./quality-sql.ts";
+export { querySample, type SampleRows } from "./query-sample.ts";
+export { sampleSql } from "./sample-sql.ts";
+export { writeSample } from "./sampling.ts";

@@ -46,3 +46,263 @@ export const DatasetPreviewSchema = z
   })
   .strict();
 export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
+
+// ---- Import ----------------------------------------------------------------------------------
+
+export const ImportFormatSchema = z.enum(["csv", "parquet", "json", "xlsx"]);
+export type ImportFormat = z.infer<typeof ImportFormatSchema>;
+
+export const CsvOptionsSchema = z
+  .object({
+    delimiter: z.string().min(1).max(4).describe("Field separator: ',', ';', '\\t', '|'..."),
+    quote: z.string().max(1).describe("Quote character; empty for none"),
+    escape: z.string().max(1).describe("Escape character inside quotes (usually the quote itself)"),
+    encoding: z.enum(["utf-8", "latin-1", "utf-16"]),
+    header: z.boolean().describe("The first (non-skipped) line names the columns"),
+    skipLines: z.number().int().min(0).max(1000).describe("Lines to skip before the header"),
+  })
+  .strict();
+export type CsvOptions = z.infer<typeof CsvOptionsSchema>;
+
+export const ImportOptionsSchema = z.discriminatedUnion("format", [
+  z.object({ format: z.literal("csv"), csv: CsvOptionsSchema }).strict(),
+  z.object({ format: z.literal("parquet") }).strict(),
+  z
+    .object({ format: z.literal("json") })
+    .strict()
+    .describe("A JSON array of objects, or NDJSON"),
+  z
+    .object({ format: z.literal("xlsx"), sheet: z.string().min(1).max(256).optional() })
+    .strict()
+    .describe("The first sheet unless one is named"),
+]);
+export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
+
+const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ImportPreviewSchema = z
+  .object({
+    options: ImportOptionsSchema.describe("The options used (detected unless given)"),
+    sheets: z.array(z.string()).optional().describe("Sheets of an xlsx file"),
+    columns: DatasetSchemaSchema,
+    rows: z.array(z.array(Cell)),
+  })
+  .strict();
+export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
+
+export const UploadInfoSchema = z
+  .object({
+    id: IdSchema,
+    fileName: z.string(),
+    bytes: z.number(),
+    preview: ImportPreviewSchema,
+  })
+  .strict();
+export type UploadInfo = z.infer<typeof UploadInfoSchema>;
+
+export const StageUploadQuerySchema = z
+  .object({ fileName: z.string().trim().min(1).max(256).default("upload").describe("Original file name") })
+  .strict();
+
+export const PreviewUploadBodySchema = z.object({ options: ImportOptionsSchema }).strict();
+
+export const ImportSourceSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("upload"),
+      uploadId: IdSchema,
+      options: ImportOptionsSchema.optional().describe("Detected when omitted"),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("postgres"),
+      connectionId: IdSchema,
+      table: z
+        .string()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe("schema.table or table; exactly one of table and query"),
+      query: z.string().min(1).max(100_000).optional().describe("A SELECT statement"),
+    })
+    .strict()
+    .refine(
+      (s) => (s.table === undefined) !== (s.query === undefined),
+      "give exactly one of table and query",
+    ),
+  z
+    .object({
+      kind: z.literal("blob"),
+      folder: z
+        .string()
+        .min(1)
+        .max(1024)
+        .describe("Folder in the configured container (imports/...), holding CSV or Parquet files"),
+      format: z.enum(["csv", "parquet"]),
+    })
+    .strict(),
+]);
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
+
+export const ImportDatasetBodySchema = z
+  .object({ name: ObjectNameSchema, source: ImportSourceSchema })
+  .strict();
+export const ReimportDatasetBodySchema = z.object({ source: ImportSourceSchema }).strict();
+
+// ---- Versions, schema -----------------------------------------------------------------------
+
+export const DatasetVersionSchema = z
+  .object({
+    id: IdSchema,
+    number: z.number().int(),
+    status: z.enum(["WRITING", "PUBLISHED", "FAILED"]),
+    current: z.boolean(),
+    origin: z.string().nullable(),
+    jobId: z.string().nullable(),
+    schema: DatasetSchemaSchema,
+    rowCount: z.number().nullable(),
+    bytes: z.number().nullable(),
+    createdAt: IsoDateSchema,
+  })
+  .strict();
+export type DatasetVersion = z.infer<typeof DatasetVersionSchema>;
+
+export const UpdateSchemaBodySchema = z
+  .object({ columns: DatasetSchemaSchema.describe("Every column, in order, with its new type") })
+  .strict();
+
+// ---- Sampling ---------------------------------------------------------------------------------
+
+const SampleN = z.number().int().min(1).max(1_000_000);
+const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(1);
+const Ratio = z.number().gt(0).max(1);
+const Col = z.string().min(1).max(256);
+
+export const DatasetSamplingSchema = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("first"), n: SampleN }).strict(),
+  z.object({ method: z.literal("last"), n: SampleN }).strict(),
+  z
+    .object({ method: z.literal("random"), n: SampleN, seed: Seed })
+    .strict()
+    .describe("Exactly n rows"),
+  z.object({ method: z.literal("ratio"), ratio: Ratio, seed: Seed }).strict(),
+  z
+    .object({ method: z.literal("stratified"), column: Col, n: SampleN, seed: Seed })
+    .strict()
+    .describe("n rows keeping the column's proportions; every value present"),
+  z
+    .object({ method: z.literal("rebalance"), column: Col, n: SampleN, seed: Seed })
+    .strict()
+    .describe("About n rows with the column's classes equalised (undersampling only)"),
+  z
+    .object({ method: z.literal("values-subset"), column: Col, ratio: Ratio, seed: Seed })
+    .strict()
+    .describe("Every row of a random share of the column's distinct values"),
+  z.object({ method: z.literal("full") }).strict(),
+]);
+export type DatasetSampling = z.infer<typeof DatasetSamplingSchema>;
+export const DEFAULT_DATASET_SAMPLING: DatasetSampling = { method: "first", n: 10_000 };
+
+export const SampleFilterSchema = z
+  .object({
+    column: Col,
+    op: z.enum(["contains", "equals", "empty", "not-empty", "invalid", "valid"]),
+    value: z.string().max(1000).optional(),
+  })
+  .strict();
+export type SampleFilter = z.infer<typeof SampleFilterSchema>;
+
+export const SampleQueryBodySchema = z
+  .object({
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(0).max(10_000).default(1000),
+    sort: z
+      .object({ column: Col, desc: z.boolean().default(false) })
+      .strict()
+      .optional(),
+    filters: z.array(SampleFilterSchema).max(50).default([]),
+  })
+  .strict();
+export type SampleQuery = z.infer<typeof SampleQueryBodySchema>;
+
+export const SamplePageSchema = z
+  .object({
+    sampling: DatasetSamplingSchema,
+    versionId: IdSchema,
+    columns: DatasetSchemaSchema,
+    sampleRows: z.number().describe("Rows in the sample"),
+    matchingRows: z.number().describe("Rows of the sample that pass the filters"),
+    rows: z.array(z.array(Cell)),
+  })
+  .strict();
+export type SamplePage = z.infer<typeof SamplePageSchema>;
+
+export const ColumnStatsSchema = z
+  .object({
+    name: z.string(),
+    type: z.string(),
+    meaning: z
+      .string()
+      .nullable()
+      .describe("For text columns, the type most values have (what invalid is measured against)"),
+    valid: z.number(),
+    invalid: z.number(),
+    empty: z.number(),
+    distinct: z.number(),
+    min: Cell,
+    max: Cell,
+    mean: z.number().nullable(),
+    stddev: z.number().nullable(),
+    top: z.array(z.object({ value: Cell, count: z.number() }).strict()),
+    histogram: z
+      .array(z.object({ from: z.number(), to: z.number(), count: z.number() }).strict())
+      .nullable()
+      .describe("Equal-width bins for numeric columns; null otherwise (use top)"),
+  })
+  .strict();
+export type ColumnStats = z.infer<typeof ColumnStatsSchema>;
+
+export const DatasetStatsSchema = z
+  .object({
+    versionId: IdSchema,
+    sampling: DatasetSamplingSchema,
+    rows: z.number(),
+    columns: z.array(ColumnStatsSchema),
+  })
+  .strict();
+export type DatasetStats = z.infer<typeof DatasetStatsSchema>;
+
+export const DownloadQuerySchema = z.object({ format: z.enum(["csv", "parquet"]).default("csv") }).strict();
+
+// ---- Connections (Postgres import) ------------------------------------------------------------
+
+export const CreatePostgresConnectionBodySchema = z
+  .object({
+    name: ObjectNameSchema,
+    kind: z.literal("postgres"),
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(5432),
+    database: z.string().min(1).max(128),
+    user: z.string().min(1).max(128),
+    password: z.string().max(1024).default("").describe("Stored encrypted; never returned"),
+    ssl: z.boolean().default(false),
+  })
+  .strict();
+
+export const ConnectionInfoSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string(),
+    kind: z.string(),
+    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    hasSecret: z.boolean(),
+    createdAt: IsoDateSchema,
+  })
+  .strict();
+export type ConnectionInfo = z.infer<typeof ConnectionInfoSchema>;

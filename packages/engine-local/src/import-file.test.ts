@@ -1,0 +1,219 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { AppError, type ImportOptions } from "@sous/contracts";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectCsvOptions, detectFormat } from "./detect-import.ts";
+import { importToParquet, previewImport } from "./import-file.ts";
+import { LocalEngine } from "./local-engine.ts";
+
+let dir: string;
+let engine: LocalEngine;
+let n = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "sous-import-"));
+  engine = await LocalEngine.create({ allowedDirectories: [dir] });
+});
+afterAll(() => {
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function put(content: string | Buffer, ext = "bin"): string {
+  n++;
+  const file = path.join(dir, `in-${n}.${ext}`);
+  writeFileSync(file, content);
+  return file;
+}
+
+async function importFile(file: string, options?: ImportOptions, fileName?: string) {
+  const outDir = path.join(dir, `out-${++n}`);
+  mkdirSync(outDir);
+  const result = await importToParquet(engine, { file, outDir, options, fileName });
+  const page = await engine.previewParquet(outDir, { limit: 100, offset: 0 });
+  return { result, page, outDir };
+}
+
+async function importError(file: string, options?: ImportOptions): Promise<AppError> {
+  const e = await importFile(file, options).catch((err: unknown) => err);
+  expect(e).toBeInstanceOf(AppError);
+  // Temporary files (xlsx spools) never stay next to the upload.
+  expect(readdirSync(dir).filter((f) => f.endsWith(".ndjson"))).toEqual([]);
+  return e as AppError;
+}
+
+async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  build(wb);
+  const file = path.join(dir, `in-${++n}.xlsx`);
+  await wb.xlsx.writeFile(file);
+  return file;
+}
+
+describe("format and dialect detection", () => {
+  it("tells formats from magic bytes and content", () => {
+    expect(detectFormat(Buffer.from("PAR1xxxx"))).toBe("parquet");
+    expect(detectFormat(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1]))).toBe("xlsx");
+    expect(detectFormat(Buffer.from('  [{"a":1}]'))).toBe("json");
+    expect(detectFormat(Buffer.from('{"a":1}\n{"a":2}\n'))).toBe("json");
+    expect(detectFormat(Buffer.from("a,b\n1,2\n"))).toBe("csv");
+  });
+
+  it("detects delimiter, encoding and title lines to skip", () => {
+    const o = detectCsvOptions(Buffer.from("Export of 2024\n\nid|name|x\n1|a|2\n2|b|3\n", "latin1"));
+    expect(o).toMatchObject({ delimiter: "|", skipLines: 2, encoding: "utf-8", header: true });
+    expect(detectCsvOptions(Buffer.from("a;b\n1;caf\xe9\n", "latin1")).encoding).toBe("latin-1");
+    expect(detectCsvOptions(Buffer.from("a\tb\n1\t2\n")).delimiter).toBe("\t");
+  });
+});
+
+describe("importToParquet", () => {
+  it("imports a TSV with a title line, skipping it", async () => {
+    const { result, page } = await importFile(put("My export\nid\tname\n1\tAnn\n2\tBob\n"));
+    expect(result.options).toMatchObject({ format: "csv", csv: { delimiter: "\t", skipLines: 1 } });
+    expect(result.schema.map((c) => c.name)).toEqual(["id", "name"]);
+    expect(page.rows).toEqual([
+      [1, "Ann"],
+      [2, "Bob"],
+    ]);
+  });
+
+  it("honours edited CSV options: no header, another quote, Latin-1", async () => {
+    const file = put(Buffer.from("1;'a;b';caf\xe9\n2;'c';th\xe9\n", "latin1"));
+    const { page, result } = await importFile(file, {
+      format: "csv",
+      csv: { delimiter: ";", quote: "'", escape: "'", encoding: "latin-1", header: false, skipLines: 0 },
+    });
+    expect(result.schema).toHaveLength(3);
+    expect(page.rows).toEqual([
+      [1, "a;b", "café"],
+      [2, "c", "thé"],
+    ]);
+  });
+
+  it("keeps a column as text when a late row contradicts the inferred type", async () => {
+    const lines = ["id,v"];
+    for (let i = 0; i < 30_000; i++) lines.push(`${i},${i}`);
+    lines.push("30000,not a number");
+    const { result } = await importFile(put(`${lines.join("\n")}\n`));
+    expect(result.rowCount).toBe(30_001);
+    expect(result.schema).toEqual([
+      { name: "id", type: "bigint" },
+      { name: "v", type: "string" },
+    ]);
+  });
+
+  it("imports JSON arrays and NDJSON, nested values as JSON text", async () => {
+    const a = await importFile(put('[{"a":1,"b":"x","c":{"k":[1,2]}},{"a":2,"b":null,"c":null}]'));
+    expect(a.result.schema).toEqual([
+      { name: "a", type: "bigint" },
+      { name: "b", type: "string" },
+      { name: "c", type: "string" },
+    ]);
+    expect(a.page.rows[0]).toEqual([1, "x", '{"k":[1,2]}']);
+    const nd = await importFile(put('{"a":1.5,"d":"2024-01-02"}\n{"a":2,"d":"2024-02-03"}\n'));
+    expect(nd.result.schema).toEqual([
+      { name: "a", type: "double" },
+      { name: "d", type: "date" },
+    ]);
+  });
+
+  it("imports Parquet as is", async () => {
+    const first = await importFile(put("a,b\n1,x\n2,y\n"));
+    const pq = path.join(first.outDir, "part-0.parquet");
+    const { result, page } = await importFile(pq, undefined);
+    expect(result.options.format).toBe("parquet");
+    expect(page.rows).toEqual([
+      [1, "x"],
+      [2, "y"],
+    ]);
+  });
+
+  it("imports the chosen sheet of an xlsx with typed cells", async () => {
+    const file = await xlsx((wb) => {
+      wb.addWorksheet("Notes").addRow(["nothing here"]);
+      const s = wb.addWorksheet("Sales");
+      s.addRow([]);
+      s.addRow(["region", "amount", "day", "ok"]);
+      s.addRow(["north", 10.5, new Date(Date.UTC(2024, 0, 2)), true]);
+      s.addRow(["south", 3, new Date(Date.UTC(2024, 0, 3)), false]);
+    });
+    const preview = await previewImport(engine, { file });
+    expect(preview.sheets).toEqual(["Notes", "Sales"]);
+    expect(preview.options).toEqual({ format: "xlsx", sheet: "Notes" });
+    const { result, page } = await importFile(file, { format: "xlsx", sheet: "Sales" });
+    expect(result.schema).toEqual([
+      { name: "region", type: "string" },
+      { name: "amount", type: "double" },
+      { name: "day", type: "date" },
+      { name: "ok", type: "boolean" },
+    ]);
+    expect(page.rows).toEqual([
+      ["north", 10.5, "2024-01-02", true],
+      ["south", 3, "2024-01-03", false],
+    ]);
+  });
+});
+
+describe("bad input names the line or part", () => {
+  it("ragged rows", async () => {
+    expect((await importError(put("a,b\n1,2\n3,4\n5,6,7\n"))).message).toMatch(/line 4/);
+  });
+  it("an empty file and a file of blank lines", async () => {
+    expect((await importError(put(""))).message).toBe("The file is empty.");
+    expect((await importError(put("\n\n\n"))).message).toMatch(/Line 1 is empty/);
+  });
+  it("zero columns in JSON", async () => {
+    expect((await importError(put("[{}, {}]"))).message).toMatch(/no columns|could not be read/);
+  });
+  it("duplicate and empty header names", async () => {
+    expect((await importError(put("a,b,A\n1,2,3\n"))).message).toMatch(/Duplicate.*a\/A/);
+    expect((await importError(put("a,,c\n1,2,3\n"))).message).toMatch(/position 2/);
+  });
+  it("a 10 MB single field", async () => {
+    const e = await importError(put(`a,b\n1,x\n2,${"y".repeat(10 * 1024 * 1024)}\n`));
+    expect(e.message).toMatch(/line 3/);
+  });
+  it("a truncated Parquet file", async () => {
+    const first = await importFile(put("a,b\n1,x\n2,y\n"));
+    const bytes = readFileSync(path.join(first.outDir, "part-0.parquet"));
+    const e = await importError(put(bytes.subarray(0, Math.floor(bytes.length / 2)), "parquet"));
+    expect(e.message).toMatch(/Parquet file is damaged or truncated/);
+  });
+  it("a malformed xlsx", async () => {
+    const e = await importError(
+      put(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)])),
+    );
+    expect(e.message).toMatch(/Excel file could not be read/);
+  });
+  it("an xlsx sheet that does not exist names the sheets", async () => {
+    const file = await xlsx((wb) => wb.addWorksheet("Only").addRow(["a"]));
+    expect((await importError(file, { format: "xlsx", sheet: "Nope" })).message).toMatch(
+      /no sheet named Nope.*Only/,
+    );
+  });
+  it("a CSV that is really binary", async () => {
+    const e = await importError(put(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x00])));
+    expect(e.code).toBe("unsupported_media_type");
+  });
+  it("invalid UTF-8 read as UTF-8 names the line", async () => {
+    const e = await importError(put(Buffer.from("a,b\n1,x\n2,\xff\xfe\n", "latin1")), {
+      format: "csv",
+      csv: { delimiter: ",", quote: '"', escape: '"', encoding: "utf-8", header: true, skipLines: 0 },
+    });
+    expect(e.message).toMatch(/line 3|encoding|UTF-8/i);
+  });
+  it("leaves the output folder for the caller to remove, and writes no spool", async () => {
+    expect(existsSync(dir)).toBe(true);
+  });
+});
