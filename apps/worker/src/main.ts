@@ -1,6 +1,7 @@
-import { createRedisConnection } from "@sous/queue";
+import { createBuildQueue, createRedisConnection } from "@sous/queue";
 import { createWorkerContext } from "./context.ts";
 import { env } from "./env.ts";
+import { startReconciler } from "./reconcile-lost-jobs.ts";
 import { registerWorkers } from "./registry.ts";
 
 const ctx = await createWorkerContext(env);
@@ -9,10 +10,24 @@ const workers = registerWorkers({
   ctx,
   connection,
   prefix: env.SOUS_QUEUE_PREFIX,
-  concurrency: env.SOUS_WORKER_CONCURRENCY,
+  queue: {
+    concurrency: env.SOUS_WORKER_CONCURRENCY,
+    lockMs: env.SOUS_WORKER_LOCK_MS,
+    stalledIntervalMs: env.SOUS_WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: env.SOUS_WORKER_MAX_STALLED,
+  },
+  build: {
+    parallelism: env.SOUS_BUILD_PARALLELISM,
+    activityTimeoutMs: env.SOUS_ACTIVITY_TIMEOUT_SECONDS * 1000,
+    leaseMs: env.SOUS_DATASET_LEASE_MS,
+    cancelPollMs: 250,
+  },
 });
+const producerConnection = createRedisConnection(env.REDIS_URL);
+const queue = createBuildQueue({ connection: producerConnection, prefix: env.SOUS_QUEUE_PREFIX });
+const stopReconciler = startReconciler({ db: ctx.db, queue, everyMs: env.SOUS_RECONCILE_INTERVAL_MS });
 console.log(
-  `[worker] ready: queues ${workers.map((w) => w.name).join(", ")}, concurrency ${env.SOUS_WORKER_CONCURRENCY}`,
+  `[worker] ready: queues ${workers.map((w) => w.name).join(", ")}, concurrency ${env.SOUS_WORKER_CONCURRENCY}, ${env.SOUS_BUILD_PARALLELISM} activities in parallel per job`,
 );
 
 let stopping = false;
@@ -20,9 +35,11 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`[worker] ${signal}: finishing running jobs`);
+  stopReconciler();
   // close() waits for active jobs; a second signal exits at once.
   await Promise.all(workers.map((w) => w.close()));
-  await connection.quit().catch(() => {});
+  await queue.close().catch(() => {});
+  await Promise.all([connection.quit().catch(() => {}), producerConnection.quit().catch(() => {})]);
   await ctx.db.$disconnect();
   ctx.engine.close();
   process.exit(0);

@@ -1,1 +1,5 @@
-export { type BuildPlan, type ProducerLink, planBuildOnlyThis } from "./plan-build.ts";
+export { computeFreshness, type DatasetFreshness } from "./freshness.ts";
+export type { BuildGraph, GraphDataset, GraphRecipe } from "./graph.ts";
+export { hashString, recipeBuildHash, stableStringify, versionIdentity } from "./hash.ts";
+export { downstreamOf, type PlanResult, planBuild } from "./plan-build.ts";
+export { nextRunnable, type SchedulableActivity } from "./schedule.ts";

@@ -5,6 +5,7 @@ import {
   CompileQuerySchema,
   CreateApiKeyBodySchema,
   CreateJobBodySchema,
+  CreateJobResultSchema,
   CreateProjectBodySchema,
   CreateRecipeBodySchema,
   CreateUserBodySchema,
@@ -13,7 +14,9 @@ import {
   FlowGraphSchema,
   IdSchema,
   JobLogSchema,
+  JobLogsQuerySchema,
   JobSchema,
+  ListJobsQuerySchema,
   LoginBodySchema,
   PreviewQuerySchema,
   ProjectRoleSchema,
@@ -27,6 +30,7 @@ import {
 } from "@sous/contracts";
 import { z } from "zod";
 import { endpoint } from "./endpoint.ts";
+import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
 // Every /api/v1 endpoint, in one table: route handlers validate with these schemas and
 // /api/v1/openapi.json is generated from them, so the documentation cannot drift.
@@ -264,6 +268,18 @@ export const api = {
     params: recipe,
     query: CompileQuerySchema,
   }),
+  previewRecipe: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/recipes/preview",
+    tag: "recipes",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary:
+      "Compile a draft recipe for both engines and run it locally on a sample of its inputs (first 10,000 rows)",
+    params: project,
+    body: RecipePreviewBodySchema,
+    output: RecipePreviewSchema,
+  }),
   getFlow: endpoint({
     method: "GET",
     path: "/projects/{projectId}/flow",
@@ -291,8 +307,9 @@ export const api = {
     tag: "jobs",
     auth: "user",
     projectRole: "VIEWER",
-    summary: "Latest jobs of a project",
+    summary: "Jobs of a project, newest first, filtered by state, dataset or user",
     params: project,
+    query: ListJobsQuerySchema,
     output: z.array(JobSchema),
   }),
   createJob: endpoint({
@@ -302,10 +319,20 @@ export const api = {
     auth: "user",
     projectRole: "EDITOR",
     status: 201,
-    summary: "Build datasets",
+    summary: "Build datasets in a build mode, or with `dryRun` only show the plan",
     params: project,
     body: CreateJobBodySchema,
-    output: JobSchema,
+    output: CreateJobResultSchema,
+  }),
+  jobEvents: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/jobs/events",
+    tag: "jobs",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary:
+      "Server-Sent Events (text/event-stream): `progress` and `end` events of the project's running jobs",
+    params: project,
   }),
   getJob: endpoint({
     method: "GET",
@@ -313,7 +340,17 @@ export const api = {
     tag: "jobs",
     auth: "user",
     projectRole: "VIEWER",
-    summary: "A job with its activities and SQL",
+    summary: "A job with its plan, activities, SQL, timings and progress",
+    params: job,
+    output: JobSchema,
+  }),
+  cancelJob: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/jobs/{jobId}/cancel",
+    tag: "jobs",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary: "Cancel a job: the running query is interrupted, nothing is published, the job ends CANCELLED",
     params: job,
     output: JobSchema,
   }),
@@ -323,8 +360,19 @@ export const api = {
     tag: "jobs",
     auth: "user",
     projectRole: "VIEWER",
-    summary: "A job's log lines",
+    summary: "A page of a job's log lines, oldest first (pass the last id as `after` for the next page)",
     params: job,
+    query: JobLogsQuerySchema,
     output: z.array(JobLogSchema),
+  }),
+  getJobEvents: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/jobs/{jobId}/events",
+    tag: "jobs",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary:
+      "Server-Sent Events (text/event-stream): `log`, `progress` and a final `end` event; resumes logs after Last-Event-ID",
+    params: job,
   }),
 };

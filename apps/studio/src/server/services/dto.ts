@@ -1,24 +1,10 @@
 import "server-only";
-import {
-  type DatasetInfo,
-  DatasetSchemaSchema,
-  type Job,
-  type Recipe,
-  RecipeSpecSchema,
-} from "@sous/contracts";
-import type {
-  DatasetModel,
-  DatasetVersionModel,
-  JobActivityModel,
-  JobModel,
-  RecipeIoModel,
-  RecipeModel,
-} from "@sous/db";
+import { type DatasetInfo, DatasetSchemaSchema, type Recipe, RecipeSpecSchema } from "@sous/contracts";
+import type { DatasetModel, DatasetVersionModel, RecipeIoModel, RecipeModel } from "@sous/db";
 
 // Row -> API shape. Stored JSON is parsed on the way out too: a row that no longer matches its
 // schema is a bug we want to see, not a shape we pass on.
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const num = (n: bigint | null) => (n === null ? null : Number(n));
 
 export function datasetDto(d: DatasetModel & { currentVersion: DatasetVersionModel | null }): DatasetInfo {
@@ -58,35 +44,5 @@ export function recipeDto(r: RecipeModel & { io: RecipeIoModel[] }): Recipe {
     outputs: byRole("OUTPUT"),
     revision: r.revision,
     updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
-export function jobDto(j: JobModel & { activities: JobActivityModel[] }): Job {
-  return {
-    id: j.id,
-    projectId: j.projectId,
-    state: j.state,
-    mode: j.mode,
-    targets: j.targets as string[],
-    activities: [...j.activities]
-      .sort((a, b) => a.position - b.position)
-      .map((a) => ({
-        id: a.id,
-        recipeId: a.recipeId,
-        outputDatasetId: a.outputDatasetId,
-        engine: a.engine,
-        state: a.state,
-        sparkSql: a.sparkSql,
-        duckdbSql: a.duckdbSql,
-        rowsWritten: num(a.rowsWritten),
-        error: a.error,
-        startedAt: iso(a.startedAt),
-        finishedAt: iso(a.finishedAt),
-      })),
-    errorCode: j.errorCode,
-    error: j.error,
-    queuedAt: j.queuedAt.toISOString(),
-    startedAt: iso(j.startedAt),
-    finishedAt: iso(j.finishedAt),
   };
 }

@@ -1,48 +1,85 @@
 import "server-only";
-import { AppError, type Job, type User } from "@sous/contracts";
-import { planBuildOnlyThis } from "@sous/flow";
+import {
+  AppError,
+  type BuildPlan,
+  type CreateJobResult,
+  type Job,
+  type JobLog,
+  type JobState,
+  type User,
+} from "@sous/contracts";
+import type { Prisma } from "@sous/db";
+import { planBuild } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
 import { ctx } from "../context.ts";
-import { jobDto } from "./dto.ts";
+import { loadBuildGraph } from "./build-graph.ts";
+import { jobDto, jobInclude } from "./job-dto.ts";
+
+const TERMINAL: string[] = ["SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"];
+
+/** Plans a build for the project's current flow, or says which targets cannot be built. */
+export async function planJob(
+  projectId: string,
+  input: { targets: string[]; mode: BuildPlan["mode"]; pipelines?: boolean },
+): Promise<BuildPlan> {
+  const graph = await loadBuildGraph(ctx().db, projectId);
+  const r = planBuild({ graph, targets: input.targets, mode: input.mode, pipelines: input.pipelines });
+  if (r.ok) return r.plan;
+  if (r.reason === "unknown")
+    throw new AppError("not_found", `No dataset ${r.datasetIds.join(", ")} in this project.`);
+  const names = graph.datasets.filter((d) => r.datasetIds.includes(d.id)).map((d) => d.name);
+  throw new AppError(
+    "invalid_input",
+    `${names.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`,
+  );
+}
 
 /**
- * Creates the job row (state QUEUED, one activity per target) and enqueues its id. The row is the
- * truth; if Redis cannot take the job, the row is marked FAILED so nothing waits forever.
+ * Plans the build, creates the job row (QUEUED, one activity per planned activity, the plan
+ * stored) and enqueues its id. The row is the truth; if Redis cannot take the job, the row is
+ * marked FAILED so nothing waits forever. A plan with nothing to do ends at once, without a worker.
  */
 export async function createJob(
   user: User | null,
   projectId: string,
-  input: { targets: string[]; mode: string },
-): Promise<Job> {
+  input: { targets: string[]; mode: BuildPlan["mode"]; dryRun?: boolean; pipelines?: boolean },
+): Promise<CreateJobResult> {
   const { db, buildQueue } = ctx();
-  const targets = [...new Set(input.targets)];
-  const datasets = await db.dataset.findMany({
-    where: { projectId, id: { in: targets } },
-    include: { recipeLinks: { where: { role: "OUTPUT" } } },
-  });
-  const missing = targets.filter((t) => !datasets.some((d) => d.id === t));
-  if (missing.length) throw new AppError("not_found", `No dataset ${missing.join(", ")} in this project.`);
-  const plan = planBuildOnlyThis(
-    targets,
-    datasets.flatMap((d) => d.recipeLinks.map((l) => ({ datasetId: d.id, recipeId: l.recipeId }))),
-  );
-  if (!plan.ok) {
-    const names = datasets.filter((d) => plan.unbuildable.includes(d.id)).map((d) => d.name);
-    throw new AppError(
-      "invalid_input",
-      `${names.join(", ")} is not the output of any recipe, so there is nothing to build. Re-upload it to replace its data.`,
-    );
-  }
+  const plan = await planJob(projectId, input);
+  if (input.dryRun) return { dryRun: true, plan, job: null };
+  const now = new Date();
+  const nothing = plan.activities.length === 0;
   const job = await db.job.create({
     data: {
       projectId,
       createdById: user?.id ?? null,
       mode: input.mode,
-      targets,
-      activities: { create: plan.activities.map((a) => ({ ...a, engine: "local" })) },
+      targets: plan.targets,
+      plan: plan as unknown as Prisma.InputJsonValue,
+      ...(nothing ? { state: "SUCCEEDED", startedAt: now, finishedAt: now } : {}),
+      activities: {
+        create: plan.activities.map((a) => ({
+          position: a.position,
+          recipeId: a.recipeIds[a.recipeIds.length - 1]!,
+          recipeIds: a.recipeIds,
+          outputDatasetId: a.outputDatasetId,
+          virtualDatasetIds: a.virtualDatasetIds,
+          dependsOn: a.dependsOn,
+          engine: a.engine,
+        })),
+      },
+      logs: {
+        create: {
+          level: "info",
+          message: nothing
+            ? "Nothing to build: every dataset asked for is up to date."
+            : `Planned ${plan.activities.length} activit${plan.activities.length === 1 ? "y" : "ies"} (${input.mode}).`,
+        },
+      },
     },
-    include: { activities: true },
+    include: jobInclude,
   });
+  if (nothing) return jobDto(job);
   try {
     await enqueueBuild(buildQueue, { jobId: job.id });
   } catch (e) {
@@ -65,23 +102,83 @@ export async function createJob(
 }
 
 export async function getJob(projectId: string, jobId: string): Promise<Job> {
-  const j = await ctx().db.job.findFirst({ where: { id: jobId, projectId }, include: { activities: true } });
+  const j = await ctx().db.job.findFirst({ where: { id: jobId, projectId }, include: jobInclude });
   if (!j) throw new AppError("not_found", "Job not found.");
   return jobDto(j);
 }
 
-export async function listJobs(projectId: string): Promise<Job[]> {
+export async function listJobs(
+  projectId: string,
+  q: { state?: JobState; dataset?: string; user?: string; limit: number; before?: string } = { limit: 50 },
+): Promise<Job[]> {
+  const where: Prisma.JobWhereInput = { projectId };
+  if (q.state) where.state = q.state;
+  if (q.user) where.createdById = q.user;
+  if (q.before) where.queuedAt = { lt: new Date(q.before) };
+  if (q.dataset) {
+    where.OR = [
+      { targets: { array_contains: [q.dataset] } },
+      { activities: { some: { outputDatasetId: q.dataset } } },
+    ];
+  }
   const rows = await ctx().db.job.findMany({
-    where: { projectId },
-    include: { activities: true },
+    where,
+    include: jobInclude,
     orderBy: { queuedAt: "desc" },
-    take: 100,
+    take: q.limit,
   });
-  return rows.map(jobDto);
+  return rows.map((r) => jobDto(r));
 }
 
-export async function getJobLogs(projectId: string, jobId: string) {
-  await getJob(projectId, jobId);
-  const rows = await ctx().db.jobLog.findMany({ where: { jobId }, orderBy: { id: "asc" }, take: 5000 });
+/** A page of log lines, oldest first; pass the last id as `after` for the next page. */
+export async function getJobLogs(
+  projectId: string,
+  jobId: string,
+  q: { after?: string; limit: number } = { limit: 1000 },
+): Promise<JobLog[]> {
+  const { db } = ctx();
+  const exists = await db.job.findFirst({ where: { id: jobId, projectId }, select: { id: true } });
+  if (!exists) throw new AppError("not_found", "Job not found.");
+  const rows = await db.jobLog.findMany({
+    where: { jobId, ...(q.after ? { id: { gt: BigInt(q.after) } } : {}) },
+    orderBy: { id: "asc" },
+    take: q.limit,
+  });
   return rows.map((l) => ({ id: String(l.id), at: l.at.toISOString(), level: l.level, message: l.message }));
+}
+
+/**
+ * Cancels a job. A queued job ends CANCELLED here; a running one is flagged and its worker
+ * interrupts the running query within a moment, publishes nothing and ends it CANCELLED.
+ */
+export async function cancelJob(user: User, projectId: string, jobId: string): Promise<Job> {
+  const { db, buildQueue } = ctx();
+  const j = await db.job.findFirst({ where: { id: jobId, projectId }, select: { state: true } });
+  if (!j) throw new AppError("not_found", "Job not found.");
+  if (TERMINAL.includes(j.state))
+    throw new AppError("conflict", `The job has already finished (${j.state.toLowerCase()}).`);
+  const now = new Date();
+  await db.job.updateMany({
+    where: { id: jobId, cancelRequestedAt: null },
+    data: { cancelRequestedAt: now },
+  });
+  await db.jobLog.create({ data: { jobId, level: "warn", message: `Cancel requested by ${user.name}.` } });
+  // Not started yet: end it now. The worker only starts jobs still QUEUED, so it cannot race this.
+  const ended = await db.job.updateMany({
+    where: { id: jobId, state: "QUEUED" },
+    data: {
+      state: "CANCELLED",
+      errorCode: "cancelled",
+      error: "Cancelled before it started.",
+      finishedAt: now,
+    },
+  });
+  if (ended.count) {
+    await db.jobActivity.updateMany({
+      where: { jobId, state: "QUEUED" },
+      data: { state: "SKIPPED", error: "Skipped: the job was cancelled." },
+    });
+    await buildQueue.remove(jobId).catch(() => 0);
+  }
+  return getJob(projectId, jobId);
 }

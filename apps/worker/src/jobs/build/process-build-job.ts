@@ -1,85 +1,283 @@
 import { BuildJobPayloadSchema } from "@sous/contracts";
+import type { JobActivityModel } from "@sous/db";
+import { downstreamOf, nextRunnable } from "@sous/flow";
 import { type Job, UnrecoverableError } from "bullmq";
+import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
-import { permanentFailureMessage } from "./activity-error.ts";
+import { isCancelled, permanentFailureMessage } from "./activity-error.ts";
+import { watchCancel } from "./cancel-watch.ts";
+import {
+  datasetLeaseHolder,
+  releaseDatasetLease,
+  renewDatasetLease,
+  tryAcquireDatasetLease,
+} from "./dataset-lease.ts";
 import { jobLog } from "./job-log.ts";
 import { runActivity } from "./run-activity.ts";
+import type { BuildSettings } from "./settings.ts";
+
+const positions = z.array(z.number().int());
+type Activity = JobActivityModel & { deps: number[] };
+type Outcome =
+  | { kind: "ok" }
+  | { kind: "failed"; message: string }
+  | { kind: "cancelled" }
+  | { kind: "transient"; error: unknown };
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /**
- * The build processor. The payload is only the job id; the Job row is the state. Idempotent:
- * a retried or redelivered job skips activities that already succeeded.
+ * The build processor. The payload is only the job id; the Job row is the state. Activities run
+ * in dependency order, independent ones side by side (up to `parallelism`); a failure skips what
+ * depends on it and lets the rest finish. Idempotent: a retried or redelivered job keeps the
+ * activities that succeeded, and reruns the one a dead worker left RUNNING (its files were never
+ * published, and are deleted).
  */
-export async function processBuildJob(ctx: WorkerContext, bull: Job, signal?: AbortSignal): Promise<void> {
+export async function processBuildJob(
+  ctx: WorkerContext,
+  settings: BuildSettings,
+  bull: Job,
+  signal?: AbortSignal,
+): Promise<void> {
   const { jobId } = BuildJobPayloadSchema.parse(bull.data);
   const { db } = ctx;
-  const job = await db.job.findUnique({ where: { id: jobId }, include: { activities: true } });
-  if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
-  if (job.state === "SUCCEEDED" || job.state === "FAILED" || job.state === "CANCELLED") return;
-
-  await db.job.update({
+  const job = await db.job.findUnique({
     where: { id: jobId },
+    select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
+  });
+  if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
+  const started = await db.job.updateMany({
+    where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
     data: { state: "RUNNING", startedAt: job.startedAt ?? new Date() },
   });
+  // Finished (or cancelled while queued): a duplicate delivery, nothing to do.
+  if (started.count === 0) return;
   await jobLog(db, jobId, "info", `Job started (attempt ${bull.attemptsMade + 1})`);
 
-  const activities = [...job.activities].sort((a, b) => a.position - b.position);
-  for (const activity of activities) {
-    if (activity.state === "SUCCEEDED") continue;
-    await db.jobActivity.update({
-      where: { id: activity.id },
-      data: { state: "RUNNING", startedAt: new Date() },
-    });
-    try {
-      const rows = await runActivity(ctx, activity, signal);
-      await db.jobActivity.update({
-        where: { id: activity.id },
-        data: { state: "SUCCEEDED", rowsWritten: BigInt(rows), finishedAt: new Date() },
-      });
-    } catch (e) {
-      const message = permanentFailureMessage(e);
-      if (message === null) {
-        await jobLog(db, jobId, "warn", `Transient failure, will retry: ${(e as Error).message}`);
-        throw e;
-      }
-      const cancelled = message === "Cancelled.";
-      await db.jobActivity.update({
-        where: { id: activity.id },
-        data: { state: cancelled ? "CANCELLED" : "FAILED", error: message, finishedAt: new Date() },
-      });
-      await db.jobActivity.updateMany({
-        where: { jobId, state: "QUEUED" },
-        data: { state: "CANCELLED", error: "Skipped: an earlier activity failed." },
-      });
-      await db.job.update({
-        where: { id: jobId },
-        data: {
-          state: cancelled ? "CANCELLED" : "FAILED",
-          errorCode: cancelled ? "cancelled" : "activity_failed",
-          error: message,
-          finishedAt: new Date(),
-        },
-      });
-      await jobLog(db, jobId, "error", message);
+  const rows = await db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } });
+  const activities: Activity[] = rows.map((a) => ({
+    ...a,
+    deps: a.dependsOn === null ? [] : positions.parse(a.dependsOn),
+  }));
+  for (const a of activities.filter((x) => x.state === "RUNNING")) {
+    if (a.stagingPrefix) await ctx.storage.deletePrefix(a.stagingPrefix).catch(() => 0);
+    await db.jobActivity.update({ where: { id: a.id }, data: { state: "QUEUED", stagingPrefix: null } });
+    a.state = "QUEUED";
+    await jobLog(
+      db,
+      jobId,
+      "warn",
+      `The previous attempt stopped while building activity ${a.position + 1} (worker lost); its unpublished files were deleted and it runs again.`,
+    );
+  }
+
+  // One controller for the job: a cancel request or BullMQ's own signal interrupts every query.
+  const controller = new AbortController();
+  let cancelled = job.cancelRequestedAt !== null;
+  const onBullAbort = () => controller.abort(new Error("The worker is stopping."));
+  signal?.addEventListener("abort", onBullAbort, { once: true });
+  const stopWatch = watchCancel(db, jobId, settings.cancelPollMs, () => {
+    cancelled = true;
+    controller.abort(new Error("Cancelled."));
+  });
+
+  const view = () => activities.map((a) => ({ position: a.position, dependsOn: a.deps, state: a.state }));
+  const inflight = new Map<number, Promise<void>>();
+  let transient: unknown = null;
+  const failures: string[] = [];
+
+  const settle = async (a: Activity, outcome: Outcome) => {
+    if (outcome.kind === "ok") {
+      a.state = "SUCCEEDED";
       return;
     }
+    if (outcome.kind === "transient") {
+      transient ??= outcome.error;
+      a.state = "QUEUED";
+      await db.jobActivity.update({ where: { id: a.id }, data: { state: "QUEUED", stagingPrefix: null } });
+      await jobLog(db, jobId, "warn", `Transient failure, will retry: ${(outcome.error as Error)?.message}`);
+      return;
+    }
+    const message = outcome.kind === "cancelled" ? "Cancelled." : outcome.message;
+    a.state = outcome.kind === "cancelled" ? "CANCELLED" : "FAILED";
+    await db.jobActivity.update({
+      where: { id: a.id },
+      data: { state: a.state, error: message, finishedAt: new Date(), stagingPrefix: null },
+    });
+    if (outcome.kind === "cancelled") return;
+    failures.push(message);
+    await jobLog(db, jobId, "error", message);
+    const skipped = downstreamOf(view(), a.position);
+    for (const p of skipped) {
+      const d = activities.find((x) => x.position === p)!;
+      if (d.state !== "QUEUED") continue;
+      d.state = "SKIPPED";
+      await db.jobActivity.update({
+        where: { id: d.id },
+        data: { state: "SKIPPED", error: `Skipped: activity ${a.position + 1} failed.` },
+      });
+    }
+    if (skipped.length)
+      await jobLog(
+        db,
+        jobId,
+        "warn",
+        `Skipped ${skipped.length} downstream activit${skipped.length === 1 ? "y" : "ies"}.`,
+      );
+  };
+
+  const runOne = async (a: Activity): Promise<Outcome> => {
+    a.state = "RUNNING";
+    await db.jobActivity.update({
+      where: { id: a.id },
+      data: { state: "RUNNING", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 } },
+    });
+    const lease = { datasetId: a.outputDatasetId, jobId, leaseMs: settings.leaseMs };
+    let held = false;
+    let renew: ReturnType<typeof setInterval> | undefined;
+    const timeout = AbortSignal.timeout(settings.activityTimeoutMs);
+    const activitySignal = AbortSignal.any([controller.signal, timeout]);
+    try {
+      // The same dataset is never built by two jobs at once: wait for the other, then join it.
+      let waited = false;
+      for (;;) {
+        held = await tryAcquireDatasetLease(db, lease);
+        if (held) break;
+        if (controller.signal.aborted)
+          return cancelled ? { kind: "cancelled" } : { kind: "transient", error: controller.signal.reason };
+        if (!waited) {
+          waited = true;
+          const holder = await datasetLeaseHolder(db, a.outputDatasetId);
+          await jobLog(db, jobId, "info", `Waiting: job ${holder ?? "?"} is building the same dataset.`);
+        }
+        await sleep(200, controller.signal);
+      }
+      renew = setInterval(
+        () => void renewDatasetLease(db, lease).catch(() => {}),
+        Math.max(100, settings.leaseMs / 3),
+      );
+      const skipIfUpToDate =
+        job.mode === "smart" ? "hash" : job.mode === "missing-only" ? "exists" : waited ? "hash" : undefined;
+      const r = await runActivity(ctx, a, { signal: activitySignal, skipIfUpToDate });
+      if (r.kind === "up-to-date")
+        await jobLog(db, jobId, "info", `Activity ${a.position + 1}: ${r.reason}, not rebuilt.`);
+      return { kind: "ok" };
+    } catch (e) {
+      if (cancelled && (isCancelled(e) || controller.signal.aborted)) return { kind: "cancelled" };
+      if (timeout.aborted)
+        return {
+          kind: "failed",
+          message: `Activity ${a.position + 1} timed out after ${Math.round(settings.activityTimeoutMs / 1000)} s and was interrupted. Make the recipe lighter or raise SOUS_ACTIVITY_TIMEOUT_SECONDS.`,
+        };
+      const message = permanentFailureMessage(e);
+      if (message !== null) return { kind: "failed", message };
+      return { kind: "transient", error: e };
+    } finally {
+      clearInterval(renew);
+      if (held) await releaseDatasetLease(db, lease).catch(() => {});
+    }
+  };
+
+  try {
+    for (;;) {
+      if (!cancelled && transient === null) {
+        for (const a of nextRunnable(view(), settings.parallelism - inflight.size)) {
+          const ref = activities.find((x) => x.position === a.position)!;
+          ref.state = "RUNNING";
+          inflight.set(
+            a.position,
+            runOne(ref)
+              .then((o) => settle(ref, o))
+              .catch((e) => settle(ref, { kind: "transient", error: e }))
+              .finally(() => inflight.delete(a.position)),
+          );
+        }
+      }
+      if (inflight.size === 0) break;
+      await Promise.race(inflight.values());
+    }
+  } finally {
+    stopWatch();
+    signal?.removeEventListener("abort", onBullAbort);
+  }
+
+  if (cancelled) {
+    await db.jobActivity.updateMany({
+      where: { jobId, state: { in: ["QUEUED", "RUNNING"] } },
+      data: { state: "SKIPPED", error: "Skipped: the job was cancelled." },
+    });
+    await db.job.update({
+      where: { id: jobId },
+      data: { state: "CANCELLED", errorCode: "cancelled", error: "Cancelled.", finishedAt: new Date() },
+    });
+    await jobLog(
+      db,
+      jobId,
+      "warn",
+      "Job cancelled: the running query was interrupted and nothing was published.",
+    );
+    return;
+  }
+  if (transient !== null) throw transient;
+  if (failures.length) {
+    const skipped = activities.filter((a) => a.state === "SKIPPED").length;
+    await db.job.update({
+      where: { id: jobId },
+      data: {
+        state: "FAILED",
+        errorCode: "activity_failed",
+        error:
+          failures[0]! +
+          (skipped ? ` (${skipped} downstream activit${skipped === 1 ? "y" : "ies"} skipped)` : ""),
+        finishedAt: new Date(),
+      },
+    });
+    return;
   }
   await db.job.update({ where: { id: jobId }, data: { state: "SUCCEEDED", finishedAt: new Date() } });
   await jobLog(db, jobId, "info", "Job succeeded");
 }
 
-/** Called when BullMQ gives up on a job (retries exhausted): the row must not stay RUNNING. */
+/** Called when BullMQ gives up on a job (retries exhausted, or stalled too often): the row must not stay RUNNING. */
 export async function markBuildJobFailed(ctx: WorkerContext, jobId: string, reason: string): Promise<void> {
-  await ctx.db.job.updateMany({
+  const stalled = /stalled/i.test(reason);
+  const message = stalled
+    ? "The worker running this job stopped (killed or out of memory) too many times; nothing it was writing was published. Run the build again."
+    : `The worker could not run this job: ${reason}`;
+  const n = await ctx.db.job.updateMany({
     where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
     data: {
       state: "FAILED",
-      errorCode: "worker_error",
-      error: `The worker could not run this job: ${reason}`,
+      errorCode: stalled ? "worker_lost" : "worker_error",
+      error: message,
       finishedAt: new Date(),
     },
   });
-  await ctx.db.jobActivity.updateMany({
-    where: { jobId, state: { in: ["QUEUED", "RUNNING"] } },
-    data: { state: "FAILED", error: reason, finishedAt: new Date() },
+  if (n.count === 0) return;
+  const running = await ctx.db.jobActivity.findMany({
+    where: { jobId, stagingPrefix: { not: null } },
+    select: { stagingPrefix: true },
   });
+  for (const r of running) await ctx.storage.deletePrefix(r.stagingPrefix!).catch(() => 0);
+  await ctx.db.jobActivity.updateMany({
+    where: { jobId, state: "RUNNING" },
+    data: { state: "FAILED", error: message, finishedAt: new Date(), stagingPrefix: null },
+  });
+  await ctx.db.jobActivity.updateMany({
+    where: { jobId, state: "QUEUED" },
+    data: { state: "SKIPPED", error: "Skipped: the job failed." },
+  });
+  await ctx.db.datasetBuildLock.deleteMany({ where: { jobId } });
+  await jobLog(ctx.db, jobId, "error", message);
 }

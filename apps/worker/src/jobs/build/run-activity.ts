@@ -1,84 +1,157 @@
-import { compileRecipe, renderWriteParquet } from "@sous/compiler";
+import { compilePipeline, type PipelineInput, renderWriteParquet } from "@sous/compiler";
 import { AppError, type DatasetSchema, DatasetSchemaSchema, newId, RecipeSpecSchema } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
+import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import { datasetVersionPrefix } from "@sous/storage";
+import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
 
+const ids = z.array(z.string());
+
+export type ActivityOutcome = { kind: "written"; rows: number } | { kind: "up-to-date"; reason: string };
+
 /**
- * Runs one recipe on DuckDB and publishes its output as a new dataset version: the files are
- * written under a fresh version prefix, then one transaction registers the version and moves the
- * dataset's pointer. Until then readers keep seeing the previous version; on failure the files go.
+ * Runs one activity: a recipe, or a pipeline of consecutive recipes compiled by `compilePipeline`
+ * into ONE statement whose intermediate datasets are never written. The output is written under
+ * a fresh version prefix, then one transaction registers the version (with the hash of what built
+ * it), moves the dataset's pointer and marks the activity done. Until then readers keep the
+ * previous version; on failure or cancel the files go and nothing is published.
+ *
+ * `skipIfUpToDate`: smart and missing-only builds that waited for another job building the same
+ * dataset join it instead of building again.
  */
 export async function runActivity(
   ctx: WorkerContext,
   activity: JobActivityModel,
-  signal?: AbortSignal,
-): Promise<number> {
+  opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists" },
+): Promise<ActivityOutcome> {
   const { db, storage, engine } = ctx;
-  const recipe = await db.recipe.findUnique({ where: { id: activity.recipeId }, include: { io: true } });
-  if (!recipe) throw new AppError("not_found", "The recipe was deleted before the job ran.");
-  const parsed = RecipeSpecSchema.safeParse(recipe.spec);
-  if (!parsed.success)
-    throw new AppError(
-      "invalid_input",
-      `Recipe ${recipe.name} is invalid: ${parsed.error.issues[0]?.message}`,
-    );
+  const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
+  const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
+  const recipes = await db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } });
+  const stepOfDataset = new Map<string, number>();
+  const steps: { name: string; spec: z.output<typeof RecipeSpecSchema>; inputs: PipelineInput[] }[] = [];
+  const sparkInputs: PipelineInput[][] = [];
+  const hashes: string[] = [];
+  const stored = new Map<string, { name: string; schema: DatasetSchema; dir: string; identity: string }>();
 
-  const inputIds = recipe.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
-  const inputs: { name: string; schema: DatasetSchema; dir: string }[] = [];
-  for (const link of inputIds) {
-    const d = await db.dataset.findUnique({
-      where: { id: link.datasetId },
-      include: { currentVersion: true },
-    });
-    if (!d?.currentVersion)
+  for (const [i, recipeId] of recipeIds.entries()) {
+    const recipe = recipes.find((r) => r.id === recipeId);
+    if (!recipe) throw new AppError("not_found", "A recipe of this build was deleted before the job ran.");
+    const parsed = RecipeSpecSchema.safeParse(recipe.spec);
+    if (!parsed.success)
       throw new AppError(
-        "conflict",
-        `Input dataset ${d?.name ?? link.datasetId} has no data yet. Build it first.`,
+        "invalid_input",
+        `Recipe ${recipe.name} is invalid: ${parsed.error.issues[0]?.message}. Open it and fix its settings.`,
       );
-    inputs.push({
-      name: d.name,
-      schema: DatasetSchemaSchema.parse(d.currentVersion.schema),
-      dir: await storage.materialize(d.currentVersion.prefix),
+    const output = recipe.io.find((x) => x.role === "OUTPUT");
+    const links = recipe.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
+    const inputs: PipelineInput[] = [];
+    const sparkIn: PipelineInput[] = [];
+    const identities: string[] = [];
+    for (const link of links) {
+      const step = stepOfDataset.get(link.datasetId);
+      if (virtual.has(link.datasetId) && step !== undefined) {
+        inputs.push({ step });
+        sparkIn.push({ step });
+        identities.push(hashes[step]!);
+        continue;
+      }
+      let s = stored.get(link.datasetId);
+      if (!s) {
+        const d = await db.dataset.findUnique({
+          where: { id: link.datasetId },
+          include: { currentVersion: true },
+        });
+        if (!d?.currentVersion)
+          throw new AppError(
+            "conflict",
+            `Input dataset ${d?.name ?? link.datasetId} has no data yet. Build it first, or build with the smart or missing-only mode, which builds it too.`,
+          );
+        s = {
+          name: d.name,
+          schema: DatasetSchemaSchema.parse(d.currentVersion.schema),
+          dir: await storage.materialize(d.currentVersion.prefix),
+          identity: versionIdentity(d.currentVersion),
+        };
+        stored.set(link.datasetId, s);
+      }
+      identities.push(s.identity);
+      inputs.push({ name: s.name, schema: s.schema, location: { format: "parquet", path: s.dir } });
+      // The Spark text is stored for the user to read; on Databricks it reads the same relative layout.
+      const dbfs = `dbfs:/mnt/sous/${s.dir.split("/storage/").pop() ?? s.dir}`;
+      sparkIn.push({ name: s.name, schema: s.schema, location: { format: "parquet", path: dbfs } });
+    }
+    hashes.push(recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities }));
+    if (output) stepOfDataset.set(output.datasetId, i);
+    steps.push({ name: recipe.name, spec: parsed.data, inputs });
+    sparkInputs.push(sparkIn);
+  }
+  const buildHash = hashes[hashes.length - 1]!;
+
+  if (opts.skipIfUpToDate) {
+    const out = await db.dataset.findUnique({
+      where: { id: activity.outputDatasetId },
+      select: { currentVersion: { select: { id: true, buildHash: true, jobId: true } } },
     });
+    const cur = out?.currentVersion;
+    const fresh =
+      cur && (opts.skipIfUpToDate === "exists" || versionIdentity(cur) === buildHash) ? cur : null;
+    if (fresh) {
+      await db.jobActivity.update({
+        where: { id: activity.id },
+        data: { state: "SUCCEEDED", rowsWritten: 0n, finishedAt: new Date() },
+      });
+      return {
+        kind: "up-to-date",
+        reason:
+          fresh.jobId && fresh.jobId !== activity.jobId
+            ? `already built by job ${fresh.jobId}`
+            : "already up to date",
+      };
+    }
   }
 
-  const compileFor = (dialect: "spark" | "duckdb", path: (i: (typeof inputs)[number]) => string) =>
-    compileRecipe({
-      spec: parsed.data,
-      dialect,
-      inputs: inputs.map((i) => ({
-        name: i.name,
-        schema: i.schema,
-        location: { format: "parquet", path: path(i) },
-      })),
-    });
-  // The Spark text is stored for the user to read; on this engine it reads the same relative layout.
-  const spark = compileFor("spark", (i) => `dbfs:/mnt/sous/${i.dir.split("/storage/").pop() ?? i.dir}`);
-  const duck = compileFor("duckdb", (i) => i.dir);
+  const duck = compilePipeline({ steps, dialect: "duckdb" });
   if (duck.blocking)
     throw new AppError(
       "compile_error",
       `Step ${duck.blocking.stepId} cannot run locally: ${duck.blocking.reason}`,
     );
+  let sparkSql: string | null = null;
+  try {
+    const spark = compilePipeline({
+      steps: steps.map((s, i) => ({ ...s, inputs: sparkInputs[i]! })),
+      dialect: "spark",
+    });
+    sparkSql = spark.blocking ? null : spark.sql;
+  } catch {
+    // The Spark text is informative here; a recipe Spark cannot express still runs locally.
+  }
 
   const versionId = newId();
   const prefix = datasetVersionPrefix({
-    projectId: recipe.projectId,
+    projectId: recipes[0]!.projectId,
     datasetId: activity.outputDatasetId,
     versionId,
   });
   const staged = await storage.stage(prefix);
   const writeSql = renderWriteParquet({ selectSql: duck.sql, path: staged.dir, dialect: "duckdb" });
+  // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
   await db.jobActivity.update({
     where: { id: activity.id },
-    data: { sparkSql: spark.blocking ? null : spark.sql, duckdbSql: writeSql },
+    data: { sparkSql, duckdbSql: writeSql, stagingPrefix: prefix },
   });
   try {
-    await jobLog(db, activity.jobId, "info", `Running ${recipe.name} (${recipe.kind}) on DuckDB`);
+    const what =
+      steps.length > 1
+        ? `pipeline of ${steps.length} recipes (${steps.map((s) => s.name).join(" → ")}) as one statement`
+        : steps[0]!.name;
+    await jobLog(db, activity.jobId, "info", `Running ${what} on DuckDB`);
     const t0 = performance.now();
-    const rows = await engine.runWrite(writeSql, signal);
+    const rows = await engine.runWrite(writeSql, opts.signal);
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
     const { schema } = await engine.describeParquet(staged.dir);
     const { bytes } = await staged.commit();
     await db.$transaction(async (tx) => {
@@ -98,22 +171,30 @@ export async function runActivity(
           rowCount: BigInt(rows),
           bytes: BigInt(bytes),
           jobId: activity.jobId,
+          buildHash,
         },
       });
       await tx.dataset.update({
         where: { id: activity.outputDatasetId },
         data: { currentVersionId: versionId, schema },
       });
+      await tx.jobActivity.update({
+        where: { id: activity.id },
+        data: { state: "SUCCEEDED", rowsWritten: BigInt(rows), finishedAt: new Date(), stagingPrefix: null },
+      });
     });
     await jobLog(
       db,
       activity.jobId,
       "info",
-      `Wrote ${rows} rows in ${Math.round(performance.now() - t0)} ms`,
+      `Wrote ${rows} rows to ${steps[steps.length - 1]!.name}'s output in ${Math.round(performance.now() - t0)} ms`,
     );
-    return rows;
+    return { kind: "written", rows };
   } catch (e) {
-    await staged.abort();
+    await staged.abort().catch(() => {});
+    await db.jobActivity
+      .update({ where: { id: activity.id }, data: { stagingPrefix: null } })
+      .catch(() => {});
     throw e;
   }
 }

@@ -2,10 +2,11 @@ import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createJob, listJobs } from "@/server/services/jobs.ts";
 
-// GET /api/v1/projects/:projectId/jobs - latest jobs
-export const GET = handle(api.listJobs, ({ params }) => listJobs(params.projectId));
+// GET /api/v1/projects/:projectId/jobs - jobs, newest first, with filters
+export const GET = handle(api.listJobs, ({ params, query }) => listJobs(params.projectId, query));
 
-// POST /api/v1/projects/:projectId/jobs - build datasets
-export const POST = handle(api.createJob, ({ user, params, body }) =>
-  createJob(user, params.projectId, body),
-);
+// POST /api/v1/projects/:projectId/jobs - build datasets (201), or a dry run's plan (200)
+export const POST = handle(api.createJob, async ({ user, params, body }) => {
+  const r = await createJob(user, params.projectId, body);
+  return "dryRun" in r ? Response.json(r, { status: 200 }) : r;
+});

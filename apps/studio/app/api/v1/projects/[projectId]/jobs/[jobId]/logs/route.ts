@@ -2,5 +2,7 @@ import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { getJobLogs } from "@/server/services/jobs.ts";
 
-// GET /api/v1/projects/:projectId/jobs/:jobId/logs - log lines
-export const GET = handle(api.getJobLogs, ({ params }) => getJobLogs(params.projectId, params.jobId));
+// GET /api/v1/projects/:projectId/jobs/:jobId/logs - a page of log lines
+export const GET = handle(api.getJobLogs, ({ params, query }) =>
+  getJobLogs(params.projectId, params.jobId, query),
+);

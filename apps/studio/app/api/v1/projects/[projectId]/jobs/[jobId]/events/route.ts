@@ -1,0 +1,15 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { jobEventStream } from "@/server/services/job-events.ts";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/projects/:projectId/jobs/:jobId/events - live progress and logs of a job (SSE)
+export const GET = handle(api.getJobEvents, async ({ req, params }) =>
+  jobEventStream({
+    projectId: params.projectId,
+    jobId: params.jobId,
+    signal: req.signal,
+    afterLogId: req.headers.get("last-event-id"),
+  }),
+);

@@ -1,0 +1,10 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { projectJobEventStream } from "@/server/services/job-events.ts";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/projects/:projectId/jobs/events - live progress of the project's jobs (SSE)
+export const GET = handle(api.jobEvents, async ({ req, params }) =>
+  projectJobEventStream({ projectId: params.projectId, signal: req.signal }),
+);

@@ -1,0 +1,54 @@
+import type { Db } from "@sous/db";
+import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { jobLog } from "./jobs/build/job-log.ts";
+
+/**
+ * Postgres is the truth, Redis only carries work: a job whose row is pending but which Redis no
+ * longer has (Redis restarted without its data, or flushed) is enqueued again. The BullMQ job id
+ * is the row id, so a job Redis still has is never duplicated. Returns the ids re-enqueued.
+ */
+export async function reconcileLostJobs(opts: {
+  db: Db;
+  queue: BuildQueue;
+  /** Rows younger than this are skipped: the studio may be enqueuing them right now. */
+  graceMs: number;
+}): Promise<string[]> {
+  const pending = await opts.db.job.findMany({
+    where: { state: { in: ["QUEUED", "RUNNING"] }, queuedAt: { lt: new Date(Date.now() - opts.graceMs) } },
+    select: { id: true },
+    take: 500,
+  });
+  const requeued: string[] = [];
+  for (const { id } of pending) {
+    if (await opts.queue.getJob(id)) continue;
+    await enqueueBuild(opts.queue, { jobId: id });
+    await jobLog(
+      opts.db,
+      id,
+      "warn",
+      "The job queue had lost this job (Redis restarted without its data); enqueued it again.",
+    );
+    requeued.push(id);
+  }
+  return requeued;
+}
+
+/** Runs the reconciliation every `everyMs`; errors (Redis still down) wait for the next round. */
+export function startReconciler(opts: { db: Db; queue: BuildQueue; everyMs: number }): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    try {
+      const ids = await reconcileLostJobs({ db: opts.db, queue: opts.queue, graceMs: opts.everyMs });
+      if (ids.length) console.log(`[worker] re-enqueued ${ids.length} job(s) Redis had lost`);
+    } catch (e) {
+      console.error("[worker] reconcile failed:", (e as Error).message);
+    }
+    if (!stopped) timer = setTimeout(tick, opts.everyMs);
+  };
+  timer = setTimeout(tick, opts.everyMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
