@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-export type ClusterState = "PENDING" | "RUNNING" | "TERMINATED";
+export type ClusterState = "PENDING" | "RUNNING" | "RESTARTING" | "TERMINATING" | "TERMINATED";
 
 export type ClusterSpec = {
   cluster_name?: string;
@@ -16,13 +16,35 @@ export type ClusterSpec = {
   single_user_name?: string;
 };
 
+export type ClusterEvent = {
+  cluster_id: string;
+  timestamp: number;
+  type: string;
+  details: Record<string, unknown>;
+};
+
+export type ClusterTimings = {
+  /** PENDING (or RESTARTING) time before RUNNING. */
+  startDelayMs: number;
+  /** TERMINATING time before TERMINATED. */
+  terminateDelayMs: number;
+  /** How long an emulated minute lasts, for autotermination_minutes (tests shrink it). */
+  minuteMs: number;
+};
+
+type Phase = { state: ClusterState; since: number };
+
 type ClusterRecord = {
   id: string;
   spec: ClusterSpec;
-  /** When the current PENDING phase began; RUNNING is derived from it and the start delay. */
-  startRequestedAt: number;
+  phase: Phase;
+  /** Last time a statement ran or ended; autotermination counts idle time from here. */
+  lastActivity: number;
+  activeStatements: number;
+  startedAt: number;
   terminatedAt?: number;
-  terminationReason?: { code: string; type: string };
+  terminationReason?: { code: string; type: string; parameters?: Record<string, string> };
+  events: ClusterEvent[];
 };
 
 /** The org id in the SQL HTTP path; real workspaces put their numeric workspace id here. */
@@ -40,22 +62,43 @@ function newClusterId(now: Date): string {
   return `${date}-${time}-${suffix}`;
 }
 
+export class InvalidClusterStateError extends Error {
+  override readonly name = "InvalidClusterStateError";
+}
+
 /**
- * In-memory clusters. State is computed on read from timestamps instead of driven by timers,
- * so a stopped emulator leaves nothing scheduled and a zero start delay is simply RUNNING.
+ * In-memory clusters. Transitions that happen "by themselves" (PENDING -> RUNNING after the start
+ * delay, TERMINATING -> TERMINATED, RUNNING -> TERMINATING after autotermination idle time) are
+ * applied lazily when a cluster is read, at the instant they would have happened, with their
+ * events. So a stopped emulator leaves nothing scheduled, and a zero delay is simply RUNNING.
  */
 export class ClusterRegistry {
   private readonly clusters = new Map<string, ClusterRecord>();
+  private readonly timings: ClusterTimings;
 
   constructor(
-    private readonly startDelayMs: number,
+    timings: Partial<ClusterTimings> | number = {},
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    const t = typeof timings === "number" ? { startDelayMs: timings } : timings;
+    this.timings = { startDelayMs: 0, terminateDelayMs: 0, minuteMs: 60_000, ...t };
+  }
 
   create(spec: ClusterSpec): string {
     let id = newClusterId(new Date(this.now()));
     while (this.clusters.has(id)) id = newClusterId(new Date(this.now()));
-    this.clusters.set(id, { id, spec, startRequestedAt: this.now() });
+    const at = this.now();
+    const c: ClusterRecord = {
+      id,
+      spec,
+      phase: { state: "PENDING", since: at },
+      lastActivity: at,
+      activeStatements: 0,
+      startedAt: at,
+      events: [],
+    };
+    this.clusters.set(id, c);
+    this.event(c, at, "CREATING", { user: "emulator@sous.local" });
     return id;
   }
 
@@ -66,31 +109,88 @@ export class ClusterRegistry {
   state(id: string): ClusterState | undefined {
     const c = this.clusters.get(id);
     if (!c) return undefined;
-    if (c.terminatedAt !== undefined) return "TERMINATED";
-    return this.now() - c.startRequestedAt >= this.startDelayMs ? "RUNNING" : "PENDING";
+    this.advance(c);
+    return c.phase.state;
   }
 
   /** Starts a TERMINATED cluster; like Databricks, does nothing in any other state. */
   start(id: string): void {
     const c = this.clusters.get(id);
-    if (!c || c.terminatedAt === undefined) return;
+    if (!c) return;
+    this.advance(c);
+    if (c.phase.state !== "TERMINATED") return;
+    const at = this.now();
     c.terminatedAt = undefined;
     c.terminationReason = undefined;
-    c.startRequestedAt = this.now();
+    c.startedAt = at;
+    c.lastActivity = at;
+    c.phase = { state: "PENDING", since: at };
+    this.event(c, at, "STARTING", { user: "emulator@sous.local" });
   }
 
-  terminate(id: string): void {
+  /** clusters/delete: RUNNING or PENDING -> TERMINATING -> TERMINATED. */
+  terminate(
+    id: string,
+    reason: { code: string; type: string } = { code: "USER_REQUEST", type: "SUCCESS" },
+  ): void {
     const c = this.clusters.get(id);
-    if (!c || c.terminatedAt !== undefined) return;
-    c.terminatedAt = this.now();
-    c.terminationReason = { code: "USER_REQUEST", type: "SUCCESS" };
+    if (!c) return;
+    this.advance(c);
+    if (c.phase.state === "TERMINATED" || c.phase.state === "TERMINATING") return;
+    this.beginTermination(c, this.now(), reason);
+  }
+
+  /** clusters/edit: only RUNNING (which restarts) or TERMINATED, as Databricks requires. */
+  edit(id: string, spec: ClusterSpec): void {
+    const c = this.clusters.get(id);
+    if (!c) return;
+    this.advance(c);
+    if (c.phase.state !== "RUNNING" && c.phase.state !== "TERMINATED") {
+      throw new InvalidClusterStateError(
+        `Cluster ${id} is in unexpected state ${c.phase.state}; edit is only allowed in RUNNING or TERMINATED`,
+      );
+    }
+    const at = this.now();
+    c.spec = spec;
+    this.event(c, at, "EDITED", {});
+    if (c.phase.state === "RUNNING") {
+      c.phase = { state: "RESTARTING", since: at };
+      this.event(c, at, "RESTARTING", {});
+    }
+  }
+
+  /** A statement began on the cluster (it must be RUNNING). */
+  statementStarted(id: string): void {
+    const c = this.clusters.get(id);
+    if (!c) return;
+    c.activeStatements++;
+    c.lastActivity = this.now();
+  }
+
+  statementEnded(id: string): void {
+    const c = this.clusters.get(id);
+    if (!c) return;
+    c.activeStatements = Math.max(0, c.activeStatements - 1);
+    c.lastActivity = this.now();
+  }
+
+  activeStatements(id: string): number {
+    return this.clusters.get(id)?.activeStatements ?? 0;
+  }
+
+  events(id: string): ClusterEvent[] {
+    const c = this.clusters.get(id);
+    if (!c) return [];
+    this.advance(c);
+    return [...c.events];
   }
 
   /** The cluster in the shape of the Clusters API's ClusterDetails. */
   describe(id: string): Record<string, unknown> | undefined {
     const c = this.clusters.get(id);
-    const state = this.state(id);
-    if (!c || !state) return undefined;
+    if (!c) return undefined;
+    this.advance(c);
+    const state = c.phase.state;
     const name = c.spec.cluster_name ?? id;
     return {
       cluster_id: c.id,
@@ -99,7 +199,7 @@ export class ClusterRegistry {
       driver_node_type_id: c.spec.driver_node_type_id ?? c.spec.node_type_id,
       state,
       state_message: STATE_MESSAGES[state],
-      start_time: c.startRequestedAt,
+      start_time: c.startedAt,
       ...(c.terminatedAt !== undefined
         ? { terminated_time: c.terminatedAt, termination_reason: c.terminationReason }
         : {}),
@@ -122,10 +222,64 @@ export class ClusterRegistry {
       return details ? [details] : [];
     });
   }
+
+  private event(c: ClusterRecord, at: number, type: string, details: Record<string, unknown>): void {
+    c.events.push({ cluster_id: c.id, timestamp: at, type, details });
+  }
+
+  private beginTermination(
+    c: ClusterRecord,
+    at: number,
+    reason: NonNullable<ClusterRecord["terminationReason"]>,
+  ) {
+    c.phase = { state: "TERMINATING", since: at };
+    c.terminationReason = reason;
+    this.event(c, at, "TERMINATING", { reason });
+  }
+
+  // Applies every transition due by now, each at the time it was due.
+  private advance(c: ClusterRecord): void {
+    const now = this.now();
+    for (;;) {
+      const { state, since } = c.phase;
+      if ((state === "PENDING" || state === "RESTARTING") && now - since >= this.timings.startDelayMs) {
+        const at = since + this.timings.startDelayMs;
+        c.phase = { state: "RUNNING", since: at };
+        c.lastActivity = Math.max(c.lastActivity, at);
+        this.event(c, at, "RUNNING", {
+          current_num_workers: c.spec.num_workers ?? c.spec.autoscale?.min_workers ?? 0,
+        });
+        continue;
+      }
+      if (state === "TERMINATING" && now - since >= this.timings.terminateDelayMs) {
+        const at = since + this.timings.terminateDelayMs;
+        c.phase = { state: "TERMINATED", since: at };
+        c.terminatedAt = at;
+        this.event(c, at, "TERMINATED", { reason: c.terminationReason });
+        continue;
+      }
+      const minutes = c.spec.autotermination_minutes ?? 0;
+      if (state === "RUNNING" && minutes > 0 && c.activeStatements === 0) {
+        const idleLimit = minutes * this.timings.minuteMs;
+        const from = Math.max(c.lastActivity, since);
+        if (now - from >= idleLimit) {
+          this.beginTermination(c, from + idleLimit, {
+            code: "INACTIVITY",
+            type: "SUCCESS",
+            parameters: { inactivity_duration_min: String(minutes) },
+          });
+          continue;
+        }
+      }
+      return;
+    }
+  }
 }
 
 const STATE_MESSAGES: Record<ClusterState, string> = {
   PENDING: "Starting Spark",
   RUNNING: "",
-  TERMINATED: "Terminated by user",
+  RESTARTING: "Restarting Spark",
+  TERMINATING: "Terminating the cluster",
+  TERMINATED: "Terminated",
 };

@@ -1,6 +1,7 @@
 // The slice of the Databricks Clusters API (2.0) that Sous calls. Error bodies use Databricks'
 // `{error_code, message}` shape and status codes so the client's error mapping is exercised.
-import type { ClusterRegistry, ClusterSpec } from "./clusters.ts";
+import { type ClusterRegistry, type ClusterSpec, InvalidClusterStateError } from "./clusters.ts";
+import type { MountStore } from "./mount-store.ts";
 
 export type RestResponse = { status: number; body: unknown };
 
@@ -21,9 +22,61 @@ const NODE_TYPES = [
   { node_type_id: "Standard_E8ds_v4", memory_mb: 65536, num_cores: 8, description: "Standard_E8ds_v4" },
 ].map((t) => ({ ...t, instance_type_id: t.node_type_id, category: "General Purpose" }));
 
-export function handleRest(clusters: ClusterRegistry, method: string, url: URL, body: unknown): RestResponse {
+export type RestDeps = { clusters: ClusterRegistry; mounts: MountStore };
+
+export async function handleRest(
+  deps: RestDeps,
+  method: string,
+  url: URL,
+  body: unknown,
+): Promise<RestResponse> {
+  const { clusters } = deps;
   const route = `${method} ${url.pathname.replace(/^\/api\/2\.[01]\//, "")}`;
+  if ((method === "HEAD" || method === "GET") && url.pathname.startsWith("/api/2.0/fs/files/")) {
+    // Files API (UC volumes): HEAD says whether a file exists.
+    const found = await deps.mounts.status(
+      decodeURIComponent(url.pathname.slice("/api/2.0/fs/files".length)),
+    );
+    return found && !found.is_dir
+      ? { status: 200, body: {} }
+      : error(404, "NOT_FOUND", "The file does not exist");
+  }
   switch (route) {
+    case "GET preview/scim/v2/Me":
+      return { status: 200, body: { id: "1", userName: "emulator@sous.local", active: true } };
+    case "GET dbfs/get-status": {
+      const p = url.searchParams.get("path") ?? "";
+      const found = await deps.mounts.status(p.startsWith("dbfs:") ? p : `dbfs:${p}`);
+      if (!found) return error(404, "RESOURCE_DOES_NOT_EXIST", `No file or directory exists on path ${p}.`);
+      return { status: 200, body: { path: p, ...found, modification_time: Date.now() } };
+    }
+    case "POST clusters/edit": {
+      const id = clusterIdOf(body);
+      if (!id || !clusters.has(id)) {
+        return error(400, "INVALID_PARAMETER_VALUE", `Cluster ${id ?? "(missing)"} does not exist`);
+      }
+      const spec = validateSpec(body);
+      if (typeof spec === "string") return error(400, "INVALID_PARAMETER_VALUE", spec);
+      const { cluster_id: _, ...rest } = spec as ClusterSpec & { cluster_id?: string };
+      try {
+        clusters.edit(id, rest);
+      } catch (e) {
+        if (e instanceof InvalidClusterStateError) return error(400, "INVALID_STATE", e.message);
+        throw e;
+      }
+      return { status: 200, body: {} };
+    }
+    case "POST clusters/events": {
+      const id = clusterIdOf(body);
+      if (!id || !clusters.has(id)) {
+        return error(400, "INVALID_PARAMETER_VALUE", `Cluster ${id ?? "(missing)"} does not exist`);
+      }
+      const b = body as { order?: string; limit?: number; page_size?: number };
+      let events = clusters.events(id);
+      if (b.order !== "ASC") events = events.reverse();
+      const limit = b.page_size ?? b.limit ?? 50;
+      return { status: 200, body: { events: events.slice(0, limit), total_count: events.length } };
+    }
     case "GET clusters/list": {
       const all = clusters.list();
       // Databricks omits the key entirely when there are no clusters.
@@ -83,6 +136,12 @@ function validateSpec(body: unknown): ClusterSpec | string {
   }
   if (body.num_workers !== undefined && !isCount(body.num_workers)) {
     return "num_workers must be a non-negative integer";
+  }
+  if (
+    typeof body.node_type_id === "string" &&
+    !NODE_TYPES.some((t) => t.node_type_id === body.node_type_id)
+  ) {
+    return `Node type ${body.node_type_id} is not supported. Supported node types: ${NODE_TYPES.map((t) => t.node_type_id).join(", ")}`;
   }
   if (body.autoscale !== undefined) {
     const a = body.autoscale;

@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import thrift from "thrift";
-import { ClusterRegistry, type ClusterSpec } from "./clusters.ts";
+import { type ClusterEvent, ClusterRegistry, type ClusterSpec, type ClusterState } from "./clusters.ts";
 import { DuckDbEngine } from "./duckdb-engine.ts";
-import type { MountTable } from "./mounts.ts";
+import { createMountStore, type MountSpec } from "./mount-store.ts";
 import { handleRest } from "./rest-api.ts";
 import { ThriftSqlService } from "./thrift-service.ts";
 import { TCLIService } from "./thrift-types.ts";
@@ -17,11 +20,21 @@ export type DatabricksEmulatorOptions = {
   token: string;
   /** Serve HTTPS with a fresh self-signed certificate (returned as `caCert`). */
   tls?: boolean;
-  /** Cluster-visible prefix -> absolute local folder, e.g. { "dbfs:/mnt/sous": "/tmp/x" }. */
-  mounts: MountTable;
+  /**
+   * Cluster-visible prefix -> a local folder, e.g. { "dbfs:/mnt/sous": "/tmp/x" }, or a Blob
+   * container: { "dbfs:/mnt/sous": { blob: { connectionString, container, prefix? } } }.
+   */
+  mounts: Readonly<Record<string, MountSpec>>;
   /** How long a created or started cluster stays PENDING before it is RUNNING. */
   clusterStartDelayMs?: number;
+  /** How long a deleted (or idle) cluster stays TERMINATING before it is TERMINATED. */
+  clusterTerminateDelayMs?: number;
+  /** Length of an emulated minute for autotermination_minutes (default 60000; tests shrink it). */
+  minuteMs?: number;
 };
+
+/** A failure to inject: the next `times` requests matching `path` (substring) get `status`. */
+export type InjectedFault = { path: string; status: number; times?: number; errorCode?: string };
 
 export type DatabricksEmulator = {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -35,6 +48,14 @@ export type DatabricksEmulator = {
   statements: string[];
   /** Creates a cluster without going through REST (for demos); returns its id. */
   createCluster(spec?: Partial<ClusterSpec>): string;
+  clusterState(id: string): ClusterState | undefined;
+  clusterEvents(id: string): ClusterEvent[];
+  /** Statements running on the cluster right now. */
+  activeStatements(id: string): number;
+  /** Makes the next matching requests fail (e.g. 429 on clusters/create, 503 on the SQL path). */
+  injectFault(fault: InjectedFault): void;
+  /** Every request line received (method and path, never headers), for tests. */
+  requests: string[];
 };
 
 const SQL_PATH = /^\/sql\/protocolv1\/o\/[^/]+\/([^/]+)\/?$/;
@@ -42,29 +63,59 @@ const SQL_PATH = /^\/sql\/protocolv1\/o\/[^/]+\/([^/]+)\/?$/;
 export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): Promise<DatabricksEmulator> {
   const host = "127.0.0.1";
   const statements: string[] = [];
-  const clusters = new ClusterRegistry(opts.clusterStartDelayMs ?? 0);
+  const requests: string[] = [];
+  const faults: InjectedFault[] = [];
+  const clusters = new ClusterRegistry({
+    startDelayMs: opts.clusterStartDelayMs ?? 0,
+    terminateDelayMs: opts.clusterTerminateDelayMs ?? 0,
+    ...(opts.minuteMs !== undefined ? { minuteMs: opts.minuteMs } : {}),
+  });
+  const mirrorRoot = mkdtempSync(path.join(tmpdir(), "sous-dbx-emu-"));
+  const mounts = createMountStore(opts.mounts, mirrorRoot);
   const engine = await DuckDbEngine.create();
-  const service = new ThriftSqlService({ engine, mounts: opts.mounts, statements });
-  const processor = new TCLIService.Processor(service.handler());
+  const service = new ThriftSqlService({ engine, mounts, clusters, statements });
+  // One processor per cluster, so the service knows which cluster a statement runs on.
+  const processors = new Map<string, InstanceType<typeof TCLIService.Processor>>();
+  const processorFor = (clusterId: string) => {
+    let p = processors.get(clusterId);
+    if (!p) {
+      p = new TCLIService.Processor(service.handler(clusterId));
+      processors.set(clusterId, p);
+    }
+    return p;
+  };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      try {
-        route(req, res, body);
-      } catch (e) {
+      route(req, res, body).catch((e: unknown) => {
         sendJson(res, 500, {
           error_code: "INTERNAL_ERROR",
           message: e instanceof Error ? e.message : String(e),
         });
-      }
+      });
     });
   };
 
-  const route = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     const url = new URL(req.url ?? "/", `http://${host}`);
+    requests.push(`${req.method} ${url.pathname}`);
+    const fault = faults.find((f) => url.pathname.includes(f.path));
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
+      const code =
+        fault.errorCode ?? (fault.status === 429 ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE");
+      res.writeHead(fault.status, {
+        "Content-Type": "application/json",
+        "Retry-After": "1",
+        "x-thriftserver-error-message": `${code}: injected by the test`,
+      });
+      res.end(JSON.stringify({ error_code: code, message: "Injected failure" }));
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${opts.token}`) {
       // Same wording as a workspace rejecting a PAT; the token itself is never echoed.
       sendJson(res, 401, {
@@ -89,7 +140,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         });
         return;
       }
-      const out = handleRest(clusters, req.method ?? "GET", url, json);
+      const out = await handleRest({ clusters, mounts }, req.method ?? "GET", url, json);
       sendJson(res, out.status, out.body);
       return;
     }
@@ -122,7 +173,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
           res.end(buf);
         }),
       );
-      processor.process(input, output);
+      processorFor(clusterId).process(input, output);
     }, 0);
     receive(body);
   };
@@ -148,7 +199,14 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     port,
     ...(caCert ? { caCert } : {}),
     statements,
+    requests,
     createCluster: (spec = {}) => clusters.create({ spark_version: "15.4.x-scala2.12", ...spec }),
+    clusterState: (id) => clusters.state(id),
+    clusterEvents: (id) => clusters.events(id),
+    activeStatements: (id) => clusters.activeStatements(id),
+    injectFault: (fault) => {
+      faults.push({ ...fault });
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -156,6 +214,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
       });
       service.closeAll();
       engine.close();
+      rmSync(mirrorRoot, { recursive: true, force: true });
     },
   };
 }

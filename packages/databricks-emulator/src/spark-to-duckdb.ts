@@ -21,6 +21,8 @@ export type DuckDbPlan = {
   overwriteDirectory?: string;
   /** Whether the statement produces rows (a query) or only a side effect (a write). */
   hasResultSet: boolean;
+  /** Local directories (or files) the statement reads; Blob mounts download them first. */
+  reads: string[];
 };
 
 export class TranslationError extends Error {
@@ -51,7 +53,8 @@ export function translateSparkToDuckDb(sparkSql: string, mounts: MountTable): Du
   if (isWord(significant[0], "INSERT") && isWord(significant[1], "OVERWRITE")) {
     return translateInsertOverwriteDirectory(tokens, mounts);
   }
-  return { sql: translateTokens(tokens, mounts), hasResultSet: true };
+  const reads: string[] = [];
+  return { sql: translateTokens(tokens, mounts, reads), hasResultSet: true, reads };
 }
 
 // Drivers and people both end statements with `;`; DuckDB's COPY (...) wrapper cannot contain one.
@@ -102,11 +105,13 @@ function translateInsertOverwriteDirectory(tokens: SparkToken[], mounts: MountTa
     i = afterFormat;
   }
   const dir = mapPath(pathTok.value, mounts);
-  const query = translateTokens(tokens.slice(i), mounts).trim();
+  const reads: string[] = [];
+  const query = translateTokens(tokens.slice(i), mounts, reads).trim();
   return {
     sql: `COPY (${query}) TO ${quoteDuckDbString(`${dir}/part-0.parquet`)} (FORMAT parquet)`,
     overwriteDirectory: dir,
     hasResultSet: false,
+    reads,
   };
 }
 
@@ -145,7 +150,7 @@ function previousSignificant(tokens: SparkToken[], index: number): SparkToken | 
   return undefined;
 }
 
-function translateTokens(tokens: SparkToken[], mounts: MountTable): string {
+function translateTokens(tokens: SparkToken[], mounts: MountTable, reads: string[]): string {
   let out = "";
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as SparkToken;
@@ -174,6 +179,7 @@ function translateTokens(tokens: SparkToken[], mounts: MountTable): string {
     ) {
       const pathTok = tokens[i + 2] as { value: string };
       const local = mapPath(pathTok.value, mounts);
+      reads.push(local);
       const glob = local.endsWith(".parquet") ? local : `${local}/*.parquet`;
       out += `read_parquet(${quoteDuckDbString(glob)})`;
       i += 2;

@@ -2,9 +2,10 @@
 // §1.4/§1.10). Statements are validated as SparkSQL, translated, and run asynchronously on DuckDB
 // so the driver's poll/cancel loop behaves as it does against a real cluster.
 import { SparkSQL } from "dt-sql-parser";
+import type { ClusterRegistry } from "./clusters.ts";
 import type { DuckDbEngine, EngineSession, QueryResult } from "./duckdb-engine.ts";
 import { EngineError } from "./duckdb-engine.ts";
-import type { MountTable } from "./mounts.ts";
+import type { MountStore } from "./mount-store.ts";
 import { SparkLexError } from "./spark-lexer.ts";
 import { TranslationError, translateSparkToDuckDb } from "./spark-to-duckdb.ts";
 import { toRowSet, toTableSchema } from "./thrift-results.ts";
@@ -29,7 +30,12 @@ type WithOperation = { operationHandle: { operationId: HandleId } };
 const SERVER_PROTOCOL = T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V4;
 const MAX_PAGE_ROWS = 100_000;
 
-export type ThriftServiceDeps = { engine: DuckDbEngine; mounts: MountTable; statements: string[] };
+export type ThriftServiceDeps = {
+  engine: DuckDbEngine;
+  mounts: MountStore;
+  clusters: ClusterRegistry;
+  statements: string[];
+};
 
 export class ThriftSqlService {
   private readonly sessions = new Map<string, Session>();
@@ -43,11 +49,11 @@ export class ThriftSqlService {
    * the generated processor uses promise style only when `handler.X.length === 1` and otherwise
    * waits for a callback that would never come.
    */
-  handler() {
+  handler(clusterId: string) {
     return {
       OpenSession: (_req: unknown) => this.openSession(),
       CloseSession: (req: WithSession) => this.closeSession(req),
-      ExecuteStatement: (req: WithSession & { statement: string }) => this.executeStatement(req),
+      ExecuteStatement: (req: WithSession & { statement: string }) => this.executeStatement(req, clusterId),
       GetOperationStatus: (req: WithOperation) => this.getOperationStatus(req),
       GetResultSetMetadata: (req: WithOperation) => this.getResultSetMetadata(req),
       FetchResults: (req: WithOperation & { orientation?: number; maxRows?: { toNumber(): number } }) =>
@@ -95,7 +101,7 @@ export class ThriftSqlService {
     return new T.TCloseSessionResp({ status: okStatus() });
   }
 
-  private async executeStatement(req: WithSession & { statement: string }) {
+  private async executeStatement(req: WithSession & { statement: string }, clusterId: string) {
     this.deps.statements.push(req.statement);
     const session = this.sessions.get(handleKey(req.sessionHandle.sessionId));
     if (!session) {
@@ -111,7 +117,7 @@ export class ThriftSqlService {
     }
     let plan: ReturnType<typeof translateSparkToDuckDb>;
     try {
-      plan = translateSparkToDuckDb(req.statement, this.deps.mounts);
+      plan = translateSparkToDuckDb(req.statement, this.deps.mounts.table);
     } catch (e) {
       if (e instanceof TranslationError) {
         return new T.TExecuteStatementResp({ status: errorStatus(e.message, e.sqlState) });
@@ -134,21 +140,34 @@ export class ThriftSqlService {
     };
     this.operations.set(key, op);
     session.operations.add(key);
-    session.engine.execute(plan).then(
-      (result) => {
-        if (op.state !== T.TOperationState.RUNNING_STATE) return; // canceled or closed meanwhile
-        op.result = result;
-        op.state = T.TOperationState.FINISHED_STATE;
-      },
-      (e: unknown) => {
-        if (op.state !== T.TOperationState.RUNNING_STATE) return;
-        op.state = T.TOperationState.ERROR_STATE;
-        op.error =
-          e instanceof EngineError
-            ? { message: e.message, sqlState: e.sqlState }
-            : { message: e instanceof Error ? e.message : String(e), sqlState: "XX000" };
-      },
-    );
+    // Busy-ness and autotermination idle time are counted per cluster, as Databricks does.
+    const { clusters, mounts } = this.deps;
+    clusters.statementStarted(clusterId);
+    const run = async () => {
+      await mounts.beforeRead(plan.reads);
+      const result = await session.engine.execute(plan);
+      if (plan.overwriteDirectory && op.state === T.TOperationState.RUNNING_STATE) {
+        await mounts.afterWrite(plan.overwriteDirectory);
+      }
+      return result;
+    };
+    run()
+      .finally(() => clusters.statementEnded(clusterId))
+      .then(
+        (result) => {
+          if (op.state !== T.TOperationState.RUNNING_STATE) return; // canceled or closed meanwhile
+          op.result = result;
+          op.state = T.TOperationState.FINISHED_STATE;
+        },
+        (e: unknown) => {
+          if (op.state !== T.TOperationState.RUNNING_STATE) return;
+          op.state = T.TOperationState.ERROR_STATE;
+          op.error =
+            e instanceof EngineError
+              ? { message: e.message, sqlState: e.sqlState }
+              : { message: e instanceof Error ? e.message : String(e), sqlState: "XX000" };
+        },
+      );
     return new T.TExecuteStatementResp({
       status: okStatus(),
       operationHandle: new T.TOperationHandle({

@@ -1,6 +1,8 @@
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ClusterRegistry, sqlHttpPath } from "../src/clusters.ts";
 import type { QueryResult } from "../src/duckdb-engine.ts";
+import { createMountStore } from "../src/mount-store.ts";
 import { handleRest } from "../src/rest-api.ts";
 import { nullBitmap, toRowSet, toTableSchema } from "../src/thrift-results.ts";
 
@@ -40,36 +42,79 @@ describe("ClusterRegistry", () => {
 
 describe("REST routes", () => {
   const url = (p: string) => new URL(`http://x${p}`);
+  const depsWith = (clusters: ClusterRegistry) => ({ clusters, mounts: createMountStore({}, tmpdir()) });
 
-  it("validates clusters/create minimally", () => {
-    const clusters = new ClusterRegistry(0);
-    expect(handleRest(clusters, "POST", url("/api/2.0/clusters/create"), { num_workers: 1 })).toEqual({
+  it("validates clusters/create minimally", async () => {
+    const deps = depsWith(new ClusterRegistry(0));
+    expect(await handleRest(deps, "POST", url("/api/2.0/clusters/create"), { num_workers: 1 })).toEqual({
       status: 400,
       body: { error_code: "INVALID_PARAMETER_VALUE", message: "Missing required field: spark_version" },
     });
-    expect(
-      handleRest(clusters, "POST", url("/api/2.0/clusters/create"), {
-        spark_version: "v",
-        autoscale: { min_workers: 3, max_workers: 1 },
-      }).status,
-    ).toBe(400);
-    expect(handleRest(clusters, "POST", url("/api/2.0/clusters/create"), { spark_version: "v" }).status).toBe(
-      200,
+    const post = (body: unknown) => handleRest(deps, "POST", url("/api/2.0/clusters/create"), body);
+    expect((await post({ spark_version: "v", autoscale: { min_workers: 3, max_workers: 1 } })).status).toBe(
+      400,
     );
+    expect((await post({ spark_version: "v", node_type_id: "Standard_NOPE" })).body).toMatchObject({
+      message: expect.stringMatching(/Node type Standard_NOPE is not supported/),
+    });
+    expect((await post({ spark_version: "v" })).status).toBe(200);
   });
 
-  it("answers unknown clusters and endpoints with Databricks error codes", () => {
-    const clusters = new ClusterRegistry(0);
+  it("answers unknown clusters and endpoints with Databricks error codes", async () => {
+    const deps = depsWith(new ClusterRegistry(0));
     expect(
-      handleRest(clusters, "GET", url("/api/2.0/clusters/get?cluster_id=nope"), undefined),
+      await handleRest(deps, "GET", url("/api/2.0/clusters/get?cluster_id=nope"), undefined),
     ).toMatchObject({
       status: 400,
       body: { error_code: "INVALID_PARAMETER_VALUE" },
     });
-    expect(handleRest(clusters, "GET", url("/api/2.0/jobs/list"), undefined)).toMatchObject({
+    expect(await handleRest(deps, "GET", url("/api/2.0/jobs/list"), undefined)).toMatchObject({
       status: 404,
       body: { error_code: "ENDPOINT_NOT_FOUND" },
     });
+  });
+
+  it("edits only RUNNING (restarting it) or TERMINATED clusters", async () => {
+    let now = 0;
+    const clusters = new ClusterRegistry({ startDelayMs: 100 }, () => now);
+    const deps = depsWith(clusters);
+    const id = clusters.create({ spark_version: "v" });
+    const edit = () =>
+      handleRest(deps, "POST", url("/api/2.0/clusters/edit"), { cluster_id: id, spark_version: "w" });
+    expect(await edit()).toMatchObject({ status: 400, body: { error_code: "INVALID_STATE" } });
+    now = 100;
+    expect((await edit()).status).toBe(200);
+    expect(clusters.state(id)).toBe("RESTARTING");
+    now = 200;
+    expect(clusters.state(id)).toBe("RUNNING");
+    expect(clusters.describe(id)).toMatchObject({ spark_version: "w" });
+  });
+});
+
+describe("cluster lifecycle", () => {
+  it("terminates through TERMINATING, autoterminates when idle, and records events", () => {
+    let now = 0;
+    const clusters = new ClusterRegistry({ startDelayMs: 10, terminateDelayMs: 5, minuteMs: 1 }, () => now);
+    const id = clusters.create({ spark_version: "v", autotermination_minutes: 10 });
+    now = 10;
+    expect(clusters.state(id)).toBe("RUNNING");
+    clusters.statementStarted(id);
+    now = 100; // busy: never idle
+    expect(clusters.state(id)).toBe("RUNNING");
+    clusters.statementEnded(id);
+    now = 109;
+    expect(clusters.state(id)).toBe("RUNNING");
+    now = 112;
+    expect(clusters.state(id)).toBe("TERMINATING");
+    now = 115;
+    expect(clusters.state(id)).toBe("TERMINATED");
+    expect(clusters.describe(id)).toMatchObject({ termination_reason: { code: "INACTIVITY" } });
+    expect(clusters.events(id).map((e) => [e.type, e.timestamp])).toEqual([
+      ["CREATING", 0],
+      ["RUNNING", 10],
+      ["TERMINATING", 110],
+      ["TERMINATED", 115],
+    ]);
   });
 });
 

@@ -109,6 +109,7 @@ describe("INSERT OVERWRITE DIRECTORY", () => {
       sql: "COPY (SELECT \"k\", 'xs' AS s FROM read_parquet('/data/sous/in/*.parquet')) TO '/data/sous/out/v1/part-0.parquet' (FORMAT parquet)",
       overwriteDirectory: "/data/sous/out/v1",
       hasResultSet: false,
+      reads: ["/data/sous/in"],
     });
   });
 
@@ -151,6 +152,7 @@ describe("plain queries", () => {
     ).toEqual({
       sql: "SELECT a + 1 AS b FROM t WHERE c >= 2 ORDER BY b DESC NULLS LAST",
       hasResultSet: true,
+      reads: [],
     });
   });
 });

@@ -1,11 +1,63 @@
+export { type ClusterLoad, createClusterLoad } from "./cluster-load.ts";
+export {
+  type ClusterSpec,
+  checkSpecAgainstWorkspace,
+  clusterSpecSchema,
+  DATA_SECURITY_MODES,
+  PROFILE_TAG,
+  profileLimitsSchema,
+  type SpecIssue,
+  specIssues,
+} from "./cluster-spec.ts";
+export {
+  accountOf,
+  type ConnectionConfig,
+  type ConnectionSecrets,
+  connectionConfigSchema,
+  connectionSecretContext,
+  connectionSecretsSchema,
+  DATABRICKS_CONNECTION_KIND,
+  last4,
+  MissingDatabricksTokenError,
+  resolveRunToken,
+  userTokenContext,
+} from "./connection-config.ts";
+export {
+  type ClusterLease,
+  type ComputeProfileRef,
+  createSpecFor,
+  type EnsureClusterOptions,
+  ensureCluster,
+  formatDuration,
+  type JobLogFn,
+} from "./ensure-cluster.ts";
 export { DatabricksApiError, DatabricksSqlError } from "./errors.ts";
+export { loadRemoteEngine, type RemoteEngine } from "./load-remote-engine.ts";
+export {
+  clusterHttpPath,
+  clusterPathFor,
+  type MountMapping,
+  restPathFor,
+  sparkUiUrl,
+  storagePrefixSchema,
+  workspaceOrgId,
+} from "./mount-mapping.ts";
+export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
 export type { DatabricksRestClient, DatabricksRestClientOptions } from "./rest-client.ts";
 export { createDatabricksRestClient } from "./rest-client.ts";
-export type { ClusterCreateSpec, ClusterDetails, NodeType, SparkVersion } from "./rest-schemas.ts";
+export type {
+  ClusterCreateSpec,
+  ClusterDetails,
+  ClusterEvent,
+  NodeType,
+  SparkVersion,
+} from "./rest-schemas.ts";
 export type {
   DatabricksSqlRunner,
   DatabricksSqlRunnerOptions,
   OpenSessionRetryOptions,
   SqlRunResult,
+  SqlSession,
 } from "./sql-runner.ts";
 export { createDatabricksSqlRunner } from "./sql-runner.ts";
+export { copyPrefix, type UploadedInput, uploadInputsIfMissing } from "./upload-inputs.ts";

@@ -4,8 +4,11 @@ import { DatabricksApiError, redact, safeMessageForStatus } from "./errors.ts";
 import {
   type ClusterCreateSpec,
   type ClusterDetails,
+  type ClusterEvent,
   clusterDetailsSchema,
+  clusterEventsSchema,
   createClusterResponseSchema,
+  dbfsStatusSchema,
   emptyResponseSchema,
   errorBodySchema,
   listClustersSchema,
@@ -13,6 +16,7 @@ import {
   listSparkVersionsSchema,
   type NodeType,
   type SparkVersion,
+  scimMeSchema,
 } from "./rest-schemas.ts";
 
 export type DatabricksRestClientOptions = {
@@ -21,6 +25,11 @@ export type DatabricksRestClientOptions = {
   token: string;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Transient failures (429, 503, 502/504, network) are retried with exponential backoff.
+   * Default 4 attempts in all, 1 s doubling; tests pass small delays.
+   */
+  retry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number };
 };
 
 export type DatabricksRestClient = {
@@ -30,6 +39,14 @@ export type DatabricksRestClient = {
   startCluster(id: string): Promise<void>;
   /** clusters/delete: terminates the cluster (it can be started again). */
   terminateCluster(id: string): Promise<void>;
+  /** clusters/edit: the full spec; only in RUNNING (restarts it) or TERMINATED. */
+  editCluster(id: string, spec: ClusterCreateSpec): Promise<void>;
+  /** clusters/events, newest first. */
+  clusterEvents(id: string, o?: { limit?: number }): Promise<ClusterEvent[]>;
+  /** SCIM Me: who the token belongs to (the token check of "test connection"). */
+  currentUser(): Promise<{ userName?: string }>;
+  /** DBFS get-status of a path like /mnt/sous/x; undefined when it does not exist. */
+  dbfsStatus(path: string): Promise<{ path: string; is_dir?: boolean; file_size?: number } | undefined>;
   listSparkVersions(): Promise<SparkVersion[]>;
   listNodeTypes(): Promise<NodeType[]>;
   /** Polls clusters/get until RUNNING; fails fast on TERMINATED/ERROR or after `timeoutMs`. */
@@ -42,8 +59,31 @@ export type DatabricksRestClient = {
 export function createDatabricksRestClient(opts: DatabricksRestClientOptions): DatabricksRestClient {
   const base = opts.baseUrl.replace(/\/+$/, "");
   const doFetch = opts.fetch ?? fetch;
+  const attempts = opts.retry?.attempts ?? 4;
+  const maxDelay = opts.retry?.maxDelayMs ?? 30_000;
 
+  // Every call Sous makes is safe to repeat: reads, start/delete/edit of a known cluster, and
+  // create after a 429/503 (the request was refused, nothing was created).
   async function call<S extends z.ZodType>(
+    method: "GET" | "POST",
+    endpoint: string,
+    schema: S,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<z.infer<S>> {
+    let delay = opts.retry?.initialDelayMs ?? 1_000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await callOnce(method, endpoint, schema, body);
+      } catch (e) {
+        if (!(e instanceof DatabricksApiError) || !isTransient(e.status) || attempt >= attempts) throw e;
+        await sleep(Math.min(delay, maxDelay), signal);
+        delay *= 2;
+      }
+    }
+  }
+
+  async function callOnce<S extends z.ZodType>(
     method: "GET" | "POST",
     endpoint: string,
     schema: S,
@@ -103,6 +143,25 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     async terminateCluster(id) {
       await call("POST", "clusters/delete", emptyResponseSchema, { cluster_id: id });
     },
+    async editCluster(id, spec) {
+      await call("POST", "clusters/edit", emptyResponseSchema, { ...spec, cluster_id: id });
+    },
+    async clusterEvents(id, o = {}) {
+      const body = { cluster_id: id, order: "DESC", limit: o.limit ?? 50 };
+      return (await call("POST", "clusters/events", clusterEventsSchema, body)).events;
+    },
+    async currentUser() {
+      const me = await call("GET", "preview/scim/v2/Me", scimMeSchema);
+      return me.userName === undefined ? {} : { userName: me.userName };
+    },
+    async dbfsStatus(path) {
+      try {
+        return await call("GET", `dbfs/get-status?path=${encodeURIComponent(path)}`, dbfsStatusSchema);
+      } catch (e) {
+        if (e instanceof DatabricksApiError && e.errorCode === "RESOURCE_DOES_NOT_EXIST") return undefined;
+        throw e;
+      }
+    },
     async listSparkVersions() {
       return (await call("GET", "clusters/spark-versions", listSparkVersionsSchema)).versions;
     },
@@ -131,6 +190,11 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     },
   };
   return client;
+}
+
+// 0 = network failure; 429 throttling; 502/503/504 a gateway or a workspace that is waking up.
+function isTransient(status: number): boolean {
+  return status === 0 || status === 429 || status === 502 || status === 503 || status === 504;
 }
 
 function apiError(status: number, json: unknown, endpoint: string, token: string): DatabricksApiError {

@@ -28,6 +28,7 @@ export const clusterDetailsSchema = z.looseObject({
   start_time: z.number().optional(),
   terminated_time: z.number().optional(),
   termination_reason: z.looseObject({ code: z.string().optional(), type: z.string().optional() }).optional(),
+  custom_tags: z.record(z.string(), z.string()).optional(),
 });
 export type ClusterDetails = z.infer<typeof clusterDetailsSchema>;
 
@@ -49,6 +50,27 @@ export const nodeTypeSchema = z.looseObject({
 });
 export type NodeType = z.infer<typeof nodeTypeSchema>;
 export const listNodeTypesSchema = z.looseObject({ node_types: z.array(nodeTypeSchema).default([]) });
+
+export const clusterEventSchema = z.looseObject({
+  cluster_id: z.string(),
+  timestamp: z.number(),
+  type: z.string(),
+  details: z.looseObject({}).optional(),
+});
+export type ClusterEvent = z.infer<typeof clusterEventSchema>;
+export const clusterEventsSchema = z.looseObject({
+  events: z.array(clusterEventSchema).default([]),
+  total_count: z.number().optional(),
+});
+
+// SCIM "Me": the cheapest call that proves a token is valid.
+export const scimMeSchema = z.looseObject({ userName: z.string().optional(), id: z.string().optional() });
+
+export const dbfsStatusSchema = z.looseObject({
+  path: z.string(),
+  is_dir: z.boolean().optional(),
+  file_size: z.number().optional(),
+});
 
 export const emptyResponseSchema = z.looseObject({});
 

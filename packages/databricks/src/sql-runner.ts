@@ -31,8 +31,19 @@ export type SqlRunResult = {
   columns: { name: string; type: string }[];
 };
 
+/** A session opened by `withSession`: statements share temp views and session confs. */
+export type SqlSession = {
+  run(sql: string, o?: { maxRows?: number }): Promise<SqlRunResult>;
+};
+
 export type DatabricksSqlRunner = {
+  /** One statement in a session of its own. */
   run(sql: string, o?: { signal?: AbortSignal; maxRows?: number }): Promise<SqlRunResult>;
+  /**
+   * Several statements in ONE session (Sous opens one per activity); the signal cancels the
+   * running statement; the session is closed whatever happens.
+   */
+  withSession<T>(fn: (s: SqlSession) => Promise<T>, o?: { signal?: AbortSignal }): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -99,20 +110,21 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
     return rows.slice(0, maxRows);
   }
 
-  async function run(sql: string, o: { signal?: AbortSignal; maxRows?: number } = {}): Promise<SqlRunResult> {
+  /** One statement on an open session: cancel on abort, wait, read the schema and rows. */
+  async function execute(
+    session: Session,
+    sql: string,
+    o: { signal?: AbortSignal; maxRows?: number },
+  ): Promise<SqlRunResult> {
     const { signal } = o;
     const maxRows = o.maxRows ?? Number.POSITIVE_INFINITY;
-    let session: Session | undefined;
     let op: Operation | undefined;
     let canceled: Promise<unknown> | undefined;
     const onAbort = () => {
-      // Cancel server-side work; the pending poll then fails and run() rejects with the reason.
+      // Cancel server-side work; the pending poll then fails and the run rejects with the reason.
       if (op) canceled = op.cancel().catch(() => undefined);
     };
     try {
-      signal?.throwIfAborted();
-      await connect();
-      session = await openSession(signal);
       signal?.throwIfAborted();
       op = await session.executeStatement(sql);
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -125,19 +137,50 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
       const columns = schema.columns.map(describeColumn);
       const rows = maxRows > 0 ? await fetchRows(op, maxRows) : [];
       return { rows, columns };
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      throw toSqlError(e, opts.token);
     } finally {
       signal?.removeEventListener("abort", onAbort);
       await canceled;
       await op?.close().catch(() => undefined);
+    }
+  }
+
+  async function withSession<T>(
+    fn: (s: SqlSession) => Promise<T>,
+    o: { signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const { signal } = o;
+    let session: Session | undefined;
+    try {
+      signal?.throwIfAborted();
+      await connect();
+      session = await openSession(signal);
+      const open = session;
+      return await fn({
+        run: async (sql, ro = {}) => {
+          try {
+            return await execute(open, sql, { ...ro, ...(signal ? { signal } : {}) });
+          } catch (e) {
+            if (signal?.aborted) throw signal.reason;
+            throw toSqlError(e, opts.token);
+          }
+        },
+      });
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw toSqlError(e, opts.token);
+    } finally {
       await session?.close().catch(() => undefined);
     }
   }
 
+  function run(sql: string, o: { signal?: AbortSignal; maxRows?: number } = {}): Promise<SqlRunResult> {
+    const { signal, ...rest } = o;
+    return withSession((s) => s.run(sql, rest), signal ? { signal } : {});
+  }
+
   return {
     run,
+    withSession,
     async close() {
       try {
         await client.close();

@@ -19,7 +19,12 @@ function fakeFetch(status: number, body: unknown, calls: Call[] = []): typeof fe
 }
 
 const clientWith = (f: typeof fetch) =>
-  createDatabricksRestClient({ baseUrl: "https://adb-1.2.azuredatabricks.net/", token: TOKEN, fetch: f });
+  createDatabricksRestClient({
+    baseUrl: "https://adb-1.2.azuredatabricks.net/",
+    token: TOKEN,
+    fetch: f,
+    retry: { initialDelayMs: 1, maxDelayMs: 2 },
+  });
 
 async function failure(p: Promise<unknown>): Promise<DatabricksApiError> {
   const e = await p.catch((err: unknown) => err);
@@ -142,5 +147,34 @@ describe("waitForClusterRunning", () => {
     ).rejects.toMatchObject({
       name: "AbortError",
     });
+  });
+});
+
+describe("transient failures", () => {
+  it("retries 429/503 with backoff and succeeds when the workspace answers", async () => {
+    let n = 0;
+    const f: typeof fetch = async () => {
+      n++;
+      if (n === 1)
+        return new Response(JSON.stringify({ error_code: "REQUEST_LIMIT_EXCEEDED" }), { status: 429 });
+      if (n === 2)
+        return new Response(JSON.stringify({ error_code: "TEMPORARILY_UNAVAILABLE" }), { status: 503 });
+      return new Response(JSON.stringify({ versions: [{ key: "15.4.x-scala2.12", name: "15.4 LTS" }] }));
+    };
+    await expect(clientWith(f).listSparkVersions()).resolves.toHaveLength(1);
+    expect(n).toBe(3);
+  });
+
+  it("does not retry a 401 or a 400", async () => {
+    let n = 0;
+    const f: typeof fetch = async () => {
+      n++;
+      return new Response(JSON.stringify({ error_code: "INVALID_PARAMETER_VALUE", message: "bad node" }), {
+        status: 400,
+      });
+    };
+    const e = await failure(clientWith(f).createCluster({ spark_version: "x" }));
+    expect(e.message).toMatch(/bad node/);
+    expect(n).toBe(1);
   });
 });

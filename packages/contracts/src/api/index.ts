@@ -1,5 +1,6 @@
 export * from "./auth.ts";
 export * from "./common.ts";
+export * from "./databricks.ts";
 export * from "./datasets.ts";
 export * from "./flow.ts";
 export * from "./jobs.ts";

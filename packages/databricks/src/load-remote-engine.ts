@@ -1,0 +1,113 @@
+// Everything the worker needs for one remote activity, loaded from the database: the REST
+// client and SQL runner factory under the right token, the compute profile, the mount mapping
+// and the storage of the mounted container.
+import path from "node:path";
+import type { SecretBox } from "@sous/config";
+import type { Db } from "@sous/db";
+import { createBlobStorage, type DatasetStorage } from "@sous/storage";
+import { type ClusterSpec, clusterSpecSchema } from "./cluster-spec.ts";
+import {
+  type ConnectionConfig,
+  connectionConfigSchema,
+  connectionSecretContext,
+  connectionSecretsSchema,
+  resolveRunToken,
+  userTokenContext,
+} from "./connection-config.ts";
+import type { ComputeProfileRef } from "./ensure-cluster.ts";
+import { clusterHttpPath, type MountMapping, sparkUiUrl } from "./mount-mapping.ts";
+import { createDatabricksRestClient, type DatabricksRestClient } from "./rest-client.ts";
+import { createDatabricksSqlRunner, type DatabricksSqlRunner } from "./sql-runner.ts";
+
+export type RemoteEngine = {
+  connectionId: string;
+  connectionName: string;
+  config: ConnectionConfig;
+  profile: ComputeProfileRef;
+  rest: DatabricksRestClient;
+  mapping: MountMapping;
+  /** The mounted container; the installation's own storage when the connection says so. */
+  mountStorage: DatasetStorage;
+  runnerFor(clusterId: string): DatabricksSqlRunner;
+  sparkUiUrl(clusterId: string): string;
+};
+
+export async function loadRemoteEngine(o: {
+  db: Db;
+  secretBox: SecretBox;
+  connectionId: string;
+  profileId: string;
+  /** The user the job runs for (per-user isolation); null for system jobs. */
+  userId: string | null;
+  /** The installation's storage (used when the connection mounts it). */
+  installationStorage: DatasetStorage;
+  /** For the Blob download cache of the mounted container. */
+  dataDir: string;
+}): Promise<RemoteEngine> {
+  const connection = await o.db.connection.findUnique({ where: { id: o.connectionId } });
+  if (!connection) throw new Error("The Databricks connection of this engine was deleted.");
+  const profileRow = await o.db.computeProfile.findFirst({
+    where: { id: o.profileId, connectionId: o.connectionId },
+  });
+  if (!profileRow) throw new Error(`The compute profile of connection "${connection.name}" was deleted.`);
+  const config = connectionConfigSchema.parse(connection.config);
+  const secrets = connection.secret
+    ? connectionSecretsSchema.parse(
+        JSON.parse(o.secretBox.open(connection.secret, connectionSecretContext(connection.id))),
+      )
+    : {};
+  let userToken: string | undefined;
+  if (config.isolation === "per-user" && o.userId) {
+    const row = await o.db.userConnectionSecret.findUnique({
+      where: { userId_connectionId: { userId: o.userId, connectionId: connection.id } },
+    });
+    if (row) userToken = o.secretBox.open(row.secret, userTokenContext(connection.id, o.userId));
+  }
+  const token = resolveRunToken({
+    connectionName: connection.name,
+    isolation: config.isolation,
+    serviceToken: secrets.token,
+    userToken,
+  });
+  const spec: ClusterSpec = clusterSpecSchema.parse(profileRow.spec);
+  const url = new URL(config.workspaceUrl);
+  const plainHttp = url.protocol === "http:";
+  let mountStorage = o.installationStorage;
+  if (config.storage.kind === "azure-blob") {
+    if (!secrets.blobConnectionString)
+      throw new Error(`Connection "${connection.name}" has no Blob credentials.`);
+    mountStorage = createBlobStorage({
+      connectionString: secrets.blobConnectionString,
+      container: config.storage.container,
+      cacheDir: path.join(o.dataDir, "cache", `dbx-${connection.id}`),
+    });
+  }
+  return {
+    connectionId: connection.id,
+    connectionName: connection.name,
+    config,
+    profile: {
+      id: profileRow.id,
+      name: profileRow.name,
+      spec,
+      maxClusters: profileRow.maxClusters,
+      maxActiveStatements: profileRow.maxActiveStatements,
+    },
+    rest: createDatabricksRestClient({ baseUrl: config.workspaceUrl, token }),
+    mapping: {
+      clusterPrefix: config.storagePrefix.replace(/\/+$/, ""),
+      ...(config.storage.kind === "azure-blob" ? { blobPrefix: config.storage.blobPrefix } : {}),
+    },
+    mountStorage,
+    runnerFor: (clusterId) =>
+      createDatabricksSqlRunner({
+        host: url.hostname,
+        port: Number(url.port || (plainHttp ? 80 : 443)),
+        httpPath: clusterHttpPath(config.workspaceUrl, clusterId),
+        token,
+        // http:// is only accepted for the local emulator (research §1.8).
+        ...(plainHttp ? { tls: false as const } : {}),
+      }),
+    sparkUiUrl: (clusterId) => sparkUiUrl(config.workspaceUrl, clusterId),
+  };
+}
