@@ -10,6 +10,8 @@ export const FlowNodeSchema = z.discriminatedUnion("type", [
       id: IdSchema,
       name: z.string(),
       state: FlowNodeStateSchema,
+      /** Built, but not from the current recipe and inputs (a smart build rebuilds it). */
+      outdated: z.boolean(),
       rowCount: z.number().nullable(),
       position: z.object({ x: z.number(), y: z.number() }).nullable(),
     })

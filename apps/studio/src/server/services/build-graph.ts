@@ -3,9 +3,21 @@
 import type { Db } from "@sous/db";
 import type { BuildGraph } from "@sous/flow";
 
+/**
+ * The engine a recipe runs on, as one string: "local", or "databricks:<connection>:<profile>".
+ * It is part of the build hash (switching engines outdates the output) and pipelines merge only
+ * recipes with the same key. Read loosely: an unknown shape counts as local.
+ */
+export function engineKey(choice: unknown): string {
+  const c = choice as { kind?: unknown; connectionId?: unknown; profileId?: unknown } | null;
+  if (c?.kind === "databricks") return `databricks:${String(c.connectionId)}:${String(c.profileId)}`;
+  return "local";
+}
+
 /** The project's flow as the planner sees it: datasets with their current version, recipes with io. */
 export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGraph> {
-  const [datasets, recipes] = await Promise.all([
+  const [project, datasets, recipes] = await Promise.all([
+    db.project.findUnique({ where: { id: projectId }, select: { engine: true } }),
     db.dataset.findMany({
       where: { projectId },
       select: {
@@ -17,7 +29,7 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
     }),
     db.recipe.findMany({
       where: { projectId },
-      select: { id: true, name: true, kind: true, spec: true, io: true },
+      select: { id: true, name: true, kind: true, spec: true, engine: true, io: true },
     }),
   ]);
   return {
@@ -33,8 +45,7 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
         id: r.id,
         name: r.name,
         kind: r.kind,
-        // Every recipe runs locally until the Databricks engine lands; then this reads the recipe's choice.
-        engine: "local",
+        engine: engineKey(r.engine ?? project?.engine ?? null),
         spec: r.spec,
         inputs: io.filter((x) => x.role === "INPUT").map((x) => x.datasetId),
         outputs: io.filter((x) => x.role === "OUTPUT").map((x) => x.datasetId),

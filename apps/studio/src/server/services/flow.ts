@@ -1,10 +1,12 @@
 import "server-only";
 import type { FlowGraph } from "@sous/contracts";
+import { computeFreshness } from "@sous/flow";
 import { ctx } from "../context.ts";
+import { loadBuildGraph } from "./build-graph.ts";
 
 export async function getFlow(projectId: string): Promise<FlowGraph> {
   const { db } = ctx();
-  const [datasets, recipes, layout, running] = await Promise.all([
+  const [datasets, recipes, layout, running, graph] = await Promise.all([
     db.dataset.findMany({ where: { projectId }, include: { currentVersion: true } }),
     db.recipe.findMany({ where: { projectId }, include: { io: true } }),
     db.flowNodeLayout.findMany({ where: { projectId } }),
@@ -12,7 +14,9 @@ export async function getFlow(projectId: string): Promise<FlowGraph> {
       where: { job: { projectId }, state: { in: ["QUEUED", "RUNNING"] } },
       select: { outputDatasetId: true },
     }),
+    loadBuildGraph(db, projectId),
   ]);
+  const freshness = computeFreshness(graph);
   const pos = new Map(layout.map((l) => [l.nodeId, { x: l.x, y: l.y }]));
   const building = new Set(running.map((a) => a.outputDatasetId));
   return {
@@ -26,6 +30,7 @@ export async function getFlow(projectId: string): Promise<FlowGraph> {
           : d.currentVersionId
             ? ("built" as const)
             : ("never-built" as const),
+        outdated: Boolean(freshness.get(d.id)?.outdated && !freshness.get(d.id)?.missing),
         rowCount:
           d.currentVersion?.rowCount === null || !d.currentVersion ? null : Number(d.currentVersion.rowCount),
         position: pos.get(d.id) ?? null,

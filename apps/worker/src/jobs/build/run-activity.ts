@@ -27,6 +27,11 @@ export async function runActivity(
   opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists" },
 ): Promise<ActivityOutcome> {
   const { db, storage, engine } = ctx;
+  if (activity.engine !== "local")
+    throw new AppError(
+      "invalid_input",
+      "This recipe is set to run on Databricks, which this worker cannot run yet. Switch the recipe to the local engine.",
+    );
   const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
   const recipes = await db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } });
