@@ -16,7 +16,9 @@ export type CompileErrorCode =
   | "duplicate_output_name"
   | "unsafe_path"
   | "invalid_schema"
-  | "missing_compile_input";
+  | "missing_compile_input"
+  /** A formula does not parse or type-check; FormulaCompileError carries every error. */
+  | "invalid_formula";
 
 export class CompileError extends Error {
   override readonly name = "CompileError";

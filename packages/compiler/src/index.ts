@@ -1,5 +1,17 @@
 export { type CompileRecipeArgs, compileRecipe, inferOutputSchemas, lowerRecipe } from "./compile.ts";
 export { CompileError, type CompileErrorCode, UnsupportedError } from "./errors.ts";
+export {
+  checkFormula,
+  FormulaCompileError,
+  type FormulaError,
+  type FormulaErrorCode,
+  type FormulaFunctionInfo,
+  type FormulaScopeColumn,
+  formulaFunctions,
+  type LowerFormulaOptions,
+  lowerFormula,
+  parseFormula,
+} from "./formula/index.ts";
 export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export type {

@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import type { FormulaScalarFn } from "../formula/ir.ts";
 import type { ColumnId } from "./ids.ts";
 
 /**
@@ -70,7 +71,9 @@ export type ScalarFn =
    * Deterministic row hash for sampling: the first 32 bits of md5(concat_ws('|', args...)) as a
    * bigint in [0, 2^32). Both engines implement md5 identically, unlike their hash() functions.
    */
-  | "sample_hash";
+  | "sample_hash"
+  /** The formula language's functions (`src/formula/ir.ts`). */
+  | FormulaScalarFn;
 
 interface ExprBase {
   readonly type: ColumnType;

@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { assessFormulaOnDuckdb, FORMULA_DUCKDB_SCALARS } from "../formula/duckdb.ts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
@@ -53,6 +54,7 @@ export const duckdbDialect: SqlDialect = {
     // regexp_matches is a partial match like Spark's RLIKE (`~` would be a full match).
     regexp_like: ([s, p]) => `regexp_matches(${s}, ${p})`,
     sample_hash: (args) => `CAST(('0x' || substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8)) AS BIGINT)`,
+    ...FORMULA_DUCKDB_SCALARS,
   },
   // Spark: row_number/rank/dense_rank are INT and sum of integers is BIGINT; DuckDB gives
   // BIGINT and HUGEINT.
@@ -82,6 +84,6 @@ export const duckdbDialect: SqlDialect = {
         };
       }
     }
-    return undefined;
+    return assessFormulaOnDuckdb(e);
   },
 };

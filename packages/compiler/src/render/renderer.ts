@@ -1,4 +1,5 @@
 import { UnsupportedError } from "../errors.ts";
+import { FORMULA_STANDARD_SCALARS } from "../formula/ir.ts";
 import type {
   AggExpr,
   AggFn,
@@ -65,6 +66,7 @@ const STANDARD_SCALARS: Record<ScalarFn, ((args: readonly string[], e: CallExpr)
   ends_with: null,
   regexp_like: null,
   sample_hash: null,
+  ...FORMULA_STANDARD_SCALARS,
 };
 
 const STANDARD_WINDOW: Record<WindowFn, (args: readonly string[], e: WindowExpr) => string> = {

@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { FORMULA_SPARK_SCALARS } from "../formula/spark.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
@@ -41,6 +42,7 @@ export const sparkDialect: SqlDialect = {
     regexp_like: ([s, p]) => `(${s} RLIKE ${p})`,
     sample_hash: (args) =>
       `CAST(conv(substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8), 16, 10) AS BIGINT)`,
+    ...FORMULA_SPARK_SCALARS,
   },
   joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) =>

@@ -1,0 +1,88 @@
+/**
+ * Java (Spark) datetime patterns -> DuckDB strftime/strptime patterns. Only letters with an exact
+ * counterpart are accepted; anything else is refused with the list of what is supported, rather
+ * than producing a date text that differs between engines.
+ */
+const FORMAT: Record<string, string> = {
+  yyyy: "%Y",
+  yyy: "%Y",
+  y: "%Y",
+  yy: "%y",
+  MMMM: "%B",
+  MMM: "%b",
+  MM: "%m",
+  M: "%-m",
+  dd: "%d",
+  d: "%-d",
+  HH: "%H",
+  H: "%-H",
+  hh: "%I",
+  h: "%-I",
+  mm: "%M",
+  m: "%-M",
+  ss: "%S",
+  s: "%-S",
+  SSS: "%g",
+  SSSSSS: "%f",
+  a: "%p",
+  EEEE: "%A",
+  EEE: "%a",
+  E: "%a",
+  DDD: "%j",
+};
+
+/** strptime reads one- or two-digit fields with the padded directive. */
+const PARSE_OVERRIDES: Record<string, string> = {
+  M: "%m",
+  d: "%d",
+  H: "%H",
+  h: "%I",
+  m: "%M",
+  s: "%S",
+  y: "%Y",
+};
+
+const SUPPORTED =
+  "yyyy, yy, MMMM, MMM, MM, M, dd, d, HH, H, hh, h, mm, m, ss, s, SSS, SSSSSS, a, EEEE, EEE, DDD";
+
+export function javaToStrftime(
+  pattern: string,
+  mode: "format" | "parse",
+): { pattern: string } | { error: string } {
+  let out = "";
+  let i = 0;
+  if (pattern === "") return { error: "The date pattern is empty: write one such as 'yyyy-MM-dd'" };
+  while (i < pattern.length) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      // Quoted literal text; '' is a quote.
+      if (pattern[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
+      const close = pattern.indexOf("'", i + 1);
+      if (close < 0) return { error: `Unclosed quote in the date pattern '${pattern}': add the closing '` };
+      out += pattern.slice(i + 1, close).replaceAll("%", "%%");
+      i = close + 1;
+      continue;
+    }
+    if (/[A-Za-z]/.test(c)) {
+      let j = i;
+      while (pattern[j] === c) j++;
+      const run = pattern.slice(i, j);
+      const directive = (mode === "parse" ? PARSE_OVERRIDES[run] : undefined) ?? FORMAT[run];
+      if (!directive) {
+        return {
+          error: `The date pattern letter${run.length > 1 ? "s" : ""} '${run}' ${run.length > 1 ? "are" : "is"} not supported (supported: ${SUPPORTED}, 'quoted text')`,
+        };
+      }
+      out += directive;
+      i = j;
+      continue;
+    }
+    out += c === "%" ? "%%" : c;
+    i++;
+  }
+  return { pattern: out };
+}

@@ -1,0 +1,186 @@
+import type { ColumnType } from "@sous/contracts";
+import type { CallExpr, Expr } from "../ir/expr.ts";
+import type { Translatability } from "../types.ts";
+import { type FormulaScalarFn, literalArg } from "./ir.ts";
+import { JAVA_ONLY_REGEX } from "./regex.ts";
+
+/**
+ * DuckDB renderings of the formula functions. Everything here makes DuckDB return what Spark
+ * (ANSI off) returns; the research notes (§4) list the differences being emulated.
+ */
+const TYPES: Record<ColumnType, string> = {
+  string: "VARCHAR",
+  integer: "INTEGER",
+  bigint: "BIGINT",
+  double: "DOUBLE",
+  decimal: "DECIMAL(38, 18)",
+  boolean: "BOOLEAN",
+  date: "DATE",
+  timestamp: "TIMESTAMP",
+};
+
+const PART: Record<string, string> = {
+  year: "year",
+  quarter: "quarter",
+  month: "month",
+  week: "weekofyear",
+  day: "day",
+  dayofweek: "dayofweek",
+  dayofyear: "dayofyear",
+  hour: "hour",
+  minute: "minute",
+  second: "second",
+};
+
+const isLit = (e: Expr | undefined, test: (v: unknown) => boolean): boolean =>
+  e?.kind === "lit" && e.value !== null && test(e.value);
+const nonNegativeInt = (v: unknown) => /^\d+$/.test(String(v));
+const positiveInt = (v: unknown) => /^\d+$/.test(String(v)) && Number(v) > 0;
+const nonEmptyText = (v: unknown) => typeof v === "string" && v !== "";
+
+/** max(n, 0) that stays NULL for NULL (greatest() would skip it). */
+const atLeastZero = (n: string) => `CASE WHEN ${n} < 0 THEN 0 ELSE ${n} END`;
+/** '' for a non-NULL string, NULL for NULL. */
+const emptyOf = (s: string) => `substring(${s}, 1, 0)`;
+
+/**
+ * Spark's UTF8String.substringSQL: start = pos - 1 (pos > 0), len + pos (pos < 0) or 0; the end
+ * is start + length; both clamp at 0. DuckDB reads pos 0 and negative lengths differently.
+ */
+function substring([s, p, n]: readonly string[], e: CallExpr): string {
+  if (isLit(e.args[1], positiveInt) && (n === undefined || isLit(e.args[2], nonNegativeInt))) {
+    return n === undefined ? `substring(${s}, ${p})` : `substring(${s}, ${p}, ${n})`;
+  }
+  const start = `(CASE WHEN ${p} > 0 THEN ${p} - 1 WHEN ${p} < 0 THEN length(${s}) + ${p} WHEN ${p} = 0 THEN 0 END)`;
+  const clamped = `(${atLeastZero(start)})`;
+  if (n === undefined) return `substring(${s}, ${clamped} + 1)`;
+  const end = `(${start} + ${n})`;
+  return `(CASE WHEN ${clamped} >= ${end} THEN ${emptyOf(s!)} ELSE substring(${s}, ${clamped} + 1, ${end} - ${clamped}) END)`;
+}
+
+/** Spark's lpad/rpad with an empty pad only truncates; DuckDB raises an error. */
+const pad =
+  (fn: "lpad" | "rpad") =>
+  ([s, n, p]: readonly string[], e: CallExpr): string =>
+    isLit(e.args[2], nonEmptyText)
+      ? `${fn}(${s}, ${n}, ${p})`
+      : `(CASE WHEN ${p} = '' THEN left(${s}, ${atLeastZero(n!)}) ELSE ${fn}(${s}, ${n}, ${p}) END)`;
+
+/** Spark's left/right give '' for n <= 0; DuckDB's drop characters from the other end. */
+const side =
+  (fn: "left" | "right") =>
+  ([s, n]: readonly string[], e: CallExpr): string =>
+    isLit(e.args[1], nonNegativeInt) ? `${fn}(${s}, ${n})` : `${fn}(${s}, ${atLeastZero(n!)})`;
+
+const guardedLog =
+  (fn: "ln" | "log10") =>
+  ([x]: readonly string[]): string =>
+    `(CASE WHEN ${x} > 0 THEN ${fn}(${x}) END)`;
+
+const TO_INTERVAL: Record<string, string> = { hour: "to_hours", minute: "to_minutes", second: "to_seconds" };
+
+export const FORMULA_DUCKDB_SCALARS: Partial<
+  Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
+> = {
+  // || propagates NULL like Spark's concat; DuckDB's concat() skips NULLs.
+  concat: (args) => `(${args.join(" || ")})`,
+  char_length: ([s]) => `CAST(length(${s}) AS INTEGER)`,
+  substring,
+  // Every match (the 'g' option), with the replacement already translated to RE2's \1 syntax.
+  regexp_replace: ([s, p, , r2]) => `regexp_replace(${s}, ${p}, ${r2}, 'g')`,
+  // Spark does not split on an empty delimiter; DuckDB splits into characters.
+  split_part: ([s, d, n], e) =>
+    isLit(e.args[1], nonEmptyText)
+      ? `split_part(${s}, ${d}, ${n})`
+      : `(CASE WHEN ${d} = '' THEN (CASE WHEN ${n} IN (1, -1) THEN ${s} ELSE ${emptyOf(s!)} END) ELSE split_part(${s}, ${d}, ${n}) END)`,
+  lpad: pad("lpad"),
+  rpad: pad("rpad"),
+  instr: ([s, sub]) => `CAST(instr(${s}, ${sub}) AS INTEGER)`,
+  left: side("left"),
+  right: side("right"),
+  // DuckDB has no initcap; Spark capitalises the first letter after each space.
+  initcap: ([s]) =>
+    `array_to_string(list_transform(string_split(lower(${s}), ' '), _w -> upper(_w[1]) || _w[2:]), ' ')`,
+  // DuckDB rounds a double's binary value; Spark rounds its shortest decimal text HALF_UP
+  // (BigDecimal(Double.toString(x))). Beyond 1e17 every double is an integer anyway.
+  round: ([x, d], e) =>
+    e.type === "double"
+      ? `(CASE WHEN abs(${x}) < 1e17 THEN CAST(round(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 20)), ${d}) AS DOUBLE) ELSE round(${x}, ${d}) END)`
+      : `round(${x}, ${d})`,
+  floor: ([x], e) => (e.type === "bigint" ? `CAST(floor(${x}) AS BIGINT)` : `floor(${x})`),
+  ceil: ([x], e) => (e.type === "bigint" ? `CAST(ceil(${x}) AS BIGINT)` : `ceil(${x})`),
+  // DuckDB raises an error where Spark returns NaN / NULL.
+  sqrt: ([x]) => `(CASE WHEN ${x} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${x}) END)`,
+  ln: guardedLog("ln"),
+  log10: guardedLog("log10"),
+  sign: ([x]) => `CAST(sign(${x}) AS DOUBLE)`,
+  // now() is a TIMESTAMPTZ in DuckDB; Spark's current_timestamp() is a (session time zone) TIMESTAMP.
+  current_timestamp: () => "CAST(current_timestamp AS TIMESTAMP)",
+  current_date: () => "current_date",
+  date_part: ([, d], e) => {
+    const unit = literalArg(e, 0);
+    // Spark: 1 = Sunday ... 7 = Saturday; DuckDB: 0 = Sunday.
+    const sql = unit === "dayofweek" ? `(dayofweek(${d}) + 1)` : `${PART[unit]}(${d})`;
+    return `CAST(${sql} AS INTEGER)`;
+  },
+  // Spark: datediff(end, start); DuckDB: date_diff('day', start, end) on the dates.
+  date_diff_days: ([end, start]) =>
+    `CAST(date_diff('day', CAST(${start} AS DATE), CAST(${end} AS DATE)) AS INTEGER)`,
+  date_add: ([, d, n], e) => {
+    const unit = literalArg(e, 0);
+    if (unit === "day") return `date_add(${d}, ${n})`;
+    // Adding months clamps to the month's last day on both engines (Jan 31 + 1 month = Feb 29).
+    if (unit === "month") return `CAST(${d} + to_months(${n}) AS DATE)`;
+    return `(${d} + ${TO_INTERVAL[unit]}(${n}))`;
+  },
+  parse_date: ([s, , f]) => `CAST(try_strptime(${s}, ${f}) AS DATE)`,
+  format_date: ([d, , f]) => `strftime(${d}, ${f})`,
+  date_trunc: ([u, d], e) =>
+    e.type === "date" ? `CAST(date_trunc(${u}, ${d}) AS DATE)` : `date_trunc(${u}, ${d})`,
+  from_string: ([s], e) =>
+    e.type === "integer" || e.type === "bigint"
+      ? // Spark's text -> integer truncates a fractional part ('1.9' -> 1); DuckDB would round.
+        `TRY_CAST(regexp_extract(${s}, '^\\s*([+-]?[0-9]+)([.][0-9]*)?\\s*$', 1) AS ${TYPES[e.type]})`
+      : `TRY_CAST(${s} AS ${TYPES[e.type]})`,
+  to_string: ([x]) => `CAST(${x} AS VARCHAR)`,
+};
+
+const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
+const JAVA_REGEX =
+  "DuckDB's RE2 regex engine has no look-around, back-references, atomic groups or possessive quantifiers";
+
+/** Where DuckDB cannot reproduce Spark for a formula function (undefined: it can). */
+export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level: "full" }> | undefined {
+  if (e.kind !== "call") return undefined;
+  switch (e.fn) {
+    case "regexp_extract":
+    case "regexp_replace": {
+      const p = e.args[1];
+      return p?.kind === "lit" && typeof p.value === "string" && JAVA_ONLY_REGEX.test(p.value)
+        ? { level: "none", reason: JAVA_REGEX }
+        : undefined;
+    }
+    case "to_string":
+      return e.args[0]?.type === "double" ? { level: "partial", condition: DOUBLE_TEXT } : undefined;
+    case "from_string":
+      if (e.type === "double")
+        return {
+          level: "partial",
+          condition: "text Java reads as a number but DuckDB does not (e.g. '1d', '0x1p3') becomes NULL",
+        };
+      if (e.type === "date" || e.type === "timestamp")
+        return {
+          level: "partial",
+          condition: "Spark also reads partial dates such as '2024' or '2024-3' that DuckDB turns into NULL",
+        };
+      return undefined;
+    case "parse_date":
+      return {
+        level: "partial",
+        condition:
+          "DuckDB's strptime accepts some texts Spark's pattern parser rejects (e.g. one-digit months for MM)",
+      };
+    default:
+      return undefined;
+  }
+}
