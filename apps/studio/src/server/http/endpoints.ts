@@ -29,6 +29,7 @@ import {
   UserSchema,
 } from "@sous/contracts";
 import { z } from "zod";
+import { datasetEndpoints } from "./dataset-endpoints.ts";
 import { endpoint } from "./endpoint.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
@@ -205,6 +206,7 @@ export const api = {
     query: PreviewQuerySchema,
     output: DatasetPreviewSchema,
   }),
+  ...datasetEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError, type DatasetInfo, type DatasetPreview } from "@sous/contracts";
 import { ctx } from "../context.ts";
+import { findDataset } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
 
 export async function listDatasets(projectId: string): Promise<DatasetInfo[]> {
@@ -10,16 +11,6 @@ export async function listDatasets(projectId: string): Promise<DatasetInfo[]> {
     orderBy: { name: "asc" },
   });
   return rows.map(datasetDto);
-}
-
-async function findDataset(projectId: string, datasetId: string) {
-  // The project is part of the lookup: a dataset id from another project is simply not found.
-  const d = await ctx().db.dataset.findFirst({
-    where: { id: datasetId, projectId },
-    include: { currentVersion: true },
-  });
-  if (!d) throw new AppError("not_found", "Dataset not found.");
-  return d;
 }
 
 export async function getDataset(projectId: string, datasetId: string): Promise<DatasetInfo> {

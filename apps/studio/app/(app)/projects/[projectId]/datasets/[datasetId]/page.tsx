@@ -1,19 +1,22 @@
-import { AppError, type DatasetPreview } from "@sous/contracts";
+import { AppError, type DatasetStats, type SamplePage } from "@sous/contracts";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getDataset, previewDataset } from "@/server/services/datasets.ts";
+import { getDatasetStats, getSampling, queryDatasetSample } from "@/server/services/dataset-sample.ts";
+import { getDataset } from "@/server/services/datasets.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
-import { DataTable } from "@/ui/data-table.tsx";
-import { formatCount, formatDate, formatRows } from "@/ui/format.ts";
+import { formatDate, formatRows } from "@/ui/format.ts";
 import { ArrowLeftIcon, TableIcon } from "@/ui/icons.tsx";
-import { EmptyState, Panel } from "@/ui/panel.tsx";
+import { EmptyState } from "@/ui/panel.tsx";
 import { requireUser } from "../../../../../_lib/session.ts";
+import { Explore } from "./_explore/explore.tsx";
+import "./_explore/explore.css";
 
 type Params = { params: Promise<{ projectId: string; datasetId: string }> };
-const PREVIEW_ROWS = 100;
+/** Rows rendered with the page; the table fetches the rest of the sample as it scrolls. */
+const FIRST_BLOCK = 500;
 
 async function load(projectId: string, datasetId: string) {
   const user = await requireUser();
@@ -23,7 +26,7 @@ async function load(projectId: string, datasetId: string) {
       getProject(projectId, role),
       getDataset(projectId, datasetId),
     ]);
-    return { project, dataset };
+    return { project, dataset, role };
   } catch (e) {
     if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
     throw e;
@@ -38,19 +41,25 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 export default async function DatasetPage({ params }: Params) {
   const { projectId, datasetId } = await params;
-  const { project, dataset } = await load(projectId, datasetId);
-  let preview: DatasetPreview | null = null;
-  let previewError: string | null = null;
+  const { project, dataset, role } = await load(projectId, datasetId);
+  const sampling = await getSampling(projectId, datasetId);
+  let initial: SamplePage | null = null;
+  let stats: DatasetStats | null = null;
+  let error: string | null = null;
   if (dataset.currentVersion) {
     try {
-      preview = await previewDataset(projectId, datasetId, { limit: PREVIEW_ROWS, offset: 0 });
+      initial = await queryDatasetSample(projectId, datasetId, {
+        offset: 0,
+        limit: FIRST_BLOCK,
+        filters: [],
+      });
+      stats = await getDatasetStats(projectId, datasetId);
     } catch (e) {
       // Show why the rows cannot be read instead of failing the whole page.
-      previewError = e instanceof AppError ? e.message : "The rows of this dataset could not be read.";
+      error = e instanceof AppError ? e.message : "The rows of this dataset could not be read.";
     }
   }
   const rowCount = dataset.currentVersion?.rowCount ?? null;
-  const schema = dataset.schema ?? preview?.columns ?? null;
 
   return (
     <main className="dataset-page">
@@ -74,10 +83,16 @@ export default async function DatasetPage({ params }: Params) {
             <span data-testid="dataset-row-count" data-rows={rowCount ?? ""}>
               {formatRows(rowCount)}
             </span>
+            {dataset.schema ? (
+              <>
+                <span aria-hidden="true">·</span>
+                <span>{dataset.schema.length} columns</span>
+              </>
+            ) : null}
             {dataset.currentVersion ? (
               <>
                 <span aria-hidden="true">·</span>
-                <span>
+                <span data-testid="dataset-version">
                   version {dataset.currentVersion.number}, {formatDate(dataset.currentVersion.createdAt)}
                 </span>
               </>
@@ -86,58 +101,24 @@ export default async function DatasetPage({ params }: Params) {
         </div>
         <StateBadge state={dataset.currentVersion ? "built" : "never-built"} />
       </div>
-
-      <div className="dataset-grid">
-        <Panel title={`Schema${schema ? ` · ${schema.length}` : ""}`} testId="dataset-schema">
-          {schema ? (
-            <ul className="schema-list">
-              {schema.map((c) => (
-                <li key={c.name}>
-                  <span className="col-name" title={c.name}>
-                    {c.name}
-                  </span>
-                  <span className="col-type">{c.type}</span>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted" style={{ padding: 16 }}>
-              Columns are known once the dataset is built.
-            </p>
-          )}
-        </Panel>
-        <Panel
-          title={
-            preview
-              ? `First ${formatCount(preview.rows.length)} of ${formatCount(preview.totalRows)} rows`
-              : "Rows"
-          }
-          testId="dataset-rows"
-        >
-          {preview ? (
-            preview.rows.length ? (
-              <DataTable
-                columns={preview.columns}
-                rows={preview.rows}
-                testId="dataset-table"
-                caption={`Rows of ${dataset.name}`}
-              />
-            ) : (
-              <EmptyState title="No rows" testId="dataset-empty">
-                The dataset is built and has no rows.
-              </EmptyState>
-            )
-          ) : previewError ? (
-            <EmptyState title="Could not read the rows" testId="dataset-error">
-              {previewError}
-            </EmptyState>
-          ) : (
-            <EmptyState icon={<TableIcon size={24} />} title="Not built yet" testId="dataset-empty">
-              Go back to the Flow, select the recipe that writes {dataset.name} and run it.
-            </EmptyState>
-          )}
-        </Panel>
-      </div>
+      {error ? (
+        <EmptyState title="Could not read the rows" testId="dataset-error">
+          {error}
+        </EmptyState>
+      ) : dataset.currentVersion ? (
+        <Explore
+          key={`${dataset.currentVersion.id}:${JSON.stringify(sampling)}`}
+          dataset={dataset}
+          initial={initial}
+          stats={stats}
+          sampling={sampling}
+          canEdit={role !== "VIEWER"}
+        />
+      ) : (
+        <EmptyState icon={<TableIcon size={24} />} title="Not built yet" testId="dataset-empty">
+          Go back to the Flow, select the recipe that writes {dataset.name} and run it.
+        </EmptyState>
+      )}
     </main>
   );
 }

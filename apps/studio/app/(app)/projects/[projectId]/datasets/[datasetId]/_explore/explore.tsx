@@ -1,0 +1,493 @@
+"use client";
+
+import type {
+  ColumnType,
+  DatasetInfo,
+  DatasetSampling,
+  DatasetSchema,
+  DatasetStats,
+  DatasetVersion,
+  SamplePage,
+} from "@sous/contracts";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { Field, FormError, Input, Select } from "@/ui/field.tsx";
+import { formatDate, formatRows } from "@/ui/format.ts";
+import { UploadIcon } from "@/ui/icons.tsx";
+import { useToast } from "@/ui/toast.tsx";
+import { fmtNum } from "./column-header.tsx";
+import { SampleTable, type SampleView } from "./sample-table.tsx";
+
+const TYPES: ColumnType[] = [
+  "string",
+  "integer",
+  "bigint",
+  "double",
+  "decimal",
+  "boolean",
+  "date",
+  "timestamp",
+];
+type Tab = "explore" | "schema" | "versions" | "sampling";
+
+export function Explore({
+  dataset,
+  initial,
+  stats,
+  sampling,
+  canEdit,
+}: {
+  dataset: DatasetInfo;
+  initial: SamplePage | null;
+  stats: DatasetStats | null;
+  sampling: DatasetSampling;
+  canEdit: boolean;
+}) {
+  const [tab, setTab] = useState<Tab>("explore");
+  const [view, setView] = useState<SampleView>({ filters: [] });
+  const base = `/projects/${dataset.projectId}/datasets/${dataset.id}`;
+  const columns = initial?.columns ?? dataset.schema ?? [];
+  const tabs: [Tab, string][] = [
+    ["explore", "Explore"],
+    ["schema", `Schema · ${columns.length}`],
+    ["versions", "Versions"],
+    ["sampling", "Sampling"],
+  ];
+  return (
+    <section className="explore panel" data-testid="explore">
+      <header className="explore-bar">
+        <div className="tabs" role="tablist">
+          {tabs.map(([t, label]) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? "tab active" : "tab"}
+              onClick={() => setTab(t)}
+              data-testid={`tab-${t}`}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <div className="explore-actions">
+          {view.filters.length || view.sort ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => setView({ filters: [] })}
+              data-testid="clear-view"
+            >
+              Clear sort and filters
+            </Button>
+          ) : null}
+          <span className="sample-label" data-testid="sample-label">
+            Sample: {describeSampling(sampling)}
+          </span>
+          {dataset.currentVersion ? (
+            <>
+              <a
+                className="btn btn-secondary btn-sm"
+                href={`/api/v1${base}/download?format=csv`}
+                data-testid="download-csv"
+              >
+                <span className="btn-label">CSV</span>
+              </a>
+              <a className="btn btn-secondary btn-sm" href={`/api/v1${base}/download?format=parquet`}>
+                <span className="btn-label">Parquet</span>
+              </a>
+            </>
+          ) : null}
+          {canEdit ? <Reimport base={base} /> : null}
+        </div>
+      </header>
+      <div className="explore-body">
+        {tab === "explore" ? (
+          initial ? (
+            <SampleTable
+              projectId={dataset.projectId}
+              datasetId={dataset.id}
+              columns={columns}
+              stats={stats?.columns ?? null}
+              sampleRows={initial.sampleRows}
+              initial={initial}
+              view={view}
+              onView={setView}
+            />
+          ) : (
+            <p className="muted pad">No data yet: import a file or build the dataset from its recipe.</p>
+          )
+        ) : null}
+        {tab === "schema" ? (
+          <SchemaEditor base={base} columns={columns} stats={stats} canEdit={canEdit} />
+        ) : null}
+        {tab === "versions" ? <Versions base={base} /> : null}
+        {tab === "sampling" ? (
+          <SamplingForm base={base} sampling={sampling} columns={columns} canEdit={canEdit} />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+export function describeSampling(s: DatasetSampling): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  switch (s.method) {
+    case "first":
+      return `first ${n(s.n)} rows`;
+    case "last":
+      return `last ${n(s.n)} rows`;
+    case "random":
+      return `${n(s.n)} random rows`;
+    case "ratio":
+      return `random ${Math.round(s.ratio * 1000) / 10}%`;
+    case "stratified":
+      return `${n(s.n)} rows stratified by ${s.column}`;
+    case "rebalance":
+      return `~${n(s.n)} rows, classes of ${s.column} rebalanced`;
+    case "values-subset":
+      return `${Math.round(s.ratio * 1000) / 10}% of ${s.column} values`;
+    case "full":
+      return "all rows";
+  }
+}
+
+function Reimport({ base }: { base: string }) {
+  const router = useRouter();
+  const notify = useToast();
+  const [busy, setBusy] = useState(false);
+  return (
+    <label className="btn btn-primary btn-sm file-btn" data-testid="reimport">
+      <span className="btn-label">
+        <UploadIcon size={14} />
+        {busy ? "Importing…" : "Re-import"}
+      </span>
+      <input
+        type="file"
+        className="sr-only"
+        data-testid="reimport-input"
+        disabled={busy}
+        onChange={async (e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = "";
+          if (!file) return;
+          setBusy(true);
+          try {
+            const d = await api<DatasetInfo>(`${base}/versions?fileName=${encodeURIComponent(file.name)}`, {
+              method: "POST",
+              body: file,
+              headers: { "content-type": file.type || "application/octet-stream" },
+            });
+            notify(`Imported ${file.name} as version ${d.currentVersion?.number}.`, "success");
+            router.refresh();
+          } catch (err) {
+            notify(errorMessage(err), "error");
+          } finally {
+            setBusy(false);
+          }
+        }}
+      />
+    </label>
+  );
+}
+
+function SchemaEditor({
+  base,
+  columns,
+  stats,
+  canEdit,
+}: {
+  base: string;
+  columns: DatasetSchema;
+  stats: DatasetStats | null;
+  canEdit: boolean;
+}) {
+  const router = useRouter();
+  const notify = useToast();
+  const [draft, setDraft] = useState(columns);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const dirty = draft.some((c, i) => c.type !== columns[i]?.type);
+  const by = new Map((stats?.columns ?? []).map((s) => [s.name, s]));
+  return (
+    <div className="schema-editor">
+      <table className="data-table" data-testid="schema-table">
+        <thead>
+          <tr>
+            <th>Column</th>
+            <th>Type</th>
+            <th>Looks like</th>
+            <th className="num">Valid</th>
+            <th className="num">Invalid</th>
+            <th className="num">Empty</th>
+            <th className="num">Distinct</th>
+            <th className="num">Min</th>
+            <th className="num">Max</th>
+            <th className="num">Mean</th>
+            <th className="num">Std dev</th>
+          </tr>
+        </thead>
+        <tbody>
+          {draft.map((c, i) => {
+            const s = by.get(c.name);
+            return (
+              <tr key={c.name}>
+                <td className="schema-name">{c.name}</td>
+                <td>
+                  <Select
+                    value={c.type}
+                    disabled={!canEdit}
+                    aria-label={`Type of ${c.name}`}
+                    data-testid={`type-${c.name}`}
+                    onChange={(e) =>
+                      setDraft(
+                        draft.map((d, j) => (j === i ? { ...d, type: e.target.value as ColumnType } : d)),
+                      )
+                    }
+                  >
+                    {TYPES.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </Select>
+                </td>
+                <td className="muted">{s?.meaning ?? ""}</td>
+                <td className="num">{s ? fmtNum(s.valid) : ""}</td>
+                <td className="num">{s?.invalid ? <span className="bad">{fmtNum(s.invalid)}</span> : "0"}</td>
+                <td className="num">{s ? fmtNum(s.empty) : ""}</td>
+                <td className="num">{s ? fmtNum(s.distinct) : ""}</td>
+                <td className="num">{fmtCell(s?.min)}</td>
+                <td className="num">{fmtCell(s?.max)}</td>
+                <td className="num">{s?.mean === null || s === undefined ? "" : fmtNum(s.mean)}</td>
+                <td className="num">{s?.stddev === null || s === undefined ? "" : fmtNum(s.stddev)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {canEdit ? (
+        <div className="schema-actions">
+          <Button
+            variant="primary"
+            disabled={!dirty}
+            loading={saving}
+            data-testid="save-schema"
+            onClick={async () => {
+              setSaving(true);
+              setError(null);
+              try {
+                await api(`${base}/schema`, { method: "PUT", json: { columns: draft } });
+                notify("Types saved: the data was checked and written as a new version.", "success");
+                router.refresh();
+              } catch (e) {
+                setError(errorMessage(e));
+              } finally {
+                setSaving(false);
+              }
+            }}
+          >
+            Check and save types
+          </Button>
+          {dirty ? (
+            <Button variant="ghost" onClick={() => setDraft(columns)}>
+              Revert
+            </Button>
+          ) : null}
+          <FormError message={error} testId="schema-error" />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function fmtCell(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return "";
+  return typeof v === "number" ? fmtNum(v) : String(v);
+}
+
+function Versions({ base }: { base: string }) {
+  const [versions, setVersions] = useState<DatasetVersion[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<DatasetVersion[]>(`${base}/versions`).then(setVersions, (e) => setError(errorMessage(e)));
+  }, [base]);
+  if (error) return <FormError message={error} />;
+  if (!versions) return <p className="muted pad">Loading…</p>;
+  return (
+    <table className="data-table" data-testid="versions-table">
+      <thead>
+        <tr>
+          <th>Version</th>
+          <th>Created</th>
+          <th>Origin</th>
+          <th className="num">Rows</th>
+          <th className="num">Size</th>
+          <th>Columns</th>
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr key={v.id}>
+            <td>
+              {v.number}
+              {v.current ? <span className="badge badge-success current-badge">current</span> : null}
+            </td>
+            <td>{formatDate(v.createdAt)}</td>
+            <td>{v.origin ?? "—"}</td>
+            <td className="num">{formatRows(v.rowCount)}</td>
+            <td className="num">{v.bytes === null ? "—" : `${(v.bytes / 1024).toFixed(1)} KiB`}</td>
+            <td className="muted">{v.schema.map((c) => `${c.name}: ${c.type}`).join(", ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const METHODS: [DatasetSampling["method"], string][] = [
+  ["first", "First records"],
+  ["last", "Last records"],
+  ["random", "Random (fixed number of records)"],
+  ["ratio", "Random (ratio of records)"],
+  ["stratified", "Stratified (fixed number, keeps a column's proportions)"],
+  ["rebalance", "Class rebalancing (equalise a column's classes)"],
+  ["values-subset", "Column values subset"],
+  ["full", "No sampling (whole data)"],
+];
+
+function SamplingForm({
+  base,
+  sampling,
+  columns,
+  canEdit,
+}: {
+  base: string;
+  sampling: DatasetSampling;
+  columns: DatasetSchema;
+  canEdit: boolean;
+}) {
+  const router = useRouter();
+  const notify = useToast();
+  const [method, setMethod] = useState(sampling.method);
+  const [n, setN] = useState(String("n" in sampling ? sampling.n : 10_000));
+  const [ratio, setRatio] = useState(String("ratio" in sampling ? sampling.ratio : 0.1));
+  const [column, setColumn] = useState("column" in sampling ? sampling.column : (columns[0]?.name ?? ""));
+  const [seed, setSeed] = useState(String("seed" in sampling ? sampling.seed : 1));
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const needs = {
+    n: ["first", "last", "random", "stratified", "rebalance"].includes(method),
+    ratio: ["ratio", "values-subset"].includes(method),
+    column: ["stratified", "rebalance", "values-subset"].includes(method),
+    seed: !["first", "last", "full"].includes(method),
+  };
+  return (
+    <form
+      className="sampling-form"
+      data-testid="sampling-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setSaving(true);
+        setError(null);
+        const body: Record<string, unknown> = { method };
+        if (needs.n) body.n = Number(n);
+        if (needs.ratio) body.ratio = Number(ratio);
+        if (needs.column) body.column = column;
+        if (needs.seed) body.seed = Number(seed);
+        try {
+          await api(`${base}/sampling`, { method: "PUT", json: body });
+          notify("Sampling saved; the sample is drawn again.", "success");
+          router.refresh();
+        } catch (err) {
+          setError(errorMessage(err));
+        } finally {
+          setSaving(false);
+        }
+      }}
+    >
+      <Field label="Method">
+        {({ id }) => (
+          <Select
+            id={id}
+            value={method}
+            disabled={!canEdit}
+            data-testid="sampling-method"
+            onChange={(e) => setMethod(e.target.value as DatasetSampling["method"])}
+          >
+            {METHODS.map(([m, label]) => (
+              <option key={m} value={m}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      {needs.n ? (
+        <Field label="Records">
+          {({ id }) => (
+            <Input
+              id={id}
+              type="number"
+              min={1}
+              value={n}
+              onChange={(e) => setN(e.target.value)}
+              data-testid="sampling-n"
+            />
+          )}
+        </Field>
+      ) : null}
+      {needs.ratio ? (
+        <Field label="Ratio (0–1)">
+          {({ id }) => (
+            <Input
+              id={id}
+              type="number"
+              step="0.01"
+              min={0}
+              max={1}
+              value={ratio}
+              onChange={(e) => setRatio(e.target.value)}
+            />
+          )}
+        </Field>
+      ) : null}
+      {needs.column ? (
+        <Field label="Column">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={column}
+              onChange={(e) => setColumn(e.target.value)}
+              data-testid="sampling-column"
+            >
+              {columns.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      ) : null}
+      {needs.seed ? (
+        <Field label="Seed (same seed, same rows)">
+          {({ id }) => (
+            <Input id={id} type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} />
+          )}
+        </Field>
+      ) : null}
+      {canEdit ? (
+        <div>
+          <Button type="submit" variant="primary" loading={saving} data-testid="save-sampling">
+            Save and refresh sample
+          </Button>
+        </div>
+      ) : null}
+      <FormError message={error} testId="sampling-error" />
+    </form>
+  );
+}

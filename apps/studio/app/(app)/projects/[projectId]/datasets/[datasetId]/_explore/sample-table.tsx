@@ -1,0 +1,240 @@
+"use client";
+
+import type { ColumnStats, DatasetSchema, SampleFilter, SamplePage } from "@sous/contracts";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { isNumericType } from "@/ui/format.ts";
+import { MiniChart, QualityBar } from "./column-header.tsx";
+
+type Cell = string | number | boolean | null;
+const ROW_H = 30;
+const BLOCK = 500;
+const OVERSCAN = 12;
+
+export interface SampleView {
+  sort?: { column: string; desc: boolean };
+  filters: SampleFilter[];
+}
+
+/**
+ * The sample, virtualised: only the rows in view (plus a few) are in the DOM, and rows are fetched
+ * from the API in blocks of 500 as they come into view, so 10,000 x 50 scrolls like 50 x 50.
+ * Sort and filters run on the server, on the cached sample.
+ */
+export function SampleTable({
+  projectId,
+  datasetId,
+  columns,
+  stats,
+  sampleRows,
+  initial,
+  view,
+  onView,
+}: {
+  projectId: string;
+  datasetId: string;
+  columns: DatasetSchema;
+  stats: ColumnStats[] | null;
+  sampleRows: number;
+  initial: SamplePage | null;
+  view: SampleView;
+  onView: (v: SampleView) => void;
+}) {
+  const key = JSON.stringify(view);
+  const isInitialView = !view.sort && view.filters.length === 0;
+  const [blocks, setBlocks] = useState<Map<number, Cell[][]>>(() =>
+    initial && isInitialView ? new Map([[0, initial.rows]]) : new Map(),
+  );
+  const [matching, setMatching] = useState<number | null>(
+    isInitialView ? (initial?.matchingRows ?? null) : null,
+  );
+  const [error, setError] = useState<string | null>(null);
+  const loading = useRef(new Set<string>());
+  const viewKey = useRef(key);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [range, setRange] = useState({ first: 0, last: 40 });
+
+  // A new sort or filter: start again from the top.
+  useEffect(() => {
+    if (viewKey.current === key) return;
+    viewKey.current = key;
+    loading.current.clear();
+    setBlocks(new Map());
+    setMatching(null);
+    setError(null);
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setRange({ first: 0, last: 40 });
+  }, [key]);
+
+  const load = useCallback(
+    async (block: number) => {
+      const id = `${key}#${block}`;
+      if (loading.current.has(id)) return;
+      loading.current.add(id);
+      try {
+        const page = await api<SamplePage>(`/projects/${projectId}/datasets/${datasetId}/sample`, {
+          method: "POST",
+          json: { offset: block * BLOCK, limit: BLOCK, sort: view.sort, filters: view.filters },
+        });
+        if (viewKey.current !== key) return;
+        setMatching(page.matchingRows);
+        setBlocks((m) => new Map(m).set(block, page.rows));
+      } catch (e) {
+        loading.current.delete(id);
+        setError(errorMessage(e));
+      }
+    },
+    [key, projectId, datasetId, view.sort, view.filters],
+  );
+
+  const total = matching ?? 0;
+  useEffect(() => {
+    if (matching === null) {
+      void load(0);
+      return;
+    }
+    const firstBlock = Math.floor(range.first / BLOCK);
+    const lastBlock = Math.floor(Math.min(range.last, Math.max(0, total - 1)) / BLOCK);
+    for (let b = firstBlock; b <= lastBlock; b++) if (!blocks.has(b)) void load(b);
+  }, [range, blocks, load, matching, total]);
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const first = Math.max(0, Math.floor(el.scrollTop / ROW_H) - OVERSCAN);
+    const last = Math.ceil((el.scrollTop + el.clientHeight) / ROW_H) + OVERSCAN;
+    setRange((r) => (r.first === first && r.last === last ? r : { first, last }));
+  }, []);
+  useEffect(onScroll, [onScroll]);
+
+  const statsBy = useMemo(() => new Map((stats ?? []).map((s) => [s.name, s])), [stats]);
+  const numeric = columns.map((c) => isNumericType(c.type));
+  const last = Math.min(range.last, total);
+  const visible: number[] = [];
+  for (let i = range.first; i < last; i++) visible.push(i);
+
+  const filterOf = (col: string) => view.filters.find((f) => f.column === col);
+  const setFilter = (col: string, f: SampleFilter | null) =>
+    onView({ ...view, filters: [...view.filters.filter((x) => x.column !== col), ...(f ? [f] : [])] });
+  const cycleSort = (col: string) => {
+    const s = view.sort;
+    if (!s || s.column !== col) onView({ ...view, sort: { column: col, desc: false } });
+    else if (!s.desc) onView({ ...view, sort: { column: col, desc: true } });
+    else onView({ ...view, sort: undefined });
+  };
+
+  return (
+    <div className="explore-table-wrap">
+      <div className="explore-status" data-testid="sample-status">
+        {matching === null
+          ? "Loading…"
+          : view.filters.length
+            ? `${total.toLocaleString("en-US")} of ${sampleRows.toLocaleString("en-US")} sample rows match`
+            : `${sampleRows.toLocaleString("en-US")} rows in the sample`}
+        {error ? <span className="explore-error"> · {error}</span> : null}
+      </div>
+      <div
+        className="table-scroll explore-scroll"
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="explore-scroll"
+      >
+        <table className="data-table explore-table" data-testid="dataset-table" aria-rowcount={total + 1}>
+          <thead>
+            <tr>
+              <th className="row-num" scope="col">
+                <span className="sr-only">Row</span>
+              </th>
+              {columns.map((c, ci) => {
+                const s = statsBy.get(c.name);
+                const f = filterOf(c.name);
+                const sorted = view.sort?.column === c.name ? (view.sort.desc ? "desc" : "asc") : undefined;
+                return (
+                  <th
+                    key={c.name}
+                    scope="col"
+                    className={numeric[ci] ? "num col-head" : "col-head"}
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                    data-testid={`col-${c.name}`}
+                  >
+                    <button
+                      type="button"
+                      className="col-sort"
+                      onClick={() => cycleSort(c.name)}
+                      title="Sort the sample by this column"
+                    >
+                      <span className="th-name">
+                        {c.name}
+                        {sorted ? <span className="sort-mark">{sorted === "asc" ? " ▲" : " ▼"}</span> : null}
+                      </span>
+                      <span className="th-type">
+                        {c.type}
+                        {s?.meaning && s.meaning !== "text" && s.meaning !== c.type ? ` · ${s.meaning}?` : ""}
+                      </span>
+                    </button>
+                    {s ? (
+                      <>
+                        <QualityBar
+                          stats={s}
+                          total={sampleRows}
+                          onPick={(op) => setFilter(c.name, f?.op === op ? null : { column: c.name, op })}
+                        />
+                        <MiniChart stats={s} />
+                      </>
+                    ) : null}
+                    <input
+                      className="col-filter"
+                      placeholder={f && f.op !== "contains" ? `${f.op} values` : "Filter…"}
+                      aria-label={`Filter ${c.name}`}
+                      data-testid={`filter-${c.name}`}
+                      defaultValue={f?.op === "contains" ? (f.value ?? "") : ""}
+                      onKeyDown={(e) => {
+                        if (e.key !== "Enter") return;
+                        const v = e.currentTarget.value;
+                        setFilter(c.name, v ? { column: c.name, op: "contains", value: v } : null);
+                      }}
+                      onBlur={(e) => {
+                        const v = e.currentTarget.value;
+                        const cur = f?.op === "contains" ? (f.value ?? "") : "";
+                        if (v !== cur && (v || f?.op === "contains"))
+                          setFilter(c.name, v ? { column: c.name, op: "contains", value: v } : null);
+                      }}
+                    />
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {range.first > 0 ? <tr className="spacer" style={{ height: range.first * ROW_H }} /> : null}
+            {visible.map((i) => {
+              const row = blocks.get(Math.floor(i / BLOCK))?.[i % BLOCK];
+              return (
+                <tr key={i} style={{ height: ROW_H }} aria-rowindex={i + 2}>
+                  <th className="row-num" scope="row">
+                    {i + 1}
+                  </th>
+                  {columns.map((c, ci) => (
+                    <td key={c.name} className={numeric[ci] ? "num" : undefined}>
+                      {row ? renderCell(row[ci] ?? null) : <span className="cell-loading" />}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            {total > last ? <tr className="spacer" style={{ height: (total - last) * ROW_H }} /> : null}
+          </tbody>
+        </table>
+        {matching === 0 ? (
+          <div className="explore-none">No row of the sample matches the filters.</div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function renderCell(v: Cell) {
+  if (v === null) return <span className="cell-null">null</span>;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return String(v);
+}

@@ -1,0 +1,8 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { downloadDataset } from "@/server/services/download-dataset.ts";
+
+// GET /api/v1/projects/:projectId/datasets/:datasetId/download?format=csv|parquet - streamed file
+export const GET = handle(api.downloadDataset, ({ params, query }) =>
+  downloadDataset(params.projectId, params.datasetId, query.format),
+);

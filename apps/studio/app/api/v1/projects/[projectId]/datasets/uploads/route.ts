@@ -1,0 +1,15 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { checkContentType } from "@/server/services/upload-dataset.ts";
+import { createUpload } from "@/server/services/uploads.ts";
+
+// POST /api/v1/projects/:projectId/datasets/uploads?fileName=... - store a file for import and preview it
+export const POST = handle(api.stageUpload, ({ params, query, req }) => {
+  checkContentType(req.headers.get("content-type"));
+  return createUpload({
+    projectId: params.projectId,
+    fileName: query.fileName,
+    contentLength: req.headers.get("content-length"),
+    body: req.body,
+  });
+});

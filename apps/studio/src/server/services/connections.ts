@@ -1,0 +1,79 @@
+import "server-only";
+import { createSecretBox } from "@sous/config";
+import {
+  AppError,
+  type ConnectionInfo,
+  type CreatePostgresConnectionBodySchema,
+  newId,
+} from "@sous/contracts";
+import type { PostgresSource } from "@sous/engine-local";
+import type { z } from "zod";
+import { ctx } from "../context.ts";
+import { env } from "../env.ts";
+
+// SQL connections (Postgres, for imports). The password is sealed with AES-256-GCM under
+// SOUS_SECRET_KEY, bound to the connection id, and never leaves the server.
+
+type CreateBody = z.output<typeof CreatePostgresConnectionBodySchema>;
+const box = () => createSecretBox(env().SOUS_SECRET_KEY);
+
+function dto(c: {
+  id: string;
+  name: string;
+  kind: string;
+  config: unknown;
+  secret: string | null;
+  createdAt: Date;
+}): ConnectionInfo {
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    config: (c.config ?? {}) as ConnectionInfo["config"],
+    hasSecret: c.secret !== null,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export async function listConnections(): Promise<ConnectionInfo[]> {
+  const rows = await ctx().db.connection.findMany({ orderBy: { name: "asc" } });
+  return rows.map(dto);
+}
+
+export async function createConnection(body: CreateBody): Promise<ConnectionInfo> {
+  const id = newId();
+  const { password, name, kind, ...config } = body;
+  const taken = await ctx().db.connection.findUnique({ where: { name } });
+  if (taken) throw new AppError("conflict", `A connection named ${name} already exists.`);
+  const row = await ctx().db.connection.create({
+    data: { id, name, kind, config, secret: password ? box().seal(password, id) : null },
+  });
+  return dto(row);
+}
+
+export async function deleteConnection(id: string): Promise<void> {
+  const r = await ctx().db.connection.deleteMany({ where: { id } });
+  if (r.count === 0) throw new AppError("not_found", "Connection not found.");
+}
+
+/** What the importer needs to connect, password decrypted. */
+export async function postgresSourceOf(
+  connectionId: string,
+): Promise<{ name: string; source: PostgresSource }> {
+  const c = await ctx().db.connection.findUnique({ where: { id: connectionId } });
+  if (!c) throw new AppError("not_found", "Connection not found.");
+  if (c.kind !== "postgres")
+    throw new AppError("invalid_input", `Connection ${c.name} is not a Postgres connection.`);
+  const cfg = c.config as { host: string; port: number; database: string; user: string; ssl?: boolean };
+  return {
+    name: c.name,
+    source: {
+      host: cfg.host,
+      port: Number(cfg.port),
+      database: cfg.database,
+      user: cfg.user,
+      ssl: Boolean(cfg.ssl),
+      password: c.secret ? box().open(c.secret, c.id) : "",
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import "server-only";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { AppError, type DatasetInfo, type ImportSource } from "@sous/contracts";
+import { importPostgres, importToParquet } from "@sous/engine-local";
+import { StorageNotFoundError } from "@sous/storage";
+import { ctx } from "../context.ts";
+import { postgresSourceOf } from "./connections.ts";
+import { findDataset, writeVersion } from "./dataset-store.ts";
+import { datasetDto } from "./dto.ts";
+import { deleteUpload, openUpload } from "./uploads.ts";
+
+/** Blob imports read only under this folder of the container: never another project's datasets. */
+const BLOB_IMPORT_ROOT = "imports/";
+
+/**
+ * Imports data as a new dataset (`name`) or as a new version of an existing one (`datasetId`,
+ * keeping its id and so its recipes). Every failure leaves no dataset, no version and no file;
+ * an imported upload is deleted.
+ */
+export async function importDataset(opts: {
+  projectId: string;
+  target: { create: string } | { datasetId: string };
+  source: ImportSource;
+}): Promise<DatasetInfo> {
+  const { storage, dataDir } = ctx();
+  const engine = await ctx().engine;
+  if ("datasetId" in opts.target) await findDataset(opts.projectId, opts.target.datasetId);
+  const src = opts.source;
+  let origin: string;
+  let write: Parameters<typeof writeVersion>[0]["write"];
+  switch (src.kind) {
+    case "upload": {
+      const u = await openUpload(opts.projectId, src.uploadId);
+      origin = `upload ${u.fileName}`;
+      write = (staged) =>
+        importToParquet(engine, {
+          file: u.file,
+          fileName: u.fileName,
+          options: src.options,
+          outDir: staged.dir,
+        });
+      break;
+    }
+    case "postgres": {
+      const { name, source } = await postgresSourceOf(src.connectionId);
+      origin = `postgres ${name}: ${src.table ?? "query"}`;
+      const spoolDir = path.join(dataDir, "tmp", "imports");
+      await mkdir(spoolDir, { recursive: true });
+      write = (staged) =>
+        importPostgres(engine, { source, table: src.table, query: src.query, outDir: staged.dir, spoolDir });
+      break;
+    }
+    case "blob": {
+      const folder = src.folder.replace(/^\/+/, "").replace(/\/*$/, "/");
+      if (!folder.startsWith(BLOB_IMPORT_ROOT) || folder.split("/").some((p) => p === ".." || p === "."))
+        throw new AppError("invalid_input", `Blob imports read folders under ${BLOB_IMPORT_ROOT} only.`);
+      const files = (await storage.list(folder)).filter((f) =>
+        f.key.toLowerCase().endsWith(`.${src.format}`),
+      );
+      const first = files[0];
+      if (!first) throw new AppError("invalid_input", `Folder ${folder} holds no .${src.format} file.`);
+      origin = `blob ${folder}`;
+      write = async (staged) => {
+        const dir = await storage.materialize(folder).catch((e) => {
+          if (e instanceof StorageNotFoundError)
+            throw new AppError("not_found", `Folder ${folder} is empty.`);
+          throw e;
+        });
+        return importToParquet(engine, {
+          file: path.join(dir, first.key.slice(folder.length)),
+          glob: path.join(dir, "**", `*.${src.format}`),
+          options: src.format === "parquet" ? { format: "parquet" } : undefined,
+          outDir: staged.dir,
+        });
+      };
+      break;
+    }
+  }
+  try {
+    const { datasetId } = await writeVersion({
+      projectId: opts.projectId,
+      target: opts.target,
+      origin,
+      write,
+    });
+    return datasetDto(await findDataset(opts.projectId, datasetId));
+  } finally {
+    if (src.kind === "upload") await deleteUpload(opts.projectId, src.uploadId);
+  }
+}

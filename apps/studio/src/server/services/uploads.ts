@@ -1,0 +1,105 @@
+import "server-only";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { AppError, type ImportOptions, type ImportPreview, newId, type UploadInfo } from "@sous/contracts";
+import { previewImport } from "@sous/engine-local";
+import { StorageLimitError, StorageNotFoundError, uploadPrefix } from "@sous/storage";
+import { z } from "zod";
+import { ctx } from "../context.ts";
+import { env } from "../env.ts";
+
+// An upload is a raw file kept in storage under projects/<p>/uploads/<id>/ until it is imported
+// (or deleted): the import dialog previews it with detected options, the user edits them, and
+// the import reads it again. The file is streamed in and never held in memory.
+
+const DATA = "data";
+const META = "meta.json";
+const MetaSchema = z.object({ fileName: z.string(), bytes: z.number(), createdAt: z.string() });
+
+export const tooLarge = (max: number) =>
+  `The file is larger than the upload limit of ${Math.round(max / 1024 / 1024)} MiB (SOUS_UPLOAD_MAX_BYTES).`;
+
+/** Streams a request body into storage; a body that stops halfway or grows too large leaves nothing. */
+export async function stageUpload(opts: {
+  projectId: string;
+  fileName: string;
+  contentLength: string | null;
+  body: ReadableStream<Uint8Array> | null;
+}): Promise<{ id: string; bytes: number }> {
+  const { storage } = ctx();
+  const max = env().SOUS_UPLOAD_MAX_BYTES;
+  if (opts.contentLength && Number(opts.contentLength) > max)
+    throw new AppError("payload_too_large", tooLarge(max));
+  if (!opts.body) throw new AppError("invalid_input", "The file is empty.");
+  const id = newId();
+  const prefix = uploadPrefix({ projectId: opts.projectId, uploadId: id });
+  try {
+    const body = Readable.fromWeb(opts.body as unknown as WebReadableStream<Uint8Array>);
+    const { bytes } = await storage.putStream(`${prefix}${DATA}`, body.pipe(passThroughErrors(body)), {
+      maxBytes: max,
+    });
+    if (bytes === 0) throw new AppError("invalid_input", "The file is empty.");
+    const meta = { fileName: opts.fileName, bytes, createdAt: new Date().toISOString() };
+    await storage.putStream(`${prefix}${META}`, Readable.from([JSON.stringify(meta)]));
+    return { id, bytes };
+  } catch (e) {
+    await storage.deletePrefix(prefix).catch(() => {});
+    if (e instanceof StorageLimitError) throw new AppError("payload_too_large", tooLarge(max));
+    if (e instanceof AppError) throw e;
+    throw new AppError(
+      "invalid_input",
+      "The upload was interrupted before the end of the file. Upload it again.",
+    );
+  }
+}
+
+/** `a.pipe(b)` does not forward a's errors; an aborted request must fail the write. */
+function passThroughErrors(source: Readable): Transform {
+  const t = new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+  source.on("error", (e) => t.destroy(e));
+  return t;
+}
+
+/** The local path of an upload's file and what is known about it. */
+export async function openUpload(projectId: string, uploadId: string) {
+  const { storage } = ctx();
+  const prefix = uploadPrefix({ projectId, uploadId });
+  try {
+    const dir = await storage.materialize(prefix);
+    const metaStream = await storage.getStream(`${prefix}${META}`);
+    const chunks: Buffer[] = [];
+    for await (const c of metaStream) chunks.push(c as Buffer);
+    const meta = MetaSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    return { file: path.join(dir, DATA), prefix, ...meta };
+  } catch (e) {
+    if (e instanceof StorageNotFoundError)
+      throw new AppError("not_found", "Upload not found: it was imported, deleted or never finished.");
+    throw e;
+  }
+}
+
+export async function deleteUpload(projectId: string, uploadId: string): Promise<void> {
+  await ctx().storage.deletePrefix(uploadPrefix({ projectId, uploadId }));
+}
+
+export async function previewUpload(
+  projectId: string,
+  uploadId: string,
+  options?: ImportOptions,
+): Promise<ImportPreview> {
+  const u = await openUpload(projectId, uploadId);
+  const p = await previewImport(await ctx().engine, { file: u.file, fileName: u.fileName, options });
+  return { options: p.options, ...(p.sheets ? { sheets: p.sheets } : {}), columns: p.columns, rows: p.rows };
+}
+
+/** Stores an upload and previews it with detected options; a file that cannot be read is not kept. */
+export async function createUpload(opts: Parameters<typeof stageUpload>[0]): Promise<UploadInfo> {
+  const { id, bytes } = await stageUpload(opts);
+  try {
+    return { id, fileName: opts.fileName, bytes, preview: await previewUpload(opts.projectId, id) };
+  } catch (e) {
+    await deleteUpload(opts.projectId, id);
+    throw e;
+  }
+}
