@@ -82,12 +82,28 @@ export class EngineSession {
     if (plan.overwriteDirectory) await emptyDirectory(plan.overwriteDirectory);
     let reader: DuckDBResultReader;
     try {
-      reader = await this.conn.runAndReadAll(plan.sql);
+      reader = await this.conn.runAndReadAll(await this.sparkTyped(plan));
     } catch (e) {
       throw toSparkError(e);
     }
     if (!plan.hasResultSet) return { columns: [], rowCount: 0 };
     return readResult(reader);
+  }
+
+  // DuckDB's sum() of integers is HUGEINT, which Parquet stores as DOUBLE; Spark's is BIGINT.
+  // Written files must carry Spark's types, so such columns are cast before the COPY.
+  private async sparkTyped(plan: DuckDbPlan): Promise<string> {
+    if (!plan.query || !plan.overwriteDirectory) return plan.sql;
+    const described = await this.conn.runAndReadAll(`DESCRIBE ${plan.query}`);
+    const huge = described
+      .getRowObjectsJson()
+      .filter((r) => r.column_type === "HUGEINT" || r.column_type === "UHUGEINT")
+      .map((r) => String(r.column_name));
+    if (huge.length === 0) return plan.sql;
+    const q = (n: string) => `"${n.replaceAll('"', '""')}"`;
+    const casts = huge.map((n) => `CAST(${q(n)} AS BIGINT) AS ${q(n)}`).join(", ");
+    const target = `${plan.overwriteDirectory}/part-0.parquet`.replaceAll("'", "''");
+    return `COPY (SELECT * REPLACE (${casts}) FROM (${plan.query})) TO '${target}' (FORMAT parquet)`;
   }
 
   interrupt(): void {

@@ -23,6 +23,8 @@ export type DuckDbPlan = {
   hasResultSet: boolean;
   /** Local directories (or files) the statement reads; Blob mounts download them first. */
   reads: string[];
+  /** For writes: the translated query inside the COPY (the engine may retype its columns). */
+  query?: string;
 };
 
 export class TranslationError extends Error {
@@ -112,6 +114,7 @@ function translateInsertOverwriteDirectory(tokens: SparkToken[], mounts: MountTa
     overwriteDirectory: dir,
     hasResultSet: false,
     reads,
+    query,
   };
 }
 

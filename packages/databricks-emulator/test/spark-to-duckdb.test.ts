@@ -110,6 +110,7 @@ describe("INSERT OVERWRITE DIRECTORY", () => {
       overwriteDirectory: "/data/sous/out/v1",
       hasResultSet: false,
       reads: ["/data/sous/in"],
+      query: "SELECT \"k\", 'xs' AS s FROM read_parquet('/data/sous/in/*.parquet')",
     });
   });
 

@@ -10,6 +10,10 @@ export const storagePrefixSchema = z
     /^(dbfs:\/mnt\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*|abfss:\/\/[a-z0-9-]+@[a-z0-9]+\.dfs\.core\.windows\.net(\/[A-Za-z0-9_.-]+)*|\/Volumes\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*)\/?$/,
     "use dbfs:/mnt/<name>/..., abfss://<container>@<account>.dfs.core.windows.net/... or /Volumes/<catalog>/<schema>/<volume>/...",
   )
+  .refine(
+    (p) => !p.split("/").some((seg) => seg === "." || seg === ".."),
+    "must not contain . or .. segments",
+  )
   .transform((p) => p.replace(/\/+$/, ""));
 
 export type MountMapping = {
