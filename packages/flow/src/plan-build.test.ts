@@ -126,11 +126,20 @@ describe("planBuild", () => {
     const g = builtUpToDate(chain());
     const none = planBuild({ graph: g, targets: ["c", "d"], mode: "smart" });
     expect(none.ok && none.plan.activities).toEqual([]);
-    expect(none.ok && none.plan.upToDate.sort()).toEqual(["a", "b", "c", "d"]);
+    expect(none.ok && none.plan.upToDate.sort()).toEqual(["c", "d"]);
     g.recipes[1] = { ...g.recipes[1]!, spec: { kind: "sync", p: "changed" } };
     const r = planBuild({ graph: g, targets: ["c"], mode: "smart" });
     expect(positions(r)).toEqual([{ out: "c", recipes: ["r2", "r3"], deps: [] }]);
     expect(r.ok && r.plan.activities[0]?.reason).toBe("outdated");
+  });
+
+  it("smart leaves a target built by a pipeline alone, though its intermediates were never written", () => {
+    const g = chain();
+    const f = computeFreshness(g);
+    g.datasets[3] = ds("c", { id: "vc", buildHash: f.get("c")!.expected });
+    const r = planBuild({ graph: g, targets: ["c"], mode: "smart" });
+    expect(r.ok && r.plan.activities).toEqual([]);
+    expect(computeFreshness(g).get("a")?.missing).toBe(true);
   });
 
   it("forced-recursive rebuilds everything upstream even when up to date", () => {

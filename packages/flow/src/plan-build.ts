@@ -61,21 +61,20 @@ export function planBuild(args: {
     };
     for (const t of targets) visit(t);
   } else {
-    // smart: a dataset is rebuilt when it is outdated or an input of its recipe is rebuilt.
-    const needs = new Map<string, boolean>();
-    const visit = (d: string): boolean => {
-      const known = needs.get(d);
-      if (known !== undefined) return known;
-      if (!g.producer.has(d)) return false;
-      needs.set(d, false); // cycle guard
-      let upstream = false;
-      for (const i of inputsOf(d)) upstream = visit(i) || upstream;
+    // smart: a dataset is rebuilt when it is outdated. The hash is recursive (it covers every
+    // recipe and source upstream), so an up-to-date dataset needs nothing above it, even when an
+    // intermediate was never written (a pipeline built it); an outdated one needs its outdated inputs.
+    const seen = new Set<string>();
+    const visit = (d: string) => {
+      if (seen.has(d) || !g.producer.has(d)) return;
+      seen.add(d);
       const f = fresh.get(d);
-      const need = upstream || (f?.outdated ?? true);
-      needs.set(d, need);
-      if (need) selected.set(d, f?.missing ? "missing" : f?.outdated ? "outdated" : "upstream-changed");
-      else upToDate.add(d);
-      return need;
+      if (f && !f.outdated) {
+        upToDate.add(d);
+        return;
+      }
+      selected.set(d, f?.missing ? "missing" : "outdated");
+      for (const i of inputsOf(d)) visit(i);
     };
     for (const t of targets) visit(t);
   }

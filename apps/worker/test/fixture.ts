@@ -1,0 +1,178 @@
+// Test fixtures for build jobs against the real services: a project with source datasets written
+// as Parquet versions, recipes between them, and jobs planned the way the studio plans them.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { BuildMode, RecipeSpec } from "@sous/contracts";
+import { newId } from "@sous/contracts";
+import { createDb, type Db, type Prisma } from "@sous/db";
+import { duckString, LocalEngine } from "@sous/engine-local";
+import { planBuild } from "@sous/flow";
+import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
+import { loadBuildGraph } from "../../studio/src/server/services/build-graph.ts";
+import type { WorkerContext } from "../src/context.ts";
+
+export const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
+export const redisUrl = process.env.SOUS_TEST_REDIS_URL ?? "";
+export const hasServices = databaseUrl !== "" && redisUrl !== "";
+export const repoRoot = path.resolve(import.meta.dirname, "../../..");
+
+export async function createTestContext(name: string): Promise<WorkerContext & { dataDir: string }> {
+  const dataDir = path.join(repoRoot, ".test-data", `worker-${name}-${randomBytes(3).toString("hex")}`);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    db: createDb({ databaseUrl }),
+    storage: createLocalStorage({ root: path.join(dataDir, "storage") }),
+    engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
+    dataDir,
+  };
+}
+
+/** `SELECT ...` over range(rows) AS t(i), written as a source dataset's first version. */
+export async function addSource(
+  ctx: { db: Db; storage: DatasetStorage; engine: LocalEngine },
+  projectId: string,
+  name: string,
+  select: string,
+  rows: number,
+): Promise<string> {
+  const d = await ctx.db.dataset.create({ data: { projectId, name } });
+  const versionId = newId();
+  const prefix = datasetVersionPrefix({ projectId, datasetId: d.id, versionId });
+  const staged = await ctx.storage.stage(prefix);
+  const n = await ctx.engine.runWrite(
+    `COPY (SELECT ${select} FROM range(${rows}) AS t(i)) TO ${duckString(path.join(staged.dir, "part-0.parquet"))} (FORMAT parquet)`,
+  );
+  const { schema } = await ctx.engine.describeParquet(staged.dir);
+  const { bytes } = await staged.commit();
+  await ctx.db.datasetVersion.create({
+    data: {
+      id: versionId,
+      datasetId: d.id,
+      number: 1,
+      prefix,
+      status: "PUBLISHED",
+      schema,
+      rowCount: BigInt(n),
+      bytes: BigInt(bytes),
+    },
+  });
+  await ctx.db.dataset.update({ where: { id: d.id }, data: { currentVersionId: versionId, schema } });
+  return d.id;
+}
+
+export async function addRecipe(
+  db: Db,
+  projectId: string,
+  args: { name: string; spec: RecipeSpec; inputs: string[]; output: string; keep?: boolean },
+): Promise<{ recipeId: string; outputId: string }> {
+  const out = await db.dataset.create({
+    data: { projectId, name: args.output, keepInPipeline: args.keep ?? false },
+  });
+  const r = await db.recipe.create({
+    data: {
+      projectId,
+      name: args.name,
+      kind: args.spec.kind,
+      spec: args.spec as unknown as Prisma.InputJsonValue,
+      io: {
+        create: [
+          ...args.inputs.map((datasetId, position) => ({ datasetId, role: "INPUT" as const, position })),
+          { datasetId: out.id, role: "OUTPUT" as const, position: 0 },
+        ],
+      },
+    },
+  });
+  return { recipeId: r.id, outputId: out.id };
+}
+
+export async function createProject(db: Db, prefix: string): Promise<string> {
+  const key = `${prefix}_${randomBytes(3).toString("hex").toUpperCase()}`;
+  return (await db.project.create({ data: { key, name: key } })).id;
+}
+
+/** Plans like the studio does (same loader, same planner), creates the row, and enqueues it unless told not to. */
+export async function submitBuild(
+  db: Db,
+  queue: BuildQueue | null,
+  projectId: string,
+  targets: string[],
+  mode: BuildMode,
+  opts: { pipelines?: boolean } = {},
+): Promise<{ jobId: string; activities: number }> {
+  const r = planBuild({
+    graph: await loadBuildGraph(db, projectId),
+    targets,
+    mode,
+    pipelines: opts.pipelines,
+  });
+  if (!r.ok) throw new Error(`cannot plan: ${JSON.stringify(r)}`);
+  const job = await db.job.create({
+    data: {
+      projectId,
+      mode,
+      targets,
+      plan: r.plan as unknown as Prisma.InputJsonValue,
+      ...(r.plan.activities.length === 0 ? { state: "SUCCEEDED", finishedAt: new Date() } : {}),
+      activities: {
+        create: r.plan.activities.map((a) => ({
+          position: a.position,
+          recipeId: a.recipeIds[a.recipeIds.length - 1]!,
+          recipeIds: a.recipeIds,
+          outputDatasetId: a.outputDatasetId,
+          virtualDatasetIds: a.virtualDatasetIds,
+          dependsOn: a.dependsOn,
+          engine: a.engine,
+        })),
+      },
+    },
+  });
+  if (queue && r.plan.activities.length) await enqueueBuild(queue, { jobId: job.id });
+  return { jobId: job.id, activities: r.plan.activities.length };
+}
+
+export async function waitForJobRow(db: Db, jobId: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const j = await db.job.findUniqueOrThrow({
+      where: { id: jobId },
+      include: { activities: { orderBy: { position: "asc" } } },
+    });
+    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(j.state)) return j;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${j.state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Recipe specs used by the tests.
+export const syncAll: RecipeSpec = { kind: "sync", version: 1, params: {} } as RecipeSpec;
+export const groupByCustomer: RecipeSpec = {
+  kind: "group",
+  version: 1,
+  params: {
+    keys: ["customer"],
+    aggregations: [{ column: "amount", fn: "sum", as: "total" }],
+    globalCount: true,
+  },
+} as RecipeSpec;
+/** A cross join of a dataset with itself: n² rows, slow enough to cancel or kill mid-write. */
+export const selfCross: RecipeSpec = {
+  kind: "join",
+  version: 1,
+  params: { type: "cross", on: [], rightPrefix: "r_", dropRightKeys: true },
+} as RecipeSpec;
