@@ -1,0 +1,200 @@
+import "server-only";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import {
+  type CompiledRecipe,
+  CompileError,
+  type CompileInput,
+  compileRecipe,
+  type Dialect,
+  UnsupportedError,
+} from "@sous/compiler";
+import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
+import { duckIdent, duckString, jsonValueFor, sousTypeOfDuckDb } from "@sous/engine-local";
+import { ctx } from "../context.ts";
+import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
+
+/** Rows of each input the preview reads: the editor's sample, like DSS designs on a sample. */
+export const PREVIEW_SAMPLE_ROWS = 10_000;
+const PREVIEW_TIMEOUT_MS = 20_000;
+const MAX_PIVOT_VALUES = 200;
+
+/**
+ * The first rows of a dataset version, written once as Parquet next to the data cache and reused
+ * by every preview of that version (versions are immutable, so the sample never goes stale).
+ */
+async function sampleDir(versionId: string, prefix: string): Promise<string> {
+  const { dataDir, storage, engine } = ctx();
+  const dir = path.join(dataDir, "cache", "recipe-samples", `${versionId}-${PREVIEW_SAMPLE_ROWS}`);
+  try {
+    await stat(path.join(dir, "part-0.parquet"));
+    return dir;
+  } catch {
+    // not sampled yet
+  }
+  const source = await storage.materialize(prefix);
+  // Written aside then renamed: two previews sampling at once never see a half-written file.
+  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    const src = `read_parquet(${duckString(path.join(source, "*.parquet"))})`;
+    await (await engine).runWrite(
+      `COPY (SELECT * FROM ${src} LIMIT ${PREVIEW_SAMPLE_ROWS}) TO ${duckString(path.join(tmp, "part-0.parquet"))} (FORMAT parquet)`,
+    );
+    await rename(tmp, dir).catch(async (e: NodeJS.ErrnoException) => {
+      // Another preview won the race: its sample is as good as ours.
+      if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+      await rm(tmp, { recursive: true, force: true });
+    });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return dir;
+}
+
+function compileFor(
+  spec: RecipeSpec,
+  inputs: CompileInput[],
+  dialect: Dialect,
+  pivotValues: (string | number | boolean | null)[] | undefined,
+): CompiledRecipe | { unsupported: string } {
+  try {
+    return compileRecipe({ spec, inputs, dialect, ...(pivotValues ? { context: { pivotValues } } : {}) });
+  } catch (e) {
+    if (e instanceof CompileError) {
+      throw new AppError("compile_error", e.message, { details: { code: e.code, path: e.path ?? [] } });
+    }
+    if (e instanceof UnsupportedError) return { unsupported: e.message };
+    throw e;
+  }
+}
+
+/** Draft recipe -> SQL for both engines, output schema, per-step engines, and its first rows on the sample. */
+export async function previewRecipe(
+  projectId: string,
+  body: { inputs: string[]; spec: RecipeSpec; limit: number },
+): Promise<RecipePreview> {
+  const started = performance.now();
+  const { db, engine } = ctx();
+  const found = await db.dataset.findMany({
+    where: { projectId, id: { in: body.inputs } },
+    include: { currentVersion: true },
+  });
+  const byId = new Map(found.map((d) => [d.id, d]));
+  const missing = body.inputs.filter((id) => !byId.has(id));
+  if (missing.length)
+    throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
+  const datasets = body.inputs.map((id) => byId.get(id)!);
+  const unbuilt = datasets.filter((d) => !d.currentVersion || d.schema === null).map((d) => d.name);
+  if (unbuilt.length)
+    throw new AppError(
+      "conflict",
+      `Build ${unbuilt.join(", ")} first: the preview reads a sample of its rows.`,
+    );
+
+  const samples = await Promise.all(
+    datasets.map((d) => sampleDir(d.currentVersion!.id, d.currentVersion!.prefix)),
+  );
+  const inputs: CompileInput[] = datasets.map((d, i) => ({
+    name: d.name,
+    schema: DatasetSchemaSchema.parse(d.schema),
+    location: { format: "parquet", path: samples[i]! },
+  }));
+  const eng = await engine;
+  const signal = AbortSignal.timeout(PREVIEW_TIMEOUT_MS);
+
+  // A pivot with no listed values reads them from the data; the preview reads them from the sample.
+  let pivotValues: (string | number | boolean | null)[] | undefined;
+  const spec = body.spec;
+  if (spec.kind === "pivot" && !spec.params.values) {
+    const col = inputs[0]?.schema.find((c) => c.name === spec.params.pivotColumn);
+    if (col) {
+      pivotValues = await eng.withConnection(async (c) => {
+        const r = await c.runAndReadAll(
+          `SELECT DISTINCT ${duckIdent(col.name)} AS v FROM read_parquet(${duckString(path.join(samples[0]!, "*.parquet"))}) ORDER BY v NULLS LAST LIMIT ${MAX_PIVOT_VALUES}`,
+        );
+        const t = String(r.columnTypes()[0] ?? "");
+        return r.getRowsJson().map((row) => jsonValueFor(t, row[0]));
+      }, signal);
+    }
+  }
+
+  const compiled = {
+    spark: compileFor(body.spec, inputs, "spark", pivotValues),
+    duckdb: compileFor(body.spec, inputs, "duckdb", pivotValues),
+  };
+  const any = "sql" in compiled.duckdb ? compiled.duckdb : "sql" in compiled.spark ? compiled.spark : null;
+  if (!any) {
+    const why = "unsupported" in compiled.duckdb ? compiled.duckdb.unsupported : "no engine can run it";
+    throw new AppError("compile_error", why);
+  }
+
+  const engines = {} as RecipePreview["engines"];
+  for (const d of ["spark", "duckdb"] as const) {
+    const c = compiled[d];
+    engines[d] =
+      "sql" in c
+        ? {
+            sql: c.sql,
+            blocking: c.blocking ? { stepId: c.blocking.stepId, reason: c.blocking.reason } : null,
+            warnings: c.warnings,
+          }
+        : { sql: "", blocking: { stepId: body.spec.kind, reason: c.unsupported }, warnings: [] };
+  }
+  if (pivotValues) {
+    const note = `Pivot values read from the sample (${pivotValues.length}); list them in the recipe so a run gives the same columns.`;
+    engines.spark.warnings.unshift(note);
+    engines.duckdb.warnings.unshift(note);
+  }
+
+  let columns = any.outputSchemas[0] ?? [];
+  let rows: RecipePreview["rows"] = [];
+  let truncated = false;
+  let runError: string | null = null;
+  const duck = compiled.duckdb;
+  if (!("sql" in duck) || duck.blocking || !duck.sql) {
+    runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
+  } else {
+    try {
+      const r = await eng.withConnection(
+        (c) => c.runAndReadAll(`SELECT * FROM (\n${duck.sql}\n) AS _preview LIMIT ${body.limit + 1}`),
+        signal,
+      );
+      const types = r.columnTypes().map(String);
+      columns = r
+        .columnNames()
+        .map((name, i) => ({ name, type: sousTypeOfDuckDb(types[i] ?? "") ?? "string" }));
+      const all = r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v)));
+      truncated = all.length > body.limit;
+      rows = all.slice(0, body.limit);
+      // The compiler's schema is what a run writes; the preview keeps its names and types.
+      const declared = any.outputSchemas[0];
+      if (declared && declared.length === columns.length) columns = declared;
+    } catch (e) {
+      runError = signal.aborted
+        ? `The preview took longer than ${PREVIEW_TIMEOUT_MS / 1000} s on the sample. Run the recipe to see its output.`
+        : `The preview failed on the sample: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  return {
+    outputSchema: any.outputSchemas[0] ?? [],
+    steps: any.steps,
+    engines,
+    inputs: datasets.map((d) => {
+      const total = d.currentVersion?.rowCount == null ? null : Number(d.currentVersion.rowCount);
+      return {
+        datasetId: d.id,
+        name: d.name,
+        sampleRows: Math.min(PREVIEW_SAMPLE_ROWS, total ?? PREVIEW_SAMPLE_ROWS),
+        totalRows: total,
+      };
+    }),
+    columns,
+    rows,
+    truncated,
+    runError,
+    durationMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+
+// The recipe editor's live preview: a draft recipe compiled for both engines and run by DuckDB on
+// a sample of its inputs, without saving anything.
+const ORDERS =
+  "customer,amount,day\nann,10.5,2024-01-01\nbob,3,2024-01-02\nann,4.5,2024-01-03\ncid,,2024-01-04\n";
+const CUSTOMERS = "customer,city\nann,Lyon\nbob,Paris\n";
+
+describe.skipIf(!hasStudio)("POST /projects/:id/recipes/preview", () => {
+  let key: Caller;
+  let projectId: string;
+  let orders: string;
+  let customers: string;
+
+  const preview = (json: unknown, as: Caller = key) =>
+    call(`/projects/${projectId}/recipes/preview`, { method: "POST", json, as });
+
+  beforeAll(async () => {
+    key = await withApiKey(await loginAs(admin.email, admin.password));
+    const p = await call("/projects", {
+      method: "POST",
+      json: { key: uniqueKey("PV"), name: "Preview" },
+      as: key,
+    });
+    projectId = p.data.id;
+    const up = async (name: string, csv: string) =>
+      (
+        await call(`/projects/${projectId}/datasets?name=${name}`, {
+          method: "POST",
+          body: csv,
+          headers: { "content-type": "text/csv" },
+          as: key,
+        })
+      ).data.id as string;
+    orders = await up("orders", ORDERS);
+    customers = await up("customers", CUSTOMERS);
+  });
+
+  it("returns the output schema, both SQLs, per-step engines and the rows on the sample", async () => {
+    const r = await preview({
+      inputs: [orders],
+      spec: {
+        kind: "group",
+        version: 1,
+        params: {
+          keys: ["customer"],
+          aggregations: [{ column: "amount", fn: "sum", as: "total" }],
+          globalCount: true,
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.data.outputSchema).toEqual([
+      { name: "customer", type: "string" },
+      { name: "count", type: "bigint" },
+      { name: "total", type: "double" },
+    ]);
+    expect(r.data.engines.spark.sql).toMatch(/GROUP BY/);
+    expect(r.data.engines.duckdb.sql).toMatch(/GROUP BY/);
+    expect(r.data.engines.duckdb.blocking).toBeNull();
+    expect(r.data.steps.some((s: { id: string }) => s.id === "params.aggregations.0")).toBe(true);
+    const byCustomer = Object.fromEntries(r.data.rows.map((row: unknown[]) => [row[0], row.slice(1)]));
+    expect(byCustomer).toEqual({ ann: [2, 15], bob: [1, 3], cid: [1, null] });
+    expect(r.data.inputs).toEqual([{ datasetId: orders, name: "orders", sampleRows: 4, totalRows: 4 }]);
+    expect(r.data.runError).toBeNull();
+  });
+
+  it("previews a join of two inputs and cuts the rows at the limit", async () => {
+    const r = await preview({
+      inputs: [orders, customers],
+      spec: {
+        kind: "join",
+        version: 1,
+        params: { type: "left", on: [{ left: "customer", right: "customer" }] },
+      },
+      limit: 2,
+    });
+    expect(r.status).toBe(200);
+    expect(r.data.outputSchema.map((c: { name: string }) => c.name)).toEqual([
+      "customer",
+      "amount",
+      "day",
+      "city",
+    ]);
+    expect(r.data.rows).toHaveLength(2);
+    expect(r.data.truncated).toBe(true);
+  });
+
+  it("reads pivot values from the sample when the spec lists none, and says so", async () => {
+    const r = await preview({
+      inputs: [orders],
+      spec: {
+        kind: "pivot",
+        version: 1,
+        params: { pivotColumn: "customer", aggregations: [{ fn: "count" }] },
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.data.outputSchema.map((c: { name: string }) => c.name)).toEqual([
+      "ann_count",
+      "bob_count",
+      "cid_count",
+    ]);
+    expect(r.data.rows).toEqual([[2, 1, 1]]);
+    expect(r.data.engines.duckdb.warnings.join(" ")).toMatch(/from the sample/);
+  });
+
+  it("answers a compile error with its path, and an unknown input with 400", async () => {
+    const bad = await preview({
+      inputs: [orders],
+      spec: { kind: "sort", version: 1, params: { keys: [{ column: "nope", direction: "asc" }] } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.data.error.code).toBe("compile_error");
+    expect(bad.data.error.message).toMatch(/nope/);
+    expect(bad.data.error.details.path).toEqual(["params", "keys", 0, "column"]);
+    const unknown = await preview({ inputs: ["nope"], spec: { kind: "distinct", version: 1, params: {} } });
+    expect(unknown.status).toBe(400);
+  });
+
+  it("refuses callers outside the project", async () => {
+    const r = await call(`/projects/${projectId}/recipes/preview`, {
+      method: "POST",
+      json: { inputs: [orders], spec: { kind: "distinct", version: 1, params: {} } },
+    });
+    expect(r.status).toBe(401);
+  });
+});
