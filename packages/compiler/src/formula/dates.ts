@@ -55,16 +55,21 @@ export function javaToStrftime(
   while (i < pattern.length) {
     const c = pattern[i]!;
     if (c === "'") {
-      // Quoted literal text; '' is a quote.
-      if (pattern[i + 1] === "'") {
-        out += "'";
-        i += 2;
-        continue;
+      // Java's rule (DateTimeFormatterBuilder.parsePattern): a quoted section ends at a single
+      // quote, '' inside it is a quote, and an empty section ('') is a quote.
+      let j = i + 1;
+      for (; j < pattern.length; j++) {
+        if (pattern[j] === "'") {
+          if (pattern[j + 1] === "'") j++;
+          else break;
+        }
       }
-      const close = pattern.indexOf("'", i + 1);
-      if (close < 0) return { error: `Unclosed quote in the date pattern '${pattern}': add the closing '` };
-      out += pattern.slice(i + 1, close).replaceAll("%", "%%");
-      i = close + 1;
+      if (j >= pattern.length) {
+        return { error: `Unclosed quote in the date pattern '${pattern}': add the closing '` };
+      }
+      const text = pattern.slice(i + 1, j);
+      out += text === "" ? "'" : text.replaceAll("''", "'").replaceAll("%", "%%");
+      i = j + 1;
       continue;
     }
     if (/[A-Za-z]/.test(c)) {

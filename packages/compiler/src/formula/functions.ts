@@ -276,7 +276,7 @@ const logic: FunctionDef[] = [
   {
     name: "coalesce",
     category: "logic",
-    params: [A("value"), { ...A("fallback"), variadic: true }],
+    params: [A("value"), { ...A("fallback"), optional: true, variadic: true }],
     returns: "the common type of the values",
     description: "The first value that is not NULL.",
     example: "coalesce(nickname, first_name, 'unknown')",
