@@ -24,10 +24,12 @@ export function castableSql(v: string, m: Meaning): string {
       return `regexp_full_match(${t}, '[+-]?[0-9]{1,18}')`;
     case "double":
       return `(TRY_CAST(${t} AS DOUBLE) IS NOT NULL)`;
+    // A cheap pattern first: DuckDB's date parsing is the costly part of the stats pass, and the
+    // conjunction only parses the rows that look like dates.
     case "date":
-      return `(TRY_CAST(${t} AS DATE) IS NOT NULL)`;
+      return `(regexp_full_match(${t}, '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') AND TRY_CAST(${t} AS DATE) IS NOT NULL)`;
     case "timestamp":
-      return `(TRY_CAST(${t} AS TIMESTAMP) IS NOT NULL)`;
+      return `(regexp_matches(${t}, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ T][0-9]') AND TRY_CAST(${t} AS TIMESTAMP) IS NOT NULL)`;
     case "boolean":
       return `(lower(${t}) IN ('true', 'false'))`;
     case "text":
