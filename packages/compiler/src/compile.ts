@@ -57,6 +57,7 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
     blocking,
     warnings,
     lineage: lowered.outputs.map(lineageOf),
+    ...(lowered.stepSchemas ? { stepSchemas: [...lowered.stepSchemas] } : {}),
   };
 }
 

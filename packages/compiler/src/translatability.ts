@@ -70,6 +70,12 @@ export function assessSteps(lowered: Lowered, stop: ReadonlySet<RelId> = new Set
     return v;
   };
   for (const step of lowered.steps) entry(step);
+  // Declared verdicts first: on equal levels the first reason is kept, and a step's own words
+  // (which name the step) read better than an expression-level finding.
+  for (const [step, declared] of Object.entries(lowered.declared ?? {})) {
+    const v = entry(step);
+    for (const d of DIALECTS) v[d] = worse(v[d], declared[d]);
+  }
   for (const out of lowered.outputs) {
     for (const [e, step] of expressions(out, fallback, stop)) {
       const v = entry(step);

@@ -45,4 +45,18 @@ export interface CompiledRecipe {
   warnings: string[];
   /** Per output dataset, per output column: the input columns it derives from. */
   lineage: ColumnLineage[][];
+  /** Prepare recipes only: the schema after each step, in step order (disabled steps included). */
+  stepSchemas?: StepSchema[];
+}
+
+/** The columns a prepare step leaves (schema propagation, nothing run), and what it changed. */
+export interface StepSchema {
+  id: string;
+  disabled: boolean;
+  /** The schema after the step. */
+  schema: DatasetSchema;
+  added: string[];
+  removed: string[];
+  /** Columns kept whose values or type the step rewrites. */
+  changed: string[];
 }

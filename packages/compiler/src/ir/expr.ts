@@ -152,7 +152,19 @@ export interface CaseExpr extends ExprBase {
   readonly else: Expr | null;
 }
 
+/**
+ * A call to a function defined outside the core IR (e.g. the prepare steps' string, date and JSON
+ * functions, `src/prepare/sql/functions.ts`): `fn` names an entry of the extension registry,
+ * which renders it per dialect. Keeps the core's ScalarFn list small.
+ */
+export interface ExtExpr extends ExprBase {
+  readonly kind: "ext";
+  readonly fn: string;
+  readonly args: readonly Expr[];
+}
+
 export type Expr =
+  | ExtExpr
   | CaseExpr
   | WindowExpr
   | ColRefExpr
@@ -219,6 +231,7 @@ export function exprChildren(e: Expr): readonly Expr[] {
       return [];
     case "agg":
     case "call":
+    case "ext":
     case "and":
     case "or":
       return e.args;

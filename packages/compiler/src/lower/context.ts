@@ -1,12 +1,14 @@
 import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
 import { createIdGen, type IdGen } from "../ir/ids.ts";
 import { type Rel, source } from "../ir/rel.ts";
-import type { CompileInput } from "../types.ts";
+import type { CompileInput, Dialect, StepSchema, Translatability } from "../types.ts";
 
 /** Extra facts a recipe may need at compile time that are not part of the stored spec. */
 export interface CompileContext {
   /** Pivot recipes: the distinct values of the pivot column, computed beforehand by the caller. */
   pivotValues?: readonly (string | number | boolean | null)[];
+  /** Prepare recipes: values of steps that need them (Unfold), by step id, computed by the caller. */
+  prepareValues?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
 }
 
 /** What a lowerer knows of an input: a dataset, or in a pipeline the output of an earlier recipe. */
@@ -29,6 +31,10 @@ export interface Lowered {
   /** Step ids in display order; expressions' `origin` refer to them. The first is the recipe itself. */
   readonly steps: readonly string[];
   readonly warnings: readonly string[];
+  /** Verdicts a step declares itself (prepare steps), merged with what the dialects find in its IR. */
+  readonly declared?: Readonly<Record<string, Record<Dialect, Translatability>>>;
+  /** Prepare recipes: the schema after each step. */
+  readonly stepSchemas?: readonly StepSchema[];
 }
 
 export type Lowerer<K extends RecipeSpec["kind"]> = (

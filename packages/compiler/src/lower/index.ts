@@ -1,4 +1,5 @@
 import type { RecipeKind, RecipeSpec } from "@sous/contracts";
+import { lowerPrepare } from "../prepare/lower.ts";
 import type { LowerContext, Lowered, Lowerer } from "./context.ts";
 import { lowerDistinct } from "./distinct.ts";
 import { lowerFilter } from "./filter.ts";
@@ -23,6 +24,7 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   join: lowerJoin,
   stack: lowerStack,
   pivot: lowerPivot,
+  prepare: lowerPrepare,
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

@@ -15,6 +15,7 @@ import type {
 } from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
 import { type OutColumn, type Rel, type RelKind, relInputs } from "../ir/rel.ts";
+import { renderExt } from "../prepare/sql/functions.ts";
 import type { SqlDialect } from "./dialect.ts";
 
 /**
@@ -263,6 +264,12 @@ export class SqlRenderer {
       if (!render) throw new UnsupportedError(this.d.name, `function ${e.fn}`);
       return render(args, e);
     },
+    ext: (e, scope) =>
+      renderExt(
+        e,
+        e.args.map((a) => this.expr(a, scope)),
+        this.d,
+      ),
     cast: (e, scope) => this.d.cast(this.expr(e.arg, scope), e.arg.type, e.type),
     compare: (e, scope) => `(${this.expr(e.left, scope)} ${e.op} ${this.expr(e.right, scope)})`,
     and: (e, scope) => `(${e.args.map((a) => this.expr(a, scope)).join(" AND ")})`,

@@ -4,6 +4,7 @@ import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { JoinParamsSchema } from "./join.ts";
 import { PivotParamsSchema } from "./pivot.ts";
+import { PrepareParamsSchema } from "./prepare.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { StackParamsSchema } from "./stack.ts";
 import { SyncParamsSchema } from "./sync.ts";
@@ -16,6 +17,7 @@ export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./join.ts";
 export * from "./pivot.ts";
+export * from "./prepare.ts";
 export * from "./sort.ts";
 export * from "./stack.ts";
 export * from "./sync.ts";
@@ -75,6 +77,11 @@ export const PivotRecipeSpecSchema = z
   .object({ kind: z.literal("pivot"), version: z.literal(1).default(1), params: PivotParamsSchema })
   .strict();
 
+/** An ordered script of steps (DSS processors), one input, one output. */
+export const PrepareRecipeSpecSchema = z
+  .object({ kind: z.literal("prepare"), version: z.literal(1).default(1), params: PrepareParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -86,6 +93,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   JoinRecipeSpecSchema,
   StackRecipeSpecSchema,
   PivotRecipeSpecSchema,
+  PrepareRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];

@@ -1,0 +1,17 @@
+import { not } from "../../ir/expr.ts";
+import { BOTH_FULL, defineStep, requireType } from "../step.ts";
+
+export default defineStep({
+  type: "BooleanNot",
+  label: "Negate booleans",
+  category: "columns",
+  description: "true <-> false; NULL stays NULL.",
+  engines: () => BOTH_FULL,
+  apply(frame, p, ctx) {
+    p.columns.forEach((name, i) => {
+      const c = frame.get(name, [...ctx.path, "columns", i]);
+      requireType(c, "boolean", "boolean", [...ctx.path, "columns", i]);
+      frame.set(c.name, not(c.expr), [...ctx.path, "columns", i]);
+    });
+  },
+});

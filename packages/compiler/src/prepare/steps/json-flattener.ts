@@ -1,0 +1,27 @@
+import { defineStep, FULL, partial, requireType, str } from "../step.ts";
+
+export default defineStep({
+  type: "JSONFlattener",
+  label: "Flatten JSON",
+  category: "reshape",
+  description: "Extracts known keys (a.b for nested ones) of a JSON text column into text columns.",
+  engines: () => ({
+    spark: FULL,
+    duckdb: partial("nested objects, arrays and numbers may be written differently (spacing, 1.0 vs 1)"),
+  }),
+  apply(frame, p, ctx) {
+    const c = frame.get(p.column, [...ctx.path, "column"]);
+    requireType(c, "string", "string", [...ctx.path, "column"]);
+    const prefix = p.prefix ?? `${c.name}_`;
+    let after = c.name;
+    p.keys.forEach((k, i) => {
+      const name = k.output ?? `${prefix}${k.path.replaceAll(".", "_")}`;
+      frame.insertAfter(after, name, ctx.fn("json_get", [c.expr, str(`$.${k.path}`)], "string"), [
+        ...ctx.path,
+        "keys",
+        i,
+      ]);
+      after = name;
+    });
+  },
+});

@@ -1,0 +1,21 @@
+import { defineStep, FULL, partial, requireType } from "../step.ts";
+
+export default defineStep({
+  type: "RemoveAccents",
+  label: "Remove accents",
+  category: "strings",
+  description: "Removes diacritics (é -> e, Å -> A).",
+  engines: () => ({
+    spark: partial(
+      "Spark has no accent stripping: Latin letters lose their accents (translate table), other scripts keep them",
+    ),
+    duckdb: FULL,
+  }),
+  apply(frame, p, ctx) {
+    p.columns.forEach((name, i) => {
+      const c = frame.get(name, [...ctx.path, "columns", i]);
+      requireType(c, "string", "string", [...ctx.path, "columns", i]);
+      frame.set(c.name, ctx.fn("strip_accents", [c.expr], "string"), [...ctx.path, "columns", i]);
+    });
+  },
+});

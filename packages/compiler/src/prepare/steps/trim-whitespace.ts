@@ -1,0 +1,24 @@
+import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
+
+/** Java's whitespace class, spelled out (RE2's \\s lacks the vertical tab). */
+export const WS = "[\\t\\n\\x0B\\f\\r ]";
+
+export default defineStep({
+  type: "TrimWhitespace",
+  label: "Trim whitespace",
+  category: "strings",
+  description: "Removes leading and/or trailing whitespace (spaces, tabs, line breaks).",
+  engines: () => BOTH_FULL,
+  apply(frame, p, ctx) {
+    const pattern = p.side === "both" ? `^${WS}+|${WS}+$` : p.side === "left" ? `^${WS}+` : `${WS}+$`;
+    p.columns.forEach((name, i) => {
+      const c = frame.get(name, [...ctx.path, "columns", i]);
+      requireType(c, "string", "string", [...ctx.path, "columns", i]);
+      frame.set(c.name, ctx.fn("regexp_replace", [c.expr, str(pattern), str("")], "string"), [
+        ...ctx.path,
+        "columns",
+        i,
+      ]);
+    });
+  },
+});

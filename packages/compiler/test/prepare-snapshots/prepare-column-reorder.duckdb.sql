@@ -1,0 +1,2 @@
+SELECT "c", "a", "b"
+FROM read_parquet('/data/fixtures/prepare-column-reorder/in0/*.parquet')

@@ -1,0 +1,2 @@
+SELECT `id`, `xtmp_c`
+FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-columns-selector/in0`

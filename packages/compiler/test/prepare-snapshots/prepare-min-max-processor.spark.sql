@@ -1,0 +1,4 @@
+SELECT
+  CASE WHEN (`n` < 0) THEN 0 WHEN (`n` > 10) THEN 10 ELSE `n` END AS `n`,
+  CASE WHEN (`d` > CAST(1 AS DOUBLE)) THEN CAST(NULL AS DOUBLE) ELSE `d` END AS `d`
+FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-min-max-processor/in0`

@@ -1,0 +1,9 @@
+WITH `_s1` AS (
+SELECT `id`, 'q1' AS `quarter`, `q1` AS `value`
+FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-multi-column-fold/in0`
+UNION ALL
+SELECT `id`, 'q2' AS `quarter`, `q2` AS `value`
+FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-multi-column-fold/in0`
+)
+SELECT `id`, `quarter`, `value`
+FROM `_s1`

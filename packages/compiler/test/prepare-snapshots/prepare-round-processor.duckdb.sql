@@ -1,0 +1,2 @@
+SELECT round("x", 0) AS "x", (CAST(floor("y" * 1e1) AS DOUBLE) / 1e1) AS "y", "n"
+FROM read_parquet('/data/fixtures/prepare-round-processor/in0/*.parquet')

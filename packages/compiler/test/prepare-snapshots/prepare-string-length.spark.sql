@@ -1,0 +1,2 @@
+SELECT `s`, CAST(length(`s`) AS INT) AS `len`
+FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-string-length/in0`
