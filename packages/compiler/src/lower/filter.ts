@@ -1,5 +1,6 @@
 import type { ColumnType, FilterRule, FilterValue, Sampling } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
+import { lowerFormula } from "../formula/index.ts";
 import {
   and,
   type CompareOp,
@@ -139,7 +140,15 @@ export const lowerFilter: Lowerer<"filter"> = (spec, ctx) => {
     const rules = cond.rules.map((r, i) => {
       const stepId = `params.filter.rules.${i}`;
       steps.push(stepId);
-      return lowerRule(src, r, ["params", "filter", "rules", i], label, stepId);
+      const path = ["params", "filter", "rules", i];
+      if ("kind" in r) {
+        return lowerFormula(r.formula, src.columns, {
+          expect: "boolean",
+          origin: stepId,
+          path: [...path, "formula"],
+        }).expr;
+      }
+      return lowerRule(src, r, path, label, stepId);
     });
     const predicate: Expr = rules.length === 1 ? rules[0]! : cond.combine === "and" ? and(rules) : or(rules);
     rel = filter(ctx.ids, rel, predicate);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormulaFilterRuleSchema } from "../formula/index.ts";
 import { RecipeColumnNameSchema } from "./common.ts";
 
 /**
@@ -49,7 +50,10 @@ export type FilterRule = z.infer<typeof FilterRuleSchema>;
 export const FilterConditionSchema = z
   .object({
     combine: z.enum(["and", "or"]).default("and"),
-    rules: z.array(FilterRuleSchema).min(1),
+    rules: z
+      .array(z.union([FilterRuleSchema, FormulaFilterRuleSchema]))
+      .min(1)
+      .describe("Column rules, or { kind: 'formula', formula } rules whose formula is a condition"),
   })
   .strict();
 export type FilterCondition = z.infer<typeof FilterConditionSchema>;
