@@ -44,14 +44,18 @@ describe.skipIf(!hasStudio)("group recipe slice in the browser", () => {
     await datasetNode.waitFor({ timeout: 30_000 });
     await datasetNode.click();
 
-    await page.getByTestId("new-group-recipe").click();
-    await page.getByTestId("group-key-select").selectOption(["region"]);
+    // "New recipe" on the dataset lists the kinds; Group opens the full-page editor.
+    await page.getByTestId("new-recipe").click();
+    await page.getByTestId("new-recipe-group").click();
+    await page.getByTestId("recipe-editor").waitFor();
+    if ((await page.getByTestId("group-keys-chip-region").count()) === 0)
+      await page.getByTestId("group-keys-add").selectOption("region");
     await page.getByTestId("agg-column-0").selectOption("amount");
     await page.getByTestId("agg-fn-0").selectOption("sum");
     await page.getByTestId("agg-as-0").fill("total");
     await page.getByTestId("output-name").fill("sales_by_region");
-    await page.getByTestId("create-recipe").click();
-    await page.getByTestId("node-sales_by_region").waitFor({ timeout: 30_000 });
+    await page.getByTestId("save-recipe").click();
+    await page.waitForURL(/\/recipes\/[^/?]+$/, { timeout: 30_000 });
     await screenshot(page, "flow-before-run");
 
     await page.getByTestId("run-recipe").click();

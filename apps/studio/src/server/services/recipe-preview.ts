@@ -76,7 +76,7 @@ export async function previewRecipe(
   body: { inputs: string[]; spec: RecipeSpec; limit: number },
 ): Promise<RecipePreview> {
   const started = performance.now();
-  const { db, engine } = ctx();
+  const { db, engine, dataDir } = ctx();
   const found = await db.dataset.findMany({
     where: { projectId, id: { in: body.inputs } },
     include: { currentVersion: true },
@@ -101,6 +101,18 @@ export async function previewRecipe(
     schema: DatasetSchemaSchema.parse(d.schema),
     location: { format: "parquet", path: samples[i]! },
   }));
+  // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the sample.
+  const shownInputs: CompileInput[] = datasets.map((d, i) => ({
+    ...inputs[i]!,
+    location: {
+      format: "parquet",
+      path: path.join(
+        dataDir,
+        "storage",
+        `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId}`,
+      ),
+    },
+  }));
   const eng = await engine;
   const signal = AbortSignal.timeout(PREVIEW_TIMEOUT_MS);
 
@@ -121,8 +133,8 @@ export async function previewRecipe(
   }
 
   const compiled = {
-    spark: compileFor(body.spec, inputs, "spark", pivotValues),
-    duckdb: compileFor(body.spec, inputs, "duckdb", pivotValues),
+    spark: compileFor(body.spec, shownInputs, "spark", pivotValues),
+    duckdb: compileFor(body.spec, shownInputs, "duckdb", pivotValues),
   };
   const any = "sql" in compiled.duckdb ? compiled.duckdb : "sql" in compiled.spark ? compiled.spark : null;
   if (!any) {
@@ -152,7 +164,8 @@ export async function previewRecipe(
   let rows: RecipePreview["rows"] = [];
   let truncated = false;
   let runError: string | null = null;
-  const duck = compiled.duckdb;
+  const duck =
+    "sql" in compiled.duckdb ? compileFor(body.spec, inputs, "duckdb", pivotValues) : compiled.duckdb;
   if (!("sql" in duck) || duck.blocking || !duck.sql) {
     runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
   } else {

@@ -22,8 +22,10 @@ import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
 import { useHydrated } from "@/ui/use-hydrated.ts";
+import "@/ui/recipes.css";
+import { toObjectName } from "@/ui/recipe-kinds.ts";
 import { type FlowNodeT, nodeTypes } from "./flow-nodes.tsx";
-import { GroupRecipeForm, toObjectName } from "./group-recipe-form.tsx";
+import { FlowSearch } from "./flow-search.tsx";
 import { type Pt, placeNodes } from "./layout.ts";
 import { RunSection } from "./run-section.tsx";
 import { DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
@@ -51,6 +53,8 @@ const DEFAULT_EDGE_OPTIONS = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#a8b0bd" },
 };
 const SNAP_GRID: [number, number] = [8, 8];
+// Ctrl/⌘ + click adds to the selection; Shift + drag draws a selection box (React Flow's default).
+const MULTI_SELECT_KEYS = ["Meta", "Control"];
 
 function miniMapColor(n: FlowNodeT): string {
   return n.type === "recipe" ? "#f5a524" : "#8fa3e6";
@@ -127,7 +131,6 @@ function FlowEditorInner({
   const [datasets, setDatasets] = useState(initialDatasets);
   const [recipes, setRecipes] = useState(initialRecipes);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [mode, setMode] = useState<"details" | "group">("details");
   const [uploading, setUploading] = useState<string | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [dragOver, setDragOver] = useState(false);
@@ -237,18 +240,18 @@ function FlowEditorInner({
   const select = useCallback(
     (id: string | null) => {
       setSelectedId(id);
-      setMode("details");
       setNodes((ns) => ns.map((n) => (n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })));
     },
     [setNodes],
   );
 
+  const [selectionCount, setSelectionCount] = useState(0);
   const onSelectionChange = useCallback<OnSelectionChangeFunc<FlowNodeT>>(({ nodes: sel }) => {
+    setSelectionCount(sel.length);
     const id = sel.length === 1 ? (sel[0]?.id ?? null) : null;
     if (id !== selectedRef.current) {
       selectedRef.current = id;
       setSelectedId(id);
-      setMode("details");
     }
   }, []);
 
@@ -265,6 +268,7 @@ function FlowEditorInner({
     (_: unknown, node: FlowNodeT) => {
       if (node.type === "dataset" && node.data.state === "built")
         router.push(`/projects/${projectId}/datasets/${node.id}`);
+      if (node.type === "recipe") router.push(`/projects/${projectId}/recipes/${node.id}`);
     },
     [router, projectId],
   );
@@ -308,6 +312,11 @@ function FlowEditorInner({
     if (file) void upload(file);
   }
 
+  function focusNode(id: string) {
+    select(id);
+    void fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2, padding: 0.6 });
+  }
+
   async function autoLayout() {
     const pos = placeNodes(graph.nodes, graph.edges, new Map());
     setNodes((ns) => ns.map((n) => ({ ...n, position: pos.get(n.id) ?? n.position })));
@@ -324,6 +333,24 @@ function FlowEditorInner({
     datasetsOf(graph.edges.filter((e) => e.target === recipeId).map((e) => e.source));
   const outputsOf = (recipeId: string) =>
     datasetsOf(graph.edges.filter((e) => e.source === recipeId).map((e) => e.target));
+
+  /** Recipes reachable from a recipe's outputs: what a delete leaves without fresh inputs. */
+  const downstreamOf = (recipeId: string): RecipeNode[] => {
+    const seen = new Set<string>([recipeId]);
+    const out: RecipeNode[] = [];
+    const queue = [recipeId];
+    while (queue.length) {
+      const id = queue.shift() as string;
+      for (const e of graph.edges) {
+        if (e.source !== id || seen.has(e.target)) continue;
+        seen.add(e.target);
+        queue.push(e.target);
+        const n = byId.get(e.target);
+        if (n?.type === "recipe") out.push(n);
+      }
+    }
+    return out;
+  };
 
   function runSection(recipe: RecipeNode) {
     const outputs = outputsOf(recipe.id);
@@ -350,52 +377,23 @@ function FlowEditorInner({
     const producerId = graph.edges.find((e) => e.target === selected.id)?.source;
     const producer = producerId ? byId.get(producerId) : undefined;
     const producerRecipe = producer?.type === "recipe" ? producer : undefined;
-    if (mode === "group" && info) {
-      panel = (
-        <aside className="side-panel" aria-label="New Group recipe" data-testid="group-panel">
-          <div className="side-head">
-            <span className="recipe-glyph" aria-hidden="true">
-              Σ
-            </span>
-            <div className="side-title">
-              <div className="kicker">New Group recipe</div>
-              <h2>from {info.name}</h2>
-            </div>
-            <button type="button" className="icon-btn" aria-label="Cancel" onClick={() => setMode("details")}>
-              <CloseIcon />
-            </button>
-          </div>
-          <div className="side-scroll">
-            <GroupRecipeForm
-              key={info.id}
-              projectId={projectId}
-              input={info}
-              takenNames={takenNames}
-              onCancel={() => setMode("details")}
-              onCreated={async (r) => {
-                await refresh();
-                select(r.id);
-                toast(`Created ${r.name}. Run it to build its output.`, "success");
-              }}
-            />
-          </div>
-        </aside>
-      );
-    } else {
-      panel = (
-        <DatasetPanel
-          projectId={projectId}
-          node={selected}
-          info={info}
-          producer={producerRecipe}
-          canEdit={canEdit}
-          onClose={() => select(null)}
-          onNewGroup={() => setMode("group")}
-        >
-          {producerRecipe ? runSection(producerRecipe) : null}
-        </DatasetPanel>
-      );
-    }
+    panel = (
+      <DatasetPanel
+        projectId={projectId}
+        node={selected}
+        info={info}
+        producer={producerRecipe}
+        canEdit={canEdit}
+        onClose={() => select(null)}
+        onNewRecipe={(kind) =>
+          router.push(
+            `/projects/${projectId}/recipes/new?kind=${encodeURIComponent(kind)}&input=${selected.id}`,
+          )
+        }
+      >
+        {producerRecipe ? runSection(producerRecipe) : null}
+      </DatasetPanel>
+    );
   } else if (selected?.type === "recipe") {
     panel = (
       <RecipePanel
@@ -404,7 +402,17 @@ function FlowEditorInner({
         recipe={recipes.find((r) => r.id === selected.id)}
         inputs={inputsOf(selected.id)}
         outputs={outputsOf(selected.id)}
+        downstream={downstreamOf(selected.id)}
+        canEdit={canEdit}
+        takenNames={takenNames}
         onClose={() => select(null)}
+        onChanged={() => void refresh()}
+        onDeleted={() => {
+          const name = selected.name;
+          select(null);
+          void refresh();
+          toast(`Deleted ${name}. Its output dataset stays.`, "success");
+        }}
       >
         {runSection(selected)}
       </RecipePanel>
@@ -439,6 +447,7 @@ function FlowEditorInner({
             </button>
           </div>
         ) : null}
+        <FlowSearch nodes={graph.nodes} onPick={(id) => focusNode(id)} />
         <Button
           variant="ghost"
           icon={<LayoutIcon />}
@@ -503,7 +512,7 @@ function FlowEditorInner({
             nodesConnectable={false}
             elementsSelectable
             selectNodesOnDrag={false}
-            multiSelectionKeyCode={null}
+            multiSelectionKeyCode={MULTI_SELECT_KEYS}
             deleteKeyCode={null}
             snapToGrid
             snapGrid={SNAP_GRID}
@@ -523,6 +532,11 @@ function FlowEditorInner({
             />
             <Controls showInteractive={false} />
           </ReactFlow>
+          {selectionCount > 1 ? (
+            <div className="flow-selection-bar" data-testid="selection-bar" role="status">
+              {selectionCount} nodes selected: drag one to move them together
+            </div>
+          ) : null}
           {count > 0 ? (
             <div className="flow-legend" aria-hidden="true">
               <span>

@@ -5,6 +5,8 @@ import { memo } from "react";
 import { StateBadge } from "@/ui/badge.tsx";
 import { formatRows } from "@/ui/format.ts";
 import { TableIcon } from "@/ui/icons.tsx";
+import { RecipeIcon } from "@/ui/recipe-icons.tsx";
+import { recipeKindLabel } from "@/ui/recipe-kinds.ts";
 
 export type DatasetNodeData = {
   name: string;
@@ -15,20 +17,6 @@ export type RecipeNodeData = { name: string; kind: string; running: boolean };
 export type DatasetFlowNode = Node<DatasetNodeData, "dataset">;
 export type RecipeFlowNode = Node<RecipeNodeData, "recipe">;
 export type FlowNodeT = DatasetFlowNode | RecipeFlowNode;
-
-/** One glyph per recipe kind, as DSS users know them (Σ for group). */
-export const RECIPE_GLYPH: Record<string, string> = {
-  group: "Σ",
-  prepare: "✎",
-  join: "⋈",
-  sort: "⇅",
-  distinct: "≠",
-  window: "▤",
-  stack: "≡",
-  sync: "⇉",
-  filter: "⊽",
-};
-export const recipeGlyph = (kind: string) => RECIPE_GLYPH[kind] ?? "ƒ";
 
 // Memoised: React Flow re-renders nodes on every drag frame otherwise.
 export const DatasetNode = memo(function DatasetNode({ data }: NodeProps<DatasetFlowNode>) {
@@ -60,11 +48,12 @@ export const RecipeNode = memo(function RecipeNode({ data }: NodeProps<RecipeFlo
       className="recipe-node"
       data-testid={`node-${data.name}`}
       data-kind="recipe"
+      data-recipe-kind={data.kind}
       data-running={data.running}
     >
       <Handle type="target" position={Position.Left} className="flow-handle" isConnectable={false} />
-      <div className="recipe-disc" aria-hidden="true">
-        {recipeGlyph(data.kind)}
+      <div className="recipe-disc" aria-hidden="true" title={`${recipeKindLabel(data.kind)} recipe`}>
+        <RecipeIcon kind={data.kind} size={28} />
       </div>
       <div className="recipe-label" title={data.name}>
         {data.name}

@@ -1,12 +1,24 @@
 "use client";
 
 import type { DatasetInfo, FlowNode, Recipe } from "@sous/contracts";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
+import { FormError, Input } from "@/ui/field.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
-import { CloseIcon, ExternalIcon, LayoutIcon, PlusIcon, TableIcon, UploadIcon } from "@/ui/icons.tsx";
-import { recipeGlyph } from "./flow-nodes.tsx";
+import {
+  CloseIcon,
+  ExternalIcon,
+  LayoutIcon,
+  PlusIcon,
+  TableIcon,
+  TrashIcon,
+  UploadIcon,
+} from "@/ui/icons.tsx";
+import { MenuButton } from "@/ui/menu.tsx";
+import { RecipeIcon } from "@/ui/recipe-icons.tsx";
+import { RECIPE_KINDS, recipeKindLabel, toObjectName } from "@/ui/recipe-kinds.ts";
 import { SqlPreview } from "./sql-preview.tsx";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
@@ -76,7 +88,7 @@ export function DatasetPanel({
   producer,
   canEdit,
   onClose,
-  onNewGroup,
+  onNewRecipe,
   children,
 }: {
   projectId: string;
@@ -85,7 +97,7 @@ export function DatasetPanel({
   producer: RecipeNode | undefined;
   canEdit: boolean;
   onClose: () => void;
-  onNewGroup: () => void;
+  onNewRecipe: (kind: string) => void;
   /** The build section when a recipe writes this dataset. */
   children?: ReactNode;
 }) {
@@ -128,9 +140,21 @@ export function DatasetPanel({
             Open
           </ButtonLink>
           {canEdit ? (
-            <Button variant="primary" icon={<PlusIcon />} onClick={onNewGroup} data-testid="new-group-recipe">
-              New Group recipe
-            </Button>
+            <MenuButton
+              variant="primary"
+              icon={<PlusIcon />}
+              label="New recipe"
+              testId="new-recipe"
+              header={built ? `From ${node.name}` : `Build ${node.name} first to see its columns`}
+              items={RECIPE_KINDS.map((k) => ({
+                key: k.kind,
+                label: k.label,
+                description: k.description,
+                icon: <RecipeIcon kind={k.kind} size={16} />,
+                testId: `new-recipe-${k.kind}`,
+                onSelect: () => onNewRecipe(k.kind),
+              }))}
+            />
           ) : null}
         </div>
       </section>
@@ -151,7 +175,12 @@ export function RecipePanel({
   recipe,
   inputs,
   outputs,
+  downstream,
+  canEdit,
+  takenNames,
   onClose,
+  onChanged,
+  onDeleted,
   children,
 }: {
   projectId: string;
@@ -159,19 +188,64 @@ export function RecipePanel({
   recipe: Recipe | undefined;
   inputs: DatasetNode[];
   outputs: DatasetNode[];
+  /** Recipes that read this recipe's outputs, directly or further down. */
+  downstream: RecipeNode[];
+  canEdit: boolean;
+  takenNames: ReadonlySet<string>;
   onClose: () => void;
+  onChanged: (r: Recipe) => void;
+  onDeleted: () => void;
   children: ReactNode;
 }) {
   const params = recipe?.spec.kind === "group" ? recipe.spec.params : null;
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const editHref = `/projects/${projectId}/recipes/${node.id}`;
+
+  async function rename() {
+    if (!recipe || renaming === null) return;
+    const name = toObjectName(renaming.trim());
+    if (name === recipe.name) return setRenaming(null);
+    if (takenNames.has(name)) return setError(`A dataset or recipe named ${name} already exists.`);
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`, {
+        method: "PUT",
+        json: { revision: recipe.revision, name },
+      });
+      setRenaming(null);
+      onChanged(r);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/projects/${projectId}/recipes/${node.id}`, { method: "DELETE" });
+      onDeleted();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  }
+
   return (
     <Shell
       testId="recipe-panel"
       icon={
         <span className="recipe-glyph" aria-hidden="true">
-          {recipeGlyph(node.kind)}
+          <RecipeIcon kind={node.kind} size={16} />
         </span>
       }
-      kicker={`${node.kind} recipe`}
+      kicker={`${recipeKindLabel(node.kind)} recipe`}
       title={node.name}
       onClose={onClose}
     >
@@ -192,6 +266,104 @@ export function RecipePanel({
             </span>
           ))}
         </div>
+        <div className="side-actions">
+          <ButtonLink href={editHref} variant="primary" icon={<ExternalIcon />} data-testid="edit-recipe">
+            {canEdit ? "Edit" : "Open"}
+          </ButtonLink>
+          {canEdit && recipe ? (
+            <>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setRenaming(recipe.name);
+                  setConfirmDelete(false);
+                }}
+                data-testid="rename-recipe"
+              >
+                Rename
+              </Button>
+              <Button
+                variant="ghost"
+                icon={<TrashIcon />}
+                onClick={() => {
+                  setConfirmDelete(true);
+                  setRenaming(null);
+                }}
+                data-testid="delete-recipe"
+              >
+                Delete
+              </Button>
+            </>
+          ) : null}
+        </div>
+        {renaming !== null ? (
+          <form
+            className="rename-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void rename();
+            }}
+          >
+            <Input
+              aria-label="New name of the recipe"
+              data-testid="rename-input"
+              value={renaming}
+              maxLength={128}
+              autoFocus
+              onChange={(e) => setRenaming(e.target.value)}
+              onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
+            />
+            <Button type="submit" size="sm" variant="primary" loading={busy} data-testid="rename-save">
+              Save
+            </Button>
+          </form>
+        ) : null}
+        {confirmDelete ? (
+          <div
+            className="confirm-box"
+            role="alertdialog"
+            aria-label="Delete the recipe?"
+            data-testid="delete-confirm"
+          >
+            <strong>Delete {node.name}?</strong>
+            <span>
+              {outputs.length
+                ? `${outputs.map((o) => o.name).join(", ")} stays, with its current data, but nothing will rebuild it.`
+                : "It writes no dataset."}
+            </span>
+            {downstream.length ? (
+              <>
+                <span data-testid="delete-downstream">
+                  {downstream.length === 1
+                    ? "1 recipe downstream reads"
+                    : `${downstream.length} recipes downstream read`}{" "}
+                  data this recipe builds:
+                </span>
+                <ul>
+                  {downstream.map((r) => (
+                    <li key={r.id}>{r.name}</li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <span>No recipe downstream depends on it.</span>
+            )}
+            <div className="side-actions">
+              <Button
+                variant="danger"
+                loading={busy}
+                onClick={() => void remove()}
+                data-testid="delete-confirm-button"
+              >
+                Delete recipe
+              </Button>
+              <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </Button>
+            </div>
+          </div>
+        ) : null}
+        <FormError message={error} testId="recipe-panel-error" />
       </section>
       {children}
       {params ? (

@@ -1,0 +1,69 @@
+import type { RecipeKind } from "@sous/contracts";
+import type { Col } from "@/ui/columns.tsx";
+import { isNumericType } from "@/ui/format.ts";
+
+/**
+ * Settings a new recipe starts from: valid as they are where the kind allows it, and a good
+ * guess otherwise (sort by the first column, sum the first number...), so the preview shows
+ * something at once.
+ */
+export function defaultParams(kind: string, inputs: Col[][]): Record<string, unknown> {
+  const cols = inputs[0] ?? [];
+  const first = cols[0]?.name ?? "";
+  const numeric = cols.find((c) => isNumericType(c.type));
+  const text = cols.find((c) => c.type === "string") ?? cols[0];
+  switch (kind as RecipeKind) {
+    case "sync":
+      return {};
+    case "filter":
+      return { sampling: { method: "all" } };
+    case "group":
+      return {
+        keys: text && numeric ? [text.name] : [],
+        aggregations: numeric ? [{ column: numeric.name, fn: "sum" }] : [],
+        globalCount: true,
+      };
+    case "distinct":
+      return { duplicateCount: false };
+    case "join":
+      return { type: "left", on: suggestJoinKeys(cols, inputs[1] ?? []), dropRightKeys: true };
+    case "window":
+      return {
+        partitionBy: [],
+        orderBy: first ? [{ column: first, direction: "asc" }] : [],
+        aggregations: [{ fn: "rowNumber", as: "row_number" }],
+      };
+    case "pivot":
+      return {
+        keys: [],
+        pivotColumn: text?.name ?? first,
+        aggregations: [{ fn: "count" }],
+      };
+    case "sort":
+      return { keys: first ? [{ column: first, direction: "asc" }] : [] };
+    case "topN":
+      return {
+        partitionBy: [],
+        orderBy: [{ column: numeric?.name ?? first, direction: "desc" }],
+        n: 10,
+        ranking: "rowNumber",
+      };
+    case "stack":
+      return { mode: "byName", columns: "union" };
+    default:
+      return {};
+  }
+}
+
+/** Pairs of columns with the same name (case-insensitive), as DSS suggests join conditions. */
+export function suggestJoinKeys(left: Col[], right: Col[]): { left: string; right: string }[] {
+  const byName = new Map(right.map((c) => [c.name.toLowerCase(), c.name]));
+  const pairs: { left: string; right: string }[] = [];
+  for (const c of left) {
+    const r = byName.get(c.name.toLowerCase());
+    if (r) pairs.push({ left: c.name, right: r });
+  }
+  // An "id" column shared by name is the likeliest key; else every shared name is a guess too many.
+  const id = pairs.find((p) => /(^|_)id$/i.test(p.left));
+  return id ? [id] : pairs.slice(0, 1);
+}

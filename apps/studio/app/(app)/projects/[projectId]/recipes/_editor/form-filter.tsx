@@ -1,0 +1,335 @@
+"use client";
+
+import type { FilterOperator, FilterParams, FilterRule, FilterValue } from "@sous/contracts";
+import { AddButton, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
+import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
+import { isNumericType } from "@/ui/format.ts";
+import { Section } from "./forms-basic.tsx";
+import type { FormProps } from "./types.ts";
+
+type Arity = "none" | "one" | "two" | "list";
+const OPS: { op: FilterOperator; label: string; arity: Arity; types?: "text" | "ordered" | "boolean" }[] = [
+  { op: "equals", label: "equals", arity: "one" },
+  { op: "notEquals", label: "is not", arity: "one" },
+  { op: "lt", label: "<", arity: "one", types: "ordered" },
+  { op: "lte", label: "≤", arity: "one", types: "ordered" },
+  { op: "gt", label: ">", arity: "one", types: "ordered" },
+  { op: "gte", label: "≥", arity: "one", types: "ordered" },
+  { op: "between", label: "between", arity: "two", types: "ordered" },
+  { op: "in", label: "is one of", arity: "list" },
+  { op: "notIn", label: "is none of", arity: "list" },
+  { op: "contains", label: "contains", arity: "one", types: "text" },
+  { op: "startsWith", label: "starts with", arity: "one", types: "text" },
+  { op: "endsWith", label: "ends with", arity: "one", types: "text" },
+  { op: "matchesRegex", label: "matches regex", arity: "one", types: "text" },
+  { op: "isEmpty", label: "is empty", arity: "none", types: "text" },
+  { op: "isNotEmpty", label: "is not empty", arity: "none", types: "text" },
+  { op: "isNull", label: "is NULL", arity: "none" },
+  { op: "isNotNull", label: "is not NULL", arity: "none" },
+  { op: "isTrue", label: "is true", arity: "none", types: "boolean" },
+  { op: "isFalse", label: "is false", arity: "none", types: "boolean" },
+];
+const OP_INFO = new Map(OPS.map((o) => [o.op, o]));
+
+function allowed(types: string | undefined, columnType: string | undefined): boolean {
+  if (!types || !columnType) return true;
+  if (types === "text") return columnType === "string";
+  if (types === "boolean") return columnType === "boolean";
+  return columnType !== "boolean";
+}
+
+/** Typed in a text box, sent as a number when the column is numeric and the text is one. */
+function parseValue(text: string, columnType: string | undefined): FilterValue {
+  if (columnType && isNumericType(columnType) && /^\s*-?\d+(\.\d+)?\s*$/.test(text)) return Number(text);
+  return text;
+}
+const show = (v: FilterValue | undefined) => (v === undefined ? "" : String(v));
+
+/** The rule with only the operands its operator uses. */
+function withOp(rule: FilterRule, op: FilterOperator): FilterRule {
+  const arity = OP_INFO.get(op)?.arity ?? "none";
+  const base: FilterRule = { column: rule.column, op };
+  if (arity === "one" || arity === "two") base.value = rule.value ?? rule.values?.[0] ?? "";
+  if (arity === "two") base.max = rule.max ?? "";
+  if (arity === "list") base.values = rule.values ?? (rule.value !== undefined ? [rule.value] : [""]);
+  return base;
+}
+
+export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<FilterParams>) {
+  const cols = inputs[0]?.columns ?? [];
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const filter = params.filter;
+  const rules = filter?.rules ?? [];
+  const setRules = (next: FilterRule[], key?: string) => {
+    const { filter: _f, ...rest } = params;
+    set(next.length ? { ...rest, filter: { combine: filter?.combine ?? "and", rules: next } } : rest, key);
+  };
+  const updateRule = (i: number, next: FilterRule, key?: string) =>
+    setRules(
+      rules.map((r, j) => (j === i ? next : r)),
+      key,
+    );
+  const sampling = params.sampling;
+
+  return (
+    <>
+      <Section
+        title="Filter"
+        hint="Keep the rows that match. A rule on a NULL value is not true (as in SQL)."
+      >
+        <Checkbox
+          label="Keep only rows matching rules"
+          data-testid="filter-enabled"
+          checked={rules.length > 0}
+          disabled={readOnly}
+          onChange={(e) => {
+            const c = cols[0];
+            setRules(
+              e.target.checked && c
+                ? [withOp({ column: c.name, op: "equals" }, c.type === "boolean" ? "isTrue" : "equals")]
+                : [],
+            );
+          }}
+        />
+        {rules.length > 0 ? (
+          <div className="rows">
+            {rules.length > 1 ? (
+              <div className="row-line">
+                <span className="as-label">Keep rows matching</span>
+                <Select
+                  aria-label="Combine rules with"
+                  data-testid="filter-combine"
+                  value={filter?.combine ?? "and"}
+                  disabled={readOnly}
+                  onChange={(e) =>
+                    set({ ...params, filter: { combine: e.target.value as "and" | "or", rules } })
+                  }
+                >
+                  <option value="and">all rules (AND)</option>
+                  <option value="or">any rule (OR)</option>
+                </Select>
+              </div>
+            ) : null}
+            {rules.map((r, i) => {
+              const type = typeOf.get(r.column);
+              const arity = OP_INFO.get(r.op)?.arity ?? "none";
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
+                <div className="row-card" key={i} data-testid={`rule-${i}`}>
+                  <div className="row-line rule-line">
+                    <ColumnSelect
+                      columns={cols}
+                      value={r.column}
+                      label={`Column of rule ${i + 1}`}
+                      testId={`rule-column-${i}`}
+                      disabled={readOnly}
+                      onChange={(column) => {
+                        const t = typeOf.get(column);
+                        const op = allowed(OP_INFO.get(r.op)?.types, t)
+                          ? r.op
+                          : t === "boolean"
+                            ? "isTrue"
+                            : "equals";
+                        updateRule(i, withOp({ ...r, column }, op));
+                      }}
+                    />
+                    <Select
+                      aria-label={`Operator of rule ${i + 1}`}
+                      data-testid={`rule-op-${i}`}
+                      value={r.op}
+                      disabled={readOnly}
+                      onChange={(e) => updateRule(i, withOp(r, e.target.value as FilterOperator))}
+                    >
+                      {OPS.map((o) => (
+                        <option key={o.op} value={o.op} disabled={!allowed(o.types, type)}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </Select>
+                    <RemoveButton
+                      label={`Remove rule ${i + 1}`}
+                      testId={`rule-remove-${i}`}
+                      disabled={readOnly}
+                      onClick={() => setRules(rules.filter((_, j) => j !== i))}
+                    />
+                  </div>
+                  {arity !== "none" ? (
+                    <div className="row-line as-line">
+                      {arity === "list" ? (
+                        <Input
+                          aria-label={`Values of rule ${i + 1}, comma separated`}
+                          data-testid={`rule-values-${i}`}
+                          placeholder="a, b, c"
+                          disabled={readOnly}
+                          value={(r.values ?? []).map(show).join(", ")}
+                          onChange={(e) => {
+                            const parts = e.target.value.split(",").map((s) => s.trim());
+                            updateRule(
+                              i,
+                              { ...r, values: parts.map((p) => parseValue(p, type)) },
+                              `rule-values-${i}`,
+                            );
+                          }}
+                        />
+                      ) : (
+                        <Input
+                          aria-label={`Value of rule ${i + 1}`}
+                          data-testid={`rule-value-${i}`}
+                          placeholder={type === "date" ? "YYYY-MM-DD" : "value"}
+                          disabled={readOnly}
+                          value={show(r.value)}
+                          onChange={(e) =>
+                            updateRule(
+                              i,
+                              { ...r, value: parseValue(e.target.value, type) },
+                              `rule-value-${i}`,
+                            )
+                          }
+                        />
+                      )}
+                      {arity === "two" ? (
+                        <>
+                          <span className="as-label">and</span>
+                          <Input
+                            aria-label={`Upper bound of rule ${i + 1}`}
+                            data-testid={`rule-max-${i}`}
+                            disabled={readOnly}
+                            value={show(r.max)}
+                            onChange={(e) =>
+                              updateRule(i, { ...r, max: parseValue(e.target.value, type) }, `rule-max-${i}`)
+                            }
+                          />
+                        </>
+                      ) : null}
+                      {step(`params.filter.rules.${i}`)}
+                    </div>
+                  ) : (
+                    <div className="row-line as-line">{step(`params.filter.rules.${i}`)}</div>
+                  )}
+                </div>
+              );
+            })}
+            {readOnly ? null : (
+              <AddButton
+                testId="add-rule"
+                onClick={() => {
+                  const c = cols[0];
+                  if (c)
+                    setRules([
+                      ...rules,
+                      withOp({ column: c.name, op: "equals" }, c.type === "boolean" ? "isTrue" : "equals"),
+                    ]);
+                }}
+              >
+                Add rule
+              </AddButton>
+            )}
+          </div>
+        ) : null}
+      </Section>
+      <Section title="Sample" hint="Applied after the filter.">
+        <div className="inline-fields">
+          <Field label="Rows">
+            {({ id }) => (
+              <Select
+                id={id}
+                data-testid="sampling-method"
+                value={sampling.method}
+                disabled={readOnly}
+                onChange={(e) => {
+                  const m = e.target.value;
+                  set({
+                    ...params,
+                    sampling:
+                      m === "firstN"
+                        ? { method: "firstN", n: 1000 }
+                        : m === "randomRatio"
+                          ? { method: "randomRatio", ratio: 0.1, seed: 0 }
+                          : { method: "all" },
+                  });
+                }}
+              >
+                <option value="all">All rows</option>
+                <option value="firstN">First N rows</option>
+                <option value="randomRatio">Random share of rows</option>
+              </Select>
+            )}
+          </Field>
+          {sampling.method === "firstN" ? (
+            <Field label="N">
+              {({ id }) => (
+                <Input
+                  id={id}
+                  type="number"
+                  min={0}
+                  data-testid="sampling-n"
+                  disabled={readOnly}
+                  value={String(sampling.n)}
+                  onChange={(e) =>
+                    set(
+                      {
+                        ...params,
+                        sampling: {
+                          method: "firstN",
+                          n: Math.max(0, Math.floor(Number(e.target.value) || 0)),
+                        },
+                      },
+                      "sampling-n",
+                    )
+                  }
+                />
+              )}
+            </Field>
+          ) : null}
+          {sampling.method === "randomRatio" ? (
+            <>
+              <Field label="Share (%)">
+                {({ id }) => (
+                  <Input
+                    id={id}
+                    type="number"
+                    min={0.01}
+                    max={100}
+                    step="any"
+                    data-testid="sampling-ratio"
+                    disabled={readOnly}
+                    value={String(Math.round(sampling.ratio * 10000) / 100)}
+                    onChange={(e) => {
+                      const pct = Math.min(100, Math.max(0.01, Number(e.target.value) || 0.01));
+                      set({ ...params, sampling: { ...sampling, ratio: pct / 100 } }, "sampling-ratio");
+                    }}
+                  />
+                )}
+              </Field>
+              <Field label="Seed">
+                {({ id }) => (
+                  <Input
+                    id={id}
+                    type="number"
+                    min={0}
+                    data-testid="sampling-seed"
+                    disabled={readOnly}
+                    value={String(sampling.seed)}
+                    onChange={(e) =>
+                      set(
+                        {
+                          ...params,
+                          sampling: {
+                            ...sampling,
+                            seed: Math.max(0, Math.floor(Number(e.target.value) || 0)),
+                          },
+                        },
+                        "sampling-seed",
+                      )
+                    }
+                  />
+                )}
+              </Field>
+            </>
+          ) : null}
+        </div>
+        {step("params.sampling")}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+"use client";
+
+import { useState } from "react";
+import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import { TypeTag } from "@/ui/columns.tsx";
+import { DataTable } from "@/ui/data-table.tsx";
+import { formatCount } from "@/ui/format.ts";
+import { EmptyState, Spinner } from "@/ui/panel.tsx";
+import type { PreviewState } from "./use-preview.ts";
+
+type Tab = "preview" | "schema" | "sql";
+
+export function PreviewPane({ state, waiting }: { state: PreviewState; waiting: string | null }) {
+  const [tab, setTab] = useState<Tab>("preview");
+  const { data, error, loading } = state;
+  const schema = data?.outputSchema ?? [];
+  return (
+    <section className="preview-pane" aria-label="Output">
+      <div className="pane-tabs" role="tablist" aria-label="Output views">
+        <TabButton id="preview" tab={tab} setTab={setTab}>
+          Preview
+        </TabButton>
+        <TabButton id="schema" tab={tab} setTab={setTab}>
+          Output schema{data ? <span className="tab-count">{schema.length}</span> : null}
+        </TabButton>
+        <TabButton id="sql" tab={tab} setTab={setTab}>
+          SQL
+        </TabButton>
+        <span
+          className="pane-status"
+          data-testid="preview-status"
+          data-state={loading ? "loading" : error ? "error" : data ? "ready" : "idle"}
+        >
+          {loading ? (
+            <>
+              <Spinner label="Updating the preview" /> Updating…
+            </>
+          ) : data ? (
+            <>
+              {data.runError
+                ? "No rows"
+                : `${formatCount(data.rows.length)}${data.truncated ? "+" : ""} rows`}{" "}
+              on a sample of {data.inputs.map((i) => `${formatCount(i.sampleRows)} ${i.name}`).join(" + ")}{" "}
+              rows · {data.durationMs} ms
+            </>
+          ) : null}
+        </span>
+      </div>
+      {error ? (
+        <div className="preview-error form-error" role="alert" data-testid="preview-error">
+          {error.code === "compile_error" ? "This recipe does not compile yet: " : null}
+          {error.message}
+        </div>
+      ) : null}
+      {data?.runError && !error ? (
+        <div className="preview-error form-error" role="alert" data-testid="preview-run-error">
+          {data.runError}
+        </div>
+      ) : null}
+      {data?.engines.duckdb.warnings.length ? (
+        <ul className="preview-warnings" data-testid="preview-warnings">
+          {data.engines.duckdb.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className={`pane-body${error || loading ? " pane-stale" : ""}`}>
+        {waiting ? (
+          <EmptyState title="Nothing to preview yet" testId="preview-waiting">
+            {waiting}
+          </EmptyState>
+        ) : !data ? (
+          loading ? (
+            <div className="pane-loading" data-testid="preview-loading">
+              <Spinner /> Computing the output on a sample…
+            </div>
+          ) : null
+        ) : tab === "preview" ? (
+          data.runError ? null : data.rows.length === 0 ? (
+            <EmptyState title="No rows" testId="preview-empty">
+              No row of the sample comes out of this recipe.
+            </EmptyState>
+          ) : (
+            <DataTable
+              columns={data.columns}
+              rows={data.rows}
+              testId="preview-table"
+              caption="Output preview"
+            />
+          )
+        ) : tab === "schema" ? (
+          <SchemaView data={data} />
+        ) : (
+          <SqlView data={data} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function TabButton({
+  id,
+  tab,
+  setTab,
+  children,
+}: {
+  id: Tab;
+  tab: Tab;
+  setTab: (t: Tab) => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={tab === id}
+      className="pane-tab"
+      data-testid={`tab-${id}`}
+      onClick={() => setTab(id)}
+    >
+      {children}
+    </button>
+  );
+}
+
+function SchemaView({ data }: { data: RecipePreview }) {
+  return (
+    <ol className="output-schema" data-testid="output-schema">
+      {data.outputSchema.map((c) => (
+        <li key={c.name} data-testid={`output-col-${c.name}`}>
+          <TypeTag type={c.type} />
+          <span className="col-name">{c.name}</span>
+          <span className="col-type">{c.type}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function SqlView({ data }: { data: RecipePreview }) {
+  return (
+    <div className="sql-views">
+      {(["spark", "duckdb"] as const).map((d) => {
+        const e = data.engines[d];
+        return (
+          <section key={d} className="sql-view" data-testid={`sql-${d}`}>
+            <h4>
+              {d === "spark" ? "SparkSQL · Databricks" : "DuckDB · local"}
+              <span className="muted small"> read-only</span>
+            </h4>
+            {e.blocking ? (
+              <p className="form-error">
+                Cannot run here: {e.blocking.reason} (step {e.blocking.stepId})
+              </p>
+            ) : (
+              <pre className="sql-code" data-testid={`sql-code-${d}`}>
+                {e.sql}
+              </pre>
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,621 @@
+"use client";
+
+import "@/ui/recipes.css";
+import type { DatasetInfo, Recipe } from "@sous/contracts";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import { ApiError, api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import type { Col } from "@/ui/columns.tsx";
+import { type Engine, EngineBadge, worstVerdict } from "@/ui/engine-badge.tsx";
+import { Input, Select } from "@/ui/field.tsx";
+import { formatRows } from "@/ui/format.ts";
+import { ArrowLeftIcon, CheckIcon, CloseIcon, PlayIcon, PlusIcon, TableIcon } from "@/ui/icons.tsx";
+import { RecipeIcon } from "@/ui/recipe-icons.tsx";
+import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/recipe-kinds.ts";
+import { useToast } from "@/ui/toast.tsx";
+import { useUndoable } from "@/ui/use-undoable.ts";
+import { isActive, useRuns } from "../../_flow/use-runs.ts";
+import { defaultParams, suggestJoinKeys } from "./defaults.ts";
+import { FilterForm } from "./form-filter.tsx";
+import { JoinForm } from "./form-join.tsx";
+import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
+import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
+import { PreviewPane } from "./preview-pane.tsx";
+import type { FormProps } from "./types.ts";
+import { usePreview } from "./use-preview.ts";
+
+export interface RecipeEditorProps {
+  projectId: string;
+  projectName: string;
+  canEdit: boolean;
+  datasets: DatasetInfo[];
+  /** Names of every dataset and recipe of the project (a new output must not reuse one). */
+  takenNames: string[];
+  /** The recipe being edited; null for a new one. */
+  recipe: Recipe | null;
+  /** New recipes: the kind and the inputs picked on the Flow. */
+  kind: string;
+  initialInputs: string[];
+}
+
+interface Draft {
+  inputs: string[];
+  params: Record<string, unknown>;
+  output: string;
+}
+
+const OUTPUT_SUFFIX: Record<string, string> = {
+  sync: "copy",
+  filter: "filtered",
+  group: "grouped",
+  distinct: "distinct",
+  join: "joined",
+  window: "windowed",
+  pivot: "pivoted",
+  sort: "sorted",
+  topN: "top",
+  stack: "stacked",
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: each form narrows the params to its own kind
+type AnyForm = (p: FormProps<any>) => ReactNode;
+const FORMS: Record<string, AnyForm> = {
+  sync: SyncForm,
+  filter: FilterForm,
+  group: GroupForm,
+  distinct: DistinctForm,
+  join: JoinForm,
+  window: WindowForm,
+  pivot: PivotForm,
+  sort: SortForm,
+  topN: TopNForm,
+  stack: StackForm,
+};
+
+const stable = (x: unknown) => JSON.stringify(x);
+
+export function RecipeEditor(props: RecipeEditorProps) {
+  const { projectId, canEdit, datasets, recipe: initialRecipe } = props;
+  const router = useRouter();
+  const toast = useToast();
+  const [recipe, setRecipe] = useState(initialRecipe);
+  const kind = recipe?.spec.kind ?? props.kind;
+  const info = recipeKindInfo(kind);
+  const byId = useMemo(() => new Map(datasets.map((d) => [d.id, d])), [datasets]);
+  const colsOf = useCallback((id: string): Col[] => byId.get(id)?.schema ?? [], [byId]);
+  const taken = useMemo(() => new Set(props.takenNames), [props.takenNames]);
+
+  const initialDraft = useMemo<Draft>(() => {
+    if (initialRecipe) {
+      return {
+        inputs: initialRecipe.inputs,
+        params: initialRecipe.spec.params as Record<string, unknown>,
+        output: "",
+      };
+    }
+    const inputs = [...props.initialInputs];
+    const min = recipeKindInfo(props.kind)?.inputs[0] ?? 1;
+    while (inputs.length < min) inputs.push("");
+    const first = byId.get(inputs[0] ?? "");
+    return {
+      inputs,
+      params: defaultParams(props.kind, inputs.map(colsOf)),
+      output: uniqueName(
+        toObjectName(`${first?.name ?? "output"}_${OUTPUT_SUFFIX[props.kind] ?? "out"}`),
+        taken,
+      ),
+    };
+  }, [initialRecipe, props.initialInputs, props.kind, byId, colsOf, taken]);
+
+  const history = useUndoable<Draft>(initialDraft);
+  const draft = history.value;
+  const [saved, setSaved] = useState(() => stable(initialDraft.params));
+  const dirty = recipe ? stable(draft.params) !== saved : true;
+  const readOnly = !canEdit;
+
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+
+  // ----- inputs -----
+  const missingInput = draft.inputs.findIndex((id) => !id);
+  const unbuilt = draft.inputs.map((id) => byId.get(id)).filter((d) => d && !d.currentVersion);
+  const waiting =
+    missingInput >= 0
+      ? kind === "join"
+        ? "Pick the dataset to join with."
+        : "Pick every input dataset."
+      : unbuilt.length
+        ? `Build ${unbuilt.map((d) => d?.name).join(", ")} first: the preview reads a sample of its rows.`
+        : null;
+  const spec = useMemo(() => ({ kind, version: 1, params: draft.params }), [kind, draft.params]);
+  const preview = usePreview(projectId, waiting ? null : { inputs: draft.inputs, spec });
+
+  function setInput(i: number, id: string) {
+    history.set((d) => {
+      const inputs = d.inputs.map((x, j) => (j === i ? id : x));
+      let params = d.params;
+      // Join conditions follow the datasets: suggest pairs for a new right side.
+      if (kind === "join" && i <= 1 && inputs[0] && inputs[1]) {
+        params = { ...params, on: suggestJoinKeys(colsOf(inputs[0]), colsOf(inputs[1])) };
+      }
+      if (i === 0 && kind !== "join" && kind !== "stack") params = defaultParams(kind, inputs.map(colsOf));
+      return { ...d, inputs, params };
+    });
+  }
+
+  // ----- engines -----
+  const steps = preview.data?.steps ?? [];
+  const stepMap = useMemo(() => new Map(steps.map((s) => [s.id, s])), [steps]);
+  const step = useCallback(
+    (id: string) => {
+      const s = stepMap.get(id);
+      if (!s) return null;
+      return (
+        <span className="step-engines" data-testid={`step-engines-${id}`}>
+          <EngineBadge engine="duckdb" verdict={s.engines.duckdb} compact testId={`step-${id}-duckdb`} />
+          <EngineBadge engine="spark" verdict={s.engines.spark} compact testId={`step-${id}-spark`} />
+        </span>
+      );
+    },
+    [stepMap],
+  );
+  const recipeVerdict = (e: Engine) => {
+    const b = preview.data?.engines[e].blocking;
+    if (b) return { level: "none" as const, reason: `${b.stepId}: ${b.reason}` };
+    return worstVerdict(steps.map((s) => s.engines[e]));
+  };
+
+  const distinctValues = useCallback(
+    async (column: string) => {
+      const r = await api<RecipePreview>(`/projects/${projectId}/recipes/preview`, {
+        method: "POST",
+        json: {
+          inputs: [draft.inputs[0]],
+          spec: { kind: "distinct", version: 1, params: { columns: [column] } },
+          limit: 1000,
+        },
+      });
+      const vals = r.rows.map((row) => row[0] ?? null);
+      return vals.sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+    },
+    [projectId, draft.inputs],
+  );
+
+  // ----- save -----
+  async function save(overwriteRevision?: number): Promise<Recipe | null> {
+    if (readOnly) return null;
+    setSaveError(null);
+    if (kind === "pivot" && !(draft.params as { values?: unknown[] }).values?.length) {
+      setSaveError(
+        "List the pivot values (Load values from the sample) so every run writes the same columns.",
+      );
+      return null;
+    }
+    setSaving(true);
+    try {
+      if (!recipe) {
+        const out = draft.output.trim();
+        if (!out) throw new ApiError("Name the output dataset.", "invalid_input", 400);
+        if (taken.has(out))
+          throw new ApiError(`A dataset or recipe named ${out} already exists.`, "conflict", 409);
+        const created = await api<Recipe>(`/projects/${projectId}/recipes`, {
+          method: "POST",
+          json: {
+            name: uniqueName(toObjectName(`compute_${out}`), taken),
+            inputs: draft.inputs,
+            output: { name: out },
+            spec,
+          },
+        });
+        toast(`Created ${created.name}. Run it to build ${out}.`, "success");
+        setRecipe(created);
+        setSaved(stable(draft.params));
+        router.replace(`/projects/${projectId}/recipes/${created.id}`);
+        return created;
+      }
+      const updated = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`, {
+        method: "PUT",
+        json: { revision: overwriteRevision ?? recipe.revision, spec },
+      });
+      setRecipe(updated);
+      setSaved(stable(draft.params));
+      setConflict(null);
+      return updated;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "conflict" && recipe) setConflict(e.message);
+      else setSaveError(errorMessage(e));
+      return null;
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function reloadTheirs() {
+    if (!recipe) return;
+    try {
+      const theirs = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`);
+      setRecipe(theirs);
+      setSaved(stable(theirs.spec.params));
+      history.reset({ ...draft, params: theirs.spec.params as Record<string, unknown> });
+      setConflict(null);
+      toast(`Loaded revision ${theirs.revision}. Your changes were dropped.`, "info");
+    } catch (e) {
+      setSaveError(errorMessage(e));
+    }
+  }
+
+  async function overwrite() {
+    if (!recipe) return;
+    try {
+      const theirs = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`);
+      const r = await save(theirs.revision);
+      if (r) toast(`Saved over revision ${theirs.revision}.`, "success");
+    } catch (e) {
+      setSaveError(errorMessage(e));
+    }
+  }
+
+  // ----- run -----
+  const [outputs, setOutputs] = useState<DatasetInfo[]>(() =>
+    (initialRecipe?.outputs ?? []).map((id) => byId.get(id)).filter((d): d is DatasetInfo => Boolean(d)),
+  );
+  const refreshOutputs = useCallback(async () => {
+    if (!recipe) return;
+    const fresh = await Promise.all(
+      recipe.outputs.map((id) => api<DatasetInfo>(`/projects/${projectId}/datasets/${id}`).catch(() => null)),
+    );
+    setOutputs(fresh.filter((d): d is DatasetInfo => d !== null));
+  }, [recipe, projectId]);
+  const { runs, run } = useRuns(projectId, refreshOutputs);
+  const runState = recipe ? runs[recipe.id] : undefined;
+
+  async function runRecipe() {
+    const r = dirty ? await save() : recipe;
+    if (!r || !recipe) return;
+    await run(r.id, r.outputs);
+  }
+
+  // ----- keyboard and leaving -----
+  const { undo, redo } = history;
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const k = e.key.toLowerCase();
+      const t = e.target as HTMLElement | null;
+      const typing = t?.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox";
+      if (k === "s") {
+        e.preventDefault();
+        document.querySelector<HTMLButtonElement>("[data-testid=save-recipe]")?.click();
+      } else if (!typing && k === "z" && !e.shiftKey) {
+        e.preventDefault();
+        undo();
+      } else if (!typing && (k === "y" || (k === "z" && e.shiftKey))) {
+        e.preventDefault();
+        redo();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [undo, redo]);
+  useEffect(() => {
+    if (!dirty || readOnly) return;
+    const onLeave = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", onLeave);
+    return () => window.removeEventListener("beforeunload", onLeave);
+  }, [dirty, readOnly]);
+
+  const Form = FORMS[kind];
+  const formInputs = draft.inputs.map((id, i) => ({
+    id: id || `missing-${i}`,
+    name: byId.get(id)?.name ?? "?",
+    columns: colsOf(id),
+  }));
+  const flowHref = `/projects/${projectId}`;
+  const title = recipe ? recipe.name : `New ${recipeKindLabel(kind)} recipe`;
+
+  return (
+    <div className="recipe-page" data-testid="recipe-editor" data-kind={kind}>
+      <header className="recipe-head">
+        <Link
+          href={flowHref}
+          className="icon-btn back-link"
+          aria-label="Back to the Flow"
+          data-testid="back-to-flow"
+        >
+          <ArrowLeftIcon />
+        </Link>
+        <span className="recipe-glyph recipe-glyph-lg" aria-hidden="true">
+          <RecipeIcon kind={kind} size={20} />
+        </span>
+        <div className="recipe-title">
+          <div className="kicker">{recipe ? `${recipeKindLabel(kind)} recipe` : props.projectName}</div>
+          <h1 data-testid="recipe-name" title={title}>
+            {title}
+          </h1>
+        </div>
+        <div className="engine-badges" data-testid="recipe-engines">
+          {preview.data ? (
+            <>
+              <EngineBadge engine="duckdb" verdict={recipeVerdict("duckdb")} testId="engine-badge-duckdb" />
+              <EngineBadge engine="spark" verdict={recipeVerdict("spark")} testId="engine-badge-spark" />
+            </>
+          ) : null}
+        </div>
+        <div className="head-actions">
+          {readOnly ? (
+            <span className="muted small">Read-only: you are a viewer of this project.</span>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Undo (Ctrl+Z)"
+                title="Undo (Ctrl+Z)"
+                data-testid="undo"
+                disabled={!history.canUndo}
+                onClick={history.undo}
+              >
+                ↶
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Redo (Ctrl+Shift+Z)"
+                title="Redo (Ctrl+Shift+Z)"
+                data-testid="redo"
+                disabled={!history.canRedo}
+                onClick={history.redo}
+              >
+                ↷
+              </button>
+              {recipe ? (
+                <span className="save-state" data-testid="save-state" data-dirty={dirty}>
+                  {dirty ? "Unsaved changes" : `Saved · revision ${recipe.revision}`}
+                </span>
+              ) : null}
+              <Button
+                variant={recipe ? "secondary" : "primary"}
+                icon={recipe ? <CheckIcon /> : <PlusIcon />}
+                loading={saving}
+                disabled={(recipe !== null && !dirty) || missingInput >= 0}
+                onClick={() => void save()}
+                data-testid="save-recipe"
+              >
+                {recipe ? "Save" : "Create recipe"}
+              </Button>
+              {recipe ? (
+                <Button
+                  variant="primary"
+                  icon={<PlayIcon />}
+                  loading={isActive(runState)}
+                  onClick={() => void runRecipe()}
+                  data-testid="run-recipe"
+                >
+                  {dirty ? "Save and run" : "Run"}
+                </Button>
+              ) : null}
+            </>
+          )}
+        </div>
+      </header>
+      {saveError ? (
+        <div className="editor-banner form-error" role="alert" data-testid="save-error">
+          <span>{saveError}</span>
+          <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => setSaveError(null)}>
+            <CloseIcon size={14} />
+          </button>
+        </div>
+      ) : null}
+      {conflict ? (
+        <div className="editor-banner conflict-banner" role="alert" data-testid="conflict-banner">
+          <span>
+            <strong>Not saved: someone else changed this recipe.</strong> {conflict}
+          </span>
+          <Button size="sm" onClick={() => void reloadTheirs()} data-testid="conflict-reload">
+            Load their version
+          </Button>
+          <Button
+            size="sm"
+            variant="danger"
+            onClick={() => void overwrite()}
+            data-testid="conflict-overwrite"
+          >
+            Overwrite with mine
+          </Button>
+        </div>
+      ) : null}
+      {recipe && runState ? <RunBar state={runState} outputs={outputs} projectId={projectId} /> : null}
+      <div className="recipe-body">
+        <div className="recipe-settings" data-testid="recipe-settings">
+          <section className="editor-section io-section">
+            <h3>Inputs</h3>
+            {recipe ? (
+              <div className="io-line" data-testid="recipe-inputs">
+                {draft.inputs.map((id) => (
+                  <span key={id} className="io-chip">
+                    <TableIcon size={14} />
+                    {byId.get(id)?.name ?? "?"}
+                  </span>
+                ))}
+              </div>
+            ) : (
+              <InputPickers
+                kind={kind}
+                inputs={draft.inputs}
+                datasets={datasets}
+                onChange={setInput}
+                onAdd={() => history.set((d) => ({ ...d, inputs: [...d.inputs, ""] }))}
+                onRemove={(i) => history.set((d) => ({ ...d, inputs: d.inputs.filter((_, j) => j !== i) }))}
+              />
+            )}
+            <h3>Output</h3>
+            {recipe ? (
+              <div className="io-line" data-testid="recipe-outputs">
+                {outputs.map((d) => (
+                  <Link key={d.id} href={`/projects/${projectId}/datasets/${d.id}`} className="io-chip">
+                    <TableIcon size={14} />
+                    {d.name}
+                  </Link>
+                ))}
+              </div>
+            ) : (
+              <>
+                <Input
+                  aria-label="Output dataset name"
+                  data-testid="output-name"
+                  value={draft.output}
+                  maxLength={128}
+                  aria-invalid={taken.has(draft.output.trim()) || undefined}
+                  onChange={(e) => history.set((d) => ({ ...d, output: e.target.value }), "output")}
+                />
+                {taken.has(draft.output.trim()) ? (
+                  <div className="field-error" role="alert">
+                    A dataset or recipe named {draft.output.trim()} already exists.
+                  </div>
+                ) : (
+                  <div className="field-hint">A new dataset, built when you run the recipe.</div>
+                )}
+              </>
+            )}
+          </section>
+          {!Form ? (
+            <p className="muted">There is no visual editor for {kind} recipes yet.</p>
+          ) : missingInput >= 0 ? null : (
+            <Form
+              params={draft.params}
+              set={(params: Record<string, unknown>, key?: string) =>
+                history.set((d) => ({ ...d, params }), key)
+              }
+              inputs={formInputs}
+              step={step}
+              readOnly={readOnly}
+              distinctValues={distinctValues}
+            />
+          )}
+          {info ? null : <p className="muted small">Unknown recipe kind.</p>}
+        </div>
+        <PreviewPane state={preview} waiting={waiting} />
+      </div>
+    </div>
+  );
+}
+
+function InputPickers({
+  kind,
+  inputs,
+  datasets,
+  onChange,
+  onAdd,
+  onRemove,
+}: {
+  kind: string;
+  inputs: string[];
+  datasets: DatasetInfo[];
+  onChange: (i: number, id: string) => void;
+  onAdd: () => void;
+  onRemove: (i: number) => void;
+}) {
+  const [min, max] = recipeKindInfo(kind)?.inputs ?? [1, 1];
+  const label = (i: number) => (kind === "join" ? (i === 0 ? "Left" : "Right") : `Input ${i + 1}`);
+  return (
+    <div className="input-pickers">
+      {inputs.map((id, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: inputs are positional
+        <div className="row-line" key={i}>
+          <span className="as-label input-role">{label(i)}</span>
+          <Select
+            aria-label={`${label(i)} input dataset`}
+            data-testid={`input-${i}`}
+            value={id}
+            onChange={(e) => onChange(i, e.target.value)}
+          >
+            <option value="">{kind === "join" && i === 1 ? "Join with…" : "Pick a dataset…"}</option>
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id} disabled={!d.schema}>
+                {d.name}
+                {d.schema ? "" : " (not built)"}
+              </option>
+            ))}
+          </Select>
+          {i >= min ? (
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={`Remove input ${i + 1}`}
+              onClick={() => onRemove(i)}
+            >
+              <CloseIcon size={14} />
+            </button>
+          ) : null}
+        </div>
+      ))}
+      {inputs.length < max && max > 2 ? (
+        <button type="button" className="add-btn" data-testid="add-input" onClick={onAdd}>
+          <PlusIcon size={14} />
+          Add input
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function RunBar({
+  state,
+  outputs,
+  projectId,
+}: {
+  state: NonNullable<ReturnType<typeof useRuns>["runs"][string]>;
+  outputs: DatasetInfo[];
+  projectId: string;
+}) {
+  const first = outputs[0];
+  let text: ReactNode;
+  if (state.phase === "starting" || state.phase === "QUEUED" || state.phase === "RUNNING") {
+    text = (
+      <>
+        <span className="spinner" aria-hidden="true" />
+        {state.phase === "RUNNING" ? "Running…" : state.phase === "QUEUED" ? "Queued…" : "Starting…"}
+      </>
+    );
+  } else if (state.phase === "error") {
+    text = state.message;
+  } else if (state.phase === "SUCCEEDED") {
+    const rows = state.job.activities.reduce<number | null>(
+      (s, a) => (a.rowsWritten === null ? s : (s ?? 0) + a.rowsWritten),
+      null,
+    );
+    text = (
+      <>
+        <CheckIcon />
+        Done: {rows === null ? "built" : formatRows(rows)}
+        {first ? (
+          <>
+            {" · "}
+            <Link href={`/projects/${projectId}/datasets/${first.id}`} data-testid="open-output">
+              Open {first.name}
+            </Link>
+          </>
+        ) : null}
+      </>
+    );
+  } else {
+    const job = state.job;
+    const message = job.error ?? job.activities.find((a) => a.error)?.error ?? "The job did not finish.";
+    text = `${state.phase === "CANCELLED" ? "Cancelled" : "Failed"}: ${message}`;
+  }
+  return (
+    <div
+      className="editor-banner job-status"
+      data-state={state.phase}
+      data-testid="job-status"
+      role={state.phase === "FAILED" || state.phase === "error" ? "alert" : "status"}
+      aria-live="polite"
+    >
+      <span className="job-status-text">{text}</span>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { ReactNode } from "react";
+import type { Col } from "@/ui/columns.tsx";
+
+/** What every kind's settings form gets. */
+export interface FormProps<P> {
+  params: P;
+  /** Records an edit (one undo step; edits with the same `key` in a quick row merge). */
+  set: (next: P, key?: string) => void;
+  /** The recipe's inputs, in order, with their columns (empty when unknown). */
+  inputs: { id: string; name: string; columns: Col[] }[];
+  /** Engine badges of a compiled step (`params.aggregations.0`...), or nothing. */
+  step: (id: string) => ReactNode;
+  readOnly: boolean;
+  /** Loads the distinct values of a column of the first input from its sample (pivot). */
+  distinctValues: (column: string) => Promise<(string | number | boolean | null)[]>;
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import { ApiError, api, errorMessage } from "@/ui/api.ts";
+
+export interface PreviewState {
+  data: RecipePreview | null;
+  /** The last request's error; `data` keeps the last good answer so nothing jumps. */
+  error: { message: string; code: string } | null;
+  loading: boolean;
+}
+
+const DEBOUNCE_MS = 250;
+
+/** The draft's output on the inputs' sample, asked again shortly after each edit (older answers are dropped). */
+export function usePreview(
+  projectId: string,
+  draft: { inputs: string[]; spec: unknown } | null,
+  limit = 200,
+): PreviewState {
+  const [state, setState] = useState<PreviewState>({ data: null, error: null, loading: draft !== null });
+  const key = draft ? JSON.stringify(draft) : "";
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+
+  useEffect(() => {
+    const d = draftRef.current;
+    if (!key || !d) {
+      setState({ data: null, error: null, loading: false });
+      return;
+    }
+    const ctrl = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    const t = window.setTimeout(async () => {
+      try {
+        const data = await api<RecipePreview>(`/projects/${projectId}/recipes/preview`, {
+          method: "POST",
+          json: { ...d, limit },
+          signal: ctrl.signal,
+        });
+        if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });
+      } catch (e) {
+        if (ctrl.signal.aborted) return;
+        setState((s) => ({
+          data: s.data,
+          error: { message: errorMessage(e), code: e instanceof ApiError ? e.code : "error" },
+          loading: false,
+        }));
+      }
+    }, DEBOUNCE_MS);
+    return () => {
+      window.clearTimeout(t);
+      ctrl.abort();
+    };
+  }, [key, projectId, limit]);
+
+  return state;
+}
