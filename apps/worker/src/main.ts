@@ -25,7 +25,12 @@ const workers = registerWorkers({
 });
 const producerConnection = createRedisConnection(env.REDIS_URL);
 const queue = createBuildQueue({ connection: producerConnection, prefix: env.SOUS_QUEUE_PREFIX });
-const stopReconciler = startReconciler({ db: ctx.db, queue, everyMs: env.SOUS_RECONCILE_INTERVAL_MS });
+const stopReconciler = startReconciler({
+  db: ctx.db,
+  queue,
+  prefix: env.SOUS_QUEUE_PREFIX,
+  everyMs: env.SOUS_RECONCILE_INTERVAL_MS,
+});
 console.log(
   `[worker] ready: queues ${workers.map((w) => w.name).join(", ")}, concurrency ${env.SOUS_WORKER_CONCURRENCY}, ${env.SOUS_BUILD_PARALLELISM} activities in parallel per job`,
 );

@@ -10,11 +10,17 @@ import { jobLog } from "./jobs/build/job-log.ts";
 export async function reconcileLostJobs(opts: {
   db: Db;
   queue: BuildQueue;
+  /** This worker's queue prefix: only jobs sent to it are its business (databases may be shared). */
+  prefix: string;
   /** Rows younger than this are skipped: the studio may be enqueuing them right now. */
   graceMs: number;
 }): Promise<string[]> {
   const pending = await opts.db.job.findMany({
-    where: { state: { in: ["QUEUED", "RUNNING"] }, queuedAt: { lt: new Date(Date.now() - opts.graceMs) } },
+    where: {
+      queuePrefix: opts.prefix,
+      state: { in: ["QUEUED", "RUNNING"] },
+      queuedAt: { lt: new Date(Date.now() - opts.graceMs) },
+    },
     select: { id: true },
     take: 500,
   });
@@ -34,12 +40,22 @@ export async function reconcileLostJobs(opts: {
 }
 
 /** Runs the reconciliation every `everyMs`; errors (Redis still down) wait for the next round. */
-export function startReconciler(opts: { db: Db; queue: BuildQueue; everyMs: number }): () => void {
+export function startReconciler(opts: {
+  db: Db;
+  queue: BuildQueue;
+  prefix: string;
+  everyMs: number;
+}): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
     try {
-      const ids = await reconcileLostJobs({ db: opts.db, queue: opts.queue, graceMs: opts.everyMs });
+      const ids = await reconcileLostJobs({
+        db: opts.db,
+        queue: opts.queue,
+        prefix: opts.prefix,
+        graceMs: opts.everyMs,
+      });
       if (ids.length) console.log(`[worker] re-enqueued ${ids.length} job(s) Redis had lost`);
     } catch (e) {
       console.error("[worker] reconcile failed:", (e as Error).message);

@@ -2,6 +2,7 @@ import { BuildJobPayloadSchema, QueueName } from "@sous/contracts";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerContext } from "./context.ts";
+import { jobLog } from "./jobs/build/job-log.ts";
 import { markBuildJobFailed, processBuildJob } from "./jobs/build/process-build-job.ts";
 import type { BuildSettings } from "./jobs/build/settings.ts";
 
@@ -42,6 +43,15 @@ export function registerWorkers(opts: {
       .isFailed()
       .then((final) => (final ? markBuildJobFailed(opts.ctx, parsed.data.jobId, err.message) : undefined))
       .catch((e) => console.error("[worker] mark failed", e));
+  });
+  // A worker that stopped renewing its lock (killed, frozen): the job goes back to the queue.
+  build.on("stalled", (jobId) => {
+    void jobLog(
+      opts.ctx.db,
+      jobId,
+      "warn",
+      "The worker running this job stopped responding; the job is handed to another worker.",
+    ).catch(() => {});
   });
   build.on("error", (err) => console.error("[worker] build queue error:", err.message));
   return [build];

@@ -322,14 +322,14 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
 
   it("a job Postgres has pending but Redis lost is enqueued again and runs", async () => {
     const p = await chainProject();
-    const { jobId } = await submitBuild(ctx.db, null, p.projectId, [p.c.outputId], "smart");
+    const { jobId } = await submitBuild(ctx.db, null, p.projectId, [p.c.outputId], "smart", { prefix });
     // Back-date it past the grace period, as if Redis had been wiped after the studio enqueued it.
     await ctx.db.job.update({ where: { id: jobId }, data: { queuedAt: new Date(Date.now() - 60_000) } });
-    const requeued = await reconcileLostJobs({ db: ctx.db, queue, graceMs: 1000 });
+    const requeued = await reconcileLostJobs({ db: ctx.db, queue, prefix, graceMs: 1000 });
     expect(requeued).toContain(jobId);
     expect((await waitForJobRow(ctx.db, jobId)).state).toBe("SUCCEEDED");
     // Once Redis has it, it is never enqueued twice.
-    expect(await reconcileLostJobs({ db: ctx.db, queue, graceMs: 1000 })).not.toContain(jobId);
+    expect(await reconcileLostJobs({ db: ctx.db, queue, prefix, graceMs: 1000 })).not.toContain(jobId);
   });
 
   it("stores the plan and per-activity SQL on the row", async () => {

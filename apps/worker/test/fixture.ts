@@ -99,7 +99,7 @@ export async function submitBuild(
   projectId: string,
   targets: string[],
   mode: BuildMode,
-  opts: { pipelines?: boolean } = {},
+  opts: { pipelines?: boolean; prefix?: string } = {},
 ): Promise<{ jobId: string; activities: number }> {
   const r = planBuild({
     graph: await loadBuildGraph(db, projectId),
@@ -114,6 +114,7 @@ export async function submitBuild(
       mode,
       targets,
       plan: r.plan as unknown as Prisma.InputJsonValue,
+      queuePrefix: opts.prefix ?? queue?.opts.prefix ?? null,
       ...(r.plan.activities.length === 0 ? { state: "SUCCEEDED", finishedAt: new Date() } : {}),
       activities: {
         create: r.plan.activities.map((a) => ({

@@ -12,6 +12,7 @@ import type { Prisma } from "@sous/db";
 import { planBuild } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
 import { ctx } from "../context.ts";
+import { env } from "../env.ts";
 import { loadBuildGraph } from "./build-graph.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
 
@@ -56,6 +57,7 @@ export async function createJob(
       mode: input.mode,
       targets: plan.targets,
       plan: plan as unknown as Prisma.InputJsonValue,
+      queuePrefix: env().SOUS_QUEUE_PREFIX,
       ...(nothing ? { state: "SUCCEEDED", startedAt: now, finishedAt: now } : {}),
       activities: {
         create: plan.activities.map((a) => ({

@@ -255,21 +255,17 @@ export async function markBuildJobFailed(ctx: WorkerContext, jobId: string, reas
   const message = stalled
     ? "The worker running this job stopped (killed or out of memory) too many times; nothing it was writing was published. Run the build again."
     : `The worker could not run this job: ${reason}`;
-  const n = await ctx.db.job.updateMany({
+  const pending = await ctx.db.job.findFirst({
     where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
-    data: {
-      state: "FAILED",
-      errorCode: stalled ? "worker_lost" : "worker_error",
-      error: message,
-      finishedAt: new Date(),
-    },
+    select: { id: true },
   });
-  if (n.count === 0) return;
-  const running = await ctx.db.jobActivity.findMany({
+  if (!pending) return;
+  // Clean up first, end the row last: whoever sees FAILED sees no leftover lease or files.
+  const writing = await ctx.db.jobActivity.findMany({
     where: { jobId, stagingPrefix: { not: null } },
     select: { stagingPrefix: true },
   });
-  for (const r of running) await ctx.storage.deletePrefix(r.stagingPrefix!).catch(() => 0);
+  for (const r of writing) await ctx.storage.deletePrefix(r.stagingPrefix!).catch(() => 0);
   await ctx.db.jobActivity.updateMany({
     where: { jobId, state: "RUNNING" },
     data: { state: "FAILED", error: message, finishedAt: new Date(), stagingPrefix: null },
@@ -280,4 +276,13 @@ export async function markBuildJobFailed(ctx: WorkerContext, jobId: string, reas
   });
   await ctx.db.datasetBuildLock.deleteMany({ where: { jobId } });
   await jobLog(ctx.db, jobId, "error", message);
+  await ctx.db.job.updateMany({
+    where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
+    data: {
+      state: "FAILED",
+      errorCode: stalled ? "worker_lost" : "worker_error",
+      error: message,
+      finishedAt: new Date(),
+    },
+  });
 }
