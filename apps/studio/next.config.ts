@@ -11,6 +11,7 @@ const config: NextConfig = {
     "@sous/storage",
     "@sous/engine-local",
     "@sous/flow",
+    "@sous/databricks",
   ],
   // Native addons and Node-only clients stay outside the bundle.
   serverExternalPackages: [
@@ -22,6 +23,8 @@ const config: NextConfig = {
     "bullmq",
     "ioredis",
     "@azure/storage-blob",
+    "@databricks/sql",
+    "thrift",
   ],
   // Types are checked once, by `turbo run typecheck` (part of `npm test`), not again in every build.
   typescript: { ignoreBuildErrors: true },

@@ -47,6 +47,8 @@ export type DatabricksRestClient = {
   currentUser(): Promise<{ userName?: string }>;
   /** DBFS get-status of a path like /mnt/sous/x; undefined when it does not exist. */
   dbfsStatus(path: string): Promise<{ path: string; is_dir?: boolean; file_size?: number } | undefined>;
+  /** Files API read of a (small, probe) file under /Volumes/c/s/v/...: whether it exists. */
+  fileExists(path: string): Promise<boolean>;
   listSparkVersions(): Promise<SparkVersion[]>;
   listNodeTypes(): Promise<NodeType[]>;
   /** Polls clusters/get until RUNNING; fails fast on TERMINATED/ERROR or after `timeoutMs`. */
@@ -159,6 +161,19 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
         return await call("GET", `dbfs/get-status?path=${encodeURIComponent(path)}`, dbfsStatusSchema);
       } catch (e) {
         if (e instanceof DatabricksApiError && e.errorCode === "RESOURCE_DOES_NOT_EXIST") return undefined;
+        throw e;
+      }
+    },
+    async fileExists(path) {
+      try {
+        await call(
+          "GET",
+          `fs/files${path.split("/").map(encodeURIComponent).join("/")}`,
+          emptyResponseSchema,
+        );
+        return true;
+      } catch (e) {
+        if (e instanceof DatabricksApiError && e.status === 404) return false;
         throw e;
       }
     },

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import { listApiKeys } from "@/server/services/api-keys.ts";
+import { listMyTokens } from "@/server/services/databricks-tokens.ts";
 import { requireUser } from "../../_lib/session.ts";
 import { ApiKeys } from "./api-keys.tsx";
+import { DatabricksTokens } from "./databricks-tokens.tsx";
 
 export const metadata: Metadata = { title: "Account · Sous" };
 
 export default async function AccountPage() {
   const user = await requireUser();
-  const keys = await listApiKeys(user.id);
+  const [keys, dbxTokens] = await Promise.all([listApiKeys(user.id), listMyTokens(user.id)]);
   return (
     <main className="page" style={{ maxWidth: 800 }}>
       <div className="page-header">
@@ -20,6 +22,9 @@ export default async function AccountPage() {
         </div>
       </div>
       <ApiKeys initialKeys={keys} />
+      <div style={{ marginTop: 24 }}>
+        <DatabricksTokens initial={dbxTokens} />
+      </div>
     </main>
   );
 }

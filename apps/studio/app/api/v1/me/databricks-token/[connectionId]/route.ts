@@ -1,0 +1,13 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { deleteMyToken, setMyToken } from "@/server/services/databricks-tokens.ts";
+
+export const PUT = handle(api.setMyDatabricksToken, async ({ user, params, body }) => {
+  await setMyToken(user.id, params.connectionId, body.token);
+  return { ok: true as const };
+});
+
+export const DELETE = handle(api.deleteMyDatabricksToken, async ({ user, params }) => {
+  await deleteMyToken(user.id, params.connectionId);
+  return null;
+});

@@ -1,0 +1,11 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { getRecipeEngine, setRecipeEngine } from "@/server/services/databricks-engine-choice.ts";
+
+export const GET = handle(api.getRecipeEngine, ({ params }) =>
+  getRecipeEngine(params.projectId, params.recipeId),
+);
+
+export const PUT = handle(api.setRecipeEngine, ({ params, body }) =>
+  setRecipeEngine(params.projectId, params.recipeId, body.engine),
+);

@@ -1,0 +1,95 @@
+import "server-only";
+import {
+  AppError,
+  DatasetSchemaSchema,
+  type EngineChoice,
+  EngineChoiceSchema,
+  RecipeSpecSchema,
+} from "@sous/contracts";
+import { ctx } from "../context.ts";
+import { compileForDisplay } from "./compile-for-display.ts";
+
+const LOCAL: EngineChoice = { kind: "local" };
+
+async function checkEngine(engine: EngineChoice): Promise<void> {
+  if (engine.kind === "local") return;
+  const profile = await ctx().db.computeProfile.findFirst({
+    where: { id: engine.profileId, connectionId: engine.connectionId },
+  });
+  if (!profile)
+    throw new AppError("invalid_input", "engine: no such Databricks connection and compute profile.");
+}
+
+const parse = (v: unknown): EngineChoice | null => (v === null ? null : EngineChoiceSchema.parse(v));
+
+export async function getProjectEngine(projectId: string): Promise<{ engine: EngineChoice }> {
+  const p = await ctx().db.project.findUnique({ where: { id: projectId }, select: { engine: true } });
+  if (!p) throw new AppError("not_found", "Project not found.");
+  return { engine: parse(p.engine) ?? LOCAL };
+}
+
+export async function setProjectEngine(
+  projectId: string,
+  engine: EngineChoice,
+): Promise<{ engine: EngineChoice }> {
+  await checkEngine(engine);
+  await ctx().db.project.update({ where: { id: projectId }, data: { engine } });
+  return { engine };
+}
+
+export async function getRecipeEngine(projectId: string, recipeId: string) {
+  const r = await ctx().db.recipe.findFirst({ where: { id: recipeId, projectId }, select: { engine: true } });
+  if (!r) throw new AppError("not_found", "Recipe not found.");
+  const engine = parse(r.engine ?? null);
+  return { engine, effective: engine ?? (await getProjectEngine(projectId)).engine };
+}
+
+/**
+ * A recipe with a step SparkSQL cannot express must not be sent to Databricks: the error names
+ * the step and offers the local engine.
+ */
+export async function setRecipeEngine(projectId: string, recipeId: string, engine: EngineChoice | null) {
+  const recipe = await ctx().db.recipe.findFirst({
+    where: { id: recipeId, projectId },
+    include: { io: true },
+  });
+  if (!recipe) throw new AppError("not_found", "Recipe not found.");
+  if (engine) await checkEngine(engine);
+  const effective = engine ?? (await getProjectEngine(projectId)).engine;
+  if (effective.kind === "databricks") await assertRunsOnSpark(recipe);
+  if (engine) await ctx().db.recipe.update({ where: { id: recipeId }, data: { engine } });
+  // A JSON column is cleared with SQL NULL (Prisma's DbNull marker is not exported by @sous/db).
+  else await ctx().db.$executeRaw`UPDATE "Recipe" SET "engine" = NULL WHERE "id" = ${recipeId}`;
+  return { engine, effective };
+}
+
+async function assertRunsOnSpark(recipe: {
+  name: string;
+  projectId: string;
+  spec: unknown;
+  io: { datasetId: string; role: string; position: number }[];
+}) {
+  const inputIds = recipe.io
+    .filter((x) => x.role === "INPUT")
+    .sort((a, b) => a.position - b.position)
+    .map((x) => x.datasetId);
+  const inputs = await ctx().db.dataset.findMany({ where: { id: { in: inputIds } } });
+  const byId = new Map(inputs.map((d) => [d.id, d]));
+  const ordered = inputIds.flatMap((id) => {
+    const d = byId.get(id);
+    return d && d.schema !== null && DatasetSchemaSchema.safeParse(d.schema).success ? [d] : [];
+  });
+  if (ordered.length !== inputIds.length) return; // inputs not built yet: the job checks again
+  const compiled = compileForDisplay({
+    spec: RecipeSpecSchema.parse(recipe.spec),
+    inputs: ordered,
+    dialect: "spark",
+  });
+  if (compiled.blocking) {
+    throw new AppError(
+      "compile_error",
+      `Recipe ${recipe.name} cannot run on Databricks: step ${compiled.blocking.stepId} has no SparkSQL translation (${compiled.blocking.reason}). Use the local engine for this recipe.`,
+      { details: { stepId: compiled.blocking.stepId, offer: LOCAL } },
+    );
+  }
+}
