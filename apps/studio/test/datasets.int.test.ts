@@ -12,7 +12,7 @@ const dbUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 describe.skipIf(!hasStudio)("datasets API", () => {
   let key: Caller;
   let projectId: string;
-  const P = () => `/projects/${projectId}`;
+  const base = () => `/projects/${projectId}`;
 
   beforeAll(async () => {
     key = await withApiKey(await loginAs(admin.email, admin.password));
@@ -22,7 +22,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
   });
 
   const stage = (body: BodyInit, fileName = "data.csv") =>
-    call(`${P()}/datasets/uploads?fileName=${encodeURIComponent(fileName)}`, {
+    call(`${base()}/datasets/uploads?fileName=${encodeURIComponent(fileName)}`, {
       method: "POST",
       body,
       headers: { "content-type": "application/octet-stream" },
@@ -54,14 +54,14 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       "amount",
       "code",
     ]);
-    const edited = await call(`${P()}/datasets/uploads/${up.data.id}/preview`, {
+    const edited = await call(`${base()}/datasets/uploads/${up.data.id}/preview`, {
       method: "POST",
       json: { options: { format: "csv", csv: { ...up.data.preview.options.csv, header: false } } },
       as: key,
     });
     expect(edited.status).toBe(200);
     expect(edited.data.rows[0]).toEqual(["region", "amount", "code"]);
-    const imported = await call(`${P()}/datasets/import`, {
+    const imported = await call(`${base()}/datasets/import`, {
       method: "POST",
       json: { name: "sales", source: { kind: "upload", uploadId: up.data.id } },
       as: key,
@@ -70,7 +70,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     salesId = imported.data.id;
     expect(imported.data.currentVersion.rowCount).toBe(3);
     // The upload is consumed: importing it twice is not found.
-    const again = await call(`${P()}/datasets/import`, {
+    const again = await call(`${base()}/datasets/import`, {
       method: "POST",
       json: { name: "sales2", source: { kind: "upload", uploadId: up.data.id } },
       as: key,
@@ -80,11 +80,11 @@ describe.skipIf(!hasStudio)("datasets API", () => {
   });
 
   it("computes quality and stats on the sample, and filters it", async () => {
-    const stats = await call(`${P()}/datasets/${salesId}/stats`, { as: key });
+    const stats = await call(`${base()}/datasets/${salesId}/stats`, { as: key });
     expect(stats.status).toBe(200);
     const code = stats.data.columns.find((c: { name: string }) => c.name === "code");
     expect(code).toMatchObject({ meaning: "integer", valid: 2, invalid: 1, empty: 0, distinct: 3 });
-    const page = await call(`${P()}/datasets/${salesId}/sample`, {
+    const page = await call(`${base()}/datasets/${salesId}/sample`, {
       method: "POST",
       json: { filters: [{ column: "code", op: "invalid" }] },
       as: key,
@@ -94,8 +94,8 @@ describe.skipIf(!hasStudio)("datasets API", () => {
   });
 
   it("refuses a type change the data does not fit, and applies one it fits as a new version", async () => {
-    const schema = (await call(`${P()}/datasets/${salesId}`, { as: key })).data.schema;
-    const bad = await call(`${P()}/datasets/${salesId}/schema`, {
+    const schema = (await call(`${base()}/datasets/${salesId}`, { as: key })).data.schema;
+    const bad = await call(`${base()}/datasets/${salesId}/schema`, {
       method: "PUT",
       json: {
         columns: schema.map((c: { name: string }) => (c.name === "code" ? { ...c, type: "integer" } : c)),
@@ -104,7 +104,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.data.error.message).toMatch(/code: 1 value cannot be read as integer \(first on row 3: "x"\)/);
-    const ok = await call(`${P()}/datasets/${salesId}/schema`, {
+    const ok = await call(`${base()}/datasets/${salesId}/schema`, {
       method: "PUT",
       json: {
         columns: schema.map((c: { name: string }) => (c.name === "region" ? c : { ...c, type: "string" })),
@@ -117,7 +117,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
 
   it("re-imports as new versions with the same id and keeps only N versions", async () => {
     for (let i = 0; i < 5; i++) {
-      const r = await call(`${P()}/datasets/${salesId}/versions?fileName=v.json`, {
+      const r = await call(`${base()}/datasets/${salesId}/versions?fileName=v.json`, {
         method: "POST",
         body: JSON.stringify([{ region: "east", amount: i }]),
         headers: { "content-type": "application/json" },
@@ -126,7 +126,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       expect(r.status).toBe(201);
       expect(r.data.id).toBe(salesId);
     }
-    const versions = (await call(`${P()}/datasets/${salesId}/versions`, { as: key })).data;
+    const versions = (await call(`${base()}/datasets/${salesId}/versions`, { as: key })).data;
     // 7 were written; SOUS_DATASET_VERSIONS_KEPT (default 5) remain, newest first.
     expect(versions.map((v: { number: number }) => v.number)).toEqual([7, 6, 5, 4, 3]);
     expect(versions[0]).toMatchObject({ current: true, rowCount: 1, origin: "upload v.json" });
@@ -142,12 +142,12 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     const rows = ["id,cls"];
     for (let i = 0; i < 2000; i++) rows.push(`${i},${i % 4 === 0 ? "rare" : "common"}`);
     const up = await stage(`${rows.join("\n")}\n`);
-    const d = await call(`${P()}/datasets/import`, {
+    const d = await call(`${base()}/datasets/import`, {
       method: "POST",
       json: { name: "big", source: { kind: "upload", uploadId: up.data.id } },
       as: key,
     });
-    const base = `${P()}/datasets/${d.data.id}`;
+    const base = `${base()}/datasets/${d.data.id}`;
     expect((await call(`${base}/sampling`, { as: key })).data).toEqual({ method: "first", n: 10_000 });
     const bad = await call(`${base}/sampling`, {
       method: "PUT",
@@ -179,7 +179,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
 
   it("downloads CSV and Parquet", async () => {
     const csv = await fetch(
-      `${process.env.SOUS_TEST_STUDIO_URL}/api/v1${P()}/datasets/${salesId}/download?format=csv`,
+      `${process.env.SOUS_TEST_STUDIO_URL}/api/v1${base()}/datasets/${salesId}/download?format=csv`,
       {
         headers: key.headers,
       },
@@ -187,7 +187,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     expect(csv.status).toBe(200);
     expect(await csv.text()).toBe("region,amount\neast,4\n");
     const pq = await fetch(
-      `${process.env.SOUS_TEST_STUDIO_URL}/api/v1${P()}/datasets/${salesId}/download?format=parquet`,
+      `${process.env.SOUS_TEST_STUDIO_URL}/api/v1${base()}/datasets/${salesId}/download?format=parquet`,
       {
         headers: key.headers,
       },
@@ -229,7 +229,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     expect(conn.status).toBe(201);
     expect(JSON.stringify(conn.data)).not.toContain("not-needed-but-secret");
     expect(conn.data.hasSecret).toBe(true);
-    const r = await call(`${P()}/datasets/import`, {
+    const r = await call(`${base()}/datasets/import`, {
       method: "POST",
       json: {
         name: "from_pg",
@@ -246,9 +246,9 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       { name: "day", type: "date" },
       { name: "at", type: "timestamp" },
     ]);
-    const p = await call(`${P()}/datasets/${r.data.id}/preview`, { as: key });
+    const p = await call(`${base()}/datasets/${r.data.id}/preview`, { as: key });
     expect(p.data.rows[0]).toEqual([1, "a", 1.5, true, "2024-01-02", "2024-01-02 10:00:00"]);
-    const q = await call(`${P()}/datasets/import`, {
+    const q = await call(`${base()}/datasets/import`, {
       method: "POST",
       json: {
         name: "from_pg_bad",
@@ -281,8 +281,8 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     ];
     for (const [what, body, message] of cases) {
       it(what, async () => {
-        const before = (await call(`${P()}/datasets`, { as: key })).data.length;
-        const r = await call(`${P()}/datasets?name=${encodeURIComponent(`bad ${what}`.slice(0, 60))}`, {
+        const before = (await call(`${base()}/datasets`, { as: key })).data.length;
+        const r = await call(`${base()}/datasets?name=${encodeURIComponent(`bad ${what}`.slice(0, 60))}`, {
           method: "POST",
           body,
           headers: { "content-type": "application/octet-stream" },
@@ -290,15 +290,15 @@ describe.skipIf(!hasStudio)("datasets API", () => {
         });
         expect(r.status).toBeGreaterThanOrEqual(400);
         expect(r.data.error.message).toMatch(message);
-        expect((await call(`${P()}/datasets`, { as: key })).data.length).toBe(before);
-        const ids = (await call(`${P()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id);
+        expect((await call(`${base()}/datasets`, { as: key })).data.length).toBe(before);
+        const ids = (await call(`${base()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id);
         expect(strayFiles(ids)).toEqual([]);
       });
     }
 
     it("an unknown encoding names the option", async () => {
       const up = await stage("a,b\n1,2\n");
-      const r = await call(`${P()}/datasets/uploads/${up.data.id}/preview`, {
+      const r = await call(`${base()}/datasets/uploads/${up.data.id}/preview`, {
         method: "POST",
         json: { options: { format: "csv", csv: { ...up.data.preview.options.csv, encoding: "ebcdic" } } },
         as: key,
@@ -306,12 +306,12 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       expect(r.status).toBe(400);
       expect(r.data.error.message).toMatch(/options\.csv\.encoding/);
       expect(
-        (await call(`${P()}/datasets/uploads/${up.data.id}`, { method: "DELETE", as: key })).status,
+        (await call(`${base()}/datasets/uploads/${up.data.id}`, { method: "DELETE", as: key })).status,
       ).toBe(204);
     });
 
     it("an upload interrupted halfway", async () => {
-      const ids = (await call(`${P()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id);
+      const ids = (await call(`${base()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id);
       const controller = new AbortController();
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
@@ -325,7 +325,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
           await new Promise((r) => setTimeout(r, 50));
         },
       });
-      await fetch(`${process.env.SOUS_TEST_STUDIO_URL}/api/v1${P()}/datasets?name=interrupted`, {
+      await fetch(`${process.env.SOUS_TEST_STUDIO_URL}/api/v1${base()}/datasets?name=interrupted`, {
         method: "POST",
         body,
         headers: { ...key.headers, "content-type": "text/csv" },
@@ -335,7 +335,9 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       }).catch(() => {});
       // The server notices the broken request asynchronously.
       await new Promise((r) => setTimeout(r, 1500));
-      expect((await call(`${P()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id)).toEqual(ids);
+      expect((await call(`${base()}/datasets`, { as: key })).data.map((d: { id: string }) => d.id)).toEqual(
+        ids,
+      );
       expect(strayFiles(ids)).toEqual([]);
     });
   });
