@@ -147,27 +147,27 @@ describe.skipIf(!hasStudio)("datasets API", () => {
       json: { name: "big", source: { kind: "upload", uploadId: up.data.id } },
       as: key,
     });
-    const base = `${base()}/datasets/${d.data.id}`;
-    expect((await call(`${base}/sampling`, { as: key })).data).toEqual({ method: "first", n: 10_000 });
-    const bad = await call(`${base}/sampling`, {
+    const ds = `${base()}/datasets/${d.data.id}`;
+    expect((await call(`${ds}/sampling`, { as: key })).data).toEqual({ method: "first", n: 10_000 });
+    const bad = await call(`${ds}/sampling`, {
       method: "PUT",
       json: { method: "stratified", column: "nope", n: 10 },
       as: key,
     });
     expect(bad.status).toBe(400);
     expect(bad.data.error.message).toMatch(/nope/);
-    const set = await call(`${base}/sampling`, {
+    const set = await call(`${ds}/sampling`, {
       method: "PUT",
       json: { method: "rebalance", column: "cls", n: 200, seed: 5 },
       as: key,
     });
     expect(set.status).toBe(200);
-    const a = await call(`${base}/sample`, { method: "POST", json: { limit: 1000 }, as: key });
+    const a = await call(`${ds}/sample`, { method: "POST", json: { limit: 1000 }, as: key });
     expect(a.data.sampleRows).toBe(200);
     const counts = { rare: 0, common: 0 } as Record<string, number>;
     for (const r of a.data.rows) counts[r[1]] = (counts[r[1]] ?? 0) + 1;
     expect(counts).toEqual({ rare: 100, common: 100 });
-    const sorted = await call(`${base}/sample`, {
+    const sorted = await call(`${ds}/sample`, {
       method: "POST",
       json: { limit: 3, sort: { column: "id", desc: true } },
       as: key,
