@@ -120,3 +120,90 @@ describe("filter recipe with formula rules", () => {
     ).toBe(false);
   });
 });
+
+describe("group recipe custom aggregations", () => {
+  const groupSpec = (customAggregations: unknown[], keys = ["bucket"]) =>
+    ({
+      kind: "group",
+      version: 1,
+      params: { keys, aggregations: [], globalCount: false, customAggregations },
+    }) as unknown as RecipeSpec;
+  const gschema: DatasetSchema = [
+    { name: "bucket", type: "string" },
+    { name: "qty", type: "integer" },
+    { name: "price", type: "double" },
+  ];
+  const ginputs = (path: string): CompileInput[] => [
+    { name: "lines", schema: gschema, location: { format: "parquet", path } },
+  ];
+
+  it("computes formulas over aggregations and keys, with Spark's types", async () => {
+    const path = join(db.dir, "lines");
+    await writeParquetDir(db, path, gschema, [
+      { bucket: "a", qty: 2, price: 1.5 },
+      { bucket: "a", qty: 3, price: 2 },
+      { bucket: "b", qty: 1, price: null },
+      { bucket: null, qty: null, price: 4 },
+    ]);
+    const spec = groupSpec([
+      { formula: "sum(qty * price)", as: "revenue" },
+      { formula: "sum(qty)", as: "units" },
+      { formula: "count()", as: "lines" },
+      { formula: 'coalesce(bucket, "?") + ":" + count(price)', as: "label" },
+      { formula: "round(sum(qty * price) / count(), 2)", as: "avg_line" },
+      { formula: "max(qty) - min(qty)", as: "spread" },
+    ]);
+    const spark = compileRecipe({ spec, inputs: ginputs("dbfs:/mnt/sous/lines"), dialect: "spark" });
+    expect(sparkSyntaxErrors(spark.sql)).toEqual([]);
+    expect(spark.outputSchemas[0]).toEqual([
+      { name: "bucket", type: "string" },
+      { name: "revenue", type: "double" },
+      { name: "units", type: "bigint" },
+      { name: "lines", type: "bigint" },
+      { name: "label", type: "string" },
+      { name: "avg_line", type: "double" },
+      { name: "spread", type: "integer" },
+    ]);
+    expect(spark.steps.map((s) => s.id)).toContain("params.customAggregations.0");
+    const duck = compileRecipe({ spec, inputs: ginputs(path), dialect: "duckdb" });
+    const result = await query(db, duck.sql);
+    expect(sortRows(result.rows)).toEqual(
+      sortRows([
+        { bucket: "a", revenue: 9, units: 5, lines: 2, label: "a:2", avg_line: 4.5, spread: 1 },
+        { bucket: "b", revenue: null, units: 1, lines: 1, label: "b:0", avg_line: null, spread: 0 },
+        { bucket: null, revenue: null, units: null, lines: 1, label: "?:1", avg_line: null, spread: null },
+      ]),
+    );
+    expect(duck.lineage[0]!.find((c) => c.output === "revenue")?.from.map((f) => f.column)).toEqual([
+      "qty",
+      "price",
+    ]);
+  });
+
+  it("rejects columns outside aggregations and nested aggregations", () => {
+    const fails = (formula: string) => () =>
+      compileRecipe({ spec: groupSpec([{ formula, as: "x" }]), inputs: ginputs("/x"), dialect: "duckdb" });
+    expect(fails("qty * 2")).toThrow(
+      "Column 'qty' is neither a group key nor inside an aggregation: aggregate it, e.g. sum(qty)",
+    );
+    expect(fails("sum(sum(qty))")).toThrow("Aggregations cannot be nested");
+    expect(fails("sum(bucket)")).toThrow("sum() needs a numeric column, but this is a string");
+    expect(() =>
+      compileRecipe({
+        spec: groupSpec([{ formula: "sum(qty)", as: "bucket" }]),
+        inputs: ginputs("/x"),
+        dialect: "duckdb",
+      }),
+    ).toThrow('"bucket" is produced twice');
+  });
+
+  it("aggregations are refused in row formulas with a pointer to where they belong", () => {
+    const out = () =>
+      compileRecipe({
+        spec: filterSpec([{ kind: "formula", formula: "sum(amount) > 1" }]),
+        inputs: inputs("/x"),
+        dialect: "duckdb",
+      });
+    expect(out).toThrow("sum() is an aggregation: use it in a group recipe's custom aggregations");
+  });
+});

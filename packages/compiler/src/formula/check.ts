@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
-import { and, call, col, compare, type Expr, lit, not, or } from "../ir/expr.ts";
+import { agg, and, call, col, compare, type Expr, lit, not, or } from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
+import { GROUP_AGG_RULES } from "../lower/group.ts";
 import type { BinaryNode, CallNode, FormulaNode, UnaryNode } from "./ast.ts";
 import { closest } from "./errors.ts";
 import { FUNCTION_INDEX, type FunctionDef, type ParamSpec, type ParamType } from "./functions.ts";
@@ -24,6 +25,22 @@ export interface FormulaScopeColumn {
   readonly name: string;
   readonly type: ColumnType;
 }
+
+/**
+ * Aggregations a formula may use in a group recipe's custom aggregations, with the group
+ * recipe's result types (Spark's). min/max with one argument are aggregations there.
+ */
+const AGGREGATIONS: Record<string, { name: keyof typeof GROUP_AGG_RULES; star?: true }> = {
+  sum: { name: "sum" },
+  avg: { name: "avg" },
+  mean: { name: "avg" },
+  min: { name: "min" },
+  max: { name: "max" },
+  count: { name: "count", star: true },
+  countdistinct: { name: "countDistinct" },
+  stddev: { name: "stddev" },
+  variance: { name: "variance" },
+};
 
 const INT_MAX = 2n ** 31n - 1n;
 const BIGINT_MAX = 2n ** 63n - 1n;
@@ -89,8 +106,17 @@ function arity(params: readonly ParamSpec[]): { min: number; max: number } {
 export class Checker {
   readonly r = new Reporter();
   private readonly byName: ReadonlyMap<string, FormulaScopeColumn>;
+  /** Inside an aggregation's argument (aggregate mode only). */
+  private inAggregation = false;
 
-  constructor(private readonly columns: readonly FormulaScopeColumn[]) {
+  /**
+   * `groupKeys`: aggregate mode (a group recipe's custom aggregation). Columns must then be
+   * group keys or appear inside an aggregation.
+   */
+  constructor(
+    private readonly columns: readonly FormulaScopeColumn[],
+    private readonly groupKeys?: ReadonlySet<ColumnId>,
+  ) {
     this.byName = new Map(columns.map((c) => [c.name, c]));
   }
 
@@ -138,6 +164,15 @@ export class Checker {
 
   private column(name: string, node: FormulaNode): Typed {
     const c = this.byName.get(name);
+    if (c && this.groupKeys && !this.inAggregation && !this.groupKeys.has(c.id)) {
+      const shown =
+        node.kind === "column" && node.syntax === "bare" ? name : `\`${name.replaceAll("`", "``")}\``;
+      return this.r.fail(
+        "invalid_argument",
+        `Column '${name}' is neither a group key nor inside an aggregation: aggregate it, e.g. sum(${shown}) or max(${shown})`,
+        node,
+      );
+    }
     if (c) return { type: c.type, expr: col(c.id, c.type), node };
     const names = this.columns.map((x) => x.name);
     const near = closest(name, names);
@@ -156,9 +191,23 @@ export class Checker {
   }
 
   private call(node: CallNode): Typed {
-    const args = node.args.map((a) => this.check(a));
-    const def = FUNCTION_INDEX.get(node.name.toLowerCase());
     const nameSpan = { start: node.nameStart, end: node.nameEnd };
+    const lower = node.name.toLowerCase();
+    const aggregation = AGGREGATIONS[lower];
+    const scalarMinMax = (lower === "min" || lower === "max") && node.args.length !== 1;
+    if (aggregation && !scalarMinMax) {
+      if (this.groupKeys) return this.aggregation(node, aggregation.name, aggregation.star === true);
+      if (!FUNCTION_INDEX.has(lower)) {
+        this.r.report(
+          "unknown_function",
+          `${node.name}() is an aggregation: use it in a group recipe's custom aggregations, not in a row formula`,
+          nameSpan,
+        );
+        return errorValue(node);
+      }
+    }
+    const args = node.args.map((a) => this.check(a));
+    const def = FUNCTION_INDEX.get(lower);
     if (!def) {
       const near = closest(
         node.name,
@@ -205,6 +254,43 @@ export class Checker {
     if (!ok) return errorValue(node);
     const built = def.build(args, { r: this.r, call: node });
     return built ? { type: built.type, expr: built.expr, node } : errorValue(node);
+  }
+
+  /** sum(x), count(), ... in aggregate mode: an aggregate IR node with Spark's result type. */
+  private aggregation(node: CallNode, name: keyof typeof GROUP_AGG_RULES, star: boolean): Typed {
+    const nameSpan = { start: node.nameStart, end: node.nameEnd };
+    if (this.inAggregation) {
+      this.r.report(
+        "invalid_argument",
+        "Aggregations cannot be nested: compute the inner value per row",
+        nameSpan,
+      );
+      return errorValue(node);
+    }
+    if (node.args.length > 1 || (node.args.length === 0 && !star)) {
+      this.r.report(
+        "wrong_arity",
+        `${node.name}() takes ${star ? "0 or 1 argument" : "1 argument"} in an aggregation, got ${node.args.length}`,
+        nameSpan,
+      );
+      return errorValue(node);
+    }
+    if (node.args.length === 0) return { type: "bigint", expr: agg("count_star", [], "bigint"), node };
+    this.inAggregation = true;
+    const arg = this.check(node.args[0]!);
+    this.inAggregation = false;
+    if (arg.type === "error") return errorValue(node);
+    const rule = GROUP_AGG_RULES[name];
+    const input: ColumnType = arg.type === "null" ? "integer" : arg.type;
+    const type = rule.type(input);
+    if (typeof type === "object") {
+      return this.r.fail(
+        "wrong_type",
+        `${node.name}() ${type.reject}, but this is ${describeType(arg.type)}`,
+        arg.node,
+      );
+    }
+    return { type, expr: agg(rule.ir, [coerce(arg, input)], type), node };
   }
 
   private unary(node: UnaryNode): Typed {

@@ -18,10 +18,10 @@ export function parseFormula(text: string): { ast: FormulaNode | null; errors: F
   return { ast, errors: [...errors] };
 }
 
-function run(text: string, columns: readonly FormulaScopeColumn[]) {
+function run(text: string, columns: readonly FormulaScopeColumn[], groupKeys?: ReadonlySet<ColumnId>) {
   const parsed = parse(text);
   if (!parsed.ast) return { typed: null, errors: [...parsed.errors] };
-  const checker = new Checker(columns);
+  const checker = new Checker(columns, groupKeys);
   const typed = checker.check(parsed.ast);
   return { typed, errors: checker.r.errors };
 }
@@ -35,9 +35,16 @@ const resultType = (t: string): ColumnType => (t === "null" ? "string" : (t as C
 export function checkFormula(
   text: string,
   schema: DatasetSchema,
+  options: {
+    /** Check as a group recipe's custom aggregation over these group keys (sum(), count()...). */
+    groupKeys?: readonly string[];
+  } = {},
 ): { type: ColumnType | null; errors: FormulaError[] } {
   const columns = schema.map((c, i) => ({ id: `c${i + 1}` as ColumnId, name: c.name, type: c.type }));
-  const { typed, errors } = run(text, columns);
+  const keys = options.groupKeys
+    ? new Set(columns.filter((c) => options.groupKeys!.includes(c.name)).map((c) => c.id))
+    : undefined;
+  const { typed, errors } = run(text, columns, keys);
   if (!typed || errors.length > 0) return { type: null, errors };
   return { type: resultType(typed.type), errors };
 }
@@ -49,6 +56,12 @@ export interface LowerFormulaOptions {
   origin?: string;
   /** Spec path of the formula, for the CompileError. */
   path?: (string | number)[];
+  /**
+   * Aggregate mode (a group recipe's custom aggregation): the group keys' ids. Aggregations
+   * (sum, avg, min, max, count, countDistinct, stddev, variance) are allowed and every other
+   * column must be inside one.
+   */
+  groupKeys?: readonly ColumnId[];
 }
 
 /**
@@ -60,7 +73,7 @@ export function lowerFormula(
   scope: readonly FormulaScopeColumn[],
   options: LowerFormulaOptions = {},
 ): { expr: Expr; type: ColumnType } {
-  const { typed, errors } = run(text, scope);
+  const { typed, errors } = run(text, scope, options.groupKeys ? new Set(options.groupKeys) : undefined);
   if (!typed || errors.length > 0) throw new FormulaCompileError(text, errors, options.path);
   const type = resultType(typed.type);
   if (options.expect && type !== options.expect) {

@@ -1,5 +1,6 @@
 import type { ColumnType, GroupAggregationFn } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
+import { lowerFormula } from "../formula/index.ts";
 import { type AggFn, agg, col } from "../ir/expr.ts";
 import { aggregate, type DerivedColumn, derived } from "../ir/rel.ts";
 import { assertUniqueNames, resolveColumn } from "../validate/columns.ts";
@@ -84,6 +85,19 @@ export const lowerGroup: Lowerer<"group"> = (spec, ctx) => {
     const name = a.as ?? `${c.name}_${a.fn}`;
     names.push({ name, path: a.as === undefined ? path : [...path, "as"] });
     aggregates.push(derived(ctx.ids, name, agg(rule.ir, [col(c.id, c.type)], type, stepId)));
+  });
+
+  (spec.params.customAggregations ?? []).forEach((c, i) => {
+    const path = ["params", "customAggregations", i];
+    const stepId = path.join(".");
+    steps.push(stepId);
+    names.push({ name: c.as, path: [...path, "as"] });
+    const { expr } = lowerFormula(c.formula, src.columns, {
+      groupKeys: groupBy.map((k) => k.id),
+      origin: stepId,
+      path: [...path, "formula"],
+    });
+    aggregates.push(derived(ctx.ids, c.as, expr));
   });
 
   if (names.length === 0) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FormulaTextSchema } from "../formula/index.ts";
 
 export const GroupAggregationFnSchema = z.enum([
   "count",
@@ -24,11 +25,24 @@ export const GroupAggregationSchema = z
   .strict();
 export type GroupAggregation = z.infer<typeof GroupAggregationSchema>;
 
+/** DSS's custom aggregation: a formula over aggregations and group keys, e.g. sum(qty * price). */
+export const GroupCustomAggregationSchema = z
+  .object({
+    formula: FormulaTextSchema.describe("e.g. sum(qty * price) / count(), max(amount) - min(amount)"),
+    as: z.string().min(1).max(256).describe("Output column name"),
+  })
+  .strict();
+export type GroupCustomAggregation = z.infer<typeof GroupCustomAggregationSchema>;
+
 export const GroupParamsSchema = z
   .object({
     keys: z.array(z.string().min(1)).describe("Columns to group by (empty: one global row)"),
     aggregations: z.array(GroupAggregationSchema),
     globalCount: z.boolean().default(true).describe("Add a `count` column with the rows per group"),
+    customAggregations: z
+      .array(GroupCustomAggregationSchema)
+      .optional()
+      .describe("Aggregations written as formulas, after the per-column ones"),
   })
   .strict();
 export type GroupParams = z.infer<typeof GroupParamsSchema>;
