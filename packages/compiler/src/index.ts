@@ -14,6 +14,7 @@ export {
 } from "./formula/index.ts";
 export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
+export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
 export type {
   ColumnLineage,
   CompiledRecipe,
@@ -21,6 +22,7 @@ export type {
   CompileInput,
   Dialect,
   LineageSource,
+  StepSchema,
   Translatability,
 } from "./types.ts";
 export { DIALECTS } from "./types.ts";

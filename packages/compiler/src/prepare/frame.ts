@@ -36,6 +36,7 @@ export class Frame {
   rel: Rel;
   cols: FrameColumn[];
   private revs = 0;
+  private settled = 0;
 
   constructor(
     readonly ids: IdGen,
@@ -147,7 +148,11 @@ export class Frame {
 
   /** Materialises when some expression grew too big to keep inlining (bounds SQL size). */
   settle(): void {
-    if (this.cols.some((c) => size(c.expr, MAX_INLINE_NODES) > MAX_INLINE_NODES)) this.materialize();
+    // Only columns rewritten since the last check can have grown.
+    const since = this.settled;
+    this.settled = this.revs;
+    if (this.cols.some((c) => c.rev > since && size(c.expr, MAX_INLINE_NODES) > MAX_INLINE_NODES))
+      this.materialize();
   }
 
   /** Keeps the rows where `predicate` (over the frame's expressions) is true. */
