@@ -1,5 +1,6 @@
 // `npm start`: everything a newcomer needs, on this machine, with one command.
 import path from "node:path";
+import { startDemoDatabricks } from "./lib/demo-databricks.ts";
 import { loadDotEnv } from "./lib/dotenv.ts";
 import { ensurePostgres, ensureRedis, ensureSecretKey, type Started } from "./lib/services.ts";
 import { buildStudio, prepareDatabase, repoRoot, startStack } from "./lib/stack.ts";
@@ -36,6 +37,28 @@ try {
   started.push(redis);
   const applied = await prepareDatabase(pg.url);
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+  const secretKey = ensureSecretKey(dataDir, get("SOUS_SECRET_KEY"));
+  // Optional demo step: a local Databricks emulator, so the remote engine can be tried without
+  // Azure. SOUS_DEMO_DATABRICKS=0 skips it; a failure here never stops the studio from starting.
+  if (get("SOUS_DEMO_DATABRICKS") !== "0") {
+    try {
+      started.push(
+        await startDemoDatabricks({
+          dataDir,
+          databaseUrl: pg.url,
+          secretKey,
+          storage: {
+            kind: get("SOUS_STORAGE") ?? "local",
+            connectionString: get("AZURE_STORAGE_CONNECTION_STRING"),
+            container: get("AZURE_STORAGE_CONTAINER"),
+          },
+          log,
+        }),
+      );
+    } catch (e) {
+      log(`Databricks emulator not started (${(e as Error).message}); the local engine works without it`);
+    }
+  }
   log("building the studio (cached when nothing changed)");
   buildStudio();
   stack = await startStack({
@@ -45,7 +68,7 @@ try {
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
       SOUS_DATA_DIR: dataDir,
-      SOUS_SECRET_KEY: ensureSecretKey(dataDir, get("SOUS_SECRET_KEY")),
+      SOUS_SECRET_KEY: secretKey,
       SOUS_SEED_DEMO: get("SOUS_SEED_DEMO") ?? "1",
     },
   });

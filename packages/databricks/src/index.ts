@@ -22,6 +22,7 @@ export {
   resolveRunToken,
   userTokenContext,
 } from "./connection-config.ts";
+export { DEMO_CONNECTION_NAME, upsertDemoConnection } from "./demo-connection.ts";
 export {
   type ClusterLease,
   type ComputeProfileRef,
