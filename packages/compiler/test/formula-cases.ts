@@ -264,6 +264,8 @@ export const FORMULA_CASES: FormulaCase[] = [
   { f: 'formatDate(d, "EEE d MMM yyyy")', row: { d: "2024-03-05" }, expect: "Tue 5 Mar 2024" },
   { f: 'formatDate(ts, "hh:mm a")', row: { ts: "2024-03-05 14:07:09" }, expect: "02:07 PM" },
   { f: `formatDate(d, "'Q'yyyy '100%'")`, row: { d: "2024-03-05" }, expect: "Q2024 100%" },
+  { f: `formatDate(ts, "'o''clock:' H")`, row: { ts: "2024-03-05 09:07:09" }, expect: "o'clock: 9" },
+  { f: 'formatDate(d, "DDD")', row: { d: "2024-02-01" }, expect: "032" },
   { f: 'trunc(d, "month")', row: { d: "2024-03-15" }, expect: "2024-03-01", type: "date" },
   { f: 'trunc(d, "year")', row: { d: "2024-03-15" }, expect: "2024-01-01" },
   { f: 'trunc(d, "week")', row: { d: "2024-03-15" }, expect: "2024-03-11" },
@@ -277,6 +279,7 @@ export const FORMULA_CASES: FormulaCase[] = [
   },
   { f: 'trunc(ts, "day")', row: { ts: "2024-03-15 10:45:30" }, expect: "2024-03-15 00:00:00" },
   { f: "isNotNull(now()) && isNotNull(today())", expect: true },
+  { f: "now() >= toTimestamp(today())", expect: true },
   { f: "dateDiff(now(), today())", expect: 0 },
   // --- conversions (invalid text -> NULL, ANSI off) ---
   { f: "toNumber(s)", row: { s: " 12.5 " }, expect: 12.5, type: "double" },
