@@ -9,6 +9,8 @@ const BINS = 20;
 const TOP = 10;
 /** Exact distinct counts up to this many rows; an approximation (HyperLogLog) above. */
 const EXACT_DISTINCT_MAX = 200_000;
+/** Rows a text column's meaning is decided on. */
+const MEANING_ROWS = 10_000;
 
 type Cell = string | number | boolean | null;
 
@@ -26,31 +28,66 @@ export async function computeColumnStats(
   const cols = opts.schema.map((c, i) => ({ ...c, id: duckIdent(c.name), i }));
   if (cols.length === 0) return [];
   const exact = opts.rowCount <= EXACT_DISTINCT_MAX;
-  const parts: string[] = ["count(*) AS n"];
-  for (const c of cols) {
-    const numeric = NUMERIC.has(c.type);
-    parts.push(`count(${c.id}) AS nn${c.i}`);
-    parts.push(
-      c.type === "string"
-        ? `count(*) FILTER (WHERE ${isEmptySql(c.id)}) AS em${c.i}`
-        : `count(*) - count(${c.id}) AS em${c.i}`,
-    );
-    parts.push(exact ? `count(DISTINCT ${c.id}) AS di${c.i}` : `approx_count_distinct(${c.id}) AS di${c.i}`);
-    parts.push(`min(${c.id}) AS mi${c.i}`, `max(${c.id}) AS ma${c.i}`);
-    parts.push(
-      numeric
-        ? `avg(${c.id}) AS av${c.i}, stddev_samp(${c.id}) AS sd${c.i}`
-        : `NULL AS av${c.i}, NULL AS sd${c.i}`,
-    );
-    parts.push(`approx_top_k(${c.id}, ${TOP}) AS tk${c.i}`);
-    if (c.type === "string") {
-      for (const m of MEANING_CANDIDATES)
-        parts.push(
-          `count(*) FILTER (WHERE NOT ${isEmptySql(c.id)} AND ${castableSql(c.id, m)}) AS m_${m}${c.i}`,
-        );
-    }
-  }
+  const strings = cols.filter((c) => c.type === "string");
   return engine.withConnection(async (conn) => {
+    // A text column's meaning (the type most of its values read as) is decided on its first
+    // MEANING_ROWS rows, as DSS does on the sample: testing five parsers on every row of a large
+    // dataset cost seconds per column. Validity is then counted on all rows, for that one meaning.
+    const meanings = new Map<number, Meaning>();
+    if (strings.length) {
+      const probe: string[] = [];
+      for (const c of strings) {
+        probe.push(`count(*) FILTER (WHERE NOT ${isEmptySql(c.id)}) AS ne${c.i}`);
+        for (const m of MEANING_CANDIDATES)
+          probe.push(
+            `count(*) FILTER (WHERE NOT ${isEmptySql(c.id)} AND ${castableSql(c.id, m)}) AS m_${m}${c.i}`,
+          );
+      }
+      const r0 = await conn.runAndReadAll(
+        `SELECT ${probe.join(", ")} FROM (SELECT * FROM ${src} LIMIT ${MEANING_ROWS})`,
+      );
+      const n0 = r0.columnNames();
+      const row0 = r0.getRowsJson()[0] ?? [];
+      const at0 = (k: string) => Number(row0[n0.indexOf(k)] ?? 0);
+      for (const c of strings) {
+        const nonEmpty = at0(`ne${c.i}`);
+        let meaning: Meaning = "text";
+        let best = 0;
+        for (const m of MEANING_CANDIDATES) {
+          const k = at0(`m_${m}${c.i}`);
+          if (k > best) [best, meaning] = [k, m];
+        }
+        // A column is "integer-like" only when most of its values are; otherwise it is text.
+        meanings.set(c.i, nonEmpty === 0 || best < nonEmpty * 0.5 ? "text" : meaning);
+      }
+    }
+
+    const parts: string[] = ["count(*) AS n"];
+    for (const c of cols) {
+      const numeric = NUMERIC.has(c.type);
+      parts.push(`count(${c.id}) AS nn${c.i}`);
+      parts.push(
+        c.type === "string"
+          ? `count(*) FILTER (WHERE ${isEmptySql(c.id)}) AS em${c.i}`
+          : `count(*) - count(${c.id}) AS em${c.i}`,
+      );
+      parts.push(
+        exact ? `count(DISTINCT ${c.id}) AS di${c.i}` : `approx_count_distinct(${c.id}) AS di${c.i}`,
+      );
+      parts.push(`min(${c.id}) AS mi${c.i}`, `max(${c.id}) AS ma${c.i}`);
+      parts.push(
+        numeric
+          ? `avg(${c.id}) AS av${c.i}, stddev_samp(${c.id}) AS sd${c.i}`
+          : `NULL AS av${c.i}, NULL AS sd${c.i}`,
+      );
+      parts.push(`approx_top_k(${c.id}, ${TOP}) AS tk${c.i}`);
+      const meaning = meanings.get(c.i);
+      if (meaning && meaning !== "text") {
+        parts.push(
+          `count(*) FILTER (WHERE NOT ${isEmptySql(c.id)} AND ${castableSql(c.id, meaning)}) AS ok${c.i}`,
+        );
+      }
+    }
     const r1 = await conn.runAndReadAll(`SELECT ${parts.join(", ")} FROM ${src}`);
     const names = r1.columnNames();
     const types = r1.columnTypes().map(String);
@@ -65,20 +102,8 @@ export async function computeColumnStats(
     const stats = cols.map((c) => {
       const nonNull = Number(get(`nn${c.i}`) ?? 0);
       const empty = Number(get(`em${c.i}`) ?? 0);
-      let meaning: Meaning | null = null;
-      let invalid = 0;
-      if (c.type === "string") {
-        const nonEmpty = total - empty;
-        meaning = "text";
-        let best = 0;
-        for (const m of MEANING_CANDIDATES) {
-          const k = Number(get(`m_${m}${c.i}`) ?? 0);
-          if (k > best) [best, meaning] = [k, m];
-        }
-        // A column is "integer-like" only when most of its values are; otherwise it is text.
-        if (nonEmpty === 0 || best < nonEmpty * 0.5) meaning = "text";
-        else invalid = nonEmpty - best;
-      }
+      const meaning: Meaning | null = meanings.get(c.i) ?? null;
+      const invalid = meaning && meaning !== "text" ? total - empty - Number(get(`ok${c.i}`) ?? 0) : 0;
       const num = (k: string) => {
         const v = get(k);
         return v === null ? null : Number(v);
