@@ -184,3 +184,18 @@ export async function cancelJob(user: User, projectId: string, jobId: string): P
   }
   return getJob(projectId, jobId);
 }
+
+/** Names for the jobs pages: datasets, recipes and the users who started jobs in the project. */
+export async function jobNames(projectId: string) {
+  const { db } = ctx();
+  const [datasets, recipes, users] = await Promise.all([
+    db.dataset.findMany({ where: { projectId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.recipe.findMany({ where: { projectId }, select: { id: true, name: true } }),
+    db.user.findMany({
+      where: { jobs: { some: { projectId } } },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+  return { datasets, recipes, users };
+}

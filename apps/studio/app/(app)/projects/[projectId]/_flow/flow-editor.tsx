@@ -85,7 +85,7 @@ function toCanvasNodes(
         position,
         selected,
         ariaLabel: label,
-        data: { name: n.name, state: n.state, rowCount: n.rowCount },
+        data: { name: n.name, state: n.state, rowCount: n.rowCount, outdated: n.outdated },
       };
     }
     return {

@@ -5,6 +5,7 @@ import { memo } from "react";
 import { StateBadge } from "@/ui/badge.tsx";
 import { formatRows } from "@/ui/format.ts";
 import { TableIcon } from "@/ui/icons.tsx";
+import { NodeBuildProgress } from "@/ui/node-build-progress.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { recipeKindLabel } from "@/ui/recipe-kinds.ts";
 
@@ -12,6 +13,8 @@ export type DatasetNodeData = {
   name: string;
   state: "never-built" | "built" | "building" | "failed";
   rowCount: number | null;
+  /** Built, but not from the current recipe and inputs (flow API `outdated`). */
+  outdated?: boolean;
 };
 export type RecipeNodeData = { name: string; kind: string; running: boolean };
 export type DatasetFlowNode = Node<DatasetNodeData, "dataset">;
@@ -19,7 +22,7 @@ export type RecipeFlowNode = Node<RecipeNodeData, "recipe">;
 export type FlowNodeT = DatasetFlowNode | RecipeFlowNode;
 
 // Memoised: React Flow re-renders nodes on every drag frame otherwise.
-export const DatasetNode = memo(function DatasetNode({ data }: NodeProps<DatasetFlowNode>) {
+export const DatasetNode = memo(function DatasetNode({ id, data }: NodeProps<DatasetFlowNode>) {
   return (
     <div className="node-card" data-testid={`node-${data.name}`} data-state={data.state} data-kind="dataset">
       <Handle type="target" position={Position.Left} className="flow-handle" isConnectable={false} />
@@ -35,6 +38,7 @@ export const DatasetNode = memo(function DatasetNode({ data }: NodeProps<Dataset
             {data.state === "built" ? formatRows(data.rowCount) : "—"}
           </span>
           <StateBadge state={data.state} testId={`node-state-${data.name}`} />
+          <NodeBuildProgress datasetId={id} outdated={data.state === "built" && data.outdated} />
         </span>
       </span>
       <Handle type="source" position={Position.Right} className="flow-handle" isConnectable={false} />

@@ -52,7 +52,17 @@ function Status({
         aria-live="polite"
       >
         <span className="spinner" aria-hidden="true" />
-        <span className="job-status-text">{text}</span>
+        <span className="job-status-text">
+          {text}
+          {"job" in run ? (
+            <>
+              {" · "}
+              <Link href={`/projects/${projectId}/jobs/${run.job.id}`} data-testid="open-job">
+                Progress and log
+              </Link>
+            </>
+          ) : null}
+        </span>
       </div>
     );
   }
@@ -97,6 +107,10 @@ function Status({
       <span className="job-status-text">
         {run.phase === "CANCELLED" ? "Cancelled: " : "Failed: "}
         {message}
+        {" · "}
+        <Link href={`/projects/${projectId}/jobs/${job.id}`} data-testid="open-job">
+          Log
+        </Link>
       </span>
     </div>
   );
