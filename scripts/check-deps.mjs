@@ -20,11 +20,14 @@ function* files(dir) {
   }
 }
 
+// Type-only imports (`import type ...`) are erased at build time and cannot do I/O.
 const importsOf = (file) =>
   [
-    ...readFileSync(file, "utf8").matchAll(
-      /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm,
-    ),
+    ...readFileSync(file, "utf8")
+      .replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, "")
+      .matchAll(
+        /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm,
+      ),
   ].map((m) => m[1] ?? m[2] ?? m[3]);
 
 for (const pkg of readdirSync(path.join(root, "packages"))) {

@@ -45,6 +45,15 @@ describe("check-deps", () => {
     expect(check().stderr).toContain("depends on app @sous/studio");
   });
 
+  it("ignores type-only imports, which are erased before anything runs", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("compiler", {
+      "src/index.ts":
+        'import type { DuckDBConnection } from "@duckdb/node-api";\nexport type C = DuckDBConnection;\n',
+    });
+    expect(check().status).toBe(0);
+  });
+
   it("lets tests of pure packages use I/O", () => {
     root = mkdtempSync(path.join(tmpdir(), "deps-"));
     pkg("compiler", { "src/index.ts": "export {};\n", "src/golden.test.ts": 'import fs from "node:fs";\n' });

@@ -3,6 +3,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSchema } from "@sous/contracts";
 import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
+import { registerSousUdfs } from "./udfs/index.ts";
 
 export interface LocalEngineOptions {
   /** The only directories SQL may read or write; everything else is refused by DuckDB itself. */
@@ -55,6 +56,8 @@ export class LocalEngine {
   async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new QueryCancelledError();
     const c = await this.instance.connect();
+    // Compiled prepare recipes may call JS functions (user agents, holidays): every connection has them.
+    registerSousUdfs(c);
     const onAbort = () => c.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalEngine } from "./local-engine.ts";
+
+let dir: string;
+let engine: LocalEngine;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "sous-engine-"));
+  engine = await LocalEngine.create({ allowedDirectories: [dir] });
+});
+afterAll(() => {
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("LocalEngine connections", () => {
+  it("offer the prepare steps' JS functions despite the locked configuration", async () => {
+    const rows = await engine.withConnection(async (c) =>
+      (await c.runAndReadAll("SELECT sous_is_holiday(DATE '2025-07-14', 'FR') AS h")).getRowObjectsJS(),
+    );
+    expect(rows).toEqual([{ h: true }]);
+  });
+
+  it("interrupts a running query when the signal aborts", async () => {
+    const ac = new AbortController();
+    const run = engine.withConnection(
+      (c) => c.runAndReadAll("SELECT count(*) FROM range(10000000000) a, range(10) b"),
+      ac.signal,
+    );
+    setTimeout(() => ac.abort(), 100);
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
