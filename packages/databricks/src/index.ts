@@ -43,6 +43,7 @@ export {
   storagePrefixSchema,
   workspaceOrgId,
 } from "./mount-mapping.ts";
+export { describeRemoteFailure, type RemoteFailure } from "./remote-failure.ts";
 export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
 export type { DatabricksRestClient, DatabricksRestClientOptions } from "./rest-client.ts";
 export { createDatabricksRestClient } from "./rest-client.ts";
@@ -53,6 +54,7 @@ export type {
   NodeType,
   SparkVersion,
 } from "./rest-schemas.ts";
+export { type RemoteActivityInfo, runOnDatabricks } from "./run-on-databricks.ts";
 export type {
   DatabricksSqlRunner,
   DatabricksSqlRunnerOptions,

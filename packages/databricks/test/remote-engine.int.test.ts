@@ -272,6 +272,14 @@ describe("remote runs", () => {
   });
 });
 
+describe("secrets", () => {
+  it("no job-log line the engine wrote contains the token", () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join("\n")).not.toContain(TOKEN);
+    expect(emu.requests.join("\n")).not.toContain(TOKEN);
+  });
+});
+
 describe("a mount on a plain folder", () => {
   it("maps dbfs paths to the folder for DBFS get-status", async () => {
     const dir = path.join(workDir, "plain");

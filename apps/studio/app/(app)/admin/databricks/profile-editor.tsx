@@ -82,7 +82,10 @@ export function ProfileEditor({
             json: body,
           });
       onProfiles(editing ? profiles.map((p) => (p.id === saved.id ? saved : p)) : [...profiles, saved]);
+      // Back to a blank "new profile" form: the saved one is listed above.
       setEditing(null);
+      setName("");
+      setJson(JSON.stringify(TEMPLATE, null, 2));
     } catch (e) {
       // The API lists each bad field; show them next to the editor, by path.
       const m = e instanceof ApiError ? /^The cluster JSON is not valid: (.*)$/.exec(e.message) : null;
