@@ -172,6 +172,33 @@ describe.skipIf(!hasStudio)("Databricks settings", () => {
     });
     expect(wrong.status).toBe(400);
 
+    // A recipe override, then back to following the project.
+    const ds = await get(`/projects/${p.data.id}/datasets?name=sales`, {
+      method: "POST",
+      body: "region,amount\nnorth,1\nsouth,2\n",
+      headers: { "content-type": "text/csv" },
+    });
+    const recipe = await get(`/projects/${p.data.id}/recipes`, {
+      method: "POST",
+      json: {
+        name: "by_region",
+        inputs: [ds.data.id],
+        output: { name: "sales_by_region" },
+        spec: {
+          kind: "group",
+          version: 1,
+          params: { keys: ["region"], aggregations: [{ column: "amount", fn: "sum" }] },
+        },
+      },
+    });
+    expect(recipe.status).toBe(201);
+    const base = `/projects/${p.data.id}/recipes/${recipe.data.id}/engine`;
+    expect((await get(base)).data).toEqual({ engine: null, effective: engine });
+    const local = await get(base, { method: "PUT", json: { engine: { kind: "local" } } });
+    expect(local.data).toEqual({ engine: { kind: "local" }, effective: { kind: "local" } });
+    const follow = await get(base, { method: "PUT", json: { engine: null } });
+    expect(follow.data).toEqual({ engine: null, effective: engine });
+
     const email = `${uniqueKey("analyst").toLowerCase()}@sous.test`;
     await get("/admin/users", {
       method: "POST",
