@@ -72,7 +72,9 @@ function openStream(projectId: string): ProjectStream {
     es: new EventSource(`/api/v1/projects/${projectId}/jobs/events`),
     listeners: new Set(),
     jobs: new Map(),
-    snapshot: new Map(),
+    // The same object as before the stream opened: a fresh Map here made useSyncExternalStore
+    // see a change on subscribe, re-render, resubscribe (a new stream) and loop (React #185).
+    snapshot: EMPTY,
     onEnd: new Set(),
   };
   const publish = () => {
