@@ -185,8 +185,8 @@ export function SortKeysEditor({
             onChange={(e) => update(i, { direction: e.target.value as "asc" | "desc" })}
             disabled={disabled}
           >
-            <option value="asc">Ascending</option>
-            <option value="desc">Descending</option>
+            <option value="asc">Asc</option>
+            <option value="desc">Desc</option>
           </Select>
           <Select
             aria-label={`${label} ${i + 1}: nulls`}
@@ -199,7 +199,7 @@ export function SortKeysEditor({
             }}
             disabled={disabled}
           >
-            <option value="">Nulls: default</option>
+            <option value="">Nulls auto</option>
             <option value="first">Nulls first</option>
             <option value="last">Nulls last</option>
           </Select>

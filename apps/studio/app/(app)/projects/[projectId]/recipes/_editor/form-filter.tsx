@@ -7,6 +7,7 @@ import { isNumericType } from "@/ui/format.ts";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
+type AnyRule = FilterRule | { kind: "formula"; formula: string };
 type Arity = "none" | "one" | "two" | "list";
 const OPS: { op: FilterOperator; label: string; arity: Arity; types?: "text" | "ordered" | "boolean" }[] = [
   { op: "equals", label: "equals", arity: "one" },
@@ -59,12 +60,12 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
   const cols = inputs[0]?.columns ?? [];
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const filter = params.filter;
-  const rules = filter?.rules ?? [];
-  const setRules = (next: FilterRule[], key?: string) => {
+  const rules: AnyRule[] = filter?.rules ?? [];
+  const setRules = (next: AnyRule[], key?: string) => {
     const { filter: _f, ...rest } = params;
     set(next.length ? { ...rest, filter: { combine: filter?.combine ?? "and", rules: next } } : rest, key);
   };
-  const updateRule = (i: number, next: FilterRule, key?: string) =>
+  const updateRule = (i: number, next: AnyRule, key?: string) =>
     setRules(
       rules.map((r, j) => (j === i ? next : r)),
       key,
@@ -111,6 +112,33 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
               </div>
             ) : null}
             {rules.map((r, i) => {
+              if ("kind" in r)
+                return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
+                  <div className="row-card" key={i} data-testid={`rule-${i}`}>
+                    <div className="row-line rule-line">
+                      <span className="as-label">formula</span>
+                      <Input
+                        aria-label={`Formula of rule ${i + 1}`}
+                        data-testid={`rule-formula-${i}`}
+                        className="mono"
+                        placeholder='amount > 10 && region == "north"'
+                        disabled={readOnly}
+                        value={r.formula}
+                        onChange={(e) =>
+                          updateRule(i, { kind: "formula", formula: e.target.value }, `rule-formula-${i}`)
+                        }
+                      />
+                      <RemoveButton
+                        label={`Remove rule ${i + 1}`}
+                        testId={`rule-remove-${i}`}
+                        disabled={readOnly}
+                        onClick={() => setRules(rules.filter((_, j) => j !== i))}
+                      />
+                    </div>
+                    <div className="row-line as-line">{step(`params.filter.rules.${i}`)}</div>
+                  </div>
+                );
               const type = typeOf.get(r.column);
               const arity = OP_INFO.get(r.op)?.arity ?? "none";
               return (
@@ -222,6 +250,14 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
                 }}
               >
                 Add rule
+              </AddButton>
+            )}
+            {readOnly ? null : (
+              <AddButton
+                testId="add-formula-rule"
+                onClick={() => setRules([...rules, { kind: "formula", formula: "" }])}
+              >
+                Add formula rule
               </AddButton>
             )}
           </div>

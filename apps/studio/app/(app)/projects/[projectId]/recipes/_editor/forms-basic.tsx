@@ -225,7 +225,7 @@ export function TopNForm({ params, set, inputs, readOnly }: FormProps<TopNParams
                 disabled={readOnly}
                 onChange={(e) => set({ ...params, ranking: e.target.value as TopNParams["ranking"] })}
               >
-                <option value="rowNumber">Exactly N rows (ties broken arbitrarily)</option>
+                <option value="rowNumber">Exactly N (ties arbitrary)</option>
                 <option value="rank">Keep ties (rank)</option>
                 <option value="denseRank">Keep ties (dense rank)</option>
               </Select>
