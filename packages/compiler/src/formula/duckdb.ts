@@ -77,13 +77,30 @@ const guardedLog =
   ([x]: readonly string[]): string =>
     `(CASE WHEN ${x} > 0 THEN ${fn}(${x}) END)`;
 
+const LIMITS: Partial<Record<ColumnType, [string, string]>> = {
+  integer: ["-2147483648", "2147483647"],
+  bigint: ["-9223372036854775808", "9223372036854775807"],
+};
+
+/**
+ * The JVM's double -> int/long conversion (Spark's non-ANSI CAST, floor and ceil): NaN is 0 and
+ * values beyond the range saturate. DuckDB raises a conversion error instead.
+ */
+function saturatingCast(x: string, type: ColumnType): string {
+  const [lo, hi] = LIMITS[type] ?? ["0", "0"];
+  const t = TYPES[type];
+  // Every branch typed, or DuckDB would unify them to DOUBLE and fail casting 2^63 back.
+  return `(CASE WHEN isnan(${x}) THEN CAST(0 AS ${t}) WHEN ${x} >= ${hi}.0 THEN CAST(${hi} AS ${t}) WHEN ${x} <= ${lo}.0 THEN CAST(${lo} AS ${t}) ELSE CAST(trunc(${x}) AS ${t}) END)`;
+}
+
 const TO_INTERVAL: Record<string, string> = { hour: "to_hours", minute: "to_minutes", second: "to_seconds" };
 
 export const FORMULA_DUCKDB_SCALARS: Partial<
   Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
 > = {
-  // || propagates NULL like Spark's concat; DuckDB's concat() skips NULLs.
-  concat: (args) => `(${args.join(" || ")})`,
+  // || propagates NULL like Spark's concat; DuckDB's concat() skips NULLs. The cast keeps the
+  // type VARCHAR when DuckDB folds NULL operands (it types NULL || NULL as INTEGER).
+  concat: (args) => `CAST(${args.join(" || ")} AS VARCHAR)`,
   char_length: ([s]) => `CAST(length(${s}) AS INTEGER)`,
   substring,
   // Every match (the 'g' option), with the replacement already translated to RE2's \1 syntax.
@@ -107,8 +124,18 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
     e.type === "double"
       ? `(CASE WHEN abs(${x}) < 1e17 THEN CAST(round(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 20)), ${d}) AS DOUBLE) ELSE round(${x}, ${d}) END)`
       : `round(${x}, ${d})`,
-  floor: ([x], e) => (e.type === "bigint" ? `CAST(floor(${x}) AS BIGINT)` : `floor(${x})`),
-  ceil: ([x], e) => (e.type === "bigint" ? `CAST(ceil(${x}) AS BIGINT)` : `ceil(${x})`),
+  floor: ([x], e) =>
+    e.args[0]?.type === "double"
+      ? saturatingCast(`floor(${x})`, "bigint")
+      : e.type === "bigint"
+        ? `CAST(floor(${x}) AS BIGINT)`
+        : `floor(${x})`,
+  ceil: ([x], e) =>
+    e.args[0]?.type === "double"
+      ? saturatingCast(`ceil(${x})`, "bigint")
+      : e.type === "bigint"
+        ? `CAST(ceil(${x}) AS BIGINT)`
+        : `ceil(${x})`,
   // DuckDB raises an error where Spark returns NaN / NULL.
   sqrt: ([x]) => `(CASE WHEN ${x} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${x}) END)`,
   ln: guardedLog("ln"),
@@ -143,6 +170,11 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
         `TRY_CAST(regexp_extract(${s}, '^\\s*([+-]?[0-9]+)([.][0-9]*)?\\s*$', 1) AS ${TYPES[e.type]})`
       : `TRY_CAST(${s} AS ${TYPES[e.type]})`,
   to_string: ([x]) => `CAST(${x} AS VARCHAR)`,
+  to_integral: ([x], e) =>
+    e.args[0]?.type === "double"
+      ? saturatingCast(x!, e.type)
+      : // A bigint keeps its low 32 bits, as the JVM's long -> int.
+        `CAST((((CAST(${x} AS HUGEINT) + 2147483648) % 4294967296 + 4294967296) % 4294967296) - 2147483648 AS INTEGER)`,
 };
 
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";

@@ -1107,6 +1107,12 @@ function convert(t: Typed, to: ColumnType, ctx: BuildContext): Built | null {
       type: "boolean",
     };
   }
+  if (
+    (to === "integer" && (t.type === "double" || t.type === "bigint")) ||
+    (to === "bigint" && t.type === "double")
+  ) {
+    return fn("to_integral", [t.expr], to);
+  }
   if (to === "boolean" && NUMERIC.has(t.type)) {
     return { expr: compare("<>", t.expr, lit(0, "integer")), type: to };
   }

@@ -81,7 +81,12 @@ export type FormulaScalarFn =
   /** Spark's non-ANSI CAST of a string to the call's type: NULL when the text is invalid. */
   | "from_string"
   /** CAST(x AS STRING). */
-  | "to_string";
+  | "to_string"
+  /**
+   * A double or bigint as the call's integral type with Spark's non-ANSI CAST: doubles truncate,
+   * NaN gives 0 and out-of-range values saturate (JVM d2i/d2l); a bigint keeps its low 32 bits.
+   */
+  | "to_integral";
 
 type Render = ((args: readonly string[], e: CallExpr) => string) | null;
 
@@ -137,6 +142,7 @@ export const FORMULA_STANDARD_SCALARS: Record<FormulaScalarFn, Render> = {
   date_trunc: null,
   from_string: null,
   to_string: null,
+  to_integral: null,
 };
 
 /** The value of a string-literal argument a checker put there (units, patterns). */

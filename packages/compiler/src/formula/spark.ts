@@ -71,4 +71,5 @@ export const FORMULA_SPARK_SCALARS: Partial<
   // ANSI mode off: an invalid text casts to NULL.
   from_string: ([s], e) => `CAST(${s} AS ${TYPES[e.type]})`,
   to_string: ([x]) => `CAST(${x} AS STRING)`,
+  to_integral: ([x], e) => `CAST(${x} AS ${TYPES[e.type]})`,
 };
