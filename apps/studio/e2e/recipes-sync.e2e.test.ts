@@ -1,0 +1,29 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasStudio } from "../test/api-client.ts";
+import { launchBrowser } from "./browser.ts";
+import { SALES } from "./recipes-data.ts";
+import { createAndRun, datasetRows, newRecipeFrom, previewRows, projectWith } from "./recipes-helpers.ts";
+
+describe.skipIf(!hasStudio)("Sync recipe editor", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("keeps, drops and renames columns, then builds the copy", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    await newRecipeFrom(s, "sales", "sync");
+    await s.page.getByTestId("sync-keep-day").uncheck();
+    await s.page.getByTestId("sync-as-amount").fill("total");
+    expect((await previewRows(s.page))[0]).toEqual(["north", "apple", "10"]);
+    await createAndRun(s, "sales_copy", "recipes-sync");
+    const out = await datasetRows(s, "sales_copy");
+    expect(out.columns).toEqual(["region", "product", "total"]);
+    expect(out.rows).toHaveLength(5);
+    expect(s.errors).toEqual([]);
+  });
+});
