@@ -332,6 +332,49 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     expect(await reconcileLostJobs({ db: ctx.db, queue, prefix, graceMs: 1000 })).not.toContain(jobId);
   });
 
+  it("retries a transient fault (a connection reset) with backoff and then succeeds", async () => {
+    const p = await chainProject();
+    // The same context, but reading an input fails once as a dropped connection would.
+    let failures = 0;
+    const flaky: WorkerContext = {
+      ...ctx,
+      storage: {
+        ...ctx.storage,
+        materialize: async (prefix: string) => {
+          if (failures++ === 0) throw Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+          return ctx.storage.materialize(prefix);
+        },
+      },
+    };
+    const p2 = `${prefix}-flaky`;
+    const conn = createRedisConnection(redisUrl);
+    const q2 = createBuildQueue({ connection: createRedisConnection(redisUrl), prefix: p2 });
+    const [w] = registerWorkers({
+      ctx: flaky,
+      connection: conn,
+      prefix: p2,
+      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+      build: defaultBuildSettings,
+    });
+    try {
+      const j = await submitBuild(ctx.db, q2, p.projectId, [p.c.outputId], "smart");
+      const job = await waitForJobRow(ctx.db, j.jobId, 30_000);
+      expect(job.state).toBe("SUCCEEDED");
+      expect(job.activities[0]?.attempts).toBe(2);
+      const logs = (await ctx.db.jobLog.findMany({ where: { jobId: j.jobId }, orderBy: { id: "asc" } })).map(
+        (l) => l.message,
+      );
+      expect(logs).toContain("Transient failure, will retry: read ECONNRESET");
+      expect(logs).toContain("Job started (attempt 2)");
+      expect(await versions(p.c.outputId)).toBe(1);
+    } finally {
+      await w?.close();
+      await q2.obliterate({ force: true }).catch(() => {});
+      await q2.close();
+      conn.disconnect();
+    }
+  });
+
   it("stores the plan and per-activity SQL on the row", async () => {
     const p = await chainProject();
     const { jobId } = await submitBuild(ctx.db, queue, p.projectId, [p.c.outputId], "smart");

@@ -1,0 +1,99 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
+import { launchBrowser, screenshot } from "./browser.ts";
+
+// The jobs page as a user sees it: a running build's live progress and log, cancelled from the
+// page, then found in the history with the state filter; the canvas shows an outdated dataset.
+const numbers = (n: number) => `id,v\n${Array.from({ length: n }, (_, i) => `${i},${i * 3}`).join("\n")}\n`;
+
+describe.skipIf(!hasStudio)("jobs page in the browser", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("follows a running job live, cancels it, and finds it in the filtered history", async () => {
+    const key = await withApiKey(await loginAs(admin.email, admin.password));
+    const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: key });
+    const projectId = (await post("/projects", { key: uniqueKey("JE2E"), name: "Jobs e2e" })).data.id;
+    const src = (
+      await call(`/projects/${projectId}/datasets?name=numbers`, {
+        method: "POST",
+        body: numbers(6000),
+        headers: { "content-type": "text/csv" },
+        as: key,
+      })
+    ).data.id;
+    const slow = await post(`/projects/${projectId}/recipes`, {
+      name: "cross",
+      inputs: [src, src],
+      output: { name: "crossed" },
+      spec: { kind: "join", version: 1, params: { type: "cross", on: [], rightPrefix: "r_" } },
+    });
+    const quick = await post(`/projects/${projectId}/recipes`, {
+      name: "copy",
+      inputs: [src],
+      output: { name: "copied" },
+      spec: { kind: "sync", version: 1, params: {} },
+    });
+    const job = await post(`/projects/${projectId}/jobs`, {
+      targets: [slow.data.outputs[0]],
+      mode: "build-only-this",
+    });
+    expect(job.status).toBe(201);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${studioUrl}/login`);
+    await page.getByTestId("login-email").fill(admin.email);
+    await page.getByTestId("login-password").fill(admin.password);
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(`${studioUrl}/`);
+
+    await page.goto(`${studioUrl}/projects/${projectId}/jobs/${job.data.id}`);
+    await page.locator('[data-testid="job-page"][data-state="RUNNING"]').waitFor({ timeout: 20_000 });
+    // The log streams in over SSE while the query runs.
+    await page.getByText(/Running cross on DuckDB/).waitFor({ timeout: 20_000 });
+    await screenshot(page, "jobs-running");
+    await page.getByTestId("cancel-job").click();
+    await page.locator('[data-testid="job-page"][data-state="CANCELLED"]').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId("job-state").textContent()).resolves.toBe("Cancelled");
+    await page.getByText(/nothing was published/).waitFor();
+    await screenshot(page, "jobs-cancelled");
+
+    await page.goto(`${studioUrl}/projects/${projectId}/jobs?state=CANCELLED`);
+    await page.getByTestId(`job-row-${job.data.id}`).waitFor();
+    await page.goto(`${studioUrl}/projects/${projectId}/jobs?state=SUCCEEDED`);
+    await page.getByTestId("jobs-empty").waitFor();
+
+    // Build the quick recipe, then change it: the canvas marks its output outdated.
+    const built = await post(`/projects/${projectId}/jobs`, {
+      targets: [quick.data.outputs[0]],
+      mode: "smart",
+    });
+    for (let i = 0; i < 100; i++) {
+      const j = (await call(`/projects/${projectId}/jobs/${built.data.id}`, { as: key })).data;
+      if (j.state === "SUCCEEDED") break;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const upd = await call(`/projects/${projectId}/recipes/${quick.data.id}`, {
+      method: "PUT",
+      json: {
+        revision: quick.data.revision,
+        spec: { kind: "sync", version: 1, params: { columns: [{ column: "id" }] } },
+      },
+      as: key,
+    });
+    expect(upd.status).toBe(200);
+    await page.goto(`${studioUrl}/projects/${projectId}`);
+    await page.getByTestId(`node-outdated-${quick.data.outputs[0]}`).waitFor({ timeout: 15_000 });
+    await screenshot(page, "jobs-flow-outdated");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
