@@ -93,6 +93,22 @@ describe.skipIf(!hasStudio)("jobs page in the browser", () => {
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId(`node-outdated-${quick.data.outputs[0]}`).waitFor({ timeout: 15_000 });
     await screenshot(page, "jobs-flow-outdated");
+
+    // From the jobs page: preview the smart plan (a dry run), then build.
+    await page.goto(`${studioUrl}/projects/${projectId}/jobs`);
+    await page.getByTestId("build-targets").selectOption([quick.data.outputs[0]]);
+    await page.getByTestId("build-mode").selectOption("smart");
+    await page.getByTestId("build-preview").click();
+    await page
+      .getByTestId("build-plan")
+      .getByText(/copy → copied/)
+      .waitFor();
+    await expect(page.getByTestId("build-plan").textContent()).resolves.toMatch(/outdated/);
+    await screenshot(page, "jobs-history-plan");
+    await page.getByTestId("build-start").click();
+    await page.waitForURL(/\/jobs\/[^/]+$/);
+    await page.locator('[data-testid="job-page"][data-state="SUCCEEDED"]').waitFor({ timeout: 20_000 });
+    await expect(page.getByTestId("job-rows").textContent()).resolves.toBe("6,000");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -189,7 +189,15 @@ export async function cancelJob(user: User, projectId: string, jobId: string): P
 export async function jobNames(projectId: string) {
   const { db } = ctx();
   const [datasets, recipes, users] = await Promise.all([
-    db.dataset.findMany({ where: { projectId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.dataset.findMany({
+      where: { projectId },
+      select: {
+        id: true,
+        name: true,
+        recipeLinks: { where: { role: "OUTPUT" }, select: { recipeId: true } },
+      },
+      orderBy: { name: "asc" },
+    }),
     db.recipe.findMany({ where: { projectId }, select: { id: true, name: true } }),
     db.user.findMany({
       where: { jobs: { some: { projectId } } },
@@ -197,5 +205,11 @@ export async function jobNames(projectId: string) {
       orderBy: { name: "asc" },
     }),
   ]);
-  return { datasets, recipes, users };
+  return {
+    datasets: datasets.map((d) => ({ id: d.id, name: d.name })),
+    /** Datasets a recipe writes: the ones a build can target. */
+    buildable: datasets.filter((d) => d.recipeLinks.length > 0).map((d) => ({ id: d.id, name: d.name })),
+    recipes,
+    users,
+  };
 }

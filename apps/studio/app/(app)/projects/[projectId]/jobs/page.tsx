@@ -11,6 +11,7 @@ import { formatCount, formatDate } from "@/ui/format.ts";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { requireUser } from "../../../../_lib/session.ts";
+import { BuildForm } from "./build-form.tsx";
 import { formatDuration, MODE_LABEL, STATE_TONE, stateLabel } from "./job-format.ts";
 import "./jobs.css";
 
@@ -25,7 +26,7 @@ async function load(projectId: string) {
   const user = await requireUser();
   try {
     const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    return { project: await getProject(projectId, role) };
+    return { role, project: await getProject(projectId, role) };
   } catch (e) {
     if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
     throw e;
@@ -40,7 +41,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function JobsPage({ params, searchParams }: Props) {
   const { projectId } = await params;
   const q = await searchParams;
-  const { project } = await load(projectId);
+  const { project, role } = await load(projectId);
   const parsedState = JobStateSchema.safeParse(one(q.state));
   const filters = {
     state: parsedState.success ? (parsedState.data as JobState) : undefined,
@@ -64,6 +65,12 @@ export default async function JobsPage({ params, searchParams }: Props) {
           <div className="muted">{project.name}: every build, newest first</div>
         </div>
       </div>
+
+      {role !== "VIEWER" && names.buildable.length ? (
+        <Panel title="New build">
+          <BuildForm projectId={projectId} datasets={names.buildable} />
+        </Panel>
+      ) : null}
 
       <form className="jobs-filters" method="get" data-testid="jobs-filters">
         <label className="field">
