@@ -32,8 +32,8 @@ const env = {
   SOUS_UPLOAD_MAX_BYTES: String(2 * 1024 * 1024),
   SOUS_SEED_DEMO: "0",
 };
-buildStudio();
-const stack = await startStack({ env, port: await freePort() });
+buildStudio(`.next-stack-${name}`);
+const stack = await startStack({ env, port: await freePort(), distDir: `.next-stack-${name}` });
 const admin = {
   email: "admin@sous.test",
   name: "Test Admin",

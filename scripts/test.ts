@@ -100,9 +100,9 @@ try {
     SOUS_SEED_DEMO: "0",
   };
   log("building the studio");
-  buildStudio();
+  buildStudio(".next-test");
   log("starting studio and worker for integration and e2e tests");
-  stack = await startStack({ env, port: await freePort(), quiet: true });
+  stack = await startStack({ env, port: await freePort(), quiet: true, distDir: ".next-test" });
   const adminUser = {
     email: "admin@sous.test",
     name: "Test Admin",

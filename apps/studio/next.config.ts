@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
+  // Test stacks build into their own folder (scripts/lib/stack.ts) so parallel builds never collide.
+  distDir: process.env.SOUS_NEXT_DIST_DIR || ".next",
   // Workspace packages are TypeScript source; Next compiles them with the app.
   transpilePackages: [
     "@sous/contracts",

@@ -19,14 +19,23 @@ export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
 }
 
 /** Builds the studio through turbo, whose cache makes an unchanged rebuild instant. */
-export function buildStudio(): void {
+/**
+ * `distDir` lets several stacks (npm test, scripts/test-stack.ts, npm start) build side by side
+ * without overwriting each other's `.next`.
+ */
+export function buildStudio(distDir = ".next"): void {
   const r = spawnSync(
     "pnpm",
     ["exec", "turbo", "run", "build", "--filter=@sous/studio", "--output-logs=errors-only"],
     {
       cwd: repoRoot,
       stdio: "inherit",
-      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+      env: {
+        ...process.env,
+        SOUS_NEXT_DIST_DIR: distDir,
+        TURBO_TELEMETRY_DISABLED: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
   );
   if (r.status !== 0) throw new Error("next build failed (see above)");
@@ -44,8 +53,16 @@ export async function startStack(opts: {
   env: Record<string, string>;
   port: number;
   quiet?: boolean;
+  /** The build folder `buildStudio(distDir)` wrote. */
+  distDir?: string;
 }): Promise<RunningStack> {
-  const env = { ...process.env, ...opts.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    ...opts.env,
+    SOUS_NEXT_DIST_DIR: opts.distDir ?? ".next",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   const stdio = opts.quiet
     ? (["ignore", "ignore", "inherit"] as const)
     : (["ignore", "inherit", "inherit"] as const);
