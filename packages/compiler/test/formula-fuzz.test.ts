@@ -114,6 +114,24 @@ function generator(seed: number) {
       if (kind === "number") return pick(NUMBERS);
       return pick(LEAVES[kind]);
     }
+    const sub0 = (k: Kind) => gen(k, depth - 1);
+    if (rand() < 0.3) {
+      // Operators, typed by what the slot needs.
+      if (kind === "boolean" || (kind === "any" && rand() < 0.3)) {
+        const op = pick(["&&", "||", "==", "!=", "<", ">=", "!"]);
+        if (op === "!") return `!(${sub0("boolean")})`;
+        if (op === "&&" || op === "||") return `(${sub0("boolean")} ${op} ${sub0("boolean")})`;
+        const side = pick<Kind>(["number", "string", "temporal"]);
+        return `(${sub0(side)} ${op} ${sub0(side)})`;
+      }
+      if (kind === "number" || kind === "integral" || kind === "any") {
+        const k: Kind = kind === "integral" ? "integral" : "number";
+        const op = kind === "integral" ? pick(["+", "-", "*", "%"]) : pick(["+", "-", "*", "/", "%"]);
+        return rand() < 0.15 ? `-(${sub0(k)})` : `(${sub0(k)} ${op} ${sub0(k)})`;
+      }
+      if (kind === "string")
+        return `(${sub0("string")} + ${sub0(pick<Kind>(["string", "number", "temporal"]))})`;
+    }
     const fits = catalog.filter(
       (f) =>
         kind === "any" || RETURNS[f.name] === kind || (kind === "number" && RETURNS[f.name] === "integral"),
@@ -168,9 +186,14 @@ describe("random formulas", () => {
         } catch (e) {
           throw new Error(`${f}\n${render([f], dir, "duckdb")}\n${(e as Error).message}`);
         }
-        expect(logicalType(result.columns[0]!.type), f).toBe(checkFormula(f, schema).type);
+        // DuckDB folds an expression that is NULL whatever the row (e.g. m + length("") % 0) into an
+        // untyped NULL; its column type is then DuckDB's guess. Only typed values are compared.
+        if (result.rows.some((r) => r.v0 !== null)) {
+          expect(logicalType(result.columns[0]!.type), f).toBe(checkFormula(f, schema).type);
+        }
         expect(result.rows).toHaveLength(rows.length);
       }
     },
+    30_000,
   );
 });

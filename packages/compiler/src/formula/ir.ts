@@ -94,7 +94,8 @@ const binary = (op: string) => (args: readonly string[]) => `(${args[0]} ${op} $
 
 export const FORMULA_STANDARD_SCALARS: Record<FormulaScalarFn, Render> = {
   add: binary("+"),
-  subtract: binary("-"),
+  // `(x - (f(y)))`: dt-sql-parser's Spark grammar (our syntax gate) rejects `(x - f(y))`.
+  subtract: ([a, b]) => (/^[A-Za-z_]\w*\(/.test(b!) ? `(${a} - (${b}))` : `(${a} - ${b})`),
   multiply: binary("*"),
   divide: ([a, b]) => `(${a} / NULLIF(${b}, 0))`,
   remainder: ([a, b]) => `(${a} % NULLIF(${b}, 0))`,
