@@ -3,6 +3,7 @@
 // restarted while a job runs.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -288,6 +289,19 @@ describe.skipIf(!hasStudio)("jobs API", () => {
     const studioDir = path.resolve(import.meta.dirname, "..");
     let studio: ChildProcess | undefined;
 
+    /**
+     * The build of the stack under test: stacks build into their own `.next-<name>` folder
+     * (scripts/lib/stack.ts), so take the one named by the env, else the newest complete build.
+     */
+    function distDir(): string {
+      if (process.env.SOUS_TEST_NEXT_DIST_DIR) return process.env.SOUS_TEST_NEXT_DIST_DIR;
+      const builds = readdirSync(studioDir)
+        .filter((d) => d.startsWith(".next") && existsSync(path.join(studioDir, d, "BUILD_ID")))
+        .map((d) => ({ d, at: statSync(path.join(studioDir, d, "BUILD_ID")).mtimeMs }))
+        .sort((a, b) => b.at - a.at);
+      return builds[0]?.d ?? ".next";
+    }
+
     async function startStudio(port: number) {
       const nextBin = path.join(studioDir, "node_modules/next/dist/bin/next");
       // Its own process group, so the kill reaches every process `next start` runs.
@@ -298,6 +312,7 @@ describe.skipIf(!hasStudio)("jobs API", () => {
         env: {
           ...process.env,
           NODE_ENV: "production",
+          SOUS_NEXT_DIST_DIR: distDir(),
           DATABASE_URL: process.env.SOUS_TEST_DATABASE_URL,
           REDIS_URL: process.env.SOUS_TEST_REDIS_URL,
           SOUS_QUEUE_PREFIX: process.env.SOUS_TEST_QUEUE_PREFIX,
