@@ -14,13 +14,20 @@ export function DataTable({
   rows,
   testId,
   caption,
+  highlight,
 }: {
   columns: { name: string; type: string }[];
   rows: Cell[][];
   testId?: string;
   caption?: string;
+  /** Columns to mark (a prepare step added or changed them), with a note for the header's tooltip. */
+  highlight?: ReadonlyMap<string, { kind: "added" | "changed"; note: string }>;
 }) {
   const numeric = columns.map((c) => isNumericType(c.type));
+  const cls = (i: number, name: string) => {
+    const h = highlight?.get(name);
+    return [numeric[i] ? "num" : "", h ? `col-${h.kind}` : ""].filter(Boolean).join(" ") || undefined;
+  };
   return (
     <div className="table-scroll">
       <table className="data-table" data-testid={testId}>
@@ -31,7 +38,13 @@ export function DataTable({
               <span className="sr-only">Row</span>
             </th>
             {columns.map((c, i) => (
-              <th key={c.name} scope="col" className={numeric[i] ? "num" : undefined}>
+              <th
+                key={c.name}
+                scope="col"
+                className={cls(i, c.name)}
+                title={highlight?.get(c.name)?.note}
+                data-highlight={highlight?.get(c.name)?.kind}
+              >
                 <span className="th-name">{c.name}</span>
                 <span className="th-type">{c.type}</span>
               </th>
@@ -48,7 +61,7 @@ export function DataTable({
                 {ri + 1}
               </th>
               {columns.map((c, ci) => (
-                <td key={c.name} className={numeric[ci] ? "num" : undefined}>
+                <td key={c.name} className={cls(ci, c.name)}>
                   {renderCell(r[ci] ?? null)}
                 </td>
               ))}

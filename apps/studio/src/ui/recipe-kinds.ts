@@ -11,6 +11,12 @@ export interface RecipeKindInfo {
 }
 
 export const RECIPE_KINDS: RecipeKindInfo[] = [
+  {
+    kind: "prepare",
+    label: "Prepare",
+    description: "Clean and enrich with a script of steps",
+    inputs: [1, 1],
+  },
   { kind: "sync", label: "Sync", description: "Copy a dataset, keeping or renaming columns", inputs: [1, 1] },
   {
     kind: "filter",

@@ -55,6 +55,21 @@ export const RecipePreviewSchema = z
     rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
     truncated: z.boolean().describe("More output rows than `limit`"),
     runError: z.string().nullable().describe("Why no rows could be computed (the SQL is still shown)"),
+    stepSchemas: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            disabled: z.boolean(),
+            schema: DatasetSchemaSchema,
+            added: z.array(z.string()),
+            removed: z.array(z.string()),
+            changed: z.array(z.string()),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe("Prepare recipes: the schema after each step and the columns it added, removed or changed"),
     durationMs: z.number(),
   })
   .strict();

@@ -208,6 +208,7 @@ export async function previewRecipe(
     rows,
     truncated,
     runError,
+    ...(any.stepSchemas ? { stepSchemas: any.stepSchemas } : {}),
     durationMs: Math.round(performance.now() - started),
   };
 }

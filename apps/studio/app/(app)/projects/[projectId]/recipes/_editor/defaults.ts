@@ -15,6 +15,8 @@ export function defaultParams(kind: string, inputs: Col[][]): Record<string, unk
   switch (kind as RecipeKind) {
     case "sync":
       return {};
+    case "prepare":
+      return { steps: [] };
     case "filter":
       return { sampling: { method: "all" } };
     case "group":

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
 import { TypeTag } from "@/ui/columns.tsx";
 import { DataTable } from "@/ui/data-table.tsx";
@@ -10,7 +10,19 @@ import type { PreviewState } from "./use-preview.ts";
 
 type Tab = "preview" | "schema" | "sql";
 
-export function PreviewPane({ state, waiting }: { state: PreviewState; waiting: string | null }) {
+export function PreviewPane({
+  state,
+  waiting,
+  highlight,
+  note,
+}: {
+  state: PreviewState;
+  waiting: string | null;
+  /** Columns to mark in the table (prepare: added or changed by a step). */
+  highlight?: ReadonlyMap<string, { kind: "added" | "changed"; note: string }>;
+  /** A line above the table (prepare: which step the table is "as of"). */
+  note?: ReactNode;
+}) {
   const [tab, setTab] = useState<Tab>("preview");
   const { data, error, loading } = state;
   const schema = data?.outputSchema ?? [];
@@ -64,6 +76,7 @@ export function PreviewPane({ state, waiting }: { state: PreviewState; waiting: 
           ))}
         </ul>
       ) : null}
+      {note && tab === "preview" ? <div className="preview-note">{note}</div> : null}
       <div className={`pane-body${error || loading ? " pane-stale" : ""}`}>
         {waiting ? (
           <EmptyState title="Nothing to preview yet" testId="preview-waiting">
@@ -86,6 +99,7 @@ export function PreviewPane({ state, waiting }: { state: PreviewState; waiting: 
               rows={data.rows}
               testId="preview-table"
               caption="Output preview"
+              highlight={highlight}
             />
           )
         ) : tab === "schema" ? (

@@ -21,8 +21,10 @@ import { isActive, useRuns } from "../../_flow/use-runs.ts";
 import { defaultParams, suggestJoinKeys } from "./defaults.ts";
 import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
+import { PrepareForm } from "./form-prepare.tsx";
 import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
+import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
 import { PreviewPane } from "./preview-pane.tsx";
 import type { FormProps } from "./types.ts";
 import { usePreview } from "./use-preview.ts";
@@ -48,6 +50,7 @@ interface Draft {
 }
 
 const OUTPUT_SUFFIX: Record<string, string> = {
+  prepare: "prepared",
   sync: "copy",
   filter: "filtered",
   group: "grouped",
@@ -63,6 +66,7 @@ const OUTPUT_SUFFIX: Record<string, string> = {
 // biome-ignore lint/suspicious/noExplicitAny: each form narrows the params to its own kind
 type AnyForm = (p: FormProps<any>) => ReactNode;
 const FORMS: Record<string, AnyForm> = {
+  prepare: PrepareForm,
   sync: SyncForm,
   filter: FilterForm,
   group: GroupForm,
@@ -132,7 +136,26 @@ export function RecipeEditor(props: RecipeEditorProps) {
         ? `Build ${unbuilt.map((d) => d?.name).join(", ")} first: the preview reads a sample of its rows.`
         : null;
   const spec = useMemo(() => ({ kind, version: 1, params: draft.params }), [kind, draft.params]);
-  const preview = usePreview(projectId, waiting ? null : { inputs: draft.inputs, spec });
+  // Prepare: the preview asks sooner after an edit, and a clicked step shows the data as of it.
+  const isPrepare = kind === "prepare";
+  const [asOf, setAsOf] = useState<string | null>(null);
+  const preview = usePreview(
+    projectId,
+    waiting ? null : { inputs: draft.inputs, spec },
+    200,
+    isPrepare ? 60 : undefined,
+  );
+  const asOfSpec = useMemo(
+    () => (isPrepare ? prepareSpecAsOf(draft.params, asOf) : null),
+    [isPrepare, draft.params, asOf],
+  );
+  const asOfPreview = usePreview(
+    projectId,
+    waiting || !asOfSpec ? null : { inputs: draft.inputs, spec: asOfSpec },
+    200,
+    60,
+  );
+  const prepareView = usePrepareHighlight(draft.params, isPrepare ? asOf : null, preview.data, setAsOf);
 
   function setInput(i: number, id: string) {
     history.set((d) => {
@@ -165,7 +188,8 @@ export function RecipeEditor(props: RecipeEditorProps) {
   );
   const recipeVerdict = (e: Engine) => {
     const b = preview.data?.engines[e].blocking;
-    if (b) return { level: "none" as const, reason: `${b.stepId}: ${b.reason}` };
+    // A prepare step's reason already names it ("Step 'Parse user agent' (#4) has no SparkSQL form...").
+    if (b) return { level: "none" as const, reason: isPrepare ? b.reason : `${b.stepId}: ${b.reason}` };
     return worstVerdict(steps.map((s) => s.engines[e]));
   };
 
@@ -494,11 +518,18 @@ export function RecipeEditor(props: RecipeEditorProps) {
               step={step}
               readOnly={readOnly}
               distinctValues={distinctValues}
+              preview={preview.data}
+              asOf={asOf}
+              setAsOf={setAsOf}
             />
           )}
           {info ? null : <p className="muted small">Unknown recipe kind.</p>}
         </div>
-        <PreviewPane state={preview} waiting={waiting} />
+        <PreviewPane
+          state={asOfSpec ? asOfPreview : preview}
+          waiting={waiting}
+          {...(isPrepare ? { highlight: prepareView.highlight, note: prepareView.note } : {})}
+        />
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
 import type { Col } from "@/ui/columns.tsx";
 
 /** What every kind's settings form gets. */
@@ -13,4 +14,9 @@ export interface FormProps<P> {
   readOnly: boolean;
   /** Loads the distinct values of a column of the first input from its sample (pivot). */
   distinctValues: (column: string) => Promise<(string | number | boolean | null)[]>;
+  /** The last preview of the whole draft (prepare: per-step schemas and engines). */
+  preview?: RecipePreview | null;
+  /** Prepare: the step whose result the table shows (null: after every step). */
+  asOf?: string | null;
+  setAsOf?: (stepId: string | null) => void;
 }

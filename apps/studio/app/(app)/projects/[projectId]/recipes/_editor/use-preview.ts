@@ -18,6 +18,8 @@ export function usePreview(
   projectId: string,
   draft: { inputs: string[]; spec: unknown } | null,
   limit = 200,
+  /** Wait after the last edit (the prepare editor asks sooner: its goal is 300 ms edit-to-table). */
+  debounceMs = DEBOUNCE_MS,
 ): PreviewState {
   const [state, setState] = useState<PreviewState>({ data: null, error: null, loading: draft !== null });
   const key = draft ? JSON.stringify(draft) : "";
@@ -48,12 +50,12 @@ export function usePreview(
           loading: false,
         }));
       }
-    }, DEBOUNCE_MS);
+    }, debounceMs);
     return () => {
       window.clearTimeout(t);
       ctrl.abort();
     };
-  }, [key, projectId, limit]);
+  }, [key, projectId, limit, debounceMs]);
 
   return state;
 }

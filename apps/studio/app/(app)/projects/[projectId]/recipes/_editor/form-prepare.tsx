@@ -1,0 +1,574 @@
+"use client";
+
+import "@/ui/prepare.css";
+import { prepareStepCatalog, prepareStepEngines } from "@sous/compiler";
+import {
+  PREPARE_STEP_PARAMS,
+  type PrepareParams,
+  type PrepareStep,
+  type PrepareStepType,
+} from "@sous/contracts";
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
+import type { TranslatabilityVerdict } from "@/server/http/recipe-preview-schemas.ts";
+import type { Col } from "@/ui/columns.tsx";
+import { EngineBadge } from "@/ui/engine-badge.tsx";
+import { Input, Textarea } from "@/ui/field.tsx";
+import { CloseIcon, CopyIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
+import type { FormProps } from "./types.ts";
+import { initialValue, ZodFields } from "./zod-form.tsx";
+
+// The prepare recipe's script: steps on the left (add from a searchable catalogue, reorder by
+// drag or Alt+arrows, disable, duplicate, delete, rename, comment), each with its engine badges;
+// clicking a step shows the sample "as of" that step on the right.
+
+type Verdicts = Record<"spark" | "duckdb", TranslatabilityVerdict>;
+
+const CATEGORY_LABEL: Record<string, string> = {
+  columns: "Columns",
+  strings: "Text",
+  numbers: "Numbers",
+  dates: "Dates",
+  rows: "Filter & flag rows",
+  reshape: "Reshape",
+  web: "Web & misc.",
+};
+
+let catalogCache: ReturnType<typeof prepareStepCatalog> | null = null;
+function catalog() {
+  catalogCache ??= prepareStepCatalog();
+  return catalogCache;
+}
+const infoOf = (type: string) => catalog().find((c) => c.type === type);
+
+/** The column types a step type wants for its main column, to guess a good default. */
+function preferredColumn(type: string, category: string, cols: Col[]): Col[] {
+  const num = (c: Col) => ["integer", "bigint", "double", "decimal"].includes(c.type);
+  const date = (c: Col) => c.type === "date" || c.type === "timestamp";
+  const str = (c: Col) => c.type === "string";
+  let pick: ((c: Col) => boolean) | null = null;
+  if (category === "numbers" || /NumericalRange|MinMax|Round|Binner|Currency/.test(type)) pick = num;
+  else if (type === "DateParser" || type === "UNIXTimestampParser") pick = type === "DateParser" ? str : num;
+  else if (category === "dates") pick = date;
+  else if (category === "strings" || category === "web" || /Regex|Splitter|Concat/.test(type)) pick = str;
+  if (type === "UserAgentParser") {
+    const ua = cols.find((c) => /agent|\bua\b/i.test(c.name));
+    if (ua) return [ua, ...cols.filter((c) => c !== ua)];
+  }
+  if (!pick) return cols;
+  return [...cols.filter(pick), ...cols.filter((c) => !pick(c))];
+}
+
+/** Hand-tuned starting params for the common steps; the schema's guess for the rest. */
+function defaultStepParams(type: PrepareStepType, cols: Col[], taken: Set<string>): Record<string, unknown> {
+  const info = infoOf(type);
+  const ordered = preferredColumn(type, info?.category ?? "", cols);
+  const first = ordered[0]?.name ?? "";
+  const fresh = (base: string) => {
+    let n = base;
+    for (let i = 2; taken.has(n); i++) n = `${base}_${i}`;
+    return n;
+  };
+  switch (type) {
+    case "ColumnRenamer":
+      return { renamings: [{ from: first, to: fresh(`${first}_renamed`) }] };
+    case "ColumnsSelector":
+      return { keep: false, columns: first ? [first] : [] };
+    case "FillEmptyWithValue":
+      return { columns: [first], value: ordered[0] && ordered[0].type !== "string" ? 0 : "" };
+    case "FindReplace":
+      return { columns: [first], mode: "literal", find: "a", replace: "" };
+    case "ChangeCase":
+      return { columns: [first], mode: "upper" };
+    case "ColumnSplitter":
+      return { column: first, separator: ",", count: 2, keepOriginal: true };
+    case "FilterOnNumericalRange":
+      return { column: first, min: 0, action: "keep" };
+    case "FilterOnValue":
+      return { column: first, values: [""], action: "keep" };
+    case "ColumnsConcat":
+      return { columns: ordered.slice(0, 2).map((c) => c.name), separator: " ", output: fresh("concat") };
+    case "DateComponentsExtractor":
+      return { column: first, parts: ["year", "month"] };
+    case "DateParser":
+      return { column: first, formats: ["yyyy-MM-dd"] };
+    case "BinnerProcessor":
+      return { column: first, mode: { kind: "fixedWidth", width: 10 } };
+    case "HolidaysComputer":
+      return { column: first, country: "FR", output: fresh(`${first}_holiday`) };
+    case "LongTailGrouper":
+      return { column: first, minCount: 10 };
+    default: {
+      const schema = PREPARE_STEP_PARAMS[type];
+      // biome-ignore lint/suspicious/noExplicitAny: walked generically
+      const v = initialValue(schema as any, "", ordered, (k) =>
+        fresh(
+          k === "keyColumn"
+            ? "key"
+            : k === "valueColumn"
+              ? "value"
+              : `${first}_${type.toLowerCase().slice(0, 12)}`,
+        ),
+      );
+      return (v ?? {}) as Record<string, unknown>;
+    }
+  }
+}
+
+/** "city, country → city_upper" */
+function summary(step: PrepareStep): string {
+  const p = step.params as Record<string, unknown>;
+  const cols = (Array.isArray(p.columns) ? p.columns : p.column ? [p.column] : []) as string[];
+  const out = (p.output ?? p.prefix ?? p.outputPrefix) as string | undefined;
+  if (step.type === "ColumnRenamer") {
+    const r = (p.renamings as { from: string; to: string }[]) ?? [];
+    return r.map((x) => `${x.from} → ${x.to}`).join(", ");
+  }
+  const head = cols.length > 3 ? `${cols.slice(0, 3).join(", ")} +${cols.length - 3}` : cols.join(", ");
+  return [head, out ? `→ ${out}` : ""].filter(Boolean).join(" ");
+}
+
+function nextStepId(steps: PrepareStep[]): string {
+  let n = steps.length + 1;
+  const ids = new Set(steps.map((s) => s.id));
+  while (ids.has(`step_${n}`)) n++;
+  return `step_${n}`;
+}
+
+function moveItem<T>(list: T[], from: number, to: number): T[] {
+  const next = [...list];
+  const [x] = next.splice(from, 1);
+  next.splice(to, 0, x as T);
+  return next;
+}
+
+export function PrepareForm({
+  params,
+  set,
+  inputs,
+  readOnly,
+  preview,
+  asOf,
+  setAsOf,
+}: FormProps<PrepareParams>) {
+  const steps = (params.steps ?? []) as PrepareStep[];
+  const inputCols = inputs[0]?.columns ?? [];
+  const [adding, setAdding] = useState(false);
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [dropAt, setDropAt] = useState<number | null>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const selected = asOf ?? null;
+  const select = (id: string | null) => setAsOf?.(id);
+
+  const setSteps = (next: PrepareStep[], key?: string) => set({ ...params, steps: next }, key);
+
+  // Engines: the preview's verdicts (they know the column types), else the step's own.
+  const fromPreview = useMemo(() => new Map((preview?.steps ?? []).map((s) => [s.id, s.engines])), [preview]);
+  const verdicts = (s: PrepareStep): Verdicts => fromPreview.get(s.id) ?? prepareStepEngines(s);
+  const schemaAfter = useMemo(() => new Map((preview?.stepSchemas ?? []).map((s) => [s.id, s])), [preview]);
+  /** Columns a step sees: the schema after the previous step. */
+  const columnsBefore = (i: number): Col[] => {
+    for (let j = i - 1; j >= 0; j--) {
+      const s = schemaAfter.get(steps[j]!.id);
+      if (s) return s.schema;
+    }
+    return inputCols;
+  };
+
+  function addStep(type: PrepareStepType) {
+    const at = selected ? steps.findIndex((s) => s.id === selected) + 1 : steps.length;
+    const cols = columnsBefore(at);
+    const taken = new Set(cols.map((c) => c.name));
+    const step = {
+      id: nextStepId(steps),
+      type,
+      params: defaultStepParams(type, cols, taken),
+    } as PrepareStep;
+    const next = [...steps];
+    next.splice(at, 0, step);
+    setSteps(next);
+    setAdding(false);
+    select(step.id);
+  }
+
+  function updateStep(i: number, patch: Partial<PrepareStep>, key?: string) {
+    setSteps(
+      steps.map((s, j) => (j === i ? ({ ...s, ...patch } as PrepareStep) : s)),
+      key,
+    );
+  }
+
+  function move(from: number, to: number) {
+    if (to < 0 || to >= steps.length || from === to) return;
+    setSteps(moveItem(steps, from, to));
+  }
+
+  function onStepKey(e: KeyboardEvent, i: number) {
+    if (readOnly) return;
+    if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+      e.preventDefault();
+      const to = e.key === "ArrowUp" ? i - 1 : i + 1;
+      move(i, to);
+      // Keep the focus on the moved step.
+      requestAnimationFrame(() =>
+        listRef.current
+          ?.querySelectorAll<HTMLElement>(".step-head")
+          [Math.max(0, Math.min(steps.length - 1, to))]?.focus(),
+      );
+    } else if (e.key === "Delete" && (e.target as HTMLElement).classList.contains("step-head")) {
+      e.preventDefault();
+      setSteps(steps.filter((_, j) => j !== i));
+    }
+  }
+
+  // Which engine runs the recipe, and the first step that blocks the other.
+  const enabled = steps.map((s, i) => ({ s, i })).filter((x) => !x.s.disabled);
+  const blocking = (e: "spark" | "duckdb") => {
+    const b = preview?.engines[e].blocking;
+    if (b && b.stepId !== "prepare") return b.reason;
+    const first = enabled.find((x) => verdicts(x.s)[e].level === "none");
+    if (!first) return null;
+    const v = verdicts(first.s)[e] as { reason: string };
+    return v.reason.startsWith("Step ")
+      ? v.reason
+      : `Step '${first.s.name ?? infoOf(first.s.type)?.label}' (#${first.i + 1}): ${v.reason}`;
+  };
+  const sparkBlock = blocking("spark");
+  const duckBlock = blocking("duckdb");
+
+  return (
+    <section className="editor-section prepare-form" data-testid="prepare-form">
+      <div className="prepare-engine-summary" data-testid="prepare-engines">
+        <div className="pe-line" data-testid="prepare-engine-duckdb" data-ok={!duckBlock}>
+          <span className={`pe-dot ${duckBlock ? "danger" : "success"}`} aria-hidden="true" />
+          <strong>Local</strong>
+          <span>{duckBlock ?? "runs every step"}</span>
+        </div>
+        <div className="pe-line" data-testid="prepare-engine-spark" data-ok={!sparkBlock}>
+          <span className={`pe-dot ${sparkBlock ? "danger" : "success"}`} aria-hidden="true" />
+          <strong>Databricks</strong>
+          <span data-testid="prepare-spark-blocker">
+            {sparkBlock ? sparkBlock : "every step has a SparkSQL form"}
+          </span>
+        </div>
+      </div>
+
+      <div className="prepare-steps-head">
+        <h3>
+          Script <span className="muted small">{steps.length ? `${steps.length} steps` : ""}</span>
+        </h3>
+        {selected ? (
+          <button
+            type="button"
+            className="link-btn"
+            data-testid="show-all-steps"
+            onClick={() => select(null)}
+          >
+            Show the result of every step
+          </button>
+        ) : null}
+      </div>
+      {steps.length === 0 ? (
+        <div className="prepare-empty" data-testid="prepare-empty">
+          No steps yet: the output is the input. Add a step to clean, reshape or enrich the data.
+        </div>
+      ) : null}
+      <ol className="prepare-steps" data-testid="prepare-steps" ref={listRef} aria-label="Prepare steps">
+        {steps.map((s, i) => {
+          const info = infoOf(s.type);
+          const v = verdicts(s);
+          const open = selected === s.id;
+          const ss = schemaAfter.get(s.id);
+          const name = s.name ?? info?.label ?? s.type;
+          return (
+            <li
+              key={s.id}
+              className={`prepare-step${open ? " is-open" : ""}${s.disabled ? " is-disabled" : ""}${
+                dropAt === i && dragFrom !== null && dragFrom !== i
+                  ? dragFrom < i
+                    ? " drop-after"
+                    : " drop-before"
+                  : ""
+              }`}
+              data-testid={`prepare-step-${i}`}
+              data-step-id={s.id}
+              data-type={s.type}
+              data-disabled={s.disabled ? true : undefined}
+              draggable={!readOnly}
+              onDragStart={(e) => {
+                setDragFrom(i);
+                e.dataTransfer.effectAllowed = "move";
+                e.dataTransfer.setData("text/plain", String(i));
+              }}
+              onDragOver={(e) => {
+                if (dragFrom === null) return;
+                e.preventDefault();
+                setDropAt(i);
+              }}
+              onDrop={(e) => {
+                e.preventDefault();
+                const from = dragFrom ?? Number(e.dataTransfer.getData("text/plain"));
+                move(from, i);
+                setDragFrom(null);
+                setDropAt(null);
+              }}
+              onDragEnd={() => {
+                setDragFrom(null);
+                setDropAt(null);
+              }}
+            >
+              {/* biome-ignore lint/a11y/useSemanticElements: a row with buttons inside cannot be a <button> */}
+              <div
+                className="step-head"
+                role="button"
+                tabIndex={0}
+                aria-expanded={open}
+                aria-label={`Step ${i + 1}: ${name}. Enter opens it, Alt+Up/Down moves it`}
+                data-testid={`prepare-step-${i}-head`}
+                onClick={() => select(open ? null : s.id)}
+                onKeyDown={(e) => {
+                  if ((e.key === "Enter" || e.key === " ") && e.target === e.currentTarget) {
+                    e.preventDefault();
+                    select(open ? null : s.id);
+                  } else onStepKey(e, i);
+                }}
+              >
+                <span className="step-grip" aria-hidden="true" title="Drag to reorder">
+                  ⋮⋮
+                </span>
+                <span className="step-num">{i + 1}</span>
+                <span className="step-text">
+                  <span className="step-name" data-testid={`prepare-step-${i}-name`}>
+                    {name}
+                  </span>
+                  <span className="step-summary">{summary(s)}</span>
+                  {s.comment ? (
+                    <span className="step-comment" data-testid={`prepare-step-${i}-comment`}>
+                      {s.comment}
+                    </span>
+                  ) : null}
+                </span>
+                <span className="step-engines" data-testid={`prepare-step-${i}-engines`}>
+                  <EngineBadge
+                    engine="duckdb"
+                    verdict={v.duckdb}
+                    compact
+                    testId={`prepare-step-${i}-duckdb`}
+                  />
+                  <EngineBadge engine="spark" verdict={v.spark} compact testId={`prepare-step-${i}-spark`} />
+                </span>
+                {ss && (ss.added.length || ss.changed.length || ss.removed.length) ? (
+                  <span className="step-delta" title="Columns added / changed / removed">
+                    {ss.added.length ? <span className="delta-added">+{ss.added.length}</span> : null}
+                    {ss.changed.length ? <span className="delta-changed">~{ss.changed.length}</span> : null}
+                    {ss.removed.length ? <span className="delta-removed">−{ss.removed.length}</span> : null}
+                  </span>
+                ) : null}
+                {readOnly ? null : (
+                  // biome-ignore lint/a11y/noStaticElementInteractions: stops row clicks from its buttons
+                  // biome-ignore lint/a11y/useKeyWithClickEvents: the buttons inside have their own keys
+                  <span className="step-actions" onClick={(e) => e.stopPropagation()}>
+                    <label
+                      className="step-toggle"
+                      title={s.disabled ? "Enable the step" : "Disable the step"}
+                    >
+                      <input
+                        type="checkbox"
+                        checked={!s.disabled}
+                        aria-label={`Step ${i + 1} enabled`}
+                        data-testid={`prepare-step-${i}-enabled`}
+                        onChange={(e) => updateStep(i, { disabled: e.target.checked ? undefined : true })}
+                      />
+                    </label>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      aria-label={`Duplicate step ${i + 1}`}
+                      title="Duplicate"
+                      data-testid={`prepare-step-${i}-duplicate`}
+                      onClick={() => {
+                        const copy = { ...structuredClone(s), id: nextStepId(steps) } as PrepareStep;
+                        const next = [...steps];
+                        next.splice(i + 1, 0, copy);
+                        setSteps(next);
+                      }}
+                    >
+                      <CopyIcon size={14} />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      aria-label={`Delete step ${i + 1}`}
+                      title="Delete"
+                      data-testid={`prepare-step-${i}-delete`}
+                      onClick={() => {
+                        setSteps(steps.filter((_, j) => j !== i));
+                        if (open) select(null);
+                      }}
+                    >
+                      <TrashIcon size={14} />
+                    </button>
+                  </span>
+                )}
+              </div>
+              {open ? (
+                <div className="step-body" data-testid={`prepare-step-${i}-body`}>
+                  <div className="step-meta">
+                    <Input
+                      aria-label="Step name"
+                      data-testid={`prepare-step-${i}-rename`}
+                      placeholder={info?.label}
+                      value={s.name ?? ""}
+                      disabled={readOnly}
+                      maxLength={256}
+                      onChange={(e) => updateStep(i, { name: e.target.value || undefined }, `name-${s.id}`)}
+                    />
+                  </div>
+                  {info ? <p className="step-doc">{info.description}</p> : null}
+                  {(["duckdb", "spark"] as const).map((e) =>
+                    v[e].level === "full" ? null : (
+                      <p key={e} className={`step-engine-note ${v[e].level}`}>
+                        {e === "spark" ? "Databricks" : "Local"}:{" "}
+                        {v[e].level === "partial"
+                          ? (v[e] as { condition: string }).condition
+                          : (v[e] as { reason: string }).reason}
+                      </p>
+                    ),
+                  )}
+                  <ZodFields
+                    // biome-ignore lint/suspicious/noExplicitAny: walked generically
+                    schema={PREPARE_STEP_PARAMS[s.type] as any}
+                    value={s.params as Record<string, unknown>}
+                    onChange={(p, key) => updateStep(i, { params: p } as Partial<PrepareStep>, key)}
+                    columns={columnsBefore(i)}
+                    testId={`step-param-${i}`}
+                    disabled={readOnly}
+                  />
+                  <Textarea
+                    aria-label="Comment"
+                    data-testid={`prepare-step-${i}-comment-input`}
+                    className="step-comment-input"
+                    placeholder="Comment: why this step is here"
+                    rows={2}
+                    value={s.comment ?? ""}
+                    disabled={readOnly}
+                    onChange={(e) =>
+                      updateStep(i, { comment: e.target.value || undefined }, `comment-${s.id}`)
+                    }
+                  />
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+      {readOnly ? null : adding ? (
+        <StepCatalog onPick={addStep} onClose={() => setAdding(false)} />
+      ) : (
+        <button
+          type="button"
+          className="add-btn add-step-btn"
+          data-testid="add-step"
+          onClick={() => setAdding(true)}
+        >
+          <PlusIcon size={14} />
+          Add a step{selected ? ` after #${steps.findIndex((s) => s.id === selected) + 1}` : ""}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** The searchable catalogue of step types, grouped by category, with their engines. */
+function StepCatalog({ onPick, onClose }: { onPick: (t: PrepareStepType) => void; onClose: () => void }) {
+  const [q, setQ] = useState("");
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => search.current?.focus(), []);
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  const items = catalog().filter((c) => {
+    const hay = `${c.label} ${c.type} ${c.description} ${c.category}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+  const groups = Object.keys(CATEGORY_LABEL)
+    .map((cat) => ({ cat, items: items.filter((c) => c.category === cat) }))
+    .filter((g) => g.items.length);
+  return (
+    <div
+      className="step-catalog"
+      data-testid="step-catalog"
+      role="dialog"
+      aria-label="Add a step"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onClose();
+      }}
+    >
+      <div className="step-catalog-head">
+        <input
+          ref={search}
+          className="input"
+          placeholder={`Search ${catalog().length} step types…`}
+          aria-label="Search step types"
+          data-testid="step-search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && items[0]) {
+              e.preventDefault();
+              onPick(items[0].type);
+            }
+          }}
+        />
+        <button type="button" className="icon-btn" aria-label="Close the catalogue" onClick={onClose}>
+          <CloseIcon size={14} />
+        </button>
+      </div>
+      <div className="step-catalog-list">
+        {groups.length === 0 ? <p className="muted small">No step type matches “{q}”.</p> : null}
+        {groups.map((g) => (
+          <div key={g.cat} className="step-cat-group">
+            <div className="step-cat-title">{CATEGORY_LABEL[g.cat]}</div>
+            {g.items.map((c) => {
+              const e = stepTypeEngines(c.type);
+              return (
+                <button
+                  type="button"
+                  key={c.type}
+                  className="step-cat-item"
+                  data-testid={`add-step-${c.type}`}
+                  title={c.description}
+                  onClick={() => onPick(c.type)}
+                >
+                  <span className="sci-label">{c.label}</span>
+                  <span className="sci-desc">{c.description}</span>
+                  {e.spark.level !== "full" ? (
+                    <span className={`sci-engine ${e.spark.level}`}>
+                      {e.spark.level === "none" ? "local only" : "partial on Databricks"}
+                    </span>
+                  ) : null}
+                </button>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+const typeEngines = new Map<string, Verdicts>();
+/** A step type's engines with its default params (the catalogue's hint). */
+function stepTypeEngines(type: PrepareStepType): Verdicts {
+  let v = typeEngines.get(type);
+  if (!v) {
+    try {
+      v = prepareStepEngines({
+        id: "x",
+        type,
+        params: defaultStepParams(type, [{ name: "c", type: "string" }], new Set()),
+      } as PrepareStep);
+    } catch {
+      v = { spark: { level: "full" }, duckdb: { level: "full" } };
+    }
+    typeEngines.set(type, v);
+  }
+  return v;
+}

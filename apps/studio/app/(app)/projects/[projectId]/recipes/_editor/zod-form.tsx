@@ -1,0 +1,470 @@
+"use client";
+
+import { RecipeColumnNameSchema } from "@sous/contracts";
+import type { ReactNode } from "react";
+import type { z } from "zod";
+import { AddButton, type Col, ColumnMulti, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
+import { Input, Select, Textarea } from "@/ui/field.tsx";
+
+// A params form generated from a step's zod schema: column pickers for column fields, selects
+// for enums, checkboxes, numbers, lists of objects. Good enough for every prepare step type;
+// the prepare editor hand-tunes labels and defaults on top.
+
+// biome-ignore lint/suspicious/noExplicitAny: zod's internals are walked generically
+type Loose = any;
+type AnySchema = z.ZodType & {
+  _zod: { def: Loose };
+  description?: string;
+  options?: Loose;
+  minValue?: number | null;
+};
+
+interface Unwrapped {
+  base: AnySchema;
+  optional: boolean;
+  nullable: boolean;
+  defaultValue: unknown;
+  description: string | undefined;
+}
+
+/** Peels optional / default / nullable off a schema, keeping what they said. */
+export function unwrap(s: AnySchema): Unwrapped {
+  let cur = s;
+  let optional = false;
+  let nullable = false;
+  let defaultValue: unknown;
+  let description = s.description;
+  for (let i = 0; i < 10; i++) {
+    const d = cur._zod.def;
+    if (d.type === "optional") optional = true;
+    else if (d.type === "nullable") nullable = true;
+    else if (d.type === "default" || d.type === "prefault") {
+      const v = d.defaultValue;
+      defaultValue = typeof v === "function" ? v() : v;
+    } else break;
+    cur = d.innerType as AnySchema;
+    description ??= cur.description;
+  }
+  return { base: cur, optional, nullable, defaultValue, description };
+}
+
+const COLUMN_KEYS = /^(column|start|end|reference|currencyColumn|from)$/;
+const COLUMNS_KEYS = /^(columns|partitionBy)$/;
+
+function isColumnField(key: string, s: AnySchema): boolean {
+  return s === (RecipeColumnNameSchema as unknown) || (COLUMN_KEYS.test(key) && s._zod.def.type === "string");
+}
+
+/** "keyColumn" -> "Key column" */
+export function labelOf(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const enumOptions = (s: AnySchema): string[] =>
+  Array.isArray(s.options) ? s.options.map(String) : Object.values(s._zod.def.entries ?? {}).map(String);
+
+/** A value to start a new step with: required fields filled with a guess, defaults left to the server. */
+export function initialValue(s: AnySchema, key: string, cols: Col[], out: (key: string) => string): unknown {
+  const u = unwrap(s);
+  if (u.optional || u.defaultValue !== undefined) return undefined;
+  if (u.nullable) return null;
+  const d = u.base._zod.def;
+  const first = cols[0]?.name ?? "";
+  switch (d.type) {
+    case "object": {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(d.shape as Record<string, AnySchema>)) {
+        const x = initialValue(v, k, cols, out);
+        if (x !== undefined) o[k] = x;
+      }
+      return o;
+    }
+    case "string":
+      if (isColumnField(key, u.base)) return first;
+      if (/^(output|to|keyColumn|valueColumn|prefix)$/.test(key)) return out(key);
+      return "";
+    case "number":
+      return typeof u.base.minValue === "number" && Number.isFinite(u.base.minValue)
+        ? Math.max(0, u.base.minValue)
+        : 1;
+    case "boolean":
+      return false;
+    case "enum":
+      return enumOptions(u.base)[0];
+    case "literal":
+      return (d.values as unknown[])[0];
+    case "array": {
+      const el = d.element as AnySchema;
+      if (COLUMNS_KEYS.test(key) || isColumnField("column", unwrap(el).base)) return first ? [first] : [];
+      const ue = unwrap(el);
+      if (ue.base._zod.def.type === "enum") return [enumOptions(ue.base)[0]];
+      if (ue.base._zod.def.type === "object") return [initialValue(el, key, cols, out)];
+      if (key === "outputs") return [out(key)];
+      return [];
+    }
+    case "union": {
+      const opts = d.options as AnySchema[];
+      return initialValue(opts[0]!, key, cols, out);
+    }
+    case "record":
+      return {};
+    default:
+      return undefined;
+  }
+}
+
+export interface ZodFieldsProps {
+  schema: AnySchema;
+  value: Record<string, unknown>;
+  onChange: (next: Record<string, unknown>, key?: string) => void;
+  columns: Col[];
+  testId: string;
+  disabled: boolean;
+  /** Fields not to render (the prepare editor draws them itself). */
+  skip?: ReadonlySet<string>;
+}
+
+/** One labelled field per key of an object schema. */
+export function ZodFields({ schema, value, onChange, columns, testId, disabled, skip }: ZodFieldsProps) {
+  const shape = schema._zod.def.shape as Record<string, AnySchema>;
+  return (
+    <div className="zod-fields">
+      {Object.entries(shape).map(([key, s]) =>
+        skip?.has(key) ? null : (
+          <ZodField
+            key={key}
+            name={key}
+            schema={s}
+            value={value[key]}
+            onChange={(v) => {
+              const next = { ...value };
+              if (v === undefined) delete next[key];
+              else next[key] = v;
+              onChange(next, `${testId}-${key}`);
+            }}
+            columns={columns}
+            testId={`${testId}-${key}`}
+            disabled={disabled}
+          />
+        ),
+      )}
+    </div>
+  );
+}
+
+function FieldRow({
+  label,
+  hint,
+  optional,
+  children,
+  wide,
+}: {
+  label: string;
+  hint?: string;
+  optional: boolean;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  return (
+    <div className={`zf-row${wide ? " zf-wide" : ""}`}>
+      <span className="zf-label">
+        {label}
+        {optional ? <span className="zf-optional"> optional</span> : null}
+      </span>
+      <div className="zf-control">
+        {children}
+        {hint ? <div className="field-hint">{hint}</div> : null}
+      </div>
+    </div>
+  );
+}
+
+const parseScalar = (text: string): string | number | boolean => {
+  if (/^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
+  return text;
+};
+
+function ZodField({
+  name,
+  schema,
+  value,
+  onChange,
+  columns,
+  testId,
+  disabled,
+}: {
+  name: string;
+  schema: AnySchema;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  columns: Col[];
+  testId: string;
+  disabled: boolean;
+}) {
+  const u = unwrap(schema);
+  const d = u.base._zod.def;
+  const label = labelOf(name);
+  const shown = value === undefined ? u.defaultValue : value;
+  const row = (control: ReactNode, wide = false) => (
+    <FieldRow label={label} hint={u.description} optional={u.optional} wide={wide}>
+      {control}
+    </FieldRow>
+  );
+
+  if (d.type === "string" && isColumnField(name, u.base)) {
+    return row(
+      <ColumnSelect
+        columns={columns}
+        value={(shown as string | undefined) ?? ""}
+        onChange={(v) => onChange(v || (u.optional ? undefined : ""))}
+        testId={testId}
+        label={label}
+        placeholder={u.optional ? "(none)" : undefined}
+        disabled={disabled}
+      />,
+    );
+  }
+  if (d.type === "string") {
+    return row(
+      <Input
+        aria-label={label}
+        data-testid={testId}
+        value={(shown as string | null | undefined) ?? ""}
+        placeholder={u.optional ? "(default)" : undefined}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value === "" && u.optional ? undefined : e.target.value)}
+      />,
+    );
+  }
+  if (d.type === "number") {
+    return row(
+      <Input
+        type="number"
+        aria-label={label}
+        data-testid={testId}
+        value={shown === undefined || shown === null ? "" : String(shown)}
+        disabled={disabled}
+        onChange={(e) =>
+          onChange(e.target.value === "" ? (u.optional ? undefined : 0) : Number(e.target.value))
+        }
+      />,
+    );
+  }
+  if (d.type === "boolean") {
+    return (
+      <label className="checkbox zf-check">
+        <input
+          type="checkbox"
+          data-testid={testId}
+          checked={shown === true}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <span>
+          {label}
+          {u.description ? <span className="field-hint"> · {u.description}</span> : null}
+        </span>
+      </label>
+    );
+  }
+  if (d.type === "enum") {
+    const opts = enumOptions(u.base);
+    return row(
+      <Select
+        aria-label={label}
+        data-testid={testId}
+        value={(shown as string | undefined) ?? ""}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
+      >
+        {u.optional ? <option value="">(none)</option> : null}
+        {opts.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </Select>,
+    );
+  }
+  if (d.type === "array") {
+    const el = unwrap(d.element as AnySchema);
+    const list = (Array.isArray(shown) ? shown : []) as unknown[];
+    if (COLUMNS_KEYS.test(name) || (el.base._zod.def.type === "string" && isColumnField("column", el.base))) {
+      return row(
+        <ColumnMulti
+          columns={columns}
+          value={list as string[]}
+          onChange={(v) => onChange(v.length === 0 && u.optional ? undefined : v)}
+          testId={testId}
+          label={label}
+          disabled={disabled}
+          empty={u.optional ? "All columns" : "Pick at least one column"}
+        />,
+      );
+    }
+    if (el.base._zod.def.type === "enum") {
+      const opts = enumOptions(el.base);
+      return row(
+        <div className="zf-checks" data-testid={testId}>
+          {opts.map((o) => (
+            <label key={o} className="checkbox">
+              <input
+                type="checkbox"
+                data-testid={`${testId}-${o}`}
+                checked={list.includes(o)}
+                disabled={disabled}
+                onChange={(e) =>
+                  onChange(
+                    e.target.checked
+                      ? opts.filter((x) => x === o || list.includes(x))
+                      : list.filter((x) => x !== o),
+                  )
+                }
+              />
+              <span>{o}</span>
+            </label>
+          ))}
+        </div>,
+      );
+    }
+    if (el.base._zod.def.type === "object") {
+      return row(
+        <div className="zf-list" data-testid={testId}>
+          {list.map((item, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: list items are positional
+            <div className="zf-item" key={i}>
+              <ZodFields
+                schema={el.base}
+                value={(item ?? {}) as Record<string, unknown>}
+                onChange={(next) => onChange(list.map((x, j) => (j === i ? next : x)))}
+                columns={columns}
+                testId={`${testId}-${i}`}
+                disabled={disabled}
+              />
+              <RemoveButton
+                label={`Remove ${label} ${i + 1}`}
+                testId={`${testId}-${i}-remove`}
+                disabled={disabled}
+                onClick={() => onChange(list.filter((_, j) => j !== i))}
+              />
+            </div>
+          ))}
+          <AddButton
+            testId={`${testId}-add`}
+            disabled={disabled}
+            onClick={() => onChange([...list, initialValue(el.base, name, columns, () => "")])}
+          >
+            Add
+          </AddButton>
+        </div>,
+        true,
+      );
+    }
+    // Scalars: one per line.
+    return row(
+      <Textarea
+        aria-label={label}
+        data-testid={testId}
+        rows={Math.min(6, Math.max(2, list.length + 1))}
+        value={list.map((x) => String(x)).join("\n")}
+        disabled={disabled}
+        placeholder="One per line"
+        onChange={(e) => {
+          const lines = e.target.value.split("\n");
+          const numeric = el.base._zod.def.type === "number";
+          const scalar = el.base._zod.def.type === "union";
+          const vals = lines.map((l) => (numeric ? Number(l) : scalar ? parseScalar(l) : l));
+          onChange(vals.length === 1 && vals[0] === "" && u.optional ? undefined : vals);
+        }}
+      />,
+    );
+  }
+  if (d.type === "union" && d.discriminator) {
+    const opts = d.options as AnySchema[];
+    const kinds = opts.map((o) => String(unwrap(o._zod.def.shape[d.discriminator]).base._zod.def.values[0]));
+    const cur = (shown ?? {}) as Record<string, unknown>;
+    const idx = Math.max(0, kinds.indexOf(String(cur[d.discriminator])));
+    const opt = opts[idx]!;
+    return (
+      <FieldRow label={label} hint={u.description ?? opt.description} optional={u.optional} wide>
+        <div className="zf-nested">
+          <Select
+            aria-label={`${label} kind`}
+            data-testid={`${testId}-kind`}
+            value={kinds[idx]}
+            disabled={disabled}
+            onChange={(e) => {
+              const o = opts[kinds.indexOf(e.target.value)]!;
+              onChange(initialValue(o, name, columns, () => ""));
+            }}
+          >
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {labelOf(k)}
+              </option>
+            ))}
+          </Select>
+          <ZodFields
+            schema={opt}
+            value={cur}
+            onChange={(next) => onChange(next)}
+            columns={columns}
+            testId={testId}
+            disabled={disabled}
+            skip={new Set([d.discriminator])}
+          />
+        </div>
+      </FieldRow>
+    );
+  }
+  if (d.type === "union") {
+    // A scalar value (text, number or true/false).
+    return row(
+      <Input
+        aria-label={label}
+        data-testid={testId}
+        value={shown === undefined || shown === null ? "" : String(shown)}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value === "" && u.nullable ? null : parseScalar(e.target.value))}
+      />,
+    );
+  }
+  // Anything else (records...): JSON.
+  return row(
+    <JsonField value={shown} onChange={onChange} testId={testId} disabled={disabled} label={label} />,
+    true,
+  );
+}
+
+function JsonField({
+  value,
+  onChange,
+  testId,
+  disabled,
+  label,
+}: {
+  value: unknown;
+  onChange: (v: unknown) => void;
+  testId: string;
+  disabled: boolean;
+  label: string;
+}) {
+  return (
+    <Textarea
+      aria-label={`${label} (JSON)`}
+      data-testid={testId}
+      className="mono"
+      rows={3}
+      defaultValue={JSON.stringify(value ?? {}, null, 1)}
+      disabled={disabled}
+      onChange={(e) => {
+        try {
+          onChange(JSON.parse(e.target.value));
+        } catch {
+          // keep the last valid value while typing
+        }
+      }}
+    />
+  );
+}
