@@ -1,0 +1,373 @@
+"use client";
+
+import "./formula-editor.css";
+import {
+  autocompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+} from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
+import { EditorState, type Extension, RangeSetBuilder } from "@codemirror/state";
+import {
+  Decoration,
+  type DecorationSet,
+  EditorView,
+  keymap,
+  placeholder as placeholderExt,
+  ViewPlugin,
+  type ViewUpdate,
+} from "@codemirror/view";
+import { checkFormula, type FormulaFunctionInfo, formulaFunctions } from "@sous/compiler";
+import type { ColumnType } from "@sous/contracts";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { Col } from "./columns.tsx";
+
+// The formula language's editor (CodeMirror 6): highlighting, completion of columns and
+// functions with their signatures, and the compiler's checker run in the browser, its errors
+// underlined where they are (message on hover) and summed up under the field.
+
+let catalog: FormulaFunctionInfo[] | null = null;
+/** The function catalogue, built once (the same one the compiler checks against). */
+export function formulaCatalog(): FormulaFunctionInfo[] {
+  catalog ??= formulaFunctions();
+  return catalog;
+}
+
+const KEYWORDS = ["true", "false", "null", "and", "or", "not"];
+const AGGREGATES = new Set(["sum", "avg", "min", "max", "count", "countDistinct", "stddev", "variance"]);
+
+export interface FormulaCheck {
+  type: ColumnType | null;
+  errors: { message: string; start: number; end: number }[];
+}
+
+/** Checks a formula as the compiler will: its type, and every error with its position. */
+export function checkFormulaText(
+  text: string,
+  columns: Col[],
+  options: { groupKeys?: string[]; expect?: ColumnType } = {},
+): FormulaCheck {
+  if (!text.trim()) return { type: null, errors: [] };
+  const schema = columns.map((c) => ({ name: c.name, type: c.type as ColumnType }));
+  const r = checkFormula(text, schema, options.groupKeys ? { groupKeys: options.groupKeys } : {});
+  const errors = r.errors.map((e) => ({ message: e.message, start: e.start, end: e.end }));
+  if (!errors.length && options.expect && r.type && r.type !== options.expect) {
+    errors.push({
+      message: `This formula gives a ${r.type}; it must give a ${options.expect}${
+        options.expect === "boolean" ? " (a test such as amount > 10)" : ""
+      }.`,
+      start: 0,
+      end: text.length,
+    });
+  }
+  return { type: errors.length ? null : r.type, errors };
+}
+
+// ---- highlighting -------------------------------------------------------------------------
+
+const TOKEN =
+  /\s+|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`]|``)*`?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][\w]*|&&|\|\||[=!<>]=|<>|[-+*/%<>=!().,]|./g;
+
+function tokenClass(text: string, tok: string, at: number, columns: ReadonlySet<string>): string | null {
+  const c = tok[0]!;
+  if (/\s/.test(c)) return null;
+  if (c === "'" || c === '"') return "fx-str";
+  if (c === "`") return "fx-col";
+  if (/\d/.test(c)) return "fx-num";
+  if (/[A-Za-z_]/.test(c)) {
+    if (KEYWORDS.includes(tok.toLowerCase())) return "fx-kw";
+    const rest = text.slice(at + tok.length);
+    if (/^\s*\(/.test(rest)) return "fx-fn";
+    if (text[at - 1] === ".") return "fx-fn";
+    return columns.has(tok) ? "fx-col" : "fx-ident";
+  }
+  if ("(),.".includes(c)) return "fx-punct";
+  return "fx-op";
+}
+
+const marks = new Map<string, Decoration>();
+const mark = (cls: string) => {
+  let m = marks.get(cls);
+  if (!m) {
+    m = Decoration.mark({ class: cls });
+    marks.set(cls, m);
+  }
+  return m;
+};
+
+function highlighter(columns: () => ReadonlySet<string>): Extension {
+  const build = (view: EditorView): DecorationSet => {
+    const b = new RangeSetBuilder<Decoration>();
+    const text = view.state.doc.toString();
+    const cols = columns();
+    for (const m of text.matchAll(TOKEN)) {
+      const cls = tokenClass(text, m[0], m.index, cols);
+      if (cls) b.add(m.index, m.index + m[0].length, mark(cls));
+    }
+    return b.finish();
+  };
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = build(view);
+      }
+      update(u: ViewUpdate) {
+        if (u.docChanged || u.transactions.some((t) => t.effects.length)) this.decorations = build(u.view);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+}
+
+// ---- completion ---------------------------------------------------------------------------
+
+const SAFE_NAME = /^[A-Za-z_][\w]*$/;
+const quoteName = (n: string) =>
+  SAFE_NAME.test(n) && !KEYWORDS.includes(n.toLowerCase()) ? n : `\`${n.replaceAll("`", "``")}\``;
+
+function completions(columns: () => Col[], aggregate: () => boolean) {
+  return (ctx: CompletionContext): CompletionResult | null => {
+    const word = ctx.matchBefore(/`[^`]*|[A-Za-z_][\w]*/);
+    if (!word && !ctx.explicit) return null;
+    const from = word?.from ?? ctx.pos;
+    // After a dot: a method-style call, functions only.
+    const afterDot = ctx.state.sliceDoc(from - 1, from) === ".";
+    const inString = (() => {
+      const before = ctx.state.sliceDoc(0, from);
+      return (before.match(/'/g)?.length ?? 0) % 2 === 1 || (before.match(/"/g)?.length ?? 0) % 2 === 1;
+    })();
+    if (inString) return null;
+    const options: Completion[] = [];
+    if (!afterDot) {
+      for (const c of columns()) {
+        options.push({
+          label: c.name,
+          apply: quoteName(c.name),
+          type: "variable",
+          detail: c.type,
+          boost: 2,
+          section: "Columns",
+        });
+      }
+    }
+    for (const f of formulaCatalog()) {
+      options.push({
+        label: f.name,
+        apply: `${f.name}(`,
+        type: "function",
+        detail: f.signature.slice(f.name.length),
+        info: () => {
+          const el = document.createElement("div");
+          el.className = "fx-info";
+          const sig = el.appendChild(document.createElement("code"));
+          sig.textContent = f.signature;
+          el.appendChild(document.createElement("p")).textContent = f.description;
+          if (f.example) {
+            const ex = el.appendChild(document.createElement("div"));
+            ex.className = "fx-example";
+            ex.textContent = `e.g. ${f.example}`;
+          }
+          if (f.engines.spark.level !== "full" || f.engines.duckdb.level !== "full") {
+            const note = el.appendChild(document.createElement("div"));
+            note.className = "fx-engines";
+            note.textContent = (["duckdb", "spark"] as const)
+              .map((d) => {
+                const v = f.engines[d];
+                const name = d === "spark" ? "Databricks" : "local";
+                return v.level === "full"
+                  ? null
+                  : v.level === "partial"
+                    ? `${name}: ${v.condition}`
+                    : `Not on ${name}: ${v.reason}`;
+              })
+              .filter(Boolean)
+              .join(" · ");
+          }
+          return el;
+        },
+        section: "Functions",
+      });
+    }
+    if (aggregate() && !afterDot) {
+      for (const a of AGGREGATES) {
+        options.push({
+          label: a,
+          apply: `${a}(`,
+          type: "function",
+          detail: a === "count" ? "(column?) -> bigint" : "(column) -> number",
+          info: "Aggregation over the rows of each group",
+          section: "Aggregations",
+          boost: 1,
+        });
+      }
+    }
+    if (!afterDot) {
+      for (const k of KEYWORDS) options.push({ label: k, type: "keyword", section: "Keywords", boost: -1 });
+    }
+    return { from, options, validFor: /^(`[^`]*|[A-Za-z_][\w]*)$/ };
+  };
+}
+
+// ---- the component ------------------------------------------------------------------------
+
+export interface FormulaEditorProps {
+  value: string;
+  onChange: (text: string) => void;
+  /** Columns in scope (completion, highlighting and checking). */
+  columns: Col[];
+  /** A group recipe's custom aggregation: aggregate functions allowed, other columns must be keys. */
+  groupKeys?: string[];
+  /** The type the formula must give (a filter wants "boolean"). */
+  expect?: ColumnType;
+  ariaLabel: string;
+  testId?: string;
+  placeholder?: string;
+  readOnly?: boolean;
+}
+
+/** A formula field: CodeMirror with the formula language's highlighting, completion and checker. */
+export function FormulaEditor(props: FormulaEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const [check, setCheck] = useState<FormulaCheck>(() =>
+    checkFormulaText(props.value, props.columns, { groupKeys: props.groupKeys, expect: props.expect }),
+  );
+  const colKey = useMemo(
+    () => JSON.stringify([props.columns, props.groupKeys ?? null, props.expect ?? null]),
+    [props.columns, props.groupKeys, props.expect],
+  );
+
+  // Created once; later props are read through `latest`.
+  useEffect(() => {
+    if (!host.current) return;
+    const columnNames = () => new Set(latest.current.columns.map((c) => c.name));
+    const lint = linter(
+      (view): Diagnostic[] => {
+        const p = latest.current;
+        const text = view.state.doc.toString();
+        const r = checkFormulaText(text, p.columns, { groupKeys: p.groupKeys, expect: p.expect });
+        setCheck(r);
+        const len = text.length;
+        return r.errors.map((e) => {
+          let from = Math.min(Math.max(0, e.start), len);
+          let to = Math.min(Math.max(from, e.end), len);
+          // An error at the end (a missing operand) underlines the last character.
+          if (from === to) {
+            if (to < len) to++;
+            else if (from > 0) from--;
+          }
+          return { from, to, severity: "error", message: e.message, source: "formula" };
+        });
+      },
+      { delay: 120 },
+    );
+    const view = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: latest.current.value,
+        extensions: [
+          history(),
+          closeBrackets(),
+          autocompletion({
+            override: [
+              completions(
+                () => latest.current.columns,
+                () => latest.current.groupKeys !== undefined,
+              ),
+            ],
+            icons: false,
+          }),
+          lint,
+          highlighter(columnNames),
+          placeholderExt(latest.current.placeholder ?? ""),
+          EditorView.lineWrapping,
+          EditorState.readOnly.of(latest.current.readOnly === true),
+          EditorView.editable.of(latest.current.readOnly !== true),
+          EditorView.contentAttributes.of({
+            "aria-label": latest.current.ariaLabel,
+            ...(latest.current.testId ? { "data-testid": `${latest.current.testId}-input` } : {}),
+          }),
+          keymap.of([
+            ...closeBracketsKeymap,
+            ...completionKeymap,
+            ...historyKeymap,
+            ...lintKeymap,
+            ...defaultKeymap,
+          ]),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    return () => {
+      view.destroy();
+      viewRef.current = null;
+    };
+  }, []);
+
+  // The value changed outside (undo in the recipe editor): show it.
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view) return;
+    const current = view.state.doc.toString();
+    if (current !== props.value)
+      view.dispatch({ changes: { from: 0, to: current.length, insert: props.value } });
+  }, [props.value]);
+
+  // Columns or mode changed: check again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: colKey sums up the inputs of the check
+  useEffect(() => {
+    const view = viewRef.current;
+    if (view) {
+      view.dispatch({}); // re-highlight known columns
+      forceLinting(view);
+    }
+  }, [colKey]);
+
+  const first = check.errors[0];
+  return (
+    <div className="formula-field" data-testid={props.testId}>
+      <div
+        ref={host}
+        className="formula-editor"
+        data-invalid={first ? true : undefined}
+        data-readonly={props.readOnly || undefined}
+      />
+      <div
+        className={`formula-status${first ? " has-error" : ""}`}
+        data-testid={props.testId ? `${props.testId}-status` : undefined}
+        data-state={first ? "error" : check.type ? "valid" : "empty"}
+        aria-live="polite"
+      >
+        {first ? (
+          <>
+            <span className="formula-status-icon" aria-hidden="true">
+              !
+            </span>
+            {first.message}
+            {check.errors.length > 1 ? ` (+${check.errors.length - 1} more)` : ""}
+          </>
+        ) : check.type ? (
+          <>
+            <span className="formula-status-ok" aria-hidden="true">
+              ✓
+            </span>
+            Gives a {check.type}
+          </>
+        ) : (
+          <span className="muted">Ctrl+Space lists the columns and functions</span>
+        )}
+      </div>
+    </div>
+  );
+}
