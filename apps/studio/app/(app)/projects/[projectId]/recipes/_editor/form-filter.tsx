@@ -4,6 +4,7 @@ import type { FilterOperator, FilterParams, FilterRule, FilterValue } from "@sou
 import { AddButton, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
+import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
@@ -118,15 +119,16 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
                   <div className="row-card" key={i} data-testid={`rule-${i}`}>
                     <div className="row-line rule-line">
                       <span className="as-label">formula</span>
-                      <Input
-                        aria-label={`Formula of rule ${i + 1}`}
-                        data-testid={`rule-formula-${i}`}
-                        className="mono"
+                      <FormulaEditor
+                        ariaLabel={`Formula of rule ${i + 1}`}
+                        testId={`rule-formula-${i}`}
                         placeholder='amount > 10 && region == "north"'
-                        disabled={readOnly}
+                        readOnly={readOnly}
                         value={r.formula}
-                        onChange={(e) =>
-                          updateRule(i, { kind: "formula", formula: e.target.value }, `rule-formula-${i}`)
+                        columns={cols}
+                        expect="boolean"
+                        onChange={(formula) =>
+                          updateRule(i, { kind: "formula", formula }, `rule-formula-${i}`)
                         }
                       />
                       <RemoveButton

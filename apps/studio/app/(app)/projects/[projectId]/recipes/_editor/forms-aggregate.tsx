@@ -13,6 +13,7 @@ import { useState } from "react";
 import { AddButton, ColumnMulti, ColumnSelect, RemoveButton, SortKeysEditor } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
+import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
@@ -130,6 +131,72 @@ export function GroupForm({ params, set, inputs, step, readOnly }: FormProps<Gro
               }}
             >
               Add aggregation
+            </AddButton>
+          )}
+        </div>
+      </Section>
+      <Section
+        title="Custom aggregations"
+        hint="Formulas over each group, e.g. sum(qty * price) / count(). Other columns must be keys."
+      >
+        <div className="rows">
+          {(params.customAggregations ?? []).map((c, i) => {
+            const list = params.customAggregations ?? [];
+            const put = (next: typeof c, key?: string) =>
+              set({ ...params, customAggregations: list.map((x, j) => (j === i ? next : x)) }, key);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: positional (their step id is their index)
+              <div className="row-card" key={i} data-testid={`custom-agg-${i}`}>
+                <div className="row-line">
+                  <FormulaEditor
+                    ariaLabel={`Formula of custom aggregation ${i + 1}`}
+                    testId={`custom-agg-formula-${i}`}
+                    placeholder="sum(amount) / count()"
+                    value={c.formula}
+                    columns={cols}
+                    groupKeys={params.keys}
+                    readOnly={readOnly}
+                    onChange={(formula) => put({ ...c, formula }, `custom-agg-formula-${i}`)}
+                  />
+                  <RemoveButton
+                    label={`Remove custom aggregation ${i + 1}`}
+                    testId={`custom-agg-remove-${i}`}
+                    disabled={readOnly}
+                    onClick={() => {
+                      const rest = list.filter((_, j) => j !== i);
+                      const { customAggregations: _c, ...p } = params;
+                      set(rest.length ? { ...params, customAggregations: rest } : p);
+                    }}
+                  />
+                </div>
+                <div className="row-line as-line">
+                  <span className="as-label">as</span>
+                  <Input
+                    aria-label={`Output name of custom aggregation ${i + 1}`}
+                    data-testid={`custom-agg-as-${i}`}
+                    value={c.as}
+                    disabled={readOnly}
+                    onChange={(e) => put({ ...c, as: e.target.value }, `custom-agg-as-${i}`)}
+                  />
+                  {step(`params.customAggregations.${i}`)}
+                </div>
+              </div>
+            );
+          })}
+          {readOnly ? null : (
+            <AddButton
+              testId="add-custom-aggregation"
+              onClick={() =>
+                set({
+                  ...params,
+                  customAggregations: [
+                    ...(params.customAggregations ?? []),
+                    { formula: "", as: `custom_${(params.customAggregations?.length ?? 0) + 1}` },
+                  ],
+                })
+              }
+            >
+              Add custom aggregation
             </AddButton>
           )}
         </div>
