@@ -5,6 +5,7 @@ import { type CompileContext, createLowerContext, type Lowered } from "./lower/c
 import { lower } from "./lower/index.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { renderSql } from "./render/renderer.ts";
+import { compileSqlRecipe } from "./sql-recipe/compile.ts";
 import { assessSteps } from "./translatability.ts";
 import type { CompiledRecipe, CompileInput, Dialect } from "./types.ts";
 import { validateInputs } from "./validate/inputs.ts";
@@ -33,6 +34,10 @@ export function lowerRecipe(
 const schemaOf = (rel: Rel): DatasetSchema => rel.columns.map(({ name, type }) => ({ name, type }));
 
 export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
+  if ((args.spec as { kind?: unknown }).kind === "sql") {
+    const spec = parseSpec(args.spec);
+    if (spec.kind === "sql") return compileSqlRecipe({ spec, inputs: args.inputs, dialect: args.dialect });
+  }
   const lowered = lowerRecipe(args.spec, args.inputs, args.context);
   const steps = assessSteps(lowered);
   let blocking: CompiledRecipe["blocking"] = null;
@@ -50,8 +55,14 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
   }
   const [output] = lowered.outputs;
   if (!output) throw new Error("compiler bug: a recipe lowered to no output");
+  // Several outputs (split): one SELECT each, rendered separately (each is written on its own).
+  const perOutput =
+    lowered.outputs.length > 1 && !blocking
+      ? lowered.outputs.map((o) => renderSql(o, DIALECT_HOOKS[args.dialect]))
+      : null;
   return {
-    sql: blocking ? "" : renderSql(output, DIALECT_HOOKS[args.dialect]),
+    sql: blocking ? "" : (perOutput?.[0] ?? renderSql(output, DIALECT_HOOKS[args.dialect])),
+    ...(lowered.outputs.length > 1 ? { sqlPerOutput: perOutput ?? lowered.outputs.map(() => "") } : {}),
     outputSchemas: lowered.outputs.map(schemaOf),
     steps,
     blocking,
@@ -61,11 +72,15 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
   };
 }
 
-/** Output schemas without rendering anything (the studio shows them while the user edits). */
+/**
+ * Output schemas without rendering anything (the studio shows them while the user edits).
+ * A SQL recipe's schema is only known by running it: [] (see `CompiledRecipe.schemaKnown`).
+ */
 export function inferOutputSchemas(args: {
   spec: RecipeSpec;
   inputs: CompileInput[];
   context?: CompileContext;
 }): DatasetSchema[] {
+  if ((args.spec as { kind?: unknown }).kind === "sql") return [];
   return lowerRecipe(args.spec, args.inputs, args.context).outputs.map(schemaOf);
 }

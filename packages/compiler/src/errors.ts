@@ -18,7 +18,13 @@ export type CompileErrorCode =
   | "invalid_schema"
   | "missing_compile_input"
   /** A formula does not parse or type-check; FormulaCompileError carries every error. */
-  | "invalid_formula";
+  | "invalid_formula"
+  /** A SQL recipe's query does not parse; SqlRecipeError carries every problem with positions. */
+  | "invalid_sql"
+  /** A SQL recipe's query does what a SQL recipe may not (DDL, several statements, files...). */
+  | "forbidden_sql"
+  /** "Convert to code" cannot express this recipe as one SparkSQL query. */
+  | "not_convertible";
 
 export class CompileError extends Error {
   override readonly name = "CompileError";

@@ -15,6 +15,9 @@ export {
 export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
+export { type SqlProblem, SqlRecipeError } from "./sql-recipe/check.ts";
+export { SQL_RECIPE_DUCKDB } from "./sql-recipe/compile.ts";
+export { convertRecipeToSql } from "./sql-recipe/convert.ts";
 export type {
   ColumnLineage,
   CompiledRecipe,

@@ -52,6 +52,10 @@ function withinStep<T>(i: number, name: string, fn: () => T): T {
  * intermediate writes: each recipe lowers onto the previous recipes' IR instead of a Parquet
  * source, and the renderer merges or CTEs the chain. Only the last recipe's output is produced;
  * to keep an intermediate dataset, end a pipeline there. Step ids are `<recipe index>/<step id>`.
+ *
+ * A split (several outputs) cannot merge with what follows: it may only be the LAST recipe of a
+ * pipeline, which then returns `sqlPerOutput` (one SELECT per output) and every output schema.
+ * A SQL code recipe cannot be part of a pipeline at all (it is the user's own statement).
  */
 export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect }): CompiledPipeline {
   if (args.steps.length === 0)
@@ -59,16 +63,33 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
   const ids = createIdGen();
   const external: CompileInput[] = [];
   const outputs: Rel[] = [];
+  /** Every output of each recipe (several for a split, which must then end the pipeline). */
+  const allOutputs: (readonly Rel[])[] = [];
   const steps: CompiledStep[] = [];
   const warnings: string[] = [];
 
   args.steps.forEach((step, i) => {
     withinStep(i, step.name, () => {
       const spec = parseSpec(step.spec);
+      if (spec.kind === "sql") {
+        throw new CompileError(
+          "invalid_spec",
+          "A SQL recipe cannot be part of a pipeline: run it on its own (its inputs must be written first).",
+          ["spec", "kind"],
+        );
+      }
       const inputs: LowerInput[] = [];
       const sources: Rel[] = [];
       step.inputs.forEach((input, j) => {
         if ("step" in input) {
+          const upstreamOutputs = allOutputs[input.step];
+          if (upstreamOutputs && upstreamOutputs.length > 1) {
+            throw new CompileError(
+              "invalid_spec",
+              `Input ${j + 1} reads recipe ${input.step + 1}, which has ${upstreamOutputs.length} outputs (a split): a split ends a pipeline, so its outputs are written and read as datasets.`,
+              ["inputs", j],
+            );
+          }
           const upstream = outputs[input.step];
           if (!Number.isInteger(input.step) || input.step >= i || !upstream) {
             throw new CompileError("invalid_spec", `Input ${j + 1} must refer to an earlier recipe.`, [
@@ -99,6 +120,14 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
       const [output] = lowered.outputs;
       if (!output) throw new Error("compiler bug: a recipe lowered to no output");
       outputs.push(output);
+      allOutputs.push(lowered.outputs);
+      if (lowered.outputs.length > 1 && i < args.steps.length - 1) {
+        throw new CompileError(
+          "invalid_spec",
+          `This recipe has ${lowered.outputs.length} outputs (a split): it must end the pipeline; start a new pipeline from its outputs.`,
+          [],
+        );
+      }
       const stop = new Set(sources.map((s) => s.id));
       for (const s of assessSteps(lowered, stop)) steps.push({ id: `${i}/${s.id}`, engines: s.engines });
       for (const w of lowered.warnings) warnings.push(`${i}/${w}`);
@@ -113,13 +142,17 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
       blocking = { stepId: s.id, dialect: args.dialect, reason: verdict.reason };
   }
   const final = outputs[outputs.length - 1]!;
+  const finals = allOutputs[allOutputs.length - 1] ?? [final];
+  const perOutput =
+    finals.length > 1 ? finals.map((o) => (blocking ? "" : renderSql(o, DIALECT_HOOKS[args.dialect]))) : null;
   return {
-    sql: blocking ? "" : renderSql(final, DIALECT_HOOKS[args.dialect]),
-    outputSchemas: [schemaOf(final)],
+    sql: blocking ? "" : (perOutput?.[0] ?? renderSql(final, DIALECT_HOOKS[args.dialect])),
+    ...(perOutput ? { sqlPerOutput: perOutput } : {}),
+    outputSchemas: finals.map(schemaOf),
     steps,
     blocking,
     warnings,
-    lineage: [lineageOf(final)],
+    lineage: finals.map(lineageOf),
     inputs: external,
   };
 }

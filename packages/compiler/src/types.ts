@@ -47,6 +47,17 @@ export interface CompiledRecipe {
   lineage: ColumnLineage[][];
   /** Prepare recipes only: the schema after each step, in step order (disabled steps included). */
   stepSchemas?: StepSchema[];
+  /**
+   * Recipes with several outputs (split): one SELECT per output, in output order (`sql` is the
+   * first). The caller writes output i from `sqlPerOutput[i]`. Absent: one output, `sql`.
+   */
+  sqlPerOutput?: string[];
+  /**
+   * false: the output schema cannot be known without running the query (SQL code recipes);
+   * `outputSchemas` and `lineage` are then empty and the caller takes the schema from the result.
+   * Absent: known (`outputSchemas` has one schema per output).
+   */
+  schemaKnown?: false;
 }
 
 /** The columns a prepare step leaves (schema propagation, nothing run), and what it changed. */

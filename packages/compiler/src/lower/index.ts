@@ -1,4 +1,5 @@
 import type { RecipeKind, RecipeSpec } from "@sous/contracts";
+import { CompileError } from "../errors.ts";
 import { lowerPrepare } from "../prepare/lower.ts";
 import type { LowerContext, Lowered, Lowerer } from "./context.ts";
 import { lowerDistinct } from "./distinct.ts";
@@ -7,6 +8,7 @@ import { lowerGroup } from "./group.ts";
 import { lowerJoin } from "./join.ts";
 import { lowerPivot } from "./pivot.ts";
 import { lowerSort } from "./sort.ts";
+import { lowerSplit } from "./split.ts";
 import { lowerStack } from "./stack.ts";
 import { lowerSync } from "./sync.ts";
 import { lowerTopN } from "./top-n.ts";
@@ -25,6 +27,16 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
   stack: lowerStack,
   pivot: lowerPivot,
   prepare: lowerPrepare,
+  split: lowerSplit,
+  // A SQL recipe is the user's own query, not IR: compileRecipe compiles it apart
+  // (src/sql-recipe/), and it cannot merge into a pipeline.
+  sql: () => {
+    throw new CompileError(
+      "invalid_spec",
+      "A SQL recipe runs its own query: it is compiled on its own, not lowered or merged into a pipeline.",
+      ["kind"],
+    );
+  },
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

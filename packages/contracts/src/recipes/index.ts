@@ -6,6 +6,8 @@ import { JoinParamsSchema } from "./join.ts";
 import { PivotParamsSchema } from "./pivot.ts";
 import { PrepareParamsSchema } from "./prepare.ts";
 import { SortParamsSchema } from "./sort.ts";
+import { SplitParamsSchema } from "./split.ts";
+import { SqlParamsSchema } from "./sql.ts";
 import { StackParamsSchema } from "./stack.ts";
 import { SyncParamsSchema } from "./sync.ts";
 import { TopNParamsSchema } from "./top-n.ts";
@@ -19,6 +21,8 @@ export * from "./join.ts";
 export * from "./pivot.ts";
 export * from "./prepare.ts";
 export * from "./sort.ts";
+export * from "./split.ts";
+export * from "./sql.ts";
 export * from "./stack.ts";
 export * from "./sync.ts";
 export * from "./top-n.ts";
@@ -82,6 +86,16 @@ export const PrepareRecipeSpecSchema = z
   .object({ kind: z.literal("prepare"), version: z.literal(1).default(1), params: PrepareParamsSchema })
   .strict();
 
+/** One input to several outputs (rules, values or a seeded random ratio); ends a pipeline. */
+export const SplitRecipeSpecSchema = z
+  .object({ kind: z.literal("split"), version: z.literal(1).default(1), params: SplitParamsSchema })
+  .strict();
+
+/** A code recipe: one SparkSQL query over the inputs by name ("Convert to code" produces it). */
+export const SqlRecipeSpecSchema = z
+  .object({ kind: z.literal("sql"), version: z.literal(1).default(1), params: SqlParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -94,6 +108,8 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   StackRecipeSpecSchema,
   PivotRecipeSpecSchema,
   PrepareRecipeSpecSchema,
+  SplitRecipeSpecSchema,
+  SqlRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];
