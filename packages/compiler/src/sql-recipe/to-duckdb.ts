@@ -8,6 +8,7 @@ import type { SparkToken } from "./lexer.ts";
 //   `ident`                             -> "ident"
 //   'it\'s' / "it\'s" / r'raw' / 'a' 'b' -> 'it''s' / 'raw' / 'ab'   (decoded, re-quoted)
 //   a DIV b                             -> a // b
+//   LEFT ANTI JOIN / LEFT SEMI JOIN     -> ANTI JOIN / SEMI JOIN
 //   startswith( endswith( nvl( ucase( lcase(  -> DuckDB's names (same semantics)
 //   comments                            -> dropped (a trailing `--` would swallow what follows)
 //
@@ -79,6 +80,12 @@ export function translateTokensToDuckDb(tokens: readonly SparkToken[]): string {
       while (j > i + 1 && !isSignificant(tokens[j - 1] as SparkToken)) j--;
       out += duckdbDialect.stringLiteral(value);
       i = j - 1;
+    } else if (
+      tok.kind === "word" &&
+      tok.text.toUpperCase() === "LEFT" &&
+      ["ANTI", "SEMI"].includes(nextSignificant(tokens, i)?.text.toUpperCase() ?? "")
+    ) {
+      // Spark's LEFT ANTI / LEFT SEMI JOIN are DuckDB's ANTI / SEMI JOIN.
     } else if (tok.kind === "word" && tok.text.toUpperCase() === "DIV" && isOperator(tokens, i)) {
       out += "//";
     } else if (
