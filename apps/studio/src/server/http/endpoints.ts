@@ -273,6 +273,18 @@ export const api = {
     params: recipe,
     query: CompileQuerySchema,
   }),
+  convertRecipeToSql: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/recipes/{recipeId}/convert-to-sql",
+    tag: "recipes",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary:
+      "Convert to code (one-way): replace a visual recipe by the SQL recipe of its SparkSQL, same id, inputs and outputs; `revision` must be the current one (409 otherwise), 422 when it cannot be expressed as one query",
+    params: recipe,
+    body: z.object({ revision: z.number().int().positive() }).strict(),
+    output: RecipeSchema,
+  }),
   previewRecipe: endpoint({
     method: "POST",
     path: "/projects/{projectId}/recipes/preview",
