@@ -124,7 +124,14 @@ function summary(step: PrepareStep): string {
     return r.map((x) => `${x.from} → ${x.to}`).join(", ");
   }
   const head = cols.length > 3 ? `${cols.slice(0, 3).join(", ")} +${cols.length - 3}` : cols.join(", ");
-  return [head, out ? `→ ${out}` : ""].filter(Boolean).join(" ");
+  const bits: string[] = [];
+  if (p.min !== undefined || p.max !== undefined) bits.push(`in [${p.min ?? "-∞"}, ${p.max ?? "∞"}]`);
+  if (typeof p.mode === "string") bits.push(p.mode);
+  if (typeof p.find === "string") bits.push(`"${p.find}" → "${p.replace ?? ""}"`);
+  if (Array.isArray(p.values))
+    bits.push(`= ${p.values.slice(0, 3).join(" | ")}${p.values.length > 3 ? " …" : ""}`);
+  if (typeof p.action === "string") bits.push(p.action);
+  return [head, ...bits, out ? `→ ${out}` : ""].filter(Boolean).join(" ");
 }
 
 function nextStepId(steps: PrepareStep[]): string {

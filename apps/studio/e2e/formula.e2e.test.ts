@@ -1,0 +1,89 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasStudio } from "../test/api-client.ts";
+import { launchBrowser, screenshot } from "./browser.ts";
+import { SALES } from "./recipes-data.ts";
+import {
+  createAndRun,
+  datasetRows,
+  newRecipeFrom,
+  previewRows,
+  projectWith,
+  sortRows,
+} from "./recipes-helpers.ts";
+
+// The formula editor (CodeMirror) in the filter recipe's formula rule: completion of functions
+// with their signatures, an unknown column underlined where it is with the checker's message on
+// hover, fixed, then the recipe runs and its rows are checked.
+
+describe.skipIf(!hasStudio)("Formula editor", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("underlines a formula's error at its position, then the fixed formula filters the rows", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    const { page } = s;
+    await newRecipeFrom(s, "sales", "filter");
+    await page.getByTestId("filter-enabled").check();
+    // The default rule is a column rule; replace it by a formula rule.
+    await page.getByTestId("add-formula-rule").click();
+    await page.getByTestId("rule-remove-0").click();
+    const input = page.getByTestId("rule-formula-0-input");
+    await input.click();
+
+    // Completion: functions with their signatures, and the columns.
+    await page.keyboard.type("upp");
+    const completion = page.locator(".cm-tooltip-autocomplete");
+    await completion.waitFor();
+    expect(await completion.textContent()).toMatch(/upper/);
+    await page.keyboard.press("Enter");
+    expect(await input.textContent()).toBe("upper(");
+    await page.keyboard.type("regoin");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("End");
+    await page.keyboard.type(' == "NORTH"');
+
+    // The misspelt column is underlined, where it is, with the checker's message.
+    const underline = page.locator(".cm-lintRange-error");
+    await underline.first().waitFor();
+    expect(await underline.first().textContent()).toBe("regoin");
+    const status = page.getByTestId("rule-formula-0-status");
+    expect(await status.getAttribute("data-state")).toBe("error");
+    expect(await status.textContent()).toMatch(/regoin/);
+    await underline.first().hover();
+    const tip = page.locator(".cm-tooltip-lint");
+    await tip.waitFor();
+    expect(await tip.textContent()).toMatch(/regoin/);
+    await screenshot(page, "formula-error");
+
+    // Fix it: select the bad name and type the right one.
+    await page.keyboard.press("Escape");
+    const text = (await input.textContent()) ?? "";
+    await input.click();
+    await page.keyboard.press("Control+End");
+    for (let i = text.length - text.indexOf("regoin"); i > 0; i--) await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < "regoin".length; i++) await page.keyboard.press("Delete");
+    await page.keyboard.type("reg");
+    await completion.waitFor();
+    expect(await completion.textContent()).toMatch(/region/);
+    await page.keyboard.press("Enter");
+    expect(await input.textContent()).toBe('upper(region) == "NORTH"');
+    await expect.poll(() => status.getAttribute("data-state")).toBe("valid");
+    expect(await underline.count()).toBe(0);
+    expect(await previewRows(page)).toHaveLength(2);
+    await screenshot(page, "formula-fixed");
+
+    await createAndRun(s, "north_by_formula", "formula");
+    const out = await datasetRows(s, "north_by_formula");
+    expect(sortRows(out.rows)).toEqual([
+      ["north", "apple", 10, "2024-01-01"],
+      ["north", "pear", 2.5, "2024-01-03"],
+    ]);
+    expect(s.errors).toEqual([]);
+  });
+});
