@@ -4,9 +4,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freePort, type Proc, spawnWorker, startRedis, stop } from "../../worker/test/spawn.ts";
 import {
   admin,
   type Caller,
@@ -302,7 +302,7 @@ describe.skipIf(!hasStudio)("jobs API", () => {
       return builds[0]?.d ?? ".next";
     }
 
-    async function startStudio(port: number) {
+    async function startStudio(port: number, extraEnv: Record<string, string> = {}) {
       const nextBin = path.join(studioDir, "node_modules/next/dist/bin/next");
       // Its own process group, so the kill reaches every process `next start` runs.
       const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -319,6 +319,7 @@ describe.skipIf(!hasStudio)("jobs API", () => {
           SOUS_DATA_DIR: process.env.SOUS_TEST_STACK_DATA_DIR,
           SOUS_SECRET_KEY: randomBytes(32).toString("base64"),
           SOUS_SEED_DEMO: "0",
+          ...extraEnv,
         },
       });
       const url = `http://127.0.0.1:${port}`;
@@ -339,13 +340,52 @@ describe.skipIf(!hasStudio)("jobs API", () => {
         process.kill(-c.pid, "SIGKILL");
       });
 
-    it("keeps the history and the running job's progress", async () => {
-      const port = await new Promise<number>((resolve) => {
-        const s = net.createServer().listen(0, "127.0.0.1", () => {
-          const p = (s.address() as net.AddressInfo).port;
-          s.close(() => resolve(p));
+    it("takes a build while Redis is down and runs it once Redis is back", async () => {
+      const redisPort = await freePort();
+      const redisUrl = `redis://127.0.0.1:${redisPort}`;
+      const prefix = `sous-down-${randomBytes(4).toString("hex")}`;
+      let redis: Proc | undefined;
+      let worker: Proc | undefined;
+      try {
+        // A studio whose Redis is not running (yet).
+        const s = await startStudio(await freePort(), { REDIS_URL: redisUrl, SOUS_QUEUE_PREFIX: prefix });
+        studio = s.child;
+        const t0 = Date.now();
+        const res = await fetch(`${s.url}/api/v1/projects/${projectId}/jobs`, {
+          method: "POST",
+          headers: { ...key.headers, "content-type": "application/json" },
+          body: JSON.stringify({ targets: [recipes.to_a!.output], mode: "build-only-this" }),
         });
-      });
+        expect(res.status).toBe(201);
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        const job = await res.json();
+        expect(job.state).toBe("QUEUED");
+        const logs = (await call(`/projects/${projectId}/jobs/${job.id}/logs`, { as: key })).data;
+        expect(logs.map((l: { message: string }) => l.message).join("\n")).toMatch(/did not answer/);
+
+        redis = await startRedis(
+          redisPort,
+          path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "/tmp", `redis-${prefix}`),
+        );
+        worker = await spawnWorker({
+          DATABASE_URL: process.env.SOUS_TEST_DATABASE_URL ?? "",
+          REDIS_URL: redisUrl,
+          SOUS_QUEUE_PREFIX: prefix,
+          SOUS_DATA_DIR: process.env.SOUS_TEST_STACK_DATA_DIR ?? "",
+          SOUS_RECONCILE_INTERVAL_MS: "1000",
+        });
+        const done = await waitForJob(projectId, job.id, key, 60_000);
+        expect(done.state).toBe("SUCCEEDED");
+        expect(done.activities[0].rowsWritten).toBe(4);
+      } finally {
+        await kill(studio);
+        await stop(worker);
+        await stop(redis);
+      }
+    });
+
+    it("keeps the history and the running job's progress", async () => {
+      const port = await freePort();
       try {
         let s = await startStudio(port);
         studio = s.child;

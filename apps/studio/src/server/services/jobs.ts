@@ -17,6 +17,7 @@ import { loadBuildGraph } from "./build-graph.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
 
 const TERMINAL: string[] = ["SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"];
+const ENQUEUE_WAIT_MS = 3000;
 
 /** Plans a build for the project's current flow, or says which targets cannot be built. */
 export async function planJob(
@@ -37,8 +38,8 @@ export async function planJob(
 
 /**
  * Plans the build, creates the job row (QUEUED, one activity per planned activity, the plan
- * stored) and enqueues its id. The row is the truth; if Redis cannot take the job, the row is
- * marked FAILED so nothing waits forever. A plan with nothing to do ends at once, without a worker.
+ * stored) and enqueues its id. The row is the truth: if Redis cannot take the job now, it stays
+ * QUEUED and is enqueued when Redis is back. A plan with nothing to do ends at once, without a worker.
  */
 export async function createJob(
   user: User | null,
@@ -82,23 +83,27 @@ export async function createJob(
     include: jobInclude,
   });
   if (nothing) return jobDto(job);
-  try {
-    await enqueueBuild(buildQueue, { jobId: job.id });
-  } catch (e) {
-    console.error("[jobs] enqueue failed", e);
-    await db.job.update({
-      where: { id: job.id },
+  // Redis restarting must not lose the job nor hang the request: after a short wait the row
+  // stays QUEUED and the worker's reconciliation enqueues it once Redis answers again (the
+  // pending add may also land by itself; the BullMQ job id is the row id, so never twice).
+  const enqueued = await Promise.race([
+    enqueueBuild(buildQueue, { jobId: job.id }).then(
+      () => true,
+      (e) => {
+        console.error("[jobs] enqueue failed", e);
+        return false;
+      },
+    ),
+    new Promise<false>((r) => setTimeout(() => r(false), ENQUEUE_WAIT_MS)),
+  ]);
+  if (!enqueued) {
+    await db.jobLog.create({
       data: {
-        state: "FAILED",
-        errorCode: "unavailable",
-        error: "The job queue (Redis) is unreachable.",
-        finishedAt: new Date(),
+        jobId: job.id,
+        level: "warn",
+        message: "The job queue (Redis) did not answer; the job starts as soon as it is back.",
       },
     });
-    throw new AppError(
-      "unavailable",
-      "The job queue (Redis) is unreachable; the job was not started. Try again when Redis is back.",
-    );
   }
   return jobDto(job);
 }
