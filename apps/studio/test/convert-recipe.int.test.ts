@@ -55,7 +55,7 @@ describe.skipIf(!hasStudio)("POST /projects/:id/recipes/:id/convert-to-sql", () 
     customers = await up("customers", CUSTOMERS);
   });
 
-  it("replaces a join + group recipe in place with SQL that gives the same rows", async () => {
+  it("replaces a join recipe in place with SQL that gives the same rows", async () => {
     const join = {
       kind: "join",
       version: 1,
