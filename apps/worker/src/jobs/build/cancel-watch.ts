@@ -20,7 +20,8 @@ export function watchCancel(db: Db, jobId: string, everyMs: number, onCancel: ()
     }
     if (!stopped) timer = setTimeout(tick, everyMs);
   };
-  timer = setTimeout(tick, 0);
+  // The processor read the row just before: the first look can wait a full period.
+  timer = setTimeout(tick, everyMs);
   return () => {
     stopped = true;
     clearTimeout(timer);
