@@ -45,15 +45,14 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     expect(await input.textContent()).toBe("upper(");
     await page.keyboard.type("regoin");
     await page.keyboard.press("Escape");
-    await page.keyboard.press("End");
-    await page.keyboard.type(' == "NORTH"');
+    await page.keyboard.type(') == "NORTH"');
+    expect(await input.textContent()).toBe('upper(regoin) == "NORTH"');
 
     // The misspelt column is underlined, where it is, with the checker's message.
     const underline = page.locator(".cm-lintRange-error");
-    await underline.first().waitFor();
-    expect(await underline.first().textContent()).toBe("regoin");
+    await expect.poll(() => underline.first().textContent()).toBe("regoin");
     const status = page.getByTestId("rule-formula-0-status");
-    expect(await status.getAttribute("data-state")).toBe("error");
+    await expect.poll(() => status.getAttribute("data-state")).toBe("error");
     expect(await status.textContent()).toMatch(/regoin/);
     await underline.first().hover();
     const tip = page.locator(".cm-tooltip-lint");
