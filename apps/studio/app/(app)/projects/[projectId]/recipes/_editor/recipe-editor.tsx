@@ -310,7 +310,11 @@ export function RecipeEditor(props: RecipeEditorProps) {
       if (!(e.ctrlKey || e.metaKey)) return;
       const k = e.key.toLowerCase();
       const t = e.target as HTMLElement | null;
-      const typing = t?.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox";
+      // Text fields (and the formula editor, contenteditable) have their own undo.
+      const typing =
+        (t?.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox") ||
+        t?.tagName === "TEXTAREA" ||
+        t?.isContentEditable === true;
       if (k === "s") {
         e.preventDefault();
         document.querySelector<HTMLButtonElement>("[data-testid=save-recipe]")?.click();
