@@ -75,7 +75,7 @@ export default async function JobsPage({ params, searchParams }: Props) {
       <form className="jobs-filters" method="get" data-testid="jobs-filters">
         <label className="field">
           <span className="field-label">State</span>
-          <select className="select" name="state" defaultValue={filters.state ?? ""}>
+          <select className="input select" name="state" defaultValue={filters.state ?? ""}>
             <option value="">Any</option>
             {JobStateSchema.options.map((s) => (
               <option key={s} value={s}>
@@ -86,7 +86,7 @@ export default async function JobsPage({ params, searchParams }: Props) {
         </label>
         <label className="field">
           <span className="field-label">Dataset</span>
-          <select className="select" name="dataset" defaultValue={filters.dataset ?? ""}>
+          <select className="input select" name="dataset" defaultValue={filters.dataset ?? ""}>
             <option value="">Any</option>
             {names.datasets.map((d) => (
               <option key={d.id} value={d.id}>
@@ -97,7 +97,7 @@ export default async function JobsPage({ params, searchParams }: Props) {
         </label>
         <label className="field">
           <span className="field-label">Started by</span>
-          <select className="select" name="user" defaultValue={filters.user ?? ""}>
+          <select className="input select" name="user" defaultValue={filters.user ?? ""}>
             <option value="">Anyone</option>
             {names.users.map((u) => (
               <option key={u.id} value={u.id}>
