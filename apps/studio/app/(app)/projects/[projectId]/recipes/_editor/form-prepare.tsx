@@ -1,7 +1,7 @@
 "use client";
 
 import "@/ui/prepare.css";
-import { prepareStepCatalog, prepareStepEngines } from "@sous/compiler";
+import { prepareStepEngines } from "@sous/compiler";
 import {
   PREPARE_STEP_PARAMS,
   type PrepareParams,
@@ -9,110 +9,24 @@ import {
   type PrepareStepType,
 } from "@sous/contracts";
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
-import type { TranslatabilityVerdict } from "@/server/http/recipe-preview-schemas.ts";
 import type { Col } from "@/ui/columns.tsx";
 import { EngineBadge } from "@/ui/engine-badge.tsx";
 import { Input, Textarea } from "@/ui/field.tsx";
 import { CloseIcon, CopyIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
+import {
+  CATEGORY_LABEL,
+  catalog,
+  defaultStepParams,
+  infoOf,
+  stepTypeEngines,
+  type Verdicts,
+} from "./prepare-defaults.ts";
 import type { FormProps } from "./types.ts";
-import { initialValue, ZodFields } from "./zod-form.tsx";
+import { ZodFields } from "./zod-form.tsx";
 
 // The prepare recipe's script: steps on the left (add from a searchable catalogue, reorder by
 // drag or Alt+arrows, disable, duplicate, delete, rename, comment), each with its engine badges;
 // clicking a step shows the sample "as of" that step on the right.
-
-type Verdicts = Record<"spark" | "duckdb", TranslatabilityVerdict>;
-
-const CATEGORY_LABEL: Record<string, string> = {
-  columns: "Columns",
-  strings: "Text",
-  numbers: "Numbers",
-  dates: "Dates",
-  rows: "Filter & flag rows",
-  reshape: "Reshape",
-  web: "Web & misc.",
-};
-
-let catalogCache: ReturnType<typeof prepareStepCatalog> | null = null;
-function catalog() {
-  catalogCache ??= prepareStepCatalog();
-  return catalogCache;
-}
-const infoOf = (type: string) => catalog().find((c) => c.type === type);
-
-/** The column types a step type wants for its main column, to guess a good default. */
-function preferredColumn(type: string, category: string, cols: Col[]): Col[] {
-  const num = (c: Col) => ["integer", "bigint", "double", "decimal"].includes(c.type);
-  const date = (c: Col) => c.type === "date" || c.type === "timestamp";
-  const str = (c: Col) => c.type === "string";
-  let pick: ((c: Col) => boolean) | null = null;
-  if (category === "numbers" || /NumericalRange|MinMax|Round|Binner|Currency/.test(type)) pick = num;
-  else if (type === "DateParser" || type === "UNIXTimestampParser") pick = type === "DateParser" ? str : num;
-  else if (category === "dates") pick = date;
-  else if (category === "strings" || category === "web" || /Regex|Splitter|Concat/.test(type)) pick = str;
-  if (type === "UserAgentParser") {
-    const ua = cols.find((c) => /agent|\bua\b/i.test(c.name));
-    if (ua) return [ua, ...cols.filter((c) => c !== ua)];
-  }
-  if (!pick) return cols;
-  return [...cols.filter(pick), ...cols.filter((c) => !pick(c))];
-}
-
-/** Hand-tuned starting params for the common steps; the schema's guess for the rest. */
-function defaultStepParams(type: PrepareStepType, cols: Col[], taken: Set<string>): Record<string, unknown> {
-  const info = infoOf(type);
-  const ordered = preferredColumn(type, info?.category ?? "", cols);
-  const first = ordered[0]?.name ?? "";
-  const fresh = (base: string) => {
-    let n = base;
-    for (let i = 2; taken.has(n); i++) n = `${base}_${i}`;
-    return n;
-  };
-  switch (type) {
-    case "ColumnRenamer":
-      return { renamings: [{ from: first, to: fresh(`${first}_renamed`) }] };
-    case "ColumnsSelector":
-      return { keep: false, columns: first ? [first] : [] };
-    case "FillEmptyWithValue":
-      return { columns: [first], value: ordered[0] && ordered[0].type !== "string" ? 0 : "" };
-    case "FindReplace":
-      return { columns: [first], mode: "literal", find: "a", replace: "" };
-    case "ChangeCase":
-      return { columns: [first], mode: "upper" };
-    case "ColumnSplitter":
-      return { column: first, separator: ",", count: 2, keepOriginal: true };
-    case "FilterOnNumericalRange":
-      return { column: first, min: 0, action: "keep" };
-    case "FilterOnValue":
-      return { column: first, values: [""], action: "keep" };
-    case "ColumnsConcat":
-      return { columns: ordered.slice(0, 2).map((c) => c.name), separator: " ", output: fresh("concat") };
-    case "DateComponentsExtractor":
-      return { column: first, parts: ["year", "month"] };
-    case "DateParser":
-      return { column: first, formats: ["yyyy-MM-dd"] };
-    case "BinnerProcessor":
-      return { column: first, mode: { kind: "fixedWidth", width: 10 } };
-    case "HolidaysComputer":
-      return { column: first, country: "FR", output: fresh(`${first}_holiday`) };
-    case "LongTailGrouper":
-      return { column: first, minCount: 10 };
-    default: {
-      const schema = PREPARE_STEP_PARAMS[type];
-      // biome-ignore lint/suspicious/noExplicitAny: walked generically
-      const v = initialValue(schema as any, "", ordered, (k) =>
-        fresh(
-          k === "keyColumn"
-            ? "key"
-            : k === "valueColumn"
-              ? "value"
-              : `${first}_${type.toLowerCase().slice(0, 12)}`,
-        ),
-      );
-      return (v ?? {}) as Record<string, unknown>;
-    }
-  }
-}
 
 /** "city, country → city_upper" */
 function summary(step: PrepareStep): string {
@@ -559,23 +473,4 @@ function StepCatalog({ onPick, onClose }: { onPick: (t: PrepareStepType) => void
       </div>
     </div>
   );
-}
-
-const typeEngines = new Map<string, Verdicts>();
-/** A step type's engines with its default params (the catalogue's hint). */
-function stepTypeEngines(type: PrepareStepType): Verdicts {
-  let v = typeEngines.get(type);
-  if (!v) {
-    try {
-      v = prepareStepEngines({
-        id: "x",
-        type,
-        params: defaultStepParams(type, [{ name: "c", type: "string" }], new Set()),
-      } as PrepareStep);
-    } catch {
-      v = { spark: { level: "full" }, duckdb: { level: "full" } };
-    }
-    typeEngines.set(type, v);
-  }
-  return v;
 }
