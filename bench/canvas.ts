@@ -128,18 +128,18 @@ async function firstPaint(page: Page, projectId: string, expected: number) {
 
 /** rAF deltas while `act` runs. */
 async function frames(page: Page, act: () => Promise<void>) {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__frames = [];
-    w.__stop = false;
+  // A string, not a function: tsx's helpers (__name) do not exist in the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
     let last = performance.now();
-    const tick = (t: number) => {
-      w.__frames.push(t - last);
+    function tick(t) {
+      window.__frames.push(t - last);
       last = t;
-      if (!w.__stop) requestAnimationFrame(tick);
-    };
+      if (!window.__stop) requestAnimationFrame(tick);
+    }
     requestAnimationFrame(tick);
-  });
+  })()`);
   await act();
   return page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __stop: boolean };
