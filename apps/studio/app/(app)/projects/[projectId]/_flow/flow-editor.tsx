@@ -212,7 +212,7 @@ function FlowEditorInner({
     const { nodes: next } = toCanvasNodes(graph, nodesRef.current, selectedRef.current, runningRecipes);
     // On mount the canvas already holds these nodes (useNodesState's initial value): setting an
     // equal copy would re-render all of them (new data objects defeat the nodes' memo) right
-    // during the first paint, which costs ~40% of it with 500 nodes (bench/canvas.ts).
+    // during the first paint: a ~70-90 ms long task with 500 nodes (bench/canvas.ts).
     if (mounted.current || runningRecipes.size > 0) setNodes(next);
     mounted.current = true;
     for (const n of graph.nodes) if (n.position) savedIds.current.add(n.id);
