@@ -189,6 +189,16 @@ describe.skipIf(!hasStudio)("Prepare recipe editor", () => {
     expect(await page.getByTestId("prepare-step-0-name").textContent()).toBe("Upper-case city");
     expect(await page.getByTestId("prepare-step-0-comment").textContent()).toMatch(/upper case downstream/);
 
+    // Unfold reads its values from the sample; then the step goes again.
+    await addStep(page, "unfold", "Unfold");
+    await page.getByTestId("step-param-3-column").selectOption("city");
+    await page.getByTestId("prepare-step-3-load-values").click();
+    await expect
+      .poll(() => page.getByTestId("step-param-3-values").inputValue())
+      .toMatch(/lille\nlyon\nnantes\nparis/);
+    await page.getByTestId("prepare-step-3-delete").click();
+    await expect.poll(() => page.getByTestId("prepare-steps").locator("> li").count()).toBe(3);
+
     // Create, run (the local engine runs the UDF), read the output back.
     await createAndRun(s, "visits_prepared", "prepare");
     const out = await datasetRows(s, "visits_prepared");

@@ -62,6 +62,50 @@ function moveItem<T>(list: T[], from: number, to: number): T[] {
   return next;
 }
 
+/** Unfold: its values from the sample (the column as the first input has it). */
+function LoadValues({
+  column,
+  load,
+  onValues,
+  testId,
+}: {
+  column: string;
+  load: FormProps<unknown>["distinctValues"];
+  onValues: (values: (string | number | boolean)[]) => void;
+  testId: string;
+}) {
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  return (
+    <div className="load-values">
+      <button
+        type="button"
+        className="add-btn"
+        data-testid={testId}
+        disabled={state.busy || !column}
+        onClick={async () => {
+          setState({ busy: true, error: null });
+          try {
+            const vals = (await load(column)).filter((v): v is string | number | boolean => v !== null);
+            if (vals.length === 0) throw new Error(`No value of ${column} in the sample.`);
+            onValues(vals.slice(0, 1000));
+            setState({ busy: false, error: null });
+          } catch (e) {
+            setState({
+              busy: false,
+              error: `Could not read the values of ${column} from the input's sample (${
+                e instanceof Error ? e.message : String(e)
+              }): list them above.`,
+            });
+          }
+        }}
+      >
+        {state.busy ? "Loading…" : `Load the values of ${column || "the column"} from the sample`}
+      </button>
+      {state.error ? <div className="field-error small">{state.error}</div> : null}
+    </div>
+  );
+}
+
 export function PrepareForm({
   params,
   set,
@@ -70,6 +114,7 @@ export function PrepareForm({
   preview,
   asOf,
   setAsOf,
+  distinctValues,
 }: FormProps<PrepareParams>) {
   const steps = (params.steps ?? []) as PrepareStep[];
   const inputCols = inputs[0]?.columns ?? [];
@@ -364,6 +409,16 @@ export function PrepareForm({
                     testId={`step-param-${i}`}
                     disabled={readOnly}
                   />
+                  {s.type === "Unfold" && !readOnly ? (
+                    <LoadValues
+                      column={(s.params as { column: string }).column}
+                      load={distinctValues}
+                      testId={`prepare-step-${i}-load-values`}
+                      onValues={(values) =>
+                        updateStep(i, { params: { ...s.params, values } } as Partial<PrepareStep>)
+                      }
+                    />
+                  ) : null}
                   <Textarea
                     aria-label="Comment"
                     data-testid={`prepare-step-${i}-comment-input`}
