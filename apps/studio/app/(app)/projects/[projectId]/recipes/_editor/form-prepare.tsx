@@ -129,7 +129,17 @@ export function PrepareForm({
 
   // Engines: the preview's verdicts (they know the column types), else the step's own.
   const fromPreview = useMemo(() => new Map((preview?.steps ?? []).map((s) => [s.id, s.engines])), [preview]);
-  const verdicts = (s: PrepareStep): Verdicts => fromPreview.get(s.id) ?? prepareStepEngines(s);
+  const verdicts = (s: PrepareStep): Verdicts => {
+    const known = fromPreview.get(s.id);
+    if (known) return known;
+    try {
+      return prepareStepEngines(s);
+    } catch {
+      // Params half-typed: the preview's compile error says what is missing.
+      const v = { level: "partial", condition: "finish the step's settings" } as const;
+      return { spark: v, duckdb: v };
+    }
+  };
   const schemaAfter = useMemo(() => new Map((preview?.stepSchemas ?? []).map((s) => [s.id, s])), [preview]);
   /** Columns a step sees: the schema after the previous step. */
   const columnsBefore = (i: number): Col[] => {
