@@ -375,6 +375,42 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     }
   });
 
+  it("a split writes each of its outputs from its own query; the outputs are up to date separately", async () => {
+    const projectId = await createProject(ctx.db, "SPL");
+    const orders = await addSource(ctx, projectId, "orders", "i AS id, 'c' || (i % 7) AS customer", 1000);
+    const [c1, rest] = await Promise.all([
+      ctx.db.dataset.create({ data: { projectId, name: "c1_rows" } }),
+      ctx.db.dataset.create({ data: { projectId, name: "other_rows" } }),
+    ]);
+    await ctx.db.recipe.create({
+      data: {
+        projectId,
+        name: "split_c1",
+        kind: "split",
+        spec: {
+          kind: "split",
+          version: 1,
+          params: { mode: "values", column: "customer", outputs: [{ values: ["c1"] }], otherRows: true },
+        },
+        io: {
+          create: [
+            { datasetId: orders, role: "INPUT", position: 0 },
+            { datasetId: c1.id, role: "OUTPUT", position: 0 },
+            { datasetId: rest.id, role: "OUTPUT", position: 1 },
+          ],
+        },
+      },
+    });
+    const j = await submitBuild(ctx.db, queue, projectId, [c1.id, rest.id], "smart");
+    expect(j.activities).toBe(2);
+    const job = await waitForJobRow(ctx.db, j.jobId);
+    expect(job.state).toBe("SUCCEEDED");
+    const rows = new Map(job.activities.map((a) => [a.outputDatasetId, Number(a.rowsWritten)]));
+    expect(rows.get(c1.id)).toBe(143);
+    expect(rows.get(rest.id)).toBe(857);
+    expect((await submitBuild(ctx.db, null, projectId, [c1.id, rest.id], "smart")).activities).toBe(0);
+  });
+
   it("stores the plan and per-activity SQL on the row", async () => {
     const p = await chainProject();
     const { jobId } = await submitBuild(ctx.db, queue, p.projectId, [p.c.outputId], "smart");

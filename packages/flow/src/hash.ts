@@ -31,11 +31,19 @@ export function hashString(s: string): string {
 }
 
 /**
- * What built a dataset version: the recipe's settings, its engine and the identity of every input
- * it read, in order. A dataset is outdated when this differs from what built its current version.
+ * What built a dataset version: the recipe's settings, its engine, the identity of every input
+ * it read, in order, and which of the recipe's outputs it is. A dataset is outdated when this differs from what built its current version.
  */
-export function recipeBuildHash(args: { spec: unknown; engine: string; inputs: readonly string[] }): string {
-  return hashString(stableStringify({ v: 1, spec: args.spec, engine: args.engine, inputs: args.inputs }));
+export function recipeBuildHash(args: {
+  spec: unknown;
+  engine: string;
+  inputs: readonly string[];
+  /** The dataset written: the outputs of a split share spec and inputs but not their data. */
+  output: string;
+}): string {
+  return hashString(
+    stableStringify({ v: 2, spec: args.spec, engine: args.engine, inputs: args.inputs, output: args.output }),
+  );
 }
 
 /**

@@ -68,9 +68,14 @@ describe("outdated detection", () => {
     const g = builtUpToDate(chain());
     g.datasets[0] = ds("src", { id: "v1", buildHash: null });
     expect(computeFreshness(g).get("d")?.outdated).toBe(true);
-    const h = (engine: string) => recipeBuildHash({ spec: { a: 1, b: 2 }, engine, inputs: ["x"] });
+    const h = (engine: string, output = "o1") =>
+      recipeBuildHash({ spec: { a: 1, b: 2 }, engine, inputs: ["x"], output });
     expect(h("local")).not.toBe(h("databricks"));
-    expect(recipeBuildHash({ spec: { b: 2, a: 1 }, engine: "local", inputs: ["x"] })).toBe(h("local"));
+    expect(recipeBuildHash({ spec: { b: 2, a: 1 }, engine: "local", inputs: ["x"], output: "o1" })).toBe(
+      h("local"),
+    );
+    // The two outputs of a split: same spec and inputs, different data.
+    expect(h("local", "o2")).not.toBe(h("local"));
     expect(versionIdentity({ id: "v1", buildHash: null })).not.toBe(
       versionIdentity({ id: "v2", buildHash: null }),
     );
@@ -167,6 +172,19 @@ describe("planBuild", () => {
       { out: "a", recipes: ["r1"], deps: [] },
       { out: "b", recipes: ["r2"], deps: [0] },
       { out: "c", recipes: ["r3"], deps: [0] },
+    ]);
+  });
+
+  it("a split (several outputs) is never merged into a pipeline; each output is its own activity", () => {
+    const split: GraphRecipe = { ...rc("rs", ["a"], "s1"), outputs: ["s1", "s2"] };
+    const g: BuildGraph = {
+      datasets: [ds("src", { id: "v0", buildHash: null }), ds("a"), ds("s1"), ds("s2")],
+      recipes: [rc("r1", ["src"], "a"), split],
+    };
+    expect(positions(planBuild({ graph: g, targets: ["s1", "s2"], mode: "smart" }))).toEqual([
+      { out: "a", recipes: ["r1"], deps: [] },
+      { out: "s1", recipes: ["rs"], deps: [0] },
+      { out: "s2", recipes: ["rs"], deps: [0] },
     ]);
   });
 

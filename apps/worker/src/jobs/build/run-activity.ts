@@ -88,7 +88,11 @@ export async function runActivity(
       const dbfs = `dbfs:/mnt/sous/${s.dir.split("/storage/").pop() ?? s.dir}`;
       sparkIn.push({ name: s.name, schema: s.schema, location: { format: "parquet", path: dbfs } });
     }
-    hashes.push(recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities }));
+    const isLast = i === recipeIds.length - 1;
+    const written = isLast ? activity.outputDatasetId : (output?.datasetId ?? "");
+    hashes.push(
+      recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities, output: written }),
+    );
     if (output) stepOfDataset.set(output.datasetId, i);
     steps.push({ name: recipe.name, spec: parsed.data, inputs });
     sparkInputs.push(sparkIn);
@@ -118,11 +122,30 @@ export async function runActivity(
     }
   }
 
+  // A split writes several datasets: this activity writes the one it is for (`sqlPerOutput[i]`).
+  const lastRecipe = recipes.find((r) => r.id === recipeIds[recipeIds.length - 1])!;
+  const outputIndex = lastRecipe.io
+    .filter((x) => x.role === "OUTPUT")
+    .sort((a, b) => a.position - b.position)
+    .findIndex((x) => x.datasetId === activity.outputDatasetId);
+  if (outputIndex < 0)
+    throw new AppError(
+      "conflict",
+      `Recipe ${lastRecipe.name} no longer writes this dataset. Plan the build again.`,
+    );
+  const selectFor = (c: { sql: string; sqlPerOutput?: string[] }) =>
+    c.sqlPerOutput ? (c.sqlPerOutput[outputIndex] ?? "") : c.sql;
   const duck = compilePipeline({ steps, dialect: "duckdb" });
   if (duck.blocking)
     throw new AppError(
       "compile_error",
       `Step ${duck.blocking.stepId} cannot run locally: ${duck.blocking.reason}`,
+    );
+  const duckSelect = selectFor(duck);
+  if (!duckSelect)
+    throw new AppError(
+      "compile_error",
+      `Recipe ${lastRecipe.name} has no output ${outputIndex + 1}. Open it and check its outputs.`,
     );
   let sparkSql: string | null = null;
   try {
@@ -130,7 +153,7 @@ export async function runActivity(
       steps: steps.map((s, i) => ({ ...s, inputs: sparkInputs[i]! })),
       dialect: "spark",
     });
-    sparkSql = spark.blocking ? null : spark.sql;
+    sparkSql = spark.blocking ? null : selectFor(spark) || null;
   } catch {
     // The Spark text is informative here; a recipe Spark cannot express still runs locally.
   }
@@ -142,7 +165,7 @@ export async function runActivity(
     versionId,
   });
   const staged = await storage.stage(prefix);
-  const writeSql = renderWriteParquet({ selectSql: duck.sql, path: staged.dir, dialect: "duckdb" });
+  const writeSql = renderWriteParquet({ selectSql: duckSelect, path: staged.dir, dialect: "duckdb" });
   // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
   await db.jobActivity.update({
     where: { id: activity.id },
