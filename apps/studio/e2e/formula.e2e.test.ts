@@ -85,4 +85,27 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     ]);
     expect(s.errors).toEqual([]);
   });
+
+  it("checks a group recipe's custom aggregation in aggregate mode", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    const { page } = s;
+    await newRecipeFrom(s, "sales", "group");
+    await page.getByTestId("add-custom-aggregation").click();
+    const input = page.getByTestId("custom-agg-formula-0-input");
+    await input.click();
+    // A column outside an aggregation (not a key) is refused where it is.
+    await page.keyboard.type("amount * 2");
+    const underline = page.locator(".cm-lintRange-error");
+    await expect.poll(() => underline.first().textContent()).toBe("amount");
+    const status = page.getByTestId("custom-agg-formula-0-status");
+    await expect.poll(() => status.getAttribute("data-state")).toBe("error");
+    await screenshot(page, "formula-aggregate-error");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("sum(amount) * 2");
+    await expect.poll(() => status.getAttribute("data-state")).toBe("valid");
+    await expect.poll(async () => (await previewRows(page)).length).toBe(3);
+    const headers = await page.getByTestId("preview-table").locator("thead th .th-name").allTextContents();
+    expect(headers).toContain("custom_1");
+    expect(s.errors).toEqual([]);
+  });
 });

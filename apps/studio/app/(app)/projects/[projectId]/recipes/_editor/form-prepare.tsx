@@ -230,7 +230,10 @@ export function PrepareForm({
 
       <div className="prepare-steps-head">
         <h3>
-          Script <span className="muted small">{steps.length ? `${steps.length} steps` : ""}</span>
+          Script{" "}
+          <span className="muted small">
+            {steps.length ? `${steps.length} step${steps.length > 1 ? "s" : ""}` : ""}
+          </span>
         </h3>
         {selected ? (
           <button
@@ -468,7 +471,11 @@ export function PrepareForm({
 function StepCatalog({ onPick, onClose }: { onPick: (t: PrepareStepType) => void; onClose: () => void }) {
   const [q, setQ] = useState("");
   const search = useRef<HTMLInputElement>(null);
-  useEffect(() => search.current?.focus(), []);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: "nearest" });
+    search.current?.focus({ preventScroll: true });
+  }, []);
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   const items = catalog().filter((c) => {
     const hay = `${c.label} ${c.type} ${c.description} ${c.category}`.toLowerCase();
@@ -479,6 +486,7 @@ function StepCatalog({ onPick, onClose }: { onPick: (t: PrepareStepType) => void
     .filter((g) => g.items.length);
   return (
     <div
+      ref={box}
       className="step-catalog"
       data-testid="step-catalog"
       role="dialog"
