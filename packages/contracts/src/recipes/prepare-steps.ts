@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ColumnTypeSchema } from "../columns.ts";
+import { FormulaTextSchema } from "../formula/index.ts";
 import { RecipeColumnNameSchema, RecipeOutputNameSchema, RecipeSortKeySchema } from "./common.ts";
 
 /**
@@ -407,6 +408,22 @@ export const FilterOnDateParamsSchema = z
     column: Col,
     from: z.string().max(40).optional().describe("Inclusive, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"),
     to: z.string().max(40).optional().describe("Exclusive"),
+    action: RowAction,
+  })
+  .strict();
+
+// ---- Formulas ------------------------------------------------------------------------------
+
+export const CreateColumnWithGRELParamsSchema = z
+  .object({
+    output: Out.describe("Column to create, or to overwrite when it exists"),
+    formula: FormulaTextSchema,
+  })
+  .strict();
+
+export const FilterOnFormulaParamsSchema = z
+  .object({
+    formula: FormulaTextSchema.describe("A condition, e.g. amount > 100 && isNotBlank(email)"),
     action: RowAction,
   })
   .strict();

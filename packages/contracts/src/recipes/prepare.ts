@@ -56,6 +56,8 @@ export const PREPARE_STEP_PARAMS = {
   FlagWeekend: P.FlagWeekendParamsSchema,
   HolidaysComputer: P.HolidaysComputerParamsSchema,
   FilterOnDate: P.FilterOnDateParamsSchema,
+  CreateColumnWithGREL: P.CreateColumnWithGRELParamsSchema,
+  FilterOnFormula: P.FilterOnFormulaParamsSchema,
   FilterOnValue: P.FilterOnValueParamsSchema,
   FilterOnRegex: P.FilterOnRegexParamsSchema,
   FilterOnNumericalRange: P.FilterOnNumericalRangeParamsSchema,

@@ -13,6 +13,7 @@ import columnReorder from "./column-reorder.ts";
 import columnSplitter from "./column-splitter.ts";
 import columnsConcat from "./columns-concat.ts";
 import columnsSelector from "./columns-selector.ts";
+import createColumnWithGrel from "./create-column-with-grel.ts";
 import currencyConverter from "./currency-converter.ts";
 import dateComponentsExtractor from "./date-components-extractor.ts";
 import dateDifference from "./date-difference.ts";
@@ -28,6 +29,7 @@ import fillColumn from "./fill-column.ts";
 import fillEmptyWithValue from "./fill-empty-with-value.ts";
 import filterOnBadType from "./filter-on-bad-type.ts";
 import filterOnDate from "./filter-on-date.ts";
+import filterOnFormula from "./filter-on-formula.ts";
 import filterOnNumericalRange from "./filter-on-numerical-range.ts";
 import filterOnRegex from "./filter-on-regex.ts";
 import filterOnValue from "./filter-on-value.ts";
@@ -102,6 +104,8 @@ export const STEP_MODULES: { readonly [T in PrepareStepType]: StepModule<T> } = 
   FilterOnDate: filterOnDate,
   FilterOnNumericalRange: filterOnNumericalRange,
   FilterOnRegex: filterOnRegex,
+  CreateColumnWithGREL: createColumnWithGrel,
+  FilterOnFormula: filterOnFormula,
   FilterOnValue: filterOnValue,
   FindReplace: findReplace,
   FlagOnBadType: flagOnBadType,

@@ -107,6 +107,14 @@ export function defaultStepParams(
       return { column: first, currency: "EUR", rates: { EUR: 1 }, output: fresh(`${first}_converted`) };
     case "LongTailGrouper":
       return { column: first, minCount: 10 };
+    // A formula that compiles on any schema, shown as a starting point to edit.
+    case "CreateColumnWithGREL":
+      return {
+        output: fresh("formula"),
+        formula: first ? `isNull(\`${first.replaceAll("`", "``")}\`)` : "true",
+      };
+    case "FilterOnFormula":
+      return { formula: first ? `isNotNull(\`${first.replaceAll("`", "``")}\`)` : "true", action: "keep" };
     default: {
       const schema = PREPARE_STEP_PARAMS[type];
       const v = initialValue(schema as unknown as AnySchema, "", ordered, (k) =>
