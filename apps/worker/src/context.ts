@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { ServerEnv } from "@sous/config";
+import { createSecretBox, type SecretBox, type ServerEnv } from "@sous/config";
+import { type ClusterLoad, createClusterLoad } from "@sous/databricks";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
 import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
@@ -10,6 +11,11 @@ export interface WorkerContext {
   storage: DatasetStorage;
   engine: LocalEngine;
   dataDir: string;
+  /**
+   * Remote (Databricks) runs: the secret box that opens connection tokens, and the cluster load
+   * bookkeeping shared by every job of this process. Without it, Databricks activities fail.
+   */
+  remote?: { secretBox: SecretBox; load: ClusterLoad };
 }
 
 export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext> {
@@ -25,5 +31,6 @@ export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext
     storage,
     engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
     dataDir,
+    remote: { secretBox: createSecretBox(env.SOUS_SECRET_KEY), load: createClusterLoad() },
   };
 }

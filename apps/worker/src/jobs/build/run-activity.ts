@@ -1,11 +1,19 @@
 import { compilePipeline, type PipelineInput, renderWriteParquet } from "@sous/compiler";
-import { AppError, type DatasetSchema, DatasetSchemaSchema, newId, RecipeSpecSchema } from "@sous/contracts";
+import {
+  AppError,
+  type DatasetSchema,
+  DatasetSchemaSchema,
+  newId,
+  RecipeSpecSchema,
+  type RemoteRunInfo,
+} from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import { datasetVersionPrefix } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
+import { parseEngineKey, runRemote } from "./run-remote.ts";
 
 const ids = z.array(z.string());
 
@@ -27,19 +35,22 @@ export async function runActivity(
   opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists" },
 ): Promise<ActivityOutcome> {
   const { db, storage, engine } = ctx;
-  if (activity.engine !== "local")
-    throw new AppError(
-      "invalid_input",
-      "This recipe is set to run on Databricks, which this worker cannot run yet. Switch the recipe to the local engine.",
-    );
+  const remoteChoice = parseEngineKey(activity.engine);
   const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
   const recipes = await db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } });
   const stepOfDataset = new Map<string, number>();
   const steps: { name: string; spec: z.output<typeof RecipeSpecSchema>; inputs: PipelineInput[] }[] = [];
-  const sparkInputs: PipelineInput[][] = [];
+  /** Spark inputs: a stored input's version prefix (placed on the cluster's paths later), or a step. */
+  const sparkInputs: (
+    | { step: number }
+    | { name: string; schema: DatasetSchema; prefix: string; dir: string }
+  )[][] = [];
   const hashes: string[] = [];
-  const stored = new Map<string, { name: string; schema: DatasetSchema; dir: string; identity: string }>();
+  const stored = new Map<
+    string,
+    { name: string; schema: DatasetSchema; dir: string; prefix: string; identity: string }
+  >();
 
   for (const [i, recipeId] of recipeIds.entries()) {
     const recipe = recipes.find((r) => r.id === recipeId);
@@ -53,7 +64,7 @@ export async function runActivity(
     const output = recipe.io.find((x) => x.role === "OUTPUT");
     const links = recipe.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
     const inputs: PipelineInput[] = [];
-    const sparkIn: PipelineInput[] = [];
+    const sparkIn: (typeof sparkInputs)[number] = [];
     const identities: string[] = [];
     for (const link of links) {
       const step = stepOfDataset.get(link.datasetId);
@@ -78,15 +89,14 @@ export async function runActivity(
           name: d.name,
           schema: DatasetSchemaSchema.parse(d.currentVersion.schema),
           dir: await storage.materialize(d.currentVersion.prefix),
+          prefix: d.currentVersion.prefix,
           identity: versionIdentity(d.currentVersion),
         };
         stored.set(link.datasetId, s);
       }
       identities.push(s.identity);
       inputs.push({ name: s.name, schema: s.schema, location: { format: "parquet", path: s.dir } });
-      // The Spark text is stored for the user to read; on Databricks it reads the same relative layout.
-      const dbfs = `dbfs:/mnt/sous/${s.dir.split("/storage/").pop() ?? s.dir}`;
-      sparkIn.push({ name: s.name, schema: s.schema, location: { format: "parquet", path: dbfs } });
+      sparkIn.push({ name: s.name, schema: s.schema, prefix: s.prefix, dir: s.dir });
     }
     const isLast = i === recipeIds.length - 1;
     const written = isLast ? activity.outputDatasetId : (output?.datasetId ?? "");
@@ -135,6 +145,78 @@ export async function runActivity(
     );
   const selectFor = (c: { sql: string; sqlPerOutput?: string[] }) =>
     c.sqlPerOutput ? (c.sqlPerOutput[outputIndex] ?? "") : c.sql;
+  const sparkSteps = (pathOf: (input: { prefix: string; dir: string }) => string) =>
+    steps.map((st, i) => ({
+      ...st,
+      inputs: sparkInputs[i]!.map(
+        (x): PipelineInput =>
+          "step" in x
+            ? x
+            : { name: x.name, schema: x.schema, location: { format: "parquet", path: pathOf(x) } },
+      ),
+    }));
+  const what =
+    steps.length > 1
+      ? `pipeline of ${steps.length} recipes (${steps.map((s) => s.name).join(" → ")}) as one statement`
+      : steps[0]!.name;
+  const versionId = newId();
+  const prefix = datasetVersionPrefix({
+    projectId: recipes[0]!.projectId,
+    datasetId: activity.outputDatasetId,
+    versionId,
+  });
+  const publish = (p: { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo }) =>
+    db.$transaction(async (tx) => {
+      const last = await tx.datasetVersion.findFirst({
+        where: { datasetId: activity.outputDatasetId },
+        orderBy: { number: "desc" },
+        select: { number: true },
+      });
+      await tx.datasetVersion.create({
+        data: {
+          id: versionId,
+          datasetId: activity.outputDatasetId,
+          number: (last?.number ?? 0) + 1,
+          prefix,
+          status: "PUBLISHED",
+          schema: p.schema,
+          rowCount: BigInt(p.rows),
+          bytes: BigInt(p.bytes),
+          jobId: activity.jobId,
+          buildHash,
+        },
+      });
+      await tx.dataset.update({
+        where: { id: activity.outputDatasetId },
+        data: { currentVersionId: versionId, schema: p.schema },
+      });
+      await tx.jobActivity.update({
+        where: { id: activity.id },
+        data: {
+          state: "SUCCEEDED",
+          rowsWritten: BigInt(p.rows),
+          finishedAt: new Date(),
+          stagingPrefix: null,
+          ...(p.remote ? { remote: p.remote } : {}),
+        },
+      });
+    });
+
+  if (remoteChoice) {
+    return runRemote(ctx, activity, {
+      choice: remoteChoice,
+      steps: sparkSteps,
+      selectFor,
+      recipeName: lastRecipe.name,
+      what,
+      prefix,
+      inputPrefixes: [...stored.values()].map((x) => x.prefix),
+      publish,
+      outputName: steps[steps.length - 1]!.name,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
   const duck = compilePipeline({ steps, dialect: "duckdb" });
   if (duck.blocking)
     throw new AppError(
@@ -149,8 +231,9 @@ export async function runActivity(
     );
   let sparkSql: string | null = null;
   try {
+    // Informative here (what Databricks would run); it reads the same relative layout there.
     const spark = compilePipeline({
-      steps: steps.map((s, i) => ({ ...s, inputs: sparkInputs[i]! })),
+      steps: sparkSteps((x) => `dbfs:/mnt/sous/${x.dir.split("/storage/").pop() ?? x.dir}`),
       dialect: "spark",
     });
     sparkSql = spark.blocking ? null : selectFor(spark) || null;
@@ -158,12 +241,6 @@ export async function runActivity(
     // The Spark text is informative here; a recipe Spark cannot express still runs locally.
   }
 
-  const versionId = newId();
-  const prefix = datasetVersionPrefix({
-    projectId: recipes[0]!.projectId,
-    datasetId: activity.outputDatasetId,
-    versionId,
-  });
   const staged = await storage.stage(prefix);
   const writeSql = renderWriteParquet({ selectSql: duckSelect, path: staged.dir, dialect: "duckdb" });
   // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
@@ -172,45 +249,13 @@ export async function runActivity(
     data: { sparkSql, duckdbSql: writeSql, stagingPrefix: prefix },
   });
   try {
-    const what =
-      steps.length > 1
-        ? `pipeline of ${steps.length} recipes (${steps.map((s) => s.name).join(" → ")}) as one statement`
-        : steps[0]!.name;
     await jobLog(db, activity.jobId, "info", `Running ${what} on DuckDB`);
     const t0 = performance.now();
     const rows = await engine.runWrite(writeSql, opts.signal);
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
     const { schema } = await engine.describeParquet(staged.dir);
     const { bytes } = await staged.commit();
-    await db.$transaction(async (tx) => {
-      const last = await tx.datasetVersion.findFirst({
-        where: { datasetId: activity.outputDatasetId },
-        orderBy: { number: "desc" },
-        select: { number: true },
-      });
-      await tx.datasetVersion.create({
-        data: {
-          id: versionId,
-          datasetId: activity.outputDatasetId,
-          number: (last?.number ?? 0) + 1,
-          prefix,
-          status: "PUBLISHED",
-          schema,
-          rowCount: BigInt(rows),
-          bytes: BigInt(bytes),
-          jobId: activity.jobId,
-          buildHash,
-        },
-      });
-      await tx.dataset.update({
-        where: { id: activity.outputDatasetId },
-        data: { currentVersionId: versionId, schema },
-      });
-      await tx.jobActivity.update({
-        where: { id: activity.id },
-        data: { state: "SUCCEEDED", rowsWritten: BigInt(rows), finishedAt: new Date(), stagingPrefix: null },
-      });
-    });
+    await publish({ rows, bytes, schema });
     await jobLog(
       db,
       activity.jobId,
