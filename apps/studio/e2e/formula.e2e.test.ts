@@ -42,11 +42,12 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     await completion.waitFor();
     expect(await completion.textContent()).toMatch(/upper/);
     await page.keyboard.press("Enter");
-    expect(await input.textContent()).toBe("upper(");
+    // Accepting a completion updates the editor asynchronously: wait for it.
+    await expect.poll(() => input.textContent()).toBe("upper(");
     await page.keyboard.type("regoin");
     await page.keyboard.press("Escape");
     await page.keyboard.type(') == "NORTH"');
-    expect(await input.textContent()).toBe('upper(regoin) == "NORTH"');
+    await expect.poll(() => input.textContent()).toBe('upper(regoin) == "NORTH"');
 
     // The misspelt column is underlined, where it is, with the checker's message.
     const underline = page.locator(".cm-lintRange-error");
