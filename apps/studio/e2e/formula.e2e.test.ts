@@ -72,7 +72,7 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     await completion.waitFor();
     expect(await completion.textContent()).toMatch(/region/);
     await page.keyboard.press("Enter");
-    expect(await input.textContent()).toBe('upper(region) == "NORTH"');
+    await expect.poll(() => input.textContent()).toBe('upper(region) == "NORTH"');
     await expect.poll(() => status.getAttribute("data-state")).toBe("valid");
     expect(await underline.count()).toBe(0);
     expect(await previewRows(page)).toHaveLength(2);
