@@ -12,8 +12,8 @@
 // Function-level differences (date_format, regexp_replace, ...) are NOT translated; a query using
 // them fails in DuckDB, which is the honest outcome for a test double.
 
+import { type SparkToken, tokenizeSpark } from "@sous/compiler/spark-lexer";
 import { type MountTable, resolveMountedPath, UnmappedPathError } from "./mounts.ts";
-import { type SparkToken, tokenizeSpark } from "./spark-lexer.ts";
 
 export type DuckDbPlan = {
   sql: string;

@@ -1,12 +1,13 @@
 // TCLIService handler: the RPCs @databricks/sql issues for a statement (see the research notes,
 // §1.4/§1.10). Statements are validated as SparkSQL, translated, and run asynchronously on DuckDB
 // so the driver's poll/cancel loop behaves as it does against a real cluster.
+
+import { SparkLexError } from "@sous/compiler/spark-lexer";
 import { SparkSQL } from "dt-sql-parser";
 import type { ClusterRegistry } from "./clusters.ts";
 import type { DuckDbEngine, EngineSession, QueryResult } from "./duckdb-engine.ts";
 import { EngineError } from "./duckdb-engine.ts";
 import type { MountStore } from "./mount-store.ts";
-import { SparkLexError } from "./spark-lexer.ts";
 import { TranslationError, translateSparkToDuckDb } from "./spark-to-duckdb.ts";
 import { toRowSet, toTableSchema } from "./thrift-results.ts";
 import { errorStatus, handleKey, newHandleIdentifier, okStatus, T } from "./thrift-types.ts";

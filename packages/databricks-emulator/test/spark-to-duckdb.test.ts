@@ -1,6 +1,6 @@
+import { tokenizeSpark } from "@sous/compiler/spark-lexer";
 import { describe, expect, it } from "vitest";
 import { resolveMountedPath } from "../src/mounts.ts";
-import { tokenizeSpark } from "../src/spark-lexer.ts";
 import { TranslationError, translateSparkToDuckDb } from "../src/spark-to-duckdb.ts";
 
 const mounts = { "dbfs:/mnt/sous": "/data/sous", "dbfs:/mnt/sous/special": "/data/special" };

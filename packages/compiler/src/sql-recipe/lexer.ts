@@ -1,7 +1,6 @@
-// A small SparkSQL tokenizer, extracted from the Databricks emulator's (packages/databricks-emulator
-// src/spark-lexer.ts) so the compiler stays self-contained and pure. It only knows where string
-// literals, quoted identifiers and comments start and end; everything else is a "word" or "other"
-// token. Tokens cover the text contiguously (`withOffsets` gives each one its position).
+// A small SparkSQL tokenizer, pure, shared with the Databricks emulator (@sous/compiler/spark-lexer).
+// It only knows where string literals, quoted identifiers and comments start and end; everything
+// else is a "word" or "other" token. Tokens cover the text contiguously (`withOffsets` gives each one its position).
 
 export type SparkToken =
   | { kind: "space"; text: string }
