@@ -314,6 +314,12 @@ describe.skipIf(!hasStudio)("REST API", () => {
         as: key,
       });
       expect(compiled.data.sql).toMatch(/GROUP BY\s+`customer`/);
+      const posted = await call(`/projects/${projectId}/recipes/${created.data.id}/compile?engine=duckdb`, {
+        method: "POST",
+        as: key,
+      });
+      expect(posted.status).toBe(200);
+      expect(posted.data.sql).toMatch(/GROUP BY\s+"customer"/);
       expect(compiled.data.outputSchemas[0]).toEqual([
         { name: "customer", type: "string" },
         { name: "count", type: "bigint" },

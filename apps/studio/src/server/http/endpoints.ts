@@ -273,6 +273,16 @@ export const api = {
     params: recipe,
     query: CompileQuerySchema,
   }),
+  compileRecipePost: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/recipes/{recipeId}/compile",
+    tag: "recipes",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary: "Same as GET (for clients that compile with POST); nothing is saved",
+    params: recipe,
+    query: CompileQuerySchema,
+  }),
   convertRecipeToSql: endpoint({
     method: "POST",
     path: "/projects/{projectId}/recipes/{recipeId}/convert-to-sql",

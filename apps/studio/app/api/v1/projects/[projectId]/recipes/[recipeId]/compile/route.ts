@@ -6,3 +6,8 @@ import { compileRecipeForApi } from "@/server/services/recipes.ts";
 export const GET = handle(api.compileRecipe, ({ params, query }) =>
   compileRecipeForApi(params.projectId, params.recipeId, query.engine),
 );
+
+// POST /api/v1/projects/:projectId/recipes/:recipeId/compile?engine=spark|duckdb - the same, read-only
+export const POST = handle(api.compileRecipePost, ({ params, query }) =>
+  compileRecipeForApi(params.projectId, params.recipeId, query.engine),
+);
