@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { assessFormulaOnDuckdb, FORMULA_DUCKDB_SCALARS } from "../formula/duckdb.ts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
+import { translateTokensToDuckDb } from "../sql-recipe/to-duckdb.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
@@ -63,6 +64,8 @@ export const duckdbDialect: SqlDialect = {
     (e.type === "integer" && RANKING.has(e.fn)) || (e.fn === "sum" && e.type === "bigint")
       ? `CAST(${sql} AS ${TYPES[e.type]})`
       : sql,
+  // A call, not a reference: to-duckdb.ts imports this dialect for its quoting.
+  fromSparkSql: (tokens) => translateTokensToDuckDb(tokens),
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
       return { level: "partial", condition: DOUBLE_TEXT };

@@ -6,7 +6,6 @@ import { validateInputs } from "../validate/inputs.ts";
 import { normaliseDir } from "../validate/paths.ts";
 import { checkSqlQuery } from "./check.ts";
 import type { SparkToken } from "./lexer.ts";
-import { translateTokensToDuckDb } from "./to-duckdb.ts";
 
 type SqlSpec = Extract<RecipeSpec, { kind: "sql" }>;
 
@@ -95,10 +94,7 @@ export function compileSqlRecipe(args: {
     args.spec.params.sql,
     args.inputs.map((i) => i.name),
   );
-  const query =
-    args.dialect === "spark"
-      ? checked.tokens.map((t) => (t.kind === "comment" ? " " : t.text)).join("")
-      : translateTokensToDuckDb(checked.tokens);
+  const query = DIALECT_HOOKS[args.dialect].fromSparkSql(checked.tokens);
   const sql = bindInputs(query, withClauseEnd(checked.tokens), args.inputs, checked.cteNames, args.dialect);
   const engines: Record<Dialect, Translatability> = { spark: { level: "full" }, duckdb: SQL_RECIPE_DUCKDB };
   const verdict = engines[args.dialect];
