@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "./lib/net.ts";
-import { ensureRedis } from "./lib/services.ts";
+import { deleteRedisPrefix, ensureRedis } from "./lib/services.ts";
 import { buildStudio, prepareDatabase, type RunningStack, repoRoot, startStack } from "./lib/stack.ts";
 
 const log = (m: string) => console.log(`\n[test] ${m}`);
@@ -79,6 +79,7 @@ step("dependency direction", "node", ["scripts/check-deps.mjs"]);
 
 let stack: RunningStack | undefined;
 let testDbName: string | undefined;
+let queue: { url: string; prefix: string } | undefined;
 const stopRedis: (() => Promise<void>)[] = [];
 try {
   const adminUrl =
@@ -99,6 +100,7 @@ try {
     SOUS_UPLOAD_MAX_BYTES: String(2 * 1024 * 1024),
     SOUS_SEED_DEMO: "0",
   };
+  queue = { url: redis.url, prefix: env.SOUS_QUEUE_PREFIX };
   log("building the studio");
   buildStudio(".next-test");
   log("starting studio and worker for integration and e2e tests");
@@ -157,6 +159,7 @@ try {
   console.error(`[test] could not run the tests: ${(e as Error).stack}`);
 } finally {
   await stack?.stop();
+  if (queue) await deleteRedisPrefix(queue.url, queue.prefix).catch(() => 0);
   for (const stop of stopRedis) await stop();
   if (testDbName)
     await dropDatabase(

@@ -104,3 +104,21 @@ export function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void
     child.kill("SIGTERM");
   });
 }
+
+/** Deletes every key under a BullMQ prefix (a finished test run's queues), leaving the rest of Redis alone. */
+export async function deleteRedisPrefix(url: string, prefix: string): Promise<number> {
+  const { createRedisConnection } = await import("@sous/queue");
+  const redis = createRedisConnection(url);
+  let deleted = 0;
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
