@@ -119,7 +119,7 @@ try {
 
   const report = path.join(dataDir, "vitest.json");
   log("vitest: unit, integration, e2e");
-  spawnSync(
+  const vitest = spawnSync(
     "pnpm",
     ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`],
     {
@@ -147,8 +147,11 @@ try {
       numFailedTestSuites: number;
     };
     passed += r.numPassedTests;
-    // A file that fails to load has no failed tests but must still fail the run.
-    failed += r.numFailedTests + (r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
+    // A file that fails to load, or a test worker that crashes (an unhandled error), has no
+    // failed test but must still fail the run: vitest's exit code says so.
+    const unaccounted =
+      r.numFailedTests === 0 ? Math.max(r.numFailedTestSuites, vitest.status === 0 ? 0 : 1) : 0;
+    failed += r.numFailedTests + unaccounted;
     skipped += r.numPendingTests + r.numTodoTests;
   } else {
     failed++;

@@ -76,15 +76,23 @@ export class DuckDbEngine {
 }
 
 export class EngineSession {
+  /** The statement in flight: the connection must not be freed under it (a native crash). */
+  private running: Promise<unknown> | null = null;
+  private closed = false;
+
   constructor(private readonly conn: DuckDBConnection) {}
 
   async execute(plan: DuckDbPlan): Promise<QueryResult> {
     if (plan.overwriteDirectory) await emptyDirectory(plan.overwriteDirectory);
     let reader: DuckDBResultReader;
     try {
-      reader = await this.conn.runAndReadAll(await this.sparkTyped(plan));
+      const run = this.sparkTyped(plan).then((sql) => this.conn.runAndReadAll(sql));
+      this.running = run;
+      reader = await run;
     } catch (e) {
       throw toSparkError(e);
+    } finally {
+      this.running = null;
     }
     if (!plan.hasResultSet) return { columns: [], rowCount: 0 };
     return readResult(reader);
@@ -110,8 +118,17 @@ export class EngineSession {
     this.conn.interrupt();
   }
 
+  /** Interrupts what runs, and frees the connection once that statement has unwound. */
   close(): void {
-    this.conn.closeSync();
+    if (this.closed) return;
+    this.closed = true;
+    const running = this.running;
+    if (!running) {
+      this.conn.closeSync();
+      return;
+    }
+    this.conn.interrupt();
+    void running.catch(() => undefined).then(() => this.conn.closeSync());
   }
 }
 
