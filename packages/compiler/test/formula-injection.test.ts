@@ -9,41 +9,15 @@ import { renderSql } from "../src/render/renderer.ts";
 import type { Dialect } from "../src/types.ts";
 import { type Db, openDb, query, writeParquetDir } from "./helpers/duckdb.ts";
 import { sparkStatementCount, sparkSyntaxErrors } from "./helpers/spark.ts";
+import { INJECTION_CORPUS } from "./injection-corpus.ts";
 
 /**
  * Security contract for formulas: whatever a column name (written in backticks or val("...")) or
  * a string literal contains, it stays data on both engines. Executed on DuckDB with a sentinel
  * table; parsed with the Spark grammar as exactly one statement.
  */
-const CORPUS = [
-  'a"b',
-  'a""b',
-  "a`b",
-  "``",
-  "x'; DROP TABLE sentinel; --",
-  "'",
-  '"',
-  ";",
-  "-- comment",
-  "/* c */",
-  "*/",
-  "line\nbreak",
-  "tab\there",
-  "cr\rx",
-  "ünïcödé 🚀 名前",
-  "back\\slash",
-  "\\'",
-  "trailing\\",
-  " spaced ",
-  "$1",
-  "\\1",
-  "?",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the point
-  "${x}",
-  ")",
-  "%s %d %%",
-  "\u200b",
-];
+// Formulas add a regex back-reference and printf-style text (replacement strings, date patterns).
+const CORPUS = [...INJECTION_CORPUS, "\\1", "%s %d %%"];
 
 const backtick = (name: string) => `\`${name.replaceAll("`", "``")}\``;
 const quoted = (value: string) => `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;

@@ -5,40 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CompileError, type CompileInput, compileRecipe, renderWriteParquet } from "../src/index.ts";
 import { type Db, openDb, query, writeParquetDir } from "./helpers/duckdb.ts";
 import { sparkStatementCount, sparkSyntaxErrors } from "./helpers/spark.ts";
+import { INJECTION_CORPUS } from "./injection-corpus.ts";
 
 /**
  * Security contract: whatever a column name, alias or dataset path contains, it stays data.
  * Names come from user files (CSV headers), so the corpus is executed for real on DuckDB and
  * parsed with the Spark grammar; a sentinel table proves no smuggled statement ran.
  */
-const CORPUS = [
-  'a"b',
-  'a""b',
-  "a`b",
-  "``",
-  "x'; DROP TABLE sentinel; --",
-  "'",
-  '"',
-  ";",
-  "-- comment",
-  "/* c */",
-  "*/",
-  "line\nbreak",
-  "tab\there",
-  "cr\rx",
-  "ünïcödé 🚀 名前",
-  "back\\slash",
-  "\\'",
-  "trailing\\",
-  " spaced ",
-  "$1",
-  "?",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the point
-  "${x}",
-  ")",
-  "count_",
-  "\u200b",
-];
+const CORPUS = INJECTION_CORPUS;
 
 const schema: DatasetSchema = CORPUS.map((name) => ({ name, type: "string" }));
 const row = Object.fromEntries(CORPUS.map((n) => [n, n]));
