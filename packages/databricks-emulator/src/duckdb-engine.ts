@@ -78,19 +78,26 @@ export class DuckDbEngine {
 export class EngineSession {
   /** The statement in flight: the connection must not be freed under it (a native crash). */
   private running: Promise<unknown> | null = null;
+  private interruptRequested = false;
   private closed = false;
 
   constructor(private readonly conn: DuckDBConnection) {}
 
   async execute(plan: DuckDbPlan): Promise<QueryResult> {
-    if (plan.overwriteDirectory) await emptyDirectory(plan.overwriteDirectory);
+    this.interruptRequested = false;
     let reader: DuckDBResultReader;
+    const run = (async () => {
+      if (plan.overwriteDirectory) await emptyDirectory(plan.overwriteDirectory);
+      const sql = await this.sparkTyped(plan);
+      // A cancel that landed between the DESCRIBE and the statement would interrupt nothing.
+      if (this.interruptRequested) throw new EngineError("The operation was canceled", "HY008");
+      return this.conn.runAndReadAll(sql);
+    })();
+    this.running = run;
     try {
-      const run = this.sparkTyped(plan).then((sql) => this.conn.runAndReadAll(sql));
-      this.running = run;
       reader = await run;
     } catch (e) {
-      throw toSparkError(e);
+      throw e instanceof EngineError ? e : toSparkError(e);
     } finally {
       this.running = null;
     }
@@ -114,8 +121,17 @@ export class EngineSession {
     return `COPY (SELECT * REPLACE (${casts}) FROM (${plan.query})) TO '${target}' (FORMAT parquet)`;
   }
 
+  /**
+   * DuckDB drops an interrupt that arrives before the native query has started, so the
+   * interrupt is repeated until the statement in flight has unwound.
+   */
   interrupt(): void {
+    this.interruptRequested = true;
     this.conn.interrupt();
+    const running = this.running;
+    if (!running) return;
+    const timer = setInterval(() => this.conn.interrupt(), 50);
+    void running.catch(() => undefined).finally(() => clearInterval(timer));
   }
 
   /** Interrupts what runs, and frees the connection once that statement has unwound. */

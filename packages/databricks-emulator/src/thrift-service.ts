@@ -146,6 +146,9 @@ export class ThriftSqlService {
     clusters.statementStarted(clusterId);
     const run = async () => {
       await mounts.beforeRead(plan.reads);
+      if (op.state !== T.TOperationState.RUNNING_STATE) {
+        throw new EngineError("The operation was canceled", "HY008");
+      }
       const result = await session.engine.execute(plan);
       if (plan.overwriteDirectory && op.state === T.TOperationState.RUNNING_STATE) {
         await mounts.afterWrite(plan.overwriteDirectory);
