@@ -6,6 +6,8 @@ export class ApiError extends Error {
     message: string,
     readonly code: string,
     readonly status: number,
+    /** The error's `details` when the API gave some (e.g. a SQL recipe's problems with positions). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -14,7 +16,9 @@ export class ApiError extends Error {
 
 type ApiInit = Omit<RequestInit, "body"> & { json?: unknown; body?: BodyInit };
 
-function isErrorBody(x: unknown): x is { error: { code: string; message: string } } {
+function isErrorBody(
+  x: unknown,
+): x is { error: { code: string; message: string; details?: Record<string, unknown> } } {
   if (typeof x !== "object" || x === null || !("error" in x)) return false;
   const e = (x as { error: unknown }).error;
   return typeof e === "object" && e !== null && "message" in e && "code" in e;
@@ -47,7 +51,8 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
     if (res.status === 401 && !path.startsWith("/auth/") && typeof window !== "undefined") {
       window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
     }
-    if (isErrorBody(data)) throw new ApiError(data.error.message, data.error.code, res.status);
+    if (isErrorBody(data))
+      throw new ApiError(data.error.message, data.error.code, res.status, data.error.details);
     throw new ApiError(`The server answered ${res.status} ${res.statusText}.`, "http", res.status);
   }
   return data as T;

@@ -2,16 +2,33 @@ import { z } from "zod";
 import { RecipeSpecSchema } from "../recipes/index.ts";
 import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
 
+const RecipeOutputSchema = z.union([
+  z.object({ datasetId: IdSchema }).strict(),
+  z.object({ name: ObjectNameSchema }).strict(),
+]);
+
 export const CreateRecipeBodySchema = z
   .object({
     name: ObjectNameSchema,
     inputs: z.array(IdSchema).min(1).describe("Input dataset ids, in order"),
-    output: z
-      .union([z.object({ datasetId: IdSchema }).strict(), z.object({ name: ObjectNameSchema }).strict()])
-      .describe("An existing dataset to write, or the name of a new one"),
+    output: RecipeOutputSchema.optional().describe(
+      "An existing dataset to write, or the name of a new one (one output; give `outputs` instead for a split)",
+    ),
+    outputs: z
+      .array(RecipeOutputSchema)
+      .min(1)
+      .max(65)
+      .optional()
+      .describe(
+        "Several outputs, in order (a split writes output i from its i-th rule, then the other rows)",
+      ),
     spec: RecipeSpecSchema,
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.output === undefined) !== (b.outputs === undefined), {
+    message: "Give either `output` or `outputs`.",
+    path: ["output"],
+  });
 
 export const UpdateRecipeBodySchema = z
   .object({

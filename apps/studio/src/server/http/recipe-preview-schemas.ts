@@ -9,6 +9,13 @@ export const RecipePreviewBodySchema = z
     inputs: z.array(IdSchema).min(1).max(64).describe("Input dataset ids, in order (as the recipe has them)"),
     spec: RecipeSpecSchema,
     limit: z.number().int().min(1).max(1000).default(100).describe("Output rows to return"),
+    output: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(0)
+      .describe("Which output to preview (a split has several, in order; others have only 0)"),
   })
   .strict();
 export type RecipePreviewBody = z.input<typeof RecipePreviewBodySchema>;

@@ -7,6 +7,7 @@ import {
   type CompileInput,
   compileRecipe,
   type Dialect,
+  SqlRecipeError,
   UnsupportedError,
 } from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
@@ -63,7 +64,14 @@ function compileFor(
     return compileRecipe({ spec, inputs, dialect, ...(pivotValues ? { context: { pivotValues } } : {}) });
   } catch (e) {
     if (e instanceof CompileError) {
-      throw new AppError("compile_error", e.message, { details: { code: e.code, path: e.path ?? [] } });
+      throw new AppError("compile_error", e.message, {
+        details: {
+          code: e.code,
+          path: e.path ?? [],
+          // A SQL recipe's problems with their positions, for the editor to underline.
+          ...(e instanceof SqlRecipeError ? { problems: e.problems } : {}),
+        },
+      });
     }
     if (e instanceof UnsupportedError) return { unsupported: e.message };
     throw e;
@@ -73,7 +81,7 @@ function compileFor(
 /** Draft recipe -> SQL for both engines, output schema, per-step engines, and its first rows on the sample. */
 export async function previewRecipe(
   projectId: string,
-  body: { inputs: string[]; spec: RecipeSpec; limit: number },
+  body: { inputs: string[]; spec: RecipeSpec; limit: number; output?: number },
 ): Promise<RecipePreview> {
   const started = performance.now();
   const { db, engine, dataDir } = ctx();
@@ -142,13 +150,15 @@ export async function previewRecipe(
     throw new AppError("compile_error", why);
   }
 
+  // A split previews one of its outputs (the SQL shown and the rows are that output's).
+  const outIndex = Math.min(body.output ?? 0, Math.max(0, any.outputSchemas.length - 1));
   const engines = {} as RecipePreview["engines"];
   for (const d of ["spark", "duckdb"] as const) {
     const c = compiled[d];
     engines[d] =
       "sql" in c
         ? {
-            sql: c.sql,
+            sql: c.sqlPerOutput?.[outIndex] ?? c.sql,
             blocking: c.blocking ? { stepId: c.blocking.stepId, reason: c.blocking.reason } : null,
             warnings: c.warnings,
           }
@@ -160,18 +170,19 @@ export async function previewRecipe(
     engines.duckdb.warnings.unshift(note);
   }
 
-  let columns = any.outputSchemas[0] ?? [];
+  let columns = any.outputSchemas[outIndex] ?? [];
   let rows: RecipePreview["rows"] = [];
   let truncated = false;
   let runError: string | null = null;
   const duck =
     "sql" in compiled.duckdb ? compileFor(body.spec, inputs, "duckdb", pivotValues) : compiled.duckdb;
-  if (!("sql" in duck) || duck.blocking || !duck.sql) {
+  const duckSql = "sql" in duck ? (duck.sqlPerOutput?.[outIndex] ?? duck.sql) : "";
+  if (!("sql" in duck) || duck.blocking || !duckSql) {
     runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
   } else {
     try {
       const r = await eng.withConnection(
-        (c) => c.runAndReadAll(`SELECT * FROM (\n${duck.sql}\n) AS _preview LIMIT ${body.limit + 1}`),
+        (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
         signal,
       );
       const types = r.columnTypes().map(String);
@@ -182,7 +193,7 @@ export async function previewRecipe(
       truncated = all.length > body.limit;
       rows = all.slice(0, body.limit);
       // The compiler's schema is what a run writes; the preview keeps its names and types.
-      const declared = any.outputSchemas[0];
+      const declared = any.outputSchemas[outIndex];
       if (declared && declared.length === columns.length) columns = declared;
     } catch (e) {
       runError = signal.aborted
@@ -192,7 +203,7 @@ export async function previewRecipe(
   }
 
   return {
-    outputSchema: any.outputSchemas[0] ?? [],
+    outputSchema: any.outputSchemas[outIndex] ?? [],
     steps: any.steps,
     engines,
     inputs: datasets.map((d) => {

@@ -36,36 +36,65 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   compileForDisplay({ spec, inputs: ordered, dialect: "duckdb" });
 }
 
+type OutputRef = { datasetId: string } | { name: string };
+
+/** How many datasets a spec writes: one, except a split (one per rule/value list/ratio, then the other rows). */
+export function outputCountOf(spec: RecipeSpec): number {
+  if (spec.kind !== "split") return 1;
+  const p = spec.params;
+  const n = p.mode === "random" ? p.ratios.length : p.outputs.length;
+  return n + (p.otherRows === false ? 0 : 1);
+}
+
 export async function createRecipe(
   projectId: string,
   input: {
     name: string;
     inputs: string[];
-    output: { datasetId: string } | { name: string };
+    output?: OutputRef | undefined;
+    outputs?: OutputRef[] | undefined;
     spec: RecipeSpec;
   },
 ): Promise<Recipe> {
   const { db } = ctx();
+  const outputs = input.outputs ?? (input.output ? [input.output] : []);
+  const expected = outputCountOf(input.spec);
+  if (outputs.length !== expected) {
+    throw new AppError(
+      "invalid_input",
+      input.spec.kind === "split"
+        ? `outputs: this split writes ${expected} datasets (one per output${input.spec.params.otherRows === false ? "" : ", then the other rows"}); ${outputs.length} given.`
+        : `outputs: a ${input.spec.kind} recipe writes one dataset; ${outputs.length} given.`,
+    );
+  }
+  const names = outputs.flatMap((o) => ("name" in o ? [o.name] : []));
+  const dupName = names.find((n, i) => names.indexOf(n) !== i);
+  if (dupName) throw new AppError("invalid_input", `outputs: ${dupName} is named twice.`);
   await checkCompiles(projectId, input.inputs, input.spec);
   try {
     const id = await db.$transaction(async (tx) => {
-      let outputId: string;
-      if ("datasetId" in input.output) {
-        const out = await tx.dataset.findFirst({
-          where: { id: input.output.datasetId, projectId },
-          include: { recipeLinks: true },
-        });
-        if (!out) throw new AppError("invalid_input", "output.datasetId: no such dataset in this project.");
-        if (out.recipeLinks.some((l) => l.role === "OUTPUT")) {
-          throw new AppError("conflict", `Dataset ${out.name} is already written by another recipe.`);
+      const outputIds: string[] = [];
+      for (const o of outputs) {
+        let outputId: string;
+        if ("datasetId" in o) {
+          const out = await tx.dataset.findFirst({
+            where: { id: o.datasetId, projectId },
+            include: { recipeLinks: true },
+          });
+          if (!out) throw new AppError("invalid_input", "output.datasetId: no such dataset in this project.");
+          if (out.recipeLinks.some((l) => l.role === "OUTPUT")) {
+            throw new AppError("conflict", `Dataset ${out.name} is already written by another recipe.`);
+          }
+          outputId = out.id;
+        } else {
+          outputId = (await tx.dataset.create({ data: { id: newId(), projectId, name: o.name } })).id;
         }
-        outputId = out.id;
-      } else {
-        outputId = (await tx.dataset.create({ data: { id: newId(), projectId, name: input.output.name } }))
-          .id;
+        if (input.inputs.includes(outputId))
+          throw new AppError("invalid_input", "A recipe cannot write one of its inputs.");
+        if (outputIds.includes(outputId))
+          throw new AppError("invalid_input", "outputs: the same dataset is given twice.");
+        outputIds.push(outputId);
       }
-      if (input.inputs.includes(outputId))
-        throw new AppError("invalid_input", "A recipe cannot write one of its inputs.");
       const r = await tx.recipe.create({
         data: {
           projectId,
@@ -75,7 +104,7 @@ export async function createRecipe(
           io: {
             create: [
               ...input.inputs.map((datasetId, position) => ({ datasetId, role: "INPUT" as const, position })),
-              { datasetId: outputId, role: "OUTPUT" as const, position: 0 },
+              ...outputIds.map((datasetId, position) => ({ datasetId, role: "OUTPUT" as const, position })),
             ],
           },
         },
@@ -97,6 +126,14 @@ export async function updateRecipe(
 ): Promise<Recipe> {
   const current = await findRecipe(projectId, recipeId);
   if (input.spec) {
+    const written = current.io.filter((x) => x.role === "OUTPUT").length;
+    const expected = outputCountOf(input.spec);
+    if (written !== expected) {
+      throw new AppError(
+        "invalid_input",
+        `This recipe writes ${written} dataset${written === 1 ? "" : "s"}; the new settings would write ${expected}. Keep the number of outputs (and the other-rows choice) as it is, or create a new recipe.`,
+      );
+    }
     const inputs = current.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
     await checkCompiles(
       projectId,
