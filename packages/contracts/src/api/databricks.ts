@@ -84,7 +84,13 @@ export const DatabricksConnectionSchema = z
         .strict(),
     ]),
     token: z
-      .object({ set: z.boolean(), last4: z.string().nullable() })
+      .object({
+        set: z.boolean(),
+        last4: z.string().nullable(),
+        unreadable: z
+          .boolean()
+          .describe("Stored, but it does not decrypt with the current SOUS_SECRET_KEY: re-enter it"),
+      })
       .strict()
       .describe("Whether a token is stored, and its last 4 characters; never the token"),
     profiles: z.number().int(),
@@ -150,6 +156,27 @@ export const SetMyDatabricksTokenBodySchema = z.object({ token: SecretInputSchem
 
 /** Per project: the default engine. */
 export const ProjectEngineSchema = z.object({ engine: EngineChoiceSchema }).strict();
+/** What a project member may pick as an engine: connections with their profiles (no secrets). */
+export const EngineOptionsSchema = z
+  .object({
+    connections: z.array(
+      z
+        .object({
+          id: IdSchema,
+          name: z.string(),
+          isolation: IsolationSchema,
+          tokenState: z
+            .enum(["ready", "missing", "unreadable"])
+            .describe(
+              "Whether a run would find a token: the service token, or the caller's own in per-user mode",
+            ),
+          profiles: z.array(z.object({ id: IdSchema, name: z.string() }).strict()),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type EngineOptions = z.infer<typeof EngineOptionsSchema>;
 /** Per recipe: an override, or null to follow the project. */
 export const RecipeEngineBodySchema = z.object({ engine: EngineChoiceSchema.nullable() }).strict();
 export const RecipeEngineSchema = z

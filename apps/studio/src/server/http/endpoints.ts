@@ -31,6 +31,11 @@ import {
 } from "@sous/contracts";
 import { z } from "zod";
 import { datasetEndpoints } from "./dataset-endpoints.ts";
+import {
+  DeleteDatasetQuerySchema,
+  DeleteDatasetResultSchema,
+  UpdateDatasetBodySchema,
+} from "./dataset-manage-schemas.ts";
 import { endpoint } from "./endpoint.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
@@ -197,6 +202,30 @@ export const api = {
     summary: "A dataset with its schema and current version",
     params: dataset,
     output: DatasetInfoSchema,
+  }),
+  updateDataset: endpoint({
+    method: "PATCH",
+    path: "/projects/{projectId}/datasets/{datasetId}",
+    tag: "datasets",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary:
+      "Rename a dataset or change its description; 409 when the name is taken or a SQL recipe reads it by name",
+    params: dataset,
+    body: UpdateDatasetBodySchema,
+    output: DatasetInfoSchema,
+  }),
+  deleteDataset: endpoint({
+    method: "DELETE",
+    path: "/projects/{projectId}/datasets/{datasetId}",
+    tag: "datasets",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary:
+      "Delete a dataset and its stored versions, with the recipe that writes it; 409 while recipes read it unless force=true (which deletes those recipes, not their outputs)",
+    params: dataset,
+    query: DeleteDatasetQuerySchema,
+    output: DeleteDatasetResultSchema,
   }),
   previewDataset: endpoint({
     method: "GET",
@@ -551,11 +580,22 @@ export const api = {
     path: "/projects/{projectId}/engine",
     tag: "databricks",
     auth: "user",
-    projectRole: "OWNER",
+    projectRole: "EDITOR",
     summary: "Set the project's default engine",
     params: project,
     body: dbx.ProjectEngineSchema,
     output: dbx.ProjectEngineSchema,
+  }),
+  getEngineOptions: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/engine/options",
+    tag: "databricks",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary:
+      "The engines a member may pick: Databricks connections with their compute profiles and whether a token is ready (never the token)",
+    params: project,
+    output: dbx.EngineOptionsSchema,
   }),
   getRecipeEngine: endpoint({
     method: "GET",

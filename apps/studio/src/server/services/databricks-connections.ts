@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { SecretBoxError } from "@sous/config";
 import {
   AppError,
   type ConnectionTestResult,
@@ -46,7 +47,10 @@ type Row = {
 // Never returns secrets: only whether they are set and the token's last 4 characters.
 function dto(row: Row): DatabricksConnection {
   const c = connectionConfigSchema.parse(row.config);
-  const secrets = openSecrets(row);
+  // A secret sealed under a previous SOUS_SECRET_KEY still shows as set (and unreadable), so the
+  // admin sees what to re-enter instead of a broken page.
+  const unreadable = isUnreadable(row);
+  const secrets = unreadable ? {} : openSecrets(row);
   return {
     id: row.id,
     name: row.name,
@@ -61,20 +65,41 @@ function dto(row: Row): DatabricksConnection {
             container: c.storage.container,
             blobPrefix: c.storage.blobPrefix,
             account: c.storage.account,
-            credentialsSet: Boolean(secrets.blobConnectionString),
+            credentialsSet: unreadable || Boolean(secrets.blobConnectionString),
           },
-    token: { set: Boolean(secrets.token), last4: secrets.token ? c.tokenLast4 : null },
+    token: unreadable
+      ? { set: true, last4: c.tokenLast4, unreadable: true }
+      : { set: Boolean(secrets.token), last4: secrets.token ? c.tokenLast4 : null, unreadable: false },
     profiles: row._count?.profiles ?? 0,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
+export const UNREADABLE_TOKEN_MESSAGE =
+  "The token is set, but unreadable with the current key (SOUS_SECRET_KEY changed): re-enter it.";
+
+function isUnreadable(row: { id: string; secret: string | null }): boolean {
+  if (!row.secret) return false;
+  try {
+    secretBox().open(row.secret, connectionSecretContext(row.id));
+    return false;
+  } catch (e) {
+    if (e instanceof SecretBoxError) return true;
+    throw e;
+  }
+}
+
 function openSecrets(row: { id: string; secret: string | null }): ConnectionSecrets {
   if (!row.secret) return {};
-  return connectionSecretsSchema.parse(
-    JSON.parse(secretBox().open(row.secret, connectionSecretContext(row.id))),
-  );
+  let plain: string;
+  try {
+    plain = secretBox().open(row.secret, connectionSecretContext(row.id));
+  } catch (e) {
+    if (e instanceof SecretBoxError) throw new AppError("invalid_input", UNREADABLE_TOKEN_MESSAGE);
+    throw e;
+  }
+  return connectionSecretsSchema.parse(JSON.parse(plain));
 }
 
 function sealSecrets(id: string, secrets: ConnectionSecrets): string | null {
@@ -164,8 +189,12 @@ export async function createConnection(body: CreateBody): Promise<DatabricksConn
 export async function updateConnection(id: string, body: UpdateBody): Promise<DatabricksConnection> {
   const row = await findConnectionRow(id);
   const previous = connectionConfigSchema.parse(row.config);
-  const old = openSecrets(row);
+  // Secrets sealed under a previous key cannot be kept: the body must bring them again.
+  const unreadable = isUnreadable(row);
+  const old = unreadable ? {} : openSecrets(row);
   const current = dto(row);
+  if (unreadable && previous.tokenLast4 && !body.token)
+    throw new AppError("invalid_input", UNREADABLE_TOKEN_MESSAGE);
   const merged: CreateBody = {
     name: body.name ?? row.name,
     workspaceUrl: body.workspaceUrl ?? previous.workspaceUrl,
@@ -187,6 +216,11 @@ export async function updateConnection(id: string, body: UpdateBody): Promise<Da
       ? { blobConnectionString: merged.storage.connectionString ?? old.blobConnectionString }
       : {}),
   };
+  if (unreadable && merged.storage.kind === "azure-blob" && !secrets.blobConnectionString)
+    throw new AppError(
+      "invalid_input",
+      "The Blob connection string is unreadable with the current key (SOUS_SECRET_KEY changed): re-enter it.",
+    );
   const config = configFrom(merged, previous, secrets);
   const updated = await ctx().db.connection.update({
     where: { id },
@@ -213,7 +247,17 @@ export async function restClientFor(
     const mine = await ctx().db.userConnectionSecret.findUnique({
       where: { userId_connectionId: { userId, connectionId: id } },
     });
-    if (mine) token = secretBox().open(mine.secret, userTokenContext(id, userId));
+    if (mine) {
+      try {
+        token = secretBox().open(mine.secret, userTokenContext(id, userId));
+      } catch (e) {
+        if (!(e instanceof SecretBoxError)) throw e;
+        throw new AppError(
+          "invalid_input",
+          "Your token for this connection is set, but unreadable with the current key (SOUS_SECRET_KEY changed): re-enter it on the Account page.",
+        );
+      }
+    }
   }
   if (!token) {
     throw new AppError(

@@ -6,8 +6,16 @@ import {
   EngineChoiceSchema,
   RecipeSpecSchema,
 } from "@sous/contracts";
+import {
+  connectionConfigSchema,
+  connectionSecretContext,
+  connectionSecretsSchema,
+  DATABRICKS_CONNECTION_KIND,
+  userTokenContext,
+} from "@sous/databricks";
 import { ctx } from "../context.ts";
 import { compileForDisplay } from "./compile-for-display.ts";
+import { secretBox } from "./databricks-secrets.ts";
 
 const LOCAL: EngineChoice = { kind: "local" };
 
@@ -92,4 +100,44 @@ async function assertRunsOnSpark(recipe: {
       { details: { stepId: compiled.blocking.stepId, offer: LOCAL } },
     );
   }
+}
+
+type TokenState = "ready" | "missing" | "unreadable";
+
+function tokenStateOf(sealed: string | null, context: string, pick: (plain: string) => boolean): TokenState {
+  if (!sealed) return "missing";
+  try {
+    return pick(secretBox().open(sealed, context)) ? "ready" : "missing";
+  } catch {
+    return "unreadable"; // sealed under another SOUS_SECRET_KEY
+  }
+}
+
+/**
+ * What a project member may pick as the engine: every Databricks connection with its compute
+ * profiles, and whether a run would find a token (the service token, or the caller's own in
+ * per-user mode). No secret, URL or storage detail leaves the server.
+ */
+export async function getEngineOptions(userId: string) {
+  const [rows, mine] = await Promise.all([
+    ctx().db.connection.findMany({
+      where: { kind: DATABRICKS_CONNECTION_KIND },
+      include: { profiles: { select: { id: true, name: true }, orderBy: { name: "asc" } } },
+      orderBy: { name: "asc" },
+    }),
+    ctx().db.userConnectionSecret.findMany({ where: { userId } }),
+  ]);
+  const own = new Map(mine.map((m) => [m.connectionId, m.secret]));
+  return {
+    connections: rows.map((c) => {
+      const { isolation } = connectionConfigSchema.parse(c.config);
+      const tokenState =
+        isolation === "per-user"
+          ? tokenStateOf(own.get(c.id) ?? null, userTokenContext(c.id, userId), (t) => t.length > 0)
+          : tokenStateOf(c.secret, connectionSecretContext(c.id), (plain) =>
+              Boolean(connectionSecretsSchema.parse(JSON.parse(plain)).token),
+            );
+      return { id: c.id, name: c.name, isolation, tokenState, profiles: c.profiles };
+    }),
+  };
 }

@@ -72,6 +72,8 @@ function ConnectionCard({
   const [result, setResult] = useState<ConnectionTestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [newToken, setNewToken] = useState("");
+  const [newBlob, setNewBlob] = useState("");
+  const reenterBlob = c.token.unreadable && c.storage.kind === "azure-blob";
   const [saving, setSaving] = useState(false);
 
   async function test() {
@@ -95,10 +97,24 @@ function ConnectionCard({
       onChange(
         await api<DatabricksConnection>(`/admin/databricks/connections/${c.id}`, {
           method: "PUT",
-          json: { token: newToken },
+          json: {
+            token: newToken,
+            // Sealed with the token under the old key: it must come again too.
+            ...(reenterBlob && c.storage.kind === "azure-blob"
+              ? {
+                  storage: {
+                    kind: "azure-blob",
+                    container: c.storage.container,
+                    blobPrefix: c.storage.blobPrefix,
+                    connectionString: newBlob,
+                  },
+                }
+              : {}),
+          },
         }),
       );
       setNewToken("");
+      setNewBlob("");
       toast("Token replaced.", "success");
     } catch (e) {
       setError(errorMessage(e));
@@ -144,7 +160,13 @@ function ConnectionCard({
         <dt>Workspace</dt>
         <dd className="mono">{c.workspaceUrl}</dd>
         <dt>Token</dt>
-        <dd data-testid="dbx-token-state">{c.token.set ? `set · ends with ${c.token.last4}` : "not set"}</dd>
+        <dd data-testid="dbx-token-state" data-unreadable={String(c.token.unreadable)}>
+          {c.token.unreadable
+            ? `set, but unreadable with the current key: re-enter it${c.token.last4 ? ` (ended with ${c.token.last4})` : ""}`
+            : c.token.set
+              ? `set · ends with ${c.token.last4}`
+              : "not set"}
+        </dd>
         <dt>Cluster sees</dt>
         <dd className="mono">{c.storagePrefix}</dd>
         <dt>Mapped to</dt>
@@ -166,7 +188,24 @@ function ConnectionCard({
           value={newToken}
           onChange={(e) => setNewToken(e.target.value)}
         />
-        <Button size="sm" onClick={saveToken} loading={saving} disabled={newToken.length === 0}>
+        {reenterBlob ? (
+          <Input
+            aria-label="Blob connection string"
+            placeholder="Blob connection string (unreadable too)"
+            type="password"
+            autoComplete="off"
+            data-testid="dbx-new-blob"
+            value={newBlob}
+            onChange={(e) => setNewBlob(e.target.value)}
+          />
+        ) : null}
+        <Button
+          size="sm"
+          onClick={saveToken}
+          loading={saving}
+          disabled={newToken.length === 0 || (reenterBlob && newBlob.length === 0)}
+          data-testid="dbx-save-token"
+        >
           Save token
         </Button>
       </div>

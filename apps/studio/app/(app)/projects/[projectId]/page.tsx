@@ -7,6 +7,7 @@ import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
 import { listRecipes } from "@/server/services/recipes.ts";
 import { requireUser } from "../../../_lib/session.ts";
+import { ProjectEngine } from "./_engine/project-engine.tsx";
 import { FlowEditor } from "./_flow/flow-editor.tsx";
 
 type Params = { params: Promise<{ projectId: string }> };
@@ -38,14 +39,17 @@ export default async function FlowPage({ params }: Params) {
     listRecipes(projectId),
   ]);
   return (
-    <FlowEditor
-      projectId={projectId}
-      projectName={project.name}
-      projectKey={project.key}
-      canEdit={role !== "VIEWER"}
-      initialGraph={graph}
-      initialDatasets={datasets}
-      initialRecipes={recipes}
-    />
+    <div className="project-shell">
+      <ProjectEngine projectId={projectId} canEdit={role !== "VIEWER"} />
+      <FlowEditor
+        projectId={projectId}
+        projectName={project.name}
+        projectKey={project.key}
+        canEdit={role !== "VIEWER"}
+        initialGraph={graph}
+        initialDatasets={datasets}
+        initialRecipes={recipes}
+      />
+    </div>
   );
 }
