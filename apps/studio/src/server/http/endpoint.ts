@@ -9,7 +9,7 @@ export interface Endpoint<
   O extends z.ZodType | undefined = z.ZodType | undefined,
   A extends "public" | "user" | "admin" = "public" | "user" | "admin",
 > {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   summary: string;
   tag: string;

@@ -1,7 +1,11 @@
 import "server-only";
+import { rm } from "node:fs/promises";
 import { AppError, type DatasetInfo, type DatasetPreview } from "@sous/contracts";
+import { isUniqueViolation } from "@sous/db";
+import { datasetVersionPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
-import { findDataset } from "./dataset-store.ts";
+import type { DeleteDatasetResult } from "../http/dataset-manage-schemas.ts";
+import { findDataset, nameTaken, sampleCacheDir } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
 
 export async function listDatasets(projectId: string): Promise<DatasetInfo[]> {
@@ -31,4 +35,131 @@ export async function previewDataset(
   const dir = await storage.materialize(v.prefix);
   const result = await (await engine).previewParquet(dir, page);
   return { columns: result.columns, rows: result.rows, totalRows: Number(v.rowCount ?? 0) };
+}
+
+const listNames = (names: string[]) =>
+  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+
+/**
+ * Renames a dataset (and/or sets its description). Names are checked as on creation and are
+ * unique in the project. Recipes refer to datasets by id, so they keep working; SQL recipes are
+ * the exception (their query reads inputs by name), so renaming a dataset one reads is refused.
+ */
+export async function updateDataset(
+  projectId: string,
+  datasetId: string,
+  input: { name?: string; description?: string },
+): Promise<DatasetInfo> {
+  const { db } = ctx();
+  if (input.name === undefined && input.description === undefined)
+    throw new AppError("invalid_input", "Give a new `name` or `description`.");
+  const d = await findDataset(projectId, datasetId);
+  const rename = input.name !== undefined && input.name !== d.name;
+  if (rename) {
+    const sqlReaders = await db.recipe.findMany({
+      where: { projectId, kind: "sql", io: { some: { datasetId, role: "INPUT" } } },
+      select: { name: true },
+      orderBy: { name: "asc" },
+    });
+    if (sqlReaders.length > 0) {
+      const names = listNames(sqlReaders.map((r) => r.name));
+      throw new AppError(
+        "conflict",
+        `SQL recipe${sqlReaders.length > 1 ? "s" : ""} ${names} read${sqlReaders.length > 1 ? "" : "s"} ${d.name} by its name in ${sqlReaders.length > 1 ? "their queries" : "its query"}: renaming it would break ${sqlReaders.length > 1 ? "them" : "it"}. Remove ${d.name} from ${sqlReaders.length > 1 ? "those recipes" : "that recipe"} first.`,
+      );
+    }
+  }
+  try {
+    await db.dataset.update({
+      where: { id: d.id },
+      data: {
+        ...(rename ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e) && input.name) throw nameTaken(input.name);
+    throw e;
+  }
+  return datasetDto(await findDataset(projectId, datasetId));
+}
+
+/**
+ * Deletes a dataset with every stored version (files and cached samples).
+ *
+ * - The recipe that writes it goes too when this is its only output (a recipe must write
+ *   something); a recipe with other outputs (split) counts as a reader below.
+ * - Recipes that read it: refused with a 409 naming them, unless `force`, which deletes them
+ *   too. Their own output datasets stay, with their data, like after deleting a recipe.
+ * - A dataset a running job is building, or that a recipe to be deleted is running for, is
+ *   refused (cancel the job or wait).
+ */
+export async function deleteDataset(
+  projectId: string,
+  datasetId: string,
+  opts: { force: boolean },
+): Promise<DeleteDatasetResult> {
+  const { db, storage } = ctx();
+  const d = await findDataset(projectId, datasetId);
+  const links = await db.recipeIo.findMany({
+    where: { datasetId: d.id },
+    include: { recipe: { select: { id: true, name: true, io: { select: { role: true } } } } },
+  });
+  const byId = new Map(links.map((l) => [l.recipe.id, l.recipe]));
+  const soleWriter = links.find(
+    (l) => l.role === "OUTPUT" && l.recipe.io.filter((x) => x.role === "OUTPUT").length === 1,
+  )?.recipe;
+  const others = [...byId.values()]
+    .filter((r) => r.id !== soleWriter?.id)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (others.length > 0 && !opts.force) {
+    const names = listNames(others.map((r) => r.name));
+    throw new AppError(
+      "conflict",
+      `${d.name} is used by recipe${others.length > 1 ? "s" : ""} ${names}. Delete ${others.length > 1 ? "them" : "it"} first, or delete with force=true to delete ${others.length > 1 ? "them" : "it"} too (${others.length > 1 ? "their" : "its"} output datasets stay).`,
+    );
+  }
+  const recipes = [...(soleWriter ? [soleWriter] : []), ...others];
+  const recipeIds = recipes.map((r) => r.id);
+  const active = await db.jobActivity.findFirst({
+    where: {
+      job: { projectId, state: { in: ["QUEUED", "RUNNING"] } },
+      OR: [{ outputDatasetId: d.id }, { recipeId: { in: recipeIds } }],
+    },
+    select: { jobId: true },
+  });
+  if (active)
+    throw new AppError(
+      "conflict",
+      `Job ${active.jobId} is building ${d.name} or a recipe that uses it. Cancel the job or wait for it to end, then delete.`,
+    );
+
+  const versions = await db.datasetVersion.findMany({
+    where: { datasetId: d.id },
+    select: { id: true, prefix: true },
+  });
+  await db.$transaction([
+    db.recipe.deleteMany({ where: { projectId, id: { in: recipeIds } } }),
+    db.flowNodeLayout.deleteMany({ where: { projectId, nodeId: { in: [d.id, ...recipeIds] } } }),
+    // Cascades to its versions' rows, its recipe links and a stale build lock.
+    db.dataset.delete({ where: { id: d.id } }),
+  ]);
+  // Rows first, then files: nobody is handed a version whose files are going away.
+  const folder = datasetVersionPrefix({ projectId, datasetId: d.id, versionId: "x" }).replace(
+    /versions\/x\/$/,
+    "",
+  );
+  try {
+    for (const v of versions) {
+      await storage.deletePrefix(v.prefix);
+      await rm(sampleCacheDir(v.id), { recursive: true, force: true });
+    }
+    await storage.deletePrefix(folder);
+  } catch (e) {
+    console.error(`[datasets] deleted ${d.id} but not all its files`, e);
+  }
+  return {
+    dataset: { id: d.id, name: d.name },
+    recipes: recipes.map((r) => ({ id: r.id, name: r.name })),
+  };
 }
