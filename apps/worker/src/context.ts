@@ -25,6 +25,7 @@ export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext
     dataDir,
     connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
     container: env.AZURE_STORAGE_CONTAINER,
+    cacheMaxBytes: env.SOUS_BLOB_CACHE_MAX_BYTES,
   });
   return {
     db: createDb({ databaseUrl: env.DATABASE_URL }),

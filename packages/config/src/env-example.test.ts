@@ -29,6 +29,10 @@ describe("parseServerEnv", () => {
     expect(env.SOUS_SEED_DEMO).toBe(true);
     expect(env.SOUS_STORAGE).toBe("local");
     expect(env.DATABASE_URL).toMatch(/^postgresql:/);
+    expect(env.SOUS_BLOB_CACHE_MAX_BYTES).toBe(10 * 1024 * 1024 * 1024);
+    expect(
+      parseServerEnv({ SOUS_SECRET_KEY: key, SOUS_BLOB_CACHE_MAX_BYTES: "5000" }).SOUS_BLOB_CACHE_MAX_BYTES,
+    ).toBe(5000);
   });
 
   it("lists every bad variable in one readable error", () => {

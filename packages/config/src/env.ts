@@ -23,6 +23,11 @@ export const StorageEnvSchema = z.object({
   SOUS_STORAGE: z.preprocess(emptyAsUndefined, z.enum(["local", "azure-blob"]).default("local")),
   AZURE_STORAGE_CONNECTION_STRING: optStr(),
   AZURE_STORAGE_CONTAINER: str().default("sous"),
+  /**
+   * Cap in bytes on the local cache of Blob dataset versions DuckDB reads (under SOUS_DATA_DIR/cache);
+   * least recently used versions are evicted past it. Default 10 GiB.
+   */
+  SOUS_BLOB_CACHE_MAX_BYTES: int(10 * 1024 * 1024 * 1024),
 });
 
 export const SecretsEnvSchema = z.object({

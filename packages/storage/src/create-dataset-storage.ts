@@ -12,6 +12,8 @@ export function createDatasetStorage(opts: {
   dataDir: string;
   connectionString?: string;
   container: string;
+  /** Cap on the local cache of Blob versions (LRU by last access); the Blob storage's default when unset. */
+  cacheMaxBytes?: number;
 }): DatasetStorage {
   if (opts.kind === "azure-blob") {
     if (!opts.connectionString) throw new Error("Azure Blob storage needs a connection string");
@@ -19,6 +21,7 @@ export function createDatasetStorage(opts: {
       connectionString: opts.connectionString,
       container: opts.container,
       cacheDir: path.join(opts.dataDir, "cache"),
+      cacheMaxBytes: opts.cacheMaxBytes,
     });
   }
   return createLocalStorage({ root: path.join(opts.dataDir, "storage") });

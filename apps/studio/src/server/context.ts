@@ -25,6 +25,7 @@ export function ctx(): StudioContext {
     dataDir,
     connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
     container: e.AZURE_STORAGE_CONTAINER,
+    cacheMaxBytes: e.SOUS_BLOB_CACHE_MAX_BYTES,
   });
   g.__sousStudio = {
     db: createDb({ databaseUrl: e.DATABASE_URL }),
