@@ -75,6 +75,10 @@ const PATHS: Record<string, React.ReactNode> = {
       <path d="m3 12.5 9 4.5 9-4.5M3 16.5 12 21l9-4.5" />
     </>
   ),
+  // one line forking into three
+  split: <path d="M3 12h7M10 12l4-6h6M10 12h10M10 12l4 6h6" />,
+  // a code bracket pair
+  sql: <path d="m8 7-5 5 5 5M16 7l5 5-5 5M13.5 5l-3 14" />,
   // a brush
   prepare: (
     <>

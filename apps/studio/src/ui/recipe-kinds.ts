@@ -32,6 +32,13 @@ export const RECIPE_KINDS: RecipeKindInfo[] = [
   { kind: "sort", label: "Sort", description: "Order rows by columns", inputs: [1, 1] },
   { kind: "topN", label: "Top N", description: "The first rows per group", inputs: [1, 1] },
   { kind: "stack", label: "Stack", description: "Append the rows of several datasets", inputs: [2, 32] },
+  {
+    kind: "split",
+    label: "Split",
+    description: "Send rows to several outputs by rules, values or at random",
+    inputs: [1, 1],
+  },
+  { kind: "sql", label: "SQL", description: "Write one SparkSQL query over the inputs", inputs: [1, 32] },
 ];
 
 const BY_KIND = new Map(RECIPE_KINDS.map((k) => [k.kind, k]));

@@ -1,6 +1,7 @@
 import type { RecipeKind } from "@sous/contracts";
 import type { Col } from "@/ui/columns.tsx";
 import { isNumericType } from "@/ui/format.ts";
+import { defaultSplitParams } from "./form-split.tsx";
 
 /**
  * Settings a new recipe starts from: valid as they are where the kind allows it, and a good
@@ -52,6 +53,8 @@ export function defaultParams(kind: string, inputs: Col[][]): Record<string, unk
       };
     case "stack":
       return { mode: "byName", columns: "union" };
+    case "split":
+      return defaultSplitParams(cols);
     default:
       return {};
   }
@@ -68,4 +71,15 @@ export function suggestJoinKeys(left: Col[], right: Col[]): { left: string; righ
   // An "id" column shared by name is the likeliest key; else every shared name is a guess too many.
   const id = pairs.find((p) => /(^|_)id$/i.test(p.left));
   return id ? [id] : pairs.slice(0, 1);
+}
+
+/** A SparkSQL identifier in backticks (dataset names may hold spaces, dots, dashes). */
+export const sqlIdent = (name: string) => `\`${name.replaceAll("`", "``")}\``;
+
+/** A new SQL recipe reads its first input; the others are named in a comment to start from. */
+export function defaultSqlParams(inputNames: string[]): { sql: string } {
+  const [first, ...rest] = inputNames.filter(Boolean);
+  if (!first) return { sql: "SELECT 1 AS one" };
+  const others = rest.length ? `\n-- Other inputs: ${rest.map(sqlIdent).join(", ")}` : "";
+  return { sql: `SELECT *\nFROM ${sqlIdent(first)}${others}` };
 }

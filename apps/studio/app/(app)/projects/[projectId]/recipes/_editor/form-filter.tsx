@@ -1,14 +1,15 @@
 "use client";
 
 import type { FilterOperator, FilterParams, FilterRule, FilterValue } from "@sous/contracts";
-import { AddButton, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
+import type { ReactNode } from "react";
+import { AddButton, type Col, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
 import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
-type AnyRule = FilterRule | { kind: "formula"; formula: string };
+export type AnyRule = FilterRule | { kind: "formula"; formula: string };
 type Arity = "none" | "one" | "two" | "list";
 const OPS: { op: FilterOperator; label: string; arity: Arity; types?: "text" | "ordered" | "boolean" }[] = [
   { op: "equals", label: "equals", arity: "one" },
@@ -59,18 +60,12 @@ function withOp(rule: FilterRule, op: FilterOperator): FilterRule {
 
 export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<FilterParams>) {
   const cols = inputs[0]?.columns ?? [];
-  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const filter = params.filter;
   const rules: AnyRule[] = filter?.rules ?? [];
   const setRules = (next: AnyRule[], key?: string) => {
     const { filter: _f, ...rest } = params;
     set(next.length ? { ...rest, filter: { combine: filter?.combine ?? "and", rules: next } } : rest, key);
   };
-  const updateRule = (i: number, next: AnyRule, key?: string) =>
-    setRules(
-      rules.map((r, j) => (j === i ? next : r)),
-      key,
-    );
   const sampling = params.sampling;
 
   return (
@@ -94,175 +89,16 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
           }}
         />
         {rules.length > 0 ? (
-          <div className="rows">
-            {rules.length > 1 ? (
-              <div className="row-line">
-                <span className="as-label">Keep rows matching</span>
-                <Select
-                  aria-label="Combine rules with"
-                  data-testid="filter-combine"
-                  value={filter?.combine ?? "and"}
-                  disabled={readOnly}
-                  onChange={(e) =>
-                    set({ ...params, filter: { combine: e.target.value as "and" | "or", rules } })
-                  }
-                >
-                  <option value="and">all rules (AND)</option>
-                  <option value="or">any rule (OR)</option>
-                </Select>
-              </div>
-            ) : null}
-            {rules.map((r, i) => {
-              if ("kind" in r)
-                return (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
-                  <div className="row-card" key={i} data-testid={`rule-${i}`}>
-                    <div className="row-line rule-line">
-                      <span className="as-label">formula</span>
-                      <FormulaEditor
-                        ariaLabel={`Formula of rule ${i + 1}`}
-                        testId={`rule-formula-${i}`}
-                        placeholder='amount > 10 && region == "north"'
-                        readOnly={readOnly}
-                        value={r.formula}
-                        columns={cols}
-                        expect="boolean"
-                        onChange={(formula) =>
-                          updateRule(i, { kind: "formula", formula }, `rule-formula-${i}`)
-                        }
-                      />
-                      <RemoveButton
-                        label={`Remove rule ${i + 1}`}
-                        testId={`rule-remove-${i}`}
-                        disabled={readOnly}
-                        onClick={() => setRules(rules.filter((_, j) => j !== i))}
-                      />
-                    </div>
-                    <div className="row-line as-line">{step(`params.filter.rules.${i}`)}</div>
-                  </div>
-                );
-              const type = typeOf.get(r.column);
-              const arity = OP_INFO.get(r.op)?.arity ?? "none";
-              return (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
-                <div className="row-card" key={i} data-testid={`rule-${i}`}>
-                  <div className="row-line rule-line">
-                    <ColumnSelect
-                      columns={cols}
-                      value={r.column}
-                      label={`Column of rule ${i + 1}`}
-                      testId={`rule-column-${i}`}
-                      disabled={readOnly}
-                      onChange={(column) => {
-                        const t = typeOf.get(column);
-                        const op = allowed(OP_INFO.get(r.op)?.types, t)
-                          ? r.op
-                          : t === "boolean"
-                            ? "isTrue"
-                            : "equals";
-                        updateRule(i, withOp({ ...r, column }, op));
-                      }}
-                    />
-                    <Select
-                      aria-label={`Operator of rule ${i + 1}`}
-                      data-testid={`rule-op-${i}`}
-                      value={r.op}
-                      disabled={readOnly}
-                      onChange={(e) => updateRule(i, withOp(r, e.target.value as FilterOperator))}
-                    >
-                      {OPS.map((o) => (
-                        <option key={o.op} value={o.op} disabled={!allowed(o.types, type)}>
-                          {o.label}
-                        </option>
-                      ))}
-                    </Select>
-                    <RemoveButton
-                      label={`Remove rule ${i + 1}`}
-                      testId={`rule-remove-${i}`}
-                      disabled={readOnly}
-                      onClick={() => setRules(rules.filter((_, j) => j !== i))}
-                    />
-                  </div>
-                  {arity !== "none" ? (
-                    <div className="row-line as-line">
-                      {arity === "list" ? (
-                        <Input
-                          aria-label={`Values of rule ${i + 1}, comma separated`}
-                          data-testid={`rule-values-${i}`}
-                          placeholder="a, b, c"
-                          disabled={readOnly}
-                          value={(r.values ?? []).map(show).join(", ")}
-                          onChange={(e) => {
-                            const parts = e.target.value.split(",").map((s) => s.trim());
-                            updateRule(
-                              i,
-                              { ...r, values: parts.map((p) => parseValue(p, type)) },
-                              `rule-values-${i}`,
-                            );
-                          }}
-                        />
-                      ) : (
-                        <Input
-                          aria-label={`Value of rule ${i + 1}`}
-                          data-testid={`rule-value-${i}`}
-                          placeholder={type === "date" ? "YYYY-MM-DD" : "value"}
-                          disabled={readOnly}
-                          value={show(r.value)}
-                          onChange={(e) =>
-                            updateRule(
-                              i,
-                              { ...r, value: parseValue(e.target.value, type) },
-                              `rule-value-${i}`,
-                            )
-                          }
-                        />
-                      )}
-                      {arity === "two" ? (
-                        <>
-                          <span className="as-label">and</span>
-                          <Input
-                            aria-label={`Upper bound of rule ${i + 1}`}
-                            data-testid={`rule-max-${i}`}
-                            disabled={readOnly}
-                            value={show(r.max)}
-                            onChange={(e) =>
-                              updateRule(i, { ...r, max: parseValue(e.target.value, type) }, `rule-max-${i}`)
-                            }
-                          />
-                        </>
-                      ) : null}
-                      {step(`params.filter.rules.${i}`)}
-                    </div>
-                  ) : (
-                    <div className="row-line as-line">{step(`params.filter.rules.${i}`)}</div>
-                  )}
-                </div>
-              );
-            })}
-            {readOnly ? null : (
-              <AddButton
-                testId="add-rule"
-                onClick={() => {
-                  const c = cols[0];
-                  if (c)
-                    setRules([
-                      ...rules,
-                      withOp({ column: c.name, op: "equals" }, c.type === "boolean" ? "isTrue" : "equals"),
-                    ]);
-                }}
-              >
-                Add rule
-              </AddButton>
-            )}
-            {readOnly ? null : (
-              <AddButton
-                testId="add-formula-rule"
-                onClick={() => setRules([...rules, { kind: "formula", formula: "" }])}
-              >
-                Add formula rule
-              </AddButton>
-            )}
-          </div>
+          <RuleList
+            cols={cols}
+            rules={rules}
+            combine={filter?.combine ?? "and"}
+            setRules={setRules}
+            setCombine={(combine) => set({ ...params, filter: { combine, rules } })}
+            step={step}
+            stepPath="params.filter.rules"
+            readOnly={readOnly}
+          />
         ) : null}
       </Section>
       <Section title="Sample" hint="Applied after the filter.">
@@ -370,4 +206,207 @@ export function FilterForm({ params, set, inputs, step, readOnly }: FormProps<Fi
       </Section>
     </>
   );
+}
+
+/**
+ * A list of filter rules (column rules and formula rules) with how they combine: the Sample/Filter
+ * recipe's filter, and each output of a Split by rules. Test ids start with `p`.
+ */
+export function RuleList({
+  cols,
+  rules,
+  combine,
+  setRules,
+  setCombine,
+  step,
+  stepPath,
+  readOnly,
+  p = "",
+}: {
+  cols: Col[];
+  rules: AnyRule[];
+  combine: "and" | "or";
+  setRules: (next: AnyRule[], key?: string) => void;
+  setCombine: (c: "and" | "or") => void;
+  step: (id: string) => ReactNode;
+  /** The compiler's step id of the rules (`params.filter.rules`). */
+  stepPath: string;
+  readOnly: boolean;
+  p?: string;
+}) {
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const updateRule = (i: number, next: AnyRule, key?: string) =>
+    setRules(
+      rules.map((r, j) => (j === i ? next : r)),
+      key,
+    );
+  return (
+    <div className="rows">
+      {rules.length > 1 ? (
+        <div className="row-line">
+          <span className="as-label">Keep rows matching</span>
+          <Select
+            aria-label="Combine rules with"
+            data-testid={`${p}filter-combine`}
+            value={combine}
+            disabled={readOnly}
+            onChange={(e) => setCombine(e.target.value as "and" | "or")}
+          >
+            <option value="and">all rules (AND)</option>
+            <option value="or">any rule (OR)</option>
+          </Select>
+        </div>
+      ) : null}
+      {rules.map((r, i) => {
+        if ("kind" in r)
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
+            <div className="row-card" key={i} data-testid={`${p}rule-${i}`}>
+              <div className="row-line rule-line">
+                <span className="as-label">formula</span>
+                <FormulaEditor
+                  ariaLabel={`Formula of rule ${i + 1}`}
+                  testId={`${p}rule-formula-${i}`}
+                  placeholder='amount > 10 && region == "north"'
+                  readOnly={readOnly}
+                  value={r.formula}
+                  columns={cols}
+                  expect="boolean"
+                  onChange={(formula) => updateRule(i, { kind: "formula", formula }, `${p}rule-formula-${i}`)}
+                />
+                <RemoveButton
+                  label={`Remove rule ${i + 1}`}
+                  testId={`${p}rule-remove-${i}`}
+                  disabled={readOnly}
+                  onClick={() => setRules(rules.filter((_, j) => j !== i))}
+                />
+              </div>
+              <div className="row-line as-line">{step(`${stepPath}.${i}`)}</div>
+            </div>
+          );
+        const type = typeOf.get(r.column);
+        const arity = OP_INFO.get(r.op)?.arity ?? "none";
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rules are positional (step ids are indexes)
+          <div className="row-card" key={i} data-testid={`${p}rule-${i}`}>
+            <div className="row-line rule-line">
+              <ColumnSelect
+                columns={cols}
+                value={r.column}
+                label={`Column of rule ${i + 1}`}
+                testId={`${p}rule-column-${i}`}
+                disabled={readOnly}
+                onChange={(column) => {
+                  const t = typeOf.get(column);
+                  const op = allowed(OP_INFO.get(r.op)?.types, t)
+                    ? r.op
+                    : t === "boolean"
+                      ? "isTrue"
+                      : "equals";
+                  updateRule(i, withOp({ ...r, column }, op));
+                }}
+              />
+              <Select
+                aria-label={`Operator of rule ${i + 1}`}
+                data-testid={`${p}rule-op-${i}`}
+                value={r.op}
+                disabled={readOnly}
+                onChange={(e) => updateRule(i, withOp(r, e.target.value as FilterOperator))}
+              >
+                {OPS.map((o) => (
+                  <option key={o.op} value={o.op} disabled={!allowed(o.types, type)}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+              <RemoveButton
+                label={`Remove rule ${i + 1}`}
+                testId={`${p}rule-remove-${i}`}
+                disabled={readOnly}
+                onClick={() => setRules(rules.filter((_, j) => j !== i))}
+              />
+            </div>
+            {arity !== "none" ? (
+              <div className="row-line as-line">
+                {arity === "list" ? (
+                  <Input
+                    aria-label={`Values of rule ${i + 1}, comma separated`}
+                    data-testid={`${p}rule-values-${i}`}
+                    placeholder="a, b, c"
+                    disabled={readOnly}
+                    value={(r.values ?? []).map(show).join(", ")}
+                    onChange={(e) => {
+                      const parts = e.target.value.split(",").map((s) => s.trim());
+                      updateRule(
+                        i,
+                        { ...r, values: parts.map((p) => parseValue(p, type)) },
+                        `${p}rule-values-${i}`,
+                      );
+                    }}
+                  />
+                ) : (
+                  <Input
+                    aria-label={`Value of rule ${i + 1}`}
+                    data-testid={`${p}rule-value-${i}`}
+                    placeholder={type === "date" ? "YYYY-MM-DD" : "value"}
+                    disabled={readOnly}
+                    value={show(r.value)}
+                    onChange={(e) =>
+                      updateRule(i, { ...r, value: parseValue(e.target.value, type) }, `${p}rule-value-${i}`)
+                    }
+                  />
+                )}
+                {arity === "two" ? (
+                  <>
+                    <span className="as-label">and</span>
+                    <Input
+                      aria-label={`Upper bound of rule ${i + 1}`}
+                      data-testid={`${p}rule-max-${i}`}
+                      disabled={readOnly}
+                      value={show(r.max)}
+                      onChange={(e) =>
+                        updateRule(i, { ...r, max: parseValue(e.target.value, type) }, `${p}rule-max-${i}`)
+                      }
+                    />
+                  </>
+                ) : null}
+                {step(`${stepPath}.${i}`)}
+              </div>
+            ) : (
+              <div className="row-line as-line">{step(`${stepPath}.${i}`)}</div>
+            )}
+          </div>
+        );
+      })}
+      {readOnly ? null : (
+        <AddButton
+          testId={`${p}add-rule`}
+          onClick={() => {
+            const c = cols[0];
+            if (c)
+              setRules([
+                ...rules,
+                withOp({ column: c.name, op: "equals" }, c.type === "boolean" ? "isTrue" : "equals"),
+              ]);
+          }}
+        >
+          Add rule
+        </AddButton>
+      )}
+      {readOnly ? null : (
+        <AddButton
+          testId={`${p}add-formula-rule`}
+          onClick={() => setRules([...rules, { kind: "formula", formula: "" }])}
+        >
+          Add formula rule
+        </AddButton>
+      )}
+    </div>
+  );
+}
+
+/** A first rule on the first column (a boolean column is tested for true). */
+export function defaultRule(cols: Col[]): AnyRule | null {
+  const c = cols[0];
+  return c ? withOp({ column: c.name, op: "equals" }, c.type === "boolean" ? "isTrue" : "equals") : null;
 }

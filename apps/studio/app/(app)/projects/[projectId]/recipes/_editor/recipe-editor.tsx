@@ -1,7 +1,7 @@
 "use client";
 
 import "@/ui/recipes.css";
-import type { DatasetInfo, Recipe } from "@sous/contracts";
+import type { DatasetInfo, Recipe, SplitParams } from "@sous/contracts";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
@@ -18,10 +18,11 @@ import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/
 import { useToast } from "@/ui/toast.tsx";
 import { useUndoable } from "@/ui/use-undoable.ts";
 import { isActive, useRuns } from "../../_flow/use-runs.ts";
-import { defaultParams, suggestJoinKeys } from "./defaults.ts";
+import { defaultParams, defaultSqlParams, suggestJoinKeys } from "./defaults.ts";
 import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
 import { PrepareForm } from "./form-prepare.tsx";
+import { defaultSplitNames, SplitForm, splitOutputCount } from "./form-split.tsx";
 import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
 import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
@@ -47,6 +48,8 @@ interface Draft {
   inputs: string[];
   params: Record<string, unknown>;
   output: string;
+  /** A new split: its outputs' dataset names, in order (the other rows' last). */
+  outputs: string[];
 }
 
 const OUTPUT_SUFFIX: Record<string, string> = {
@@ -61,6 +64,7 @@ const OUTPUT_SUFFIX: Record<string, string> = {
   sort: "sorted",
   topN: "top",
   stack: "stacked",
+  sql: "sql",
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: each form narrows the params to its own kind
@@ -77,6 +81,7 @@ const FORMS: Record<string, AnyForm> = {
   sort: SortForm,
   topN: TopNForm,
   stack: StackForm,
+  split: SplitForm,
 };
 
 const stable = (x: unknown) => JSON.stringify(x);
@@ -98,15 +103,24 @@ export function RecipeEditor(props: RecipeEditorProps) {
         inputs: initialRecipe.inputs,
         params: initialRecipe.spec.params as Record<string, unknown>,
         output: "",
+        outputs: [],
       };
     }
     const inputs = [...props.initialInputs];
     const min = recipeKindInfo(props.kind)?.inputs[0] ?? 1;
     while (inputs.length < min) inputs.push("");
     const first = byId.get(inputs[0] ?? "");
+    const params =
+      props.kind === "sql"
+        ? defaultSqlParams(inputs.map((id) => byId.get(id)?.name ?? ""))
+        : defaultParams(props.kind, inputs.map(colsOf));
     return {
       inputs,
-      params: defaultParams(props.kind, inputs.map(colsOf)),
+      params,
+      outputs:
+        props.kind === "split"
+          ? defaultSplitNames(first?.name ?? "output", params as SplitParams, taken)
+          : [],
       output: uniqueName(
         toObjectName(`${first?.name ?? "output"}_${OUTPUT_SUFFIX[props.kind] ?? "out"}`),
         taken,
@@ -139,9 +153,14 @@ export function RecipeEditor(props: RecipeEditorProps) {
   // Prepare: the preview asks sooner after an edit, and a clicked step shows the data as of it.
   const isPrepare = kind === "prepare";
   const [asOf, setAsOf] = useState<string | null>(null);
+  // A split previews one output at a time (the form picks which).
+  const isSplit = kind === "split";
+  const outputCount = isSplit ? splitOutputCount(draft.params as SplitParams) : 1;
+  const [previewOut, setPreviewOut] = useState(0);
+  const shownOut = Math.min(previewOut, outputCount - 1);
   const preview = usePreview(
     projectId,
-    waiting ? null : { inputs: draft.inputs, spec },
+    waiting ? null : { inputs: draft.inputs, spec, ...(shownOut > 0 ? { output: shownOut } : {}) },
     200,
     isPrepare ? 60 : undefined,
   );
@@ -165,8 +184,13 @@ export function RecipeEditor(props: RecipeEditorProps) {
       if (kind === "join" && i <= 1 && inputs[0] && inputs[1]) {
         params = { ...params, on: suggestJoinKeys(colsOf(inputs[0]), colsOf(inputs[1])) };
       }
-      if (i === 0 && kind !== "join" && kind !== "stack") params = defaultParams(kind, inputs.map(colsOf));
-      return { ...d, inputs, params };
+      let outputs = d.outputs;
+      if (kind === "sql") params = defaultSqlParams(inputs.map((x) => byId.get(x)?.name ?? ""));
+      else if (i === 0 && kind !== "join" && kind !== "stack")
+        params = defaultParams(kind, inputs.map(colsOf));
+      if (kind === "split" && i === 0)
+        outputs = defaultSplitNames(byId.get(id)?.name ?? "output", params as SplitParams, taken);
+      return { ...d, inputs, params, outputs };
     });
   }
 
@@ -222,20 +246,28 @@ export function RecipeEditor(props: RecipeEditorProps) {
     setSaving(true);
     try {
       if (!recipe) {
-        const out = draft.output.trim();
-        if (!out) throw new ApiError("Name the output dataset.", "invalid_input", 400);
-        if (taken.has(out))
-          throw new ApiError(`A dataset or recipe named ${out} already exists.`, "conflict", 409);
+        const names = isSplit ? draft.outputs.map((n) => n.trim()) : [draft.output.trim()];
+        if (names.some((n) => !n))
+          throw new ApiError(
+            isSplit ? "Name every output dataset." : "Name the output dataset.",
+            "invalid_input",
+            400,
+          );
+        const used = names.find((n) => taken.has(n));
+        if (used) throw new ApiError(`A dataset or recipe named ${used} already exists.`, "conflict", 409);
+        const twice = names.find((n, i) => names.indexOf(n) !== i);
+        if (twice) throw new ApiError(`Two outputs are named ${twice}: rename one.`, "invalid_input", 400);
+        const out = names[0]!;
         const created = await api<Recipe>(`/projects/${projectId}/recipes`, {
           method: "POST",
           json: {
             name: uniqueName(toObjectName(`compute_${out}`), taken),
             inputs: draft.inputs,
-            output: { name: out },
+            ...(isSplit ? { outputs: names.map((name) => ({ name })) } : { output: { name: out } }),
             spec,
           },
         });
-        toast(`Created ${created.name}. Run it to build ${out}.`, "success");
+        toast(`Created ${created.name}. Run it to build ${names.join(", ")}.`, "success");
         setRecipe(created);
         setSaved(stable(draft.params));
         router.replace(`/projects/${projectId}/recipes/${created.id}`);
@@ -490,6 +522,8 @@ export function RecipeEditor(props: RecipeEditorProps) {
                   </Link>
                 ))}
               </div>
+            ) : isSplit ? (
+              <div className="field-hint">One dataset per output: name them under Outputs.</div>
             ) : (
               <>
                 <Input
@@ -525,6 +559,20 @@ export function RecipeEditor(props: RecipeEditorProps) {
               preview={preview.data}
               asOf={asOf}
               setAsOf={setAsOf}
+              {...(isSplit
+                ? {
+                    outputs: {
+                      names: recipe ? outputs.map((d) => d.name) : draft.outputs,
+                      set: recipe
+                        ? null
+                        : (params: Record<string, unknown>, names: string[], key?: string) =>
+                            history.set((d) => ({ ...d, params, outputs: names }), key),
+                      taken,
+                      previewed: shownOut,
+                      preview: setPreviewOut,
+                    },
+                  }
+                : {})}
             />
           )}
           {info ? null : <p className="muted small">Unknown recipe kind.</p>}

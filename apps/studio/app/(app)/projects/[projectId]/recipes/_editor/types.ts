@@ -19,4 +19,17 @@ export interface FormProps<P> {
   /** Prepare: the step whose result the table shows (null: after every step). */
   asOf?: string | null;
   setAsOf?: (stepId: string | null) => void;
+  /**
+   * Recipes with several outputs (split): the outputs' dataset names, in order. `set` changes the
+   * params and the names together (one undo step); absent for a saved recipe, whose outputs exist.
+   */
+  outputs?: {
+    names: string[];
+    set: ((params: P, names: string[], key?: string) => void) | null;
+    /** Names already used in the project (a new output cannot take one). */
+    taken: ReadonlySet<string>;
+    /** The output the preview shows, and how to pick another. */
+    previewed: number;
+    preview: (i: number) => void;
+  };
 }
