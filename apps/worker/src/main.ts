@@ -21,6 +21,7 @@ const workers = registerWorkers({
     activityTimeoutMs: env.SOUS_ACTIVITY_TIMEOUT_SECONDS * 1000,
     leaseMs: env.SOUS_DATASET_LEASE_MS,
     cancelPollMs: 250,
+    versionsKept: env.SOUS_DATASET_VERSIONS_KEPT,
   },
 });
 const producerConnection = createRedisConnection(env.REDIS_URL);

@@ -169,7 +169,11 @@ export async function processBuildJob(
       );
       const skipIfUpToDate =
         job.mode === "smart" ? "hash" : job.mode === "missing-only" ? "exists" : waited ? "hash" : undefined;
-      const r = await runActivity(ctx, a, { signal: activitySignal, skipIfUpToDate });
+      const r = await runActivity(ctx, a, {
+        signal: activitySignal,
+        skipIfUpToDate,
+        versionsKept: settings.versionsKept,
+      });
       if (r.kind === "up-to-date")
         await jobLog(db, jobId, "info", `Activity ${a.position + 1}: ${r.reason}, not rebuilt.`);
       return { kind: "ok" };

@@ -13,6 +13,7 @@ import { datasetVersionPrefix } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
+import { pruneVersions } from "./prune-versions.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
 
 const ids = z.array(z.string());
@@ -32,7 +33,7 @@ export type ActivityOutcome = { kind: "written"; rows: number } | { kind: "up-to
 export async function runActivity(
   ctx: WorkerContext,
   activity: JobActivityModel,
-  opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists" },
+  opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists"; versionsKept?: number },
 ): Promise<ActivityOutcome> {
   const { db, storage, engine } = ctx;
   const remoteChoice = parseEngineKey(activity.engine);
@@ -165,7 +166,25 @@ export async function runActivity(
     datasetId: activity.outputDatasetId,
     versionId,
   });
-  const publish = (p: { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo }) =>
+  const publish = async (p: {
+    rows: number;
+    bytes: number;
+    schema: DatasetSchema;
+    remote?: RemoteRunInfo;
+  }) => {
+    await publishVersion(p);
+    // Old versions go once the new one is the current one; a failure here never fails the build.
+    if (opts.versionsKept !== undefined)
+      await pruneVersions(ctx, activity.outputDatasetId, opts.versionsKept).catch((e) =>
+        jobLog(db, activity.jobId, "warn", `Removing old versions failed: ${String(e)}`).catch(() => {}),
+      );
+  };
+  const publishVersion = (p: {
+    rows: number;
+    bytes: number;
+    schema: DatasetSchema;
+    remote?: RemoteRunInfo;
+  }) =>
     db.$transaction(async (tx) => {
       const last = await tx.datasetVersion.findFirst({
         where: { datasetId: activity.outputDatasetId },

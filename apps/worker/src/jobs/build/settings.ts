@@ -7,6 +7,8 @@ export interface BuildSettings {
   leaseMs: number;
   /** How often a running job checks for a cancel request. */
   cancelPollMs: number;
+  /** Published versions kept per dataset after a build publishes one (SOUS_DATASET_VERSIONS_KEPT). */
+  versionsKept: number;
 }
 
 export const defaultBuildSettings: BuildSettings = {
@@ -14,4 +16,5 @@ export const defaultBuildSettings: BuildSettings = {
   activityTimeoutMs: 3_600_000,
   leaseMs: 30_000,
   cancelPollMs: 250,
+  versionsKept: 5,
 };

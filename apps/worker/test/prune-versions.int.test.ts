@@ -1,0 +1,111 @@
+// Old versions of a built dataset are kept N deep (SOUS_DATASET_VERSIONS_KEPT) and then removed,
+// rows and files, by the worker right after a build publishes a new version.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WorkerContext } from "../src/context.ts";
+import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
+import { registerWorkers } from "../src/registry.ts";
+import {
+  addRecipe,
+  addSource,
+  createProject,
+  createTestContext,
+  hasServices,
+  redisUrl,
+  submitBuild,
+  syncAll,
+  waitForJobRow,
+} from "./fixture.ts";
+
+describe.skipIf(!hasServices)("builds prune old versions", () => {
+  let ctx: WorkerContext & { dataDir: string };
+  let queue: BuildQueue;
+  let workers: Worker[];
+  const prefix = `sous-wprune-${randomBytes(4).toString("hex")}`;
+  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
+
+  beforeAll(async () => {
+    ctx = await createTestContext("prune");
+    queue = createBuildQueue({ connection: connections[0]!, prefix });
+    workers = registerWorkers({
+      ctx,
+      connection: connections[1]!,
+      prefix,
+      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+      build: { ...defaultBuildSettings, versionsKept: 2, cancelPollMs: 100 },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers?.map((w) => w.close()) ?? []);
+    await queue?.obliterate({ force: true }).catch(() => {});
+    await queue?.close();
+    for (const c of connections) c.disconnect();
+    await ctx?.db.$disconnect();
+    ctx?.engine.close();
+    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps the newest 2 versions of the output after each build, and removes the files of the others", async () => {
+    const projectId = await createProject(ctx.db, "PR");
+    const orders = await addSource(ctx, projectId, "orders", "i AS id", 100);
+    const { outputId } = await addRecipe(ctx.db, projectId, {
+      name: "copy",
+      spec: syncAll,
+      inputs: [orders],
+      output: "copy_out",
+    });
+    const builtVersions = () =>
+      ctx.db.datasetVersion.findMany({
+        where: { datasetId: outputId },
+        orderBy: { number: "asc" },
+        select: { id: true, number: true, prefix: true },
+      });
+
+    const seen: { id: string; prefix: string }[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const { jobId } = await submitBuild(ctx.db, queue, projectId, [outputId], "build-only-this");
+      expect((await waitForJobRow(ctx.db, jobId)).state).toBe("SUCCEEDED");
+      const vs = await builtVersions();
+      for (const v of vs) if (!seen.some((s) => s.id === v.id)) seen.push(v);
+      // Versions 1..i were published; only the newest two remain.
+      expect(vs.map((v) => v.number)).toEqual(i === 1 ? [1] : [i - 1, i]);
+    }
+    const current = await ctx.db.dataset.findUniqueOrThrow({ where: { id: outputId } });
+    expect(current.currentVersionId).toBe(seen[3]!.id);
+    expect(seen).toHaveLength(4);
+    // The removed versions' files are gone; the kept ones are intact.
+    for (const [i, v] of seen.entries())
+      expect(await ctx.storage.list(v.prefix), `version ${i + 1}`).toHaveLength(i < 2 ? 0 : 1);
+    // The source (an upload, not built) is not touched.
+    expect(await ctx.db.datasetVersion.count({ where: { datasetId: orders } })).toBe(1);
+  });
+
+  it("also removes the sample cache of a removed version", async () => {
+    const projectId = await createProject(ctx.db, "PS");
+    const orders = await addSource(ctx, projectId, "orders", "i AS id", 10);
+    const { outputId } = await addRecipe(ctx.db, projectId, {
+      name: "copy",
+      spec: syncAll,
+      inputs: [orders],
+      output: "copy_out",
+    });
+    const build = async () => {
+      const { jobId } = await submitBuild(ctx.db, queue, projectId, [outputId], "build-only-this");
+      expect((await waitForJobRow(ctx.db, jobId)).state).toBe("SUCCEEDED");
+    };
+    await build();
+    const first = await ctx.db.dataset.findUniqueOrThrow({ where: { id: outputId } });
+    const sampleDir = path.join(ctx.dataDir, "cache", "samples", first.currentVersionId!);
+    mkdirSync(sampleDir, { recursive: true });
+    writeFileSync(path.join(sampleDir, "sample.parquet"), "x");
+    await build();
+    await build();
+    expect(await ctx.db.datasetVersion.count({ where: { id: first.currentVersionId! } })).toBe(0);
+    expect(() => writeFileSync(path.join(sampleDir, "probe"), "")).toThrow(/ENOENT/);
+  });
+});
