@@ -40,6 +40,7 @@ describe.skipIf(!hasStudio)("group recipe slice in the browser", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "sous-e2e-")), "sales.csv");
     writeFileSync(file, CSV);
     await page.getByTestId("upload-input").setInputFiles(file);
+    await page.getByTestId("import-submit").click(); // the import dialog, with the detected options
     const datasetNode = page.getByTestId("node-sales");
     await datasetNode.waitFor({ timeout: 30_000 });
     await datasetNode.click();

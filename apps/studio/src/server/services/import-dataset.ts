@@ -6,7 +6,7 @@ import { importPostgres, importToParquet } from "@sous/engine-local";
 import { StorageNotFoundError } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { postgresSourceOf } from "./connections.ts";
-import { findDataset, writeVersion } from "./dataset-store.ts";
+import { findDataset, nameTaken, writeVersion } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
 import { deleteUpload, openUpload } from "./uploads.ts";
 
@@ -26,6 +26,14 @@ export async function importDataset(opts: {
   const { storage, dataDir } = ctx();
   const engine = await ctx().engine;
   if ("datasetId" in opts.target) await findDataset(opts.projectId, opts.target.datasetId);
+  else {
+    // Checked before anything is read: a taken name keeps the upload, so the user can rename.
+    const name = opts.target.create;
+    const taken = await ctx().db.dataset.findUnique({
+      where: { projectId_name: { projectId: opts.projectId, name } },
+    });
+    if (taken) throw nameTaken(name);
+  }
   const src = opts.source;
   let origin: string;
   let write: Parameters<typeof writeVersion>[0]["write"];

@@ -19,6 +19,7 @@ import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
+import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
 import { useHydrated } from "@/ui/use-hydrated.ts";
@@ -131,7 +132,6 @@ function FlowEditorInner({
   const [datasets, setDatasets] = useState(initialDatasets);
   const [recipes, setRecipes] = useState(initialRecipes);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [uploading, setUploading] = useState<string | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [dragOver, setDragOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -280,27 +280,12 @@ function FlowEditorInner({
 
   const takenNames = useMemo(() => new Set(graph.nodes.map((n) => n.name)), [graph.nodes]);
 
-  async function upload(file: File) {
+  // A file opens the import dialog (detected options, editable, previewed); it imports from there.
+  const [importFile, setImportFile] = useState<File | null>(null);
+  function upload(file: File) {
     setUploadError(null);
-    const name = datasetNameFor(file.name, takenNames);
-    setUploading(file.name);
-    try {
-      const looksCsv = /\.(csv|tsv|txt)$/i.test(file.name) || file.type === "text/csv";
-      const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets?name=${encodeURIComponent(name)}`, {
-        method: "POST",
-        body: file,
-        headers: { "content-type": looksCsv ? "text/csv" : file.type || "application/octet-stream" },
-      });
-      await refresh();
-      select(ds.id);
-      const rows = ds.currentVersion?.rowCount;
-      toast(`Uploaded ${ds.name}${rows != null ? `: ${rows.toLocaleString("en-US")} rows` : ""}.`, "success");
-    } catch (e) {
-      setUploadError(`${file.name}: ${errorMessage(e)}`);
-    } finally {
-      setUploading(null);
-      if (fileInput.current) fileInput.current.value = "";
-    }
+    setImportFile(file);
+    if (fileInput.current) fileInput.current.value = "";
   }
 
   function onDragOver(e: DragEvent) {
@@ -314,7 +299,7 @@ function FlowEditorInner({
     e.preventDefault();
     setDragOver(false);
     const file = e.dataTransfer.files[0];
-    if (file) void upload(file);
+    if (file) upload(file);
   }
 
   function focusNode(id: string) {
@@ -469,14 +454,14 @@ function FlowEditorInner({
               <input
                 ref={fileInput}
                 type="file"
-                accept=".csv,.tsv,.txt,text/csv"
+                accept=".csv,.tsv,.txt,.parquet,.json,.ndjson,.jsonl,.xlsx,text/csv"
                 className="sr-only"
                 id="upload-input"
                 data-testid="upload-input"
                 aria-label="Upload a CSV file as a new dataset"
                 onChange={(e) => {
                   const f = e.target.files?.[0];
-                  if (f) void upload(f);
+                  if (f) upload(f);
                 }}
                 tabIndex={-1}
               />
@@ -484,7 +469,7 @@ function FlowEditorInner({
             <Button
               variant="primary"
               icon={<UploadIcon />}
-              loading={uploading !== null}
+              loading={importFile !== null}
               onClick={() => fileInput.current?.click()}
               data-testid="upload-button"
             >
@@ -587,6 +572,24 @@ function FlowEditorInner({
         </div>
         {panel}
       </div>
+      {importFile ? (
+        <ImportDialog
+          projectId={projectId}
+          file={importFile}
+          defaultName={datasetNameFor(importFile.name, takenNames)}
+          takenNames={takenNames}
+          onClose={() => setImportFile(null)}
+          onImported={(ds) => {
+            setImportFile(null);
+            void refresh().then(() => select(ds.id));
+            const rows = ds.currentVersion?.rowCount;
+            toast(
+              `Imported ${ds.name}${rows != null ? `: ${rows.toLocaleString("en-US")} rows` : ""}.`,
+              "success",
+            );
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,153 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  admin,
+  type Caller,
+  call,
+  hasStudio,
+  loginAs,
+  studioUrl,
+  uniqueKey,
+  withApiKey,
+} from "../test/api-client.ts";
+import { launchBrowser, screenshot } from "./browser.ts";
+
+// The import dialog on the Flow: a file chosen with "Upload dataset" is staged, its detected
+// options are shown with a preview, every edit re-previews, and "Import" creates the dataset.
+const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
+
+// A semicolon-separated export with two lines of junk above the header.
+const CSV = [
+  "Export from ShopSystem v2",
+  "generated 2024-01-01 by admin",
+  "order_id;customer;amount;paid",
+  "1;Ann;10.5;true",
+  "2;Bob;3;false",
+  "3;Cy;7.25;true",
+  "4;Dee;0;false",
+  "",
+].join("\n");
+
+const headers = (page: Page) => page.locator("[data-testid=import-preview] thead .th-name").allTextContents();
+const previewSettled = (page: Page) =>
+  expect.poll(() => page.getByTestId("import-preview-status").textContent()).toMatch(/^First /);
+
+describe.skipIf(!hasStudio)("dataset import dialog", () => {
+  let browser: Browser;
+  let key: Caller;
+  let session: Caller;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    session = await loginAs(admin.email, admin.password);
+    key = await withApiKey(session);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function openProject(name: string): Promise<{ page: Page; projectId: string; errors: string[] }> {
+    const projectId = (
+      await call("/projects", { method: "POST", json: { key: uniqueKey("IM"), name }, as: key })
+    ).data.id as string;
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const [cookieName, value] = session.headers.cookie?.split("=") ?? [];
+    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${studioUrl}/projects/${projectId}`);
+    await page.getByTestId("upload-button").waitFor();
+    return { page, projectId, errors };
+  }
+
+  function chooseFile(page: Page, fileName: string, content: string) {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sous-import-")), fileName);
+    writeFileSync(file, content);
+    return page.getByTestId("upload-input").setInputFiles(file);
+  }
+
+  /** Files of the project's staged uploads (the dialog must not leave any behind). */
+  function stagedUploads(projectId: string): string[] {
+    const dir = path.join(dataDir, "storage", "projects", projectId, "uploads");
+    return dataDir && existsSync(dir) ? readdirSync(dir) : [];
+  }
+
+  it("shows detected options with a preview, re-previews each edit, and imports with the edited options", async () => {
+    const { page, projectId, errors } = await openProject("Import dialog");
+    await chooseFile(page, "shop export.csv", CSV);
+    await page.getByTestId("import-dialog").waitFor();
+    await page.getByTestId("import-preview").waitFor({ timeout: 30_000 });
+    await previewSettled(page);
+    // Detected: semicolons, the two junk lines skipped, a header row.
+    expect(await page.getByTestId("import-delimiter").inputValue()).toBe(";");
+    expect(await page.getByTestId("import-skip").inputValue()).toBe("2");
+    expect(await page.getByTestId("import-header").isChecked()).toBe(true);
+    expect(await page.getByTestId("import-name").inputValue()).toBe("shop_export");
+    expect(await headers(page)).toEqual(["order_id", "customer", "amount", "paid"]);
+    await screenshot(page, "import-dialog-detected");
+
+    // Wrong delimiter: one column per line; the preview follows.
+    await page.getByTestId("import-delimiter").selectOption(",");
+    await expect.poll(() => headers(page)).toHaveLength(1);
+    // No lines skipped and no header: the junk appears as data, columns get generated names.
+    await page.getByTestId("import-delimiter").selectOption(";");
+    await page.getByTestId("import-skip").fill("0");
+    await page.getByTestId("import-header").uncheck();
+    await previewSettled(page);
+    await expect
+      .poll(() => page.locator("[data-testid=import-preview] tbody tr").first().textContent())
+      .toContain("Export from ShopSystem v2");
+    await screenshot(page, "import-dialog-edited");
+    // Back to the right settings, chosen by hand this time, and another name.
+    await page.getByTestId("import-skip").fill("2");
+    await page.getByTestId("import-header").check();
+    await expect.poll(() => headers(page)).toEqual(["order_id", "customer", "amount", "paid"]);
+    await previewSettled(page);
+    await page.getByTestId("import-name").fill("orders");
+    await page.getByTestId("import-submit").click();
+
+    await page.getByTestId("import-dialog").waitFor({ state: "detached", timeout: 30_000 });
+    await page.getByTestId("node-orders").waitFor({ timeout: 30_000 });
+    await screenshot(page, "import-dialog-imported");
+
+    const list = await call(`/projects/${projectId}/datasets`, { as: key });
+    const ds = (list.data.items ?? list.data).find((d: { name: string }) => d.name === "orders");
+    expect(ds).toBeDefined();
+    expect(ds.currentVersion.rowCount).toBe(4);
+    expect(ds.schema.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
+      ["order_id", "bigint"],
+      ["customer", "string"],
+      ["amount", "double"],
+      ["paid", "boolean"],
+    ]);
+    const rows = await call(`/projects/${projectId}/datasets/${ds.id}/preview?limit=10`, { as: key });
+    expect(rows.status).toBe(200);
+    expect(rows.data.rows[0]).toEqual([1, "Ann", 10.5, true]);
+    expect(rows.data.rows).toHaveLength(4);
+    expect(stagedUploads(projectId)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("refuses a taken name before importing, and Cancel discards the staged file", async () => {
+    const { page, projectId, errors } = await openProject("Import cancel");
+    await chooseFile(page, "first.csv", "a,b\n1,2\n");
+    await page.getByTestId("import-submit").click();
+    await page.getByTestId("node-first").waitFor({ timeout: 30_000 });
+
+    await chooseFile(page, "second.csv", "a;b\n1;2\n3;4\n");
+    await page.getByTestId("import-preview").waitFor({ timeout: 30_000 });
+    expect(stagedUploads(projectId)).toHaveLength(dataDir ? 1 : 0);
+    await page.getByTestId("import-name").fill("first");
+    expect(await page.getByText("A dataset named first already exists").count()).toBe(1);
+    expect(await page.getByTestId("import-submit").isDisabled()).toBe(true);
+    await screenshot(page, "import-dialog-name-taken");
+    await page.getByTestId("import-cancel").click();
+    await page.getByTestId("import-dialog").waitFor({ state: "detached" });
+    await expect.poll(() => stagedUploads(projectId)).toEqual([]);
+    expect(await page.getByTestId("node-second").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});

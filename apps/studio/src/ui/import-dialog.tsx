@@ -1,0 +1,488 @@
+"use client";
+
+import {
+  type CsvOptions,
+  type DatasetInfo,
+  type ImportOptions,
+  type ImportPreview,
+  ObjectNameSchema,
+  type UploadInfo,
+} from "@sous/contracts";
+import { useEffect, useId, useRef, useState } from "react";
+import { ApiError, api, errorMessage } from "./api.ts";
+import { Button } from "./button.tsx";
+import { DataTable } from "./data-table.tsx";
+import { Checkbox, Field, FormError, Input, Select } from "./field.tsx";
+import { formatCount } from "./format.ts";
+import { CloseIcon } from "./icons.tsx";
+import "./import-dialog.css";
+
+// The import dialog: the file is staged (POST .../datasets/uploads), the options the server
+// detected are shown next to a preview of the first rows, every edit re-previews the staged
+// file, and "Import" turns it into a dataset (POST .../datasets/import). Closing the dialog
+// without importing discards the staged file.
+
+const DELIMITERS: { value: string; label: string }[] = [
+  { value: ",", label: "Comma ( , )" },
+  { value: ";", label: "Semicolon ( ; )" },
+  { value: "\t", label: "Tab" },
+  { value: "|", label: "Pipe ( | )" },
+];
+const QUOTES: { value: string; label: string }[] = [
+  { value: '"', label: 'Double quote ( " )' },
+  { value: "'", label: "Single quote ( ' )" },
+  { value: "", label: "None" },
+];
+const ESCAPES: { value: string; label: string }[] = [
+  { value: '"', label: 'Double quote ( "" )' },
+  { value: "\\", label: "Backslash ( \\ )" },
+  { value: "'", label: "Single quote ( '' )" },
+  { value: "", label: "None" },
+];
+const ENCODINGS: CsvOptions["encoding"][] = ["utf-8", "latin-1", "utf-16"];
+const FORMAT_LABEL: Record<ImportOptions["format"], string> = {
+  csv: "CSV / TSV",
+  parquet: "Parquet",
+  json: "JSON / NDJSON",
+  xlsx: "Excel workbook",
+};
+const CUSTOM = "custom";
+const PREVIEW_DEBOUNCE_MS = 250;
+
+export interface ImportDialogProps {
+  projectId: string;
+  file: File;
+  /** The dataset name proposed to the user (free in the project). */
+  defaultName: string;
+  /** Names already used in the project: checked before asking the server. */
+  takenNames?: ReadonlySet<string>;
+  onClose: () => void;
+  onImported: (dataset: DatasetInfo) => void;
+}
+
+type Stage =
+  | { kind: "uploading" }
+  | { kind: "failed"; message: string }
+  | { kind: "ready"; upload: UploadInfo };
+
+export function ImportDialog({
+  projectId,
+  file,
+  defaultName,
+  takenNames,
+  onClose,
+  onImported,
+}: ImportDialogProps) {
+  const titleId = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [stage, setStage] = useState<Stage>({ kind: "uploading" });
+  const [options, setOptions] = useState<ImportOptions | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [name, setName] = useState(defaultName);
+  const [importing, setImporting] = useState(false);
+  const [importError, setImportError] = useState<string | null>(null);
+  const uploadId = stage.kind === "ready" ? stage.upload.id : null;
+  // The staged file is discarded when the dialog closes without importing it.
+  const consumed = useRef(false);
+  const staged = useRef<string | null>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+
+  // Stage the file once; its first preview comes with the detected options.
+  useEffect(() => {
+    let live = true;
+    api<UploadInfo>(`/projects/${projectId}/datasets/uploads?fileName=${encodeURIComponent(file.name)}`, {
+      method: "POST",
+      body: file,
+      headers: { "content-type": "application/octet-stream" },
+    })
+      .then((u) => {
+        if (!live) {
+          void discard(projectId, u.id);
+          return;
+        }
+        staged.current = u.id;
+        setStage({ kind: "ready", upload: u });
+        setOptions(u.preview.options);
+        setPreview(u.preview);
+      })
+      .catch((e) => {
+        if (live) setStage({ kind: "failed", message: errorMessage(e) });
+      });
+    return () => {
+      live = false;
+      if (staged.current && !consumed.current) void discard(projectId, staged.current);
+    };
+  }, [projectId, file]);
+
+  // Every edit re-reads the staged file; only the answer to the latest edit is shown.
+  const seq = useRef(0);
+  useEffect(() => {
+    if (!uploadId || !options || stage.kind !== "ready") return;
+    if (options === stage.upload.preview.options) return; // the first preview came with the upload
+    const mine = ++seq.current;
+    setPreviewing(true);
+    const t = window.setTimeout(() => {
+      api<ImportPreview>(`/projects/${projectId}/datasets/uploads/${uploadId}/preview`, {
+        method: "POST",
+        json: { options },
+      })
+        .then((p) => {
+          if (mine !== seq.current) return;
+          setPreview(p);
+          setPreviewError(null);
+        })
+        .catch((e) => {
+          if (mine === seq.current) setPreviewError(errorMessage(e));
+        })
+        .finally(() => {
+          if (mine === seq.current) setPreviewing(false);
+        });
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => window.clearTimeout(t);
+  }, [options, uploadId, projectId, stage]);
+
+  async function submit() {
+    if (!uploadId || !options) return;
+    setImporting(true);
+    setImportError(null);
+    try {
+      const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
+        method: "POST",
+        json: { name: name.trim(), source: { kind: "upload", uploadId, options } },
+      });
+      consumed.current = true;
+      dialog.current?.close();
+      onImported(ds);
+    } catch (e) {
+      // A name conflict keeps the staged file (pick another name); a file that cannot be
+      // imported is deleted by the server, so the user has to choose the file again.
+      const keep = e instanceof ApiError && e.code === "conflict";
+      if (!keep) consumed.current = true;
+      setImportError(keep ? errorMessage(e) : `${errorMessage(e)} Choose the file again to retry.`);
+    } finally {
+      setImporting(false);
+    }
+  }
+
+  function close() {
+    dialog.current?.close();
+    onClose();
+  }
+
+  const csv = options?.format === "csv" ? options.csv : null;
+  const setCsv = (patch: Partial<CsvOptions>) => {
+    if (csv) setOptions({ format: "csv", csv: { ...csv, ...patch } });
+  };
+  const sheets = preview?.sheets ?? (stage.kind === "ready" ? stage.upload.preview.sheets : undefined);
+  const nameError = checkName(name, takenNames);
+  const canImport =
+    stage.kind === "ready" && !previewing && !previewError && !nameError && !importing && !consumed.current;
+
+  return (
+    <dialog
+      ref={dialog}
+      className="import-dialog"
+      aria-labelledby={titleId}
+      data-testid="import-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!importing) close();
+      }}
+    >
+      <div className="import-head">
+        <div>
+          <h2 id={titleId}>Import {file.name}</h2>
+          <p className="muted small">
+            {formatBytes(file.size)}
+            {options ? ` · ${FORMAT_LABEL[options.format]}` : ""}
+          </p>
+        </div>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Close without importing"
+          onClick={close}
+          disabled={importing}
+        >
+          <CloseIcon size={16} />
+        </button>
+      </div>
+
+      {stage.kind === "uploading" ? (
+        <div className="import-status" data-testid="import-status" role="status">
+          <span className="spinner" aria-hidden="true" /> Uploading and reading the file…
+        </div>
+      ) : null}
+
+      {stage.kind === "failed" ? (
+        <div className="import-body-single">
+          <FormError message={`${file.name}: ${stage.message}`} testId="import-error" />
+          <div className="import-actions">
+            <Button onClick={close}>Close</Button>
+          </div>
+        </div>
+      ) : null}
+
+      {stage.kind === "ready" && options ? (
+        <form
+          className="import-body"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <div className="import-options" data-testid="import-options">
+            <Field label="Dataset name" error={nameError}>
+              {({ id, describedBy, invalid }) => (
+                <Input
+                  id={id}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  value={name}
+                  maxLength={128}
+                  onChange={(e) => setName(e.target.value)}
+                  data-testid="import-name"
+                />
+              )}
+            </Field>
+            {csv ? <CsvFields csv={csv} onChange={setCsv} /> : null}
+            {options.format === "xlsx" ? (
+              <Field label="Sheet">
+                {({ id }) => (
+                  <Select
+                    id={id}
+                    value={options.sheet ?? sheets?.[0] ?? ""}
+                    onChange={(e) => setOptions({ format: "xlsx", sheet: e.target.value })}
+                    data-testid="import-sheet"
+                  >
+                    {(sheets ?? []).map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+            ) : null}
+            {options.format === "parquet" || options.format === "json" ? (
+              <p className="muted small">
+                {FORMAT_LABEL[options.format]} files carry their own structure: there is nothing to set.
+              </p>
+            ) : null}
+          </div>
+
+          <div className="import-preview">
+            <div className="import-preview-head">
+              <span className="import-preview-title">Preview</span>
+              <span className="muted small" data-testid="import-preview-status" role="status">
+                {previewing ? (
+                  <>
+                    <span className="spinner spinner-sm" aria-hidden="true" /> Reading with the new settings…
+                  </>
+                ) : preview ? (
+                  `First ${formatCount(preview.rows.length)} rows · ${formatCount(preview.columns.length)} columns`
+                ) : null}
+              </span>
+            </div>
+            {previewError ? <FormError message={previewError} testId="import-preview-error" /> : null}
+            {preview ? (
+              <div className={`import-table${previewing || previewError ? " stale" : ""}`}>
+                <DataTable
+                  columns={dedupeNames(preview.columns)}
+                  rows={preview.rows}
+                  testId="import-preview"
+                  caption="The first rows of the file read with these settings"
+                />
+              </div>
+            ) : null}
+          </div>
+
+          <div className="import-foot">
+            <FormError message={importError} testId="import-error" />
+            <div className="import-actions">
+              <Button onClick={close} disabled={importing} data-testid="import-cancel">
+                Cancel
+              </Button>
+              <Button
+                type="submit"
+                variant="primary"
+                loading={importing}
+                disabled={!canImport}
+                data-testid="import-submit"
+              >
+                Import
+              </Button>
+            </div>
+          </div>
+        </form>
+      ) : null}
+    </dialog>
+  );
+}
+
+function CsvFields({ csv, onChange }: { csv: CsvOptions; onChange: (patch: Partial<CsvOptions>) => void }) {
+  const known = DELIMITERS.some((d) => d.value === csv.delimiter);
+  const [custom, setCustom] = useState(!known);
+  return (
+    <>
+      <div className="import-row">
+        <Field label="Delimiter">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={custom ? CUSTOM : csv.delimiter}
+              onChange={(e) => {
+                if (e.target.value === CUSTOM) return setCustom(true);
+                setCustom(false);
+                onChange({ delimiter: e.target.value });
+              }}
+              data-testid="import-delimiter"
+            >
+              {DELIMITERS.map((d) => (
+                <option key={d.label} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+              <option value={CUSTOM}>Other…</option>
+            </Select>
+          )}
+        </Field>
+        {custom ? (
+          <Field label="Other delimiter">
+            {({ id }) => (
+              <Input
+                id={id}
+                value={csv.delimiter}
+                maxLength={4}
+                onChange={(e) => {
+                  if (e.target.value) onChange({ delimiter: e.target.value });
+                }}
+                data-testid="import-delimiter-custom"
+              />
+            )}
+          </Field>
+        ) : null}
+      </div>
+      <div className="import-row">
+        <Field label="Quote">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={csv.quote}
+              onChange={(e) => onChange({ quote: e.target.value })}
+              data-testid="import-quote"
+            >
+              {withCurrent(QUOTES, csv.quote).map((q) => (
+                <option key={q.label} value={q.value}>
+                  {q.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Escape">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={csv.escape}
+              onChange={(e) => onChange({ escape: e.target.value })}
+              data-testid="import-escape"
+            >
+              {withCurrent(ESCAPES, csv.escape).map((q) => (
+                <option key={q.label} value={q.value}>
+                  {q.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </div>
+      <div className="import-row">
+        <Field label="Encoding">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={csv.encoding}
+              onChange={(e) => onChange({ encoding: e.target.value as CsvOptions["encoding"] })}
+              data-testid="import-encoding"
+            >
+              {ENCODINGS.map((enc) => (
+                <option key={enc} value={enc}>
+                  {enc.toUpperCase()}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Lines to skip" hint="Before the header">
+          {({ id, describedBy }) => (
+            <Input
+              id={id}
+              type="number"
+              min={0}
+              max={1000}
+              aria-describedby={describedBy}
+              value={csv.skipLines}
+              onChange={(e) => {
+                const n = Number(e.target.value);
+                if (e.target.value !== "" && Number.isInteger(n) && n >= 0 && n <= 1000)
+                  onChange({ skipLines: n });
+              }}
+              data-testid="import-skip"
+            />
+          )}
+        </Field>
+      </div>
+      <Checkbox
+        label="First line holds the column names"
+        checked={csv.header}
+        onChange={(e) => onChange({ header: e.target.checked })}
+        data-testid="import-header"
+      />
+    </>
+  );
+}
+
+function checkName(name: string, taken: ReadonlySet<string> | undefined): string | null {
+  if (name.trim() === "") return "Give the dataset a name.";
+  const r = ObjectNameSchema.safeParse(name);
+  if (!r.success) return `Name: ${r.error.issues[0]?.message ?? "not allowed"}.`;
+  if (taken?.has(r.data)) return `A dataset named ${r.data} already exists in this project.`;
+  return null;
+}
+
+/** A detected character outside the usual choices stays selectable. */
+function withCurrent(list: { value: string; label: string }[], current: string) {
+  return list.some((o) => o.value === current)
+    ? list
+    : [...list, { value: current, label: `( ${current} )` }];
+}
+
+/** The table keys headers by name; a file may repeat one (the import then refuses it, named). */
+function dedupeNames(columns: { name: string; type: string }[]) {
+  const seen = new Map<string, number>();
+  return columns.map((c) => {
+    const n = seen.get(c.name) ?? 0;
+    seen.set(c.name, n + 1);
+    return n === 0 ? c : { ...c, name: `${c.name} (${n + 1})` };
+  });
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+function discard(projectId: string, uploadId: string): Promise<void> {
+  return api<void>(`/projects/${projectId}/datasets/uploads/${uploadId}`, { method: "DELETE" }).catch(
+    () => undefined,
+  );
+}
