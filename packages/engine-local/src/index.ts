@@ -1,5 +1,10 @@
 export { castColumns } from "./cast-columns.ts";
-export { computeColumnStats } from "./column-stats.ts";
+export {
+  type ColumnStatsResult,
+  computeColumnStats,
+  computeColumnStatsScoped,
+  STATS_FULL_SCAN_MAX,
+} from "./column-stats.ts";
 export { splitCsvRecord } from "./csv-header.ts";
 export { detectCsvOptions, detectFormat, detectImportOptions, readHead } from "./detect-import.ts";
 export { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";

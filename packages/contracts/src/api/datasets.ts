@@ -274,6 +274,16 @@ export const DatasetStatsSchema = z
     sampling: DatasetSamplingSchema,
     rows: z.number(),
     columns: z.array(ColumnStatsSchema),
+    sampled: z
+      .boolean()
+      .optional()
+      .describe(
+        "True when distinct counts, top values and histograms were computed on `rowsScanned` rows spread over the sample (samples over 200,000 rows); quality counts, min / max, mean and stddev always cover every row",
+      ),
+    rowsScanned: z
+      .number()
+      .optional()
+      .describe("Rows distinct counts, top values and histograms were computed on"),
   })
   .strict();
 export type DatasetStats = z.infer<typeof DatasetStatsSchema>;

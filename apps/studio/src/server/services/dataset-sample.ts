@@ -14,7 +14,7 @@ import {
   type SamplePage,
   type SampleQuery,
 } from "@sous/contracts";
-import { computeColumnStats, type Meaning, querySample, writeSample } from "@sous/engine-local";
+import { computeColumnStatsScoped, type Meaning, querySample, writeSample } from "@sous/engine-local";
 import { ctx } from "../context.ts";
 import { currentVersionOf, type DatasetRow, findDataset, sampleCacheDir } from "./dataset-store.ts";
 
@@ -88,12 +88,12 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
             outFile: tmp,
           });
           await rename(tmp, file);
-          const columns = await computeColumnStats(engine, {
+          const { columns, sampled, rowsScanned } = await computeColumnStatsScoped(engine, {
             source: file,
             schema: v.schema,
             rowCount: rows,
           });
-          const stats: DatasetStats = { versionId: v.id, sampling, rows, columns };
+          const stats: DatasetStats = { versionId: v.id, sampling, rows, columns, sampled, rowsScanned };
           await writeFile(`${statsFile}.tmp`, JSON.stringify(stats));
           await rename(`${statsFile}.tmp`, statsFile);
         } finally {
@@ -104,7 +104,13 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
     }
     await p;
   }
-  const stats = DatasetStatsSchema.parse(JSON.parse(await readFile(statsFile, "utf8")));
+  const parsed = DatasetStatsSchema.parse(JSON.parse(await readFile(statsFile, "utf8")));
+  // Stats cached before `sampled` existed were computed on every row of the sample.
+  const stats = {
+    ...parsed,
+    sampled: parsed.sampled ?? false,
+    rowsScanned: parsed.rowsScanned ?? parsed.rows,
+  };
   return { file, versionId: v.id, schema: v.schema, sampling, rows: stats.rows, stats };
 }
 
