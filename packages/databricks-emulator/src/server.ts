@@ -46,6 +46,8 @@ export type DatabricksEmulator = {
   stop(): Promise<void>;
   /** Every SQL statement received over Thrift, in arrival order. */
   statements: string[];
+  /** The statements the client cancelled while they ran (CancelOperation), in order. */
+  cancelled: string[];
   /** Creates a cluster without going through REST (for demos); returns its id. */
   createCluster(spec?: Partial<ClusterSpec>): string;
   clusterState(id: string): ClusterState | undefined;
@@ -63,6 +65,7 @@ const SQL_PATH = /^\/sql\/protocolv1\/o\/[^/]+\/([^/]+)\/?$/;
 export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): Promise<DatabricksEmulator> {
   const host = "127.0.0.1";
   const statements: string[] = [];
+  const cancelled: string[] = [];
   const requests: string[] = [];
   const faults: InjectedFault[] = [];
   const clusters = new ClusterRegistry({
@@ -73,7 +76,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const mirrorRoot = mkdtempSync(path.join(tmpdir(), "sous-dbx-emu-"));
   const mounts = createMountStore(opts.mounts, mirrorRoot);
   const engine = await DuckDbEngine.create();
-  const service = new ThriftSqlService({ engine, mounts, clusters, statements });
+  const service = new ThriftSqlService({ engine, mounts, clusters, statements, cancelled });
   // One processor per cluster, so the service knows which cluster a statement runs on.
   const processors = new Map<string, InstanceType<typeof TCLIService.Processor>>();
   const processorFor = (clusterId: string) => {
@@ -199,6 +202,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     port,
     ...(caCert ? { caCert } : {}),
     statements,
+    cancelled,
     requests,
     createCluster: (spec = {}) => clusters.create({ spark_version: "15.4.x-scala2.12", ...spec }),
     clusterState: (id) => clusters.state(id),

@@ -16,6 +16,7 @@ type Session = { engine: EngineSession; operations: Set<string> };
 
 type Operation = {
   session: Session;
+  statement: string;
   state: number; // TOperationState
   hasResultSet: boolean;
   result?: QueryResult;
@@ -36,6 +37,8 @@ export type ThriftServiceDeps = {
   mounts: MountStore;
   clusters: ClusterRegistry;
   statements: string[];
+  /** Statements cancelled while running (CancelOperation), in order. */
+  cancelled?: string[];
 };
 
 export class ThriftSqlService {
@@ -135,6 +138,7 @@ export class ThriftSqlService {
     const key = handleKey(operationId);
     const op: Operation = {
       session,
+      statement: req.statement,
       state: T.TOperationState.RUNNING_STATE,
       hasResultSet: plan.hasResultSet,
       cursor: 0,
@@ -233,6 +237,7 @@ export class ThriftSqlService {
     const op = this.operations.get(handleKey(req.operationHandle.operationId));
     if (op?.state === T.TOperationState.RUNNING_STATE) {
       op.state = T.TOperationState.CANCELED_STATE;
+      this.deps.cancelled?.push(op.statement);
       op.session.engine.interrupt();
     }
     return new T.TCancelOperationResp({ status: okStatus() });

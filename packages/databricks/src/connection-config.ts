@@ -42,7 +42,12 @@ export const userTokenContext = (connectionId: string, userId: string) =>
 
 /** The user can fix this: their connection runs on per-user tokens and they have not stored one. */
 export class MissingDatabricksTokenError extends Error {
-  override readonly name = "MissingDatabricksTokenError";
+  override readonly name: string = "MissingDatabricksTokenError";
+}
+
+/** A token (or Blob credential) sealed under another SOUS_SECRET_KEY: as good as missing. */
+export class UnreadableSecretError extends MissingDatabricksTokenError {
+  override readonly name = "UnreadableSecretError";
 }
 
 /** Picks the token a job runs under, or says clearly what is missing. */

@@ -20,6 +20,7 @@ export {
   last4,
   MissingDatabricksTokenError,
   resolveRunToken,
+  UnreadableSecretError,
   userTokenContext,
 } from "./connection-config.ts";
 export { DEMO_CONNECTION_NAME, upsertDemoConnection } from "./demo-connection.ts";

@@ -2,7 +2,7 @@
 // client and SQL runner factory under the right token, the compute profile, the mount mapping
 // and the storage of the mounted container.
 import path from "node:path";
-import type { SecretBox } from "@sous/config";
+import { type SecretBox, SecretBoxError } from "@sous/config";
 import type { Db } from "@sous/db";
 import { createBlobStorage, type DatasetStorage } from "@sous/storage";
 import { type ClusterSpec, clusterSpecSchema } from "./cluster-spec.ts";
@@ -12,6 +12,7 @@ import {
   connectionSecretContext,
   connectionSecretsSchema,
   resolveRunToken,
+  UnreadableSecretError,
   userTokenContext,
 } from "./connection-config.ts";
 import type { ComputeProfileRef } from "./ensure-cluster.ts";
@@ -51,9 +52,25 @@ export async function loadRemoteEngine(o: {
   });
   if (!profileRow) throw new Error(`The compute profile of connection "${connection.name}" was deleted.`);
   const config = connectionConfigSchema.parse(connection.config);
+  const open = (sealed: string, context: string, whose: string) => {
+    try {
+      return o.secretBox.open(sealed, context);
+    } catch (e) {
+      if (!(e instanceof SecretBoxError)) throw e;
+      throw new UnreadableSecretError(
+        `${whose} is set, but unreadable with the current key (SOUS_SECRET_KEY changed): re-enter it.`,
+      );
+    }
+  };
   const secrets = connection.secret
     ? connectionSecretsSchema.parse(
-        JSON.parse(o.secretBox.open(connection.secret, connectionSecretContext(connection.id))),
+        JSON.parse(
+          open(
+            connection.secret,
+            connectionSecretContext(connection.id),
+            `The token of Databricks connection "${connection.name}"`,
+          ),
+        ),
       )
     : {};
   let userToken: string | undefined;
@@ -61,7 +78,12 @@ export async function loadRemoteEngine(o: {
     const row = await o.db.userConnectionSecret.findUnique({
       where: { userId_connectionId: { userId: o.userId, connectionId: connection.id } },
     });
-    if (row) userToken = o.secretBox.open(row.secret, userTokenContext(connection.id, o.userId));
+    if (row)
+      userToken = open(
+        row.secret,
+        userTokenContext(connection.id, o.userId),
+        `Your token for Databricks connection "${connection.name}" (Account page)`,
+      );
   }
   const token = resolveRunToken({
     connectionName: connection.name,

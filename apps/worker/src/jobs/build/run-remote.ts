@@ -40,11 +40,18 @@ export function parseEngineKey(key: string): RemoteChoice | null {
  * retried with backoff), the others become an AppError so the activity fails at once with the
  * user-facing text. The token never reaches these messages (the library redacts them).
  */
-function remoteFailure(e: unknown): Error {
+function remoteFailure(e: unknown, who: string): Error {
   if (e instanceof AppError) return e;
   const { message, retryable } = describeRemoteFailure(e);
-  if (retryable) return new Error(`Databricks: ${message}`);
-  return new AppError("invalid_input", `Databricks: ${message}`);
+  if (retryable) return new Error(`Databricks (${who}): ${message}`);
+  return new AppError("invalid_input", `${who} failed on Databricks: ${message}`);
+}
+
+/** "Recipe by_region", or the pipeline's recipes in order: what the job error names. */
+function whoOf(o: { what: string; recipeName: string }): string {
+  return o.what === o.recipeName
+    ? `Recipe ${o.recipeName}`
+    : `The ${o.what.replace(/ as one statement$/, "")}`;
 }
 
 type Steps = Parameters<typeof compilePipeline>[0]["steps"];
@@ -95,7 +102,7 @@ export async function runRemote(
       dataDir: ctx.dataDir,
     });
   } catch (e) {
-    throw remoteFailure(e);
+    throw remoteFailure(e, whoOf(o));
   }
 
   const spark = compilePipeline({
@@ -159,6 +166,6 @@ export async function runRemote(
       .update({ where: { id: activity.id }, data: { stagingPrefix: null } })
       .catch(() => {});
     if (o.signal?.aborted) throw e;
-    throw remoteFailure(e);
+    throw remoteFailure(e, whoOf(o));
   }
 }
