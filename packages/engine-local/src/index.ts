@@ -26,6 +26,11 @@ export {
   QueryCancelledError,
 } from "./local-engine.ts";
 export type { Meaning } from "./quality-sql.ts";
-export { querySample, type SampleRows } from "./query-sample.ts";
+export {
+  querySample,
+  querySampleJson,
+  type SampleQueryOptions,
+  type SampleRows,
+} from "./query-sample.ts";
 export { sampleSql } from "./sample-sql.ts";
 export { writeSample } from "./sampling.ts";

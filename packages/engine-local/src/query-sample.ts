@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { AppError, type DatasetSchema, type SampleQuery } from "@sous/contracts";
 import { jsonValueFor } from "./duckdb-types.ts";
 import type { LocalEngine } from "./local-engine.ts";
@@ -13,15 +14,63 @@ export interface SampleRows {
  * A page of a sample file, filtered and sorted. Sorting is stable (ties keep the sample's order)
  * so paging through a sorted sample never repeats or skips a row.
  */
-export async function querySample(
+export async function querySample(engine: LocalEngine, opts: SampleQueryOptions): Promise<SampleRows> {
+  const q = pageSql(opts);
+  return engine.withConnection(async (c) => {
+    const r = await c.runAndReadAll(
+      `SELECT ${q.cols} FROM ${q.src} ${q.whereSql} ${q.order} LIMIT ${opts.query.limit} OFFSET ${opts.query.offset}`,
+    );
+    const types = r.columnTypes().map(String);
+    const rows = r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v)));
+    return { rows, matchingRows: await matching(c, q, opts, rows.length) };
+  });
+}
+
+/**
+ * The same page as querySample, with its rows already serialised as a JSON array by DuckDB (the
+ * text JSON.stringify would give for querySample's rows): the sample API sends it as is, without
+ * building and re-serialising a JS value per cell.
+ */
+export async function querySampleJson(
   engine: LocalEngine,
-  opts: {
-    file: string;
-    schema: DatasetSchema;
-    meanings: Record<string, Meaning | null>;
-    query: SampleQuery;
-  },
-): Promise<SampleRows> {
+  opts: SampleQueryOptions,
+): Promise<{ rowsJson: string; rowCount: number; matchingRows: number }> {
+  const q = pageSql(opts);
+  return engine.withConnection(async (c) => {
+    const d = await c.runAndReadAll(`DESCRIBE SELECT ${q.cols} FROM ${q.src}`);
+    const types = d.getRowObjectsJson().map((r) => String(r.column_type));
+    const cells = opts.schema.map((col, i) => jsonCellSql(duckIdent(col.name), types[i] ?? ""));
+    // The page's order is restated in the aggregate: a subquery's ORDER BY does not bind it.
+    const r = await c.runAndReadAll(
+      `SELECT coalesce(string_agg(json_array(${cells.join(", ")})::VARCHAR, ',' ORDER BY ${q.orderKeys}), '') AS j, count(*) AS n
+       FROM (SELECT ${q.cols}, file_row_number FROM ${q.src} ${q.whereSql} ORDER BY ${q.orderKeys} LIMIT ${opts.query.limit} OFFSET ${opts.query.offset})`,
+    );
+    const row = r.getRows()[0] ?? ["", 0];
+    const rowCount = Number(row[1] ?? 0);
+    return {
+      rowsJson: `[${String(row[0] ?? "")}]`,
+      rowCount,
+      matchingRows: await matching(c, q, opts, rowCount),
+    };
+  });
+}
+
+export interface SampleQueryOptions {
+  file: string;
+  schema: DatasetSchema;
+  meanings: Record<string, Meaning | null>;
+  query: SampleQuery;
+}
+
+interface PageSql {
+  src: string;
+  cols: string;
+  whereSql: string;
+  order: string;
+  orderKeys: string;
+}
+
+function pageSql(opts: SampleQueryOptions): PageSql {
   const byName = new Map(opts.schema.map((c) => [c.name, c]));
   const col = (name: string) => {
     const c = byName.get(name);
@@ -50,23 +99,35 @@ export async function querySample(
   });
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const src = `read_parquet(${duckString(opts.file)}, file_row_number = true)`;
-  const order = opts.query.sort
-    ? `ORDER BY ${duckIdent(col(opts.query.sort.column).name)} ${opts.query.sort.desc ? "DESC" : "ASC"} NULLS LAST, file_row_number`
-    : "ORDER BY file_row_number";
+  const orderKeys = opts.query.sort
+    ? `${duckIdent(col(opts.query.sort.column).name)} ${opts.query.sort.desc ? "DESC" : "ASC"} NULLS LAST, file_row_number`
+    : "file_row_number";
   const cols = opts.schema.map((c) => duckIdent(c.name)).join(", ");
-  return engine.withConnection(async (c) => {
-    const r = await c.runAndReadAll(
-      `SELECT ${cols} FROM ${src} ${whereSql} ${order} LIMIT ${opts.query.limit} OFFSET ${opts.query.offset}`,
-    );
-    const types = r.columnTypes().map(String);
-    const rows = r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v)));
-    let matchingRows: number;
-    if (!where.length && opts.query.offset === 0 && rows.length < opts.query.limit)
-      matchingRows = rows.length;
-    else {
-      const n = await c.runAndReadAll(`SELECT count(*) FROM ${src} ${whereSql}`);
-      matchingRows = Number(n.getRows()[0]?.[0] ?? 0);
-    }
-    return { rows, matchingRows };
-  });
+  return { src, cols, whereSql, order: `ORDER BY ${orderKeys}`, orderKeys };
+}
+
+/** Rows passing the filters: known without a count when an unfiltered first page is not full. */
+async function matching(c: DuckDBConnection, q: PageSql, opts: SampleQueryOptions, got: number) {
+  if (!q.whereSql && opts.query.offset === 0 && got < opts.query.limit) return got;
+  const n = await c.runAndReadAll(`SELECT count(*) FROM ${q.src} ${q.whereSql}`);
+  return Number(n.getRows()[0]?.[0] ?? 0);
+}
+
+const SAFE = "9007199254740991";
+
+/** A cell as JSON, as jsonValueFor renders DuckDB's value (see duckdb-types.ts). */
+function jsonCellSql(id: string, duckType: string): string {
+  const t = duckType.toUpperCase();
+  if (t === "BIGINT" || t === "HUGEINT" || t === "UBIGINT" || t === "UHUGEINT")
+    return `CASE WHEN ${id} BETWEEN -${SAFE} AND ${SAFE} THEN to_json(${id}) ELSE to_json(CAST(${id} AS VARCHAR)) END`;
+  if (t === "DOUBLE" || t === "FLOAT" || t.startsWith("DECIMAL"))
+    // Plus zero turns -0 into 0; JSON has no NaN or infinities: they are sent as text, like jsonValueFor.
+    return `CASE WHEN ${id} IS NULL OR isfinite(CAST(${id} AS DOUBLE)) THEN to_json(CAST(${id} AS DOUBLE) + 0) WHEN isnan(CAST(${id} AS DOUBLE)) THEN to_json('NaN') WHEN ${id} > 0 THEN to_json('Infinity') ELSE to_json('-Infinity') END`;
+  if (
+    ["INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT", "BOOLEAN", "VARCHAR"].includes(t)
+  )
+    return id;
+  if (t.endsWith("]") || t.startsWith("STRUCT") || t.startsWith("MAP") || t.startsWith("UNION"))
+    return `to_json(CAST(to_json(${id}) AS VARCHAR))`;
+  return `CAST(${id} AS VARCHAR)`;
 }
