@@ -1,17 +1,14 @@
 import "server-only";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { AppError, type DatasetInfo, type ImportSource } from "@sous/contracts";
+import type { DatasetInfo, ImportSource } from "@sous/contracts";
 import { importPostgres, importToParquet } from "@sous/engine-local";
-import { StorageNotFoundError } from "@sous/storage";
 import { ctx } from "../context.ts";
+import { importBlobFolder, listBlobFolder, normalizeBlobFolder } from "./blob-import.ts";
 import { postgresSourceOf } from "./connections.ts";
 import { findDataset, nameTaken, writeVersion } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
 import { deleteUpload, openUpload } from "./uploads.ts";
-
-/** Blob imports read only under this folder of the container: never another project's datasets. */
-const BLOB_IMPORT_ROOT = "imports/";
 
 /**
  * Imports data as a new dataset (`name`) or as a new version of an existing one (`datasetId`,
@@ -60,28 +57,13 @@ export async function importDataset(opts: {
       break;
     }
     case "blob": {
-      const folder = src.folder.replace(/^\/+/, "").replace(/\/*$/, "/");
-      if (!folder.startsWith(BLOB_IMPORT_ROOT) || folder.split("/").some((p) => p === ".." || p === "."))
-        throw new AppError("invalid_input", `Blob imports read folders under ${BLOB_IMPORT_ROOT} only.`);
-      const files = (await storage.list(folder)).filter((f) =>
-        f.key.toLowerCase().endsWith(`.${src.format}`),
-      );
-      const first = files[0];
-      if (!first) throw new AppError("invalid_input", `Folder ${folder} holds no .${src.format} file.`);
+      const folder = normalizeBlobFolder(src.folder);
+      await listBlobFolder(storage, folder, src.format); // fails before anything is staged
       origin = `blob ${folder}`;
-      write = async (staged) => {
-        const dir = await storage.materialize(folder).catch((e) => {
-          if (e instanceof StorageNotFoundError)
-            throw new AppError("not_found", `Folder ${folder} is empty.`);
-          throw e;
-        });
-        return importToParquet(engine, {
-          file: path.join(dir, first.key.slice(folder.length)),
-          glob: path.join(dir, "**", `*.${src.format}`),
-          options: src.format === "parquet" ? { format: "parquet" } : undefined,
-          outDir: staged.dir,
-        });
-      };
+      const tmpRoot = path.join(dataDir, "tmp", "imports");
+      await mkdir(tmpRoot, { recursive: true });
+      write = (staged) =>
+        importBlobFolder({ storage, engine, tmpRoot }, { folder, format: src.format, outDir: staged.dir });
       break;
     }
   }

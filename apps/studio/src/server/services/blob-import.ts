@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { AppError } from "@sous/contracts";
+import { type ImportResult, importToParquet, type LocalEngine } from "@sous/engine-local";
+import type { DatasetStorage, StoredObject } from "@sous/storage";
+
+// Import from Blob: the files already in the installation's container (or local storage folder)
+// under imports/<folder>/, all CSV or all Parquet, become one dataset. It takes its dependencies
+// as arguments (no studio context) so it is tested directly against Azurite.
+
+/** Blob imports read only under this folder of the container: never another project's datasets. */
+export const BLOB_IMPORT_ROOT = "imports/";
+
+/** `imports/sales/2024` -> `imports/sales/2024/`; anything outside imports/ or with `..` is refused. */
+export function normalizeBlobFolder(folder: string): string {
+  const f = folder.trim().replace(/^\/+/, "").replace(/\/*$/, "/");
+  const parts = f.split("/").slice(0, -1);
+  if (!f.startsWith(BLOB_IMPORT_ROOT) || parts.some((p) => p === ".." || p === "." || p === ""))
+    throw new AppError(
+      "invalid_input",
+      `Blob imports read folders under ${BLOB_IMPORT_ROOT} only (e.g. ${BLOB_IMPORT_ROOT}sales/); got ${folder}.`,
+    );
+  return f;
+}
+
+/** The files of `format` under the folder (any depth), or a message naming the folder. */
+export async function listBlobFolder(
+  storage: DatasetStorage,
+  folder: string,
+  format: "csv" | "parquet",
+): Promise<StoredObject[]> {
+  const files = (await storage.list(folder)).filter((f) => f.key.endsWith(`.${format}`));
+  if (files.length === 0) throw new AppError("invalid_input", `Folder ${folder} holds no .${format} file.`);
+  return files;
+}
+
+/**
+ * Converts every `.csv` (dialect detected on the first file) or `.parquet` file under `folder`
+ * into `<outDir>/part-0.parquet`. Blob files are downloaded, streamed, into a private folder under
+ * `tmpRoot` (which DuckDB may read) and removed afterwards: a folder under imports/ can change,
+ * so it never goes through the cache of (immutable) dataset versions.
+ */
+export async function importBlobFolder(
+  deps: { storage: DatasetStorage; engine: LocalEngine; tmpRoot: string },
+  src: { folder: string; format: "csv" | "parquet"; outDir: string; signal?: AbortSignal },
+): Promise<ImportResult> {
+  const folder = normalizeBlobFolder(src.folder);
+  const files = await listBlobFolder(deps.storage, folder, src.format);
+  let dir: string;
+  let cleanup = async () => {};
+  if (deps.storage.kind === "local") {
+    dir = await deps.storage.materialize(folder); // the folder itself, read in place
+  } else {
+    dir = path.join(deps.tmpRoot, `blob-${randomUUID()}`);
+    cleanup = () => rm(dir, { recursive: true, force: true });
+    try {
+      for (const f of files) {
+        const local = path.join(dir, f.key.slice(folder.length));
+        await mkdir(path.dirname(local), { recursive: true });
+        await pipeline(await deps.storage.getStream(f.key), createWriteStream(local), { signal: src.signal });
+      }
+    } catch (e) {
+      await cleanup();
+      throw e;
+    }
+  }
+  try {
+    const first = files[0] as StoredObject;
+    return await importToParquet(deps.engine, {
+      file: path.join(dir, first.key.slice(folder.length)),
+      glob: path.join(dir, "**", `*.${src.format}`),
+      options: src.format === "parquet" ? { format: "parquet" } : undefined,
+      outDir: src.outDir,
+      ...(src.signal ? { signal: src.signal } : {}),
+    });
+  } finally {
+    await cleanup();
+  }
+}
