@@ -2,6 +2,7 @@
 
 import { type ReactNode, useState } from "react";
 import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import { Button } from "@/ui/button.tsx";
 import { TypeTag } from "@/ui/columns.tsx";
 import { DataTable } from "@/ui/data-table.tsx";
 import { formatCount } from "@/ui/format.ts";
@@ -15,6 +16,7 @@ export function PreviewPane({
   waiting,
   highlight,
   note,
+  convert,
 }: {
   state: PreviewState;
   waiting: string | null;
@@ -22,6 +24,8 @@ export function PreviewPane({
   highlight?: ReadonlyMap<string, { kind: "added" | "changed"; note: string }>;
   /** A line above the table (prepare: which step the table is "as of"). */
   note?: ReactNode;
+  /** The SQL tab's "Convert to SQL recipe" (absent for SQL recipes). */
+  convert?: ConvertAction;
 }) {
   const [tab, setTab] = useState<Tab>("preview");
   const { data, error, loading } = state;
@@ -105,7 +109,7 @@ export function PreviewPane({
         ) : tab === "schema" ? (
           <SchemaView data={data} />
         ) : (
-          <SqlView data={data} />
+          <SqlView data={data} convert={convert} />
         )}
       </div>
     </section>
@@ -151,9 +155,16 @@ function SchemaView({ data }: { data: RecipePreview }) {
   );
 }
 
-function SqlView({ data }: { data: RecipePreview }) {
+export interface ConvertAction {
+  /** Why it cannot be converted now (unsaved changes, a new recipe...); null: it can. */
+  blocked: string | null;
+  run: () => Promise<string | null>;
+}
+
+function SqlView({ data, convert }: { data: RecipePreview; convert: ConvertAction | undefined }) {
   return (
     <div className="sql-views">
+      {convert ? <ConvertBox convert={convert} /> : null}
       {(["spark", "duckdb"] as const).map((d) => {
         const e = data.engines[d];
         return (
@@ -174,6 +185,70 @@ function SqlView({ data }: { data: RecipePreview }) {
           </section>
         );
       })}
+    </div>
+  );
+}
+
+function ConvertBox({ convert }: { convert: ConvertAction }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function go() {
+    setBusy(true);
+    setError(await convert.run());
+    setBusy(false);
+    setAsking(false);
+  }
+  return (
+    <div className="convert-sql" data-testid="convert-sql">
+      {asking ? (
+        <div
+          className="confirm-box"
+          role="alertdialog"
+          aria-label="Convert to a SQL recipe?"
+          data-testid="convert-confirm"
+        >
+          <strong>Convert to a SQL recipe? This is one-way.</strong>
+          <span>
+            The recipe becomes a SQL code recipe holding the SparkSQL below: same name, inputs and outputs.
+            Its visual settings are gone for good: there is no way back to this editor.
+          </span>
+          <div className="side-actions">
+            <Button
+              variant="danger"
+              loading={busy}
+              onClick={() => void go()}
+              data-testid="convert-confirm-button"
+            >
+              Convert, one-way
+            </Button>
+            <Button variant="ghost" onClick={() => setAsking(false)} data-testid="convert-cancel">
+              Cancel
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <div className="convert-line">
+          <Button
+            size="sm"
+            disabled={convert.blocked !== null}
+            title={convert.blocked ?? "Turn this recipe into a SQL code recipe (asks first)"}
+            onClick={() => {
+              setError(null);
+              setAsking(true);
+            }}
+            data-testid="convert-sql-button"
+          >
+            Convert to SQL recipe…
+          </Button>
+          <span className="muted small">{convert.blocked ?? "Edit the SparkSQL by hand from then on."}</span>
+        </div>
+      )}
+      {error ? (
+        <div className="form-error" role="alert" data-testid="convert-error">
+          {error}
+        </div>
+      ) : null}
     </div>
   );
 }

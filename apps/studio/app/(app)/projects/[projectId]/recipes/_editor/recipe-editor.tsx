@@ -1,6 +1,7 @@
 "use client";
 
 import "@/ui/recipes.css";
+import "./editor.css";
 import type { DatasetInfo, Recipe, SplitParams } from "@sous/contracts";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -23,6 +24,7 @@ import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
 import { PrepareForm } from "./form-prepare.tsx";
 import { defaultSplitNames, SplitForm, splitOutputCount } from "./form-split.tsx";
+import { SqlForm } from "./form-sql.tsx";
 import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
 import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
@@ -82,6 +84,7 @@ const FORMS: Record<string, AnyForm> = {
   topN: TopNForm,
   stack: StackForm,
   split: SplitForm,
+  sql: SqlForm,
 };
 
 const stable = (x: unknown) => JSON.stringify(x);
@@ -312,6 +315,26 @@ export function RecipeEditor(props: RecipeEditorProps) {
       if (r) toast(`Saved over revision ${theirs.revision}.`, "success");
     } catch (e) {
       setSaveError(errorMessage(e));
+    }
+  }
+
+  // ----- convert to code (one-way) -----
+  async function convertToSql(): Promise<string | null> {
+    if (!recipe) return "Create the recipe first.";
+    try {
+      const updated = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}/convert-to-sql`, {
+        method: "POST",
+        json: { revision: recipe.revision },
+      });
+      const params = updated.spec.params as Record<string, unknown>;
+      setRecipe(updated);
+      setSaved(stable(params));
+      setAsOf(null);
+      history.reset({ ...draft, params });
+      toast(`${updated.name} is now a SQL recipe.`, "success");
+      return null;
+    } catch (e) {
+      return errorMessage(e);
     }
   }
 
@@ -557,6 +580,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
               readOnly={readOnly}
               distinctValues={distinctValues}
               preview={preview.data}
+              previewError={preview.error}
               asOf={asOf}
               setAsOf={setAsOf}
               {...(isSplit
@@ -578,9 +602,37 @@ export function RecipeEditor(props: RecipeEditorProps) {
           {info ? null : <p className="muted small">Unknown recipe kind.</p>}
         </div>
         <PreviewPane
+          key={kind}
           state={asOfSpec ? asOfPreview : preview}
           waiting={waiting}
+          {...(kind === "sql" || readOnly
+            ? {}
+            : {
+                convert: {
+                  blocked: !recipe
+                    ? "Create the recipe first."
+                    : dirty
+                      ? "Save your changes first."
+                      : isSplit
+                        ? "A split writes several datasets: one SQL query cannot."
+                        : null,
+                  run: convertToSql,
+                },
+              })}
           {...(isPrepare ? { highlight: prepareView.highlight, note: prepareView.note } : {})}
+          {...(isSplit
+            ? {
+                note: (
+                  <span data-testid="split-preview-note">
+                    Output {shownOut + 1} of {outputCount}:{" "}
+                    <strong>{(recipe ? outputs.map((d) => d.name) : draft.outputs)[shownOut] ?? "?"}</strong>
+                    {(draft.params as SplitParams).otherRows !== false && shownOut === outputCount - 1
+                      ? " (the rows no other output took)"
+                      : ""}
+                  </span>
+                ),
+              }
+            : {})}
         />
       </div>
     </div>

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
 import type { Col } from "@/ui/columns.tsx";
+import type { PreviewState } from "./use-preview.ts";
 
 /** What every kind's settings form gets. */
 export interface FormProps<P> {
@@ -16,6 +17,8 @@ export interface FormProps<P> {
   distinctValues: (column: string) => Promise<(string | number | boolean | null)[]>;
   /** The last preview of the whole draft (prepare: per-step schemas and engines). */
   preview?: RecipePreview | null;
+  /** The last preview's error (a SQL recipe underlines the compiler's problems). */
+  previewError?: PreviewState["error"];
   /** Prepare: the step whose result the table shows (null: after every step). */
   asOf?: string | null;
   setAsOf?: (stepId: string | null) => void;

@@ -7,7 +7,7 @@ import { ApiError, api, errorMessage } from "@/ui/api.ts";
 export interface PreviewState {
   data: RecipePreview | null;
   /** The last request's error; `data` keeps the last good answer so nothing jumps. */
-  error: { message: string; code: string } | null;
+  error: { message: string; code: string; details?: Record<string, unknown> | undefined } | null;
   loading: boolean;
 }
 
@@ -16,7 +16,7 @@ const DEBOUNCE_MS = 250;
 /** The draft's output on the inputs' sample, asked again shortly after each edit (older answers are dropped). */
 export function usePreview(
   projectId: string,
-  draft: { inputs: string[]; spec: unknown } | null,
+  draft: { inputs: string[]; spec: unknown; output?: number } | null,
   limit = 200,
   /** Wait after the last edit (the prepare editor asks sooner: its goal is 300 ms edit-to-table). */
   debounceMs = DEBOUNCE_MS,
@@ -46,7 +46,11 @@ export function usePreview(
         if (ctrl.signal.aborted) return;
         setState((s) => ({
           data: s.data,
-          error: { message: errorMessage(e), code: e instanceof ApiError ? e.code : "error" },
+          error: {
+            message: errorMessage(e),
+            code: e instanceof ApiError ? e.code : "error",
+            details: e instanceof ApiError ? e.details : undefined,
+          },
           loading: false,
         }));
       }
