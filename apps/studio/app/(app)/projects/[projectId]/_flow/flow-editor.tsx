@@ -8,6 +8,7 @@ import {
   type Edge,
   MarkerType,
   MiniMap,
+  type NodeMouseHandler,
   type OnSelectionChangeFunc,
   ReactFlow,
   ReactFlowProvider,
@@ -25,12 +26,13 @@ import { useToast } from "@/ui/toast.tsx";
 import { useHydrated } from "@/ui/use-hydrated.ts";
 import "@/ui/recipes.css";
 import { toObjectName } from "@/ui/recipe-kinds.ts";
-import { type FlowNodeT, nodeTypes } from "./flow-nodes.tsx";
+import { type FlowNodeT, KNOWN_SIZE, nodeTypes } from "./flow-nodes.tsx";
 import { FlowSearch } from "./flow-search.tsx";
 import { type Pt, placeNodes } from "./layout.ts";
 import { RunSection } from "./run-section.tsx";
-import { DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
+import { type DatasetImpact, DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
 import { isActive, useRuns } from "./use-runs.ts";
+import "./flow-manage.css";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
 type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
@@ -85,6 +87,7 @@ function toCanvasNodes(
         type: "dataset",
         position,
         selected,
+        ...KNOWN_SIZE.dataset,
         ariaLabel: label,
         data: { name: n.name, state: n.state, rowCount: n.rowCount, outdated: n.outdated },
       };
@@ -94,6 +97,7 @@ function toCanvasNodes(
       type: "recipe",
       position,
       selected,
+      ...KNOWN_SIZE.recipe,
       ariaLabel: `${n.kind} recipe ${n.name}`,
       data: { name: n.name, kind: n.kind, running: runningRecipes.has(n.id) },
     };
@@ -137,9 +141,9 @@ function FlowEditorInner({
   const fileInput = useRef<HTMLInputElement>(null);
   const hydrated = useHydrated();
 
-  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNodeT>(
-    toCanvasNodes(initialGraph, [], null, new Set()).nodes,
-  );
+  // Computed once (not on every render, where useNodesState would ignore it anyway).
+  const [initialNodes] = useState(() => toCanvasNodes(initialGraph, [], null, new Set()).nodes);
+  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNodeT>(initialNodes);
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
   const selectedRef = useRef(selectedId);
@@ -204,6 +208,44 @@ function FlowEditorInner({
     [canEdit, projectId, toast],
   );
 
+  // The minimap draws every node: mount it once the canvas has painted, not during its first paint.
+  const [showMiniMap, setShowMiniMap] = useState(false);
+  useEffect(() => {
+    if (typeof window.requestIdleCallback === "function") {
+      const id = window.requestIdleCallback(() => setShowMiniMap(true), { timeout: 1500 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const t = window.setTimeout(() => setShowMiniMap(true), 300);
+    return () => window.clearTimeout(t);
+  }, []);
+
+  // Layout undo: Arrange and drags push the positions they replace; Ctrl/⌘+Z (or the bar's Undo
+  // after Arrange) puts them back and saves them.
+  const history = useRef<{ action: "arrange" | "move"; positions: Map<string, Pt> }[]>([]);
+  const [undoBar, setUndoBar] = useState(false);
+  const pushHistory = useCallback((action: "arrange" | "move", positions: Map<string, Pt>) => {
+    history.current.push({ action, positions });
+    if (history.current.length > 20) history.current.shift();
+  }, []);
+  const undoLayout = useCallback(async () => {
+    const last = history.current.pop();
+    setUndoBar(false);
+    if (!last) return;
+    setNodes((ns) =>
+      ns.map((n) => {
+        const p = last.positions.get(n.id);
+        return p ? { ...n, position: p } : n;
+      }),
+    );
+    toast(last.action === "arrange" ? "Restored the layout from before Arrange." : "Moved back.", "success");
+    await saveLayout([...last.positions].map(([nodeId, p]) => ({ nodeId, x: p.x, y: p.y })));
+  }, [saveLayout, setNodes, toast]);
+  useEffect(() => {
+    if (!undoBar) return;
+    const t = window.setTimeout(() => setUndoBar(false), 12_000);
+    return () => window.clearTimeout(t);
+  }, [undoBar]);
+
   // Server graph -> canvas. Nodes placed automatically get their position saved, so the Flow
   // looks the same on the next visit and for colleagues.
   const savedIds = useRef(new Set<string>());
@@ -260,6 +302,67 @@ function FlowEditorInner({
     }
   }, []);
 
+  const onNodeDragStart = useCallback(
+    (_: unknown, _node: FlowNodeT, dragged: FlowNodeT[]) => {
+      pushHistory("move", new Map(dragged.map((n) => [n.id, { x: n.position.x, y: n.position.y }])));
+      setUndoBar(false);
+    },
+    [pushHistory],
+  );
+
+  // Right-click on a node: a small menu (open, rename, delete) where the pointer is.
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
+  // Rename / delete asked from the menu or the keyboard: the panel opens in that mode.
+  const [intent, setIntent] = useState<{ id: string; mode: "rename" | "delete"; n: number } | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const onNodeContextMenu = useCallback<NodeMouseHandler<FlowNodeT>>(
+    (e, node) => {
+      e.preventDefault();
+      const r = canvasRef.current?.getBoundingClientRect();
+      select(node.id);
+      setMenu({ id: node.id, x: e.clientX - (r?.left ?? 0), y: e.clientY - (r?.top ?? 0) });
+    },
+    [select],
+  );
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent && e.key !== "Escape") return;
+      if (e.target instanceof Element && e.target.closest(".flow-context-menu")) return;
+      setMenu(null);
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [menu]);
+
+  // Keyboard: Ctrl/⌘+Z undoes the last layout change; F2 renames and Delete deletes the selected
+  // node (both ask first, in the side panel). Not while typing in a field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
+        if (history.current.length === 0) return;
+        e.preventDefault();
+        void undoLayout();
+        return;
+      }
+      const id = selectedRef.current;
+      if (!canEdit || !id || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "F2" || e.key === "Delete") {
+        e.preventDefault();
+        setIntent({ id, mode: e.key === "F2" ? "rename" : "delete", n: Date.now() });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [canEdit, undoLayout]);
+
   const onNodeDragStop = useCallback(
     (_: unknown, _node: FlowNodeT, dragged: FlowNodeT[]) => {
       void saveLayout(
@@ -308,6 +411,11 @@ function FlowEditorInner({
   }
 
   async function autoLayout() {
+    pushHistory(
+      "arrange",
+      new Map(nodesRef.current.map((n) => [n.id, { x: n.position.x, y: n.position.y }])),
+    );
+    setUndoBar(true);
     const pos = placeNodes(graph.nodes, graph.edges, new Map());
     setNodes((ns) => ns.map((n) => ({ ...n, position: pos.get(n.id) ?? n.position })));
     window.setTimeout(() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 300 }), 50);
@@ -342,6 +450,38 @@ function FlowEditorInner({
     return out;
   };
 
+  /**
+   * What deleting a dataset takes with it (as the API does with force): the recipe that writes
+   * it and the recipes that read it; and what stays but is no longer rebuilt from it: everything
+   * downstream of those recipes.
+   */
+  const datasetImpact = (datasetId: string): DatasetImpact => {
+    const deleted: DatasetImpact["deleted"] = [];
+    for (const e of graph.edges) {
+      const writes = e.target === datasetId;
+      const reads = e.source === datasetId;
+      if (!writes && !reads) continue;
+      const n = byId.get(writes ? e.source : e.target);
+      if (n?.type === "recipe" && !deleted.some((d) => d.node.id === n.id))
+        deleted.push({ node: n, role: writes ? "writes" : "reads" });
+    }
+    const gone = new Set([datasetId, ...deleted.map((d) => d.node.id)]);
+    const seen = new Set(gone);
+    const stays: FlowNode[] = [];
+    const queue = deleted.map((d) => d.node.id);
+    while (queue.length) {
+      const id = queue.shift() as string;
+      for (const e of graph.edges) {
+        if (e.source !== id || seen.has(e.target)) continue;
+        seen.add(e.target);
+        queue.push(e.target);
+        const n = byId.get(e.target);
+        if (n) stays.push(n);
+      }
+    }
+    return { deleted, stays, readers: deleted.filter((d) => d.role === "reads").length };
+  };
+
   function runSection(recipe: RecipeNode) {
     const outputs = outputsOf(recipe.id);
     return (
@@ -369,12 +509,27 @@ function FlowEditorInner({
     const producerRecipe = producer?.type === "recipe" ? producer : undefined;
     panel = (
       <DatasetPanel
+        key={`${selected.id}:${intent?.id === selected.id ? intent.n : 0}`}
+        initialMode={intent?.id === selected.id ? intent.mode : null}
         projectId={projectId}
         node={selected}
         info={info}
         producer={producerRecipe}
+        impact={datasetImpact(selected.id)}
         canEdit={canEdit}
         onClose={() => select(null)}
+        onRenamed={(d) => {
+          void refresh();
+          toast(`Renamed to ${d.name}.`, "success");
+        }}
+        onDeleted={(r) => {
+          select(null);
+          void refresh();
+          toast(
+            `Deleted ${r.dataset.name}${r.recipes.length ? ` and ${r.recipes.map((x) => x.name).join(", ")}` : ""}.`,
+            "success",
+          );
+        }}
         onNewRecipe={(kind) =>
           router.push(
             `/projects/${projectId}/recipes/new?kind=${encodeURIComponent(kind)}&input=${selected.id}`,
@@ -387,6 +542,8 @@ function FlowEditorInner({
   } else if (selected?.type === "recipe") {
     panel = (
       <RecipePanel
+        key={`${selected.id}:${intent?.id === selected.id ? intent.n : 0}`}
+        initialMode={intent?.id === selected.id ? intent.mode : null}
         projectId={projectId}
         node={selected}
         recipe={recipes.find((r) => r.id === selected.id)}
@@ -481,6 +638,7 @@ function FlowEditorInner({
       <div className="flow-body">
         {/* biome-ignore lint/a11y/noStaticElementInteractions: file drop target; the Upload button is the accessible path */}
         <div
+          ref={canvasRef}
           className="flow-canvas"
           onDragOver={onDragOver}
           onDragLeave={(e) => {
@@ -495,8 +653,13 @@ function FlowEditorInner({
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onSelectionChange={onSelectionChange}
+            onNodeDragStart={onNodeDragStart}
             onNodeDragStop={onNodeDragStop}
             onNodeDoubleClick={onNodeDoubleClick}
+            onNodeContextMenu={onNodeContextMenu}
+            onPaneClick={closeMenu}
+            onMoveStart={closeMenu}
+            onlyRenderVisibleElements
             defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
             nodesDraggable={canEdit}
             nodesConnectable={false}
@@ -513,15 +676,57 @@ function FlowEditorInner({
             attributionPosition="top-right"
           >
             <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cdd2da" />
-            <MiniMap<FlowNodeT>
-              pannable
-              zoomable
-              nodeColor={miniMapColor}
-              nodeStrokeWidth={0}
-              ariaLabel="Flow overview"
-            />
+            {showMiniMap ? (
+              <MiniMap<FlowNodeT>
+                pannable
+                zoomable
+                nodeColor={miniMapColor}
+                nodeStrokeWidth={0}
+                ariaLabel="Flow overview"
+              />
+            ) : null}
             <Controls showInteractive={false} />
           </ReactFlow>
+          {menu ? (
+            <NodeMenu
+              x={menu.x}
+              y={menu.y}
+              node={byId.get(menu.id)}
+              canEdit={canEdit}
+              onOpen={(n) => {
+                setMenu(null);
+                router.push(
+                  `/projects/${projectId}/${n.type === "dataset" ? "datasets" : "recipes"}/${n.id}`,
+                );
+              }}
+              onIntent={(id, mode) => {
+                setMenu(null);
+                setIntent({ id, mode, n: Date.now() });
+              }}
+            />
+          ) : null}
+          {undoBar ? (
+            <div className="flow-undo-bar" role="status" data-testid="arrange-undo-bar">
+              <span>Arranged the Flow.</span>
+              <button
+                type="button"
+                className="flow-undo-btn"
+                onClick={() => void undoLayout()}
+                data-testid="arrange-undo"
+              >
+                Undo
+              </button>
+              <kbd>Ctrl+Z</kbd>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Dismiss"
+                onClick={() => setUndoBar(false)}
+              >
+                <CloseIcon size={14} />
+              </button>
+            </div>
+          ) : null}
           {selectionCount > 1 ? (
             <div className="flow-selection-bar" data-testid="selection-bar" role="status">
               {selectionCount} nodes selected: drag one to move them together
@@ -590,6 +795,70 @@ function FlowEditorInner({
           }}
         />
       ) : null}
+    </div>
+  );
+}
+
+/** The right-click menu of a node. */
+function NodeMenu({
+  x,
+  y,
+  node,
+  canEdit,
+  onOpen,
+  onIntent,
+}: {
+  x: number;
+  y: number;
+  node: FlowNode | undefined;
+  canEdit: boolean;
+  onOpen: (n: FlowNode) => void;
+  onIntent: (id: string, mode: "rename" | "delete") => void;
+}) {
+  const list = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    list.current?.querySelector<HTMLButtonElement>("button")?.focus();
+  }, []);
+  if (!node) return null;
+  const kind = node.type === "dataset" ? "dataset" : "recipe";
+  const items: { key: string; label: string; danger?: boolean; run: () => void }[] = [
+    { key: "open", label: node.type === "recipe" && canEdit ? "Edit" : "Open", run: () => onOpen(node) },
+    ...(canEdit
+      ? [
+          { key: "rename", label: "Rename…", run: () => onIntent(node.id, "rename") },
+          { key: "delete", label: "Delete…", danger: true, run: () => onIntent(node.id, "delete") },
+        ]
+      : []),
+  ];
+  return (
+    <div
+      ref={list}
+      className="menu flow-context-menu"
+      role="menu"
+      aria-label={`${kind} ${node.name}`}
+      style={{ left: x, top: y }}
+      data-testid="node-menu"
+      onKeyDown={(e) => {
+        if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+        e.preventDefault();
+        const buttons = Array.from(list.current?.querySelectorAll("button") ?? []);
+        const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+        buttons[(i + (e.key === "ArrowDown" ? 1 : -1) + buttons.length) % buttons.length]?.focus();
+      }}
+    >
+      <div className="menu-header">{node.name}</div>
+      {items.map((it) => (
+        <button
+          key={it.key}
+          type="button"
+          role="menuitem"
+          className={it.danger ? "menu-item menu-item-danger" : "menu-item"}
+          data-testid={`node-menu-${it.key}`}
+          onClick={it.run}
+        >
+          <span className="menu-label">{it.label}</span>
+        </button>
+      ))}
     </div>
   );
 }

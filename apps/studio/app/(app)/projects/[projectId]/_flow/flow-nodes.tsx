@@ -8,6 +8,7 @@ import { TableIcon } from "@/ui/icons.tsx";
 import { NodeBuildProgress } from "@/ui/node-build-progress.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { recipeKindLabel } from "@/ui/recipe-kinds.ts";
+import { NODE_SIZE } from "./layout.ts";
 
 export type DatasetNodeData = {
   name: string;
@@ -69,3 +70,20 @@ export const RecipeNode = memo(function RecipeNode({ data }: NodeProps<RecipeFlo
 
 // Stable across renders (module scope), as React Flow requires.
 export const nodeTypes = { dataset: DatasetNode, recipe: RecipeNode };
+
+/**
+ * Sizes and handles known ahead (the CSS fixes both): React Flow then draws edges and leaves
+ * off-screen nodes out of the DOM (onlyRenderVisibleElements) from the first render, instead of
+ * rendering all of them once to measure them. Rendered nodes are still measured.
+ */
+function known(type: "dataset" | "recipe") {
+  const { w, h } = NODE_SIZE[type];
+  return {
+    measured: { width: w, height: h },
+    handles: [
+      { type: "target" as const, position: Position.Left, x: -4, y: h / 2 - 4, width: 8, height: 8 },
+      { type: "source" as const, position: Position.Right, x: w - 4, y: h / 2 - 4, width: 8, height: 8 },
+    ],
+  };
+}
+export const KNOWN_SIZE = { dataset: known("dataset"), recipe: known("recipe") };

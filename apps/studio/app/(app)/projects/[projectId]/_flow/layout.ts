@@ -31,7 +31,9 @@ function topoOrder(nodes: LayoutNode[], edges: { source: string; target: string 
   for (const e of edges) {
     if (!indeg.has(e.source) || !indeg.has(e.target)) continue;
     indeg.set(e.target, (indeg.get(e.target) ?? 0) + 1);
-    out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+    const list = out.get(e.source);
+    if (list) list.push(e.target);
+    else out.set(e.source, [e.target]);
   }
   const queue = nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
   const order: string[] = [];
@@ -45,7 +47,8 @@ function topoOrder(nodes: LayoutNode[], edges: { source: string; target: string 
     }
   }
   // A cycle should not exist in a Flow; if one does, still place every node.
-  for (const n of nodes) if (!order.includes(n.id)) order.push(n.id);
+  const inOrder = new Set(order);
+  for (const n of nodes) if (!inOrder.has(n.id)) order.push(n.id);
   return order;
 }
 
@@ -69,7 +72,11 @@ export function placeNodes(
     centre.set(id, { x: p.x + s.w / 2, y: p.y + s.h / 2 });
   }
   const preds = new Map<string, string[]>();
-  for (const e of edges) preds.set(e.target, [...(preds.get(e.target) ?? []), e.source]);
+  for (const e of edges) {
+    const list = preds.get(e.target);
+    if (list) list.push(e.source);
+    else preds.set(e.target, [e.source]);
+  }
 
   const overlaps = (id: string, c: Pt) => {
     const s = size(id);

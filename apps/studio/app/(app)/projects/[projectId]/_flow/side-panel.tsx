@@ -24,6 +24,17 @@ import { SqlPreview } from "./sql-preview.tsx";
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
 type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
 
+/** What deleting a dataset deletes with it, and what stays downstream but is no longer rebuilt. */
+export interface DatasetImpact {
+  deleted: { node: RecipeNode; role: "writes" | "reads" }[];
+  stays: FlowNode[];
+  /** How many of `deleted` read the dataset (the API refuses those unless force=true). */
+  readers: number;
+}
+type DeleteResult = { dataset: { id: string; name: string }; recipes: { id: string; name: string }[] };
+
+const names = (ns: FlowNode[]) => ns.map((n) => n.name).join(", ");
+
 function Shell({
   icon,
   kicker,
@@ -86,22 +97,74 @@ export function DatasetPanel({
   node,
   info,
   producer,
+  impact,
   canEdit,
+  initialMode,
   onClose,
   onNewRecipe,
+  onRenamed,
+  onDeleted,
   children,
 }: {
   projectId: string;
   node: DatasetNode;
   info: DatasetInfo | undefined;
   producer: RecipeNode | undefined;
+  impact: DatasetImpact;
   canEdit: boolean;
+  /** Opened from the node's menu or the keyboard: start renaming or confirming the delete. */
+  initialMode?: "rename" | "delete" | null;
   onClose: () => void;
   onNewRecipe: (kind: string) => void;
+  onRenamed: (d: DatasetInfo) => void;
+  onDeleted: (r: DeleteResult) => void;
   /** The build section when a recipe writes this dataset. */
   children?: ReactNode;
 }) {
   const built = node.state === "built";
+  const [renaming, setRenaming] = useState<string | null>(
+    canEdit && initialMode === "rename" ? node.name : null,
+  );
+  const [confirmDelete, setConfirmDelete] = useState(canEdit && initialMode === "delete");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function rename() {
+    if (renaming === null) return;
+    const name = renaming.trim();
+    if (name === node.name) return setRenaming(null);
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await api<DatasetInfo>(`/projects/${projectId}/datasets/${node.id}`, {
+        method: "PATCH",
+        json: { name },
+      });
+      setRenaming(null);
+      onRenamed(d);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      // force only when the warning listed readers: one added since is refused and named.
+      const r = await api<DeleteResult>(
+        `/projects/${projectId}/datasets/${node.id}${impact.readers > 0 ? "?force=true" : ""}`,
+        { method: "DELETE" },
+      );
+      onDeleted(r);
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  }
+
   return (
     <Shell
       testId="dataset-panel"
@@ -157,6 +220,126 @@ export function DatasetPanel({
             />
           ) : null}
         </div>
+        {canEdit ? (
+          <div className="side-actions">
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                setRenaming(node.name);
+                setConfirmDelete(false);
+              }}
+              data-testid="rename-dataset"
+            >
+              Rename
+            </Button>
+            <Button
+              variant="ghost"
+              size="sm"
+              icon={<TrashIcon />}
+              onClick={() => {
+                setConfirmDelete(true);
+                setRenaming(null);
+              }}
+              data-testid="delete-dataset"
+            >
+              Delete
+            </Button>
+          </div>
+        ) : null}
+        {renaming !== null ? (
+          <form
+            className="rename-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void rename();
+            }}
+          >
+            <Input
+              aria-label="New name of the dataset"
+              data-testid="dataset-rename-input"
+              value={renaming}
+              maxLength={128}
+              autoFocus
+              onChange={(e) => setRenaming(e.target.value)}
+              onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
+            />
+            <Button
+              type="submit"
+              size="sm"
+              variant="primary"
+              loading={busy}
+              data-testid="dataset-rename-save"
+            >
+              Save
+            </Button>
+          </form>
+        ) : null}
+        {confirmDelete ? (
+          <div
+            className="confirm-box"
+            role="alertdialog"
+            aria-label="Delete the dataset?"
+            data-testid="dataset-delete-confirm"
+          >
+            <strong>Delete {node.name}?</strong>
+            <span>Its data and every stored version are removed. This cannot be undone.</span>
+            {impact.deleted.length ? (
+              <>
+                <span data-testid="delete-impact-recipes">
+                  Also deleted:{" "}
+                  {impact.deleted.length === 1 ? "1 recipe" : `${impact.deleted.length} recipes`}
+                </span>
+                <ul>
+                  {impact.deleted.map((d) => (
+                    <li key={d.node.id}>
+                      {d.node.name}{" "}
+                      <span className="muted">({d.role === "writes" ? "writes it" : "reads it"})</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {impact.stays.length ? (
+              <>
+                <span data-testid="delete-impact-downstream">
+                  Downstream, these stay with their current data but nothing will rebuild them from{" "}
+                  {node.name}:
+                </span>
+                <ul>
+                  {impact.stays.map((n) => (
+                    <li key={n.id}>
+                      {n.name} <span className="muted">({n.type})</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <span data-testid="delete-impact-none">
+                {impact.deleted.length ? "Nothing further downstream." : "Nothing in the Flow depends on it."}
+              </span>
+            )}
+            <div className="side-actions">
+              <Button
+                variant="danger"
+                loading={busy}
+                onClick={() => void remove()}
+                data-testid="dataset-delete-confirm-button"
+                title={
+                  impact.deleted.length
+                    ? `Also deletes ${names(impact.deleted.map((d) => d.node))}`
+                    : undefined
+                }
+              >
+                Delete dataset
+              </Button>
+              <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </Button>
+            </div>
+          </div>
+        ) : null}
+        <FormError message={error} testId="dataset-panel-error" />
       </section>
       {children}
       <section className="side-section">
@@ -178,11 +361,14 @@ export function RecipePanel({
   downstream,
   canEdit,
   takenNames,
+  initialMode,
   onClose,
   onChanged,
   onDeleted,
   children,
 }: {
+  /** Opened from the node's menu or the keyboard: start renaming or confirming the delete. */
+  initialMode?: "rename" | "delete" | null;
   projectId: string;
   node: RecipeNode;
   recipe: Recipe | undefined;
@@ -198,8 +384,10 @@ export function RecipePanel({
   children: ReactNode;
 }) {
   const params = recipe?.spec.kind === "group" ? recipe.spec.params : null;
-  const [renaming, setRenaming] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [renaming, setRenaming] = useState<string | null>(
+    canEdit && initialMode === "rename" ? node.name : null,
+  );
+  const [confirmDelete, setConfirmDelete] = useState(canEdit && initialMode === "delete");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const editHref = `/projects/${projectId}/recipes/${node.id}`;

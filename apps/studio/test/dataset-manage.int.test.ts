@@ -1,0 +1,272 @@
+import { type Dirent, existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  admin,
+  type Caller,
+  call,
+  hasStudio,
+  loginAs,
+  uniqueKey,
+  waitForJob,
+  withApiKey,
+} from "./api-client.ts";
+
+// Renaming and deleting datasets through /api/v1 against the real stack (studio + worker +
+// Postgres + storage): name rules and conflicts, SQL recipes that read a dataset by name,
+// refusal while recipes read it, force, the writer recipe, storage cleanup and roles.
+const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
+const CSV = "id,city,amount\n1,paris,10\n2,lyon,20\n3,nice,5\n";
+
+describe.skipIf(!hasStudio)("dataset rename and delete", () => {
+  let key: Caller;
+  let projectId: string;
+  const base = () => `/projects/${projectId}`;
+
+  beforeAll(async () => {
+    key = await withApiKey(await loginAs(admin.email, admin.password));
+    projectId = (
+      await call("/projects", { method: "POST", json: { key: uniqueKey("DM"), name: "Manage" }, as: key })
+    ).data.id;
+  });
+
+  const upload = async (name: string) => {
+    const r = await call(`${base()}/datasets?name=${encodeURIComponent(name)}`, {
+      method: "POST",
+      body: CSV,
+      headers: { "content-type": "text/csv" },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    return r.data.id as string;
+  };
+  const sync = async (name: string, input: string, output: string) => {
+    const r = await call(`${base()}/recipes`, {
+      method: "POST",
+      json: {
+        name,
+        inputs: [input],
+        output: { name: output },
+        spec: { kind: "sync", version: 1, params: {} },
+      },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    return { recipeId: r.data.id as string, outputId: r.data.outputs[0] as string };
+  };
+  const flowNames = async () =>
+    ((await call(`${base()}/flow`, { as: key })).data.nodes as { name: string }[]).map((n) => n.name).sort();
+  const datasetFiles = (datasetId: string): string[] => {
+    const dir = path.join(dataDir, "storage", "projects", projectId, "datasets", datasetId);
+    if (!existsSync(dir)) return [];
+    return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+  };
+
+  it("renames a dataset; recipes keep reading it by id; the name is validated and unique", async () => {
+    const src = await upload("rn_src");
+    await upload("rn_other");
+    const { outputId } = await sync("rn_copy", src, "rn_out");
+
+    const r = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "  rn renamed.v2 ", description: "the sales" },
+      as: key,
+    });
+    expect(r.status).toBe(200);
+    expect(r.data).toMatchObject({ id: src, name: "rn renamed.v2", description: "the sales" });
+    expect((await call(`${base()}/datasets/${src}`, { as: key })).data.name).toBe("rn renamed.v2");
+    expect(await flowNames()).toContain("rn renamed.v2");
+
+    // The recipe still reads it: building its output works after the rename.
+    const job = await call(`${base()}/jobs`, {
+      method: "POST",
+      json: { targets: [outputId], mode: "build-only-this" },
+      as: key,
+    });
+    expect(job.status).toBe(201);
+    expect((await waitForJob(projectId, job.data.job?.id ?? job.data.id, key)).state).toBe("SUCCEEDED");
+
+    const taken = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "rn_other" },
+      as: key,
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.data.error.message).toMatch(/rn_other already exists.*Choose another name/);
+
+    const bad = await call(`${base()}/datasets/${src}`, { method: "PATCH", json: { name: "-x/y" }, as: key });
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.message).toMatch(/^name: use letters/);
+    const empty = await call(`${base()}/datasets/${src}`, { method: "PATCH", json: {}, as: key });
+    expect(empty.status).toBe(400);
+    expect(empty.data.error.message).toMatch(/name.*description/);
+    const unknown = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "ok", extra: 1 },
+      as: key,
+    });
+    expect(unknown.status).toBe(400);
+    // Same name: a no-op, not a conflict with itself.
+    const same = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "rn renamed.v2" },
+      as: key,
+    });
+    expect(same.status).toBe(200);
+  });
+
+  it("refuses to rename a dataset a SQL recipe reads by its name", async () => {
+    const src = await upload("sql_src");
+    const r = await call(`${base()}/recipes`, {
+      method: "POST",
+      json: {
+        name: "sql_reader",
+        inputs: [src],
+        output: { name: "sql_out" },
+        spec: { kind: "sql", version: 1, params: { sql: "SELECT * FROM sql_src" } },
+      },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    const res = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "sql_src2" },
+      as: key,
+    });
+    expect(res.status).toBe(409);
+    expect(res.data.error.message).toContain("SQL recipe sql_reader reads sql_src by its name");
+    // The description alone may change.
+    const d = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { description: "x" },
+      as: key,
+    });
+    expect(d.status).toBe(200);
+  });
+
+  it("refuses to delete a dataset recipes read, naming them; force deletes those recipes, not their outputs", async () => {
+    const src = await upload("del_src");
+    const a = await sync("del_a", src, "del_a_out");
+    const b = await sync("del_b", src, "del_b_out");
+    const job = await call(`${base()}/jobs`, {
+      method: "POST",
+      json: { targets: [a.outputId], mode: "build-only-this" },
+      as: key,
+    });
+    expect((await waitForJob(projectId, job.data.job?.id ?? job.data.id, key)).state).toBe("SUCCEEDED");
+    if (dataDir) expect(datasetFiles(src).length).toBeGreaterThan(0);
+
+    const refused = await call(`${base()}/datasets/${src}`, { method: "DELETE", as: key });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error.code).toBe("conflict");
+    expect(refused.data.error.message).toBe(
+      "del_src is used by recipes del_a and del_b. Delete them first, or delete with force=true to delete them too (their output datasets stay).",
+    );
+    expect(await flowNames()).toEqual(expect.arrayContaining(["del_src", "del_a", "del_b"]));
+
+    const bad = await call(`${base()}/datasets/${src}?force=yes`, { method: "DELETE", as: key });
+    expect(bad.status).toBe(400);
+
+    const forced = await call(`${base()}/datasets/${src}?force=true`, { method: "DELETE", as: key });
+    expect(forced.status).toBe(200);
+    expect(forced.data).toEqual({
+      dataset: { id: src, name: "del_src" },
+      recipes: [
+        { id: a.recipeId, name: "del_a" },
+        { id: b.recipeId, name: "del_b" },
+      ],
+    });
+    expect((await call(`${base()}/datasets/${src}`, { as: key })).status).toBe(404);
+    expect((await call(`${base()}/recipes/${a.recipeId}`, { as: key })).status).toBe(404);
+    const names = await flowNames();
+    expect(names).not.toContain("del_src");
+    expect(names).not.toContain("del_a");
+    expect(names).toEqual(expect.arrayContaining(["del_a_out", "del_b_out"]));
+    // The built output keeps its data.
+    const out = await call(`${base()}/datasets/${a.outputId}`, { as: key });
+    expect(out.data.currentVersion.rowCount).toBe(3);
+    if (dataDir) expect(datasetFiles(src)).toEqual([]);
+    expect((await call(`${base()}/datasets/${src}`, { method: "DELETE", as: key })).status).toBe(404);
+  });
+
+  it("deletes a recipe's only output with the recipe that writes it, and its stored versions", async () => {
+    const src = await upload("w_src");
+    const w = await sync("w_copy", src, "w_out");
+    const job = await call(`${base()}/jobs`, {
+      method: "POST",
+      json: { targets: [w.outputId], mode: "build-only-this" },
+      as: key,
+    });
+    expect((await waitForJob(projectId, job.data.job?.id ?? job.data.id, key)).state).toBe("SUCCEEDED");
+    if (dataDir) expect(datasetFiles(w.outputId).length).toBeGreaterThan(0);
+    const r = await call(`${base()}/datasets/${w.outputId}`, { method: "DELETE", as: key });
+    expect(r.status).toBe(200);
+    expect(r.data.recipes).toEqual([{ id: w.recipeId, name: "w_copy" }]);
+    expect((await call(`${base()}/recipes/${w.recipeId}`, { as: key })).status).toBe(404);
+    if (dataDir) expect(datasetFiles(w.outputId)).toEqual([]);
+    // The source is read by nobody now: a plain delete works.
+    expect((await call(`${base()}/datasets/${src}`, { method: "DELETE", as: key })).status).toBe(200);
+    expect(await flowNames()).not.toContain("w_src");
+  });
+
+  it("lets viewers read but not rename or delete; another project's dataset is not found", async () => {
+    const src = await upload("v_src");
+    const email = `${uniqueKey("v").toLowerCase()}@example.com`;
+    await call("/admin/users", {
+      method: "POST",
+      json: { email, name: "Viewer", password: "a-long-password" },
+      as: key,
+    });
+    await call(`${base()}/members`, { method: "PUT", json: { email, role: "VIEWER" }, as: key });
+    const viewer = await loginAs(email, "a-long-password");
+    expect((await call(`${base()}/datasets/${src}`, { as: viewer })).status).toBe(200);
+    const rn = await call(`${base()}/datasets/${src}`, { method: "PATCH", json: { name: "x" }, as: viewer });
+    expect(rn.status).toBe(403);
+    const del = await call(`${base()}/datasets/${src}`, { method: "DELETE", as: viewer });
+    expect(del.status).toBe(403);
+    expect((await call(`${base()}/datasets/${src}`, { as: key })).data.name).toBe("v_src");
+
+    // Editors may.
+    await call(`${base()}/members`, { method: "PUT", json: { email, role: "EDITOR" }, as: key });
+    const ok = await call(`${base()}/datasets/${src}`, {
+      method: "PATCH",
+      json: { name: "v_src2" },
+      as: viewer,
+    });
+    expect(ok.status).toBe(200);
+
+    const other = (
+      await call("/projects", { method: "POST", json: { key: uniqueKey("DO"), name: "Other" }, as: key })
+    ).data.id;
+    expect((await call(`/projects/${other}/datasets/${src}`, { method: "DELETE", as: key })).status).toBe(
+      404,
+    );
+    expect((await call(`${base()}/datasets/${src}`, { method: "DELETE", as: viewer })).status).toBe(200);
+    expect(
+      (await call(`${base()}/datasets/${src}`, { method: "PATCH", json: { name: "y" }, as: key })).status,
+    ).toBe(404);
+  });
+
+  it("refuses a rename to a recipe's taken name with a clear 409 (recipes)", async () => {
+    const src = await upload("rr_src");
+    const one = await sync("rr_one", src, "rr_one_out");
+    await sync("rr_two", src, "rr_two_out");
+    const cur = (await call(`${base()}/recipes/${one.recipeId}`, { as: key })).data;
+    const r = await call(`${base()}/recipes/${one.recipeId}`, {
+      method: "PUT",
+      json: { revision: cur.revision, name: "rr_two" },
+      as: key,
+    });
+    expect(r.status).toBe(409);
+    expect(r.data.error.message).toMatch(/already exists/);
+    const ok = await call(`${base()}/recipes/${one.recipeId}`, {
+      method: "PUT",
+      json: { revision: cur.revision, name: "rr one renamed" },
+      as: key,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.data.name).toBe("rr one renamed");
+  });
+});
