@@ -84,6 +84,8 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     expect(stats.status).toBe(200);
     const code = stats.data.columns.find((c: { name: string }) => c.name === "code");
     expect(code).toMatchObject({ meaning: "integer", valid: 2, invalid: 1, empty: 0, distinct: 3 });
+    // A small sample's stats read every one of its rows, and say so.
+    expect(stats.data).toMatchObject({ sampled: false, rowsScanned: stats.data.rows });
     const page = await call(`${base()}/datasets/${salesId}/sample`, {
       method: "POST",
       json: { filters: [{ column: "code", op: "invalid" }] },

@@ -106,6 +106,60 @@ describe.skipIf(!hasStudio)("POST /projects/:id/recipes/preview", () => {
     expect(r.data.engines.duckdb.warnings.join(" ")).toMatch(/from the sample/);
   });
 
+  it("reads each input through its saved sampling settings (last N gives the last rows)", async () => {
+    const csv = ["n,half"];
+    for (let i = 0; i < 30; i++) csv.push(`${i},${i < 15 ? "low" : "high"}`);
+    const r0 = await call(`/projects/${projectId}/datasets?name=numbers`, {
+      method: "POST",
+      body: `${csv.join("\n")}\n`,
+      headers: { "content-type": "text/csv" },
+      as: key,
+    });
+    const numbers = r0.data.id as string;
+    const sort = { kind: "sort", version: 1, params: { keys: [{ column: "n", direction: "asc" }] } };
+    const before = await preview({ inputs: [numbers], spec: sort });
+    expect(before.data.rows.map((r: unknown[]) => r[0])).toEqual([...Array(30).keys()]);
+
+    const set = await call(`/projects/${projectId}/datasets/${numbers}/sampling`, {
+      method: "PUT",
+      json: { method: "last", n: 5 },
+      as: key,
+    });
+    expect(set.status).toBe(200);
+    const last = await preview({ inputs: [numbers], spec: sort });
+    expect(last.status).toBe(200);
+    expect(last.data.rows).toEqual([
+      [25, "high"],
+      [26, "high"],
+      [27, "high"],
+      [28, "high"],
+      [29, "high"],
+    ]);
+    expect(last.data.inputs).toEqual([{ datasetId: numbers, name: "numbers", sampleRows: 5, totalRows: 30 }]);
+    // The explore page reads the same sample.
+    const page = await call(`/projects/${projectId}/datasets/${numbers}/sample`, {
+      method: "POST",
+      json: {},
+      as: key,
+    });
+    expect(page.data.rows.map((r: unknown[]) => r[0])).toEqual([25, 26, 27, 28, 29]);
+
+    // Aggregations see only the sampled rows too.
+    const group = await preview({
+      inputs: [numbers],
+      spec: {
+        kind: "group",
+        version: 1,
+        params: {
+          keys: ["half"],
+          aggregations: [{ column: "n", fn: "min", as: "lowest" }],
+          globalCount: true,
+        },
+      },
+    });
+    expect(group.data.rows).toEqual([["high", 5, 25]]);
+  });
+
   it("answers a compile error with its path, and an unknown input with 400", async () => {
     const bad = await preview({
       inputs: [orders],

@@ -331,7 +331,7 @@ export const api = {
     auth: "user",
     projectRole: "VIEWER",
     summary:
-      "Compile a draft recipe for both engines and run it locally on a sample of its inputs (first 10,000 rows)",
+      "Compile a draft recipe for both engines and run it locally on each input's sample, drawn by its saved sampling settings (first 10,000 rows by default)",
     params: project,
     body: RecipePreviewBodySchema,
     output: RecipePreviewSchema,

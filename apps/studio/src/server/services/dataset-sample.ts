@@ -14,7 +14,13 @@ import {
   type SamplePage,
   type SampleQuery,
 } from "@sous/contracts";
-import { computeColumnStatsScoped, type Meaning, querySample, writeSample } from "@sous/engine-local";
+import {
+  computeColumnStatsScoped,
+  type Meaning,
+  querySample,
+  querySampleJson,
+  writeSample,
+} from "@sous/engine-local";
 import { ctx } from "../context.ts";
 import { currentVersionOf, type DatasetRow, findDataset, sampleCacheDir } from "./dataset-store.ts";
 
@@ -51,6 +57,8 @@ export async function setSampling(
 const building = new Map<string, Promise<void>>();
 
 interface CachedSample {
+  /** The folder holding the sample's one Parquet file (what the compiler reads as an input). */
+  dir: string;
   file: string;
   versionId: string;
   schema: DatasetSchema;
@@ -67,10 +75,12 @@ function key(sampling: DatasetSampling): string {
 export async function datasetSample(d: DatasetRow, override?: DatasetSampling): Promise<CachedSample> {
   const v = currentVersionOf(d);
   const sampling = override ?? samplingOf(d);
-  const dir = sampleCacheDir(v.id);
-  const file = path.join(dir, `${key(sampling)}.parquet`);
-  const statsFile = path.join(dir, `${key(sampling)}.stats.json`);
-  if (!existsSync(statsFile)) {
+  // Each sample is the one Parquet file of its own folder, so recipe previews read the folder as
+  // an input (`<folder>/*.parquet`) like any dataset version; its stats sit beside the folder.
+  const dir = path.join(sampleCacheDir(v.id), key(sampling));
+  const file = path.join(dir, "part-0.parquet");
+  const statsFile = `${dir}.stats.json`;
+  if (!existsSync(statsFile) || !existsSync(file)) {
     // Concurrent requests for the same sample wait for one drawing.
     let p = building.get(statsFile);
     if (!p) {
@@ -78,6 +88,7 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
         const engine = await ctx().engine;
         const versionDir = await ctx().storage.materialize(v.prefix);
         await mkdir(dir, { recursive: true });
+        // Aside under a name `*.parquet` does not match, then renamed into place.
         const tmp = `${file}.${process.pid}.tmp`;
         try {
           const rows = await writeSample(engine, {
@@ -104,15 +115,20 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
     }
     await p;
   }
-  const parsed = DatasetStatsSchema.parse(JSON.parse(await readFile(statsFile, "utf8")));
-  // Stats cached before `sampled` existed were computed on every row of the sample.
-  const stats = {
-    ...parsed,
-    sampled: parsed.sampled ?? false,
-    rowsScanned: parsed.rowsScanned ?? parsed.rows,
-  };
-  return { file, versionId: v.id, schema: v.schema, sampling, rows: stats.rows, stats };
+  // Stats files never change once written: each is read and validated once per process.
+  let stats = statsMemo.get(statsFile);
+  if (!stats) {
+    const parsed = DatasetStatsSchema.parse(JSON.parse(await readFile(statsFile, "utf8")));
+    // Stats cached before `sampled` existed were computed on every row of the sample.
+    stats = { ...parsed, sampled: parsed.sampled ?? false, rowsScanned: parsed.rowsScanned ?? parsed.rows };
+    statsMemo.set(statsFile, stats);
+    if (statsMemo.size > STATS_MEMO_MAX) statsMemo.delete(statsMemo.keys().next().value ?? "");
+  }
+  return { dir, file, versionId: v.id, schema: v.schema, sampling, rows: stats.rows, stats };
 }
+
+const STATS_MEMO_MAX = 512;
+const statsMemo = new Map<string, DatasetStats>();
 
 export async function getDatasetStats(projectId: string, datasetId: string): Promise<DatasetStats> {
   return (await datasetSample(await findDataset(projectId, datasetId))).stats;
@@ -144,14 +160,75 @@ export async function queryDatasetSample(
   };
 }
 
+// Serialised pages of the sample API, per (sample file, schema, query). A sample file is
+// immutable (its name carries the version and the sampling settings), so a page never goes stale;
+// the cache only bounds memory: PAGE_CACHE_MAX_BYTES of JSON, least recently used out first.
+const PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+const pageCache = new Map<string, string>();
+let pageCacheBytes = 0;
+
 /**
- * For recipe previews: the sample file of an input dataset under its saved sampling settings,
- * with its schema (read it with read_parquet). Throws a conflict when the dataset has no data.
+ * The sample API's answer (a SamplePage) as JSON text: the rows are serialised by DuckDB and the
+ * page is cached, so the handler sends it without re-validating rows that came from a typed file.
  */
-export async function sampleFileOf(
+export async function queryDatasetSampleJson(
   projectId: string,
   datasetId: string,
-): Promise<{ file: string; schema: DatasetSchema; rows: number }> {
+  query: SampleQuery,
+): Promise<string> {
   const s = await datasetSample(await findDataset(projectId, datasetId));
-  return { file: s.file, schema: s.schema, rows: s.rows };
+  const k = `${s.file}\n${JSON.stringify(s.schema)}\n${JSON.stringify(query)}`;
+  const hit = pageCache.get(k);
+  if (hit !== undefined) {
+    pageCache.delete(k);
+    pageCache.set(k, hit);
+    return hit;
+  }
+  const meanings = Object.fromEntries(
+    s.stats.columns.map((c) => [c.name, (c.meaning ?? null) as Meaning | null]),
+  );
+  const { rowsJson, matchingRows } = await querySampleJson(await ctx().engine, {
+    file: s.file,
+    schema: s.schema,
+    meanings,
+    query,
+  });
+  const head: Omit<SamplePage, "rows"> = {
+    sampling: s.sampling,
+    versionId: s.versionId,
+    columns: s.schema,
+    sampleRows: s.rows,
+    matchingRows,
+  };
+  const json = `${JSON.stringify(head).slice(0, -1)},"rows":${rowsJson}}`;
+  if (json.length <= PAGE_CACHE_MAX_BYTES / 4) {
+    pageCacheBytes -= pageCache.get(k)?.length ?? 0; // a concurrent miss cached it already
+    pageCache.delete(k);
+    pageCache.set(k, json);
+    pageCacheBytes += json.length;
+    while (pageCacheBytes > PAGE_CACHE_MAX_BYTES) {
+      const [oldest, v] = pageCache.entries().next().value ?? [];
+      if (oldest === undefined || v === undefined) break;
+      pageCache.delete(oldest);
+      pageCacheBytes -= v.length;
+    }
+  }
+  return json;
+}
+
+/**
+ * For recipe previews: the sample of an input dataset under its saved sampling settings (the
+ * folder of its one Parquet file, and its schema and row count). Throws a conflict when the
+ * dataset has no data.
+ */
+export async function sampleOf(
+  d: DatasetRow,
+): Promise<{ dir: string; file: string; schema: DatasetSchema; rows: number; sampling: DatasetSampling }> {
+  const s = await datasetSample(d);
+  return { dir: s.dir, file: s.file, schema: s.schema, rows: s.rows, sampling: s.sampling };
+}
+
+/** sampleOf, by id. */
+export async function sampleFileOf(projectId: string, datasetId: string) {
+  return sampleOf(await findDataset(projectId, datasetId));
 }

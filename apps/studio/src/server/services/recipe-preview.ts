@@ -1,5 +1,4 @@
 import "server-only";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   type CompiledRecipe,
@@ -10,49 +9,14 @@ import {
   SqlRecipeError,
   UnsupportedError,
 } from "@sous/compiler";
-import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
+import { AppError, type RecipeSpec } from "@sous/contracts";
 import { duckIdent, duckString, jsonValueFor, sousTypeOfDuckDb } from "@sous/engine-local";
 import { ctx } from "../context.ts";
 import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
+import { sampleOf } from "./dataset-sample.ts";
 
-/** Rows of each input the preview reads: the editor's sample, like DSS designs on a sample. */
-export const PREVIEW_SAMPLE_ROWS = 10_000;
 const PREVIEW_TIMEOUT_MS = 20_000;
 const MAX_PIVOT_VALUES = 200;
-
-/**
- * The first rows of a dataset version, written once as Parquet next to the data cache and reused
- * by every preview of that version (versions are immutable, so the sample never goes stale).
- */
-async function sampleDir(versionId: string, prefix: string): Promise<string> {
-  const { dataDir, storage, engine } = ctx();
-  const dir = path.join(dataDir, "cache", "recipe-samples", `${versionId}-${PREVIEW_SAMPLE_ROWS}`);
-  try {
-    await stat(path.join(dir, "part-0.parquet"));
-    return dir;
-  } catch {
-    // not sampled yet
-  }
-  const source = await storage.materialize(prefix);
-  // Written aside then renamed: two previews sampling at once never see a half-written file.
-  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await mkdir(tmp, { recursive: true });
-  try {
-    const src = `read_parquet(${duckString(path.join(source, "*.parquet"))})`;
-    await (await engine).runWrite(
-      `COPY (SELECT * FROM ${src} LIMIT ${PREVIEW_SAMPLE_ROWS}) TO ${duckString(path.join(tmp, "part-0.parquet"))} (FORMAT parquet)`,
-    );
-    await rename(tmp, dir).catch(async (e: NodeJS.ErrnoException) => {
-      // Another preview won the race: its sample is as good as ours.
-      if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
-      await rm(tmp, { recursive: true, force: true });
-    });
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return dir;
-}
 
 function compileFor(
   spec: RecipeSpec,
@@ -101,13 +65,13 @@ export async function previewRecipe(
       `Build ${unbuilt.join(", ")} first: the preview reads a sample of its rows.`,
     );
 
-  const samples = await Promise.all(
-    datasets.map((d) => sampleDir(d.currentVersion!.id, d.currentVersion!.prefix)),
-  );
+  // Each input is read through its saved sampling settings (first N by default), the same cached
+  // sample the dataset's explore page shows, as DSS designs every recipe on the dataset's sample.
+  const samples = await Promise.all(datasets.map((d) => sampleOf(d)));
   const inputs: CompileInput[] = datasets.map((d, i) => ({
     name: d.name,
-    schema: DatasetSchemaSchema.parse(d.schema),
-    location: { format: "parquet", path: samples[i]! },
+    schema: samples[i]!.schema,
+    location: { format: "parquet", path: samples[i]!.dir },
   }));
   // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the sample.
   const shownInputs: CompileInput[] = datasets.map((d, i) => ({
@@ -132,7 +96,7 @@ export async function previewRecipe(
     if (col) {
       pivotValues = await eng.withConnection(async (c) => {
         const r = await c.runAndReadAll(
-          `SELECT DISTINCT ${duckIdent(col.name)} AS v FROM read_parquet(${duckString(path.join(samples[0]!, "*.parquet"))}) ORDER BY v NULLS LAST LIMIT ${MAX_PIVOT_VALUES}`,
+          `SELECT DISTINCT ${duckIdent(col.name)} AS v FROM read_parquet(${duckString(samples[0]!.file)}) ORDER BY v NULLS LAST LIMIT ${MAX_PIVOT_VALUES}`,
         );
         const t = String(r.columnTypes()[0] ?? "");
         return r.getRowsJson().map((row) => jsonValueFor(t, row[0]));
@@ -206,15 +170,12 @@ export async function previewRecipe(
     outputSchema: any.outputSchemas[outIndex] ?? [],
     steps: any.steps,
     engines,
-    inputs: datasets.map((d) => {
-      const total = d.currentVersion?.rowCount == null ? null : Number(d.currentVersion.rowCount);
-      return {
-        datasetId: d.id,
-        name: d.name,
-        sampleRows: Math.min(PREVIEW_SAMPLE_ROWS, total ?? PREVIEW_SAMPLE_ROWS),
-        totalRows: total,
-      };
-    }),
+    inputs: datasets.map((d, i) => ({
+      datasetId: d.id,
+      name: d.name,
+      sampleRows: samples[i]!.rows,
+      totalRows: d.currentVersion?.rowCount == null ? null : Number(d.currentVersion.rowCount),
+    })),
     columns,
     rows,
     truncated,
