@@ -85,24 +85,30 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
     expect(await page.getByTestId("import-delimiter").inputValue()).toBe(";");
     expect(await page.getByTestId("import-skip").inputValue()).toBe("2");
     expect(await page.getByTestId("import-header").isChecked()).toBe(true);
-    expect(await page.getByTestId("import-name").inputValue()).toBe("shop_export");
+    expect(await page.getByTestId("import-name").inputValue()).toBe("shop export");
     expect(await headers(page)).toEqual(["order_id", "customer", "amount", "paid"]);
     await screenshot(page, "import-dialog-detected");
 
     // Wrong delimiter: one column per line; the preview follows.
     await page.getByTestId("import-delimiter").selectOption(",");
     await expect.poll(() => headers(page)).toHaveLength(1);
-    // No lines skipped and no header: the junk appears as data, columns get generated names.
+    // No lines skipped: the junk lines make the file ragged; the preview says so and Import waits.
     await page.getByTestId("import-delimiter").selectOption(";");
     await page.getByTestId("import-skip").fill("0");
+    await page.getByTestId("import-preview-error").waitFor();
+    expect(await page.getByTestId("import-submit").isDisabled()).toBe(true);
+    await screenshot(page, "import-dialog-error");
+    // Lines skipped again but no header: the header line is read as data, columns get generated names.
+    await page.getByTestId("import-skip").fill("2");
     await page.getByTestId("import-header").uncheck();
-    await previewSettled(page);
     await expect
       .poll(() => page.locator("[data-testid=import-preview] tbody tr").first().textContent())
-      .toContain("Export from ShopSystem v2");
+      .toContain("order_id");
+    await previewSettled(page);
+    expect(await page.getByTestId("import-preview-error").count()).toBe(0);
+    expect(await headers(page)).not.toContain("order_id");
     await screenshot(page, "import-dialog-edited");
     // Back to the right settings, chosen by hand this time, and another name.
-    await page.getByTestId("import-skip").fill("2");
     await page.getByTestId("import-header").check();
     await expect.poll(() => headers(page)).toEqual(["order_id", "customer", "amount", "paid"]);
     await previewSettled(page);
@@ -148,6 +154,47 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
     await page.getByTestId("import-dialog").waitFor({ state: "detached" });
     await expect.poll(() => stagedUploads(projectId)).toEqual([]);
     expect(await page.getByTestId("node-second").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("re-imports a dataset through the same dialog: a new version, the same id", async () => {
+    const { page, projectId, errors } = await openProject("Re-import");
+    const first = await call(`/projects/${projectId}/datasets?name=prices`, {
+      method: "POST",
+      body: "sku,price\na,1\n",
+      headers: { "content-type": "text/csv" },
+      as: key,
+    });
+    expect(first.status).toBe(201);
+    await page.goto(`${studioUrl}/projects/${projectId}/datasets/${first.data.id}`);
+    await page.getByTestId("reimport").waitFor();
+    await page.waitForLoadState("networkidle");
+    // The new file has a junk line on top and tabs between fields.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sous-import-")), "prices-v2.tsv");
+    writeFileSync(file, "price list, March\nsku\tprice\na\t1.5\nb\t2\nc\t4\n");
+    await page.getByTestId("reimport-input").setInputFiles(file);
+    await page.getByTestId("import-preview").waitFor({ timeout: 30_000 });
+    await previewSettled(page);
+    expect(await page.getByTestId("import-name").count()).toBe(0);
+    expect(await page.getByTestId("import-replace-note").textContent()).toContain("prices");
+    // Whatever was detected, set it by hand: tab, one line skipped, a header.
+    await page.getByTestId("import-delimiter").selectOption("\t");
+    await page.getByTestId("import-skip").fill("1");
+    await page.getByTestId("import-header").check();
+    await expect.poll(() => headers(page)).toEqual(["sku", "price"]);
+    await previewSettled(page);
+    await screenshot(page, "import-dialog-reimport");
+    await page.getByTestId("import-submit").click();
+    await page.getByTestId("import-dialog").waitFor({ state: "detached", timeout: 30_000 });
+
+    const after = await call(`/projects/${projectId}/datasets/${first.data.id}`, { as: key });
+    expect(after.data.currentVersion.number).toBe(2);
+    expect(after.data.currentVersion.rowCount).toBe(3);
+    expect(after.data.schema.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
+      ["sku", "string"],
+      ["price", "double"],
+    ]);
+    expect(stagedUploads(projectId)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -29,14 +29,14 @@ const DELIMITERS: { value: string; label: string }[] = [
   { value: "|", label: "Pipe ( | )" },
 ];
 const QUOTES: { value: string; label: string }[] = [
-  { value: '"', label: 'Double quote ( " )' },
-  { value: "'", label: "Single quote ( ' )" },
+  { value: '"', label: '" double' },
+  { value: "'", label: "' single" },
   { value: "", label: "None" },
 ];
 const ESCAPES: { value: string; label: string }[] = [
-  { value: '"', label: 'Double quote ( "" )' },
-  { value: "\\", label: "Backslash ( \\ )" },
-  { value: "'", label: "Single quote ( '' )" },
+  { value: '"', label: '"" doubled' },
+  { value: "\\", label: "\\ backslash" },
+  { value: "'", label: "'' doubled" },
   { value: "", label: "None" },
 ];
 const ENCODINGS: CsvOptions["encoding"][] = ["utf-8", "latin-1", "utf-16"];
@@ -54,6 +54,8 @@ export interface ImportDialogProps {
   file: File;
   /** The dataset name proposed to the user (free in the project). */
   defaultName: string;
+  /** Re-import: the file becomes the next version of this dataset (same id, same recipes); no name asked. */
+  replace?: { datasetId: string; name: string };
   /** Names already used in the project: checked before asking the server. */
   takenNames?: ReadonlySet<string>;
   onClose: () => void;
@@ -69,6 +71,7 @@ export function ImportDialog({
   projectId,
   file,
   defaultName,
+  replace,
   takenNames,
   onClose,
   onImported,
@@ -91,7 +94,15 @@ export function ImportDialog({
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
+    d?.focus(); // not the close button: the name field takes focus once the file is read
   }, []);
+
+  useEffect(() => {
+    if (stage.kind === "ready")
+      dialog.current
+        ?.querySelector<HTMLElement>("[data-testid=import-name], [data-testid=import-submit]")
+        ?.focus();
+  }, [stage.kind]);
 
   // Stage the file once; its first preview comes with the detected options.
   useEffect(() => {
@@ -152,10 +163,16 @@ export function ImportDialog({
     setImporting(true);
     setImportError(null);
     try {
-      const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
-        method: "POST",
-        json: { name: name.trim(), source: { kind: "upload", uploadId, options } },
-      });
+      const source = { kind: "upload", uploadId, options };
+      const ds = replace
+        ? await api<DatasetInfo>(`/projects/${projectId}/datasets/${replace.datasetId}/import`, {
+            method: "POST",
+            json: { source },
+          })
+        : await api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
+            method: "POST",
+            json: { name: name.trim(), source },
+          });
       consumed.current = true;
       dialog.current?.close();
       onImported(ds);
@@ -180,7 +197,7 @@ export function ImportDialog({
     if (csv) setOptions({ format: "csv", csv: { ...csv, ...patch } });
   };
   const sheets = preview?.sheets ?? (stage.kind === "ready" ? stage.upload.preview.sheets : undefined);
-  const nameError = checkName(name, takenNames);
+  const nameError = replace ? null : checkName(name, takenNames);
   const canImport =
     stage.kind === "ready" && !previewing && !previewError && !nameError && !importing && !consumed.current;
 
@@ -190,6 +207,7 @@ export function ImportDialog({
       className="import-dialog"
       aria-labelledby={titleId}
       data-testid="import-dialog"
+      tabIndex={-1}
       onCancel={(e) => {
         e.preventDefault();
         if (!importing) close();
@@ -197,7 +215,9 @@ export function ImportDialog({
     >
       <div className="import-head">
         <div>
-          <h2 id={titleId}>Import {file.name}</h2>
+          <h2 id={titleId}>
+            {replace ? `Re-import ${replace.name} from ${file.name}` : `Import ${file.name}`}
+          </h2>
           <p className="muted small">
             {formatBytes(file.size)}
             {options ? ` · ${FORMAT_LABEL[options.format]}` : ""}
@@ -238,19 +258,25 @@ export function ImportDialog({
           }}
         >
           <div className="import-options" data-testid="import-options">
-            <Field label="Dataset name" error={nameError}>
-              {({ id, describedBy, invalid }) => (
-                <Input
-                  id={id}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  value={name}
-                  maxLength={128}
-                  onChange={(e) => setName(e.target.value)}
-                  data-testid="import-name"
-                />
-              )}
-            </Field>
+            {replace ? (
+              <p className="muted small" data-testid="import-replace-note">
+                The data of {replace.name} is replaced by this file as a new version; its recipes stay.
+              </p>
+            ) : (
+              <Field label="Dataset name" error={nameError}>
+                {({ id, describedBy, invalid }) => (
+                  <Input
+                    id={id}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    value={name}
+                    maxLength={128}
+                    onChange={(e) => setName(e.target.value)}
+                    data-testid="import-name"
+                  />
+                )}
+              </Field>
+            )}
             {csv ? <CsvFields csv={csv} onChange={setCsv} /> : null}
             {options.format === "xlsx" ? (
               <Field label="Sheet">
@@ -285,12 +311,19 @@ export function ImportDialog({
                   <>
                     <span className="spinner spinner-sm" aria-hidden="true" /> Reading with the new settings…
                   </>
+                ) : previewError ? (
+                  "Not readable with these settings"
                 ) : preview ? (
-                  `First ${formatCount(preview.rows.length)} rows · ${formatCount(preview.columns.length)} columns`
+                  `First ${plural(preview.rows.length, "row")} · ${plural(preview.columns.length, "column")}`
                 ) : null}
               </span>
             </div>
-            {previewError ? <FormError message={previewError} testId="import-preview-error" /> : null}
+            {previewError ? (
+              <FormError
+                message={`${previewError.replace(/\s*Fix the file and upload it again\.$/, "")} Change the settings on the left to read it another way.`}
+                testId="import-preview-error"
+              />
+            ) : null}
             {preview ? (
               <div className={`import-table${previewing || previewError ? " stale" : ""}`}>
                 <DataTable
@@ -472,6 +505,10 @@ function dedupeNames(columns: { name: string; type: string }[]) {
     seen.set(c.name, n + 1);
     return n === 0 ? c : { ...c, name: `${c.name} (${n + 1})` };
   });
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function formatBytes(n: number): string {

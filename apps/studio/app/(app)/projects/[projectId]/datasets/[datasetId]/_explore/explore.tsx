@@ -16,6 +16,7 @@ import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select } from "@/ui/field.tsx";
 import { formatDate, formatRows } from "@/ui/format.ts";
 import { UploadIcon } from "@/ui/icons.tsx";
+import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { useToast } from "@/ui/toast.tsx";
 import { fmtNum } from "./column-header.tsx";
 import { SampleTable, type SampleView } from "./sample-table.tsx";
@@ -101,7 +102,9 @@ export function Explore({
               </a>
             </>
           ) : null}
-          {canEdit ? <Reimport base={base} /> : null}
+          {canEdit ? (
+            <Reimport projectId={dataset.projectId} datasetId={dataset.id} name={dataset.name} />
+          ) : null}
         </div>
       </header>
       <div className="explore-body">
@@ -155,42 +158,44 @@ export function describeSampling(s: DatasetSampling): string {
   }
 }
 
-function Reimport({ base }: { base: string }) {
+/** Re-import: the chosen file opens the import dialog (options, preview), as a new version. */
+function Reimport({ projectId, datasetId, name }: { projectId: string; datasetId: string; name: string }) {
   const router = useRouter();
   const notify = useToast();
-  const [busy, setBusy] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
   return (
-    <label className="btn btn-primary btn-sm file-btn" data-testid="reimport">
-      <span className="btn-label">
-        <UploadIcon size={14} />
-        {busy ? "Importing…" : "Re-import"}
-      </span>
-      <input
-        type="file"
-        className="sr-only"
-        data-testid="reimport-input"
-        disabled={busy}
-        onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
-          e.currentTarget.value = "";
-          if (!file) return;
-          setBusy(true);
-          try {
-            const d = await api<DatasetInfo>(`${base}/versions?fileName=${encodeURIComponent(file.name)}`, {
-              method: "POST",
-              body: file,
-              headers: { "content-type": file.type || "application/octet-stream" },
-            });
+    <>
+      <label className="btn btn-primary btn-sm file-btn" data-testid="reimport">
+        <span className="btn-label">
+          <UploadIcon size={14} />
+          Re-import
+        </span>
+        <input
+          type="file"
+          className="sr-only"
+          data-testid="reimport-input"
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            e.currentTarget.value = "";
+            if (f) setFile(f);
+          }}
+        />
+      </label>
+      {file ? (
+        <ImportDialog
+          projectId={projectId}
+          file={file}
+          defaultName={name}
+          replace={{ datasetId, name }}
+          onClose={() => setFile(null)}
+          onImported={(d) => {
+            setFile(null);
             notify(`Imported ${file.name} as version ${d.currentVersion?.number}.`, "success");
             router.refresh();
-          } catch (err) {
-            notify(errorMessage(err), "error");
-          } finally {
-            setBusy(false);
-          }
-        }}
-      />
-    </label>
+          }}
+        />
+      ) : null}
+    </>
   );
 }
 
