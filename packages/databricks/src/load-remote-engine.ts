@@ -16,6 +16,7 @@ import {
   userTokenContext,
 } from "./connection-config.ts";
 import type { ComputeProfileRef } from "./ensure-cluster.ts";
+import { storageUnderFolder } from "./folder-storage.ts";
 import { clusterHttpPath, type MountMapping, sparkUiUrl } from "./mount-mapping.ts";
 import { createDatabricksRestClient, type DatabricksRestClient } from "./rest-client.ts";
 import { createDatabricksSqlRunner, type DatabricksSqlRunner } from "./sql-runner.ts";
@@ -98,11 +99,16 @@ export async function loadRemoteEngine(o: {
   if (config.storage.kind === "azure-blob") {
     if (!secrets.blobConnectionString)
       throw new Error(`Connection "${connection.name}" has no Blob credentials.`);
-    mountStorage = createBlobStorage({
-      connectionString: secrets.blobConnectionString,
-      container: config.storage.container,
-      cacheDir: path.join(o.dataDir, "cache", `dbx-${connection.id}`),
-    });
+    // Keys relative to the mounted folder: a version lands at <folder>/projects/... in the
+    // container, which the cluster reads at <storage prefix>/projects/...
+    mountStorage = storageUnderFolder(
+      createBlobStorage({
+        connectionString: secrets.blobConnectionString,
+        container: config.storage.container,
+        cacheDir: path.join(o.dataDir, "cache", `dbx-${connection.id}`),
+      }),
+      config.storage.blobPrefix,
+    );
   }
   return {
     connectionId: connection.id,
@@ -116,10 +122,8 @@ export async function loadRemoteEngine(o: {
       maxActiveStatements: profileRow.maxActiveStatements,
     },
     rest: createDatabricksRestClient({ baseUrl: config.workspaceUrl, token }),
-    mapping: {
-      clusterPrefix: config.storagePrefix.replace(/\/+$/, ""),
-      ...(config.storage.kind === "azure-blob" ? { blobPrefix: config.storage.blobPrefix } : {}),
-    },
+    // mountStorage's keys are already relative to the mounted folder.
+    mapping: { clusterPrefix: config.storagePrefix.replace(/\/+$/, "") },
     mountStorage,
     runnerFor: (clusterId) =>
       createDatabricksSqlRunner({
