@@ -45,8 +45,22 @@ function fmtPct(x: number): string {
   return x > 0 && x < 1 ? "<1%" : `${Math.round(x)}%`;
 }
 
-/** A histogram for numeric columns, the top values otherwise. */
-export function MiniChart({ stats }: { stats: ColumnStats }) {
+/**
+ * A histogram for numeric columns, the top values otherwise. When the dataset's stats say they
+ * were computed on part of the sample (`scope`, from DatasetStats' sampled / rowsScanned), every
+ * tooltip says on how many rows.
+ */
+export function MiniChart({
+  stats,
+  scope,
+}: {
+  stats: ColumnStats;
+  scope?: { sampled?: boolean; rowsScanned?: number; rows: number };
+}) {
+  const on =
+    scope?.sampled && scope.rowsScanned !== undefined
+      ? ` (computed on ${scope.rowsScanned.toLocaleString("en-US")} of ${scope.rows.toLocaleString("en-US")} rows)`
+      : "";
   if (stats.histogram?.length) {
     const max = Math.max(...stats.histogram.map((b) => b.count), 1);
     const bw = W / stats.histogram.length;
@@ -56,7 +70,7 @@ export function MiniChart({ stats }: { stats: ColumnStats }) {
           const h = Math.max(b.count ? 1 : 0, (b.count / max) * (H - 2));
           return (
             <rect key={b.from} x={i * bw + 0.5} y={H - h} width={Math.max(1, bw - 1)} height={h}>
-              <title>{`${fmtNum(b.from)} – ${fmtNum(b.to)}: ${b.count}`}</title>
+              <title>{`${fmtNum(b.from)} – ${fmtNum(b.to)}: ${b.count}${on}`}</title>
             </rect>
           );
         })}
@@ -71,7 +85,7 @@ export function MiniChart({ stats }: { stats: ColumnStats }) {
         const w = Math.max(1, (t.count / max) * W);
         return (
           <rect key={String(t.value)} x={0} y={i * 5 + 1} width={w} height={4}>
-            <title>{`${t.value === null ? "null" : String(t.value)}: ${t.count}`}</title>
+            <title>{`${t.value === null ? "null" : String(t.value)}: ${t.count}${on}`}</title>
           </rect>
         );
       })}
