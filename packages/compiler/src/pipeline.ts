@@ -8,6 +8,7 @@ import type { CompileContext, LowerInput } from "./lower/context.ts";
 import { lower } from "./lower/index.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { renderSql } from "./render/renderer.ts";
+import { compileSqlRecipe } from "./sql-recipe/compile.ts";
 import { assessSteps } from "./translatability.ts";
 import type { CompiledRecipe, CompiledStep, CompileInput, Dialect } from "./types.ts";
 import { validateInputs } from "./validate/inputs.ts";
@@ -55,11 +56,32 @@ function withinStep<T>(i: number, name: string, fn: () => T): T {
  *
  * A split (several outputs) cannot merge with what follows: it may only be the LAST recipe of a
  * pipeline, which then returns `sqlPerOutput` (one SELECT per output) and every output schema.
- * A SQL code recipe cannot be part of a pipeline at all (it is the user's own statement).
+ * A SQL code recipe runs alone (it is the user's own statement): a pipeline of just it compiles as
+ * that recipe; with other recipes it is refused (the flow planner never merges one).
  */
 export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect }): CompiledPipeline {
   if (args.steps.length === 0)
     throw new CompileError("invalid_spec", "A pipeline needs at least one recipe.", ["steps"]);
+  // A SQL code recipe runs alone: a "pipeline" of just it, over stored inputs, is that recipe.
+  const only = args.steps.length === 1 ? args.steps[0]! : null;
+  if (only && (only.spec as { kind?: unknown }).kind === "sql") {
+    return withinStep(0, only.name, () => {
+      const spec = parseSpec(only.spec);
+      if (spec.kind !== "sql") throw new Error("compiler bug: kind changed while parsing");
+      const inputs = only.inputs.map((input) => {
+        if ("step" in input)
+          throw new CompileError("invalid_spec", "A SQL recipe reads stored datasets only.", ["inputs"]);
+        return input;
+      });
+      const c = compileSqlRecipe({ spec, inputs, dialect: args.dialect });
+      return {
+        ...c,
+        steps: c.steps.map((s) => ({ ...s, id: `0/${s.id}` })),
+        blocking: c.blocking ? { ...c.blocking, stepId: `0/${c.blocking.stepId}` } : null,
+        inputs,
+      };
+    });
+  }
   const ids = createIdGen();
   const external: CompileInput[] = [];
   const outputs: Rel[] = [];

@@ -119,10 +119,22 @@ describe("SQL recipe golden queries", () => {
     expect(inferOutputSchemas({ spec: sqlSpec("SELECT 1"), inputs })).toEqual([]);
   });
 
-  it("cannot be part of a pipeline", () => {
+  it("runs alone: a pipeline of just it is the recipe; it cannot be merged with another", async () => {
+    // The worker compiles every activity as a pipeline: a lone SQL recipe must compile there.
+    const alone = compilePipeline({
+      steps: [{ name: "q", spec: sqlSpec("SELECT customer FROM orders WHERE amount > 6"), inputs }],
+      dialect: "duckdb",
+    });
+    expect(alone.sql).toBe(compile("SELECT customer FROM orders WHERE amount > 6", "duckdb").sql);
+    expect(alone.inputs).toEqual(inputs);
+    expect(alone.steps.map((s) => s.id)).toEqual(["0/sql"]);
+    expect((await query(db, alone.sql)).rows.length).toBeGreaterThan(0);
     expect(() =>
       compilePipeline({
-        steps: [{ name: "q", spec: sqlSpec("SELECT * FROM orders"), inputs }],
+        steps: [
+          { name: "a", spec: { kind: "sync", version: 1, params: {} }, inputs: [inputs[0]!] },
+          { name: "q", spec: sqlSpec("SELECT * FROM a"), inputs: [{ step: 0 }] },
+        ],
         dialect: "duckdb",
       }),
     ).toThrow(/cannot be part of a pipeline/);

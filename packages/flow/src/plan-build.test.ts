@@ -118,6 +118,20 @@ describe("planBuild", () => {
     );
   });
 
+  it("a SQL code recipe is never merged into a pipeline: its inputs and its output are written", () => {
+    const g = chain();
+    g.recipes[1] = {
+      ...g.recipes[1]!,
+      kind: "sql",
+      spec: { kind: "sql", params: { sql: "SELECT * FROM A" } },
+    };
+    expect(positions(planBuild({ graph: g, targets: ["c"], mode: "smart" }))).toEqual([
+      { out: "a", recipes: ["r1"], deps: [] },
+      { out: "b", recipes: ["r2"], deps: [0] },
+      { out: "c", recipes: ["r3"], deps: [1] },
+    ]);
+  });
+
   it("a dataset marked to keep ends a pipeline and is written", () => {
     const g = chain();
     g.datasets[2] = ds("b", null, true);

@@ -92,6 +92,8 @@ export function planBuild(args: {
       const reader = g.recipe.get([...readers][0]!)!;
       if (reader.engine !== producerOf(d).engine || producerOf(d).outputs.length !== 1) continue;
       if (reader.outputs.length !== 1) continue;
+      // A SQL code recipe is the user's own statement: it runs alone, on written datasets.
+      if (reader.kind === "sql" || producerOf(d).kind === "sql") continue;
       virtual.add(d);
     }
   }
