@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -30,6 +31,14 @@ const CSV = [
   "4;Dee;0;false",
   "",
 ].join("\n");
+
+/** The part of ExcelJS used here (the studio does not depend on it, so no types are at hand). */
+interface ExcelJs {
+  Workbook: new () => {
+    addWorksheet(name: string): { addRows(rows: unknown[][]): unknown };
+    xlsx: { writeFile(file: string): Promise<void> };
+  };
+}
 
 const headers = (page: Page) => page.locator("[data-testid=import-preview] thead .th-name").allTextContents();
 const previewSettled = (page: Page) =>
@@ -195,6 +204,44 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
       ["price", "double"],
     ]);
     expect(stagedUploads(projectId)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("offers the sheets of a workbook and imports the one chosen", async () => {
+    // ExcelJS is engine-local's dependency (the xlsx reader); borrowed here to write a workbook.
+    const ExcelJS = createRequire(
+      path.resolve(import.meta.dirname, "../../../packages/engine-local/package.json"),
+    )("exceljs") as ExcelJs;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Notes").addRows([["Read me first"], ["Figures are in the second sheet"]]);
+    wb.addWorksheet("Figures").addRows([
+      ["city", "visits"],
+      ["Lyon", 12],
+      ["Nantes", 7],
+    ]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sous-import-")), "report.xlsx");
+    await wb.xlsx.writeFile(file);
+
+    const { page, projectId, errors } = await openProject("Workbook");
+    await page.getByTestId("upload-input").setInputFiles(file);
+    await page.getByTestId("import-preview").waitFor({ timeout: 30_000 });
+    await previewSettled(page);
+    expect(await page.locator("[data-testid=import-sheet] option").allTextContents()).toEqual([
+      "Notes",
+      "Figures",
+    ]);
+    expect(await page.getByTestId("import-sheet").inputValue()).toBe("Notes");
+    await page.getByTestId("import-sheet").selectOption("Figures");
+    await expect.poll(() => headers(page)).toEqual(["city", "visits"]);
+    await previewSettled(page);
+    await screenshot(page, "import-dialog-xlsx");
+    await page.getByTestId("import-submit").click();
+    await page.getByTestId("node-report").waitFor({ timeout: 30_000 });
+
+    const list = await call(`/projects/${projectId}/datasets`, { as: key });
+    const ds = (list.data.items ?? list.data).find((d: { name: string }) => d.name === "report");
+    expect(ds.currentVersion.rowCount).toBe(2);
+    expect(ds.schema.map((c: { name: string }) => c.name)).toEqual(["city", "visits"]);
     expect(errors).toEqual([]);
   });
 });
