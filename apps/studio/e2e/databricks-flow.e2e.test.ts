@@ -216,7 +216,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
     expect(act?.recipeIds).toHaveLength(3);
     expect(act?.engine).toMatch(/^databricks:/);
     expect(emu.statements.slice(before).filter((s) => /INSERT OVERWRITE DIRECTORY/i.test(s))).toHaveLength(1);
-    const remotePrefix = await currentPrefix(target);
+    const remotePrefix = (await currentPrefix(target)).replace(/\/+$/, "");
     expect(act?.sparkSql).toContain(`INSERT OVERWRITE DIRECTORY '${MOUNT}/${remotePrefix}`);
 
     // The output is in the container, under the mount mapping (dbfs:/mnt/lake -> <container>/lake).
