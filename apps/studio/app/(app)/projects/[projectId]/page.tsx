@@ -1,11 +1,9 @@
 import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { listDatasets } from "@/server/services/datasets.ts";
 import { getFlow } from "@/server/services/flow.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
-import { listRecipes } from "@/server/services/recipes.ts";
 import { requireUser } from "../../../_lib/session.ts";
 import { ProjectEngine } from "./_engine/project-engine.tsx";
 import { FlowEditor } from "./_flow/flow-editor.tsx";
@@ -33,11 +31,8 @@ export default async function FlowPage({ params }: Params) {
   const { projectId } = await params;
   const { role, project } = await load(projectId);
   // The first paint shows the Flow as it is; the editor refreshes it from the API after changes.
-  const [graph, datasets, recipes] = await Promise.all([
-    getFlow(projectId),
-    listDatasets(projectId),
-    listRecipes(projectId),
-  ]);
+  // Only the graph: the side panel's schemas and recipe specs load after the first paint.
+  const graph = await getFlow(projectId);
   return (
     <div className="project-shell">
       <ProjectEngine projectId={projectId} canEdit={role !== "VIEWER"} />
@@ -47,8 +42,6 @@ export default async function FlowPage({ params }: Params) {
         projectKey={project.key}
         canEdit={role !== "VIEWER"}
         initialGraph={graph}
-        initialDatasets={datasets}
-        initialRecipes={recipes}
       />
     </div>
   );

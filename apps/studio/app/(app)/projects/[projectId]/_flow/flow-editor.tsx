@@ -43,8 +43,13 @@ export interface FlowEditorProps {
   projectKey: string;
   canEdit: boolean;
   initialGraph: FlowGraph;
-  initialDatasets: DatasetInfo[];
-  initialRecipes: Recipe[];
+  /**
+   * Schemas and recipe specs for the side panel. Optional: without them the canvas paints from
+   * the graph alone and loads them right after (with 500 nodes they are more than half of the
+   * page's payload, and nothing on the canvas needs them).
+   */
+  initialDatasets?: DatasetInfo[];
+  initialRecipes?: Recipe[];
 }
 
 // Module-scope constants: new objects on every render would make React Flow re-render everything.
@@ -133,8 +138,8 @@ function FlowEditorInner({
   const toast = useToast();
   const { fitView } = useReactFlow();
   const [graph, setGraph] = useState(initialGraph);
-  const [datasets, setDatasets] = useState(initialDatasets);
-  const [recipes, setRecipes] = useState(initialRecipes);
+  const [datasets, setDatasets] = useState(initialDatasets ?? []);
+  const [recipes, setRecipes] = useState(initialRecipes ?? []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [dragOver, setDragOver] = useState(false);
@@ -167,6 +172,22 @@ function FlowEditorInner({
   }, [projectId, toast]);
 
   const { runs, run, follow } = useRuns(projectId, refresh);
+
+  // The side panel's details, when the page did not send them.
+  const needDetails = useRef(initialDatasets === undefined || initialRecipes === undefined);
+  useEffect(() => {
+    if (!needDetails.current) return;
+    needDetails.current = false;
+    Promise.all([
+      api<DatasetInfo[]>(`/projects/${projectId}/datasets`),
+      api<Recipe[]>(`/projects/${projectId}/recipes`),
+    ])
+      .then(([ds, rs]) => {
+        setDatasets(ds);
+        setRecipes(rs);
+      })
+      .catch((e) => toast(`Could not load the Flow's details: ${errorMessage(e)}`, "error"));
+  }, [projectId, toast]);
 
   // Builds started before this page opened (another tab, a script) show their progress too.
   useEffect(() => {
