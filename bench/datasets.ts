@@ -236,21 +236,31 @@ async function httpSample(url: string, apiKey: string): Promise<void> {
       `${i},cust_${(i * 7919) % 100000},${((i * 37) % 100000) / 100},${i % 50},c${i % 8},2024-0${1 + (i % 9)}-1${i % 10},${i % 3 === 0},"note ${i % 997} with, a comma"`,
     );
   const ds = await post(`/projects/${project.id}/datasets?name=bench`, `${lines.join("\n")}\n`, "text/csv");
-  const sample = (offset: number) =>
-    post(`/projects/${project.id}/datasets/${ds.id}/sample`, JSON.stringify({ offset, limit: 10_000 }));
-  await sample(0); // draws the sample and its stats
-  const time = async (offsetOf: (i: number) => number) => {
+  // Timed calls read the body as text: the figure is the API's, not the client's JSON parsing.
+  const sample = async (query: object) => {
+    const r = await fetch(`${url}/api/v1/projects/${project.id}/datasets/${ds.id}/sample`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ limit: 10_000, ...query }),
+    });
+    const text = await r.text();
+    if (r.status !== 200) throw new Error(`sample: ${r.status} ${text.slice(0, 300)}`);
+    return text.length;
+  };
+  await sample({}); // draws the sample and its stats
+  const time = async (queryOf: (i: number) => object) => {
     const xs: number[] = [];
     for (let i = 0; i < 50; i++) {
       const t = performance.now();
-      await sample(offsetOf(i));
+      await sample(queryOf(i));
       xs.push(performance.now() - t);
     }
     return xs;
   };
-  const cached = await time(() => 0);
-  const uncached = await time((i) => i + 1);
+  const cached = await time(() => ({}));
+  const uncached = await time((i) => ({ offset: i + 1 }));
+  const sorted = await time((i) => ({ offset: i + 1, sort: { column: "amount", desc: i % 2 === 0 } }));
   console.log(
-    `HTTP POST .../sample, 10,000 rows: repeated (page cache) p50 ${ms(pct(cached, 0.5))}, p95 ${ms(pct(cached, 0.95))}; uncached (new offset each time) p50 ${ms(pct(uncached, 0.5))}, p95 ${ms(pct(uncached, 0.95))} (goal p95 < 150 ms)`,
+    `HTTP POST .../sample, 10,000 rows: repeated (page cache) p50 ${ms(pct(cached, 0.5))}, p95 ${ms(pct(cached, 0.95))}; new offset each time p50 ${ms(pct(uncached, 0.5))}, p95 ${ms(pct(uncached, 0.95))}; sorted, new offset each time p50 ${ms(pct(sorted, 0.5))}, p95 ${ms(pct(sorted, 0.95))} (goal p95 < 150 ms)`,
   );
 }

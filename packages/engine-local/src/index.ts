@@ -29,8 +29,10 @@ export type { Meaning } from "./quality-sql.ts";
 export {
   querySample,
   querySampleJson,
+  querySamplePositions,
   type SampleQueryOptions,
   type SampleRows,
+  sampleRowJson,
 } from "./query-sample.ts";
 export { sampleSql } from "./sample-sql.ts";
 export { writeSample } from "./sampling.ts";

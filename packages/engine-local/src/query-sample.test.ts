@@ -4,7 +4,7 @@ import path from "node:path";
 import type { DatasetSchema, SampleQuery } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalEngine } from "./local-engine.ts";
-import { querySample, querySampleJson } from "./query-sample.ts";
+import { querySample, querySampleJson, querySamplePositions, sampleRowJson } from "./query-sample.ts";
 import { duckString } from "./sql-literals.ts";
 
 let dir: string;
@@ -70,5 +70,13 @@ describe("querySampleJson", () => {
     expect(JSON.parse(json.rowsJson)).toEqual(JSON.parse(JSON.stringify(rows.rows)));
     expect(json.rowCount).toBe(rows.rows.length);
     expect(json.matchingRows).toBe(rows.matchingRows);
+    // The cached-rows path: every row's JSON once, then a page from its positions.
+    const all = await sampleRowJson(engine, { file, schema });
+    expect(all).toHaveLength(500);
+    const page = await querySamplePositions(engine, opts);
+    expect(JSON.parse(`[${page.positions.map((p) => all[p]).join(",")}]`)).toEqual(
+      JSON.parse(JSON.stringify(rows.rows)),
+    );
+    expect(page.matchingRows).toBe(rows.matchingRows);
   });
 });

@@ -55,6 +55,43 @@ export async function querySampleJson(
   });
 }
 
+/**
+ * Every row of a sample file as JSON text (what JSON.stringify gives for querySample's row), in
+ * file order: the sample API caches them per file and answers pages from the positions
+ * querySamplePositions returns.
+ */
+export async function sampleRowJson(
+  engine: LocalEngine,
+  opts: { file: string; schema: DatasetSchema },
+): Promise<string[]> {
+  const src = `read_parquet(${duckString(opts.file)}, file_row_number = true)`;
+  const cols = opts.schema.map((c) => duckIdent(c.name)).join(", ");
+  return engine.withConnection(async (c) => {
+    const d = await c.runAndReadAll(`DESCRIBE SELECT ${cols} FROM ${src}`);
+    const types = d.getRowObjectsJson().map((r) => String(r.column_type));
+    const cells = opts.schema.map((col, i) => jsonCellSql(duckIdent(col.name), types[i] ?? ""));
+    const r = await c.runAndReadAll(
+      `SELECT json_array(${cells.join(", ")})::VARCHAR FROM ${src} ORDER BY file_row_number`,
+    );
+    return r.getRows().map((row) => String(row[0]));
+  });
+}
+
+/** The file positions (0-based rows) of a page of a sample file, filtered and sorted as querySample does. */
+export async function querySamplePositions(
+  engine: LocalEngine,
+  opts: SampleQueryOptions,
+): Promise<{ positions: number[]; matchingRows: number }> {
+  const q = pageSql(opts);
+  return engine.withConnection(async (c) => {
+    const r = await c.runAndReadAll(
+      `SELECT file_row_number FROM ${q.src} ${q.whereSql} ${q.order} LIMIT ${opts.query.limit} OFFSET ${opts.query.offset}`,
+    );
+    const positions = r.getRows().map((row) => Number(row[0]));
+    return { positions, matchingRows: await matching(c, q, opts, positions.length) };
+  });
+}
+
 export interface SampleQueryOptions {
   file: string;
   schema: DatasetSchema;

@@ -19,6 +19,8 @@ import {
   type Meaning,
   querySample,
   querySampleJson,
+  querySamplePositions,
+  sampleRowJson,
   writeSample,
 } from "@sous/engine-local";
 import { ctx } from "../context.ts";
@@ -167,6 +169,41 @@ const PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 const pageCache = new Map<string, string>();
 let pageCacheBytes = 0;
 
+// Every row of a sample as JSON text, per sample file, for samples up to ROW_JSON_MAX_ROWS rows
+// and ROW_JSON_MAX_BYTES in all (least recently used out first); larger ones are paged by DuckDB.
+const ROW_JSON_MAX_ROWS = 200_000;
+const ROW_JSON_MAX_BYTES = 256 * 1024 * 1024;
+const rowJsonCache = new Map<string, { rows: Promise<string[]>; bytes: number }>();
+let rowJsonBytes = 0;
+
+async function rowJsonOf(file: string, schema: DatasetSchema, rows: number): Promise<string[] | null> {
+  if (rows > ROW_JSON_MAX_ROWS) return null;
+  const k = `${file}\n${JSON.stringify(schema)}`;
+  const hit = rowJsonCache.get(k);
+  if (hit) {
+    rowJsonCache.delete(k);
+    rowJsonCache.set(k, hit);
+    return hit.rows;
+  }
+  const entry = { rows: (async () => sampleRowJson(await ctx().engine, { file, schema }))(), bytes: 0 };
+  rowJsonCache.set(k, entry);
+  try {
+    const all = await entry.rows;
+    entry.bytes = all.reduce((n, r) => n + r.length * 2, 0);
+    rowJsonBytes += entry.bytes;
+    while (rowJsonBytes > ROW_JSON_MAX_BYTES && rowJsonCache.size > 1) {
+      const [oldest, v] = rowJsonCache.entries().next().value ?? [];
+      if (oldest === undefined || v === undefined) break;
+      rowJsonCache.delete(oldest);
+      rowJsonBytes -= v.bytes;
+    }
+    return all;
+  } catch (e) {
+    rowJsonCache.delete(k);
+    throw e;
+  }
+}
+
 /**
  * The sample API's answer (a SamplePage) as JSON text: the rows are serialised by DuckDB and the
  * page is cached, so the handler sends it without re-validating rows that came from a typed file.
@@ -187,12 +224,22 @@ export async function queryDatasetSampleJson(
   const meanings = Object.fromEntries(
     s.stats.columns.map((c) => [c.name, (c.meaning ?? null) as Meaning | null]),
   );
-  const { rowsJson, matchingRows } = await querySampleJson(await ctx().engine, {
-    file: s.file,
-    schema: s.schema,
-    meanings,
-    query,
-  });
+  const engine = await ctx().engine;
+  const opts = { file: s.file, schema: s.schema, meanings, query };
+  let rowsJson: string;
+  let matchingRows: number;
+  const all = await rowJsonOf(s.file, s.schema, s.rows);
+  if (all) {
+    // Every row's JSON is cached: a page is a list of positions (file order when unsorted and
+    // unfiltered, no query at all), joined.
+    let positions: number[];
+    if (!query.filters.length && !query.sort) {
+      const end = Math.min(s.rows, query.offset + query.limit);
+      positions = Array.from({ length: Math.max(0, end - query.offset) }, (_, i) => query.offset + i);
+      matchingRows = s.rows;
+    } else ({ positions, matchingRows } = await querySamplePositions(engine, opts));
+    rowsJson = `[${positions.map((p) => all[p]).join(",")}]`;
+  } else ({ rowsJson, matchingRows } = await querySampleJson(engine, opts));
   const head: Omit<SamplePage, "rows"> = {
     sampling: s.sampling,
     versionId: s.versionId,
