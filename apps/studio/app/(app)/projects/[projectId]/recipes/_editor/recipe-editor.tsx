@@ -2,7 +2,7 @@
 
 import "@/ui/recipes.css";
 import "./editor.css";
-import type { DatasetInfo, Recipe, SplitParams } from "@sous/contracts";
+import type { BuildMode, DatasetInfo, Job, Recipe, SplitParams } from "@sous/contracts";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
@@ -12,14 +12,14 @@ import { Button } from "@/ui/button.tsx";
 import type { Col } from "@/ui/columns.tsx";
 import { type Engine, EngineBadge, worstVerdict } from "@/ui/engine-badge.tsx";
 import { Input, Select } from "@/ui/field.tsx";
-import { formatRows } from "@/ui/format.ts";
 import { ArrowLeftIcon, CheckIcon, CloseIcon, PlayIcon, PlusIcon, TableIcon } from "@/ui/icons.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/recipe-kinds.ts";
 import { useToast } from "@/ui/toast.tsx";
 import { useUndoable } from "@/ui/use-undoable.ts";
-import { isActive, useRuns } from "../../_flow/use-runs.ts";
+import { isActive, type RunState, useRuns } from "../../_flow/use-runs.ts";
 import { defaultParams, defaultSqlParams, suggestJoinKeys } from "./defaults.ts";
+import { EngineSelect } from "./engine-select.tsx";
 import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
 import { PrepareForm } from "./form-prepare.tsx";
@@ -29,6 +29,7 @@ import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
 import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
 import { PreviewPane } from "./preview-pane.tsx";
+import { RunModeSelect, RunPanel } from "./run-panel.tsx";
 import type { FormProps } from "./types.ts";
 import { usePreview } from "./use-preview.ts";
 
@@ -349,13 +350,36 @@ export function RecipeEditor(props: RecipeEditorProps) {
     );
     setOutputs(fresh.filter((d): d is DatasetInfo => d !== null));
   }, [recipe, projectId]);
-  const { runs, run } = useRuns(projectId, refreshOutputs);
-  const runState = recipe ? runs[recipe.id] : undefined;
+  const { runs, follow } = useRuns(projectId, refreshOutputs);
+  const [mode, setMode] = useState<BuildMode>("build-only-this");
+  // Before the job exists (starting, or the request failed); then the followed job's state.
+  const [startState, setStartState] = useState<RunState | null>(null);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const runState = startState ?? (recipe ? runs[recipe.id] : undefined);
+  const names = useMemo(() => {
+    const m = new Map(datasets.map((d) => [d.id, d.name]));
+    for (const d of outputs) m.set(d.id, d.name);
+    return m;
+  }, [datasets, outputs]);
 
   async function runRecipe() {
     const r = dirty ? await save() : recipe;
     if (!r || !recipe) return;
-    await run(r.id, r.outputs);
+    setPanelOpen(true);
+    setStartState({ phase: "starting" });
+    let job: Job;
+    try {
+      job = await api<Job>(`/projects/${projectId}/jobs`, {
+        method: "POST",
+        json: { targets: r.outputs, mode },
+      });
+    } catch (e) {
+      setStartState({ phase: "error", message: errorMessage(e) });
+      return;
+    }
+    setStartState(null);
+    void refreshOutputs();
+    await follow(r.id, job);
   }
 
   // ----- keyboard and leaving -----
@@ -420,6 +444,13 @@ export function RecipeEditor(props: RecipeEditorProps) {
             {title}
           </h1>
         </div>
+        <EngineSelect
+          projectId={projectId}
+          recipeId={recipe?.id ?? null}
+          preview={preview.data}
+          params={draft.params}
+          readOnly={readOnly}
+        />
         <div className="engine-badges" data-testid="recipe-engines">
           {preview.data ? (
             <>
@@ -470,6 +501,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
               >
                 {recipe ? "Save" : "Create recipe"}
               </Button>
+              {recipe ? <RunModeSelect mode={mode} setMode={setMode} disabled={isActive(runState)} /> : null}
               {recipe ? (
                 <Button
                   variant="primary"
@@ -511,7 +543,15 @@ export function RecipeEditor(props: RecipeEditorProps) {
           </Button>
         </div>
       ) : null}
-      {recipe && runState ? <RunBar state={runState} outputs={outputs} projectId={projectId} /> : null}
+      {recipe && runState && panelOpen ? (
+        <RunPanel
+          projectId={projectId}
+          state={runState}
+          outputs={outputs}
+          names={names}
+          onClose={() => setPanelOpen(false)}
+        />
+      ) : null}
       <div className="recipe-body">
         <div className="recipe-settings" data-testid="recipe-settings">
           <section className="editor-section io-section">
@@ -694,63 +734,6 @@ function InputPickers({
           Add input
         </button>
       ) : null}
-    </div>
-  );
-}
-
-function RunBar({
-  state,
-  outputs,
-  projectId,
-}: {
-  state: NonNullable<ReturnType<typeof useRuns>["runs"][string]>;
-  outputs: DatasetInfo[];
-  projectId: string;
-}) {
-  const first = outputs[0];
-  let text: ReactNode;
-  if (state.phase === "starting" || state.phase === "QUEUED" || state.phase === "RUNNING") {
-    text = (
-      <>
-        <span className="spinner" aria-hidden="true" />
-        {state.phase === "RUNNING" ? "Running…" : state.phase === "QUEUED" ? "Queued…" : "Starting…"}
-      </>
-    );
-  } else if (state.phase === "error") {
-    text = state.message;
-  } else if (state.phase === "SUCCEEDED") {
-    const rows = state.job.activities.reduce<number | null>(
-      (s, a) => (a.rowsWritten === null ? s : (s ?? 0) + a.rowsWritten),
-      null,
-    );
-    text = (
-      <>
-        <CheckIcon />
-        Done: {rows === null ? "built" : formatRows(rows)}
-        {first ? (
-          <>
-            {" · "}
-            <Link href={`/projects/${projectId}/datasets/${first.id}`} data-testid="open-output">
-              Open {first.name}
-            </Link>
-          </>
-        ) : null}
-      </>
-    );
-  } else {
-    const job = state.job;
-    const message = job.error ?? job.activities.find((a) => a.error)?.error ?? "The job did not finish.";
-    text = `${state.phase === "CANCELLED" ? "Cancelled" : "Failed"}: ${message}`;
-  }
-  return (
-    <div
-      className="editor-banner job-status"
-      data-state={state.phase}
-      data-testid="job-status"
-      role={state.phase === "FAILED" || state.phase === "error" ? "alert" : "status"}
-      aria-live="polite"
-    >
-      <span className="job-status-text">{text}</span>
     </div>
   );
 }

@@ -1,0 +1,248 @@
+"use client";
+
+import type { BuildMode, DatasetInfo, Job } from "@sous/contracts";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { formatRows } from "@/ui/format.ts";
+import { CloseIcon } from "@/ui/icons.tsx";
+import { useJobEvents } from "@/ui/use-job-events.ts";
+import type { RunState } from "../../_flow/use-runs.ts";
+import { MODE_LABEL } from "../../jobs/job-format.ts";
+
+// Run from the editor: the build mode, then the job's progress, activities and live log in a
+// panel under the header, without leaving the page.
+
+export const BUILD_MODES: { mode: BuildMode; hint: string }[] = [
+  { mode: "build-only-this", hint: "Run this recipe only, on the inputs as they are" },
+  { mode: "smart", hint: "Also rebuild what is outdated upstream" },
+  { mode: "forced-recursive", hint: "Rebuild everything upstream, then this" },
+  { mode: "missing-only", hint: "Build only datasets never built, upstream included" },
+];
+
+export function RunModeSelect({
+  mode,
+  setMode,
+  disabled,
+}: {
+  mode: BuildMode;
+  setMode: (m: BuildMode) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <select
+      className="input select run-mode"
+      aria-label="Build mode"
+      title={BUILD_MODES.find((m) => m.mode === mode)?.hint}
+      data-testid="run-mode"
+      value={mode}
+      disabled={disabled}
+      onChange={(e) => setMode(e.target.value as BuildMode)}
+    >
+      {BUILD_MODES.map((m) => (
+        <option key={m.mode} value={m.mode} title={m.hint}>
+          {MODE_LABEL[m.mode] ?? m.mode}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+const ACTIVE = new Set(["starting", "QUEUED", "RUNNING"]);
+
+export function RunPanel({
+  projectId,
+  state,
+  outputs,
+  names,
+  onClose,
+}: {
+  projectId: string;
+  state: RunState;
+  outputs: DatasetInfo[];
+  /** Dataset and recipe names by id (a job's activities may build upstream datasets). */
+  names: ReadonlyMap<string, string>;
+  onClose: () => void;
+}) {
+  const job = "job" in state ? state.job : null;
+  const active = ACTIVE.has(state.phase);
+  return (
+    <section
+      className="run-panel"
+      data-testid="run-panel"
+      data-state={state.phase}
+      aria-label="Run of this recipe"
+    >
+      <header className="run-panel-head">
+        <RunSummary state={state} outputs={outputs} projectId={projectId} />
+        <span className="run-panel-actions">
+          {job && active ? <CancelButton projectId={projectId} jobId={job.id} /> : null}
+          {job ? (
+            <Link href={`/projects/${projectId}/jobs/${job.id}`} className="small" data-testid="open-job">
+              Job page
+            </Link>
+          ) : null}
+          {active ? null : (
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Close the run panel"
+              data-testid="run-panel-close"
+              onClick={onClose}
+            >
+              <CloseIcon size={14} />
+            </button>
+          )}
+        </span>
+      </header>
+      {job ? <JobDetail projectId={projectId} job={job} names={names} /> : null}
+    </section>
+  );
+}
+
+function RunSummary({
+  state,
+  outputs,
+  projectId,
+}: {
+  state: RunState;
+  outputs: DatasetInfo[];
+  projectId: string;
+}) {
+  if (state.phase === "error")
+    return (
+      <span className="job-status-text form-error" role="alert" data-testid="job-status" data-state="error">
+        {state.message}
+      </span>
+    );
+  if (ACTIVE.has(state.phase))
+    return (
+      <span className="job-status-text" role="status" data-testid="job-status" data-state={state.phase}>
+        <span className="spinner" aria-hidden="true" />
+        {state.phase === "RUNNING" ? "Running…" : state.phase === "QUEUED" ? "Queued…" : "Starting…"}
+        {"job" in state ? (
+          <span className="muted"> · {MODE_LABEL[state.job.mode] ?? state.job.mode}</span>
+        ) : null}
+      </span>
+    );
+  const job = "job" in state ? state.job : null;
+  if (state.phase === "SUCCEEDED" && job) {
+    const rows = job.activities.reduce<number | null>(
+      (s, a) => (a.rowsWritten === null ? s : (s ?? 0) + a.rowsWritten),
+      null,
+    );
+    return (
+      <span className="job-status-text" role="status" data-testid="job-status" data-state="SUCCEEDED">
+        Done: {rows === null ? "built" : formatRows(rows)}
+        {outputs.map((o) => (
+          <span key={o.id}>
+            {" · "}
+            <Link href={`/projects/${projectId}/datasets/${o.id}`} data-testid="open-output">
+              Open {o.name}
+            </Link>
+          </span>
+        ))}
+      </span>
+    );
+  }
+  const message = job?.error ?? job?.activities.find((a) => a.error)?.error ?? "The job did not finish.";
+  return (
+    <span
+      className="job-status-text form-error"
+      role="alert"
+      data-testid="job-status"
+      data-state={state.phase}
+    >
+      {state.phase === "CANCELLED" ? "Cancelled" : "Failed"}: {message}
+    </span>
+  );
+}
+
+function CancelButton({ projectId, jobId }: { projectId: string; jobId: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="ghost"
+        loading={busy}
+        data-testid="run-cancel"
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await api(`/projects/${projectId}/jobs/${jobId}/cancel`, { method: "POST" });
+          } catch (e) {
+            setError(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        Cancel job
+      </Button>
+      {error ? <span className="form-error small">{error}</span> : null}
+    </>
+  );
+}
+
+function JobDetail({
+  projectId,
+  job,
+  names,
+}: {
+  projectId: string;
+  job: Job;
+  names: ReadonlyMap<string, string>;
+}) {
+  const { progress, logs } = useJobEvents(projectId, job.id);
+  const logEnd = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (logs.length) logEnd.current?.scrollIntoView({ block: "nearest" });
+  }, [logs.length]);
+  const total = progress?.total ?? job.activities.length;
+  const done =
+    progress?.done ?? job.activities.filter((a) => !["QUEUED", "RUNNING"].includes(a.state)).length;
+  const pct = total ? Math.round((done / total) * 100) : 0;
+  return (
+    <div className="run-panel-body">
+      <div className="run-progress" data-testid="run-progress">
+        <div
+          className="run-progress-bar"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={done}
+          aria-label="Activities done"
+        >
+          <span style={{ width: `${pct}%` }} />
+        </div>
+        <span className="muted small">
+          {done} of {total} {total === 1 ? "activity" : "activities"}
+        </span>
+      </div>
+      {job.activities.length ? (
+        <ol className="run-activities" data-testid="run-activities">
+          {job.activities.map((a) => (
+            <li key={a.id} data-state={a.state}>
+              <span className="run-activity-state">{a.state.toLowerCase()}</span>{" "}
+              {names.get(a.outputDatasetId) ?? a.outputDatasetId}
+              {a.rowsWritten !== null ? <span className="muted"> · {formatRows(a.rowsWritten)}</span> : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <div className="run-log" role="log" aria-live="polite" data-testid="run-log">
+        {logs.length === 0 ? <span className="muted">The log appears here as the job runs.</span> : null}
+        {logs.map((l) => (
+          <div key={l.id} className="run-log-line" data-level={l.level}>
+            <time>{new Date(l.at).toLocaleTimeString("en-GB")}</time>
+            <span>{l.message}</span>
+          </div>
+        ))}
+        <div ref={logEnd} />
+      </div>
+    </div>
+  );
+}
