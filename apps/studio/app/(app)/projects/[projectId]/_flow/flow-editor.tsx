@@ -252,6 +252,9 @@ function FlowEditorInner({
     const last = history.current.pop();
     setUndoBar(false);
     if (!last) return;
+    // Nodes deleted since are left out.
+    const live = new Set(nodesRef.current.map((n) => n.id));
+    for (const id of last.positions.keys()) if (!live.has(id)) last.positions.delete(id);
     setNodes((ns) =>
       ns.map((n) => {
         const p = last.positions.get(n.id);
@@ -621,9 +624,10 @@ function FlowEditorInner({
           icon={<LayoutIcon />}
           onClick={() => void autoLayout()}
           disabled={count === 0}
+          title="Lay the whole Flow out left to right (Ctrl+Z puts it back)"
           data-testid="auto-layout"
         >
-          Auto layout
+          Arrange
         </Button>
         {canEdit ? (
           <>

@@ -2,7 +2,7 @@
 //
 // DSS users cannot move Flow nodes by hand (mission-anchors §10); Sous saves every position the
 // user drags to, and only places the nodes nobody has placed yet: each next to its inputs, on a
-// free row. "Auto layout" runs the same placement with nothing pinned.
+// free row. "Arrange" runs the same placement with nothing pinned.
 
 export type Kind = "dataset" | "recipe";
 export interface Pt {

@@ -628,6 +628,8 @@ export function OverviewPanel({
           <li>Select a recipe to run it and build its output.</li>
           <li>Drag nodes where you want them: Sous remembers.</li>
           <li>Double-click a built dataset to open its rows.</li>
+          <li>Right-click a node to rename or delete it (or F2, Delete).</li>
+          <li>Ctrl+Z undoes Arrange and moves.</li>
         </ul>
       </section>
       {canEdit ? (
@@ -644,7 +646,7 @@ export function OverviewPanel({
               onClick={onAutoLayout}
               disabled={datasets + recipes === 0}
             >
-              Auto layout
+              Arrange
             </Button>
           </div>
         </section>
