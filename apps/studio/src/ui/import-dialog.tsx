@@ -107,6 +107,13 @@ export function ImportDialog({
   // Stage the file once; its first preview comes with the detected options.
   useEffect(() => {
     let live = true;
+    // A new file (dropped again) starts over: nothing of the previous one may be imported.
+    setStage({ kind: "uploading" });
+    setOptions(null);
+    setPreview(null);
+    setPreviewError(null);
+    staged.current = null;
+    consumed.current = false;
     api<UploadInfo>(`/projects/${projectId}/datasets/uploads?fileName=${encodeURIComponent(file.name)}`, {
       method: "POST",
       body: file,
@@ -362,6 +369,7 @@ export function ImportDialog({
 function CsvFields({ csv, onChange }: { csv: CsvOptions; onChange: (patch: Partial<CsvOptions>) => void }) {
   const known = DELIMITERS.some((d) => d.value === csv.delimiter);
   const [custom, setCustom] = useState(!known);
+  const [skipText, setSkipText] = useState(String(csv.skipLines));
   return (
     <>
       <div className="import-row">
@@ -461,12 +469,15 @@ function CsvFields({ csv, onChange }: { csv: CsvOptions; onChange: (patch: Parti
               min={0}
               max={1000}
               aria-describedby={describedBy}
-              value={csv.skipLines}
+              value={skipText}
               onChange={(e) => {
+                // The field may be empty or half-typed; the options change only on a valid count.
+                setSkipText(e.target.value);
                 const n = Number(e.target.value);
                 if (e.target.value !== "" && Number.isInteger(n) && n >= 0 && n <= 1000)
                   onChange({ skipLines: n });
               }}
+              onBlur={() => setSkipText(String(csv.skipLines))}
               data-testid="import-skip"
             />
           )}
