@@ -87,7 +87,7 @@ describe.skipIf(!hasStudio)("Databricks settings", () => {
       method: "PUT",
       json: { token: "dapi-wrong-wrong-wrong-0000" },
     });
-    expect(bad.data.token).toEqual({ set: true, last4: "0000" });
+    expect(bad.data.token).toEqual({ set: true, last4: "0000", unreadable: false });
     const failing = await get(`/admin/databricks/connections/${connectionId}/test`, { method: "POST" });
     expect(failing.data.checks[0]).toMatchObject({
       name: "token",
