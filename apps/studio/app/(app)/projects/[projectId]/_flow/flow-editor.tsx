@@ -28,9 +28,10 @@ import "@/ui/recipes.css";
 import { toObjectName } from "@/ui/recipe-kinds.ts";
 import { type FlowNodeT, KNOWN_SIZE, nodeTypes } from "./flow-nodes.tsx";
 import { FlowSearch } from "./flow-search.tsx";
+import { datasetImpact } from "./impact.ts";
 import { type Pt, placeNodes } from "./layout.ts";
 import { RunSection } from "./run-section.tsx";
-import { type DatasetImpact, DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
+import { DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
 import { isActive, useRuns } from "./use-runs.ts";
 import "./flow-manage.css";
 
@@ -474,38 +475,6 @@ function FlowEditorInner({
     return out;
   };
 
-  /**
-   * What deleting a dataset takes with it (as the API does with force): the recipe that writes
-   * it and the recipes that read it; and what stays but is no longer rebuilt from it: everything
-   * downstream of those recipes.
-   */
-  const datasetImpact = (datasetId: string): DatasetImpact => {
-    const deleted: DatasetImpact["deleted"] = [];
-    for (const e of graph.edges) {
-      const writes = e.target === datasetId;
-      const reads = e.source === datasetId;
-      if (!writes && !reads) continue;
-      const n = byId.get(writes ? e.source : e.target);
-      if (n?.type === "recipe" && !deleted.some((d) => d.node.id === n.id))
-        deleted.push({ node: n, role: writes ? "writes" : "reads" });
-    }
-    const gone = new Set([datasetId, ...deleted.map((d) => d.node.id)]);
-    const seen = new Set(gone);
-    const stays: FlowNode[] = [];
-    const queue = deleted.map((d) => d.node.id);
-    while (queue.length) {
-      const id = queue.shift() as string;
-      for (const e of graph.edges) {
-        if (e.source !== id || seen.has(e.target)) continue;
-        seen.add(e.target);
-        queue.push(e.target);
-        const n = byId.get(e.target);
-        if (n) stays.push(n);
-      }
-    }
-    return { deleted, stays, readers: deleted.filter((d) => d.role === "reads").length };
-  };
-
   function runSection(recipe: RecipeNode) {
     const outputs = outputsOf(recipe.id);
     return (
@@ -539,7 +508,7 @@ function FlowEditorInner({
         node={selected}
         info={info}
         producer={producerRecipe}
-        impact={datasetImpact(selected.id)}
+        impact={datasetImpact(graph, selected.id)}
         canEdit={canEdit}
         onClose={() => select(null)}
         onRenamed={(d) => {

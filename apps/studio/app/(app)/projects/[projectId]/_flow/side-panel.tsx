@@ -19,18 +19,12 @@ import {
 import { MenuButton } from "@/ui/menu.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { RECIPE_KINDS, recipeKindLabel, toObjectName } from "@/ui/recipe-kinds.ts";
+import type { DatasetImpact } from "./impact.ts";
 import { SqlPreview } from "./sql-preview.tsx";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
 type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
 
-/** What deleting a dataset deletes with it, and what stays downstream but is no longer rebuilt. */
-export interface DatasetImpact {
-  deleted: { node: RecipeNode; role: "writes" | "reads" }[];
-  stays: FlowNode[];
-  /** How many of `deleted` read the dataset (the API refuses those unless force=true). */
-  readers: number;
-}
 type DeleteResult = { dataset: { id: string; name: string }; recipes: { id: string; name: string }[] };
 
 const names = (ns: FlowNode[]) => ns.map((n) => n.name).join(", ");
