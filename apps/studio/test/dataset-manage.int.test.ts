@@ -1,5 +1,6 @@
 import { type Dirent, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -16,6 +17,7 @@ import {
 // Postgres + storage): name rules and conflicts, SQL recipes that read a dataset by name,
 // refusal while recipes read it, force, the writer recipe, storage cleanup and roles.
 const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
+const dbUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 const CSV = "id,city,amount\n1,paris,10\n2,lyon,20\n3,nice,5\n";
 
 describe.skipIf(!hasStudio)("dataset rename and delete", () => {
@@ -209,6 +211,48 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
     // The source is read by nobody now: a plain delete works.
     expect((await call(`${base()}/datasets/${src}`, { method: "DELETE", as: key })).status).toBe(200);
     expect(await flowNames()).not.toContain("w_src");
+  });
+
+  it.skipIf(!dbUrl)("refuses to delete what a running job builds, pipelines included", async () => {
+    const src = await upload("job_src");
+    const a = await sync("job_a", src, "job_mid");
+    const b = await sync("job_b", a.outputId, "job_out");
+    // A job that looks running to the studio (rows only: its queue is nobody's, so no worker
+    // picks it up): one pipeline activity merging job_a and job_b, job_mid computed inside it.
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const jobId = `tjob${Date.now().toString(36)}`;
+    try {
+      await db.query(
+        `INSERT INTO "Job" (id, "projectId", state, mode, targets, "queuePrefix") VALUES ($1, $2, 'RUNNING', 'smart', $3, 'no-such-queue')`,
+        [jobId, projectId, JSON.stringify([b.outputId])],
+      );
+      await db.query(
+        `INSERT INTO "JobActivity" (id, "jobId", position, "recipeId", "outputDatasetId", engine, "recipeIds", "virtualDatasetIds") VALUES ($1, $2, 0, $3, $4, 'local', $5, $6)`,
+        [
+          `${jobId}a`,
+          jobId,
+          b.recipeId,
+          b.outputId,
+          JSON.stringify([a.recipeId, b.recipeId]),
+          JSON.stringify([a.outputId]),
+        ],
+      );
+      for (const id of [src, a.outputId, b.outputId]) {
+        const r = await call(`${base()}/datasets/${id}?force=true`, { method: "DELETE", as: key });
+        expect(r.status).toBe(409);
+        expect(r.data.error.message).toMatch(
+          new RegExp(`^Job ${jobId} is building job_\\w+ or a recipe that uses it\\. Cancel the job or wait`),
+        );
+      }
+      await db.query(`UPDATE "Job" SET state = 'CANCELLED' WHERE id = $1`, [jobId]);
+      const ok = await call(`${base()}/datasets/${src}?force=true`, { method: "DELETE", as: key });
+      expect(ok.status).toBe(200);
+      expect(ok.data.recipes).toEqual([{ id: a.recipeId, name: "job_a" }]);
+    } finally {
+      await db.query(`DELETE FROM "Job" WHERE id = $1`, [jobId]);
+      await db.end();
+    }
   });
 
   it("lets viewers read but not rename or delete; another project's dataset is not found", async () => {

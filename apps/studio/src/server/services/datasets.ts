@@ -124,7 +124,13 @@ export async function deleteDataset(
   const active = await db.jobActivity.findFirst({
     where: {
       job: { projectId, state: { in: ["QUEUED", "RUNNING"] } },
-      OR: [{ outputDatasetId: d.id }, { recipeId: { in: recipeIds } }],
+      OR: [
+        { outputDatasetId: d.id },
+        { recipeId: { in: recipeIds } },
+        // Pipelines: recipes merged into one statement, and the datasets computed inside it.
+        ...recipeIds.map((id) => ({ recipeIds: { array_contains: [id] } })),
+        { virtualDatasetIds: { array_contains: [d.id] } },
+      ],
     },
     select: { jobId: true },
   });
