@@ -1,9 +1,11 @@
 import path from "node:path";
 import { createSecretBox, type SecretBox, type ServerEnv } from "@sous/config";
-import { type ClusterLoad, createClusterLoad } from "@sous/databricks";
+import type { ClusterLoad } from "@sous/databricks";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
+import { createRedisConnection } from "@sous/queue";
 import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
+import { createRedisClusterLoad } from "./redis-cluster-load.ts";
 
 /** What a processor needs, built once at boot from the env and passed down explicitly. */
 export interface WorkerContext {
@@ -13,7 +15,7 @@ export interface WorkerContext {
   dataDir: string;
   /**
    * Remote (Databricks) runs: the secret box that opens connection tokens, and the cluster load
-   * bookkeeping shared by every job of this process. Without it, Databricks activities fail.
+   * bookkeeping (in Redis, shared by every worker process). Without it, Databricks activities fail.
    */
   remote?: { secretBox: SecretBox; load: ClusterLoad };
 }
@@ -32,6 +34,13 @@ export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext
     storage,
     engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
     dataDir,
-    remote: { secretBox: createSecretBox(env.SOUS_SECRET_KEY), load: createClusterLoad() },
+    remote: {
+      secretBox: createSecretBox(env.SOUS_SECRET_KEY),
+      // Shared by every worker process on this Redis: busy clusters are counted across all of them.
+      load: createRedisClusterLoad({
+        redis: createRedisConnection(env.REDIS_URL),
+        prefix: env.SOUS_QUEUE_PREFIX,
+      }),
+    },
   };
 }

@@ -1,12 +1,13 @@
 // Which clusters are busy is Sous' own bookkeeping: Databricks has no API that says how many
-// statements a cluster is running for us. One worker process keeps it in memory; several worker
-// processes would need a shared implementation (e.g. counting RUNNING activities per cluster).
+// statements a cluster is running for us. `createClusterLoad` keeps it in one process's memory;
+// several worker processes share a Redis-backed load instead (apps/worker/src/redis-cluster-load.ts),
+// so "every cluster of the profile is at its limit" means across all of them.
 
 export type ClusterLoad = {
   /** Statements Sous is running (or about to run) on the cluster. */
-  active(clusterId: string): number;
+  active(clusterId: string): number | Promise<number>;
   /** Counts one statement on the cluster until the returned release() is called (idempotent). */
-  acquire(clusterId: string): () => void;
+  acquire(clusterId: string): (() => void) | Promise<() => void>;
   /** Runs `fn` alone for `key` (a profile id), so two jobs do not both pick the last free slot. */
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
 };

@@ -65,15 +65,29 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
   const pick = () =>
     load.exclusive(profile.id, async () => {
       const clusters = (await rest.listClusters()).filter((c) => ours(c, profile.id));
-      const free = (c: ClusterDetails) => load.active(c.cluster_id) < profile.maxActiveStatements;
-      const byLoad = (a: ClusterDetails, b: ClusterDetails) =>
-        load.active(a.cluster_id) - load.active(b.cluster_id);
+      // Read once per pick: with a shared (Redis) load, every worker process sees the same counts.
+      const counts = new Map(
+        await Promise.all(
+          clusters.map(async (c) => [c.cluster_id, await load.active(c.cluster_id)] as const),
+        ),
+      );
+      const active = (c: ClusterDetails) => counts.get(c.cluster_id) ?? 0;
+      const free = (c: ClusterDetails) => active(c) < profile.maxActiveStatements;
+      const byLoad = (a: ClusterDetails, b: ClusterDetails) => active(a) - active(b);
       const running = clusters.filter((c) => c.state === "RUNNING" && free(c)).sort(byLoad)[0];
       if (running)
-        return { cluster: running, action: "reused" as const, release: load.acquire(running.cluster_id) };
+        return {
+          cluster: running,
+          action: "reused" as const,
+          release: await load.acquire(running.cluster_id),
+        };
       const starting = clusters.filter((c) => STARTING.has(c.state) && free(c)).sort(byLoad)[0];
       if (starting)
-        return { cluster: starting, action: "reused" as const, release: load.acquire(starting.cluster_id) };
+        return {
+          cluster: starting,
+          action: "reused" as const,
+          release: await load.acquire(starting.cluster_id),
+        };
       const terminated = clusters.find((c) => c.state === "TERMINATED");
       if (terminated) {
         await rest.startCluster(terminated.cluster_id);
@@ -81,7 +95,7 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
         return {
           cluster: terminated,
           action: "started" as const,
-          release: load.acquire(terminated.cluster_id),
+          release: await load.acquire(terminated.cluster_id),
         };
       }
       const alive = clusters.filter((c) => c.state !== "TERMINATED" && c.state !== "ERROR");
@@ -95,7 +109,7 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
         const { cluster_id } = await rest.createCluster(createSpecFor(profile));
         await log("info", `Created cluster ${cluster_id} from profile ${profile.name}`);
         const cluster: ClusterDetails = { cluster_id, state: "PENDING" };
-        return { cluster, action: "created" as const, release: load.acquire(cluster_id) };
+        return { cluster, action: "created" as const, release: await load.acquire(cluster_id) };
       }
       return undefined;
     });
