@@ -160,7 +160,11 @@ function ConnectionCard({
         <dt>Workspace</dt>
         <dd className="mono">{c.workspaceUrl}</dd>
         <dt>Token</dt>
-        <dd data-testid="dbx-token-state" data-unreadable={String(c.token.unreadable)}>
+        <dd
+          data-testid="dbx-token-state"
+          data-unreadable={String(c.token.unreadable)}
+          className={c.token.unreadable ? "dbx-unreadable" : undefined}
+        >
           {c.token.unreadable
             ? `set, but unreadable with the current key: re-enter it${c.token.last4 ? ` (ended with ${c.token.last4})` : ""}`
             : c.token.set
