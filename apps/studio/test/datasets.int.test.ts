@@ -169,6 +169,18 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     const counts = { rare: 0, common: 0 } as Record<string, number>;
     for (const r of a.data.rows) counts[r[1]] = (counts[r[1]] ?? 0) + 1;
     expect(counts).toEqual({ rare: 100, common: 100 });
+    // The page is sent gzipped (once, then cached) to clients that accept it, plain otherwise.
+    const raw = (encoding: string) =>
+      fetch(`${process.env.SOUS_TEST_STUDIO_URL}/api/v1${ds}/sample`, {
+        method: "POST",
+        headers: { ...key.headers, "content-type": "application/json", "accept-encoding": encoding },
+        body: JSON.stringify({ limit: 1000 }),
+      });
+    for (const encoding of ["gzip", "gzip", "identity"]) {
+      const res = await raw(encoding);
+      expect(res.headers.get("content-encoding")).toBe(encoding === "gzip" ? "gzip" : null);
+      expect(await res.json()).toEqual(a.data);
+    }
     const sorted = await call(`${ds}/sample`, {
       method: "POST",
       json: { limit: 3, sort: { column: "id", desc: true } },

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import {
   AppError,
   type DatasetSampling,
@@ -166,8 +168,15 @@ export async function queryDatasetSample(
 // immutable (its name carries the version and the sampling settings), so a page never goes stale;
 // the cache only bounds memory: PAGE_CACHE_MAX_BYTES of JSON, least recently used out first.
 const PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
-const pageCache = new Map<string, string>();
+const pageCache = new Map<string, Page>();
 let pageCacheBytes = 0;
+const gzipAsync = promisify(gzip);
+
+/** A serialised page, and its gzip encoding once a client asked for it (made once, then cached). */
+interface Page {
+  json: string;
+  gzip?: Promise<Buffer>;
+}
 
 // Every row of a sample as JSON text, per sample file, for samples up to ROW_JSON_MAX_ROWS rows
 // and ROW_JSON_MAX_BYTES in all (least recently used out first); larger ones are paged by DuckDB.
@@ -205,14 +214,37 @@ async function rowJsonOf(file: string, schema: DatasetSchema, rows: number): Pro
 }
 
 /**
- * The sample API's answer (a SamplePage) as JSON text: the rows are serialised by DuckDB and the
- * page is cached, so the handler sends it without re-validating rows that came from a typed file.
+ * The sample API's answer (a SamplePage) as a Response: the rows are serialised by DuckDB and the
+ * page is cached (gzipped too, when the client accepts it: compressing a 10,000-row page on every
+ * request cost more than answering it), so the handler sends it without re-validating rows that
+ * came from a typed file.
  */
+export async function sampleResponse(
+  projectId: string,
+  datasetId: string,
+  query: SampleQuery,
+  acceptEncoding: string | null,
+): Promise<Response> {
+  const page = await samplePage(projectId, datasetId, query);
+  const headers: Record<string, string> = { "content-type": "application/json", vary: "Accept-Encoding" };
+  if (/\bgzip\b/.test(acceptEncoding ?? "") && page.json.length > 1024) {
+    page.gzip ??= gzipAsync(Buffer.from(page.json), { level: 1 });
+    const body = await page.gzip;
+    return new Response(new Uint8Array(body), { headers: { ...headers, "content-encoding": "gzip" } });
+  }
+  return new Response(page.json, { headers });
+}
+
+/** The sample API's answer as JSON text (see sampleResponse). */
 export async function queryDatasetSampleJson(
   projectId: string,
   datasetId: string,
   query: SampleQuery,
 ): Promise<string> {
+  return (await samplePage(projectId, datasetId, query)).json;
+}
+
+async function samplePage(projectId: string, datasetId: string, query: SampleQuery): Promise<Page> {
   const s = await datasetSample(await findDataset(projectId, datasetId));
   const k = `${s.file}\n${JSON.stringify(s.schema)}\n${JSON.stringify(query)}`;
   const hit = pageCache.get(k);
@@ -247,20 +279,21 @@ export async function queryDatasetSampleJson(
     sampleRows: s.rows,
     matchingRows,
   };
-  const json = `${JSON.stringify(head).slice(0, -1)},"rows":${rowsJson}}`;
-  if (json.length <= PAGE_CACHE_MAX_BYTES / 4) {
-    pageCacheBytes -= pageCache.get(k)?.length ?? 0; // a concurrent miss cached it already
+  const page: Page = { json: `${JSON.stringify(head).slice(0, -1)},"rows":${rowsJson}}` };
+  // Weighed as text (the gzip of a page is a fraction of it).
+  if (page.json.length <= PAGE_CACHE_MAX_BYTES / 4) {
+    pageCacheBytes -= pageCache.get(k)?.json.length ?? 0; // a concurrent miss cached it already
     pageCache.delete(k);
-    pageCache.set(k, json);
-    pageCacheBytes += json.length;
+    pageCache.set(k, page);
+    pageCacheBytes += page.json.length;
     while (pageCacheBytes > PAGE_CACHE_MAX_BYTES) {
       const [oldest, v] = pageCache.entries().next().value ?? [];
       if (oldest === undefined || v === undefined) break;
       pageCache.delete(oldest);
-      pageCacheBytes -= v.length;
+      pageCacheBytes -= v.json.length;
     }
   }
-  return json;
+  return page;
 }
 
 /**
