@@ -94,9 +94,14 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
       await screenshot(page, "recipe-engine-blocked");
       // Local is picked: stored as the recipe's override.
       await page.getByTestId("engine-option-local").click();
-      await expect.poll(() => page.getByTestId("engine-current").textContent()).toBe("Local (DuckDB)");
-      const stored = await apiCall(page, "GET", `/projects/${s.projectId}/recipes/${prepare.id}/engine`);
-      expect(stored.engine).toEqual({ kind: "local" });
+      await expect
+        .poll(
+          async () =>
+            (await apiCall(page, "GET", `/projects/${s.projectId}/recipes/${prepare.id}/engine`)).engine,
+        )
+        .toEqual({ kind: "local" });
+      expect(await page.getByTestId("engine-current").textContent()).toBe("Local (DuckDB)");
+      await expect.poll(() => menu.count()).toBe(0);
 
       // A translatable recipe may go to Databricks.
       const sync = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
@@ -114,6 +119,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
         .toBe(`Databricks · ${conn.name} / small`);
       const set = await apiCall(page, "GET", `/projects/${s.projectId}/recipes/${sync.id}/engine`);
       expect(set.engine).toEqual({ kind: "databricks", connectionId: conn.id, profileId: profile.id });
+      await screenshot(page, "recipe-engine-databricks");
       expect(s.errors).toEqual([]);
     });
 

@@ -12,7 +12,7 @@ import {
   completionKeymap,
 } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
+import { type Diagnostic, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { EditorState, type Extension, RangeSetBuilder } from "@codemirror/state";
 import {
   Decoration,
@@ -258,6 +258,20 @@ function offsetOf(state: EditorState, line: number, column: number): number {
   return Math.min(l.from + Math.max(0, column - 1), l.to);
 }
 
+function diagnostics(state: EditorState, problems: SqlProblemAt[]): Diagnostic[] {
+  const len = state.doc.length;
+  return problems.map((p) => {
+    let from = offsetOf(state, p.line, p.column);
+    let to = Math.max(from, offsetOf(state, p.endLine, p.endColumn));
+    // A problem at the end (a missing operand) underlines the last character.
+    if (from === to) {
+      if (to < len) to++;
+      else if (from > 0) from--;
+    }
+    return { from, to, severity: "error", message: p.message, source: "compiler" };
+  });
+}
+
 export interface SqlEditorHandle {
   /** Inserts text at the cursor (a table or column clicked in the side list). */
   insert: (text: string) => void;
@@ -293,20 +307,6 @@ export function SqlEditor(props: SqlEditorProps) {
         cols: new Set(ts.flatMap((t) => t.columns.map((c) => c.name.toLowerCase()))),
       };
     };
-    const lint = linter(
-      (view): Diagnostic[] =>
-        latest.current.problems.map((p) => {
-          const len = view.state.doc.length;
-          let from = offsetOf(view.state, p.line, p.column);
-          let to = Math.max(from, offsetOf(view.state, p.endLine, p.endColumn));
-          if (from === to) {
-            if (to < len) to++;
-            else if (from > 0) from--;
-          }
-          return { from, to, severity: "error", message: p.message, source: "compiler" };
-        }),
-      { delay: 50 },
-    );
     const view = new EditorView({
       parent: host.current,
       state: EditorState.create({
@@ -316,7 +316,6 @@ export function SqlEditor(props: SqlEditorProps) {
           history(),
           closeBrackets(),
           autocompletion({ override: [completions(() => latest.current.tables)], icons: false }),
-          lint,
           highlighter(names),
           placeholderExt("SELECT ... FROM <input>"),
           EditorState.readOnly.of(latest.current.readOnly === true),
@@ -371,10 +370,8 @@ export function SqlEditor(props: SqlEditorProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: key sums up what the lint and highlight read
   useEffect(() => {
     const view = viewRef.current;
-    if (view) {
-      view.dispatch({});
-      forceLinting(view);
-    }
+    // The problems come from the server's compile (not a linter run on the text): set them as they arrive.
+    if (view) view.dispatch(setDiagnostics(view.state, diagnostics(view.state, latest.current.problems)));
   }, [key]);
 
   return (

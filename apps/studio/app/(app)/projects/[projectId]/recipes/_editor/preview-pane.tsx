@@ -29,7 +29,9 @@ export function PreviewPane({
 }) {
   const [tab, setTab] = useState<Tab>("preview");
   const { data, error, loading } = state;
-  const schema = data?.outputSchema ?? [];
+  // A SQL recipe's schema is only known by running it: the preview's columns stand in for it.
+  const schemaFromRun = Boolean(data && data.outputSchema.length === 0 && !data.runError);
+  const schema = (schemaFromRun ? data?.columns : data?.outputSchema) ?? [];
   return (
     <section className="preview-pane" aria-label="Output">
       <div className="pane-tabs" role="tablist" aria-label="Output views">
@@ -107,7 +109,7 @@ export function PreviewPane({
             />
           )
         ) : tab === "schema" ? (
-          <SchemaView data={data} />
+          <SchemaView schema={schema} fromRun={schemaFromRun} />
         ) : (
           <SqlView data={data} convert={convert} />
         )}
@@ -141,10 +143,15 @@ function TabButton({
   );
 }
 
-function SchemaView({ data }: { data: RecipePreview }) {
+function SchemaView({ schema, fromRun }: { schema: RecipePreview["columns"]; fromRun: boolean }) {
   return (
     <ol className="output-schema" data-testid="output-schema">
-      {data.outputSchema.map((c) => (
+      {fromRun ? (
+        <li className="muted small" data-testid="schema-from-run">
+          Read from the preview's result: a SQL query's columns are known by running it.
+        </li>
+      ) : null}
+      {schema.map((c) => (
         <li key={c.name} data-testid={`output-col-${c.name}`}>
           <TypeTag type={c.type} />
           <span className="col-name">{c.name}</span>
