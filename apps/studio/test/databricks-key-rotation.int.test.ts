@@ -171,6 +171,10 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL || !process.en
       });
       expect(fixed.status).toBe(200);
       expect(fixed.data.token).toEqual({ set: true, last4: NEW_TOKEN.slice(-4), unreadable: false });
+      const options = await get(`/projects/${projectId}/engine/options`);
+      expect(options.data.connections.find((c: { id: string }) => c.id === connectionId).tokenState).toBe(
+        "ready",
+      );
       const again = await get(`/projects/${projectId}/jobs`, {
         method: "POST",
         json: { targets: [targetId] },
