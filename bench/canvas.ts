@@ -152,7 +152,7 @@ async function firstPaint(page: Page, cdp: Cdp, projectId: string, boxes: Box[])
             let seen = 0;
             for (const [id, x, y, bw, bh] of boxes) {
               const sx = x * z + tx, sy = y * z + ty;
-              if (sx + bw * z < 0 || sy + bh * z < 0 || sx > r.width || sy > r.height) continue;
+              if (sx + bw * z <= 0 || sy + bh * z <= 0 || sx >= r.width || sy >= r.height) continue;
               seen++;
               const el = document.querySelector('.react-flow__node[data-id="' + id + '"]');
               if (!el || el.offsetWidth === 0 || getComputedStyle(el).visibility === "hidden") { ok = false; break; }
@@ -238,9 +238,13 @@ try {
   await page.goto(`${url}/projects/${projectId}`);
   await page.waitForSelector(".react-flow__node");
   await page.waitForTimeout(1500);
-  const flow = await call<{
-    nodes: { id: string; type: string; position: { x: number; y: number } | null }[];
-  }>(page, "GET", `/projects/${projectId}/flow`);
+  type Graph = { nodes: { id: string; type: string; position: { x: number; y: number } | null }[] };
+  // The canvas saves the positions it placed; wait for all of them (500 upserts on a busy box).
+  let flow = await call<Graph>(page, "GET", `/projects/${projectId}/flow`);
+  for (let i = 0; i < 60 && flow.nodes.some((n) => n.position === null); i++) {
+    await page.waitForTimeout(500);
+    flow = await call<Graph>(page, "GET", `/projects/${projectId}/flow`);
+  }
   if (flow.nodes.length !== expected)
     throw new Error(`expected ${expected} nodes, the flow has ${flow.nodes.length}`);
   const boxes: Box[] = flow.nodes.map((n) => [
