@@ -125,7 +125,8 @@ async function cpu(cdp: Cdp) {
  * and the viewport has settled (fit view done): what the user sees. The canvas may leave nodes
  * off screen out of the DOM (onlyRenderVisibleElements), so "500 nodes in the DOM" is not the
  * criterion; the expected set is computed from the saved positions and the viewport transform.
- * `boxes` empty: an empty Flow, painted when its empty state shows (the baseline).
+ * `boxes` empty: an empty Flow, painted when its empty state shows and the page is hydrated
+ * (the baseline: the same page, scripts and hydration, without nodes).
  */
 async function firstPaint(page: Page, cdp: Cdp, projectId: string, boxes: Box[]) {
   const before = await cpu(cdp);
@@ -135,13 +136,15 @@ async function firstPaint(page: Page, cdp: Cdp, projectId: string, boxes: Box[])
     `(() => {
       const boxes = ${JSON.stringify(boxes)};
       const w = window;
+      // Hydrated: the upload input is rendered by the client only.
+      if (w.__hyd === undefined && document.querySelector('[data-testid="upload-input"]')) w.__hyd = performance.now();
       const vp = document.querySelector(".react-flow__viewport");
       const pane = document.querySelector(".react-flow__renderer");
       let ok = false;
       let key = "";
       if (vp && pane) {
         if (boxes.length === 0) {
-          ok = !!document.querySelector('[data-testid="flow-empty"]');
+          ok = !!document.querySelector('[data-testid="flow-empty"]') && w.__hyd !== undefined;
         } else {
           key = vp.style.transform;
           const m = /translate\\(([-\\d.e]+)px, ([-\\d.e]+)px\\) scale\\(([-\\d.e]+)\\)/.exec(key);
@@ -180,6 +183,7 @@ async function firstPaint(page: Page, cdp: Cdp, projectId: string, boxes: Box[])
       domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
       fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
       inDom: document.querySelectorAll(".react-flow__node").length,
+      hydrated: (window as unknown as { __hyd?: number }).__hyd ?? Number.NaN,
     };
   });
   return {
@@ -265,7 +269,7 @@ try {
   for (const [i, p] of paints.entries()) {
     const b = bases[i]!;
     console.log(
-      `load ${i + 1}: nodes in view painted ${f(p.nodesPainted)} (empty Flow ${f(b.nodesPainted)}; HTML ${f(p.responseEnd)}, DOMContentLoaded ${f(p.domContentLoaded)}, FCP ${f(p.fcp)}; ${p.inDom} nodes in the DOM; main thread ${f(p.cpu.task)}, script ${f(p.cpu.script)}, style+layout ${f(p.cpu.layout)})`,
+      `load ${i + 1}: nodes in view painted ${f(p.nodesPainted)} (empty Flow ${f(b.nodesPainted)}; HTML ${f(p.responseEnd)}, DOMContentLoaded ${f(p.domContentLoaded)}, FCP ${f(p.fcp)}, hydrated ${f(p.hydrated)} (empty ${f(b.hydrated)}); ${p.inDom} nodes in the DOM; main thread ${f(p.cpu.task)}, script ${f(p.cpu.script)}, style+layout ${f(p.cpu.layout)})`,
     );
   }
   const med = (xs: number[]) => pct(xs, 50);
