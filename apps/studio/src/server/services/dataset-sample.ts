@@ -3,8 +3,6 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
 import {
   AppError,
   type DatasetSampling,
@@ -170,12 +168,9 @@ export async function queryDatasetSample(
 const PAGE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 const pageCache = new Map<string, Page>();
 let pageCacheBytes = 0;
-const gzipAsync = promisify(gzip);
-
-/** A serialised page, and its gzip encoding once a client asked for it (made once, then cached). */
+/** A serialised page. */
 interface Page {
   json: string;
-  gzip?: Promise<Buffer>;
 }
 
 // Every row of a sample as JSON text, per sample file, for samples up to ROW_JSON_MAX_ROWS rows
@@ -214,28 +209,11 @@ async function rowJsonOf(file: string, schema: DatasetSchema, rows: number): Pro
 }
 
 /**
- * The sample API's answer (a SamplePage) as a Response: the rows are serialised by DuckDB and the
- * page is cached (gzipped too, when the client accepts it: compressing a 10,000-row page on every
- * request cost more than answering it), so the handler sends it without re-validating rows that
- * came from a typed file.
+ * The sample API's answer (a SamplePage) as JSON text: the rows are serialised by DuckDB and the
+ * page is cached, so the handler sends it without re-validating rows that came from a typed file.
+ * (Sending it pre-gzipped does not work: Next drops a route's Content-Encoding and compresses
+ * again.)
  */
-export async function sampleResponse(
-  projectId: string,
-  datasetId: string,
-  query: SampleQuery,
-  acceptEncoding: string | null,
-): Promise<Response> {
-  const page = await samplePage(projectId, datasetId, query);
-  const headers: Record<string, string> = { "content-type": "application/json", vary: "Accept-Encoding" };
-  if (/\bgzip\b/.test(acceptEncoding ?? "") && page.json.length > 1024) {
-    page.gzip ??= gzipAsync(Buffer.from(page.json), { level: 1 });
-    const body = await page.gzip;
-    return new Response(new Uint8Array(body), { headers: { ...headers, "content-encoding": "gzip" } });
-  }
-  return new Response(page.json, { headers });
-}
-
-/** The sample API's answer as JSON text (see sampleResponse). */
 export async function queryDatasetSampleJson(
   projectId: string,
   datasetId: string,
@@ -280,7 +258,6 @@ async function samplePage(projectId: string, datasetId: string, query: SampleQue
     matchingRows,
   };
   const page: Page = { json: `${JSON.stringify(head).slice(0, -1)},"rows":${rowsJson}}` };
-  // Weighed as text (the gzip of a page is a fraction of it).
   if (page.json.length <= PAGE_CACHE_MAX_BYTES / 4) {
     pageCacheBytes -= pageCache.get(k)?.json.length ?? 0; // a concurrent miss cached it already
     pageCache.delete(k);

@@ -1,11 +1,14 @@
 import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
-import { sampleResponse } from "@/server/services/dataset-sample.ts";
+import { queryDatasetSampleJson } from "@/server/services/dataset-sample.ts";
 
 // POST /api/v1/projects/:projectId/datasets/:datasetId/sample - rows of the sample, filtered and sorted.
-// The request is validated as usual; the answer is a SamplePage serialised by DuckDB (and cached,
-// gzipped when accepted), sent as is: re-validating and re-compressing 10,000 rows read from a
-// typed Parquet file on every call cost more than the query.
-export const POST = handle(api.querySample, ({ req, params, body }) =>
-  sampleResponse(params.projectId, params.datasetId, body, req.headers.get("accept-encoding")),
+// The request is validated as usual; the answer is a SamplePage serialised by DuckDB (and cached),
+// sent as is: re-validating 10,000 rows read from a typed Parquet file cost more than the query.
+export const POST = handle(
+  api.querySample,
+  async ({ params, body }) =>
+    new Response(await queryDatasetSampleJson(params.projectId, params.datasetId, body), {
+      headers: { "content-type": "application/json" },
+    }),
 );
