@@ -201,9 +201,11 @@ function JobDetail({
   useEffect(() => {
     if (logs.length) logEnd.current?.scrollIntoView({ block: "nearest" });
   }, [logs.length]);
-  const total = progress?.total ?? job.activities.length;
-  const done =
-    progress?.done ?? job.activities.filter((a) => !["QUEUED", "RUNNING"].includes(a.state)).length;
+  // Live counts while it runs; once it ended, the job's own activities hold the truth.
+  const ended = !["QUEUED", "RUNNING"].includes(job.state);
+  const finished = job.activities.filter((a) => !["QUEUED", "RUNNING"].includes(a.state)).length;
+  const total = ended || !progress ? job.activities.length : progress.total;
+  const done = ended || !progress ? finished : progress.done;
   const pct = total ? Math.round((done / total) * 100) : 0;
   return (
     <div className="run-panel-body">
