@@ -55,7 +55,7 @@ export function MiniChart({
   scope,
 }: {
   stats: ColumnStats;
-  scope?: { sampled?: boolean; rowsScanned?: number; rows: number };
+  scope?: { sampled?: boolean | undefined; rowsScanned?: number | undefined; rows: number } | undefined;
 }) {
   const on =
     scope?.sampled && scope.rowsScanned !== undefined

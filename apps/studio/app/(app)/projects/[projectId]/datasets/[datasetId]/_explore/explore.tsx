@@ -115,6 +115,7 @@ export function Explore({
               datasetId={dataset.id}
               columns={columns}
               stats={stats?.columns ?? null}
+              statsScope={stats ?? undefined}
               sampleRows={initial.sampleRows}
               initial={initial}
               view={view}

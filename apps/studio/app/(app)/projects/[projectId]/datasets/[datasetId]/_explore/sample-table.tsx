@@ -26,6 +26,7 @@ export function SampleTable({
   datasetId,
   columns,
   stats,
+  statsScope,
   sampleRows,
   initial,
   view,
@@ -35,6 +36,8 @@ export function SampleTable({
   datasetId: string;
   columns: DatasetSchema;
   stats: ColumnStats[] | null;
+  /** Whether the charts were computed on part of the sample: their tooltips say so. */
+  statsScope?: { sampled?: boolean | undefined; rowsScanned?: number | undefined; rows: number } | undefined;
   sampleRows: number;
   initial: SamplePage | null;
   view: SampleView;
@@ -179,7 +182,7 @@ export function SampleTable({
                           total={sampleRows}
                           onPick={(op) => setFilter(c.name, f?.op === op ? null : { column: c.name, op })}
                         />
-                        <MiniChart stats={s} />
+                        <MiniChart stats={s} scope={statsScope} />
                       </>
                     ) : null}
                     <input
