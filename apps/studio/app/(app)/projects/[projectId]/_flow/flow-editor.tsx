@@ -19,6 +19,7 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
+import { formatRows } from "@/ui/format.ts";
 import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
@@ -87,7 +88,7 @@ function toCanvasNodes(
     const position = pos.get(n.id) ?? { x: 0, y: 0 };
     const selected = n.id === selectedId;
     if (n.type === "dataset") {
-      const label = `Dataset ${n.name}, ${n.state.replace("-", " ")}${n.rowCount !== null ? `, ${n.rowCount} rows` : ""}`;
+      const label = `Dataset ${n.name}, ${n.state.replace("-", " ")}${n.rowCount !== null ? `, ${formatRows(n.rowCount)}` : ""}`;
       return {
         id: n.id,
         type: "dataset",
@@ -609,7 +610,7 @@ function FlowEditorInner({
                 className="sr-only"
                 id="upload-input"
                 data-testid="upload-input"
-                aria-label="Upload a CSV file as a new dataset"
+                aria-label="Import a file (CSV, TSV, Parquet, JSON, Excel) as a new dataset"
                 onChange={(e) => {
                   const f = e.target.files?.[0];
                   if (f) upload(f);
@@ -764,7 +765,7 @@ function FlowEditorInner({
             <div className="drop-overlay">
               <div>
                 <UploadIcon size={32} />
-                Drop the CSV file to upload it as a dataset
+                Drop the file (CSV, TSV, Parquet, JSON, Excel) to import it as a dataset
               </div>
             </div>
           ) : null}
@@ -782,10 +783,7 @@ function FlowEditorInner({
             setImportFile(null);
             void refresh().then(() => select(ds.id));
             const rows = ds.currentVersion?.rowCount;
-            toast(
-              `Imported ${ds.name}${rows != null ? `: ${rows.toLocaleString("en-US")} rows` : ""}.`,
-              "success",
-            );
+            toast(`Imported ${ds.name}${rows != null ? `: ${formatRows(rows)}` : ""}.`, "success");
           }}
         />
       ) : null}
