@@ -86,6 +86,15 @@ describe.skipIf(!hasStudio)("Split recipe editor", () => {
     const s = await projectWith(browser, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "split");
+    // By column values first: output 1 takes the listed regions (the preview shows it).
+    await page.getByTestId("split-mode").selectOption("values");
+    await page.getByTestId("split-column").selectOption("region");
+    await page.getByTestId("split-values-0").fill("north, east");
+    await page.getByTestId("split-values-1").fill("south");
+    await expect
+      .poll(async () => (await previewRows(page)).map((r) => r[0]).sort())
+      .toEqual(["east", "north", "north"]);
+    await screenshot(page, "recipes-split-values");
     await page.getByTestId("split-mode").selectOption("random");
     // Two ratio outputs (33% each) then the other rows: drop one output, set 50%.
     await page.getByTestId("split-remove-1").click();
