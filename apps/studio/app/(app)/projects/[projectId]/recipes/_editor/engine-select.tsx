@@ -177,7 +177,10 @@ export function EngineSelect({
         aria-expanded={open}
         data-testid="engine-select"
         data-blocked={effectiveBlocked ? true : undefined}
-        title={effectiveBlocked ?? "Where this recipe runs"}
+        title={
+          effectiveBlocked ??
+          `Where this recipe runs: ${effective ? engineLabel(effective, options) : "loading"}${current?.engine === null ? " (the project's engine)" : ""}`
+        }
         onClick={() => setOpen((o) => !o)}
       >
         <span className="muted small">Engine</span>{" "}
