@@ -75,4 +75,53 @@ describe.skipIf(!hasStudio)("recipes on the Flow canvas", () => {
     await page.getByTestId("node-sorted").waitFor();
     expect(s.errors).toEqual([]);
   });
+
+  it("runs a recipe from the side panel with the chosen build mode", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    const { page } = s;
+    const sales = s.datasets.sales as string;
+    const spec = (kind: string, params: unknown) => ({ kind, version: 1, params });
+    const first = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
+      name: "compute_sorted",
+      inputs: [sales],
+      output: { name: "sorted" },
+      spec: spec("sort", { keys: [{ column: "amount", direction: "desc" }] }),
+    });
+    const second = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
+      name: "compute_top",
+      inputs: [first.outputs[0]],
+      output: { name: "top" },
+      spec: spec("distinct", {}),
+    });
+    await page.reload();
+    await page.getByTestId("node-compute_top").click();
+    await page.getByTestId("recipe-panel").waitFor();
+    const status = page.getByTestId("job-status");
+
+    // Build only this: its input was never built, so the job fails and says so.
+    await page.getByTestId("run-recipe").click();
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 60_000 }).toBe("FAILED");
+    expect(await status.textContent()).toMatch(/sorted/);
+
+    // Smart builds what is outdated upstream first.
+    await page.getByTestId("run-mode").selectOption("smart");
+    await screenshot(page, "recipes-canvas-run-mode");
+    await page.getByTestId("run-recipe").click();
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 90_000 }).toBe("SUCCEEDED");
+    const jobs: { mode: string; state: string; activities: { recipeIds: string[] }[] }[] = await apiCall(
+      page,
+      "GET",
+      `/projects/${s.projectId}/jobs`,
+    );
+    expect(jobs.map((j) => `${j.mode}:${j.state}`)).toEqual(["smart:SUCCEEDED", "build-only-this:FAILED"]);
+    // Both recipes ran (merged into one pipeline, so the intermediate dataset is not written).
+    expect(jobs[0]?.activities.flatMap((a) => a.recipeIds).sort()).toEqual([first.id, second.id].sort());
+    const datasets: { name: string; currentVersion: unknown }[] = await apiCall(
+      page,
+      "GET",
+      `/projects/${s.projectId}/datasets`,
+    );
+    expect(datasets.find((d) => d.name === "top")?.currentVersion).toBeTruthy();
+    expect(s.errors).toEqual([]);
+  });
 });

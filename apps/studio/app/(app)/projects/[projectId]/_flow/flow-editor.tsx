@@ -485,10 +485,11 @@ function FlowEditorInner({
         outputs={outputs}
         run={runs[recipe.id]}
         canEdit={canEdit}
-        onRun={() =>
+        onRun={(mode) =>
           void run(
             recipe.id,
             outputs.map((o) => o.id),
+            mode,
           )
         }
       />
@@ -621,7 +622,6 @@ function FlowEditorInner({
             <Button
               variant="primary"
               icon={<UploadIcon />}
-              loading={importFile !== null}
               onClick={() => fileInput.current?.click()}
               data-testid="upload-button"
             >
@@ -756,7 +756,7 @@ function FlowEditorInner({
                 }
               >
                 {canEdit
-                  ? "Upload a CSV file, or drop one here, to create your first dataset."
+                  ? "Upload a file (CSV, TSV, Parquet, JSON, Excel), or drop one here, to create your first dataset."
                   : "Nobody has added data to this project yet."}
               </EmptyState>
             </div>

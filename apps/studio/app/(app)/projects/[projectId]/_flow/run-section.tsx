@@ -1,10 +1,12 @@
 "use client";
 
-import type { FlowNode } from "@sous/contracts";
+import type { BuildMode, FlowNode } from "@sous/contracts";
 import Link from "next/link";
+import { useState } from "react";
 import { Button } from "@/ui/button.tsx";
 import { formatRows } from "@/ui/format.ts";
 import { CheckIcon, CloseIcon, PlayIcon } from "@/ui/icons.tsx";
+import { RunModeSelect } from "../jobs/build-mode-select.tsx";
 import { isActive, type RunState } from "./use-runs.ts";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
@@ -129,21 +131,23 @@ export function RunSection({
   outputs: DatasetNode[];
   run: RunState | undefined;
   canEdit: boolean;
-  onRun: () => void;
+  onRun: (mode: BuildMode) => void;
 }) {
   const active = isActive(run);
+  const [mode, setMode] = useState<BuildMode>("build-only-this");
   return (
     <section className="side-section" aria-label="Build">
       <h3>Build</h3>
       <Status run={run} outputs={outputs} projectId={projectId} />
       {canEdit ? (
         <div className="side-actions">
+          <RunModeSelect mode={mode} setMode={setMode} disabled={active} />
           <Button
             variant="primary"
             icon={<PlayIcon />}
             data-testid="run-recipe"
             aria-label={`Run ${recipeName}`}
-            onClick={onRun}
+            onClick={() => onRun(mode)}
             loading={active}
             disabled={outputs.length === 0}
           >

@@ -629,7 +629,9 @@ export function OverviewPanel({
       {canEdit ? (
         <section className="side-section">
           <h3>Add data</h3>
-          <p className="muted">Upload a CSV file, or drop one anywhere on the canvas.</p>
+          <p className="muted">
+            Upload a CSV, TSV, Parquet, JSON or Excel file, or drop one anywhere on the canvas.
+          </p>
           <div className="side-actions">
             <Button icon={<UploadIcon />} onClick={onUpload}>
               Upload dataset

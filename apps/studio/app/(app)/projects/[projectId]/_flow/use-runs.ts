@@ -1,6 +1,6 @@
 "use client";
 
-import type { Job } from "@sous/contracts";
+import type { BuildMode, Job } from "@sous/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 
@@ -64,10 +64,13 @@ export function useRuns(projectId: string, onChange: () => Promise<unknown>) {
   );
 
   const run = useCallback(
-    async (recipeId: string, targets: string[]) => {
+    async (recipeId: string, targets: string[], mode: BuildMode = "build-only-this") => {
       set(recipeId, { phase: "starting" });
       try {
-        const job = await api<Job>(`/projects/${projectId}/jobs`, { method: "POST", json: { targets } });
+        const job = await api<Job>(`/projects/${projectId}/jobs`, {
+          method: "POST",
+          json: { targets, mode },
+        });
         void onChangeRef.current();
         await follow(recipeId, job);
       } catch (e) {

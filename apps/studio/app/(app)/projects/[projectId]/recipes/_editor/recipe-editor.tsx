@@ -18,6 +18,7 @@ import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/
 import { useToast } from "@/ui/toast.tsx";
 import { useUndoable } from "@/ui/use-undoable.ts";
 import { isActive, type RunState, useRuns } from "../../_flow/use-runs.ts";
+import { RunModeSelect } from "../../jobs/build-mode-select.tsx";
 import { defaultParams, defaultSqlParams, suggestJoinKeys } from "./defaults.ts";
 import { EngineSelect } from "./engine-select.tsx";
 import { FilterForm } from "./form-filter.tsx";
@@ -29,7 +30,7 @@ import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
 import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
 import { PreviewPane } from "./preview-pane.tsx";
-import { RunModeSelect, RunPanel } from "./run-panel.tsx";
+import { RunPanel } from "./run-panel.tsx";
 import type { FormProps } from "./types.ts";
 import { usePreview } from "./use-preview.ts";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { BuildMode, DatasetInfo, Job } from "@sous/contracts";
+import type { DatasetInfo, Job } from "@sous/contracts";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
@@ -13,41 +13,6 @@ import { MODE_LABEL } from "../../jobs/job-format.ts";
 
 // Run from the editor: the build mode, then the job's progress, activities and live log in a
 // panel under the header, without leaving the page.
-
-export const BUILD_MODES: { mode: BuildMode; hint: string }[] = [
-  { mode: "build-only-this", hint: "Run this recipe only, on the inputs as they are" },
-  { mode: "smart", hint: "Also rebuild what is outdated upstream" },
-  { mode: "forced-recursive", hint: "Rebuild everything upstream, then this" },
-  { mode: "missing-only", hint: "Build only datasets never built, upstream included" },
-];
-
-export function RunModeSelect({
-  mode,
-  setMode,
-  disabled,
-}: {
-  mode: BuildMode;
-  setMode: (m: BuildMode) => void;
-  disabled?: boolean;
-}) {
-  return (
-    <select
-      className="input select run-mode"
-      aria-label="Build mode"
-      title={BUILD_MODES.find((m) => m.mode === mode)?.hint}
-      data-testid="run-mode"
-      value={mode}
-      disabled={disabled}
-      onChange={(e) => setMode(e.target.value as BuildMode)}
-    >
-      {BUILD_MODES.map((m) => (
-        <option key={m.mode} value={m.mode} title={m.hint}>
-          {MODE_LABEL[m.mode] ?? m.mode}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 const ACTIVE = new Set(["starting", "QUEUED", "RUNNING"]);
 
