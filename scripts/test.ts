@@ -9,6 +9,7 @@ import pg from "pg";
 import { freePort } from "./lib/net.ts";
 import { deleteRedisPrefix, ensureRedis } from "./lib/services.ts";
 import { buildStudio, prepareDatabase, type RunningStack, repoRoot, startStack } from "./lib/stack.ts";
+import { scanForTokens } from "./lib/token-scan.ts";
 
 const log = (m: string) => console.log(`\n[test] ${m}`);
 let passed = 0;
@@ -61,6 +62,7 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 const dataDir = path.join(repoRoot, ".test-data");
+const stackLog = path.join(dataDir, "stack.log");
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 ensureChromium();
@@ -104,7 +106,14 @@ try {
   log("building the studio");
   buildStudio(".next-test");
   log("starting studio and worker for integration and e2e tests");
-  stack = await startStack({ env, port: await freePort(), quiet: true, distDir: ".next-test" });
+  rmSync(stackLog, { force: true });
+  stack = await startStack({
+    env,
+    port: await freePort(),
+    quiet: true,
+    distDir: ".next-test",
+    logFile: stackLog,
+  });
   const adminUser = {
     email: "admin@sous.test",
     name: "Test Admin",
@@ -162,6 +171,18 @@ try {
   console.error(`[test] could not run the tests: ${(e as Error).stack}`);
 } finally {
   await stack?.stop();
+  if (stack) {
+    // The tests hand Databricks tokens (dapi...) to the studio and the worker: none may reach
+    // what either of them printed, whichever test sent it.
+    const leaks = scanForTokens(readFileSync(stackLog, "utf8"));
+    if (leaks.length === 0) {
+      passed++;
+      log("the studio's and worker's console output holds no Databricks token");
+    } else {
+      failed++;
+      console.error(`[test] a Databricks token was printed by the studio or worker:\n${leaks.join("\n")}`);
+    }
+  }
   if (queue) await deleteRedisPrefix(queue.url, queue.prefix).catch(() => 0);
   for (const stop of stopRedis) await stop();
   if (testDbName)

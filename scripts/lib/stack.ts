@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { ensureDatabase, migrateDatabase } from "@sous/db/migrate";
 import { waitForHttp } from "./net.ts";
@@ -53,6 +54,8 @@ export async function startStack(opts: {
   env: Record<string, string>;
   port: number;
   quiet?: boolean;
+  /** Also copies everything studio and worker print (stdout and stderr) to this file. */
+  logFile?: string;
   /** The build folder `buildStudio(distDir)` wrote. */
   distDir?: string;
 }): Promise<RunningStack> {
@@ -63,22 +66,30 @@ export async function startStack(opts: {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const stdio = opts.quiet
-    ? (["ignore", "ignore", "inherit"] as const)
-    : (["ignore", "inherit", "inherit"] as const);
-  const studio = spawn("pnpm", ["exec", "next", "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
-    cwd: path.join(repoRoot, "apps/studio"),
-    env,
-    stdio: [...stdio],
-  });
-  const worker = spawn("pnpm", ["exec", "tsx", "src/main.ts"], {
-    cwd: path.join(repoRoot, "apps/worker"),
-    env,
-    stdio: [...stdio],
-  });
+  const log = opts.logFile ? createWriteStream(opts.logFile, { flags: "a" }) : null;
+  const spawnApp = (name: string, args: string[], cwd: string) => {
+    const child = spawn("pnpm", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      log?.write(chunk);
+      if (!opts.quiet) process.stdout.write(chunk);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      log?.write(chunk);
+      process.stderr.write(chunk);
+    });
+    child.on("error", (e) => process.stderr.write(`[${name}] ${e.message}\n`));
+    return child;
+  };
+  const studio = spawnApp(
+    "studio",
+    ["exec", "next", "start", "-p", String(opts.port), "-H", "127.0.0.1"],
+    path.join(repoRoot, "apps/studio"),
+  );
+  const worker = spawnApp("worker", ["exec", "tsx", "src/main.ts"], path.join(repoRoot, "apps/worker"));
   const url = `http://127.0.0.1:${opts.port}`;
   const stop = async () => {
     await Promise.all([stopChild(studio), stopChild(worker)]);
+    log?.end();
   };
   try {
     await waitForHttp(
