@@ -19,6 +19,7 @@ import { useRouter } from "next/navigation";
 import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
+import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
 import { formatRows } from "@/ui/format.ts";
 import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
@@ -627,6 +628,17 @@ function FlowEditorInner({
             >
               Upload dataset
             </Button>
+            <ConnectionImportButton
+              projectId={projectId}
+              takenNames={takenNames}
+              onImported={(ds) => {
+                void refresh().then(() => select(ds.id));
+                toast(
+                  `Imported ${ds.name}${ds.currentVersion?.rowCount != null ? `: ${formatRows(ds.currentVersion.rowCount)}` : ""}.`,
+                  "success",
+                );
+              }}
+            />
           </>
         ) : null}
       </div>

@@ -1,0 +1,529 @@
+"use client";
+
+import { type ConnectionInfo, type DatasetInfo, ObjectNameSchema } from "@sous/contracts";
+import { useEffect, useId, useRef, useState } from "react";
+import { api, errorMessage } from "./api.ts";
+import { Button } from "./button.tsx";
+import { Field, FormError, Input, Select, Textarea } from "./field.tsx";
+import { CloseIcon, TableIcon } from "./icons.tsx";
+import { toObjectName } from "./recipe-kinds.ts";
+import "./import-dialog.css";
+import "./connection-import-dialog.css";
+
+// "Import from…" on the Flow: a PostgreSQL table or query (through a stored connection, which
+// can be added here; its password is write-only) or a folder of CSV / Parquet files under
+// imports/ in the project's storage becomes a new dataset (POST .../datasets/import).
+
+type Tab = "postgres" | "blob";
+const NEW = "__new__";
+
+export interface ConnectionImportDialogProps {
+  projectId: string;
+  /** Names already used in the project: checked before asking the server. */
+  takenNames?: ReadonlySet<string>;
+  onClose: () => void;
+  onImported: (dataset: DatasetInfo) => void;
+}
+
+/** The toolbar button and the dialog it opens: the one piece the Flow mounts. */
+export function ConnectionImportButton(props: Omit<ConnectionImportDialogProps, "onClose">) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button icon={<TableIcon />} onClick={() => setOpen(true)} data-testid="connection-import-button">
+        Import from…
+      </Button>
+      {open ? (
+        <ConnectionImportDialog
+          {...props}
+          onClose={() => setOpen(false)}
+          onImported={(ds) => {
+            setOpen(false);
+            props.onImported(ds);
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+export function ConnectionImportDialog({
+  projectId,
+  takenNames,
+  onClose,
+  onImported,
+}: ConnectionImportDialogProps) {
+  const titleId = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [tab, setTab] = useState<Tab>("postgres");
+  const [connections, setConnections] = useState<ConnectionInfo[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [connectionId, setConnectionId] = useState<string>("");
+  const [mode, setMode] = useState<"table" | "query">("table");
+  const [table, setTable] = useState("");
+  const [query, setQuery] = useState("");
+  const [folder, setFolder] = useState("imports/");
+  const [format, setFormat] = useState<"csv" | "parquet">("csv");
+  const [name, setName] = useState("");
+  const [nameEdited, setNameEdited] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [importError, setImportError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    d?.focus();
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    api<ConnectionInfo[]>("/connections")
+      .then((list) => {
+        if (!live) return;
+        const pg = list.filter((c) => c.kind === "postgres");
+        setConnections(pg);
+        setConnectionId(pg[0]?.id ?? NEW);
+      })
+      .catch((e) => {
+        if (live) setListError(errorMessage(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // The name follows the table or folder until the user types one.
+  const suggested =
+    tab === "postgres"
+      ? mode === "table" && table.trim()
+        ? free(toObjectName(table.trim().split(".").pop() ?? ""), takenNames)
+        : ""
+      : folder.replace(/\/+$/, "").split("/").pop() && folder.trim() !== "imports/"
+        ? free(toObjectName(folder.replace(/\/+$/, "").split("/").pop() ?? ""), takenNames)
+        : "";
+  const effectiveName = nameEdited ? name : suggested;
+
+  function close() {
+    dialog.current?.close();
+    onClose();
+  }
+
+  const adding = tab === "postgres" && connectionId === NEW;
+  const nameError = checkName(effectiveName, takenNames);
+  const sourceError =
+    tab === "postgres"
+      ? adding || !connectionId
+        ? "Add or pick a connection first."
+        : mode === "table"
+          ? table.trim() === ""
+            ? "Name the table (schema.table or table)."
+            : null
+          : query.trim() === ""
+            ? "Write the SELECT to import."
+            : null
+      : folder.trim() === ""
+        ? "Name the folder under imports/."
+        : null;
+  const canImport = !importing && !nameError && !sourceError;
+
+  async function submit() {
+    if (!canImport) return;
+    setImporting(true);
+    setImportError(null);
+    const source =
+      tab === "postgres"
+        ? {
+            kind: "postgres",
+            connectionId,
+            ...(mode === "table" ? { table: table.trim() } : { query: query.trim() }),
+          }
+        : { kind: "blob", folder: folder.trim(), format };
+    try {
+      const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
+        method: "POST",
+        json: { name: effectiveName.trim(), source },
+      });
+      dialog.current?.close();
+      onImported(ds);
+    } catch (e) {
+      setImportError(errorMessage(e));
+    } finally {
+      setImporting(false);
+    }
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      className="import-dialog conn-import-dialog"
+      aria-labelledby={titleId}
+      data-testid="connection-import-dialog"
+      tabIndex={-1}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!importing) close();
+      }}
+    >
+      <div className="import-head">
+        <div>
+          <h2 id={titleId}>Import a dataset from…</h2>
+          <p className="muted small">The data is copied into a new dataset of this project.</p>
+        </div>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Close without importing"
+          onClick={close}
+          disabled={importing}
+        >
+          <CloseIcon size={16} />
+        </button>
+      </div>
+      <div className="conn-tabs" role="tablist">
+        {(
+          [
+            ["postgres", "PostgreSQL"],
+            ["blob", "Blob folder"],
+          ] as const
+        ).map(([t, label]) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? "conn-tab active" : "conn-tab"}
+            onClick={() => {
+              setTab(t);
+              setImportError(null);
+            }}
+            disabled={importing}
+            data-testid={`connection-import-tab-${t}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+
+      {adding ? (
+        <div className="conn-import-body">
+          {connections && connections.length > 0 ? null : (
+            <p className="muted small" data-testid="connection-none">
+              No PostgreSQL connection yet: add one (administrators only).
+            </p>
+          )}
+          <NewConnectionForm
+            canCancel={(connections?.length ?? 0) > 0}
+            onCancel={() => setConnectionId(connections?.[0]?.id ?? NEW)}
+            onCreated={(c) => {
+              setConnections((l) => [...(l ?? []), c]);
+              setConnectionId(c.id);
+            }}
+          />
+        </div>
+      ) : (
+        <form
+          className="conn-import-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <div className="conn-import-body">
+            {tab === "postgres" ? (
+              <>
+                {listError ? <FormError message={listError} testId="connection-list-error" /> : null}
+                {connections === null && !listError ? (
+                  <div className="muted small" role="status">
+                    <span className="spinner spinner-sm" aria-hidden="true" /> Loading connections…
+                  </div>
+                ) : null}
+                {connections ? (
+                  <Field label="Connection">
+                    {({ id }) => (
+                      <Select
+                        id={id}
+                        value={connectionId}
+                        onChange={(e) => setConnectionId(e.target.value)}
+                        data-testid="connection-select"
+                      >
+                        {connections.map((c) => (
+                          <option key={c.id} value={c.id}>
+                            {c.name} — {describe(c)}
+                          </option>
+                        ))}
+                        <option value={NEW}>Add a connection…</option>
+                      </Select>
+                    )}
+                  </Field>
+                ) : null}
+                <fieldset className="conn-mode">
+                  <legend className="field-label">Read</legend>
+                  <label className="checkbox">
+                    <input
+                      type="radio"
+                      name="conn-mode"
+                      checked={mode === "table"}
+                      onChange={() => setMode("table")}
+                      data-testid="connection-mode-table"
+                    />
+                    <span>A table</span>
+                  </label>
+                  <label className="checkbox">
+                    <input
+                      type="radio"
+                      name="conn-mode"
+                      checked={mode === "query"}
+                      onChange={() => setMode("query")}
+                      data-testid="connection-mode-query"
+                    />
+                    <span>A SQL query</span>
+                  </label>
+                </fieldset>
+                {mode === "table" ? (
+                  <Field label="Table" hint="schema.table, or a table of the search path (public)">
+                    {({ id, describedBy }) => (
+                      <Input
+                        id={id}
+                        aria-describedby={describedBy}
+                        value={table}
+                        placeholder="public.orders"
+                        maxLength={256}
+                        onChange={(e) => setTable(e.target.value)}
+                        data-testid="connection-table"
+                      />
+                    )}
+                  </Field>
+                ) : (
+                  <Field label="Query" hint="One SELECT statement; its result becomes the dataset">
+                    {({ id, describedBy }) => (
+                      <Textarea
+                        id={id}
+                        aria-describedby={describedBy}
+                        value={query}
+                        rows={5}
+                        className="conn-query"
+                        placeholder="select * from orders where paid"
+                        onChange={(e) => setQuery(e.target.value)}
+                        data-testid="connection-query"
+                      />
+                    )}
+                  </Field>
+                )}
+              </>
+            ) : (
+              <>
+                <p className="muted small">
+                  Files already in the project storage (the Blob container, or the local storage folder),
+                  under <code>imports/</code>. Every file of the format in the folder, at any depth, is read.
+                </p>
+                <div className="import-row conn-row-wide">
+                  <Field label="Folder">
+                    {({ id }) => (
+                      <Input
+                        id={id}
+                        value={folder}
+                        placeholder="imports/sales/2024/"
+                        maxLength={1024}
+                        onChange={(e) => setFolder(e.target.value)}
+                        data-testid="blob-folder"
+                      />
+                    )}
+                  </Field>
+                  <Field label="Format">
+                    {({ id }) => (
+                      <Select
+                        id={id}
+                        value={format}
+                        onChange={(e) => setFormat(e.target.value as "csv" | "parquet")}
+                        data-testid="blob-format"
+                      >
+                        <option value="csv">CSV</option>
+                        <option value="parquet">Parquet</option>
+                      </Select>
+                    )}
+                  </Field>
+                </div>
+              </>
+            )}
+            <Field label="Dataset name" error={effectiveName === "" ? null : nameError}>
+              {({ id, describedBy, invalid }) => (
+                <Input
+                  id={id}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  value={effectiveName}
+                  maxLength={128}
+                  onChange={(e) => {
+                    setNameEdited(true);
+                    setName(e.target.value);
+                  }}
+                  data-testid="connection-import-name"
+                />
+              )}
+            </Field>
+          </div>
+          <div className="import-foot">
+            <FormError message={importError} testId="connection-import-error" />
+            <div className="import-actions">
+              <Button onClick={close} disabled={importing} data-testid="connection-import-cancel">
+                Cancel
+              </Button>
+              <Button
+                type="submit"
+                variant="primary"
+                loading={importing}
+                disabled={!canImport}
+                title={sourceError ?? nameError ?? undefined}
+                data-testid="connection-import-submit"
+              >
+                Import
+              </Button>
+            </div>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}
+
+/** Host, port, database, user and a write-only password; saved with POST /connections (admin). */
+function NewConnectionForm({
+  canCancel,
+  onCancel,
+  onCreated,
+}: {
+  canCancel: boolean;
+  onCancel: () => void;
+  onCreated: (c: ConnectionInfo) => void;
+}) {
+  const [f, setF] = useState({
+    name: "",
+    host: "",
+    port: "5432",
+    database: "",
+    user: "",
+    password: "",
+  });
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
+    setF({ ...f, [k]: e.target.value });
+  const port = Number(f.port);
+  const missing =
+    f.name.trim() === "" || f.host.trim() === "" || f.database.trim() === "" || f.user.trim() === "";
+  const portError = Number.isInteger(port) && port >= 1 && port <= 65535 ? null : "A port from 1 to 65535.";
+
+  async function save() {
+    setSaving(true);
+    setError(null);
+    try {
+      const c = await api<ConnectionInfo>("/connections", {
+        method: "POST",
+        json: {
+          kind: "postgres",
+          name: f.name.trim(),
+          host: f.host.trim(),
+          port,
+          database: f.database.trim(),
+          user: f.user.trim(),
+          password: f.password,
+        },
+      });
+      onCreated(c);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const text = (label: string, k: keyof typeof f, extra: Record<string, unknown> = {}) => (
+    <Field label={label}>
+      {({ id }) => (
+        <Input id={id} value={f[k]} onChange={set(k)} data-testid={`new-connection-${k}`} {...extra} />
+      )}
+    </Field>
+  );
+
+  return (
+    <form
+      className="conn-new"
+      data-testid="new-connection"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h3 className="conn-new-title">New PostgreSQL connection</h3>
+      {text("Name", "name", { placeholder: "Warehouse", maxLength: 128 })}
+      <div className="conn-host-row">
+        {text("Host", "host", { placeholder: "db.example.com", autoComplete: "off" })}
+        <Field label="Port" error={portError}>
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              inputMode="numeric"
+              value={f.port}
+              onChange={set("port")}
+              data-testid="new-connection-port"
+            />
+          )}
+        </Field>
+      </div>
+      <div className="import-row">
+        {text("Database", "database", { autoComplete: "off" })}
+        {text("User", "user", { autoComplete: "off" })}
+      </div>
+      <Field label="Password" hint="Stored encrypted and never shown again; leave empty for none.">
+        {({ id, describedBy }) => (
+          <Input
+            id={id}
+            aria-describedby={describedBy}
+            type="password"
+            autoComplete="new-password"
+            value={f.password}
+            onChange={set("password")}
+            data-testid="new-connection-password"
+          />
+        )}
+      </Field>
+      <FormError message={error} testId="new-connection-error" />
+      <div className="import-actions">
+        {canCancel ? (
+          <Button onClick={onCancel} disabled={saving}>
+            Back
+          </Button>
+        ) : null}
+        <Button
+          type="submit"
+          variant="primary"
+          loading={saving}
+          disabled={saving || missing || portError !== null}
+          data-testid="new-connection-save"
+        >
+          Save connection
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function describe(c: ConnectionInfo): string {
+  const { host, port, database, user } = c.config;
+  return `${String(user ?? "")}@${String(host ?? "")}:${String(port ?? "")}/${String(database ?? "")}`;
+}
+
+function free(base: string, taken: ReadonlySet<string> | undefined): string {
+  if (!taken?.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+function checkName(name: string, taken: ReadonlySet<string> | undefined): string | null {
+  if (name.trim() === "") return "Give the dataset a name.";
+  const r = ObjectNameSchema.safeParse(name);
+  if (!r.success) return `Name: ${r.error.issues[0]?.message ?? "not allowed"}.`;
+  if (taken?.has(r.data)) return `A dataset named ${r.data} already exists in this project.`;
+  return null;
+}
