@@ -5,7 +5,7 @@ import { type ReactNode, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
-import { FormError, Input } from "@/ui/field.tsx";
+import { FormError } from "@/ui/field.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
 import {
   CloseIcon,
@@ -19,7 +19,9 @@ import {
 import { MenuButton } from "@/ui/menu.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { RECIPE_KINDS, recipeKindLabel, toObjectName } from "@/ui/recipe-kinds.ts";
+import { DeleteConfirm } from "./delete-confirm.tsx";
 import type { DatasetImpact } from "./impact.ts";
+import { RenameForm } from "./rename-form.tsx";
 import { SqlPreview } from "./sql-preview.tsx";
 
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
@@ -242,41 +244,31 @@ export function DatasetPanel({
           </div>
         ) : null}
         {renaming !== null ? (
-          <form
-            className="rename-row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void rename();
-            }}
-          >
-            <Input
-              aria-label="New name of the dataset"
-              data-testid="dataset-rename-input"
-              value={renaming}
-              maxLength={128}
-              autoFocus
-              onChange={(e) => setRenaming(e.target.value)}
-              onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
-            />
-            <Button
-              type="submit"
-              size="sm"
-              variant="primary"
-              loading={busy}
-              data-testid="dataset-rename-save"
-            >
-              Save
-            </Button>
-          </form>
+          <RenameForm
+            value={renaming}
+            label="New name of the dataset"
+            busy={busy}
+            inputTestId="dataset-rename-input"
+            saveTestId="dataset-rename-save"
+            onChange={setRenaming}
+            onCancel={() => setRenaming(null)}
+            onSave={() => void rename()}
+          />
         ) : null}
         {confirmDelete ? (
-          <div
-            className="confirm-box"
-            role="alertdialog"
-            aria-label="Delete the dataset?"
-            data-testid="dataset-delete-confirm"
+          <DeleteConfirm
+            label="Delete the dataset?"
+            name={node.name}
+            testId="dataset-delete-confirm"
+            confirmLabel="Delete dataset"
+            confirmTestId="dataset-delete-confirm-button"
+            confirmTitle={
+              impact.deleted.length ? `Also deletes ${names(impact.deleted.map((d) => d.node))}` : undefined
+            }
+            busy={busy}
+            onConfirm={() => void remove()}
+            onCancel={() => setConfirmDelete(false)}
           >
-            <strong>Delete {node.name}?</strong>
             <span>Its data and every stored version are removed. This cannot be undone.</span>
             {impact.deleted.length ? (
               <>
@@ -313,25 +305,7 @@ export function DatasetPanel({
                 {impact.deleted.length ? "Nothing further downstream." : "Nothing in the Flow depends on it."}
               </span>
             )}
-            <div className="side-actions">
-              <Button
-                variant="danger"
-                loading={busy}
-                onClick={() => void remove()}
-                data-testid="dataset-delete-confirm-button"
-                title={
-                  impact.deleted.length
-                    ? `Also deletes ${names(impact.deleted.map((d) => d.node))}`
-                    : undefined
-                }
-              >
-                Delete dataset
-              </Button>
-              <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
-                Cancel
-              </Button>
-            </div>
-          </div>
+          </DeleteConfirm>
         ) : null}
         <FormError message={error} testId="dataset-panel-error" />
       </section>
@@ -479,35 +453,28 @@ export function RecipePanel({
           ) : null}
         </div>
         {renaming !== null ? (
-          <form
-            className="rename-row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void rename();
-            }}
-          >
-            <Input
-              aria-label="New name of the recipe"
-              data-testid="rename-input"
-              value={renaming}
-              maxLength={128}
-              autoFocus
-              onChange={(e) => setRenaming(e.target.value)}
-              onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
-            />
-            <Button type="submit" size="sm" variant="primary" loading={busy} data-testid="rename-save">
-              Save
-            </Button>
-          </form>
+          <RenameForm
+            value={renaming}
+            label="New name of the recipe"
+            busy={busy}
+            inputTestId="rename-input"
+            saveTestId="rename-save"
+            onChange={setRenaming}
+            onCancel={() => setRenaming(null)}
+            onSave={() => void rename()}
+          />
         ) : null}
         {confirmDelete ? (
-          <div
-            className="confirm-box"
-            role="alertdialog"
-            aria-label="Delete the recipe?"
-            data-testid="delete-confirm"
+          <DeleteConfirm
+            label="Delete the recipe?"
+            name={node.name}
+            testId="delete-confirm"
+            confirmLabel="Delete recipe"
+            confirmTestId="delete-confirm-button"
+            busy={busy}
+            onConfirm={() => void remove()}
+            onCancel={() => setConfirmDelete(false)}
           >
-            <strong>Delete {node.name}?</strong>
             <span>
               {outputs.length
                 ? `${outputs.map((o) => o.name).join(", ")} stays, with its current data, but nothing will rebuild it.`
@@ -530,20 +497,7 @@ export function RecipePanel({
             ) : (
               <span>No recipe downstream depends on it.</span>
             )}
-            <div className="side-actions">
-              <Button
-                variant="danger"
-                loading={busy}
-                onClick={() => void remove()}
-                data-testid="delete-confirm-button"
-              >
-                Delete recipe
-              </Button>
-              <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
-                Cancel
-              </Button>
-            </div>
-          </div>
+          </DeleteConfirm>
         ) : null}
         <FormError message={error} testId="recipe-panel-error" />
       </section>
