@@ -2,11 +2,12 @@
 
 import type { Project } from "@sous/contracts";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { useState } from "react";
+import { api } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Textarea } from "@/ui/field.tsx";
 import { PlusIcon } from "@/ui/icons.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 /** CUSTOMER_ORDERS from "Customer orders": a key the API accepts, until the user types their own. */
 function keyFromName(name: string): string {
@@ -26,25 +27,14 @@ export function NewProjectForm() {
   const [key, setKey] = useState("");
   const [keyEdited, setKeyEdited] = useState(false);
   const [description, setDescription] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const p = await api<Project>("/projects", { method: "POST", json: { key, name, description } });
-      // A new project is empty: take the user straight to its Flow to add data.
-      router.push(`/projects/${p.id}`);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    const p = await api<Project>("/projects", { method: "POST", json: { key, name, description } });
+    // A new project is empty: take the user straight to its Flow to add data.
+    router.push(`/projects/${p.id}`);
+  });
 
   return (
-    <form className="form-stack" onSubmit={submit} aria-label="New project">
+    <form className="form-stack" onSubmit={onSubmit} aria-label="New project">
       <Field label="Name">
         {({ id }) => (
           <Input

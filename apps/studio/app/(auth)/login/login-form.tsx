@@ -1,34 +1,24 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { useState } from "react";
+import { api } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api("/auth/login", { method: "POST", json: { email, password } });
-      router.replace(next);
-      router.refresh();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    await api("/auth/login", { method: "POST", json: { email, password } });
+    router.replace(next);
+    router.refresh();
+  });
 
   return (
-    <form className="form-stack" onSubmit={submit} aria-label="Sign in">
+    <form className="form-stack" onSubmit={onSubmit} aria-label="Sign in">
       <Field label="Email">
         {({ id }) => (
           <Input

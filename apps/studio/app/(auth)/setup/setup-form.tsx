@@ -1,37 +1,27 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { useState } from "react";
+import { api } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 export function SetupForm() {
   const router = useRouter();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api("/auth/setup", { method: "POST", json: { name, email, password } });
-      // Setup creates the account only; sign in right away so the admin lands in the app.
-      await api("/auth/login", { method: "POST", json: { email, password } });
-      router.replace("/");
-      router.refresh();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    await api("/auth/setup", { method: "POST", json: { name, email, password } });
+    // Setup creates the account only; sign in right away so the admin lands in the app.
+    await api("/auth/login", { method: "POST", json: { email, password } });
+    router.replace("/");
+    router.refresh();
+  });
 
   return (
-    <form className="form-stack" onSubmit={submit} aria-label="Create administrator">
+    <form className="form-stack" onSubmit={onSubmit} aria-label="Create administrator">
       <Field label="Your name">
         {({ id }) => (
           <Input
