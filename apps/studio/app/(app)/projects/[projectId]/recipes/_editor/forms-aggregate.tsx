@@ -10,10 +10,11 @@ import type {
   WindowParams,
 } from "@sous/contracts";
 import { useState } from "react";
-import { AddButton, ColumnMulti, ColumnSelect, RemoveButton, SortKeysEditor } from "@/ui/columns.tsx";
+import { AddButton, ColumnMulti, ColumnSelect, SortKeysEditor } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
 import { FormulaEditor } from "@/ui/formula-editor.tsx";
+import { AggregationRow, withAs } from "./aggregation-row.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
@@ -65,55 +66,51 @@ export function GroupForm({ params, set, inputs, step, readOnly }: FormProps<Gro
       <Section title="Aggregations">
         <div className="rows">
           {params.aggregations.map((a, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: aggregations are positional (their step id is their index)
-            <div className="row-card" key={i} data-testid={`agg-${i}`}>
-              <div className="row-line agg-line">
-                <ColumnSelect
-                  columns={cols}
-                  value={a.column}
-                  label={`Column of aggregation ${i + 1}`}
-                  testId={`agg-column-${i}`}
-                  onChange={(column) => update(i, { column })}
-                  disabled={readOnly}
-                />
-                <Select
-                  aria-label={`Function of aggregation ${i + 1}`}
-                  data-testid={`agg-fn-${i}`}
-                  value={a.fn}
-                  disabled={readOnly}
-                  onChange={(e) => update(i, { fn: e.target.value as GroupAggregationFn })}
-                >
-                  {fnOptions(typeOf.get(a.column))}
-                </Select>
-                <RemoveButton
-                  label={`Remove aggregation ${i + 1}`}
-                  testId={`agg-remove-${i}`}
-                  disabled={readOnly}
-                  onClick={() =>
-                    set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) })
-                  }
-                />
-              </div>
-              <div className="row-line as-line">
-                <span className="as-label">as</span>
-                <Input
-                  aria-label={`Output name of aggregation ${i + 1} (optional)`}
-                  data-testid={`agg-as-${i}`}
-                  placeholder={`${a.column}_${a.fn}`}
-                  value={a.as ?? ""}
-                  disabled={readOnly}
-                  onChange={(e) => {
-                    const { as: _as, ...rest } = a;
-                    const next = e.target.value ? { ...rest, as: e.target.value } : rest;
-                    set(
-                      { ...params, aggregations: params.aggregations.map((x, j) => (j === i ? next : x)) },
-                      `agg-as-${i}`,
-                    );
-                  }}
-                />
-                {step(`params.aggregations.${i}`)}
-              </div>
-            </div>
+            <AggregationRow
+              // biome-ignore lint/suspicious/noArrayIndexKey: aggregations are positional (their step id is their index)
+              key={i}
+              testId={`agg-${i}`}
+              readOnly={readOnly}
+              remove={{
+                label: `Remove aggregation ${i + 1}`,
+                testId: `agg-remove-${i}`,
+                onRemove: () =>
+                  set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) }),
+              }}
+              output={{
+                label: `Output name of aggregation ${i + 1} (optional)`,
+                testId: `agg-as-${i}`,
+                placeholder: `${a.column}_${a.fn}`,
+                value: a.as ?? "",
+                onChange: (as) =>
+                  set(
+                    {
+                      ...params,
+                      aggregations: params.aggregations.map((x, j) => (j === i ? withAs(a, as) : x)),
+                    },
+                    `agg-as-${i}`,
+                  ),
+              }}
+              step={step(`params.aggregations.${i}`)}
+            >
+              <ColumnSelect
+                columns={cols}
+                value={a.column}
+                label={`Column of aggregation ${i + 1}`}
+                testId={`agg-column-${i}`}
+                onChange={(column) => update(i, { column })}
+                disabled={readOnly}
+              />
+              <Select
+                aria-label={`Function of aggregation ${i + 1}`}
+                data-testid={`agg-fn-${i}`}
+                value={a.fn}
+                disabled={readOnly}
+                onChange={(e) => update(i, { fn: e.target.value as GroupAggregationFn })}
+              >
+                {fnOptions(typeOf.get(a.column))}
+              </Select>
+            </AggregationRow>
           ))}
           {readOnly ? null : (
             <AddButton
@@ -145,42 +142,40 @@ export function GroupForm({ params, set, inputs, step, readOnly }: FormProps<Gro
             const put = (next: typeof c, key?: string) =>
               set({ ...params, customAggregations: list.map((x, j) => (j === i ? next : x)) }, key);
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: positional (their step id is their index)
-              <div className="row-card" key={i} data-testid={`custom-agg-${i}`}>
-                <div className="row-line">
-                  <FormulaEditor
-                    ariaLabel={`Formula of custom aggregation ${i + 1}`}
-                    testId={`custom-agg-formula-${i}`}
-                    placeholder="sum(amount) / count()"
-                    value={c.formula}
-                    columns={cols}
-                    groupKeys={params.keys}
-                    readOnly={readOnly}
-                    onChange={(formula) => put({ ...c, formula }, `custom-agg-formula-${i}`)}
-                  />
-                  <RemoveButton
-                    label={`Remove custom aggregation ${i + 1}`}
-                    testId={`custom-agg-remove-${i}`}
-                    disabled={readOnly}
-                    onClick={() => {
-                      const rest = list.filter((_, j) => j !== i);
-                      const { customAggregations: _c, ...p } = params;
-                      set(rest.length ? { ...params, customAggregations: rest } : p);
-                    }}
-                  />
-                </div>
-                <div className="row-line as-line">
-                  <span className="as-label">as</span>
-                  <Input
-                    aria-label={`Output name of custom aggregation ${i + 1}`}
-                    data-testid={`custom-agg-as-${i}`}
-                    value={c.as}
-                    disabled={readOnly}
-                    onChange={(e) => put({ ...c, as: e.target.value }, `custom-agg-as-${i}`)}
-                  />
-                  {step(`params.customAggregations.${i}`)}
-                </div>
-              </div>
+              <AggregationRow
+                // biome-ignore lint/suspicious/noArrayIndexKey: positional (their step id is their index)
+                key={i}
+                testId={`custom-agg-${i}`}
+                readOnly={readOnly}
+                lineClassName="row-line"
+                remove={{
+                  label: `Remove custom aggregation ${i + 1}`,
+                  testId: `custom-agg-remove-${i}`,
+                  onRemove: () => {
+                    const rest = list.filter((_, j) => j !== i);
+                    const { customAggregations: _c, ...p } = params;
+                    set(rest.length ? { ...params, customAggregations: rest } : p);
+                  },
+                }}
+                output={{
+                  label: `Output name of custom aggregation ${i + 1}`,
+                  testId: `custom-agg-as-${i}`,
+                  value: c.as,
+                  onChange: (as) => put({ ...c, as }, `custom-agg-as-${i}`),
+                }}
+                step={step(`params.customAggregations.${i}`)}
+              >
+                <FormulaEditor
+                  ariaLabel={`Formula of custom aggregation ${i + 1}`}
+                  testId={`custom-agg-formula-${i}`}
+                  placeholder="sum(amount) / count()"
+                  value={c.formula}
+                  columns={cols}
+                  groupKeys={params.keys}
+                  readOnly={readOnly}
+                  onChange={(formula) => put({ ...c, formula }, `custom-agg-formula-${i}`)}
+                />
+              </AggregationRow>
             );
           })}
           {readOnly ? null : (
@@ -279,153 +274,150 @@ export function WindowForm({ params, set, inputs, step, readOnly }: FormProps<Wi
             const info = FN_INFO.get(a.fn);
             const choice = frameChoice(a);
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: positional (step ids are indexes)
-              <div className="row-card" key={i} data-testid={`win-${i}`}>
-                <div className="row-line agg-line">
-                  <Select
-                    aria-label={`Function ${i + 1}`}
-                    data-testid={`win-fn-${i}`}
-                    value={a.fn}
-                    disabled={readOnly}
-                    onChange={(e) => {
-                      const fn = e.target.value as WindowFnName;
-                      const f = FN_INFO.get(fn);
-                      const { column, offset, default: dflt, frame, as, ...rest } = a;
-                      replace(i, {
-                        ...rest,
-                        fn,
-                        ...(f?.needsColumn ? { column: column ?? cols[0]?.name ?? "" } : {}),
-                        ...((fn === "lag" || fn === "lead") && offset ? { offset } : {}),
-                        ...((fn === "lag" || fn === "lead") && dflt !== undefined ? { default: dflt } : {}),
-                        ...(f?.framed && frame ? { frame } : {}),
-                        ...(as ? { as } : {}),
-                      });
-                    }}
-                  >
-                    {WINDOW_FNS.map((f) => (
-                      <option key={f.fn} value={f.fn}>
-                        {f.label}
-                      </option>
-                    ))}
-                  </Select>
-                  {info?.needsColumn ? (
-                    <ColumnSelect
-                      columns={cols}
-                      value={a.column}
-                      label={`Column of function ${i + 1}`}
-                      testId={`win-column-${i}`}
-                      disabled={readOnly}
-                      onChange={(column) => replace(i, { ...a, column })}
-                    />
-                  ) : (
-                    <span className="muted small">no column</span>
-                  )}
-                  <RemoveButton
-                    label={`Remove function ${i + 1}`}
-                    testId={`win-remove-${i}`}
-                    disabled={readOnly}
-                    onClick={() =>
-                      set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) })
-                    }
-                  />
-                </div>
-                <div className="row-line as-line">
-                  <span className="as-label">as</span>
-                  <Input
-                    aria-label={`Output name of function ${i + 1} (optional)`}
-                    data-testid={`win-as-${i}`}
-                    placeholder={a.column ? `${a.column}_${a.fn}` : a.fn}
-                    value={a.as ?? ""}
-                    disabled={readOnly}
-                    onChange={(e) => {
-                      const { as: _as, ...rest } = a;
-                      replace(i, e.target.value ? { ...rest, as: e.target.value } : rest, `win-as-${i}`);
-                    }}
-                  />
-                  {step(`params.aggregations.${i}`)}
-                </div>
-                {a.fn === "lag" || a.fn === "lead" ? (
-                  <div className="row-line as-line">
-                    <span className="as-label">rows</span>
-                    <Input
-                      type="number"
-                      min={1}
-                      aria-label={`Offset of function ${i + 1}`}
-                      data-testid={`win-offset-${i}`}
-                      value={String(a.offset ?? 1)}
-                      disabled={readOnly}
-                      onChange={(e) =>
-                        replace(
-                          i,
-                          { ...a, offset: Math.max(1, Math.floor(Number(e.target.value) || 1)) },
-                          `win-offset-${i}`,
-                        )
-                      }
-                    />
-                  </div>
-                ) : null}
-                {info?.framed ? (
-                  <div className="row-line as-line">
-                    <span className="as-label">over</span>
-                    <Select
-                      aria-label={`Frame of function ${i + 1}`}
-                      data-testid={`win-frame-${i}`}
-                      value={choice}
-                      disabled={readOnly}
-                      onChange={(e) => {
-                        const c = e.target.value as FrameChoice;
-                        const { frame: _f, ...rest } = a;
-                        const frame =
-                          c === "whole"
-                            ? {
-                                unit: "rows" as const,
-                                start: "unbounded" as const,
-                                end: "unbounded" as const,
-                              }
-                            : c === "running"
-                              ? { unit: "rows" as const, start: "unbounded" as const, end: 0 }
-                              : c === "moving"
-                                ? { unit: "rows" as const, start: -2, end: 0 }
-                                : undefined;
-                        replace(i, frame ? { ...rest, frame } : rest);
-                      }}
-                    >
-                      <option value="default">SQL default frame</option>
-                      <option value="whole">The whole partition</option>
-                      <option value="running">All rows up to this one</option>
-                      <option value="moving">A moving window of rows</option>
-                    </Select>
-                    {choice === "moving" && a.frame ? (
-                      <>
+              <AggregationRow
+                // biome-ignore lint/suspicious/noArrayIndexKey: positional (step ids are indexes)
+                key={i}
+                testId={`win-${i}`}
+                readOnly={readOnly}
+                remove={{
+                  label: `Remove function ${i + 1}`,
+                  testId: `win-remove-${i}`,
+                  onRemove: () =>
+                    set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) }),
+                }}
+                output={{
+                  label: `Output name of function ${i + 1} (optional)`,
+                  testId: `win-as-${i}`,
+                  placeholder: a.column ? `${a.column}_${a.fn}` : a.fn,
+                  value: a.as ?? "",
+                  onChange: (as) => replace(i, withAs(a, as), `win-as-${i}`),
+                }}
+                step={step(`params.aggregations.${i}`)}
+                extra={
+                  <>
+                    {a.fn === "lag" || a.fn === "lead" ? (
+                      <div className="row-line as-line">
+                        <span className="as-label">rows</span>
                         <Input
                           type="number"
-                          max={0}
-                          aria-label={`Rows before, function ${i + 1}`}
-                          data-testid={`win-frame-start-${i}`}
-                          className="num-input"
-                          value={String(a.frame.start === "unbounded" ? 0 : -a.frame.start)}
+                          min={1}
+                          aria-label={`Offset of function ${i + 1}`}
+                          data-testid={`win-offset-${i}`}
+                          value={String(a.offset ?? 1)}
                           disabled={readOnly}
                           onChange={(e) =>
-                            a.frame &&
                             replace(
                               i,
-                              {
-                                ...a,
-                                frame: {
-                                  ...a.frame,
-                                  start: -Math.abs(Math.floor(Number(e.target.value) || 0)),
-                                },
-                              },
-                              `frame-${i}`,
+                              { ...a, offset: Math.max(1, Math.floor(Number(e.target.value) || 1)) },
+                              `win-offset-${i}`,
                             )
                           }
                         />
-                        <span className="as-label">before</span>
-                      </>
+                      </div>
                     ) : null}
-                  </div>
-                ) : null}
-              </div>
+                    {info?.framed ? (
+                      <div className="row-line as-line">
+                        <span className="as-label">over</span>
+                        <Select
+                          aria-label={`Frame of function ${i + 1}`}
+                          data-testid={`win-frame-${i}`}
+                          value={choice}
+                          disabled={readOnly}
+                          onChange={(e) => {
+                            const c = e.target.value as FrameChoice;
+                            const { frame: _f, ...rest } = a;
+                            const frame =
+                              c === "whole"
+                                ? {
+                                    unit: "rows" as const,
+                                    start: "unbounded" as const,
+                                    end: "unbounded" as const,
+                                  }
+                                : c === "running"
+                                  ? { unit: "rows" as const, start: "unbounded" as const, end: 0 }
+                                  : c === "moving"
+                                    ? { unit: "rows" as const, start: -2, end: 0 }
+                                    : undefined;
+                            replace(i, frame ? { ...rest, frame } : rest);
+                          }}
+                        >
+                          <option value="default">SQL default frame</option>
+                          <option value="whole">The whole partition</option>
+                          <option value="running">All rows up to this one</option>
+                          <option value="moving">A moving window of rows</option>
+                        </Select>
+                        {choice === "moving" && a.frame ? (
+                          <>
+                            <Input
+                              type="number"
+                              max={0}
+                              aria-label={`Rows before, function ${i + 1}`}
+                              data-testid={`win-frame-start-${i}`}
+                              className="num-input"
+                              value={String(a.frame.start === "unbounded" ? 0 : -a.frame.start)}
+                              disabled={readOnly}
+                              onChange={(e) =>
+                                a.frame &&
+                                replace(
+                                  i,
+                                  {
+                                    ...a,
+                                    frame: {
+                                      ...a.frame,
+                                      start: -Math.abs(Math.floor(Number(e.target.value) || 0)),
+                                    },
+                                  },
+                                  `frame-${i}`,
+                                )
+                              }
+                            />
+                            <span className="as-label">before</span>
+                          </>
+                        ) : null}
+                      </div>
+                    ) : null}
+                  </>
+                }
+              >
+                <Select
+                  aria-label={`Function ${i + 1}`}
+                  data-testid={`win-fn-${i}`}
+                  value={a.fn}
+                  disabled={readOnly}
+                  onChange={(e) => {
+                    const fn = e.target.value as WindowFnName;
+                    const f = FN_INFO.get(fn);
+                    const { column, offset, default: dflt, frame, as, ...rest } = a;
+                    replace(i, {
+                      ...rest,
+                      fn,
+                      ...(f?.needsColumn ? { column: column ?? cols[0]?.name ?? "" } : {}),
+                      ...((fn === "lag" || fn === "lead") && offset ? { offset } : {}),
+                      ...((fn === "lag" || fn === "lead") && dflt !== undefined ? { default: dflt } : {}),
+                      ...(f?.framed && frame ? { frame } : {}),
+                      ...(as ? { as } : {}),
+                    });
+                  }}
+                >
+                  {WINDOW_FNS.map((f) => (
+                    <option key={f.fn} value={f.fn}>
+                      {f.label}
+                    </option>
+                  ))}
+                </Select>
+                {info?.needsColumn ? (
+                  <ColumnSelect
+                    columns={cols}
+                    value={a.column}
+                    label={`Column of function ${i + 1}`}
+                    testId={`win-column-${i}`}
+                    disabled={readOnly}
+                    onChange={(column) => replace(i, { ...a, column })}
+                  />
+                ) : (
+                  <span className="muted small">no column</span>
+                )}
+              </AggregationRow>
             );
           })}
           {readOnly ? null : (
@@ -579,55 +571,48 @@ export function PivotForm({ params, set, inputs, step, readOnly, distinctValues 
       <Section title="Cells hold">
         <div className="rows">
           {params.aggregations.map((a, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: positional
-            <div className="row-card" key={i}>
-              <div className="row-line agg-line">
-                <ColumnSelect
-                  columns={cols}
-                  value={a.column}
-                  label={`Column of cell aggregate ${i + 1}`}
-                  testId={`pivot-agg-column-${i}`}
-                  placeholder={a.fn === "count" ? "(rows)" : undefined}
-                  disabled={readOnly}
-                  onChange={(column) => {
-                    const { column: _c, ...rest } = a;
-                    updateAgg(i, column ? { ...rest, column } : rest);
-                  }}
-                />
-                <Select
-                  aria-label={`Function of cell aggregate ${i + 1}`}
-                  data-testid={`pivot-agg-fn-${i}`}
-                  value={a.fn}
-                  disabled={readOnly}
-                  onChange={(e) => updateAgg(i, { ...a, fn: e.target.value as GroupAggregationFn })}
-                >
-                  {fnOptions(a.column ? typeOf.get(a.column) : undefined, ["first", "last"])}
-                </Select>
-                <RemoveButton
-                  label={`Remove cell aggregate ${i + 1}`}
-                  testId={`pivot-agg-remove-${i}`}
-                  disabled={readOnly || params.aggregations.length === 1}
-                  onClick={() =>
-                    set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) })
-                  }
-                />
-              </div>
-              <div className="row-line as-line">
-                <span className="as-label">as</span>
-                <Input
-                  aria-label={`Suffix of cell aggregate ${i + 1} (optional)`}
-                  data-testid={`pivot-agg-as-${i}`}
-                  placeholder={a.column ? `${a.column}_${a.fn}` : "count"}
-                  value={a.as ?? ""}
-                  disabled={readOnly}
-                  onChange={(e) => {
-                    const { as: _as, ...rest } = a;
-                    updateAgg(i, e.target.value ? { ...rest, as: e.target.value } : rest, `pivot-as-${i}`);
-                  }}
-                />
-                {step(`params.aggregations.${i}`)}
-              </div>
-            </div>
+            <AggregationRow
+              // biome-ignore lint/suspicious/noArrayIndexKey: positional
+              key={i}
+              readOnly={readOnly}
+              remove={{
+                label: `Remove cell aggregate ${i + 1}`,
+                testId: `pivot-agg-remove-${i}`,
+                disabled: params.aggregations.length === 1,
+                onRemove: () =>
+                  set({ ...params, aggregations: params.aggregations.filter((_, j) => j !== i) }),
+              }}
+              output={{
+                label: `Suffix of cell aggregate ${i + 1} (optional)`,
+                testId: `pivot-agg-as-${i}`,
+                placeholder: a.column ? `${a.column}_${a.fn}` : "count",
+                value: a.as ?? "",
+                onChange: (as) => updateAgg(i, withAs(a, as), `pivot-as-${i}`),
+              }}
+              step={step(`params.aggregations.${i}`)}
+            >
+              <ColumnSelect
+                columns={cols}
+                value={a.column}
+                label={`Column of cell aggregate ${i + 1}`}
+                testId={`pivot-agg-column-${i}`}
+                placeholder={a.fn === "count" ? "(rows)" : undefined}
+                disabled={readOnly}
+                onChange={(column) => {
+                  const { column: _c, ...rest } = a;
+                  updateAgg(i, column ? { ...rest, column } : rest);
+                }}
+              />
+              <Select
+                aria-label={`Function of cell aggregate ${i + 1}`}
+                data-testid={`pivot-agg-fn-${i}`}
+                value={a.fn}
+                disabled={readOnly}
+                onChange={(e) => updateAgg(i, { ...a, fn: e.target.value as GroupAggregationFn })}
+              >
+                {fnOptions(a.column ? typeOf.get(a.column) : undefined, ["first", "last"])}
+              </Select>
+            </AggregationRow>
           ))}
           {readOnly ? null : (
             <AddButton
