@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +23,9 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const scratchDb = `sous_e2e_connimport_${suffix}`;
 const table = `orders_${suffix}`;
 const password = `never-shown-${suffix}`;
+// The stack stores locally: imports/<folder>/ of its storage folder is what a Blob import reads.
+const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
+const blobFolder = `imports/e2e_${suffix}/`;
 
 describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
   let browser: Browser;
@@ -49,6 +54,7 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
 
   afterAll(async () => {
     await browser?.close();
+    if (dataDir) rmSync(path.join(dataDir, "storage", blobFolder), { recursive: true, force: true });
     for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
@@ -159,4 +165,35 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     expect(datasets.data).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it.skipIf(!dataDir)(
+    "imports a folder of CSV files from the storage (Blob tab); an empty folder says so",
+    async () => {
+      const dir = path.join(dataDir, "storage", blobFolder);
+      mkdirSync(path.join(dir, "q2"), { recursive: true });
+      writeFileSync(path.join(dir, "2024-01.csv"), "region,amount\nnorth,10.5\nsouth,3\n");
+      writeFileSync(path.join(dir, "q2", "2024-04.csv"), "region,amount\neast,7\n");
+      const { page, projectId, errors } = await openProject("Blob import");
+      await page.getByTestId("connection-import-button").click();
+      await page.getByTestId("connection-import-tab-blob").click();
+      // A folder with no Parquet file: the API's message, inline; nothing created.
+      await page.getByTestId("blob-folder").fill(blobFolder);
+      await page.getByTestId("blob-format").selectOption("parquet");
+      await page.getByTestId("connection-import-submit").click();
+      const error = page.getByTestId("connection-import-error");
+      await expect.poll(() => error.textContent()).toMatch(/holds no \.parquet file/);
+      expect((await call(`/projects/${projectId}/datasets`, { as: key })).data).toEqual([]);
+
+      await page.getByTestId("blob-format").selectOption("csv");
+      await expect.poll(() => page.getByTestId("connection-import-name").inputValue()).toBe(`e2e_${suffix}`);
+      await screenshot(page, "connection-import-blob");
+      await page.getByTestId("connection-import-submit").click();
+      await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
+      const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+      expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([`e2e_${suffix}`]);
+      expect(datasets.data[0].currentVersion.rowCount).toBe(3);
+      expect(datasets.data[0].schema.map((c: { name: string }) => c.name)).toEqual(["region", "amount"]);
+      expect(errors).toEqual([]);
+    },
+  );
 });
