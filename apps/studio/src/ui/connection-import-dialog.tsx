@@ -103,6 +103,10 @@ export function ConnectionImportDialog({
         : "";
   const effectiveName = nameEdited ? name : suggested;
 
+  // An error answers the source it was given: any edit clears it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the inputs are the trigger, not read
+  useEffect(() => setImportError(null), [tab, connectionId, mode, table, query, folder, format]);
+
   function close() {
     dialog.current?.close();
     onClose();
