@@ -19,6 +19,7 @@ import { UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { useToast } from "@/ui/toast.tsx";
 import { fmtNum } from "./column-header.tsx";
+import { DatasetActions } from "./dataset-actions.tsx";
 import { SampleTable, type SampleView } from "./sample-table.tsx";
 
 const TYPES: ColumnType[] = [
@@ -104,6 +105,9 @@ export function Explore({
           ) : null}
           {canEdit ? (
             <Reimport projectId={dataset.projectId} datasetId={dataset.id} name={dataset.name} />
+          ) : null}
+          {canEdit ? (
+            <DatasetActions projectId={dataset.projectId} datasetId={dataset.id} name={dataset.name} />
           ) : null}
         </div>
       </header>

@@ -1,0 +1,279 @@
+"use client";
+
+import { type DatasetInfo, ObjectNameSchema, type Recipe } from "@sous/contracts";
+import { useRouter } from "next/navigation";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Button } from "@/ui/button.tsx";
+import { Field, FormError, Input } from "@/ui/field.tsx";
+import { CloseIcon, TrashIcon } from "@/ui/icons.tsx";
+import { useToast } from "@/ui/toast.tsx";
+import "@/ui/import-dialog.css";
+import "@/ui/connection-import-dialog.css";
+
+// Rename and Delete on the dataset page, over PATCH / DELETE /projects/{p}/datasets/{d}. The
+// delete confirmation names the recipes that read the dataset (the API refuses while they do:
+// its 409 message is shown as it is) and the recipe that writes it (deleted with it).
+
+export function DatasetActions({
+  projectId,
+  datasetId,
+  name,
+}: {
+  projectId: string;
+  datasetId: string;
+  name: string;
+}) {
+  const [open, setOpen] = useState<"rename" | "delete" | null>(null);
+  return (
+    <>
+      <Button size="sm" variant="ghost" onClick={() => setOpen("rename")} data-testid="dataset-rename">
+        Rename
+      </Button>
+      <Button
+        size="sm"
+        variant="ghost"
+        icon={<TrashIcon size={14} />}
+        onClick={() => setOpen("delete")}
+        data-testid="dataset-delete"
+      >
+        Delete
+      </Button>
+      {open === "rename" ? (
+        <RenameDialog projectId={projectId} datasetId={datasetId} name={name} onClose={() => setOpen(null)} />
+      ) : null}
+      {open === "delete" ? (
+        <DeleteDialog projectId={projectId} datasetId={datasetId} name={name} onClose={() => setOpen(null)} />
+      ) : null}
+    </>
+  );
+}
+
+function SmallDialog({
+  title,
+  busy,
+  onClose,
+  testId,
+  children,
+}: {
+  title: string;
+  busy: boolean;
+  onClose: () => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  const titleId = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="import-dialog conn-import-dialog"
+      aria-labelledby={titleId}
+      data-testid={testId}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onClose();
+      }}
+    >
+      <div className="import-head">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" className="icon-btn" aria-label="Close" onClick={onClose} disabled={busy}>
+          <CloseIcon size={16} />
+        </button>
+      </div>
+      {children}
+    </dialog>
+  );
+}
+
+function RenameDialog({
+  projectId,
+  datasetId,
+  name,
+  onClose,
+}: {
+  projectId: string;
+  datasetId: string;
+  name: string;
+  onClose: () => void;
+}) {
+  const router = useRouter();
+  const notify = useToast();
+  const [value, setValue] = useState(name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const parsed = ObjectNameSchema.safeParse(value);
+  const nameError = parsed.success ? null : `Name: ${parsed.error.issues[0]?.message ?? "not allowed"}.`;
+  const unchanged = parsed.success && parsed.data === name;
+
+  async function save() {
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await api<DatasetInfo>(`/projects/${projectId}/datasets/${datasetId}`, {
+        method: "PATCH",
+        json: { name: value.trim() },
+      });
+      notify(`Renamed to ${d.name}.`, "success");
+      onClose();
+      router.refresh();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <SmallDialog title={`Rename ${name}`} busy={busy} onClose={onClose} testId="rename-dialog">
+      <form
+        className="conn-import-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!nameError && !unchanged) void save();
+        }}
+      >
+        <div className="conn-import-body">
+          <Field label="New name" error={nameError}>
+            {({ id, describedBy, invalid }) => (
+              <Input
+                id={id}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                value={value}
+                maxLength={128}
+                autoFocus
+                onChange={(e) => {
+                  setValue(e.target.value);
+                  setError(null);
+                }}
+                data-testid="rename-input"
+              />
+            )}
+          </Field>
+        </div>
+        <div className="import-foot">
+          <FormError message={error} testId="rename-error" />
+          <div className="import-actions">
+            <Button onClick={onClose} disabled={busy}>
+              Cancel
+            </Button>
+            <Button
+              type="submit"
+              variant="primary"
+              loading={busy}
+              disabled={busy || nameError !== null || unchanged}
+              data-testid="rename-submit"
+            >
+              Rename
+            </Button>
+          </div>
+        </div>
+      </form>
+    </SmallDialog>
+  );
+}
+
+function DeleteDialog({
+  projectId,
+  datasetId,
+  name,
+  onClose,
+}: {
+  projectId: string;
+  datasetId: string;
+  name: string;
+  onClose: () => void;
+}) {
+  const router = useRouter();
+  const notify = useToast();
+  const [recipes, setRecipes] = useState<Recipe[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api<Recipe[]>(`/projects/${projectId}/recipes`)
+      .then((r) => {
+        if (live) setRecipes(r);
+      })
+      .catch((e) => {
+        if (live) setError(errorMessage(e));
+      });
+    return () => {
+      live = false;
+    };
+  }, [projectId]);
+
+  const readers = (recipes ?? []).filter((r) => r.inputs.includes(datasetId));
+  const writer = (recipes ?? []).find((r) => r.outputs.length === 1 && r.outputs[0] === datasetId);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/projects/${projectId}/datasets/${datasetId}`, { method: "DELETE" });
+      notify(`Deleted ${name}.`, "success");
+      onClose();
+      router.push(`/projects/${projectId}`);
+    } catch (e) {
+      setError(errorMessage(e)); // a 409 names the recipes still reading it: shown as it is
+      setBusy(false);
+    }
+  }
+
+  return (
+    <SmallDialog title={`Delete ${name}?`} busy={busy} onClose={onClose} testId="delete-dialog">
+      <div className="conn-import-body" data-testid="delete-impact">
+        <p>Its data and every stored version are deleted. This cannot be undone.</p>
+        {recipes === null && !error ? (
+          <p className="muted small" role="status">
+            <span className="spinner spinner-sm" aria-hidden="true" /> Looking for the recipes that use it…
+          </p>
+        ) : null}
+        {writer ? (
+          <p className="small">
+            The recipe that writes it, <strong>{writer.name}</strong>, is deleted with it.
+          </p>
+        ) : null}
+        {readers.length > 0 ? (
+          <p className="small" data-testid="delete-readers">
+            Read by {readers.length === 1 ? "the recipe" : "the recipes"}{" "}
+            {readers.map((r, i) => (
+              <span key={r.id}>
+                {i > 0 ? ", " : ""}
+                <strong>{r.name}</strong>
+              </span>
+            ))}
+            : delete {readers.length === 1 ? "it" : "them"} first (on the Flow).
+          </p>
+        ) : recipes ? (
+          <p className="muted small" data-testid="delete-readers">
+            No recipe reads it.
+          </p>
+        ) : null}
+      </div>
+      <div className="import-foot">
+        <FormError message={error} testId="delete-error" />
+        <div className="import-actions">
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            loading={busy}
+            disabled={busy || recipes === null}
+            onClick={() => void remove()}
+            data-testid="delete-confirm"
+          >
+            Delete dataset
+          </Button>
+        </div>
+      </div>
+    </SmallDialog>
+  );
+}
