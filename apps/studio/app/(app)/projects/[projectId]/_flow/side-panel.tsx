@@ -7,20 +7,13 @@ import { StateBadge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
-import {
-  CloseIcon,
-  ExternalIcon,
-  LayoutIcon,
-  PlusIcon,
-  TableIcon,
-  TrashIcon,
-  UploadIcon,
-} from "@/ui/icons.tsx";
+import { CloseIcon, ExternalIcon, LayoutIcon, PlusIcon, TableIcon, UploadIcon } from "@/ui/icons.tsx";
 import { MenuButton } from "@/ui/menu.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { RECIPE_KINDS, recipeKindLabel, toObjectName } from "@/ui/recipe-kinds.ts";
 import { DeleteConfirm } from "./delete-confirm.tsx";
 import type { DatasetImpact } from "./impact.ts";
+import { RenameDeleteButtons } from "./rename-delete-buttons.tsx";
 import { RenameForm } from "./rename-form.tsx";
 import { SqlPreview } from "./sql-preview.tsx";
 
@@ -218,29 +211,19 @@ export function DatasetPanel({
         </div>
         {canEdit ? (
           <div className="side-actions">
-            <Button
-              variant="ghost"
+            <RenameDeleteButtons
               size="sm"
-              onClick={() => {
+              renameTestId="rename-dataset"
+              deleteTestId="delete-dataset"
+              onRename={() => {
                 setRenaming(node.name);
                 setConfirmDelete(false);
               }}
-              data-testid="rename-dataset"
-            >
-              Rename
-            </Button>
-            <Button
-              variant="ghost"
-              size="sm"
-              icon={<TrashIcon />}
-              onClick={() => {
+              onDelete={() => {
                 setConfirmDelete(true);
                 setRenaming(null);
               }}
-              data-testid="delete-dataset"
-            >
-              Delete
-            </Button>
+            />
           </div>
         ) : null}
         {renaming !== null ? (
@@ -427,29 +410,18 @@ export function RecipePanel({
             {canEdit ? "Edit" : "Open"}
           </ButtonLink>
           {canEdit && recipe ? (
-            <>
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setRenaming(recipe.name);
-                  setConfirmDelete(false);
-                }}
-                data-testid="rename-recipe"
-              >
-                Rename
-              </Button>
-              <Button
-                variant="ghost"
-                icon={<TrashIcon />}
-                onClick={() => {
-                  setConfirmDelete(true);
-                  setRenaming(null);
-                }}
-                data-testid="delete-recipe"
-              >
-                Delete
-              </Button>
-            </>
+            <RenameDeleteButtons
+              renameTestId="rename-recipe"
+              deleteTestId="delete-recipe"
+              onRename={() => {
+                setRenaming(recipe.name);
+                setConfirmDelete(false);
+              }}
+              onDelete={() => {
+                setConfirmDelete(true);
+                setRenaming(null);
+              }}
+            />
           ) : null}
         </div>
         {renaming !== null ? (
