@@ -166,6 +166,30 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     expect(errors).toEqual([]);
   });
 
+  it("imports the result of a SQL query", async () => {
+    const { page, projectId, errors } = await openProject("Connection query import");
+    await pickConnection(page);
+    await page.getByTestId("connection-mode-query").check();
+    await page
+      .getByTestId("connection-query")
+      .fill(`select customer, amount * 2 as doubled from ${table} where paid order by id`);
+    await page.getByTestId("connection-import-name").fill("paid_orders");
+    await screenshot(page, "connection-import-query");
+    await page.getByTestId("connection-import-submit").click();
+    await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    expect(datasets.data.map((d: { name: string }) => d.name)).toEqual(["paid_orders"]);
+    const preview = await call(`/projects/${projectId}/datasets/${datasets.data[0].id}/preview?limit=10`, {
+      as: key,
+    });
+    expect(preview.data.columns.map((c: { name: string }) => c.name)).toEqual(["customer", "doubled"]);
+    expect(preview.data.rows.map((r: unknown[]) => [r[0], Number(r[1])]).sort()).toEqual([
+      ["Ann", 21],
+      ["Cy", 14.5],
+    ]);
+    expect(errors).toEqual([]);
+  });
+
   it.skipIf(!dataDir)(
     "imports a folder of CSV files from the storage (Blob tab); an empty folder says so",
     async () => {
