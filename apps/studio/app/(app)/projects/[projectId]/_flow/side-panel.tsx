@@ -175,7 +175,7 @@ export function DatasetPanel({
           <dt>Rows</dt>
           <dd data-testid="panel-row-count">{built ? formatCount(node.rowCount) : "—"}</dd>
           <dt>Made by</dt>
-          <dd>{producer ? producer.name : "Upload"}</dd>
+          <dd>{producer ? producer.name : "An import"}</dd>
           {info?.currentVersion ? (
             <>
               <dt>Updated</dt>
