@@ -85,7 +85,15 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     const select = page.getByTestId("connection-select");
     const form = page.getByTestId("new-connection");
     // With no connection yet the dialog opens on the "new connection" form; otherwise on the list.
-    await page.locator("[data-testid=connection-select], [data-testid=new-connection]").first().waitFor();
+    await page
+      .locator(
+        "[data-testid=connection-select], [data-testid=new-connection], [data-testid=connection-list-error]",
+      )
+      .first()
+      .waitFor();
+    const listError = page.getByTestId("connection-list-error");
+    if (await listError.isVisible())
+      throw new Error(`listing connections failed: ${await listError.textContent()}`);
     const connName = `Scratch ${suffix}`;
     if (!(await form.isVisible())) {
       const option = select.locator("option", { hasText: connName });

@@ -71,6 +71,17 @@ describe.skipIf(!hasStudio)("Databricks settings", () => {
     expect(listed.data.some((c: { id: string }) => c.id === connectionId)).toBe(true);
   });
 
+  it("is not one of the SQL connections: /connections neither lists nor deletes it", async () => {
+    expect(connectionId).not.toBe("");
+    const sql = await get("/connections");
+    expect(sql.status).toBe(200);
+    expect(sql.data.map((c: { id: string }) => c.id)).not.toContain(connectionId);
+    expect(sql.data.every((c: { kind: string }) => c.kind === "postgres")).toBe(true);
+    const del = await call(`/connections/${connectionId}`, { method: "DELETE", as: session });
+    expect(del.status).toBe(404);
+    const kept = await get(`/admin/databricks/connections/${connectionId}`);
+    expect(kept.status).toBe(200);
+  });
   it("tests the token, the REST API and that a file written to the container shows at the mount path", async () => {
     const r = await get(`/admin/databricks/connections/${connectionId}/test`, { method: "POST" });
     expect(r.status).toBe(200);

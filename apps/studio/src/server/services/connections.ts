@@ -35,8 +35,12 @@ function dto(c: {
   };
 }
 
+// Databricks workspaces share the Connection table but are admin settings of their own (their
+// config nests the mount): /connections lists and deletes the SQL sources an import reads only.
+const SQL_KINDS = { kind: { in: ["postgres"] } };
+
 export async function listConnections(): Promise<ConnectionInfo[]> {
-  const rows = await ctx().db.connection.findMany({ orderBy: { name: "asc" } });
+  const rows = await ctx().db.connection.findMany({ where: SQL_KINDS, orderBy: { name: "asc" } });
   return rows.map(dto);
 }
 
@@ -52,7 +56,7 @@ export async function createConnection(body: CreateBody): Promise<ConnectionInfo
 }
 
 export async function deleteConnection(id: string): Promise<void> {
-  const r = await ctx().db.connection.deleteMany({ where: { id } });
+  const r = await ctx().db.connection.deleteMany({ where: { id, ...SQL_KINDS } });
   if (r.count === 0) throw new AppError("not_found", "Connection not found.");
 }
 
