@@ -89,7 +89,8 @@ export async function startStack(opts: {
   const url = `http://127.0.0.1:${opts.port}`;
   const stop = async () => {
     await Promise.all([stopChild(studio), stopChild(worker)]);
-    log?.end();
+    // Flushed before stop() returns: npm test reads the log right after.
+    if (log) await new Promise<void>((resolve) => log.end(resolve));
   };
   try {
     await waitForHttp(
