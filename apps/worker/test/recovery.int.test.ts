@@ -97,7 +97,7 @@ describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
     }
-  });
+  }, 150_000); // its waits allow 90 s per job row: a loaded CI box needs more than the 60 s default
 
   it("a job whose workers keep dying fails with a clear message and publishes nothing", async () => {
     const prefix = `sous-rec-${randomBytes(4).toString("hex")}`;
@@ -176,5 +176,5 @@ describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
       await queue.close().catch(() => {});
       await stop(redis);
     }
-  });
+  }, 150_000); // its waits allow 90 s per job row: a loaded CI box needs more than the 60 s default
 });
