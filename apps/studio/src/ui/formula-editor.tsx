@@ -12,20 +12,13 @@ import {
 } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
-import { EditorState, type Extension, RangeSetBuilder } from "@codemirror/state";
-import {
-  Decoration,
-  type DecorationSet,
-  EditorView,
-  keymap,
-  placeholder as placeholderExt,
-  ViewPlugin,
-  type ViewUpdate,
-} from "@codemirror/view";
+import { EditorState, type Extension } from "@codemirror/state";
+import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
 import { checkFormula, type FormulaFunctionInfo, formulaFunctions } from "@sous/compiler";
 import type { ColumnType } from "@sous/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Col } from "./columns.tsx";
+import { tokenHighlighter } from "./token-highlighter.ts";
 
 // The formula language's editor (CodeMirror 6): highlighting, completion of columns and
 // functions with their signatures, and the compiler's checker run in the browser, its errors
@@ -90,39 +83,11 @@ function tokenClass(text: string, tok: string, at: number, columns: ReadonlySet<
   return "fx-op";
 }
 
-const marks = new Map<string, Decoration>();
-const mark = (cls: string) => {
-  let m = marks.get(cls);
-  if (!m) {
-    m = Decoration.mark({ class: cls });
-    marks.set(cls, m);
-  }
-  return m;
-};
-
 function highlighter(columns: () => ReadonlySet<string>): Extension {
-  const build = (view: EditorView): DecorationSet => {
-    const b = new RangeSetBuilder<Decoration>();
-    const text = view.state.doc.toString();
+  return tokenHighlighter(TOKEN, () => {
     const cols = columns();
-    for (const m of text.matchAll(TOKEN)) {
-      const cls = tokenClass(text, m[0], m.index, cols);
-      if (cls) b.add(m.index, m.index + m[0].length, mark(cls));
-    }
-    return b.finish();
-  };
-  return ViewPlugin.fromClass(
-    class {
-      decorations: DecorationSet;
-      constructor(view: EditorView) {
-        this.decorations = build(view);
-      }
-      update(u: ViewUpdate) {
-        if (u.docChanged || u.transactions.some((t) => t.effects.length)) this.decorations = build(u.view);
-      }
-    },
-    { decorations: (v) => v.decorations },
-  );
+    return (text, word, at) => tokenClass(text, word, at, cols);
+  });
 }
 
 // ---- completion ---------------------------------------------------------------------------

@@ -13,19 +13,11 @@ import {
 } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { type Diagnostic, lintKeymap, setDiagnostics } from "@codemirror/lint";
-import { EditorState, type Extension, RangeSetBuilder } from "@codemirror/state";
-import {
-  Decoration,
-  type DecorationSet,
-  EditorView,
-  keymap,
-  lineNumbers,
-  placeholder as placeholderExt,
-  ViewPlugin,
-  type ViewUpdate,
-} from "@codemirror/view";
+import { EditorState, type Extension } from "@codemirror/state";
+import { EditorView, keymap, lineNumbers, placeholder as placeholderExt } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import type { Col } from "./columns.tsx";
+import { tokenHighlighter } from "./token-highlighter.ts";
 
 // The SQL recipe's editor: the formula editor's CodeMirror setup (same look, keymaps, lint
 // underline), with SparkSQL highlighting, completion of the input tables, their columns, keywords
@@ -138,16 +130,6 @@ const FUNCTIONS: [string, string][] = [
 const TOKEN =
   /\s+|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`]|``)*`?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][\w]*|[<>!=]=|<>|\|\||[-+*/%<>=!().,;]|./g;
 
-const marks = new Map<string, Decoration>();
-const mark = (cls: string) => {
-  let m = marks.get(cls);
-  if (!m) {
-    m = Decoration.mark({ class: cls });
-    marks.set(cls, m);
-  }
-  return m;
-};
-
 const unquote = (t: string) =>
   t.startsWith("`") ? t.slice(1, t.endsWith("`") && t.length > 1 ? -1 : undefined).replaceAll("``", "`") : t;
 
@@ -176,27 +158,7 @@ function tokenClass(
 }
 
 function highlighter(names: () => { tables: Set<string>; cols: Set<string> }): Extension {
-  const build = (view: EditorView): DecorationSet => {
-    const b = new RangeSetBuilder<Decoration>();
-    const text = view.state.doc.toString();
-    for (const m of text.matchAll(TOKEN)) {
-      const cls = tokenClass(text, m[0], m.index, names);
-      if (cls) b.add(m.index, m.index + m[0].length, mark(cls));
-    }
-    return b.finish();
-  };
-  return ViewPlugin.fromClass(
-    class {
-      decorations: DecorationSet;
-      constructor(view: EditorView) {
-        this.decorations = build(view);
-      }
-      update(u: ViewUpdate) {
-        if (u.docChanged || u.transactions.some((t) => t.effects.length)) this.decorations = build(u.view);
-      }
-    },
-    { decorations: (v) => v.decorations },
-  );
+  return tokenHighlighter(TOKEN, () => (text, word, at) => tokenClass(text, word, at, names));
 }
 
 const SAFE = /^[A-Za-z_][\w]*$/;
