@@ -4,6 +4,7 @@ import { hasStudio } from "../test/api-client.ts";
 import { launchBrowser, screenshot } from "./browser.ts";
 import { SALES } from "./recipes-data.ts";
 import {
+  acceptCompletion,
   createAndRun,
   datasetRows,
   newRecipeFrom,
@@ -41,7 +42,7 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     const completion = page.locator(".cm-tooltip-autocomplete");
     await completion.waitFor();
     expect(await completion.textContent()).toMatch(/upper/);
-    await page.keyboard.press("Enter");
+    await acceptCompletion(page, "upper");
     // Accepting a completion updates the editor asynchronously: wait for it.
     await expect.poll(() => input.textContent()).toBe("upper(");
     await page.keyboard.type("regoin");
@@ -71,7 +72,7 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     await page.keyboard.type("reg");
     await completion.waitFor();
     expect(await completion.textContent()).toMatch(/region/);
-    await page.keyboard.press("Enter");
+    await acceptCompletion(page, "region");
     await expect.poll(() => input.textContent()).toBe('upper(region) == "NORTH"');
     await expect.poll(() => status.getAttribute("data-state")).toBe("valid");
     expect(await underline.count()).toBe(0);

@@ -119,3 +119,15 @@ export async function datasetRows(s: Session, name: string): Promise<{ columns: 
 
 export const sortRows = <T>(rows: T[]): T[] =>
   [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+/**
+ * Accepts the open completion with Enter, as a user does, once `label` is the selected option.
+ * CodeMirror ignores Enter for `interactionDelay` (75 ms) after the list opens, so that a fast
+ * typist's Enter is not taken as a choice; a test that presses it at once can lose the key.
+ */
+export async function acceptCompletion(page: Page, label: string): Promise<void> {
+  const selected = page.locator(".cm-tooltip-autocomplete li[aria-selected=true]");
+  await expect.poll(async () => (await selected.textContent())?.startsWith(label)).toBe(true);
+  await page.waitForTimeout(150);
+  await page.keyboard.press("Enter");
+}
