@@ -5,5 +5,11 @@ export { isRecordNotFound, isRetryableDbError, isUniqueViolation } from "./error
 export type { Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";
+export {
+  createJobChangeListener,
+  JOB_CHANGE_CHANNEL,
+  type JobChangeHandler,
+  type JobChangeListener,
+} from "./job-changes.ts";
 // Migrations are a separate entry (@sous/db/migrate): they read files and load wasm, which the
 // studio bundle must not include.

@@ -3,6 +3,7 @@
 // The folder layout and the _prisma_migrations table are the same as the CLI's.
 // Workarounds (research/stack-feasibility.md §2.4): create migrations with diff() instead of
 // createMigration(); our own shadow-database factory; report pg's internal "char" as text;
+// split scripts on ";" outside dollar-quoted bodies (plpgsql triggers);
 // instantiate the wasm module once per process.
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -11,20 +12,34 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { splitSqlScript } from "./split-sql-script.ts";
 
 interface QueryResultLike {
   fields?: { dataTypeID: number }[];
 }
 interface AdapterLike {
   performIO: (q: unknown) => Promise<QueryResultLike>;
+  executeScript: (script: string) => Promise<void>;
   dispose: () => Promise<void>;
+  client: { query: (sql: string) => Promise<unknown> };
+  onError: (e: unknown) => never;
 }
 
 const PG_INTERNAL_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 
-function patchCharOid<T>(adapter: T): T {
+function patchAdapter<T>(adapter: T): T {
   const a = adapter as unknown as AdapterLike;
+  // The adapter splits scripts on every ";", which breaks plpgsql bodies: split them properly.
+  a.executeScript = async (script) => {
+    for (const statement of splitSqlScript(script)) {
+      try {
+        await a.client.query(statement);
+      } catch (e) {
+        a.onError(e);
+      }
+    }
+  };
   const io = a.performIO.bind(a);
   a.performIO = async (q) => {
     const r = await io(q);
@@ -51,13 +66,13 @@ function migrationAdapterFactory(cfg: pg.PoolConfig) {
   return {
     adapterName: main.adapterName,
     provider: main.provider,
-    connect: async () => patchCharOid(await main.connect()),
+    connect: async () => patchAdapter(await main.connect()),
     connectToShadowDb: async () => {
       const admin = new pg.Client(cfg);
       await admin.connect();
       const name = `prisma_shadow_${randomUUID().replace(/-/g, "")}`;
       await admin.query(`CREATE DATABASE "${name}"`);
-      const inner = patchCharOid(await new PrismaPg({ ...cfg, database: name }).connect());
+      const inner = patchAdapter(await new PrismaPg({ ...cfg, database: name }).connect());
       const a = inner as unknown as AdapterLike;
       const dispose = a.dispose.bind(a);
       a.dispose = async () => {

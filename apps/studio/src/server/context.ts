@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { createDb, type Db } from "@sous/db";
+import { createDb, createJobChangeListener, type Db, type JobChangeListener } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
 import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
 import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
@@ -9,6 +9,8 @@ import { env } from "./env.ts";
 // Process-wide singletons, created on first use. Cached on globalThis so Next's dev reloads reuse them.
 interface StudioContext {
   db: Db;
+  /** Wakes job event streams on the job triggers' NOTIFY; connects on first use. */
+  jobChanges: JobChangeListener;
   storage: DatasetStorage;
   dataDir: string;
   buildQueue: BuildQueue;
@@ -29,6 +31,10 @@ export function ctx(): StudioContext {
   });
   g.__sousStudio = {
     db: createDb({ databaseUrl: e.DATABASE_URL }),
+    jobChanges: createJobChangeListener({
+      databaseUrl: e.DATABASE_URL,
+      onError: (err) => console.warn(`[jobs] live job updates poll the database for now: ${err.message}`),
+    }),
     storage,
     dataDir,
     buildQueue: createBuildQueue({

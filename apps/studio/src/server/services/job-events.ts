@@ -1,11 +1,24 @@
-import "server-only";
+// No "server-only" marker on purpose: bench/job-events.ts runs these same streams against a real
+// Postgres, outside Next. They only use the deps they are given.
 import { type JobEvent, type JobLog, type JobProgress, JobStateSchema } from "@sous/contracts";
-import { ctx } from "../context.ts";
+import type { Db, JobChangeListener } from "@sous/db";
 import { jobProgress } from "./job-progress.ts";
 
+/** The studio context's `db` and `jobChanges`. */
+export interface JobEventDeps {
+  db: Db;
+  jobChanges: JobChangeListener;
+}
+
 // Server-Sent Events read the job rows, not a worker channel: Postgres holds the state, so a
-// restarted studio (or a second one behind a load balancer) streams the same progress.
+// restarted studio (or a second one behind a load balancer) streams the same progress. A stream
+// re-reads them when the job triggers NOTIFY (one LISTEN per process, see @sous/db job-changes),
+// so an idle stream reads them every 5 s (a safety net) instead of every 300 ms; the fast poll
+// stands in while LISTEN is down.
 const POLL_MS = 300;
+const SAFETY_POLL_MS = 5_000;
+// A burst of changes (log lines, activity updates) is read in one go.
+const COALESCE_MS = 30;
 const HEARTBEAT_MS = 15_000;
 const LOG_BATCH = 500;
 
@@ -21,25 +34,37 @@ const progressSelect = {
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 function sseStream(
+  changes: JobChangeListener,
   signal: AbortSignal,
+  watch: { projectId: string; jobId?: string },
   tick: (send: (e: JobEvent, id?: string) => void) => Promise<boolean>,
 ): Response {
   const encoder = new TextEncoder();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stop = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
       let lastWrite = Date.now();
+      let changed = true;
+      let wake: (() => void) | undefined;
+      let endSleep: (() => void) | undefined;
+      const unsubscribe = changes.subscribe(watch.projectId, (jobId) => {
+        if (jobId !== null && watch.jobId !== undefined && jobId !== watch.jobId) return;
+        changed = true;
+        wake?.();
+      });
       const close = () => {
         if (closed) return;
         closed = true;
-        clearTimeout(timer);
+        unsubscribe();
+        endSleep?.();
         try {
           controller.close();
         } catch {
           // already closed by the client
         }
       };
+      stop = close;
       signal.addEventListener("abort", close, { once: true });
       const write = (text: string) => {
         if (closed) return;
@@ -48,22 +73,41 @@ function sseStream(
       };
       const send = (e: JobEvent, id?: string) =>
         write(`${id ? `id: ${id}\n` : ""}event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      /** Until a change is notified (plus a short coalescing delay), the poll interval, or close. */
+      const sleep = () =>
+        new Promise<void>((resolve) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const done = () => {
+            clearTimeout(timer);
+            wake = endSleep = undefined;
+            resolve();
+          };
+          timer = setTimeout(done, changes.listening ? SAFETY_POLL_MS : POLL_MS);
+          endSleep = done;
+          wake = () => {
+            wake = undefined;
+            clearTimeout(timer);
+            timer = setTimeout(done, COALESCE_MS);
+          };
+        });
       write("retry: 2000\n\n");
-      const loop = async () => {
-        if (closed) return;
-        try {
-          if (!(await tick(send))) return close();
-          if (Date.now() - lastWrite > HEARTBEAT_MS) write(": keep-alive\n\n");
-        } catch (e) {
-          // A database blip: keep the stream, try again on the next tick.
-          console.error("[jobs] event stream tick failed", e);
+      const run = async () => {
+        while (!closed) {
+          changed = false;
+          try {
+            if (!(await tick(send))) return close();
+            if (Date.now() - lastWrite > HEARTBEAT_MS) write(": keep-alive\n\n");
+          } catch (e) {
+            // A database blip: keep the stream, try again after the next sleep.
+            console.error("[jobs] event stream tick failed", e);
+          }
+          if (!changed && !closed) await sleep();
         }
-        if (!closed) timer = setTimeout(loop, POLL_MS);
       };
-      void loop();
+      void run();
     },
     cancel() {
-      clearTimeout(timer);
+      stop();
     },
   });
   return new Response(stream, {
@@ -80,62 +124,71 @@ function sseStream(
  * One job's progress and log lines, live, until it ends. `afterLogId` (the Last-Event-ID header of
  * a reconnecting EventSource) resumes the log where the client left it.
  */
-export function jobEventStream(opts: {
-  projectId: string;
-  jobId: string;
-  signal: AbortSignal;
-  afterLogId?: string | null;
-}): Response {
-  const { db } = ctx();
+export function jobEventStream(
+  { db, jobChanges }: JobEventDeps,
+  opts: {
+    projectId: string;
+    jobId: string;
+    signal: AbortSignal;
+    afterLogId?: string | null;
+  },
+): Response {
   let lastProgress = "";
   let afterLog = opts.afterLogId && /^\d{1,19}$/.test(opts.afterLogId) ? BigInt(opts.afterLogId) : 0n;
-  return sseStream(opts.signal, async (send) => {
-    const j = await db.job.findFirst({
-      where: { id: opts.jobId, projectId: opts.projectId },
-      select: progressSelect,
-    });
-    if (!j) return false;
-    // Logs first, then progress: a client that sees "end" has every line.
-    for (;;) {
-      const rows = await db.jobLog.findMany({
-        where: { jobId: opts.jobId, id: { gt: afterLog } },
-        orderBy: { id: "asc" },
-        take: LOG_BATCH,
+  return sseStream(
+    jobChanges,
+    opts.signal,
+    { projectId: opts.projectId, jobId: opts.jobId },
+    async (send) => {
+      const j = await db.job.findFirst({
+        where: { id: opts.jobId, projectId: opts.projectId },
+        select: progressSelect,
       });
-      if (!rows.length) break;
-      afterLog = rows[rows.length - 1]!.id;
-      const lines: JobLog[] = rows.map((l) => ({
-        id: String(l.id),
-        at: l.at.toISOString(),
-        level: l.level,
-        message: l.message,
-      }));
-      send({ type: "log", jobId: opts.jobId, lines }, String(afterLog));
-      if (rows.length < LOG_BATCH) break;
-    }
-    const state = JobStateSchema.parse(j.state === "SKIPPED" ? "CANCELLED" : j.state);
-    const progress = jobProgress({ ...j, state });
-    const key = JSON.stringify({ ...progress, elapsedMs: null });
-    if (key !== lastProgress) {
-      lastProgress = key;
-      send({ type: "progress", progress });
-    }
-    if (TERMINAL.has(state)) {
-      send({ type: "end", jobId: opts.jobId, state });
-      return false;
-    }
-    return true;
-  });
+      if (!j) return false;
+      // Logs first, then progress: a client that sees "end" has every line.
+      for (;;) {
+        const rows = await db.jobLog.findMany({
+          where: { jobId: opts.jobId, id: { gt: afterLog } },
+          orderBy: { id: "asc" },
+          take: LOG_BATCH,
+        });
+        if (!rows.length) break;
+        afterLog = rows[rows.length - 1]!.id;
+        const lines: JobLog[] = rows.map((l) => ({
+          id: String(l.id),
+          at: l.at.toISOString(),
+          level: l.level,
+          message: l.message,
+        }));
+        send({ type: "log", jobId: opts.jobId, lines }, String(afterLog));
+        if (rows.length < LOG_BATCH) break;
+      }
+      const state = JobStateSchema.parse(j.state === "SKIPPED" ? "CANCELLED" : j.state);
+      const progress = jobProgress({ ...j, state });
+      const key = JSON.stringify({ ...progress, elapsedMs: null });
+      if (key !== lastProgress) {
+        lastProgress = key;
+        send({ type: "progress", progress });
+      }
+      if (TERMINAL.has(state)) {
+        send({ type: "end", jobId: opts.jobId, state });
+        return false;
+      }
+      return true;
+    },
+  );
 }
 
 /**
  * Progress of every active job of a project, for the Flow canvas: a `progress` event whenever a
  * job changes, and `end` once when it finishes. Stays open.
  */
-export function projectJobEventStream(opts: { projectId: string; signal: AbortSignal }): Response {
-  const { db } = ctx();
+export function projectJobEventStream(
+  { db, jobChanges }: JobEventDeps,
+  opts: { projectId: string; signal: AbortSignal },
+): Response {
   const last = new Map<string, string>();
-  return sseStream(opts.signal, async (send) => {
+  return sseStream(jobChanges, opts.signal, { projectId: opts.projectId }, async (send) => {
     const active = await db.job.findMany({
       where: { projectId: opts.projectId, state: { in: ["QUEUED", "RUNNING"] } },
       select: progressSelect,

@@ -1,3 +1,4 @@
+import { ctx } from "@/server/context.ts";
 import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { projectJobEventStream } from "@/server/services/job-events.ts";
@@ -6,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 // GET /api/v1/projects/:projectId/jobs/events - live progress of the project's jobs (SSE)
 export const GET = handle(api.jobEvents, async ({ req, params }) =>
-  projectJobEventStream({ projectId: params.projectId, signal: req.signal }),
+  projectJobEventStream(ctx(), { projectId: params.projectId, signal: req.signal }),
 );

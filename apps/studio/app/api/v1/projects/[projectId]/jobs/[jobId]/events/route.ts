@@ -1,3 +1,4 @@
+import { ctx } from "@/server/context.ts";
 import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { jobEventStream } from "@/server/services/job-events.ts";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/v1/projects/:projectId/jobs/:jobId/events - live progress and logs of a job (SSE)
 export const GET = handle(api.getJobEvents, async ({ req, params }) =>
-  jobEventStream({
+  jobEventStream(ctx(), {
     projectId: params.projectId,
     jobId: params.jobId,
     signal: req.signal,
