@@ -49,7 +49,8 @@ try {
   const staged = await local.stage(input);
   await queryLocalDuckDb(`COPY (${ordersSelect(ROWS)}) TO '${staged.dir}/part-0.parquet' (FORMAT parquet)`);
   await staged.commit();
-  const inputDir = await local.materialize(input);
+  // Leased for the rest of the run (a bench process; its lease ends with it).
+  const inputDir = (await local.acquire(input)).dir;
 
   // Local: the same 5 recipes as one DuckDB statement.
   const localOut = path.join(work, "local-out");

@@ -127,13 +127,15 @@ try {
     console.log(
       `wrote ${ROWS.toLocaleString("en-US")} rows as Parquet with DuckDB in ${((performance.now() - t0) / 1000).toFixed(1)} s (--stats-only: no import figures)`,
     );
-    const d = await engine.describeParquet(await storage.materialize(prefix));
+    const written = await storage.acquire(prefix);
+    const d = await engine.describeParquet(written.dir).finally(() => written.release());
     schema = d.schema;
     rowCount = d.rowCount;
   }
 
   // 3: column stats on all the rows, between two plain scans of the same files.
-  const versionDir = await storage.materialize(prefix);
+  // Leased for the rest of the run (a bench process; its lease ends with it).
+  const versionDir = (await storage.acquire(prefix)).dir;
   const glob = path.join(versionDir, "*.parquet");
   const scan = async () => {
     const t = performance.now();

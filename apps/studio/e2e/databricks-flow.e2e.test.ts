@@ -230,11 +230,11 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
     });
     const files = await container.list(`${BLOB_PREFIX}/${remotePrefix}`);
     expect(files.some((f) => f.key.endsWith(".parquet"))).toBe(true);
-    const remoteDir = await container.materialize(`${BLOB_PREFIX}/${remotePrefix}`);
+    const written = await container.acquire(`${BLOB_PREFIX}/${remotePrefix}`);
     const order = "ORDER BY area, product";
     const remoteRows = await queryLocalDuckDb(
-      `SELECT * FROM read_parquet('${remoteDir}/*.parquet') ${order}`,
-    );
+      `SELECT * FROM read_parquet('${written.dir}/*.parquet') ${order}`,
+    ).finally(() => written.release());
 
     // ---- The same flow on the local engine, picked back on the Flow.
     await u.page.goto(`${studioUrl}/projects/${project.id}`);

@@ -340,9 +340,9 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
       ...ctx,
       storage: {
         ...ctx.storage,
-        materialize: async (prefix: string) => {
+        acquire: async (prefix: string) => {
           if (failures++ === 0) throw Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
-          return ctx.storage.materialize(prefix);
+          return ctx.storage.acquire(prefix);
         },
       },
     };

@@ -162,10 +162,11 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
       where: { id: c.outputId },
       include: { currentVersion: true },
     });
-    const rows = out.currentVersion
+    const version = out.currentVersion ? await ctx.storage.acquire(out.currentVersion.prefix) : undefined;
+    const rows = version
       ? await queryLocalDuckDb(
-          `SELECT * FROM read_parquet('${await ctx.storage.materialize(out.currentVersion.prefix)}/*.parquet') ORDER BY area, product`,
-        )
+          `SELECT * FROM read_parquet('${version.dir}/*.parquet') ORDER BY area, product`,
+        ).finally(() => version.release())
       : [];
     return { job, out, rows };
   }

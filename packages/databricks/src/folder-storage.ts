@@ -10,7 +10,7 @@ export function storageUnderFolder(storage: DatasetStorage, folder: string): Dat
   const k = (key: string) => `${root}/${key.replace(/^\/+/, "")}`;
   return {
     kind: storage.kind,
-    materialize: (prefix) => storage.materialize(k(prefix)),
+    acquire: (prefix) => storage.acquire(k(prefix)),
     stage: (prefix) => storage.stage(k(prefix)),
     putStream: (key, body, opts) => storage.putStream(k(key), body, opts),
     getStream: (key) => storage.getStream(k(key)),

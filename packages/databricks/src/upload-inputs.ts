@@ -25,20 +25,24 @@ export async function uploadInputsIfMissing(o: {
       out.push({ prefix, uploaded: false, files: present.length, bytes: sum(present), ms: 0 });
       continue;
     }
-    const dir = await o.source.materialize(prefix);
-    const staged = await o.target.stage(prefix);
+    const source = await o.source.acquire(prefix);
     try {
-      await cp(dir, staged.dir, { recursive: true });
-      const { files, bytes } = await staged.commit();
-      const ms = Math.round(performance.now() - t0);
-      await o.log(
-        "info",
-        `Uploaded ${prefix} to the mounted container (${files} file(s), ${bytes} bytes, ${ms} ms)`,
-      );
-      out.push({ prefix, uploaded: true, files, bytes, ms });
-    } catch (e) {
-      await staged.abort();
-      throw e;
+      const staged = await o.target.stage(prefix);
+      try {
+        await cp(source.dir, staged.dir, { recursive: true });
+        const { files, bytes } = await staged.commit();
+        const ms = Math.round(performance.now() - t0);
+        await o.log(
+          "info",
+          `Uploaded ${prefix} to the mounted container (${files} file(s), ${bytes} bytes, ${ms} ms)`,
+        );
+        out.push({ prefix, uploaded: true, files, bytes, ms });
+      } catch (e) {
+        await staged.abort();
+        throw e;
+      }
+    } finally {
+      await source.release();
     }
   }
   return out;
@@ -49,14 +53,18 @@ export async function copyPrefix(o: { from: DatasetStorage; to: DatasetStorage; 
   files: number;
   bytes: number;
 }> {
-  const dir = await o.from.materialize(o.prefix);
-  const staged = await o.to.stage(o.prefix);
+  const source = await o.from.acquire(o.prefix);
   try {
-    await cp(dir, staged.dir, { recursive: true });
-    return await staged.commit();
-  } catch (e) {
-    await staged.abort();
-    throw e;
+    const staged = await o.to.stage(o.prefix);
+    try {
+      await cp(source.dir, staged.dir, { recursive: true });
+      return await staged.commit();
+    } catch (e) {
+      await staged.abort();
+      throw e;
+    }
+  } finally {
+    await source.release();
   }
 }
 

@@ -23,7 +23,9 @@ describe("storageUnderFolder", () => {
     expect((await base.list("lake/projects/p/v1")).map((o) => o.key)).toEqual([
       "lake/projects/p/v1/part-0.parquet",
     ]);
-    expect(await lake.materialize("projects/p/v1/")).toBe(path.join(root, "lake/projects/p/v1"));
+    const lease = await lake.acquire("projects/p/v1/");
+    expect(lease.dir).toBe(path.join(root, "lake/projects/p/v1"));
+    await lease.release();
     expect(await lake.deletePrefix("projects/p")).toBe(2);
     expect(await base.list("lake")).toEqual([]);
   });

@@ -235,12 +235,12 @@ describe("remote runs", () => {
 
     const objects = await mounted.list(outPrefix);
     expect(objects.length).toBeGreaterThan(0);
-    const remoteDir = await mounted.materialize(outPrefix);
-    const localDir = await local.materialize(inputPrefix);
-    const duck = compileChain("duckdb", localDir, 3);
+    const [remote, inputs] = [await mounted.acquire(outPrefix), await local.acquire(inputPrefix)];
+    const duck = compileChain("duckdb", inputs.dir, 3);
     const order = "ORDER BY area, product";
     const expected = await queryLocalDuckDb(`SELECT * FROM (${duck.sql}) ${order}`);
-    const actual = await queryLocalDuckDb(`SELECT * FROM read_parquet('${remoteDir}/*.parquet') ${order}`);
+    const actual = await queryLocalDuckDb(`SELECT * FROM read_parquet('${remote.dir}/*.parquet') ${order}`);
+    await Promise.all([remote.release(), inputs.release()]);
     expect(actual).toEqual(expected);
     expect(result.rowsWritten).toBe(expected.length);
     expect(result.sample.rows).toHaveLength(Math.min(100, expected.length));

@@ -116,13 +116,14 @@ describe.skipIf(databaseUrl === "")("runOnDatabricks (the worker hook)", () => {
     });
     expect(result.info).toMatchObject({ connectionId, profileId, statements: 2, clusterId: clusters[0] });
     expect(result.info.sparkUiUrl).toBe(`${emu.url}/?o=0#setting/clusters/${clusters[0]}/sparkUi`);
+    const [inputs, back] = [await local.acquire(input), await local.acquire(output)];
     const expected = await queryLocalDuckDb(
-      `SELECT * FROM (${compileChain("duckdb", await local.materialize(input), 3).sql}) ORDER BY area, product`,
+      `SELECT * FROM (${compileChain("duckdb", inputs.dir, 3).sql}) ORDER BY area, product`,
     );
-    const back = await local.materialize(output);
     expect(
-      await queryLocalDuckDb(`SELECT * FROM read_parquet('${back}/*.parquet') ORDER BY area, product`),
+      await queryLocalDuckDb(`SELECT * FROM read_parquet('${back.dir}/*.parquet') ORDER BY area, product`),
     ).toEqual(expected);
+    await Promise.all([inputs.release(), back.release()]);
     expect(result.rowsWritten).toBe(expected.length);
     expect(logLines.join("\n")).toMatch(/Uploaded projects\/w\/datasets\/orders\/versions\/v1\//);
     expect(logLines.join("\n")).not.toContain(TOKEN);

@@ -5,4 +5,4 @@ export { datasetVersionPrefix, uploadPrefix } from "./dataset-paths.ts";
 export { InvalidStorageKeyError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
 export { normalizePrefix, validateKey } from "./keys.ts";
 export { createLocalStorage } from "./local/create-local-storage.ts";
-export type { DatasetStorage, PutStreamOptions, StagedWrite, StoredObject } from "./types.ts";
+export type { DatasetStorage, PutStreamOptions, ReadLease, StagedWrite, StoredObject } from "./types.ts";

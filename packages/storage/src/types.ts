@@ -18,6 +18,13 @@ export interface StagedWrite {
   abort(): Promise<void>;
 }
 
+/** Files under a prefix in a local directory, safe from cache eviction until `release()`. */
+export interface ReadLease {
+  dir: string;
+  /** Idempotent; never rejects (so it is safe in a `finally`). */
+  release(): Promise<void>;
+}
+
 export interface PutStreamOptions {
   /** Reject with StorageLimitError (and keep nothing) once the body exceeds this many bytes. */
   maxBytes?: number;
@@ -26,12 +33,16 @@ export interface PutStreamOptions {
 export interface DatasetStorage {
   readonly kind: "local" | "azure-blob";
   /**
-   * Local directory holding the files under `prefix`, ready for DuckDB to read.
-   * Local: the folder itself. Blob: downloaded into a local cache dir keyed by prefix (versions
-   * are immutable, so a cached prefix is reused; size cap with LRU eviction).
+   * A local directory holding the files under `prefix`, ready for DuckDB to read, kept there
+   * until `release()`. Call `release()` in a `finally` once the last read of those files is over
+   * (the query, the copy), also on errors and cancels.
+   * Local: the folder itself, and `release()` does nothing. Blob: downloaded into a local cache
+   * dir keyed by prefix (versions are immutable, so a cached prefix is reused; size cap with LRU
+   * eviction, which skips folders leased by this or any other process sharing the cache dir).
+   * `deletePrefix` removes the files even while they are leased.
    * Rejects with StorageNotFoundError when nothing is stored under `prefix`.
    */
-  materialize(prefix: string): Promise<string>;
+  acquire(prefix: string): Promise<ReadLease>;
   /**
    * Start writing files under `prefix` (which must hold nothing yet). Returns a local directory
    * to write into; `commit()` makes them durable, `abort()` removes everything written.

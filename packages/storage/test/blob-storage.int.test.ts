@@ -30,9 +30,16 @@ async function freshBlobStorage(opts: { cacheMaxBytes?: number; container?: stri
   return { storage, container, cacheDir, cleanup: () => rm(cacheDir, { recursive: true, force: true }) };
 }
 
+/** The local folder of `prefix`, not held any longer (as a caller done reading would). */
+async function readOnce(storage: DatasetStorage, prefix: string): Promise<string> {
+  const lease = await storage.acquire(prefix);
+  await lease.release();
+  return lease.dir;
+}
+
 defineStorageContractTests("azure-blob (Azurite)", async (opts) => {
   const { storage, cleanup } = await freshBlobStorage(opts);
-  return { storage, materializeCopies: true, cleanup };
+  return { storage, cachesCopies: true, cleanup };
 });
 
 describe("blob storage specifics", () => {
@@ -51,14 +58,14 @@ describe("blob storage specifics", () => {
     }
   });
 
-  it("a second materialize does not touch the blobs again", async () => {
+  it("a second acquire does not touch the blobs again", async () => {
     const { storage, container, cleanup } = await freshBlobStorage();
     try {
       await storage.putStream(`${prefix}part-0.parquet`, Readable.from([Buffer.from("parquet bytes")]));
-      const dir = await storage.materialize(prefix);
+      const dir = await readOnce(storage, prefix);
       // Delete behind the storage's back: only a cache hit can still answer.
       await containerClient(container).getBlobClient(`${prefix}part-0.parquet`).delete();
-      expect(await storage.materialize(prefix)).toBe(dir);
+      expect(await readOnce(storage, prefix)).toBe(dir);
       expect(await readFile(join(dir, "part-0.parquet"), "utf8")).toBe("parquet bytes");
     } finally {
       await cleanup();
@@ -79,7 +86,7 @@ describe("blob storage specifics", () => {
         files: 9,
         bytes: files.reduce((s, f) => s + f.data.length, 0),
       });
-      const dir = await reader.storage.materialize(prefix);
+      const dir = await readOnce(reader.storage, prefix);
       for (const f of files) expect((await readFile(join(dir, f.name))).equals(f.data)).toBe(true);
     } finally {
       await writer.cleanup();
@@ -96,14 +103,14 @@ describe("blob storage specifics", () => {
       for (const p of [a!, b!]) {
         await first.storage.putStream(`${p}data.parquet`, Readable.from([randomBytes(2 * 1024 * 1024)]));
       }
-      const dirA = await first.storage.materialize(a!);
+      const dirA = await readOnce(first.storage, a!);
       const restarted: DatasetStorage = createBlobStorage({
         connectionString: azurite.connectionString,
         container: first.container,
         cacheDir: first.cacheDir,
         cacheMaxBytes: 3 * 1024 * 1024,
       });
-      await restarted.materialize(b!); // 4 MiB > 3 MiB: the restarted instance must evict A
+      await readOnce(restarted, b!); // 4 MiB > 3 MiB: the restarted instance must evict A
       await expect(readFile(join(dirA, "data.parquet"))).rejects.toMatchObject({ code: "ENOENT" });
     } finally {
       await first.cleanup();

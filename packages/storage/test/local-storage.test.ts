@@ -10,13 +10,13 @@ defineStorageContractTests("local", async () => {
   const root = await mkdtemp(join(tmpdir(), "sous-storage-local-"));
   return {
     storage: createLocalStorage({ root }),
-    materializeCopies: false,
+    cachesCopies: false,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 });
 
 describe("local storage specifics", () => {
-  it("maps keys to files under the root and materializes the folder itself", async () => {
+  it("maps keys to files under the root and leases the folder itself", async () => {
     const root = await mkdtemp(join(tmpdir(), "sous-storage-local-"));
     try {
       const storage = createLocalStorage({ root });
@@ -24,9 +24,9 @@ describe("local storage specifics", () => {
         "projects/p/datasets/d/versions/v/a.parquet",
         Readable.from([Buffer.from("x")]),
       );
-      expect(await storage.materialize("projects/p/datasets/d/versions/v/")).toBe(
-        join(root, "projects/p/datasets/d/versions/v"),
-      );
+      const lease = await storage.acquire("projects/p/datasets/d/versions/v/");
+      expect(lease.dir).toBe(join(root, "projects/p/datasets/d/versions/v"));
+      await lease.release();
       const staged = await storage.stage("projects/p/datasets/d/versions/w/");
       expect(staged.dir).toBe(join(root, "projects/p/datasets/d/versions/w"));
       await staged.abort();

@@ -20,8 +20,8 @@ import {
  */
 export interface StorageHarness {
   storage: DatasetStorage;
-  /** True when materialize copies into a size-capped cache (blob), false when it is the folder itself (local). */
-  materializeCopies: boolean;
+  /** True when acquire copies into a size-capped cache (blob), false when it is the folder itself (local). */
+  cachesCopies: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -45,6 +45,12 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
     it(title, () => withStorage({}, fn));
 
   const version = (v: string) => datasetVersionPrefix({ projectId: "p1", datasetId: "d1", versionId: v });
+  /** The local folder of `prefix`, not held any longer (as a caller done reading would). */
+  const readOnce = async (storage: DatasetStorage, prefix: string) => {
+    const lease = await storage.acquire(prefix);
+    await lease.release();
+    return lease.dir;
+  };
 
   describe(`DatasetStorage contract: ${name}`, () => {
     test("streams a multi-MB body in and out without buffering it", async (storage) => {
@@ -124,7 +130,7 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
       expect(await storage.exists("projects/p1/uploads/none/x")).toBe(false);
     });
 
-    test("stage, commit and materialize round-trip several files", async (storage) => {
+    test("stage, commit and acquire round-trip several files", async (storage) => {
       const prefix = version("v1");
       const files = {
         "part-0.parquet": randomBytes(300_000),
@@ -147,9 +153,13 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
       );
       expect(await storage.exists(`${prefix}part-1.parquet`)).toBe(true);
 
-      const dir = await storage.materialize(prefix);
-      for (const [rel, data] of Object.entries(files)) {
-        expect((await readFile(join(dir, rel))).equals(data)).toBe(true);
+      const lease = await storage.acquire(prefix);
+      try {
+        for (const [rel, data] of Object.entries(files)) {
+          expect((await readFile(join(lease.dir, rel))).equals(data)).toBe(true);
+        }
+      } finally {
+        await lease.release();
       }
       const viaStream = await readAllBuffer(await storage.getStream(`${prefix}nested/part-2.parquet`));
       expect(viaStream.equals(files["nested/part-2.parquet"])).toBe(true);
@@ -162,7 +172,7 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
       await staged.abort();
       expect(await storage.list(prefix)).toEqual([]);
       expect(await exists(staged.dir)).toBe(false);
-      await expect(storage.materialize(prefix)).rejects.toBeInstanceOf(StorageNotFoundError);
+      await expect(storage.acquire(prefix)).rejects.toBeInstanceOf(StorageNotFoundError);
     });
 
     test("abort after commit removes the committed files too", async (storage) => {
@@ -175,7 +185,7 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
       await staged.abort();
       expect(await storage.list(prefix)).toEqual([]);
       expect(await storage.exists(`${prefix}a.parquet`)).toBe(false);
-      await expect(storage.materialize(prefix)).rejects.toBeInstanceOf(StorageNotFoundError);
+      await expect(storage.acquire(prefix)).rejects.toBeInstanceOf(StorageNotFoundError);
       // The prefix is free again.
       const again = await storage.stage(prefix);
       await again.abort();
@@ -227,7 +237,7 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
         await expect(storage.list(key), key).rejects.toBeInstanceOf(InvalidStorageKeyError);
         await expect(storage.deletePrefix(key), key).rejects.toBeInstanceOf(InvalidStorageKeyError);
         await expect(storage.stage(key), key).rejects.toBeInstanceOf(InvalidStorageKeyError);
-        await expect(storage.materialize(key), key).rejects.toBeInstanceOf(InvalidStorageKeyError);
+        await expect(storage.acquire(key), key).rejects.toBeInstanceOf(InvalidStorageKeyError);
       }
       // A key names one object, so a trailing slash is rejected there (but fine on a prefix).
       await expect(storage.exists("a/b/")).rejects.toBeInstanceOf(InvalidStorageKeyError);
@@ -242,51 +252,94 @@ export function defineStorageContractTests(name: string, factory: StorageFactory
       expect(await storage.list(version("v5"))).toEqual([]);
     });
 
-    test("materialize of an unknown prefix rejects with StorageNotFoundError", async (storage) => {
-      await expect(storage.materialize(version("missing"))).rejects.toBeInstanceOf(StorageNotFoundError);
+    test("acquire of an unknown prefix rejects with StorageNotFoundError", async (storage) => {
+      await expect(storage.acquire(version("missing"))).rejects.toBeInstanceOf(StorageNotFoundError);
     });
 
-    test("materialize reuses the cached folder for a prefix", async (storage) => {
+    test("acquire reuses the cached folder for a prefix", async (storage) => {
       const prefix = version("v6");
       await storage.putStream(`${prefix}part-0.parquet`, Readable.from([randomBytes(100_000)]));
       await storage.putStream(`${prefix}part-1.parquet`, Readable.from([randomBytes(100_000)]));
-      const first = await storage.materialize(prefix);
+      const first = await readOnce(storage, prefix);
       const before = await stat(join(first, "part-0.parquet"));
-      const [second, third] = await Promise.all([storage.materialize(prefix), storage.materialize(prefix)]);
-      expect(second).toBe(first);
-      expect(third).toBe(first);
+      const [second, third] = await Promise.all([storage.acquire(prefix), storage.acquire(prefix)]);
+      expect(second.dir).toBe(first);
+      expect(third.dir).toBe(first);
       // Same inode and mtime: the file was not downloaded or rewritten again.
-      const after = await stat(join(second, "part-0.parquet"));
+      const after = await stat(join(second.dir, "part-0.parquet"));
       expect(after.ino).toBe(before.ino);
       expect(after.mtimeMs).toBe(before.mtimeMs);
+      await Promise.all([second.release(), third.release()]);
     });
 
-    it("materialize evicts least recently used prefixes past the cache cap", async () => {
+    test("release is idempotent and a released prefix can be acquired again", async (storage) => {
+      const prefix = version("v7");
+      await storage.putStream(`${prefix}part-0.parquet`, Readable.from([Buffer.from("rows")]));
+      const lease = await storage.acquire(prefix);
+      await lease.release();
+      await lease.release();
+      const again = await storage.acquire(prefix);
+      try {
+        expect(await readFile(join(again.dir, "part-0.parquet"), "utf8")).toBe("rows");
+      } finally {
+        await again.release();
+      }
+    });
+
+    test("deletePrefix removes a prefix even while it is leased", async (storage) => {
+      const prefix = version("v8");
+      await storage.putStream(`${prefix}part-0.parquet`, Readable.from([Buffer.from("rows")]));
+      const lease = await storage.acquire(prefix);
+      expect(await storage.deletePrefix(prefix)).toBe(1);
+      expect(await exists(join(lease.dir, "part-0.parquet"))).toBe(false);
+      await lease.release(); // nothing left to release: still resolves
+      await expect(storage.acquire(prefix)).rejects.toBeInstanceOf(StorageNotFoundError);
+    });
+
+    it("acquire evicts least recently used prefixes past the cache cap", async () => {
       await withStorage({ cacheMaxBytes: 5 * MiB }, async (storage, harness) => {
-        if (!harness.materializeCopies) return; // local: materialize is the folder itself, nothing to evict
+        if (!harness.cachesCopies) return; // local: acquire is the folder itself, nothing to evict
         const [a, b, c] = [version("ea"), version("eb"), version("ec")];
         for (const prefix of [a, b, c]) {
           await storage.putStream(`${prefix}data.parquet`, Readable.from([randomBytes(2 * MiB)]));
         }
-        const dirA = await storage.materialize(a);
-        const dirB = await storage.materialize(b);
-        expect(await storage.materialize(a)).toBe(dirA); // A is now more recent than B
-        const dirC = await storage.materialize(c); // 6 MiB > 5 MiB: evict the LRU, B
+        const dirA = await readOnce(storage, a);
+        const dirB = await readOnce(storage, b);
+        expect(await readOnce(storage, a)).toBe(dirA); // A is now more recent than B
+        const dirC = await readOnce(storage, c); // 6 MiB > 5 MiB: evict the LRU, B
         expect(await exists(dirB)).toBe(false);
         expect(await exists(join(dirA, "data.parquet"))).toBe(true);
         expect(await exists(join(dirC, "data.parquet"))).toBe(true);
         // An evicted prefix comes back on demand.
-        const dirB2 = await storage.materialize(b);
+        const dirB2 = await readOnce(storage, b);
         expect(await exists(join(dirB2, "data.parquet"))).toBe(true);
       });
     });
 
-    it("materialize keeps a single prefix larger than the cap (it was just asked for)", async () => {
+    it("a leased prefix outlives the cache cap and is evictable once released", async () => {
+      await withStorage({ cacheMaxBytes: 5 * MiB }, async (storage, harness) => {
+        const [a, b, c, d] = [version("la"), version("lb"), version("lc"), version("ld")];
+        for (const prefix of [a, b, c, d]) {
+          await storage.putStream(`${prefix}data.parquet`, Readable.from([randomBytes(2 * MiB)]));
+        }
+        const leased = await storage.acquire(a);
+        const file = join(leased.dir, "data.parquet");
+        // Reads past the cap: A is the least recently used, but held (blob: B goes instead).
+        for (const prefix of [b, c]) await readOnce(storage, prefix);
+        expect((await stat(file)).size).toBe(2 * MiB);
+        await leased.release();
+        await readOnce(storage, d);
+        // Blob: A, the LRU and no longer held, makes room. Local: the folder itself, always there.
+        expect(await exists(file)).toBe(!harness.cachesCopies);
+      });
+    });
+
+    it("acquire keeps a single prefix larger than the cap (it was just asked for)", async () => {
       await withStorage({ cacheMaxBytes: MiB }, async (storage, harness) => {
-        if (!harness.materializeCopies) return;
+        if (!harness.cachesCopies) return;
         const prefix = version("huge");
         await storage.putStream(`${prefix}data.parquet`, Readable.from([randomBytes(2 * MiB)]));
-        const dir = await storage.materialize(prefix);
+        const dir = await readOnce(storage, prefix);
         expect((await stat(join(dir, "data.parquet"))).size).toBe(2 * MiB);
       });
     });

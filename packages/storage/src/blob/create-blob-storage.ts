@@ -8,16 +8,16 @@ import { ByteCounter, checkMaxBytes } from "../internal/byte-counter.ts";
 import { mapLimit } from "../internal/map-limit.ts";
 import { walkFiles } from "../internal/walk-files.ts";
 import { normalizePrefix, validateKey } from "../keys.ts";
-import type { DatasetStorage, StagedWrite, StoredObject } from "../types.ts";
+import type { DatasetStorage, ReadLease, StagedWrite, StoredObject } from "../types.ts";
 import { isNotFound } from "./blob-errors.ts";
 import { PrefixCache } from "./prefix-cache.ts";
 
 export interface BlobStorageOptions {
   connectionString: string;
   container: string;
-  /** Local folder for materialized prefixes and staged writes (DuckDB cannot read blobs directly). */
+  /** Local folder for the read cache of prefixes and staged writes (DuckDB cannot read blobs directly). */
   cacheDir: string;
-  /** Cap on the materialize cache; least recently used prefixes are evicted past it. Default 10 GiB. */
+  /** Cap on the read cache; least recently used unleased prefixes are evicted past it. Default 10 GiB. */
   cacheMaxBytes?: number;
 }
 
@@ -100,13 +100,15 @@ export function createBlobStorage(opts: BlobStorageOptions): DatasetStorage {
     });
   };
 
+  const acquire = async (prefix: string): Promise<ReadLease> => {
+    const normalized = normalizePrefix(prefix);
+    return cache.acquire(normalized, (dir) => download(normalized, dir));
+  };
+
   return {
     kind: "azure-blob",
 
-    async materialize(prefix) {
-      const normalized = normalizePrefix(prefix);
-      return cache.get(normalized, (dir) => download(normalized, dir));
-    },
+    acquire,
 
     async stage(prefix) {
       const normalized = normalizePrefix(prefix);
@@ -174,7 +176,7 @@ function blobStagedWrite(
   deps: {
     client: () => Promise<ContainerClient>;
     deletePrefix: (prefix: string) => Promise<number>;
-    adopt: (dir: string) => Promise<string>;
+    adopt: (dir: string) => Promise<void>;
   },
 ): StagedWrite {
   let committing: Promise<{ files: number; bytes: number }> | undefined;
@@ -187,8 +189,8 @@ function blobStagedWrite(
       c.getBlockBlobClient(prefix + f.rel).uploadFile(f.abs, { blockSize: BLOCK_BYTES, concurrency: 2 }),
     );
     const result = { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
-    // The files are already local and versions are immutable: keep them as the materialized
-    // copy, since the next step (profiling, a downstream recipe) usually reads them right back.
+    // The files are already local and versions are immutable: keep them as the cached copy,
+    // since the next step (profiling, a downstream recipe) usually reads them right back.
     await deps.adopt(dir).catch(() => rm(dir, { recursive: true, force: true }));
     return result;
   };

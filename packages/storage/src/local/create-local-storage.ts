@@ -13,7 +13,7 @@ import { writeAtomically } from "./write-atomically.ts";
 
 /**
  * Dataset files in a local folder: key "a/b/c" is the file `<root>/a/b/c`, so DuckDB reads a
- * version folder in place and `materialize` costs nothing.
+ * version folder in place and `acquire` costs nothing (there is no cache to evict from).
  */
 export function createLocalStorage(opts: { root: string }): DatasetStorage {
   const root = resolve(opts.root);
@@ -28,15 +28,17 @@ export function createLocalStorage(opts: { root: string }): DatasetStorage {
     return files.map((f) => ({ key: normalized + f.rel, bytes: f.bytes }));
   };
 
+  const folderOf = async (prefix: string): Promise<string> => {
+    const dir = pathOfPrefix(prefix);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new StorageNotFoundError(normalizePrefix(prefix));
+    return dir;
+  };
+
   return {
     kind: "local",
 
-    async materialize(prefix) {
-      const dir = pathOfPrefix(prefix);
-      const info = await stat(dir).catch(() => undefined);
-      if (!info?.isDirectory()) throw new StorageNotFoundError(normalizePrefix(prefix));
-      return dir;
-    },
+    acquire: async (prefix) => ({ dir: await folderOf(prefix), release: async () => {} }),
 
     async stage(prefix) {
       const normalized = normalizePrefix(prefix);

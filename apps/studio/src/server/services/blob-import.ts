@@ -52,7 +52,9 @@ export async function importBlobFolder(
   let dir: string;
   let cleanup = async () => {};
   if (deps.storage.kind === "local") {
-    dir = await deps.storage.materialize(folder); // the folder itself, read in place
+    const lease = await deps.storage.acquire(folder); // the folder itself, read in place
+    dir = lease.dir;
+    cleanup = lease.release;
   } else {
     dir = path.join(deps.tmpRoot, `blob-${randomUUID()}`);
     cleanup = () => rm(dir, { recursive: true, force: true });

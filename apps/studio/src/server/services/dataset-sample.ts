@@ -88,13 +88,13 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
     if (!p) {
       p = (async () => {
         const engine = await ctx().engine;
-        const versionDir = await ctx().storage.materialize(v.prefix);
         await mkdir(dir, { recursive: true });
         // Aside under a name `*.parquet` does not match, then renamed into place.
         const tmp = `${file}.${process.pid}.tmp`;
+        const version = await ctx().storage.acquire(v.prefix);
         try {
           const rows = await writeSample(engine, {
-            dir: versionDir,
+            dir: version.dir,
             schema: v.schema,
             rowCount: Number(v.rowCount ?? 0),
             sampling,
@@ -111,6 +111,7 @@ export async function datasetSample(d: DatasetRow, override?: DatasetSampling): 
           await rename(`${statsFile}.tmp`, statsFile);
         } finally {
           await rm(tmp, { force: true });
+          await version.release();
         }
       })().finally(() => building.delete(statsFile));
       building.set(statsFile, p);

@@ -45,15 +45,24 @@ export async function updateSchema(
   const changed = columns.filter((c, i) => v.schema[i]?.type !== c.type).map((c) => `${c.name} → ${c.type}`);
   if (changed.length === 0 && columns.length === v.schema.length) return datasetDto(d);
   const engine = await ctx().engine;
-  const dir = await ctx().storage.materialize(v.prefix);
-  await writeVersion({
-    projectId,
-    target: { datasetId: d.id },
-    origin: `schema edit: ${changed.join(", ")}`,
-    write: async (staged) => {
-      const rowCount = await castColumns(engine, { dir, from: v.schema, to: columns, outDir: staged.dir });
-      return { schema: columns, rowCount };
-    },
-  });
+  const version = await ctx().storage.acquire(v.prefix);
+  try {
+    await writeVersion({
+      projectId,
+      target: { datasetId: d.id },
+      origin: `schema edit: ${changed.join(", ")}`,
+      write: async (staged) => {
+        const rowCount = await castColumns(engine, {
+          dir: version.dir,
+          from: v.schema,
+          to: columns,
+          outDir: staged.dir,
+        });
+        return { schema: columns, rowCount };
+      },
+    });
+  } finally {
+    await version.release();
+  }
   return datasetDto(await findDataset(projectId, datasetId));
 }

@@ -32,9 +32,13 @@ export async function previewDataset(
     throw new AppError("conflict", `Dataset ${d.name} has no data yet. Build it first.`);
   }
   const { storage, engine } = ctx();
-  const dir = await storage.materialize(v.prefix);
-  const result = await (await engine).previewParquet(dir, page);
-  return { columns: result.columns, rows: result.rows, totalRows: Number(v.rowCount ?? 0) };
+  const version = await storage.acquire(v.prefix);
+  try {
+    const result = await (await engine).previewParquet(version.dir, page);
+    return { columns: result.columns, rows: result.rows, totalRows: Number(v.rowCount ?? 0) };
+  } finally {
+    await version.release();
+  }
 }
 
 const listNames = (names: string[]) =>

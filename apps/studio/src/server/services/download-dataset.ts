@@ -19,12 +19,17 @@ export async function downloadDataset(
 ): Promise<Response> {
   const d = await findDataset(projectId, datasetId);
   const v = currentVersionOf(d);
-  const dir = await ctx().storage.materialize(v.prefix);
   const tmpDir = path.join(ctx().dataDir, "tmp", "downloads");
   await mkdir(tmpDir, { recursive: true });
   const file = path.join(tmpDir, `${newId()}.${format}`);
   try {
-    await exportDataset(await ctx().engine, { dir, format, outFile: file });
+    // The version's files are read only while exporting: the response streams the export.
+    const version = await ctx().storage.acquire(v.prefix);
+    try {
+      await exportDataset(await ctx().engine, { dir: version.dir, format, outFile: file });
+    } finally {
+      await version.release();
+    }
     const { size } = await stat(file);
     const stream = createReadStream(file);
     const cleanup = () => void rm(file, { force: true });

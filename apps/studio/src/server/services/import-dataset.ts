@@ -34,9 +34,11 @@ export async function importDataset(opts: {
   const src = opts.source;
   let origin: string;
   let write: Parameters<typeof writeVersion>[0]["write"];
+  let releaseSource = async () => {};
   switch (src.kind) {
     case "upload": {
       const u = await openUpload(opts.projectId, src.uploadId);
+      releaseSource = u.release;
       origin = `upload ${u.fileName}`;
       write = (staged) =>
         importToParquet(engine, {
@@ -76,6 +78,7 @@ export async function importDataset(opts: {
     });
     return datasetDto(await findDataset(opts.projectId, datasetId));
   } finally {
+    await releaseSource();
     if (src.kind === "upload") await deleteUpload(opts.projectId, src.uploadId);
   }
 }

@@ -4,7 +4,7 @@ import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError, type ImportOptions, type ImportPreview, newId, type UploadInfo } from "@sous/contracts";
 import { previewImport } from "@sous/engine-local";
-import { StorageLimitError, StorageNotFoundError, uploadPrefix } from "@sous/storage";
+import { type ReadLease, StorageLimitError, StorageNotFoundError, uploadPrefix } from "@sous/storage";
 import { z } from "zod";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -61,18 +61,23 @@ function passThroughErrors(source: Readable): Transform {
   return t;
 }
 
-/** The local path of an upload's file and what is known about it. */
+/**
+ * The local path of an upload's file and what is known about it. The file stays there until
+ * `release()`: call it in a `finally` once done reading.
+ */
 export async function openUpload(projectId: string, uploadId: string) {
   const { storage } = ctx();
   const prefix = uploadPrefix({ projectId, uploadId });
+  let lease: ReadLease | undefined;
   try {
-    const dir = await storage.materialize(prefix);
+    lease = await storage.acquire(prefix);
     const metaStream = await storage.getStream(`${prefix}${META}`);
     const chunks: Buffer[] = [];
     for await (const c of metaStream) chunks.push(c as Buffer);
     const meta = MetaSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-    return { file: path.join(dir, DATA), prefix, ...meta };
+    return { file: path.join(lease.dir, DATA), prefix, ...meta, release: lease.release };
   } catch (e) {
+    await lease?.release();
     if (e instanceof StorageNotFoundError)
       throw new AppError("not_found", "Upload not found: it was imported, deleted or never finished.");
     throw e;
@@ -89,8 +94,17 @@ export async function previewUpload(
   options?: ImportOptions,
 ): Promise<ImportPreview> {
   const u = await openUpload(projectId, uploadId);
-  const p = await previewImport(await ctx().engine, { file: u.file, fileName: u.fileName, options });
-  return { options: p.options, ...(p.sheets ? { sheets: p.sheets } : {}), columns: p.columns, rows: p.rows };
+  try {
+    const p = await previewImport(await ctx().engine, { file: u.file, fileName: u.fileName, options });
+    return {
+      options: p.options,
+      ...(p.sheets ? { sheets: p.sheets } : {}),
+      columns: p.columns,
+      rows: p.rows,
+    };
+  } finally {
+    await u.release();
+  }
 }
 
 /** Stores an upload and previews it with detected options; a file that cannot be read is not kept. */

@@ -9,7 +9,7 @@ import {
 } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
-import { datasetVersionPrefix } from "@sous/storage";
+import { datasetVersionPrefix, type ReadLease } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
@@ -33,7 +33,25 @@ export type ActivityOutcome = { kind: "written"; rows: number } | { kind: "up-to
 export async function runActivity(
   ctx: WorkerContext,
   activity: JobActivityModel,
-  opts: { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists"; versionsKept?: number },
+  opts: ActivityOptions,
+): Promise<ActivityOutcome> {
+  // The input versions' local folders stay leased (safe from the read cache's eviction) until
+  // the activity is over, whatever way it ends.
+  const inputLeases: ReadLease[] = [];
+  try {
+    return await runHoldingInputs(ctx, activity, opts, inputLeases);
+  } finally {
+    await Promise.all(inputLeases.map((lease) => lease.release()));
+  }
+}
+
+type ActivityOptions = { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists"; versionsKept?: number };
+
+async function runHoldingInputs(
+  ctx: WorkerContext,
+  activity: JobActivityModel,
+  opts: ActivityOptions,
+  inputLeases: ReadLease[],
 ): Promise<ActivityOutcome> {
   const { db, storage, engine } = ctx;
   const remoteChoice = parseEngineKey(activity.engine);
@@ -86,10 +104,12 @@ export async function runActivity(
             "conflict",
             `Input dataset ${d?.name ?? link.datasetId} has no data yet. Build it first, or build with the smart or missing-only mode, which builds it too.`,
           );
+        const lease = await storage.acquire(d.currentVersion.prefix);
+        inputLeases.push(lease);
         s = {
           name: d.name,
           schema: DatasetSchemaSchema.parse(d.currentVersion.schema),
-          dir: await storage.materialize(d.currentVersion.prefix),
+          dir: lease.dir,
           prefix: d.currentVersion.prefix,
           identity: versionIdentity(d.currentVersion),
         };

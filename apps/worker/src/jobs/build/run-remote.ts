@@ -148,8 +148,8 @@ export async function runRemote(
     });
     if (o.signal?.aborted) throw o.signal.reason ?? new Error("aborted");
     const info = RemoteRunInfoSchema.parse(r.info);
-    const dir = await storage.materialize(o.prefix);
-    const { schema } = await ctx.engine.describeParquet(dir);
+    const output = await storage.acquire(o.prefix);
+    const { schema } = await ctx.engine.describeParquet(output.dir).finally(() => output.release());
     const bytes = (await storage.list(o.prefix)).reduce((n, f) => n + f.bytes, 0);
     await db.jobActivity.update({ where: { id: activity.id }, data: { sparkSql: r.statement } });
     await o.publish({ rows: r.rowsWritten, bytes, schema, remote: info });
