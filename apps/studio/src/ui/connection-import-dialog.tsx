@@ -1,13 +1,14 @@
 "use client";
 
 import { type ConnectionInfo, type DatasetInfo, ObjectNameSchema } from "@sous/contracts";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { Field, FormError, Input, Select, Textarea } from "./field.tsx";
-import { CloseIcon, TableIcon } from "./icons.tsx";
+import { TableIcon } from "./icons.tsx";
+import { ModalDialog } from "./modal-dialog.tsx";
 import { toObjectName } from "./recipe-kinds.ts";
-import "./import-dialog.css";
+import "./import-dialog.css"; // its two-column .import-row
 import "./connection-import-dialog.css";
 
 // "Import from…" on the Flow: a PostgreSQL table or query (through a stored connection, which
@@ -53,7 +54,6 @@ export function ConnectionImportDialog({
   onClose,
   onImported,
 }: ConnectionImportDialogProps) {
-  const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const [tab, setTab] = useState<Tab>("postgres");
   const [connections, setConnections] = useState<ConnectionInfo[] | null>(null);
@@ -68,12 +68,6 @@ export function ConnectionImportDialog({
   const [nameEdited, setNameEdited] = useState(false);
   const [importing, setImporting] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    d?.focus();
-  }, []);
 
   useEffect(() => {
     let live = true;
@@ -157,32 +151,17 @@ export function ConnectionImportDialog({
   }
 
   return (
-    <dialog
+    <ModalDialog
       ref={dialog}
-      className="import-dialog conn-import-dialog"
-      aria-labelledby={titleId}
-      data-testid="connection-import-dialog"
-      tabIndex={-1}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!importing) close();
-      }}
+      title="Import a dataset from…"
+      subtitle="The data is copied into a new dataset of this project."
+      busy={importing}
+      onClose={close}
+      testId="connection-import-dialog"
+      className="conn-import-dialog"
+      closeLabel="Close without importing"
+      focusSelf
     >
-      <div className="import-head">
-        <div>
-          <h2 id={titleId}>Import a dataset from…</h2>
-          <p className="muted small">The data is copied into a new dataset of this project.</p>
-        </div>
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Close without importing"
-          onClick={close}
-          disabled={importing}
-        >
-          <CloseIcon size={16} />
-        </button>
-      </div>
       <div className="conn-tabs" role="tablist">
         {(
           [
@@ -209,7 +188,7 @@ export function ConnectionImportDialog({
       </div>
 
       {adding ? (
-        <div className="conn-import-body">
+        <div className="modal-body">
           {connections && connections.length > 0 ? null : (
             <p className="muted small" data-testid="connection-none">
               No PostgreSQL connection yet: add one (administrators only).
@@ -226,13 +205,13 @@ export function ConnectionImportDialog({
         </div>
       ) : (
         <form
-          className="conn-import-form"
+          className="modal-form"
           onSubmit={(e) => {
             e.preventDefault();
             void submit();
           }}
         >
-          <div className="conn-import-body">
+          <div className="modal-body">
             {tab === "postgres" ? (
               <>
                 {listError ? <FormError message={listError} testId="connection-list-error" /> : null}
@@ -366,9 +345,9 @@ export function ConnectionImportDialog({
               )}
             </Field>
           </div>
-          <div className="import-foot">
+          <div className="modal-foot">
             <FormError message={importError} testId="connection-import-error" />
-            <div className="import-actions">
+            <div className="modal-actions">
               <Button onClick={close} disabled={importing} data-testid="connection-import-cancel">
                 Cancel
               </Button>
@@ -386,7 +365,7 @@ export function ConnectionImportDialog({
           </div>
         </form>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }
 
@@ -494,7 +473,7 @@ function NewConnectionForm({
         )}
       </Field>
       <FormError message={error} testId="new-connection-error" />
-      <div className="import-actions">
+      <div className="modal-actions">
         {canCancel ? (
           <Button onClick={onCancel} disabled={saving}>
             Back

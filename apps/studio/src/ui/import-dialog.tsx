@@ -8,13 +8,13 @@ import {
   ObjectNameSchema,
   type UploadInfo,
 } from "@sous/contracts";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError, api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { DataTable } from "./data-table.tsx";
 import { Checkbox, Field, FormError, Input, Select } from "./field.tsx";
 import { formatCount } from "./format.ts";
-import { CloseIcon } from "./icons.tsx";
+import { ModalDialog } from "./modal-dialog.tsx";
 import "./import-dialog.css";
 
 // The import dialog: the file is staged (POST .../datasets/uploads), the options the server
@@ -76,7 +76,6 @@ export function ImportDialog({
   onClose,
   onImported,
 }: ImportDialogProps) {
-  const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const [stage, setStage] = useState<Stage>({ kind: "uploading" });
   const [options, setOptions] = useState<ImportOptions | null>(null);
@@ -90,12 +89,6 @@ export function ImportDialog({
   // The staged file is discarded when the dialog closes without importing it.
   const consumed = useRef(false);
   const staged = useRef<string | null>(null);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    d?.focus(); // not the close button: the name field takes focus once the file is read
-  }, []);
 
   useEffect(() => {
     if (stage.kind === "ready")
@@ -209,38 +202,17 @@ export function ImportDialog({
     stage.kind === "ready" && !previewing && !previewError && !nameError && !importing && !consumed.current;
 
   return (
-    <dialog
+    <ModalDialog
       ref={dialog}
+      title={replace ? `Re-import ${replace.name} from ${file.name}` : `Import ${file.name}`}
+      subtitle={`${formatBytes(file.size)}${options ? ` · ${FORMAT_LABEL[options.format]}` : ""}`}
+      busy={importing}
+      onClose={close}
+      testId="import-dialog"
       className="import-dialog"
-      aria-labelledby={titleId}
-      data-testid="import-dialog"
-      tabIndex={-1}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!importing) close();
-      }}
+      closeLabel="Close without importing"
+      focusSelf // not the close button: the name field takes focus once the file is read
     >
-      <div className="import-head">
-        <div>
-          <h2 id={titleId}>
-            {replace ? `Re-import ${replace.name} from ${file.name}` : `Import ${file.name}`}
-          </h2>
-          <p className="muted small">
-            {formatBytes(file.size)}
-            {options ? ` · ${FORMAT_LABEL[options.format]}` : ""}
-          </p>
-        </div>
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Close without importing"
-          onClick={close}
-          disabled={importing}
-        >
-          <CloseIcon size={16} />
-        </button>
-      </div>
-
       {stage.kind === "uploading" ? (
         <div className="import-status" data-testid="import-status" role="status">
           <span className="spinner" aria-hidden="true" /> Uploading and reading the file…
@@ -250,7 +222,7 @@ export function ImportDialog({
       {stage.kind === "failed" ? (
         <div className="import-body-single">
           <FormError message={`${file.name}: ${stage.message}`} testId="import-error" />
-          <div className="import-actions">
+          <div className="modal-actions">
             <Button onClick={close}>Close</Button>
           </div>
         </div>
@@ -343,9 +315,9 @@ export function ImportDialog({
             ) : null}
           </div>
 
-          <div className="import-foot">
+          <div className="modal-foot">
             <FormError message={importError} testId="import-error" />
-            <div className="import-actions">
+            <div className="modal-actions">
               <Button onClick={close} disabled={importing} data-testid="import-cancel">
                 Cancel
               </Button>
@@ -362,7 +334,7 @@ export function ImportDialog({
           </div>
         </form>
       ) : null}
-    </dialog>
+    </ModalDialog>
   );
 }
 

@@ -2,18 +2,18 @@
 
 import { type DatasetInfo, ObjectNameSchema, type Recipe } from "@sous/contracts";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
-import { CloseIcon, TrashIcon } from "@/ui/icons.tsx";
+import { TrashIcon } from "@/ui/icons.tsx";
+import { ModalDialog } from "@/ui/modal-dialog.tsx";
 import { useToast } from "@/ui/toast.tsx";
-import "@/ui/import-dialog.css";
-import "@/ui/connection-import-dialog.css";
 
 // Rename and Delete on the dataset page, over PATCH / DELETE /projects/{p}/datasets/{d}. The
-// delete confirmation names the recipes that read the dataset (the API refuses while they do:
-// its 409 message is shown as it is) and the recipe that writes it (deleted with it).
+// delete confirmation names the recipes that read the dataset (the API refuses while they do, so
+// the confirmation stays disabled; a reader added after the dialog opened gets the API's 409
+// message shown as it is) and the recipe that writes it (deleted with it).
 
 export function DatasetActions({
   projectId,
@@ -46,47 +46,6 @@ export function DatasetActions({
         <DeleteDialog projectId={projectId} datasetId={datasetId} name={name} onClose={() => setOpen(null)} />
       ) : null}
     </>
-  );
-}
-
-function SmallDialog({
-  title,
-  busy,
-  onClose,
-  testId,
-  children,
-}: {
-  title: string;
-  busy: boolean;
-  onClose: () => void;
-  testId: string;
-  children: ReactNode;
-}) {
-  const titleId = useId();
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className="import-dialog conn-import-dialog"
-      aria-labelledby={titleId}
-      data-testid={testId}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
-      <div className="import-head">
-        <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-btn" aria-label="Close" onClick={onClose} disabled={busy}>
-          <CloseIcon size={16} />
-        </button>
-      </div>
-      {children}
-    </dialog>
   );
 }
 
@@ -129,15 +88,15 @@ function RenameDialog({
   }
 
   return (
-    <SmallDialog title={`Rename ${name}`} busy={busy} onClose={onClose} testId="rename-dialog">
+    <ModalDialog title={`Rename ${name}`} busy={busy} onClose={onClose} testId="rename-dialog">
       <form
-        className="conn-import-form"
+        className="modal-form"
         onSubmit={(e) => {
           e.preventDefault();
           if (!nameError && !unchanged) void save();
         }}
       >
-        <div className="conn-import-body">
+        <div className="modal-body">
           <Field label="New name" error={nameError}>
             {({ id, describedBy, invalid }) => (
               <Input
@@ -146,7 +105,7 @@ function RenameDialog({
                 aria-invalid={invalid}
                 value={value}
                 maxLength={128}
-                autoFocus
+                data-autofocus
                 onChange={(e) => {
                   setValue(e.target.value);
                   setError(null);
@@ -156,9 +115,9 @@ function RenameDialog({
             )}
           </Field>
         </div>
-        <div className="import-foot">
+        <div className="modal-foot">
           <FormError message={error} testId="rename-error" />
-          <div className="import-actions">
+          <div className="modal-actions">
             <Button onClick={onClose} disabled={busy}>
               Cancel
             </Button>
@@ -174,7 +133,7 @@ function RenameDialog({
           </div>
         </div>
       </form>
-    </SmallDialog>
+    </ModalDialog>
   );
 }
 
@@ -227,8 +186,8 @@ function DeleteDialog({
   }
 
   return (
-    <SmallDialog title={`Delete ${name}?`} busy={busy} onClose={onClose} testId="delete-dialog">
-      <div className="conn-import-body" data-testid="delete-impact">
+    <ModalDialog title={`Delete ${name}?`} busy={busy} onClose={onClose} testId="delete-dialog">
+      <div className="modal-body" data-testid="delete-impact">
         <p>Its data and every stored version are deleted. This cannot be undone.</p>
         {recipes === null && !error ? (
           <p className="muted small" role="status">
@@ -257,16 +216,17 @@ function DeleteDialog({
           </p>
         ) : null}
       </div>
-      <div className="import-foot">
+      <div className="modal-foot">
         <FormError message={error} testId="delete-error" />
-        <div className="import-actions">
+        <div className="modal-actions">
           <Button onClick={onClose} disabled={busy}>
             Cancel
           </Button>
           <Button
             variant="danger"
             loading={busy}
-            disabled={busy || recipes === null}
+            disabled={busy || recipes === null || readers.length > 0}
+            title={readers.length > 0 ? "Delete the recipes that read it first." : undefined}
             onClick={() => void remove()}
             data-testid="delete-confirm"
           >
@@ -274,6 +234,6 @@ function DeleteDialog({
           </Button>
         </div>
       </div>
-    </SmallDialog>
+    </ModalDialog>
   );
 }
