@@ -14,7 +14,7 @@ import {
 } from "./api-client.ts";
 
 // Renaming and deleting datasets through /api/v1 against the real stack (studio + worker +
-// Postgres + storage): name rules and conflicts, SQL recipes that read a dataset by name,
+// Postgres + storage): name rules and conflicts, SQL recipes that read a dataset by name (rewritten),
 // refusal while recipes read it, force, the writer recipe, storage cleanup and roles.
 const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
 const dbUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
@@ -119,28 +119,61 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
     expect(same.status).toBe(200);
   });
 
-  it("refuses to rename a dataset a SQL recipe reads by its name", async () => {
+  it("renames a dataset a SQL recipe reads: the query follows the new name, unless that would be ambiguous", async () => {
+    const sqlRecipe = async (name: string, input: string, sql: string) => {
+      const r = await call(`${base()}/recipes`, {
+        method: "POST",
+        json: {
+          name,
+          inputs: [input],
+          output: { name: `${name}_out` },
+          spec: { kind: "sql", version: 1, params: { sql } },
+        },
+        as: key,
+      });
+      expect(r.status).toBe(201);
+      return r.data as { id: string; revision: number };
+    };
     const src = await upload("sql_src");
-    const r = await call(`${base()}/recipes`, {
-      method: "POST",
-      json: {
-        name: "sql_reader",
-        inputs: [src],
-        output: { name: "sql_out" },
-        spec: { kind: "sql", version: 1, params: { sql: "SELECT * FROM sql_src" } },
-      },
-      as: key,
-    });
-    expect(r.status).toBe(201);
+    const reader = await sqlRecipe(
+      "sql_reader",
+      src,
+      "SELECT sql_src.city, 'sql_src' AS tag FROM `sql_src` -- sql_src",
+    );
     const res = await call(`${base()}/datasets/${src}`, {
       method: "PATCH",
       json: { name: "sql_src2" },
       as: key,
     });
-    expect(res.status).toBe(409);
-    expect(res.data.error.message).toContain("SQL recipe sql_reader reads sql_src by its name");
+    expect(res.status).toBe(200);
+    const after = await call(`${base()}/recipes/${reader.id}`, { as: key });
+    // References renamed; the string and the comment are text, not references, and stay.
+    expect(after.data.spec.params.sql).toBe(
+      "SELECT sql_src2.city, 'sql_src' AS tag FROM `sql_src2` -- sql_src",
+    );
+    expect(after.data.revision).toBe(reader.revision + 1);
+    const compiled = await call(`${base()}/recipes/${reader.id}/compile?dialect=duckdb`, { as: key });
+    expect(compiled.status).toBe(200);
+
+    // A dataset named like one of its columns: which references mean the table is ambiguous.
+    const city = await upload("city");
+    const ambiguous = await sqlRecipe("by_city", city, "SELECT city FROM city");
+    const refused = await call(`${base()}/datasets/${city}`, {
+      method: "PATCH",
+      json: { name: "cities" },
+      as: key,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error.message).toBe(
+      "SQL recipe by_city reads city by name and its query cannot be rewritten: city is also the name of a column it reads. Edit that query (or remove city from it) first.",
+    );
+    // Nothing changed: neither the name nor the query.
+    expect((await call(`${base()}/datasets/${city}`, { as: key })).data.name).toBe("city");
+    const kept = await call(`${base()}/recipes/${ambiguous.id}`, { as: key });
+    expect(kept.data.spec.params.sql).toBe("SELECT city FROM city");
+    expect(kept.data.revision).toBe(ambiguous.revision);
     // The description alone may change.
-    const d = await call(`${base()}/datasets/${src}`, {
+    const d = await call(`${base()}/datasets/${city}`, {
       method: "PATCH",
       json: { description: "x" },
       as: key,

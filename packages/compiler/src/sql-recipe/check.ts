@@ -108,7 +108,7 @@ function problemAt(sql: string, start: number, end: number, message: string): Sq
 }
 
 /** The CTE names a query defines (`WITH a AS (...), b (x, y) AS (...)`), at any depth. */
-function cteNames(tokens: readonly SparkToken[]): Set<string> {
+export function cteNames(tokens: readonly SparkToken[]): Set<string> {
   const sig = tokens.filter(isSignificant);
   const names = new Set<string>();
   const skipParens = (i: number): number => {

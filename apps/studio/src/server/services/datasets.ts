@@ -1,6 +1,14 @@
 import "server-only";
 import { rm } from "node:fs/promises";
-import { AppError, type DatasetInfo, type DatasetPreview } from "@sous/contracts";
+import { renameSqlInput } from "@sous/compiler";
+import {
+  AppError,
+  type DatasetInfo,
+  type DatasetPreview,
+  DatasetSchemaSchema,
+  type RecipeSpec,
+  RecipeSpecSchema,
+} from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
 import { datasetVersionPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
@@ -46,8 +54,10 @@ const listNames = (names: string[]) =>
 
 /**
  * Renames a dataset (and/or sets its description). Names are checked as on creation and are
- * unique in the project. Recipes refer to datasets by id, so they keep working; SQL recipes are
- * the exception (their query reads inputs by name), so renaming a dataset one reads is refused.
+ * unique in the project. Recipes refer to datasets by id, so they keep working. SQL recipes read
+ * their inputs by name: their queries are rewritten to the new name in the same transaction
+ * (renameSqlInput), and the rename is refused, naming the recipe and why, where a rewrite could
+ * change what a query means.
  */
 export async function updateDataset(
   projectId: string,
@@ -58,34 +68,83 @@ export async function updateDataset(
   if (input.name === undefined && input.description === undefined)
     throw new AppError("invalid_input", "Give a new `name` or `description`.");
   const d = await findDataset(projectId, datasetId);
-  const rename = input.name !== undefined && input.name !== d.name;
-  if (rename) {
-    const sqlReaders = await db.recipe.findMany({
-      where: { projectId, kind: "sql", io: { some: { datasetId, role: "INPUT" } } },
-      select: { name: true },
-      orderBy: { name: "asc" },
-    });
-    if (sqlReaders.length > 0) {
-      const names = listNames(sqlReaders.map((r) => r.name));
-      throw new AppError(
-        "conflict",
-        `SQL recipe${sqlReaders.length > 1 ? "s" : ""} ${names} read${sqlReaders.length > 1 ? "" : "s"} ${d.name} by its name in ${sqlReaders.length > 1 ? "their queries" : "its query"}: renaming it would break ${sqlReaders.length > 1 ? "them" : "it"}. Remove ${d.name} from ${sqlReaders.length > 1 ? "those recipes" : "that recipe"} first.`,
-      );
-    }
-  }
+  const newName = input.name !== undefined && input.name !== d.name ? input.name : null;
+  const rewrites = newName === null ? [] : await rewriteSqlReaders(projectId, d, newName);
   try {
-    await db.dataset.update({
-      where: { id: d.id },
-      data: {
-        ...(rename ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-      },
+    await db.$transaction(async (tx) => {
+      await tx.dataset.update({
+        where: { id: d.id },
+        data: {
+          ...(newName !== null ? { name: newName } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+        },
+      });
+      for (const r of rewrites) {
+        const updated = await tx.recipe.updateMany({
+          where: { id: r.id, revision: r.revision },
+          data: { spec: r.spec, revision: { increment: 1 } },
+        });
+        if (updated.count === 0)
+          throw new AppError(
+            "conflict",
+            `SQL recipe ${r.name} was changed while ${d.name} was being renamed. Rename it again.`,
+          );
+      }
     });
   } catch (e) {
     if (isUniqueViolation(e) && input.name) throw nameTaken(input.name);
     throw e;
   }
   return datasetDto(await findDataset(projectId, datasetId));
+}
+
+/** The SQL recipes reading `d`, with their queries rewritten to read it as `newName`. */
+async function rewriteSqlReaders(
+  projectId: string,
+  d: { id: string; name: string },
+  newName: string,
+): Promise<{ id: string; name: string; revision: number; spec: RecipeSpec }[]> {
+  const readers = await ctx().db.recipe.findMany({
+    where: { projectId, kind: "sql", io: { some: { datasetId: d.id, role: "INPUT" } } },
+    select: {
+      id: true,
+      name: true,
+      revision: true,
+      spec: true,
+      io: { where: { role: "INPUT" }, select: { dataset: { select: { schema: true } } } },
+    },
+    orderBy: { name: "asc" },
+  });
+  const refused: string[] = [];
+  const rewrites = readers.flatMap((r) => {
+    const spec = RecipeSpecSchema.parse(r.spec);
+    if (spec.kind !== "sql") return [];
+    const columns = r.io.flatMap((x) => {
+      const schema = DatasetSchemaSchema.safeParse(x.dataset.schema);
+      return schema.success ? schema.data.map((c) => c.name) : [];
+    });
+    const renamed = renameSqlInput({ sql: spec.params.sql, from: d.name, to: newName, columns });
+    if (!renamed.ok) {
+      refused.push(
+        `SQL recipe ${r.name} reads ${d.name} by name and its query cannot be rewritten: ${renamed.reason}`,
+      );
+      return [];
+    }
+    return [
+      {
+        id: r.id,
+        name: r.name,
+        revision: r.revision,
+        spec: { ...spec, params: { ...spec.params, sql: renamed.sql } },
+      },
+    ];
+  });
+  if (refused.length)
+    throw new AppError(
+      "conflict",
+      `${refused.join(". ")}. Edit that query (or remove ${d.name} from it) first.`,
+    );
+  return rewrites;
 }
 
 /**
