@@ -52,14 +52,15 @@ export function ModalDialog({
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!d.open) d.showModal();
     // showModal() focuses the first control (the Close button) after React's autoFocus ran:
     // give the focus back to the field that asked for it.
     if (focusSelf) d.focus();
     else d.querySelector<HTMLElement>("[data-autofocus]")?.focus();
-    // Closing (not just removing) the dialog returns the focus to what opened it.
+    // The dialog is removed, not closed, so the browser does not give the focus back: do it.
     return () => {
-      if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
 
