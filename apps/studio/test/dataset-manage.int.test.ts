@@ -152,7 +152,7 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
       "SELECT sql_src2.city, 'sql_src' AS tag FROM `sql_src2` -- sql_src",
     );
     expect(after.data.revision).toBe(reader.revision + 1);
-    const compiled = await call(`${base()}/recipes/${reader.id}/compile?dialect=duckdb`, { as: key });
+    const compiled = await call(`${base()}/recipes/${reader.id}/compile?engine=duckdb`, { as: key });
     expect(compiled.status).toBe(200);
 
     // A dataset named like one of its columns: which references mean the table is ambiguous.
