@@ -16,16 +16,50 @@ import {
 import { launchBrowser, screenshot } from "./browser.ts";
 
 // "Import from…" on the Flow: a PostgreSQL connection is added in the dialog (its password is
-// write-only), a table of a scratch database becomes a dataset, and a table that does not exist
-// gives a clear error and creates nothing.
+// write-only), a table of a scratch database becomes a dataset (typed, or picked from the list
+// of the connection's tables), a table that does not exist gives a clear error and creates
+// nothing, and connections are edited and deleted from the dialog.
 const adminUrl = "postgresql://postgres@127.0.0.1:5432/postgres";
 const suffix = Math.random().toString(36).slice(2, 8);
 const scratchDb = `sous_e2e_connimport_${suffix}`;
 const table = `orders_${suffix}`;
+const otherTable = `refunds_${suffix}`;
+const view = `paid_orders_${suffix}`;
 const password = `never-shown-${suffix}`;
 // The stack stores locally: imports/<folder>/ of its storage folder is what a Blob import reads.
 const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
 const blobFolder = `imports/e2e_${suffix}/`;
+
+// The scratch database serves both describes below; made once, dropped after the last.
+beforeAll(async () => {
+  if (!hasStudio) return;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${pg.escapeIdentifier(scratchDb)}`);
+  await c.end();
+  const s = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${scratchDb}` });
+  await s.connect();
+  await s.query(
+    `CREATE TABLE ${pg.escapeIdentifier(table)} (id integer, customer text, amount double precision, paid boolean)`,
+  );
+  await s.query(
+    `INSERT INTO ${pg.escapeIdentifier(table)} VALUES (1, 'Ann', 10.5, true), (2, 'Bob', 3, false), (3, 'Cy', 7.25, true)`,
+  );
+  await s.query(`ANALYZE ${pg.escapeIdentifier(table)}`);
+  await s.query(`CREATE TABLE ${pg.escapeIdentifier(otherTable)} (id integer)`);
+  await s.query(
+    `CREATE VIEW ${pg.escapeIdentifier(view)} AS SELECT * FROM ${pg.escapeIdentifier(table)} WHERE paid`,
+  );
+  await s.end();
+});
+
+afterAll(async () => {
+  if (!hasStudio) return;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(scratchDb)} WITH (FORCE)`);
+  await c.end();
+});
 
 describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
   let browser: Browser;
@@ -34,19 +68,6 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
   const connectionIds: string[] = [];
 
   beforeAll(async () => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${pg.escapeIdentifier(scratchDb)}`);
-    await c.end();
-    const s = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${scratchDb}` });
-    await s.connect();
-    await s.query(
-      `CREATE TABLE ${pg.escapeIdentifier(table)} (id integer, customer text, amount double precision, paid boolean)`,
-    );
-    await s.query(
-      `INSERT INTO ${pg.escapeIdentifier(table)} VALUES (1, 'Ann', 10.5, true), (2, 'Bob', 3, false), (3, 'Cy', 7.25, true)`,
-    );
-    await s.end();
     browser = await launchBrowser();
     session = await loginAs(admin.email, admin.password);
     key = await withApiKey(session);
@@ -56,10 +77,6 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await browser?.close();
     if (dataDir) rmSync(path.join(dataDir, "storage", blobFolder), { recursive: true, force: true });
     for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(scratchDb)} WITH (FORCE)`);
-    await c.end();
   });
 
   async function openProject(name: string): Promise<{ page: Page; projectId: string; errors: string[] }> {
@@ -228,4 +245,183 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
       expect(errors).toEqual([]);
     },
   );
+});
+
+describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table picker, edit, delete", () => {
+  // A separate describe keeps the first one's flow (the connection added in the dialog) intact.
+  let browser: Browser;
+  let key: Caller;
+  let session: Caller;
+  const connectionIds: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    session = await loginAs(admin.email, admin.password);
+    key = await withApiKey(session);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
+  });
+
+  async function addConnection(name: string, fields: Record<string, unknown> = {}) {
+    const r = await call("/connections", {
+      method: "POST",
+      json: {
+        kind: "postgres",
+        name,
+        host: "127.0.0.1",
+        port: 5432,
+        database: scratchDb,
+        user: "postgres",
+        password,
+        ...fields,
+      },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    connectionIds.push(r.data.id);
+    return r.data as { id: string; name: string };
+  }
+
+  /** A new project's Flow, its "Import from…" dialog open on the connection; `editor` joins the project. */
+  async function openDialog(caller: Caller, projectName: string, connectionName: string, editor?: string) {
+    const projectId = (
+      await call("/projects", { method: "POST", json: { key: uniqueKey("CP"), name: projectName }, as: key })
+    ).data.id as string;
+    if (editor)
+      await call(`/projects/${projectId}/members`, {
+        method: "PUT",
+        json: { email: editor, role: "EDITOR" },
+        as: key,
+      });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const [cookieName, value] = caller.headers.cookie?.split("=") ?? [];
+    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${studioUrl}/projects/${projectId}`);
+    await page.getByTestId("connection-import-button").click();
+    const select = page.getByTestId("connection-select");
+    await select.waitFor();
+    const option = select.locator("option", { hasText: connectionName });
+    await select.selectOption({ label: (await option.textContent()) ?? "" });
+    return { page, projectId, errors, select };
+  }
+
+  const option = (page: Page, name: string) =>
+    page.locator(`[data-testid=connection-table-option][data-table="${name}"]`);
+
+  it("lists the connection's tables to pick from, filters them as one types, and imports the pick", async () => {
+    const conn = await addConnection(`Picker ${suffix}`);
+    const { page, projectId, errors } = await openDialog(session, "Table picker", conn.name);
+    await option(page, `public.${table}`).waitFor();
+    // Tables and views, with their kind and Postgres' row estimate.
+    await expect.poll(() => option(page, `public.${view}`).textContent()).toContain("view");
+    await expect.poll(() => option(page, `public.${table}`).textContent()).toMatch(/table.*~3/);
+    await screenshot(page, "connection-import-picker");
+
+    // Typing filters the list.
+    await page.getByTestId("connection-table").fill("refund");
+    await expect.poll(() => page.getByTestId("connection-table-option").count()).toBe(1);
+    await expect.poll(() => option(page, `public.${otherTable}`).count()).toBe(1);
+    // The arrow keys and Enter pick from the list too (Enter does not submit the import then).
+    await page.getByTestId("connection-table").press("ArrowDown");
+    await page.getByTestId("connection-table").press("Enter");
+    await expect.poll(() => page.getByTestId("connection-table").inputValue()).toBe(`public.${otherTable}`);
+    expect(await page.getByTestId("connection-import-dialog").isVisible()).toBe(true);
+    await page.getByTestId("connection-table").fill("no_such_thing");
+    await page.getByTestId("connection-tables-empty").waitFor();
+
+    await page.getByTestId("connection-table").fill(suffix);
+    await option(page, `public.${table}`).click();
+    expect(await page.getByTestId("connection-table").inputValue()).toBe(`public.${table}`);
+    await expect.poll(() => option(page, `public.${table}`).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => page.getByTestId("connection-import-name").inputValue()).toBe(table);
+    await screenshot(page, "connection-import-picked");
+    await page.getByTestId("connection-import-submit").click();
+    await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
+
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([table]);
+    expect(datasets.data[0].currentVersion.rowCount).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows why the tables cannot be listed, inline, and typing a name still works", async () => {
+    const conn = await addConnection(`Unreachable ${suffix}`, { host: "127.0.0.2" });
+    const { page, errors } = await openDialog(session, "Table picker errors", conn.name);
+    const error = page.getByTestId("connection-tables-error");
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/127\.0\.0\.2:5432.*check the host and port/);
+    expect(await error.textContent()).not.toContain(password);
+    await screenshot(page, "connection-import-picker-error");
+    await page.getByTestId("connection-table").fill(`public.${table}`);
+    await expect.poll(() => page.getByTestId("connection-import-submit").isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("edits a connection: the name changes, an empty password keeps the stored one", async () => {
+    const conn = await addConnection(`Editable ${suffix}`);
+    const { page, select, errors } = await openDialog(session, "Edit connection", conn.name);
+    await page.getByTestId("connection-edit").click();
+    const form = page.getByTestId("edit-connection");
+    await form.waitFor();
+    expect(await page.getByTestId("edit-connection-name").inputValue()).toBe(conn.name);
+    expect(await page.getByTestId("edit-connection-database").inputValue()).toBe(scratchDb);
+    expect(await page.getByTestId("edit-connection-password").inputValue()).toBe("");
+    const renamed = `Edited ${suffix}`;
+    await page.getByTestId("edit-connection-name").fill(renamed);
+    await screenshot(page, "connection-import-edit");
+    await page.getByTestId("edit-connection-save").click();
+    await form.waitFor({ state: "detached" });
+    await expect.poll(() => select.locator("option:checked").textContent()).toContain(renamed);
+    // The picker lists again with the saved connection.
+    await option(page, `public.${table}`).waitFor();
+
+    const listed = (await call("/connections", { as: key })).data.find(
+      (c: { id: string }) => c.id === conn.id,
+    );
+    expect(listed).toMatchObject({ name: renamed, hasSecret: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("deletes a connection after a confirmation; a refusal from the API is shown as is", async () => {
+    const conn = await addConnection(`Doomed ${suffix}`);
+    // A user who is no administrator may use connections but not delete them.
+    const email = `${uniqueKey("u").toLowerCase()}@example.com`;
+    await call("/admin/users", {
+      method: "POST",
+      json: { email, name: "Analyst", password: "a-long-password" },
+      as: key,
+    });
+    const analyst = await loginAs(email, "a-long-password");
+    const asAnalyst = await openDialog(analyst, "Delete refused", conn.name, email);
+    await asAnalyst.page.getByTestId("connection-delete").click();
+    await asAnalyst.page.getByTestId("connection-delete-yes").click();
+    const refused = asAnalyst.page.getByTestId("connection-delete-error");
+    await refused.waitFor();
+    expect(await refused.textContent()).toBe("Only administrators can do this.");
+    expect((await call("/connections", { as: key })).data.some((c: { id: string }) => c.id === conn.id)).toBe(
+      true,
+    );
+
+    const { page, select, errors } = await openDialog(session, "Delete connection", conn.name);
+    await page.getByTestId("connection-delete").click();
+    await page.getByTestId("connection-delete-confirm").waitFor();
+    await screenshot(page, "connection-import-delete-confirm");
+    // "Keep it" deletes nothing.
+    await page.getByTestId("connection-delete-cancel").click();
+    await page.getByTestId("connection-delete-confirm").waitFor({ state: "detached" });
+    await page.getByTestId("connection-delete").click();
+    await page.getByTestId("connection-delete-yes").click();
+    await page.getByTestId("connection-delete-confirm").waitFor({ state: "detached" });
+    await expect.poll(() => select.locator("option", { hasText: conn.name }).count()).toBe(0);
+    expect((await call("/connections", { as: key })).data.some((c: { id: string }) => c.id === conn.id)).toBe(
+      false,
+    );
+    expect(errors).toEqual([]);
+  });
 });

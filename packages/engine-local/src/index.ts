@@ -25,6 +25,7 @@ export {
   type PreviewResult,
   QueryCancelledError,
 } from "./local-engine.ts";
+export { listPostgresTables, TABLE_LIST_LIMIT } from "./postgres-catalog.ts";
 export type { Meaning } from "./quality-sql.ts";
 export {
   querySample,

@@ -4,16 +4,18 @@ import { type ConnectionInfo, type DatasetInfo, ObjectNameSchema } from "@sous/c
 import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
+import { ConnectionTablePicker } from "./connection-table-picker.tsx";
 import { Field, FormError, Input, Select, Textarea } from "./field.tsx";
-import { TableIcon } from "./icons.tsx";
+import { TableIcon, TrashIcon } from "./icons.tsx";
 import { ModalDialog } from "./modal-dialog.tsx";
 import { toObjectName } from "./recipe-kinds.ts";
 import "./import-dialog.css"; // its two-column .import-row
 import "./connection-import-dialog.css";
 
 // "Import from…" on the Flow: a PostgreSQL table or query (through a stored connection, which
-// can be added here; its password is write-only) or a folder of CSV / Parquet files under
-// imports/ in the project's storage becomes a new dataset (POST .../datasets/import).
+// can be added, edited and deleted here; its password is write-only) or a folder of CSV /
+// Parquet files under imports/ in the project's storage becomes a new dataset
+// (POST .../datasets/import). The table field lists the connection's tables to pick from.
 
 type Tab = "postgres" | "blob";
 const NEW = "__new__";
@@ -68,6 +70,12 @@ export function ConnectionImportDialog({
   const [nameEdited, setNameEdited] = useState(false);
   const [importing, setImporting] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
+  // Connection management happens in place of the import form, one thing at a time.
+  const [managing, setManaging] = useState<"edit" | "delete" | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  // Bumped by an edit: the same connection id may now reach another server.
+  const [connectionVersion, setConnectionVersion] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -107,6 +115,25 @@ export function ConnectionImportDialog({
   }
 
   const adding = tab === "postgres" && connectionId === NEW;
+  const current = connections?.find((c) => c.id === connectionId) ?? null;
+  const editing = tab === "postgres" && managing === "edit" && current !== null;
+
+  async function deleteCurrent() {
+    if (!current) return;
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await api(`/connections/${current.id}`, { method: "DELETE" });
+      const rest = (connections ?? []).filter((c) => c.id !== current.id);
+      setConnections(rest);
+      setConnectionId(rest[0]?.id ?? NEW);
+      setManaging(null);
+    } catch (e) {
+      setDeleteError(errorMessage(e));
+    } finally {
+      setDeleting(false);
+    }
+  }
   const nameError = checkName(effectiveName, takenNames);
   const sourceError =
     tab === "postgres"
@@ -187,18 +214,31 @@ export function ConnectionImportDialog({
         ))}
       </div>
 
-      {adding ? (
+      {editing && current ? (
+        <div className="modal-body">
+          <ConnectionForm
+            existing={current}
+            canCancel
+            onCancel={() => setManaging(null)}
+            onSaved={(c) => {
+              setConnections((l) => (l ?? []).map((x) => (x.id === c.id ? c : x)).sort(byName));
+              setConnectionVersion((v) => v + 1);
+              setManaging(null);
+            }}
+          />
+        </div>
+      ) : adding ? (
         <div className="modal-body">
           {connections && connections.length > 0 ? null : (
             <p className="muted small" data-testid="connection-none">
               No PostgreSQL connection yet: add one (administrators only).
             </p>
           )}
-          <NewConnectionForm
+          <ConnectionForm
             canCancel={(connections?.length ?? 0) > 0}
             onCancel={() => setConnectionId(connections?.[0]?.id ?? NEW)}
-            onCreated={(c) => {
-              setConnections((l) => [...(l ?? []), c]);
+            onSaved={(c) => {
+              setConnections((l) => [...(l ?? []), c].sort(byName));
               setConnectionId(c.id);
             }}
           />
@@ -223,21 +263,82 @@ export function ConnectionImportDialog({
                 {connections ? (
                   <Field label="Connection">
                     {({ id }) => (
-                      <Select
-                        id={id}
-                        value={connectionId}
-                        onChange={(e) => setConnectionId(e.target.value)}
-                        data-testid="connection-select"
-                      >
-                        {connections.map((c) => (
-                          <option key={c.id} value={c.id}>
-                            {c.name} — {describe(c)}
-                          </option>
-                        ))}
-                        <option value={NEW}>Add a connection…</option>
-                      </Select>
+                      <div className="conn-select-row">
+                        <Select
+                          id={id}
+                          value={connectionId}
+                          onChange={(e) => {
+                            setConnectionId(e.target.value);
+                            setManaging(null);
+                          }}
+                          disabled={managing === "delete"}
+                          data-testid="connection-select"
+                        >
+                          {connections.map((c) => (
+                            <option key={c.id} value={c.id}>
+                              {c.name} — {describe(c)}
+                            </option>
+                          ))}
+                          <option value={NEW}>Add a connection…</option>
+                        </Select>
+                        {current ? (
+                          <>
+                            <Button
+                              onClick={() => setManaging("edit")}
+                              disabled={managing !== null || importing}
+                              title="Change the connection's server, database, user or password"
+                              data-testid="connection-edit"
+                            >
+                              Edit
+                            </Button>
+                            <Button
+                              variant="ghost"
+                              icon={<TrashIcon />}
+                              onClick={() => {
+                                setDeleteError(null);
+                                setManaging("delete");
+                              }}
+                              disabled={managing !== null || importing}
+                              aria-label={`Delete connection ${current.name}`}
+                              title="Delete this connection"
+                              data-testid="connection-delete"
+                            />
+                          </>
+                        ) : null}
+                      </div>
                     )}
                   </Field>
+                ) : null}
+                {managing === "delete" && current ? (
+                  <div
+                    className="conn-confirm"
+                    role="alertdialog"
+                    aria-label="Delete the connection"
+                    data-testid="connection-delete-confirm"
+                  >
+                    <p>
+                      Delete connection <strong>{current.name}</strong>? Datasets already imported from it
+                      keep their data, but can no longer be re-imported through it.
+                    </p>
+                    <FormError message={deleteError} testId="connection-delete-error" />
+                    <div className="modal-actions">
+                      <Button
+                        onClick={() => setManaging(null)}
+                        disabled={deleting}
+                        data-testid="connection-delete-cancel"
+                      >
+                        Keep it
+                      </Button>
+                      <Button
+                        variant="danger"
+                        loading={deleting}
+                        onClick={() => void deleteCurrent()}
+                        data-testid="connection-delete-yes"
+                      >
+                        Delete connection
+                      </Button>
+                    </div>
+                  </div>
                 ) : null}
                 <fieldset className="conn-mode">
                   <legend className="field-label">Read</legend>
@@ -263,18 +364,32 @@ export function ConnectionImportDialog({
                   </label>
                 </fieldset>
                 {mode === "table" ? (
-                  <Field label="Table" hint="schema.table, or a table of the search path (public)">
-                    {({ id, describedBy }) => (
-                      <Input
-                        id={id}
-                        aria-describedby={describedBy}
-                        value={table}
-                        placeholder="public.orders"
-                        maxLength={256}
-                        onChange={(e) => setTable(e.target.value)}
-                        data-testid="connection-table"
-                      />
-                    )}
+                  <Field
+                    label="Table"
+                    hint="Pick one, or type schema.table (a bare name is looked up in public)"
+                  >
+                    {({ id, describedBy }) =>
+                      current ? (
+                        <ConnectionTablePicker
+                          key={`${current.id}:${connectionVersion}`}
+                          id={id}
+                          describedBy={describedBy}
+                          connectionId={current.id}
+                          value={table}
+                          onChange={setTable}
+                        />
+                      ) : (
+                        <Input
+                          id={id}
+                          aria-describedby={describedBy}
+                          value={table}
+                          placeholder="public.orders"
+                          maxLength={256}
+                          onChange={(e) => setTable(e.target.value)}
+                          data-testid="connection-table"
+                        />
+                      )
+                    }
                   </Field>
                 ) : (
                   <Field label="Query" hint="One SELECT statement; its result becomes the dataset">
@@ -369,24 +484,32 @@ export function ConnectionImportDialog({
   );
 }
 
-/** Host, port, database, user and a write-only password; saved with POST /connections (admin). */
-function NewConnectionForm({
+/**
+ * Host, port, database, user and a write-only password; saved with POST /connections, or with
+ * PATCH /connections/{id} when editing `existing` (an empty password then keeps the stored one).
+ * Both are for administrators: the API's refusal is shown as is.
+ */
+function ConnectionForm({
+  existing,
   canCancel,
   onCancel,
-  onCreated,
+  onSaved,
 }: {
+  existing?: ConnectionInfo;
   canCancel: boolean;
   onCancel: () => void;
-  onCreated: (c: ConnectionInfo) => void;
+  onSaved: (c: ConnectionInfo) => void;
 }) {
+  const cfg = existing?.config ?? {};
   const [f, setF] = useState({
-    name: "",
-    host: "",
-    port: "5432",
-    database: "",
-    user: "",
+    name: existing?.name ?? "",
+    host: String(cfg.host ?? ""),
+    port: String(cfg.port ?? "5432"),
+    database: String(cfg.database ?? ""),
+    user: String(cfg.user ?? ""),
     password: "",
   });
+  const prefix = existing ? "edit-connection" : "new-connection";
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
@@ -400,19 +523,24 @@ function NewConnectionForm({
     setSaving(true);
     setError(null);
     try {
-      const c = await api<ConnectionInfo>("/connections", {
-        method: "POST",
-        json: {
-          kind: "postgres",
-          name: f.name.trim(),
-          host: f.host.trim(),
-          port,
-          database: f.database.trim(),
-          user: f.user.trim(),
-          password: f.password,
-        },
-      });
-      onCreated(c);
+      const fields = {
+        name: f.name.trim(),
+        host: f.host.trim(),
+        port,
+        database: f.database.trim(),
+        user: f.user.trim(),
+      };
+      const c = existing
+        ? await api<ConnectionInfo>(`/connections/${existing.id}`, {
+            method: "PATCH",
+            // Left out, the stored password is kept: the form never knows it.
+            json: f.password ? { ...fields, password: f.password } : fields,
+          })
+        : await api<ConnectionInfo>("/connections", {
+            method: "POST",
+            json: { kind: "postgres", ...fields, password: f.password },
+          });
+      onSaved(c);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -422,22 +550,22 @@ function NewConnectionForm({
 
   const text = (label: string, k: keyof typeof f, extra: Record<string, unknown> = {}) => (
     <Field label={label}>
-      {({ id }) => (
-        <Input id={id} value={f[k]} onChange={set(k)} data-testid={`new-connection-${k}`} {...extra} />
-      )}
+      {({ id }) => <Input id={id} value={f[k]} onChange={set(k)} data-testid={`${prefix}-${k}`} {...extra} />}
     </Field>
   );
 
   return (
     <form
       className="conn-new"
-      data-testid="new-connection"
+      data-testid={prefix}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
       }}
     >
-      <h3 className="conn-new-title">New PostgreSQL connection</h3>
+      <h3 className="conn-new-title">
+        {existing ? `Edit connection ${existing.name}` : "New PostgreSQL connection"}
+      </h3>
       {text("Name", "name", { placeholder: "Warehouse", maxLength: 128 })}
       <div className="conn-host-row">
         {text("Host", "host", { placeholder: "db.example.com", autoComplete: "off" })}
@@ -450,7 +578,7 @@ function NewConnectionForm({
               inputMode="numeric"
               value={f.port}
               onChange={set("port")}
-              data-testid="new-connection-port"
+              data-testid={`${prefix}-port`}
             />
           )}
         </Field>
@@ -459,7 +587,16 @@ function NewConnectionForm({
         {text("Database", "database", { autoComplete: "off" })}
         {text("User", "user", { autoComplete: "off" })}
       </div>
-      <Field label="Password" hint="Stored encrypted and never shown again; leave empty for none.">
+      <Field
+        label="Password"
+        hint={
+          existing
+            ? existing.hasSecret
+              ? "Leave empty to keep the stored password; a new one replaces it."
+              : "None is stored; type one to add it."
+            : "Stored encrypted and never shown again; leave empty for none."
+        }
+      >
         {({ id, describedBy }) => (
           <Input
             id={id}
@@ -467,15 +604,16 @@ function NewConnectionForm({
             type="password"
             autoComplete="new-password"
             value={f.password}
+            placeholder={existing?.hasSecret ? "••••••••  (unchanged)" : undefined}
             onChange={set("password")}
-            data-testid="new-connection-password"
+            data-testid={`${prefix}-password`}
           />
         )}
       </Field>
-      <FormError message={error} testId="new-connection-error" />
+      <FormError message={error} testId={`${prefix}-error`} />
       <div className="modal-actions">
         {canCancel ? (
-          <Button onClick={onCancel} disabled={saving}>
+          <Button onClick={onCancel} disabled={saving} data-testid={`${prefix}-cancel`}>
             Back
           </Button>
         ) : null}
@@ -484,14 +622,16 @@ function NewConnectionForm({
           variant="primary"
           loading={saving}
           disabled={saving || missing || portError !== null}
-          data-testid="new-connection-save"
+          data-testid={`${prefix}-save`}
         >
-          Save connection
+          {existing ? "Save changes" : "Save connection"}
         </Button>
       </div>
     </form>
   );
 }
+
+const byName = (a: ConnectionInfo, b: ConnectionInfo) => a.name.localeCompare(b.name);
 
 function describe(c: ConnectionInfo): string {
   const { host, port, database, user } = c.config;

@@ -305,6 +305,47 @@ export const CreatePostgresConnectionBodySchema = z
   })
   .strict();
 
+/** Every field optional: omitted ones are kept. The password is write-only ("" removes it). */
+export const UpdatePostgresConnectionBodySchema = z
+  .object({
+    name: ObjectNameSchema.optional(),
+    host: z.string().min(1).max(255).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().min(1).max(128).optional(),
+    user: z.string().min(1).max(128).optional(),
+    password: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe('Stored encrypted; never returned. Omitted: kept; "": removed'),
+    ssl: z.boolean().optional(),
+  })
+  .strict();
+
+export const ConnectionTableSchema = z
+  .object({
+    schema: z.string(),
+    name: z.string(),
+    kind: z
+      .enum(["table", "view"])
+      .describe("Partitioned and foreign tables are tables; materialized views are views"),
+    estimatedRows: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Postgres' estimate (pg_class.reltuples); null for views and tables never analyzed"),
+  })
+  .strict();
+export type ConnectionTable = z.infer<typeof ConnectionTableSchema>;
+
+export const ConnectionTablesSchema = z
+  .object({
+    tables: z.array(ConnectionTableSchema).describe("Sorted by schema, then name"),
+    truncated: z.boolean().describe("More tables exist than the listing returns"),
+  })
+  .strict();
+export type ConnectionTables = z.infer<typeof ConnectionTablesSchema>;
+
 export const ConnectionInfoSchema = z
   .object({
     id: IdSchema,

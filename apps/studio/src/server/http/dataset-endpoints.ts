@@ -1,5 +1,6 @@
 import {
   ConnectionInfoSchema,
+  ConnectionTablesSchema,
   CreatePostgresConnectionBodySchema,
   DatasetInfoSchema,
   DatasetSamplingSchema,
@@ -14,6 +15,7 @@ import {
   SamplePageSchema,
   SampleQueryBodySchema,
   StageUploadQuerySchema,
+  UpdatePostgresConnectionBodySchema,
   UpdateSchemaBodySchema,
   UploadInfoSchema,
 } from "@sous/contracts";
@@ -26,6 +28,7 @@ import { endpoint } from "./endpoint.ts";
 const project = z.object({ projectId: IdSchema }).strict();
 const dataset = project.extend({ datasetId: IdSchema }).strict();
 const upload = project.extend({ uploadId: IdSchema }).strict();
+const connection = z.object({ connectionId: IdSchema }).strict();
 const UPLOAD_TYPES = [
   "text/csv",
   "text/tab-separated-values",
@@ -199,6 +202,16 @@ export const datasetEndpoints = {
     body: CreatePostgresConnectionBodySchema,
     output: ConnectionInfoSchema,
   }),
+  updateConnection: endpoint({
+    method: "PATCH",
+    path: "/connections/{connectionId}",
+    tag: "connections",
+    auth: "admin",
+    summary: "Change a Postgres connection; fields left out (the password included) are kept",
+    params: connection,
+    body: UpdatePostgresConnectionBodySchema,
+    output: ConnectionInfoSchema,
+  }),
   deleteConnection: endpoint({
     method: "DELETE",
     path: "/connections/{connectionId}",
@@ -206,6 +219,16 @@ export const datasetEndpoints = {
     auth: "admin",
     status: 204,
     summary: "Delete a connection",
-    params: z.object({ connectionId: IdSchema }).strict(),
+    params: connection,
+  }),
+  listConnectionTables: endpoint({
+    method: "GET",
+    path: "/connections/{connectionId}/tables",
+    tag: "connections",
+    auth: "user",
+    summary:
+      "Tables and views the connection's user can read, with Postgres' row estimates (first 1,000 by schema and name); a refused connection is a 400 saying what to fix",
+    params: connection,
+    output: ConnectionTablesSchema,
   }),
 };

@@ -1,12 +1,14 @@
 import "server-only";
-import { createSecretBox } from "@sous/config";
+import { createSecretBox, SecretBoxError } from "@sous/config";
 import {
   AppError,
   type ConnectionInfo,
+  type ConnectionTables,
   type CreatePostgresConnectionBodySchema,
   newId,
+  type UpdatePostgresConnectionBodySchema,
 } from "@sous/contracts";
-import type { PostgresSource } from "@sous/engine-local";
+import { listPostgresTables, type PostgresSource } from "@sous/engine-local";
 import type { z } from "zod";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -15,6 +17,8 @@ import { env } from "../env.ts";
 // SOUS_SECRET_KEY, bound to the connection id, and never leaves the server.
 
 type CreateBody = z.output<typeof CreatePostgresConnectionBodySchema>;
+type UpdateBody = z.output<typeof UpdatePostgresConnectionBodySchema>;
+type PostgresConfig = { host: string; port: number; database: string; user: string; ssl?: boolean };
 const box = () => createSecretBox(env().SOUS_SECRET_KEY);
 
 function dto(c: {
@@ -55,6 +59,36 @@ export async function createConnection(body: CreateBody): Promise<ConnectionInfo
   return dto(row);
 }
 
+/**
+ * Changes the fields given; the password only when given ("" removes it). Like create, it does
+ * not connect: the table listing is the test, and it says what to fix.
+ */
+export async function updateConnection(id: string, body: UpdateBody): Promise<ConnectionInfo> {
+  const row = await ctx().db.connection.findFirst({ where: { id, ...SQL_KINDS } });
+  if (!row) throw new AppError("not_found", "Connection not found.");
+  const { name, password, ...changes } = body;
+  if (name !== undefined && name !== row.name) {
+    const taken = await ctx().db.connection.findUnique({ where: { name } });
+    if (taken) throw new AppError("conflict", `A connection named ${name} already exists.`);
+  }
+  const config = { ...(row.config as PostgresConfig), ...changes };
+  const updated = await ctx().db.connection.update({
+    where: { id },
+    data: {
+      name: name ?? row.name,
+      config,
+      ...(password === undefined ? {} : { secret: password ? box().seal(password, id) : null }),
+    },
+  });
+  return dto(updated);
+}
+
+/** The tables and views the connection's user can read (GET /connections/{id}/tables). */
+export async function listConnectionTables(id: string): Promise<ConnectionTables> {
+  const { name, source } = await postgresSourceOf(id);
+  return listPostgresTables(name, source);
+}
+
 export async function deleteConnection(id: string): Promise<void> {
   const r = await ctx().db.connection.deleteMany({ where: { id, ...SQL_KINDS } });
   if (r.count === 0) throw new AppError("not_found", "Connection not found.");
@@ -68,7 +102,7 @@ export async function postgresSourceOf(
   if (!c) throw new AppError("not_found", "Connection not found.");
   if (c.kind !== "postgres")
     throw new AppError("invalid_input", `Connection ${c.name} is not a Postgres connection.`);
-  const cfg = c.config as { host: string; port: number; database: string; user: string; ssl?: boolean };
+  const cfg = c.config as PostgresConfig;
   return {
     name: c.name,
     source: {
@@ -77,7 +111,20 @@ export async function postgresSourceOf(
       database: cfg.database,
       user: cfg.user,
       ssl: Boolean(cfg.ssl),
-      password: c.secret ? box().open(c.secret, c.id) : "",
+      password: c.secret ? openPassword(c.secret, c.id, c.name) : "",
     },
   };
+}
+
+function openPassword(secret: string, id: string, name: string): string {
+  try {
+    return box().open(secret, id);
+  } catch (e) {
+    if (e instanceof SecretBoxError)
+      throw new AppError(
+        "invalid_input",
+        `The password of connection ${name} cannot be read with the current key (SOUS_SECRET_KEY changed): edit the connection and enter it again.`,
+      );
+    throw e;
+  }
 }
