@@ -79,6 +79,58 @@ describe.skipIf(!hasStudio)("Split recipe editor", () => {
       ["south", "pear", 5, "2024-01-02"],
     ]);
     expect((await datasetRows(s, "rest_sales")).rows).toEqual([["east", "apple", 1, "2024-01-04"]]);
+
+    // On the saved split: a third rule output, before the other rows, writes a new dataset.
+    await page.getByTestId("split-add-output").click();
+    // The existing outputs show their datasets' names; the new one gets a name field.
+    expect(await page.getByTestId("split-output-name-0").textContent()).toBe("north_sales");
+    expect(await page.getByTestId("split-output-name-3").textContent()).toBe("rest_sales");
+    expect(await page.getByTestId("split-output-name-2").inputValue()).toBe("sales_3");
+    await page.getByTestId("split-output-name-2").fill("east_sales");
+    await page.getByTestId("out-2-rule-column-0").selectOption("region");
+    await page.getByTestId("out-2-rule-value-0").fill("east");
+    await page.getByTestId("split-preview-2").click();
+    await expect.poll(async () => (await previewRows(page)).map((r) => r[0])).toEqual(["east"]);
+    await screenshot(page, "recipes-split-add-output");
+    await page.getByTestId("save-recipe").click();
+    await expect
+      .poll(() => page.getByTestId("recipe-outputs").locator(".io-chip").allTextContents(), {
+        timeout: 30_000,
+      })
+      .toEqual(["north_sales", "south_sales", "east_sales", "rest_sales"]);
+    expect(await page.getByTestId("save-state").getAttribute("data-dirty")).toBe("false");
+    expect(await page.getByTestId("split-output-name-2").textContent()).toBe("east_sales");
+    await page.getByTestId("run-recipe").click();
+    const status = page.getByTestId("job-status");
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 90_000 }).toBe("SUCCEEDED");
+    await screenshot(page, "recipes-split-add-output-after-run");
+    expect((await datasetRows(s, "east_sales")).rows).toEqual([["east", "apple", 1, "2024-01-04"]]);
+    expect((await datasetRows(s, "rest_sales")).rows).toEqual([]);
+
+    // The Flow shows the new dataset, built.
+    const recipeUrl = page.url();
+    await page.getByTestId("back-to-flow").click();
+    await page.getByTestId("node-east_sales").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("node-east_sales").getAttribute("data-state")).toBe("built");
+    await screenshot(page, "recipes-split-add-output-flow");
+
+    // Removing an output unlinks its dataset, which stays (with its rows) on the Flow.
+    await page.goto(recipeUrl);
+    await page.getByTestId("split-remove-1").click();
+    expect(await page.getByTestId("split-dropped").textContent()).toContain("south_sales");
+    await screenshot(page, "recipes-split-remove-output");
+    await page.getByTestId("save-recipe").click();
+    await expect
+      .poll(() => page.getByTestId("recipe-outputs").locator(".io-chip").allTextContents(), {
+        timeout: 30_000,
+      })
+      .toEqual(["north_sales", "east_sales", "rest_sales"]);
+    expect(await page.getByTestId("split-dropped").count()).toBe(0);
+    expect(sortRows((await datasetRows(s, "south_sales")).rows)).toHaveLength(2);
+    await page.getByTestId("back-to-flow").click();
+    await page.getByTestId("node-south_sales").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("node-south_sales").getAttribute("data-state")).toBe("built");
+    await screenshot(page, "recipes-split-remove-output-flow");
     expect(s.errors).toEqual([]);
   });
 

@@ -39,6 +39,14 @@ export const UpdateRecipeBodySchema = z
       .describe("The revision you edited; a newer one on the server is a conflict"),
     name: ObjectNameSchema.optional(),
     spec: RecipeSpecSchema.optional(),
+    outputs: z
+      .array(RecipeOutputSchema)
+      .min(1)
+      .max(65)
+      .optional()
+      .describe(
+        "The outputs after the update, in order: `{ datasetId }` for a dataset this recipe already writes, `{ name }` for a new one. Only a split can change how many it writes (as many as its new spec has outputs). A dataset left out is no longer written by the recipe but stays, with its data.",
+      ),
   })
   .strict();
 

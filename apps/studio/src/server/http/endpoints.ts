@@ -277,7 +277,8 @@ export const api = {
     tag: "recipes",
     auth: "user",
     projectRole: "EDITOR",
-    summary: "Update a recipe; `revision` must be the current one (409 otherwise)",
+    summary:
+      "Update a recipe; `revision` must be the current one (409 otherwise). A split's `outputs` may change: datasets left out stay, with their data.",
     params: recipe,
     body: UpdateRecipeBodySchema,
     output: RecipeSchema,

@@ -119,21 +119,83 @@ export async function createRecipe(
   }
 }
 
+/** 400 unless `outputs` fits `spec`: a split writes one dataset per output, any other recipe keeps its one. */
+function checkNewOutputs(spec: RecipeSpec, outputs: OutputRef[], currentIds: string[]): void {
+  if (spec.kind !== "split") {
+    const only = outputs.length === 1 ? outputs[0] : undefined;
+    if (!only || !("datasetId" in only) || only.datasetId !== currentIds[0]) {
+      throw new AppError(
+        "invalid_input",
+        `outputs: a ${spec.kind} recipe writes one dataset, its current one (${currentIds[0] ?? "none"}); ${outputs.length} given${outputs.length === 1 ? " that is not it" : ""}.`,
+      );
+    }
+    return;
+  }
+  const expected = outputCountOf(spec);
+  if (outputs.length !== expected) {
+    throw new AppError(
+      "invalid_input",
+      `outputs: the new settings write ${expected} datasets (one per output${spec.params.otherRows === false ? "" : ", then the other rows"}); ${outputs.length} given.`,
+    );
+  }
+  const ids = outputs.flatMap((o) => ("datasetId" in o ? [o.datasetId] : []));
+  const foreign = ids.find((id) => !currentIds.includes(id));
+  if (foreign) {
+    throw new AppError(
+      "invalid_input",
+      `outputs: dataset ${foreign} is not an output of this recipe; give a new dataset by \`name\` instead.`,
+    );
+  }
+  if (ids.some((id, i) => ids.indexOf(id) !== i))
+    throw new AppError("invalid_input", "outputs: the same dataset is given twice.");
+  const names = outputs.flatMap((o) => ("name" in o ? [o.name] : []));
+  const dupName = names.find((n, i) => names.indexOf(n) !== i);
+  if (dupName) throw new AppError("invalid_input", `outputs: ${dupName} is named twice.`);
+}
+
+/** 409 while a job is building this recipe (alone or merged into a pipeline): its outputs are being written. */
+async function refuseWhileBuilding(projectId: string, recipeId: string, recipeName: string): Promise<void> {
+  const active = await ctx().db.jobActivity.findFirst({
+    where: {
+      job: { projectId, state: { in: ["QUEUED", "RUNNING"] } },
+      OR: [{ recipeId }, { recipeIds: { array_contains: [recipeId] } }],
+    },
+    select: { jobId: true },
+  });
+  if (active) {
+    throw new AppError(
+      "conflict",
+      `Job ${active.jobId} is building ${recipeName}. Cancel the job or wait for it to end, then change its outputs.`,
+    );
+  }
+}
+
 export async function updateRecipe(
   projectId: string,
   recipeId: string,
-  input: { revision: number; name?: string; spec?: RecipeSpec },
+  input: { revision: number; name?: string; spec?: RecipeSpec; outputs?: OutputRef[] | undefined },
 ): Promise<Recipe> {
+  const { db } = ctx();
   const current = await findRecipe(projectId, recipeId);
-  if (input.spec) {
-    const written = current.io.filter((x) => x.role === "OUTPUT").length;
+  const currentIds = current.io
+    .filter((x) => x.role === "OUTPUT")
+    .sort((a, b) => a.position - b.position)
+    .map((x) => x.datasetId);
+  const spec = input.spec ?? recipeDto(current).spec;
+  const outputs = input.outputs;
+  if (outputs) {
+    checkNewOutputs(spec, outputs, currentIds);
+  } else if (input.spec) {
+    const written = currentIds.length;
     const expected = outputCountOf(input.spec);
     if (written !== expected) {
       throw new AppError(
         "invalid_input",
-        `This recipe writes ${written} dataset${written === 1 ? "" : "s"}; the new settings would write ${expected}. Keep the number of outputs (and the other-rows choice) as it is, or create a new recipe.`,
+        `This recipe writes ${written} dataset${written === 1 ? "" : "s"}; the new settings would write ${expected}. Give the new \`outputs\` list with the settings (a split only), or keep the number of outputs as it is.`,
       );
     }
+  }
+  if (input.spec) {
     const inputs = current.io.filter((x) => x.role === "INPUT").sort((a, b) => a.position - b.position);
     await checkCompiles(
       projectId,
@@ -141,20 +203,57 @@ export async function updateRecipe(
       input.spec,
     );
   }
-  // Optimistic concurrency: the update applies only to the revision the caller edited.
-  const r = await ctx().db.recipe.updateMany({
-    where: { id: recipeId, projectId, revision: input.revision },
-    data: {
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.spec ? { spec: input.spec, kind: input.spec.kind } : {}),
-      revision: { increment: 1 },
-    },
-  });
-  if (r.count === 0) {
-    throw new AppError(
-      "conflict",
-      `This recipe was changed by someone else (now revision ${current.revision}, you edited ${input.revision}). Reload it and apply your change again.`,
-    );
+  const outputsChange =
+    outputs !== undefined &&
+    (outputs.length !== currentIds.length ||
+      outputs.some((o, i) => !("datasetId" in o) || o.datasetId !== currentIds[i]));
+  if (outputsChange) await refuseWhileBuilding(projectId, recipeId, current.name);
+  try {
+    await db.$transaction(async (tx) => {
+      // Optimistic concurrency: the update applies only to the revision the caller edited.
+      const r = await tx.recipe.updateMany({
+        where: { id: recipeId, projectId, revision: input.revision },
+        data: {
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.spec ? { spec: input.spec, kind: input.spec.kind } : {}),
+          revision: { increment: 1 },
+        },
+      });
+      if (r.count === 0) {
+        throw new AppError(
+          "conflict",
+          `This recipe was changed by someone else (now revision ${current.revision}, you edited ${input.revision}). Reload it and apply your change again.`,
+        );
+      }
+      if (!outputs || !outputsChange) return;
+      const outputIds: string[] = [];
+      for (const o of outputs) {
+        if ("datasetId" in o) {
+          outputIds.push(o.datasetId);
+          continue;
+        }
+        const taken = await tx.dataset.findFirst({
+          where: { projectId, name: o.name },
+          select: { id: true },
+        });
+        if (taken) throw new AppError("conflict", `A dataset named ${o.name} already exists in the project.`);
+        outputIds.push((await tx.dataset.create({ data: { id: newId(), projectId, name: o.name } })).id);
+      }
+      // Outputs left out are only unlinked: like after deleting a recipe, their datasets keep their data.
+      await tx.recipeIo.deleteMany({ where: { recipeId, role: "OUTPUT" } });
+      await tx.recipeIo.createMany({
+        data: outputIds.map((datasetId, position) => ({
+          recipeId,
+          datasetId,
+          role: "OUTPUT" as const,
+          position,
+        })),
+      });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new AppError("conflict", "A recipe or dataset with this name already exists in the project.");
+    throw e;
   }
   return getRecipe(projectId, recipeId);
 }

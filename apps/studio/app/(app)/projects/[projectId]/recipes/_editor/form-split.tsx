@@ -82,6 +82,8 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
   const cols = inputs[0]?.columns ?? [];
   const base = inputs[0]?.name ?? "output";
   const names = outputs?.names ?? [];
+  const ids = names.map((_, i) => outputs?.ids[i] ?? null);
+  const saved = ids.some((id) => id !== null) || Boolean(outputs?.dropped.length);
   const canResize = Boolean(outputs?.set) && !readOnly;
   const taken = outputs?.taken ?? new Set<string>();
   const otherRows = params.otherRows !== false;
@@ -89,9 +91,9 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
   const nameUsed = (name: string, i: number) =>
     taken.has(name) || names.some((x, j) => j !== i && x === name);
 
-  /** Params and names together (one undo step); a saved recipe keeps its names. */
-  const setBoth = (next: SplitParams, nextNames: string[], key?: string) => {
-    if (outputs?.set) outputs.set(next, nextNames, key);
+  /** Params, names and dataset ids together (one undo step); an existing output keeps its dataset. */
+  const setBoth = (next: SplitParams, nextNames: string[], key?: string, nextIds = ids) => {
+    if (outputs?.set) outputs.set(next, nextNames, nextIds, key);
     else set(next, key);
   };
   const newName = (suffix: string, others: string[]) =>
@@ -101,27 +103,41 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
     const kept = names.slice(0, n);
     const name = newName(String(n + 1), names);
     const nextNames = [...kept, name, ...names.slice(n)];
+    const nextIds = [...ids.slice(0, n), null, ...ids.slice(n)];
     if (params.mode === "rules")
-      setBoth({ ...params, outputs: [...params.outputs, condition(cols)] }, nextNames);
+      setBoth({ ...params, outputs: [...params.outputs, condition(cols)] }, nextNames, undefined, nextIds);
     else if (params.mode === "values")
-      setBoth({ ...params, outputs: [...params.outputs, { values: [""] }] }, nextNames);
+      setBoth({ ...params, outputs: [...params.outputs, { values: [""] }] }, nextNames, undefined, nextIds);
     else {
       const left = Math.max(0.01, Math.round((1 - params.ratios.reduce((a, b) => a + b, 0)) * 100) / 100);
-      setBoth({ ...params, ratios: [...params.ratios, Math.min(1, left)] }, nextNames);
+      setBoth({ ...params, ratios: [...params.ratios, Math.min(1, left)] }, nextNames, undefined, nextIds);
     }
   }
   function removeOutput(i: number) {
     const nextNames = names.filter((_, j) => j !== i);
+    const nextIds = ids.filter((_, j) => j !== i);
     if (params.mode === "random")
-      setBoth({ ...params, ratios: params.ratios.filter((_, j) => j !== i) }, nextNames);
+      setBoth({ ...params, ratios: params.ratios.filter((_, j) => j !== i) }, nextNames, undefined, nextIds);
     else if (params.mode === "rules")
-      setBoth({ ...params, outputs: params.outputs.filter((_, j) => j !== i) }, nextNames);
-    else setBoth({ ...params, outputs: params.outputs.filter((_, j) => j !== i) }, nextNames);
+      setBoth(
+        { ...params, outputs: params.outputs.filter((_, j) => j !== i) },
+        nextNames,
+        undefined,
+        nextIds,
+      );
+    else
+      setBoth(
+        { ...params, outputs: params.outputs.filter((_, j) => j !== i) },
+        nextNames,
+        undefined,
+        nextIds,
+      );
     if (outputs && outputs.previewed >= i && outputs.previewed > 0) outputs.preview(outputs.previewed - 1);
   }
   function toggleOther(on: boolean) {
     const nextNames = on ? [...names.slice(0, n), newName("other", names.slice(0, n))] : names.slice(0, n);
-    setBoth({ ...params, otherRows: on }, nextNames);
+    const nextIds = on ? [...ids.slice(0, n), null] : ids.slice(0, n);
+    setBoth({ ...params, otherRows: on }, nextNames, undefined, nextIds);
     if (!on && outputs && outputs.previewed >= n) outputs.preview(0);
   }
 
@@ -227,9 +243,9 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
       <Section
         title="Outputs"
         hint={
-          canResize || readOnly
-            ? "One dataset per output, built together when the recipe runs."
-            : "This recipe's output datasets exist: edit the rules, but create a new recipe to change how many there are."
+          saved && canResize
+            ? "One dataset per output, built together when the recipe runs. A new output writes a new dataset; a removed output's dataset stays, with its data."
+            : "One dataset per output, built together when the recipe runs."
         }
       >
         <div className="rows split-outputs">
@@ -239,7 +255,8 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
               <OutputHead
                 i={i}
                 name={names[i] ?? `Output ${i + 1}`}
-                editable={canResize}
+                editable={canResize && ids[i] === null}
+                isNew={saved && ids[i] === null}
                 invalid={nameUsed((names[i] ?? "").trim(), i)}
                 onName={(name) =>
                   setBoth(
@@ -342,6 +359,13 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
               The shares add up to {Math.round(ratioSum * 100)}%: lower them to 100% at most.
             </div>
           ) : null}
+          {outputs?.dropped.length ? (
+            <p className="field-hint" data-testid="split-dropped">
+              No longer written by this recipe once saved (the dataset
+              {outputs.dropped.length > 1 ? "s stay" : " stays"}, with{" "}
+              {outputs.dropped.length > 1 ? "their" : "its"} data): {outputs.dropped.join(", ")}
+            </p>
+          ) : null}
           <div className="row-card split-output split-other" data-testid="split-other">
             <Checkbox
               label={
@@ -358,7 +382,8 @@ export function SplitForm({ params, set, inputs, step, readOnly, outputs }: Form
               <OutputHead
                 i={n}
                 name={names[n] ?? "Other rows"}
-                editable={canResize}
+                editable={canResize && ids[n] === null}
+                isNew={saved && ids[n] === null}
                 invalid={nameUsed((names[n] ?? "").trim(), n)}
                 onName={(name) =>
                   setBoth(
@@ -383,6 +408,7 @@ function OutputHead({
   i,
   name,
   editable,
+  isNew,
   invalid,
   onName,
   previewed,
@@ -392,6 +418,8 @@ function OutputHead({
   i: number;
   name: string;
   editable: boolean;
+  /** A new dataset on a saved recipe (written once the recipe is saved). */
+  isNew: boolean;
   invalid: boolean;
   onName: (name: string) => void;
   previewed: boolean;
@@ -418,6 +446,11 @@ function OutputHead({
           {name}
         </span>
       )}
+      {isNew ? (
+        <span className="muted small" data-testid={`split-output-new-${i}`}>
+          new dataset
+        </span>
+      ) : null}
       <button
         type="button"
         className="pane-tab split-preview-btn"

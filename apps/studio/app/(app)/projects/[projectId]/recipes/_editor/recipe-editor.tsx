@@ -52,8 +52,10 @@ interface Draft {
   inputs: string[];
   params: Record<string, unknown>;
   output: string;
-  /** A new split: its outputs' dataset names, in order (the other rows' last). */
+  /** A split: its outputs' dataset names, in order (the other rows' last). */
   outputs: string[];
+  /** A split: per output, the dataset the saved recipe already writes, or null for a new one. */
+  outputIds: (string | null)[];
 }
 
 const OUTPUT_SUFFIX: Record<string, string> = {
@@ -90,6 +92,9 @@ const FORMS: Record<string, AnyForm> = {
 };
 
 const stable = (x: unknown) => JSON.stringify(x);
+/** What saving sends: the params, and a split's outputs. */
+const savedForm = (kind: string, d: Draft) =>
+  stable(kind === "split" ? [d.params, d.outputs, d.outputIds] : d.params);
 
 export function RecipeEditor(props: RecipeEditorProps) {
   const { projectId, canEdit, datasets, recipe: initialRecipe } = props;
@@ -100,7 +105,12 @@ export function RecipeEditor(props: RecipeEditorProps) {
   const info = recipeKindInfo(kind);
   const byId = useMemo(() => new Map(datasets.map((d) => [d.id, d])), [datasets]);
   const colsOf = useCallback((id: string): Col[] => byId.get(id)?.schema ?? [], [byId]);
-  const taken = useMemo(() => new Set(props.takenNames), [props.takenNames]);
+  // Datasets this editor created since the page loaded (new split outputs) are taken too.
+  const [createdNames, setCreatedNames] = useState<string[]>([]);
+  const taken = useMemo(
+    () => new Set([...props.takenNames, ...createdNames]),
+    [props.takenNames, createdNames],
+  );
 
   const initialDraft = useMemo<Draft>(() => {
     if (initialRecipe) {
@@ -108,7 +118,11 @@ export function RecipeEditor(props: RecipeEditorProps) {
         inputs: initialRecipe.inputs,
         params: initialRecipe.spec.params as Record<string, unknown>,
         output: "",
-        outputs: [],
+        outputs:
+          initialRecipe.spec.kind === "split"
+            ? initialRecipe.outputs.map((id) => byId.get(id)?.name ?? id)
+            : [],
+        outputIds: initialRecipe.spec.kind === "split" ? initialRecipe.outputs : [],
       };
     }
     const inputs = [...props.initialInputs];
@@ -119,13 +133,13 @@ export function RecipeEditor(props: RecipeEditorProps) {
       props.kind === "sql"
         ? defaultSqlParams(inputs.map((id) => byId.get(id)?.name ?? ""))
         : defaultParams(props.kind, inputs.map(colsOf));
+    const outputs =
+      props.kind === "split" ? defaultSplitNames(first?.name ?? "output", params as SplitParams, taken) : [];
     return {
       inputs,
       params,
-      outputs:
-        props.kind === "split"
-          ? defaultSplitNames(first?.name ?? "output", params as SplitParams, taken)
-          : [],
+      outputs,
+      outputIds: outputs.map(() => null),
       output: uniqueName(
         toObjectName(`${first?.name ?? "output"}_${OUTPUT_SUFFIX[props.kind] ?? "out"}`),
         taken,
@@ -135,8 +149,8 @@ export function RecipeEditor(props: RecipeEditorProps) {
 
   const history = useUndoable<Draft>(initialDraft);
   const draft = history.value;
-  const [saved, setSaved] = useState(() => stable(initialDraft.params));
-  const dirty = recipe ? stable(draft.params) !== saved : true;
+  const [saved, setSaved] = useState(() => savedForm(kind, initialDraft));
+  const dirty = recipe ? savedForm(kind, draft) !== saved : true;
   const readOnly = !canEdit;
 
   const [saving, setSaving] = useState(false);
@@ -195,7 +209,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
         params = defaultParams(kind, inputs.map(colsOf));
       if (kind === "split" && i === 0)
         outputs = defaultSplitNames(byId.get(id)?.name ?? "output", params as SplitParams, taken);
-      return { ...d, inputs, params, outputs };
+      return { ...d, inputs, params, outputs, outputIds: outputs.map(() => null) };
     });
   }
 
@@ -274,20 +288,64 @@ export function RecipeEditor(props: RecipeEditorProps) {
         });
         toast(`Created ${created.name}. Run it to build ${names.join(", ")}.`, "success");
         setRecipe(created);
-        setSaved(stable(draft.params));
+        setSaved(savedForm(kind, draft));
         router.replace(`/projects/${projectId}/recipes/${created.id}`);
         return created;
       }
+      // A split whose outputs changed sends them: existing datasets by id, new ones by name.
+      const outputsChanged = isSplit && stable(draft.outputIds) !== stable(recipe.outputs);
+      const newNames = outputsChanged
+        ? draft.outputs.filter((_, i) => draft.outputIds[i] === null).map((n) => n.trim())
+        : [];
+      if (newNames.some((n) => !n))
+        throw new ApiError("Name every new output dataset.", "invalid_input", 400);
+      const used = newNames.find((n) => taken.has(n));
+      if (used) throw new ApiError(`A dataset or recipe named ${used} already exists.`, "invalid_input", 400);
+      const twice = newNames.find((n, i) => newNames.indexOf(n) !== i);
+      if (twice) throw new ApiError(`Two outputs are named ${twice}: rename one.`, "invalid_input", 400);
       const updated = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`, {
         method: "PUT",
-        json: { revision: overwriteRevision ?? recipe.revision, spec },
+        json: {
+          revision: overwriteRevision ?? recipe.revision,
+          spec,
+          ...(outputsChanged
+            ? {
+                outputs: draft.outputIds.map((datasetId, i) =>
+                  datasetId ? { datasetId } : { name: draft.outputs[i]!.trim() },
+                ),
+              }
+            : {}),
+        },
       });
       setRecipe(updated);
-      setSaved(stable(draft.params));
+      if (outputsChanged) {
+        // The new outputs are datasets now: later saves send them by id.
+        const fresh = await loadOutputs(updated.outputs);
+        setOutputs(fresh);
+        setCreatedNames((c) => [...c, ...newNames]);
+        const byOutId = new Map(fresh.map((d) => [d.id, d.name]));
+        const next = {
+          ...draft,
+          outputs: updated.outputs.map((id, i) => byOutId.get(id) ?? draft.outputs[i] ?? id),
+          outputIds: updated.outputs,
+        };
+        history.reset(next);
+        setSaved(savedForm(kind, next));
+        toast(`Saved. Run ${updated.name} to build ${newNames.join(", ") || "its outputs"}.`, "success");
+      } else {
+        setSaved(savedForm(kind, draft));
+      }
       setConflict(null);
       return updated;
     } catch (e) {
-      if (e instanceof ApiError && e.code === "conflict" && recipe) setConflict(e.message);
+      // Only a stale revision offers "load theirs / overwrite"; a taken name or a running job is just an error.
+      if (
+        e instanceof ApiError &&
+        e.code === "conflict" &&
+        recipe &&
+        /changed by someone else/.test(e.message)
+      )
+        setConflict(e.message);
       else setSaveError(errorMessage(e));
       return null;
     } finally {
@@ -299,9 +357,17 @@ export function RecipeEditor(props: RecipeEditorProps) {
     if (!recipe) return;
     try {
       const theirs = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`);
+      const next = { ...draft, params: theirs.spec.params as Record<string, unknown> };
+      if (isSplit) {
+        const fresh = await loadOutputs(theirs.outputs);
+        setOutputs(fresh);
+        const byOutId = new Map(fresh.map((d) => [d.id, d.name]));
+        next.outputs = theirs.outputs.map((id) => byOutId.get(id) ?? id);
+        next.outputIds = theirs.outputs;
+      }
       setRecipe(theirs);
-      setSaved(stable(theirs.spec.params));
-      history.reset({ ...draft, params: theirs.spec.params as Record<string, unknown> });
+      setSaved(savedForm(kind, next));
+      history.reset(next);
       setConflict(null);
       toast(`Loaded revision ${theirs.revision}. Your changes were dropped.`, "info");
     } catch (e) {
@@ -330,7 +396,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       });
       const params = updated.spec.params as Record<string, unknown>;
       setRecipe(updated);
-      setSaved(stable(params));
+      setSaved(savedForm(updated.spec.kind, { ...draft, params }));
       setAsOf(null);
       history.reset({ ...draft, params });
       toast(`${updated.name} is now a SQL recipe.`, "success");
@@ -344,13 +410,19 @@ export function RecipeEditor(props: RecipeEditorProps) {
   const [outputs, setOutputs] = useState<DatasetInfo[]>(() =>
     (initialRecipe?.outputs ?? []).map((id) => byId.get(id)).filter((d): d is DatasetInfo => Boolean(d)),
   );
+  const loadOutputs = useCallback(
+    async (ids: string[]) =>
+      (
+        await Promise.all(
+          ids.map((id) => api<DatasetInfo>(`/projects/${projectId}/datasets/${id}`).catch(() => null)),
+        )
+      ).filter((d): d is DatasetInfo => d !== null),
+    [projectId],
+  );
   const refreshOutputs = useCallback(async () => {
     if (!recipe) return;
-    const fresh = await Promise.all(
-      recipe.outputs.map((id) => api<DatasetInfo>(`/projects/${projectId}/datasets/${id}`).catch(() => null)),
-    );
-    setOutputs(fresh.filter((d): d is DatasetInfo => d !== null));
-  }, [recipe, projectId]);
+    setOutputs(await loadOutputs(recipe.outputs));
+  }, [recipe, loadOutputs]);
   const { runs, follow } = useRuns(projectId, refreshOutputs);
   const [mode, setMode] = useState<BuildMode>("build-only-this");
   // Before the job exists (starting, or the request failed); then the followed job's state.
@@ -627,11 +699,17 @@ export function RecipeEditor(props: RecipeEditorProps) {
               {...(isSplit
                 ? {
                     outputs: {
-                      names: recipe ? outputs.map((d) => d.name) : draft.outputs,
-                      set: recipe
-                        ? null
-                        : (params: Record<string, unknown>, names: string[], key?: string) =>
-                            history.set((d) => ({ ...d, params, outputs: names }), key),
+                      names: draft.outputs,
+                      ids: draft.outputIds,
+                      dropped: (recipe?.outputs ?? [])
+                        .filter((id) => !draft.outputIds.includes(id))
+                        .map((id) => outputs.find((d) => d.id === id)?.name ?? byId.get(id)?.name ?? id),
+                      set: (
+                        params: Record<string, unknown>,
+                        names: string[],
+                        ids: (string | null)[],
+                        key?: string,
+                      ) => history.set((d) => ({ ...d, params, outputs: names, outputIds: ids }), key),
                       taken,
                       previewed: shownOut,
                       preview: setPreviewOut,
@@ -665,8 +743,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
             ? {
                 note: (
                   <span data-testid="split-preview-note">
-                    Output {shownOut + 1} of {outputCount}:{" "}
-                    <strong>{(recipe ? outputs.map((d) => d.name) : draft.outputs)[shownOut] ?? "?"}</strong>
+                    Output {shownOut + 1} of {outputCount}: <strong>{draft.outputs[shownOut] ?? "?"}</strong>
                     {(draft.params as SplitParams).otherRows !== false && shownOut === outputCount - 1
                       ? " (the rows no other output took)"
                       : ""}

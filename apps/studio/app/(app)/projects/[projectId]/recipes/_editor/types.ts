@@ -24,11 +24,15 @@ export interface FormProps<P> {
   setAsOf?: (stepId: string | null) => void;
   /**
    * Recipes with several outputs (split): the outputs' dataset names, in order. `set` changes the
-   * params and the names together (one undo step); absent for a saved recipe, whose outputs exist.
+   * params, the names and the dataset ids together (one undo step); null when they cannot change.
    */
   outputs?: {
     names: string[];
-    set: ((params: P, names: string[], key?: string) => void) | null;
+    /** Per output, the dataset it already writes (a saved recipe's) or null for a new one. */
+    ids: (string | null)[];
+    /** Datasets the saved recipe writes that the draft no longer does (they stay, unlinked). */
+    dropped: string[];
+    set: ((params: P, names: string[], ids: (string | null)[], key?: string) => void) | null;
     /** Names already used in the project (a new output cannot take one). */
     taken: ReadonlySet<string>;
     /** The output the preview shows, and how to pick another. */
