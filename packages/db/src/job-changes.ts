@@ -97,7 +97,7 @@ export function createJobChangeListener(opts: {
       delay = firstDelay;
       if (!delivered) {
         // Stay connected (no reconnect loop) but leave `listening` false: streams poll.
-        opts.onError?.(new Error("this database does not deliver notifications; live updates poll instead"));
+        opts.onError?.(new Error("this database does not deliver notifications; streams poll it instead"));
         return;
       }
       listening = true;

@@ -33,7 +33,7 @@ export function ctx(): StudioContext {
     db: createDb({ databaseUrl: e.DATABASE_URL }),
     jobChanges: createJobChangeListener({
       databaseUrl: e.DATABASE_URL,
-      onError: (err) => console.warn(`[jobs] live job updates poll the database for now: ${err.message}`),
+      onError: (err) => console.warn(`[jobs] live job updates: ${err.message}`),
     }),
     storage,
     dataDir,

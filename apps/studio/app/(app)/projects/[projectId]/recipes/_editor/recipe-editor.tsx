@@ -253,7 +253,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
   );
 
   // ----- save -----
-  async function save(overwriteRevision?: number): Promise<Recipe | null> {
+  async function save(overwriteRevision?: number, opts?: { thenRun?: boolean }): Promise<Recipe | null> {
     if (readOnly) return null;
     setSaveError(null);
     if (kind === "pivot" && !(draft.params as { values?: unknown[] }).values?.length) {
@@ -331,7 +331,9 @@ export function RecipeEditor(props: RecipeEditorProps) {
         };
         history.reset(next);
         setSaved(savedForm(kind, next));
-        toast(`Saved. Run ${updated.name} to build ${newNames.join(", ") || "its outputs"}.`, "success");
+        // Save and run builds them right away: no need to say so.
+        if (!opts?.thenRun)
+          toast(`Saved. Run ${updated.name} to build ${newNames.join(", ") || "its outputs"}.`, "success");
       } else {
         setSaved(savedForm(kind, draft));
       }
@@ -436,7 +438,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
   }, [datasets, outputs]);
 
   async function runRecipe() {
-    const r = dirty ? await save() : recipe;
+    const r = dirty ? await save(undefined, { thenRun: true }) : recipe;
     if (!r || !recipe) return;
     setPanelOpen(true);
     setStartState({ phase: "starting" });
