@@ -7,7 +7,7 @@ import { Button } from "./button.tsx";
 import { ConnectionTablePicker } from "./connection-table-picker.tsx";
 import { Field, FormError, Input, Select, Textarea } from "./field.tsx";
 import { TableIcon, TrashIcon } from "./icons.tsx";
-import { ModalDialog } from "./modal-dialog.tsx";
+import { ModalDialog, ModalFoot } from "./modal-dialog.tsx";
 import { toObjectName } from "./recipe-kinds.ts";
 import "./import-dialog.css"; // its two-column .import-row
 import "./connection-import-dialog.css";
@@ -460,24 +460,24 @@ export function ConnectionImportDialog({
               )}
             </Field>
           </div>
-          <div className="modal-foot">
-            <FormError message={importError} testId="connection-import-error" />
-            <div className="modal-actions">
-              <Button onClick={close} disabled={importing} data-testid="connection-import-cancel">
-                Cancel
-              </Button>
-              <Button
-                type="submit"
-                variant="primary"
-                loading={importing}
-                disabled={!canImport}
-                title={sourceError ?? nameError ?? undefined}
-                data-testid="connection-import-submit"
-              >
-                Import
-              </Button>
-            </div>
-          </div>
+          <ModalFoot
+            error={importError}
+            errorTestId="connection-import-error"
+            busy={importing}
+            onCancel={close}
+            cancelTestId="connection-import-cancel"
+          >
+            <Button
+              type="submit"
+              variant="primary"
+              loading={importing}
+              disabled={!canImport}
+              title={sourceError ?? nameError ?? undefined}
+              data-testid="connection-import-submit"
+            >
+              Import
+            </Button>
+          </ModalFoot>
         </form>
       )}
     </ModalDialog>

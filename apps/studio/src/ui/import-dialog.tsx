@@ -14,7 +14,7 @@ import { Button } from "./button.tsx";
 import { DataTable } from "./data-table.tsx";
 import { Checkbox, Field, FormError, Input, Select } from "./field.tsx";
 import { formatCount } from "./format.ts";
-import { ModalDialog } from "./modal-dialog.tsx";
+import { ModalDialog, ModalFoot } from "./modal-dialog.tsx";
 import "./import-dialog.css";
 
 // The import dialog: the file is staged (POST .../datasets/uploads), the options the server
@@ -315,23 +315,23 @@ export function ImportDialog({
             ) : null}
           </div>
 
-          <div className="modal-foot">
-            <FormError message={importError} testId="import-error" />
-            <div className="modal-actions">
-              <Button onClick={close} disabled={importing} data-testid="import-cancel">
-                Cancel
-              </Button>
-              <Button
-                type="submit"
-                variant="primary"
-                loading={importing}
-                disabled={!canImport}
-                data-testid="import-submit"
-              >
-                Import
-              </Button>
-            </div>
-          </div>
+          <ModalFoot
+            error={importError}
+            errorTestId="import-error"
+            busy={importing}
+            onCancel={close}
+            cancelTestId="import-cancel"
+          >
+            <Button
+              type="submit"
+              variant="primary"
+              loading={importing}
+              disabled={!canImport}
+              data-testid="import-submit"
+            >
+              Import
+            </Button>
+          </ModalFoot>
         </form>
       ) : null}
     </ModalDialog>

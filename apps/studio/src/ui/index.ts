@@ -6,5 +6,5 @@ export { Button, ButtonLink } from "./button.tsx";
 export { type Cell, DataTable } from "./data-table.tsx";
 export { Checkbox, Field, FormError, Input, Select, Textarea } from "./field.tsx";
 export { formatCount, formatDate, formatRows, isNumericType } from "./format.ts";
-export { ModalDialog, type ModalDialogProps } from "./modal-dialog.tsx";
+export { ModalDialog, type ModalDialogProps, ModalFoot } from "./modal-dialog.tsx";
 export { EmptyState, Panel, Spinner } from "./panel.tsx";

@@ -1,6 +1,8 @@
 "use client";
 
 import { type ReactNode, type Ref, useEffect, useId, useImperativeHandle, useRef } from "react";
+import { Button } from "./button.tsx";
+import { FormError } from "./field.tsx";
 import { CloseIcon } from "./icons.tsx";
 import "./modal-dialog.css";
 
@@ -87,5 +89,34 @@ export function ModalDialog({
       </div>
       {children}
     </dialog>
+  );
+}
+
+/** A dialog's foot: the request's error, Cancel (off while it runs), then the dialog's actions. */
+export function ModalFoot({
+  error,
+  errorTestId,
+  busy,
+  onCancel,
+  cancelTestId,
+  children,
+}: {
+  error: string | null;
+  errorTestId: string;
+  busy: boolean;
+  onCancel: () => void;
+  cancelTestId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="modal-foot">
+      <FormError message={error} testId={errorTestId} />
+      <div className="modal-actions">
+        <Button onClick={onCancel} disabled={busy} data-testid={cancelTestId}>
+          Cancel
+        </Button>
+        {children}
+      </div>
+    </div>
   );
 }

@@ -5,9 +5,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
-import { Field, FormError, Input } from "@/ui/field.tsx";
+import { Field, Input } from "@/ui/field.tsx";
 import { TrashIcon } from "@/ui/icons.tsx";
-import { ModalDialog } from "@/ui/modal-dialog.tsx";
+import { ModalDialog, ModalFoot } from "@/ui/modal-dialog.tsx";
 import { useToast } from "@/ui/toast.tsx";
 
 // Rename and Delete on the dataset page, over PATCH / DELETE /projects/{p}/datasets/{d}. The
@@ -115,23 +115,17 @@ function RenameDialog({
             )}
           </Field>
         </div>
-        <div className="modal-foot">
-          <FormError message={error} testId="rename-error" />
-          <div className="modal-actions">
-            <Button onClick={onClose} disabled={busy}>
-              Cancel
-            </Button>
-            <Button
-              type="submit"
-              variant="primary"
-              loading={busy}
-              disabled={busy || nameError !== null || unchanged}
-              data-testid="rename-submit"
-            >
-              Rename
-            </Button>
-          </div>
-        </div>
+        <ModalFoot error={error} errorTestId="rename-error" busy={busy} onCancel={onClose}>
+          <Button
+            type="submit"
+            variant="primary"
+            loading={busy}
+            disabled={busy || nameError !== null || unchanged}
+            data-testid="rename-submit"
+          >
+            Rename
+          </Button>
+        </ModalFoot>
       </form>
     </ModalDialog>
   );
@@ -216,24 +210,18 @@ function DeleteDialog({
           </p>
         ) : null}
       </div>
-      <div className="modal-foot">
-        <FormError message={error} testId="delete-error" />
-        <div className="modal-actions">
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            loading={busy}
-            disabled={busy || recipes === null || readers.length > 0}
-            title={readers.length > 0 ? "Delete the recipes that read it first." : undefined}
-            onClick={() => void remove()}
-            data-testid="delete-confirm"
-          >
-            Delete dataset
-          </Button>
-        </div>
-      </div>
+      <ModalFoot error={error} errorTestId="delete-error" busy={busy} onCancel={onClose}>
+        <Button
+          variant="danger"
+          loading={busy}
+          disabled={busy || recipes === null || readers.length > 0}
+          title={readers.length > 0 ? "Delete the recipes that read it first." : undefined}
+          onClick={() => void remove()}
+          data-testid="delete-confirm"
+        >
+          Delete dataset
+        </Button>
+      </ModalFoot>
     </ModalDialog>
   );
 }
