@@ -17,6 +17,18 @@ export interface PostgresSource {
   ssl: boolean;
 }
 
+/** The pg client settings that reach `source`; callers add their own timeouts. */
+export function postgresClientConfig(source: PostgresSource): pg.ClientConfig {
+  return {
+    host: source.host,
+    port: source.port,
+    database: source.database,
+    user: source.user,
+    password: source.password,
+    ssl: source.ssl ? { rejectUnauthorized: false } : undefined,
+  };
+}
+
 // Postgres type OIDs -> Sous types; anything else is copied as text.
 const TYPE_BY_OID: Record<number, ColumnType> = {
   16: "boolean",
@@ -62,12 +74,7 @@ export async function importPostgres(
   const select = opts.table ? `SELECT * FROM ${postgresTableRef(opts.table)}` : (opts.query ?? "");
   const where = `${opts.source.host}:${opts.source.port}/${opts.source.database}`;
   const client = new pg.Client({
-    host: opts.source.host,
-    port: opts.source.port,
-    database: opts.source.database,
-    user: opts.source.user,
-    password: opts.source.password,
-    ssl: opts.source.ssl ? { rejectUnauthorized: false } : undefined,
+    ...postgresClientConfig(opts.source),
     connectionTimeoutMillis: 10_000,
     // Every value as Postgres' text: DuckDB does the typed conversion.
     types: { getTypeParser: () => (v: string) => v },

@@ -1,6 +1,6 @@
 import { AppError, type ConnectionTables } from "@sous/contracts";
 import pg from "pg";
-import type { PostgresSource } from "./import-postgres.ts";
+import { type PostgresSource, postgresClientConfig } from "./import-postgres.ts";
 
 // The tables and views a Postgres connection's user can read, for the import dialog's picker.
 // A failure to connect is the user's to fix (host, port, database, user or password of the
@@ -36,12 +36,7 @@ export async function listPostgresTables(
   limit = TABLE_LIST_LIMIT,
 ): Promise<ConnectionTables> {
   const client = new pg.Client({
-    host: source.host,
-    port: source.port,
-    database: source.database,
-    user: source.user,
-    password: source.password,
-    ssl: source.ssl ? { rejectUnauthorized: false } : undefined,
+    ...postgresClientConfig(source),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: STATEMENT_TIMEOUT_MS + 2_000,
