@@ -50,14 +50,19 @@ export function createJobChangeListener(opts: {
     for (const set of sets) for (const h of set ?? []) h(jobId);
   };
 
+  /** Ends a client we are done with, whatever state it is in. */
+  const discard = (c: pg.Client) => {
+    c.removeAllListeners();
+    c.on("error", () => {}); // a late error from the dead socket must not crash the process
+    return c.end().catch(() => {});
+  };
+
   const drop = (c: pg.Client, e?: Error) => {
     if (client !== c) return;
     client = null;
     listening = false;
     if (e) opts.onError?.(e);
-    c.removeAllListeners();
-    c.on("error", () => {}); // a late error from the dead socket must not crash the process
-    void c.end().catch(() => {});
+    void discard(c);
     schedule();
   };
 
@@ -90,7 +95,7 @@ export function createJobChangeListener(opts: {
       await c.query(`LISTEN ${JOB_CHANGE_CHANNEL}`);
       const delivered = await deliveryProbe();
       if (closed) {
-        await c.end();
+        await discard(c);
         return;
       }
       client = c;
@@ -103,9 +108,7 @@ export function createJobChangeListener(opts: {
       listening = true;
       notifyAll(null); // whatever happened while nobody listened
     } catch (e) {
-      c.removeAllListeners();
-      c.on("error", () => {});
-      void c.end().catch(() => {});
+      void discard(c);
       opts.onError?.(e as Error);
       schedule();
     } finally {
@@ -159,11 +162,7 @@ export function createJobChangeListener(opts: {
       const c = client;
       client = null;
       listening = false;
-      if (c) {
-        c.removeAllListeners();
-        c.on("error", () => {});
-        await c.end().catch(() => {});
-      }
+      if (c) await discard(c);
     },
   };
 }

@@ -1,6 +1,6 @@
 // No "server-only" marker on purpose: bench/job-events.ts runs these same streams against a real
 // Postgres, outside Next. They only use the deps they are given.
-import { type JobEvent, type JobLog, type JobProgress, JobStateSchema } from "@sous/contracts";
+import { type JobEvent, type JobLog, type JobProgress, type JobState, JobStateSchema } from "@sous/contracts";
 import type { Db, JobChangeListener } from "@sous/db";
 import { jobProgress } from "./job-progress.ts";
 
@@ -32,6 +32,18 @@ const progressSelect = {
 } as const;
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+/** A job row's progress event, and a key that changes only when the event would. */
+function progressOf(j: Omit<Parameters<typeof jobProgress>[0], "state"> & { state: string }): {
+  state: JobState;
+  progress: JobProgress;
+  key: string;
+} {
+  // SKIPPED is an activity's end; a job that carries it reads as CANCELLED.
+  const state = JobStateSchema.parse(j.state === "SKIPPED" ? "CANCELLED" : j.state);
+  const progress = jobProgress({ ...j, state });
+  return { state, progress, key: JSON.stringify({ ...progress, elapsedMs: null }) };
+}
 
 function sseStream(
   changes: JobChangeListener,
@@ -163,9 +175,7 @@ export function jobEventStream(
         send({ type: "log", jobId: opts.jobId, lines }, String(afterLog));
         if (rows.length < LOG_BATCH) break;
       }
-      const state = JobStateSchema.parse(j.state === "SKIPPED" ? "CANCELLED" : j.state);
-      const progress = jobProgress({ ...j, state });
-      const key = JSON.stringify({ ...progress, elapsedMs: null });
+      const { state, progress, key } = progressOf(j);
       if (key !== lastProgress) {
         lastProgress = key;
         send({ type: "progress", progress });
@@ -200,9 +210,7 @@ export function projectJobEventStream(
       ? await db.job.findMany({ where: { id: { in: ended } }, select: progressSelect })
       : [];
     for (const j of [...active, ...finished]) {
-      const state = JobStateSchema.parse(j.state === "SKIPPED" ? "CANCELLED" : j.state);
-      const progress: JobProgress = jobProgress({ ...j, state });
-      const key = JSON.stringify({ ...progress, elapsedMs: null });
+      const { state, progress, key } = progressOf(j);
       if (last.get(j.id) !== key) send({ type: "progress", progress });
       if (TERMINAL.has(state)) {
         send({ type: "end", jobId: j.id, state });
