@@ -1,6 +1,7 @@
 import { SparkSQL } from "dt-sql-parser";
 import { CompileError } from "../errors.ts";
 import { lineColumn, SparkLexError, type SparkToken, tokenizeSpark, withOffsets } from "./lexer.ts";
+import { checkQueryScopes, isForbiddenFunction } from "./query-scope.ts";
 
 /** Where in the query something is wrong (1-based lines and columns). */
 export interface SqlProblem {
@@ -41,33 +42,6 @@ const FORBIDDEN_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
   ).flatMap(([why, words]) => words.map((w) => [w, why])),
 );
 
-/** Functions that read files, other databases or the environment (DuckDB and Spark). */
-const FORBIDDEN_FUNCTIONS = new Set([
-  "glob",
-  "query",
-  "query_table",
-  "getenv",
-  "sniff_csv",
-  "csv_scan",
-  "reflect",
-  "java_method",
-  "try_reflect",
-  "load_extension",
-  "input_file_name",
-]);
-const FORBIDDEN_FUNCTION_PREFIXES = [
-  "read_",
-  "parquet_",
-  "duckdb_",
-  "pragma_",
-  "sqlite_",
-  "postgres_",
-  "mysql_",
-  "iceberg_",
-  "delta_",
-  "json_scan",
-];
-
 /** Spark's path-based sources: `parquet.`/dir``, `csv.`...``. */
 const FILE_FORMATS = new Set([
   "parquet",
@@ -97,7 +71,7 @@ const spark = () => {
 export interface CheckedQuery {
   /** The query's tokens, without a trailing `;` and surrounding whitespace. */
   tokens: SparkToken[];
-  /** Names (lower case) of the CTEs the query defines itself. */
+  /** Names (lower case) of the CTEs of the query's outermost WITH (they shadow inputs of that name). */
   cteNames: Set<string>;
 }
 
@@ -218,10 +192,7 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
           i,
           `${upper} is not allowed in a SQL recipe (it ${why}): write one query that reads the inputs. A column named ${token.text} can be written \`${token.text}\`.`,
         );
-      } else if (
-        next?.text === "(" &&
-        (FORBIDDEN_FUNCTIONS.has(lower) || FORBIDDEN_FUNCTION_PREFIXES.some((p) => lower.startsWith(p)))
-      ) {
+      } else if (next?.text === "(" && isForbiddenFunction(lower)) {
         refuse(
           i,
           `${lower}(...) is not allowed in a SQL recipe: it reads files, other databases or the environment. Read the recipe's inputs by their dataset names.`,
@@ -247,8 +218,17 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
   }
   if (problems.length > 0) throw new SqlRecipeError("forbidden_sql", problems);
 
-  const text = body.map((x) => x.token.text).join("");
+  // What is checked is what runs: both engines get the query with its comments blanked (the
+  // dialects' fromSparkSql), so a comment that Spark's lexer would end elsewhere than ours cannot
+  // hide code from the checker. Blanks keep the length, so positions still hold.
+  const text = body
+    .map((x) => (x.token.kind === "comment" ? x.token.text.replace(/[^\n]/g, " ") : x.token.text))
+    .join("");
   const offset = body[0]!.offset;
+  // The parser's indexes count code points; JS strings count UTF-16 units.
+  const codePoints = Array.from(text);
+  const utf16 = (cp: number) => codePoints.slice(0, cp).join("").length;
+  const at = (cp: number) => offset + utf16(cp);
   const syntax = spark().validate(text);
   if (syntax.length > 0) {
     throw new SqlRecipeError(
@@ -278,43 +258,8 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
     ]);
   }
 
-  const tokens = body.map((x) => x.token);
-  const ctes = cteNames(tokens);
-  const known = new Set(inputNames.map((n) => n.toLowerCase()));
-  const names = inputNames.length > 0 ? inputNames.map((n) => `\`${n}\``).join(", ") : "none";
-  // The parser's indexes count code points; JS strings count UTF-16 units.
-  const codePoints = Array.from(text);
-  const utf16 = (cp: number) => codePoints.slice(0, cp).join("").length;
-  for (const entity of spark().getAllEntities(text) ?? []) {
-    if (entity.entityContextType !== "table") continue;
-    const at = offset + utf16(entity.position.startIndex);
-    const until = offset + utf16(entity.position.endIndex + 1);
-    const ref = sql.slice(at, until).trim();
-    if (ref.startsWith("(")) continue; // a subquery: its own tables are listed separately
-    const parts = nameParts(ref);
-    if (!parts) {
-      problems.push(
-        problemAt(
-          sql,
-          at,
-          until,
-          `${ref} is not allowed in a SQL recipe: it reads tables by name only (the inputs: ${names}).`,
-        ),
-      );
-    } else if (
-      parts.length > 1 ||
-      !(known.has(parts[0]!.toLowerCase()) || ctes.has(parts[0]!.toLowerCase()))
-    ) {
-      problems.push(
-        problemAt(
-          sql,
-          at,
-          until,
-          `Table ${ref} is not an input of this recipe: a SQL recipe reads only its inputs (${names}) and its own CTEs.`,
-        ),
-      );
-    }
-  }
+  const scoped = checkQueryScopes(spark(), text, inputNames, nameParts);
+  for (const p of scoped.problems) problems.push(problemAt(sql, at(p.start), at(p.end), p.message));
   if (problems.length > 0) throw new SqlRecipeError("forbidden_sql", problems);
-  return { tokens, cteNames: ctes };
+  return { tokens: body.map((x) => x.token), cteNames: scoped.topLevelCtes };
 }

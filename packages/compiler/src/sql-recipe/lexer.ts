@@ -31,8 +31,10 @@ export function tokenizeSpark(sql: string): SparkToken[] {
       tokens.push({ kind: "space", text: sql.slice(i, j) });
       i = j;
     } else if (ch === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      const j = end === -1 ? sql.length : end;
+      // Spark ends a line comment at \r or \n, but not at a \n escaped by a backslash.
+      let j = i + 2;
+      while (j < sql.length && sql[j] !== "\r" && sql[j] !== "\n")
+        j += sql[j] === "\\" && sql[j + 1] === "\n" ? 2 : 1;
       tokens.push({ kind: "comment", text: sql.slice(i, j) });
       i = j;
     } else if (ch === "/" && next === "*") {
