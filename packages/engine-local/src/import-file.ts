@@ -6,6 +6,7 @@ import { checkColumnNames } from "./column-checks.ts";
 import { describeCsvError, splitCsvRecord } from "./csv-header.ts";
 import { decodeHead, detectFormat, detectImportOptions, looksBinary, readHead } from "./detect-import.ts";
 import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { checkJsonDepth } from "./json-depth.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
 import { xlsxToNdjson } from "./xlsx-to-ndjson.ts";
@@ -109,6 +110,10 @@ async function openSource(
     case "parquet":
       return { sql: () => `read_parquet(${files})`, options, files, cleanup: none };
     case "json":
+      // DuckDB's reader recurses per level on a native stack: a deep file would crash the process.
+      if (opts.glob)
+        throw new AppError("invalid_input", "JSON is imported from a single file, not a folder.");
+      await checkJsonDepth(file);
       return {
         sql: () =>
           `read_json(${files}, format = 'auto', records = true, sample_size = 20480, maximum_object_size = 16777216)`,

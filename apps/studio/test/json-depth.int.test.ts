@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+
+// A JSON upload nested 100,000 levels deep (200 KB) used to crash the studio with SIGSEGV inside
+// DuckDB's JSON reader. It is refused before any parser sees it, and the studio keeps answering.
+describe.skipIf(!hasStudio)("deeply nested JSON uploads", () => {
+  let key: Caller;
+  let projectId: string;
+
+  beforeAll(async () => {
+    key = await withApiKey(await loginAs(admin.email, admin.password));
+    projectId = (
+      await call("/projects", { method: "POST", json: { key: uniqueKey("JD"), name: "Deep JSON" }, as: key })
+    ).data.id;
+  });
+
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+
+  it("refuses a direct upload with a 400 that says what to fix, and stays up", async () => {
+    const r = await call(`/projects/${projectId}/datasets?name=deep`, {
+      method: "POST",
+      body: deep,
+      headers: { "content-type": "application/json" },
+      as: key,
+    });
+    expect(r.status).toBe(400);
+    expect(r.data.error.code).toBe("invalid_input");
+    expect(r.data.error.message).toMatch(/more than 1,000 levels deep \(line 1, byte 1,001\)/);
+    expect(r.data.error.message).toMatch(/Flatten the data/);
+    expect((await call("/me", { as: key })).status).toBe(200);
+  });
+
+  it("refuses the staged upload's preview the same way, objects and NDJSON included", async () => {
+    const objects = `{"ok": 1}\n${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}\n`;
+    const r = await call(`/projects/${projectId}/datasets/uploads?fileName=deep.ndjson`, {
+      method: "POST",
+      body: objects,
+      headers: { "content-type": "application/octet-stream" },
+      as: key,
+    });
+    expect(r.status).toBe(400);
+    expect(r.data.error.message).toMatch(/more than 1,000 levels deep \(line 2,/);
+    expect((await call("/me", { as: key })).status).toBe(200);
+  });
+
+  it("still imports nested JSON below the limit", async () => {
+    const rows = [
+      { id: 1, tags: [[["a"]]], s: "[[[[" },
+      { id: 2, tags: [], s: "]]" },
+    ];
+    const r = await call(`/projects/${projectId}/datasets?name=shallow`, {
+      method: "POST",
+      body: JSON.stringify(rows),
+      headers: { "content-type": "application/json" },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    expect(r.data.currentVersion.rowCount).toBe(2);
+  });
+});
