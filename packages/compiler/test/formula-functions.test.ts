@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { DatasetSchema } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkFormula, lowerFormula } from "../src/index.ts";
+import { checkFormula, lowerFormula, sparkQueryProblems } from "../src/index.ts";
 import { col, compare, type Expr, exprChildren, lit } from "../src/ir/expr.ts";
 import { createIdGen } from "../src/ir/ids.ts";
 import { derived, filter, project, source } from "../src/ir/rel.ts";
@@ -65,6 +65,7 @@ describe("formula functions: Spark's values on DuckDB, Spark SQL that parses", (
 
       const spark = renderFormula(f, "dbfs:/mnt/sous/formula", "spark", i);
       expect(sparkSyntaxErrors(spark)).toEqual([]);
+      expect(sparkQueryProblems(spark, ["dbfs:/mnt/sous/formula"])).toEqual([]);
 
       const sql = renderFormula(f, dir, "duckdb", i);
       const result = await query(db, sql);

@@ -2,7 +2,13 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DatasetSchema } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CompileInput, compileRecipe, type Dialect, renderWriteParquet } from "../src/index.ts";
+import {
+  type CompileInput,
+  compileRecipe,
+  type Dialect,
+  renderWriteParquet,
+  sparkQueryProblems,
+} from "../src/index.ts";
 import {
   type Db,
   logicalType,
@@ -69,6 +75,9 @@ describe.each(fixtures)("fixture $name", ({ name, fixture }) => {
     expect(out.blocking).toBeNull();
     await expect(`${out.sql}\n`).toMatchFileSnapshot(`./__snapshots__/${name}.spark.sql`);
     expect(sparkSyntaxErrors(out.sql)).toEqual([]);
+    // What the worker checks before sending: it reads only its inputs, by path.
+    const dirs = fixture.inputs.map((_x, i) => `${SNAPSHOT_ROOT.spark}/${name}/in${i}`);
+    expect(sparkQueryProblems(out.sql, dirs)).toEqual([]);
     const write = renderWriteParquet({
       selectSql: out.sql,
       path: `dbfs:/mnt/sous/out/${name}`,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CompileInput, compileRecipe, type Dialect } from "../src/index.ts";
+import { type CompileInput, compileRecipe, type Dialect, sparkQueryProblems } from "../src/index.ts";
 import { type Db, logicalType, openDb, query, sortRows, writeParquetDir } from "./helpers/duckdb.ts";
 import { sparkSyntaxErrors } from "./helpers/spark.ts";
 import { type PrepareFixture, registerUdfs, rowsOf, schemaOf } from "./prepare-harness.ts";
@@ -58,6 +58,7 @@ describe.each(fixtures)("prepare fixture $name", ({ name, fixture }) => {
     expect(out.blocking).toBeNull();
     await expect(`${out.sql}\n`).toMatchFileSnapshot(`./prepare-snapshots/${name}.spark.sql`);
     expect(sparkSyntaxErrors(out.sql)).toEqual([]);
+    expect(sparkQueryProblems(out.sql, [`${ROOT.spark}/${name}/in0`])).toEqual([]);
     if (fixture.partial?.spark) expect(out.warnings.join("\n")).toContain(fixture.partial.spark);
   });
 

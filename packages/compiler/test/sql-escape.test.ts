@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CompileInput, compileRecipe, SqlRecipeError } from "../src/index.ts";
+import { type CompileInput, compileRecipe, SqlRecipeError, sparkQueryProblems } from "../src/index.ts";
 import { tokenizeSpark } from "../src/sql-recipe/lexer.ts";
 import { type EscapeTargets, SQL_ESCAPES } from "./sql-escape-corpus.ts";
 
@@ -89,5 +89,39 @@ describe("SQL escape corpus against the checker", () => {
       });
       expect(out.sql).toMatch(sql.startsWith("WITH orders") ? /^WITH orders AS \(SELECT 1/ : /parquet\.`/);
     }
+  });
+});
+
+describe("the Spark statement guard (the last check before Databricks)", () => {
+  const own = "dbfs:/mnt/sous/projects/pMine/datasets/dMine/versions/vMine";
+  /** What would reach the cluster had the SQL checker accepted `sql`: the input bound by path. */
+  const unchecked = (sql: string) => `WITH \`orders\` AS (SELECT * FROM parquet.\`${own}\`)\n${sql}`;
+
+  it.each(SQL_ESCAPES.map((a) => [a.name, a] as const))("0 get through: %s", (_name, attempt) => {
+    const statement = unchecked(attempt.sql(targets));
+    const problems = sparkQueryProblems(statement, [own]);
+    if (problems.length === 0) {
+      // Only inert text may pass: outside comments and literals it names nothing but the input.
+      const code = outsideLiterals(
+        tokenizeSpark(statement)
+          .map((t) => (t.kind === "comment" ? " " : t.text))
+          .join(""),
+        "spark",
+      ).replaceAll(own, "");
+      expect(code, statement).not.toMatch(
+        /pVictim|salaries|\/srv\/|\/etc|\/proc|dbfs:|reflect|secret|read_/i,
+      );
+    }
+  });
+
+  it("passes the compiled golden fixtures and SQL recipes, which read only their inputs", () => {
+    const sql = compileRecipe({
+      spec: { kind: "sql", version: 1, params: { sql: "WITH a AS (SELECT * FROM orders) SELECT * FROM a" } },
+      inputs: [{ ...inputs[0]!, location: { format: "parquet", path: own } }],
+      dialect: "spark",
+    }).sql;
+    expect(sparkQueryProblems(sql, [own])).toEqual([]);
+    expect(sparkQueryProblems(sql, ["dbfs:/mnt/sous/projects/pOther"])[0]).toMatch(/not an input/);
+    expect(sparkQueryProblems(`${sql}; SELECT 1`, [own]).length).toBeGreaterThan(0);
   });
 });

@@ -54,8 +54,30 @@ export class EngineError extends Error {
 export class DuckDbEngine {
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  static async create(): Promise<DuckDbEngine> {
-    return new DuckDbEngine(await DuckDBInstance.create(":memory:"));
+  /**
+   * A DuckDB that reaches only the mounts' local folders, as a cluster reaches only its
+   * storage: no other file of the host, no extension, no configuration change afterwards.
+   */
+  static async create(opts: { mountDirectories: readonly string[] }): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(":memory:");
+    const c = await instance.connect();
+    try {
+      const dirs = opts.mountDirectories.map((d) => {
+        const abs = path.resolve(d);
+        return `'${(abs.endsWith(path.sep) ? abs : `${abs}${path.sep}`).replaceAll("'", "''")}'`;
+      });
+      // Databricks clusters default to UTC and to Spark's null ordering (ASC -> NULLS FIRST).
+      await c.run("SET GLOBAL TimeZone = 'UTC'");
+      await c.run("SET GLOBAL default_null_order = 'nulls_first_on_asc_last_on_desc'");
+      await c.run(`SET allowed_directories = [${dirs.join(", ")}]`);
+      await c.run("SET enable_external_access = false");
+      await c.run("SET autoinstall_known_extensions = false");
+      await c.run("SET autoload_known_extensions = false");
+      await c.run("SET lock_configuration = true");
+    } finally {
+      c.closeSync();
+    }
+    return new DuckDbEngine(instance);
   }
 
   /**
@@ -63,11 +85,7 @@ export class DuckDbEngine {
    * connection-scoped in DuckDB, and interrupting a connection only cancels that session's work.
    */
   async openSession(): Promise<EngineSession> {
-    const conn = await this.instance.connect();
-    // Databricks clusters default to UTC and to Spark's null ordering (ASC -> NULLS FIRST).
-    await conn.run("SET TimeZone = 'UTC'");
-    await conn.run("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
-    return new EngineSession(conn);
+    return new EngineSession(await this.instance.connect());
   }
 
   close(): void {

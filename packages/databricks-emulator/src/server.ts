@@ -75,7 +75,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   });
   const mirrorRoot = mkdtempSync(path.join(tmpdir(), "sous-dbx-emu-"));
   const mounts = createMountStore(opts.mounts, mirrorRoot);
-  const engine = await DuckDbEngine.create();
+  const engine = await DuckDbEngine.create({ mountDirectories: Object.values(mounts.table) });
   const service = new ThriftSqlService({ engine, mounts, clusters, statements, cancelled });
   // One processor per cluster, so the service knows which cluster a statement runs on.
   const processors = new Map<string, InstanceType<typeof TCLIService.Processor>>();

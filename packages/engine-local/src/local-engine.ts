@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSchema } from "@sous/contracts";
@@ -10,6 +12,14 @@ export interface LocalEngineOptions {
   allowedDirectories: string[];
   threads?: number;
   memoryLimit?: string;
+}
+
+/** What one recipe run may touch: its inputs' folders, and the folder it writes. */
+export interface SandboxOptions {
+  /** Folders of the inputs: the only data the statement can read. */
+  read: readonly string[];
+  /** The staging folder of the output, when the statement writes. */
+  write?: readonly string[];
 }
 
 export interface PreviewResult {
@@ -31,25 +41,36 @@ export class QueryCancelledError extends Error {
  * files under `allowedDirectories`, and the configuration cannot be changed afterwards.
  */
 export class LocalEngine {
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly opts: Omit<LocalEngineOptions, "allowedDirectories">,
+  ) {}
 
   static async create(opts: LocalEngineOptions): Promise<LocalEngine> {
-    const instance = await DuckDBInstance.create(":memory:", {
-      threads: String(opts.threads ?? 2),
-      ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
-    });
-    const c = await instance.connect();
+    return new LocalEngine(await lockedInstance(opts, opts.allowedDirectories), opts);
+  }
+
+  /**
+   * Runs `fn` on an engine of its own that can read only `read` and write only `write`: every
+   * recipe run and preview goes through one, so even a query the SQL checker wrongly let through
+   * reaches no other dataset and no other file. DuckDB cannot narrow a locked instance, hence a
+   * new instance (about 15 ms), with a private temp folder so spilled data of other runs is out
+   * of reach too.
+   */
+  async sandboxed<T>(opts: SandboxOptions, fn: (engine: LocalEngine) => Promise<T>): Promise<T> {
+    const temp = mkdtempSync(path.join(tmpdir(), "sous-duckdb-"));
+    const dirs = [...opts.read, ...(opts.write ?? [])];
+    if (dirs.length === 0) throw new Error("a sandbox needs at least one folder to read or write");
+    const sandbox = new LocalEngine(
+      await lockedInstance({ ...this.opts, tempDirectory: temp }, dirs),
+      this.opts,
+    );
     try {
-      const dirs = opts.allowedDirectories.map((d) => duckString(path.resolve(d))).join(", ");
-      await c.run(`SET allowed_directories = [${dirs}]`);
-      await c.run("SET enable_external_access = false");
-      await c.run("SET autoinstall_known_extensions = false");
-      await c.run("SET autoload_known_extensions = false");
-      await c.run("SET lock_configuration = true");
+      return await fn(sandbox);
     } finally {
-      c.closeSync();
+      sandbox.close();
+      rmSync(temp, { recursive: true, force: true });
     }
-    return new LocalEngine(instance);
   }
 
   /** Runs `fn` on a fresh connection; an abort interrupts the running statement. */
@@ -114,5 +135,38 @@ export class LocalEngine {
     this.instance.closeSync();
   }
 }
+
+/**
+ * An in-memory DuckDB that can touch files only under `dirs` (a trailing `/` each, so `/a/b`
+ * does not admit `/a/bc`), loads no extension, and whose configuration is locked.
+ */
+async function lockedInstance(
+  opts: Omit<LocalEngineOptions, "allowedDirectories"> & { tempDirectory?: string },
+  dirs: readonly string[],
+): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(":memory:", {
+    threads: String(opts.threads ?? 2),
+    ...(opts.memoryLimit ? { memory_limit: opts.memoryLimit } : {}),
+  });
+  const c = await instance.connect();
+  try {
+    const list = dirs.map((d) => duckString(asDirectory(path.resolve(d)))).join(", ");
+    if (opts.tempDirectory) await c.run(`SET temp_directory = ${duckString(opts.tempDirectory)}`);
+    await c.run(`SET allowed_directories = [${list}]`);
+    await c.run("SET enable_external_access = false");
+    await c.run("SET autoinstall_known_extensions = false");
+    await c.run("SET autoload_known_extensions = false");
+    await c.run("SET lock_configuration = true");
+  } catch (e) {
+    c.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  c.closeSync();
+  return instance;
+}
+
+/** A folder as DuckDB's allowed_directories matches it (a prefix): with its trailing separator. */
+const asDirectory = (d: string) => (d.endsWith(path.sep) ? d : `${d}${path.sep}`);
 
 export { duckIdent, duckString };

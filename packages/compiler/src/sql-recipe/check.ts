@@ -63,7 +63,7 @@ const FILE_FORMATS = new Set([
 const QUERY_STARTS = new Set(["SELECT", "WITH", "FROM", "VALUES", "TABLE"]);
 
 let parser: SparkSQL | undefined;
-const spark = () => {
+export const spark = () => {
   parser ??= new SparkSQL();
   return parser;
 };
@@ -114,7 +114,7 @@ export function cteNames(tokens: readonly SparkToken[]): Set<string> {
 }
 
 /** Splits a table reference's text (`a`, `` `my t` ``, `db.t`) into its name parts; null if not a plain name. */
-function nameParts(text: string): string[] | null {
+export function nameParts(text: string): string[] | null {
   let tokens: SparkToken[];
   try {
     tokens = tokenizeSpark(text).filter(isSignificant);

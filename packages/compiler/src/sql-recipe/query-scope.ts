@@ -124,6 +124,8 @@ export function checkQueryScopes(
   text: string,
   inputNames: readonly string[],
   nameParts: (text: string) => string[] | null,
+  /** Accepts a path-based source (`parquet.\`dir\``, as parts): the compiled statement's inputs. */
+  pathSource?: (parts: readonly string[]) => boolean,
 ): ScopeCheck {
   const inputs = new Set(inputNames.map((n) => n.toLowerCase()));
   const rules = parser.createParser(text).ruleNames;
@@ -185,7 +187,9 @@ export function checkQueryScopes(
       return;
     }
     const name = parts[0]!.toLowerCase();
-    if (parts.length > 1) {
+    if (pathSource?.(parts)) {
+      // one of the statement's own inputs, read by path
+    } else if (parts.length > 1) {
       refuse(
         n,
         `Table ${s.text} is not an input of this recipe: a SQL recipe reads only its inputs (${names}) and its own CTEs, by their plain names.`,

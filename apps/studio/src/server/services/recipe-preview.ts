@@ -145,9 +145,12 @@ export async function previewRecipe(
     runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
   } else {
     try {
-      const r = await eng.withConnection(
-        (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
-        signal,
+      // The recipe runs in a sandbox that can read only its inputs' samples.
+      const r = await eng.sandboxed({ read: samples.map((x) => x.dir) }, (box) =>
+        box.withConnection(
+          (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
+          signal,
+        ),
       );
       const types = r.columnTypes().map(String);
       columns = r

@@ -290,7 +290,11 @@ async function runHoldingInputs(
   try {
     await jobLog(db, activity.jobId, "info", `Running ${what} on DuckDB`);
     const t0 = performance.now();
-    const rows = await engine.runWrite(writeSql, opts.signal);
+    // The statement runs in a sandbox that reads only these inputs and writes only this output.
+    const rows = await engine.sandboxed(
+      { read: [...stored.values()].map((x) => x.dir), write: [staged.dir] },
+      (box) => box.runWrite(writeSql, opts.signal),
+    );
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
     const { schema } = await engine.describeParquet(staged.dir);
     const { bytes } = await staged.commit();

@@ -1,4 +1,4 @@
-import { compilePipeline } from "@sous/compiler";
+import { compilePipeline, sparkQueryProblems } from "@sous/compiler";
 import {
   AppError,
   type DatasetSchema,
@@ -122,6 +122,17 @@ export async function runRemote(
     );
 
   // Recorded before the cluster writes: a killed worker leaves this prefix, and the retry deletes it.
+  // A cluster reaches the whole mounted container: the statement may read its inputs and nothing else.
+  const problems = sparkQueryProblems(
+    selectSql,
+    o.inputPrefixes.map((p) => clusterPathFor(engine.mapping, p)),
+  );
+  if (problems.length > 0)
+    throw new AppError(
+      "compile_error",
+      `Recipe ${o.recipeName} was not sent to Databricks: ${problems[0]} Only its inputs may be read.`,
+    );
+
   await db.jobActivity.update({
     where: { id: activity.id },
     data: { sparkSql: selectSql, duckdbSql: null, stagingPrefix: o.prefix },
