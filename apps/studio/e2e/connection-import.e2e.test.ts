@@ -194,7 +194,20 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
   it("imports the result of a SQL query", async () => {
     const { page, projectId, errors } = await openProject("Connection query import");
     await pickConnection(page);
+    // "Test": the connection's user is postgres, a superuser, so the dialog warns it can write.
+    await page.getByTestId("connection-test").click();
+    const warning = page.getByTestId("connection-test-warning");
+    await warning.waitFor();
+    await expect.poll(() => warning.textContent()).toMatch(/can write to the database.*superuser/);
+    await screenshot(page, "connection-import-test-warning");
     await page.getByTestId("connection-mode-query").check();
+    // A second statement is refused, inline, and runs nowhere.
+    await page.getByTestId("connection-query").fill(`select 1; commit; create table pwned_${suffix}(x int)`);
+    await page.getByTestId("connection-import-name").fill("paid_orders");
+    await page.getByTestId("connection-import-submit").click();
+    const refused = page.getByTestId("connection-import-error");
+    await expect.poll(() => refused.textContent()).toMatch(/must be one statement/);
+    expect((await call(`/projects/${projectId}/datasets`, { as: key })).data).toEqual([]);
     await page
       .getByTestId("connection-query")
       .fill(`select customer, amount * 2 as doubled from ${table} where paid order by id`);

@@ -91,6 +91,8 @@ describe.skipIf(!hasStudio)("Postgres connections: tables and edits", () => {
     await c.end();
     const s = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${scratchDb}` });
     await s.connect();
+    // Postgres 14 and older let every role create tables in public: not a read-only role.
+    await s.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
     await s.query("CREATE SCHEMA sales");
     await s.query("CREATE TABLE sales.orders (id integer, amount double precision)");
     await s.query("INSERT INTO sales.orders SELECT g, g * 1.5 FROM generate_series(1, 500) g");
@@ -277,6 +279,25 @@ describe.skipIf(!hasStudio)("Postgres connections: tables and edits", () => {
     expect(r.data.tables.map((t: { schema: string; name: string }) => `${t.schema}.${t.name}`)).toEqual([
       "sales.orders",
     ]);
+  });
+
+  it("Test connection warns when the user can write, and not for a role that can only read", async () => {
+    const superuser = await createConnection({});
+    const w = await call(`/connections/${superuser.id}/test`, { method: "POST", as: other });
+    expect(w.status).toBe(200);
+    expect(w.data).toMatchObject({ user: "postgres", canWrite: true });
+    expect(w.data.warnings.join(" ")).toMatch(/superuser/);
+
+    const readOnly = await createConnection({ user: reader });
+    const r = await call(`/connections/${readOnly.id}/test`, { method: "POST", as: key });
+    expect(r.status).toBe(200);
+    expect(r.data).toMatchObject({ user: reader, canWrite: false, warnings: [], readableTables: 1 });
+
+    const badDb = await createConnection({ database: `missing_${suffix}` });
+    const bad = await call(`/connections/${badDb.id}/test`, { method: "POST", as: key });
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.message).toMatch(/check the database name/);
+    expect((await call(`/connections/${readOnly.id}/test`, { method: "POST" })).status).toBe(401);
   });
 
   // Last: the many tables would change the exact listings above.

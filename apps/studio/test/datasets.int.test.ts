@@ -272,6 +272,27 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     });
     expect(q.status).toBe(400);
     expect(q.data.error.message).toMatch(/nowhere/);
+    // One statement only, in a READ ONLY transaction: what follows a ';' never runs.
+    const attack = await call(`${base()}/datasets/import`, {
+      method: "POST",
+      json: {
+        name: "from_pg_attack",
+        source: {
+          kind: "postgres",
+          connectionId: conn.data.id,
+          query: "SELECT 1; COMMIT; CREATE TABLE sous_import_pwned(x int)",
+        },
+      },
+      as: key,
+    });
+    expect(attack.status).toBe(400);
+    expect(attack.data.error.code).toBe("invalid_input");
+    expect(attack.data.error.message).toMatch(/one statement/);
+    const check = new pg.Client({ connectionString: dbUrl });
+    await check.connect();
+    const pwned = await check.query("SELECT to_regclass('public.sous_import_pwned') AS t");
+    await check.end();
+    expect(pwned.rows[0].t).toBeNull();
   });
 
   describe("bad input leaves nothing registered or stored", () => {

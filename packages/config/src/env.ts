@@ -50,6 +50,8 @@ export const ServerEnvSchema = DatabaseEnvSchema.extend(RedisEnvSchema.shape)
     SOUS_UPLOAD_MAX_BYTES: int(1024 * 1024 * 1024),
     /** Published versions kept per dataset (the current one included); older ones are removed. */
     SOUS_DATASET_VERSIONS_KEPT: int(5),
+    /** A statement of a Postgres import (the cursor's declaration, one batch of rows) stops after this. */
+    SOUS_POSTGRES_IMPORT_TIMEOUT_SECONDS: int(300),
     SOUS_SESSION_TTL_HOURS: int(24 * 14),
     SOUS_WORKER_CONCURRENCY: int(2),
     /** Create the "Retail demo" project at studio start when it does not exist (npm start sets it). */

@@ -6,6 +6,7 @@ import { AppError, type ColumnType, type DatasetSchema } from "@sous/contracts";
 import pg from "pg";
 import { checkColumnNames } from "./column-checks.ts";
 import type { LocalEngine } from "./local-engine.ts";
+import { singleReadingStatement } from "./postgres-sql.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
 
 export interface PostgresSource {
@@ -62,45 +63,105 @@ export function postgresTableRef(table: string): string {
   return parts.map((p) => pg.escapeIdentifier(p.trim())).join(".");
 }
 
+/** How long one statement of an import may run, unless the caller says otherwise. */
+export const IMPORT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
+/** How long the import's transaction may sit idle between two batches before Postgres ends it. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+// Past the statement timeout, the client gives up on its own after this margin (a query may turn
+// its statement_timeout off for the next batches with set_config) and cancels the backend.
+const CLIENT_TIMEOUT_MARGIN_MS = 2_000;
+const CURSOR = "sous_import";
+
 /**
- * Copies a Postgres table or query into `<outDir>/part-0.parquet`. Rows are fetched through a
- * cursor in batches inside a READ ONLY transaction (a query cannot write), spooled as NDJSON text
- * next to the output and converted by DuckDB with types taken from Postgres' own.
+ * Declares the import's cursor over the extended protocol (a named statement: Parse, Bind,
+ * Execute). Postgres refuses a Parse message that holds more than one command, so nothing after
+ * a `;` can run even if it slipped past `singleReadingStatement`; and `DECLARE ... CURSOR FOR`
+ * itself only takes a SELECT, VALUES or TABLE without data-modifying WITH clauses.
+ */
+export async function declareImportCursor(client: pg.Client, select: string): Promise<void> {
+  await client.query({
+    name: "sous_import_declare",
+    text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${select}`,
+  });
+}
+
+/**
+ * Copies a Postgres table or query into `<outDir>/part-0.parquet`. The source is only read: a
+ * query must be one statement that reads (checked, then sent over the extended protocol), rows
+ * are fetched through a cursor in batches inside a READ ONLY transaction, and each statement
+ * stops after `statementTimeoutMs` (default 5 min). Rows are spooled as NDJSON text next to the
+ * output and converted by DuckDB with types taken from Postgres' own.
  */
 export async function importPostgres(
   engine: LocalEngine,
-  opts: { source: PostgresSource; table?: string; query?: string; outDir: string; spoolDir: string },
+  opts: {
+    source: PostgresSource;
+    table?: string;
+    query?: string;
+    outDir: string;
+    spoolDir: string;
+    /** Longest a statement (the cursor's declaration, one batch) may run; default 5 min. */
+    statementTimeoutMs?: number;
+  },
 ): Promise<{ schema: DatasetSchema; rowCount: number }> {
-  const select = opts.table ? `SELECT * FROM ${postgresTableRef(opts.table)}` : (opts.query ?? "");
+  const select = opts.table
+    ? `SELECT * FROM ${postgresTableRef(opts.table)}`
+    : singleReadingStatement(opts.query ?? "");
+  const timeoutMs = Math.max(1, Math.round(opts.statementTimeoutMs ?? IMPORT_STATEMENT_TIMEOUT_MS));
   const where = `${opts.source.host}:${opts.source.port}/${opts.source.database}`;
   const client = new pg.Client({
     ...postgresClientConfig(opts.source),
     connectionTimeoutMillis: 10_000,
+    query_timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+    application_name: "sous-import",
     // Every value as Postgres' text: DuckDB does the typed conversion.
     types: { getTypeParser: () => (v: string) => v },
   });
+  // A backend that dies (idle_in_transaction_session_timeout) is reported as an event too.
+  client.on("error", () => {});
   const spool = path.join(
     opts.spoolDir,
     `pg-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`,
   );
+  let backendPid: number | null = null;
+  let timedOut = false;
+  let out: ReturnType<typeof createWriteStream> | null = null;
   try {
     await client.connect().catch((e: Error) => {
       throw new AppError("unavailable", `Could not connect to Postgres at ${where}: ${e.message}`);
     });
+    const what = opts.table ? "table" : "query";
     const fail = (e: Error): never => {
-      throw new AppError(
-        "invalid_input",
-        `Postgres refused the ${opts.table ? "table" : "query"}: ${e.message}`,
-      );
+      const code = (e as { code?: string }).code;
+      if (code === "57014" || e.message === "Query read timeout") {
+        timedOut = e.message === "Query read timeout";
+        throw new AppError(
+          "invalid_input",
+          `Reading the ${what} took longer than ${duration(timeoutMs)}, the limit of a Postgres import, and was stopped.`,
+        );
+      }
+      if (code === "25006") {
+        throw new AppError(
+          "invalid_input",
+          `Postgres refused the ${what}: ${e.message}. Sous only reads from Postgres: the ${what} must not write.`,
+        );
+      }
+      throw new AppError("invalid_input", `Postgres refused the ${what}: ${e.message}`);
     };
     await client.query("BEGIN READ ONLY").catch(fail);
-    await client.query("SET LOCAL TIME ZONE 'UTC'");
-    await client.query(`DECLARE sous_import NO SCROLL CURSOR FOR ${select}`).catch(fail);
-    const out = createWriteStream(spool);
+    const r0 = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid").catch(fail);
+    backendPid = Number(r0.rows[0]?.pid);
+    await client.query("SET LOCAL TIME ZONE 'UTC'").catch(fail);
+    await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`).catch(fail);
+    await client
+      .query(`SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_TIMEOUT_MS}`)
+      .catch(fail);
+    await declareImportCursor(client, select).catch(fail);
+    out = createWriteStream(spool);
     let fields: { name: string; type: ColumnType }[] | null = null;
     let rows = 0;
     for (;;) {
-      const r = await client.query({ text: `FETCH ${BATCH} FROM sous_import`, rowMode: "array" }).catch(fail);
+      const r = await client.query({ text: `FETCH ${BATCH} FROM ${CURSOR}`, rowMode: "array" }).catch(fail);
       if (!fields) {
         fields = r.fields.map((f) => ({ name: f.name, type: TYPE_BY_OID[f.dataTypeID] ?? "string" }));
         checkColumnNames(
@@ -122,7 +183,7 @@ export async function importPostgres(
     }
     out.end();
     await once(out, "close");
-    await client.query("COMMIT");
+    await client.query("COMMIT").catch(fail);
     const cols = fields ?? [];
     const columns = cols.map((f) => `${duckString(f.name)}: 'VARCHAR'`).join(", ");
     const select2 = cols
@@ -138,7 +199,37 @@ export async function importPostgres(
     );
     return { schema: cols.map((f) => ({ name: f.name, type: f.type })), rowCount: rows };
   } finally {
+    // A statement the client gave up on still runs on the server: cancel it, so the backend
+    // stops and the connection can close.
+    if (timedOut && backendPid) await cancelBackend(opts.source, backendPid);
     await client.end().catch(() => {});
+    out?.destroy();
     await rm(spool, { force: true });
   }
 }
+
+/** Cancels the statement a backend runs, from a second connection of the same user. */
+async function cancelBackend(source: PostgresSource, pid: number): Promise<void> {
+  const c = new pg.Client({
+    ...postgresClientConfig(source),
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 5_000,
+    application_name: "sous-import-cancel",
+  });
+  c.on("error", () => {});
+  try {
+    await c.connect();
+    await c.query("SELECT pg_cancel_backend($1)", [pid]);
+  } catch {
+    // The backend ends with its connection anyway once the statement is over.
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+const duration = (ms: number) =>
+  ms >= 60_000 && ms % 60_000 === 0
+    ? `${ms / 60_000} min`
+    : ms % 1000 === 0
+      ? `${ms / 1000} s`
+      : `${(ms / 1000).toFixed(1)} s`;

@@ -16,7 +16,12 @@ export {
   importToParquet,
   previewImport,
 } from "./import-file.ts";
-export { importPostgres, type PostgresSource, postgresTableRef } from "./import-postgres.ts";
+export {
+  IMPORT_STATEMENT_TIMEOUT_MS,
+  importPostgres,
+  type PostgresSource,
+  postgresTableRef,
+} from "./import-postgres.ts";
 export {
   duckIdent,
   duckString,
@@ -25,7 +30,13 @@ export {
   type PreviewResult,
   QueryCancelledError,
 } from "./local-engine.ts";
-export { listPostgresTables, TABLE_LIST_LIMIT } from "./postgres-catalog.ts";
+export {
+  CATALOG_STATEMENT_TIMEOUT_MS,
+  listPostgresTables,
+  TABLE_LIST_LIMIT,
+  testPostgresConnection,
+} from "./postgres-catalog.ts";
+export { singleReadingStatement } from "./postgres-sql.ts";
 export type { Meaning } from "./quality-sql.ts";
 export {
   querySample,

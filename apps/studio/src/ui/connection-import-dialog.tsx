@@ -1,6 +1,11 @@
 "use client";
 
-import { type ConnectionInfo, type DatasetInfo, ObjectNameSchema } from "@sous/contracts";
+import {
+  type ConnectionInfo,
+  type DatasetInfo,
+  ObjectNameSchema,
+  type PostgresConnectionTest,
+} from "@sous/contracts";
 import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
@@ -76,6 +81,11 @@ export function ConnectionImportDialog({
   const [deleteError, setDeleteError] = useState<string | null>(null);
   // Bumped by an edit: the same connection id may now reach another server.
   const [connectionVersion, setConnectionVersion] = useState(0);
+  // "Test connection": what the connection's user can do, for the connection (and version) tested.
+  const [test, setTest] = useState<
+    { state: "done"; result: PostgresConnectionTest } | { state: "failed"; message: string } | null
+  >(null);
+  const [testing, setTesting] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -112,6 +122,23 @@ export function ConnectionImportDialog({
   function close() {
     dialog.current?.close();
     onClose();
+  }
+
+  // A test answers the connection as it was: another one, or an edit, clears it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the inputs are the trigger, not read
+  useEffect(() => setTest(null), [connectionId, connectionVersion]);
+
+  async function testCurrent(id: string) {
+    setTesting(true);
+    setTest(null);
+    try {
+      const result = await api<PostgresConnectionTest>(`/connections/${id}/test`, { method: "POST" });
+      setTest({ state: "done", result });
+    } catch (e) {
+      setTest({ state: "failed", message: errorMessage(e) });
+    } finally {
+      setTesting(false);
+    }
   }
 
   const adding = tab === "postgres" && connectionId === NEW;
@@ -284,6 +311,15 @@ export function ConnectionImportDialog({
                         {current ? (
                           <>
                             <Button
+                              onClick={() => void testCurrent(current.id)}
+                              loading={testing}
+                              disabled={testing || importing}
+                              title="Connect as the connection's user and check it can only read"
+                              data-testid="connection-test"
+                            >
+                              Test
+                            </Button>
+                            <Button
                               onClick={() => setManaging("edit")}
                               disabled={managing !== null || importing}
                               title="Change the connection's server, database, user or password"
@@ -309,6 +345,7 @@ export function ConnectionImportDialog({
                     )}
                   </Field>
                 ) : null}
+                {test ? <ConnectionTestResult test={test} /> : null}
                 {managing === "delete" && current ? (
                   <div
                     className="conn-confirm"
@@ -628,6 +665,34 @@ function ConnectionForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** What "Test connection" found: who Sous connects as, and warnings when that role can write. */
+function ConnectionTestResult({
+  test,
+}: {
+  test: { state: "done"; result: PostgresConnectionTest } | { state: "failed"; message: string };
+}) {
+  if (test.state === "failed") return <FormError message={test.message} testId="connection-test-error" />;
+  const r = test.result;
+  const facts = `Connected as ${r.user} to PostgreSQL ${r.serverVersion}; ${r.readableTables} ${r.readableTables === 1 ? "table or view" : "tables and views"} readable${r.readOnlyByDefault ? ", sessions read-only by default" : ""}.`;
+  return r.canWrite ? (
+    <div className="conn-test conn-test-warning" role="alert" data-testid="connection-test-warning">
+      <p>{facts}</p>
+      <p>
+        <strong>This user can write to the database.</strong>
+      </p>
+      <ul>
+        {r.warnings.map((w) => (
+          <li key={w}>{w}</li>
+        ))}
+      </ul>
+    </div>
+  ) : (
+    <p className="conn-test conn-test-ok" role="status" data-testid="connection-test-ok">
+      {facts} The user can only read.
+    </p>
   );
 }
 

@@ -346,6 +346,24 @@ export const ConnectionTablesSchema = z
   .strict();
 export type ConnectionTables = z.infer<typeof ConnectionTablesSchema>;
 
+export const PostgresConnectionTestSchema = z
+  .object({
+    user: z.string().describe("The role Sous connects as"),
+    serverVersion: z.string(),
+    readableTables: z.number().int().describe("Tables and views the user can read"),
+    readOnlyByDefault: z
+      .boolean()
+      .describe("default_transaction_read_only is on for the user (ALTER ROLE ... SET)"),
+    canWrite: z
+      .boolean()
+      .describe(
+        "The user is a superuser, can create roles, databases, schemas or tables, or can write to (or owns) a table",
+      ),
+    warnings: z.array(z.string()).describe("What the user can change; empty for a read-only role"),
+  })
+  .strict();
+export type PostgresConnectionTest = z.infer<typeof PostgresConnectionTestSchema>;
+
 export const ConnectionInfoSchema = z
   .object({
     id: IdSchema,

@@ -10,6 +10,7 @@ import {
   IdSchema,
   ImportDatasetBodySchema,
   ImportPreviewSchema,
+  PostgresConnectionTestSchema,
   PreviewUploadBodySchema,
   ReimportDatasetBodySchema,
   SamplePageSchema,
@@ -230,5 +231,15 @@ export const datasetEndpoints = {
       "Tables and views the connection's user can read, with Postgres' row estimates (first 1,000 by schema and name); a refused connection is a 400 saying what to fix",
     params: connection,
     output: ConnectionTablesSchema,
+  }),
+  testConnection: endpoint({
+    method: "POST",
+    path: "/connections/{connectionId}/test",
+    tag: "connections",
+    auth: "user",
+    summary:
+      "Connect as the connection's user and say what it can do: warnings when it can write (superuser, CREATEROLE, CREATEDB, CREATE on the database or a schema, INSERT/UPDATE/DELETE/TRUNCATE on a table); a refused connection is a 400 saying what to fix",
+    params: connection,
+    output: PostgresConnectionTestSchema,
   }),
 };

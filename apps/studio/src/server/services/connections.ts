@@ -6,9 +6,10 @@ import {
   type ConnectionTables,
   type CreatePostgresConnectionBodySchema,
   newId,
+  type PostgresConnectionTest,
   type UpdatePostgresConnectionBodySchema,
 } from "@sous/contracts";
-import { listPostgresTables, type PostgresSource } from "@sous/engine-local";
+import { listPostgresTables, type PostgresSource, testPostgresConnection } from "@sous/engine-local";
 import type { z } from "zod";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -61,7 +62,7 @@ export async function createConnection(body: CreateBody): Promise<ConnectionInfo
 
 /**
  * Changes the fields given; the password only when given ("" removes it). Like create, it does
- * not connect: the table listing is the test, and it says what to fix.
+ * not connect: "Test connection" and the table listing do, and say what to fix.
  */
 export async function updateConnection(id: string, body: UpdateBody): Promise<ConnectionInfo> {
   const row = await ctx().db.connection.findFirst({ where: { id, ...SQL_KINDS } });
@@ -87,6 +88,15 @@ export async function updateConnection(id: string, body: UpdateBody): Promise<Co
 export async function listConnectionTables(id: string): Promise<ConnectionTables> {
   const { name, source } = await postgresSourceOf(id);
   return listPostgresTables(name, source);
+}
+
+/**
+ * "Test connection" (POST /connections/{id}/test): connects as the connection's user and warns
+ * when that role can write (Sous only needs to read).
+ */
+export async function testConnection(id: string): Promise<PostgresConnectionTest> {
+  const { name, source } = await postgresSourceOf(id);
+  return testPostgresConnection(name, source);
 }
 
 export async function deleteConnection(id: string): Promise<void> {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { DatasetInfo, ImportSource } from "@sous/contracts";
 import { importPostgres, importToParquet } from "@sous/engine-local";
 import { ctx } from "../context.ts";
+import { env } from "../env.ts";
 import { importBlobFolder, listBlobFolder, normalizeBlobFolder } from "./blob-import.ts";
 import { postgresSourceOf } from "./connections.ts";
 import { findDataset, nameTaken, writeVersion } from "./dataset-store.ts";
@@ -54,8 +55,16 @@ export async function importDataset(opts: {
       origin = `postgres ${name}: ${src.table ?? "query"}`;
       const spoolDir = path.join(dataDir, "tmp", "imports");
       await mkdir(spoolDir, { recursive: true });
+      const statementTimeoutMs = env().SOUS_POSTGRES_IMPORT_TIMEOUT_SECONDS * 1000;
       write = (staged) =>
-        importPostgres(engine, { source, table: src.table, query: src.query, outDir: staged.dir, spoolDir });
+        importPostgres(engine, {
+          source,
+          table: src.table,
+          query: src.query,
+          outDir: staged.dir,
+          spoolDir,
+          statementTimeoutMs,
+        });
       break;
     }
     case "blob": {
