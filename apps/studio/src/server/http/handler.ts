@@ -3,6 +3,7 @@ import { AppError, type ProjectRole, type User } from "@sous/contracts";
 import type { z } from "zod";
 import { authenticate } from "../auth/authenticate.ts";
 import { requireProjectRole } from "../services/project-access.ts";
+import { checkJsonContentType, checkSameOrigin } from "./csrf.ts";
 import type { Endpoint, StreamBody } from "./endpoint.ts";
 import { errorResponse } from "./errors.ts";
 
@@ -26,6 +27,7 @@ function isSchema(x: unknown): x is z.ZodType {
 
 async function readJson(req: Request): Promise<unknown> {
   const text = await req.text();
+  checkJsonContentType(req.headers, text);
   if (!text) return {};
   try {
     return JSON.parse(text);
@@ -35,8 +37,9 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 /**
- * Wraps a route handler: authenticates, checks the project role, validates params, query and body,
- * validates the output, and maps every error through the one error model.
+ * Wraps a route handler: refuses cross-site cookie requests, authenticates, checks the project
+ * role, validates params, query and body, validates the output, and maps every error through the
+ * one error model.
  */
 export function handle<
   P extends z.ZodType | undefined,
@@ -52,6 +55,7 @@ export function handle<
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
+      checkSameOrigin(req);
       const user = await authenticate(req.headers);
       if (e.auth !== "public" && !user) {
         throw new AppError(
