@@ -1,6 +1,8 @@
 import type { Db } from "@sous/db";
 import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { type AttemptTiming, hasLiveAttempt } from "./jobs/build/job-attempt.ts";
 import { jobLog } from "./jobs/build/job-log.ts";
+import { defaultAttemptTiming } from "./jobs/build/settings.ts";
 
 /**
  * Postgres is the truth, Redis only carries work: a job whose row is pending but which Redis no
@@ -14,6 +16,7 @@ export async function reconcileLostJobs(opts: {
   prefix: string;
   /** Rows younger than this are skipped: the studio may be enqueuing them right now. */
   graceMs: number;
+  attempt?: AttemptTiming;
 }): Promise<string[]> {
   const pending = await opts.db.job.findMany({
     where: {
@@ -26,7 +29,16 @@ export async function reconcileLostJobs(opts: {
   });
   const requeued: string[] = [];
   for (const { id } of pending) {
-    if (await opts.queue.getJob(id)) continue;
+    // A job an attempt is running (its heartbeat is fresh) is not lost, whatever Redis says.
+    if (await hasLiveAttempt(opts.db, id, opts.attempt ?? defaultAttemptTiming)) continue;
+    const held = await opts.queue.getJob(id);
+    if (held) {
+      // Redis still has it waiting or running: not lost. Completed or failed while the row is
+      // pending means its delivery ended without ending the job (its owner died): run it again.
+      const state = await held.getState();
+      if (state !== "completed" && state !== "failed") continue;
+      await held.remove();
+    }
     await enqueueBuild(opts.queue, { jobId: id });
     await jobLog(
       opts.db,

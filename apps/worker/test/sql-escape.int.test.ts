@@ -133,8 +133,8 @@ describe.skipIf(!hasServices)("the SQL escape corpus through builds (local and D
       const sentBefore = emu.statements.length;
       const outputs: string[] = [];
       // A NUL character cannot be stored (the API refuses it with a 400: the studio's test says so).
-    const storable = SQL_ESCAPES.filter((a) => !a.sql(targets).includes("\u0000"));
-    for (const [i, attempt] of storable.entries()) {
+      const storable = SQL_ESCAPES.filter((a) => !a.sql(targets).includes("\u0000"));
+      for (const [i, attempt] of storable.entries()) {
         const spec = { kind: "sql", version: 1, params: { sql: attempt.sql(targets) } } as RecipeSpec;
         const r = await addRecipe(ctx.db, projectId, {
           name: `escape_${i}`,

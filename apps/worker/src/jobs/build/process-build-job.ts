@@ -1,5 +1,5 @@
 import { BuildJobPayloadSchema } from "@sous/contracts";
-import type { JobActivityModel } from "@sous/db";
+import type { JobActivityModel, Prisma } from "@sous/db";
 import { downstreamOf, nextRunnable } from "@sous/flow";
 import { type Job, UnrecoverableError } from "bullmq";
 import { z } from "zod";
@@ -12,9 +12,19 @@ import {
   renewDatasetLease,
   tryAcquireDatasetLease,
 } from "./dataset-lease.ts";
+import {
+  type AttemptTiming,
+  assertOwner,
+  claimJob,
+  hasLiveAttempt,
+  type JobAttempt,
+  keepAlive,
+  LostOwnershipError,
+  releaseJob,
+} from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { runActivity } from "./run-activity.ts";
-import type { BuildSettings } from "./settings.ts";
+import { type BuildSettings, defaultAttemptTiming } from "./settings.ts";
 
 const positions = z.array(z.number().int());
 type Activity = JobActivityModel & { deps: number[] };
@@ -57,13 +67,41 @@ export async function processBuildJob(
     select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
   });
   if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
+  // Only one attempt runs a job: another delivery of it waits while that one is alive.
+  const timing = settings.attempt ?? defaultAttemptTiming;
+  const attempt = await claimJob(db, jobId, timing, signal, (owner) =>
+    jobLog(
+      db,
+      jobId,
+      "info",
+      `The job queue delivered this job again while attempt ${owner} is running it; this delivery waits instead of running it twice.`,
+    ),
+  );
+  // Finished meanwhile (or cancelled while queued): a duplicate delivery, nothing to do.
+  if (!attempt) return;
+  try {
+    await runAttempt(ctx, settings, attempt, job, signal);
+  } finally {
+    await releaseJob(db, attempt).catch(() => {});
+  }
+}
+
+async function runAttempt(
+  ctx: WorkerContext,
+  settings: BuildSettings,
+  attempt: JobAttempt,
+  job: { mode: string; cancelRequestedAt: Date | null; startedAt: Date | null },
+  signal?: AbortSignal,
+): Promise<void> {
+  const { db } = ctx;
+  const { jobId } = attempt;
+  const timing = settings.attempt ?? defaultAttemptTiming;
   const started = await db.job.updateMany({
     where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
     data: { state: "RUNNING", startedAt: job.startedAt ?? new Date() },
   });
-  // Finished (or cancelled while queued): a duplicate delivery, nothing to do.
   if (started.count === 0) return;
-  await jobLog(db, jobId, "info", `Job started (attempt ${bull.attemptsMade + 1})`);
+  await jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
 
   const rows = await db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } });
   const activities: Activity[] = rows.map((a) => ({
@@ -91,6 +129,12 @@ export async function processBuildJob(
     cancelled = true;
     controller.abort(new Error("Cancelled."));
   });
+  // Another attempt took the job over (this one looked dead): stop at once and change nothing.
+  let lost = false;
+  const stopBeat = keepAlive(db, attempt, timing, () => {
+    lost = true;
+    controller.abort(new LostOwnershipError());
+  });
 
   const view = () => activities.map((a) => ({ position: a.position, dependsOn: a.deps, state: a.state }));
   const inflight = new Map<number, Promise<void>>();
@@ -98,6 +142,7 @@ export async function processBuildJob(
   const failures: string[] = [];
 
   const settle = async (a: Activity, outcome: Outcome) => {
+    if (lost) return;
     if (outcome.kind === "ok") {
       a.state = "SUCCEEDED";
       return;
@@ -170,6 +215,7 @@ export async function processBuildJob(
       const skipIfUpToDate =
         job.mode === "smart" ? "hash" : job.mode === "missing-only" ? "exists" : waited ? "hash" : undefined;
       const r = await runActivity(ctx, a, {
+        attempt,
         signal: activitySignal,
         skipIfUpToDate,
         versionsKept: settings.versionsKept,
@@ -213,18 +259,41 @@ export async function processBuildJob(
     }
   } finally {
     stopWatch();
+    stopBeat();
     signal?.removeEventListener("abort", onBullAbort);
   }
+
+  if (lost) {
+    await jobLog(db, jobId, "warn", `Attempt ${attempt.number} stopped: another attempt took the job over.`);
+    return;
+  }
+  // Ending the job is the owner's alone (checked in the same transaction).
+  const endJob = (data: Prisma.JobUpdateInput) =>
+    db
+      .$transaction(async (tx) => {
+        await assertOwner(tx, attempt);
+        await tx.job.update({ where: { id: jobId }, data });
+        return true;
+      })
+      .catch((e) => {
+        if (e instanceof LostOwnershipError) return false;
+        throw e;
+      });
 
   if (cancelled) {
     await db.jobActivity.updateMany({
       where: { jobId, state: { in: ["QUEUED", "RUNNING"] } },
       data: { state: "SKIPPED", error: "Skipped: the job was cancelled." },
     });
-    await db.job.update({
-      where: { id: jobId },
-      data: { state: "CANCELLED", errorCode: "cancelled", error: "Cancelled.", finishedAt: new Date() },
-    });
+    if (
+      !(await endJob({
+        state: "CANCELLED",
+        errorCode: "cancelled",
+        error: "Cancelled.",
+        finishedAt: new Date(),
+      }))
+    )
+      return;
     await jobLog(
       db,
       jobId,
@@ -236,25 +305,34 @@ export async function processBuildJob(
   if (transient !== null) throw transient;
   if (failures.length) {
     const skipped = activities.filter((a) => a.state === "SKIPPED").length;
-    await db.job.update({
-      where: { id: jobId },
-      data: {
-        state: "FAILED",
-        errorCode: "activity_failed",
-        error:
-          failures[0]! +
-          (skipped ? ` (${skipped} downstream activit${skipped === 1 ? "y" : "ies"} skipped)` : ""),
-        finishedAt: new Date(),
-      },
+    await endJob({
+      state: "FAILED",
+      errorCode: "activity_failed",
+      error:
+        failures[0]! +
+        (skipped ? ` (${skipped} downstream activit${skipped === 1 ? "y" : "ies"} skipped)` : ""),
+      finishedAt: new Date(),
     });
     return;
   }
-  await db.job.update({ where: { id: jobId }, data: { state: "SUCCEEDED", finishedAt: new Date() } });
-  await jobLog(db, jobId, "info", "Job succeeded");
+  if (await endJob({ state: "SUCCEEDED", finishedAt: new Date() }))
+    await jobLog(db, jobId, "info", "Job succeeded");
 }
 
 /** Called when BullMQ gives up on a job (retries exhausted, or stalled too often): the row must not stay RUNNING. */
-export async function markBuildJobFailed(ctx: WorkerContext, jobId: string, reason: string): Promise<void> {
+export async function markBuildJobFailed(
+  ctx: WorkerContext,
+  jobId: string,
+  reason: string,
+  timing: AttemptTiming = defaultAttemptTiming,
+): Promise<void> {
+  // BullMQ gives up on a delivery it thinks stalled. If an attempt still beats (a Redis outage
+  // made it look stalled), that attempt ends the job; a dead one's heartbeat goes stale first.
+  const deadline = Date.now() + timing.staleMs + timing.heartbeatMs;
+  while (await hasLiveAttempt(ctx.db, jobId, timing)) {
+    if (Date.now() > deadline) return;
+    await sleep(timing.heartbeatMs);
+  }
   const stalled = /stalled/i.test(reason);
   const message = stalled
     ? "The worker running this job stopped (killed or out of memory) too many times; nothing it was writing was published. Run the build again."

@@ -12,6 +12,7 @@ import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import { datasetVersionPrefix, type ReadLease } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
+import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { pruneVersions } from "./prune-versions.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
@@ -45,7 +46,13 @@ export async function runActivity(
   }
 }
 
-type ActivityOptions = { signal?: AbortSignal; skipIfUpToDate?: "hash" | "exists"; versionsKept?: number };
+type ActivityOptions = {
+  signal?: AbortSignal;
+  skipIfUpToDate?: "hash" | "exists";
+  versionsKept?: number;
+  /** The job attempt this runs under: publishing checks it still owns the job. */
+  attempt?: JobAttempt;
+};
 
 async function runHoldingInputs(
   ctx: WorkerContext,
@@ -206,6 +213,8 @@ async function runHoldingInputs(
     remote?: RemoteRunInfo;
   }) =>
     db.$transaction(async (tx) => {
+      // An attempt that lost its job (another one took it over) publishes nothing.
+      if (opts.attempt) await assertOwner(tx, opts.attempt);
       const last = await tx.datasetVersion.findFirst({
         where: { datasetId: activity.outputDatasetId },
         orderBy: { number: "desc" },
@@ -308,6 +317,8 @@ async function runHoldingInputs(
     return { kind: "written", rows };
   } catch (e) {
     await staged.abort().catch(() => {});
+    // Committed but not published (the job was taken over): the files go too.
+    if (e instanceof LostOwnershipError) await storage.deletePrefix(prefix).catch(() => 0);
     await db.jobActivity
       .update({ where: { id: activity.id }, data: { stagingPrefix: null } })
       .catch(() => {});

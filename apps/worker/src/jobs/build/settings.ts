@@ -1,3 +1,5 @@
+import type { AttemptTiming } from "./job-attempt.ts";
+
 /** How builds run; from the worker's env, passed down explicitly (tests and the bench set their own). */
 export interface BuildSettings {
   /** Activities of one job run side by side at most. */
@@ -9,7 +11,11 @@ export interface BuildSettings {
   cancelPollMs: number;
   /** Published versions kept per dataset after a build publishes one (SOUS_DATASET_VERSIONS_KEPT). */
   versionsKept: number;
+  /** The running attempt's heartbeat, and the silence after which another attempt may take the job. */
+  attempt?: AttemptTiming;
 }
+
+export const defaultAttemptTiming: AttemptTiming = { heartbeatMs: 2_000, staleMs: 10_000 };
 
 export const defaultBuildSettings: BuildSettings = {
   parallelism: 2,

@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import type { Db, Prisma } from "@sous/db";
+
+// A job attempt owns its work. BullMQ may deliver the same job twice at once: after a Redis
+// outage longer than its lock, or after a flush that the reconciler repairs. Postgres decides
+// who runs it: the attempt holding the JobAttempt row with a fresh heartbeat. Another delivery
+// waits until that attempt ends or goes silent; publishing a version, deleting staging files and
+// ending the job each check the token, so an attempt that lost the job can change nothing.
+
+/** This attempt no longer owns its job (another attempt took it over): it must stop, writing nothing. */
+export class LostOwnershipError extends Error {
+  constructor() {
+    super("Another attempt took this job over; this one stopped without publishing.");
+    this.name = "LostOwnershipError";
+  }
+}
+
+export interface AttemptTiming {
+  /** How often the owner proves it is alive. */
+  heartbeatMs: number;
+  /** Silent this long, the owner is taken for dead and another attempt may take the job. */
+  staleMs: number;
+}
+
+export interface JobAttempt {
+  jobId: string;
+  token: string;
+  number: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Claims the job for a new attempt: at once when nobody owns it or the owner went silent;
+ * otherwise waits while the owner is alive. Returns null when the job ended meanwhile (or was
+ * never runnable): this delivery is a duplicate with nothing left to do.
+ */
+export async function claimJob(
+  db: Db,
+  jobId: string,
+  timing: AttemptTiming,
+  signal?: AbortSignal,
+  onWait?: (owner: number) => Promise<void>,
+): Promise<JobAttempt | null> {
+  const token = randomBytes(12).toString("hex");
+  let told = false;
+  for (;;) {
+    const job = await db.job.findUnique({ where: { id: jobId }, select: { state: true } });
+    if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
+    // One statement decides, so two deliveries racing here cannot both win.
+    const rows = await db.$queryRaw<{ number: number }[]>`
+      INSERT INTO "JobAttempt" ("jobId", "token", "number", "heartbeatAt")
+      VALUES (${jobId}, ${token}, 1, now())
+      ON CONFLICT ("jobId") DO UPDATE
+        SET "token" = EXCLUDED."token", "number" = "JobAttempt"."number" + 1, "heartbeatAt" = now()
+        WHERE "JobAttempt"."heartbeatAt" < now() - make_interval(secs => ${timing.staleMs / 1000})
+      RETURNING "number"`;
+    if (rows[0]) return { jobId, token, number: Number(rows[0].number) };
+    if (!told && onWait) {
+      told = true;
+      const owner = await db.jobAttempt.findUnique({ where: { jobId }, select: { number: true } });
+      await onWait(owner?.number ?? 0);
+    }
+    if (signal?.aborted) return null;
+    await new Promise((r) => setTimeout(r, Math.min(1000, timing.heartbeatMs)));
+  }
+}
+
+/** Renews the heartbeat; calls `onLost` once if another attempt took the job over. Returns stop(). */
+export function keepAlive(
+  db: Db,
+  attempt: JobAttempt,
+  timing: AttemptTiming,
+  onLost: () => void,
+): () => void {
+  let lost = false;
+  const timer = setInterval(() => {
+    void beat(db, attempt)
+      .then((count) => {
+        if (count === 0 && !lost) {
+          lost = true;
+          onLost();
+        }
+      })
+      .catch(() => {
+        // Postgres unreachable: the next beat tries again; a long silence lets another attempt in.
+      });
+  }, timing.heartbeatMs);
+  return () => clearInterval(timer);
+}
+
+/**
+ * Inside a transaction that publishes or ends the job: locks the attempt row and throws
+ * LostOwnershipError unless this attempt still owns the job.
+ */
+export async function assertOwner(tx: Tx, attempt: JobAttempt): Promise<void> {
+  if ((await beat(tx, attempt)) !== 1) throw new LostOwnershipError();
+}
+
+// Heartbeats and staleness both use Postgres' clock: workers on other machines may disagree.
+const beat = (db: Db | Tx, attempt: JobAttempt) =>
+  db.$executeRaw`UPDATE "JobAttempt" SET "heartbeatAt" = now() WHERE "jobId" = ${attempt.jobId} AND "token" = ${attempt.token}`;
+
+/** Ends this attempt's ownership: a later delivery (a retry) may claim the job at once. */
+export async function releaseJob(db: Db, attempt: JobAttempt): Promise<void> {
+  await db.$executeRaw`UPDATE "JobAttempt" SET "heartbeatAt" = to_timestamp(0) WHERE "jobId" = ${attempt.jobId} AND "token" = ${attempt.token}`;
+}
+
+/** Whether the job is owned by a live attempt (the reconciler must then leave it alone). */
+export async function hasLiveAttempt(db: Db, jobId: string, timing: AttemptTiming): Promise<boolean> {
+  const rows = await db.$queryRaw<{ live: boolean }[]>`
+    SELECT "heartbeatAt" >= now() - make_interval(secs => ${timing.staleMs / 1000}) AS live
+    FROM "JobAttempt" WHERE "jobId" = ${jobId}`;
+  return rows[0]?.live === true;
+}
