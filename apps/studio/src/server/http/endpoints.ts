@@ -137,10 +137,11 @@ export const api = {
     tag: "projects",
     auth: "user",
     projectRole: "OWNER",
-    summary: "Add a member to a project or change their role",
+    summary:
+      "Add a member to a project or change their role. The answer does not tell whether an account has the email: an unknown email changes nothing (administrators get 404)",
     params: project,
     body: AddMemberBodySchema,
-    output: z.object({ userId: IdSchema, email: z.string(), role: ProjectRoleSchema }).strict(),
+    output: z.object({ email: z.string(), role: ProjectRoleSchema }).strict(),
   }),
   listProjects: endpoint({
     method: "GET",

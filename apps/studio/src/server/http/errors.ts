@@ -23,5 +23,9 @@ export function errorResponse(e: unknown): Response {
   const body: ErrorBody = {
     error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
   };
-  return Response.json(body, { status: HTTP_STATUS_BY_CODE[err.code] });
+  const retryAfter = err.code === "rate_limited" ? err.details?.retryAfterSeconds : undefined;
+  return Response.json(body, {
+    status: HTTP_STATUS_BY_CODE[err.code],
+    ...(typeof retryAfter === "number" ? { headers: { "Retry-After": String(retryAfter) } } : {}),
+  });
 }

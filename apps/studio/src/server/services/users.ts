@@ -32,19 +32,31 @@ export async function listUsers(): Promise<User[]> {
   return rows.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role }));
 }
 
-/** Adds a user to a project, or changes their role there. */
-export async function setProjectMember(projectId: string, input: { email: string; role: ProjectRole }) {
+/**
+ * Adds a user to a project, or changes their role there. Any user can own a project, so the
+ * answer must not tell which emails have an account: an unknown email gets the same answer and
+ * changes nothing. Administrators, who can list every user anyway, are told it is unknown.
+ */
+export async function setProjectMember(
+  projectId: string,
+  input: { email: string; role: ProjectRole },
+  caller: User,
+): Promise<{ email: string; role: ProjectRole }> {
   const { db } = ctx();
-  const u = await db.user.findUnique({ where: { email: input.email.toLowerCase() } });
-  if (!u)
-    throw new AppError(
-      "not_found",
-      `No user with email ${input.email}. An administrator must create the account first.`,
-    );
+  const email = input.email.toLowerCase();
+  const u = await db.user.findUnique({ where: { email } });
+  if (!u) {
+    if (caller.role === "ADMIN")
+      throw new AppError(
+        "not_found",
+        `No user with email ${input.email}. Create the account first (POST /api/v1/admin/users).`,
+      );
+    return { email, role: input.role };
+  }
   await db.projectMember.upsert({
     where: { projectId_userId: { projectId, userId: u.id } },
     create: { projectId, userId: u.id, role: input.role },
     update: { role: input.role },
   });
-  return { userId: u.id, email: u.email, role: input.role };
+  return { email, role: input.role };
 }

@@ -1,11 +1,13 @@
+import { clientAddress } from "@/server/auth/login-limits.ts";
 import { SESSION_COOKIE } from "@/server/auth/tokens.ts";
 import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { login } from "@/server/services/sessions.ts";
 
-// POST /api/v1/auth/login - sign in; the session token travels only in an httpOnly cookie
+// POST /api/v1/auth/login - sign in; the session token travels only in an httpOnly cookie.
+// Failed sign-ins are limited per account and per address (429 with Retry-After).
 export const POST = handle(api.login, async ({ body, req }) => {
-  const { user, token, expiresAt } = await login(body);
+  const { user, token, expiresAt } = await login(body, { address: clientAddress(req.headers) });
   const res = Response.json(user);
   const secure = new URL(req.url).protocol === "https:" ? "; Secure" : "";
   res.headers.append(
