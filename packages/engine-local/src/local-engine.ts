@@ -55,21 +55,71 @@ export class LocalEngine {
    * recipe run and preview goes through one, so even a query the SQL checker wrongly let through
    * reaches no other dataset and no other file. DuckDB cannot narrow a locked instance, hence a
    * new instance (about 15 ms), with a private temp folder so spilled data of other runs is out
-   * of reach too.
+   * of reach too. Read-only sandboxes (previews) are kept for reuse by the same set of inputs:
+   * a recipe editor previews the same inputs over and over.
    */
   async sandboxed<T>(opts: SandboxOptions, fn: (engine: LocalEngine) => Promise<T>): Promise<T> {
-    const temp = mkdtempSync(path.join(tmpdir(), "sous-duckdb-"));
-    const dirs = [...opts.read, ...(opts.write ?? [])];
+    const dirs = [...opts.read, ...(opts.write ?? [])].map((d) => path.resolve(d));
     if (dirs.length === 0) throw new Error("a sandbox needs at least one folder to read or write");
-    const sandbox = new LocalEngine(
-      await lockedInstance({ ...this.opts, tempDirectory: temp }, dirs),
-      this.opts,
-    );
+    if (opts.write?.length) {
+      const box = await this.openSandbox(dirs);
+      try {
+        return await fn(box.engine);
+      } finally {
+        box.close();
+      }
+    }
+    const key = [...new Set(dirs)].sort().join("\n");
+    let entry = this.previewBoxes.get(key);
+    if (!entry) {
+      entry = { box: this.openSandbox(dirs), users: 0, lastUsed: 0 };
+      this.previewBoxes.set(key, entry);
+      entry.box.catch(() => this.previewBoxes.delete(key));
+    }
+    entry.users++;
     try {
-      return await fn(sandbox);
+      return await fn((await entry.box).engine);
     } finally {
-      sandbox.close();
+      entry.users--;
+      entry.lastUsed = performance.now();
+      this.evictPreviewBoxes();
+    }
+  }
+
+  private readonly previewBoxes = new Map<
+    string,
+    { box: Promise<{ engine: LocalEngine; close: () => void }>; users: number; lastUsed: number }
+  >();
+
+  /** Keeps the most recently used idle sandboxes, at most PREVIEW_SANDBOXES_KEPT. */
+  private evictPreviewBoxes(): void {
+    const idle = [...this.previewBoxes]
+      .filter(([, e]) => e.users === 0)
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    while (this.previewBoxes.size > PREVIEW_SANDBOXES_KEPT && idle.length > 0) {
+      const [key, e] = idle.shift()!;
+      this.previewBoxes.delete(key);
+      void e.box.then((b) => b.close()).catch(() => {});
+    }
+  }
+
+  private async openSandbox(dirs: readonly string[]): Promise<{ engine: LocalEngine; close: () => void }> {
+    const temp = mkdtempSync(path.join(tmpdir(), "sous-duckdb-"));
+    try {
+      const engine = new LocalEngine(
+        await lockedInstance({ ...this.opts, tempDirectory: temp }, dirs),
+        this.opts,
+      );
+      return {
+        engine,
+        close: () => {
+          engine.close();
+          rmSync(temp, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
       rmSync(temp, { recursive: true, force: true });
+      throw e;
     }
   }
 
@@ -132,9 +182,14 @@ export class LocalEngine {
   }
 
   close(): void {
+    for (const e of this.previewBoxes.values()) void e.box.then((b) => b.close()).catch(() => {});
+    this.previewBoxes.clear();
     this.instance.closeSync();
   }
 }
+
+/** Idle preview sandboxes kept per process (each an in-memory DuckDB holding no data of its own). */
+const PREVIEW_SANDBOXES_KEPT = 8;
 
 /**
  * An in-memory DuckDB that can touch files only under `dirs` (a trailing `/` each, so `/a/b`

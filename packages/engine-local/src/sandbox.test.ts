@@ -108,10 +108,29 @@ describe("the local engine's sandbox, checker bypassed", () => {
     ).rejects.toThrow(/Permission Error/);
   });
 
-  it("keeps no temp folder after a run, and refuses a sandbox with nothing in it", async () => {
-    const before = readdirSync(tmpdir()).filter((f) => f.startsWith("sous-duckdb-")).length;
-    await engine.sandboxed({ read: [inputDir] }, async () => undefined);
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith("sous-duckdb-")).length).toBe(before);
+  it("a build's sandbox leaves no temp folder; previews reuse one per set of inputs, and only that set", async () => {
+    const temps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("sous-duckdb-")).length;
+    const before = temps();
+    await engine.sandboxed({ read: [inputDir], write: [stagingDir] }, async () => undefined);
+    expect(temps()).toBe(before);
     await expect(engine.sandboxed({ read: [] }, async () => 1)).rejects.toThrow(/at least one folder/);
+
+    const other = path.join(root, "storage/projects/pMine/datasets/dOther/versions/v1");
+    mkdirSync(other, { recursive: true });
+    await engine.runWrite(`COPY (SELECT 7 AS id) TO ${duckString(`${other}/part-0.parquet`)}`);
+    const read = (dirs: string[], dir: string) =>
+      engine.sandboxed({ read: dirs }, (box) =>
+        box.withConnection(async (c) =>
+          (
+            await c.runAndReadAll(`SELECT id FROM read_parquet(${duckString(`${dir}/*.parquet`)})`)
+          ).getRowsJson(),
+        ),
+      );
+    const first = await read([inputDir], inputDir);
+    const again = await read([inputDir], inputDir);
+    expect(again).toEqual(first);
+    // The reused sandbox of [input] still cannot read `other`; the one of [input, other] can.
+    await expect(read([inputDir], other)).rejects.toThrow(/Permission Error/);
+    expect(await read([inputDir, other], other)).toEqual([[7]]);
   });
 });
