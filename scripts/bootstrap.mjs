@@ -1,10 +1,12 @@
 // First step of `npm start` and `npm test` on a fresh machine: plain Node, no dependencies.
 // Installs the pinned pnpm (corepack cannot download here), the workspace's dependencies and
-// the generated Prisma client, each only when missing or out of date.
+// the generated Prisma client, and the Python environment (.venv, for Spark), each only when
+// missing or out of date.
 import { execSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensurePythonEnv } from "./lib/python-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).packageManager.split("@")[1];
@@ -40,3 +42,4 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
 }
 
 run("node", ["packages/db/scripts/generate.mjs"]);
+ensurePythonEnv(root);
