@@ -1,0 +1,1 @@
+"""A long-lived local SparkSession spoken to over stdin/stdout JSON lines (see server.py)."""

@@ -1,0 +1,3 @@
+from sous_spark.server import main
+
+main()
