@@ -2,6 +2,7 @@
 // Azurite as the mounted container), compute profiles, per-user tokens, engine choice, and a
 // scan proving the token never leaves the server: not in responses, pages, the database in
 // clear, job records or log lines.
+import { closedPort, startHangingServer } from "@sous/databricks/test/fault-servers";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import pg from "pg";
@@ -257,6 +258,61 @@ describe.skipIf(!hasStudio)("Databricks settings", () => {
       json: { isolation: "service" },
     });
   });
+
+  it("Test connection and a profile save answer within 15 s when the workspace is silent or refuses", async () => {
+    const hanging = await startHangingServer();
+    const closed = await closedPort();
+    try {
+      for (const [url, expected] of [
+        // SOUS_DATABRICKS_CHECK_TIMEOUT_SECONDS defaults to 10.
+        [hanging.url, `The Databricks workspace at ${hanging.url} did not answer within 10 s.`],
+        [closed.url, `The Databricks workspace at ${closed.url} is unreachable (connection refused).`],
+      ] as const) {
+        const created = await get("/admin/databricks/connections", {
+          method: "POST",
+          json: {
+            name: `faulty ${uniqueKey("C")}`,
+            workspaceUrl: url,
+            token: TOKEN,
+            storagePrefix: "dbfs:/mnt/sous",
+            storage: { kind: "installation" },
+          },
+        });
+        expect(created.status).toBe(201);
+        const id = created.data.id as string;
+        const timed = async <T>(p: Promise<T>) => {
+          const t0 = performance.now();
+          const r = await p;
+          return { r, ms: performance.now() - t0 };
+        };
+        // Side by side, as two admins would: each must answer on its own within 15 s.
+        const [tested, saved] = await Promise.all([
+          timed(get(`/admin/databricks/connections/${id}/test`, { method: "POST" })),
+          // The workspace's lists cannot be read: the profile is saved on the API's rules alone.
+          timed(
+            get(`/admin/databricks/connections/${id}/profiles`, {
+              method: "POST",
+              json: { name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
+            }),
+          ),
+        ]);
+        expect(tested.r.status).toBe(200);
+        expect(tested.r.data.ok).toBe(false);
+        expect(tested.r.data.checks).toEqual([
+          { name: "token", ok: false, message: expect.stringContaining(expected) },
+        ]);
+        expect(tested.ms).toBeLessThan(15_000);
+        expect(saved.r.status).toBe(201);
+        expect(saved.ms).toBeLessThan(15_000);
+        console.log(
+          `[databricks-settings] against ${url}: Test connection ${Math.round(tested.ms)} ms, profile save ${Math.round(saved.ms)} ms`,
+        );
+        await call(`/admin/databricks/connections/${id}`, { method: "DELETE", as: session });
+      }
+    } finally {
+      await hanging.close();
+    }
+  }, 60_000);
 
   it("never shows the token: responses, pages, the database in clear, job records, OpenAPI", async () => {
     for (const path of ["/admin/databricks", "/account"]) {

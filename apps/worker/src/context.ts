@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createSecretBox, type SecretBox, type ServerEnv } from "@sous/config";
-import type { ClusterLoad } from "@sous/databricks";
+import type { ClusterLoad, DatabricksTimeouts } from "@sous/databricks";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
 import { createRedisConnection } from "@sous/queue";
@@ -17,7 +17,7 @@ export interface WorkerContext {
    * Remote (Databricks) runs: the secret box that opens connection tokens, and the cluster load
    * bookkeeping (in Redis, shared by every worker process). Without it, Databricks activities fail.
    */
-  remote?: { secretBox: SecretBox; load: ClusterLoad };
+  remote?: { secretBox: SecretBox; load: ClusterLoad; timeouts?: DatabricksTimeouts };
 }
 
 export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext> {
@@ -41,6 +41,10 @@ export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext
         redis: createRedisConnection(env.REDIS_URL),
         prefix: env.SOUS_QUEUE_PREFIX,
       }),
+      timeouts: {
+        connectMs: env.SOUS_DATABRICKS_CONNECT_TIMEOUT_SECONDS * 1000,
+        readMs: env.SOUS_DATABRICKS_READ_TIMEOUT_SECONDS * 1000,
+      },
     },
   };
 }

@@ -19,6 +19,8 @@ export const WorkerEnvSchema = z.object({
   SOUS_DATASET_LEASE_MS: int(30_000),
   /** How often the worker re-enqueues jobs Postgres says are pending but Redis lost. */
   SOUS_RECONCILE_INTERVAL_MS: int(10_000),
+  /** On SIGTERM, running jobs get this long to finish; then they are interrupted (and retried). */
+  SOUS_WORKER_SHUTDOWN_GRACE_SECONDS: int(10),
 });
 export type WorkerEnv = ServerEnv & z.infer<typeof WorkerEnvSchema>;
 

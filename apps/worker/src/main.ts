@@ -2,7 +2,7 @@ import { createBuildQueue, createRedisConnection } from "@sous/queue";
 import { createWorkerContext } from "./context.ts";
 import { env } from "./env.ts";
 import { startReconciler } from "./reconcile-lost-jobs.ts";
-import { registerWorkers } from "./registry.ts";
+import { closeWorkers, registerWorkers } from "./registry.ts";
 
 const ctx = await createWorkerContext(env);
 const connection = createRedisConnection(env.REDIS_URL);
@@ -38,12 +38,16 @@ console.log(
 
 let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
+  if (stopping) {
+    console.log(`[worker] ${signal} again: exiting now`);
+    process.exit(1);
+  }
   stopping = true;
-  console.log(`[worker] ${signal}: finishing running jobs`);
+  const graceSeconds = env.SOUS_WORKER_SHUTDOWN_GRACE_SECONDS;
+  console.log(`[worker] ${signal}: finishing running jobs (interrupted after ${graceSeconds} s)`);
   stopReconciler();
-  // close() waits for active jobs; a second signal exits at once.
-  await Promise.all(workers.map((w) => w.close()));
+  // Running jobs get the grace period, then are interrupted (and retried by the queue).
+  await closeWorkers(workers, graceSeconds * 1000);
   await queue.close().catch(() => {});
   await Promise.all([connection.quit().catch(() => {}), producerConnection.quit().catch(() => {})]);
   await ctx.db.$disconnect();

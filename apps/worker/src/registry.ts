@@ -56,3 +56,20 @@ export function registerWorkers(opts: {
   build.on("error", (err) => console.error("[worker] build queue error:", err.message));
   return [build];
 }
+
+/**
+ * Stops taking jobs and waits for the running ones, at most `graceMs`: then their signals abort
+ * (a remote call, a DuckDB query or a wait for a cluster stops at once) and they fail as
+ * transient, so the queue runs them again later. A job waiting on a silent workspace can
+ * therefore never keep the worker from stopping.
+ */
+export async function closeWorkers(workers: readonly Worker[], graceMs: number): Promise<void> {
+  const interrupt = setTimeout(() => {
+    for (const w of workers) w.cancelAllJobs("The worker is stopping.");
+  }, graceMs);
+  try {
+    await Promise.all(workers.map((w) => w.close()));
+  } finally {
+    clearTimeout(interrupt);
+  }
+}

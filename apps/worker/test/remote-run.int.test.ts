@@ -1,13 +1,22 @@
 // A flow whose project runs on Databricks, built by the worker end to end: the emulator mounts
 // the installation's own storage (no upload, no copy back), the connection's token is sealed in
 // Postgres, and the 3-recipe chain runs as ONE remote statement. Its output must equal the same
-// flow built locally, and the token must appear nowhere the worker writes.
+// flow built locally, and the token must appear nowhere the worker writes. Then the faults, with
+// real TCP peers: a workspace that never answers (REST, or only its SQL endpoint) is cancelled
+// within 5 s and cannot hold a worker shutdown; a closed port fails fast as "unreachable".
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createSecretBox } from "@sous/config";
 import type { RecipeSpec } from "@sous/contracts";
 import { connectionSecretContext, createClusterLoad } from "@sous/databricks";
+import {
+  closedPort,
+  type FaultProxy,
+  type HangingServer,
+  startFaultProxy,
+  startHangingServer,
+} from "@sous/databricks/test/fault-servers";
 import {
   type DatabricksEmulator,
   queryLocalDuckDb,
@@ -18,7 +27,7 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
+import { closeWorkers, registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
   addSource,
@@ -27,6 +36,7 @@ import {
   hasServices,
   redisUrl,
   submitBuild,
+  waitFor,
   waitForJobRow,
 } from "./fixture.ts";
 
@@ -68,7 +78,15 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
   let workers: Worker[];
   let emu: DatabricksEmulator;
   const prefix = `sous-wremote-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
+  const connections = [
+    createRedisConnection(redisUrl),
+    createRedisConnection(redisUrl),
+    createRedisConnection(redisUrl),
+    createRedisConnection(redisUrl),
+  ];
+  const faultConnections: string[] = [];
+  let hanging: HangingServer;
+  let proxy: FaultProxy;
   const connectionId = `dbxworker${randomBytes(6).toString("hex")}`;
   let profileId = "";
 
@@ -103,6 +121,8 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
       data: { connectionId, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
     });
     profileId = profile.id;
+    hanging = await startHangingServer();
+    proxy = await startFaultProxy(emu);
     queue = createBuildQueue({ connection: connections[0]!, prefix });
     workers = registerWorkers({
       ctx,
@@ -114,11 +134,14 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
   });
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
+    // Jobs still waiting on the silent peers are interrupted rather than waited for.
+    await closeWorkers(workers ?? [], 0);
     await queue?.obliterate({ force: true }).catch(() => {});
     await queue?.close();
     for (const c of connections) c.disconnect();
-    await ctx?.db.connection.deleteMany({ where: { id: connectionId } });
+    await hanging?.close();
+    await proxy?.kill();
+    await ctx?.db.connection.deleteMany({ where: { id: { in: [connectionId, ...faultConnections] } } });
     await ctx?.db.$disconnect();
     await emu?.stop();
     ctx?.engine.close();
@@ -171,6 +194,61 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     return { job, out, rows };
   }
 
+  /** A connection (token sealed like the studio does) with one profile, on the given workspace URL. */
+  async function connectionTo(workspaceUrl: string) {
+    const id = `dbxfault${randomBytes(6).toString("hex")}`;
+    faultConnections.push(id);
+    const secret = ctx.remote!.secretBox.seal(JSON.stringify({ token: TOKEN }), connectionSecretContext(id));
+    await ctx.db.connection.create({
+      data: {
+        id,
+        kind: "databricks",
+        name: id,
+        config: {
+          workspaceUrl,
+          isolation: "service",
+          storagePrefix: "dbfs:/mnt/sous",
+          storage: { kind: "installation" },
+          tokenLast4: TOKEN.slice(-4),
+        },
+        secret,
+      },
+    });
+    const profile = await ctx.db.computeProfile.create({
+      data: { connectionId: id, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
+    });
+    return { kind: "databricks" as const, connectionId: id, profileId: profile.id };
+  }
+
+  /** orders -> positive on the given Databricks engine, submitted to `q`; returns the job id. */
+  async function submitOneRecipe(
+    engine: { kind: "databricks"; connectionId: string; profileId: string },
+    q: BuildQueue = queue,
+  ) {
+    const projectId = await createProject(ctx.db, "DBF");
+    await ctx.db.project.update({ where: { id: projectId }, data: { engine } });
+    const orders = await addSource(ctx, projectId, "orders", "i AS id, CAST(i % 5 AS INTEGER) AS qty", 50);
+    const a = await addRecipe(ctx.db, projectId, {
+      name: "positive",
+      spec: positive,
+      inputs: [orders],
+      output: "a",
+    });
+    const { jobId } = await submitBuild(ctx.db, q, projectId, [a.outputId], "build-only-this");
+    return { jobId, outputId: a.outputId };
+  }
+
+  /** Presses Cancel (what the studio's cancelJob writes) and measures until the row is CANCELLED. */
+  async function cancelAndTime(jobId: string) {
+    const t0 = performance.now();
+    await ctx.db.job.updateMany({
+      where: { id: jobId, cancelRequestedAt: null },
+      data: { cancelRequestedAt: new Date() },
+    });
+    const job = await waitForJobRow(ctx.db, jobId, 20_000);
+    return { job, ms: performance.now() - t0 };
+  }
+
   it("builds a 3-recipe pipeline on the cluster as one statement, equal to the local build", async () => {
     const remote = await chain({ kind: "databricks", connectionId, profileId });
     const logs = await ctx.db.jobLog.findMany({ where: { jobId: remote.job.id }, orderBy: { id: "asc" } });
@@ -201,5 +279,83 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     );
     expect(dump).not.toContain(TOKEN);
     expect(dump).toContain(info?.clusterId ?? "no cluster");
+  });
+
+  it("Cancel ends a build whose workspace never answers its REST calls within 5 s", async () => {
+    const engine = await connectionTo(hanging.url);
+    const before = hanging.accepted();
+    const { jobId, outputId } = await submitOneRecipe(engine);
+    // The worker's clusters/list is in flight on the silent peer (its read timeout is 30 s).
+    await waitFor("the REST call to be in flight", async () => hanging.accepted() > before, 15_000);
+    const { job, ms } = await cancelAndTime(jobId);
+    expect(job.state).toBe("CANCELLED");
+    expect(job.activities[0]?.state).toBe("CANCELLED");
+    expect(ms).toBeLessThan(5_000);
+    console.log(`[remote-run] cancel with REST hanging: CANCELLED after ${Math.round(ms)} ms`);
+    expect(await ctx.db.datasetVersion.count({ where: { datasetId: outputId } })).toBe(0);
+  });
+
+  it("Cancel ends a build whose SQL endpoint never answers within 5 s", async () => {
+    proxy.hangSql();
+    const engine = await connectionTo(proxy.url);
+    const { jobId, outputId } = await submitOneRecipe(engine);
+    // The cluster came up through the proxy; the driver's OpenSession is now held unanswered.
+    await waitFor("an SQL request to be held", async () => proxy.heldSql() > 0, 30_000);
+    const { job, ms } = await cancelAndTime(jobId);
+    expect(job.state).toBe("CANCELLED");
+    expect(ms).toBeLessThan(5_000);
+    console.log(`[remote-run] cancel with SQL hanging: CANCELLED after ${Math.round(ms)} ms`);
+    expect(await ctx.db.datasetVersion.count({ where: { datasetId: outputId } })).toBe(0);
+  });
+
+  it("a closed port fails the build quickly as 'the workspace at <url> is unreachable'", async () => {
+    const closed = await closedPort();
+    const engine = await connectionTo(closed.url);
+    const t0 = performance.now();
+    const { jobId } = await submitOneRecipe(engine);
+    const job = await waitForJobRow(ctx.db, jobId, 30_000);
+    const ms = performance.now() - t0;
+    expect(job.state).toBe("FAILED");
+    expect(job.error).toContain(
+      `The Databricks workspace at ${closed.url} is unreachable (connection refused).`,
+    );
+    expect(job.error).not.toMatch(/Max retry count/);
+    // Three attempts (the queue's 1 s and 2 s backoff), none of them waiting on the dead port.
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it("a worker shutdown is not held by a call the workspace never answers", async () => {
+    const shutdownPrefix = `${prefix}-stop`;
+    const q = createBuildQueue({ connection: connections[2]!, prefix: shutdownPrefix });
+    // Timeouts far longer than the test: only the shutdown's interruption can end the call.
+    const patient = { ...ctx, remote: { ...ctx.remote!, timeouts: { connectMs: 300_000, readMs: 300_000 } } };
+    const stopping = registerWorkers({
+      ctx: patient,
+      connection: connections[3]!,
+      prefix: shutdownPrefix,
+      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+      build: { ...defaultBuildSettings, activityTimeoutMs: 600_000, cancelPollMs: 100 },
+    });
+    try {
+      const engine = await connectionTo(hanging.url);
+      const before = hanging.accepted();
+      const { jobId } = await submitOneRecipe(engine, q);
+      await waitFor("the REST call to be in flight", async () => hanging.accepted() > before, 15_000);
+      const t0 = performance.now();
+      await closeWorkers(stopping, 500);
+      const ms = performance.now() - t0;
+      expect(ms).toBeLessThan(5_000);
+      console.log(`[remote-run] worker shutdown with a hanging call: closed after ${Math.round(ms)} ms`);
+      // Interrupted, not failed: the activity is queued again for the next worker.
+      const row = await ctx.db.job.findUniqueOrThrow({ where: { id: jobId }, include: { activities: true } });
+      expect(row.state).toBe("RUNNING");
+      expect(row.activities[0]?.state).toBe("QUEUED");
+      const logs = await ctx.db.jobLog.findMany({ where: { jobId } });
+      expect(logs.map((l) => l.message).join("\n")).toMatch(/The worker is stopping/);
+    } finally {
+      await closeWorkers(stopping, 0);
+      await q.obliterate({ force: true }).catch(() => {});
+      await q.close();
+    }
   });
 });

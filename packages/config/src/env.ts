@@ -58,6 +58,12 @@ export const ServerEnvSchema = DatabaseEnvSchema.extend(RedisEnvSchema.shape)
     SOUS_SEED_DEMO: z
       .preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("0"))
       .transform((v) => v === "1"),
+    /** Opening a connection to a Databricks workspace (TCP and TLS). */
+    SOUS_DATABRICKS_CONNECT_TIMEOUT_SECONDS: int(10),
+    /** Waiting for one answer of a Databricks workspace: a REST call, or one SQL RPC of a build. */
+    SOUS_DATABRICKS_READ_TIMEOUT_SECONDS: int(30),
+    /** The same for the studio's calls a person waits on: Test connection, saving a compute profile. */
+    SOUS_DATABRICKS_CHECK_TIMEOUT_SECONDS: int(10),
   })
   .superRefine((env, ctx) => {
     if (env.SOUS_STORAGE === "azure-blob" && !env.AZURE_STORAGE_CONNECTION_STRING) {

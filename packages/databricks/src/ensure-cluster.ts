@@ -1,7 +1,7 @@
 // Finds or makes a RUNNING cluster for a compute profile, the way the worker needs it before a
 // remote activity: reuse a running one that is not busy, else start a terminated one, else create
 // one (up to the profile's maximum), then wait for RUNNING while telling the job log why.
-import { sleep } from "./abortable-sleep.ts";
+import { raceAbort, sleep } from "./abortable-sleep.ts";
 import type { ClusterLoad } from "./cluster-load.ts";
 import { type ClusterSpec, PROFILE_TAG } from "./cluster-spec.ts";
 import { DatabricksApiError } from "./errors.ts";
@@ -62,9 +62,11 @@ export function createSpecFor(profile: ComputeProfileRef): ClusterSpec {
 
 export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLease> {
   const { rest, profile, load, log, signal } = o;
-  const pick = () =>
+  const call = signal ? { signal } : {};
+  const pickOnce = () =>
     load.exclusive(profile.id, async () => {
-      const clusters = (await rest.listClusters()).filter((c) => ours(c, profile.id));
+      signal?.throwIfAborted(); // aborted while waiting for the lock: take nothing
+      const clusters = (await rest.listClusters(call)).filter((c) => ours(c, profile.id));
       // Read once per pick: with a shared (Redis) load, every worker process sees the same counts.
       const counts = new Map(
         await Promise.all(
@@ -90,7 +92,7 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
         };
       const terminated = clusters.find((c) => c.state === "TERMINATED");
       if (terminated) {
-        await rest.startCluster(terminated.cluster_id);
+        await rest.startCluster(terminated.cluster_id, call);
         await log("info", `Starting terminated cluster ${terminated.cluster_id} of profile ${profile.name}`);
         return {
           cluster: terminated,
@@ -106,13 +108,16 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
             `All ${alive.length} cluster(s) of profile ${profile.name} are busy; creating another one`,
           );
         }
-        const { cluster_id } = await rest.createCluster(createSpecFor(profile));
+        const { cluster_id } = await rest.createCluster(createSpecFor(profile), call);
         await log("info", `Created cluster ${cluster_id} from profile ${profile.name}`);
         const cluster: ClusterDetails = { cluster_id, state: "PENDING" };
         return { cluster, action: "created" as const, release: await load.acquire(cluster_id) };
       }
       return undefined;
     });
+  // The lock may be held by another job: an abort does not wait for it, and a slot taken after
+  // the abort is given back.
+  const pick = () => raceAbort(pickOnce(), signal, (late) => late?.release());
 
   const poll = { initialMs: 2_000, maxMs: 15_000, timeoutMs: 30 * 60_000, ...o.poll };
   const t0 = Date.now();
@@ -155,9 +160,10 @@ async function waitRunning(
   poll: { initialMs: number; maxMs: number; timeoutMs: number },
 ): Promise<number> {
   const { rest, log, signal } = o;
+  const call = signal ? { signal } : {};
   const id = first.cluster_id;
   const t0 = Date.now();
-  let cluster = first.state === "RUNNING" ? first : await rest.getCluster(id);
+  let cluster = first.state === "RUNNING" ? first : await rest.getCluster(id, call);
   let delay = poll.initialMs;
   while (cluster.state !== "RUNNING") {
     signal?.throwIfAborted();
@@ -170,7 +176,7 @@ async function waitRunning(
       );
     }
     // Just started: Databricks may still report TERMINATED for a moment; start is a no-op otherwise.
-    if (cluster.state === "TERMINATED") await rest.startCluster(id);
+    if (cluster.state === "TERMINATED") await rest.startCluster(id, call);
     if (elapsed > poll.timeoutMs) {
       throw new DatabricksApiError(
         `Cluster ${id} did not reach RUNNING within ${formatDuration(poll.timeoutMs)}`,
@@ -181,7 +187,7 @@ async function waitRunning(
     await log("info", `waiting for cluster ${id} (${cluster.state}, ${formatDuration(elapsed)})`);
     await sleep(delay, signal);
     delay = Math.min(delay * 2, poll.maxMs);
-    cluster = await rest.getCluster(id);
+    cluster = await rest.getCluster(id, call);
   }
   const waited = Date.now() - t0;
   if (waited > 0 && first.state !== "RUNNING") {

@@ -38,7 +38,10 @@ export class DatabricksSqlError extends Error {
   override readonly name = "DatabricksSqlError";
   constructor(
     message: string,
-    /** HTTP status of the failing Thrift call, when the failure was at the HTTP level. */
+    /**
+     * HTTP status of the failing Thrift call, when the failure was at the HTTP level; 0 when the
+     * workspace was unreachable or did not answer in time.
+     */
     readonly status?: number,
     /** SQLSTATE reported by Databricks for statement errors (e.g. 42601 for a syntax error). */
     readonly sqlState?: string,

@@ -46,7 +46,7 @@ export {
 } from "./mount-mapping.ts";
 export { describeRemoteFailure, type RemoteFailure } from "./remote-failure.ts";
 export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
-export type { DatabricksRestClient, DatabricksRestClientOptions } from "./rest-client.ts";
+export type { DatabricksRestClient, DatabricksRestClientOptions, RestCallOptions } from "./rest-client.ts";
 export { createDatabricksRestClient } from "./rest-client.ts";
 export type {
   ClusterCreateSpec,
@@ -64,4 +64,9 @@ export type {
   SqlSession,
 } from "./sql-runner.ts";
 export { createDatabricksSqlRunner } from "./sql-runner.ts";
+export {
+  type DatabricksTimeouts,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+} from "./timeouts.ts";
 export { copyPrefix, type UploadedInput, uploadInputsIfMissing } from "./upload-inputs.ts";

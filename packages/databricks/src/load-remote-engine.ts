@@ -20,6 +20,7 @@ import { storageUnderFolder } from "./folder-storage.ts";
 import { clusterHttpPath, type MountMapping, sparkUiUrl } from "./mount-mapping.ts";
 import { createDatabricksRestClient, type DatabricksRestClient } from "./rest-client.ts";
 import { createDatabricksSqlRunner, type DatabricksSqlRunner } from "./sql-runner.ts";
+import type { DatabricksTimeouts } from "./timeouts.ts";
 
 export type RemoteEngine = {
   connectionId: string;
@@ -45,6 +46,8 @@ export async function loadRemoteEngine(o: {
   installationStorage: DatasetStorage;
   /** For the Blob download cache of the mounted container. */
   dataDir: string;
+  /** Connect and read timeouts of every REST call and SQL RPC (the worker's env). */
+  timeouts?: DatabricksTimeouts;
 }): Promise<RemoteEngine> {
   const connection = await o.db.connection.findUnique({ where: { id: o.connectionId } });
   if (!connection) throw new Error("The Databricks connection of this engine was deleted.");
@@ -121,7 +124,11 @@ export async function loadRemoteEngine(o: {
       maxClusters: profileRow.maxClusters,
       maxActiveStatements: profileRow.maxActiveStatements,
     },
-    rest: createDatabricksRestClient({ baseUrl: config.workspaceUrl, token }),
+    rest: createDatabricksRestClient({
+      baseUrl: config.workspaceUrl,
+      token,
+      ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+    }),
     // mountStorage's keys are already relative to the mounted folder.
     mapping: { clusterPrefix: config.storagePrefix.replace(/\/+$/, "") },
     mountStorage,
@@ -133,6 +140,7 @@ export async function loadRemoteEngine(o: {
         token,
         // http:// is only accepted for the local emulator (research §1.8).
         ...(plainHttp ? { tls: false as const } : {}),
+        ...(o.timeouts ? { timeouts: o.timeouts } : {}),
       }),
     sparkUiUrl: (clusterId) => sparkUiUrl(config.workspaceUrl, clusterId),
   };

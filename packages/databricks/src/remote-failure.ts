@@ -27,7 +27,7 @@ export function describeRemoteFailure(e: unknown): RemoteFailure {
     return { message: e.message, retryable: false };
   }
   if (e instanceof DatabricksSqlError) {
-    return { message: e.message, retryable: e.status === 503 || e.status === 429 };
+    return { message: e.message, retryable: e.status === 0 || e.status === 503 || e.status === 429 };
   }
   return { message: e instanceof Error ? e.message : String(e), retryable: false };
 }

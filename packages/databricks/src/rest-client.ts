@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { sleep } from "./abortable-sleep.ts";
+import { anySignal, sleep } from "./abortable-sleep.ts";
 import { DatabricksApiError, redact, safeMessageForStatus } from "./errors.ts";
+import { httpRequestText, type TextResponse, TransportError, transportFailureOf } from "./http-transport.ts";
 import {
   type ClusterCreateSpec,
   type ClusterDetails,
@@ -18,39 +19,55 @@ import {
   type SparkVersion,
   scimMeSchema,
 } from "./rest-schemas.ts";
+import { type DatabricksTimeouts, noAnswerMessage, resolveTimeouts, unreachableMessage } from "./timeouts.ts";
 
 export type DatabricksRestClientOptions = {
   /** Workspace URL, e.g. https://adb-123.4.azuredatabricks.net */
   baseUrl: string;
   token: string;
-  /** Injected for tests; defaults to the global fetch. */
+  /**
+   * Injected for tests; by default node:http(s) with the connect and read timeouts below. An
+   * injected fetch gets both timeouts as one deadline through its signal.
+   */
   fetch?: typeof fetch;
   /**
-   * Transient failures (429, 503, 502/504, network) are retried with exponential backoff.
-   * Default 4 attempts in all, 1 s doubling; tests pass small delays.
+   * Transient failures (429, 503, 502/504, a connection broken mid-way) are retried with
+   * exponential backoff. Default 4 attempts in all, 1 s doubling; tests pass small delays. An
+   * unreachable workspace (refused, unknown host, no connection in time) and one that did not
+   * answer within the read timeout are reported at once: retrying would only multiply the wait.
    */
   retry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /** Connect and read timeouts of every call (defaults 10 s and 30 s). */
+  timeouts?: DatabricksTimeouts;
+  /** Aborts every call of this client (a call's own signal is honoured as well). */
+  signal?: AbortSignal;
 };
 
+/** Per call: the signal stops the call (and its retries) at once, rejecting with its reason. */
+export type RestCallOptions = { signal?: AbortSignal };
+
 export type DatabricksRestClient = {
-  listClusters(): Promise<ClusterDetails[]>;
-  getCluster(id: string): Promise<ClusterDetails>;
-  createCluster(spec: ClusterCreateSpec): Promise<{ cluster_id: string }>;
-  startCluster(id: string): Promise<void>;
+  listClusters(o?: RestCallOptions): Promise<ClusterDetails[]>;
+  getCluster(id: string, o?: RestCallOptions): Promise<ClusterDetails>;
+  createCluster(spec: ClusterCreateSpec, o?: RestCallOptions): Promise<{ cluster_id: string }>;
+  startCluster(id: string, o?: RestCallOptions): Promise<void>;
   /** clusters/delete: terminates the cluster (it can be started again). */
-  terminateCluster(id: string): Promise<void>;
+  terminateCluster(id: string, o?: RestCallOptions): Promise<void>;
   /** clusters/edit: the full spec; only in RUNNING (restarts it) or TERMINATED. */
-  editCluster(id: string, spec: ClusterCreateSpec): Promise<void>;
+  editCluster(id: string, spec: ClusterCreateSpec, o?: RestCallOptions): Promise<void>;
   /** clusters/events, newest first. */
-  clusterEvents(id: string, o?: { limit?: number }): Promise<ClusterEvent[]>;
+  clusterEvents(id: string, o?: { limit?: number } & RestCallOptions): Promise<ClusterEvent[]>;
   /** SCIM Me: who the token belongs to (the token check of "test connection"). */
-  currentUser(): Promise<{ userName?: string }>;
+  currentUser(o?: RestCallOptions): Promise<{ userName?: string }>;
   /** DBFS get-status of a path like /mnt/sous/x; undefined when it does not exist. */
-  dbfsStatus(path: string): Promise<{ path: string; is_dir?: boolean; file_size?: number } | undefined>;
+  dbfsStatus(
+    path: string,
+    o?: RestCallOptions,
+  ): Promise<{ path: string; is_dir?: boolean; file_size?: number } | undefined>;
   /** Files API read of a (small, probe) file under /Volumes/c/s/v/...: whether it exists. */
-  fileExists(path: string): Promise<boolean>;
-  listSparkVersions(): Promise<SparkVersion[]>;
-  listNodeTypes(): Promise<NodeType[]>;
+  fileExists(path: string, o?: RestCallOptions): Promise<boolean>;
+  listSparkVersions(o?: RestCallOptions): Promise<SparkVersion[]>;
+  listNodeTypes(o?: RestCallOptions): Promise<NodeType[]>;
   /** Polls clusters/get until RUNNING; fails fast on TERMINATED/ERROR or after `timeoutMs`. */
   waitForClusterRunning(
     id: string,
@@ -60,9 +77,9 @@ export type DatabricksRestClient = {
 
 export function createDatabricksRestClient(opts: DatabricksRestClientOptions): DatabricksRestClient {
   const base = opts.baseUrl.replace(/\/+$/, "");
-  const doFetch = opts.fetch ?? fetch;
   const attempts = opts.retry?.attempts ?? 4;
   const maxDelay = opts.retry?.maxDelayMs ?? 30_000;
+  const { connectMs, readMs } = resolveTimeouts(opts.timeouts);
 
   // Every call Sous makes is safe to repeat: reads, start/delete/edit of a known cluster, and
   // create after a 429/503 (the request was refused, nothing was created).
@@ -71,17 +88,38 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     endpoint: string,
     schema: S,
     body?: unknown,
-    signal?: AbortSignal,
+    callSignal?: AbortSignal,
   ): Promise<z.infer<S>> {
+    const signal = anySignal(opts.signal, callSignal);
     let delay = opts.retry?.initialDelayMs ?? 1_000;
     for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
       try {
-        return await callOnce(method, endpoint, schema, body);
+        return await callOnce(method, endpoint, schema, body, signal);
       } catch (e) {
-        if (!(e instanceof DatabricksApiError) || !isTransient(e.status) || attempt >= attempts) throw e;
+        if (signal?.aborted) throw signal.reason;
+        if (!(e instanceof DatabricksApiError) || !isRetried(e) || attempt >= attempts) throw e;
         await sleep(Math.min(delay, maxDelay), signal);
         delay *= 2;
       }
+    }
+  }
+
+  async function send(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    signal: AbortSignal | undefined,
+  ): Promise<TextResponse> {
+    if (!opts.fetch)
+      return httpRequestText(url, { ...init, connectMs, readMs, ...(signal ? { signal } : {}) });
+    // An injected fetch has no connect phase to time: both timeouts make one deadline.
+    const deadline = AbortSignal.timeout(connectMs + readMs);
+    try {
+      const res = await opts.fetch(url, { ...init, signal: anySignal(deadline, signal) });
+      return { status: res.status, text: await res.text() };
+    } catch (e) {
+      if (deadline.aborted && !signal?.aborted) throw new TransportError("no answer in time", "timeout");
+      throw e;
     }
   }
 
@@ -89,34 +127,35 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     method: "GET" | "POST",
     endpoint: string,
     schema: S,
-    body?: unknown,
+    body: unknown,
+    signal: AbortSignal | undefined,
   ): Promise<z.infer<S>> {
-    let res: Response;
+    let res: TextResponse;
     try {
-      res = await doFetch(`${base}/api/2.0/${endpoint}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${opts.token}`,
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      res = await send(
+        `${base}/api/2.0/${endpoint}`,
+        {
+          method,
+          headers: {
+            Authorization: `Bearer ${opts.token}`,
+            ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new DatabricksApiError(
-        redact(`Could not reach the Databricks workspace at ${base}: ${reason}`, opts.token),
-        0,
-        "NETWORK_ERROR",
+        signal,
       );
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw networkError(e);
     }
-    const text = await res.text();
+    const { text } = res;
     let json: unknown;
     try {
       json = text.length > 0 ? JSON.parse(text) : {};
     } catch {
       json = undefined;
     }
-    if (!res.ok) throw apiError(res.status, json, endpoint, opts.token);
+    if (res.status < 200 || res.status > 299) throw apiError(res.status, json, endpoint, opts.token);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new DatabricksApiError(
@@ -128,48 +167,92 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     return parsed.data;
   }
 
+  function networkError(e: unknown): DatabricksApiError {
+    const failure = transportFailureOf(e);
+    if (failure?.kind === "unreachable")
+      return new DatabricksApiError(
+        redact(unreachableMessage(base, failure.reason), opts.token),
+        0,
+        "WORKSPACE_UNREACHABLE",
+      );
+    if (failure?.kind === "timeout")
+      return new DatabricksApiError(
+        redact(noAnswerMessage(base, readMs), opts.token),
+        0,
+        "WORKSPACE_TIMEOUT",
+      );
+    const reason = e instanceof Error ? e.message : String(e);
+    return new DatabricksApiError(
+      redact(`Could not reach the Databricks workspace at ${base}: ${reason}`, opts.token),
+      0,
+      "NETWORK_ERROR",
+    );
+  }
+
+  const signalOf = (o: RestCallOptions | undefined) => o?.signal;
+
   const client: DatabricksRestClient = {
-    async listClusters() {
-      return (await call("GET", "clusters/list", listClustersSchema)).clusters;
+    async listClusters(o) {
+      return (await call("GET", "clusters/list", listClustersSchema, undefined, signalOf(o))).clusters;
     },
-    async getCluster(id) {
-      return call("GET", `clusters/get?cluster_id=${encodeURIComponent(id)}`, clusterDetailsSchema);
+    async getCluster(id, o) {
+      return call(
+        "GET",
+        `clusters/get?cluster_id=${encodeURIComponent(id)}`,
+        clusterDetailsSchema,
+        undefined,
+        signalOf(o),
+      );
     },
-    async createCluster(spec) {
-      const { cluster_id } = await call("POST", "clusters/create", createClusterResponseSchema, spec);
+    async createCluster(spec, o) {
+      const { cluster_id } = await call(
+        "POST",
+        "clusters/create",
+        createClusterResponseSchema,
+        spec,
+        signalOf(o),
+      );
       return { cluster_id };
     },
-    async startCluster(id) {
-      await call("POST", "clusters/start", emptyResponseSchema, { cluster_id: id });
+    async startCluster(id, o) {
+      await call("POST", "clusters/start", emptyResponseSchema, { cluster_id: id }, signalOf(o));
     },
-    async terminateCluster(id) {
-      await call("POST", "clusters/delete", emptyResponseSchema, { cluster_id: id });
+    async terminateCluster(id, o) {
+      await call("POST", "clusters/delete", emptyResponseSchema, { cluster_id: id }, signalOf(o));
     },
-    async editCluster(id, spec) {
-      await call("POST", "clusters/edit", emptyResponseSchema, { ...spec, cluster_id: id });
+    async editCluster(id, spec, o) {
+      await call("POST", "clusters/edit", emptyResponseSchema, { ...spec, cluster_id: id }, signalOf(o));
     },
     async clusterEvents(id, o = {}) {
       const body = { cluster_id: id, order: "DESC", limit: o.limit ?? 50 };
-      return (await call("POST", "clusters/events", clusterEventsSchema, body)).events;
+      return (await call("POST", "clusters/events", clusterEventsSchema, body, o.signal)).events;
     },
-    async currentUser() {
-      const me = await call("GET", "preview/scim/v2/Me", scimMeSchema);
+    async currentUser(o) {
+      const me = await call("GET", "preview/scim/v2/Me", scimMeSchema, undefined, signalOf(o));
       return me.userName === undefined ? {} : { userName: me.userName };
     },
-    async dbfsStatus(path) {
+    async dbfsStatus(path, o) {
       try {
-        return await call("GET", `dbfs/get-status?path=${encodeURIComponent(path)}`, dbfsStatusSchema);
+        return await call(
+          "GET",
+          `dbfs/get-status?path=${encodeURIComponent(path)}`,
+          dbfsStatusSchema,
+          undefined,
+          signalOf(o),
+        );
       } catch (e) {
         if (e instanceof DatabricksApiError && e.errorCode === "RESOURCE_DOES_NOT_EXIST") return undefined;
         throw e;
       }
     },
-    async fileExists(path) {
+    async fileExists(path, o) {
       try {
         await call(
           "GET",
           `fs/files${path.split("/").map(encodeURIComponent).join("/")}`,
           emptyResponseSchema,
+          undefined,
+          signalOf(o),
         );
         return true;
       } catch (e) {
@@ -177,18 +260,20 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
         throw e;
       }
     },
-    async listSparkVersions() {
-      return (await call("GET", "clusters/spark-versions", listSparkVersionsSchema)).versions;
+    async listSparkVersions(o) {
+      return (await call("GET", "clusters/spark-versions", listSparkVersionsSchema, undefined, signalOf(o)))
+        .versions;
     },
-    async listNodeTypes() {
-      return (await call("GET", "clusters/list-node-types", listNodeTypesSchema)).node_types;
+    async listNodeTypes(o) {
+      return (await call("GET", "clusters/list-node-types", listNodeTypesSchema, undefined, signalOf(o)))
+        .node_types;
     },
     async waitForClusterRunning(id, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 20 * 60_000);
       const pollMs = o.pollMs ?? 5_000;
       for (;;) {
         o.signal?.throwIfAborted();
-        const cluster = await client.getCluster(id);
+        const cluster = await client.getCluster(id, o.signal ? { signal: o.signal } : {});
         if (cluster.state === "RUNNING") return cluster;
         if (cluster.state === "TERMINATED" || cluster.state === "ERROR") {
           throw new DatabricksApiError(
@@ -207,9 +292,11 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
   return client;
 }
 
-// 0 = network failure; 429 throttling; 502/503/504 a gateway or a workspace that is waking up.
-function isTransient(status: number): boolean {
-  return status === 0 || status === 429 || status === 502 || status === 503 || status === 504;
+// 429 throttling; 502/503/504 a gateway or a workspace that is waking up; a connection broken
+// mid-way. Not an unreachable or silent workspace: see `retry` above.
+function isRetried(e: DatabricksApiError): boolean {
+  if (e.status === 0) return e.errorCode === "NETWORK_ERROR";
+  return e.status === 429 || e.status === 502 || e.status === 503 || e.status === 504;
 }
 
 function apiError(status: number, json: unknown, endpoint: string, token: string): DatabricksApiError {

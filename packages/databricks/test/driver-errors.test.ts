@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeColumn } from "../src/column-types.ts";
-import { httpFailureOf, toSqlError } from "../src/driver-errors.ts";
+import { httpFailureOf, lostConnection, toSqlError } from "../src/driver-errors.ts";
 
 const TOKEN = "dapi-unit-secret-zyx987";
 
@@ -45,6 +45,41 @@ describe("toSqlError", () => {
 
   it("redacts the token from any message", () => {
     expect(toSqlError(new Error(`bad ${TOKEN}`), TOKEN).message).toBe("bad [REDACTED]");
+  });
+});
+
+describe("connection failures (the workspace did not answer)", () => {
+  const where = { workspace: "https://adb-1.2.azuredatabricks.net", rpcMs: 40_000 };
+
+  it("names a refused connection 'unreachable', with status 0", () => {
+    const fetchError = Object.assign(new Error("request to https://x failed, reason: connect ECONNREFUSED"), {
+      type: "system",
+      code: "ECONNREFUSED",
+    });
+    expect(toSqlError(fetchError, TOKEN, where)).toMatchObject({
+      status: 0,
+      message: expect.stringMatching(
+        /^The Databricks workspace at https:\/\/adb-1\.2\.azuredatabricks\.net is unreachable \(connection refused\)/,
+      ),
+    });
+  });
+
+  it("turns the driver's 'Request timed out' into 'did not answer within N s'", () => {
+    expect(toSqlError(new Error("Request timed out"), TOKEN, where).message).toMatch(
+      /did not answer within 40 s/,
+    );
+  });
+
+  it("never says 'Max retry count exceeded': a status the driver gave up on, or a lost connection", () => {
+    const on503 = new Error("Hive driver: 503 when connecting to resource. Max retry count exceeded.");
+    expect(toSqlError(on503, TOKEN, where)).toMatchObject({ status: 503 });
+    expect(toSqlError(on503, TOKEN, where).message).toMatch(/temporarily unavailable/);
+    expect(lostConnection(on503)).toBe(false);
+    const lost = new Error("Hive driver: Error when connecting to resource. Max retry count exceeded.");
+    expect(lostConnection(lost)).toBe(true);
+    expect(toSqlError(lost, TOKEN, where)).toMatchObject({ status: 0 });
+    expect(toSqlError(lost, TOKEN, where).message).not.toMatch(/Max retry/);
+    expect(lostConnection(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toBe(true);
   });
 });
 

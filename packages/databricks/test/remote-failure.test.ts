@@ -10,6 +10,7 @@ describe("describeRemoteFailure", () => {
       expect(describeRemoteFailure(new DatabricksApiError("x", status, "E")).retryable).toBe(true);
     }
     expect(describeRemoteFailure(new DatabricksSqlError("starting", 503)).retryable).toBe(true);
+    expect(describeRemoteFailure(new DatabricksSqlError("unreachable", 0)).retryable).toBe(true);
   });
 
   it("explains quota and node type refusals, and never retries 401/403", () => {

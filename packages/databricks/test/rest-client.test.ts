@@ -116,6 +116,23 @@ describe("errors", () => {
     expect(e).toMatchObject({ status: 0, errorCode: "NETWORK_ERROR" });
     expectNoToken(e);
   });
+
+  it("names a refused connection 'unreachable' and does not retry it", async () => {
+    let n = 0;
+    const e = await failure(
+      clientWith(async () => {
+        n++;
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+        });
+      }).listClusters(),
+    );
+    expect(e).toMatchObject({ status: 0, errorCode: "WORKSPACE_UNREACHABLE" });
+    expect(e.message).toMatch(
+      /^The Databricks workspace at https:\/\/adb-1\.2\.azuredatabricks\.net is unreachable \(connection refused\)\./,
+    );
+    expect(n).toBe(1);
+  });
 });
 
 describe("waitForClusterRunning", () => {

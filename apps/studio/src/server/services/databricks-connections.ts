@@ -30,6 +30,7 @@ import {
 import { createBlobStorage, type DatasetStorage } from "@sous/storage";
 import type { z } from "zod";
 import { ctx } from "../context.ts";
+import { env } from "../env.ts";
 import { secretBox } from "./databricks-secrets.ts";
 
 type CreateBody = z.output<typeof CreateDatabricksConnectionBodySchema>;
@@ -267,8 +268,19 @@ export async function restClientFor(
         : "Set the connection's token first.",
     );
   }
+  // Someone is waiting on these calls (Test connection, saving a profile, the catalog): a silent
+  // workspace is reported after the check timeout, not the builds' longer read timeout.
+  const e = env();
   return {
-    rest: createDatabricksRestClient({ baseUrl: config.workspaceUrl, token, retry: { attempts: 2 } }),
+    rest: createDatabricksRestClient({
+      baseUrl: config.workspaceUrl,
+      token,
+      retry: { attempts: 2 },
+      timeouts: {
+        connectMs: e.SOUS_DATABRICKS_CONNECT_TIMEOUT_SECONDS * 1000,
+        readMs: e.SOUS_DATABRICKS_CHECK_TIMEOUT_SECONDS * 1000,
+      },
+    }),
     config,
   };
 }

@@ -100,6 +100,7 @@ export async function runRemote(
       userId: job?.createdById ?? null,
       installationStorage: storage,
       dataDir: ctx.dataDir,
+      ...(ctx.remote.timeouts ? { timeouts: ctx.remote.timeouts } : {}),
     });
   } catch (e) {
     throw remoteFailure(e, whoOf(o));
