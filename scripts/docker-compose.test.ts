@@ -9,7 +9,13 @@ const root = path.resolve(import.meta.dirname, "..");
 const compose = parse(readFileSync(path.join(root, "docker-compose.yml"), "utf8")) as {
   services: Record<
     string,
-    { healthcheck?: unknown; environment?: Record<string, string>; command?: string[]; volumes?: string[] }
+    {
+      healthcheck?: unknown;
+      restart?: string;
+      environment?: Record<string, string>;
+      command?: string[];
+      volumes?: string[];
+    }
   >;
   volumes: Record<string, unknown>;
 };
@@ -29,6 +35,10 @@ describe("docker-compose.yml", () => {
       "worker",
     ]);
     for (const [name, s] of Object.entries(compose.services)) expect(s.healthcheck, name).toBeDefined();
+  });
+
+  it("restarts every service that crashes (the compose counterpart of npm start's supervisor)", () => {
+    for (const [name, s] of Object.entries(compose.services)) expect(s.restart, name).toBe("unless-stopped");
   });
 
   it("runs redis with noeviction, as BullMQ requires", () => {

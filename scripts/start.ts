@@ -3,28 +3,61 @@ import path from "node:path";
 import { startDemoDatabricks } from "./lib/demo-databricks.ts";
 import { loadDotEnv } from "./lib/dotenv.ts";
 import { ensurePostgres, ensureRedis, ensureSecretKey, type Started } from "./lib/services.ts";
-import { buildStudio, prepareDatabase, repoRoot, startStack } from "./lib/stack.ts";
+import { buildStudio, prepareDatabase, quickRecoveryEnv, repoRoot, startStack } from "./lib/stack.ts";
+import { killAll, stopAll, write } from "./lib/supervisor.ts";
 
-const log = (m: string) => console.log(`[sous] ${m}`);
+// Nothing may throw on a closed stdout (the terminal or the pipe reading us went away): that is
+// noticed once, below, and stops everything; stderr, if still open, then gets our last lines.
+const out = (line: string) => {
+  if (!write(process.stdout, `${line}\n`)) write(process.stderr, `${line}\n`);
+};
+const log = (m: string) => out(`[sous] ${m}`);
 const fileEnv = loadDotEnv(path.join(repoRoot, ".env"));
 const get = (k: string) => process.env[k] ?? fileEnv[k];
 
 const dataDir = path.resolve(repoRoot, get("SOUS_DATA_DIR") ?? ".data");
 const port = Number(get("PORT") ?? 3000);
 const started: Started[] = [];
-let stack: Awaited<ReturnType<typeof startStack>> | undefined;
 
-let stopping = false;
-async function shutdown(code: number) {
+let stopping: { at: number } | undefined;
+async function shutdown(code: number, why: string) {
   if (stopping) return;
-  stopping = true;
-  log("stopping");
-  await stack?.stop();
+  stopping = { at: Date.now() };
+  log(`${why}; stopping`);
+  // Studio, worker and emulator side by side: SIGTERM to each one's process group, SIGKILL to
+  // whatever is left after a few seconds (the worker first gets its jobs' grace period).
+  await stopAll();
   for (const s of started.reverse()) await s.stop().catch(() => {});
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    // A Ctrl-C reaches this process twice (from the terminal and relayed by tsx): only a second
+    // one that comes later means "now".
+    if (stopping && Date.now() - stopping.at > 1000) {
+      log(`${signal} again: killing what is left`);
+      killAll();
+    }
+    void shutdown(0, signal);
+  });
+}
+// The terminal closed, or whatever read our output exited (`npm start | tee log`, then Ctrl-C
+// on tee): EPIPE. Handled, so it is no uncaught exception; and nobody is watching any more.
+for (const stream of [process.stdout, process.stderr])
+  stream.on(
+    "error",
+    (e: NodeJS.ErrnoException) => void shutdown(1, `output closed (${e.code ?? e.message})`),
+  );
+// The process that ran us (tsx, pnpm, npm) was killed with -9: we were re-parented.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(1, "the process that started npm start is gone");
+}, 1000).unref();
+
+// Once shutdown() runs, the start-up below starts nothing more: it waits for the exit.
+const unlessStopping = async () => {
+  if (stopping) await new Promise(() => {});
+};
 
 try {
   const pg = await ensurePostgres(
@@ -37,6 +70,7 @@ try {
   started.push(redis);
   const applied = await prepareDatabase(pg.url);
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+  await unlessStopping();
   const secretKey = ensureSecretKey(dataDir, get("SOUS_SECRET_KEY"));
   // Optional demo step: a local Databricks emulator, so the remote engine can be tried without
   // Azure. SOUS_DEMO_DATABRICKS=0 skips it; a failure here never stops the studio from starting.
@@ -59,12 +93,24 @@ try {
       log(`Databricks emulator not started (${(e as Error).message}); the local engine works without it`);
     }
   }
-  log("building the studio (cached when nothing changed)");
-  buildStudio();
-  stack = await startStack({
+  // SOUS_START_PREBUILT=<dist dir> starts the studio from a build that exists already instead of
+  // building (the supervision test runs this script on the build npm test made).
+  await unlessStopping();
+  const prebuilt = get("SOUS_START_PREBUILT");
+  if (!prebuilt) {
+    log("building the studio (cached when nothing changed)");
+    buildStudio();
+  }
+  // The environment wins over .env, as it does for every setting read above.
+  const fromFile = Object.fromEntries(Object.entries(fileEnv).filter(([k]) => process.env[k] === undefined));
+  const recovery = Object.fromEntries(Object.entries(quickRecoveryEnv).map(([k, v]) => [k, get(k) ?? v]));
+  await startStack({
     port,
+    distDir: prebuilt || ".next",
+    log,
     env: {
-      ...fileEnv,
+      ...fromFile,
+      ...recovery,
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
       SOUS_DATA_DIR: dataDir,
@@ -72,21 +118,17 @@ try {
       SOUS_SEED_DEMO: get("SOUS_SEED_DEMO") ?? "1",
     },
   });
+  await unlessStopping();
   const url = `http://localhost:${port}`;
-  console.log(`
+  out(`
   Sous is running at ${url}
 
   First visit: create the administrator account on the setup page (there is no default password).
   Then open the "Retail demo" project: customers, products, orders and campaigns, with a flow
-  that computes the top customers. Press Ctrl-C to stop everything started here.
+  that computes the top customers. Press Ctrl-C to stop everything started here; a studio, worker
+  or emulator that crashes is restarted.
 `);
-  await new Promise<void>((resolve) => {
-    stack?.studio.once("exit", () => resolve());
-    stack?.worker.once("exit", () => resolve());
-  });
-  log("a process exited; stopping the rest");
-  await shutdown(1);
 } catch (e) {
   console.error(`\n[sous] could not start: ${(e as Error).message}\n`);
-  await shutdown(1);
+  await shutdown(1, "could not start");
 }

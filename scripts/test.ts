@@ -147,6 +147,8 @@ try {
         SOUS_TEST_DATABASE_URL: databaseUrl,
         SOUS_TEST_REDIS_URL: redis.url,
         SOUS_TEST_STUDIO_URL: stack.url,
+        // The build the stack runs, for tests that start a studio of their own.
+        SOUS_TEST_NEXT_DIST_DIR: ".next-test",
         SOUS_TEST_STACK_DATA_DIR: env.SOUS_DATA_DIR,
         SOUS_TEST_QUEUE_PREFIX: env.SOUS_QUEUE_PREFIX,
         SOUS_TEST_ADMIN_EMAIL: adminUser.email,
