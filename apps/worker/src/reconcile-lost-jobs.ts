@@ -33,10 +33,10 @@ export async function reconcileLostJobs(opts: {
     if (await hasLiveAttempt(opts.db, id, opts.attempt ?? defaultAttemptTiming)) continue;
     const held = await opts.queue.getJob(id);
     if (held) {
-      // Redis still has it waiting or running: not lost. Completed or failed while the row is
-      // pending means its delivery ended without ending the job (its owner died): run it again.
-      const state = await held.getState();
-      if (state !== "completed" && state !== "failed") continue;
+      // Redis still has it waiting or running: not lost; failed: the worker's failed handler
+      // ends the row. Completed while the row is pending means its delivery returned without
+      // ending the job (a duplicate that waited on an attempt which then died): run it again.
+      if ((await held.getState()) !== "completed") continue;
       await held.remove();
     }
     await enqueueBuild(opts.queue, { jobId: id });

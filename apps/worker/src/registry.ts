@@ -2,9 +2,10 @@ import { BuildJobPayloadSchema, QueueName } from "@sous/contracts";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerContext } from "./context.ts";
+import { type AttemptTiming, hasLiveAttempt } from "./jobs/build/job-attempt.ts";
 import { jobLog } from "./jobs/build/job-log.ts";
 import { markBuildJobFailed, processBuildJob } from "./jobs/build/process-build-job.ts";
-import type { BuildSettings } from "./jobs/build/settings.ts";
+import { type BuildSettings, defaultAttemptTiming } from "./jobs/build/settings.ts";
 
 export interface QueueSettings {
   concurrency: number;
@@ -46,12 +47,9 @@ export function registerWorkers(opts: {
   });
   // A worker that stopped renewing its lock (killed, frozen): the job goes back to the queue.
   build.on("stalled", (jobId) => {
-    void jobLog(
-      opts.ctx.db,
-      jobId,
-      "warn",
-      "The worker running this job stopped responding; the job is handed to another worker.",
-    ).catch(() => {});
+    void stalledMessage(opts.ctx, jobId, opts.build.attempt ?? defaultAttemptTiming)
+      .then((message) => (message ? jobLog(opts.ctx.db, jobId, "warn", message) : undefined))
+      .catch(() => {});
   });
   build.on("error", (err) => console.error("[worker] build queue error:", err.message));
   return [build];
@@ -71,5 +69,28 @@ export async function closeWorkers(workers: readonly Worker[], graceMs: number):
     await Promise.all(workers.map((w) => w.close()));
   } finally {
     clearTimeout(interrupt);
+  }
+}
+
+/**
+ * What a stalled delivery means for the job, if anything: BullMQ calls a job stalled when its
+ * lock lapsed, which happens to a finished job whose worker lost Redis too, and to a job whose
+ * attempt is alive and well while Redis was away.
+ */
+async function stalledMessage(
+  ctx: WorkerContext,
+  jobId: string,
+  timing: AttemptTiming,
+): Promise<string | null> {
+  // A dead attempt's heartbeat goes stale within staleMs; a live one keeps beating.
+  const deadline = Date.now() + timing.staleMs + timing.heartbeatMs;
+  for (;;) {
+    const job = await ctx.db.job.findUnique({ where: { id: jobId }, select: { state: true } });
+    if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
+    if (!(await hasLiveAttempt(ctx.db, jobId, timing)))
+      return "The worker running this job stopped responding; the job is handed to another worker.";
+    if (Date.now() > deadline)
+      return "The job queue lost contact with the worker running this job (Redis was unreachable); that worker goes on with it.";
+    await new Promise((r) => setTimeout(r, timing.heartbeatMs));
   }
 }

@@ -114,6 +114,8 @@ describe.skipIf(!hasServices)("job attempts are fenced (real worker, real Redis 
       const all = await logs();
       expect(all.filter((m) => /^Job started/.test(m))).toEqual(["Job started (attempt 1)"]);
       expect(all.filter((m) => /enqueued it again/.test(m))).toEqual([]);
+      // The worker was alive all along: no message says it stopped responding.
+      expect(all.some((m) => /stopped responding/.test(m))).toBe(false);
       await stop(worker);
     } finally {
       await queue.close().catch(() => {});

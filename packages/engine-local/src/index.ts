@@ -29,6 +29,7 @@ export {
   type LocalEngineOptions,
   type PreviewResult,
   QueryCancelledError,
+  type SandboxOptions,
 } from "./local-engine.ts";
 export {
   CATALOG_STATEMENT_TIMEOUT_MS,

@@ -122,7 +122,6 @@ export async function runRemote(
       `Recipe ${o.recipeName} has no such output. Open it and check its outputs.`,
     );
 
-  // Recorded before the cluster writes: a killed worker leaves this prefix, and the retry deletes it.
   // A cluster reaches the whole mounted container: the statement may read its inputs and nothing else.
   const problems = sparkQueryProblems(
     selectSql,
@@ -134,6 +133,7 @@ export async function runRemote(
       `Recipe ${o.recipeName} was not sent to Databricks: ${problems[0]} Only its inputs may be read.`,
     );
 
+  // Recorded before the cluster writes: a killed worker leaves this prefix, and the retry deletes it.
   await db.jobActivity.update({
     where: { id: activity.id },
     data: { sparkSql: selectSql, duckdbSql: null, stagingPrefix: o.prefix },
