@@ -16,9 +16,11 @@ import {
 import { launchBrowser, screenshot } from "./browser.ts";
 
 // "Import from…" on the Flow: a PostgreSQL connection is added in the dialog (its password is
-// write-only), a table of a scratch database becomes a dataset (typed, or picked from the list
-// of the connection's tables), a table that does not exist gives a clear error and creates
-// nothing, and connections are edited and deleted from the dialog.
+// write-only; it is granted to the project), a table of a scratch database becomes a dataset
+// (typed, or picked from the list of the connection's tables), a table that does not exist gives
+// a clear error and creates nothing, and connections are edited and deleted from the dialog. The
+// dialog lists only the connections granted to the project, which administrators grant on the
+// Connections page.
 const adminUrl = "postgresql://postgres@127.0.0.1:5432/postgres";
 const suffix = Math.random().toString(36).slice(2, 8);
 const scratchDb = `sous_e2e_connimport_${suffix}`;
@@ -83,6 +85,9 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     const projectId = (
       await call("/projects", { method: "POST", json: { key: uniqueKey("CI"), name }, as: key })
     ).data.id as string;
+    // The connection an earlier test added in its dialog was granted to that project only.
+    for (const id of connectionIds)
+      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: key });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const [cookieName, value] = session.headers.cookie?.split("=") ?? [];
     await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
@@ -144,6 +149,8 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     expect(conn).toBeTruthy();
     connectionIds.push(conn.id);
     expect(conn.hasSecret).toBe(true);
+    // Added from this project's dialog: granted to this project, and only to it.
+    expect(conn.projectIds).toEqual([projectId]);
     expect(JSON.stringify(list.data)).not.toContain(password);
 
     await page.getByTestId("connection-table").fill(`public.${table}`);
@@ -298,23 +305,36 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     return r.data as { id: string; name: string };
   }
 
-  /** A new project's Flow, its "Import from…" dialog open on the connection; `editor` joins the project. */
-  async function openDialog(caller: Caller, projectName: string, connectionName: string, editor?: string) {
-    const projectId = (
+  /** A new project, no connection granted to it; `editor` joins it. */
+  async function newProject(projectName: string, editor?: string) {
+    const project = (
       await call("/projects", { method: "POST", json: { key: uniqueKey("CP"), name: projectName }, as: key })
-    ).data.id as string;
+    ).data as { id: string; key: string };
     if (editor)
-      await call(`/projects/${projectId}/members`, {
+      await call(`/projects/${project.id}/members`, {
         method: "PUT",
         json: { email: editor, role: "EDITOR" },
         as: key,
       });
+    return project;
+  }
+
+  async function newPage(caller: Caller) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const [cookieName, value] = caller.headers.cookie?.split("=") ?? [];
     await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    return { page, errors };
+  }
+
+  /** A new project's Flow, its "Import from…" dialog open on the connection (granted to it); `editor` joins the project. */
+  async function openDialog(caller: Caller, projectName: string, connectionName: string, editor?: string) {
+    const { id: projectId } = await newProject(projectName, editor);
+    for (const id of connectionIds)
+      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: key });
+    const { page, errors } = await newPage(caller);
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("connection-import-button").click();
     const select = page.getByTestId("connection-select");
@@ -322,6 +342,16 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     const option = select.locator("option", { hasText: connectionName });
     await select.selectOption({ label: (await option.textContent()) ?? "" });
     return { page, projectId, errors, select };
+  }
+
+  async function newAnalyst(): Promise<{ email: string; session: Caller }> {
+    const email = `${uniqueKey("u").toLowerCase()}@example.com`;
+    await call("/admin/users", {
+      method: "POST",
+      json: { email, name: "Analyst", password: "a-long-password" },
+      as: key,
+    });
+    return { email, session: await loginAs(email, "a-long-password") };
   }
 
   const option = (page: Page, name: string) =>
@@ -404,13 +434,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
   it("deletes a connection after a confirmation; a refusal from the API is shown as is", async () => {
     const conn = await addConnection(`Doomed ${suffix}`);
     // A user who is no administrator may use connections but not delete them.
-    const email = `${uniqueKey("u").toLowerCase()}@example.com`;
-    await call("/admin/users", {
-      method: "POST",
-      json: { email, name: "Analyst", password: "a-long-password" },
-      as: key,
-    });
-    const analyst = await loginAs(email, "a-long-password");
+    const { email, session: analyst } = await newAnalyst();
     const asAnalyst = await openDialog(analyst, "Delete refused", conn.name, email);
     await asAnalyst.page.getByTestId("connection-delete").click();
     await asAnalyst.page.getByTestId("connection-delete-yes").click();
@@ -436,5 +460,64 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
       false,
     );
     expect(errors).toEqual([]);
+  });
+
+  it("lists only the connections granted to the project; an administrator grants and revokes on the Connections page", async () => {
+    const conn = await addConnection(`Granted ${suffix}`);
+    const { email, session: analyst } = await newAnalyst();
+    // None of the connections is granted to this project yet.
+    const project = await newProject("Granted connections", email);
+
+    const asAnalyst = await newPage(analyst);
+    const openAsAnalyst = async () => {
+      await asAnalyst.page.goto(`${studioUrl}/projects/${project.id}`);
+      await asAnalyst.page.getByTestId("connection-import-button").click();
+      await asAnalyst.page
+        .locator("[data-testid=connection-select], [data-testid=connection-none]")
+        .first()
+        .waitFor();
+    };
+    await openAsAnalyst();
+    await asAnalyst.page.getByTestId("connection-none").waitFor();
+    expect(await asAnalyst.page.getByTestId("connection-none").textContent()).toMatch(
+      /No PostgreSQL connection is granted to this project/,
+    );
+    expect(await asAnalyst.page.getByTestId("connection-select").count()).toBe(0);
+    await screenshot(asAnalyst.page, "connection-import-none-granted");
+
+    // The administrator's Connections page: a checkbox per project.
+    const asAdmin = await newPage(session);
+    await asAdmin.page.goto(`${studioUrl}/`);
+    await asAdmin.page.getByTestId("admin-connections-link").click();
+    const card = asAdmin.page.getByTestId(`connection-${conn.name}`);
+    await card.waitFor();
+    const box = card.getByTestId(`connection-grant-${project.key}`);
+    expect(await box.isChecked()).toBe(false);
+    expect(await card.getByTestId("connection-grant-count").textContent()).toBe("no project");
+    await box.check();
+    await expect.poll(() => card.getByTestId("connection-grant-count").textContent()).toBe("1 project");
+    await expect.poll(() => box.isEnabled()).toBe(true);
+    await card.getByTestId("connection-admin-test").click();
+    await card.getByTestId("connection-admin-test-result").waitFor();
+    await screenshot(asAdmin.page, "admin-connections-granted");
+    const listed = (await call("/connections", { as: key })).data.find(
+      (c: { id: string }) => c.id === conn.id,
+    );
+    expect(listed.projectIds).toEqual([project.id]);
+
+    // Now the project's editor picks it and sees its tables.
+    await openAsAnalyst();
+    const select = asAnalyst.page.getByTestId("connection-select");
+    await expect.poll(() => select.locator("option:checked").textContent()).toContain(conn.name);
+    await option(asAnalyst.page, `public.${table}`).waitFor();
+    await screenshot(asAnalyst.page, "connection-import-granted");
+
+    // Revoked: gone again.
+    await box.uncheck();
+    await expect.poll(() => card.getByTestId("connection-grant-count").textContent()).toBe("no project");
+    await openAsAnalyst();
+    await asAnalyst.page.getByTestId("connection-none").waitFor();
+    expect(asAnalyst.errors).toEqual([]);
+    expect(asAdmin.errors).toEqual([]);
   });
 });

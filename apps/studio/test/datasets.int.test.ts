@@ -237,6 +237,7 @@ describe.skipIf(!hasStudio)("datasets API", () => {
         database: u.pathname.slice(1),
         user: u.username,
         password: "not-needed-but-secret",
+        projectIds: [projectId],
       },
       as: key,
     });

@@ -28,9 +28,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </nav>
         <div className="topbar-spacer" />
         {user.role === "ADMIN" ? (
-          <Link href="/admin/databricks" className="user-chip" data-testid="admin-databricks-link">
-            Databricks
-          </Link>
+          <>
+            <Link href="/admin/connections" className="user-chip" data-testid="admin-connections-link">
+              Connections
+            </Link>
+            <Link href="/admin/databricks" className="user-chip" data-testid="admin-databricks-link">
+              Databricks
+            </Link>
+          </>
         ) : null}
         <Link href="/account" className="user-chip" data-testid="account-link" title="Account and API keys">
           <span className="avatar" aria-hidden="true">

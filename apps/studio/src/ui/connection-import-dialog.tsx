@@ -17,10 +17,11 @@ import { toObjectName } from "./recipe-kinds.ts";
 import "./import-dialog.css"; // its two-column .import-row
 import "./connection-import-dialog.css";
 
-// "Import from…" on the Flow: a PostgreSQL table or query (through a stored connection, which
-// can be added, edited and deleted here; its password is write-only) or a folder of CSV /
-// Parquet files under imports/ in the project's storage becomes a new dataset
-// (POST .../datasets/import). The table field lists the connection's tables to pick from.
+// "Import from…" on the Flow: a PostgreSQL table or query (through a stored connection granted to
+// the project; administrators add one here, granted to this project, and edit or delete it; its
+// password is write-only) or a folder of CSV / Parquet files under imports/ in the project's
+// storage becomes a new dataset (POST .../datasets/import). The table field lists the
+// connection's tables to pick from.
 
 type Tab = "postgres" | "blob";
 const NEW = "__new__";
@@ -89,7 +90,7 @@ export function ConnectionImportDialog({
 
   useEffect(() => {
     let live = true;
-    api<ConnectionInfo[]>("/connections")
+    api<ConnectionInfo[]>(`/projects/${projectId}/connections`)
       .then((list) => {
         if (!live) return;
         const pg = list.filter((c) => c.kind === "postgres");
@@ -102,7 +103,7 @@ export function ConnectionImportDialog({
     return () => {
       live = false;
     };
-  }, []);
+  }, [projectId]);
 
   // The name follows the table or folder until the user types one.
   const suggested =
@@ -132,7 +133,9 @@ export function ConnectionImportDialog({
     setTesting(true);
     setTest(null);
     try {
-      const result = await api<PostgresConnectionTest>(`/connections/${id}/test`, { method: "POST" });
+      const result = await api<PostgresConnectionTest>(`/projects/${projectId}/connections/${id}/test`, {
+        method: "POST",
+      });
       setTest({ state: "done", result });
     } catch (e) {
       setTest({ state: "failed", message: errorMessage(e) });
@@ -258,10 +261,12 @@ export function ConnectionImportDialog({
         <div className="modal-body">
           {connections && connections.length > 0 ? null : (
             <p className="muted small" data-testid="connection-none">
-              No PostgreSQL connection yet: add one (administrators only).
+              No PostgreSQL connection is granted to this project yet. An administrator adds one here, or
+              grants an existing one under Connections.
             </p>
           )}
           <ConnectionForm
+            projectId={projectId}
             canCancel={(connections?.length ?? 0) > 0}
             onCancel={() => setConnectionId(connections?.[0]?.id ?? NEW)}
             onSaved={(c) => {
@@ -409,6 +414,7 @@ export function ConnectionImportDialog({
                       current ? (
                         <ConnectionTablePicker
                           key={`${current.id}:${connectionVersion}`}
+                          projectId={projectId}
                           id={id}
                           describedBy={describedBy}
                           connectionId={current.id}
@@ -522,16 +528,19 @@ export function ConnectionImportDialog({
 }
 
 /**
- * Host, port, database, user and a write-only password; saved with POST /connections, or with
- * PATCH /connections/{id} when editing `existing` (an empty password then keeps the stored one).
- * Both are for administrators: the API's refusal is shown as is.
+ * Host, port, database, user and a write-only password; saved with POST /connections (granted to
+ * `projectId`, the project the dialog imports into), or with PATCH /connections/{id} when editing
+ * `existing` (an empty password then keeps the stored one). Both are for administrators: the
+ * API's refusal is shown as is.
  */
 function ConnectionForm({
+  projectId,
   existing,
   canCancel,
   onCancel,
   onSaved,
 }: {
+  projectId?: string;
   existing?: ConnectionInfo;
   canCancel: boolean;
   onCancel: () => void;
@@ -575,7 +584,12 @@ function ConnectionForm({
           })
         : await api<ConnectionInfo>("/connections", {
             method: "POST",
-            json: { kind: "postgres", ...fields, password: f.password },
+            json: {
+              kind: "postgres",
+              ...fields,
+              password: f.password,
+              projectIds: projectId ? [projectId] : [],
+            },
           });
       onSaved(c);
     } catch (e) {

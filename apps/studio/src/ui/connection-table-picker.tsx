@@ -8,10 +8,13 @@ import { Input } from "./field.tsx";
 import "./connection-table-picker.css";
 
 // The table field of "Import from…": a text input that also filters the tables the connection can
-// read (GET /connections/{id}/tables). Typing a name the list does not show still works: the
+// read (GET /projects/{projectId}/connections/{id}/tables: the connection must be granted to the
+// project being imported into). Typing a name the list does not show still works: the
 // listing only helps, the import itself reads whatever name is in the field.
 
 export interface ConnectionTablePickerProps {
+  /** The project imported into: the listing goes through its grant of the connection. */
+  projectId: string;
   connectionId: string;
   value: string;
   onChange: (table: string) => void;
@@ -29,6 +32,7 @@ const qualified = (t: ConnectionTable) => `${t.schema}.${t.name}`;
 const rowsFormat = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
 export function ConnectionTablePicker({
+  projectId,
   connectionId,
   value,
   onChange,
@@ -45,7 +49,7 @@ export function ConnectionTablePicker({
   useEffect(() => {
     let live = true;
     setListing({ state: "loading" });
-    api<ConnectionTables>(`/connections/${connectionId}/tables`)
+    api<ConnectionTables>(`/projects/${projectId}/connections/${connectionId}/tables`)
       .then((data) => {
         if (live) setListing({ state: "ready", data });
       })
@@ -55,7 +59,7 @@ export function ConnectionTablePicker({
     return () => {
       live = false;
     };
-  }, [connectionId, reload]);
+  }, [projectId, connectionId, reload]);
 
   const tables = listing.state === "ready" ? listing.data.tables : [];
   const typed = value.trim().toLowerCase();

@@ -302,6 +302,13 @@ export const CreatePostgresConnectionBodySchema = z
     user: z.string().min(1).max(128),
     password: z.string().max(1024).default("").describe("Stored encrypted; never returned"),
     ssl: z.boolean().default(false),
+    projectIds: z
+      .array(IdSchema)
+      .max(1000)
+      .default([])
+      .describe(
+        "Projects to grant it to (the import dialog sends its own); without a grant only administrators see it",
+      ),
   })
   .strict();
 
@@ -372,6 +379,10 @@ export const ConnectionInfoSchema = z
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     hasSecret: z.boolean(),
     createdAt: IsoDateSchema,
+    projectIds: z
+      .array(IdSchema)
+      .optional()
+      .describe("The projects it is granted to; in administrators' answers only"),
   })
   .strict();
 export type ConnectionInfo = z.infer<typeof ConnectionInfoSchema>;

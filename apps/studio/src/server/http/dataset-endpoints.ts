@@ -30,6 +30,8 @@ const project = z.object({ projectId: IdSchema }).strict();
 const dataset = project.extend({ datasetId: IdSchema }).strict();
 const upload = project.extend({ uploadId: IdSchema }).strict();
 const connection = z.object({ connectionId: IdSchema }).strict();
+const grant = connection.extend({ projectId: IdSchema }).strict();
+const projectConnection = project.extend({ connectionId: IdSchema }).strict();
 const UPLOAD_TYPES = [
   "text/csv",
   "text/tab-separated-values",
@@ -83,7 +85,8 @@ export const datasetEndpoints = {
     auth: "user",
     projectRole: "EDITOR",
     status: 201,
-    summary: "Create a dataset from an upload, a Postgres table or query, or a Blob folder",
+    summary:
+      "Create a dataset from an upload, a Postgres table or query (through a connection granted to the project; 404 otherwise), or a Blob folder",
     params: project,
     body: ImportDatasetBodySchema,
     output: DatasetInfoSchema,
@@ -190,7 +193,8 @@ export const datasetEndpoints = {
     path: "/connections",
     tag: "connections",
     auth: "user",
-    summary: "SQL connections (secrets are never returned)",
+    summary:
+      "SQL connections (secrets are never returned): administrators get every one with the projects it is granted to, others those granted to a project they are a member of",
     output: z.array(ConnectionInfoSchema),
   }),
   createConnection: endpoint({
@@ -199,7 +203,8 @@ export const datasetEndpoints = {
     tag: "connections",
     auth: "admin",
     status: 201,
-    summary: "Create a Postgres connection; the password is stored encrypted",
+    summary:
+      "Create a Postgres connection; the password is stored encrypted. Granted to `projectIds` only: without a grant only administrators see it",
     body: CreatePostgresConnectionBodySchema,
     output: ConnectionInfoSchema,
   }),
@@ -219,16 +224,38 @@ export const datasetEndpoints = {
     tag: "connections",
     auth: "admin",
     status: 204,
-    summary: "Delete a connection",
+    summary: "Delete a connection (and its grants)",
     params: connection,
+  }),
+  grantConnection: endpoint({
+    method: "PUT",
+    path: "/connections/{connectionId}/projects/{projectId}",
+    tag: "connections",
+    auth: "admin",
+    projectRole: "OWNER",
+    summary:
+      "Grant a connection to a project: its members see it, its editors list its tables and import through it (granting twice changes nothing)",
+    params: grant,
+    output: ConnectionInfoSchema,
+  }),
+  revokeConnection: endpoint({
+    method: "DELETE",
+    path: "/connections/{connectionId}/projects/{projectId}",
+    tag: "connections",
+    auth: "admin",
+    projectRole: "OWNER",
+    status: 204,
+    summary:
+      "Revoke a connection's grant to a project: nobody imports or re-imports through it there any more (datasets keep their data)",
+    params: grant,
   }),
   listConnectionTables: endpoint({
     method: "GET",
     path: "/connections/{connectionId}/tables",
     tag: "connections",
-    auth: "user",
+    auth: "admin",
     summary:
-      "Tables and views the connection's user can read, with Postgres' row estimates (first 1,000 by schema and name); a refused connection is a 400 saying what to fix",
+      "Administrators: tables and views of any connection (members use the project's /connections/{connectionId}/tables)",
     params: connection,
     output: ConnectionTablesSchema,
   }),
@@ -236,10 +263,42 @@ export const datasetEndpoints = {
     method: "POST",
     path: "/connections/{connectionId}/test",
     tag: "connections",
-    auth: "user",
+    auth: "admin",
     summary:
-      "Connect as the connection's user and say what it can do: warnings when it can write (superuser, CREATEROLE, CREATEDB, CREATE on the database or a schema, INSERT/UPDATE/DELETE/TRUNCATE on a table); a refused connection is a 400 saying what to fix",
+      "Administrators: test any connection (members use the project's /connections/{connectionId}/test)",
     params: connection,
+    output: PostgresConnectionTestSchema,
+  }),
+  listProjectConnections: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/connections",
+    tag: "connections",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary: "The SQL connections granted to the project (secrets are never returned)",
+    params: project,
+    output: z.array(ConnectionInfoSchema),
+  }),
+  listProjectConnectionTables: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/connections/{connectionId}/tables",
+    tag: "connections",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary:
+      "Tables and views the connection's user can read, with Postgres' row estimates (first 1,000 by schema and name); 404 for a connection not granted to the project; a refused connection is a 400 saying what to fix",
+    params: projectConnection,
+    output: ConnectionTablesSchema,
+  }),
+  testProjectConnection: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/connections/{connectionId}/test",
+    tag: "connections",
+    auth: "user",
+    projectRole: "EDITOR",
+    summary:
+      "Connect as the connection's user and say what it can do: warnings when it can write (superuser, CREATEROLE, CREATEDB, CREATE on the database or a schema, INSERT/UPDATE/DELETE/TRUNCATE on a table); 404 for a connection not granted to the project; a refused connection is a 400 saying what to fix",
+    params: projectConnection,
     output: PostgresConnectionTestSchema,
   }),
 };

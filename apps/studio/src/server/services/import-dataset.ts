@@ -51,7 +51,8 @@ export async function importDataset(opts: {
       break;
     }
     case "postgres": {
-      const { name, source } = await postgresSourceOf(src.connectionId);
+      // Only through a connection granted to this project; any other is "not found".
+      const { name, source } = await postgresSourceOf(src.connectionId, { projectId: opts.projectId });
       origin = `postgres ${name}: ${src.table ?? "query"}`;
       const spoolDir = path.join(dataDir, "tmp", "imports");
       await mkdir(spoolDir, { recursive: true });

@@ -2,7 +2,8 @@ import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { listConnectionTables } from "@/server/services/connections.ts";
 
-// GET /api/v1/connections/:connectionId/tables - what the import dialog's table picker lists
+// GET /api/v1/connections/:connectionId/tables - any connection's tables (admin); members go
+// through the project: /projects/:projectId/connections/:connectionId/tables
 export const GET = handle(api.listConnectionTables, ({ params }) =>
-  listConnectionTables(params.connectionId),
+  listConnectionTables(params.connectionId, "admin"),
 );

@@ -1,0 +1,9 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { listConnectionTables } from "@/server/services/connections.ts";
+
+// GET /api/v1/projects/:projectId/connections/:connectionId/tables - what the import dialog's
+// table picker lists; a connection not granted to the project is not found
+export const GET = handle(api.listProjectConnectionTables, ({ params }) =>
+  listConnectionTables(params.connectionId, { projectId: params.projectId }),
+);
