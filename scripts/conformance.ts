@@ -1,4 +1,4 @@
-// `npm run conformance`: the compiler golden fixtures (test/fixtures/*.recipe.json and prepare-steps/)
+// `npm run conformance`: each compiler golden fixture (test/fixtures/*.recipe.json and prepare-steps/)
 // runs on real Apache Spark (the venv's pyspark, local mode) with ANSI on and off, and on DuckDB;
 // rows and types are compared, and so is the fixture's hand-written table. Spark results are
 // cached under .cache/conformance by a hash of (SQL, inputs, Spark version, settings).
