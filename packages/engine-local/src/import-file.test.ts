@@ -60,6 +60,91 @@ async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<string> {
   return file;
 }
 
+// A zip of stored entries in the given order: workbooks no writer library would produce.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(b: Buffer): number {
+  let c = 0xffffffff;
+  for (const x of b) c = (CRC_TABLE[(c ^ x) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function zip(entries: [string, string][]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of entries) {
+    const data = Buffer.from(content);
+    const file = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(file.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt32LE(crc32(data), 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(file.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    parts.push(local, file, data);
+    central.push(entry, file);
+    offset += 30 + file.length + data.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dir, end]);
+}
+
+const SML = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+const NS = `${SML} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`;
+/** The parts of a workbook, by short name, to put in a zip in any order. */
+function parts(opts: {
+  sheets: [name: string, target: string][];
+  worksheets: Record<string, string>;
+  strings?: string[];
+}): Record<string, [string, string]> {
+  const out: Record<string, [string, string]> = {
+    types: [
+      "[Content_Types].xml",
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+    ],
+    workbook: [
+      "xl/workbook.xml",
+      `<?xml version="1.0"?><workbook ${NS}><sheets>${opts.sheets.map(([name], i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("")}</sheets></workbook>`,
+    ],
+    rels: [
+      "xl/_rels/workbook.xml.rels",
+      `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${opts.sheets.map(([, target], i) => `<Relationship Id="rId${i + 1}" Type="x" Target="${target}"/>`).join("")}</Relationships>`,
+    ],
+    strings: [
+      "xl/sharedStrings.xml",
+      `<?xml version="1.0"?><sst ${SML}>${(opts.strings ?? []).map((t) => `<si><t>${t}</t></si>`).join("")}</sst>`,
+    ],
+    theme: ["xl/theme/theme1.xml", "<theme/>"],
+  };
+  for (const [key, rows] of Object.entries(opts.worksheets))
+    out[key] = [
+      `xl/worksheets/${key}.xml`,
+      `<?xml version="1.0"?><worksheet ${SML}><sheetData>${rows}</sheetData></worksheet>`,
+    ];
+  return out;
+}
+const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+const shared = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`;
+
 describe("format and dialect detection", () => {
   it("tells formats from magic bytes and content", () => {
     expect(detectFormat(Buffer.from("PAR1xxxx"))).toBe("parquet");
@@ -194,7 +279,7 @@ describe("bad input names the line or part", () => {
     const e = await importError(
       put(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)])),
     );
-    expect(e.message).toMatch(/Excel file could not be read/);
+    expect(e.message).toMatch(/not a valid Excel workbook: its zip archive is damaged or truncated/);
   });
   it("an xlsx sheet that does not exist names the sheets", async () => {
     const file = await xlsx((wb) => wb.addWorksheet("Only").addRow(["a"]));
@@ -216,4 +301,116 @@ describe("bad input names the line or part", () => {
   it("leaves the output folder for the caller to remove, and writes no spool", async () => {
     expect(existsSync(dir)).toBe(true);
   });
+});
+
+// Issue "'.xlsx: Cannot read properties of undefined'": ExcelJS's streaming reader crashed when the
+// zip held xl/workbook.xml after the worksheets, and silently dropped parts (the shared strings:
+// every text cell) after a worksheet it spooled. Odd or broken workbooks now get a 400 that says
+// what is wrong; valid ones import whatever the order of their parts.
+describe("odd and malformed workbooks", () => {
+  const data = {
+    sheet1: `<row r="1">${shared("A1", 0)}${shared("B1", 1)}</row><row r="2">${inline("A2", "north")}<c r="B2"><v>10</v></c></row>`,
+  };
+  const book = (order: string[], opts: Partial<Parameters<typeof parts>[0]> = {}) => {
+    const p = parts({
+      sheets: [["Sales", "worksheets/sheet1.xml"]],
+      worksheets: data,
+      strings: ["region", "amount"],
+      ...opts,
+    });
+    return put(zip(order.map((k) => p[k] as [string, string])), "xlsx");
+  };
+  const expectSales = async (file: string) => {
+    const { result, page } = await importFile(file);
+    expect(result.options).toEqual({ format: "xlsx", sheet: "Sales" });
+    expect(result.schema.map((c) => c.name)).toEqual(["region", "amount"]);
+    expect(page.rows).toEqual([["north", 10]]);
+  };
+
+  it("imports a workbook whose zip holds xl/workbook.xml after the worksheets", async () => {
+    await expectSales(book(["types", "rels", "strings", "sheet1", "workbook"]));
+  });
+  it("keeps the shared strings that come after a worksheet and another part", async () => {
+    await expectSales(book(["types", "workbook", "rels", "sheet1", "theme", "strings"]));
+  });
+  it("keeps the name of a sheet whose relationship has an absolute target", async () => {
+    await expectSales(
+      book(["types", "workbook", "rels", "strings", "sheet1"], {
+        sheets: [["Sales", "/xl/worksheets/sheet1.xml"]],
+      }),
+    );
+  });
+  it("reads the first sheet with data when the first one is empty", async () => {
+    const file = await xlsx((wb) => {
+      wb.addWorksheet("Sheet1");
+      wb.addWorksheet("Data").addRow(["a"]);
+    });
+    expect((await previewImport(engine, { file })).options).toEqual({ format: "xlsx", sheet: "Data" });
+  });
+
+  const refused: [string, () => Promise<string>, RegExp][] = [
+    [
+      "a zip that is not a workbook",
+      async () => put(zip([["word/document.xml", "<w/>"]]), "xlsx"),
+      /^The file is not a valid Excel workbook: it is a zip archive without xl\/workbook.xml/,
+    ],
+    [
+      "worksheets without xl/workbook.xml",
+      async () => book(["types", "rels", "sheet1"]),
+      /^The file is not a valid Excel workbook: it has worksheets but no xl\/workbook.xml/,
+    ],
+    [
+      "a sheet of cells without positions",
+      async () =>
+        book(["types", "workbook", "rels", "sheet1"], {
+          worksheets: { sheet1: '<row><c t="inlineStr"><is><t>a</t></is></c></row>' },
+        }),
+      /^The file is not a valid Excel workbook: the cells of sheet Sales do not follow the .xlsx format/,
+    ],
+    [
+      "a sheet that is not XML",
+      async () => book(["types", "workbook", "rels", "sheet1"], { worksheets: { sheet1: "<<<" } }),
+      /^The file is not a valid Excel workbook: sheet Sales is not well-formed XML/,
+    ],
+    [
+      "a workbook with no sheets",
+      () => xlsx(() => {}),
+      /^This \.xlsx has no sheet with data: it holds no worksheet/,
+    ],
+    [
+      "an empty sheet",
+      () => xlsx((wb) => wb.addWorksheet("Empty")),
+      /^This \.xlsx has no sheet with data: Empty is empty/,
+    ],
+    [
+      "a sheet with only merged cells",
+      () => xlsx((wb) => wb.addWorksheet("Merged").mergeCells("A1:C3")),
+      /^This \.xlsx has no sheet with data: Merged is empty/,
+    ],
+    [
+      "a chart sheet only",
+      async () =>
+        put(
+          zip(
+            Object.values(parts({ sheets: [["Chart1", "chartsheets/sheet1.xml"]], worksheets: {} })).concat([
+              ["xl/chartsheets/sheet1.xml", "<chartsheet/>"],
+            ]),
+          ),
+          "xlsx",
+        ),
+      /^This \.xlsx has no sheet with data: it holds no worksheet/,
+    ],
+  ];
+  for (const [what, make, message] of refused) {
+    it(`refuses ${what} with a 400 that says so`, async () => {
+      const file = await make();
+      const e = await importError(file);
+      expect(e.code).toBe("invalid_input");
+      expect(e.message).toMatch(message);
+      expect(e.message).not.toMatch(/Cannot read properties|undefined/);
+      const p = await previewImport(engine, { file }).catch((err: unknown) => err);
+      expect(p).toBeInstanceOf(AppError);
+      expect((p as AppError).message).toBe(e.message);
+    });
+  }
 });
