@@ -29,6 +29,17 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
       as: key,
     });
 
+  it("names the line a user counts for a value over the row limit, and what to fix", async () => {
+    // DuckDB reads at most 2,000,000 bytes per row; the values with newlines before it used to
+    // shift the line it named ("line 4 is not valid CSV").
+    const big = "y".repeat(2_050_000);
+    const r = await upload("too_long", `a,b\n1,"x\ny"\n2,"p\nq"\n3,"${big}"\n4,z\n`);
+    expect(r.status).toBe(400);
+    expect(r.data.error.code).toBe("invalid_input");
+    expect(r.data.error.message).toMatch(/line 6 starts a row of 2\.0 MB, more than the 2,000,000 bytes/);
+    expect(r.data.error.message).toMatch(/Shorten or split its long values/);
+  });
+
   describe("odd workbooks", () => {
     const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
     const workbook = (sheets: string[]) =>

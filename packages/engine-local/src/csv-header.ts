@@ -58,12 +58,53 @@ export function detectDelimiter(headerLine: string, quote = '"'): string {
   return best;
 }
 
-/** Turns DuckDB's multi-paragraph CSV error into one sentence that names the line. */
-export function describeCsvError(message: string): string {
-  const line = message.match(/CSV Error on Line: (\d+)/)?.[1];
-  const expected = message.match(/Expected Number of Columns: (\d+)/)?.[1];
-  if (line && expected) return `line ${line} does not have the ${expected} columns of the header`;
-  if (line) return `line ${line} is not valid CSV`;
-  const first = message.split("\n")[0] ?? message;
-  return first.replace(/^[A-Za-z ]+Error: /, "");
+/** The record DuckDB's CSV error names ("CSV Error on Line: N" counts records, not lines). */
+export function csvErrorRecord(message: string): number | null {
+  const n = message.match(/CSV Error on Line: (\d+)/)?.[1];
+  return n ? Number(n) : null;
+}
+
+const mb = (size: number) => `${(size / 1024 / 1024).toFixed(size < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** DuckDB's default max_line_size: a row (a record, quoted newlines included) may not be longer. */
+const MAX_ROW_BYTES = 2_000_000;
+
+/**
+ * Turns DuckDB's multi-paragraph CSV error into one sentence that names the line (`at`: where the
+ * record really starts in the file, when known) and says what to fix.
+ */
+export function describeCsvError(
+  message: string,
+  at?: { line: number; unclosedQuote: boolean; length: number },
+): string {
+  const record = csvErrorRecord(message);
+  const line = at?.line ?? record;
+  if (line === null) {
+    const first = message.split("\n")[0] ?? message;
+    return first.replace(/^[A-Za-z ]+Error: /, "");
+  }
+  const expected = message.match(/Expected Number of Columns: (\d+)(?: Found: (\d+))?/);
+  const maxLine = message.match(/Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)/);
+  const unterminated = /Value with unterminated quote found/.test(message);
+  // DuckDB also says "unterminated quote" for a quoted value longer than the row limit.
+  const size = maxLine
+    ? Number(maxLine[2])
+    : unterminated && at && at.length > MAX_ROW_BYTES
+      ? at.length
+      : null;
+  if (size !== null) {
+    const limit = Number(maxLine?.[1] ?? MAX_ROW_BYTES).toLocaleString("en-US");
+    if (at?.unclosedQuote)
+      return `the quote opened on line ${line} is never closed, so the rest of the file (${mb(at.length)}) reads as one value, more than the ${limit} bytes a row can hold. Close that quote (a quote inside a quoted value is written twice: "")`;
+    return `line ${line} starts a row of ${mb(Math.max(size, at?.length ?? 0))}, more than the ${limit} bytes a row can hold. Shorten or split its long values (or remove the stray quote that joins many lines into one value), or import the data as Parquet or JSON`;
+  }
+  if (unterminated)
+    return `line ${line} has a quote that is never closed, or text after a closing quote. Close the quote, and write a quote inside a quoted value twice ("")`;
+  if (expected) {
+    const found = expected[2] ? ` (it has ${expected[2]})` : "";
+    return `line ${line} does not have the ${expected[1]} columns of the header${found}. Quote the values that contain the delimiter, or fix the row`;
+  }
+  if (/Invalid unicode \(byte sequence mismatch\)/.test(message))
+    return `line ${line} is not valid UTF-8. Pick the file's encoding (e.g. Latin-1) in the import options, or save the file as UTF-8`;
+  return `line ${line} is not valid CSV`;
 }

@@ -303,6 +303,45 @@ describe("bad input names the line or part", () => {
   });
 });
 
+// Issue "A 200 MB field reported on the wrong line": DuckDB numbers records, not lines, and said
+// only "not valid CSV"; a quoted value with newlines before the field shifted the line it named.
+describe("an enormous field names the line a user counts and what to fix", () => {
+  const multiline = 'a,b\n1,"x\ny"\n2,"p\nq\nr"\n';
+  it("a quoted value over the row limit, after values with newlines", async () => {
+    const e = await importError(put(`${multiline}3,"${"y".repeat(3 * 1024 * 1024)}"\n4,z\n`, "csv"));
+    expect(e.message).toMatch(/line 7 starts a row of 3\.0 MB, more than the 2,000,000 bytes a row can hold/);
+    expect(e.message).toMatch(/Shorten or split its long values/);
+  });
+  it("a quote that is never closed makes the rest of the file one value", async () => {
+    const e = await importError(put(`${multiline}3,"oops\n${"4,z\n".repeat(700_000)}`, "csv"));
+    expect(e.message).toMatch(
+      /the quote opened on line 7 is never closed, so the rest of the file \(2\.7 MB\)/,
+    );
+    expect(e.message).toMatch(/Close that quote/);
+  });
+  it("a 64 MB field far into the file, in a few seconds", async () => {
+    const rows = '1,"x\ny"\n'.repeat(20_000);
+    const file = path.join(dir, `in-${++n}.csv`);
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`a,b\n${rows}2,"`),
+        Buffer.alloc(64 * 1024 * 1024, 0x79),
+        Buffer.from('"\n3,z\n'),
+      ]),
+    );
+    const t = Date.now();
+    const e = await importError(file);
+    expect(e.message).toMatch(/line 40002 starts a row of 64 MB/);
+    expect(Date.now() - t).toBeLessThan(5000);
+    rmSync(file);
+  });
+  it("a ragged row after values with newlines", async () => {
+    const e = await importError(put(`${multiline}3,4,5\n`, "csv"));
+    expect(e.message).toMatch(/line 7 does not have the 2 columns of the header \(it has 3\)/);
+  });
+});
+
 // Issue "'.xlsx: Cannot read properties of undefined'": ExcelJS's streaming reader crashed when the
 // zip held xl/workbook.xml after the worksheets, and silently dropped parts (the shared strings:
 // every text cell) after a worksheet it spooled. Odd or broken workbooks now get a 400 that says

@@ -3,7 +3,8 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { AppError, type CsvOptions, type DatasetSchema, type ImportOptions } from "@sous/contracts";
 import { checkColumnNames } from "./column-checks.ts";
-import { describeCsvError, splitCsvRecord } from "./csv-header.ts";
+import { csvErrorRecord, describeCsvError, splitCsvRecord } from "./csv-header.ts";
+import { type CsvRecordLocation, locateCsvRecord } from "./csv-lines.ts";
 import { decodeHead, detectFormat, detectImportOptions, looksBinary, readHead } from "./detect-import.ts";
 import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 import { checkJsonDepth } from "./json-depth.ts";
@@ -163,7 +164,7 @@ function selectList(cols: { name: string; duck: string }[]): string {
     .join(", ");
 }
 
-function friendly(source: Source, file: string, e: Error): string {
+function friendly(source: Source, file: string, e: Error, at?: CsvRecordLocation): string {
   const msg = e.message.replaceAll(file, "the file").replaceAll(source.files.slice(1, -1), "the file");
   switch (source.options.format) {
     case "parquet":
@@ -176,7 +177,7 @@ function friendly(source: Source, file: string, e: Error): string {
       return `The ${source.options.format === "json" ? "JSON" : "Excel"} data could not be read: ${first}`;
     }
     case "csv":
-      return `The CSV could not be read: ${describeCsvError(msg)}`;
+      return `The CSV could not be read: ${describeCsvError(msg, at)}`;
   }
 }
 
@@ -199,9 +200,15 @@ async function describeSource(
         () => e,
         (e2: Error) => e2,
       );
+      // DuckDB counts records, not lines: find the line the user sees (a single file only).
+      const record = csvErrorRecord(why.message);
+      const at =
+        record !== null && source.files === duckString(file)
+          ? await locateCsvRecord(file, record, source.csv).catch(() => null)
+          : null;
       throw new AppError(
         "invalid_input",
-        `${friendly(source, file, why)}. Fix the file and upload it again.`,
+        `${friendly(source, file, why, at ?? undefined)}. Fix the file and upload it again.`,
       );
     }
     throw new AppError("invalid_input", `${friendly(source, file, e)}. Fix the file and upload it again.`);
