@@ -40,6 +40,13 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
     expect(r.data.error.message).toMatch(/Shorten or split its long values/);
   });
 
+  it("imports a header with a quoted newline among odd names, every column and row", async () => {
+    const r = await upload("odd_header", '"a\nb",c,"d,e"\n1,2,3\n');
+    expect(r.status).toBe(201);
+    expect(r.data.schema.map((c: { name: string }) => c.name)).toEqual(["a\nb", "c", "d,e"]);
+    expect(r.data.currentVersion.rowCount).toBe(1);
+  });
+
   describe("odd workbooks", () => {
     const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
     const workbook = (sheets: string[]) =>

@@ -1,8 +1,15 @@
-/** Splits one CSV record (the header) on a delimiter, honouring quotes ("a,b" stays one field). */
+const DELIMITER_CANDIDATES = [",", ";", "\t", "|"];
+
+/**
+ * Splits one CSV record (the header) on a delimiter, honouring quotes ("a,b" stays one field). As
+ * in DuckDB, a quote opens a quoted value only at the start of a field (`5" pipe` is text), and a
+ * doubled quote inside one is a quote.
+ */
 export function splitCsvRecord(line: string, delimiter: string, quote: string): string[] {
   const out: string[] = [];
   let field = "";
   let inQuotes = false;
+  let fieldStart = true;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (inQuotes) {
@@ -12,15 +19,68 @@ export function splitCsvRecord(line: string, delimiter: string, quote: string): 
           i++;
         } else inQuotes = false;
       } else field += ch;
-    } else if (quote && ch === quote) inQuotes = true;
-    else if (line.startsWith(delimiter, i)) {
+    } else if (quote && ch === quote && fieldStart) {
+      inQuotes = true;
+      fieldStart = false;
+    } else if (line.startsWith(delimiter, i)) {
       out.push(field);
       field = "";
+      fieldStart = true;
       i += delimiter.length - 1;
-    } else field += ch;
+    } else {
+      field += ch;
+      fieldStart = false;
+    }
   }
   out.push(field);
   return out;
+}
+
+/**
+ * Splits a text sample into CSV records: a newline inside a quoted value belongs to the value
+ * (a quote opens one at the start of a field, after one of `delimiters`, and a doubled quote does
+ * not close it). `lines` holds the line each record starts on (1-based); `open` says the sample
+ * ends inside a quoted value, so its last record is cut.
+ */
+export function splitCsvRecords(
+  text: string,
+  quote: string,
+  delimiters: string[] = DELIMITER_CANDIDATES,
+): { records: string[]; lines: number[]; open: boolean } {
+  const records: string[] = [];
+  const lines: number[] = [];
+  let start = 0;
+  let line = 1;
+  let startLine = 1;
+  let inQuotes = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (inQuotes) {
+      if (ch === quote) {
+        if (text[i + 1] === quote) i++;
+        else inQuotes = false;
+      } else if (ch === "\n") line++;
+      continue;
+    }
+    if (ch === "\n") {
+      records.push(text.slice(start, i).replace(/\r$/, ""));
+      lines.push(startLine);
+      start = i + 1;
+      line++;
+      startLine = line;
+      fieldStart = true;
+    } else if (quote && ch === quote && fieldStart) {
+      inQuotes = true;
+      fieldStart = false;
+    } else if (delimiters.some((d) => text.startsWith(d, i))) fieldStart = true;
+    else fieldStart = false;
+  }
+  if (start < text.length || inQuotes) {
+    records.push(text.slice(start).replace(/\r$/, ""));
+    lines.push(startLine);
+  }
+  return { records, lines, open: inQuotes };
 }
 
 /** Names that collide (Spark resolves columns case-insensitively, so `Id` and `id` collide) and empty names. */
@@ -41,8 +101,6 @@ export function headerProblems(names: string[]): { duplicates: string[]; emptyPo
   });
   return { duplicates: [...duplicates], emptyPositions };
 }
-
-const DELIMITER_CANDIDATES = [",", ";", "\t", "|"];
 
 /** Picks the delimiter from the header line: the candidate that splits it into the most fields. */
 export function detectDelimiter(headerLine: string, quote = '"'): string {

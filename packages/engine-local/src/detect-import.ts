@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { AppError, type CsvOptions, type ImportOptions } from "@sous/contracts";
-import { detectDelimiter, splitCsvRecord } from "./csv-header.ts";
+import { detectDelimiter, splitCsvRecord, splitCsvRecords } from "./csv-header.ts";
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -65,15 +65,18 @@ export function looksBinary(head: Buffer, encoding: CsvOptions["encoding"]): boo
 /**
  * Guesses a CSV's dialect from a text sample: delimiter from the most consistent split, quote
  * `"` (or `'` when only that one is used), and leading lines to skip (a title above the header
- * has fewer fields than the lines below it).
+ * has fewer fields than the lines below it). Lines here are records: DuckDB's `skip` counts them
+ * too, and a quoted newline does not start one.
  */
 export function detectCsvOptions(head: Buffer): CsvOptions {
   const encoding = detectEncoding(head);
   const text = decodeHead(head, encoding);
-  const lines = text.split(/\r?\n/).slice(0, 50);
-  if (text.length >= HEAD_BYTES / 2) lines.pop(); // the last line of a sample may be cut
-  const nonEmpty = lines.filter((l) => l.trim() !== "");
   const quote = !text.includes('"') && /(^|[,;\t|])'/.test(text) ? "'" : '"';
+  // Records, not lines: a quoted value may hold newlines (a header cell "a\nb" is one name).
+  const { records, open } = splitCsvRecords(text, quote);
+  const lines = records.slice(0, 50);
+  if (text.length >= HEAD_BYTES / 2 || (open && records.length <= 50)) lines.pop(); // the sample may cut the last one
+  const nonEmpty = lines.filter((l) => l.trim() !== "");
   // The delimiter that splits most lines into the same (largest) number of fields.
   let best = detectDelimiter(nonEmpty[0] ?? "", quote);
   let bestScore = -1;

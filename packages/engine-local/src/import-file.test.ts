@@ -453,3 +453,41 @@ describe("odd and malformed workbooks", () => {
     });
   }
 });
+
+// Issue "A header with a quoted newline among odd names imports as one column and 0 rows,
+// silently": the header was read as physical lines, so the dialect sniffer saw ragged lines and
+// skipped the real header and data.
+describe("a header with a quoted newline among odd names", () => {
+  it("imports every column under its own name, with every row", async () => {
+    const file = put('"a\nb",c,"d,e","f ""q""",é\n1,2,3,4,5\n6,7,8,9,10\n', "csv");
+    const preview = await previewImport(engine, { file });
+    expect(preview.options).toMatchObject({ csv: { delimiter: ",", skipLines: 0, header: true } });
+    expect(preview.columns.map((c) => c.name)).toEqual(["a\nb", "c", "d,e", 'f "q"', "é"]);
+    const { result, page } = await importFile(file);
+    expect(result.rowCount).toBe(2);
+    expect(result.schema.map((c) => c.name)).toEqual(["a\nb", "c", "d,e", 'f "q"', "é"]);
+    expect(page.rows).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ]);
+  });
+  it("the issue's file: three columns and one row, also with CRLF and a title line", async () => {
+    for (const text of [
+      '"a\nb",c,"d,e"\n1,2,3\n',
+      '"a\r\nb";c;"d;e"\r\n1;2;3\r\n',
+      'Export\n"a\nb",c,"d,e"\n1,2,3\n',
+    ]) {
+      const { result, page } = await importFile(put(text, "csv"));
+      expect(result.schema).toHaveLength(3);
+      expect(result.rowCount).toBe(1);
+      expect(page.rows).toEqual([[1, 2, 3]]);
+    }
+  });
+  it("names the line a header problem is on, counting the quoted newline", async () => {
+    const e = await importError(put('"t\nitle"\na,,c\n1,2,3\n', "csv"), {
+      format: "csv",
+      csv: { delimiter: ",", quote: '"', escape: '"', encoding: "utf-8", header: true, skipLines: 1 },
+    });
+    expect(e.message).toMatch(/header \(line 3\) at position 2/);
+  });
+});

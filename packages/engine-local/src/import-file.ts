@@ -3,7 +3,7 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { AppError, type CsvOptions, type DatasetSchema, type ImportOptions } from "@sous/contracts";
 import { checkColumnNames } from "./column-checks.ts";
-import { csvErrorRecord, describeCsvError, splitCsvRecord } from "./csv-header.ts";
+import { csvErrorRecord, describeCsvError, splitCsvRecord, splitCsvRecords } from "./csv-header.ts";
 import { type CsvRecordLocation, locateCsvRecord } from "./csv-lines.ts";
 import { decodeHead, detectFormat, detectImportOptions, looksBinary, readHead } from "./detect-import.ts";
 import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
@@ -33,6 +33,8 @@ interface Source {
   sheets?: string[];
   /** CSV names from the header, to re-read as text when DuckDB's error does not name a line. */
   csvNames?: string[];
+  /** The sample holds a non-empty record after the header: an import of 0 rows is then wrong. */
+  csvHasRows?: boolean;
   csv?: CsvOptions;
   files: string;
   cleanup: () => Promise<void>;
@@ -64,8 +66,11 @@ function csvReader(files: string, csv: CsvOptions, overrides: Map<string, string
   return `read_csv(${files}, ${parts.join(", ")})`;
 }
 
-/** The header of a CSV, after skipped lines, checked for empty and duplicate names. */
-async function csvHeader(file: string, csv: CsvOptions): Promise<string[] | undefined> {
+/**
+ * The header of a CSV, after skipped lines, checked for empty and duplicate names, and whether
+ * the first bytes hold a row after it.
+ */
+async function csvHeader(file: string, csv: CsvOptions): Promise<{ names?: string[]; hasRows: boolean }> {
   const head = await readHead(file);
   if (head.length === 0) throw new AppError("invalid_input", "The file is empty.");
   if (looksBinary(head, csv.encoding)) {
@@ -74,19 +79,22 @@ async function csvHeader(file: string, csv: CsvOptions): Promise<string[] | unde
       "This does not look like a CSV file: it contains binary data. Upload a text file with a header row, or a Parquet, JSON or .xlsx file.",
     );
   }
-  const lines = decodeHead(head, csv.encoding).split(/\r?\n/);
-  const line = lines[csv.skipLines];
-  if (line === undefined || (lines.length <= csv.skipLines + 1 && !line.trim()))
+  // Records, as DuckDB reads them: a quoted header cell may hold a newline.
+  const { records, lines } = splitCsvRecords(decodeHead(head, csv.encoding), csv.quote, [csv.delimiter]);
+  const line = records[csv.skipLines];
+  if (line === undefined || (records.length <= csv.skipLines + 1 && !line.trim()))
     throw new AppError("invalid_input", `The file has no line after the ${csv.skipLines} skipped lines.`);
-  if (!csv.header) return undefined;
+  const hasRows = records.slice(csv.skipLines + (csv.header ? 1 : 0)).some((r) => r.trim() !== "");
+  if (!csv.header) return { hasRows };
+  const at = lines[csv.skipLines] ?? csv.skipLines + 1;
   if (!line.trim())
     throw new AppError(
       "invalid_input",
-      `Line ${csv.skipLines + 1} is empty: the file needs a header row there (or change the lines to skip).`,
+      `Line ${at} is empty: the file needs a header row there (or change the lines to skip).`,
     );
   const names = splitCsvRecord(line, csv.delimiter, csv.quote).map((n) => n.trim());
-  checkColumnNames(names, `header (line ${csv.skipLines + 1})`);
-  return names;
+  checkColumnNames(names, `header (line ${at})`);
+  return { names, hasRows };
 }
 
 async function openSource(
@@ -98,11 +106,12 @@ async function openSource(
   const none = async () => {};
   switch (options.format) {
     case "csv": {
-      const csvNames = await csvHeader(file, options.csv);
+      const { names: csvNames, hasRows } = await csvHeader(file, options.csv);
       return {
         sql: (o) => csvReader(files, options.csv, o),
         options,
         csvNames,
+        csvHasRows: hasRows,
         csv: options.csv,
         files,
         cleanup: none,
@@ -181,6 +190,16 @@ function friendly(source: Source, file: string, e: Error, at?: CsvRecordLocation
   }
 }
 
+/** A CSV read as no rows while the file has lines after its header: the options are wrong. */
+function checkNotSilentlyEmpty(source: Source, columns: number): void {
+  if (!source.csvHasRows || !source.csv) return;
+  const d = source.csv.delimiter === "\t" ? "tab" : `"${source.csv.delimiter}"`;
+  throw new AppError(
+    "invalid_input",
+    `The CSV read as ${columns} column${columns === 1 ? "" : "s"} and no rows, but the file has lines after its header. Check the delimiter (${d}), the quote and the lines to skip, and upload again.`,
+  );
+}
+
 /** Column name of a DuckDB "could not convert" error during a typed CSV read. */
 function convertingColumn(message: string): string | null {
   return message.match(/Column (.+?) is being converted as type/)?.[1] ?? null;
@@ -236,6 +255,7 @@ export async function previewImport(
       const r = await c
         .runAndReadAll(`SELECT ${selectList(cols)} FROM ${source.sql(new Map())} LIMIT ${opts.limit ?? 100}`)
         .catch(fail);
+      if (r.currentRowCount === 0) checkNotSilentlyEmpty(source, cols.length);
       const types = r.columnTypes().map(String);
       return {
         options: source.options,
@@ -273,16 +293,11 @@ export async function importToParquet(
       const target = duckString(path.join(opts.outDir, "part-0.parquet"));
       for (let attempt = 0; ; attempt++) {
         const { cols, fail } = await describeSource(c, source, opts.file, overrides);
+        let written: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
         try {
-          const written = await c.runAndReadAll(
+          written = await c.runAndReadAll(
             `COPY (SELECT ${selectList(cols)} FROM ${source.sql(overrides)}) TO ${target} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
           );
-          return {
-            schema: cols.map((x) => ({ name: x.name, type: sousTypeOfDuckDb(x.duck) ?? "string" })),
-            rowCount: Number(written.getRows()[0]?.[0] ?? 0),
-            options: source.options,
-            ...(source.sheets ? { sheets: source.sheets } : {}),
-          };
         } catch (e) {
           if (opts.signal?.aborted) throw e;
           const col = source.options.format === "csv" ? convertingColumn((e as Error).message) : null;
@@ -292,6 +307,14 @@ export async function importToParquet(
           }
           return fail(e as Error);
         }
+        const rowCount = Number(written.getRows()[0]?.[0] ?? 0);
+        if (rowCount === 0) checkNotSilentlyEmpty(source, cols.length);
+        return {
+          schema: cols.map((x) => ({ name: x.name, type: sousTypeOfDuckDb(x.duck) ?? "string" })),
+          rowCount,
+          options: source.options,
+          ...(source.sheets ? { sheets: source.sheets } : {}),
+        };
       }
     }, opts.signal);
   } finally {
