@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
 import { zip } from "./zip-bytes.ts";
@@ -5,6 +7,8 @@ import { zip } from "./zip-bytes.ts";
 // "Bad input gets a clear error and loses nothing": uploads and imports of odd files, unknown or
 // expired upload ids, and NUL characters in what reaches Postgres. The stack runs with
 // SOUS_UPLOAD_MAX_BYTES = 2 MiB and the default upload expiry (24 hours).
+
+const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
 
 describe.skipIf(!hasStudio)("upload and import faults", () => {
   let key: Caller;
@@ -28,6 +32,23 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
       headers: { "content-type": "application/octet-stream" },
       as: key,
     });
+  const stage = async (body: BodyInit, fileName = "data.csv") => {
+    const r = await call(`/projects/${projectId}/datasets/uploads?fileName=${encodeURIComponent(fileName)}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/octet-stream" },
+      as: key,
+    });
+    expect(r.status).toBe(201);
+    return r.data.id as string;
+  };
+  const importUpload = (name: string, uploadId: string) =>
+    call(`/projects/${projectId}/datasets/import`, {
+      method: "POST",
+      json: { name, source: { kind: "upload", uploadId } },
+      as: key,
+    });
+  const uploadDir = (id: string) => path.join(dataDir, "storage", "projects", projectId, "uploads", id);
 
   it("names the line a user counts for a value over the row limit, and what to fix", async () => {
     // DuckDB reads at most 2,000,000 bytes per row; the values with newlines before it used to
@@ -114,6 +135,101 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
       expect(r.status).toBe(201);
       expect(r.data.schema).toEqual([{ name: "region", type: "string" }]);
       expect(r.data.currentVersion.rowCount).toBe(1);
+    });
+  });
+
+  describe("upload ids with no upload behind them", () => {
+    it("answers 404 with what to do, for every route that takes one", async () => {
+      const id = "x0123456789abcdef0123456789abcdef";
+      const routes = [
+        importUpload("nope", id),
+        call(`/projects/${projectId}/datasets/uploads/${id}/preview`, {
+          method: "POST",
+          json: { options: { format: "parquet" } },
+          as: key,
+        }),
+        call(`/projects/${projectId}/datasets/uploads/${id}`, { method: "DELETE", as: key }),
+      ];
+      for (const r of await Promise.all(routes)) {
+        expect(r.status).toBe(404);
+        expect(r.data.error.message).toMatch(/^Upload not found: .*Upload the file again\.$/);
+      }
+    });
+
+    it.skipIf(!dataDir)("answers 404, not 500, for an upload whose meta.json is damaged", async () => {
+      const id = await stage("a,b\n1,2\n");
+      writeFileSync(path.join(uploadDir(id), "meta.json"), "");
+      const r = await importUpload("damaged", id);
+      expect(r.status).toBe(404);
+      expect(r.data.error.code).toBe("not_found");
+    });
+  });
+
+  describe("NUL characters get a 400 from validation, not a 500 from Postgres", () => {
+    const nul = "a\u0000b";
+
+    it("in project names and descriptions", async () => {
+      for (const json of [
+        { key: uniqueKey("NL"), name: nul },
+        { key: uniqueKey("NL"), name: "ok", description: nul },
+      ]) {
+        const r = await call("/projects", { method: "POST", json, as: key });
+        expect(r.status).toBe(400);
+        expect(r.data.error.message).toMatch(/contains a NUL character/);
+      }
+    });
+
+    it("in dataset names and descriptions, file names and imported column names", async () => {
+      const ds = await upload("nul_base", "a,b\n1,2\n");
+      expect(ds.status).toBe(201);
+      const patch = await call(`/projects/${projectId}/datasets/${ds.data.id}`, {
+        method: "PATCH",
+        json: { description: nul },
+        as: key,
+      });
+      expect(patch.status).toBe(400);
+      expect(patch.data.error.message).toMatch(/description: contains a NUL character/);
+      expect((await upload(nul, "a,b\n1,2\n")).status).toBe(400);
+      const staged = await call(
+        `/projects/${projectId}/datasets/uploads?fileName=${encodeURIComponent(nul)}`,
+        {
+          method: "POST",
+          body: "a,b\n1,2\n",
+          headers: { "content-type": "text/csv" },
+          as: key,
+        },
+      );
+      expect(staged.status).toBe(400);
+      const column = await upload("nul_column", JSON.stringify([{ [nul]: 1 }]));
+      expect(column.status).toBe(400);
+      expect(column.data.error.message).toMatch(/column name at position 1 .*contains a NUL character/);
+    });
+
+    it("in recipe names, formulas and filter values", async () => {
+      const ds = await upload("nul_input", "a,b\n1,x\n");
+      const recipe = (name: string, spec: unknown) =>
+        call(`/projects/${projectId}/recipes`, {
+          method: "POST",
+          json: { name, inputs: [ds.data.id], output: { name: `${name}_out` }, spec },
+          as: key,
+        });
+      const filter = await recipe("nul_filter", {
+        kind: "filter",
+        params: { filter: { rules: [{ column: "b", op: "equals", value: nul }] } },
+      });
+      expect(filter.status).toBe(400);
+      expect(filter.data.error.message).toMatch(
+        /spec\.params\.filter\.rules\.0\.value: contains a NUL character/,
+      );
+      const formula = await recipe("nul_formula", {
+        kind: "prepare",
+        params: {
+          steps: [{ id: "s1", type: "CreateColumnWithGREL", params: { output: "c", formula: `"${nul}"` } }],
+        },
+      });
+      expect(formula.status).toBe(400);
+      expect(formula.data.error.message).toMatch(/formula: contains a NUL character/);
+      expect((await recipe(nul, { kind: "sync", params: {} })).status).toBe(400);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "./recipes/common.ts";
 
 /** The logical column types Sous knows; every engine maps them to its own types. */
 export const ColumnTypeSchema = z.enum([
@@ -15,7 +16,7 @@ export type ColumnType = z.infer<typeof ColumnTypeSchema>;
 
 export const ColumnSchema = z
   .object({
-    name: z.string().min(1).max(256).describe("Column name as the user sees it"),
+    name: nulFreeString().min(1).max(256).describe("Column name as the user sees it"),
     type: ColumnTypeSchema,
   })
   .strict();

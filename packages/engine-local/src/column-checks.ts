@@ -16,6 +16,12 @@ export function checkColumnNames(names: string[], where = "header"): void {
       { details: { duplicates } },
     );
   }
+  const nul = names.findIndex((n) => n.includes("\u0000"));
+  if (nul !== -1)
+    throw new AppError(
+      "invalid_input",
+      `The column name at position ${nul + 1} in the ${where} contains a NUL character (\\u0000), which cannot be stored. Rename the column and upload again.`,
+    );
   if (emptyPositions.length) {
     throw new AppError(
       "invalid_input",

@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { nulFreeString } from "../recipes/common.ts";
 
 export const IdSchema = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "not a valid id");
-export const IsoDateSchema = z.string().describe("ISO 8601 timestamp");
+export const IsoDateSchema = nulFreeString().describe("ISO 8601 timestamp");
 /** Names of datasets and recipes: what users type, so be generous but bounded and printable. */
-export const ObjectNameSchema = z
-  .string()
+export const ObjectNameSchema = nulFreeString()
   .trim()
   .min(1, "name is empty")
   .max(128, "name is longer than 128 characters")

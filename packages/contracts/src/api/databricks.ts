@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "../recipes/common.ts";
 import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
 
 // Databricks settings (admin), per-user tokens, and the engine a project or recipe runs on.
@@ -42,7 +43,7 @@ export const MountStorageInputSchema = z.discriminatedUnion("kind", [
         .string()
         .trim()
         .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "not a valid container name"),
-      blobPrefix: z.string().trim().max(512).default(""),
+      blobPrefix: nulFreeString().trim().max(512).default(""),
       connectionString: SecretInputSchema.optional().describe("Write-only; omit to keep the stored one"),
     })
     .strict(),
@@ -54,8 +55,7 @@ export const CreateDatabricksConnectionBodySchema = z
     workspaceUrl: WorkspaceUrlSchema,
     token: SecretInputSchema.optional().describe("Personal access token; write-only"),
     isolation: IsolationSchema.default("service"),
-    storagePrefix: z
-      .string()
+    storagePrefix: nulFreeString()
       .trim()
       .min(1)
       .describe("What the cluster sees: dbfs:/mnt/<name>, abfss://... or /Volumes/..."),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DatasetSchemaSchema } from "../columns.ts";
+import { nulFreeString } from "../recipes/common.ts";
 import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
 
 export const DatasetVersionSummarySchema = z
@@ -54,9 +55,9 @@ export type ImportFormat = z.infer<typeof ImportFormatSchema>;
 
 export const CsvOptionsSchema = z
   .object({
-    delimiter: z.string().min(1).max(4).describe("Field separator: ',', ';', '\\t', '|'..."),
-    quote: z.string().max(1).describe("Quote character; empty for none"),
-    escape: z.string().max(1).describe("Escape character inside quotes (usually the quote itself)"),
+    delimiter: nulFreeString().min(1).max(4).describe("Field separator: ',', ';', '\\t', '|'..."),
+    quote: nulFreeString().max(1).describe("Quote character; empty for none"),
+    escape: nulFreeString().max(1).describe("Escape character inside quotes (usually the quote itself)"),
     encoding: z.enum(["utf-8", "latin-1", "utf-16"]),
     header: z.boolean().describe("The first (non-skipped) line names the columns"),
     skipLines: z.number().int().min(0).max(1000).describe("Lines to skip before the header"),
@@ -72,7 +73,7 @@ export const ImportOptionsSchema = z.discriminatedUnion("format", [
     .strict()
     .describe("A JSON array of objects, or NDJSON"),
   z
-    .object({ format: z.literal("xlsx"), sheet: z.string().min(1).max(256).optional() })
+    .object({ format: z.literal("xlsx"), sheet: nulFreeString().min(1).max(256).optional() })
     .strict()
     .describe("The first sheet unless one is named"),
 ]);
@@ -101,7 +102,9 @@ export const UploadInfoSchema = z
 export type UploadInfo = z.infer<typeof UploadInfoSchema>;
 
 export const StageUploadQuerySchema = z
-  .object({ fileName: z.string().trim().min(1).max(256).default("upload").describe("Original file name") })
+  .object({
+    fileName: nulFreeString().trim().min(1).max(256).default("upload").describe("Original file name"),
+  })
   .strict();
 
 export const PreviewUploadBodySchema = z.object({ options: ImportOptionsSchema }).strict();
@@ -118,13 +121,12 @@ export const ImportSourceSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("postgres"),
       connectionId: IdSchema,
-      table: z
-        .string()
+      table: nulFreeString()
         .min(1)
         .max(256)
         .optional()
         .describe("schema.table or table; exactly one of table and query"),
-      query: z.string().min(1).max(100_000).optional().describe("A SELECT statement"),
+      query: nulFreeString().min(1).max(100_000).optional().describe("A SELECT statement"),
     })
     .strict()
     .refine(
@@ -134,8 +136,7 @@ export const ImportSourceSchema = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("blob"),
-      folder: z
-        .string()
+      folder: nulFreeString()
         .min(1)
         .max(1024)
         .describe("Folder in the configured container (imports/...), holding CSV or Parquet files"),
@@ -182,7 +183,7 @@ const Seed = z
   .max(2 ** 31 - 1)
   .default(1);
 const Ratio = z.number().gt(0).max(1);
-const Col = z.string().min(1).max(256);
+const Col = nulFreeString().min(1).max(256);
 
 export const DatasetSamplingSchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("first"), n: SampleN }).strict(),
@@ -213,7 +214,7 @@ export const SampleFilterSchema = z
   .object({
     column: Col,
     op: z.enum(["contains", "equals", "empty", "not-empty", "invalid", "valid"]),
-    value: z.string().max(1000).optional(),
+    value: nulFreeString().max(1000).optional(),
   })
   .strict();
 export type SampleFilter = z.infer<typeof SampleFilterSchema>;
@@ -296,10 +297,10 @@ export const CreatePostgresConnectionBodySchema = z
   .object({
     name: ObjectNameSchema,
     kind: z.literal("postgres"),
-    host: z.string().min(1).max(255),
+    host: nulFreeString().min(1).max(255),
     port: z.number().int().min(1).max(65535).default(5432),
-    database: z.string().min(1).max(128),
-    user: z.string().min(1).max(128),
+    database: nulFreeString().min(1).max(128),
+    user: nulFreeString().min(1).max(128),
     password: z.string().max(1024).default("").describe("Stored encrypted; never returned"),
     ssl: z.boolean().default(false),
     projectIds: z
@@ -316,10 +317,10 @@ export const CreatePostgresConnectionBodySchema = z
 export const UpdatePostgresConnectionBodySchema = z
   .object({
     name: ObjectNameSchema.optional(),
-    host: z.string().min(1).max(255).optional(),
+    host: nulFreeString().min(1).max(255).optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    database: z.string().min(1).max(128).optional(),
-    user: z.string().min(1).max(128).optional(),
+    database: nulFreeString().min(1).max(128).optional(),
+    user: nulFreeString().min(1).max(128).optional(),
     password: z
       .string()
       .max(1024)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "../recipes/common.ts";
 import { IdSchema, IsoDateSchema } from "./common.ts";
 
 export const ProjectRoleSchema = z.enum(["OWNER", "EDITOR", "VIEWER"]);
@@ -11,8 +12,8 @@ export const CreateProjectBodySchema = z
       .trim()
       .toUpperCase()
       .regex(/^[A-Z][A-Z0-9_]{1,31}$/, "use 2 to 32 letters, digits or '_', starting with a letter"),
-    name: z.string().trim().min(1).max(128),
-    description: z.string().max(2000).default(""),
+    name: nulFreeString().trim().min(1).max(128),
+    description: nulFreeString().max(2000).default(""),
   })
   .strict();
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { nulFreeString } from "../recipes/common.ts";
 
 /**
  * The formula language (GREL-like, compiled by @sous/compiler to Spark and DuckDB SQL with
  * Spark's semantics). Formulas are stored as text; the compiler parses and type-checks them
  * against the input schema at compile time.
  */
-export const FormulaTextSchema = z
-  .string()
+export const FormulaTextSchema = nulFreeString()
   .min(1)
   .max(10_000)
   .describe('A formula, e.g. amount * 1.2 > 100 && startsWith(country, "F")');

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FormulaFilterRuleSchema } from "../formula/index.ts";
-import { RecipeColumnNameSchema } from "./common.ts";
+import { NUL_MESSAGE, noNul, RecipeColumnNameSchema } from "./common.ts";
 
 /**
  * Operators of a filter rule. Which ones apply depends on the column's type (checked by the
@@ -31,7 +31,9 @@ export const FilterOperatorSchema = z.enum([
 export type FilterOperator = z.infer<typeof FilterOperatorSchema>;
 
 /** Dates as "YYYY-MM-DD", timestamps as "YYYY-MM-DD HH:MM:SS[.ffffff]", decimals as number or text. */
-export const FilterValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+export const FilterValueSchema = z
+  .union([z.string().max(10_000), z.number(), z.boolean()])
+  .refine(noNul, NUL_MESSAGE);
 export type FilterValue = z.infer<typeof FilterValueSchema>;
 
 export const FilterRuleSchema = z

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FormulaTextSchema } from "../formula/index.ts";
+import { nulFreeString } from "./common.ts";
 
 export const GroupAggregationFnSchema = z.enum([
   "count",
@@ -18,9 +19,9 @@ export type GroupAggregationFn = z.infer<typeof GroupAggregationFnSchema>;
 
 export const GroupAggregationSchema = z
   .object({
-    column: z.string().min(1).describe("Input column to aggregate"),
+    column: nulFreeString().min(1).describe("Input column to aggregate"),
     fn: GroupAggregationFnSchema,
-    as: z.string().min(1).max(256).optional().describe("Output column name; defaults to <column>_<fn>"),
+    as: nulFreeString().min(1).max(256).optional().describe("Output column name; defaults to <column>_<fn>"),
   })
   .strict();
 export type GroupAggregation = z.infer<typeof GroupAggregationSchema>;
@@ -29,14 +30,14 @@ export type GroupAggregation = z.infer<typeof GroupAggregationSchema>;
 export const GroupCustomAggregationSchema = z
   .object({
     formula: FormulaTextSchema.describe("e.g. sum(qty * price) / count(), max(amount) - min(amount)"),
-    as: z.string().min(1).max(256).describe("Output column name"),
+    as: nulFreeString().min(1).max(256).describe("Output column name"),
   })
   .strict();
 export type GroupCustomAggregation = z.infer<typeof GroupCustomAggregationSchema>;
 
 export const GroupParamsSchema = z
   .object({
-    keys: z.array(z.string().min(1)).describe("Columns to group by (empty: one global row)"),
+    keys: z.array(nulFreeString().min(1)).describe("Columns to group by (empty: one global row)"),
     aggregations: z.array(GroupAggregationSchema),
     globalCount: z.boolean().default(true).describe("Add a `count` column with the rows per group"),
     customAggregations: z

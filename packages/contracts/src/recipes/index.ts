@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "./common.ts";
 import { DistinctParamsSchema } from "./distinct.ts";
 import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
@@ -28,7 +29,7 @@ export * from "./sync.ts";
 export * from "./top-n.ts";
 export * from "./window.ts";
 
-const RecipeIoSchema = z.object({ datasetId: z.string().min(1) }).strict();
+const RecipeIoSchema = z.object({ datasetId: nulFreeString().min(1) }).strict();
 
 /**
  * A visual recipe as stored (Recipe.spec in Postgres) and sent over the API.

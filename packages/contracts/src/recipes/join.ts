@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RecipeColumnNameSchema } from "./common.ts";
+import { nulFreeString, RecipeColumnNameSchema } from "./common.ts";
 
 export const JoinTypeSchema = z.enum(["inner", "left", "right", "full", "cross", "leftAnti"]);
 export type JoinType = z.infer<typeof JoinTypeSchema>;
@@ -12,7 +12,7 @@ export const JoinKeyPairSchema = z
   .strict();
 export type JoinKeyPair = z.infer<typeof JoinKeyPairSchema>;
 
-const PrefixSchema = z.string().min(1).max(64);
+const PrefixSchema = nulFreeString().min(1).max(64);
 
 export const JoinParamsSchema = z
   .object({

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { ColumnTypeSchema } from "../columns.ts";
 import { FormulaTextSchema } from "../formula/index.ts";
-import { RecipeColumnNameSchema, RecipeOutputNameSchema, RecipeSortKeySchema } from "./common.ts";
+import {
+  NUL_MESSAGE,
+  noNul,
+  nulFreeString,
+  RecipeColumnNameSchema,
+  RecipeOutputNameSchema,
+  RecipeSortKeySchema,
+} from "./common.ts";
 
 /**
  * Params of every prepare step type, one strict zod schema each (DSS processor names where they
@@ -12,15 +19,15 @@ import { RecipeColumnNameSchema, RecipeOutputNameSchema, RecipeSortKeySchema } f
 const Col = RecipeColumnNameSchema;
 const Cols = z.array(RecipeColumnNameSchema).min(1).max(1000);
 const Out = RecipeOutputNameSchema;
-const Text = z.string().max(10_000);
-const Regex = z.string().min(1).max(2000).describe("A Java (Spark) regular expression");
-const Value = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+const Text = nulFreeString().max(10_000);
+const Regex = nulFreeString().min(1).max(2000).describe("A Java (Spark) regular expression");
+const Value = z.union([z.string().max(10_000), z.number(), z.boolean()]).refine(noNul, NUL_MESSAGE);
 const Finite = z.number().refine(Number.isFinite, "must be a finite number");
 const RowAction = z
   .enum(["keep", "remove"])
   .default("keep")
   .describe("keep: only matching rows stay; remove: matching rows are dropped (rows with NULLs never match)");
-const Pattern = z.string().min(1).max(500);
+const Pattern = nulFreeString().min(1).max(500);
 
 // ---- Columns -------------------------------------------------------------------------------
 
@@ -68,7 +75,7 @@ export const ColumnsConcatParamsSchema = z
 export const ColumnSplitterParamsSchema = z
   .object({
     column: Col,
-    separator: z.string().min(1).max(100).describe("Literal text, not a regex"),
+    separator: nulFreeString().min(1).max(100).describe("Literal text, not a regex"),
     outputPrefix: Out.optional().describe("Output columns are <prefix>1..<prefix>N; default <column>_"),
     count: z.number().int().min(1).max(100),
     keepOriginal: z.boolean().default(true),
@@ -110,7 +117,7 @@ export const FindReplaceParamsSchema = z
   .object({
     columns: Cols,
     mode: z.enum(["literal", "regex", "wholeCell"]).default("literal"),
-    find: z.string().min(1).max(2000),
+    find: nulFreeString().min(1).max(2000),
     replace: Text.default("").describe("regex mode: $1..$9 insert groups, \\$ is a dollar sign"),
   })
   .strict();
@@ -135,7 +142,7 @@ export const PadStringParamsSchema = z
   .object({
     columns: Cols,
     length: z.number().int().min(0).max(10_000),
-    padding: z.string().min(1).max(10).default(" "),
+    padding: nulFreeString().min(1).max(10).default(" "),
     side: z.enum(["left", "right"]).default("left"),
   })
   .strict();
@@ -222,7 +229,7 @@ export const UnfoldParamsSchema = z
     column: Col,
     prefix: Out.optional().describe("Output columns are <prefix><value>; default <column>_"),
     values: z
-      .array(z.union([z.string().max(1000), z.number(), z.boolean()]))
+      .array(z.union([z.string().max(1000), z.number(), z.boolean()]).refine(noNul, NUL_MESSAGE))
       .min(1)
       .max(1000)
       .optional()
@@ -249,7 +256,7 @@ export const JsonFlattenerParamsSchema = z
       )
       .min(1)
       .max(500),
-    prefix: z.string().max(200).optional().describe("Default <column>_"),
+    prefix: nulFreeString().max(200).optional().describe("Default <column>_"),
   })
   .strict();
 
@@ -260,12 +267,12 @@ export const UrlSplitterParamsSchema = z
       .array(z.enum(["scheme", "host", "port", "path", "query", "fragment"]))
       .min(1)
       .default(["scheme", "host", "port", "path", "query", "fragment"]),
-    prefix: z.string().max(200).optional().describe("Default <column>_"),
+    prefix: nulFreeString().max(200).optional().describe("Default <column>_"),
   })
   .strict();
 
 export const EmailSplitterParamsSchema = z
-  .object({ column: Col, prefix: z.string().max(200).optional().describe("Default <column>_") })
+  .object({ column: Col, prefix: nulFreeString().max(200).optional().describe("Default <column>_") })
   .strict();
 
 export const UserAgentParserParamsSchema = z
@@ -275,12 +282,12 @@ export const UserAgentParserParamsSchema = z
       .array(z.enum(["browser", "browserVersion", "os", "osVersion", "device"]))
       .min(1)
       .default(["browser", "browserVersion", "os", "device"]),
-    prefix: z.string().max(200).optional().describe("Default <column>_"),
+    prefix: nulFreeString().max(200).optional().describe("Default <column>_"),
   })
   .strict();
 
 export const MatchCounterParamsSchema = z
-  .object({ column: Col, search: z.string().min(1).max(1000), output: Out })
+  .object({ column: Col, search: nulFreeString().min(1).max(1000), output: Out })
   .strict();
 
 export const StringLengthParamsSchema = z.object({ column: Col, output: Out }).strict();
@@ -289,11 +296,13 @@ export const ValueMapperParamsSchema = z
   .object({
     column: Col,
     mapping: z
-      .array(z.object({ from: z.string().max(10_000), to: z.string().max(10_000).nullable() }).strict())
+      .array(
+        z.object({ from: nulFreeString().max(10_000), to: nulFreeString().max(10_000).nullable() }).strict(),
+      )
       .min(1)
       .max(10_000),
     otherwise: z.enum(["keep", "null", "value"]).default("keep"),
-    otherwiseValue: z.string().max(10_000).optional(),
+    otherwiseValue: nulFreeString().max(10_000).optional(),
     output: Out.optional(),
   })
   .strict();
@@ -310,8 +319,7 @@ export const LongTailGrouperParamsSchema = z
 
 // ---- Dates ---------------------------------------------------------------------------------
 
-const SparkDatePattern = z
-  .string()
+const SparkDatePattern = nulFreeString()
   .min(1)
   .max(200)
   .describe("Spark datetime pattern, e.g. yyyy-MM-dd HH:mm:ss");
@@ -347,7 +355,7 @@ export const DateComponentsExtractorParamsSchema = z
   .object({
     column: Col,
     parts: z.array(DatePartSchema).min(1),
-    prefix: z.string().max(200).optional().describe("Default <column>_"),
+    prefix: nulFreeString().max(200).optional().describe("Default <column>_"),
   })
   .strict();
 
@@ -379,7 +387,7 @@ export const DateTruncateParamsSchema = z
   })
   .strict();
 
-const TimeZone = z.string().min(1).max(64).describe("IANA time zone, e.g. Europe/Paris, or UTC");
+const TimeZone = nulFreeString().min(1).max(64).describe("IANA time zone, e.g. Europe/Paris, or UTC");
 
 export const TimezoneConverterParamsSchema = z
   .object({ column: Col, from: TimeZone, to: TimeZone, output: Out.optional() })
@@ -398,7 +406,7 @@ export const FlagWeekendParamsSchema = z.object({ column: Col, output: Out }).st
 export const HolidaysComputerParamsSchema = z
   .object({
     column: Col,
-    country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166 country code such as FR"),
+    country: nulFreeString().regex(/^[A-Z]{2}$/, "an ISO 3166 country code such as FR"),
     output: Out,
   })
   .strict();
@@ -406,8 +414,8 @@ export const HolidaysComputerParamsSchema = z
 export const FilterOnDateParamsSchema = z
   .object({
     column: Col,
-    from: z.string().max(40).optional().describe("Inclusive, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"),
-    to: z.string().max(40).optional().describe("Exclusive"),
+    from: nulFreeString().max(40).optional().describe("Inclusive, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"),
+    to: nulFreeString().max(40).optional().describe("Exclusive"),
     action: RowAction,
   })
   .strict();
@@ -516,10 +524,10 @@ export const CurrencyConverterParamsSchema = z
   .object({
     column: Col.describe("Amount column"),
     currencyColumn: Col.optional().describe("Column holding each row's currency code"),
-    currency: z.string().min(1).max(10).optional().describe("Fixed currency of every amount"),
+    currency: nulFreeString().min(1).max(10).optional().describe("Fixed currency of every amount"),
     rates: z
       .record(
-        z.string().min(1).max(10),
+        nulFreeString().min(1).max(10),
         Finite.refine((r) => r > 0),
       )
       .describe("Units of the target currency per 1 unit of each currency"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "./common.ts";
 import * as P from "./prepare-steps.ts";
 
 export * from "./prepare-steps.ts";
@@ -94,8 +95,8 @@ function stepSchema<T extends PrepareStepType>(type: T) {
       type: z.literal(type),
       params: PREPARE_STEP_PARAMS[type] as (typeof PREPARE_STEP_PARAMS)[T],
       disabled: z.boolean().optional().describe("Disabled steps are kept but skipped"),
-      name: z.string().max(256).optional().describe("Display name; defaults to the type's label"),
-      comment: z.string().max(10_000).optional(),
+      name: nulFreeString().max(256).optional().describe("Display name; defaults to the type's label"),
+      comment: nulFreeString().max(10_000).optional(),
     })
     .strict();
 }

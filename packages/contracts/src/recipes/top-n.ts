@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RecipeColumnNameSchema, RecipeSortKeySchema } from "./common.ts";
+import { nulFreeString, RecipeColumnNameSchema, RecipeSortKeySchema } from "./common.ts";
 
 export const TopNParamsSchema = z
   .object({
@@ -10,7 +10,7 @@ export const TopNParamsSchema = z
       .enum(["rowNumber", "rank", "denseRank"])
       .default("rowNumber")
       .describe("rowNumber: exactly n rows, ties broken arbitrarily; rank/denseRank: keep all ties"),
-    rankColumn: z.string().min(1).max(256).optional().describe("Also output the rank under this name"),
+    rankColumn: nulFreeString().min(1).max(256).optional().describe("Also output the rank under this name"),
   })
   .strict();
 export type TopNParams = z.infer<typeof TopNParamsSchema>;

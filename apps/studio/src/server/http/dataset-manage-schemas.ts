@@ -1,4 +1,4 @@
-import { IdSchema, ObjectNameSchema } from "@sous/contracts";
+import { IdSchema, nulFreeString, ObjectNameSchema } from "@sous/contracts";
 import { z } from "zod";
 
 // Renaming and deleting a dataset (PATCH / DELETE /projects/{projectId}/datasets/{datasetId}).
@@ -7,7 +7,7 @@ import { z } from "zod";
 export const UpdateDatasetBodySchema = z
   .object({
     name: ObjectNameSchema.optional().describe("New name, unique in the project (409 when taken)"),
-    description: z.string().max(2000, "description is longer than 2,000 characters").optional(),
+    description: nulFreeString().max(2000, "description is longer than 2,000 characters").optional(),
   })
   .strict();
 export type UpdateDatasetBody = z.infer<typeof UpdateDatasetBodySchema>;

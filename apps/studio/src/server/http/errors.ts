@@ -2,8 +2,25 @@ import { AppError, type ErrorBody, HTTP_STATUS_BY_CODE } from "@sous/contracts";
 import { isRecordNotFound, isUniqueViolation } from "@sous/db";
 import { ZodError } from "zod";
 
+type Issue = ZodError["issues"][number];
+
+/**
+ * A union that matches no option is one issue, "Invalid input": report instead the issues of the
+ * option that came closest (the fewest), e.g. "rules.0.value: contains a NUL character".
+ */
+function closest(issues: Issue[], base: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((i) => {
+    const at = [...base, ...i.path];
+    if (i.code === "invalid_union" && i.errors.length) {
+      const best = [...i.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      if (best.length) return closest(best, at);
+    }
+    return [{ ...i, path: at }];
+  });
+}
+
 function zodMessage(e: ZodError): string {
-  return e.issues
+  return closest(e.issues)
     .slice(0, 5)
     .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
     .join("; ");

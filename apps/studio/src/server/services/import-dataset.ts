@@ -42,12 +42,14 @@ export async function importDataset(opts: {
       releaseSource = u.release;
       origin = `upload ${u.fileName}`;
       write = (staged) =>
-        importToParquet(engine, {
-          file: u.file,
-          fileName: u.fileName,
-          options: src.options,
-          outDir: staged.dir,
-        });
+        u.read(() =>
+          importToParquet(engine, {
+            file: u.file,
+            fileName: u.fileName,
+            options: src.options,
+            outDir: staged.dir,
+          }),
+        );
       break;
     }
     case "postgres": {

@@ -4,18 +4,21 @@ import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError, type ImportOptions, type ImportPreview, newId, type UploadInfo } from "@sous/contracts";
 import { previewImport } from "@sous/engine-local";
-import { type ReadLease, StorageLimitError, StorageNotFoundError, uploadPrefix } from "@sous/storage";
-import { z } from "zod";
+import { type ReadLease, uploadPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
+import { UPLOAD_DATA as DATA, isStorageError, UPLOAD_META as META, readUploadMeta } from "./staged-uploads.ts";
 
 // An upload is a raw file kept in storage under projects/<p>/uploads/<id>/ until it is imported
 // (or deleted): the import dialog previews it with detected options, the user edits them, and
 // the import reads it again. The file is streamed in and never held in memory.
 
-const DATA = "data";
-const META = "meta.json";
-const MetaSchema = z.object({ fileName: z.string(), bytes: z.number(), createdAt: z.string() });
+/** The one answer for an upload id that has no readable upload behind it, whatever the reason. */
+export const uploadNotFound = () =>
+  new AppError(
+    "not_found",
+    "Upload not found: it was imported, deleted or never finished. Upload the file again.",
+  );
 
 export const tooLarge = (max: number) =>
   `The file is larger than the upload limit of ${Math.round(max / 1024 / 1024)} MiB (SOUS_UPLOAD_MAX_BYTES).`;
@@ -45,7 +48,7 @@ export async function stageUpload(opts: {
     return { id, bytes };
   } catch (e) {
     await storage.deletePrefix(prefix).catch(() => {});
-    if (e instanceof StorageLimitError) throw new AppError("payload_too_large", tooLarge(max));
+    if (isStorageError(e, "StorageLimitError")) throw new AppError("payload_too_large", tooLarge(max));
     if (e instanceof AppError) throw e;
     throw new AppError(
       "invalid_input",
@@ -63,7 +66,8 @@ function passThroughErrors(source: Readable): Transform {
 
 /**
  * The local path of an upload's file and what is known about it. The file stays there until
- * `release()`: call it in a `finally` once done reading.
+ * `release()`: call it in a `finally` once done reading. An id with no complete upload behind it
+ * (never stored, imported, deleted, half-written) is a 404.
  */
 export async function openUpload(projectId: string, uploadId: string) {
   const { storage } = ctx();
@@ -71,15 +75,31 @@ export async function openUpload(projectId: string, uploadId: string) {
   let lease: ReadLease | undefined;
   try {
     lease = await storage.acquire(prefix);
-    const metaStream = await storage.getStream(`${prefix}${META}`);
-    const chunks: Buffer[] = [];
-    for await (const c of metaStream) chunks.push(c as Buffer);
-    const meta = MetaSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-    return { file: path.join(lease.dir, DATA), prefix, ...meta, release: lease.release };
+    const meta = await readUploadMeta(storage, prefix);
+    if (!meta || !(await storage.exists(`${prefix}${DATA}`))) throw uploadNotFound();
+    const { release } = lease;
+    const file = path.join(lease.dir, DATA);
+    return {
+      file,
+      prefix,
+      ...meta,
+      release,
+      /**
+       * Runs a read of the file: when it fails because the upload went away meanwhile (a
+       * concurrent import or delete), the answer is the upload's 404, not the reader's error.
+       */
+      read: async <T>(fn: () => Promise<T>): Promise<T> => {
+        try {
+          return await fn();
+        } catch (e) {
+          if (!(await storage.exists(`${prefix}${DATA}`).catch(() => true))) throw uploadNotFound();
+          throw e;
+        }
+      },
+    };
   } catch (e) {
     await lease?.release();
-    if (e instanceof StorageNotFoundError)
-      throw new AppError("not_found", "Upload not found: it was imported, deleted or never finished.");
+    if (isStorageError(e, "StorageNotFoundError")) throw uploadNotFound();
     throw e;
   }
 }
@@ -95,7 +115,8 @@ export async function previewUpload(
 ): Promise<ImportPreview> {
   const u = await openUpload(projectId, uploadId);
   try {
-    const p = await previewImport(await ctx().engine, { file: u.file, fileName: u.fileName, options });
+    const engine = await ctx().engine;
+    const p = await u.read(() => previewImport(engine, { file: u.file, fileName: u.fileName, options }));
     return {
       options: p.options,
       ...(p.sheets ? { sheets: p.sheets } : {}),

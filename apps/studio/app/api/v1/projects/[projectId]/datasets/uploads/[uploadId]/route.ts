@@ -4,7 +4,8 @@ import { deleteUpload, openUpload } from "@/server/services/uploads.ts";
 
 // DELETE /api/v1/projects/:projectId/datasets/uploads/:uploadId - discard an upload
 export const DELETE = handle(api.deleteUpload, async ({ params }) => {
-  await openUpload(params.projectId, params.uploadId);
+  // 404 unless there is an upload to delete; the lease is only for that check.
+  await (await openUpload(params.projectId, params.uploadId)).release();
   await deleteUpload(params.projectId, params.uploadId);
   return null;
 });
