@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
@@ -162,6 +162,42 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
       const r = await importUpload("damaged", id);
       expect(r.status).toBe(404);
       expect(r.data.error.code).toBe("not_found");
+    });
+  });
+
+  describe.skipIf(!dataDir)("staged uploads expire", () => {
+    const age = (id: string, hours: number) => {
+      const file = path.join(uploadDir(id), "meta.json");
+      const meta = JSON.parse(readFileSync(file, "utf8"));
+      meta.createdAt = new Date(Date.now() - hours * 3600_000).toISOString();
+      writeFileSync(file, JSON.stringify(meta));
+    };
+
+    it("an import of an expired upload answers 404 and removes it", async () => {
+      const id = await stage("a,b\n1,2\n");
+      age(id, 25);
+      const r = await importUpload("expired", id);
+      expect(r.status).toBe(404);
+      expect(r.data.error.message).toMatch(/expired \(uploads are kept 24 hours\)/);
+      expect(existsSync(path.join(uploadDir(id), "data"))).toBe(false);
+      const names = (await call(`/projects/${projectId}/datasets`, { as: key })).data.map(
+        (d: { name: string }) => d.name,
+      );
+      expect(names).not.toContain("expired");
+    });
+
+    it("a new upload sweeps the project's expired uploads, and keeps the others", async () => {
+      const old = await stage("a,b\n1,2\n");
+      const recent = await stage("a,b\n3,4\n");
+      age(old, 25);
+      age(recent, 23);
+      await stage("a,b\n5,6\n");
+      const deadline = Date.now() + 10_000;
+      while (existsSync(path.join(uploadDir(old), "data")) && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 100));
+      expect(existsSync(path.join(uploadDir(old), "data"))).toBe(false);
+      expect(existsSync(path.join(uploadDir(recent), "data"))).toBe(true);
+      expect((await importUpload("recent", recent)).status).toBe(201);
     });
   });
 

@@ -4,7 +4,14 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { createLocalStorage, type DatasetStorage, uploadPrefix } from "@sous/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isStorageError, readUploadMeta, UPLOAD_DATA, UPLOAD_META } from "./staged-uploads.ts";
+import {
+  isStorageError,
+  readUploadMeta,
+  sweepStagedUploads,
+  UPLOAD_DATA,
+  UPLOAD_META,
+  uploadExpired,
+} from "./staged-uploads.ts";
 
 let dir: string;
 let storage: DatasetStorage;
@@ -48,5 +55,51 @@ describe("isStorageError", () => {
     expect(isStorageError(real, "StorageNotFoundError")).toBe(true);
     expect(isStorageError(new Error("x"), "StorageNotFoundError")).toBe(false);
     expect(isStorageError(new StorageNotFoundError("x"), "StorageLimitError")).toBe(false);
+  });
+});
+
+// Issue "Staged uploads are never cleaned up": files uploaded for the import dialog and never
+// imported stayed in storage forever. The sweep deletes those older than the expiry.
+const present = async (prefix: string) => (await storage.list(prefix)).length > 0;
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+describe("sweepStagedUploads", () => {
+  it("deletes the uploads older than the expiry and keeps the others", async () => {
+    const old = await stage("p1", "old", { createdAt: ago(200) });
+    const fresh = await stage("p1", "fresh", { createdAt: ago(0) });
+    const otherProject = await stage("p2", "old", { createdAt: ago(200) });
+    const deleted = await sweepStagedUploads(storage, { projectIds: ["p1"], maxAgeMs: 100 });
+    expect(deleted).toEqual([old]);
+    expect(await present(old)).toBe(false);
+    expect(await present(fresh)).toBe(true);
+    expect(await present(otherProject)).toBe(true);
+  });
+
+  it("ages an upload without a readable meta.json from the first sweep that saw it", async () => {
+    const seen = new Map<string, number>();
+    const missing = await stage("p3", "halfway");
+    const garbled = await stage("p3", "garbled", "{not json");
+    const t0 = Date.now();
+    expect(await sweepStagedUploads(storage, { projectIds: ["p3"], maxAgeMs: 100, now: t0, seen })).toEqual(
+      [],
+    );
+    expect(await present(missing)).toBe(true);
+    const later = await sweepStagedUploads(storage, {
+      projectIds: ["p3"],
+      maxAgeMs: 100,
+      now: t0 + 101,
+      seen,
+    });
+    expect(later.sort()).toEqual([garbled, missing].sort());
+    expect(seen.size).toBe(0);
+  });
+
+  it("is a no-op for a project without uploads", async () => {
+    expect(await sweepStagedUploads(storage, { projectIds: ["nothing"], maxAgeMs: 1 })).toEqual([]);
+  });
+
+  it("tells an expired upload from a recent one", () => {
+    expect(uploadExpired({ fileName: "a", bytes: 1, createdAt: ago(1000) }, 500)).toBe(true);
+    expect(uploadExpired({ fileName: "a", bytes: 1, createdAt: ago(0) }, 500)).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
-import type { DatasetStorage } from "@sous/storage";
+import path from "node:path";
+import { type DatasetStorage, uploadPrefix } from "@sous/storage";
 import { z } from "zod";
 
-// What a staged upload is made of (projects/<p>/uploads/<id>/{data,meta.json}): no server-only
-// imports, so it is unit-tested on a local storage.
+// What a staged upload is made of (projects/<p>/uploads/<id>/{data,meta.json}) and how old ones
+// go: no server-only imports, so the sweep is unit-tested on a local storage.
 
 export const UPLOAD_DATA = "data";
 export const UPLOAD_META = "meta.json";
@@ -35,4 +36,52 @@ export async function readUploadMeta(storage: DatasetStorage, prefix: string): P
   } catch {
     return null;
   }
+}
+
+/** True once an upload is older than `maxAgeMs`. */
+export function uploadExpired(meta: UploadMeta, maxAgeMs: number, now = Date.now()): boolean {
+  const created = Date.parse(meta.createdAt);
+  return Number.isFinite(created) && now - created > maxAgeMs;
+}
+
+/** When the sweep first saw an upload without a readable meta.json (its age is not written anywhere). */
+const firstSeenWithoutMeta = new Map<string, number>();
+
+/**
+ * Deletes the staged uploads of these projects that are older than `maxAgeMs`. An upload whose
+ * meta.json is missing or unreadable (the studio stopped while storing it) is aged from the first
+ * sweep that saw it. Returns the prefixes it deleted.
+ */
+export async function sweepStagedUploads(
+  storage: DatasetStorage,
+  opts: { projectIds: string[]; maxAgeMs: number; now?: number; seen?: Map<string, number> },
+): Promise<string[]> {
+  const now = opts.now ?? Date.now();
+  const seen = opts.seen ?? firstSeenWithoutMeta;
+  const deleted: string[] = [];
+  for (const projectId of opts.projectIds) {
+    const root = `${path.posix.dirname(uploadPrefix({ projectId, uploadId: "_" }))}/`;
+    const ids = new Set((await storage.list(root)).map((o) => o.key.slice(root.length).split("/")[0] ?? ""));
+    for (const uploadId of ids) {
+      let prefix: string;
+      try {
+        prefix = uploadPrefix({ projectId, uploadId });
+      } catch {
+        continue; // not an upload folder Sous wrote
+      }
+      const meta = await readUploadMeta(storage, prefix);
+      let old: boolean;
+      if (meta) old = uploadExpired(meta, opts.maxAgeMs, now);
+      else {
+        const first = seen.get(prefix) ?? now;
+        seen.set(prefix, first);
+        old = now - first > opts.maxAgeMs;
+      }
+      if (!old) continue;
+      await storage.deletePrefix(prefix);
+      seen.delete(prefix);
+      deleted.push(prefix);
+    }
+  }
+  return deleted;
 }

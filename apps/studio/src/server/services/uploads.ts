@@ -7,17 +7,27 @@ import { previewImport } from "@sous/engine-local";
 import { type ReadLease, uploadPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
-import { UPLOAD_DATA as DATA, isStorageError, UPLOAD_META as META, readUploadMeta } from "./staged-uploads.ts";
+import {
+  UPLOAD_DATA as DATA,
+  isStorageError,
+  UPLOAD_META as META,
+  readUploadMeta,
+  sweepStagedUploads,
+  uploadExpired,
+} from "./staged-uploads.ts";
 
 // An upload is a raw file kept in storage under projects/<p>/uploads/<id>/ until it is imported
-// (or deleted): the import dialog previews it with detected options, the user edits them, and
-// the import reads it again. The file is streamed in and never held in memory.
+// (or deleted), or until it expires (SOUS_UPLOAD_TTL_HOURS): the import dialog previews it with
+// detected options, the user edits them, and the import reads it again. The file is streamed in
+// and never held in memory.
+
+const ttlMs = () => env().SOUS_UPLOAD_TTL_HOURS * 3600_000;
 
 /** The one answer for an upload id that has no readable upload behind it, whatever the reason. */
 export const uploadNotFound = () =>
   new AppError(
     "not_found",
-    "Upload not found: it was imported, deleted or never finished. Upload the file again.",
+    `Upload not found: it was imported, deleted or never finished, or it expired (uploads are kept ${env().SOUS_UPLOAD_TTL_HOURS} hours). Upload the file again.`,
   );
 
 export const tooLarge = (max: number) =>
@@ -67,9 +77,10 @@ function passThroughErrors(source: Readable): Transform {
 /**
  * The local path of an upload's file and what is known about it. The file stays there until
  * `release()`: call it in a `finally` once done reading. An id with no complete upload behind it
- * (never stored, imported, deleted, half-written) is a 404.
+ * (never stored, imported, deleted, half-written, expired) is a 404; an expired one is deleted.
  */
 export async function openUpload(projectId: string, uploadId: string) {
+  ensureUploadSweeper();
   const { storage } = ctx();
   const prefix = uploadPrefix({ projectId, uploadId });
   let lease: ReadLease | undefined;
@@ -77,6 +88,12 @@ export async function openUpload(projectId: string, uploadId: string) {
     lease = await storage.acquire(prefix);
     const meta = await readUploadMeta(storage, prefix);
     if (!meta || !(await storage.exists(`${prefix}${DATA}`))) throw uploadNotFound();
+    if (uploadExpired(meta, ttlMs())) {
+      await lease.release();
+      lease = undefined;
+      await storage.deletePrefix(prefix);
+      throw uploadNotFound();
+    }
     const { release } = lease;
     const file = path.join(lease.dir, DATA);
     return {
@@ -128,9 +145,42 @@ export async function previewUpload(
   }
 }
 
+/**
+ * Deletes expired staged uploads: of one project (on each new upload there, cheap), or of every
+ * project (the studio's periodic sweep). Never throws: a failed sweep is retried by the next one.
+ */
+export async function sweepUploads(projectIds?: string[]): Promise<number> {
+  try {
+    const { storage, db } = ctx();
+    const ids = projectIds ?? (await db.project.findMany({ select: { id: true } })).map((p) => p.id);
+    return (await sweepStagedUploads(storage, { projectIds: ids, maxAgeMs: ttlMs() })).length;
+  } catch (e) {
+    console.warn(`[uploads] sweeping expired uploads failed: ${(e as Error).message}`);
+    return 0;
+  }
+}
+
+const g = globalThis as unknown as { __sousUploadSweeper?: NodeJS.Timeout };
+
+/**
+ * Sweeps every project's expired uploads now, then periodically (a quarter of the TTL, 1 min to
+ * 1 h). Started by the first upload request the studio serves, not by the instrumentation hook:
+ * that runs in its own bundle, and creating the studio's context there would make every storage
+ * error a foreign class to the routes.
+ */
+function ensureUploadSweeper(): void {
+  if (g.__sousUploadSweeper) return;
+  const every = Math.min(3600_000, Math.max(60_000, ttlMs() / 4));
+  g.__sousUploadSweeper = setInterval(() => void sweepUploads(), every);
+  g.__sousUploadSweeper.unref();
+  void sweepUploads();
+}
+
 /** Stores an upload and previews it with detected options; a file that cannot be read is not kept. */
 export async function createUpload(opts: Parameters<typeof stageUpload>[0]): Promise<UploadInfo> {
   const { id, bytes } = await stageUpload(opts);
+  ensureUploadSweeper();
+  void sweepUploads([opts.projectId]); // the project's expired uploads, in the background
   try {
     return { id, fileName: opts.fileName, bytes, preview: await previewUpload(opts.projectId, id) };
   } catch (e) {
