@@ -1,6 +1,13 @@
 import { SparkSQL } from "dt-sql-parser";
 import { CompileError } from "../errors.ts";
-import { lineColumn, SparkLexError, type SparkToken, tokenizeSpark, withOffsets } from "./lexer.ts";
+import {
+  blankComments,
+  lineColumn,
+  SparkLexError,
+  type SparkToken,
+  tokenizeSpark,
+  withOffsets,
+} from "./lexer.ts";
 import { checkQueryScopes, isForbiddenFunction } from "./query-scope.ts";
 
 /** Where in the query something is wrong (1-based lines and columns). */
@@ -221,9 +228,7 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
   // What is checked is what runs: both engines get the query with its comments blanked (the
   // dialects' fromSparkSql), so a comment that Spark's lexer would end elsewhere than ours cannot
   // hide code from the checker. Blanks keep the length, so positions still hold.
-  const text = body
-    .map((x) => (x.token.kind === "comment" ? x.token.text.replace(/[^\n]/g, " ") : x.token.text))
-    .join("");
+  const text = blankComments(body.map((x) => x.token));
   const offset = body[0]!.offset;
   // The parser's indexes count code points; JS strings count UTF-16 units.
   const codePoints = Array.from(text);

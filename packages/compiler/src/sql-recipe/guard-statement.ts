@@ -1,5 +1,5 @@
 import { nameParts, spark } from "./check.ts";
-import { SparkLexError, tokenizeSpark } from "./lexer.ts";
+import { blankComments, SparkLexError, tokenizeSpark } from "./lexer.ts";
 import { checkQueryScopes } from "./query-scope.ts";
 
 const trimSlashes = (p: string) => p.replace(/\/+$/, "");
@@ -15,9 +15,7 @@ const trimSlashes = (p: string) => p.replace(/\/+$/, "");
 export function sparkQueryProblems(selectSql: string, inputDirs: readonly string[]): string[] {
   let text: string;
   try {
-    text = tokenizeSpark(selectSql)
-      .map((t) => (t.kind === "comment" ? t.text.replace(/[^\n]/g, " ") : t.text))
-      .join("");
+    text = blankComments(tokenizeSpark(selectSql));
   } catch (e) {
     if (e instanceof SparkLexError) return [e.message];
     throw e;

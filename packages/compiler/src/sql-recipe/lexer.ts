@@ -162,6 +162,14 @@ function decodeSimpleEscape(esc: string): string {
   }
 }
 
+/**
+ * The text with each comment replaced by blanks of its length (newlines kept), so positions in
+ * it are positions in the original: what the engines run, as the checker must see it.
+ */
+export function blankComments(tokens: readonly SparkToken[]): string {
+  return tokens.map((t) => (t.kind === "comment" ? t.text.replace(/[^\n]/g, " ") : t.text)).join("");
+}
+
 /** Each token with its offset: tokens cover the text contiguously, so offsets are running sums. */
 export function withOffsets(tokens: readonly SparkToken[]): { token: SparkToken; offset: number }[] {
   let offset = 0;

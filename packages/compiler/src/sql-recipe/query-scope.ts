@@ -100,7 +100,13 @@ const FORBIDDEN_RULES: Readonly<Record<string, string>> = {
   transformClause: "TRANSFORM ... USING runs a script on the cluster",
   dmlStatementNoWith: "it writes data",
   tableProvider: "it reads files through a data source",
-  hintStatement: "",
+};
+
+// The grammar's rule names are fixed; reading them off a parser of the query would lex it again.
+let ruleNames: readonly string[] | undefined;
+const ruleNamesOf = (parser: SparkSQL) => {
+  ruleNames ??= parser.createParser("").ruleNames;
+  return ruleNames;
 };
 
 /** Rules that name a table the query reads. */
@@ -128,7 +134,7 @@ export function checkQueryScopes(
   pathSource?: (parts: readonly string[]) => boolean,
 ): ScopeCheck {
   const inputs = new Set(inputNames.map((n) => n.toLowerCase()));
-  const rules = parser.createParser(text).ruleNames;
+  const rules = ruleNamesOf(parser);
   const tree = parser.parse(text) as unknown as Node;
   const codePoints = Array.from(text);
   const slice = (n: Node) => {
@@ -234,8 +240,7 @@ export function checkQueryScopes(
     const r = rule(n);
     if (r === undefined) return;
     if (r in FORBIDDEN_RULES) {
-      const why = FORBIDDEN_RULES[r];
-      refuse(n, `${slice(n).text.split(/\s/)[0]} is not allowed in a SQL recipe${why ? `: ${why}` : ""}.`);
+      refuse(n, `${slice(n).text.split(/\s/)[0]} is not allowed in a SQL recipe: ${FORBIDDEN_RULES[r]}.`);
       return;
     }
     if (r === "query") {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFreeString } from "./common.ts";
 
 /**
  * The SQL code recipe: ONE SparkSQL query (SELECT / WITH ... SELECT) that reads the recipe's
@@ -7,13 +8,7 @@ import { z } from "zod";
  */
 export const SqlParamsSchema = z
   .object({
-    sql: z
-      .string()
-      .min(1)
-      .max(200_000)
-      // Neither engine nor Postgres (which stores the recipe) takes a NUL character.
-      .refine((s) => !s.includes("\u0000"), "The query holds a NUL character (\\0): remove it.")
-      .describe("One SparkSQL query; inputs are read by dataset name"),
+    sql: nulFreeString().min(1).max(200_000).describe("One SparkSQL query; inputs are read by dataset name"),
   })
   .strict();
 export type SqlParams = z.infer<typeof SqlParamsSchema>;
