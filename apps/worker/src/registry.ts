@@ -2,7 +2,7 @@ import { BuildJobPayloadSchema, QueueName } from "@sous/contracts";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerContext } from "./context.ts";
-import { type AttemptTiming, hasLiveAttempt } from "./jobs/build/job-attempt.ts";
+import { type AttemptTiming, attemptStillAlive } from "./jobs/build/job-attempt.ts";
 import { jobLog } from "./jobs/build/job-log.ts";
 import { markBuildJobFailed, processBuildJob } from "./jobs/build/process-build-job.ts";
 import { type BuildSettings, defaultAttemptTiming } from "./jobs/build/settings.ts";
@@ -82,15 +82,10 @@ async function stalledMessage(
   jobId: string,
   timing: AttemptTiming,
 ): Promise<string | null> {
-  // A dead attempt's heartbeat goes stale within staleMs; a live one keeps beating.
-  const deadline = Date.now() + timing.staleMs + timing.heartbeatMs;
-  for (;;) {
-    const job = await ctx.db.job.findUnique({ where: { id: jobId }, select: { state: true } });
-    if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
-    if (!(await hasLiveAttempt(ctx.db, jobId, timing)))
-      return "The worker running this job stopped responding; the job is handed to another worker.";
-    if (Date.now() > deadline)
-      return "The job queue lost contact with the worker running this job (Redis was unreachable); that worker goes on with it.";
-    await new Promise((r) => setTimeout(r, timing.heartbeatMs));
-  }
+  const alive = await attemptStillAlive(ctx.db, jobId, timing);
+  const job = await ctx.db.job.findUnique({ where: { id: jobId }, select: { state: true } });
+  if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
+  return alive
+    ? "The job queue lost contact with the worker running this job (Redis was unreachable); that worker goes on with it."
+    : "The worker running this job stopped responding; the job is handed to another worker.";
 }

@@ -113,3 +113,17 @@ export async function hasLiveAttempt(db: Db, jobId: string, timing: AttemptTimin
     FROM "JobAttempt" WHERE "jobId" = ${jobId}`;
   return rows[0]?.live === true;
 }
+
+/**
+ * Waits to learn whether the job's attempt is alive: false as soon as its heartbeat is stale (or
+ * there is none), true if it still beats after staleMs. A dead attempt's heartbeat goes stale
+ * within that time, so this tells a dead worker from one that only lost Redis.
+ */
+export async function attemptStillAlive(db: Db, jobId: string, timing: AttemptTiming): Promise<boolean> {
+  const deadline = Date.now() + timing.staleMs + timing.heartbeatMs;
+  while (await hasLiveAttempt(db, jobId, timing)) {
+    if (Date.now() > deadline) return true;
+    await new Promise((r) => setTimeout(r, timing.heartbeatMs));
+  }
+  return false;
+}

@@ -15,8 +15,8 @@ import {
 import {
   type AttemptTiming,
   assertOwner,
+  attemptStillAlive,
   claimJob,
-  hasLiveAttempt,
   type JobAttempt,
   keepAlive,
   LostOwnershipError,
@@ -328,11 +328,7 @@ export async function markBuildJobFailed(
 ): Promise<void> {
   // BullMQ gives up on a delivery it thinks stalled. If an attempt still beats (a Redis outage
   // made it look stalled), that attempt ends the job; a dead one's heartbeat goes stale first.
-  const deadline = Date.now() + timing.staleMs + timing.heartbeatMs;
-  while (await hasLiveAttempt(ctx.db, jobId, timing)) {
-    if (Date.now() > deadline) return;
-    await sleep(timing.heartbeatMs);
-  }
+  if (await attemptStillAlive(ctx.db, jobId, timing)) return;
   const stalled = /stalled/i.test(reason);
   const message = stalled
     ? "The worker running this job stopped (killed or out of memory) too many times; nothing it was writing was published. Run the build again."
