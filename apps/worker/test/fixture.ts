@@ -177,3 +177,42 @@ export const selfCross: RecipeSpec = {
   version: 1,
   params: { type: "cross", on: [], rightPrefix: "r_", dropRightKeys: true },
 } as RecipeSpec;
+
+/**
+ * A Databricks connection as the studio stores it (storage: the installation's own, mounted at
+ * dbfs:/mnt/sous) with one "small" compute profile; `secret` is the sealed token, or null.
+ */
+export async function addDatabricksConnection(
+  db: Db,
+  args: {
+    id: string;
+    workspaceUrl: string;
+    secret: string | null;
+    tokenLast4: string | null;
+    isolation?: "service" | "per-user";
+  },
+): Promise<{ kind: "databricks"; connectionId: string; profileId: string }> {
+  await db.connection.create({
+    data: {
+      id: args.id,
+      kind: "databricks",
+      name: args.id,
+      config: {
+        workspaceUrl: args.workspaceUrl,
+        isolation: args.isolation ?? "service",
+        storagePrefix: "dbfs:/mnt/sous",
+        storage: { kind: "installation" },
+        tokenLast4: args.tokenLast4,
+      },
+      secret: args.secret,
+    },
+  });
+  const profile = await db.computeProfile.create({
+    data: {
+      connectionId: args.id,
+      name: "small",
+      spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
+    },
+  });
+  return { kind: "databricks", connectionId: args.id, profileId: profile.id };
+}

@@ -14,6 +14,7 @@ import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import {
+  addDatabricksConnection,
   addRecipe,
   addSource,
   createProject,
@@ -57,25 +58,14 @@ describe.skipIf(!hasServices)("remote runs: failure, cancel, per-user tokens, ro
     id: string,
     o: { isolation: "service" | "per-user"; secret: string | null; last4: string | null },
   ) {
-    await ctx.db.connection.create({
-      data: {
-        id,
-        kind: "databricks",
-        name: id,
-        config: {
-          workspaceUrl: emu.url,
-          isolation: o.isolation,
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-          tokenLast4: o.last4,
-        },
-        secret: o.secret,
-      },
+    const c = await addDatabricksConnection(ctx.db, {
+      id,
+      workspaceUrl: emu.url,
+      secret: o.secret,
+      tokenLast4: o.last4,
+      isolation: o.isolation,
     });
-    const p = await ctx.db.computeProfile.create({
-      data: { connectionId: id, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
-    });
-    profiles[id] = p.id;
+    profiles[id] = c.profileId;
   }
 
   beforeAll(async () => {

@@ -29,6 +29,7 @@ import type { WorkerContext } from "../src/context.ts";
 import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
 import { closeWorkers, registerWorkers } from "../src/registry.ts";
 import {
+  addDatabricksConnection,
   addRecipe,
   addSource,
   createProject,
@@ -102,25 +103,12 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
       JSON.stringify({ token: TOKEN }),
       connectionSecretContext(connectionId),
     );
-    await ctx.db.connection.create({
-      data: {
-        id: connectionId,
-        kind: "databricks",
-        name: connectionId,
-        config: {
-          workspaceUrl: emu.url,
-          isolation: "service",
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-          tokenLast4: TOKEN.slice(-4),
-        },
-        secret,
-      },
-    });
-    const profile = await ctx.db.computeProfile.create({
-      data: { connectionId, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
-    });
-    profileId = profile.id;
+    ({ profileId } = await addDatabricksConnection(ctx.db, {
+      id: connectionId,
+      workspaceUrl: emu.url,
+      secret,
+      tokenLast4: TOKEN.slice(-4),
+    }));
     hanging = await startHangingServer();
     proxy = await startFaultProxy(emu);
     queue = createBuildQueue({ connection: connections[0]!, prefix });
@@ -199,25 +187,7 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     const id = `dbxfault${randomBytes(6).toString("hex")}`;
     faultConnections.push(id);
     const secret = ctx.remote!.secretBox.seal(JSON.stringify({ token: TOKEN }), connectionSecretContext(id));
-    await ctx.db.connection.create({
-      data: {
-        id,
-        kind: "databricks",
-        name: id,
-        config: {
-          workspaceUrl,
-          isolation: "service",
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-          tokenLast4: TOKEN.slice(-4),
-        },
-        secret,
-      },
-    });
-    const profile = await ctx.db.computeProfile.create({
-      data: { connectionId: id, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
-    });
-    return { kind: "databricks" as const, connectionId: id, profileId: profile.id };
+    return addDatabricksConnection(ctx.db, { id, workspaceUrl, secret, tokenLast4: TOKEN.slice(-4) });
   }
 
   /** orders -> positive on the given Databricks engine, submitted to `q`; returns the job id. */

@@ -21,6 +21,7 @@ import type { WorkerContext } from "../src/context.ts";
 import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
 import { registerWorkers } from "../src/registry.ts";
 import {
+  addDatabricksConnection,
   addRecipe,
   addSource,
   createProject,
@@ -53,29 +54,15 @@ describe.skipIf(!hasServices)("the SQL escape corpus through builds (local and D
     };
     const storageRoot = path.join(ctx.dataDir, "storage");
     emu = await startDatabricksEmulator({ token: TOKEN, mounts: { "dbfs:/mnt/sous": storageRoot } });
-    await ctx.db.connection.create({
-      data: {
-        id: connectionId,
-        kind: "databricks",
-        name: connectionId,
-        config: {
-          workspaceUrl: emu.url,
-          isolation: "service",
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-          tokenLast4: TOKEN.slice(-4),
-        },
-        secret: ctx.remote.secretBox.seal(
-          JSON.stringify({ token: TOKEN }),
-          connectionSecretContext(connectionId),
-        ),
-      },
-    });
-    profileId = (
-      await ctx.db.computeProfile.create({
-        data: { connectionId, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
-      })
-    ).id;
+    ({ profileId } = await addDatabricksConnection(ctx.db, {
+      id: connectionId,
+      workspaceUrl: emu.url,
+      secret: ctx.remote.secretBox.seal(
+        JSON.stringify({ token: TOKEN }),
+        connectionSecretContext(connectionId),
+      ),
+      tokenLast4: TOKEN.slice(-4),
+    }));
 
     const victimProject = await createProject(ctx.db, "VIC");
     const victimId = await addSource(ctx, victimProject, "salaries", `'${MARKER}' AS secret, i AS n`, 5);
