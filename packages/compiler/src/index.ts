@@ -20,6 +20,7 @@ export { SQL_RECIPE_DUCKDB } from "./sql-recipe/compile.ts";
 export { convertRecipeToSql } from "./sql-recipe/convert.ts";
 export { sparkQueryProblems } from "./sql-recipe/guard-statement.ts";
 export { renameSqlInput, type SqlInputRename } from "./sql-recipe/rename-input.ts";
+export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export type {
   ColumnLineage,
   CompiledRecipe,
