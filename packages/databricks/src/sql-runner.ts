@@ -1,4 +1,5 @@
 import type { DBSQLClient } from "@databricks/sql";
+import { SPARK_SESSION_SETTINGS } from "@sous/compiler";
 import { raceAbort, settleWithin, sleep } from "./abortable-sleep.ts";
 import { describeColumn } from "./column-types.ts";
 import { createDriverClient, type TlsOptions, tlsConnectOptions } from "./driver-client.ts";
@@ -27,6 +28,11 @@ export type DatabricksSqlRunnerOptions = {
   /** false = plain HTTP (the emulator only); otherwise TLS with optional extra CA / no verification. */
   tls?: TlsOptions;
   openSessionRetry?: OpenSessionRetryOptions;
+  /**
+   * Session settings sent with every OpenSession (default: the compiler's SPARK_SESSION_SETTINGS),
+   * so a cluster's own defaults (time zone, parser policy) cannot change what a recipe returns.
+   */
+  sessionConfiguration?: Readonly<Record<string, string>>;
   /**
    * Every RPC (OpenSession, ExecuteStatement, each status poll, fetch and close) gets
    * connectMs + readMs to be answered (defaults 10 s + 30 s): the driver's own socket timeout,
@@ -143,6 +149,7 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
   // answers it with 503 for minutes. Sous therefore retries it here with capped exponential backoff.
   async function openSession(signal: AbortSignal | undefined): Promise<Session> {
     const retry = opts.openSessionRetry ?? {};
+    const configuration = { ...(opts.sessionConfiguration ?? SPARK_SESSION_SETTINGS) };
     const maxAttempts = retry.maxAttempts ?? 10;
     const maxDelay = retry.maxDelayMs ?? 30_000;
     const deadline = Date.now() + (retry.timeoutMs ?? 10 * 60_000);
@@ -151,7 +158,7 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
       signal?.throwIfAborted();
       try {
         // A session opened after the abort is closed at once.
-        return await raceAbort(client.openSession(), signal, (late) => void late.close().catch(() => {}));
+        return await raceAbort(client.openSession({ configuration }), signal, (late) => void late.close().catch(() => {}));
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         const http = httpFailureOf(e);
