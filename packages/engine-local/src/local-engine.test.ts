@@ -32,4 +32,18 @@ describe("LocalEngine connections", () => {
     setTimeout(() => ac.abort(), 100);
     await expect(run).rejects.toThrow(/cancelled/);
   });
+
+  it("pins its time zone to UTC, as Sous's Spark sessions are, instead of the host's", async () => {
+    // DuckDB's default is the host's zone (TZ), read once per process, so assert the setting itself.
+    const rows = await engine.sandboxed({ read: [dir] }, (box) =>
+      box.withConnection(async (c) =>
+        (
+          await c.runAndReadAll(
+            "SELECT current_setting('TimeZone') AS zone, CAST(TIMESTAMPTZ '2024-03-10 03:30:00+00' AS DATE)::VARCHAR AS day",
+          )
+        ).getRowObjectsJS(),
+      ),
+    );
+    expect(rows).toEqual([{ zone: "UTC", day: "2024-03-10" }]);
+  });
 });

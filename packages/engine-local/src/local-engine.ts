@@ -207,6 +207,9 @@ async function lockedInstance(
   try {
     const list = dirs.map((d) => duckString(asDirectory(path.resolve(d)))).join(", ");
     if (opts.tempDirectory) await c.run(`SET temp_directory = ${duckString(opts.tempDirectory)}`);
+    // Spark sessions run in UTC (Sous pins it remotely): now(), today() and every instant's date
+    // must not follow the host's zone, or a build on a laptop in Paris gives other rows.
+    await c.run("SET GLOBAL TimeZone = 'UTC'");
     await c.run(`SET allowed_directories = [${list}]`);
     await c.run("SET enable_external_access = false");
     await c.run("SET autoinstall_known_extensions = false");
