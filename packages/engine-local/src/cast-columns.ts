@@ -1,19 +1,11 @@
 import path from "node:path";
 import { AppError, type ColumnType, type DatasetSchema } from "@sous/contracts";
+import { DUCK_TYPE_OF } from "./duckdb-types.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { castableSql, isEmptySql, type Meaning } from "./quality-sql.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
 
-const DUCK_TYPE: Record<ColumnType, string> = {
-  string: "VARCHAR",
-  integer: "INTEGER",
-  bigint: "BIGINT",
-  double: "DOUBLE",
-  decimal: "DECIMAL(38, 9)",
-  boolean: "BOOLEAN",
-  date: "DATE",
-  timestamp: "TIMESTAMP",
-};
+const DUCK_TYPE = DUCK_TYPE_OF;
 
 /** The expression that converts a column to a type; empty text becomes null. */
 function castExpr(id: string, from: ColumnType, to: ColumnType): string {

@@ -102,20 +102,6 @@ export function headerProblems(names: string[]): { duplicates: string[]; emptyPo
   return { duplicates: [...duplicates], emptyPositions };
 }
 
-/** Picks the delimiter from the header line: the candidate that splits it into the most fields. */
-export function detectDelimiter(headerLine: string, quote = '"'): string {
-  let best = ",";
-  let bestFields = 1;
-  for (const d of DELIMITER_CANDIDATES) {
-    const fields = splitCsvRecord(headerLine, d, quote).length;
-    if (fields > bestFields) {
-      best = d;
-      bestFields = fields;
-    }
-  }
-  return best;
-}
-
 /** The record DuckDB's CSV error names ("CSV Error on Line: N" counts records, not lines). */
 export function csvErrorRecord(message: string): number | null {
   const n = message.match(/CSV Error on Line: (\d+)/)?.[1];

@@ -96,3 +96,79 @@ export async function locateCsvRecord(
   }
   return rec === record ? { line: start, unclosedQuote: inQuotes, length: offset - startOffset } : null;
 }
+
+/**
+ * The lines (1-based, as an editor counts them) that records start on, for DuckDB's rejected
+ * records ("line" in its reject table counts records, so a quoted newline before shifts it).
+ * One pass over the file, stopping after the last record asked for; a record past the end of the
+ * file keeps its own number.
+ */
+export async function csvRecordLines(
+  file: string,
+  records: number[],
+  csv: Pick<CsvOptions, "quote" | "escape" | "encoding">,
+): Promise<number[]> {
+  const wanted = [...new Set(records)].sort((a, b) => a - b);
+  const found = new Map<number, number>();
+  if (wanted.length === 0) return [];
+  const quote = csv.quote;
+  const esc = csv.escape && csv.escape !== csv.quote ? csv.escape : "";
+  let decoder: ReturnType<typeof decoderFor> | undefined;
+  let line = 1;
+  let rec = 1;
+  let next = 0; // index in `wanted` of the next record to find
+  let inQuotes = false;
+  let escaped = false;
+  const take = () => {
+    while (next < wanted.length && (wanted[next] as number) <= rec) {
+      if (wanted[next] === rec) found.set(rec, line);
+      next++;
+    }
+  };
+  take();
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  try {
+    outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
+      decoder ??= decoderFor(csv.encoding, chunk);
+      const text = decoder.decode(chunk, { stream: true });
+      let i = 0;
+      while (i < text.length) {
+        if (next >= wanted.length) break outer;
+        if (escaped) {
+          if (text[i] === "\n") line++;
+          escaped = false;
+          i++;
+        } else if (inQuotes) {
+          let q = text.indexOf(quote, i);
+          if (esc) {
+            const e = text.indexOf(esc, i);
+            if (e !== -1 && (q === -1 || e < q)) q = e;
+          }
+          const end = q === -1 ? text.length : q;
+          line += countNewlines(text, i, end);
+          if (q === -1) i = text.length;
+          else {
+            if (esc && text[q] === esc) escaped = true;
+            else inQuotes = false;
+            i = q + 1;
+          }
+        } else {
+          const nl = text.indexOf("\n", i);
+          const q = quote ? text.indexOf(quote, i) : -1;
+          if (q !== -1 && (nl === -1 || q < nl)) {
+            inQuotes = true;
+            i = q + 1;
+          } else if (nl !== -1) {
+            line++;
+            rec++;
+            take();
+            i = nl + 1;
+          } else i = text.length;
+        }
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  return records.map((r) => found.get(r) ?? r);
+}

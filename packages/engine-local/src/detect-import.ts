@@ -1,6 +1,5 @@
 import { open } from "node:fs/promises";
 import { AppError, type CsvOptions, type ImportOptions } from "@sous/contracts";
-import { detectDelimiter, splitCsvRecord, splitCsvRecords } from "./csv-header.ts";
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -62,51 +61,6 @@ export function looksBinary(head: Buffer, encoding: CsvOptions["encoding"]): boo
   return controls > text.length / 100;
 }
 
-/**
- * Guesses a CSV's dialect from a text sample: delimiter from the most consistent split, quote
- * `"` (or `'` when only that one is used), and leading lines to skip (a title above the header
- * has fewer fields than the lines below it). Lines here are records: DuckDB's `skip` counts them
- * too, and a quoted newline does not start one.
- */
-export function detectCsvOptions(head: Buffer): CsvOptions {
-  const encoding = detectEncoding(head);
-  const text = decodeHead(head, encoding);
-  const quote = !text.includes('"') && /(^|[,;\t|])'/.test(text) ? "'" : '"';
-  // Records, not lines: a quoted value may hold newlines (a header cell "a\nb" is one name).
-  const { records, open } = splitCsvRecords(text, quote);
-  const lines = records.slice(0, 50);
-  if (text.length >= HEAD_BYTES / 2 || (open && records.length <= 50)) lines.pop(); // the sample may cut the last one
-  const nonEmpty = lines.filter((l) => l.trim() !== "");
-  // The delimiter that splits most lines into the same (largest) number of fields.
-  let best = detectDelimiter(nonEmpty[0] ?? "", quote);
-  let bestScore = -1;
-  for (const d of [",", ";", "\t", "|"]) {
-    const counts = nonEmpty.map((l) => splitCsvRecord(l, d, quote).length);
-    const mode = modeOf(counts);
-    if (mode < 2) continue;
-    const score = counts.filter((c) => c === mode).length * 1000 + mode;
-    if (score > bestScore) {
-      best = d;
-      bestScore = score;
-    }
-  }
-  const counts = lines.map((l) => (l.trim() === "" ? 0 : splitCsvRecord(l, best, quote).length));
-  const mode = modeOf(counts.filter((c) => c > 0));
-  let skipLines = 0;
-  while (skipLines < counts.length - 1 && skipLines < 20 && (counts[skipLines] ?? 0) < mode) skipLines++;
-  if (skipLines >= counts.length - 1) skipLines = 0;
-  return { delimiter: best, quote, escape: quote, encoding, header: true, skipLines };
-}
-
-function modeOf(xs: number[]): number {
-  const freq = new Map<number, number>();
-  for (const x of xs) freq.set(x, (freq.get(x) ?? 0) + 1);
-  let mode = 0;
-  let n = 0;
-  for (const [x, c] of freq) if (c > n || (c === n && x > mode)) [mode, n] = [x, c];
-  return mode;
-}
-
 /** Tells the format from the content (magic bytes), then the file name; CSV otherwise. */
 export function detectFormat(head: Buffer, fileName = ""): ImportOptions["format"] {
   if (head.length === 0) throw new AppError("invalid_input", "The file is empty.");
@@ -122,12 +76,4 @@ export function detectFormat(head: Buffer, fileName = ""): ImportOptions["format
   if (start.startsWith("{") || start.startsWith("[")) return "json";
   if (/\.(nd)?jsonl?$/.test(lower)) return "json";
   return "csv";
-}
-
-/** Detected import options for a file. */
-export async function detectImportOptions(file: string, fileName = ""): Promise<ImportOptions> {
-  const head = await readHead(file);
-  const format = detectFormat(head, fileName);
-  if (format === "csv") return { format, csv: detectCsvOptions(head) };
-  return { format };
 }

@@ -1,5 +1,17 @@
 import type { ColumnType } from "@sous/contracts";
 
+/** The DuckDB type Sous writes for each of its types (imports with a chosen type, schema edits). */
+export const DUCK_TYPE_OF: Record<ColumnType, string> = {
+  string: "VARCHAR",
+  integer: "INTEGER",
+  bigint: "BIGINT",
+  double: "DOUBLE",
+  decimal: "DECIMAL(38, 9)",
+  boolean: "BOOLEAN",
+  date: "DATE",
+  timestamp: "TIMESTAMP",
+};
+
 /** Maps a DuckDB type name to Sous' logical type; null when Sous has no such type (kept as string). */
 export function sousTypeOfDuckDb(duckType: string): ColumnType | null {
   const t = duckType.toUpperCase();

@@ -1,5 +1,6 @@
 import type { CsvOptions, DatasetSchema } from "@sous/contracts";
-import { detectCsvOptions, readHead } from "./detect-import.ts";
+import { sniffCsvOptions } from "./csv-sniff.ts";
+import { readHead } from "./detect-import.ts";
 import { importToParquet } from "./import-file.ts";
 import type { LocalEngine } from "./local-engine.ts";
 
@@ -14,7 +15,11 @@ export async function importCsvToParquet(
   engine: LocalEngine,
   opts: { file: string; outDir: string; csv?: CsvOptions; signal?: AbortSignal },
 ): Promise<CsvImportResult> {
-  const csv = opts.csv ?? detectCsvOptions(await readHead(opts.file));
+  // The caller knows it is CSV: the dialect is sniffed, the format is not.
+  const csv =
+    opts.csv ??
+    (await engine.withConnection(async (c) => sniffCsvOptions(c, opts.file, await readHead(opts.file))));
   const r = await importToParquet(engine, { ...opts, options: { format: "csv", csv } });
-  return { schema: r.schema, rowCount: r.rowCount, dialect: csv };
+  if (r.options.format !== "csv") throw new Error(`expected a CSV, read ${r.options.format}`);
+  return { schema: r.schema, rowCount: r.rowCount, dialect: r.options.csv };
 }

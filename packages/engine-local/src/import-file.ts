@@ -1,12 +1,20 @@
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { AppError, type CsvOptions, type DatasetSchema, type ImportOptions } from "@sous/contracts";
+import {
+  AppError,
+  type ColumnType,
+  type CsvOptions,
+  type DatasetSchema,
+  type ImportOptions,
+  type SkippedLines,
+} from "@sous/contracts";
 import { checkColumnNames } from "./column-checks.ts";
 import { csvErrorRecord, describeCsvError, splitCsvRecord, splitCsvRecords } from "./csv-header.ts";
-import { type CsvRecordLocation, locateCsvRecord } from "./csv-lines.ts";
-import { decodeHead, detectFormat, detectImportOptions, looksBinary, readHead } from "./detect-import.ts";
-import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { type CsvRecordLocation, csvRecordLines, locateCsvRecord } from "./csv-lines.ts";
+import { SNIFF_SAMPLE_ROWS, sniffCsvOptions } from "./csv-sniff.ts";
+import { decodeHead, detectFormat, looksBinary, readHead } from "./detect-import.ts";
+import { DUCK_TYPE_OF, jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 import { checkJsonDepth } from "./json-depth.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
@@ -17,6 +25,8 @@ export interface ImportResult {
   rowCount: number;
   options: ImportOptions;
   sheets?: string[];
+  /** With skipBadLines: how many lines were left out, and the first few. */
+  skippedLines?: SkippedLines;
 }
 
 export interface ImportPreviewResult {
@@ -24,25 +34,45 @@ export interface ImportPreviewResult {
   sheets?: string[];
   columns: DatasetSchema;
   rows: (string | number | boolean | null)[][];
+  skippedLines?: SkippedLines;
 }
 
 /** What a reader is: a DuckDB table function over the file (or files), and how to clean up. */
 interface Source {
-  sql: (overrides: Map<string, string>) => string;
+  sql: (overrides: Map<string, string>, rejects?: RejectTables) => string;
   options: ImportOptions;
   sheets?: string[];
-  /** CSV names from the header, to re-read as text when DuckDB's error does not name a line. */
+  /** CSV: how many fields a record has, to re-read as text when DuckDB's error does not name a line. */
+  csvFields?: number;
+  /** CSV names from the header (the trailing empty one dropped), checked unless the options rename. */
   csvNames?: string[];
   /** The sample holds a non-empty record after the header: an import of 0 rows is then wrong. */
   csvHasRows?: boolean;
   csv?: CsvOptions;
+  /** The files read, as a DuckDB literal (one file, or a list). */
   files: string;
+  paths: string[];
   cleanup: () => Promise<void>;
 }
 
-const MAX_TYPE_RETRIES = 50;
+/** DuckDB's tables of rejected lines for one read (skip bad lines); temporary, per connection. */
+interface RejectTables {
+  errors: string;
+  scans: string;
+}
 
-function csvReader(files: string, csv: CsvOptions, overrides: Map<string, string>, textOnly?: string[]) {
+const MAX_TYPE_RETRIES = 50;
+/** Lines reported by number; the count covers all. */
+const SKIPPED_LINES_SHOWN = 5;
+/** A preview with skip bad lines counts them over the whole file up to this size (one more scan). */
+const PREVIEW_COUNT_MAX_BYTES = 64 * 1024 * 1024;
+
+function csvReader(
+  files: string,
+  csv: CsvOptions,
+  overrides: Map<string, string>,
+  opts: { textOnlyFields?: number; rejects?: RejectTables } = {},
+) {
   const parts = [
     `header = ${csv.header}`,
     `skip = ${csv.skipLines}`,
@@ -53,24 +83,39 @@ function csvReader(files: string, csv: CsvOptions, overrides: Map<string, string
     "strict_mode = true",
     "null_padding = false",
   ];
-  if (textOnly) {
+  if (csv.decimalSeparator === ",") parts.push("decimal_separator = ','");
+  if (opts.textOnlyFields !== undefined) {
     parts.push("auto_detect = false");
-    parts.push(`columns = {${textOnly.map((n) => `${duckString(n)}: 'VARCHAR'`).join(", ")}}`);
+    const cols = Array.from({ length: opts.textOnlyFields }, (_, i) => `'column${i}': 'VARCHAR'`);
+    parts.push(`columns = {${cols.join(", ")}}`);
   } else {
-    parts.push("sample_size = 20480");
+    parts.push(`sample_size = ${SNIFF_SAMPLE_ROWS}`);
     if (overrides.size)
       parts.push(
         `types = {${[...overrides].map(([k, v]) => `${duckString(k)}: ${duckString(v)}`).join(", ")}}`,
       );
   }
+  // The text-only re-read looks for the first bad line: it must not skip it.
+  if (csv.skipBadLines && opts.textOnlyFields === undefined) {
+    parts.push("ignore_errors = true");
+    if (opts.rejects) {
+      parts.push("store_rejects = true");
+      parts.push(`rejects_table = ${duckString(opts.rejects.errors)}`);
+      parts.push(`rejects_scan = ${duckString(opts.rejects.scans)}`);
+    }
+  }
   return `read_csv(${files}, ${parts.join(", ")})`;
 }
 
 /**
- * The header of a CSV, after skipped lines, checked for empty and duplicate names, and whether
- * the first bytes hold a row after it.
+ * The first record of a CSV, after skipped lines: its field count, and the names when it is a
+ * header (checked for empty and duplicate names unless the options rename every column), and
+ * whether the first bytes hold a row after it.
  */
-async function csvHeader(file: string, csv: CsvOptions): Promise<{ names?: string[]; hasRows: boolean }> {
+async function csvHeader(
+  file: string,
+  csv: CsvOptions,
+): Promise<{ names?: string[]; fields: number; hasRows: boolean }> {
   const head = await readHead(file);
   if (head.length === 0) throw new AppError("invalid_input", "The file is empty.");
   if (looksBinary(head, csv.encoding)) {
@@ -85,43 +130,55 @@ async function csvHeader(file: string, csv: CsvOptions): Promise<{ names?: strin
   if (line === undefined || (records.length <= csv.skipLines + 1 && !line.trim()))
     throw new AppError("invalid_input", `The file has no line after the ${csv.skipLines} skipped lines.`);
   const hasRows = records.slice(csv.skipLines + (csv.header ? 1 : 0)).some((r) => r.trim() !== "");
-  if (!csv.header) return { hasRows };
   const at = lines[csv.skipLines] ?? csv.skipLines + 1;
+  const fields = splitCsvRecord(line, csv.delimiter, csv.quote);
+  if (!csv.header) return { fields: fields.length, hasRows };
   if (!line.trim())
     throw new AppError(
       "invalid_input",
       `Line ${at} is empty: the file needs a header row there (or change the lines to skip).`,
     );
-  const names = splitCsvRecord(line, csv.delimiter, csv.quote).map((n) => n.trim());
-  checkColumnNames(names, `header (line ${at})`);
-  return { names, hasRows };
+  const names = fields.map((n) => n.trim());
+  if (csv.trailingDelimiter && names.length > 1 && names[names.length - 1] === "") names.pop();
+  if (!csv.columns?.some((c) => c.name)) checkColumnNames(names, `header (line ${at})`);
+  return { names, fields: fields.length, hasRows };
 }
 
 async function openSource(
+  c: DuckDBConnection,
   file: string,
-  opts: { options?: ImportOptions; fileName?: string; preview?: boolean; glob?: string },
+  opts: {
+    options?: ImportOptions;
+    fileName?: string;
+    preview?: boolean;
+    files?: string[];
+    scratchDir?: string;
+  },
 ): Promise<Source> {
-  const options = opts.options ?? (await detectImportOptions(file, opts.fileName));
-  const files = duckString(opts.glob ?? file);
+  const options = opts.options ?? (await detectImportOptions(c, file, opts.fileName, opts.scratchDir));
+  const paths = opts.files ?? [file];
+  const files = opts.files ? `[${opts.files.map(duckString).join(", ")}]` : duckString(file);
   const none = async () => {};
   switch (options.format) {
     case "csv": {
-      const { names: csvNames, hasRows } = await csvHeader(file, options.csv);
+      const { names: csvNames, fields, hasRows } = await csvHeader(file, options.csv);
       return {
-        sql: (o) => csvReader(files, options.csv, o),
+        sql: (o, rejects) => csvReader(files, options.csv, o, { rejects }),
         options,
+        csvFields: fields,
         csvNames,
         csvHasRows: hasRows,
         csv: options.csv,
         files,
+        paths,
         cleanup: none,
       };
     }
     case "parquet":
-      return { sql: () => `read_parquet(${files})`, options, files, cleanup: none };
+      return { sql: () => `read_parquet(${files})`, options, files, paths, cleanup: none };
     case "json":
       // DuckDB's reader recurses per level on a native stack: a deep file would crash the process.
-      if (opts.glob)
+      if (opts.files)
         throw new AppError("invalid_input", "JSON is imported from a single file, not a folder.");
       await checkJsonDepth(file);
       return {
@@ -129,6 +186,7 @@ async function openSource(
           `read_json(${files}, format = 'auto', records = true, sample_size = 20480, maximum_object_size = 16777216)`,
         options,
         files,
+        paths,
         cleanup: none,
       };
     case "xlsx": {
@@ -151,6 +209,7 @@ async function openSource(
           options: { format: "xlsx", sheet: conv.sheet },
           sheets: conv.sheets,
           files: duckString(out),
+          paths: [out],
           cleanup: () => rm(out, { force: true }),
         };
       } catch (e) {
@@ -161,20 +220,56 @@ async function openSource(
   }
 }
 
-/** Columns Sous has no type for (nested JSON, TIME, INTERVAL...) are kept as text: JSON for nested values. */
-function selectList(cols: { name: string; duck: string }[]): string {
+/** Detected import options for a file: its format, and for CSV the dialect DuckDB's sniffer finds. */
+export async function detectImportOptions(
+  c: DuckDBConnection,
+  file: string,
+  fileName = "",
+  /** Where the sniffer may write a copy of the start of a large file; next to it by default. */
+  scratchDir?: string,
+): Promise<ImportOptions> {
+  const head = await readHead(file);
+  const format = detectFormat(head, fileName);
+  if (format === "csv") return { format, csv: await sniffCsvOptions(c, file, head, scratchDir) };
+  return { format };
+}
+
+/** A column as read (DuckDB's name and type) and as written (the user's name, a chosen type). */
+interface ReadColumn {
+  name: string;
+  duck: string;
+  as: string;
+  chosen?: ColumnType;
+}
+
+/**
+ * The select list: each column under its name (the user's, or col_N without a header); columns
+ * Sous has no type for (nested JSON, TIME, INTERVAL...) are kept as text, JSON for nested values.
+ */
+function selectList(cols: ReadColumn[]): string {
   return cols
     .map((c) => {
       const id = duckIdent(c.name);
-      if (sousTypeOfDuckDb(c.duck)) return id;
+      const as = duckIdent(c.as);
+      if (sousTypeOfDuckDb(c.duck)) return c.name === c.as ? id : `${id} AS ${as}`;
       const nested = /^(STRUCT|MAP|UNION)|\[\]$/.test(c.duck.toUpperCase());
-      return nested ? `CAST(to_json(${id}) AS VARCHAR) AS ${id}` : `CAST(${id} AS VARCHAR) AS ${id}`;
+      return nested ? `CAST(to_json(${id}) AS VARCHAR) AS ${as}` : `CAST(${id} AS VARCHAR) AS ${as}`;
     })
     .join(", ");
 }
 
+const TRAILING_NOT_EMPTY =
+  'A line has a value after its last delimiter, so not every line ends with the delimiter. Turn off "Lines end with the delimiter" and read the file again.';
+
+/** Dropping the trailing delimiter's column is right only while it is empty on every line: checked in the same scan. */
+function trailingGuard(dropped: string | undefined): string {
+  if (!dropped) return "";
+  return ` WHERE CASE WHEN coalesce(CAST(${duckIdent(dropped)} AS VARCHAR), '') = '' THEN true ELSE error(${duckString(TRAILING_NOT_EMPTY)}) END`;
+}
+
 function friendly(source: Source, file: string, e: Error, at?: CsvRecordLocation): string {
-  const msg = e.message.replaceAll(file, "the file").replaceAll(source.files.slice(1, -1), "the file");
+  let msg = e.message.replaceAll(file, "the file");
+  for (const p of source.paths) msg = msg.replaceAll(p, "the file");
   switch (source.options.format) {
     case "parquet":
       if (/magic bytes|too small|footer|not a parquet|Invalid Input Error: File/i.test(msg))
@@ -185,24 +280,112 @@ function friendly(source: Source, file: string, e: Error, at?: CsvRecordLocation
       const first = (msg.split("\n")[0] ?? msg).replace(/^[A-Za-z ]+Error: /, "");
       return `The ${source.options.format === "json" ? "JSON" : "Excel"} data could not be read: ${first}`;
     }
-    case "csv":
-      return `The CSV could not be read: ${describeCsvError(msg, at)}`;
+    case "csv": {
+      if (msg.includes(TRAILING_NOT_EMPTY)) return `The CSV could not be read: ${TRAILING_NOT_EMPTY}`;
+      const described = describeCsvError(msg, at);
+      // A line that does not fit can be left out instead: say so where the file is otherwise fine.
+      const hint =
+        csvErrorRecord(msg) !== null && !source.options.csv.skipBadLines
+          ? `, or turn on "Skip bad lines" to import the file without such lines`
+          : "";
+      return `The CSV could not be read: ${described}${hint}`;
+    }
   }
 }
 
 /** A CSV read as no rows while the file has lines after its header: the options are wrong. */
-function checkNotSilentlyEmpty(source: Source, columns: number): void {
+function checkNotSilentlyEmpty(source: Source, columns: number, skipped?: SkippedLines): void {
   if (!source.csvHasRows || !source.csv) return;
   const d = source.csv.delimiter === "\t" ? "tab" : `"${source.csv.delimiter}"`;
+  if (skipped?.count)
+    throw new AppError(
+      "invalid_input",
+      `Every line was skipped as bad (${skippedText(skipped)}). Check the delimiter (${d}), the header, the quote and the column types.`,
+      { details: { skippedLines: skipped } },
+    );
   throw new AppError(
     "invalid_input",
     `The CSV read as ${columns} column${columns === 1 ? "" : "s"} and no rows, but the file has lines after its header. Check the delimiter (${d}), the quote and the lines to skip, and upload again.`,
   );
 }
 
+function skippedText(s: SkippedLines): string {
+  const more = s.count > s.lines.length ? ", ..." : "";
+  return `${s.count} line${s.count === 1 ? "" : "s"}: ${s.lines.length === 1 ? "line" : "lines"} ${s.lines.join(", ")}${more}`;
+}
+
 /** Column name of a DuckDB "could not convert" error during a typed CSV read. */
 function convertingColumn(message: string): string | null {
   return message.match(/Column (.+?) is being converted as type/)?.[1] ?? null;
+}
+
+/**
+ * A value that does not fit the type the user chose for its column: the line, the column under
+ * the user's name, the value, and what to do.
+ */
+function chosenTypeError(message: string, cols: ReadColumn[], line: number | null): AppError | null {
+  const m = message.match(/Error when converting column "(.+?)"\. Could not convert string "(.*?)" to/);
+  const col = m && cols.find((c) => c.name === m[1] && c.chosen);
+  if (!m || !col?.chosen) return null;
+  const where = line === null ? "" : `line ${line}: `;
+  return new AppError(
+    "invalid_input",
+    `${where}the value ${JSON.stringify(m[2])} of column ${col.as} cannot be read as ${col.chosen}. Choose another type for ${col.as}, fix the value, or turn on "Skip bad lines" to leave such lines out.`,
+    { details: { column: col.as, type: col.chosen, ...(line === null ? {} : { line }), value: m[2] } },
+  );
+}
+
+let rejectSeq = 0;
+function rejectTables(): RejectTables {
+  const n = `${process.pid}_${++rejectSeq}`;
+  return { errors: `sous_rejects_${n}`, scans: `sous_reject_scans_${n}` };
+}
+
+async function dropRejects(c: DuckDBConnection, t: RejectTables | undefined): Promise<void> {
+  if (!t) return;
+  await c.run(`DROP TABLE IF EXISTS ${duckIdent(t.errors)}; DROP TABLE IF EXISTS ${duckIdent(t.scans)}`);
+}
+
+/** Inferred (not chosen) columns that some line contradicts: read as text instead of skipping those lines. */
+async function contradictedColumns(
+  c: DuckDBConnection,
+  t: RejectTables,
+  cols: ReadColumn[],
+  overrides: Map<string, string>,
+): Promise<string[]> {
+  const r = await c.runAndReadAll(
+    `SELECT DISTINCT column_name FROM ${duckIdent(t.errors)} WHERE error_type = 'CAST' AND column_name IS NOT NULL`,
+  );
+  const chosen = new Set(cols.filter((x) => x.chosen).map((x) => x.name));
+  return r
+    .getRows()
+    .map((row) => String(row[0]))
+    .filter((n) => !chosen.has(n) && !overrides.has(n));
+}
+
+/** How many lines the read skipped, and the first few as line numbers in the (first) file. */
+async function skippedLines(
+  c: DuckDBConnection,
+  t: RejectTables,
+  source: Source,
+  file: string,
+  cols: ReadColumn[],
+  partial: boolean,
+): Promise<SkippedLines> {
+  // Lines that only contradict an inferred type are imported (that column as text), not skipped.
+  const chosen = cols.filter((x) => x.chosen).map((x) => duckString(x.name));
+  const bad = `error_type <> 'CAST' OR column_name IN (${chosen.length ? chosen.join(", ") : "NULL"})`;
+  const errors = duckIdent(t.errors);
+  const r = await c.runAndReadAll(
+    `SELECT (SELECT count(*) FROM (SELECT DISTINCT file_id, line FROM ${errors} WHERE ${bad})), (SELECT list(line ORDER BY line) FROM (SELECT DISTINCT line FROM ${errors} WHERE (${bad}) AND file_id = (SELECT min(file_id) FROM ${errors}) ORDER BY line LIMIT ${SKIPPED_LINES_SHOWN}))`,
+  );
+  const [count, first] = r.getRowsJson()[0] ?? [0, []];
+  const records = ((first as unknown[] | null) ?? []).map(Number);
+  const csv = source.csv as CsvOptions;
+  // DuckDB numbers records; a value with newlines before a bad line shifts it from the line an editor shows.
+  const lines =
+    source.paths.length === 1 ? await csvRecordLines(file, records, csv).catch(() => records) : records;
+  return { count: Number(count), lines, ...(partial ? { partial: true } : {}) };
 }
 
 async function describeSource(
@@ -211,10 +394,12 @@ async function describeSource(
   file: string,
   overrides: Map<string, string>,
 ) {
+  const csv = source.options.format === "csv" ? source.options.csv : undefined;
+  let cols: ReadColumn[] = [];
   const fail = async (e: Error): Promise<never> => {
-    if (source.options.format === "csv" && source.csvNames && source.csv) {
+    if (csv && source.csvFields) {
       // Re-read with every column as text: DuckDB then reports the offending line.
-      const strict = csvReader(source.files, source.csv, overrides, source.csvNames);
+      const strict = csvReader(source.files, csv, overrides, { textOnlyFields: source.csvFields });
       const why = await c.runAndReadAll(`SELECT count(*) FROM ${strict}`).then(
         () => e,
         (e2: Error) => e2,
@@ -222,9 +407,11 @@ async function describeSource(
       // DuckDB counts records, not lines: find the line the user sees (a single file only).
       const record = csvErrorRecord(why.message);
       const at =
-        record !== null && source.files === duckString(file)
-          ? await locateCsvRecord(file, record, source.csv).catch(() => null)
+        record !== null && source.paths.length === 1 && source.paths[0] === file
+          ? await locateCsvRecord(file, record, csv).catch(() => null)
           : null;
+      const chosen = chosenTypeError(why.message, cols, at?.line ?? record);
+      if (chosen) throw chosen;
       throw new AppError(
         "invalid_input",
         `${friendly(source, file, why, at ?? undefined)}. Fix the file and upload it again.`,
@@ -232,48 +419,107 @@ async function describeSource(
     }
     throw new AppError("invalid_input", `${friendly(source, file, e)}. Fix the file and upload it again.`);
   };
-  const d = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source.sql(overrides)}`).catch(fail);
-  const cols = d
-    .getRowObjectsJson()
-    .map((r) => ({ name: String(r.column_name), duck: String(r.column_type) }));
-  checkColumnNames(
-    cols.map((x) => x.name),
-    source.options.format === "csv" ? "header" : "column list",
-  );
-  return { cols, fail };
+  const describe = async () =>
+    (await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source.sql(overrides)}`).catch(fail))
+      .getRowObjectsJson()
+      .map((r) => ({ name: String(r.column_name), duck: String(r.column_type) }));
+  let raw = await describe();
+  let dropped: string | undefined;
+  if (csv) {
+    if (csv.trailingDelimiter) {
+      if (raw.length < 2)
+        throw new AppError(
+          "invalid_input",
+          'The file reads as one column, so its lines cannot end with a delimiter: turn off "Lines end with the delimiter", or pick another delimiter.',
+        );
+      dropped = raw[raw.length - 1]?.name;
+    }
+    const read = dropped ? raw.slice(0, -1) : raw;
+    const wanted = csv.columns;
+    if (wanted && wanted.length !== read.length)
+      throw new AppError(
+        "invalid_input",
+        `The options name ${wanted.length} column${wanted.length === 1 ? "" : "s"}, but with this delimiter, quote and header the file has ${read.length}. Give one entry per column, or none.`,
+      );
+    // A chosen type is read by DuckDB itself: a value that does not fit fails (or is skipped) on its line.
+    let again = false;
+    wanted?.forEach((w, i) => {
+      const name = read[i]?.name;
+      if (w.type && name && overrides.get(name) !== DUCK_TYPE_OF[w.type]) {
+        overrides.set(name, DUCK_TYPE_OF[w.type]);
+        again = true;
+      }
+    });
+    if (again) raw = await describe();
+    cols = (dropped ? raw.slice(0, -1) : raw).map((x, i) => ({
+      ...x,
+      as: wanted?.[i]?.name ?? (csv.header ? x.name : `col_${i + 1}`),
+      ...(wanted?.[i]?.type ? { chosen: wanted[i]?.type } : {}),
+    }));
+    checkColumnNames(
+      cols.map((x) => x.as),
+      wanted?.some((w) => w.name) ? "column names" : csv.header ? "header" : "column list",
+    );
+  } else {
+    cols = raw.map((x) => ({ ...x, as: x.name }));
+    checkColumnNames(
+      cols.map((x) => x.name),
+      "column list",
+    );
+  }
+  return { cols, fail, where: trailingGuard(dropped) };
 }
+
+const schemaOf = (cols: ReadColumn[]): DatasetSchema =>
+  cols.map((x) => ({ name: x.as, type: x.chosen ?? sousTypeOfDuckDb(x.duck) ?? "string" }));
 
 /** First rows of a file read with the given (or detected) options, for the import dialog. */
 export async function previewImport(
   engine: LocalEngine,
   opts: { file: string; fileName?: string; options?: ImportOptions; limit?: number },
 ): Promise<ImportPreviewResult> {
-  const source = await openSource(opts.file, { ...opts, preview: true });
-  try {
-    return await engine.withConnection(async (c) => {
-      const { cols, fail } = await describeSource(c, source, opts.file, new Map());
+  return engine.withConnection(async (c) => {
+    const source = await openSource(c, opts.file, { ...opts, preview: true });
+    const rejects = source.csv?.skipBadLines ? rejectTables() : undefined;
+    const whole = rejects ? rejectTables() : undefined;
+    try {
+      const { cols, fail, where } = await describeSource(c, source, opts.file, new Map());
       const r = await c
-        .runAndReadAll(`SELECT ${selectList(cols)} FROM ${source.sql(new Map())} LIMIT ${opts.limit ?? 100}`)
+        .runAndReadAll(
+          `SELECT ${selectList(cols)} FROM ${source.sql(new Map(), rejects)}${where} LIMIT ${opts.limit ?? 100}`,
+        )
         .catch(fail);
-      if (r.currentRowCount === 0) checkNotSilentlyEmpty(source, cols.length);
+      let skipped: SkippedLines | undefined;
+      if (rejects && whole) {
+        // The count the import will report, when one more scan is cheap; else what the preview read.
+        const small = (await stat(opts.file)).size <= PREVIEW_COUNT_MAX_BYTES;
+        if (small)
+          await c.runAndReadAll(`SELECT count(*) FROM ${source.sql(new Map(), whole)}${where}`).catch(fail);
+        skipped = await skippedLines(c, small ? whole : rejects, source, opts.file, cols, !small);
+      }
+      if (r.currentRowCount === 0) checkNotSilentlyEmpty(source, cols.length, skipped);
       const types = r.columnTypes().map(String);
       return {
         options: source.options,
         ...(source.sheets ? { sheets: source.sheets } : {}),
-        columns: cols.map((x) => ({ name: x.name, type: sousTypeOfDuckDb(x.duck) ?? "string" })),
+        columns: schemaOf(cols),
         rows: r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v))),
+        ...(skipped ? { skippedLines: skipped } : {}),
       };
-    });
-  } finally {
-    await source.cleanup();
-  }
+    } finally {
+      await dropRejects(c, rejects).catch(() => {});
+      await dropRejects(c, whole).catch(() => {});
+      await source.cleanup();
+    }
+  });
 }
 
 /**
- * Converts a file (or, with `glob`, every file it matches) into `<outDir>/part-0.parquet`,
- * inferring types. A CSV column whose inferred type a later row contradicts is read as text
- * instead of failing the import. Every problem with the data is an AppError that names the line
- * or part; the caller removes `outDir` when this throws.
+ * Converts a file (or, with `files`, every one of them, the first one being `file`) into
+ * `<outDir>/part-0.parquet`, inferring the types the options do not choose. A CSV column whose
+ * inferred type a later row contradicts is read as text instead of failing the import; with
+ * skipBadLines, lines that do not fit are left out and counted. Every problem with the data is an
+ * AppError that names the line or part; the caller removes `outDir` when this throws.
  */
 export async function importToParquet(
   engine: LocalEngine,
@@ -282,44 +528,61 @@ export async function importToParquet(
     outDir: string;
     fileName?: string;
     options?: ImportOptions;
-    glob?: string;
+    files?: string[];
+    scratchDir?: string;
     signal?: AbortSignal;
   },
 ): Promise<ImportResult> {
-  const source = await openSource(opts.file, opts);
-  try {
-    return await engine.withConnection(async (c) => {
+  return engine.withConnection(async (c) => {
+    const source = await openSource(c, opts.file, opts);
+    try {
       const overrides = new Map<string, string>();
       const target = duckString(path.join(opts.outDir, "part-0.parquet"));
       for (let attempt = 0; ; attempt++) {
-        const { cols, fail } = await describeSource(c, source, opts.file, overrides);
-        let written: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
+        const { cols, fail, where } = await describeSource(c, source, opts.file, overrides);
+        const rejects = source.csv?.skipBadLines ? rejectTables() : undefined;
         try {
-          written = await c.runAndReadAll(
-            `COPY (SELECT ${selectList(cols)} FROM ${source.sql(overrides)}) TO ${target} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
-          );
-        } catch (e) {
-          if (opts.signal?.aborted) throw e;
-          const col = source.options.format === "csv" ? convertingColumn((e as Error).message) : null;
-          if (col && !overrides.has(col) && attempt < MAX_TYPE_RETRIES) {
-            overrides.set(col, "VARCHAR");
-            continue;
+          let written: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
+          try {
+            written = await c.runAndReadAll(
+              `COPY (SELECT ${selectList(cols)} FROM ${source.sql(overrides, rejects)}${where}) TO ${target} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+            );
+          } catch (e) {
+            if (opts.signal?.aborted) throw e;
+            const col = source.options.format === "csv" ? convertingColumn((e as Error).message) : null;
+            const chosen = cols.some((x) => x.name === col && x.chosen);
+            if (col && !chosen && !overrides.has(col) && attempt < MAX_TYPE_RETRIES) {
+              overrides.set(col, "VARCHAR");
+              continue;
+            }
+            return await fail(e as Error);
           }
-          return fail(e as Error);
+          let skipped: SkippedLines | undefined;
+          if (rejects) {
+            const contradicted = await contradictedColumns(c, rejects, cols, overrides);
+            if (contradicted.length && attempt < MAX_TYPE_RETRIES) {
+              for (const n of contradicted) overrides.set(n, "VARCHAR");
+              continue;
+            }
+            skipped = await skippedLines(c, rejects, source, opts.file, cols, false);
+          }
+          const rowCount = Number(written.getRows()[0]?.[0] ?? 0);
+          if (rowCount === 0) checkNotSilentlyEmpty(source, cols.length, skipped);
+          return {
+            schema: schemaOf(cols),
+            rowCount,
+            options: source.options,
+            ...(source.sheets ? { sheets: source.sheets } : {}),
+            ...(skipped ? { skippedLines: skipped } : {}),
+          };
+        } finally {
+          await dropRejects(c, rejects).catch(() => {});
         }
-        const rowCount = Number(written.getRows()[0]?.[0] ?? 0);
-        if (rowCount === 0) checkNotSilentlyEmpty(source, cols.length);
-        return {
-          schema: cols.map((x) => ({ name: x.name, type: sousTypeOfDuckDb(x.duck) ?? "string" })),
-          rowCount,
-          options: source.options,
-          ...(source.sheets ? { sheets: source.sheets } : {}),
-        };
       }
-    }, opts.signal);
-  } finally {
-    await source.cleanup();
-  }
+    } finally {
+      await source.cleanup();
+    }
+  }, opts.signal);
 }
 
 export { detectFormat };

@@ -6,11 +6,13 @@ export {
   STATS_FULL_SCAN_MAX,
 } from "./column-stats.ts";
 export { splitCsvRecord } from "./csv-header.ts";
-export { detectCsvOptions, detectFormat, detectImportOptions, readHead } from "./detect-import.ts";
+export { defaultCsvOptions, sniffCsvOptions } from "./csv-sniff.ts";
+export { detectFormat, readHead } from "./detect-import.ts";
 export { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 export { exportDataset } from "./export-dataset.ts";
 export { type CsvImportResult, importCsvToParquet } from "./import-csv.ts";
 export {
+  detectImportOptions,
   type ImportPreviewResult,
   type ImportResult,
   importToParquet,

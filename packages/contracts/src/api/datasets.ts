@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DatasetSchemaSchema } from "../columns.ts";
+import { ColumnTypeSchema, DatasetSchemaSchema } from "../columns.ts";
 import { nulFreeString } from "../recipes/common.ts";
 import { IdSchema, IsoDateSchema, ObjectNameSchema } from "./common.ts";
 
@@ -28,10 +28,6 @@ export const DatasetInfoSchema = z
   .strict();
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 
-export const UploadDatasetQuerySchema = z
-  .object({ name: ObjectNameSchema.describe("Name of the new dataset") })
-  .strict();
-
 export const PreviewQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -53,14 +49,46 @@ export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
 export const ImportFormatSchema = z.enum(["csv", "parquet", "json", "xlsx"]);
 export type ImportFormat = z.infer<typeof ImportFormatSchema>;
 
+/**
+ * A column of a delimited file as the user wants it: position is the column's place in the file
+ * (after a dropped trailing delimiter), `name` renames it, `type` reads it as that type instead of
+ * the inferred one (a value that does not fit is a bad line).
+ */
+export const ImportColumnSchema = z
+  .object({
+    name: nulFreeString().trim().min(1, "a column name is empty").max(256).optional(),
+    type: ColumnTypeSchema.optional().describe("Read the column as this type; inferred when omitted"),
+  })
+  .strict();
+export type ImportColumn = z.infer<typeof ImportColumnSchema>;
+
 export const CsvOptionsSchema = z
   .object({
     delimiter: nulFreeString().min(1).max(4).describe("Field separator: ',', ';', '\\t', '|'..."),
     quote: nulFreeString().max(1).describe("Quote character; empty for none"),
     escape: nulFreeString().max(1).describe("Escape character inside quotes (usually the quote itself)"),
     encoding: z.enum(["utf-8", "latin-1", "utf-16"]),
-    header: z.boolean().describe("The first (non-skipped) line names the columns"),
+    header: z.boolean().describe("The first (non-skipped) line names the columns; otherwise col_1..col_n"),
     skipLines: z.number().int().min(0).max(1000).describe("Lines to skip before the header"),
+    trailingDelimiter: z
+      .boolean()
+      .optional()
+      .describe("Every line ends with the delimiter (.tbl/.dat exports): the empty last column is dropped"),
+    decimalSeparator: z
+      .enum([".", ","])
+      .optional()
+      .describe("',' reads 10,5 as a number (with ';' or tab delimiters)"),
+    skipBadLines: z
+      .boolean()
+      .optional()
+      .describe(
+        "Skip lines that do not fit (wrong number of fields, a value not of its column's type) and report them",
+      ),
+    columns: z
+      .array(ImportColumnSchema)
+      .max(10_000)
+      .optional()
+      .describe("Names and types by position; as many as the file has columns"),
   })
   .strict();
 export type CsvOptions = z.infer<typeof CsvOptionsSchema>;
@@ -79,7 +107,41 @@ export const ImportOptionsSchema = z.discriminatedUnion("format", [
 ]);
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 
+/**
+ * The import options of a request whose body is the file: the same ImportOptionsSchema as every
+ * other import path, sent as JSON in the `options` query parameter.
+ */
+export const ImportOptionsQueryParam = nulFreeString()
+  .max(200_000)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "options must be JSON (the import options object)" });
+      return z.NEVER;
+    }
+  })
+  .pipe(ImportOptionsSchema)
+  .optional()
+  .describe('Import options as JSON, e.g. {"format":"csv","csv":{...}}; detected when omitted');
+
+export const UploadDatasetQuerySchema = z
+  .object({ name: ObjectNameSchema.describe("Name of the new dataset"), options: ImportOptionsQueryParam })
+  .strict();
+
 const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const SkippedLinesSchema = z
+  .object({
+    count: z.number().int().min(0).describe("Lines skipped as bad"),
+    lines: z.array(z.number().int()).max(10).describe("The first few, as line numbers in the file"),
+    partial: z
+      .boolean()
+      .optional()
+      .describe("Counted over the part of the file read for the preview only (large files)"),
+  })
+  .strict();
+export type SkippedLines = z.infer<typeof SkippedLinesSchema>;
 
 export const ImportPreviewSchema = z
   .object({
@@ -87,6 +149,7 @@ export const ImportPreviewSchema = z
     sheets: z.array(z.string()).optional().describe("Sheets of an xlsx file"),
     columns: DatasetSchemaSchema,
     rows: z.array(z.array(Cell)),
+    skippedLines: SkippedLinesSchema.optional().describe("With skipBadLines: the lines left out"),
   })
   .strict();
 export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
@@ -96,7 +159,11 @@ export const UploadInfoSchema = z
     id: IdSchema,
     fileName: z.string(),
     bytes: z.number(),
-    preview: ImportPreviewSchema,
+    preview: ImportPreviewSchema.nullable().describe(
+      "null when the file cannot be read with the detected options: previewError says why, and the upload is kept so other options can be tried",
+    ),
+    options: ImportOptionsSchema.describe("The detected options (also when the preview failed)"),
+    previewError: z.string().optional(),
   })
   .strict();
 export type UploadInfo = z.infer<typeof UploadInfoSchema>;
@@ -104,6 +171,7 @@ export type UploadInfo = z.infer<typeof UploadInfoSchema>;
 export const StageUploadQuerySchema = z
   .object({
     fileName: nulFreeString().trim().min(1).max(256).default("upload").describe("Original file name"),
+    options: ImportOptionsQueryParam,
   })
   .strict();
 
@@ -139,12 +207,33 @@ export const ImportSourceSchema = z.discriminatedUnion("kind", [
       folder: nulFreeString()
         .min(1)
         .max(1024)
-        .describe("Folder in the configured container (imports/...), holding CSV or Parquet files"),
+        .describe(
+          "Folder in the configured container (imports/...), holding delimited text (.csv, .tsv, .txt, .tbl, .dat, .psv) or Parquet files",
+        ),
       format: z.enum(["csv", "parquet"]),
+      options: ImportOptionsSchema.optional().describe(
+        "The same options as an upload's (detected on the first file when omitted); their format must be the folder's",
+      ),
     })
-    .strict(),
+    .strict()
+    .refine((s) => !s.options || s.options.format === s.format, {
+      message: "options.format must be the folder's format",
+      path: ["options", "format"],
+    }),
 ]);
 export type ImportSource = z.infer<typeof ImportSourceSchema>;
+
+/** What an import did besides writing the version: the lines it skipped (with skipBadLines). */
+export const ImportReportSchema = z
+  .object({ rowCount: z.number().int(), skippedLines: SkippedLinesSchema.optional() })
+  .strict();
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+/** An import's answer: the dataset, and what the import did. */
+export const ImportedDatasetSchema = DatasetInfoSchema.extend({
+  import: ImportReportSchema.optional(),
+}).strict();
+export type ImportedDataset = z.infer<typeof ImportedDatasetSchema>;
 
 export const ImportDatasetBodySchema = z
   .object({ name: ObjectNameSchema, source: ImportSourceSchema })
