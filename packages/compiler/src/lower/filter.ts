@@ -41,7 +41,8 @@ const COMPARE: Partial<Record<FilterRule["op"], CompareOp>> = {
   gte: ">=",
 };
 
-function lowerRule(rel: Rel, rule: FilterRule, path: Path, label: string, stepId: string): Expr {
+/** One column rule as a predicate over `rel` (also the join recipe's post-join filter). */
+export function lowerRule(rel: Rel, rule: FilterRule, path: Path, label: string, stepId: string): Expr {
   const c = resolveColumn(rel, rule.column, [...path, "column"], label);
   const ref = col(c.id, c.type);
   const value = (v: FilterValue | undefined, key: string) => literalFor(c.type, v, c.name, [...path, key]);
