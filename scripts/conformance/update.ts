@@ -1,0 +1,128 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import type { RecordedCheck } from "./recorded.ts";
+import type { Row } from "./types.ts";
+
+/**
+ * `-u`: rewrites the recorded expectations that disagree with Spark from Spark's own output:
+ * ANSI-off rows as the expectation, the ANSI-on error class beside it (`sparkAnsiOnError` in
+ * fixtures, `ansiOnError` in formula cases). Types and column names are not rewritten: when
+ * they differ, the compiler's declared schema is what is wrong. Returns the files written.
+ */
+const root = path.resolve(import.meta.dirname, "../..");
+export const FORMULA_CASES_FILE = path.join(root, "packages/compiler/test/formula-cases.ts");
+
+export function updateRecorded(checks: RecordedCheck[]): string[] {
+  const todo = checks.filter((k) => k.disagreement && k.rows);
+  const byFile = new Map<string, RecordedCheck[]>();
+  const formula: RecordedCheck[] = [];
+  for (const k of todo) {
+    const e = k.c.recorded!.expectation;
+    if (e.kind === "formula") formula.push(k);
+    else byFile.set(e.file, [...(byFile.get(e.file) ?? []), k]);
+  }
+  const written: string[] = [];
+  for (const [file, ks] of byFile) {
+    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & {
+      expected: Record<string, unknown> & { outputs?: Record<string, unknown>[]; columns?: string[] };
+    };
+    for (const k of ks) {
+      const e = k.c.recorded!.expectation;
+      const rows = k.rows!;
+      if (e.kind === "golden") setRows(json.expected, rows, k.ansiOnError);
+      else if (e.kind === "split") setRows(json.expected.outputs![e.output]!, rows, k.ansiOnError);
+      else if (e.kind === "prepare") {
+        const names = (json.expected.columns ?? []).map((c) => c.slice(0, c.lastIndexOf(":")));
+        setRows(
+          json.expected,
+          rows.map((r) => names.map((n) => r[n] ?? null)),
+          k.ansiOnError,
+        );
+      }
+    }
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    written.push(file);
+  }
+  if (formula.length > 0) {
+    rewriteFormulaCases(formula);
+    written.push(FORMULA_CASES_FILE);
+  }
+  if (written.length > 0)
+    spawnSync("pnpm", ["exec", "biome", "format", "--write", ...written], { cwd: root, stdio: "ignore" });
+  return written;
+}
+
+function setRows(target: Record<string, unknown>, rows: unknown[], ansiOnError: string | undefined) {
+  target.rows = rows;
+  if (ansiOnError) target.sparkAnsiOnError = ansiOnError;
+  else delete target.sparkAnsiOnError;
+}
+
+/** A value as TypeScript source; integers past 2^53 as powers of two where exact (biome's noPrecisionLoss). */
+function tsLiteral(v: unknown): string {
+  if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    const k = Math.log2(Math.abs(v));
+    if (Number.isInteger(k)) return v < 0 ? `-(2 ** ${k})` : `2 ** ${k}`;
+    return `Number("${BigInt(v)}")`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Edits formula-cases.ts in place through its syntax tree: each case's `expect` and `ansiOnError`. */
+function rewriteFormulaCases(checks: RecordedCheck[]) {
+  let text = readFileSync(FORMULA_CASES_FILE, "utf8");
+  const sf = ts.createSourceFile(FORMULA_CASES_FILE, text, ts.ScriptTarget.Latest, true);
+  let list: ts.ArrayLiteralExpression | undefined;
+  sf.forEachChild((node) => {
+    if (!ts.isVariableStatement(node)) return;
+    for (const d of node.declarationList.declarations)
+      if (
+        ts.isIdentifier(d.name) &&
+        d.name.text === "FORMULA_CASES" &&
+        d.initializer &&
+        ts.isArrayLiteralExpression(d.initializer)
+      )
+        list = d.initializer;
+  });
+  if (!list) throw new Error("FORMULA_CASES not found in formula-cases.ts");
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const k of checks) {
+    const e = k.c.recorded!.expectation;
+    if (e.kind !== "formula") continue;
+    const obj = list.elements[e.index];
+    if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
+    const prop = (name: string) =>
+      obj.properties.find(
+        (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === name,
+      );
+    const expect = prop("expect");
+    const v = (k.rows![0] as Row | undefined)?.v ?? null;
+    if (expect)
+      edits.push({
+        start: expect.initializer.getStart(sf),
+        end: expect.initializer.getEnd(),
+        text: tsLiteral(v),
+      });
+    const err = prop("ansiOnError");
+    if (err && k.ansiOnError)
+      edits.push({
+        start: err.initializer.getStart(sf),
+        end: err.initializer.getEnd(),
+        text: JSON.stringify(k.ansiOnError),
+      });
+    else if (err) {
+      const from = text.lastIndexOf(",", err.getStart(sf));
+      edits.push({ start: from, end: err.getEnd(), text: "" });
+    } else if (k.ansiOnError && expect)
+      edits.push({
+        start: expect.getEnd(),
+        end: expect.getEnd(),
+        text: `, ansiOnError: ${JSON.stringify(k.ansiOnError)}`,
+      });
+  }
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  writeFileSync(FORMULA_CASES_FILE, text);
+}
