@@ -81,7 +81,12 @@ step("dependency direction", "node", ["scripts/check-deps.mjs"]);
 // Real Apache Spark (the venv's pyspark): prints the conformance summary; differences are reported,
 // not failed, until the compiler fixes land. Fails when Spark cannot start although the venv exists.
 if (existsSync(path.join(repoRoot, ".venv", ".sous-requirements.sha256"))) {
-  step("conformance on real Spark (npm run conformance)", "pnpm", ["exec", "tsx", "scripts/conformance/main.ts", "--quiet"]);
+  step("conformance on real Spark (npm run conformance)", "pnpm", [
+    "exec",
+    "tsx",
+    "scripts/conformance/main.ts",
+    "--quiet",
+  ]);
 } else {
   skipped++;
   log("conformance skipped: no Python environment (.venv); the bootstrap said what to install");

@@ -28,6 +28,8 @@ export interface FormulaCase {
   expect: unknown;
   /** The checked result type, when worth asserting. */
   type?: ColumnType;
+  /** Spark's error class when the recipe fails with ANSI on (recorded by `npm run conformance -- -u`). */
+  ansiOnError?: string;
 }
 
 const hello = { s: "hello" };
