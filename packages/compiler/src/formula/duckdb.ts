@@ -2,7 +2,6 @@ import type { ColumnType } from "@sous/contracts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
 import { type FormulaScalarFn, literalArg } from "./ir.ts";
-import { JAVA_ONLY_REGEX } from "./regex.ts";
 
 /**
  * DuckDB renderings of the formula functions. Everything here makes DuckDB return what Spark
@@ -178,20 +177,11 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
 };
 
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
-const JAVA_REGEX =
-  "DuckDB's RE2 regex engine has no look-around, back-references, atomic groups or possessive quantifiers";
 
-/** Where DuckDB cannot reproduce Spark for a formula function (undefined: it can). */
+/** Where DuckDB cannot reproduce Spark for a formula function (undefined: it can). Regexes: the dialect. */
 export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level: "full" }> | undefined {
   if (e.kind !== "call") return undefined;
   switch (e.fn) {
-    case "regexp_extract":
-    case "regexp_replace": {
-      const p = e.args[1];
-      return p?.kind === "lit" && typeof p.value === "string" && JAVA_ONLY_REGEX.test(p.value)
-        ? { level: "none", reason: JAVA_REGEX }
-        : undefined;
-    }
     case "to_string":
       return e.args[0]?.type === "double" ? { level: "partial", condition: DOUBLE_TEXT } : undefined;
     case "from_string":

@@ -218,7 +218,7 @@ const PARTIAL_DOUBLE_TEXT: Exclude<Translatability, { level: "full" }> = {
 const PARTIAL_JAVA_REGEX: Exclude<Translatability, { level: "full" }> = {
   level: "partial",
   condition:
-    "not with Java-only regex constructs (look-around, back-references, atomic groups, possessive quantifiers)",
+    "not with Java-only regex constructs (look-around, back-references, atomic groups, possessive quantifiers, POSIX \\p{Alpha}); $, ., \\b, \\s and (?i) can match differently (the step's badge says when)",
 };
 
 const TRUE_TEXT = ["t", "true", "y", "yes", "1"];

@@ -1,6 +1,3 @@
-/** Java regex constructs RE2 (DuckDB) rejects or reads differently. */
-export const JAVA_ONLY_REGEX = /\(\?[=!]|\(\?<[=!]|\(\?>|\\[1-9]|\\k<|[*+?}]\+|\\[pP]\{(Is|In|java)|\\[GZ]/;
-
 /**
  * A Java replacement string (`$1` group references, `\x` escapes a character) as an RE2 one
  * (`\1` group references, `\\` a backslash). Returns null for what RE2 cannot express

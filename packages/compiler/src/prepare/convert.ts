@@ -3,14 +3,17 @@ import { CompileError } from "../errors.ts";
 import { call, caseWhen, compare, type Expr, lit, or } from "../ir/expr.ts";
 import { asString, bool, type Path, type StepContext, str } from "./step.ts";
 
-/** Text that converts the same way on both engines (Spark's and DuckDB's parsers differ beyond). */
+/**
+ * Text that converts the same way on both engines (Spark's and DuckDB's parsers differ beyond).
+ * Anchored with \z: Java's $ would also accept a trailing line break that RE2's rejects.
+ */
 const TEXT_FORMS: Partial<Record<ColumnType, string>> = {
-  integer: "^[+-]?[0-9]+$",
-  bigint: "^[+-]?[0-9]+$",
-  decimal: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$",
-  double: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$",
-  date: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-  timestamp: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$",
+  integer: "^[+-]?[0-9]+\\z",
+  bigint: "^[+-]?[0-9]+\\z",
+  decimal: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)\\z",
+  double: "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\\z",
+  date: "^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z",
+  timestamp: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?\\z",
 };
 const TRUE_WORDS = ["true", "t", "yes", "y", "1"];
 const FALSE_WORDS = ["false", "f", "no", "n", "0"];

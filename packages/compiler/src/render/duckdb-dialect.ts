@@ -1,7 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { assessFormulaOnDuckdb, FORMULA_DUCKDB_SCALARS } from "../formula/duckdb.ts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
-import { translateTokensToDuckDb } from "../sql-recipe/to-duckdb.ts";
+import { COMPUTED_REGEX_CONDITION, javaRegexOnDuckdb } from "../regex/java-regex.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
@@ -25,8 +25,8 @@ const FRACTIONAL: ReadonlySet<ColumnType> = new Set(["double", "decimal"]);
 
 const RANKING: ReadonlySet<string> = new Set(["row_number", "rank", "dense_rank"]);
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
-/** Java regex constructs RE2 rejects or reads differently. */
-const JAVA_ONLY_REGEX = /\(\?[=!]|\(\?<[=!]|\(\?>|\\[1-9]|\\k<|[*+?}]\+/;
+/** Calls whose argument 1 is a Java regex (Spark's), run by RE2 on DuckDB. */
+const REGEX_CALLS: ReadonlySet<string> = new Set(["regexp_like", "regexp_extract", "regexp_replace"]);
 const readsDouble = (e: Expr): boolean => e.type === "double" || exprChildren(e).some(readsDouble);
 
 /** DuckDB hooks: everything here exists to make DuckDB return what Spark would. */
@@ -64,8 +64,6 @@ export const duckdbDialect: SqlDialect = {
     (e.type === "integer" && RANKING.has(e.fn)) || (e.fn === "sum" && e.type === "bigint")
       ? `CAST(${sql} AS ${TYPES[e.type]})`
       : sql,
-  // A call, not a reference: to-duckdb.ts imports this dialect for its quoting.
-  fromSparkSql: (tokens) => translateTokensToDuckDb(tokens),
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
       return { level: "partial", condition: DOUBLE_TEXT };
@@ -73,19 +71,10 @@ export const duckdbDialect: SqlDialect = {
     if (e.kind === "call" && e.fn === "sample_hash" && e.args.some(readsDouble)) {
       return { level: "partial", condition: `the sample can differ on rows with doubles: ${DOUBLE_TEXT}` };
     }
-    if (e.kind === "call" && e.fn === "regexp_like") {
+    if ((e.kind === "call" || e.kind === "ext") && REGEX_CALLS.has(e.fn)) {
       const pattern = e.args[1];
-      if (
-        pattern?.kind === "lit" &&
-        typeof pattern.value === "string" &&
-        JAVA_ONLY_REGEX.test(pattern.value)
-      ) {
-        return {
-          level: "none",
-          reason:
-            "DuckDB's RE2 regex engine has no look-around, back-references, atomic groups or possessive quantifiers",
-        };
-      }
+      if (pattern?.kind !== "lit") return { level: "partial", condition: COMPUTED_REGEX_CONDITION };
+      if (typeof pattern.value === "string") return javaRegexOnDuckdb(pattern.value);
     }
     return assessFormulaOnDuckdb(e);
   },

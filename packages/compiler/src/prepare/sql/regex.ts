@@ -1,15 +1,12 @@
 import { CompileError } from "../../errors.ts";
+import { javaRegexOnDuckdb } from "../../regex/java-regex.ts";
+import type { Dialect, Translatability } from "../../types.ts";
 
 type Path = (string | number)[];
 
-/** Java regex constructs RE2 (DuckDB) rejects or reads differently (same list as the DuckDB dialect's). */
-const JAVA_ONLY = /\(\?[=!]|\(\?<[=!]|\(\?>|\\[1-9]|\\k<|[*+?}]\+|\\[pP]\{(In|Is|java)|\\[GZz]/;
-
-/** Why DuckDB cannot run this Java regex the way Spark does, or undefined when it can. */
-export function re2Problem(pattern: string): string | undefined {
-  return JAVA_ONLY.test(pattern)
-    ? "DuckDB's RE2 regex engine has no look-around, back-references, atomic groups, possessive quantifiers or \\G/\\Z anchors"
-    : undefined;
+/** A regex step's verdicts before any input is known (the catalogue's): the one Java-regex predicate. */
+export function regexStepEngines(pattern: string): Record<Dialect, Translatability> {
+  return { spark: { level: "full" }, duckdb: javaRegexOnDuckdb(pattern) ?? { level: "full" } };
 }
 
 /**
@@ -17,7 +14,7 @@ export function re2Problem(pattern: string): string | undefined {
  * Java's; Java-only constructs (possessive quantifiers, atomic groups) are allowed through.
  */
 export function checkRegex(pattern: string, path: Path): void {
-  if (re2Problem(pattern)) return;
+  if (javaRegexOnDuckdb(pattern)?.level === "none") return;
   try {
     new RegExp(pattern, "u");
   } catch {

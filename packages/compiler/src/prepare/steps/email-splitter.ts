@@ -1,6 +1,7 @@
 import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
 
-const EMAIL = "^([^@]+)@([^@]+)$";
+// \z, not $: Java's $ also matches before a final line break, RE2's does not (regex/java-regex.ts).
+const EMAIL = "^([^@]+)@([^@]+)\\z";
 
 export default defineStep({
   type: "EmailSplitter",

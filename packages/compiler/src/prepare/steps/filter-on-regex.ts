@@ -1,5 +1,5 @@
-import { re2Problem } from "../sql/regex.ts";
-import { BOTH_FULL, defineStep, none, rowFilter } from "../step.ts";
+import { regexStepEngines } from "../sql/regex.ts";
+import { defineStep, rowFilter } from "../step.ts";
 import { regexMatch } from "./match.ts";
 
 export default defineStep({
@@ -7,10 +7,7 @@ export default defineStep({
   label: "Filter on a regular expression",
   category: "rows",
   description: "Keeps (or removes) rows whose cell contains a match of the regex.",
-  engines: (p) => {
-    const problem = re2Problem(p.pattern);
-    return problem ? { spark: BOTH_FULL.spark, duckdb: none(problem) } : BOTH_FULL;
-  },
+  engines: (p) => regexStepEngines(p.pattern),
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     rowFilter(frame, regexMatch(c, p.pattern, ctx, ctx.path), p.action);

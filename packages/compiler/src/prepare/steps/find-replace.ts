@@ -1,6 +1,6 @@
 import { caseWhen, compare } from "../../ir/expr.ts";
-import { checkRegex, groupCount, re2Problem, re2Replacement } from "../sql/regex.ts";
-import { BOTH_FULL, defineStep, none, requireType, str } from "../step.ts";
+import { checkRegex, groupCount, re2Replacement, regexStepEngines } from "../sql/regex.ts";
+import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "FindReplace",
@@ -8,10 +8,7 @@ export default defineStep({
   category: "strings",
   description:
     "Replaces text: every literal occurrence, every regex match ($1 inserts a group), or whole cells.",
-  engines: (p) => {
-    const problem = p.mode === "regex" ? re2Problem(p.find) : undefined;
-    return problem ? { spark: BOTH_FULL.spark, duckdb: none(problem) } : BOTH_FULL;
-  },
+  engines: (p) => (p.mode === "regex" ? regexStepEngines(p.find) : BOTH_FULL),
   apply(frame, p, ctx) {
     if (p.mode === "regex") {
       checkRegex(p.find, [...ctx.path, "find"]);

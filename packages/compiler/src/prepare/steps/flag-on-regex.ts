@@ -1,5 +1,5 @@
-import { re2Problem } from "../sql/regex.ts";
-import { BOTH_FULL, coalesceFalse, defineStep, none } from "../step.ts";
+import { regexStepEngines } from "../sql/regex.ts";
+import { coalesceFalse, defineStep } from "../step.ts";
 import { regexMatch } from "./match.ts";
 
 export default defineStep({
@@ -7,10 +7,7 @@ export default defineStep({
   label: "Flag rows on a regular expression",
   category: "rows",
   description: "A boolean column: true where the cell contains a match of the regex.",
-  engines: (p) => {
-    const problem = re2Problem(p.pattern);
-    return problem ? { spark: BOTH_FULL.spark, duckdb: none(problem) } : BOTH_FULL;
-  },
+  engines: (p) => regexStepEngines(p.pattern),
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     frame.set(p.output, coalesceFalse(regexMatch(c, p.pattern, ctx, ctx.path)), [...ctx.path, "output"]);

@@ -11,7 +11,7 @@ export default defineStep({
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);
       requireType(c, "string", "string", [...ctx.path, "columns", i]);
-      const trimmed = ctx.fn("regexp_replace", [c.expr, str(`^${WS}+|${WS}+$`), str("")], "string");
+      const trimmed = ctx.fn("regexp_replace", [c.expr, str(`^${WS}+|${WS}+\\z`), str("")], "string");
       frame.set(c.name, ctx.fn("regexp_replace", [trimmed, str(`${WS}+`), str(" ")], "string"), [
         ...ctx.path,
         "columns",

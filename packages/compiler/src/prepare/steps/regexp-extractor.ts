@@ -1,16 +1,13 @@
 import { CompileError } from "../../errors.ts";
-import { checkRegex, groupCount, re2Problem } from "../sql/regex.ts";
-import { BOTH_FULL, defineStep, int, none, requireType, str } from "../step.ts";
+import { checkRegex, groupCount, regexStepEngines } from "../sql/regex.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "RegexpExtractor",
   label: "Extract with a regular expression",
   category: "strings",
   description: "Puts the groups of the first match into new columns; '' when nothing matches (Spark).",
-  engines: (p) => {
-    const problem = re2Problem(p.pattern);
-    return problem ? { spark: BOTH_FULL.spark, duckdb: none(problem) } : BOTH_FULL;
-  },
+  engines: (p) => regexStepEngines(p.pattern),
   apply(frame, p, ctx) {
     checkRegex(p.pattern, [...ctx.path, "pattern"]);
     const c = frame.get(p.column, [...ctx.path, "column"]);

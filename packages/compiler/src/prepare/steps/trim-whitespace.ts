@@ -10,7 +10,8 @@ export default defineStep({
   description: "Removes leading and/or trailing whitespace (spaces, tabs, line breaks).",
   engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
-    const pattern = p.side === "both" ? `^${WS}+|${WS}+$` : p.side === "left" ? `^${WS}+` : `${WS}+$`;
+    // \z, not $: Java's $ also matches before a final line break, RE2's does not.
+    const pattern = p.side === "both" ? `^${WS}+|${WS}+\\z` : p.side === "left" ? `^${WS}+` : `${WS}+\\z`;
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);
       requireType(c, "string", "string", [...ctx.path, "columns", i]);

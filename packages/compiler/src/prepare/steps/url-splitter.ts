@@ -1,7 +1,8 @@
 import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
 
 /** scheme://host[:port][path][?query][#fragment]; groups 1, 2, 4, 5, 7, 9. */
-const URL = "^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#:]*)(:([0-9]+))?([^?#]*)([?]([^#]*))?(#(.*))?$";
+const URL =
+  "^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#:]*)(:([0-9]+))?([^?#]*)([?]([^#]*))?(#([^\\n\\r\\x{85}\\x{2028}\\x{2029}]*))?\\z";
 const GROUP = { scheme: 1, host: 2, port: 4, path: 5, query: 7, fragment: 9 } as const;
 
 export default defineStep({
