@@ -24,7 +24,9 @@ export type CompileErrorCode =
   /** A SQL recipe's query does what a SQL recipe may not (DDL, several statements, files...). */
   | "forbidden_sql"
   /** "Convert to code" cannot express this recipe as one SparkSQL query. */
-  | "not_convertible";
+  | "not_convertible"
+  /** A SQL recipe's SparkSQL has no faithful DuckDB translation: it runs on Databricks only. */
+  | "untranslatable_sql";
 
 export class CompileError extends Error {
   override readonly name = "CompileError";

@@ -110,10 +110,22 @@ describe("SQL recipe golden queries", () => {
         id: "sql",
         engines: {
           spark: { level: "full" },
-          duckdb: { level: "partial", condition: expect.stringContaining("Spark-only functions") },
+          duckdb: { level: "partial", condition: expect.stringContaining("ANSI mode off") },
         },
       },
     ]);
+    // What does not translate is the recipe's local verdict on Spark, and an error on DuckDB.
+    const remote = compile("SELECT months_between(current_date, current_date) AS m FROM orders", "spark");
+    expect(remote.steps[0]!.engines.duckdb).toEqual({
+      level: "none",
+      reason: expect.stringMatching(/^months_between\(\.\.\.\) cannot run locally: .*\(line 1, column 8\)$/),
+    });
+    expect(() => compile("SELECT months_between(current_date, current_date) AS m FROM orders")).toThrow(
+      expect.objectContaining({
+        code: "untranslatable_sql",
+        problems: [expect.objectContaining({ line: 1, column: 8 })],
+      }),
+    );
     expect(out.warnings[0]).toMatch(/^sql: on duckdb, runs locally after a Spark -> DuckDB translation/);
     expect(compile("SELECT * FROM orders", "spark").warnings).toEqual([]);
     expect(inferOutputSchemas({ spec: sqlSpec("SELECT 1"), inputs })).toEqual([]);

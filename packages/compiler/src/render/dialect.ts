@@ -1,12 +1,13 @@
 import type { ColumnType } from "@sous/contracts";
 import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn, WindowExpr } from "../ir/expr.ts";
 import type { JoinType } from "../ir/rel.ts";
+import type { Dialect, Translatability } from "../types.ts";
+
 /**
  * Everything that differs between engines lives behind this interface. The base renderer never
  * asks which dialect it is rendering; it calls these hooks. Add a hook rather than a branch.
+ * (A SQL recipe's own SparkSQL is a front-end's business: sql-recipe/ translates it.)
  */
-import type { SparkToken } from "../sql-recipe/lexer.ts";
-import type { Dialect, Translatability } from "../types.ts";
 
 export interface SqlDialect {
   readonly name: Dialect;
@@ -28,8 +29,6 @@ export interface SqlDialect {
   joinKeyword(type: JoinType): string;
   /** Adjusts a rendered window call to Spark's result type (e.g. DuckDB's row_number is BIGINT). */
   windowResult(sql: string, e: WindowExpr): string;
-  /** A user-written SparkSQL query (the SQL recipe), tokenised, as this engine runs it. */
-  fromSparkSql(tokens: readonly SparkToken[]): string;
   /** Where the engine cannot fully reproduce Spark's result for an expression; undefined = full. */
   assess(e: Expr): Exclude<Translatability, { level: "full" }> | undefined;
 }

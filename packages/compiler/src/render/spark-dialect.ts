@@ -47,7 +47,5 @@ export const sparkDialect: SqlDialect = {
   joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) =>
     e.fn === "avg" && e.args[0]?.type === "decimal" ? `CAST(${sql} AS DOUBLE)` : sql,
-  // Spark runs the user's text as written; comments become spaces so none can swallow the binding.
-  fromSparkSql: (tokens) => tokens.map((t) => (t.kind === "comment" ? " " : t.text)).join(""),
   assess: () => undefined,
 };

@@ -23,7 +23,7 @@ export interface SqlProblem {
 export class SqlRecipeError extends CompileError {
   readonly problems: readonly SqlProblem[];
 
-  constructor(code: "invalid_sql" | "forbidden_sql", problems: readonly SqlProblem[]) {
+  constructor(code: "invalid_sql" | "forbidden_sql" | "untranslatable_sql", problems: readonly SqlProblem[]) {
     const first = problems[0];
     const where = first ? ` (line ${first.line}, column ${first.column})` : "";
     super(code, `${first?.message ?? "Invalid SQL"}${where}`, ["params", "sql"]);
@@ -80,6 +80,13 @@ export interface CheckedQuery {
   tokens: SparkToken[];
   /** Names (lower case) of the CTEs of the query's outermost WITH (they shadow inputs of that name). */
   cteNames: Set<string>;
+  /** The checked text: the query with its comments blanked (what both engines run). */
+  text: string;
+  /** Its parse tree's query node and the grammar's rule names (the DuckDB translation renders it: no second parse). */
+  query: unknown;
+  ruleNames: readonly string[];
+  /** A problem at code-point offsets of `text`, in the user's lines and columns. */
+  problemAt(start: number, end: number, message: string): SqlProblem;
 }
 
 function problemAt(sql: string, start: number, end: number, message: string): SqlProblem {
@@ -266,5 +273,12 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
   const scoped = checkQueryScopes(spark(), text, inputNames, nameParts);
   for (const p of scoped.problems) problems.push(problemAt(sql, at(p.start), at(p.end), p.message));
   if (problems.length > 0) throw new SqlRecipeError("forbidden_sql", problems);
-  return { tokens: body.map((x) => x.token), cteNames: scoped.topLevelCtes };
+  return {
+    tokens: body.map((x) => x.token),
+    cteNames: scoped.topLevelCtes,
+    text,
+    query: scoped.query,
+    ruleNames: scoped.ruleNames,
+    problemAt: (start, end, message) => problemAt(sql, at(start), at(end), message),
+  };
 }

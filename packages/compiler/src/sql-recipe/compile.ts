@@ -4,38 +4,28 @@ import { DIALECT_HOOKS } from "../render/dialects.ts";
 import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../types.ts";
 import { validateInputs } from "../validate/inputs.ts";
 import { normaliseDir } from "../validate/paths.ts";
-import { checkSqlQuery } from "./check.ts";
-import type { SparkToken } from "./lexer.ts";
+import { checkSqlQuery, type SqlProblem, SqlRecipeError } from "./check.ts";
+import { translateSparkToDuckDb, Untranslatable } from "./to-duckdb/index.ts";
 
 type SqlSpec = Extract<RecipeSpec, { kind: "sql" }>;
 
-/** What the DuckDB run of a SQL recipe can and cannot promise (the user's SQL is Spark's). */
+/**
+ * What the DuckDB run of a SQL recipe promises when its query translates (the user's SQL is
+ * Spark's; what does not translate is refused, see to-duckdb/).
+ */
 export const SQL_RECIPE_DUCKDB: Translatability = {
   level: "partial",
   condition:
-    "runs locally after a Spark -> DuckDB translation of quoting, literals and a few function names; " +
-    "Spark-only functions and syntax (date_format, RLIKE, collect_list, <=>, ...) fail at run time, and " +
-    "ORDER BY without NULLS FIRST/LAST may place NULLs differently",
+    "runs locally after a Spark -> DuckDB translation that gives Spark's rows with ANSI mode off: where Spark " +
+    "with ANSI on raises an error (a failed CAST, division by zero, an index out of range) the local run returns NULL; " +
+    "regexes run on RE2 ($ before a trailing newline, \\b next to non-ASCII letters), lenient date parsing, " +
+    "unaliased column names and the type of sum() over integers may differ",
 };
 
-const isSignificant = (t: SparkToken) => t.kind !== "space" && t.kind !== "comment";
-const isWord = (t: SparkToken | undefined, w: string) => t?.kind === "word" && t.text.toUpperCase() === w;
-
-/**
- * Where the inputs' CTEs go: right after a leading `WITH` (and `RECURSIVE`), as an offset into
- * the query's text; null when the query has no WITH. Both dialects' texts keep the leading words,
- * spaces and (blanked) comments as they are, so the offset holds for either.
- */
-function withClauseEnd(tokens: readonly SparkToken[]): number | null {
-  const sig = tokens.filter(isSignificant);
-  if (!isWord(sig[0], "WITH")) return null;
-  const upto = isWord(sig[1], "RECURSIVE") ? sig[1]! : sig[0]!;
-  let cut = 0;
-  for (const t of tokens) {
-    cut += t.kind === "comment" ? 1 : t.text.length;
-    if (t === upto) return cut;
-  }
-  return null;
+/** Where the inputs' CTEs go: right after a leading `WITH`, or null when the query has none. */
+function withClauseEnd(text: string): number | null {
+  const m = /^\s*WITH\b/i.exec(text);
+  return m ? m[0].length : null;
 }
 
 /**
@@ -94,9 +84,28 @@ export function compileSqlRecipe(args: {
     args.spec.params.sql,
     args.inputs.map((i) => i.name),
   );
-  const query = DIALECT_HOOKS[args.dialect].fromSparkSql(checked.tokens);
-  const sql = bindInputs(query, withClauseEnd(checked.tokens), args.inputs, checked.cteNames, args.dialect);
-  const engines: Record<Dialect, Translatability> = { spark: { level: "full" }, duckdb: SQL_RECIPE_DUCKDB };
+  // The translation runs on both dialects: on Spark it is the recipe's local verdict.
+  let local: { sql: string } | { problem: SqlProblem };
+  try {
+    local = { sql: translateSparkToDuckDb(checked.query, checked.text, checked.ruleNames) };
+  } catch (e) {
+    if (!(e instanceof Untranslatable)) throw e;
+    local = { problem: checked.problemAt(e.start, e.end, e.message) };
+  }
+  if (args.dialect === "duckdb" && "problem" in local)
+    throw new SqlRecipeError("untranslatable_sql", [local.problem]);
+  const query = args.dialect === "duckdb" && "sql" in local ? local.sql : checked.text;
+  const sql = bindInputs(query, withClauseEnd(query), args.inputs, checked.cteNames, args.dialect);
+  const engines: Record<Dialect, Translatability> = {
+    spark: { level: "full" },
+    duckdb:
+      "problem" in local
+        ? {
+            level: "none",
+            reason: `${local.problem.message} (line ${local.problem.line}, column ${local.problem.column})`,
+          }
+        : SQL_RECIPE_DUCKDB,
+  };
   const verdict = engines[args.dialect];
   return {
     sql,

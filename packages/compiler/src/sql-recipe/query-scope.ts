@@ -118,6 +118,10 @@ export interface ScopeCheck {
   problems: ScopeProblem[];
   /** Names (lower case) of the CTEs of the query's outermost WITH. */
   topLevelCtes: Set<string>;
+  /** The query's parse-tree node (what the translation to DuckDB renders), when it is one query. */
+  query?: unknown;
+  /** The grammar's rule names, to read the tree's nodes. */
+  ruleNames: readonly string[];
 }
 
 /**
@@ -161,7 +165,7 @@ export function checkQueryScopes(
       end: codePoints.length,
       message: "A SQL recipe is one query (SELECT or WITH ... SELECT); this is not a query.",
     });
-    return { problems, topLevelCtes: new Set() };
+    return { problems, topLevelCtes: new Set(), ruleNames: rules };
   }
 
   const topLevelCtes = new Set<string>();
@@ -289,5 +293,5 @@ export function checkQueryScopes(
     for (const c of kids(n)) walk(c);
   }
   walk(query!);
-  return { problems, topLevelCtes };
+  return { problems, topLevelCtes, query, ruleNames: rules };
 }
