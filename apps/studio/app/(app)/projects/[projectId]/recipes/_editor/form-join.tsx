@@ -1,12 +1,30 @@
 "use client";
 
-import type { JoinParams, JoinType } from "@sous/contracts";
+import type {
+  JoinColumnChoice,
+  JoinComputedColumn,
+  JoinCondition,
+  JoinOperator,
+  JoinParams,
+  JoinType,
+  JoinWindowDirection,
+} from "@sous/contracts";
 import { useState } from "react";
-import { AddButton, ColumnSelect, RemoveButton, TypeTag } from "@/ui/columns.tsx";
-import { Checkbox, Field, Input } from "@/ui/field.tsx";
-import { isNumericType } from "@/ui/format.ts";
+import { AddButton, type Col, ColumnSelect, RemoveButton, TypeTag } from "@/ui/columns.tsx";
+import { Checkbox, Input, Select } from "@/ui/field.tsx";
+import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { suggestJoinKeys } from "./defaults.ts";
+import { type AnyRule, defaultRule, RuleList } from "./form-filter.tsx";
 import { Section } from "./forms-basic.tsx";
+import {
+  compatible,
+  JOIN_OPERATORS,
+  type JoinSide,
+  joinColumns,
+  type OutputColumn,
+  operatorFits,
+  withComputed,
+} from "./join-columns.ts";
 import type { FormProps } from "./types.ts";
 
 const TYPES: { type: JoinType; label: string; help: string; left: boolean; mid: boolean; right: boolean }[] =
@@ -82,22 +100,57 @@ function Venn({ left, mid, right, cross }: { left: boolean; mid: boolean; right:
   );
 }
 
-function compatible(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || a === b) return true;
-  return isNumericType(a) && isNumericType(b);
+const DIRECTIONS: { value: JoinWindowDirection; label: string }[] = [
+  { value: "either", label: "before or after" },
+  { value: "after", label: "after" },
+  { value: "before", label: "before" },
+];
+
+/** The condition with only the fields its operator uses. */
+function withOp(c: JoinCondition, op: JoinOperator): JoinCondition {
+  const base: JoinCondition = { left: c.left, right: c.right };
+  if (op !== "equals") base.op = op;
+  if (op === "withinDays") {
+    base.days = c.days ?? 30;
+    base.direction = c.direction ?? "after";
+  }
+  return base;
 }
 
 export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<JoinParams>) {
   const left = inputs[0];
   const right = inputs[1];
-  const leftCols = left?.columns ?? [];
-  const rightCols = right?.columns ?? [];
+  // Columns computed before the join can be matched and output like the inputs' own.
+  const leftCols = withComputed(left?.columns ?? [], params.leftComputed ?? []);
+  const rightCols = withComputed(right?.columns ?? [], params.rightComputed ?? []);
   const leftType = new Map(leftCols.map((c) => [c.name, c.type]));
   const rightType = new Map(rightCols.map((c) => [c.name, c.type]));
   // Click a column on the left, then one on the right: they become a condition.
   const [picked, setPicked] = useState<string | null>(null);
   const isCross = params.type === "cross";
-  const setOn = (on: JoinParams["on"]) => set({ ...params, on });
+  const setOn = (on: JoinParams["on"], key?: string) => set({ ...params, on }, key);
+  const setCondition = (i: number, next: JoinCondition, key?: string) =>
+    setOn(
+      params.on.map((x, j) => (j === i ? next : x)),
+      key,
+    );
+  const all = joinColumns(params, leftCols, rightCols);
+  const outCols: Col[] = all.filter((o) => o.kept).map((o) => ({ name: o.name, type: o.type }));
+  const afterCols = withComputed(outCols, params.computed ?? []);
+  const sides: JoinSide[] = [
+    { key: "left", name: left?.name ?? "left", columns: leftCols },
+    { key: "right", name: right?.name ?? "right", columns: rightCols },
+  ];
+  const postRules: AnyRule[] = params.postFilter?.rules ?? [];
+  const setPostRules = (next: AnyRule[], key?: string) => {
+    const { postFilter: _p, ...rest } = params;
+    set(
+      next.length
+        ? { ...rest, postFilter: { combine: params.postFilter?.combine ?? "and", rules: next } }
+        : rest,
+      key,
+    );
+  };
 
   return (
     <>
@@ -121,13 +174,35 @@ export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<Join
           ))}
         </fieldset>
         <p className="section-hint" data-testid="join-type-help">
-          {TYPES.find((t) => t.type === params.type)?.help}. NULL keys never match.
+          {TYPES.find((t) => t.type === params.type)?.help}. A NULL on either side never matches.
         </p>
+      </Section>
+      <Section
+        title="Computed columns before the join"
+        hint="Formulas over one input, e.g. lower(trim(email)) to match keys that differ in case; usable in conditions."
+      >
+        {sides.map((s) => (
+          <ComputedList
+            key={s.key}
+            title={s.name}
+            p={`join-pre-${s.key}`}
+            base={(s.key === "left" ? left : right)?.columns ?? []}
+            list={(s.key === "left" ? params.leftComputed : params.rightComputed) ?? []}
+            step={step}
+            stepPath={`params.${s.key}Computed`}
+            readOnly={readOnly}
+            onChange={(list, key) => {
+              const field = s.key === "left" ? "leftComputed" : "rightComputed";
+              const { [field]: _x, ...rest } = params;
+              set(list.length ? { ...rest, [field]: list } : rest, key);
+            }}
+          />
+        ))}
       </Section>
       {isCross ? null : (
         <Section
           title="Match rows where"
-          hint="All conditions must hold. Click a column on each side to pair them."
+          hint="All conditions must hold. Click a column on each side to pair them with =, then pick another operator if needed."
         >
           <div className="join-pairs" data-testid="join-conditions">
             <div className="join-pair-head">
@@ -141,7 +216,10 @@ export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<Join
               <span />
             </div>
             {params.on.map((p, i) => {
-              const ok = compatible(leftType.get(p.left), rightType.get(p.right));
+              const op = p.op ?? "equals";
+              const lt = leftType.get(p.left);
+              const rt = rightType.get(p.right);
+              const ok = operatorFits(op, lt, rt);
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: conditions are positional
                 <div className="join-pair" key={i} data-testid={`join-pair-${i}`}>
@@ -151,21 +229,29 @@ export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<Join
                     label={`Left column of condition ${i + 1}`}
                     testId={`join-left-${i}`}
                     disabled={readOnly}
-                    onChange={(v) => setOn(params.on.map((x, j) => (j === i ? { ...x, left: v } : x)))}
+                    onChange={(v) => setCondition(i, { ...p, left: v })}
                   />
-                  <span
-                    className={ok ? "join-eq" : "join-eq join-eq-bad"}
-                    title={ok ? "equals" : "The types differ"}
+                  <Select
+                    aria-label={`Operator of condition ${i + 1}`}
+                    data-testid={`join-op-${i}`}
+                    className={ok ? "join-op" : "join-op join-op-bad"}
+                    value={op}
+                    disabled={readOnly}
+                    onChange={(e) => setCondition(i, withOp(p, e.target.value as JoinOperator))}
                   >
-                    =
-                  </span>
+                    {JOIN_OPERATORS.map((o) => (
+                      <option key={o.op} value={o.op} disabled={!operatorFits(o.op, lt, rt)} title={o.help}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </Select>
                   <ColumnSelect
                     columns={rightCols}
                     value={p.right}
                     label={`Right column of condition ${i + 1}`}
                     testId={`join-right-${i}`}
                     disabled={readOnly}
-                    onChange={(v) => setOn(params.on.map((x, j) => (j === i ? { ...x, right: v } : x)))}
+                    onChange={(v) => setCondition(i, { ...p, right: v })}
                   />
                   <RemoveButton
                     label={`Remove condition ${i + 1}`}
@@ -173,12 +259,50 @@ export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<Join
                     disabled={readOnly}
                     onClick={() => setOn(params.on.filter((_, j) => j !== i))}
                   />
+                  {op === "withinDays" ? (
+                    <div className="join-window">
+                      <span className="join-window-text">{p.left} is within</span>
+                      <Input
+                        type="number"
+                        min={0}
+                        aria-label={`Days of condition ${i + 1}`}
+                        data-testid={`join-days-${i}`}
+                        value={String(p.days ?? 0)}
+                        disabled={readOnly}
+                        onChange={(e) =>
+                          setCondition(
+                            i,
+                            { ...p, days: Math.max(0, Math.floor(Number(e.target.value) || 0)) },
+                            `join-days-${i}`,
+                          )
+                        }
+                      />
+                      <span>days</span>
+                      <Select
+                        aria-label={`Direction of condition ${i + 1}`}
+                        data-testid={`join-direction-${i}`}
+                        value={p.direction ?? "either"}
+                        disabled={readOnly}
+                        onChange={(e) =>
+                          setCondition(i, { ...p, direction: e.target.value as JoinWindowDirection })
+                        }
+                      >
+                        {DIRECTIONS.map((d) => (
+                          <option key={d.value} value={d.value}>
+                            {d.label}
+                          </option>
+                        ))}
+                      </Select>
+                      <span className="join-window-text">{p.right}</span>
+                    </div>
+                  ) : null}
                   {ok ? null : (
                     <div className="join-warn field-error">
-                      {leftType.get(p.left)} and {rightType.get(p.right)} never match: pick columns of the
-                      same type.
+                      {lt} and {rt} cannot be compared with “{JOIN_OPERATORS.find((o) => o.op === op)?.label}
+                      ”: pick other columns or another operator.
                     </div>
                   )}
+                  {op !== "equals" ? <div className="join-warn">{step(`params.on.${i}`)}</div> : null}
                 </div>
               );
             })}
@@ -254,68 +378,232 @@ export function JoinForm({ params, set, inputs, step, readOnly }: FormProps<Join
           )}
         </Section>
       )}
-      <Section title="Output columns">
+      <Section
+        title="Output columns"
+        hint="Untick to drop a column, type a name to rename it (used as is), or prefix every column of an input."
+      >
         <Checkbox
-          label={`Drop ${right?.name ?? "the right input"}'s key columns (keys appear once)`}
+          label={`Drop ${right?.name ?? "the right input"}'s columns matched with = (keys appear once)`}
           data-testid="join-drop-right-keys"
           checked={params.dropRightKeys}
           disabled={readOnly}
           onChange={(e) => set({ ...params, dropRightKeys: e.target.checked })}
         />
-        <div className="inline-fields">
-          <PrefixInput
-            label={`Prefix for ${left?.name ?? "left"}`}
-            testId="join-left-prefix"
-            value={params.leftPrefix}
-            disabled={readOnly}
-            onChange={(v) => {
-              const { leftPrefix: _l, ...rest } = params;
-              set(v ? { ...rest, leftPrefix: v } : rest, "left-prefix");
-            }}
-          />
-          <PrefixInput
-            label={`Prefix for ${right?.name ?? "right"}`}
-            testId="join-right-prefix"
-            value={params.rightPrefix}
-            disabled={readOnly}
-            onChange={(v) => {
-              const { rightPrefix: _r, ...rest } = params;
-              set(v ? { ...rest, rightPrefix: v } : rest, "right-prefix");
-            }}
-          />
-        </div>
+        {sides.map((s) =>
+          s.key === "right" && params.type === "leftAnti" ? null : (
+            <OutputTable key={s.key} side={s} params={params} all={all} readOnly={readOnly} set={set} />
+          ),
+        )}
         {step("join")}
+      </Section>
+      <Section
+        title="Computed columns after the join"
+        hint="Formulas over the output columns (by their output names), added at the end."
+      >
+        <ComputedList
+          title={null}
+          p="join-post"
+          base={outCols}
+          list={params.computed ?? []}
+          step={step}
+          stepPath="params.computed"
+          readOnly={readOnly}
+          onChange={(list, key) => {
+            const { computed: _c, ...rest } = params;
+            set(list.length ? { ...rest, computed: list } : rest, key);
+          }}
+        />
+      </Section>
+      <Section
+        title="Filter after the join"
+        hint="Keep the joined rows that match (over the output columns)."
+      >
+        <Checkbox
+          label="Keep only joined rows matching rules"
+          data-testid="join-post-filter-enabled"
+          checked={postRules.length > 0}
+          disabled={readOnly}
+          onChange={(e) => {
+            const first = defaultRule(afterCols);
+            setPostRules(e.target.checked && first ? [first] : []);
+          }}
+        />
+        {postRules.length > 0 ? (
+          <RuleList
+            cols={afterCols}
+            rules={postRules}
+            combine={params.postFilter?.combine ?? "and"}
+            setRules={setPostRules}
+            setCombine={(combine) => set({ ...params, postFilter: { combine, rules: postRules } })}
+            step={step}
+            stepPath="params.postFilter.rules"
+            readOnly={readOnly}
+            p="post-"
+          />
+        ) : null}
       </Section>
     </>
   );
 }
 
-function PrefixInput({
-  label,
-  testId,
-  value,
-  disabled,
+/** One input's columns in the output: keep, rename, and the input's prefix. */
+function OutputTable({
+  side,
+  params,
+  all,
+  readOnly,
+  set,
+}: {
+  side: JoinSide;
+  params: JoinParams;
+  all: OutputColumn[];
+  readOnly: boolean;
+  set: FormProps<JoinParams>["set"];
+}) {
+  const field = side.key === "left" ? "leftColumns" : "rightColumns";
+  const prefixField = side.key === "left" ? "leftPrefix" : "rightPrefix";
+  const choices = params[field] ?? [];
+  const kept = all.filter((o) => o.kept);
+  const clashes = new Set(
+    kept.map((o) => o.name.toLowerCase()).filter((n, i, names) => names.indexOf(n) !== i),
+  );
+  // Stores only what differs from the default, so unchanged columns follow the input.
+  const setChoice = (o: OutputColumn, keep: boolean, as: string, key?: string) => {
+    const rest = choices.filter((c) => c.column !== o.column);
+    const choice: JoinColumnChoice | null =
+      keep === o.defaultKept && !as ? null : { column: o.column, keep, ...(as ? { as } : {}) };
+    const list = choice ? [...rest, choice] : rest;
+    const { [field]: _f, ...others } = params;
+    set(list.length ? { ...others, [field]: list } : others, key);
+  };
+  return (
+    <div className="join-out" data-testid={`join-out-${side.key}`}>
+      <div className="join-out-head">
+        <span className="join-pair-name" title={side.name}>
+          {side.name}
+        </span>
+        <Input
+          aria-label={`Prefix for ${side.name}`}
+          data-testid={`join-${side.key}-prefix`}
+          value={params[prefixField] ?? ""}
+          placeholder="no prefix"
+          disabled={readOnly}
+          maxLength={64}
+          onChange={(e) => {
+            const { [prefixField]: _p, ...rest } = params;
+            set(e.target.value ? { ...rest, [prefixField]: e.target.value } : rest, `${side.key}-prefix`);
+          }}
+        />
+      </div>
+      {all
+        .filter((o) => o.side === side.key)
+        .map((o) => {
+          const as = choices.find((x) => x.column === o.column)?.as ?? "";
+          const clash = o.kept && clashes.has(o.name.toLowerCase());
+          return (
+            <div className="join-out-row" key={o.column} data-kept={o.kept} data-clash={clash}>
+              <Checkbox
+                label={
+                  <>
+                    <TypeTag type={o.type} /> {o.column}
+                  </>
+                }
+                checked={o.kept}
+                disabled={readOnly}
+                data-testid={`join-out-${side.key}-keep-${o.column}`}
+                onChange={(e) => setChoice(o, e.target.checked, as)}
+              />
+              <Input
+                aria-label={`Output name of ${side.name}.${o.column}`}
+                data-testid={`join-out-${side.key}-as-${o.column}`}
+                className={clash ? "join-clash" : undefined}
+                aria-invalid={clash || undefined}
+                title={clash ? `Another output column is named ${o.name}: rename one` : undefined}
+                placeholder={o.defaultName}
+                disabled={!o.kept || readOnly}
+                value={as}
+                onChange={(e) => setChoice(o, o.kept, e.target.value, `join-as-${side.key}-${o.column}`)}
+              />
+            </div>
+          );
+        })}
+    </div>
+  );
+}
+
+/** Columns computed by formulas, in order; each sees the columns before it. */
+function ComputedList({
+  title,
+  p,
+  base,
+  list,
+  step,
+  stepPath,
+  readOnly,
   onChange,
 }: {
-  label: string;
-  testId: string;
-  value: string | undefined;
-  disabled: boolean;
-  onChange: (v: string) => void;
+  title: string | null;
+  p: string;
+  base: Col[];
+  list: JoinComputedColumn[];
+  step: FormProps<JoinParams>["step"];
+  stepPath: string;
+  readOnly: boolean;
+  onChange: (list: JoinComputedColumn[], key?: string) => void;
 }) {
+  const put = (i: number, next: JoinComputedColumn, key?: string) =>
+    onChange(
+      list.map((c, j) => (j === i ? next : c)),
+      key,
+    );
   return (
-    <Field label={label}>
-      {({ id }) => (
-        <Input
-          id={id}
-          data-testid={testId}
-          value={value ?? ""}
-          placeholder="none"
-          disabled={disabled}
-          maxLength={64}
-          onChange={(e) => onChange(e.target.value)}
-        />
+    <div className="join-computed" data-testid={p}>
+      {title ? <div className="join-pair-name">{title}</div> : null}
+      {list.map((c, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: computed columns are positional (step ids are indexes)
+        <div className="row-card" key={i}>
+          <div className="row-line rule-line">
+            <Input
+              aria-label={`Name of computed column ${i + 1}`}
+              data-testid={`${p}-name-${i}`}
+              className="join-computed-name"
+              value={c.name}
+              disabled={readOnly}
+              onChange={(e) => put(i, { ...c, name: e.target.value }, `${p}-name-${i}`)}
+            />
+            <span className="as-label">=</span>
+            <FormulaEditor
+              ariaLabel={`Formula of computed column ${i + 1}`}
+              testId={`${p}-formula-${i}`}
+              placeholder="lower(trim(email))"
+              readOnly={readOnly}
+              value={c.formula}
+              columns={withComputed(base, list.slice(0, i))}
+              onChange={(formula) => put(i, { ...c, formula }, `${p}-formula-${i}`)}
+            />
+            <RemoveButton
+              label={`Remove computed column ${i + 1}`}
+              testId={`${p}-remove-${i}`}
+              disabled={readOnly}
+              onClick={() => onChange(list.filter((_, j) => j !== i))}
+            />
+          </div>
+          <div className="row-line as-line">{step(`${stepPath}.${i}`)}</div>
+        </div>
+      ))}
+      {readOnly ? null : (
+        <AddButton
+          testId={`${p}-add`}
+          onClick={() => {
+            const taken = new Set(withComputed(base, list).map((c) => c.name.toLowerCase()));
+            let n = list.length + 1;
+            while (taken.has(`computed_${n}`)) n++;
+            onChange([...list, { name: `computed_${n}`, formula: "" }]);
+          }}
+        >
+          Add computed column{title ? ` to ${title}` : ""}
+        </AddButton>
       )}
-    </Field>
+    </div>
   );
 }
