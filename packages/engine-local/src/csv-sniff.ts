@@ -102,23 +102,29 @@ async function sniffSample(
   encoding: CsvOptions["encoding"],
   base: string[],
 ): Promise<CsvOptions> {
-  let s: Sniffed;
-  try {
-    s = await sniff(c, file, base);
-  } catch {
-    return defaultCsvOptions(encoding, likelyDelimiter(text));
-  }
-  // One column while the lines split on a usual delimiter: an unclosed quote or the like fooled
-  // the sniffer. Ask again with that delimiter; if it still cannot tell, the import names the line.
+  // One column while the lines split on a usual delimiter: bad lines (a short row in a small
+  // file) or an unclosed quote fooled the sniffer. Ask again, letting it skip lines that do not
+  // fit; then with that delimiter; else the defaults, and the import names the line.
   const split = likelyDelimiter(text);
-  if (s.Columns.length === 1 && split && split !== s.Delimiter) {
-    try {
-      s = await sniff(c, file, [...base, `delim = ${duckString(split)}`]);
-    } catch {
-      return defaultCsvOptions(encoding, split);
-    }
-  }
-  const enc = base;
+  const fooled = (x: Sniffed | null) => !x || (x.Columns.length === 1 && !!split && split !== x.Delimiter);
+  let s = await sniff(c, file, base).catch(() => null);
+  if (fooled(s)) s = await sniff(c, file, [...base, "ignore_errors = true"]).catch(() => null);
+  if (fooled(s) && split)
+    s = await sniff(c, file, [...base, `delim = ${duckString(split)}`]).catch(() => null);
+  if (!s) return defaultCsvOptions(encoding, split);
+  return completeDialect(c, file, text, encoding, base, s);
+}
+
+/** Sous' additions to what the sniffer found: skipped rows checked, quote, trailing delimiter, decimal comma. */
+async function completeDialect(
+  c: DuckDBConnection,
+  file: string,
+  text: string,
+  encoding: CsvOptions["encoding"],
+  enc: string[],
+  found: Sniffed,
+): Promise<CsvOptions> {
+  let s = found;
   // The sniffer skips leading rows that do not fit the rest: a title above the header. When
   // they are most of the sample, they are data (a ragged file): keep them, so the import names
   // the line that does not fit instead of silently dropping rows.
@@ -127,13 +133,14 @@ async function sniffSample(
   const titles = skipped.every((r) => splitCsvRecord(r, s.Delimiter, '"').length < 2);
   if (s.SkipRows > 0 && !titles && s.SkipRows * 4 >= records.length) {
     s = await sniff(c, file, [...enc, "skip = 0", `delim = ${duckString(s.Delimiter)}`]).catch(() => ({
-      ...s,
+      ...found,
       SkipRows: 0,
     }));
   }
-  // No quote in the sample: the sniffer says "none", but a quoted value further down would then
-  // split. `"` reads an unquoted file the same, and the quoted values after the sample right.
-  const quote = s.Quote !== EMPTY ? s.Quote : text.includes('"') ? "" : '"';
+  // No quote the sniffer could use: it says "none", but a quoted value further down would then
+  // split, and a stray quote be read as text. `"` reads an unquoted file the same, and a quote
+  // that is never closed is reported on its line, where "None" in the dialog is one click away.
+  const quote = s.Quote !== EMPTY ? s.Quote : '"';
   const esc = s.Escape !== EMPTY ? s.Escape : quote;
   const delimiter = s.Delimiter;
   const trailingDelimiter = hasTrailingDelimiter(text, delimiter, quote, s);
@@ -178,7 +185,7 @@ function likelyDelimiter(text: string): string | undefined {
 }
 
 /**
- * Every line of the sample (after the skipped ones) ends with the delimiter: the `.tbl`/`.dat`
+ * The lines of the sample (after the skipped ones) end with the delimiter: the `.tbl`/`.dat`
  * export style, read by DuckDB as one more, empty, column.
  */
 function hasTrailingDelimiter(text: string, delimiter: string, quote: string, s: Sniffed): boolean {
@@ -189,11 +196,12 @@ function hasTrailingDelimiter(text: string, delimiter: string, quote: string, s:
   const whole = open || !text.endsWith("\n") ? records.slice(0, -1) : records;
   const lines = (whole.length > s.SkipRows ? whole : records).slice(s.SkipRows, s.SkipRows + 200);
   const nonEmpty = lines.filter((l) => l.trim() !== "");
+  // Lines with another number of fields are bad lines (skipped or reported on their own): the
+  // others must all end with the delimiter, and be most of the sample.
+  const full = nonEmpty
+    .map((l) => splitCsvRecord(l, delimiter, quote))
+    .filter((f) => f.length === s.Columns.length);
   return (
-    nonEmpty.length > 0 &&
-    nonEmpty.every((l) => {
-      const fields = splitCsvRecord(l, delimiter, quote);
-      return fields.length === s.Columns.length && fields[fields.length - 1] === "";
-    })
+    full.length > 0 && full.length * 5 >= nonEmpty.length * 4 && full.every((f) => f[f.length - 1] === "")
   );
 }

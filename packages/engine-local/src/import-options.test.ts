@@ -253,6 +253,29 @@ describe("skip bad lines", () => {
     expect(result.skippedLines).toEqual({ count: 2, lines: [30001, 40003] });
   });
 
+  it("a .tbl with a short line is still detected as headerless with a trailing |; the line is skipped", async () => {
+    const file = put(`1|a|x|\n2|b|y|\n3|c\n4|d|z|\n5|e|w|\n`, "tbl");
+    const detected = (await previewImport(engine, { file }).catch(() => null))?.options;
+    expect(detected).toBeUndefined(); // without skipping, the preview names line 3
+    const e = await importError(file);
+    expect(e.message).toMatch(/line 3 does not have the 4 columns/);
+    const { result } = await importFile(file, {
+      format: "csv",
+      csv: {
+        delimiter: "|",
+        quote: '"',
+        escape: '"',
+        encoding: "utf-8",
+        header: false,
+        skipLines: 0,
+        trailingDelimiter: true,
+        skipBadLines: true,
+      },
+    });
+    expect(result.schema.map((c) => c.name)).toEqual(["col_1", "col_2", "col_3"]);
+    expect(result.skippedLines).toEqual({ count: 1, lines: [3] });
+  });
+
   it("a late row that contradicts an inferred type is kept (the column as text), not skipped", async () => {
     const lines = ["id,v"];
     for (let i = 0; i < 30_000; i++) lines.push(`${i},${i}`);
