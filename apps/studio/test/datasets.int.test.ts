@@ -47,7 +47,17 @@ describe.skipIf(!hasStudio)("datasets API", () => {
     expect(up.status).toBe(201);
     expect(up.data.preview.options).toEqual({
       format: "csv",
-      csv: { delimiter: ";", quote: '"', escape: '"', encoding: "utf-8", header: true, skipLines: 1 },
+      csv: {
+        delimiter: ";",
+        quote: '"',
+        escape: '"',
+        encoding: "utf-8",
+        header: true,
+        skipLines: 1,
+        trailingDelimiter: false,
+        decimalSeparator: ".",
+        skipBadLines: false,
+      },
     });
     expect(up.data.preview.columns.map((c: { name: string }) => c.name)).toEqual([
       "region",

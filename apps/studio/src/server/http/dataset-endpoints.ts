@@ -9,6 +9,7 @@ import {
   DownloadQuerySchema,
   IdSchema,
   ImportDatasetBodySchema,
+  ImportedDatasetSchema,
   ImportPreviewSchema,
   PostgresConnectionTestSchema,
   PreviewUploadBodySchema,
@@ -89,7 +90,7 @@ export const datasetEndpoints = {
       "Create a dataset from an upload, a Postgres table or query (through a connection granted to the project; 404 otherwise), or a Blob folder",
     params: project,
     body: ImportDatasetBodySchema,
-    output: DatasetInfoSchema,
+    output: ImportedDatasetSchema,
   }),
   reimportDataset: endpoint({
     method: "POST",
@@ -100,7 +101,7 @@ export const datasetEndpoints = {
     summary: "Replace a dataset's data as a new version (same id, recipes kept)",
     params: dataset,
     body: ReimportDatasetBodySchema,
-    output: DatasetInfoSchema,
+    output: ImportedDatasetSchema,
   }),
   uploadVersion: endpoint({
     method: "POST",
@@ -109,11 +110,12 @@ export const datasetEndpoints = {
     auth: "user",
     projectRole: "EDITOR",
     status: 201,
-    summary: "Upload a file (streamed, format detected) as a new version of a dataset",
+    summary:
+      "Upload a file (streamed) as a new version of a dataset, read with the `options` query parameter (JSON, the same import options as every import) or detected",
     params: dataset,
     query: StageUploadQuerySchema,
     body: { stream: UPLOAD_TYPES },
-    output: DatasetInfoSchema,
+    output: ImportedDatasetSchema,
   }),
   listVersions: endpoint({
     method: "GET",

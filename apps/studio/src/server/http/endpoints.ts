@@ -14,6 +14,7 @@ import {
   DatasetPreviewSchema,
   FlowGraphSchema,
   IdSchema,
+  ImportedDatasetSchema,
   JobLogSchema,
   JobLogsQuerySchema,
   JobSchema,
@@ -188,11 +189,12 @@ export const api = {
     auth: "user",
     projectRole: "EDITOR",
     status: 201,
-    summary: "Upload a CSV file as a new dataset (the request body is the file, streamed)",
+    summary:
+      "Upload a file as a new dataset (the request body is the file, streamed), read with the `options` query parameter (JSON, the same import options as every import) or detected",
     params: project,
     query: UploadDatasetQuerySchema,
     body: { stream: ["text/csv", "application/octet-stream"] },
-    output: DatasetInfoSchema,
+    output: ImportedDatasetSchema,
   }),
   getDataset: endpoint({
     method: "GET",

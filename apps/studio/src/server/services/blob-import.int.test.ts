@@ -52,7 +52,8 @@ describe("import from Blob (Azurite)", () => {
     const storage = blobStorage();
     await put(storage, "imports/sales/2024-01.csv", "region;amount\nnorth;10.5\nsouth;3\n");
     await put(storage, "imports/sales/q2/2024-04.csv", "region;amount\neast;7\n");
-    await put(storage, "imports/sales/readme.txt", "not data");
+    // Only delimited text (.csv, .tsv, .txt, .tbl, .dat, .psv) is read: not a README.
+    await put(storage, "imports/sales/readme.md", "not data");
     await put(storage, "imports/other/x.csv", "region;amount\nwest;1\n");
 
     const first = await importInto(storage, "imports/sales", "csv");
@@ -97,7 +98,9 @@ describe("import from Blob (Azurite)", () => {
     await expect(importInto(storage, "imports/bad", "parquet")).rejects.toThrow(
       "Folder imports/bad/ holds no .parquet file.",
     );
-    await expect(importInto(storage, "imports/missing", "csv")).rejects.toThrow(/holds no \.csv file/);
+    await expect(importInto(storage, "imports/missing", "csv")).rejects.toThrow(
+      /holds no \.csv, \.tsv, \.txt, \.tbl, \.dat, \.psv file/,
+    );
     await expect(importInto(storage, "imports/bad", "csv")).rejects.toMatchObject({ code: "invalid_input" });
     expect(await readdir(tmpRoot())).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { AppError } from "@sous/contracts";
+import { AppError, type ImportOptions } from "@sous/contracts";
 import { type ImportResult, importToParquet, type LocalEngine } from "@sous/engine-local";
 import type { DatasetStorage, StoredObject } from "@sous/storage";
 
@@ -26,26 +26,41 @@ export function normalizeBlobFolder(folder: string): string {
   return f;
 }
 
-/** The files of `format` under the folder (any depth), or a message naming the folder. */
+/** The file names a folder import reads as delimited text: the usual CSV, TSV and .tbl/.dat exports. */
+export const DELIMITED_EXTENSIONS = [".csv", ".tsv", ".txt", ".tbl", ".dat", ".psv"];
+
+const extensionsOf = (format: "csv" | "parquet") => (format === "csv" ? DELIMITED_EXTENSIONS : [".parquet"]);
+
+/** The files of `format` under the folder (any depth), in name order, or a message naming the folder. */
 export async function listBlobFolder(
   storage: DatasetStorage,
   folder: string,
   format: "csv" | "parquet",
 ): Promise<StoredObject[]> {
-  const files = (await storage.list(folder)).filter((f) => f.key.endsWith(`.${format}`));
-  if (files.length === 0) throw new AppError("invalid_input", `Folder ${folder} holds no .${format} file.`);
+  const exts = extensionsOf(format);
+  const files = (await storage.list(folder))
+    .filter((f) => exts.some((e) => f.key.toLowerCase().endsWith(e)))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (files.length === 0)
+    throw new AppError("invalid_input", `Folder ${folder} holds no ${exts.join(", ")} file.`);
   return files;
 }
 
 /**
- * Converts every `.csv` (dialect detected on the first file) or `.parquet` file under `folder`
- * into `<outDir>/part-0.parquet`. Blob files are downloaded, streamed, into a private folder under
+ * Converts every delimited text file (options given, or detected on the first file: the same
+ * options as an upload's) or every `.parquet` file under `folder` into `<outDir>/part-0.parquet`. Blob files are downloaded, streamed, into a private folder under
  * `tmpRoot` (which DuckDB may read) and removed afterwards: a folder under imports/ can change,
  * so it never goes through the cache of (immutable) dataset versions.
  */
 export async function importBlobFolder(
   deps: { storage: DatasetStorage; engine: LocalEngine; tmpRoot: string },
-  src: { folder: string; format: "csv" | "parquet"; outDir: string; signal?: AbortSignal },
+  src: {
+    folder: string;
+    format: "csv" | "parquet";
+    options?: ImportOptions;
+    outDir: string;
+    signal?: AbortSignal;
+  },
 ): Promise<ImportResult> {
   const folder = normalizeBlobFolder(src.folder);
   const files = await listBlobFolder(deps.storage, folder, src.format);
@@ -70,11 +85,14 @@ export async function importBlobFolder(
     }
   }
   try {
-    const first = files[0] as StoredObject;
+    const paths = files.map((f) => path.join(dir, f.key.slice(folder.length)));
     return await importToParquet(deps.engine, {
-      file: path.join(dir, first.key.slice(folder.length)),
-      glob: path.join(dir, "**", `*.${src.format}`),
-      options: src.format === "parquet" ? { format: "parquet" } : undefined,
+      file: paths[0] as string,
+      fileName: files[0]?.key,
+      files: paths,
+      options: src.format === "parquet" ? { format: "parquet" } : src.options,
+      // Not the folder itself: the sniffer's scratch copy must not show up among the user's files.
+      scratchDir: deps.tmpRoot,
       outDir: src.outDir,
       ...(src.signal ? { signal: src.signal } : {}),
     });

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, type DatasetInfo } from "@sous/contracts";
+import { AppError, type ImportedDataset, type ImportOptions } from "@sous/contracts";
 import { ctx } from "../context.ts";
 import { nameTaken } from "./dataset-store.ts";
 import { importDataset } from "./import-dataset.ts";
@@ -44,7 +44,9 @@ export async function uploadDataset(opts: {
   contentType: string | null;
   contentLength: string | null;
   body: ReadableStream<Uint8Array> | null;
-}): Promise<DatasetInfo> {
+  /** The same options as the dialog's (the `options` query parameter); detected when omitted. */
+  options?: ImportOptions;
+}): Promise<ImportedDataset> {
   checkContentType(opts.contentType);
   if ("create" in opts.target) {
     const taken = await ctx().db.dataset.findUnique({
@@ -58,7 +60,7 @@ export async function uploadDataset(opts: {
     return await importDataset({
       projectId: opts.projectId,
       target: opts.target,
-      source: { kind: "upload", uploadId: id },
+      source: { kind: "upload", uploadId: id, ...(opts.options ? { options: opts.options } : {}) },
     });
   } finally {
     await deleteUpload(opts.projectId, id);

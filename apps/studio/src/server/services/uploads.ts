@@ -3,7 +3,7 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError, type ImportOptions, type ImportPreview, newId, type UploadInfo } from "@sous/contracts";
-import { previewImport } from "@sous/engine-local";
+import { detectImportOptions, previewImport } from "@sous/engine-local";
 import { type ReadLease, uploadPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -139,7 +139,19 @@ export async function previewUpload(
       ...(p.sheets ? { sheets: p.sheets } : {}),
       columns: p.columns,
       rows: p.rows,
+      ...(p.skippedLines ? { skippedLines: p.skippedLines } : {}),
     };
+  } finally {
+    await u.release();
+  }
+}
+
+/** The options detected for an upload (format, CSV dialect), without reading it as a table. */
+async function detectUploadOptions(projectId: string, uploadId: string): Promise<ImportOptions> {
+  const u = await openUpload(projectId, uploadId);
+  try {
+    const engine = await ctx().engine;
+    return await u.read(() => engine.withConnection((c) => detectImportOptions(c, u.file, u.fileName)));
   } finally {
     await u.release();
   }
@@ -176,13 +188,27 @@ function ensureUploadSweeper(): void {
   void sweepUploads();
 }
 
-/** Stores an upload and previews it with detected options; a file that cannot be read is not kept. */
-export async function createUpload(opts: Parameters<typeof stageUpload>[0]): Promise<UploadInfo> {
+/**
+ * Stores an upload and previews it with the given or detected options. A preview that fails with
+ * those options keeps the upload: the answer carries the options and why, so the dialog can offer
+ * others (header off, another delimiter, skip bad lines...). Only a file that is not readable as
+ * any table (binary content, not a known format) is not kept.
+ */
+export async function createUpload(
+  opts: Parameters<typeof stageUpload>[0] & { options?: ImportOptions },
+): Promise<UploadInfo> {
   const { id, bytes } = await stageUpload(opts);
   ensureUploadSweeper();
   void sweepUploads([opts.projectId]); // the project's expired uploads, in the background
   try {
-    return { id, fileName: opts.fileName, bytes, preview: await previewUpload(opts.projectId, id) };
+    const options = opts.options ?? (await detectUploadOptions(opts.projectId, id));
+    try {
+      const preview = await previewUpload(opts.projectId, id, options);
+      return { id, fileName: opts.fileName, bytes, options: preview.options, preview };
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== "invalid_input") throw e;
+      return { id, fileName: opts.fileName, bytes, options, preview: null, previewError: e.message };
+    }
   } catch (e) {
     await deleteUpload(opts.projectId, id);
     throw e;

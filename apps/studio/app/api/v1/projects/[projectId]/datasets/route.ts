@@ -14,5 +14,6 @@ export const POST = handle(api.uploadDataset, ({ params, query, req }) =>
     contentType: req.headers.get("content-type"),
     contentLength: req.headers.get("content-length"),
     body: req.body,
+    ...(query.options ? { options: query.options } : {}),
   }),
 );

@@ -11,5 +11,6 @@ export const POST = handle(api.stageUpload, ({ params, query, req }) => {
     fileName: query.fileName,
     contentLength: req.headers.get("content-length"),
     body: req.body,
+    ...(query.options ? { options: query.options } : {}),
   });
 });

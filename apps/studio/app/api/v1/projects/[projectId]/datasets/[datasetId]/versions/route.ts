@@ -15,5 +15,6 @@ export const POST = handle(api.uploadVersion, ({ params, query, req }) =>
     contentType: req.headers.get("content-type"),
     contentLength: req.headers.get("content-length"),
     body: req.body,
+    ...(query.options ? { options: query.options } : {}),
   }),
 );
