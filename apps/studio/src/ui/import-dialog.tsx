@@ -1,8 +1,11 @@
 "use client";
 
 import {
+  type ColumnType,
+  ColumnTypeSchema,
   type CsvOptions,
   type DatasetInfo,
+  type ImportColumn,
   type ImportOptions,
   type ImportPreview,
   ObjectNameSchema,
@@ -19,8 +22,9 @@ import "./import-dialog.css";
 
 // The import dialog: the file is staged (POST .../datasets/uploads), the options the server
 // detected are shown next to a preview of the first rows, every edit re-previews the staged
-// file, and "Import" turns it into a dataset (POST .../datasets/import). Closing the dialog
-// without importing discards the staged file.
+// file, and "Import" turns it into a dataset (POST .../datasets/import). A preview or an import
+// that fails keeps the staged file, so other options can be tried; closing the dialog without
+// importing discards it.
 
 const DELIMITERS: { value: string; label: string }[] = [
   { value: ",", label: "Comma ( , )" },
@@ -47,6 +51,16 @@ const FORMAT_LABEL: Record<ImportOptions["format"], string> = {
   xlsx: "Excel workbook",
 };
 const CUSTOM = "custom";
+const TYPE_LABEL: Record<ColumnType, string> = {
+  string: "Text",
+  integer: "Integer",
+  bigint: "Big integer",
+  double: "Double",
+  decimal: "Decimal",
+  boolean: "Boolean",
+  date: "Date",
+  timestamp: "Timestamp",
+};
 const PREVIEW_DEBOUNCE_MS = 250;
 
 export interface ImportDialogProps {
@@ -119,8 +133,9 @@ export function ImportDialog({
         }
         staged.current = u.id;
         setStage({ kind: "ready", upload: u });
-        setOptions(u.preview.options);
+        setOptions(u.options);
         setPreview(u.preview);
+        setPreviewError(u.previewError ?? null);
       })
       .catch((e) => {
         if (live) setStage({ kind: "failed", message: errorMessage(e) });
@@ -135,7 +150,7 @@ export function ImportDialog({
   const seq = useRef(0);
   useEffect(() => {
     if (!uploadId || !options || stage.kind !== "ready") return;
-    if (options === stage.upload.preview.options) return; // the first preview came with the upload
+    if (options === stage.upload.options) return; // the first preview came with the upload
     const mine = ++seq.current;
     setPreviewing(true);
     const t = window.setTimeout(() => {
@@ -177,11 +192,15 @@ export function ImportDialog({
       dialog.current?.close();
       onImported(ds);
     } catch (e) {
-      // A name conflict keeps the staged file (pick another name); a file that cannot be
-      // imported is deleted by the server, so the user has to choose the file again.
-      const keep = e instanceof ApiError && e.code === "conflict";
-      if (!keep) consumed.current = true;
-      setImportError(keep ? errorMessage(e) : `${errorMessage(e)} Choose the file again to retry.`);
+      // The server keeps a staged file whose import failed: change the name or the options and
+      // import again. Only an upload that is gone (expired) needs the file chosen again.
+      const gone = e instanceof ApiError && e.code === "not_found";
+      if (gone) consumed.current = true;
+      setImportError(
+        gone
+          ? `${errorMessage(e)}`
+          : `${errorMessage(e).replace(/\s*Fix the file and upload it again\.$/, "")} Change the settings and import again.`,
+      );
     } finally {
       setImporting(false);
     }
@@ -194,9 +213,16 @@ export function ImportDialog({
 
   const csv = options?.format === "csv" ? options.csv : null;
   const setCsv = (patch: Partial<CsvOptions>) => {
-    if (csv) setOptions({ format: "csv", csv: { ...csv, ...patch } });
+    if (!csv) return;
+    // Names and types go by position: another dialect reads other columns, so they start over.
+    const dialect = Object.keys(patch).some(
+      (k) => k !== "columns" && k !== "skipBadLines" && k !== "decimalSeparator",
+    );
+    const next = { ...csv, ...patch };
+    if (dialect && !("columns" in patch)) delete next.columns;
+    setOptions({ format: "csv", csv: next });
   };
-  const sheets = preview?.sheets ?? (stage.kind === "ready" ? stage.upload.preview.sheets : undefined);
+  const sheets = preview?.sheets ?? (stage.kind === "ready" ? stage.upload.preview?.sheets : undefined);
   const nameError = replace ? null : checkName(name, takenNames);
   const canImport =
     stage.kind === "ready" && !previewing && !previewError && !nameError && !importing && !consumed.current;
@@ -257,6 +283,13 @@ export function ImportDialog({
               </Field>
             )}
             {csv ? <CsvFields csv={csv} onChange={setCsv} /> : null}
+            {csv && preview && !previewError ? (
+              <ColumnFields
+                csv={csv}
+                detected={preview.columns}
+                onChange={(columns) => setCsv({ columns })}
+              />
+            ) : null}
             {options.format === "xlsx" ? (
               <Field label="Sheet">
                 {({ id }) => (
@@ -297,6 +330,15 @@ export function ImportDialog({
                 ) : null}
               </span>
             </div>
+            {preview?.skippedLines && !previewing && !previewError ? (
+              <p
+                className={`import-skipped${preview.skippedLines.count ? " has-skipped" : ""}`}
+                data-testid="import-skipped"
+                role="status"
+              >
+                {skippedSentence(preview.skippedLines)}
+              </p>
+            ) : null}
             {previewError ? (
               <FormError
                 message={`${previewError.replace(/\s*Fix the file and upload it again\.$/, "")} Change the settings on the left to read it another way.`}
@@ -455,14 +497,109 @@ function CsvFields({ csv, onChange }: { csv: CsvOptions; onChange: (patch: Parti
           )}
         </Field>
       </div>
-      <Checkbox
-        label="First line holds the column names"
-        checked={csv.header}
-        onChange={(e) => onChange({ header: e.target.checked })}
-        data-testid="import-header"
-      />
+      <Field label="Decimal separator">
+        {({ id }) => (
+          <Select
+            id={id}
+            value={csv.decimalSeparator ?? "."}
+            onChange={(e) => onChange({ decimalSeparator: e.target.value as "." | "," })}
+            data-testid="import-decimal"
+          >
+            <option value=".">Point ( 10.5 )</option>
+            <option value=",">Comma ( 10,5 )</option>
+          </Select>
+        )}
+      </Field>
+      <div className="import-checks">
+        <Checkbox
+          label="First line holds the column names"
+          checked={csv.header}
+          onChange={(e) => onChange({ header: e.target.checked })}
+          data-testid="import-header"
+        />
+        <Checkbox
+          label="Lines end with the delimiter"
+          title="Like .tbl/.dat exports (a|b|): the empty last column is dropped"
+          checked={csv.trailingDelimiter ?? false}
+          onChange={(e) => onChange({ trailingDelimiter: e.target.checked })}
+          data-testid="import-trailing"
+        />
+        <Checkbox
+          label="Skip bad lines"
+          title="Leave out lines with the wrong number of fields or a value that does not fit its column's type, and count them"
+          checked={csv.skipBadLines ?? false}
+          onChange={(e) => onChange({ skipBadLines: e.target.checked })}
+          data-testid="import-skip-bad"
+        />
+      </div>
     </>
   );
+}
+
+/**
+ * The columns as they will be imported: each name can be edited (a headerless file starts with
+ * col_1..col_n) and each type chosen instead of the detected one (e.g. a money column as decimal).
+ */
+function ColumnFields({
+  csv,
+  detected,
+  onChange,
+}: {
+  csv: CsvOptions;
+  detected: { name: string; type: ColumnType }[];
+  onChange: (columns: ImportColumn[]) => void;
+}) {
+  const chosen = csv.columns && csv.columns.length === detected.length ? csv.columns : null;
+  const edit = (i: number, patch: ImportColumn) => {
+    const base: ImportColumn[] = chosen ?? detected.map((c) => ({ name: c.name }));
+    onChange(base.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  };
+  return (
+    <fieldset className="import-columns" data-testid="import-columns">
+      <legend>Columns</legend>
+      <div className="import-columns-list">
+        {detected.map((c, i) => {
+          const name = chosen?.[i]?.name ?? c.name;
+          const type = chosen?.[i]?.type ?? "";
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional; names change as the user types
+            <div className="import-column" key={i}>
+              <span className="import-column-pos muted small">{i + 1}</span>
+              <Input
+                aria-label={`Name of column ${i + 1}`}
+                value={name}
+                maxLength={256}
+                onChange={(e) => edit(i, { name: e.target.value })}
+                data-testid={`import-col-name-${i}`}
+              />
+              <Select
+                aria-label={`Type of column ${i + 1}`}
+                value={type}
+                onChange={(e) =>
+                  edit(i, { type: e.target.value ? (e.target.value as ColumnType) : undefined })
+                }
+                data-testid={`import-col-type-${i}`}
+              >
+                <option value="">{type ? "Detected" : `${TYPE_LABEL[c.type]} (detected)`}</option>
+                {ColumnTypeSchema.options.map((t) => (
+                  <option key={t} value={t}>
+                    {TYPE_LABEL[t]}
+                  </option>
+                ))}
+              </Select>
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+function skippedSentence(s: { count: number; lines: number[]; partial?: boolean }): string {
+  const scope = s.partial ? " in the rows read so far" : "";
+  if (s.count === 0) return `No bad lines${scope}.`;
+  const more = s.count > s.lines.length ? ", …" : "";
+  return `${plural(s.count, "bad line")} skipped${scope}: ${s.lines.length === 1 ? "line" : "lines"} ${s.lines.join(", ")}${more}.`;
 }
 
 function checkName(name: string, taken: ReadonlySet<string> | undefined): string | null {
