@@ -2,7 +2,8 @@ import type { ColumnType, DatasetSchema } from "@sous/contracts";
 
 /**
  * Per-function golden cases: a formula, the input row (unlisted columns are NULL) and the value
- * Spark (ANSI off) returns, written by hand from Spark's documentation — not copied from a run.
+ * Spark returns (the same with ANSI on and off), first written by hand from Spark's documentation;
+ * cases marked "Spark 4.0.1" were measured on local pyspark (packages/spark-local).
  * Values as the DuckDB helper returns them: numbers, texts, dates "YYYY-MM-DD", timestamps
  * "YYYY-MM-DD HH:MM:SS", decimals as DECIMAL(18, 2) text.
  */
@@ -45,6 +46,14 @@ export const FORMULA_CASES: FormulaCase[] = [
   { f: "10 - 2 - 3", expect: 5 },
   { f: "2 * -3", expect: -6 },
   { f: "- -i", row: { i: 5 }, expect: 5 },
+  // Integer overflow is NULL under both ANSI settings (try_add/try_subtract/try_multiply; Spark
+  // 4.0.1 raises ARITHMETIC_OVERFLOW for + with ANSI on and wraps with it off).
+  { f: "i + j", row: { i: 2147483647, j: 1 }, expect: null },
+  { f: "i * j", row: { i: 65536, j: 65536 }, expect: null },
+  { f: "b * i", row: { b: 5e18, i: 2 }, expect: null },
+  { f: "-i", row: { i: -2147483648 }, expect: null },
+  { f: "abs(i)", row: { i: -2147483648 }, expect: null },
+  { f: "i % j", row: { i: -2147483648, j: -1 }, expect: 0 },
   { f: "-i", row: { i: 5 }, expect: -5 },
   // `/` is always a double division; a zero divisor gives NULL (ANSI off), never Infinity.
   { f: "i / j", row: { i: 7, j: 2 }, expect: 3.5, type: "double" },
@@ -283,26 +292,32 @@ export const FORMULA_CASES: FormulaCase[] = [
   { f: "isNotNull(now()) && isNotNull(today())", expect: true },
   { f: "now() >= toTimestamp(today())", expect: true },
   { f: "dateDiff(now(), today())", expect: 0 },
-  // --- conversions (invalid text -> NULL, ANSI off) ---
+  // --- conversions (invalid text -> NULL under both ANSI settings: try_cast) ---
   { f: "toNumber(s)", row: { s: " 12.5 " }, expect: 12.5, type: "double" },
   { f: "toNumber(s)", row: { s: "abc" }, expect: null },
   { f: "toNumber(s)", row: { s: "1e3" }, expect: 1000 },
   { f: "toNumber(i)", row: { i: 3 }, expect: 3 },
   { f: "toNumber(f)", row: { f: true }, expect: 1 },
   { f: "toInteger(s)", row: { s: "42" }, expect: 42, type: "integer" },
-  { f: "toInteger(s)", row: { s: "1.9" }, expect: 1 },
-  { f: "toInteger(s)", row: { s: "-1.9" }, expect: -1 },
+  // Spark 4.0.1's try_cast (the same under ANSI on and off; re-check with startSparkLocal()):
+  // only digits convert, NaN and values beyond INT are NULL.
+  { f: "toInteger(s)", row: { s: "1.9" }, expect: null },
+  { f: "toInteger(s)", row: { s: "-1.9" }, expect: null },
   { f: "toInteger(s)", row: { s: " 7 " }, expect: 7 },
   { f: "toInteger(s)", row: { s: "abc" }, expect: null },
   { f: "toInteger(s)", row: { s: "99999999999" }, expect: null },
+  { f: "toInteger(s)", row: { s: "1e3" }, expect: null },
+  { f: "toInteger(s)", row: { s: "0x10" }, expect: null },
+  { f: "toInteger(s)", row: { s: "1_000" }, expect: null },
+  { f: "toNumber(s)", row: { s: "1_000" }, expect: null },
   { f: "toInteger(x)", row: { x: -2.7 }, expect: -2 },
   { f: "toInteger(b)", row: { b: 5 }, expect: 5 },
-  // The JVM's conversions: NaN -> 0, saturation for doubles, low 32 bits for longs.
-  { f: "toInteger(x)", row: { x: 1e12 }, expect: 2147483647 },
-  { f: "toInteger(x)", row: { x: -1e12 }, expect: -2147483648 },
-  { f: "toInteger(sqrt(x))", row: { x: -1 }, expect: 0 },
-  { f: "toInteger(b)", row: { b: 4294967297 }, expect: 1 },
-  { f: "toInteger(b)", row: { b: 2147483648 }, expect: -2147483648 },
+  { f: "toInteger(x)", row: { x: 1e12 }, expect: null },
+  { f: "toInteger(x)", row: { x: -1e12 }, expect: null },
+  { f: "toInteger(sqrt(x))", row: { x: -1 }, expect: null },
+  { f: "toInteger(b)", row: { b: 4294967297 }, expect: null },
+  { f: "toInteger(b)", row: { b: 2147483648 }, expect: null },
+  // floor/ceil of doubles saturate to BIGINT and NaN is 0, under both ANSI settings (Spark 4.0.1).
   { f: "floor(sqrt(x))", row: { x: -1 }, expect: 0 },
   { f: "ceil(x * 1e300)", row: { x: 10 }, expect: 2 ** 63 },
   { f: "floor(x * 1e300)", row: { x: -10 }, expect: -(2 ** 63) },

@@ -1,11 +1,12 @@
 import type { ColumnType } from "@sous/contracts";
+import { DECIMAL_TEXT } from "../conditions.ts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
 import { type FormulaScalarFn, literalArg } from "./ir.ts";
 
 /**
  * DuckDB renderings of the formula functions. Everything here makes DuckDB return what Spark
- * (ANSI off) returns; the research notes (§4) list the differences being emulated.
+ * returns (under both ANSI settings); the research notes (§4) list the differences being emulated.
  */
 const TYPES: Record<ColumnType, string> = {
   string: "VARCHAR",
@@ -94,9 +95,41 @@ function saturatingCast(x: string, type: ColumnType): string {
 
 const TO_INTERVAL: Record<string, string> = { hour: "to_hours", minute: "to_minutes", second: "to_seconds" };
 
+/** A wider integer type, so that DuckDB computes what overflows Spark's type without an error. */
+const WIDER: Partial<Record<ColumnType, string>> = { integer: "BIGINT", bigint: "HUGEINT" };
+
+/**
+ * Integer arithmetic computed in the wider type and TRY_CAST back: NULL on overflow, like the
+ * Spark side's try_add/try_subtract/try_multiply (DuckDB itself raises an error).
+ */
+const checked =
+  (op: string) =>
+  ([a, b]: readonly string[], e: CallExpr): string => {
+    const w = WIDER[e.type];
+    return w
+      ? `TRY_CAST(CAST(${a} AS ${w}) ${op} CAST(${b} AS ${w}) AS ${TYPES[e.type]})`
+      : `(${a} ${op} ${b})`;
+  };
+
 export const FORMULA_DUCKDB_SCALARS: Partial<
   Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
 > = {
+  add: checked("+"),
+  subtract: checked("-"),
+  multiply: checked("*"),
+  negate: ([a], e) => {
+    const w = WIDER[e.type];
+    return w ? `TRY_CAST(- CAST(${a} AS ${w}) AS ${TYPES[e.type]})` : `(- ${a})`;
+  },
+  abs: ([a], e) => {
+    const w = WIDER[e.type];
+    return w ? `TRY_CAST(abs(CAST(${a} AS ${w})) AS ${TYPES[e.type]})` : `abs(${a})`;
+  },
+  // MIN_INT % -1 is 0 on Spark; DuckDB raises an overflow unless computed in the wider type.
+  remainder: ([a, b], e) => {
+    const w = WIDER[e.type];
+    return w ? `CAST(CAST(${a} AS ${w}) % NULLIF(${b}, 0) AS ${TYPES[e.type]})` : `(${a} % NULLIF(${b}, 0))`;
+  },
   // || propagates NULL like Spark's concat; DuckDB's concat() skips NULLs. The cast keeps the
   // type VARCHAR when DuckDB folds NULL operands (it types NULL || NULL as INTEGER).
   concat: (args) => `CAST(${args.join(" || ")} AS VARCHAR)`,
@@ -165,15 +198,19 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
     e.type === "date" ? `CAST(date_trunc(${u}, ${d}) AS DATE)` : `date_trunc(${u}, ${d})`,
   from_string: ([s], e) =>
     e.type === "integer" || e.type === "bigint"
-      ? // Spark's text -> integer truncates a fractional part ('1.9' -> 1); DuckDB would round.
-        `TRY_CAST(regexp_extract(${s}, '^\\s*([+-]?[0-9]+)([.][0-9]*)?\\s*$', 1) AS ${TYPES[e.type]})`
-      : `TRY_CAST(${s} AS ${TYPES[e.type]})`,
+      ? // Spark's try_cast takes digits only ('1.9', '1e3', '0x10', '1_000' are NULL); DuckDB's
+        // would round or read them. Spark trims spaces and control characters around them.
+        `TRY_CAST(regexp_extract(${s}, '^[\\x00-\\x20]*([+-]?[0-9]+)[\\x00-\\x20]*$', 1) AS ${TYPES[e.type]})`
+      : e.type === "double" || e.type === "decimal"
+        ? // DuckDB reads '1_000' as 1000; Spark does not: an underscore makes the text invalid.
+          `TRY_CAST(replace(${s}, '_', 'x') AS ${TYPES[e.type]})`
+        : `TRY_CAST(${s} AS ${TYPES[e.type]})`,
   to_string: ([x]) => `CAST(${x} AS VARCHAR)`,
+  // Spark's try_cast: fractions truncate, NaN and out-of-range values are NULL.
   to_integral: ([x], e) =>
     e.args[0]?.type === "double"
-      ? saturatingCast(x!, e.type)
-      : // A bigint keeps its low 32 bits, as the JVM's long -> int.
-        `CAST((((CAST(${x} AS HUGEINT) + 2147483648) % 4294967296 + 4294967296) % 4294967296) - 2147483648 AS INTEGER)`,
+      ? `TRY_CAST(trunc(${x}) AS ${TYPES[e.type]})`
+      : `TRY_CAST(${x} AS ${TYPES[e.type]})`,
 };
 
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
@@ -183,7 +220,8 @@ export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level
   if (e.kind !== "call") return undefined;
   switch (e.fn) {
     case "to_string":
-      return e.args[0]?.type === "double" ? { level: "partial", condition: DOUBLE_TEXT } : undefined;
+      if (e.args[0]?.type === "double") return { level: "partial", condition: DOUBLE_TEXT };
+      return e.args[0]?.type === "decimal" ? { level: "partial", condition: DECIMAL_TEXT } : undefined;
     case "from_string":
       if (e.type === "double")
         return {
@@ -193,7 +231,13 @@ export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level
       if (e.type === "date" || e.type === "timestamp")
         return {
           level: "partial",
-          condition: "Spark also reads partial dates such as '2024' or '2024-3' that DuckDB turns into NULL",
+          condition:
+            "Spark also reads partial dates such as '2024', '2024-03' or '+002024-01-01' that DuckDB turns into NULL, and DuckDB reads 'infinity' where Spark gives NULL",
+        };
+      if (e.type === "decimal")
+        return {
+          level: "partial",
+          condition: "Spark also reads non-ASCII digits ('１２') that DuckDB turns into NULL",
         };
       return undefined;
     case "parse_date":

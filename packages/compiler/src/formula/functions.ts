@@ -29,7 +29,7 @@ import {
 /**
  * The formula function catalog. Each entry declares its parameters (checked generically), what
  * it returns, its docs, per-engine translatability, and how it lowers to IR. Semantics are
- * Spark's (ANSI off); DuckDB differences are emulated in `duckdb.ts`.
+ * Spark's, ANSI-independent; DuckDB differences are emulated in `duckdb.ts`.
  */
 export type ParamType = "any" | "string" | "number" | "integral" | "boolean" | "temporal";
 

@@ -2,17 +2,17 @@ import type { CallExpr } from "../ir/expr.ts";
 
 /**
  * Scalar functions the formula language adds to the IR's `call` node. Their semantics are
- * Spark's (ANSI mode off); `null` standard renderings have no portable SQL and each dialect
+ * Spark's, the same under both ANSI settings (no error where a NULL is meant: try_* functions); `null` standard renderings have no portable SQL and each dialect
  * renders them (`spark.ts`, `duckdb.ts` here, spread into the dialect hooks).
  * Unit and pattern arguments are string literals chosen by the formula checker from a fixed
  * list, so hooks may branch on them.
  */
 export type FormulaScalarFn =
-  /** a + b, a - b, a * b with operands already cast to the result type. */
+  /** a + b, a - b, a * b with operands already cast to the result type; NULL on integer or decimal overflow. */
   | "add"
   | "subtract"
   | "multiply"
-  /** Double division; x / 0 is NULL (Spark with ANSI off). */
+  /** Double division; x / 0 is NULL (a NULLIF guard, so also with ANSI on). */
   | "divide"
   /** Remainder with the dividend's sign; x % 0 is NULL. */
   | "remainder"
@@ -78,13 +78,13 @@ export type FormulaScalarFn =
   | "format_date"
   /** date_trunc(unit, d): a DATE for a date input, a TIMESTAMP for a timestamp. */
   | "date_trunc"
-  /** Spark's non-ANSI CAST of a string to the call's type: NULL when the text is invalid. */
+  /** Spark's try_cast of a string to the call's type: NULL when the text is invalid ('1.9' as an integer too). */
   | "from_string"
   /** CAST(x AS STRING). */
   | "to_string"
   /**
-   * A double or bigint as the call's integral type with Spark's non-ANSI CAST: doubles truncate,
-   * NaN gives 0 and out-of-range values saturate (JVM d2i/d2l); a bigint keeps its low 32 bits.
+   * A double or bigint as the call's integral type with Spark's try_cast: doubles truncate,
+   * NaN and values beyond the range are NULL.
    */
   | "to_integral";
 

@@ -1,6 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import type { CallExpr } from "../ir/expr.ts";
-import { type FormulaScalarFn, literalArg } from "./ir.ts";
+import { FORMULA_STANDARD_SCALARS, type FormulaScalarFn, literalArg } from "./ir.ts";
 
 /** Spark renderings of the formula functions: Spark is the reference, so these are plain calls. */
 const TYPES: Record<ColumnType, string> = {
@@ -39,9 +39,31 @@ function dateAdd([, d, n]: readonly string[], e: CallExpr): string {
   return `(${d} + make_interval(${parts.join(", ")}))`;
 }
 
+const INTEGRAL: ReadonlySet<ColumnType> = new Set(["integer", "bigint"]);
+
+/**
+ * Integer and decimal arithmetic as try_add/try_subtract/try_multiply: NULL on overflow under
+ * both ANSI settings (with ANSI on `+` raises ARITHMETIC_OVERFLOW, with it off it wraps).
+ * Doubles cannot overflow (they become Infinity) and keep the operator.
+ */
+const checked =
+  (fn: string, op: string) =>
+  ([a, b]: readonly string[], e: CallExpr): string =>
+    e.type === "double" ? `(${a} ${op} ${b})` : `${fn}(${a}, ${b})`;
+
 export const FORMULA_SPARK_SCALARS: Partial<
   Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
 > = {
+  add: checked("try_add", "+"),
+  subtract: (args, e) =>
+    e.type === "double"
+      ? FORMULA_STANDARD_SCALARS.subtract!(args, e)
+      : `try_subtract(${args[0]}, ${args[1]})`,
+  multiply: checked("try_multiply", "*"),
+  negate: ([a], e) => (INTEGRAL.has(e.type) ? `try_subtract(0, ${a})` : `(- ${a})`),
+  // abs(MIN_INT) overflows: NULL like the other integer overflows.
+  abs: ([a], e) =>
+    INTEGRAL.has(e.type) ? `(CASE WHEN ${a} < 0 THEN try_subtract(0, ${a}) ELSE ${a} END)` : `abs(${a})`,
   concat: (args) => `concat(${args.join(", ")})`,
   char_length: ([s]) => `length(${s})`,
   substring: (args) => `substring(${args.join(", ")})`,
@@ -65,11 +87,12 @@ export const FORMULA_SPARK_SCALARS: Partial<
   date_part: ([, d], e) => `${PART[literalArg(e, 0)]}(${d})`,
   date_diff_days: ([end, start]) => `datediff(${end}, ${start})`,
   date_add: dateAdd,
-  parse_date: ([s, f]) => `to_date(${s}, ${f})`,
+  // to_date raises on unparsable text with ANSI on; try_to_timestamp is NULL under both.
+  parse_date: ([s, f]) => `CAST(try_to_timestamp(${s}, ${f}) AS DATE)`,
   format_date: ([d, f]) => `date_format(${d}, ${f})`,
   date_trunc: ([u, d], e) => (e.type === "date" ? `trunc(${d}, ${u})` : `date_trunc(${u}, ${d})`),
-  // ANSI mode off: an invalid text casts to NULL.
-  from_string: ([s], e) => `CAST(${s} AS ${TYPES[e.type]})`,
+  // try_cast: invalid text is NULL under both ANSI settings (CAST raises with ANSI on).
+  from_string: ([s], e) => `try_cast(${s} AS ${TYPES[e.type]})`,
   to_string: ([x]) => `CAST(${x} AS STRING)`,
-  to_integral: ([x], e) => `CAST(${x} AS ${TYPES[e.type]})`,
+  to_integral: ([x], e) => `try_cast(${x} AS ${TYPES[e.type]})`,
 };

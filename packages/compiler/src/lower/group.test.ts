@@ -174,12 +174,12 @@ describe("group steps, warnings, lineage", () => {
   it("renders an inline SQL for both dialects", () => {
     const spec = group(["s"], [{ column: "i", fn: "sum" }], true);
     expect(compileRecipe({ spec, inputs, dialect: "spark" }).sql).toMatchInlineSnapshot(`
-      "SELECT \`s\`, count(*) AS \`count\`, sum(\`i\`) AS \`i_sum\`
+      "SELECT \`s\`, count(*) AS \`count\`, try_sum(\`i\`) AS \`i_sum\`
       FROM parquet.\`/data/t\`
       GROUP BY \`s\`"
     `);
     expect(compileRecipe({ spec, inputs, dialect: "duckdb" }).sql).toMatchInlineSnapshot(`
-      "SELECT "s", count(*) AS "count", CAST(sum("i") AS BIGINT) AS "i_sum"
+      "SELECT "s", count(*) AS "count", TRY_CAST(sum("i") AS BIGINT) AS "i_sum"
       FROM read_parquet('/data/t/*.parquet')
       GROUP BY "s""
     `);

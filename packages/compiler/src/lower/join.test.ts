@@ -320,7 +320,7 @@ describe("join output columns, computed columns and post-join filter", () => {
       { name: "qty", type: "integer" },
       { name: "double_qty", type: "integer" },
     ]);
-    expect(out.sql).toContain("(`_r`.`v` * 2) AS `double_qty`");
+    expect(out.sql).toContain("try_multiply(`_r`.`v`, 2) AS `double_qty`");
     expect(out.sql).toMatch(/WHERE \(\(`double_qty` > 10\) OR \(`v` IS NULL\)\)/);
     expect(out.steps.map((s) => s.id)).toEqual([
       "join",

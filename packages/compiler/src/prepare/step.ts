@@ -1,4 +1,5 @@
 import type { ColumnType, PrepareStepParams, PrepareStepType, RecipeSortKey } from "@sous/contracts";
+import { DECIMAL_TEXT } from "../conditions.ts";
 import { CompileError } from "../errors.ts";
 import {
   and,
@@ -123,6 +124,7 @@ export function asString(e: Expr, ctx: StepContext): Expr {
       partial("doubles are turned into text differently from Spark (1.0E10 vs 10000000000.0)"),
     );
   }
+  if (e.type === "decimal") ctx.flag("duckdb", partial(DECIMAL_TEXT));
   return { kind: "cast", arg: e, type: "string" };
 }
 

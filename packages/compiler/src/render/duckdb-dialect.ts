@@ -2,6 +2,7 @@ import type { ColumnType } from "@sous/contracts";
 import { assessFormulaOnDuckdb, FORMULA_DUCKDB_SCALARS } from "../formula/duckdb.ts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
 import { COMPUTED_REGEX_CONDITION, javaRegexOnDuckdb } from "../regex/java-regex.ts";
+import { castCanFail } from "./casts.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
@@ -39,13 +40,14 @@ export const duckdbDialect: SqlDialect = {
   writeParquet: (select, dir) =>
     `COPY (\n${select}\n) TO ${stringLiteral(`${dir}/part-0.parquet`)} (FORMAT parquet)`,
   // Spark truncates toward zero when casting fractions to integers; DuckDB rounds half away.
-  cast: (arg, from, to) =>
-    FRACTIONAL.has(from) && INTEGRAL.has(to)
-      ? `CAST(trunc(${arg}) AS ${TYPES[to]})`
-      : `CAST(${arg} AS ${TYPES[to]})`,
+  // Casts that can fail are Spark's try_cast: TRY_CAST (NULL, never an error).
+  cast: (arg, from, to) => {
+    const value = FRACTIONAL.has(from) && INTEGRAL.has(to) ? `trunc(${arg})` : arg;
+    return `${castCanFail(from, to) ? "TRY_CAST" : "CAST"}(${value} AS ${TYPES[to]})`;
+  },
   aggregates: {
-    // DuckDB sums integers into HUGEINT; Spark's result type is BIGINT.
-    sum: ([x], e) => (e.type === "bigint" ? `CAST(sum(${x}) AS BIGINT)` : `sum(${x})`),
+    // DuckDB sums integers into HUGEINT; Spark's try_sum is a BIGINT, NULL when it overflows.
+    sum: ([x], e) => (e.type === "bigint" ? `TRY_CAST(sum(${x}) AS BIGINT)` : `sum(${x})`),
     // string_agg skips NULLs like collect_list, but yields NULL (not '') when nothing is left.
     concat_sorted: ([x]) => `coalesce(string_agg(CAST(${x} AS VARCHAR), ',' ORDER BY ${x}), '')`,
   },
@@ -60,10 +62,10 @@ export const duckdbDialect: SqlDialect = {
   // Spark: row_number/rank/dense_rank are INT and sum of integers is BIGINT; DuckDB gives
   // BIGINT and HUGEINT.
   joinKeyword: (type) => (type === "left_anti" ? "ANTI JOIN" : JOIN_KEYWORDS[type]),
-  windowResult: (sql, e) =>
-    (e.type === "integer" && RANKING.has(e.fn)) || (e.fn === "sum" && e.type === "bigint")
-      ? `CAST(${sql} AS ${TYPES[e.type]})`
-      : sql,
+  windowResult: (sql, e) => {
+    if (e.fn === "sum" && e.type === "bigint") return `TRY_CAST(${sql} AS BIGINT)`;
+    return e.type === "integer" && RANKING.has(e.fn) ? `CAST(${sql} AS ${TYPES[e.type]})` : sql;
+  },
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
       return { level: "partial", condition: DOUBLE_TEXT };

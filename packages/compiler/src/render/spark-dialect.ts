@@ -1,5 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { FORMULA_SPARK_SCALARS } from "../formula/spark.ts";
+import { castCanFail } from "./casts.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
 
@@ -27,8 +28,12 @@ export const sparkDialect: SqlDialect = {
   typeName: (t) => TYPES[t],
   parquetSource: (dir) => `parquet.${quoteIdent(dir)}`,
   writeParquet: (select, dir) => `INSERT OVERWRITE DIRECTORY ${stringLiteral(dir)} USING PARQUET\n${select}`,
-  cast: (arg, _from, to) => `CAST(${arg} AS ${TYPES[to]})`,
+  // try_cast where the value may not fit: NULL under both ANSI settings (CAST raises with ANSI on).
+  cast: (arg, from, to) =>
+    castCanFail(from, to) ? `try_cast(${arg} AS ${TYPES[to]})` : `CAST(${arg} AS ${TYPES[to]})`,
   aggregates: {
+    // try_sum: NULL when the sum overflows, with ANSI on (sum raises) and off (sum wraps) alike.
+    sum: ([x], e) => (e.type === "double" ? `sum(${x})` : `try_sum(${x})`),
     // Spark averages decimals into a decimal; Sous' avg is always double.
     avg: ([x], e) => (e.args[0]?.type === "decimal" ? `CAST(avg(${x}) AS DOUBLE)` : `avg(${x})`),
     concat_sorted: ([x], e) =>
@@ -45,7 +50,11 @@ export const sparkDialect: SqlDialect = {
     ...FORMULA_SPARK_SCALARS,
   },
   joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
-  windowResult: (sql, e) =>
-    e.fn === "avg" && e.args[0]?.type === "decimal" ? `CAST(${sql} AS DOUBLE)` : sql,
+  windowResult: (sql, e) => {
+    if (e.fn === "avg" && e.args[0]?.type === "decimal") return `CAST(${sql} AS DOUBLE)`;
+    // The renderer writes sum(...) OVER (...); try_sum as for the group recipe.
+    if (e.fn === "sum" && e.type !== "double") return sql.replace(/^sum\(/, "try_sum(");
+    return sql;
+  },
   assess: () => undefined,
 };

@@ -1,7 +1,7 @@
 SELECT
   "region",
   count(*) AS "count",
-  CAST(sum("qty") AS BIGINT) AS "qty_sum",
+  TRY_CAST(sum("qty") AS BIGINT) AS "qty_sum",
   avg("qty") AS "qty_avg",
   max("price") AS "price_max",
   count(DISTINCT "product") AS "product_countDistinct",

@@ -1,7 +1,7 @@
 SELECT
   `region`,
   count(*) AS `count`,
-  sum(`qty`) AS `qty_sum`,
+  try_sum(`qty`) AS `qty_sum`,
   avg(`qty`) AS `qty_avg`,
   max(`price`) AS `price_max`,
   count(DISTINCT `product`) AS `product_countDistinct`,

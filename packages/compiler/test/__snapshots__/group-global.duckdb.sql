@@ -1,7 +1,7 @@
 SELECT
   count(*) AS "count",
   coalesce(string_agg(CAST("qty" AS VARCHAR), ',' ORDER BY "qty"), '') AS "qty_concat",
-  CAST(sum("qty") AS BIGINT) AS "total",
+  TRY_CAST(sum("qty") AS BIGINT) AS "total",
   sum("amount") AS "amount_sum",
   avg("amount") AS "amount_avg",
   max("day") AS "day_max",

@@ -1,8 +1,8 @@
 SELECT
   count(*) AS `count`,
   array_join(transform(array_sort(collect_list(`qty`)), v -> CAST(v AS STRING)), ',') AS `qty_concat`,
-  sum(`qty`) AS `total`,
-  sum(`amount`) AS `amount_sum`,
+  try_sum(`qty`) AS `total`,
+  try_sum(`amount`) AS `amount_sum`,
   CAST(avg(`amount`) AS DOUBLE) AS `amount_avg`,
   max(`day`) AS `day_max`,
   min(`flag`) AS `flag_min`

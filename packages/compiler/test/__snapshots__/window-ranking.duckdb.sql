@@ -5,5 +5,5 @@ SELECT
   CAST(rank() OVER (PARTITION BY "region" ORDER BY "amount" DESC NULLS LAST) AS INTEGER) AS "rank",
   CAST(dense_rank() OVER (PARTITION BY "region" ORDER BY "amount" DESC NULLS LAST) AS INTEGER) AS "denseRank",
   count(*) OVER (PARTITION BY "region" ORDER BY "amount" DESC NULLS LAST) AS "count",
-  CAST(sum("amount") OVER (PARTITION BY "region" ORDER BY "amount" DESC NULLS LAST) AS BIGINT) AS "amount_sum"
+  TRY_CAST(sum("amount") OVER (PARTITION BY "region" ORDER BY "amount" DESC NULLS LAST) AS BIGINT) AS "amount_sum"
 FROM read_parquet('/data/fixtures/window-ranking/in0/*.parquet')

@@ -1,2 +1,2 @@
-SELECT `s`, CAST(length(`s`) AS INT) AS `len`
+SELECT `s`, try_cast(length(`s`) AS INT) AS `len`
 FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-string-length/in0`

@@ -85,7 +85,6 @@ const FUNCTIONS = defineFunctions({
   sub: { render: same(([a, b]) => `(${a} - ${b})`) },
   mul: { render: same(([a, b]) => `(${a} * ${b})`) },
   div: { render: same(([a, b]) => `(${a} / NULLIF(${b}, 0))`) },
-  abs: { render: same(([a]) => `abs(${a})`) },
   sqrt: { render: same(([a]) => `sqrt(${a})`) },
   ln: { render: same(([a]) => `ln(${a})`) },
   log10: { render: same(([a]) => `log10(${a})`) },

@@ -1,3 +1,4 @@
+import { call } from "../../ir/expr.ts";
 import { BOTH_FULL, defineStep, NUMERIC, requireType } from "../step.ts";
 
 export default defineStep({
@@ -10,7 +11,9 @@ export default defineStep({
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);
       requireType(c, NUMERIC, "number", [...ctx.path, "columns", i]);
-      frame.set(c.name, ctx.fn("abs", [c.expr], c.expr.type), [...ctx.path, "columns", i]);
+      // The formula language's abs: one rendering per engine (NULL for |MIN_INT|, never an error).
+      const expr = call("abs", [c.expr], c.expr.type, ctx.id);
+      frame.set(c.name, expr, [...ctx.path, "columns", i]);
     });
   },
 });
