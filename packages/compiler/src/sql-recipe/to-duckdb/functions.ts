@@ -521,6 +521,8 @@ export const FUNCTIONS: Readonly<Record<string, Entry>> = {
     arity: [1, 99],
   },
   sum: agg("sum"),
+  // Spark's try_sum is NULL where sum would overflow; DuckDB's sum of integers does not overflow (HUGEINT).
+  try_sum: agg("sum"),
   avg: agg("avg"),
   mean: agg("avg"),
   min: agg("min"),
