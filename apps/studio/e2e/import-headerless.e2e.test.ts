@@ -91,7 +91,8 @@ describe.skipIf(!hasStudio)("importing a headerless .tbl file", () => {
 
     await page.getByTestId("import-submit").click();
     await page.getByTestId("import-dialog").waitFor({ state: "detached", timeout: 30_000 });
-    const list = (await call(`/projects/${projectId}/datasets`, { as: key })).data.items ?? [];
+    const listed = (await call(`/projects/${projectId}/datasets`, { as: key })).data;
+    const list = listed.items ?? listed;
     const ds = list.find((d: { name: string }) => d.name === "customer");
     expect(ds).toBeTruthy();
     expect(ds.schema).toEqual([

@@ -56,8 +56,12 @@ describe.skipIf(!hasStudio)("imports take real files, with the same options on e
       headers: { "content-type": "application/octet-stream" },
       as: key,
     });
-  const names = async () =>
-    ((await call(`${base()}/datasets`, { as: key })).data.items ?? []).map((d: { name: string }) => d.name);
+  const names = async () => {
+    const listed = (await call(`${base()}/datasets`, { as: key })).data;
+    const list: { name: string }[] = listed.items ?? listed;
+    expect(list.length).toBeGreaterThan(0);
+    return list.map((d) => d.name);
+  };
 
   beforeAll(async () => {
     key = await withApiKey(await loginAs(admin.email, admin.password));

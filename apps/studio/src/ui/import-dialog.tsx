@@ -54,7 +54,7 @@ const CUSTOM = "custom";
 const TYPE_LABEL: Record<ColumnType, string> = {
   string: "Text",
   integer: "Integer",
-  bigint: "Big integer",
+  bigint: "Big int",
   double: "Double",
   decimal: "Decimal",
   boolean: "Boolean",
@@ -580,7 +580,7 @@ function ColumnFields({
                 }
                 data-testid={`import-col-type-${i}`}
               >
-                <option value="">{type ? "Detected" : `${TYPE_LABEL[c.type]} (detected)`}</option>
+                <option value="">{type ? "Auto" : `Auto: ${TYPE_LABEL[c.type]}`}</option>
                 {ColumnTypeSchema.options.map((t) => (
                   <option key={t} value={t}>
                     {TYPE_LABEL[t]}
