@@ -6,11 +6,11 @@
 // recipe whose DuckDB verdicts are all `full` is unflagged (a wrong verdict or a compiler bug);
 // with a `partial` verdict it is flagged; `none` is not run on DuckDB.
 //
-//   npm run conformance [-- -u] [--strict] [--spark 3.5] [--only <text>] [--quiet]
+//   npm run conformance [-- -u] [--strict] [--spark 3.5] [--only <text>] [--quiet] [--cold]
 //
 // -u rewrites the recorded expectations (fixture rows, formula `expect`) from Spark's output.
 // --strict exits 1 when there are unflagged differences or a record disagrees with Spark.
-// --spark 3.5 runs the Spark 3.5 profile (DBR 15.4/16.4: ANSI off), building .venv-spark35.
+// --cold ignores the cached Spark results (to time a cold run). --spark 3.5 runs the Spark 3.5 profile (DBR 15.4/16.4: ANSI off), building .venv-spark35.
 // Exit 2 when there is no Python environment or Java, 3 when Spark cannot start.
 import path from "node:path";
 import { SPARK_SESSION_SETTINGS } from "@sous/compiler";
@@ -42,6 +42,7 @@ const option = (name: string) => {
 const update = flag("-u") || flag("--update");
 const strict = flag("--strict");
 const quiet = flag("--quiet");
+const cold = flag("--cold");
 const only = option("--only");
 const profile = option("--spark") === "3.5" ? "spark3.5" : "default";
 const started = Date.now();
@@ -99,12 +100,17 @@ for (const cc of runnable)
   );
 duck.close();
 
-const spark = sparkRunner({ python, version, cacheDir: path.join(cacheDir, profile) });
+const spark = sparkRunner({ python, version, cacheDir: path.join(cacheDir, profile), cold });
 const results = new Map<string, SparkResult[]>();
 try {
   for (const s of SETTINGS) {
     const conf = { ...SPARK_SESSION_SETTINGS, "spark.sql.ansi.enabled": s.ansi };
-    const jobs: SparkJob[] = runnable.map((cc) => ({ sql: cc.sparkSql, inputsHash: cc.inputsHash, conf }));
+    const jobs: SparkJob[] = runnable.map((cc) => ({
+      sql: cc.sparkSql,
+      source: cc.c.source,
+      inputsHash: cc.inputsHash,
+      conf,
+    }));
     results.set(s.label, await spark.run(jobs));
   }
 } catch (e) {
@@ -133,13 +139,23 @@ report.printSources(log);
 const disagreeing = recordedChecks.filter((k) => k.disagreement);
 for (const k of disagreeing) log(`recorded   ${k.c.name}: Spark vs recorded: ${k.disagreement}`);
 if (update) {
-  const written = updateRecorded(disagreeing);
+  // --formula-cases <file>: rewrite that copy of formula-cases.ts instead (to commit the rewrite alone).
+  const written = await updateRecorded(
+    disagreeing,
+    option("--formula-cases") ? path.resolve(option("--formula-cases")!) : undefined,
+  );
   log(
     `[conformance] -u: ${disagreeing.filter((k) => k.rows).length} recorded expectations rewritten from Spark ${version} in ${written.length} files`,
   );
 }
 for (const line of report.unflaggedLines) log(line);
 const st = spark.stats();
+if (st.runs > 0)
+  log(
+    `[conformance] Spark time per source: ${[...st.perSource]
+      .map(([source, ms]) => `${source} ${(ms / 1000).toFixed(1)} s`)
+      .join(", ")}`,
+  );
 log(
   `[conformance] ${cases.length} recipes (${runnable.length} run), ${st.runs} Spark runs, ${st.cached} cached; ` +
     `Spark time ${((st.sparkMs + st.startupMs) / 1000).toFixed(1)} s (startup ${(st.startupMs / 1000).toFixed(1)} s); ` +

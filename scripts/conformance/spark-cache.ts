@@ -11,6 +11,8 @@ import { type SparkConf, type SparkLocal, type SparkResult, startSparkLocal } fr
  */
 export interface SparkJob {
   sql: string;
+  /** What the time is counted under (the case source). */
+  source: string;
   /** The content hash of the Parquet inputs the SQL reads (empty for inline inputs). */
   inputsHash: string;
   conf: SparkConf;
@@ -19,7 +21,13 @@ export interface SparkJob {
 export interface SparkRunner {
   version: string;
   run(jobs: SparkJob[]): Promise<SparkResult[]>;
-  stats(): { runs: number; cached: number; sparkMs: number; startupMs: number };
+  stats(): {
+    runs: number;
+    cached: number;
+    sparkMs: number;
+    startupMs: number;
+    perSource: Map<string, number>;
+  };
   stop(): Promise<void>;
 }
 
@@ -41,6 +49,8 @@ export function sparkRunner(opts: {
   version: string;
   cacheDir: string;
   inFlight?: number;
+  /** Ignore cached results (they are still written): a cold run's Spark time without deleting the cache. */
+  cold?: boolean;
 }): SparkRunner {
   let spark: SparkLocal | undefined;
   let starting: Promise<SparkLocal> | undefined;
@@ -48,6 +58,9 @@ export function sparkRunner(opts: {
   let cached = 0;
   let sparkMs = 0;
   let startupMs = 0;
+  // Service time per source: from the later of sending and the previous answer to the answer.
+  const perSource = new Map<string, number>();
+  let lastAnswer = 0;
   const dir = path.join(opts.cacheDir, "spark");
   mkdirSync(dir, { recursive: true });
   const fileOf = (job: SparkJob) =>
@@ -80,7 +93,7 @@ export function sparkRunner(opts: {
       const todo: number[] = [];
       for (const [i, job] of jobs.entries()) {
         const file = fileOf(job);
-        if (existsSync(file)) {
+        if (!opts.cold && existsSync(file)) {
           results[i] = JSON.parse(readFileSync(file, "utf8")) as SparkResult;
           cached++;
         } else todo.push(i);
@@ -94,7 +107,11 @@ export function sparkRunner(opts: {
         while (next < todo.length) {
           const i = todo[next++]!;
           const job = jobs[i]!;
+          const sent = Date.now();
           const result = await s.sql(job.sql, job.conf);
+          const now = Date.now();
+          perSource.set(job.source, (perSource.get(job.source) ?? 0) + now - Math.max(sent, lastAnswer));
+          lastAnswer = now;
           results[i] = result;
           writeFileSync(fileOf(job), JSON.stringify(result));
           runs++;
@@ -105,7 +122,7 @@ export function sparkRunner(opts: {
       sparkMs += Date.now() - t0;
       return results;
     },
-    stats: () => ({ runs, cached, sparkMs, startupMs }),
+    stats: () => ({ runs, cached, sparkMs, startupMs, perSource }),
     async stop() {
       await spark?.stop();
     },

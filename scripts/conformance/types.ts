@@ -15,7 +15,7 @@ export type Expectation =
   | { kind: "golden"; file: string }
   | { kind: "prepare"; file: string }
   | { kind: "split"; file: string; output: number }
-  | { kind: "formula"; index: number };
+  | { kind: "formula"; index: number; formula: string; row: Record<string, unknown> | undefined };
 
 /** One compiled recipe run on Spark (ANSI on and off) and on DuckDB. */
 export interface ConformanceCase {

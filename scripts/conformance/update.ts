@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import type { RecordedCheck } from "./recorded.ts";
 import type { Row } from "./types.ts";
@@ -14,13 +15,20 @@ import type { Row } from "./types.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 export const FORMULA_CASES_FILE = path.join(root, "packages/compiler/test/formula-cases.ts");
 
-export function updateRecorded(checks: RecordedCheck[]): string[] {
+export async function updateRecorded(
+  checks: RecordedCheck[],
+  formulaFile = FORMULA_CASES_FILE,
+): Promise<string[]> {
   const todo = checks.filter((k) => k.disagreement && k.rows);
   const byFile = new Map<string, RecordedCheck[]>();
   const formula: RecordedCheck[] = [];
+  const tracked = (file: string) =>
+    spawnSync("git", ["ls-files", "--", file], { cwd: root, encoding: "utf8" }).stdout.trim() !== "";
   for (const k of todo) {
     const e = k.c.recorded!.expectation;
     if (e.kind === "formula") formula.push(k);
+    // A fixture someone is still writing (not committed yet) is theirs to fill.
+    else if (!tracked(e.file)) continue;
     else byFile.set(e.file, [...(byFile.get(e.file) ?? []), k]);
   }
   const written: string[] = [];
@@ -46,8 +54,8 @@ export function updateRecorded(checks: RecordedCheck[]): string[] {
     written.push(file);
   }
   if (formula.length > 0) {
-    rewriteFormulaCases(formula);
-    written.push(FORMULA_CASES_FILE);
+    await rewriteFormulaCases(formula, formulaFile);
+    written.push(formulaFile);
   }
   if (written.length > 0)
     spawnSync("pnpm", ["exec", "biome", "format", "--write", ...written], { cwd: root, stdio: "ignore" });
@@ -70,10 +78,20 @@ function tsLiteral(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Edits formula-cases.ts in place through its syntax tree: each case's `expect` and `ansiOnError`. */
-function rewriteFormulaCases(checks: RecordedCheck[]) {
-  let text = readFileSync(FORMULA_CASES_FILE, "utf8");
-  const sf = ts.createSourceFile(FORMULA_CASES_FILE, text, ts.ScriptTarget.Latest, true);
+/**
+ * Edits a formula-cases file in place through its syntax tree: each case's `expect` and
+ * `ansiOnError`. Cases are found by formula and row, not by position, so the file may be another
+ * version of formula-cases.ts (e.g. the committed one while someone edits the working copy).
+ */
+async function rewriteFormulaCases(checks: RecordedCheck[], file: string) {
+  const { FORMULA_CASES } = (await import(
+    pathToFileURL(file).href
+  )) as typeof import("../../packages/compiler/test/formula-cases.ts");
+  const key = (f: string, row: unknown) => JSON.stringify([f, row ?? {}]);
+  const at = new Map<string, number>();
+  for (const [i, fc] of FORMULA_CASES.entries()) if (!at.has(key(fc.f, fc.row))) at.set(key(fc.f, fc.row), i);
+  let text = readFileSync(file, "utf8");
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   let list: ts.ArrayLiteralExpression | undefined;
   sf.forEachChild((node) => {
     if (!ts.isVariableStatement(node)) return;
@@ -91,7 +109,8 @@ function rewriteFormulaCases(checks: RecordedCheck[]) {
   for (const k of checks) {
     const e = k.c.recorded!.expectation;
     if (e.kind !== "formula") continue;
-    const obj = list.elements[e.index];
+    const index = at.get(key(e.formula, e.row));
+    const obj = index === undefined ? undefined : list.elements[index];
     if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
     const prop = (name: string) =>
       obj.properties.find(

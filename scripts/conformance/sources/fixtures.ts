@@ -6,7 +6,8 @@ import type { ConformanceCase, Row } from "../types.ts";
 
 /**
  * The compiler's golden fixtures (recipe kinds), prepare-step fixtures and split fixtures (one
- * case per output). Spark reads the DuckDB-written Parquet, as it would on Databricks.
+ * case per output). For golden and split fixtures Spark reads the DuckDB-written Parquet, as it
+ * would on Databricks; the prepare-step ones read inline rows.
  */
 export const FIXTURE_DIR = path.resolve(import.meta.dirname, "../../../packages/compiler/test/fixtures");
 

@@ -55,7 +55,7 @@ export function formulaCases(): ConformanceCase[] {
       recorded: {
         rows: [{ v: fc.expect }],
         columns: [{ name: "v", ...(fc.type ? { type: fc.type } : {}) }],
-        expectation: { kind: "formula", index: i },
+        expectation: { kind: "formula", index: i, formula: fc.f, row: fc.row },
         ...(fc.ansiOnError ? { ansiOnError: fc.ansiOnError } : {}),
       },
     };
