@@ -50,7 +50,7 @@ export async function updateRecorded(
         );
       }
     }
-    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(file, `${compactJson(json)}\n`);
     written.push(file);
   }
   if (formula.length > 0) {
@@ -60,6 +60,22 @@ export async function updateRecorded(
   if (written.length > 0)
     spawnSync("pnpm", ["exec", "biome", "format", "--write", ...written], { cwd: root, stdio: "ignore" });
   return written;
+}
+
+/** JSON as the fixtures are written: what fits in 100 columns on one line, the rest indented by 2. */
+export function compactJson(v: unknown, indent = 0): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  const entries = Array.isArray(v)
+    ? v.map((x) => compactJson(x, indent + 2))
+    : Object.entries(v as Record<string, unknown>).map(
+        ([k, x]) => `${JSON.stringify(k)}: ${compactJson(x, indent + 2)}`,
+      );
+  if (entries.length === 0) return Array.isArray(v) ? "[]" : "{}";
+  const inline = Array.isArray(v) ? `[${entries.join(", ")}]` : `{ ${entries.join(", ")} }`;
+  if (!inline.includes("\n") && indent + inline.length <= 96) return inline;
+  const pad = " ".repeat(indent + 2);
+  const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${entries.map((e) => `${pad}${e}`).join(",\n")}\n${" ".repeat(indent)}${close}`;
 }
 
 function setRows(target: Record<string, unknown>, rows: unknown[], ansiOnError: string | undefined) {
