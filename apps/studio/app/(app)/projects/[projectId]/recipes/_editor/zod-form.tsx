@@ -5,10 +5,10 @@ import { AddButton, type Col, ColumnMulti, ColumnSelect, RemoveButton } from "@/
 import { Input, Select, Textarea } from "@/ui/field.tsx";
 import {
   type AnySchema,
-  COLUMNS_KEYS,
   enumOptions,
   initialValue,
   isColumnField,
+  isColumnListField,
   labelOf,
   unwrap,
 } from "./zod-walk.ts";
@@ -193,7 +193,7 @@ function ZodField({
   if (d.type === "array") {
     const el = unwrap(d.element as AnySchema);
     const list = (Array.isArray(shown) ? shown : []) as unknown[];
-    if (COLUMNS_KEYS.test(name) || (el.base._zod.def.type === "string" && isColumnField("column", el.base))) {
+    if (isColumnListField(name, d.element as AnySchema)) {
       return row(
         <ColumnMulti
           columns={columns}

@@ -50,6 +50,18 @@ export function isColumnField(key: string, s: AnySchema): boolean {
   return s === (RecipeColumnNameSchema as unknown) || (COLUMN_KEYS.test(key) && s._zod.def.type === "string");
 }
 
+/**
+ * Whether an array field lists columns: its key says so, or its elements are column names by
+ * schema. A plain string element is not enough: Parse dates' formats, regex output names and
+ * binner labels are lists of strings that are not columns.
+ */
+export function isColumnListField(key: string, element: AnySchema): boolean {
+  return COLUMNS_KEYS.test(key) || unwrap(element).base === (RecipeColumnNameSchema as unknown);
+}
+
+/** A first entry for a list of text that is not columns (a new Parse dates step tries ISO dates). */
+const LIST_DEFAULTS: Record<string, string> = { formats: "yyyy-MM-dd" };
+
 /** "keyColumn" -> "Key column" */
 export function labelOf(key: string): string {
   const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
@@ -102,13 +114,13 @@ export function initialValue(s: AnySchema, key: string, cols: Col[], out: (key: 
       return (d.values as unknown[])[0];
     case "array": {
       const el = d.element as AnySchema;
-      if (COLUMNS_KEYS.test(key) || isColumnField("column", unwrap(el).base)) return first ? [first] : [];
+      if (isColumnListField(key, el)) return first ? [first] : [];
       const ue = unwrap(el);
       if (ue.base._zod.def.type === "enum") return [enumOptions(ue.base)[0]];
       if (ue.base._zod.def.type === "object") return [initialValue(el, key, cols, out)];
       if (key === "outputs") return [out(key)];
       if (ue.base._zod.def.type === "number") return [0];
-      return [""];
+      return [LIST_DEFAULTS[key] ?? ""];
     }
     case "union": {
       const opts = d.options as AnySchema[];
