@@ -85,7 +85,7 @@ describe("prepare recipe", () => {
     ]);
     const { sql } = compileRecipe({ spec, inputs, dialect: "duckdb" });
     expect(sql).not.toContain("WITH");
-    expect(sql).toContain("lower(regexp_replace(");
+    expect(sql).toContain("lower(replace(regexp_replace(");
   });
 
   it("errors name the step and point into the spec", () => {

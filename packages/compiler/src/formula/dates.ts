@@ -1,3 +1,5 @@
+import { parsePatternProblem } from "../dates/spark-patterns.ts";
+
 /**
  * Java (Spark) datetime patterns -> DuckDB strftime/strptime patterns. Only letters with an exact
  * counterpart are accepted; anything else is refused with the list of what is supported, rather
@@ -52,6 +54,8 @@ export function javaToStrftime(
   let out = "";
   let i = 0;
   if (pattern === "") return { error: "The date pattern is empty: write one such as 'yyyy-MM-dd'" };
+  const refused = mode === "parse" ? parsePatternProblem(pattern) : undefined;
+  if (refused) return { error: refused };
   while (i < pattern.length) {
     const c = pattern[i]!;
     if (c === "'") {

@@ -1,5 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { DECIMAL_TEXT } from "../conditions.ts";
+import { duckdbCenturyLikeSpark, hasTwoDigitYear } from "../dates/spark-patterns.ts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
 import { type FormulaScalarFn, literalArg } from "./ir.ts";
@@ -173,9 +174,10 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
   ln: guardedLog("ln"),
   log10: guardedLog("log10"),
   sign: ([x]) => `CAST(sign(${x}) AS DOUBLE)`,
-  // now() is a TIMESTAMPTZ in DuckDB; Spark's current_timestamp() is a (session time zone) TIMESTAMP.
-  current_timestamp: () => "CAST(current_timestamp AS TIMESTAMP)",
-  current_date: () => "current_date",
+  // now() is a TIMESTAMPTZ in DuckDB, which CAST and current_date read in the connection's time
+  // zone (the host's unless set); Sous' Spark sessions run in UTC, so the UTC wall clock, always.
+  current_timestamp: () => "CAST(timezone('UTC', current_timestamp) AS TIMESTAMP)",
+  current_date: () => "CAST(timezone('UTC', current_timestamp) AS DATE)",
   date_part: ([, d], e) => {
     const unit = literalArg(e, 0);
     // Spark: 1 = Sunday ... 7 = Saturday; DuckDB: 0 = Sunday.
@@ -192,7 +194,10 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
     if (unit === "month") return `CAST(${d} + to_months(${n}) AS DATE)`;
     return `(${d} + ${TO_INTERVAL[unit]}(${n}))`;
   },
-  parse_date: ([s, , f]) => `CAST(try_strptime(${s}, ${f}) AS DATE)`,
+  parse_date: ([s, , f], e) => {
+    const parsed = `try_strptime(${s}, ${f})`;
+    return `CAST(${hasTwoDigitYear(literalArg(e, 1)) ? duckdbCenturyLikeSpark(parsed) : parsed} AS DATE)`;
+  },
   format_date: ([d, , f]) => `strftime(${d}, ${f})`,
   date_trunc: ([u, d], e) =>
     e.type === "date" ? `CAST(date_trunc(${u}, ${d}) AS DATE)` : `date_trunc(${u}, ${d})`,

@@ -30,6 +30,35 @@ const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 i
 const REGEX_CALLS: ReadonlySet<string> = new Set(["regexp_like", "regexp_extract", "regexp_replace"]);
 const readsDouble = (e: Expr): boolean => e.type === "double" || exprChildren(e).some(readsDouble);
 
+/**
+ * Java upper-cases these into several letters (SpecialCasing); DuckDB keeps them or, for ß,
+ * gives the capital ẞ. Spark 4.0.1: upper('ßﬁŉǰ') = 'SSFIʼNJ̌'.
+ */
+const UPPER_EXPANSIONS: readonly [string, string][] = [
+  ["ß", "SS"],
+  ["ﬀ", "FF"],
+  ["ﬁ", "FI"],
+  ["ﬂ", "FL"],
+  ["ﬃ", "FFI"],
+  ["ﬄ", "FFL"],
+  ["ﬅ", "ST"],
+  ["ﬆ", "ST"],
+  ["ŉ", "ʼN"],
+  ["ǰ", "J̌"],
+];
+const upperLikeJava = (x: string): string =>
+  `upper(${UPPER_EXPANSIONS.reduce((acc, [from, to]) => `replace(${acc}, ${stringLiteral(from)}, ${stringLiteral(to)})`, x)})`;
+/**
+ * Java lower-cases İ into i + a combining dot and a word-final Σ into ς (Spark 4.0.1:
+ * lower('İ ΟΔΟΣ') = 'i̇ οδος'); DuckDB gives 'i' and σ.
+ */
+const lowerLikeJava = (x: string): string =>
+  `regexp_replace(lower(replace(${x}, 'İ', 'i̇')), '(\\pL)σ($|\\PL)', '\\1ς\\2', 'g')`;
+const CASE_EXPANSIONS =
+  "Java upper-cases Greek letters with a iota subscript (ᾳ), ΐ, ΰ and Armenian ligatures (և, ﬓ) into several letters, and title-cases a word-initial ß as Ss; DuckDB keeps one letter";
+/** Spark's trim/ltrim/rtrim remove spaces only; DuckDB's also remove other white space (NBSP). */
+const SPACE = "' '";
+
 /** DuckDB hooks: everything here exists to make DuckDB return what Spark would. */
 export const duckdbDialect: SqlDialect = {
   name: "duckdb",
@@ -52,6 +81,11 @@ export const duckdbDialect: SqlDialect = {
     concat_sorted: ([x]) => `coalesce(string_agg(CAST(${x} AS VARCHAR), ',' ORDER BY ${x}), '')`,
   },
   scalars: {
+    upper: ([x]) => upperLikeJava(x!),
+    lower: ([x]) => lowerLikeJava(x!),
+    trim: ([s]) => `trim(${s}, ${SPACE})`,
+    ltrim: ([s]) => `ltrim(${s}, ${SPACE})`,
+    rtrim: ([s]) => `rtrim(${s}, ${SPACE})`,
     starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
     ends_with: ([s, p]) => `ends_with(${s}, ${p})`,
     // regexp_matches is a partial match like Spark's RLIKE (`~` would be a full match).
@@ -77,6 +111,9 @@ export const duckdbDialect: SqlDialect = {
       const pattern = e.args[1];
       if (pattern?.kind !== "lit") return { level: "partial", condition: COMPUTED_REGEX_CONDITION };
       if (typeof pattern.value === "string") return javaRegexOnDuckdb(pattern.value);
+    }
+    if (e.kind === "call" && (e.fn === "upper" || e.fn === "initcap")) {
+      return { level: "partial", condition: CASE_EXPANSIONS };
     }
     return assessFormulaOnDuckdb(e);
   },

@@ -60,9 +60,10 @@ describe("sources and writes", () => {
     );
   });
 
-  it("casts fractions to integers by truncating, like Spark", () => {
-    expect(duckdbDialect.cast("x", "double", "integer")).toBe("CAST(trunc(x) AS INTEGER)");
+  it("casts fractions to integers by truncating, like Spark, NULL when out of range (try_cast)", () => {
+    expect(duckdbDialect.cast("x", "double", "integer")).toBe("TRY_CAST(trunc(x) AS INTEGER)");
     expect(duckdbDialect.cast("x", "integer", "double")).toBe("CAST(x AS DOUBLE)");
-    expect(sparkDialect.cast("x", "double", "integer")).toBe("CAST(x AS INT)");
+    expect(sparkDialect.cast("x", "double", "integer")).toBe("try_cast(x AS INT)");
+    expect(sparkDialect.cast("x", "integer", "bigint")).toBe("CAST(x AS BIGINT)");
   });
 });

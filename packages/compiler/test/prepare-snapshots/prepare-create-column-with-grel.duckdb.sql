@@ -15,5 +15,5 @@ SELECT
   "price",
   "qty",
   "with_tax",
-  CAST(upper("name") || '-' || CAST("qty" AS VARCHAR) AS VARCHAR) AS "label"
+  CAST(upper(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("name", 'ß', 'SS'), 'ﬀ', 'FF'), 'ﬁ', 'FI'), 'ﬂ', 'FL'), 'ﬃ', 'FFI'), 'ﬄ', 'FFL'), 'ﬅ', 'ST'), 'ﬆ', 'ST'), 'ŉ', 'ʼN'), 'ǰ', 'J̌')) || '-' || CAST("qty" AS VARCHAR) AS VARCHAR) AS "label"
 FROM "_s2"

@@ -1,2 +1,5 @@
-SELECT round(`x`, 0) AS `x`, (CAST(floor(`y` * 1e1) AS DOUBLE) / 1e1) AS `y`, `n`
+SELECT
+  round(`x`, 0) AS `x`,
+  ((CASE WHEN abs((`y` * 1e1)) < 4503599627370496 THEN CAST(floor((`y` * 1e1)) AS DOUBLE) ELSE (`y` * 1e1) END) / 1e1) AS `y`,
+  `n`
 FROM parquet.`dbfs:/mnt/sous/fixtures/prepare-round-processor/in0`

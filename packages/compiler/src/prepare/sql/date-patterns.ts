@@ -1,3 +1,4 @@
+import { parsePatternProblem } from "../../dates/spark-patterns.ts";
 import { CompileError } from "../../errors.ts";
 
 type Path = (string | number)[];
@@ -42,7 +43,13 @@ export interface DatePattern {
 }
 
 /** Translates a Spark datetime pattern; a CompileError names the first unsupported part. */
-export function translateDatePattern(pattern: string, path: Path): DatePattern {
+export function translateDatePattern(
+  pattern: string,
+  path: Path,
+  mode: "format" | "parse" = "format",
+): DatePattern {
+  const refused = mode === "parse" ? parsePatternProblem(pattern) : undefined;
+  if (refused) throw new CompileError("invalid_value", refused, path);
   let out = "";
   const fields: string[] = [];
   let i = 0;

@@ -1,3 +1,4 @@
+import { duckdbCenturyLikeSpark, hasTwoDigitYear } from "../../dates/spark-patterns.ts";
 import { UnsupportedError } from "../../errors.ts";
 import type { Expr, ExtExpr } from "../../ir/expr.ts";
 import type { SqlDialect } from "../../render/dialect.ts";
@@ -77,6 +78,12 @@ const unit = (e: ExtExpr, i: number, d: Dialect): string => {
   return u[d];
 };
 
+function integralPart(fn: "floor" | "ceil", a: string, n: number): string {
+  const v = n === 0 ? a : `(${a} * 1e${n})`;
+  const whole = `(CASE WHEN abs(${v}) < 4503599627370496 THEN CAST(${fn}(${v}) AS DOUBLE) ELSE ${v} END)`;
+  return n === 0 ? whole : `(${whole} / 1e${n})`;
+}
+
 const defineFunctions = <K extends string>(m: Record<K, ExtFunction>): Record<K, ExtFunction> => m;
 
 const FUNCTIONS = defineFunctions({
@@ -98,19 +105,14 @@ const FUNCTIONS = defineFunctions({
   },
   /** round(x, n) half away from zero (Spark's HALF_UP); the result stays a double. */
   round: { render: same(([a], e) => `round(${a}, ${literalInt(e, 1)})`) },
-  /** floor/ceil to n decimals as a double (Spark's floor(double) alone would be a BIGINT). */
-  floor: {
-    render: same(([a], e) => {
-      const n = literalInt(e, 1);
-      return n === 0 ? `CAST(floor(${a}) AS DOUBLE)` : `(CAST(floor(${a} * 1e${n}) AS DOUBLE) / 1e${n})`;
-    }),
-  },
-  ceil: {
-    render: same(([a], e) => {
-      const n = literalInt(e, 1);
-      return n === 0 ? `CAST(ceil(${a}) AS DOUBLE)` : `(CAST(ceil(${a} * 1e${n}) AS DOUBLE) / 1e${n})`;
-    }),
-  },
+  /**
+   * floor/ceil to n decimals as a double. Spark's floor(double) is a BIGINT that saturates and
+   * maps NaN to 0 (Spark 4.0.1: floor(1e20) = 9223372036854775807, floor(NaN) = 0), so beyond
+   * 2^52, where every double is already an integer, and for NaN/Infinity the value is kept as is,
+   * which is what DuckDB's floor(double) returns.
+   */
+  floor: { render: same(([a], e) => integralPart("floor", a!, literalInt(e, 1))) },
+  ceil: { render: same(([a], e) => integralPart("ceil", a!, literalInt(e, 1))) },
 
   // --- strings ---
   /** NULL-propagating concatenation (Spark's concat; DuckDB's concat would skip NULLs). */
@@ -128,7 +130,8 @@ const FUNCTIONS = defineFunctions({
   },
   /** Group n of the first match, '' when there is none (the group index is always explicit). */
   regexp_extract: { render: same(([s, p, i]) => `regexp_extract(${s}, ${p}, ${i})`) },
-  trim: { render: same(([s]) => `trim(${s})`) },
+  /** Spaces only (Spark's trim); DuckDB's trim(s) would also remove NBSP. */
+  trim: { render: { spark: ([s]) => `trim(${s})`, duckdb: ([s]) => `trim(${s}, ' ')` } },
   nullif: { render: same(([a, b]) => `NULLIF(${a}, ${b})`) },
   initcap: {
     render: {
@@ -187,8 +190,11 @@ const FUNCTIONS = defineFunctions({
   parse_timestamp: {
     render: {
       spark: ([s, f]) => `try_to_timestamp(${s}, ${f})`,
-      duckdb: ([s], e, d) =>
-        `try_strptime(${s}, ${d.stringLiteral(translateDatePattern(literalText(e, 1), []).strftime)})`,
+      duckdb: ([s], e, d) => {
+        const pattern = literalText(e, 1);
+        const parsed = `try_strptime(${s}, ${d.stringLiteral(translateDatePattern(pattern, [], "parse").strftime)})`;
+        return hasTwoDigitYear(pattern) ? duckdbCenturyLikeSpark(parsed) : parsed;
+      },
     },
   },
   /** An INT field of a date/timestamp; day of week is 1 = Sunday .. 7 = Saturday (Spark's). */
@@ -250,17 +256,33 @@ const FUNCTIONS = defineFunctions({
       duckdb: ([x, from, to]) => `timezone(${to}, timezone(${from}, ${x}))`,
     },
   },
-  /** A timestamp from seconds (or milliseconds when arg 1 is 'milliseconds') since the epoch, UTC. */
+  /**
+   * A timestamp from seconds (or milliseconds when arg 1 is 'milliseconds') since the epoch, UTC.
+   * Spark 4.0.1 (ANSI on and off): timestamp_seconds(double) truncates x * 1e6 toward zero and
+   * gives NULL for NaN/Infinity; on a decimal with more than 6 decimals it raises "Rounding
+   * necessary", so decimals go through timestamp_micros; milliseconds truncate to whole ms.
+   * DuckDB: integer seconds are multiplied as BIGINT (INTEGER * 1000000 overflows).
+   */
   timestamp_from_epoch: {
     render: {
-      spark: ([x], e) =>
-        literalText(e, 1) === "milliseconds"
-          ? `timestamp_millis(CAST(${x} AS BIGINT))`
-          : `timestamp_seconds(${x})`,
-      duckdb: ([x], e) =>
-        literalText(e, 1) === "milliseconds"
-          ? `make_timestamp(CAST(${x} AS BIGINT) * 1000)`
-          : `make_timestamp(CAST(round(${x} * 1000000) AS BIGINT))`,
+      spark: ([x], e) => {
+        const from = e.args[0]?.type;
+        const integral = from === "integer" || from === "bigint";
+        if (literalText(e, 1) === "milliseconds")
+          return integral ? `timestamp_millis(${x})` : `timestamp_millis(try_cast(${x} AS BIGINT))`;
+        return from === "decimal"
+          ? `timestamp_micros(try_cast(${x} * 1000000 AS BIGINT))`
+          : `timestamp_seconds(${x})`;
+      },
+      duckdb: ([x], e) => {
+        const from = e.args[0]?.type;
+        const integral = from === "integer" || from === "bigint";
+        const factor = literalText(e, 1) === "milliseconds" ? 1000 : 1000000;
+        if (integral) return `make_timestamp(CAST(${x} AS BIGINT) * ${factor})`;
+        return factor === 1000
+          ? `make_timestamp(TRY_CAST(trunc(${x}) AS BIGINT) * 1000)`
+          : `make_timestamp(TRY_CAST(trunc(${x} * 1000000) AS BIGINT))`;
+      },
     },
   },
   /** To a timestamp (dates at midnight). */

@@ -7,17 +7,17 @@ export default defineStep({
   label: "Parse dates",
   category: "dates",
   description: "Parses text with Spark datetime patterns, trying each in order; NULL when none parses.",
-  engines: (p) => ({
+  engines: () => ({
     spark: FULL,
     duckdb: partial(
-      `DuckDB's strptime is more lenient than Spark's parser (it accepts 1-digit fields for MM/dd/HH${p.formats.some((f) => /(^|[^y])yy([^y]|$)/.test(f)) ? "; 2-digit years below 69 are 20xx, above are 19xx, where Spark reads 2000-2099" : ""})`,
+      "DuckDB's strptime is more lenient than Spark's parser (it accepts 1-digit fields for MM/dd/HH, which Spark turns into NULL)",
     ),
   }),
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);
     p.formats.forEach((f, i) => {
-      translateDatePattern(f, [...ctx.path, "formats", i]);
+      translateDatePattern(f, [...ctx.path, "formats", i], "parse");
     });
     const parsed = p.formats.map((f) => ctx.fn("parse_timestamp", [c.expr, str(f)], "timestamp"));
     let expr: Expr = parsed.length === 1 ? parsed[0]! : call("coalesce", parsed, "timestamp", ctx.id);
