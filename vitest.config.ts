@@ -21,6 +21,8 @@ export default defineConfig({
           name: "integration",
           include: ["{apps,packages,scripts}/**/*.int.test.ts"],
           exclude,
+          // One Spark process for every Databricks emulator of the run (see the file).
+          globalSetup: ["packages/spark-local/src/shared-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -31,6 +33,7 @@ export default defineConfig({
           name: "e2e",
           include: ["apps/**/e2e/**/*.e2e.test.ts"],
           exclude,
+          globalSetup: ["packages/spark-local/src/shared-global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
