@@ -34,6 +34,15 @@ export type ClusterTimings = {
 
 type Phase = { state: ClusterState; since: number };
 
+/**
+ * What a cluster start really starts (the emulator's Spark session). The cluster stays PENDING
+ * until it has resolved, however short the start delay; a rejection terminates the cluster.
+ */
+export type ClusterRuntime = {
+  start(id: string, spec: ClusterSpec): Promise<unknown>;
+  stop(id: string): void;
+};
+
 type ClusterRecord = {
   id: string;
   spec: ClusterSpec;
@@ -45,6 +54,10 @@ type ClusterRecord = {
   terminatedAt?: number;
   terminationReason?: { code: string; type: string; parameters?: Record<string, string> };
   events: ClusterEvent[];
+  /** When the runtime of the current start was ready (undefined while it starts). */
+  readyAt?: number;
+  /** Counts starts, so a start that resolves after the cluster was stopped is ignored. */
+  generation: number;
 };
 
 /** The org id in the SQL HTTP path; real workspaces put their numeric workspace id here. */
@@ -75,6 +88,7 @@ export class InvalidClusterStateError extends Error {
 export class ClusterRegistry {
   private readonly clusters = new Map<string, ClusterRecord>();
   private readonly timings: ClusterTimings;
+  private runtime: ClusterRuntime | undefined;
 
   constructor(
     timings: Partial<ClusterTimings> | number = {},
@@ -82,6 +96,41 @@ export class ClusterRegistry {
   ) {
     const t = typeof timings === "number" ? { startDelayMs: timings } : timings;
     this.timings = { startDelayMs: 0, terminateDelayMs: 0, minuteMs: 60_000, ...t };
+  }
+
+  /** Makes starts wait for a real runtime (set once, before clusters are created). */
+  setRuntime(runtime: ClusterRuntime): void {
+    this.runtime = runtime;
+  }
+
+  private launch(c: ClusterRecord): void {
+    c.generation++;
+    if (!this.runtime) {
+      c.readyAt = c.phase.since;
+      return;
+    }
+    c.readyAt = undefined;
+    const generation = c.generation;
+    this.runtime.start(c.id, c.spec).then(
+      () => {
+        if (c.generation === generation) c.readyAt = this.now();
+      },
+      (e: unknown) => {
+        if (c.generation !== generation) return;
+        this.advance(c);
+        if (c.phase.state !== "PENDING" && c.phase.state !== "RESTARTING") return;
+        const at = this.now();
+        const message = e instanceof Error ? e.message : String(e);
+        c.phase = { state: "TERMINATED", since: at };
+        c.terminatedAt = at;
+        c.terminationReason = {
+          code: "SPARK_STARTUP_FAILURE",
+          type: "SERVICE_FAULT",
+          parameters: { databricks_error_message: message },
+        };
+        this.event(c, at, "TERMINATED", { reason: c.terminationReason });
+      },
+    );
   }
 
   create(spec: ClusterSpec): string {
@@ -96,10 +145,16 @@ export class ClusterRegistry {
       activeStatements: 0,
       startedAt: at,
       events: [],
+      generation: 0,
     };
     this.clusters.set(id, c);
     this.event(c, at, "CREATING", { user: "emulator@sous.local" });
+    this.launch(c);
     return id;
+  }
+
+  spec(id: string): ClusterSpec | undefined {
+    return this.clusters.get(id)?.spec;
   }
 
   has(id: string): boolean {
@@ -126,6 +181,7 @@ export class ClusterRegistry {
     c.lastActivity = at;
     c.phase = { state: "PENDING", since: at };
     this.event(c, at, "STARTING", { user: "emulator@sous.local" });
+    this.launch(c);
   }
 
   /** clusters/delete: RUNNING or PENDING -> TERMINATING -> TERMINATED. */
@@ -156,6 +212,9 @@ export class ClusterRegistry {
     if (c.phase.state === "RUNNING") {
       c.phase = { state: "RESTARTING", since: at };
       this.event(c, at, "RESTARTING", {});
+      // A restart starts the runtime again, with the new spec's settings.
+      this.runtime?.stop(id);
+      this.launch(c);
     }
   }
 
@@ -234,7 +293,9 @@ export class ClusterRegistry {
   ) {
     c.phase = { state: "TERMINATING", since: at };
     c.terminationReason = reason;
+    c.generation++;
     this.event(c, at, "TERMINATING", { reason });
+    this.runtime?.stop(c.id);
   }
 
   // Applies every transition due by now, each at the time it was due.
@@ -242,8 +303,12 @@ export class ClusterRegistry {
     const now = this.now();
     for (;;) {
       const { state, since } = c.phase;
-      if ((state === "PENDING" || state === "RESTARTING") && now - since >= this.timings.startDelayMs) {
-        const at = since + this.timings.startDelayMs;
+      if (
+        (state === "PENDING" || state === "RESTARTING") &&
+        now - since >= this.timings.startDelayMs &&
+        c.readyAt !== undefined
+      ) {
+        const at = Math.max(since + this.timings.startDelayMs, c.readyAt);
         c.phase = { state: "RUNNING", since: at };
         c.lastActivity = Math.max(c.lastActivity, at);
         this.event(c, at, "RUNNING", {

@@ -6,5 +6,5 @@ export type { MountTable } from "./mounts.ts";
 export { resolveMountedPath } from "./mounts.ts";
 export type { DatabricksEmulator, DatabricksEmulatorOptions, InjectedFault } from "./server.ts";
 export { startDatabricksEmulator } from "./server.ts";
-export type { DuckDbPlan } from "./spark-to-duckdb.ts";
-export { TranslationError, translateSparkToDuckDb } from "./spark-to-duckdb.ts";
+export { SparkEngine } from "./spark-engine.ts";
+export { guardStatement } from "./statement-guard.ts";

@@ -2,6 +2,7 @@
 // workspace mounts a container at dbfs:/mnt/<name>. DuckDB cannot read blobs offline (its azure
 // extension is downloaded at run time), so a Blob mount is mirrored: a statement's inputs are
 // downloaded into a local mirror before it runs and its output folder is uploaded after.
+import { mkdirSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
@@ -20,6 +21,13 @@ export type MountStore = {
   beforeRead(localPaths: readonly string[]): Promise<void>;
   /** Uploads a folder a statement wrote into a Blob mount's mirror, replacing what was there. */
   afterWrite(localDir: string): Promise<void>;
+  /**
+   * Before a Python task (which may read any path): every Blob mount's container downloaded
+   * into its mirror. Returns the instant to give `afterRun`.
+   */
+  beforeRun(): Promise<number>;
+  /** After a Python task: the files it wrote (modified since `since`) uploaded, in their folders' place. */
+  afterRun(since: number): Promise<void>;
   /** DBFS get-status of a cluster path; undefined when nothing is there. */
   status(clusterPath: string): Promise<{ is_dir: boolean; file_size: number } | undefined>;
 };
@@ -36,6 +44,8 @@ export function createMountStore(
       return;
     }
     const localRoot = path.join(mirrorRoot, `mount-${i}`);
+    // Spark's view file system links the mount to this folder: it must exist before a write.
+    mkdirSync(localRoot, { recursive: true });
     table[prefix] = localRoot;
     const container = BlobServiceClient.fromConnectionString(spec.blob.connectionString).getContainerClient(
       spec.blob.container,
@@ -98,10 +108,28 @@ export function createMountStore(
       for await (const blob of hit.mirror.container.listBlobsFlat({ prefix })) {
         await hit.mirror.container.deleteBlob(blob.name);
       }
-      for (const file of await walk(localDir)) {
+      for (const file of await uploadable(localDir)) {
         const rel = path.relative(localDir, file).split(path.sep).join("/");
         const body = await readFile(file);
         await hit.mirror.container.getBlockBlobClient(`${prefix}${rel}`).uploadData(body);
+      }
+    },
+    async beforeRun() {
+      const since = Date.now();
+      await this.beforeRead(mirrors.map((m) => m.localRoot));
+      // Files downloaded just now are not the task's writes.
+      return Math.max(since, Date.now());
+    },
+    async afterRun(since) {
+      for (const m of mirrors) {
+        const written = [];
+        for (const file of await uploadable(m.localRoot)) {
+          if ((await stat(file)).mtimeMs >= since) written.push(file);
+        }
+        // A folder the task wrote into is replaced as a whole (Spark's overwrite mode deletes
+        // the old part files), like an INSERT OVERWRITE DIRECTORY.
+        const folders = new Set(written.map((f) => path.dirname(f)));
+        for (const folder of folders) await this.afterWrite(folder);
       }
     },
     async status(clusterPath) {
@@ -127,6 +155,11 @@ export function createMountStore(
       return undefined;
     },
   };
+}
+
+// Checksums are the local file system's artefact: a workspace's container has none.
+async function uploadable(dir: string): Promise<string[]> {
+  return (await walk(dir)).filter((f) => !f.endsWith(".crc"));
 }
 
 async function walk(dir: string): Promise<string[]> {

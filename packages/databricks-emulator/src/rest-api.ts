@@ -1,6 +1,8 @@
 // The slice of the Databricks Clusters API (2.0) that Sous calls. Error bodies use Databricks'
 // `{error_code, message}` shape and status codes so the client's error mapping is exercised.
+import { z } from "zod";
 import { type ClusterRegistry, type ClusterSpec, InvalidClusterStateError } from "./clusters.ts";
+import type { JobRuns } from "./jobs-api.ts";
 import type { MountStore } from "./mount-store.ts";
 
 export type RestResponse = { status: number; body: unknown };
@@ -22,7 +24,7 @@ const NODE_TYPES = [
   { node_type_id: "Standard_E8ds_v4", memory_mb: 65536, num_cores: 8, description: "Standard_E8ds_v4" },
 ].map((t) => ({ ...t, instance_type_id: t.node_type_id, category: "General Purpose" }));
 
-export type RestDeps = { clusters: ClusterRegistry; mounts: MountStore };
+export type RestDeps = { clusters: ClusterRegistry; mounts: MountStore; jobs?: JobRuns };
 
 export async function handleRest(
   deps: RestDeps,
@@ -31,7 +33,11 @@ export async function handleRest(
   body: unknown,
 ): Promise<RestResponse> {
   const { clusters } = deps;
-  const route = `${method} ${url.pathname.replace(/^\/api\/2\.[01]\//, "")}`;
+  const route = `${method} ${url.pathname.replace(/^\/api\/2\.[012]\//, "")}`;
+  if (route.startsWith(`${method} jobs/`)) {
+    const out = await deps.jobs?.handle(route, url, body);
+    if (out) return out;
+  }
   if ((method === "HEAD" || method === "GET") && url.pathname.startsWith("/api/2.0/fs/files/")) {
     // Files API (UC volumes): HEAD says whether a file exists.
     const found = await deps.mounts.status(
@@ -120,35 +126,43 @@ function clusterIdOf(body: unknown): string | undefined {
   return isRecord(body) && typeof body.cluster_id === "string" ? body.cluster_id : undefined;
 }
 
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const count = z.number().int().nonnegative();
 
-/** Minimal validation: what Databricks itself rejects outright. Returns a message on failure. */
+const clusterSpecSchema = z.looseObject({
+  spark_version: z
+    .string({ error: "Missing required field: spark_version" })
+    .min(1, "Missing required field: spark_version"),
+  cluster_name: z.string().optional(),
+  node_type_id: z
+    .string()
+    .refine((t) => NODE_TYPES.some((n) => n.node_type_id === t), {
+      error: (issue) =>
+        `Node type ${String(issue.input)} is not supported. Supported node types: ${NODE_TYPES.map((t) => t.node_type_id).join(", ")}`,
+    })
+    .optional(),
+  driver_node_type_id: z.string().optional(),
+  num_workers: count.optional(),
+  autoscale: z
+    .object({ min_workers: count, max_workers: count })
+    .refine((a) => a.max_workers >= a.min_workers, "autoscale.max_workers must be at least min_workers")
+    .optional(),
+  autotermination_minutes: count.optional(),
+  spark_conf: z.record(z.string(), z.string()).optional(),
+  custom_tags: z.record(z.string(), z.string()).optional(),
+  data_security_mode: z.string().optional(),
+  single_user_name: z.string().optional(),
+});
+
+/** What Databricks itself rejects outright. Returns a message on failure. */
 function validateSpec(body: unknown): ClusterSpec | string {
   if (!isRecord(body)) return "The request body must be a JSON object";
-  if (typeof body.spark_version !== "string" || body.spark_version === "") {
-    return "Missing required field: spark_version";
+  const parsed = clusterSpecSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") ?? "";
+    return issue?.code === "custom" || field === "spark_version"
+      ? (issue?.message ?? "")
+      : `${field}: ${issue?.message}`;
   }
-  if (body.cluster_name !== undefined && typeof body.cluster_name !== "string") {
-    return "cluster_name must be a string";
-  }
-  if (body.node_type_id !== undefined && typeof body.node_type_id !== "string") {
-    return "node_type_id must be a string";
-  }
-  if (body.num_workers !== undefined && !isCount(body.num_workers)) {
-    return "num_workers must be a non-negative integer";
-  }
-  if (
-    typeof body.node_type_id === "string" &&
-    !NODE_TYPES.some((t) => t.node_type_id === body.node_type_id)
-  ) {
-    return `Node type ${body.node_type_id} is not supported. Supported node types: ${NODE_TYPES.map((t) => t.node_type_id).join(", ")}`;
-  }
-  if (body.autoscale !== undefined) {
-    const a = body.autoscale;
-    if (!isRecord(a) || !isCount(a.min_workers) || !isCount(a.max_workers)) {
-      return "autoscale needs integer min_workers and max_workers";
-    }
-    if (a.max_workers < a.min_workers) return "autoscale.max_workers must be at least min_workers";
-  }
-  return body as ClusterSpec;
+  return parsed.data as ClusterSpec;
 }

@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import thrift from "thrift";
 import { type ClusterEvent, ClusterRegistry, type ClusterSpec, type ClusterState } from "./clusters.ts";
-import { DuckDbEngine } from "./duckdb-engine.ts";
+import { JobRuns } from "./jobs-api.ts";
 import { createMountStore, type MountSpec } from "./mount-store.ts";
 import { handleRest } from "./rest-api.ts";
+import { SparkEngine } from "./spark-engine.ts";
 import { ThriftSqlService } from "./thrift-service.ts";
 import { TCLIService } from "./thrift-types.ts";
 import { createSelfSignedCert } from "./tls-cert.ts";
@@ -31,6 +32,8 @@ export type DatabricksEmulatorOptions = {
   clusterTerminateDelayMs?: number;
   /** Length of an emulated minute for autotermination_minutes (default 60000; tests shrink it). */
   minuteMs?: number;
+  /** Spark's log lines (of a Spark process the emulator started itself). */
+  onSparkLog?: (line: string) => void;
 };
 
 /** A failure to inject: the next `times` requests matching `path` (substring) get `status`. */
@@ -75,7 +78,17 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   });
   const mirrorRoot = mkdtempSync(path.join(tmpdir(), "sous-dbx-emu-"));
   const mounts = createMountStore(opts.mounts, mirrorRoot);
-  const engine = await DuckDbEngine.create({ mountDirectories: Object.values(mounts.table) });
+  // Statements run on real Spark: a cluster start starts (or attaches to) it, so the first
+  // cluster of an emulator pays Spark's cold start, as a real cluster start takes its time.
+  const engine = new SparkEngine({
+    mounts: mounts.table,
+    ...(opts.onSparkLog ? { onLog: opts.onSparkLog } : {}),
+  });
+  clusters.setRuntime({
+    start: (id, spec) => engine.startCluster(id, spec.spark_conf ?? {}),
+    stop: (id) => void engine.stopCluster(id),
+  });
+  const jobs = new JobRuns({ clusters, engine, mounts });
   const service = new ThriftSqlService({ engine, mounts, clusters, statements, cancelled });
   // One processor per cluster, so the service knows which cluster a statement runs on.
   const processors = new Map<string, InstanceType<typeof TCLIService.Processor>>();
@@ -143,7 +156,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         });
         return;
       }
-      const out = await handleRest({ clusters, mounts }, req.method ?? "GET", url, json);
+      const out = await handleRest({ clusters, mounts, jobs }, req.method ?? "GET", url, json);
       sendJson(res, out.status, out.body);
       return;
     }
@@ -216,8 +229,9 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      jobs.stop();
       service.closeAll();
-      engine.close();
+      await engine.stop();
       rmSync(mirrorRoot, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,110 @@
-// Encodes DuckDB results as Thrift column-based row sets (TSparkRowSetType.COLUMN_BASED_SET),
+// Encodes Spark results as Thrift column-based row sets (TSparkRowSetType.COLUMN_BASED_SET),
 // the one result format the driver accepts that needs neither Arrow nor cloud storage.
-import type { ColumnKind, QueryResult, ResultColumn } from "./duckdb-engine.ts";
+import type { SparkColumn, SparkValue } from "@sous/spark-local";
 import { bigintToInt64, Int64, T } from "./thrift-types.ts";
+
+/** Spark-side column kinds the emulator reports; each maps to one Thrift TTypeId. */
+export type ColumnKind =
+  | "boolean"
+  | "tinyint"
+  | "smallint"
+  | "int"
+  | "bigint"
+  | "float"
+  | "double"
+  | "decimal"
+  | "string"
+  | "date"
+  | "timestamp"
+  | "binary"
+  | "array"
+  | "map"
+  | "struct";
+
+export type CellValue = null | boolean | number | bigint | string | Buffer;
+
+export type ResultColumn = {
+  name: string;
+  kind: ColumnKind;
+  /** For decimals: Spark's precision and scale, passed on as Thrift type qualifiers. */
+  decimal?: { precision: number; scale: number };
+  values: CellValue[];
+};
+
+export type QueryResult = { columns: ResultColumn[]; rowCount: number };
+
+const SIMPLE_KINDS: Readonly<Record<string, ColumnKind>> = {
+  boolean: "boolean",
+  tinyint: "tinyint",
+  smallint: "smallint",
+  int: "int",
+  bigint: "bigint",
+  float: "float",
+  double: "double",
+  string: "string",
+  date: "date",
+  // Databricks' Thrift server reports both as TIMESTAMP_TYPE; NTZ values carry no zone anyway.
+  timestamp: "timestamp",
+  timestamp_ntz: "timestamp",
+  binary: "binary",
+};
+
+/** The Thrift column kind of a Spark type string (`decimal(10,2)`, `array<int>`, `varchar(5)`...). */
+export function kindOfSparkType(type: string): Pick<ResultColumn, "kind" | "decimal"> {
+  const simple = SIMPLE_KINDS[type];
+  if (simple) return { kind: simple };
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(type);
+  if (decimal)
+    return { kind: "decimal", decimal: { precision: Number(decimal[1]), scale: Number(decimal[2]) } };
+  if (type.startsWith("array<")) return { kind: "array" };
+  if (type.startsWith("map<")) return { kind: "map" };
+  if (type.startsWith("struct<")) return { kind: "struct" };
+  // char(n), varchar(n), void, intervals, variant: text, as the Thrift server renders them.
+  return { kind: "string" };
+}
+
+function toCell(kind: ColumnKind, value: SparkValue): CellValue {
+  if (value === null) return null;
+  switch (kind) {
+    case "boolean":
+      return value === true;
+    case "tinyint":
+    case "smallint":
+    case "int":
+      return Number(value);
+    case "float":
+    case "double":
+      // The server sends NaN and the infinities as strings; Number() reads them back.
+      return Number(value);
+    case "bigint":
+      // Integers beyond 2^53 come as strings so that no digit is lost.
+      return BigInt(value as number | string);
+    case "binary":
+      return Buffer.from(String(value), "base64");
+    case "array":
+    case "map":
+    case "struct":
+      return JSON.stringify(value);
+    default:
+      return String(value);
+  }
+}
+
+/** A Spark result (row-major JSON values) as the column-major cells the row sets are made of. */
+export function fromSparkResult(columns: readonly SparkColumn[], rows: readonly SparkValue[][]): QueryResult {
+  return {
+    rowCount: rows.length,
+    columns: columns.map((c, i): ResultColumn => {
+      const { kind, decimal } = kindOfSparkType(c.type);
+      return {
+        name: c.name,
+        kind,
+        ...(decimal ? { decimal } : {}),
+        values: rows.map((r) => toCell(kind, r[i] ?? null)),
+      };
+    }),
+  };
+}
 
 const TYPE_IDS: Record<ColumnKind, number> = {
   boolean: T.TTypeId.BOOLEAN_TYPE,

@@ -1,18 +1,15 @@
 // TCLIService handler: the RPCs @databricks/sql issues for a statement (see the research notes,
-// §1.4/§1.10). Statements are validated as SparkSQL, translated, and run asynchronously on DuckDB
-// so the driver's poll/cancel loop behaves as it does against a real cluster.
+// §1.4/§1.10). Statements pass the emulator's guard (statement-guard.ts) and run asynchronously
+// on the cluster's real Spark, so the driver's poll/cancel loop behaves as against a cluster.
 
-import { SparkLexError } from "@sous/compiler/spark-lexer";
-import { SparkSQL } from "dt-sql-parser";
 import type { ClusterRegistry } from "./clusters.ts";
-import type { DuckDbEngine, EngineSession, QueryResult } from "./duckdb-engine.ts";
-import { EngineError } from "./duckdb-engine.ts";
 import type { MountStore } from "./mount-store.ts";
-import { TranslationError, translateSparkToDuckDb } from "./spark-to-duckdb.ts";
-import { toRowSet, toTableSchema } from "./thrift-results.ts";
+import { SessionConfigError, type SparkEngine } from "./spark-engine.ts";
+import { guardStatement } from "./statement-guard.ts";
+import { fromSparkResult, type QueryResult, toRowSet, toTableSchema } from "./thrift-results.ts";
 import { errorStatus, handleKey, newHandleIdentifier, okStatus, T } from "./thrift-types.ts";
 
-type Session = { engine: EngineSession; operations: Set<string> };
+type Session = { spark: string; operations: Set<string> };
 
 type Operation = {
   session: Session;
@@ -22,6 +19,10 @@ type Operation = {
   result?: QueryResult;
   error?: { message: string; sqlState: string };
   cursor: number;
+  /** The Spark tag the statement runs under, for CancelOperation. */
+  tag: string;
+  /** Settles when the statement is done on Spark (whatever its outcome). */
+  done?: Promise<unknown>;
 };
 
 type HandleId = { guid: Buffer };
@@ -33,7 +34,7 @@ const SERVER_PROTOCOL = T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V4;
 const MAX_PAGE_ROWS = 100_000;
 
 export type ThriftServiceDeps = {
-  engine: DuckDbEngine;
+  engine: SparkEngine;
   mounts: MountStore;
   clusters: ClusterRegistry;
   statements: string[];
@@ -41,10 +42,18 @@ export type ThriftServiceDeps = {
   cancelled?: string[];
 };
 
+class StatementError extends Error {
+  constructor(
+    message: string,
+    readonly sqlState: string,
+  ) {
+    super(message);
+  }
+}
+
 export class ThriftSqlService {
   private readonly sessions = new Map<string, Session>();
   private readonly operations = new Map<string, Operation>();
-  private readonly parser = new SparkSQL();
 
   constructor(private readonly deps: ThriftServiceDeps) {}
 
@@ -55,7 +64,8 @@ export class ThriftSqlService {
    */
   handler(clusterId: string) {
     return {
-      OpenSession: (_req: unknown) => this.openSession(),
+      OpenSession: (req: { configuration?: Record<string, string> | null }) =>
+        this.openSession(req, clusterId),
       CloseSession: (req: WithSession) => this.closeSession(req),
       ExecuteStatement: (req: WithSession & { statement: string }) => this.executeStatement(req, clusterId),
       GetOperationStatus: (req: WithOperation) => this.getOperationStatus(req),
@@ -73,20 +83,31 @@ export class ThriftSqlService {
   }
 
   closeAll(): void {
-    for (const s of this.sessions.values()) {
-      s.engine.interrupt();
-      s.engine.close();
-    }
+    for (const op of this.operations.values())
+      if (op.state === T.TOperationState.RUNNING_STATE) void this.deps.engine.cancel(op.tag);
+    for (const s of this.sessions.values()) void this.deps.engine.closeSession(s.spark);
     this.sessions.clear();
     this.operations.clear();
   }
 
-  private async openSession() {
+  // A Spark session of its own: settings (OpenSession's `configuration`) and temp views are per
+  // session on Databricks too.
+  private async openSession(req: { configuration?: Record<string, string> | null }, clusterId: string) {
+    let spark: string;
+    try {
+      spark = await this.deps.engine.openSession(
+        this.deps.clusters.spec(clusterId)?.spark_conf ?? {},
+        req.configuration ?? undefined,
+      );
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return new T.TOpenSessionResp({
+        status: errorStatus(message, e instanceof SessionConfigError ? "42K0I" : "XX000"),
+        serverProtocolVersion: SERVER_PROTOCOL,
+      });
+    }
     const sessionId = newHandleIdentifier();
-    this.sessions.set(handleKey(sessionId), {
-      engine: await this.deps.engine.openSession(),
-      operations: new Set(),
-    });
+    this.sessions.set(handleKey(sessionId), { spark, operations: new Set() });
     return new T.TOpenSessionResp({
       status: okStatus(),
       serverProtocolVersion: SERVER_PROTOCOL,
@@ -98,9 +119,13 @@ export class ThriftSqlService {
     const key = handleKey(req.sessionHandle.sessionId);
     const session = this.sessions.get(key);
     if (session) {
-      for (const op of session.operations) this.operations.delete(op);
-      session.engine.close();
+      for (const opKey of session.operations) {
+        const op = this.operations.get(opKey);
+        if (op?.state === T.TOperationState.RUNNING_STATE) void this.deps.engine.cancel(op.tag);
+        this.operations.delete(opKey);
+      }
       this.sessions.delete(key);
+      void this.deps.engine.closeSession(session.spark);
     }
     return new T.TCloseSessionResp({ status: okStatus() });
   }
@@ -111,27 +136,11 @@ export class ThriftSqlService {
     if (!session) {
       return new T.TExecuteStatementResp({ status: errorStatus("Invalid SessionHandle", "HY000") });
     }
-    // Spark rejects syntax errors before creating an operation; so does the emulator.
-    const syntaxError = this.parser.validate(req.statement)[0];
-    if (syntaxError) {
-      const message =
-        `[PARSE_SYNTAX_ERROR] Syntax error at or near line ${syntaxError.startLine}, ` +
-        `position ${syntaxError.startColumn}: ${syntaxError.message}. SQLSTATE: 42601`;
-      return new T.TExecuteStatementResp({ status: errorStatus(message, "42601") });
-    }
-    let plan: ReturnType<typeof translateSparkToDuckDb>;
-    try {
-      plan = translateSparkToDuckDb(req.statement, this.deps.mounts.table);
-    } catch (e) {
-      if (e instanceof TranslationError) {
-        return new T.TExecuteStatementResp({ status: errorStatus(e.message, e.sqlState) });
-      }
-      if (e instanceof SparkLexError) {
-        return new T.TExecuteStatementResp({
-          status: errorStatus(`[PARSE_SYNTAX_ERROR] ${e.message}`, "42601"),
-        });
-      }
-      throw e;
+    // Spark rejects syntax errors before creating an operation; the emulator also refuses there
+    // what it does not let reach Spark (fail closed).
+    const guarded = guardStatement(req.statement, this.deps.mounts.table);
+    if (!guarded.ok) {
+      return new T.TExecuteStatementResp({ status: errorStatus(guarded.message, guarded.sqlState) });
     }
 
     const operationId = newHandleIdentifier();
@@ -140,26 +149,30 @@ export class ThriftSqlService {
       session,
       statement: req.statement,
       state: T.TOperationState.RUNNING_STATE,
-      hasResultSet: plan.hasResultSet,
+      hasResultSet: guarded.hasResultSet,
       cursor: 0,
+      tag: `op-${key}`,
     };
     this.operations.set(key, op);
     session.operations.add(key);
     // Busy-ness and autotermination idle time are counted per cluster, as Databricks does.
-    const { clusters, mounts } = this.deps;
+    const { clusters, mounts, engine } = this.deps;
     clusters.statementStarted(clusterId);
-    const run = async () => {
-      await mounts.beforeRead(plan.reads);
-      if (op.state !== T.TOperationState.RUNNING_STATE) {
-        throw new EngineError("The operation was canceled", "HY008");
+    const run = async (): Promise<QueryResult> => {
+      await mounts.beforeRead(guarded.reads);
+      if (op.state !== T.TOperationState.RUNNING_STATE)
+        throw new StatementError("The operation was canceled", "HY008");
+      const r = await engine.run(session.spark, guarded.sql, op.tag);
+      if (!r.ok)
+        throw new StatementError(r.message, r.sqlState ?? (r.errorClass === "CANCELLED" ? "HY008" : "XX000"));
+      if (guarded.overwriteDirectory && op.state === T.TOperationState.RUNNING_STATE) {
+        await mounts.afterWrite(guarded.overwriteDirectory);
       }
-      const result = await session.engine.execute(plan);
-      if (plan.overwriteDirectory && op.state === T.TOperationState.RUNNING_STATE) {
-        await mounts.afterWrite(plan.overwriteDirectory);
-      }
-      return result;
+      return guarded.hasResultSet ? fromSparkResult(r.columns, r.rows) : { columns: [], rowCount: 0 };
     };
-    run()
+    const running = run();
+    op.done = running.catch(() => undefined);
+    running
       .finally(() => clusters.statementEnded(clusterId))
       .then(
         (result) => {
@@ -171,7 +184,7 @@ export class ThriftSqlService {
           if (op.state !== T.TOperationState.RUNNING_STATE) return;
           op.state = T.TOperationState.ERROR_STATE;
           op.error =
-            e instanceof EngineError
+            e instanceof StatementError
               ? { message: e.message, sqlState: e.sqlState }
               : { message: e instanceof Error ? e.message : String(e), sqlState: "XX000" };
         },
@@ -181,7 +194,7 @@ export class ThriftSqlService {
       operationHandle: new T.TOperationHandle({
         operationId,
         operationType: T.TOperationType.EXECUTE_STATEMENT,
-        hasResultSet: plan.hasResultSet,
+        hasResultSet: guarded.hasResultSet,
       }),
     });
   }
@@ -238,7 +251,7 @@ export class ThriftSqlService {
     if (op?.state === T.TOperationState.RUNNING_STATE) {
       op.state = T.TOperationState.CANCELED_STATE;
       this.deps.cancelled?.push(op.statement);
-      op.session.engine.interrupt();
+      if (op.done) this.deps.engine.cancelUntil(op.tag, op.done);
     }
     return new T.TCancelOperationResp({ status: okStatus() });
   }
@@ -247,7 +260,8 @@ export class ThriftSqlService {
     const key = handleKey(req.operationHandle.operationId);
     const op = this.operations.get(key);
     if (op) {
-      if (op.state === T.TOperationState.RUNNING_STATE) op.session.engine.interrupt();
+      if (op.state === T.TOperationState.RUNNING_STATE && op.done)
+        this.deps.engine.cancelUntil(op.tag, op.done);
       op.state = T.TOperationState.CLOSED_STATE;
       op.session.operations.delete(key);
       this.operations.delete(key);

@@ -1,9 +1,9 @@
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ClusterRegistry, sqlHttpPath } from "../src/clusters.ts";
-import type { QueryResult } from "../src/duckdb-engine.ts";
 import { createMountStore } from "../src/mount-store.ts";
 import { handleRest } from "../src/rest-api.ts";
+import type { QueryResult } from "../src/thrift-results.ts";
 import { nullBitmap, toRowSet, toTableSchema } from "../src/thrift-results.ts";
 
 describe("ClusterRegistry", () => {

@@ -1,89 +1,82 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EscapeTargets, SQL_ESCAPES } from "../../compiler/test/sql-escape-corpus.ts";
-import { DuckDbEngine } from "../src/duckdb-engine.ts";
-import { queryLocalDuckDb } from "../src/local-duckdb.ts";
-import { createMountStore } from "../src/mount-store.ts";
-import { translateSparkToDuckDb } from "../src/spark-to-duckdb.ts";
+import { guardStatement } from "../src/statement-guard.ts";
 
 /**
- * The emulator's engine reaches its mounts and nothing else of the host, as a cluster reaches
- * only its storage. Each escape of the corpus is sent as-is (no Sous checker in front, as if a
- * client other than Sous sent it), aimed at a file outside the mount: none reads it.
+ * The emulator's guard, before anything reaches Spark: each escape of the corpus is sent as-is
+ * (no Sous checker in front, as if a client other than Sous sent it). It is refused, or it only
+ * reads dbfs: paths, which Spark resolves through the mounts alone (sandbox.int.test.ts runs
+ * them all on Spark).
  */
-const MARKER = "host-secret-51c2";
-let root: string;
-let engine: DuckDbEngine;
-let targets: EscapeTargets;
-const mountPrefix = "dbfs:/mnt/sous";
+const mounts = { "dbfs:/mnt/sous": "/srv/mount" };
+const targets: EscapeTargets = {
+  input: "orders",
+  victimName: "salaries",
+  victimFile: "/srv/host/projects/pVictim/datasets/dVictim/versions/vVictim/part-0.parquet",
+  victimDir: "/srv/host/projects/pVictim/datasets/dVictim/versions/vVictim",
+  victimGlob: "/srv/*/projects/*/datasets/*/versions/*/*.parquet",
+  storageRoot: "/srv/host",
+  clusterDir: "dbfs:/mnt/sous/../host/projects/pVictim/datasets/dVictim/versions/vVictim",
+};
+const input = "dbfs:/mnt/sous/projects/pMine/datasets/dMine/versions/vMine";
 
-beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), "sous-emu-sandbox-"));
-  const mount = path.join(root, "mount");
-  const inputDir = path.join(mount, "projects/pMine/datasets/dMine/versions/vMine");
-  const outside = path.join(root, "host/projects/pVictim/datasets/dVictim/versions/vVictim");
-  for (const d of [inputDir, outside]) mkdirSync(d, { recursive: true });
-  await queryLocalDuckDb(`COPY (SELECT 1 AS id) TO '${inputDir}/part-0.parquet'`);
-  await queryLocalDuckDb(`COPY (SELECT '${MARKER}' AS s) TO '${outside}/part-0.parquet'`);
-  engine = await DuckDbEngine.create({ mountDirectories: [mount] });
-  targets = {
-    input: "orders",
-    victimName: "salaries",
-    victimFile: `${outside}/part-0.parquet`,
-    victimDir: outside,
-    victimGlob: `${root}/*/projects/*/datasets/*/versions/*/*.parquet`,
-    storageRoot: path.join(root, "host"),
-    clusterDir: `${mountPrefix}/../host/projects/pVictim/datasets/dVictim/versions/vVictim`,
-  };
-});
-afterAll(() => {
-  engine?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-describe("the emulator's engine is locked to its mounts", () => {
-  it.each(SQL_ESCAPES.map((a) => [a.name, a] as const))("0 reach the host: %s", async (_name, attempt) => {
-    const mounts = createMountStore({ [mountPrefix]: path.join(root, "mount") }, path.join(root, "mirror"));
-    const input = `${mountPrefix}/projects/pMine/datasets/dMine/versions/vMine`;
+describe("the emulator's statement guard", () => {
+  it.each(SQL_ESCAPES.map((a) => [a.name, a] as const))("refused or dbfs-only: %s", (_name, attempt) => {
     const sql = `WITH \`orders\` AS (SELECT * FROM parquet.\`${input}\`)\n${attempt.sql(targets)}`;
-    const before = readdirSync(targets.victimDir);
-    const session = await engine.openSession();
-    let out = "";
-    try {
-      const r = await session.execute(translateSparkToDuckDb(sql, mounts.table));
-      out = JSON.stringify(
-        r.columns.map((c) => c.values),
-        (_k, v) => (typeof v === "bigint" ? String(v) : v),
-      );
-    } catch (e) {
-      expect(String(e)).not.toContain(MARKER);
-    } finally {
-      session.close();
+    const guarded = guardStatement(sql, mounts);
+    if (!guarded.ok) {
+      expect(guarded.sqlState).toMatch(/^(42501|42601)$/);
+      return;
     }
-    expect(out).not.toContain(MARKER);
-    if (!sql.includes("pVictim")) expect(out).not.toContain("pVictim");
-    expect(readdirSync(targets.victimDir)).toEqual(before);
+    for (const m of guarded.sql.matchAll(/parquet\s*\.\s*`([^`]*)`/gi)) expect(m[1]).toMatch(/^dbfs:\//i);
   });
 
-  it("still reads and writes its mounts", async () => {
-    const mounts = createMountStore({ [mountPrefix]: path.join(root, "mount") }, path.join(root, "mirror"));
-    const session = await engine.openSession();
-    try {
-      const input = `${mountPrefix}/projects/pMine/datasets/dMine/versions/vMine`;
-      await session.execute(
-        translateSparkToDuckDb(
-          `INSERT OVERWRITE DIRECTORY '${mountPrefix}/out' USING PARQUET SELECT id + 1 AS id FROM parquet.\`${input}\``,
-          mounts.table,
-        ),
-      );
-      const r = await session.execute(
-        translateSparkToDuckDb(`SELECT * FROM parquet.\`${mountPrefix}/out\``, mounts.table),
-      );
-      expect(r.columns[0]?.values).toEqual([2]);
-    } finally {
-      session.close();
-    }
+  it("lets through queries and INSERT OVERWRITE DIRECTORY under a mount, with what they read and write", () => {
+    expect(
+      guardStatement(
+        `INSERT OVERWRITE DIRECTORY 'dbfs:/mnt/sous/out' USING PARQUET\nSELECT id + 1 AS id FROM parquet.\`${input}\`;`,
+        mounts,
+      ),
+    ).toEqual({
+      ok: true,
+      sql: `INSERT OVERWRITE DIRECTORY 'dbfs:/mnt/sous/out' USING PARQUET\nSELECT id + 1 AS id FROM parquet.\`${input}\``,
+      hasResultSet: false,
+      reads: ["/srv/mount/projects/pMine/datasets/dMine/versions/vMine"],
+      overwriteDirectory: "/srv/mount/out",
+    });
+    expect(guardStatement("SELECT 1 AS one", mounts)).toMatchObject({
+      ok: true,
+      hasResultSet: true,
+      reads: [],
+    });
+  });
+
+  it.each([
+    ["a bare host path", "SELECT * FROM parquet.`/etc`"],
+    ["file:", "SELECT * FROM parquet.`file:///etc`"],
+    ["a text source", "SELECT * FROM text.`dbfs:/mnt/sous/x`"],
+    ["read_files", "SELECT * FROM read_files('/etc/passwd')"],
+    ["a catalog table", "SELECT * FROM some_table"],
+    ["reflect", "SELECT reflect('java.lang.System', 'exit', 1)"],
+    ["ADD JAR", "ADD JAR '/tmp/x.jar'"],
+    ["SET", "SET spark.sql.ansi.enabled = false"],
+    ["a write outside the mounts", "INSERT OVERWRITE DIRECTORY 'dbfs:/mnt/other' USING PARQUET SELECT 1"],
+    ["a local write", "INSERT OVERWRITE LOCAL DIRECTORY '/tmp/x' USING PARQUET SELECT 1"],
+    [
+      "a write with OPTIONS",
+      "INSERT OVERWRITE DIRECTORY 'dbfs:/mnt/sous/o' USING PARQUET OPTIONS (path '/tmp') SELECT 1",
+    ],
+    ["a CSV write", "INSERT OVERWRITE DIRECTORY 'dbfs:/mnt/sous/o' USING CSV SELECT 1"],
+    ["an INSERT INTO a table", "INSERT INTO t SELECT 1"],
+  ])("refuses %s", (_label, sql) => {
+    expect(guardStatement(sql, mounts)).toMatchObject({ ok: false, sqlState: "42501" });
+  });
+
+  it("reports syntax errors as Spark does", () => {
+    expect(guardStatement("SELEC 1", mounts)).toMatchObject({
+      ok: false,
+      sqlState: "42601",
+      message: expect.stringMatching(/^\[PARSE_SYNTAX_ERROR\].*SQLSTATE: 42601$/),
+    });
   });
 });
