@@ -28,6 +28,7 @@ import { goldenCases, prepareFixtureCases, splitCases } from "./sources/fixtures
 import { formulaCases } from "./sources/formula.ts";
 import { orderingCases } from "./sources/ordering.ts";
 import { regexCases } from "./sources/regex.ts";
+import { sqlRecipeCases } from "./sources/sql-recipe.ts";
 import { pysparkVersion, type SparkJob, sparkRunner } from "./spark-cache.ts";
 import type { Outcome } from "./types.ts";
 import { updateRecorded } from "./update.ts";
@@ -85,6 +86,7 @@ const sources = [
   datePatternCases(),
   decimalCases(),
   orderingCases(),
+  sqlRecipeCases(),
 ];
 const cases = sources.flat().filter((c) => !only || c.name.includes(only) || c.source.includes(only));
 
