@@ -4,9 +4,17 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? "—" : counter.format(n);
 }
 
+/**
+ * The one plural rule of the studio: "1 row", "0 rows", "1,234 rows". `many` for irregular
+ * plurals ("activity", "activities").
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${counter.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatRows(n: number | null | undefined): string {
   if (n === null || n === undefined) return "No data yet";
-  return `${counter.format(n)} ${n === 1 ? "row" : "rows"}`;
+  return plural(n, "row");
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });

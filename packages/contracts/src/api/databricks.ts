@@ -198,3 +198,30 @@ export const RemoteRunInfoSchema = z
   })
   .strict();
 export type RemoteRunInfo = z.infer<typeof RemoteRunInfoSchema>;
+
+const UserRef = z.object({ id: IdSchema, name: z.string() }).strict();
+/**
+ * Who uses a Databricks connection (or one compute profile of it) as their engine: deleting it
+ * is refused (409) while any project or recipe does, unless `force=true` moves them back to the
+ * local engine (projects) or to the project's engine (recipe overrides).
+ */
+export const DatabricksUsageSchema = z
+  .object({
+    projects: z.array(UserRef).describe("Projects whose default engine it is"),
+    recipes: z
+      .array(UserRef.extend({ projectId: IdSchema, projectName: z.string() }).strict())
+      .describe("Recipes that override their project's engine with it"),
+    profiles: z.array(UserRef).describe("Compute profiles deleted with it"),
+  })
+  .strict();
+export type DatabricksUsage = z.infer<typeof DatabricksUsageSchema>;
+export const DeleteDatabricksQuerySchema = z
+  .object({
+    force: z
+      .enum(["true", "false"])
+      .default("false")
+      .describe(
+        "true: delete even when projects or recipes use it; they go back to the local engine (projects) or to their project's engine (recipes)",
+      ),
+  })
+  .strict();

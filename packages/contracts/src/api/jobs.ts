@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdSchema, IsoDateSchema } from "./common.ts";
+import { RemoteRunInfoSchema } from "./databricks.ts";
 
 export const JobStateSchema = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -86,6 +87,12 @@ export const JobActivitySchema = z
     startedAt: IsoDateSchema.nullable(),
     finishedAt: IsoDateSchema.nullable(),
     durationMs: z.number().nullable(),
+    upToDate: z
+      .boolean()
+      .describe("SUCCEEDED without running: the output was already up to date (nothing written)"),
+    remote: RemoteRunInfoSchema.nullable().describe(
+      "Databricks runs: the cluster, its Spark UI link and the timings (ms); null for local runs",
+    ),
   })
   .strict();
 export type JobActivity = z.infer<typeof JobActivitySchema>;

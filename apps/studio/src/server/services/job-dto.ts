@@ -1,5 +1,5 @@
 import "server-only";
-import { BuildPlanSchema, type Job } from "@sous/contracts";
+import { BuildPlanSchema, type Job, RemoteRunInfoSchema } from "@sous/contracts";
 import type { JobActivityModel, JobModel } from "@sous/db";
 import { z } from "zod";
 import { jobProgress } from "./job-progress.ts";
@@ -48,6 +48,10 @@ export function jobDto(j: JobRow, now = Date.now()): Job {
         startedAt: iso(a.startedAt),
         finishedAt: iso(a.finishedAt),
         durationMs: a.startedAt && a.finishedAt ? a.finishedAt.getTime() - a.startedAt.getTime() : null,
+        // The worker stores the SQL only once it runs the statement: a success without any is an
+        // output found up to date at run time (smart and missing-only builds).
+        upToDate: a.state === "SUCCEEDED" && a.duckdbSql === null && a.sparkSql === null,
+        remote: a.remote === null ? null : RemoteRunInfoSchema.parse(a.remote),
       })),
     createdBy: j.createdBy,
     errorCode: j.errorCode,
