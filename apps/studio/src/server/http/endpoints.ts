@@ -480,8 +480,19 @@ export const api = {
     tag: "databricks",
     auth: "admin",
     status: 204,
-    summary: "Delete a Databricks connection and its compute profiles",
+    summary:
+      "Delete a Databricks connection and its compute profiles; 409 naming the projects and recipes that use it unless force=true (which moves them back to the local engine)",
     params: dbxConnection,
+    query: dbx.DeleteDatabricksQuerySchema,
+  }),
+  databricksConnectionUsage: endpoint({
+    method: "GET",
+    path: "/admin/databricks/connections/{connectionId}/usage",
+    tag: "databricks",
+    auth: "admin",
+    summary: "The projects and recipes that run on a Databricks connection, and its compute profiles",
+    params: dbxConnection,
+    output: dbx.DatabricksUsageSchema,
   }),
   testDatabricksConnection: endpoint({
     method: "POST",
@@ -539,8 +550,10 @@ export const api = {
     tag: "databricks",
     auth: "admin",
     status: 204,
-    summary: "Delete a compute profile",
+    summary:
+      "Delete a compute profile; 409 naming the projects and recipes that use it unless force=true (which moves them back to the local engine)",
     params: dbxProfile,
+    query: dbx.DeleteDatabricksQuerySchema,
   }),
   listMyDatabricksTokens: endpoint({
     method: "GET",

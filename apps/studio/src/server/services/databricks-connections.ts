@@ -32,6 +32,7 @@ import type { z } from "zod";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { secretBox } from "./databricks-secrets.ts";
+import { databricksUsage, deleteWithUsers } from "./databricks-usage.ts";
 
 type CreateBody = z.output<typeof CreateDatabricksConnectionBodySchema>;
 type UpdateBody = z.output<typeof UpdateDatabricksConnectionBodySchema>;
@@ -231,9 +232,16 @@ export async function updateConnection(id: string, body: UpdateBody): Promise<Da
   return dto(updated);
 }
 
-export async function deleteConnection(id: string): Promise<void> {
+export async function deleteConnection(id: string, opts: { force: boolean }): Promise<void> {
+  const row = await findConnectionRow(id);
+  await deleteWithUsers({ connectionId: id }, `The workspace ${row.name}`, opts.force, (tx) =>
+    tx.connection.delete({ where: { id } }),
+  );
+}
+
+export async function connectionUsage(id: string) {
   await findConnectionRow(id);
-  await ctx().db.connection.delete({ where: { id } });
+  return databricksUsage({ connectionId: id });
 }
 
 /** A REST client under the service token, or the calling user's own token in per-user mode. */

@@ -4,6 +4,7 @@ import { checkSpecAgainstWorkspace, clusterSpecSchema, type SpecIssue, specIssue
 import type { z } from "zod";
 import { ctx } from "../context.ts";
 import { findConnectionRow, restClientFor } from "./databricks-connections.ts";
+import { deleteWithUsers } from "./databricks-usage.ts";
 
 type Body = z.output<typeof SaveComputeProfileBodySchema>;
 
@@ -100,7 +101,14 @@ export async function updateProfile(
   return dto(row);
 }
 
-export async function deleteProfile(connectionId: string, profileId: string): Promise<void> {
-  const r = await ctx().db.computeProfile.deleteMany({ where: { id: profileId, connectionId } });
-  if (r.count === 0) throw new AppError("not_found", "Compute profile not found.");
+export async function deleteProfile(
+  connectionId: string,
+  profileId: string,
+  opts: { force: boolean },
+): Promise<void> {
+  const row = await ctx().db.computeProfile.findFirst({ where: { id: profileId, connectionId } });
+  if (!row) throw new AppError("not_found", "Compute profile not found.");
+  await deleteWithUsers({ connectionId, profileId }, `The compute profile ${row.name}`, opts.force, (tx) =>
+    tx.computeProfile.delete({ where: { id: profileId } }),
+  );
 }

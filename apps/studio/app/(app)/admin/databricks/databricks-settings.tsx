@@ -9,6 +9,7 @@ import { FormError, Input } from "@/ui/field.tsx";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
 import { ConnectionForm } from "./connection-form.tsx";
+import { DeleteWorkspaceDialog } from "./delete-workspace-dialog.tsx";
 import { ProfileEditor } from "./profile-editor.tsx";
 
 export function DatabricksSettings({
@@ -75,6 +76,7 @@ function ConnectionCard({
   const [newBlob, setNewBlob] = useState("");
   const reenterBlob = c.token.unreadable && c.storage.kind === "azure-blob";
   const [saving, setSaving] = useState(false);
+  const [deleting, setDeleting] = useState(false);
 
   async function test() {
     setTesting(true);
@@ -139,20 +141,20 @@ function ConnectionCard({
           <Button size="sm" onClick={test} loading={testing} data-testid="dbx-test">
             Test connection
           </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            onClick={async () => {
-              try {
-                await api(`/admin/databricks/connections/${c.id}`, { method: "DELETE" });
-                onDeleted();
-              } catch (e) {
-                setError(errorMessage(e));
-              }
-            }}
-          >
+          <Button size="sm" variant="danger" onClick={() => setDeleting(true)} data-testid="dbx-delete">
             Delete
           </Button>
+          {deleting ? (
+            <DeleteWorkspaceDialog
+              connection={c}
+              onDeleted={() => {
+                setDeleting(false);
+                toast(`Deleted the workspace ${c.name}.`, "success");
+                onDeleted();
+              }}
+              onClose={() => setDeleting(false)}
+            />
+          ) : null}
         </>
       }
     >

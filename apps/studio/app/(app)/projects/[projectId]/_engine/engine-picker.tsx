@@ -55,7 +55,8 @@ export function EnginePicker({
       : connection && profile
         ? `${connection.name} · ${profile.name}`
         : "a Databricks profile that no longer exists";
-  const note = connection ? tokenNote(connection) : null;
+  const gone = engine.kind === "databricks" && !profile;
+  const note = connection && !gone ? tokenNote(connection) : null;
   const selectable = options.connections.filter((c) => c.profiles.length > 0);
 
   async function pick(key: string) {
@@ -111,13 +112,20 @@ export function EnginePicker({
       ) : (
         <strong data-testid="project-engine-current">{label}</strong>
       )}
-      <Badge tone={engine.kind === "local" ? "neutral" : "accent"} testId="project-engine-kind">
-        {engine.kind === "local" ? "local" : "Databricks"}
+      <Badge
+        tone={engine.kind === "local" ? "neutral" : gone ? "danger" : "accent"}
+        testId="project-engine-kind"
+      >
+        {engine.kind === "local" ? "local" : gone ? "missing" : "Databricks"}
       </Badge>
-      <span className="project-engine-hint">
-        {selectable.length === 0 && canEdit
-          ? "No Databricks workspace is configured yet: recipes run locally."
-          : "Recipes run here unless a recipe overrides it."}
+      {/* One message, never "Databricks" next to "runs locally": a project left on a deleted
+          profile says only that, and what to do. */}
+      <span className="project-engine-hint" data-testid="project-engine-hint">
+        {gone
+          ? `Its Databricks profile was deleted: builds fail until ${canEdit ? "you pick" : "an editor picks"} another engine.`
+          : selectable.length === 0 && canEdit
+            ? "No Databricks workspace is configured yet: recipes run locally."
+            : "Recipes run here unless a recipe overrides it."}
       </span>
       {note ? (
         <span className="project-engine-warning" role="status" data-testid="project-engine-token">

@@ -13,7 +13,7 @@ export const PUT = handle(api.updateDatabricksConnection, ({ params, body }) =>
   updateConnection(params.connectionId, body),
 );
 
-export const DELETE = handle(api.deleteDatabricksConnection, async ({ params }) => {
-  await deleteConnection(params.connectionId);
+export const DELETE = handle(api.deleteDatabricksConnection, async ({ params, query }) => {
+  await deleteConnection(params.connectionId, { force: query.force === "true" });
   return null;
 });

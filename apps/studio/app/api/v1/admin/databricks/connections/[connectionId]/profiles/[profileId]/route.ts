@@ -6,7 +6,7 @@ export const PUT = handle(api.updateComputeProfile, ({ params, user, body }) =>
   updateProfile(params.connectionId, params.profileId, user.id, body),
 );
 
-export const DELETE = handle(api.deleteComputeProfile, async ({ params }) => {
-  await deleteProfile(params.connectionId, params.profileId);
+export const DELETE = handle(api.deleteComputeProfile, async ({ params, query }) => {
+  await deleteProfile(params.connectionId, params.profileId, { force: query.force === "true" });
   return null;
 });
