@@ -64,6 +64,15 @@ export const BuildPlanSchema = z
     pipelines: z.boolean(),
     activities: z.array(PlannedActivitySchema),
     upToDate: z.array(IdSchema).describe("Datasets looked at and found up to date (not rebuilt)"),
+    problems: z
+      .array(
+        z
+          .object({ recipeId: IdSchema, recipeName: z.string(), message: z.string() })
+          .strict()
+          .describe("A recipe the build would fail on, found from the schemas before anything runs"),
+      )
+      .optional()
+      .describe("Dry runs only: what the build would fail on (empty: nothing found)"),
   })
   .strict();
 export type BuildPlan = z.infer<typeof BuildPlanSchema>;

@@ -1,8 +1,9 @@
 import "server-only";
 import { CompileError, convertRecipeToSql } from "@sous/compiler";
-import { AppError, DatasetSchemaSchema, type Recipe } from "@sous/contracts";
+import { AppError, type Recipe } from "@sous/contracts";
 import { ctx } from "../context.ts";
 import { recipeDto } from "./dto.ts";
+import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";
 
 /**
  * "Convert to code" (one-way, as in DSS): replaces a visual recipe with the SQL code recipe whose
@@ -24,17 +25,13 @@ export async function convertRecipeToSqlInPlace(
       `This recipe was changed by someone else (now revision ${dto.revision}, you converted ${revision}). Reload it and convert again.`,
     );
   }
-  const datasets = await db.dataset.findMany({ where: { projectId, id: { in: dto.inputs } } });
-  const byId = new Map(datasets.map((d) => [d.id, d]));
-  const inputs = dto.inputs.map((id) => byId.get(id)).filter((d) => d !== undefined);
-  const unbuilt = inputs.filter((d) => d.schema === null).map((d) => d.name);
-  if (unbuilt.length)
-    throw new AppError("conflict", `Build ${unbuilt.join(", ")} first: its schema is not known yet.`);
+  // Unbuilt inputs convert too: the SQL needs only their schemas, which their recipes infer.
+  const inputs = requireKnownSchemas(await resolveInputs(projectId, dto.inputs));
   let spec: ReturnType<typeof convertRecipeToSql>;
   try {
     spec = convertRecipeToSql({
       spec: dto.spec,
-      inputs: inputs.map((d) => ({ name: d.name, schema: DatasetSchemaSchema.parse(d.schema) })),
+      inputs: inputs.map((d) => ({ name: d.name, schema: d.schema })),
     });
   } catch (e) {
     if (e instanceof CompileError) {

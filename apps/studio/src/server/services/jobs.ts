@@ -14,6 +14,7 @@ import { enqueueBuild } from "@sous/queue";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { loadBuildGraph } from "./build-graph.ts";
+import { planSchemaProblems } from "./flow-schemas.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
 
 const TERMINAL: string[] = ["SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"];
@@ -48,7 +49,14 @@ export async function createJob(
 ): Promise<CreateJobResult> {
   const { db, buildQueue } = ctx();
   const plan = await planJob(projectId, input);
-  if (input.dryRun) return { dryRun: true, plan, job: null };
+  // A dry run also says what the build would fail on (unbuilt inputs it does not build, recipes
+  // invalid on the schemas their inputs will have), where a real build would only fail later.
+  if (input.dryRun)
+    return {
+      dryRun: true,
+      plan: { ...plan, problems: await planSchemaProblems(projectId, plan) },
+      job: null,
+    };
   const now = new Date();
   const nothing = plan.activities.length === 0;
   const job = await db.job.create({

@@ -14,6 +14,7 @@ import { duckIdent, duckString, jsonValueFor, sousTypeOfDuckDb } from "@sous/eng
 import { ctx } from "../context.ts";
 import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
 import { sampleOf } from "./dataset-sample.ts";
+import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";
 
 const PREVIEW_TIMEOUT_MS = 20_000;
 const MAX_PIVOT_VALUES = 200;
@@ -49,29 +50,25 @@ export async function previewRecipe(
 ): Promise<RecipePreview> {
   const started = performance.now();
   const { db, engine, dataDir } = ctx();
+  // Inputs never built are designed on the schema their recipe infers: SQL and columns, no rows.
+  const known = requireKnownSchemas(await resolveInputs(projectId, body.inputs));
   const found = await db.dataset.findMany({
     where: { projectId, id: { in: body.inputs } },
     include: { currentVersion: true },
   });
   const byId = new Map(found.map((d) => [d.id, d]));
-  const missing = body.inputs.filter((id) => !byId.has(id));
-  if (missing.length)
-    throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
   const datasets = body.inputs.map((id) => byId.get(id)!);
   const unbuilt = datasets.filter((d) => !d.currentVersion || d.schema === null).map((d) => d.name);
-  if (unbuilt.length)
-    throw new AppError(
-      "conflict",
-      `Build ${unbuilt.join(", ")} first: the preview reads a sample of its rows.`,
-    );
 
   // Each input is read through its saved sampling settings (first N by default), the same cached
   // sample the dataset's explore page shows, as DSS designs every recipe on the dataset's sample.
-  const samples = await Promise.all(datasets.map((d) => sampleOf(d)));
+  const samples = await Promise.all(
+    datasets.map((d) => (d.currentVersion && d.schema !== null ? sampleOf(d) : null)),
+  );
   const inputs: CompileInput[] = datasets.map((d, i) => ({
     name: d.name,
-    schema: samples[i]!.schema,
-    location: { format: "parquet", path: samples[i]!.dir },
+    schema: samples[i]?.schema ?? known[i]!.schema,
+    location: { format: "parquet", path: samples[i]?.dir ?? "" },
   }));
   // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the sample.
   const shownInputs: CompileInput[] = datasets.map((d, i) => ({
@@ -81,7 +78,7 @@ export async function previewRecipe(
       path: path.join(
         dataDir,
         "storage",
-        `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId}`,
+        `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId ?? "none"}`,
       ),
     },
   }));
@@ -93,10 +90,10 @@ export async function previewRecipe(
   const spec = body.spec;
   if (spec.kind === "pivot" && !spec.params.values) {
     const col = inputs[0]?.schema.find((c) => c.name === spec.params.pivotColumn);
-    if (col) {
+    if (col && samples[0]) {
       pivotValues = await eng.withConnection(async (c) => {
         const r = await c.runAndReadAll(
-          `SELECT DISTINCT ${duckIdent(col.name)} AS v FROM read_parquet(${duckString(samples[0]!.file)}) ORDER BY v NULLS LAST LIMIT ${MAX_PIVOT_VALUES}`,
+          `SELECT DISTINCT ${duckIdent(col.name)} AS v FROM read_parquet(${duckString(samples[0]?.file ?? "")}) ORDER BY v NULLS LAST LIMIT ${MAX_PIVOT_VALUES}`,
         );
         const t = String(r.columnTypes()[0] ?? "");
         return r.getRowsJson().map((row) => jsonValueFor(t, row[0]));
@@ -141,12 +138,14 @@ export async function previewRecipe(
   const duck =
     "sql" in compiled.duckdb ? compileFor(body.spec, inputs, "duckdb", pivotValues) : compiled.duckdb;
   const duckSql = "sql" in duck ? (duck.sqlPerOutput?.[outIndex] ?? duck.sql) : "";
-  if (!("sql" in duck) || duck.blocking || !duckSql) {
+  if (unbuilt.length) {
+    runError = `${unbuilt.join(", ")} ${unbuilt.length === 1 ? "has" : "have"} no data yet: the columns come from the recipe that writes ${unbuilt.length === 1 ? "it" : "them"}. Build ${unbuilt.length === 1 ? "it" : "them"} to preview rows.`;
+  } else if (!("sql" in duck) || duck.blocking || !duckSql) {
     runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
   } else {
     try {
       // The recipe runs in a sandbox that can read only its inputs' samples.
-      const r = await eng.sandboxed({ read: samples.map((x) => x.dir) }, (box) =>
+      const r = await eng.sandboxed({ read: samples.flatMap((x) => (x ? [x.dir] : [])) }, (box) =>
         box.withConnection(
           (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
           signal,
@@ -176,7 +175,7 @@ export async function previewRecipe(
     inputs: datasets.map((d, i) => ({
       datasetId: d.id,
       name: d.name,
-      sampleRows: samples[i]!.rows,
+      sampleRows: samples[i]?.rows ?? 0,
       totalRows: d.currentVersion?.rowCount == null ? null : Number(d.currentVersion.rowCount),
     })),
     columns,

@@ -4,6 +4,7 @@ import { isUniqueViolation } from "@sous/db";
 import { ctx } from "../context.ts";
 import { compileForDisplay } from "./compile-for-display.ts";
 import { recipeDto } from "./dto.ts";
+import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";
 
 async function findRecipe(projectId: string, recipeId: string) {
   const r = await ctx().db.recipe.findFirst({ where: { id: recipeId, projectId }, include: { io: true } });
@@ -24,16 +25,15 @@ export async function getRecipe(projectId: string, recipeId: string): Promise<Re
   return recipeDto(await findRecipe(projectId, recipeId));
 }
 
-/** Compiles against the inputs' schemas so a recipe naming unknown columns is refused when saved. */
+/**
+ * Compiles against the inputs' schemas so a recipe naming unknown columns (or making a duplicate
+ * one) is refused when saved; an unbuilt input counts with the schema its recipe infers.
+ */
 async function checkCompiles(projectId: string, inputIds: string[], spec: RecipeSpec): Promise<void> {
-  const inputs = await ctx().db.dataset.findMany({ where: { projectId, id: { in: inputIds } } });
-  const byId = new Map(inputs.map((d) => [d.id, d]));
-  const missing = inputIds.filter((id) => !byId.has(id));
-  if (missing.length)
-    throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
-  const ordered = inputIds.map((id) => byId.get(id)!);
-  if (ordered.some((d) => d.schema === null)) return; // not built yet: checked again when it runs
-  compileForDisplay({ spec, inputs: ordered, dialect: "duckdb" });
+  const inputs = await resolveInputs(projectId, inputIds);
+  // Known only from data (after a SQL recipe, an unlisted pivot): checked again when it runs.
+  if (inputs.some((d) => d.schema === null)) return;
+  compileForDisplay({ spec, inputs, dialect: "duckdb" });
 }
 
 type OutputRef = { datasetId: string } | { name: string };
@@ -264,13 +264,7 @@ export async function deleteRecipe(projectId: string, recipeId: string): Promise
 }
 
 export async function compileRecipeForApi(projectId: string, recipeId: string, dialect: "spark" | "duckdb") {
-  const r = await findRecipe(projectId, recipeId);
-  const dto = recipeDto(r);
-  const inputs = await ctx().db.dataset.findMany({ where: { projectId, id: { in: dto.inputs } } });
-  const byId = new Map(inputs.map((d) => [d.id, d]));
-  const ordered = dto.inputs.map((id) => byId.get(id)).filter((d) => d !== undefined);
-  const unbuilt = ordered.filter((d) => d.schema === null).map((d) => d.name);
-  if (unbuilt.length)
-    throw new AppError("conflict", `Build ${unbuilt.join(", ")} first: its schema is not known yet.`);
-  return compileForDisplay({ spec: dto.spec, inputs: ordered, dialect });
+  const dto = recipeDto(await findRecipe(projectId, recipeId));
+  const inputs = requireKnownSchemas(await resolveInputs(projectId, dto.inputs));
+  return compileForDisplay({ spec: dto.spec, inputs, dialect });
 }

@@ -1,4 +1,4 @@
-import { compilePipeline, type PipelineInput, renderWriteParquet } from "@sous/compiler";
+import { compilePipeline, type PipelineInput, type PipelineStep, renderWriteParquet } from "@sous/compiler";
 import {
   AppError,
   type DatasetSchema,
@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
+import { withPivotValues } from "./pivot-values.ts";
 import { pruneVersions } from "./prune-versions.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
 
@@ -66,7 +67,7 @@ async function runHoldingInputs(
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
   const recipes = await db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } });
   const stepOfDataset = new Map<string, number>();
-  const steps: { name: string; spec: z.output<typeof RecipeSpecSchema>; inputs: PipelineInput[] }[] = [];
+  const steps: PipelineStep[] = [];
   /** Spark inputs: a stored input's version prefix (placed on the cluster's paths later), or a step. */
   const sparkInputs: (
     | { step: number }
@@ -136,6 +137,14 @@ async function runHoldingInputs(
     sparkInputs.push(sparkIn);
   }
   const buildHash = hashes[hashes.length - 1]!;
+  // Pivots saved without values take them from their input now (the hash stays the spec's).
+  const stepsToRun = await withPivotValues(
+    engine,
+    steps,
+    [...stored.values()].map((x) => x.dir),
+    opts.signal,
+  );
+  steps.splice(0, steps.length, ...stepsToRun);
 
   if (opts.skipIfUpToDate) {
     const out = await db.dataset.findUnique({

@@ -147,6 +147,18 @@ export function BuildForm({
           {plan.upToDate.length ? (
             <p className="muted">Up to date: {plan.upToDate.map((d) => name.get(d) ?? d).join(", ")}</p>
           ) : null}
+          {plan.problems?.length ? (
+            <div className="error" role="alert" data-testid="plan-problems">
+              This build would fail:
+              <ul>
+                {plan.problems.map((p) => (
+                  <li key={p.recipeId}>
+                    <strong>{p.recipeName}</strong>: {p.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </div>
       ) : null}
     </div>

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@sous/contracts";
 import { notFound } from "next/navigation";
 import { listDatasets } from "@/server/services/datasets.ts";
+import { flowSchemas } from "@/server/services/flow-schemas.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
 import { listRecipes } from "@/server/services/recipes.ts";
@@ -17,10 +18,15 @@ export async function loadEditorContext(projectId: string) {
       listDatasets(projectId),
       listRecipes(projectId),
     ]);
+    // Unbuilt datasets carry the schema their recipe infers, so recipes on them can be designed.
+    const schemas = await flowSchemas(projectId);
     return {
       role,
       project,
-      datasets,
+      datasets: datasets.map((d) => {
+        const s = schemas.get(d.id);
+        return d.schema === null && s?.status === "inferred" ? { ...d, schema: s.schema } : d;
+      }),
       recipes,
       takenNames: [...datasets.map((d) => d.name), ...recipes.map((r) => r.name)],
     };

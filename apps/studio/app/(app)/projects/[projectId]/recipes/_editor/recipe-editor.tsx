@@ -159,15 +159,14 @@ export function RecipeEditor(props: RecipeEditorProps) {
 
   // ----- inputs -----
   const missingInput = draft.inputs.findIndex((id) => !id);
-  const unbuilt = draft.inputs.map((id) => byId.get(id)).filter((d) => d && !d.currentVersion);
+  // An unbuilt input is designed on the schema its recipe infers (the server says so when it
+  // cannot infer it); the preview then shows the columns and says why there are no rows.
   const waiting =
     missingInput >= 0
       ? kind === "join"
         ? "Pick the dataset to join with."
         : "Pick every input dataset."
-      : unbuilt.length
-        ? `Build ${unbuilt.map((d) => d?.name).join(", ")} first: the preview reads a sample of its rows.`
-        : null;
+      : null;
   const spec = useMemo(() => ({ kind, version: 1, params: draft.params }), [kind, draft.params]);
   // Prepare: the preview asks sooner after an edit, and a clicked step shows the data as of it.
   const isPrepare = kind === "prepare";

@@ -1,0 +1,50 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasStudio } from "../test/api-client.ts";
+import { launchBrowser, screenshot } from "./browser.ts";
+import { SALES } from "./recipes-data.ts";
+import { apiCall, newRecipeFrom, previewReady, projectWith } from "./recipes-helpers.ts";
+
+// A recipe is designed on a dataset that was never built: its pickers list the columns its
+// recipe infers, the preview shows the output columns and says there are no rows yet, and it saves.
+describe.skipIf(!hasStudio)("designing a recipe on an unbuilt input", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("fills the pickers from the inferred schema, previews the columns and saves", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    const { page } = s;
+    await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
+      name: "compute_sorted",
+      inputs: [s.datasets.sales],
+      output: { name: "sorted" },
+      spec: { kind: "sort", version: 1, params: { keys: [{ column: "amount", direction: "desc" }] } },
+    });
+    await page.reload();
+    await page.getByTestId("node-sorted").waitFor();
+
+    await newRecipeFrom(s, "sorted", "group");
+    // The editor starts from its usual guess, which needs the columns: group by region.
+    await page.getByTestId("group-keys-chip-region").waitFor();
+    await previewReady(page);
+    expect(await page.getByTestId("preview-run-error").textContent()).toMatch(
+      /sorted has no data yet: the columns come from the recipe that writes it/,
+    );
+    expect(await page.getByTestId("recipe-editor").textContent()).not.toMatch(/Build sorted first/);
+    await page.getByTestId("tab-schema").click();
+    await page.getByTestId("output-col-region").waitFor();
+    await screenshot(page, "recipes-unbuilt-input-editor");
+
+    await page.getByTestId("output-name").fill("sorted_by_region");
+    await page.getByTestId("save-recipe").click();
+    await page.waitForURL(/\/recipes\/[^/?]+$/, { timeout: 30_000 });
+    await page.getByTestId("group-keys-chip-region").waitFor();
+    await screenshot(page, "recipes-unbuilt-input-saved");
+    expect(s.errors).toEqual([]);
+  });
+});

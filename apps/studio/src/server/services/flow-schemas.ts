@@ -1,0 +1,136 @@
+import "server-only";
+import { CompileError, inferOutputSchemas } from "@sous/compiler";
+import { AppError, type DatasetSchema, DatasetSchemaSchema, RecipeSpecSchema } from "@sous/contracts";
+import {
+  buildSchemaProblems,
+  type InferSchemas,
+  propagateSchemas,
+  type SchemaGraph,
+  type SchemaProblem,
+  type SchemaState,
+} from "@sous/flow";
+import { ctx } from "../context.ts";
+
+// The one place where the server knows a dataset's schema before it is built: the stored schema
+// when built, else what its recipe infers from its own inputs (packages/flow propagates, the
+// compiler infers). The recipe editor, save validation, compile, preview and the dry-run plan
+// all read schemas through here, so they agree with each other and with the build.
+
+/** A recipe's output schemas from its inputs' schemas, through the compiler (no rendering). */
+export const inferWithCompiler: InferSchemas = (recipe, inputs) => {
+  const parsed = RecipeSpecSchema.safeParse(recipe.spec);
+  if (!parsed.success)
+    throw new Error(
+      `Recipe ${recipe.name} is invalid: ${parsed.error.issues[0]?.message ?? "bad settings"}.`,
+    );
+  const spec = parsed.data;
+  if (spec.kind === "sql")
+    return { unknown: `${recipe.name} is a SQL recipe: its columns are known when it runs` };
+  // Its columns are one per value, and the build reads the values from its input.
+  if (spec.kind === "pivot" && !spec.params.values?.length)
+    return { unknown: `${recipe.name} pivots on values read from its input when it is built` };
+  try {
+    return inferOutputSchemas({
+      spec,
+      inputs: inputs.map((i) => ({
+        name: i.name,
+        schema: i.schema,
+        location: { format: "parquet", path: "" },
+      })),
+    });
+  } catch (e) {
+    if (e instanceof CompileError) throw new Error(e.message);
+    throw e;
+  }
+};
+
+/** The project's flow as schema propagation sees it. */
+export async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
+  const { db } = ctx();
+  const [datasets, recipes] = await Promise.all([
+    db.dataset.findMany({ where: { projectId }, select: { id: true, name: true, schema: true } }),
+    db.recipe.findMany({ where: { projectId }, select: { id: true, name: true, spec: true, io: true } }),
+  ]);
+  return {
+    datasets: datasets.map((d) => {
+      const s = d.schema === null ? null : DatasetSchemaSchema.safeParse(d.schema);
+      return { id: d.id, name: d.name, schema: s?.success ? s.data : null };
+    }),
+    recipes: recipes.map((r) => {
+      const io = [...r.io].sort((a, b) => a.position - b.position);
+      return {
+        id: r.id,
+        name: r.name,
+        spec: r.spec,
+        inputs: io.filter((x) => x.role === "INPUT").map((x) => x.datasetId),
+        outputs: io.filter((x) => x.role === "OUTPUT").map((x) => x.datasetId),
+      };
+    }),
+  };
+}
+
+/** Every dataset's schema state (stored, inferred, or why it is not known), or only those of `ids`. */
+export async function flowSchemas(
+  projectId: string,
+  ids?: readonly string[],
+): Promise<Map<string, SchemaState>> {
+  return propagateSchemas(await loadSchemaGraph(projectId), inferWithCompiler, {}, ids);
+}
+
+export interface ResolvedInput {
+  id: string;
+  projectId: string;
+  name: string;
+  currentVersionId: string | null;
+  /** Whether a version is stored (its rows can be read), not only its schema inferred. */
+  built: boolean;
+  /** Stored or inferred; null when not known statically (`unknownReason` says why). */
+  schema: DatasetSchema | null;
+  unknownReason: string | null;
+}
+
+/** A recipe's inputs, in order, with their schemas as designing sees them; 400 for a foreign id. */
+export async function resolveInputs(projectId: string, inputIds: string[]): Promise<ResolvedInput[]> {
+  const rows = await ctx().db.dataset.findMany({
+    where: { projectId, id: { in: inputIds } },
+    select: { id: true, projectId: true, name: true, currentVersionId: true },
+  });
+  const byId = new Map(rows.map((d) => [d.id, d]));
+  const missing = inputIds.filter((id) => !byId.has(id));
+  if (missing.length)
+    throw new AppError("invalid_input", `inputs: no dataset ${missing.join(", ")} in this project.`);
+  const states = await flowSchemas(projectId, inputIds);
+  return inputIds.map((id) => {
+    const d = byId.get(id)!;
+    const s = states.get(id);
+    const known = s?.status === "stored" || s?.status === "inferred";
+    return {
+      ...d,
+      built: d.currentVersionId !== null,
+      schema: known ? s.schema : null,
+      unknownReason: known || !s ? null : `${d.name}: ${s.reason}`,
+    };
+  });
+}
+
+/** 409 naming why, unless every input's schema is known (stored or inferred). */
+export function requireKnownSchemas(inputs: ResolvedInput[]): (ResolvedInput & { schema: DatasetSchema })[] {
+  const unknown = inputs.filter((i) => i.schema === null);
+  if (unknown.length)
+    throw new AppError(
+      "conflict",
+      `The schema of ${unknown.map((i) => i.name).join(", ")} is not known before a build (${unknown.map((i) => i.unknownReason).join("; ")}). Build it first.`,
+    );
+  return inputs as (ResolvedInput & { schema: DatasetSchema })[];
+}
+
+/** What the recipes of a planned build would fail on, before anything runs. */
+export async function planSchemaProblems(
+  projectId: string,
+  plan: { activities: { recipeIds: string[]; outputDatasetId: string; virtualDatasetIds: string[] }[] },
+): Promise<SchemaProblem[]> {
+  const rebuilt = new Set(plan.activities.flatMap((a) => [a.outputDatasetId, ...a.virtualDatasetIds]));
+  const recipeIds = [...new Set(plan.activities.flatMap((a) => a.recipeIds))];
+  if (recipeIds.length === 0) return [];
+  return buildSchemaProblems(await loadSchemaGraph(projectId), inferWithCompiler, recipeIds, rebuilt);
+}
