@@ -409,7 +409,7 @@ export class Checker {
     }
     const t = unifyTypes([l.type, r.type]);
     const type: ColumnType = t === null || t === "null" ? "integer" : t;
-    // Both engines widen integers to decimals in arithmetic; an explicit CAST would change the scale.
+    // Decimal operands are cast to Sous' DECIMAL(38, 9) by the dialects' renderings (decimal.ts).
     const operand = (x: Typed) => (type === "decimal" && x.type !== "null" ? x.expr : coerce(x, type));
     return { type, expr: call(fn, [operand(l), operand(r)], type), node };
   }

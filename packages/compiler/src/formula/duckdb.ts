@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { DECIMAL_TEXT } from "../conditions.ts";
 import { duckdbCenturyLikeSpark, hasTwoDigitYear } from "../dates/spark-patterns.ts";
+import { DECIMAL_SQL, decimalSql, SOUS_DECIMAL, sparkDecimalResult } from "../decimal.ts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
 import { type FormulaScalarFn, literalArg } from "./ir.ts";
@@ -14,7 +15,7 @@ const TYPES: Record<ColumnType, string> = {
   integer: "INTEGER",
   bigint: "BIGINT",
   double: "DOUBLE",
-  decimal: "DECIMAL(38, 18)",
+  decimal: DECIMAL_SQL,
   boolean: "BOOLEAN",
   date: "DATE",
   timestamp: "TIMESTAMP",
@@ -104,13 +105,26 @@ const WIDER: Partial<Record<ColumnType, string>> = { integer: "BIGINT", bigint: 
  * Spark side's try_add/try_subtract/try_multiply (DuckDB itself raises an error).
  */
 const checked =
-  (op: string) =>
+  (op: "+" | "-" | "*") =>
   ([a, b]: readonly string[], e: CallExpr): string => {
+    if (e.type === "decimal") return decimalArithmetic(op, a!, b!);
     const w = WIDER[e.type];
     return w
       ? `TRY_CAST(CAST(${a} AS ${w}) ${op} CAST(${b} AS ${w}) AS ${TYPES[e.type]})`
       : `(${a} ${op} ${b})`;
   };
+
+/**
+ * Decimal + - * as Spark computes them on two DECIMAL(38, 9): DuckDB's exact result, rounded
+ * HALF_UP (DuckDB's decimal cast rounds half away from zero, like Java's HALF_UP) to Spark's
+ * result scale, then Sous' DECIMAL(38, 9). try(): DuckDB raises where the exact value overflows
+ * its DECIMAL(38); Spark's try_* give NULL for what overflows theirs.
+ */
+function decimalArithmetic(op: "+" | "-" | "*", a: string, b: string): string {
+  const spark = sparkDecimalResult(op, SOUS_DECIMAL);
+  const exact = `try(CAST(${a} AS ${DECIMAL_SQL}) ${op} CAST(${b} AS ${DECIMAL_SQL}))`;
+  return `TRY_CAST(TRY_CAST(${exact} AS ${decimalSql(spark)}) AS ${DECIMAL_SQL})`;
+}
 
 export const FORMULA_DUCKDB_SCALARS: Partial<
   Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
@@ -128,6 +142,8 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
   },
   // MIN_INT % -1 is 0 on Spark; DuckDB raises an overflow unless computed in the wider type.
   remainder: ([a, b], e) => {
+    if (e.type === "decimal")
+      return `(CAST(${a} AS ${DECIMAL_SQL}) % NULLIF(CAST(${b} AS ${DECIMAL_SQL}), 0))`;
     const w = WIDER[e.type];
     return w ? `CAST(CAST(${a} AS ${w}) % NULLIF(${b}, 0) AS ${TYPES[e.type]})` : `(${a} % NULLIF(${b}, 0))`;
   },
@@ -156,19 +172,21 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
   round: ([x, d], e) =>
     e.type === "double"
       ? `(CASE WHEN abs(${x}) < 1e17 THEN CAST(round(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 20)), ${d}) AS DOUBLE) ELSE round(${x}, ${d}) END)`
-      : `round(${x}, ${d})`,
+      : e.type === "decimal"
+        ? `CAST(round(${x}, ${d}) AS ${DECIMAL_SQL})`
+        : `round(${x}, ${d})`,
   floor: ([x], e) =>
     e.args[0]?.type === "double"
       ? saturatingCast(`floor(${x})`, "bigint")
       : e.type === "bigint"
         ? `CAST(floor(${x}) AS BIGINT)`
-        : `floor(${x})`,
+        : `CAST(floor(${x}) AS ${DECIMAL_SQL})`,
   ceil: ([x], e) =>
     e.args[0]?.type === "double"
       ? saturatingCast(`ceil(${x})`, "bigint")
       : e.type === "bigint"
         ? `CAST(ceil(${x}) AS BIGINT)`
-        : `ceil(${x})`,
+        : `CAST(ceil(${x}) AS ${DECIMAL_SQL})`,
   // DuckDB raises an error where Spark returns NaN / NULL.
   sqrt: ([x]) => `(CASE WHEN ${x} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${x}) END)`,
   ln: guardedLog("ln"),
@@ -220,10 +238,16 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
 
 const DOUBLE_TEXT = "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)";
 
+/** Measured on Spark 4.0.1: 99999999999999.99 * 12345678.91 is 1234567890999999876543.2109 there. */
+const DECIMAL_PRODUCT =
+  "decimal products of 10^20 or more are NULL locally: DuckDB keeps the exact product's 18 decimals in a DECIMAL(38), Spark rounds it to 6 and reaches 10^29";
+
 /** Where DuckDB cannot reproduce Spark for a formula function (undefined: it can). Regexes: the dialect. */
 export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level: "full" }> | undefined {
   if (e.kind !== "call") return undefined;
   switch (e.fn) {
+    case "multiply":
+      return e.type === "decimal" ? { level: "partial", condition: DECIMAL_PRODUCT } : undefined;
     case "to_string":
       if (e.args[0]?.type === "double") return { level: "partial", condition: DOUBLE_TEXT };
       return e.args[0]?.type === "decimal" ? { level: "partial", condition: DECIMAL_TEXT } : undefined;

@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { DECIMAL_SQL } from "../decimal.ts";
 import type { CallExpr } from "../ir/expr.ts";
 import { FORMULA_STANDARD_SCALARS, type FormulaScalarFn, literalArg } from "./ir.ts";
 
@@ -8,7 +9,7 @@ const TYPES: Record<ColumnType, string> = {
   integer: "INT",
   bigint: "BIGINT",
   double: "DOUBLE",
-  decimal: "DECIMAL(38, 18)",
+  decimal: DECIMAL_SQL,
   boolean: "BOOLEAN",
   date: "DATE",
   timestamp: "TIMESTAMP",
@@ -48,17 +49,23 @@ const INTEGRAL: ReadonlySet<ColumnType> = new Set(["integer", "bigint"]);
  */
 const checked =
   (fn: string, op: string) =>
-  ([a, b]: readonly string[], e: CallExpr): string =>
-    e.type === "double" ? `(${a} ${op} ${b})` : `${fn}(${a}, ${b})`;
+  ([a, b]: readonly string[], e: CallExpr): string => {
+    if (e.type === "double") return `(${a} ${op} ${b})`;
+    // Decimals: operands as Sous' DECIMAL(38, 9), the result back to it (Spark's own result
+    // type would be (38, 8) for + -, (38, 6) for *: the value is rounded there, then widened).
+    if (e.type === "decimal") return `try_cast(${fn}(${asDecimal(a!)}, ${asDecimal(b!)}) AS ${DECIMAL_SQL})`;
+    return `${fn}(${a}, ${b})`;
+  };
+const asDecimal = (x: string): string => `CAST(${x} AS ${DECIMAL_SQL})`;
 
 export const FORMULA_SPARK_SCALARS: Partial<
   Record<FormulaScalarFn, (args: readonly string[], e: CallExpr) => string>
 > = {
   add: checked("try_add", "+"),
   subtract: (args, e) =>
-    e.type === "double"
-      ? FORMULA_STANDARD_SCALARS.subtract!(args, e)
-      : `try_subtract(${args[0]}, ${args[1]})`,
+    e.type === "double" ? FORMULA_STANDARD_SCALARS.subtract!(args, e) : checked("try_subtract", "-")(args, e),
+  remainder: ([a, b], e) =>
+    e.type === "decimal" ? `(${asDecimal(a!)} % NULLIF(${asDecimal(b!)}, 0))` : `(${a} % NULLIF(${b}, 0))`,
   multiply: checked("try_multiply", "*"),
   negate: ([a], e) => (INTEGRAL.has(e.type) ? `try_subtract(0, ${a})` : `(- ${a})`),
   // abs(MIN_INT) overflows: NULL like the other integer overflows.
@@ -75,9 +82,11 @@ export const FORMULA_SPARK_SCALARS: Partial<
   left: ([s, n]) => `left(${s}, ${n})`,
   right: ([s, n]) => `right(${s}, ${n})`,
   initcap: ([s]) => `initcap(${s})`,
-  round: ([x, d]) => `round(${x}, ${d})`,
-  floor: ([x]) => `floor(${x})`,
-  ceil: ([x]) => `ceil(${x})`,
+  // On decimals Spark narrows the type (round(DECIMAL(38,9), 2) is DECIMAL(32,2)), DuckDB does
+  // not: both give Sous' DECIMAL(38, 9).
+  round: ([x, d], e) => (e.type === "decimal" ? asDecimal(`round(${x}, ${d})`) : `round(${x}, ${d})`),
+  floor: ([x], e) => (e.type === "decimal" ? asDecimal(`floor(${x})`) : `floor(${x})`),
+  ceil: ([x], e) => (e.type === "decimal" ? asDecimal(`ceil(${x})`) : `ceil(${x})`),
   sqrt: ([x]) => `sqrt(${x})`,
   ln: ([x]) => `ln(${x})`,
   log10: ([x]) => `log10(${x})`,

@@ -1,6 +1,6 @@
 import type { ColumnType, WindowAggregation, WindowFnName } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
-import { col, type Expr, type SortKey, type WindowFn, type WindowFrame, windowFn } from "../ir/expr.ts";
+import { cast, col, type Expr, type SortKey, type WindowFn, type WindowFrame, windowFn } from "../ir/expr.ts";
 import { type DerivedColumn, derived, type Rel, window } from "../ir/rel.ts";
 import { assertUniqueNames, resolveColumn } from "../validate/columns.ts";
 import { requireInputCount } from "../validate/inputs.ts";
@@ -102,7 +102,10 @@ export function lowerWindowAggregation(
     );
   }
   const type = rule.type(c?.type ?? null);
-  const args: Expr[] = c ? [col(c.id, c.type)] : [];
+  // avg of a decimal over doubles, as the group recipe's (a dialect's aggregates hook cannot
+  // reach inside OVER): Spark's decimal avg rounds to scale + 4, DuckDB's does not.
+  const arg: Expr | null = c ? col(c.id, c.type) : null;
+  const args: Expr[] = arg ? [rule.ir === "avg" && arg.type === "decimal" ? cast(arg, "double") : arg] : [];
   if (c && (rule.ir === "lag" || rule.ir === "lead")) {
     args.push(literalFor("integer", a.offset ?? 1, "offset", [...path, "offset"]));
     if (a.default !== undefined) args.push(literalFor(c.type, a.default, c.name, [...path, "default"]));

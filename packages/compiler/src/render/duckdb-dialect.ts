@@ -1,4 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
+import { DECIMAL_TEXT } from "../conditions.ts";
+import { DECIMAL_SQL } from "../decimal.ts";
 import { assessFormulaOnDuckdb, FORMULA_DUCKDB_SCALARS } from "../formula/duckdb.ts";
 import { type Expr, exprChildren } from "../ir/expr.ts";
 import { COMPUTED_REGEX_CONDITION, javaRegexOnDuckdb } from "../regex/java-regex.ts";
@@ -11,7 +13,7 @@ const TYPES: Record<ColumnType, string> = {
   integer: "INTEGER",
   bigint: "BIGINT",
   double: "DOUBLE",
-  decimal: "DECIMAL(38, 18)",
+  decimal: DECIMAL_SQL,
   boolean: "BOOLEAN",
   date: "DATE",
   timestamp: "TIMESTAMP",
@@ -76,7 +78,9 @@ export const duckdbDialect: SqlDialect = {
   },
   aggregates: {
     // DuckDB sums integers into HUGEINT; Spark's try_sum is a BIGINT, NULL when it overflows.
-    sum: ([x], e) => (e.type === "bigint" ? `TRY_CAST(sum(${x}) AS BIGINT)` : `sum(${x})`),
+    sum: ([x], e) =>
+      e.type === "bigint" || e.type === "decimal" ? `TRY_CAST(sum(${x}) AS ${TYPES[e.type]})` : `sum(${x})`,
+    avg: ([x], e) => (e.args[0]?.type === "decimal" ? `avg(CAST(${x} AS DOUBLE))` : `avg(${x})`),
     // string_agg skips NULLs like collect_list, but yields NULL (not '') when nothing is left.
     concat_sorted: ([x]) => `coalesce(string_agg(CAST(${x} AS VARCHAR), ',' ORDER BY ${x}), '')`,
   },
@@ -97,12 +101,16 @@ export const duckdbDialect: SqlDialect = {
   // BIGINT and HUGEINT.
   joinKeyword: (type) => (type === "left_anti" ? "ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) => {
-    if (e.fn === "sum" && e.type === "bigint") return `TRY_CAST(${sql} AS BIGINT)`;
+    if (e.fn === "sum" && (e.type === "bigint" || e.type === "decimal"))
+      return `TRY_CAST(${sql} AS ${TYPES[e.type]})`;
     return e.type === "integer" && RANKING.has(e.fn) ? `CAST(${sql} AS ${TYPES[e.type]})` : sql;
   },
   assess: (e) => {
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "double") {
       return { level: "partial", condition: DOUBLE_TEXT };
+    }
+    if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "decimal") {
+      return { level: "partial", condition: DECIMAL_TEXT };
     }
     if (e.kind === "call" && e.fn === "sample_hash" && e.args.some(readsDouble)) {
       return { level: "partial", condition: `the sample can differ on rows with doubles: ${DOUBLE_TEXT}` };

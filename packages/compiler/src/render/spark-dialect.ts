@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { DECIMAL_SQL } from "../decimal.ts";
 import { FORMULA_SPARK_SCALARS } from "../formula/spark.ts";
 import { castCanFail } from "./casts.ts";
 import type { SqlDialect } from "./dialect.ts";
@@ -9,7 +10,7 @@ const TYPES: Record<ColumnType, string> = {
   integer: "INT",
   bigint: "BIGINT",
   double: "DOUBLE",
-  decimal: "DECIMAL(38, 18)",
+  decimal: DECIMAL_SQL,
   boolean: "BOOLEAN",
   date: "DATE",
   timestamp: "TIMESTAMP",
@@ -33,9 +34,16 @@ export const sparkDialect: SqlDialect = {
     castCanFail(from, to) ? `try_cast(${arg} AS ${TYPES[to]})` : `CAST(${arg} AS ${TYPES[to]})`,
   aggregates: {
     // try_sum: NULL when the sum overflows, with ANSI on (sum raises) and off (sum wraps) alike.
-    sum: ([x], e) => (e.type === "double" ? `sum(${x})` : `try_sum(${x})`),
-    // Spark averages decimals into a decimal; Sous' avg is always double.
-    avg: ([x], e) => (e.args[0]?.type === "decimal" ? `CAST(avg(${x}) AS DOUBLE)` : `avg(${x})`),
+    sum: ([x], e) =>
+      e.type === "double"
+        ? `sum(${x})`
+        : e.type === "decimal"
+          ? // Spark sums a DECIMAL(p, s) into (p + 10, s): Sous' DECIMAL(38, 9) on both engines.
+            `try_cast(try_sum(${x}) AS ${DECIMAL_SQL})`
+          : `try_sum(${x})`,
+    // Sous' avg is a double. Spark's avg of a decimal is a decimal rounded to scale + 4
+    // (1.333333 for (18, 2) values), DuckDB's a double: both average the values as doubles.
+    avg: ([x], e) => (e.args[0]?.type === "decimal" ? `avg(CAST(${x} AS DOUBLE))` : `avg(${x})`),
     concat_sorted: ([x], e) =>
       e.args[0]?.type === "string"
         ? `array_join(array_sort(collect_list(${x})), ',')`
@@ -51,9 +59,11 @@ export const sparkDialect: SqlDialect = {
   },
   joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) => {
-    if (e.fn === "avg" && e.args[0]?.type === "decimal") return `CAST(${sql} AS DOUBLE)`;
     // The renderer writes sum(...) OVER (...); try_sum as for the group recipe.
-    if (e.fn === "sum" && e.type !== "double") return sql.replace(/^sum\(/, "try_sum(");
+    if (e.fn === "sum" && e.type !== "double") {
+      const summed = sql.replace(/^sum\(/, "try_sum(");
+      return e.type === "decimal" ? `try_cast(${summed} AS ${DECIMAL_SQL})` : summed;
+    }
     return sql;
   },
   assess: () => undefined,
