@@ -168,7 +168,8 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     });
     const { jobId, activities } = await submitBuild(ctx.db, queue, projectId, [c.outputId], "smart");
     expect(activities).toBe(1);
-    const job = await waitForJobRow(ctx.db, jobId, 90_000);
+    // The first build starts the cluster, and with it Spark (a cold start when the run has none yet).
+    const job = await waitForJobRow(ctx.db, jobId, 170_000);
     const out = await ctx.db.dataset.findUniqueOrThrow({
       where: { id: c.outputId },
       include: { currentVersion: true },
@@ -219,7 +220,9 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     return { job, ms: performance.now() - t0 };
   }
 
-  it("builds a 3-recipe pipeline on the cluster as one statement, equal to the local build", async () => {
+  it("builds a 3-recipe pipeline on the cluster as one statement, equal to the local build", {
+    timeout: 180_000,
+  }, async () => {
     const remote = await chain({ kind: "databricks", connectionId, profileId });
     const logs = await ctx.db.jobLog.findMany({ where: { jobId: remote.job.id }, orderBy: { id: "asc" } });
     const logText = logs.map((l) => l.message).join("\n");

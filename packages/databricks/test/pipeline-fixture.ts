@@ -18,6 +18,13 @@ export const ordersSelect = (n = 200) => `
          CAST(((i * 104729) % 1000) / 10.0 AS DOUBLE) AS price
   FROM range(0, ${n}) AS t(i)`;
 
+/**
+ * Minutes of work on Spark (a 4e10-row cross join) that only a cancel ends early; no range():
+ * the emulator refuses table-valued functions, as Sous' own checker does.
+ */
+export const LONG_RUNNING_SQL =
+  "SELECT count(*) AS n FROM (SELECT explode(sequence(1, 200000)) AS a) CROSS JOIN (SELECT explode(sequence(1, 200000)) AS b) WHERE (a + b) % 7 = 3";
+
 export const CHAIN: { name: string; spec: RecipeSpec }[] = [
   {
     name: "positive",

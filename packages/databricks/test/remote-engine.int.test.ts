@@ -24,7 +24,7 @@ import { runRemoteActivity } from "../src/remote-run.ts";
 import { createDatabricksRestClient, type DatabricksRestClient } from "../src/rest-client.ts";
 import { createDatabricksSqlRunner } from "../src/sql-runner.ts";
 import { uploadInputsIfMissing } from "../src/upload-inputs.ts";
-import { compileChain, ordersSelect } from "./pipeline-fixture.ts";
+import { compileChain, LONG_RUNNING_SQL, ordersSelect } from "./pipeline-fixture.ts";
 
 const TOKEN = "dapi-remote-engine-secret-42424242";
 const CONTAINER = "dbx-mount";
@@ -50,7 +50,8 @@ const profile = (over: Partial<ComputeProfileRef> = {}): ComputeProfileRef => ({
   maxActiveStatements: 1,
   ...over,
 });
-const fastPoll = { initialMs: 50, maxMs: 200, timeoutMs: 20_000 };
+// Generous: the first cluster start starts Spark.
+const fastPoll = { initialMs: 50, maxMs: 200, timeoutMs: 120_000 };
 const runnerFor = (clusterId: string, token = TOKEN) =>
   createDatabricksSqlRunner({
     host: emu.host,
@@ -259,7 +260,7 @@ describe("remote runs", () => {
     const controller = new AbortController();
     const pending = runRemoteActivity({
       runner,
-      selectSql: "SELECT count(*) AS n FROM range(0, 1000000000000) AS t(x) WHERE x % 7 = 3",
+      selectSql: LONG_RUNNING_SQL,
       outputPath: `${MOUNT}/tmp/cancelled`,
       log,
       signal: controller.signal,
@@ -267,7 +268,7 @@ describe("remote runs", () => {
     await expect.poll(() => emu.activeStatements(clusterId), { timeout: 10_000 }).toBe(1);
     controller.abort(new DOMException("Cancelled by the user", "AbortError"));
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
-    await expect.poll(() => emu.activeStatements(clusterId), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => emu.activeStatements(clusterId), { timeout: 60_000, interval: 200 }).toBe(0);
     await runner.close();
   });
 });

@@ -1,4 +1,4 @@
-// The real @databricks/sql driver (through Sous' runner) against the emulator.
+// The real @databricks/sql driver (through Sous' runner) against the emulator, on real Spark.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabricksApiError, DatabricksSqlError } from "../src/errors.ts";
 import { createDatabricksRestClient } from "../src/rest-client.ts";
 import { createDatabricksSqlRunner, type DatabricksSqlRunner } from "../src/sql-runner.ts";
+import { LONG_RUNNING_SQL } from "./pipeline-fixture.ts";
 
 const TOKEN = "dapi-emulator-secret-0123456789";
 const BAD_TOKEN = "dapi-wrong-secret-9876543210";
@@ -39,7 +40,8 @@ async function startRunningCluster(emu: DatabricksEmulator): Promise<string> {
     node_type_id: "Standard_DS3_v2",
     num_workers: 1,
   });
-  await rest.waitForClusterRunning(cluster_id, { pollMs: 50, timeoutMs: 10_000 });
+  // A cluster start starts Spark (once per test run when the run shares one).
+  await rest.waitForClusterRunning(cluster_id, { pollMs: 100, timeoutMs: 120_000 });
   return cluster_id;
 }
 
@@ -103,7 +105,8 @@ describe("queries", () => {
   });
 
   it("pages through large results and honours maxRows", async () => {
-    const sql = "SELECT CAST(x AS INT) AS n FROM range(0, 25000) AS t(x) ORDER BY n";
+    // explode(sequence()) rather than range(): the emulator refuses table-valued functions.
+    const sql = "SELECT CAST(x AS INT) AS n FROM (SELECT explode(sequence(0, 24999)) AS x) ORDER BY n";
     const all = await runner.run(sql);
     expect(all.rows).toHaveLength(25_000);
     expect(all.rows.at(-1)).toEqual({ n: 24_999 });
@@ -141,7 +144,10 @@ describe("datasets on the mount", () => {
       GROUP BY region`);
     expect(result).toEqual({ rows: [], columns: [] });
 
-    expect(await readdir(outDir)).toEqual(["part-0.parquet"]);
+    // Spark's part files (and _SUCCESS); the stale file is gone.
+    const files = await readdir(outDir);
+    expect(files).not.toContain("part-stale.parquet");
+    expect(files.filter((f) => f.endsWith(".parquet")).length).toBeGreaterThan(0);
     const written = await queryLocalDuckDb(
       `SELECT region, orders, total FROM read_parquet('${outDir}/*.parquet') ORDER BY region`,
     );
@@ -169,10 +175,19 @@ describe("errors", () => {
   });
 
   it("returns execution errors with Spark's error class", async () => {
+    const error = await runner
+      .run("SELECT nope FROM parquet.`dbfs:/mnt/sous/ds/orders`")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksSqlError);
+    expect(error).toMatchObject({ sqlState: "42703" });
+    expect((error as Error).message).toContain("UNRESOLVED_COLUMN");
+  });
+
+  it("refuses statements that would reach outside the mounts, with a permission error", async () => {
     const error = await runner.run("SELECT * FROM no_such_table").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabricksSqlError);
-    expect(error).toMatchObject({ sqlState: "42P01" });
-    expect((error as Error).message).toContain("TABLE_OR_VIEW_NOT_FOUND");
+    expect(error).toMatchObject({ sqlState: "42501" });
+    expect((error as Error).message).toContain("INSUFFICIENT_PERMISSIONS");
   });
 
   it("rejects a bad token with a safe message that never contains the token", async () => {
@@ -225,9 +240,7 @@ describe("cancellation", () => {
   it("cancels the running statement when the signal aborts", async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const pending = runner.run("SELECT count(*) AS n FROM range(0, 1000000000000) AS t(x) WHERE x % 7 = 3", {
-      signal: controller.signal,
-    });
+    const pending = runner.run(LONG_RUNNING_SQL, { signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -332,6 +345,7 @@ async function startRunningClusterOver(emu: DatabricksEmulator): Promise<string>
     });
   const rest = createDatabricksRestClient({ baseUrl: emu.url, token: TOKEN, fetch: trustingFetch });
   const { cluster_id } = await rest.createCluster({ spark_version: "15.4.x-scala2.12" });
-  await rest.waitForClusterRunning(cluster_id, { pollMs: 50, timeoutMs: 10_000 });
+  // A cluster start starts Spark (once per test run when the run shares one).
+  await rest.waitForClusterRunning(cluster_id, { pollMs: 100, timeoutMs: 120_000 });
   return cluster_id;
 }

@@ -10,6 +10,7 @@ import { DatabricksApiError, DatabricksSqlError } from "../src/errors.ts";
 import { createDatabricksRestClient } from "../src/rest-client.ts";
 import { createDatabricksSqlRunner } from "../src/sql-runner.ts";
 import { closedPort, type HangingServer, startFaultProxy, startHangingServer } from "./fault-servers.ts";
+import { LONG_RUNNING_SQL } from "./pipeline-fixture.ts";
 
 const TOKEN = "dapi-faults-secret-0123456789abcdef";
 const FAST = { connectMs: 1_000, readMs: 1_000 };
@@ -179,7 +180,8 @@ describe("a workspace killed mid-statement", () => {
   it("is reported as unreachable within seconds, not as 'Max retry count exceeded' after minutes", async () => {
     const proxy = await startFaultProxy(emu);
     const clusterId = emu.createCluster();
-    await expect.poll(() => emu.clusterState(clusterId), { timeout: 5_000 }).toBe("RUNNING");
+    // A cluster start starts Spark.
+    await expect.poll(() => emu.clusterState(clusterId), { timeout: 120_000, interval: 200 }).toBe("RUNNING");
     const runner = createDatabricksSqlRunner({
       host: proxy.host,
       port: proxy.port,
@@ -188,9 +190,7 @@ describe("a workspace killed mid-statement", () => {
       tls: false,
       rpcRetry: { initialDelayMs: 200 },
     });
-    const pending = timed(
-      runner.run("SELECT count(*) AS n FROM range(0, 1000000000000) AS t(x) WHERE x % 7 = 3"),
-    );
+    const pending = timed(runner.run(LONG_RUNNING_SQL));
     await expect.poll(() => emu.activeStatements(clusterId), { timeout: 10_000 }).toBe(1);
     // Killed while the driver polls the statement's status (where a run spends its time).
     const polls = proxy.forwardedSql();
