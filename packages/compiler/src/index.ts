@@ -1,4 +1,5 @@
 export { type CompileRecipeArgs, compileRecipe, inferOutputSchemas, lowerRecipe } from "./compile.ts";
+export { DECIMAL_SQL } from "./decimal.ts";
 export { CompileError, type CompileErrorCode, UnsupportedError } from "./errors.ts";
 export {
   checkFormula,
@@ -15,12 +16,12 @@ export {
 export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
+export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export { type SqlProblem, SqlRecipeError } from "./sql-recipe/check.ts";
 export { SQL_RECIPE_DUCKDB } from "./sql-recipe/compile.ts";
 export { convertRecipeToSql } from "./sql-recipe/convert.ts";
 export { sparkQueryProblems } from "./sql-recipe/guard-statement.ts";
 export { renameSqlInput, type SqlInputRename } from "./sql-recipe/rename-input.ts";
-export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export type {
   ColumnLineage,
   CompiledRecipe,
