@@ -68,7 +68,7 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
       as: key,
     });
     expect(r.status).toBe(200);
-    expect(r.data.outputSchema.map((c: { name: string }) => c.name)).toEqual(["customer", "total"]);
+    expect(r.data.outputSchema.map((c: { name: string }) => c.name)).toEqual(["customer", "count", "total"]);
     expect(r.data.rows).toEqual([]);
     expect(r.data.runError).toMatch(/orders_copy has no data yet/);
     expect(r.data.engines.duckdb.sql).toMatch(/sum/i);
@@ -84,7 +84,11 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
     expect(r.status).toBe(201);
     const c = await call(`/projects/${projectId}/recipes/${r.data.id}/compile?engine=spark`, { as: key });
     expect(c.status).toBe(200);
-    expect(c.data.outputSchemas[0].map((x: { name: string }) => x.name)).toEqual(["customer", "total"]);
+    expect(c.data.outputSchemas[0].map((x: { name: string }) => x.name)).toEqual([
+      "customer",
+      "count",
+      "total",
+    ]);
   });
 
   it("refuses, when saved, a join on an unbuilt input whose output would hold a name twice", async () => {

@@ -1,6 +1,12 @@
 import "server-only";
 import path from "node:path";
-import { type CompiledRecipe, CompileError, compileRecipe, type Dialect } from "@sous/compiler";
+import {
+  type CompileContext,
+  type CompiledRecipe,
+  CompileError,
+  compileRecipe,
+  type Dialect,
+} from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
 import { ctx } from "../context.ts";
 
@@ -12,12 +18,14 @@ export function compileForDisplay(opts: {
   spec: RecipeSpec;
   inputs: { name: string; schema: unknown; currentVersionId: string | null; id: string; projectId: string }[];
   dialect: Dialect;
+  context?: CompileContext;
 }): CompiledRecipe {
   const { dataDir } = ctx();
   try {
     return compileRecipe({
       spec: opts.spec,
       dialect: opts.dialect,
+      ...(opts.context ? { context: opts.context } : {}),
       inputs: opts.inputs.map((d) => {
         const rel = `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId ?? "none"}`;
         return {

@@ -68,7 +68,8 @@ export async function previewRecipe(
   const inputs: CompileInput[] = datasets.map((d, i) => ({
     name: d.name,
     schema: samples[i]?.schema ?? known[i]!.schema,
-    location: { format: "parquet", path: samples[i]?.dir ?? "" },
+    // An unbuilt input has no sample: nothing reads this path (the preview does not run).
+    location: { format: "parquet", path: samples[i]?.dir ?? `unbuilt/${d.id}` },
   }));
   // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the sample.
   const shownInputs: CompileInput[] = datasets.map((d, i) => ({

@@ -33,7 +33,14 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   const inputs = await resolveInputs(projectId, inputIds);
   // Known only from data (after a SQL recipe, an unlisted pivot): checked again when it runs.
   if (inputs.some((d) => d.schema === null)) return;
-  compileForDisplay({ spec, inputs, dialect: "duckdb" });
+  // A pivot without listed values reads them at build: checked here with one stand-in value.
+  const unlisted = spec.kind === "pivot" && !spec.params.values?.length;
+  compileForDisplay({
+    spec,
+    inputs,
+    dialect: "duckdb",
+    ...(unlisted ? { context: { pivotValues: [null] } } : {}),
+  });
 }
 
 type OutputRef = { datasetId: string } | { name: string };
