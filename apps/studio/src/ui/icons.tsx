@@ -40,6 +40,13 @@ export const PlayIcon = (p: IconProps) => (
     <path d="M7 4.5v15l12-7.5z" />
   </Svg>
 );
+/** A list of runs: the Jobs page. */
+export const JobsIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 6h11M9 12h11M9 18h11" />
+    <path d="M4 6h.01M4 12h.01M4 18h.01" />
+  </Svg>
+);
 export const PlusIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M12 5v14M5 12h14" />

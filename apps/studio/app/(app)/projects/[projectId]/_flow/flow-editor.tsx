@@ -18,10 +18,10 @@ import {
 import { useRouter } from "next/navigation";
 import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
-import { Button } from "@/ui/button.tsx";
+import { Button, ButtonLink } from "@/ui/button.tsx";
 import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
 import { formatRows } from "@/ui/format.ts";
-import { CloseIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
+import { CloseIcon, JobsIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -601,6 +601,15 @@ function FlowEditorInner({
         >
           Arrange
         </Button>
+        <ButtonLink
+          href={`/projects/${projectId}/jobs`}
+          variant="ghost"
+          icon={<JobsIcon />}
+          title="Every build of this project: progress, logs, engines and timings"
+          data-testid="project-jobs-link"
+        >
+          Jobs
+        </ButtonLink>
         {canEdit ? (
           <>
             {/* Rendered once hydrated: a file chosen before React listens would be ignored. */}

@@ -9,6 +9,7 @@ import { Badge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
+import { activitySummary, engineLabel } from "@/ui/job-summary.ts";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { requireUser } from "../../../../_lib/session.ts";
 import { BuildForm } from "./build-form.tsx";
@@ -125,7 +126,8 @@ export default async function JobsPage({ params, searchParams }: Props) {
                   <th>State</th>
                   <th>Targets</th>
                   <th>Mode</th>
-                  <th className="num">Activities</th>
+                  <th>Engine</th>
+                  <th>Activities</th>
                   <th className="num">Rows written</th>
                   <th>Queued</th>
                   <th className="num">Duration</th>
@@ -147,9 +149,8 @@ export default async function JobsPage({ params, searchParams }: Props) {
                       {j.error ? <div className="jobs-error">{j.error}</div> : null}
                     </td>
                     <td>{MODE_LABEL[j.mode] ?? j.mode}</td>
-                    <td className="num">
-                      {j.progress.done}/{j.progress.total}
-                    </td>
+                    <td data-testid="job-engine">{engineLabel(j.activities)}</td>
+                    <td data-testid="job-activities">{activitySummary(j, j.progress)}</td>
                     <td className="num">{formatCount(j.progress.rowsWritten)}</td>
                     <td>{formatDate(j.queuedAt)}</td>
                     <td className="num">{formatDuration(j.progress.elapsedMs)}</td>

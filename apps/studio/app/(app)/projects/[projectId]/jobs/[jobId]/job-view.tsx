@@ -6,8 +6,9 @@ import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
-import { formatCount, formatDate } from "@/ui/format.ts";
+import { formatCount, formatDate, formatRows, plural } from "@/ui/format.ts";
 import { ArrowLeftIcon, CloseIcon } from "@/ui/icons.tsx";
+import { activitySummary, engineLabel } from "@/ui/job-summary.ts";
 import { Panel } from "@/ui/panel.tsx";
 import { useJobEvents } from "@/ui/use-job-events.ts";
 import { formatDuration, MODE_LABEL, STATE_TONE, stateLabel } from "../job-format.ts";
@@ -29,6 +30,54 @@ function ProgressBar({ done, total, state }: { done: number; total: number; stat
     >
       <div className="job-progress-fill" style={{ width: `${pct}%` }} />
     </div>
+  );
+}
+
+/** "totalMs" → "Total", "clusterStartMs" → "Cluster start": the stored timings' keys, readable. */
+const timingLabel = (k: string) => {
+  const words = k
+    .replace(/Ms$/, "")
+    .replace(/([A-Z])/g, " $1")
+    .toLowerCase()
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** Where a Databricks activity ran and how long each phase took, as the worker stored it. */
+function RemoteFacts({ remote }: { remote: NonNullable<JobActivity["remote"]> }) {
+  return (
+    <>
+      <dt>Cluster</dt>
+      <dd className="mono" data-testid="activity-cluster">
+        {remote.clusterId}
+      </dd>
+      <dt>Spark UI</dt>
+      <dd>
+        {/^https?:\/\//.test(remote.sparkUiUrl) ? (
+          <a
+            href={remote.sparkUiUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+            data-testid="activity-spark-ui"
+          >
+            Open the Spark UI
+          </a>
+        ) : (
+          <span className="mono">{remote.sparkUiUrl}</span>
+        )}
+      </dd>
+      {Object.keys(remote.timings).length ? (
+        <>
+          <dt>Timings</dt>
+          <dd data-testid="activity-timings">
+            {Object.entries(remote.timings)
+              .map(([k, ms]) => `${timingLabel(k)} ${formatDuration(ms)}`)
+              .join(" · ")}
+            {remote.statements ? ` · ${plural(remote.statements, "statement")}` : ""}
+          </dd>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -61,7 +110,7 @@ function ActivityRow({
           {names(a.recipeIds, {})} → <strong>{datasetNames[a.outputDatasetId] ?? a.outputDatasetId}</strong>
         </span>
         <span className="job-activity-figures">
-          {a.rowsWritten !== null ? `${formatCount(a.rowsWritten)} rows · ` : ""}
+          {a.upToDate ? "up to date · " : a.rowsWritten !== null ? `${formatRows(a.rowsWritten)} · ` : ""}
           {formatDuration(a.durationMs)}
           {a.attempts > 1 ? ` · attempt ${a.attempts}` : ""}
         </span>
@@ -71,7 +120,8 @@ function ActivityRow({
         <div className="job-activity-body">
           <dl className="facts">
             <dt>Engine</dt>
-            <dd>{a.engine === "local" ? "Local (DuckDB)" : a.engine}</dd>
+            <dd>{a.engine === "local" ? "Local (DuckDB)" : "Databricks"}</dd>
+            {a.remote ? <RemoteFacts remote={a.remote} /> : null}
             {a.virtualDatasetIds.length ? (
               <>
                 <dt>Not written</dt>
@@ -201,9 +251,11 @@ export function JobView(props: {
         <dl>
           <div>
             <dt>Activities</dt>
-            <dd data-testid="job-done">
-              {p.done}/{p.total}
-            </dd>
+            <dd data-testid="job-done">{activitySummary({ state, activities: job.activities }, p)}</dd>
+          </div>
+          <div>
+            <dt>Engine</dt>
+            <dd data-testid="job-engine">{engineLabel(job.activities)}</dd>
           </div>
           <div>
             <dt>Rows written</dt>
