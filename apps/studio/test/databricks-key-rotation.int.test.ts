@@ -105,7 +105,11 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL || !process.en
     }, 60_000);
     afterAll(async () => {
       if (connectionId)
-        await call(`/admin/databricks/connections/${connectionId}`, { method: "DELETE", as: session });
+        // force: the project this test ran on still uses it.
+        await call(`/admin/databricks/connections/${connectionId}?force=true`, {
+          method: "DELETE",
+          as: session,
+        });
       await db.end().catch(() => {});
       await emu?.stop();
     });

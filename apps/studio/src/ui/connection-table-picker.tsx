@@ -5,6 +5,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import { api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { Input } from "./field.tsx";
+import { formatRows } from "./format.ts";
 import "./connection-table-picker.css";
 
 // The table field of "Import from…": a text input that also filters the tables the connection can
@@ -177,7 +178,7 @@ export function ConnectionTablePicker({
                       title={
                         t.estimatedRows === null
                           ? "No estimate (a view, or a table Postgres has not analyzed)"
-                          : `About ${t.estimatedRows.toLocaleString("en-US")} rows (Postgres' estimate)`
+                          : `About ${formatRows(t.estimatedRows)} (Postgres' estimate)`
                       }
                     >
                       {t.estimatedRows === null ? "—" : `~${rowsFormat.format(t.estimatedRows)}`}

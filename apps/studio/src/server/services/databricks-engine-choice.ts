@@ -13,6 +13,7 @@ import {
   DATABRICKS_CONNECTION_KIND,
   userTokenContext,
 } from "@sous/databricks";
+import { type NamedStep, nameSteps } from "../../ui/step-names.ts";
 import { ctx } from "../context.ts";
 import { compileForDisplay } from "./compile-for-display.ts";
 import { secretBox } from "./databricks-secrets.ts";
@@ -88,18 +89,26 @@ async function assertRunsOnSpark(recipe: {
     return d && d.schema !== null && DatasetSchemaSchema.safeParse(d.schema).success ? [d] : [];
   });
   if (ordered.length !== inputIds.length) return; // inputs not built yet: the job checks again
+  const spec = RecipeSpecSchema.parse(recipe.spec);
   const compiled = compileForDisplay({
-    spec: RecipeSpecSchema.parse(recipe.spec),
+    spec,
     inputs: ordered,
     dialect: "spark",
   });
   if (compiled.blocking) {
     throw new AppError(
       "compile_error",
-      `Recipe ${recipe.name} cannot run on Databricks: step ${compiled.blocking.stepId} has no SparkSQL translation (${compiled.blocking.reason}). Use the local engine for this recipe.`,
+      `Recipe ${recipe.name} cannot run on Databricks: ${stepName(spec, compiled.blocking.stepId)} has no SparkSQL translation (${compiled.blocking.reason}). Use the local engine for this recipe.`,
       { details: { stepId: compiled.blocking.stepId, offer: LOCAL } },
     );
   }
+}
+
+/** A prepare step by its name and position ("Step 'Revenue' (#2)"), never its internal id. */
+function stepName(spec: { kind: string; params: unknown }, stepId: string): string {
+  const steps = spec.kind === "prepare" ? (spec.params as { steps?: NamedStep[] }).steps : undefined;
+  const named = nameSteps(stepId, steps ?? [], () => undefined);
+  return named === stepId ? `step ${stepId}` : named;
 }
 
 type TokenState = "ready" | "missing" | "unreadable";

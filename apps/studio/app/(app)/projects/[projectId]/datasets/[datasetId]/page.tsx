@@ -1,6 +1,7 @@
 import { AppError, type DatasetStats, type SamplePage } from "@sous/contracts";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { isRecipeOutput } from "@/server/services/dataset-origin.ts";
 import { getDatasetStats, getSampling, queryDatasetSample } from "@/server/services/dataset-sample.ts";
 import { getDataset } from "@/server/services/datasets.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
@@ -42,7 +43,10 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function DatasetPage({ params }: Params) {
   const { projectId, datasetId } = await params;
   const { project, dataset, role } = await load(projectId, datasetId);
-  const sampling = await getSampling(projectId, datasetId);
+  const [sampling, recipeOutput] = await Promise.all([
+    getSampling(projectId, datasetId),
+    isRecipeOutput(datasetId),
+  ]);
   let initial: SamplePage | null = null;
   let stats: DatasetStats | null = null;
   let error: string | null = null;
@@ -113,6 +117,7 @@ export default async function DatasetPage({ params }: Params) {
           stats={stats}
           sampling={sampling}
           canEdit={role !== "VIEWER"}
+          canReimport={role !== "VIEWER" && !recipeOutput}
         />
       ) : (
         <EmptyState icon={<TableIcon size={24} />} title="Not built yet" testId="dataset-empty">

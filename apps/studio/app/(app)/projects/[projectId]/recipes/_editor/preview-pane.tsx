@@ -5,7 +5,7 @@ import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
 import { Button } from "@/ui/button.tsx";
 import { TypeTag } from "@/ui/columns.tsx";
 import { DataTable } from "@/ui/data-table.tsx";
-import { formatCount } from "@/ui/format.ts";
+import { formatCount, formatRows } from "@/ui/format.ts";
 import { EmptyState, Spinner } from "@/ui/panel.tsx";
 import type { PreviewState } from "./use-preview.ts";
 
@@ -17,6 +17,7 @@ export function PreviewPane({
   highlight,
   note,
   convert,
+  nameSteps,
 }: {
   state: PreviewState;
   waiting: string | null;
@@ -26,6 +27,8 @@ export function PreviewPane({
   note?: ReactNode;
   /** The SQL tab's "Convert to SQL recipe" (absent for SQL recipes). */
   convert?: ConvertAction;
+  /** Puts step names in place of the step ids compiler messages carry (prepare recipes). */
+  nameSteps?: (text: string) => string;
 }) {
   const [tab, setTab] = useState<Tab>("preview");
   const { data, error, loading } = state;
@@ -57,7 +60,9 @@ export function PreviewPane({
             <>
               {data.runError
                 ? "No rows"
-                : `${formatCount(data.rows.length)}${data.truncated ? "+" : ""} rows`}{" "}
+                : data.truncated
+                  ? `${formatCount(data.rows.length)}+ rows`
+                  : formatRows(data.rows.length)}{" "}
               on a sample of {data.inputs.map((i) => `${formatCount(i.sampleRows)} ${i.name}`).join(" + ")}{" "}
               rows · {data.durationMs} ms
             </>
@@ -78,7 +83,7 @@ export function PreviewPane({
       {data?.engines.duckdb.warnings.length ? (
         <ul className="preview-warnings" data-testid="preview-warnings">
           {data.engines.duckdb.warnings.map((w) => (
-            <li key={w}>{w}</li>
+            <li key={w}>{nameSteps ? nameSteps(w) : w}</li>
           ))}
         </ul>
       ) : null}
@@ -111,7 +116,7 @@ export function PreviewPane({
         ) : tab === "schema" ? (
           <SchemaView schema={schema} fromRun={schemaFromRun} />
         ) : (
-          <SqlView data={data} convert={convert} />
+          <SqlView data={data} convert={convert} nameSteps={nameSteps} />
         )}
       </div>
     </section>
@@ -168,7 +173,15 @@ export interface ConvertAction {
   run: () => Promise<string | null>;
 }
 
-function SqlView({ data, convert }: { data: RecipePreview; convert: ConvertAction | undefined }) {
+function SqlView({
+  data,
+  convert,
+  nameSteps,
+}: {
+  data: RecipePreview;
+  convert: ConvertAction | undefined;
+  nameSteps: ((text: string) => string) | undefined;
+}) {
   return (
     <div className="sql-views">
       {convert ? <ConvertBox convert={convert} /> : null}
@@ -182,7 +195,10 @@ function SqlView({ data, convert }: { data: RecipePreview; convert: ConvertActio
             </h4>
             {e.blocking ? (
               <p className="form-error">
-                Cannot run here: {e.blocking.reason} (step {e.blocking.stepId})
+                Cannot run here:{" "}
+                {nameSteps
+                  ? nameSteps(`${e.blocking.reason} (${e.blocking.stepId})`)
+                  : `${e.blocking.reason} (step ${e.blocking.stepId})`}
               </p>
             ) : (
               <pre className="sql-code" data-testid={`sql-code-${d}`}>

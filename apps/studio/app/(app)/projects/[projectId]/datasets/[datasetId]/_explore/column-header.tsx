@@ -1,4 +1,5 @@
 import type { ColumnStats } from "@sous/contracts";
+import { formatRows } from "@/ui/format.ts";
 
 const W = 132;
 const H = 26;
@@ -59,7 +60,7 @@ export function MiniChart({
 }) {
   const on =
     scope?.sampled && scope.rowsScanned !== undefined
-      ? ` (computed on ${scope.rowsScanned.toLocaleString("en-US")} of ${scope.rows.toLocaleString("en-US")} rows)`
+      ? ` (computed on ${scope.rowsScanned.toLocaleString("en-US")} of ${formatRows(scope.rows)})`
       : "";
   if (stats.histogram?.length) {
     const max = Math.max(...stats.histogram.map((b) => b.count), 1);

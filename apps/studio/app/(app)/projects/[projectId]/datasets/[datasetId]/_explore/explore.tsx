@@ -14,7 +14,7 @@ import { useEffect, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select } from "@/ui/field.tsx";
-import { formatDate, formatRows } from "@/ui/format.ts";
+import { formatDate, formatRows, plural } from "@/ui/format.ts";
 import { UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -40,12 +40,15 @@ export function Explore({
   stats,
   sampling,
   canEdit,
+  canReimport,
 }: {
   dataset: DatasetInfo;
   initial: SamplePage | null;
   stats: DatasetStats | null;
   sampling: DatasetSampling;
   canEdit: boolean;
+  /** Editors, on a dataset no recipe writes (a recipe's next build would replace the file). */
+  canReimport: boolean;
 }) {
   const [tab, setTab] = useState<Tab>("explore");
   const [view, setView] = useState<SampleView>({ filters: [] });
@@ -103,7 +106,7 @@ export function Explore({
               </a>
             </>
           ) : null}
-          {canEdit ? (
+          {canReimport ? (
             <Reimport projectId={dataset.projectId} datasetId={dataset.id} name={dataset.name} />
           ) : null}
           {canEdit ? (
@@ -142,20 +145,19 @@ export function Explore({
 }
 
 export function describeSampling(s: DatasetSampling): string {
-  const n = (x: number) => x.toLocaleString("en-US");
   switch (s.method) {
     case "first":
-      return `first ${n(s.n)} rows`;
+      return `first ${plural(s.n, "row")}`;
     case "last":
-      return `last ${n(s.n)} rows`;
+      return `last ${plural(s.n, "row")}`;
     case "random":
-      return `${n(s.n)} random rows`;
+      return plural(s.n, "random row");
     case "ratio":
       return `random ${Math.round(s.ratio * 1000) / 10}%`;
     case "stratified":
-      return `${n(s.n)} rows stratified by ${s.column}`;
+      return `${plural(s.n, "row")} stratified by ${s.column}`;
     case "rebalance":
-      return `~${n(s.n)} rows, classes of ${s.column} rebalanced`;
+      return `~${plural(s.n, "row")}, classes of ${s.column} rebalanced`;
     case "values-subset":
       return `${Math.round(s.ratio * 1000) / 10}% of ${s.column} values`;
     case "full":

@@ -3,7 +3,7 @@
 import type { ColumnStats, DatasetSchema, SampleFilter, SamplePage } from "@sous/contracts";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
-import { isNumericType } from "@/ui/format.ts";
+import { formatRows, isNumericType } from "@/ui/format.ts";
 import { MiniChart, QualityBar } from "./column-header.tsx";
 
 type Cell = string | number | boolean | null;
@@ -133,7 +133,7 @@ export function SampleTable({
           ? "Loading…"
           : view.filters.length
             ? `${total.toLocaleString("en-US")} of ${sampleRows.toLocaleString("en-US")} sample rows match`
-            : `${sampleRows.toLocaleString("en-US")} rows in the sample`}
+            : `${formatRows(sampleRows)} in the sample`}
         {error ? <span className="explore-error"> · {error}</span> : null}
       </div>
       <div
