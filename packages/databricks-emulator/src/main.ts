@@ -1,5 +1,6 @@
 // CLI for demos: `pnpm exec tsx packages/databricks-emulator/src/main.ts --mount dbfs:/mnt/sous=/tmp/sous`
 // Must run under tsx (dt-sql-parser cannot be loaded by plain node). Flags win over env vars.
+// Statements run on real Spark (the venv's pyspark), started by the first cluster start.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";

@@ -68,7 +68,9 @@ beforeAll(async () => {
   emu = await startDatabricksEmulator({
     token: TOKEN,
     mounts: { [MOUNT]: { blob: { connectionString: azurite.connectionString, container: CONTAINER } } },
-    clusterStartDelayMs: 400,
+    // When the run's Spark is already up, a start takes just this: enough margin for the cold
+    // start test's "waited > 200 ms" on a loaded machine.
+    clusterStartDelayMs: 1_000,
   });
   rest = createDatabricksRestClient({ baseUrl: emu.url, token: TOKEN, retry: { initialDelayMs: 20 } });
   local = createLocalStorage({ root: path.join(workDir, "storage") });
