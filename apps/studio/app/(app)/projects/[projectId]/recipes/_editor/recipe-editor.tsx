@@ -5,7 +5,7 @@ import "./editor.css";
 import type { BuildMode, DatasetInfo, Job, Recipe, SplitParams } from "@sous/contracts";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
 import { ApiError, api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
@@ -13,12 +13,15 @@ import type { Col } from "@/ui/columns.tsx";
 import { type Engine, EngineBadge, worstVerdict } from "@/ui/engine-badge.tsx";
 import { Input, Select } from "@/ui/field.tsx";
 import { ArrowLeftIcon, CheckIcon, CloseIcon, PlayIcon, PlusIcon, TableIcon } from "@/ui/icons.tsx";
+import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
 import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/recipe-kinds.ts";
+import { type NamedStep, nameSteps } from "@/ui/step-names.ts";
 import { useToast } from "@/ui/toast.tsx";
 import { useUndoable } from "@/ui/use-undoable.ts";
 import { isActive, type RunState, useRuns } from "../../_flow/use-runs.ts";
 import { RunModeSelect } from "../../jobs/build-mode-select.tsx";
+import { ACTIVE_JOB_POLL_MS, findOutputJob } from "./active-job.ts";
 import { defaultParams, defaultSqlParams, suggestJoinKeys } from "./defaults.ts";
 import { EngineSelect } from "./engine-select.tsx";
 import { FilterForm } from "./form-filter.tsx";
@@ -28,6 +31,7 @@ import { defaultSplitNames, SplitForm, splitOutputCount } from "./form-split.tsx
 import { SqlForm } from "./form-sql.tsx";
 import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
 import { DistinctForm, SortForm, StackForm, SyncForm, TopNForm } from "./forms-basic.tsx";
+import { infoOf } from "./prepare-defaults.ts";
 import { prepareSpecAsOf, usePrepareHighlight } from "./prepare-view.tsx";
 import { PreviewPane } from "./preview-pane.tsx";
 import { RunPanel } from "./run-panel.tsx";
@@ -227,6 +231,11 @@ export function RecipeEditor(props: RecipeEditorProps) {
       );
     },
     [stepMap],
+  );
+  const prepareSteps = isPrepare ? (draft.params as { steps?: NamedStep[] }).steps : undefined;
+  const stepNamer = useCallback(
+    (text: string) => nameSteps(text, prepareSteps ?? [], (t) => infoOf(t)?.label),
+    [prepareSteps],
   );
   const recipeVerdict = (e: Engine) => {
     const b = preview.data?.engines[e].blocking;
@@ -429,6 +438,10 @@ export function RecipeEditor(props: RecipeEditorProps) {
   // Before the job exists (starting, or the request failed); then the followed job's state.
   const [startState, setStartState] = useState<RunState | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
+  // Jobs already shown (or started here), so a closed panel stays closed; a little before the
+  // page opened, so a build started from the Flow just before counts.
+  const seenJobs = useRef(new Set<string>());
+  const [openedAt] = useState(() => new Date(Date.now() - 5000).toISOString());
   const runState = startState ?? (recipe ? runs[recipe.id] : undefined);
   const names = useMemo(() => {
     const m = new Map(datasets.map((d) => [d.id, d.name]));
@@ -451,10 +464,34 @@ export function RecipeEditor(props: RecipeEditorProps) {
       setStartState({ phase: "error", message: errorMessage(e) });
       return;
     }
+    seenJobs.current.add(job.id);
     setStartState(null);
     void refreshOutputs();
     await follow(r.id, job);
   }
+
+  // A job writing the outputs that this page did not start (from the Flow, another tab, or
+  // before a reload) is shown too, and followed to its end.
+  const recipeId = recipe?.id;
+  const outputKey = recipe?.outputs.join(",") ?? "";
+  const following = isActive(runState);
+  useEffect(() => {
+    if (!recipeId || !outputKey || following) return;
+    let live = true;
+    const look = async () => {
+      const job = await findOutputJob(projectId, outputKey.split(","), openedAt, seenJobs.current);
+      if (!live || !job || seenJobs.current.has(job.id)) return;
+      seenJobs.current.add(job.id);
+      setPanelOpen(true);
+      void follow(recipeId, job);
+    };
+    void look();
+    const t = window.setInterval(() => void look(), ACTIVE_JOB_POLL_MS);
+    return () => {
+      live = false;
+      window.clearInterval(t);
+    };
+  }, [projectId, recipeId, outputKey, following, follow, openedAt]);
 
   // ----- keyboard and leaving -----
   const { undo, redo } = history;
@@ -482,12 +519,8 @@ export function RecipeEditor(props: RecipeEditorProps) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [undo, redo]);
-  useEffect(() => {
-    if (!dirty || readOnly) return;
-    const onLeave = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", onLeave);
-    return () => window.removeEventListener("beforeunload", onLeave);
-  }, [dirty, readOnly]);
+  // A new recipe nobody touched yet loses nothing: only edits ask before leaving.
+  const unsaved = dirty && !readOnly && (recipe !== null || draft !== initialDraft);
 
   const Form = FORMS[kind];
   const formInputs = draft.inputs.map((id, i) => ({
@@ -500,6 +533,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
 
   return (
     <div className="recipe-page" data-testid="recipe-editor" data-kind={kind}>
+      <LeaveGuard when={unsaved} />
       <header className="recipe-head">
         <Link
           href={flowHref}
@@ -723,6 +757,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
         </div>
         <PreviewPane
           key={kind}
+          {...(isPrepare ? { nameSteps: stepNamer } : {})}
           state={asOfSpec ? asOfPreview : preview}
           waiting={waiting}
           {...(kind === "sql" || readOnly

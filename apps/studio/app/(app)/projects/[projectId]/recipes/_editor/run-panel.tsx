@@ -5,8 +5,9 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
-import { formatRows } from "@/ui/format.ts";
+import { formatRows, plural } from "@/ui/format.ts";
 import { CloseIcon } from "@/ui/icons.tsx";
+import { activitySummary, runOutcome } from "@/ui/job-summary.ts";
 import { useJobEvents } from "@/ui/use-job-events.ts";
 import type { RunState } from "../../_flow/use-runs.ts";
 import { MODE_LABEL } from "../../jobs/job-format.ts";
@@ -92,14 +93,19 @@ function RunSummary({
       </span>
     );
   const job = "job" in state ? state.job : null;
+  const outcome = job
+    ? runOutcome(job)
+    : { kind: "failed" as const, text: "Failed: The job did not finish." };
   if (state.phase === "SUCCEEDED" && job) {
-    const rows = job.activities.reduce<number | null>(
-      (s, a) => (a.rowsWritten === null ? s : (s ?? 0) + a.rowsWritten),
-      null,
-    );
     return (
-      <span className="job-status-text" role="status" data-testid="job-status" data-state="SUCCEEDED">
-        Done: {rows === null ? "built" : formatRows(rows)}
+      <span
+        className="job-status-text"
+        role="status"
+        data-testid="job-status"
+        data-state="SUCCEEDED"
+        data-outcome={outcome.kind}
+      >
+        {outcome.text}
         {outputs.map((o) => (
           <span key={o.id}>
             {" · "}
@@ -111,15 +117,15 @@ function RunSummary({
       </span>
     );
   }
-  const message = job?.error ?? job?.activities.find((a) => a.error)?.error ?? "The job did not finish.";
   return (
     <span
       className="job-status-text form-error"
       role="alert"
       data-testid="job-status"
       data-state={state.phase}
+      data-outcome={outcome.kind}
     >
-      {state.phase === "CANCELLED" ? "Cancelled" : "Failed"}: {message}
+      {outcome.text}
     </span>
   );
 }
@@ -186,7 +192,7 @@ function JobDetail({
           <span style={{ width: `${pct}%` }} />
         </div>
         <span className="muted small">
-          {done} of {total} {total === 1 ? "activity" : "activities"}
+          {ended ? activitySummary(job) : `${done} of ${plural(total, "activity", "activities")} done`}
         </span>
       </div>
       {job.activities.length ? (
@@ -195,7 +201,11 @@ function JobDetail({
             <li key={a.id} data-state={a.state}>
               <span className="run-activity-state">{a.state.toLowerCase()}</span>{" "}
               {names.get(a.outputDatasetId) ?? a.outputDatasetId}
-              {a.rowsWritten !== null ? <span className="muted"> · {formatRows(a.rowsWritten)}</span> : null}
+              {a.upToDate ? (
+                <span className="muted"> · up to date</span>
+              ) : a.rowsWritten !== null ? (
+                <span className="muted"> · {formatRows(a.rowsWritten)}</span>
+              ) : null}
             </li>
           ))}
         </ol>
