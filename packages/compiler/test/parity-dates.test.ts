@@ -85,6 +85,37 @@ describe("dates like Spark", () => {
     expect(run.columns.r0).toEqual(["2070-03-05", "2099-12-31", "2000-01-01", null]);
   });
 
+  it("parses only the texts Spark's parser accepts (DuckDB's strptime is more lenient)", async () => {
+    const run = await runPrepareOnDuckdb(
+      db,
+      ["s:string"],
+      [["2024-1-5"], ["2024-01-05"], [" 2024-01-05"], ["2024-01-05 "], ["24-01-05"], ["2024-02-30"], [null]],
+      [
+        { id: "a", type: "DateParser", params: { column: "s", formats: ["yyyy-MM-dd"], output: "p" } },
+        ...formulaSteps(["parseDate(s, 'yyyy-MM-dd')"]),
+      ],
+    );
+    // Spark 4.0.1: only '2024-01-05' parses; DuckDB's strptime alone also read '2024-1-5',
+    // ' 2024-01-05', '2024-01-05 ' and '24-01-05' (as year 24).
+    expect(run.columns.p).toEqual([null, "2024-01-05 00:00:00", null, null, null, null, null]);
+    expect(run.columns.r0).toEqual([null, "2024-01-05", null, null, null, null, null]);
+    expect(run.steps.find((s) => s.id === "a")?.engines.duckdb).toEqual({ level: "full" });
+    const times = await runPrepareOnDuckdb(
+      db,
+      ["s:string"],
+      [["5 Jan 2024"], ["05 jan 2024"], ["7:05 PM"], ["12/31 23:59"]],
+      [
+        { id: "a", type: "DateParser", params: { column: "s", formats: ["dd MMM yyyy"], output: "p" } },
+        { id: "b", type: "DateParser", params: { column: "s", formats: ["h:mm a"], output: "q" } },
+        { id: "c", type: "DateParser", params: { column: "s", formats: ["MM/dd HH:mm"], output: "r" } },
+      ],
+    );
+    // Spark 4.0.1: a pattern without a year is in 1970 (DuckDB's default is 1900).
+    expect(times.columns.p).toEqual([null, "2024-01-05 00:00:00", null, null]);
+    expect(times.columns.q).toEqual([null, null, "1970-01-01 19:05:00", null]);
+    expect(times.columns.r).toEqual([null, null, null, "1970-12-31 23:59:00"]);
+  });
+
   it("E (day of week) is refused in parse patterns, as Spark refuses it", () => {
     const inputs = [
       {

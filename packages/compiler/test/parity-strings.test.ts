@@ -33,6 +33,22 @@ describe("strings and rounding like Spark", () => {
     expect(verdict).toMatchObject({ level: "partial", condition: expect.stringContaining("iota subscript") });
   });
 
+  it("sign(NaN) is NaN and reverse works on code points, as on Spark", async () => {
+    const run = await runPrepareOnDuckdb(
+      db,
+      ["x:double", "s:string"],
+      [
+        ["NaN", "e\u0301x"],
+        [-2.5, "abc"],
+        [0, null],
+      ],
+      formulaSteps(["sign(x)", "reverse(s)"]),
+    );
+    // Spark 4.0.1: signum(NaN) = NaN (DuckDB's sign gave 0); reverse moves the combining accent.
+    expect(run.columns.r0).toEqual(["NaN", -1, 0]);
+    expect(run.columns.r1).toEqual(["x\u0301e", "cba", null]);
+  });
+
   it("RoundProcessor floor/ceil keep NaN, Infinity and huge doubles (Spark's BIGINT would saturate)", async () => {
     const run = await runPrepareOnDuckdb(
       db,

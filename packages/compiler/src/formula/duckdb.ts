@@ -1,6 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { DECIMAL_TEXT } from "../conditions.ts";
-import { duckdbCenturyLikeSpark, hasTwoDigitYear } from "../dates/spark-patterns.ts";
+import { duckdbParseLikeSpark, parseDifference } from "../dates/spark-patterns.ts";
 import { DECIMAL_SQL, decimalSql, SOUS_DECIMAL, sparkDecimalResult } from "../decimal.ts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
@@ -174,7 +174,8 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
       ? `(CASE WHEN abs(${x}) < 1e17 THEN CAST(round(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 20)), ${d}) AS DOUBLE) ELSE round(${x}, ${d}) END)`
       : e.type === "decimal"
         ? `CAST(round(${x}, ${d}) AS ${DECIMAL_SQL})`
-        : `round(${x}, ${d})`,
+        : // Integers rounded to tens or more can leave their type: NULL, like the Spark side.
+          `TRY_CAST(round(CAST(${x} AS ${WIDER[e.type]}), ${d}) AS ${TYPES[e.type]})`,
   floor: ([x], e) =>
     e.args[0]?.type === "double"
       ? saturatingCast(`floor(${x})`, "bigint")
@@ -191,7 +192,11 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
   sqrt: ([x]) => `(CASE WHEN ${x} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${x}) END)`,
   ln: guardedLog("ln"),
   log10: guardedLog("log10"),
-  sign: ([x]) => `CAST(sign(${x}) AS DOUBLE)`,
+  // Spark's signum(NaN) is NaN; DuckDB's sign(NaN) is 0.
+  sign: ([x]) => `(CASE WHEN isnan(${x}) THEN ${x} ELSE CAST(sign(${x}) AS DOUBLE) END)`,
+  // Spark reverses code points (a combining accent moves before its letter); DuckDB's reverse
+  // keeps grapheme clusters together.
+  reverse: ([s]) => `array_to_string(list_reverse(string_split(${s}, '')), '')`,
   // now() is a TIMESTAMPTZ in DuckDB, which CAST and current_date read in the connection's time
   // zone (the host's unless set); Sous' Spark sessions run in UTC, so the UTC wall clock, always.
   current_timestamp: () => "CAST(timezone('UTC', current_timestamp) AS TIMESTAMP)",
@@ -212,10 +217,9 @@ export const FORMULA_DUCKDB_SCALARS: Partial<
     if (unit === "month") return `CAST(${d} + to_months(${n}) AS DATE)`;
     return `(${d} + ${TO_INTERVAL[unit]}(${n}))`;
   },
-  parse_date: ([s, , f], e) => {
-    const parsed = `try_strptime(${s}, ${f})`;
-    return `CAST(${hasTwoDigitYear(literalArg(e, 1)) ? duckdbCenturyLikeSpark(parsed) : parsed} AS DATE)`;
-  },
+  // Argument 3: the strict text regex ('' when the pattern has none), quoted by the dialect.
+  parse_date: ([s, , f, strict], e) =>
+    `CAST(${duckdbParseLikeSpark(s!, literalArg(e, 1), f!, literalArg(e, 3) === "" ? null : strict!)} AS DATE)`,
   format_date: ([d, , f]) => `strftime(${d}, ${f})`,
   date_trunc: ([u, d], e) =>
     e.type === "date" ? `CAST(date_trunc(${u}, ${d}) AS DATE)` : `date_trunc(${u}, ${d})`,
@@ -269,12 +273,10 @@ export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level
           condition: "Spark also reads non-ASCII digits ('１２') that DuckDB turns into NULL",
         };
       return undefined;
-    case "parse_date":
-      return {
-        level: "partial",
-        condition:
-          "DuckDB's strptime accepts some texts Spark's pattern parser rejects (e.g. one-digit months for MM)",
-      };
+    case "parse_date": {
+      const differs = parseDifference(literalArg(e, 1));
+      return differs ? { level: "partial", condition: differs } : undefined;
+    }
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { strictParseRegex } from "../dates/spark-patterns.ts";
 import {
   and,
   call,
@@ -945,7 +946,7 @@ const dates: FunctionDef[] = [
       duckdb: {
         level: "partial",
         condition:
-          "DuckDB's strptime accepts some texts Spark's pattern parser rejects (e.g. one-digit months for MM)",
+          "with one-letter fields (M, d, H...) or letters other than yyyy yy MM dd HH mm ss SSS MMM a, DuckDB's strptime can read texts differently from Spark",
       },
     },
     build: (args, ctx) => {
@@ -954,7 +955,13 @@ const dates: FunctionDef[] = [
       const pattern = literalText(at(args, 1))!;
       const converted = javaToStrftime(pattern, "parse");
       if ("error" in converted) return report(ctx, at(args, 1).node, converted.error);
-      return fn("parse_date", [text, lit(pattern, "string"), lit(converted.pattern, "string")], "date");
+      // DuckDB's forms: the strftime pattern and the regex of the texts Spark accepts.
+      const strict = lit(strictParseRegex(pattern) ?? "", "string");
+      return fn(
+        "parse_date",
+        [text, lit(pattern, "string"), lit(converted.pattern, "string"), strict],
+        "date",
+      );
     },
   },
   {

@@ -72,7 +72,7 @@ export type FormulaScalarFn =
   | "date_diff_days"
   /** date_add(unit, d, n): unit day/month give a DATE, hour/minute/second a TIMESTAMP. */
   | "date_add"
-  /** parse_date(s, javaPattern, strftimePattern): NULL when the text does not parse. */
+  /** parse_date(s, javaPattern, strftimePattern, strictRegex): NULL when the text does not parse. */
   | "parse_date"
   /** format_date(d, javaPattern, strftimePattern). */
   | "format_date"

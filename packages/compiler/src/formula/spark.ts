@@ -84,7 +84,14 @@ export const FORMULA_SPARK_SCALARS: Partial<
   initcap: ([s]) => `initcap(${s})`,
   // On decimals Spark narrows the type (round(DECIMAL(38,9), 2) is DECIMAL(32,2)), DuckDB does
   // not: both give Sous' DECIMAL(38, 9).
-  round: ([x, d], e) => (e.type === "decimal" ? asDecimal(`round(${x}, ${d})`) : `round(${x}, ${d})`),
+  round: ([x, d], e) =>
+    e.type === "decimal"
+      ? asDecimal(`round(${x}, ${d})`)
+      : INTEGRAL.has(e.type)
+        ? // round(2147483647, -1) leaves INT (ARITHMETIC_OVERFLOW with ANSI on, wrapped with it
+          // off): computed wider, NULL when it does not fit.
+          `try_cast(round(CAST(${x} AS ${e.type === "integer" ? "BIGINT" : "DECIMAL(20, 0)"}), ${d}) AS ${TYPES[e.type]})`
+        : `round(${x}, ${d})`,
   floor: ([x], e) => (e.type === "decimal" ? asDecimal(`floor(${x})`) : `floor(${x})`),
   ceil: ([x], e) => (e.type === "decimal" ? asDecimal(`ceil(${x})`) : `ceil(${x})`),
   sqrt: ([x]) => `sqrt(${x})`,

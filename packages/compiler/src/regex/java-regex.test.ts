@@ -21,6 +21,7 @@ describe("javaRegexOnDuckdb: the one Java-regex predicate", () => {
     ["(?x) a b", "(?x)"],
     ["(?U)a+", "(?U)"],
     ["(?iu)é", "(?u)"],
+    ["(?<y>\\d{4})-(\\d{2})", "named groups"],
   ])("/%s/ cannot run on RE2 (%s)", (pattern, what) => {
     const v = javaRegexOnDuckdb(pattern);
     expect(v?.level).toBe("none");

@@ -68,6 +68,8 @@ function scan(pattern: string): { missing: Set<string>; differs: Set<string> } {
     if (c === "(" && pattern[i + 1] === "?") {
       const rest = pattern.slice(i + 2);
       if (/^(<?[=!])/.test(rest)) missing.add("look-around");
+      // Java's (?<name>...); RE2 only knows (?P<name>...).
+      else if (/^<[A-Za-z]/.test(rest)) missing.add("named groups (?<name>...)");
       else if (rest.startsWith(">")) missing.add("atomic groups");
       else {
         const flags = /^([a-zA-Z]*)(-[a-zA-Z]*)?[:)]/.exec(rest);

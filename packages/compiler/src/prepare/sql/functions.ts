@@ -1,4 +1,4 @@
-import { duckdbCenturyLikeSpark, hasTwoDigitYear } from "../../dates/spark-patterns.ts";
+import { duckdbParseLikeSpark, strictParseRegex } from "../../dates/spark-patterns.ts";
 import { UnsupportedError } from "../../errors.ts";
 import type { Expr, ExtExpr } from "../../ir/expr.ts";
 import type { SqlDialect } from "../../render/dialect.ts";
@@ -192,8 +192,9 @@ const FUNCTIONS = defineFunctions({
       spark: ([s, f]) => `try_to_timestamp(${s}, ${f})`,
       duckdb: ([s], e, d) => {
         const pattern = literalText(e, 1);
-        const parsed = `try_strptime(${s}, ${d.stringLiteral(translateDatePattern(pattern, [], "parse").strftime)})`;
-        return hasTwoDigitYear(pattern) ? duckdbCenturyLikeSpark(parsed) : parsed;
+        const strptime = d.stringLiteral(translateDatePattern(pattern, [], "parse").strftime);
+        const strict = strictParseRegex(pattern);
+        return duckdbParseLikeSpark(s!, pattern, strptime, strict === null ? null : d.stringLiteral(strict));
       },
     },
   },

@@ -1,18 +1,18 @@
+import { parseDifference } from "../../dates/spark-patterns.ts";
 import { call, cast, type Expr } from "../../ir/expr.ts";
 import { translateDatePattern } from "../sql/date-patterns.ts";
-import { defineStep, FULL, partial, requireType, str } from "../step.ts";
+import { BOTH_FULL, defineStep, FULL, partial, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "DateParser",
   label: "Parse dates",
   category: "dates",
   description: "Parses text with Spark datetime patterns, trying each in order; NULL when none parses.",
-  engines: () => ({
-    spark: FULL,
-    duckdb: partial(
-      "DuckDB's strptime is more lenient than Spark's parser (it accepts 1-digit fields for MM/dd/HH, which Spark turns into NULL)",
-    ),
-  }),
+  engines: (p) => {
+    // Texts Spark does not parse are filtered by a strict regex on DuckDB (dates/spark-patterns.ts).
+    const differs = p.formats.map(parseDifference).filter((d) => d !== undefined);
+    return differs.length > 0 ? { spark: FULL, duckdb: partial(differs.join("; ")) } : BOTH_FULL;
+  },
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);
