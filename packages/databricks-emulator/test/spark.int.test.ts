@@ -11,8 +11,10 @@ import { DBSQLClient } from "@databricks/sql";
 import { sparkLocalAvailability } from "@sous/spark-local";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EscapeTargets, SQL_ESCAPES } from "../../compiler/test/sql-escape-corpus.ts";
 import {
   type DatabricksEmulator,
+  guardStatement,
   queryLocalDuckDb,
   sqlHttpPath,
   startDatabricksEmulator,
@@ -261,12 +263,56 @@ describe.skipIf(!available.ok)(title, () => {
       expect(e.message, sql).toMatch(/INSUFFICIENT_PERMISSIONS|PARSE_SYNTAX_ERROR/);
       expect(e.message).not.toContain(MARKER);
     }
-    expect(readdirSync(root).sort()).toEqual(["mount", "outside.txt"]);
+    expect(readdirSync(root).sort()).toEqual(expect.arrayContaining(["mount", "outside.txt"]));
+    expect(readdirSync(root)).not.toContain("w");
     // dbfs: paths outside the mounts pass the guard and find nothing: Spark sees only the mounts.
     const dots = await failure("SELECT * FROM text.`dbfs:/mnt/sous/../../etc/passwd`");
     expect(dots.message).not.toContain("root:");
     const escaped = await failure(`SELECT * FROM parquet.\`dbfs:/mnt/sous/../..${root}\``);
     expect(escaped.message).toMatch(/PATH_NOT_FOUND/);
+  });
+
+  it("lets none of the SQL escape corpus read a file outside the mounts", { timeout: 300_000 }, async () => {
+    // A victim dataset beside the mount, holding the marker; each attempt sent as-is (no Sous
+    // checker in front): refused by the guard, or run on Spark, which sees only the mounts.
+    const victimDir = path.join(
+      root,
+      "host",
+      "projects",
+      "pVictim",
+      "datasets",
+      "dVictim",
+      "versions",
+      "vVictim",
+    );
+    mkdirSync(victimDir, { recursive: true });
+    await queryLocalDuckDb(
+      `COPY (SELECT '${MARKER}' AS s) TO '${victimDir}/part-0.parquet' (FORMAT parquet)`,
+    );
+    const targets: EscapeTargets = {
+      input: "orders",
+      victimName: "salaries",
+      victimFile: `${victimDir}/part-0.parquet`,
+      victimDir,
+      victimGlob: `${root}/*/projects/*/datasets/*/versions/*/*.parquet`,
+      storageRoot: path.join(root, "host"),
+      clusterDir: "dbfs:/mnt/sous/../host/projects/pVictim/datasets/dVictim/versions/vVictim",
+    };
+    let ranOnSpark = 0;
+    for (const attempt of SQL_ESCAPES) {
+      const sql = `WITH \`orders\` AS (SELECT * FROM parquet.\`dbfs:/mnt/sous/ds/orders\`)\n${attempt.sql(targets)}`;
+      const guarded = guardStatement(sql, { "dbfs:/mnt/sous": mountDir });
+      if (guarded.ok) ranOnSpark++;
+      const out = await query(sql).then(
+        (r) => JSON.stringify(r.rows),
+        (e: unknown) => String(e),
+      );
+      expect(out, attempt.name).not.toContain(MARKER);
+    }
+    expect(readdirSync(victimDir)).toEqual(["part-0.parquet"]);
+    console.log(
+      `[escape corpus] ${SQL_ESCAPES.length} attempts, ${ranOnSpark} reached Spark, 0 read the victim`,
+    );
   });
 
   it("cancels a running statement", { timeout: 120_000 }, async () => {
