@@ -138,6 +138,9 @@ describe("dates like Spark", () => {
     expect(() => compileRecipe({ spec: formula, inputs, dialect: "duckdb" })).toThrow(
       /only allows for formatting/,
     );
+    // Spark 4.0.1 formats 'HH:mm:ss[.SSS]' with an optional section; strftime would print '['.
+    const optional = prepare(formulaSteps(["formatDate(toDate('2024-01-01'), 'HH:mm:ss[.SSS]')"]));
+    expect(() => compileRecipe({ spec: optional, inputs, dialect: "duckdb" })).toThrow(/reserved/);
     // Formatting with E stays allowed.
     const format = prepare(formulaSteps(["formatDate(toDate('2024-01-01'), 'EEE')"]));
     expect(compileRecipe({ spec: format, inputs, dialect: "duckdb" }).blocking).toBeNull();

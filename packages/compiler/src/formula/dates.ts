@@ -90,6 +90,14 @@ export function javaToStrftime(
       i = j;
       continue;
     }
+    // Spark reads [ ] as an optional section and { } # as reserved (Spark 4.0.1 formats
+    // 'HH:mm:ss[.SSS]' as 12:00:00.000); strftime would print them: refused, as the prepare
+    // steps' translator (prepare/sql/date-patterns.ts) refuses them.
+    if ("[]{}#".includes(c)) {
+      return {
+        error: `'${c}' is reserved in date patterns (Spark reads [ ] as an optional section): quote it, e.g. '${c}'`,
+      };
+    }
     out += c === "%" ? "%%" : c;
     i++;
   }
