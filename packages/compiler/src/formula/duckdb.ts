@@ -1,6 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { DECIMAL_TEXT } from "../conditions.ts";
-import { duckdbParseLikeSpark, parseDifference } from "../dates/spark-patterns.ts";
+import { duckdbParseLikeSpark, parseDifference, patternRuns } from "../dates/spark-patterns.ts";
 import { DECIMAL_SQL, decimalSql, SOUS_DECIMAL, sparkDecimalResult } from "../decimal.ts";
 import type { CallExpr, Expr } from "../ir/expr.ts";
 import type { Translatability } from "../types.ts";
@@ -273,6 +273,11 @@ export function assessFormulaOnDuckdb(e: Expr): Exclude<Translatability, { level
           condition: "Spark also reads non-ASCII digits ('１２') that DuckDB turns into NULL",
         };
       return undefined;
+    case "format_date":
+      // Spark 4.0.1: date_format of year 999 with 'y' or 'yyy' is '999'; strftime's %Y pads to 0999.
+      return patternRuns(literalArg(e, 1)).some((r) => r === "y" || r === "yyy")
+        ? { level: "partial", condition: "years below 1000 with y or yyy: Spark prints 999, DuckDB 0999" }
+        : undefined;
     case "parse_date": {
       const differs = parseDifference(literalArg(e, 1));
       return differs ? { level: "partial", condition: differs } : undefined;
