@@ -28,6 +28,13 @@ describe.skipIf(!hasStudio)("designing a recipe on an unbuilt input", () => {
     await page.reload();
     await page.getByTestId("node-sorted").waitFor();
 
+    // The Flow's "New recipe" menu offers it without asking for a build first.
+    await page.getByTestId("node-sorted").click();
+    await page.getByTestId("new-recipe").click();
+    await page.getByTestId("new-recipe-group").waitFor();
+    expect(await page.locator("body").textContent()).toMatch(/From sorted · not built yet/);
+    await screenshot(page, "recipes-unbuilt-input-menu");
+    await page.keyboard.press("Escape");
     await newRecipeFrom(s, "sorted", "group");
     // The editor starts from its usual guess, which needs the columns: group by region.
     await page.getByTestId("group-keys-chip-region").waitFor();
@@ -56,6 +63,34 @@ describe.skipIf(!hasStudio)("designing a recipe on an unbuilt input", () => {
     await page.getByTestId("group-keys-chip-region").waitFor();
     await previewReady(page);
     await screenshot(page, "recipes-unbuilt-input-saved");
+    expect(s.errors).toEqual([]);
+  });
+
+  it("Parse dates takes several formats as text, on an unbuilt input's inferred columns", async () => {
+    // Two spellings of a date: the column stays text, and Parse dates needs both formats.
+    const s = await projectWith(browser, { events: "id,happened\n1,2024-01-31\n2,31/01/2024\n" });
+    const { page } = s;
+    await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
+      name: "compute_copy",
+      inputs: [s.datasets.events],
+      output: { name: "copy" },
+      spec: { kind: "sync", version: 1, params: {} },
+    });
+    await page.reload();
+    await page.getByTestId("node-copy").waitFor();
+    await newRecipeFrom(s, "copy", "prepare");
+    await page.getByTestId("add-step").click();
+    await page.getByTestId("step-search").fill("parse date");
+    await page.getByTestId("add-step-DateParser").click();
+    await page.getByTestId("step-param-0-column").selectOption("happened");
+    // The formats are a list of text entries, not a column picker showing an unknown column.
+    const formats = page.getByTestId("step-param-0-formats");
+    expect(await formats.evaluate((el) => el.tagName)).toBe("TEXTAREA");
+    expect(await formats.inputValue()).toBe("yyyy-MM-dd");
+    await formats.fill("yyyy-MM-dd\ndd/MM/yyyy");
+    await previewReady(page);
+    expect(await page.getByTestId("preview-run-error").textContent()).toMatch(/copy has no data yet/);
+    await screenshot(page, "recipes-unbuilt-parse-dates");
     expect(s.errors).toEqual([]);
   });
 });

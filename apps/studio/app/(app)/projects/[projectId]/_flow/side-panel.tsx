@@ -197,7 +197,8 @@ export function DatasetPanel({
               icon={<PlusIcon />}
               label="New recipe"
               testId="new-recipe"
-              header={built ? `From ${node.name}` : `Build ${node.name} first to see its columns`}
+              // Not built yet: recipes on it are designed on the columns its own recipe gives it.
+              header={built ? `From ${node.name}` : `From ${node.name} · not built yet`}
               items={RECIPE_KINDS.map((k) => ({
                 key: k.kind,
                 label: k.label,
