@@ -78,14 +78,16 @@ step(
 );
 step("typecheck (scripts, bench)", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"]);
 step("dependency direction", "node", ["scripts/check-deps.mjs"]);
-// Real Apache Spark (the venv's pyspark): prints the conformance summary; differences are reported,
-// not failed, until the compiler fixes land. Fails when Spark cannot start although the venv exists.
+// Real Apache Spark (the venv's pyspark) is the oracle: fails on any unflagged Spark-vs-DuckDB
+// difference or a recorded expectation Spark disagrees with, and when Spark cannot start although
+// the venv exists.
 if (existsSync(path.join(repoRoot, ".venv", ".sous-requirements.sha256"))) {
   step("conformance on real Spark (npm run conformance)", "pnpm", [
     "exec",
     "tsx",
     "scripts/conformance/main.ts",
     "--quiet",
+    "--strict",
   ]);
 } else {
   skipped++;

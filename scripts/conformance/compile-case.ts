@@ -1,4 +1,10 @@
-import { type CompiledRecipe, type CompileInput, compileRecipe, type Dialect } from "@sous/compiler";
+import {
+  type CompiledRecipe,
+  type CompileInput,
+  compileRecipe,
+  type Dialect,
+  type Translatability,
+} from "@sous/compiler";
 import type { Duck } from "./duck.ts";
 import { inputHash, sparkInlineSource } from "./inputs.ts";
 import type { ConformanceCase } from "./types.ts";
@@ -79,8 +85,19 @@ export async function compileCase(c: ConformanceCase, duck: Duck): Promise<Compi
 
   const types = stepTypes(c.spec);
   const kind = (c.spec as { kind: string }).kind;
+  // A step badged partial on Spark (Sous' semantics are the local one, e.g. accent stripping)
+  // names its condition there: a difference it covers is flagged, not unflagged.
+  const sparkPartial = new Map(
+    spark.steps.flatMap((s) =>
+      s.engines.spark.level === "partial" ? [[s.id, s.engines.spark.condition]] : [],
+    ),
+  );
   for (const step of duckdb.steps) {
-    const v = step.engines.duckdb;
+    const onSpark = sparkPartial.get(step.id);
+    const v: Translatability =
+      onSpark && step.engines.duckdb.level === "full"
+        ? { level: "partial", condition: `on Spark: ${onSpark}` }
+        : step.engines.duckdb;
     if (v.level === "partial") out.partial.push(`${step.id}: ${v.condition}`);
     if (v.level === "none" && !out.duckNone) out.duckNone = `${step.id}: ${v.reason}`;
     const subjects =

@@ -62,6 +62,9 @@ const BIGINT_SUM =
 /** Measured on Spark 4.0.1 (the decimal corpus): sums near DECIMAL(38)'s limit. */
 const DECIMAL_SUM =
   "decimal sums of 10^29 or more (10^20 for columns with 18 decimals): Spark gives NULL, DuckDB the total or an overflow error";
+/** Measured on Spark 4.0.1 (the decimal corpus): a DECIMAL(38,9) value past 10^20 against a DECIMAL(38,18) one. */
+const DECIMAL_COMPARE =
+  "comparing two decimal columns stored with different scales (e.g. DECIMAL(38,9) and DECIMAL(38,18)) when a value reaches 10^20: DuckDB widens both to the larger scale and fails, Spark compares";
 const CASE_EXPANSIONS =
   "Java upper-cases Greek letters with a iota subscript (ᾳ), ΐ, ΰ and Armenian ligatures (և, ﬓ) into several letters, and title-cases a word-initial ß as Ss; DuckDB keeps one letter";
 /** Spark's trim/ltrim/rtrim remove spaces only; DuckDB's also remove other white space (NBSP). */
@@ -123,6 +126,17 @@ export const duckdbDialect: SqlDialect = {
     }
     if (e.kind === "agg" && e.fn === "concat_sorted" && e.args[0]?.type === "decimal") {
       return { level: "partial", condition: DECIMAL_TEXT };
+    }
+    // A decimal column's storage scale is not in Sous' types, so any column-to-column decimal
+    // comparison may meet it; comparisons with a literal widen only to the literal's scale.
+    if (
+      e.kind === "compare" &&
+      e.left.type === "decimal" &&
+      e.right.type === "decimal" &&
+      e.left.kind !== "lit" &&
+      e.right.kind !== "lit"
+    ) {
+      return { level: "partial", condition: DECIMAL_COMPARE };
     }
     if (e.kind === "call" && e.fn === "sample_hash" && e.args.some(readsDouble)) {
       return { level: "partial", condition: `the sample can differ on rows with doubles: ${DOUBLE_TEXT}` };

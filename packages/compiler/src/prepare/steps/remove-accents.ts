@@ -7,7 +7,7 @@ export default defineStep({
   description: "Removes diacritics (é -> e, Å -> A).",
   engines: () => ({
     spark: partial(
-      "Spark has no accent stripping: Latin letters lose their accents (translate table), other scripts keep them",
+      "Spark has no accent stripping: precomposed Latin letters lose their accents (translate table); other scripts, and accents typed as separate combining marks (e + U+0301), keep them",
     ),
     duckdb: FULL,
   }),
