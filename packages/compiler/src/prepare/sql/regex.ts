@@ -10,16 +10,26 @@ export function regexStepEngines(pattern: string): Record<Dialect, Translatabili
 }
 
 /**
+ * Java's inline flags, `(?i)` or `(?s-m)` and `(?i:x)`, which JavaScript's parser (used below
+ * only to find syntax errors and count groups) does not know; they capture nothing.
+ */
+const withoutInlineFlags = (pattern: string) =>
+  pattern.replace(/(?<!\\)\(\?[idmsuxU]*(?:-[idmsuxU]+)?(\)|:)/g, (_m, end: string) =>
+    end === ")" ? "" : "(?:",
+  );
+
+/**
  * Rejects patterns that are not regular expressions at all. JavaScript's syntax is close to
  * Java's; Java-only constructs (possessive quantifiers, atomic groups) are allowed through.
  */
 export function checkRegex(pattern: string, path: Path): void {
   if (javaRegexOnDuckdb(pattern)?.level === "none") return;
+  const plain = withoutInlineFlags(pattern);
   try {
-    new RegExp(pattern, "u");
+    new RegExp(plain, "u");
   } catch {
     try {
-      new RegExp(pattern);
+      new RegExp(plain);
     } catch (e) {
       throw new CompileError(
         "invalid_value",
@@ -33,7 +43,7 @@ export function checkRegex(pattern: string, path: Path): void {
 /** Number of capturing groups in a (valid) regex, counted with JavaScript's parser. */
 export function groupCount(pattern: string): number {
   try {
-    return new RegExp(`${pattern}|`).exec("")!.length - 1;
+    return new RegExp(`${withoutInlineFlags(pattern)}|`).exec("")!.length - 1;
   } catch {
     return Number.POSITIVE_INFINITY;
   }
