@@ -132,6 +132,35 @@ describe("datasets on the mount", () => {
     expect(result.columns.map((c) => c.type)).toEqual(["STRING", "BIGINT", "BIGINT"]);
   });
 
+  it("opens every session with Sous's Spark settings, or the ones it is given", async () => {
+    // DuckDB writes TIMESTAMP as a Parquet timestamp without the UTC flag: Spark 4 reads it as
+    // TIMESTAMP_NTZ unless the session turns inference off, as SPARK_SESSION_SETTINGS does.
+    const events = path.join(mountDir, "ds", "events");
+    await mkdir(events, { recursive: true });
+    await queryLocalDuckDb(
+      `COPY (SELECT TIMESTAMP '2024-03-10 02:30:00' AS at) TO '${events}/part-00000.parquet' (FORMAT parquet)`,
+    );
+    const sql =
+      "SELECT at, typeof(at) AS type, current_timezone() AS zone FROM parquet.`dbfs:/mnt/sous/ds/events`";
+    const pinned = await runner.run(sql);
+    expect(pinned.rows).toEqual([{ at: "2024-03-10 02:30:00", type: "timestamp", zone: "UTC" }]);
+
+    const paris = createDatabricksSqlRunner({
+      host: emulator.host,
+      port: emulator.port,
+      httpPath,
+      token: TOKEN,
+      tls: false,
+      sessionConfiguration: { "spark.sql.session.timeZone": "Europe/Paris" },
+    });
+    try {
+      const other = await paris.run(sql);
+      expect(other.rows[0]).toMatchObject({ type: "timestamp_ntz", zone: "Europe/Paris" });
+    } finally {
+      await paris.close();
+    }
+  });
+
   it("writes INSERT OVERWRITE DIRECTORY output into the mapped folder, replacing old files", async () => {
     const outDir = path.join(mountDir, "ds", "by_region", "v1");
     await mkdir(outDir, { recursive: true });
