@@ -1,6 +1,8 @@
 // Fails when the dependency direction of ARCHITECTURE.md is broken:
 //   apps -> packages, never the reverse; no package imports an app;
-//   contracts, compiler and flow are pure: no I/O modules in their src/ (tests may use them).
+//   contracts, compiler and flow are pure: no I/O modules in their src/ (tests may use them);
+//   the modules of a pure package's src/ import each other without cycles (type imports too:
+//   the compiler's stages, front-ends -> lower -> IR -> render, only point one way).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +51,54 @@ for (const pkg of readdirSync(path.join(root, "packages"))) {
       }
     }
   }
+}
+
+const relativeImports = (file) =>
+  [
+    ...readFileSync(file, "utf8").matchAll(
+      /(?:import|export)\s[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g,
+    ),
+  ].map((m) => path.resolve(path.dirname(file), m[1] ?? m[2]));
+
+/** The first import cycle among these files, as a list of files, or undefined. */
+function findCycle(sources) {
+  const known = new Set(sources);
+  const state = new Map();
+  const stack = [];
+  const visit = (file) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const dep of relativeImports(file)) {
+      if (!known.has(dep)) continue;
+      if (state.get(dep) === "open") return [...stack.slice(stack.indexOf(dep)), dep];
+      if (!state.has(dep)) {
+        const found = visit(dep);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(file, "done");
+    return undefined;
+  };
+  for (const file of sources) {
+    if (state.has(file)) continue;
+    const found = visit(file);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+for (const pkg of PURE) {
+  const src = path.join(root, "packages", pkg, "src");
+  let sources;
+  try {
+    sources = [...files(src)].filter((f) => !/\.test\.ts$/.test(f));
+  } catch {
+    continue;
+  }
+  const cycle = findCycle(sources);
+  if (cycle)
+    problems.push(`import cycle in packages/${pkg}: ${cycle.map((f) => path.relative(src, f)).join(" -> ")}`);
 }
 
 if (problems.length) {

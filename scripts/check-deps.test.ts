@@ -59,4 +59,17 @@ describe("check-deps", () => {
     pkg("compiler", { "src/index.ts": "export {};\n", "src/golden.test.ts": 'import fs from "node:fs";\n' });
     expect(check().status).toBe(0);
   });
+
+  it("fails on an import cycle inside a pure package, type imports included, naming the files", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    mkdirSync(path.join(root, "packages", "compiler", "src", "ir"), { recursive: true });
+    pkg("compiler", {
+      "src/index.ts": 'export { lower } from "./lower.ts";\n',
+      "src/lower.ts": 'import { expr } from "./ir/expr.ts";\nexport const lower = expr;\n',
+      "src/ir/expr.ts": 'import type { Fn } from "../lower.ts";\nexport const expr = 1;\n',
+    });
+    const r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("import cycle in packages/compiler: lower.ts -> ir/expr.ts -> lower.ts");
+  });
 });

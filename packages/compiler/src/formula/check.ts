@@ -1,7 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { agg, and, call, col, compare, type Expr, lit, not, or } from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
-import { GROUP_AGG_RULES } from "../lower/group.ts";
+import { GROUP_AGG_RULES } from "../lower/aggregation-rules.ts";
 import type { BinaryNode, CallNode, FormulaNode, UnaryNode } from "./ast.ts";
 import { closest } from "./errors.ts";
 import { FUNCTION_INDEX, type FunctionDef, type ParamSpec, type ParamType } from "./functions.ts";

@@ -1,6 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
-import type { FormulaScalarFn } from "../formula/ir.ts";
 import type { ColumnId } from "./ids.ts";
+import type { FormulaScalarFn } from "./scalar-fns.ts";
 
 /**
  * Typed scalar/aggregate expressions. Every node carries its result type (Spark's typing rules,

@@ -1,46 +1,11 @@
-import type { ColumnType, GroupAggregationFn } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import { lowerFormula } from "../formula/index.ts";
-import { type AggFn, agg, col } from "../ir/expr.ts";
+import { agg, col } from "../ir/expr.ts";
 import { aggregate, type DerivedColumn, derived } from "../ir/rel.ts";
 import { assertUniqueNames, resolveColumn } from "../validate/columns.ts";
 import { requireInputCount } from "../validate/inputs.ts";
+import { GROUP_AGG_RULES } from "./aggregation-rules.ts";
 import { inputLabel, type Lowerer } from "./context.ts";
-
-const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "bigint", "double", "decimal"]);
-
-export interface FnRule {
-  ir: AggFn;
-  /** Result type following Spark, or a reason the input type is not accepted. */
-  type: (input: ColumnType) => ColumnType | { reject: string };
-}
-
-const numericOnly =
-  (result: (t: ColumnType) => ColumnType) =>
-  (t: ColumnType): ColumnType | { reject: string } =>
-    NUMERIC.has(t) ? result(t) : { reject: "needs a numeric column" };
-
-/**
- * Spark's result types. Two deliberate choices: avg is always double (Spark gives decimal for a
- * decimal input, whose precision our schema does not carry), and concat sorts the values so both
- * engines produce the same string (Spark's collect_list order is not defined).
- */
-export const GROUP_AGG_RULES: Record<GroupAggregationFn, FnRule> = {
-  count: { ir: "count", type: () => "bigint" },
-  countDistinct: { ir: "count_distinct", type: () => "bigint" },
-  sum: {
-    ir: "sum",
-    type: numericOnly((t) => (t === "integer" || t === "bigint" ? "bigint" : t)),
-  },
-  avg: { ir: "avg", type: numericOnly(() => "double") },
-  min: { ir: "min", type: (t) => t },
-  max: { ir: "max", type: (t) => t },
-  stddev: { ir: "stddev_samp", type: numericOnly(() => "double") },
-  variance: { ir: "var_samp", type: numericOnly(() => "double") },
-  first: { ir: "first", type: (t) => t },
-  last: { ir: "last", type: (t) => t },
-  concat: { ir: "concat_sorted", type: () => "string" },
-};
 
 export const lowerGroup: Lowerer<"group"> = (spec, ctx) => {
   requireInputCount("group", ctx.inputs, 1);

@@ -4,8 +4,8 @@ import { agg, caseWhen, col, compare, type Expr, isNull, lit } from "../ir/expr.
 import { aggregate, type DerivedColumn, derived } from "../ir/rel.ts";
 import { assertUniqueNames, resolveColumn } from "../validate/columns.ts";
 import { requireInputCount } from "../validate/inputs.ts";
+import { GROUP_AGG_RULES } from "./aggregation-rules.ts";
 import { inputLabel, type Lowerer } from "./context.ts";
-import { GROUP_AGG_RULES } from "./group.ts";
 import { literalFor } from "./literals.ts";
 
 type Path = (string | number)[];
