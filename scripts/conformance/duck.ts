@@ -19,16 +19,27 @@ export async function openDuck(cacheDir: string): Promise<Duck> {
   const conn = db.conn;
   await conn.run("SET TimeZone = 'UTC'");
   registerUdfs(db);
+  // One write per content hash, shared by concurrent callers: a case may read the same input
+  // twice (a self-join), and two writers would race on the temporary file.
+  const writing = new Map<string, Promise<string>>();
+  const writeOnce = async (dir: string, input: CaseInput) => {
+    if (existsSync(path.join(dir, "part-0.parquet"))) return dir;
+    mkdirSync(dir, { recursive: true });
+    const tmp = path.join(dir, "part-0.parquet.tmp");
+    const lit = tmp.split("'").join("''");
+    await conn.run(`COPY (${duckdbRowsSql(input)}) TO '${lit}' (FORMAT parquet)`);
+    renameSync(tmp, path.join(dir, "part-0.parquet"));
+    return dir;
+  };
   return {
-    async write(input) {
+    write(input) {
       const dir = path.join(cacheDir, "inputs", inputHash(input));
-      if (existsSync(path.join(dir, "part-0.parquet"))) return dir;
-      mkdirSync(dir, { recursive: true });
-      const tmp = path.join(dir, "part-0.parquet.tmp");
-      const lit = tmp.split("'").join("''");
-      await conn.run(`COPY (${duckdbRowsSql(input)}) TO '${lit}' (FORMAT parquet)`);
-      renameSync(tmp, path.join(dir, "part-0.parquet"));
-      return dir;
+      let pending = writing.get(dir);
+      if (!pending) {
+        pending = writeOnce(dir, input);
+        writing.set(dir, pending);
+      }
+      return pending;
     },
     async run(sql, ordered) {
       try {

@@ -158,7 +158,11 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
       signal?.throwIfAborted();
       try {
         // A session opened after the abort is closed at once.
-        return await raceAbort(client.openSession({ configuration }), signal, (late) => void late.close().catch(() => {}));
+        return await raceAbort(
+          client.openSession({ configuration }),
+          signal,
+          (late) => void late.close().catch(() => {}),
+        );
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         const http = httpFailureOf(e);
