@@ -399,7 +399,7 @@ describe.skipIf(!hasStudio)("REST API", () => {
     const r = await call("/openapi.json");
     expect(r.data.openapi).toBe("3.1.0");
     const upload = r.data.paths["/projects/{projectId}/datasets"].post;
-    expect(upload.parameters.map((p: { name: string }) => p.name)).toEqual(["projectId", "name"]);
+    expect(upload.parameters.map((p: { name: string }) => p.name)).toEqual(["projectId", "name", "options"]);
     const create = r.data.paths["/projects"].post.requestBody.content["application/json"].schema;
     expect(create.required).toEqual(expect.arrayContaining(["key", "name"]));
   });
