@@ -90,7 +90,8 @@ describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
       expect(versions[0]?.prefix).not.toBe(writing.stagingPrefix);
       expect(existsSync(path.join(ctx.dataDir, "storage", writing.stagingPrefix!))).toBe(false);
       const logs = (await ctx.db.jobLog.findMany({ where: { jobId } })).map((l) => l.message).join("\n");
-      expect(logs).toMatch(/stopped responding/);
+      // Either BullMQ's stall check or worker B's fenced re-delivery notices first; both say so.
+      expect(logs).toMatch(/stopped responding|waits instead of running it twice/);
       expect(logs).toMatch(/worker lost/);
       await stop(b);
     } finally {
