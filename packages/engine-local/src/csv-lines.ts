@@ -23,27 +23,29 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** A record boundary: record `record` starts on `line`, `offset` characters into the file. */
+interface RecordStart {
+  record: number;
+  line: number;
+  offset: number;
+}
+
 /**
- * Where the `record`-th record of a CSV file starts, as a line number a user finds in an editor.
- * DuckDB's "CSV Error on Line: N" counts records from the start of the file (skipped lines, the
- * header and blank lines included), so a value with newlines inside quotes shifts every later
- * line it names. Reads the file as a stream (quotes honoured, also doubled or escaped ones) and
- * stops at the end of that record; null when the file has fewer records.
+ * Walks a CSV file as a stream (quotes honoured, also doubled or escaped ones), yielding where
+ * each record after the first starts; returns whether a quote is still open at the end and the
+ * file's length in characters. One scanner for both lookups below.
  */
-export async function locateCsvRecord(
+async function* recordStarts(
   file: string,
-  record: number,
   csv: Pick<CsvOptions, "quote" | "escape" | "encoding">,
-): Promise<CsvRecordLocation | null> {
+): AsyncGenerator<RecordStart, { unclosedQuote: boolean; length: number }> {
   const quote = csv.quote;
   const esc = csv.escape && csv.escape !== csv.quote ? csv.escape : "";
   let decoder: ReturnType<typeof decoderFor> | undefined;
   let line = 1;
-  let rec = 1;
+  let record = 1;
   let inQuotes = false;
   let escaped = false;
-  let start = record === 1 ? 1 : 0;
-  let startOffset = 0;
   let offset = 0; // characters before the current chunk
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
@@ -79,12 +81,8 @@ export async function locateCsvRecord(
             i = q + 1;
           } else if (nl !== -1) {
             line++;
-            rec++;
-            if (rec > record) return { line: start, unclosedQuote: false, length: offset + nl - startOffset };
-            if (rec === record) {
-              start = line;
-              startOffset = offset + nl + 1;
-            }
+            record++;
+            yield { record, line, offset: offset + nl + 1 };
             i = nl + 1;
           } else i = text.length;
         }
@@ -94,7 +92,39 @@ export async function locateCsvRecord(
   } finally {
     stream.destroy();
   }
-  return rec === record ? { line: start, unclosedQuote: inQuotes, length: offset - startOffset } : null;
+  return { unclosedQuote: inQuotes, length: offset };
+}
+
+/**
+ * Where the `record`-th record of a CSV file starts, as a line number a user finds in an editor.
+ * DuckDB's "CSV Error on Line: N" counts records from the start of the file (skipped lines, the
+ * header and blank lines included), so a value with newlines inside quotes shifts every later
+ * line it names. Stops at the end of that record; null when the file has fewer records.
+ */
+export async function locateCsvRecord(
+  file: string,
+  record: number,
+  csv: Pick<CsvOptions, "quote" | "escape" | "encoding">,
+): Promise<CsvRecordLocation | null> {
+  let start: RecordStart | undefined = record === 1 ? { record: 1, line: 1, offset: 0 } : undefined;
+  const starts = recordStarts(file, csv);
+  for (;;) {
+    const step = await starts.next();
+    if (step.done) {
+      if (!start) return null;
+      return {
+        line: start.line,
+        unclosedQuote: step.value.unclosedQuote,
+        length: step.value.length - start.offset,
+      };
+    }
+    if (step.value.record > record && start) {
+      await starts.return({ unclosedQuote: false, length: 0 });
+      // The record ends before the newline that starts the next one.
+      return { line: start.line, unclosedQuote: false, length: step.value.offset - 1 - start.offset };
+    }
+    if (step.value.record === record) start = step.value;
+  }
 }
 
 /**
@@ -111,64 +141,18 @@ export async function csvRecordLines(
   const wanted = [...new Set(records)].sort((a, b) => a - b);
   const found = new Map<number, number>();
   if (wanted.length === 0) return [];
-  const quote = csv.quote;
-  const esc = csv.escape && csv.escape !== csv.quote ? csv.escape : "";
-  let decoder: ReturnType<typeof decoderFor> | undefined;
-  let line = 1;
-  let rec = 1;
   let next = 0; // index in `wanted` of the next record to find
-  let inQuotes = false;
-  let escaped = false;
-  const take = () => {
-    while (next < wanted.length && (wanted[next] as number) <= rec) {
-      if (wanted[next] === rec) found.set(rec, line);
+  const take = (at: { record: number; line: number }) => {
+    while (next < wanted.length && (wanted[next] as number) <= at.record) {
+      if (wanted[next] === at.record) found.set(at.record, at.line);
       next++;
     }
   };
-  take();
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  try {
-    outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
-      decoder ??= decoderFor(csv.encoding, chunk);
-      const text = decoder.decode(chunk, { stream: true });
-      let i = 0;
-      while (i < text.length) {
-        if (next >= wanted.length) break outer;
-        if (escaped) {
-          if (text[i] === "\n") line++;
-          escaped = false;
-          i++;
-        } else if (inQuotes) {
-          let q = text.indexOf(quote, i);
-          if (esc) {
-            const e = text.indexOf(esc, i);
-            if (e !== -1 && (q === -1 || e < q)) q = e;
-          }
-          const end = q === -1 ? text.length : q;
-          line += countNewlines(text, i, end);
-          if (q === -1) i = text.length;
-          else {
-            if (esc && text[q] === esc) escaped = true;
-            else inQuotes = false;
-            i = q + 1;
-          }
-        } else {
-          const nl = text.indexOf("\n", i);
-          const q = quote ? text.indexOf(quote, i) : -1;
-          if (q !== -1 && (nl === -1 || q < nl)) {
-            inQuotes = true;
-            i = q + 1;
-          } else if (nl !== -1) {
-            line++;
-            rec++;
-            take();
-            i = nl + 1;
-          } else i = text.length;
-        }
-      }
+  take({ record: 1, line: 1 });
+  if (next < wanted.length)
+    for await (const at of recordStarts(file, csv)) {
+      take(at);
+      if (next >= wanted.length) break;
     }
-  } finally {
-    stream.destroy();
-  }
   return records.map((r) => found.get(r) ?? r);
 }
