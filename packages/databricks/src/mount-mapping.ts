@@ -1,6 +1,7 @@
 // Where a dataset version is, as the cluster sees it. Sous keeps every version under a storage
 // key prefix (projects/<p>/datasets/<d>/versions/<v>/) in the Blob container; the workspace
 // reaches the same container through a storage prefix an admin configures (research §6).
+import { locate } from "@sous/storage";
 import { z } from "zod";
 
 export const storagePrefixSchema = z
@@ -25,13 +26,7 @@ export type MountMapping = {
 
 /** The cluster path of a storage key prefix (`projects/.../versions/v1/` -> `dbfs:/mnt/sous/projects/.../v1`). */
 export function clusterPathFor(mapping: MountMapping, storagePrefix: string): string {
-  const key = storagePrefix.replace(/^\/+|\/+$/g, "");
-  const under = (mapping.blobPrefix ?? "").replace(/^\/+|\/+$/g, "");
-  if (under !== "" && key !== under && !key.startsWith(`${under}/`)) {
-    throw new Error(`Storage prefix ${storagePrefix} is outside the mounted folder ${under}`);
-  }
-  const rest = under === "" ? key : key.slice(under.length).replace(/^\/+/, "");
-  return rest === "" ? mapping.clusterPrefix : `${mapping.clusterPrefix}/${rest}`;
+  return locate({ kind: "mount", ...mapping }, storagePrefix.replace(/^\/+/, ""));
 }
 
 /**

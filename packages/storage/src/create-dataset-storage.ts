@@ -1,6 +1,6 @@
-import path from "node:path";
 import { createBlobStorage } from "./blob/create-blob-storage.ts";
 import { createLocalStorage } from "./local/create-local-storage.ts";
+import { blobCacheDir, localStorageRoot } from "./locations.ts";
 import type { DatasetStorage } from "./types.ts";
 
 /**
@@ -20,9 +20,9 @@ export function createDatasetStorage(opts: {
     return createBlobStorage({
       connectionString: opts.connectionString,
       container: opts.container,
-      cacheDir: path.join(opts.dataDir, "cache"),
+      cacheDir: blobCacheDir(opts.dataDir),
       cacheMaxBytes: opts.cacheMaxBytes,
     });
   }
-  return createLocalStorage({ root: path.join(opts.dataDir, "storage") });
+  return createLocalStorage({ root: localStorageRoot(opts.dataDir) });
 }

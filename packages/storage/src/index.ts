@@ -5,4 +5,11 @@ export { datasetVersionPrefix, uploadPrefix } from "./dataset-paths.ts";
 export { InvalidStorageKeyError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
 export { normalizePrefix, validateKey } from "./keys.ts";
 export { createLocalStorage } from "./local/create-local-storage.ts";
+export {
+  blobCacheDir,
+  localStorageRoot,
+  locate,
+  type StorageView,
+  sampleCacheDir,
+} from "./locations.ts";
 export type { DatasetStorage, PutStreamOptions, ReadLease, StagedWrite, StoredObject } from "./types.ts";
