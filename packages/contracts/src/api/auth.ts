@@ -21,6 +21,39 @@ export const CreateUserBodySchema = SetupBodySchema.extend({
   role: z.enum(["ADMIN", "USER"]).default("USER"),
 }).strict();
 
+/** A user as administrators see them: with the account's state. */
+export const AdminUserSchema = UserSchema.extend({
+  disabled: z.boolean().describe("A disabled account cannot sign in; its sessions and API keys are refused"),
+  createdAt: IsoDateSchema,
+}).strict();
+export type AdminUser = z.infer<typeof AdminUserSchema>;
+
+export const UpdateUserBodySchema = z
+  .object({
+    role: z.enum(["ADMIN", "USER"]).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, "give `role`, `disabled` or both");
+
+export const ResetPasswordBodySchema = z
+  .object({
+    password: PasswordSchema.optional().describe(
+      "The new password; without it Sous generates one and returns it in this response only",
+    ),
+  })
+  .strict();
+export const ResetPasswordResultSchema = z
+  .object({
+    user: AdminUserSchema,
+    generatedPassword: z
+      .string()
+      .nullable()
+      .describe("The generated password, shown once (only its hash is stored); null when one was given"),
+    sessionsRevoked: z.number().int().nonnegative(),
+  })
+  .strict();
+
 export const CreateApiKeyBodySchema = z.object({ name: nulFreeString().trim().min(1).max(128) }).strict();
 export const ApiKeySchema = z
   .object({

@@ -30,3 +30,15 @@ export const ProjectSchema = z
 export type Project = z.infer<typeof ProjectSchema>;
 
 export const AddMemberBodySchema = z.object({ email: z.string().email(), role: ProjectRoleSchema }).strict();
+
+export const ProjectMemberSchema = z
+  .object({
+    userId: IdSchema,
+    email: z.string(),
+    name: z.string(),
+    role: ProjectRoleSchema,
+    disabled: z.boolean().describe("The account is disabled: the member keeps the role but cannot sign in"),
+    addedAt: IsoDateSchema,
+  })
+  .strict();
+export type ProjectMember = z.infer<typeof ProjectMemberSchema>;

@@ -24,12 +24,18 @@ export async function authenticate(headers: Headers): Promise<User | null> {
     const key = auth.slice("Bearer ".length).trim();
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const row = await db.apiKey.findUnique({ where: { keyHash: hashToken(key) }, include: { user: true } });
-    if (!row || row.revokedAt) return null;
+    // A disabled account's keys are refused at once, without revoking them (see updateUser).
+    if (!row || row.revokedAt || row.user.disabledAt) return null;
     // Last-used is informative; do not make every API call wait for it.
     void db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
     return toUser(row.user);
   }
-  return sessionUser(readCookie(headers.get("cookie"), SESSION_COOKIE));
+  return sessionUser(sessionToken(headers));
+}
+
+/** The session cookie's token, if the request carries one. */
+export function sessionToken(headers: Headers): string | undefined {
+  return readCookie(headers.get("cookie"), SESSION_COOKIE);
 }
 
 export async function sessionUser(token: string | undefined): Promise<User | null> {
@@ -39,6 +45,7 @@ export async function sessionUser(token: string | undefined): Promise<User | nul
     where: { tokenHash: hashToken(token) },
     include: { user: true },
   });
-  if (!session || session.expiresAt < new Date()) return null;
+  // Disabling deletes the sessions too; checking here also covers one created in the meantime.
+  if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
   return toUser(session.user);
 }

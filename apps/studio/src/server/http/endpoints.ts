@@ -1,6 +1,7 @@
 import * as dbx from "@sous/contracts";
 import {
   AddMemberBodySchema,
+  AdminUserSchema,
   ApiKeyCreatedSchema,
   ApiKeySchema,
   CompileQuerySchema,
@@ -21,12 +22,16 @@ import {
   ListJobsQuerySchema,
   LoginBodySchema,
   PreviewQuerySchema,
+  ProjectMemberSchema,
   ProjectRoleSchema,
   ProjectSchema,
   RecipeSchema,
+  ResetPasswordBodySchema,
+  ResetPasswordResultSchema,
   SaveLayoutBodySchema,
   SetupBodySchema,
   UpdateRecipeBodySchema,
+  UpdateUserBodySchema,
   UploadDatasetQuerySchema,
   UserSchema,
 } from "@sous/contracts";
@@ -48,6 +53,7 @@ const dataset = project.extend({ datasetId: IdSchema }).strict();
 const recipe = project.extend({ recipeId: IdSchema }).strict();
 const job = project.extend({ jobId: IdSchema }).strict();
 const ok = z.object({ ok: z.literal(true) }).strict();
+const user = z.object({ userId: IdSchema }).strict();
 const dbxConnection = z.object({ connectionId: IdSchema }).strict();
 const dbxProfile = dbxConnection.extend({ profileId: IdSchema }).strict();
 
@@ -119,8 +125,8 @@ export const api = {
     path: "/admin/users",
     tag: "admin",
     auth: "admin",
-    summary: "Every user",
-    output: z.array(UserSchema),
+    summary: "Every user, with the account's state",
+    output: z.array(AdminUserSchema),
   }),
   createUser: endpoint({
     method: "POST",
@@ -130,7 +136,49 @@ export const api = {
     status: 201,
     summary: "Create a user",
     body: CreateUserBodySchema,
-    output: UserSchema,
+    output: AdminUserSchema,
+  }),
+  updateUser: endpoint({
+    method: "PATCH",
+    path: "/admin/users/{userId}",
+    tag: "admin",
+    auth: "admin",
+    summary:
+      "Change a user's role or disable/enable the account. Disabling ends its sessions and refuses its API keys at once; a change that would leave no active administrator is a 409",
+    params: user,
+    body: UpdateUserBodySchema,
+    output: AdminUserSchema,
+  }),
+  resetPassword: endpoint({
+    method: "POST",
+    path: "/admin/users/{userId}/password",
+    tag: "admin",
+    auth: "admin",
+    summary:
+      "Set a user's password (or generate one, returned once) and end their sessions (the caller's own session stays)",
+    params: user,
+    body: ResetPasswordBodySchema,
+    output: ResetPasswordResultSchema,
+  }),
+  listMembers: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/members",
+    tag: "projects",
+    auth: "user",
+    projectRole: "VIEWER",
+    summary: "The project's members and their roles, owners first",
+    params: project,
+    output: z.array(ProjectMemberSchema),
+  }),
+  removeMember: endpoint({
+    method: "DELETE",
+    path: "/projects/{projectId}/members/{userId}",
+    tag: "projects",
+    auth: "user",
+    projectRole: "OWNER",
+    status: 204,
+    summary: "Remove a member from the project (owners only); the last owner cannot be removed (409)",
+    params: project.extend({ userId: IdSchema }).strict(),
   }),
   setMember: endpoint({
     method: "PUT",
@@ -139,7 +187,7 @@ export const api = {
     auth: "user",
     projectRole: "OWNER",
     summary:
-      "Add a member to a project or change their role. The answer does not tell whether an account has the email: an unknown email changes nothing (administrators get 404)",
+      "Add a member to a project or change their role. The answer does not tell whether an account has the email: an unknown email changes nothing (administrators get 404). Demoting the last owner is a 409",
     params: project,
     body: AddMemberBodySchema,
     output: z.object({ email: z.string(), role: ProjectRoleSchema }).strict(),

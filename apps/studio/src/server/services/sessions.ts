@@ -25,6 +25,9 @@ export async function login(
   const ok = await verifyPassword(input.password, u?.passwordHash ?? DUMMY_HASH);
   if (!u || !ok) throw new AppError("unauthenticated", "Wrong email or password.");
   await loginLimiter().succeed(attempt);
+  // Said only to someone who knows the password, so it reveals nothing about which emails exist.
+  if (u.disabledAt)
+    throw new AppError("forbidden", "This account is disabled. Ask an administrator to enable it.");
   const token = newToken();
   const expiresAt = new Date(Date.now() + env().SOUS_SESSION_TTL_HOURS * 3600_000);
   await db.session.create({ data: { tokenHash: hashToken(token), userId: u.id, expiresAt } });

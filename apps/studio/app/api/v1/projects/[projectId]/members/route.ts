@@ -1,6 +1,9 @@
 import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
-import { setProjectMember } from "@/server/services/users.ts";
+import { listMembers, setProjectMember } from "@/server/services/project-members.ts";
+
+// GET /api/v1/projects/:projectId/members - the members and their roles (any member)
+export const GET = handle(api.listMembers, ({ params }) => listMembers(params.projectId));
 
 // PUT /api/v1/projects/:projectId/members - add a member or change their role (owners only);
 // the answer is the same whether or not an account has the email
