@@ -17,6 +17,7 @@ import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, placeholder as placeholderExt } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import type { Col } from "./columns.tsx";
+import { plural } from "./format.ts";
 import { tokenHighlighter } from "./token-highlighter.ts";
 
 // The SQL recipe's editor: the formula editor's CodeMirror setup (same look, keymaps, lint
@@ -193,7 +194,7 @@ function completions(tables: () => SqlTable[]) {
         label: t.name,
         apply: sqlName(t.name),
         type: "class",
-        detail: `input · ${t.columns.length} columns`,
+        detail: `input · ${plural(t.columns.length, "column")}`,
         boost: 3,
         section: "Inputs",
       });

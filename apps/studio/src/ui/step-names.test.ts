@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameSteps } from "./step-names.ts";
+import { nameParamPaths, nameSteps } from "./step-names.ts";
 
 const steps = [
   { id: "step_1", type: "trim" },
@@ -16,5 +16,19 @@ describe("nameSteps", () => {
   });
   it("leaves unknown ids and other text alone", () => {
     expect(nameSteps("step_9 is gone; step_10x", steps, label)).toBe("step_9 is gone; step_10x");
+  });
+});
+
+describe("nameParamPaths", () => {
+  it("names a visual recipe's parameter by its row, not its path", () => {
+    expect(nameParamPaths('params.aggregations.0: first of "city" picks a row in no defined order')).toBe(
+      'Aggregation 1: first of "city" picks a row in no defined order',
+    );
+    expect(nameParamPaths("params.postFilter.rules.2: no such column")).toBe(
+      "Post filter › rule 3: no such column",
+    );
+  });
+  it("leaves other text alone", () => {
+    expect(nameParamPaths("the params of step_3")).toBe("the params of step_3");
   });
 });

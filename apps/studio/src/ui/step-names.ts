@@ -27,3 +27,22 @@ export function nameSteps(
     return `Step '${s.name || labelOf(s.type) || s.type}' (#${i + 1})`;
   });
 }
+
+/** Parameter paths as visual recipes' compilers write them ("params.aggregations.0"). */
+const PARAM_PATH = /\bparams\.([A-Za-z]+(?:\.(?:[A-Za-z]+|\d+))*)/g;
+
+/**
+ * "params.aggregations.0: first of …" → "Aggregation 1: first of …": the other recipes' messages
+ * point at a parameter by its path, which the form shows as a numbered row.
+ */
+export function nameParamPaths(text: string): string {
+  return text.replace(PARAM_PATH, (_whole, rest: string) => {
+    const words: string[] = [];
+    for (const p of rest.split(".")) {
+      if (/^\d+$/.test(p)) words.push(`${(words.pop() ?? "").replace(/s$/, "")} ${Number(p) + 1}`);
+      else words.push(p.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase());
+    }
+    const s = words.join(" › ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  });
+}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { ApiError, api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select, Textarea } from "@/ui/field.tsx";
+import { plural } from "@/ui/format.ts";
 
 type Catalog = {
   sparkVersions: { key: string; name: string }[];
@@ -111,7 +112,7 @@ export function ProfileEditor({
               <strong>{p.name}</strong>{" "}
               <span className="mono muted">
                 {String(p.spec.spark_version)} · {String(p.spec.node_type_id ?? "default node")} · up to{" "}
-                {p.maxClusters} cluster(s)
+                {plural(p.maxClusters, "cluster")}
               </span>{" "}
               <Button
                 size="sm"

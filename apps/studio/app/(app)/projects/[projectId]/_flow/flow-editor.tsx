@@ -20,7 +20,7 @@ import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
-import { formatRows } from "@/ui/format.ts";
+import { formatRows, plural } from "@/ui/format.ts";
 import { CloseIcon, JobsIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
@@ -745,7 +745,7 @@ function FlowEditorInner({
           ) : null}
           {selectionCount > 1 ? (
             <div className="flow-selection-bar" data-testid="selection-bar" role="status">
-              {selectionCount} nodes selected: drag one to move them together
+              {plural(selectionCount, "node")} selected: drag one to move them together
             </div>
           ) : null}
           {count > 0 ? (

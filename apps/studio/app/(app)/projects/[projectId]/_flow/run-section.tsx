@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Button } from "@/ui/button.tsx";
 import { formatRows } from "@/ui/format.ts";
 import { CheckIcon, CloseIcon, PlayIcon } from "@/ui/icons.tsx";
+import { runOutcome } from "@/ui/job-summary.ts";
 import { RunModeSelect } from "../jobs/build-mode-select.tsx";
 import { isActive, type RunState } from "./use-runs.ts";
 
@@ -69,13 +70,10 @@ function Status({
     );
   }
   const job = run.job;
+  // The editor's run panel words it the same way (job-summary.ts): "Done: 1 row written", an
+  // up-to-date run says so rather than "Done: 0 rows", and no "Cancelled: Cancelled.".
+  const outcome = runOutcome(job);
   if (run.phase === "SUCCEEDED") {
-    // Rows written come from the job; the refreshed Flow's count is the fallback.
-    const written = job.activities.reduce<number | null>(
-      (sum, a) => (a.rowsWritten === null ? sum : (sum ?? 0) + a.rowsWritten),
-      null,
-    );
-    const rows = written ?? first?.rowCount ?? null;
     return (
       <div
         className="job-status"
@@ -86,7 +84,7 @@ function Status({
       >
         <CheckIcon />
         <span className="job-status-text">
-          Done: {rows === null ? "built" : formatRows(rows)}
+          {outcome.text}
           {first ? (
             <>
               {" · "}
@@ -99,16 +97,11 @@ function Status({
       </div>
     );
   }
-  const message =
-    job.error ??
-    job.activities.find((a) => a.error)?.error ??
-    (run.phase === "CANCELLED" ? "The job was cancelled." : "The job failed.");
   return (
     <div className="job-status" data-state={run.phase} data-testid="job-status" role="alert">
       <CloseIcon />
       <span className="job-status-text">
-        {run.phase === "CANCELLED" ? "Cancelled: " : "Failed: "}
-        {message}
+        {outcome.text}
         {" · "}
         <Link href={`/projects/${projectId}/jobs/${job.id}`} data-testid="open-job">
           Log

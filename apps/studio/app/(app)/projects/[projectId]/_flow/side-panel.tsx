@@ -6,7 +6,7 @@ import { api, errorMessage } from "@/ui/api.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
-import { formatCount, formatDate } from "@/ui/format.ts";
+import { formatCount, formatDate, plural } from "@/ui/format.ts";
 import { CloseIcon, ExternalIcon, LayoutIcon, PlusIcon, TableIcon, UploadIcon } from "@/ui/icons.tsx";
 import { MenuButton } from "@/ui/menu.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
@@ -257,8 +257,7 @@ export function DatasetPanel({
             {impact.deleted.length ? (
               <>
                 <span data-testid="delete-impact-recipes">
-                  Also deleted:{" "}
-                  {impact.deleted.length === 1 ? "1 recipe" : `${impact.deleted.length} recipes`}
+                  Also deleted: {plural(impact.deleted.length, "recipe")}
                 </span>
                 <ul>
                   {impact.deleted.map((d) => (
@@ -295,7 +294,7 @@ export function DatasetPanel({
       </section>
       {children}
       <section className="side-section">
-        <h3>Schema{info?.schema ? ` · ${info.schema.length} columns` : ""}</h3>
+        <h3>Schema{info?.schema ? ` · ${plural(info.schema.length, "column")}` : ""}</h3>
         <SchemaList schema={info?.schema ?? null} />
       </section>
     </Shell>

@@ -8,7 +8,7 @@ import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
-import { formatDate, formatRows } from "@/ui/format.ts";
+import { formatDate, formatRows, plural } from "@/ui/format.ts";
 import { ArrowLeftIcon, TableIcon } from "@/ui/icons.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { requireUser } from "../../../../../_lib/session.ts";
@@ -90,7 +90,7 @@ export default async function DatasetPage({ params }: Params) {
             {dataset.schema ? (
               <>
                 <span aria-hidden="true">·</span>
-                <span>{dataset.schema.length} columns</span>
+                <span>{plural(dataset.schema.length, "column")}</span>
               </>
             ) : null}
             {dataset.currentVersion ? (

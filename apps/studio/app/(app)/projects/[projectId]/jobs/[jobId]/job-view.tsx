@@ -105,7 +105,7 @@ function ActivityRow({
         </Badge>
         <span className="job-activity-title">
           {a.recipeIds.length > 1 ? (
-            <span className="job-pipeline">Pipeline ({a.recipeIds.length} recipes)</span>
+            <span className="job-pipeline">Pipeline ({plural(a.recipeIds.length, "recipe")})</span>
           ) : null}
           {names(a.recipeIds, {})} → <strong>{datasetNames[a.outputDatasetId] ?? a.outputDatasetId}</strong>
         </span>
@@ -303,7 +303,7 @@ export function JobView(props: {
           )}
         </Panel>
         <Panel
-          title={`Log${logs.length ? ` · ${logs.length} lines` : ""}`}
+          title={`Log${logs.length ? ` · ${plural(logs.length, "line")}` : ""}`}
           actions={
             active ? (
               <span className={connected ? "job-live" : "job-live off"}>

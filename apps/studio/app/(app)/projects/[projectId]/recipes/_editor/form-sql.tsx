@@ -3,6 +3,7 @@
 import type { SqlParams } from "@sous/contracts";
 import { useRef } from "react";
 import { TypeTag } from "@/ui/columns.tsx";
+import { plural } from "@/ui/format.ts";
 import { SqlEditor, type SqlEditorHandle, type SqlProblemAt, sqlName } from "@/ui/sql-editor.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
@@ -86,7 +87,7 @@ export function SqlForm({ params, set, inputs, readOnly, previewError }: FormPro
                 >
                   {t.name}
                 </button>
-                <span className="muted small"> {t.columns.length} columns</span>
+                <span className="muted small"> {plural(t.columns.length, "column")}</span>
               </summary>
               <ul>
                 {t.columns.map((c) => (

@@ -54,8 +54,8 @@ export function usePrepareHighlight(
     } else if (h.size) {
       note = (
         <span className="muted" data-testid="preview-after-all">
-          After all {steps.length} steps. Columns added by a step are green, changed ones amber; click a step
-          to see the data as of it.
+          {steps.length === 1 ? "After the step." : `After all ${steps.length} steps.`} Columns added by a
+          step are green, changed ones amber; click a step to see the data as of it.
         </span>
       );
     }

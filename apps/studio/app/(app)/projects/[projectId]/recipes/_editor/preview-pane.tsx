@@ -7,7 +7,14 @@ import { TypeTag } from "@/ui/columns.tsx";
 import { DataTable } from "@/ui/data-table.tsx";
 import { formatCount, formatRows } from "@/ui/format.ts";
 import { EmptyState, Spinner } from "@/ui/panel.tsx";
+import { nameParamPaths } from "@/ui/step-names.ts";
 import type { PreviewState } from "./use-preview.ts";
+
+/** "Aggregation 1" for a parameter path, else "step <id>" as before. */
+const whereIn = (stepId: string) => {
+  const named = nameParamPaths(stepId);
+  return named === stepId ? `step ${stepId}` : named;
+};
 
 type Tab = "preview" | "schema" | "sql";
 
@@ -83,7 +90,7 @@ export function PreviewPane({
       {data?.engines.duckdb.warnings.length ? (
         <ul className="preview-warnings" data-testid="preview-warnings">
           {data.engines.duckdb.warnings.map((w) => (
-            <li key={w}>{nameSteps ? nameSteps(w) : w}</li>
+            <li key={w}>{nameSteps ? nameSteps(w) : nameParamPaths(w)}</li>
           ))}
         </ul>
       ) : null}
@@ -198,7 +205,7 @@ function SqlView({
                 Cannot run here:{" "}
                 {nameSteps
                   ? nameSteps(`${e.blocking.reason} (${e.blocking.stepId})`)
-                  : `${e.blocking.reason} (step ${e.blocking.stepId})`}
+                  : `${e.blocking.reason} (${whereIn(e.blocking.stepId)})`}
               </p>
             ) : (
               <pre className="sql-code" data-testid={`sql-code-${d}`}>
