@@ -14,7 +14,7 @@ import { csvErrorRecord, describeCsvError, splitCsvRecord, splitCsvRecords } fro
 import { type CsvRecordLocation, csvRecordLines, locateCsvRecord } from "./csv-lines.ts";
 import { SNIFF_SAMPLE_ROWS, sniffCsvOptions } from "./csv-sniff.ts";
 import { decodeHead, detectFormat, looksBinary, readHead } from "./detect-import.ts";
-import { DUCK_TYPE_OF, jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { DUCK_TYPE_OF, previewCellFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 import { checkJsonDepth } from "./json-depth.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
@@ -503,7 +503,7 @@ export async function previewImport(
         options: source.options,
         ...(source.sheets ? { sheets: source.sheets } : {}),
         columns: schemaOf(cols),
-        rows: r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v))),
+        rows: r.getRowsJson().map((row) => row.map((v, i) => previewCellFor(types[i] ?? "", v))),
         ...(skipped ? { skippedLines: skipped } : {}),
       };
     } finally {

@@ -193,7 +193,8 @@ describe("column names and types chosen in the dialog", () => {
     const { result, page } = await importFile(file, options);
     expect(result.schema[5]).toEqual({ name: "acctbal", type: "decimal" });
     expect(result.schema[1]?.name).toBe("col_2");
-    expect(page.rows.map((r) => r[5])).toEqual([711.56, 121.65, 7498.12, 2866.83]);
+    // Decimals come back as their exact text.
+    expect(page.rows.map((r) => r[5])).toEqual(["711.56", "121.65", "7498.12", "2866.83"]);
   });
 
   it("a value that does not fit the chosen type is a 400 naming the column, the line and the value", async () => {
@@ -300,8 +301,8 @@ describe("skip bad lines", () => {
     );
     expect(result.skippedLines).toEqual({ count: 2, lines: [3, 5] });
     expect(page.rows).toEqual([
-      [1, 10.5],
-      [3, 4],
+      [1, "10.5"],
+      [3, "4"],
     ]);
   });
 

@@ -8,7 +8,7 @@ export {
 export { splitCsvRecord } from "./csv-header.ts";
 export { defaultCsvOptions, sniffCsvOptions } from "./csv-sniff.ts";
 export { detectFormat, readHead } from "./detect-import.ts";
-export { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+export { jsonValueFor, previewCellFor, sousTypeOfDuckDb, trimDecimalText } from "./duckdb-types.ts";
 export { exportDataset } from "./export-dataset.ts";
 export { type CsvImportResult, importCsvToParquet } from "./import-csv.ts";
 export {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSchema } from "@sous/contracts";
-import { jsonValueFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { previewCellFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
 import { registerSousUdfs } from "./udfs/index.ts";
 
@@ -176,7 +176,7 @@ export class LocalEngine {
       const types = r.columnTypes().map(String);
       return {
         columns: names.map((name, i) => ({ name, type: sousTypeOfDuckDb(types[i] ?? "") ?? "string" })),
-        rows: r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v))),
+        rows: r.getRowsJson().map((row) => row.map((v, i) => previewCellFor(types[i] ?? "", v))),
       };
     });
   }

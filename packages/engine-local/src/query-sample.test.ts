@@ -80,3 +80,93 @@ describe("querySampleJson", () => {
     expect(page.matchingRows).toBe(rows.matchingRows);
   });
 });
+
+// Exact numbers: a DECIMAL(38,9) and BIGINTs past 2^53 travel as text, and numeric filters
+// compare them exactly (a JS number could tell neither 9007199254740993 from ...992 nor the
+// last digits of the decimal apart).
+describe("exact numbers and numeric filters", () => {
+  let exact: string;
+  const exactSchema: DatasetSchema = [
+    { name: "id", type: "integer" },
+    { name: "amount", type: "decimal" },
+    { name: "big", type: "bigint" },
+    { name: "ratio", type: "double" },
+    { name: "f", type: "double" },
+    { name: "label", type: "string" },
+  ];
+  beforeAll(async () => {
+    exact = path.join(dir, "exact.parquet");
+    await engine.withConnection((c) =>
+      c.run(
+        `COPY (SELECT * FROM (VALUES
+            (1, 12345678901234567890.123456789::DECIMAL(38,9), 9007199254740993::BIGINT, 0.1::DOUBLE + 0.2::DOUBLE, 0.1::FLOAT, ' padded '),
+            (2, 12345678901234567890.123456788::DECIMAL(38,9), 9007199254740992::BIGINT, 'NaN'::DOUBLE, 2.5::FLOAT, 'b'),
+            (3, 12.5::DECIMAL(38,9), 42::BIGINT, 50::DOUBLE, NULL::FLOAT, 'c'),
+            (4, -0.000000001::DECIMAL(38,9), NULL::BIGINT, 50.5::DOUBLE, 3.4028235e38::FLOAT, 'd'),
+            (5, 3::DECIMAL(38,9), -9007199254740993::BIGINT, -1::DOUBLE, -0.3::FLOAT, 'e')
+          ) t(id, amount, big, ratio, f, label)) TO ${duckString(exact)} (FORMAT parquet)`,
+      ),
+    );
+  });
+  const run = async (filters: SampleQuery["filters"]) => {
+    const opts = {
+      file: exact,
+      schema: exactSchema,
+      meanings: {},
+      query: { offset: 0, limit: 100, filters },
+    };
+    const rows = await querySample(engine, opts);
+    const json = await querySampleJson(engine, opts);
+    // Both serialisations give the same cells.
+    expect(JSON.parse(json.rowsJson)).toEqual(JSON.parse(JSON.stringify(rows.rows)));
+    return rows.rows;
+  };
+
+  it("sends decimals as exact text, unsafe bigints as text, floats at their shortest", async () => {
+    const rows = await run([]);
+    expect(rows.map((r) => r[1])).toEqual([
+      "12345678901234567890.123456789",
+      "12345678901234567890.123456788",
+      "12.5",
+      "-0.000000001",
+      "3",
+    ]);
+    // 2^53 is past the last safe integer (2^53 - 1) already.
+    expect(rows.map((r) => r[2])).toEqual([
+      "9007199254740993",
+      "9007199254740992",
+      42,
+      null,
+      "-9007199254740993",
+    ]);
+    expect(rows.map((r) => r[4])).toEqual([0.1, 2.5, null, 3.4028235e38, -0.3]);
+    // Doubles stay numbers (the studio formats them), text keeps its spaces.
+    expect(rows[0]?.[3]).toBe(0.30000000000000004);
+    expect(rows[0]?.[5]).toBe(" padded ");
+  });
+
+  it("filters decimals and bigints exactly, ranges inclusive, NaN never", async () => {
+    const ids = async (filters: SampleQuery["filters"]) => (await run(filters)).map((r) => r[0]);
+    expect(await ids([{ column: "amount", op: "gt", value: "12345678901234567890.123456788" }])).toEqual([1]);
+    expect(await ids([{ column: "amount", op: "gte", value: "12345678901234567890.123456788" }])).toEqual([
+      1, 2,
+    ]);
+    expect(await ids([{ column: "big", op: "eq", value: "9007199254740993" }])).toEqual([1]);
+    expect(await ids([{ column: "amount", op: "between", value: "3", to: "12.5" }])).toEqual([3, 5]);
+    expect(await ids([{ column: "amount", op: "lt", value: "0" }])).toEqual([4]);
+    expect(await ids([{ column: "ratio", op: "gt", value: "40" }])).toEqual([3, 4]);
+    // 0.1 + 0.2 is 0.30000000000000004 (shown as 0.3), above 0.3.
+    expect(await ids([{ column: "ratio", op: "lte", value: ".3" }])).toEqual([5]);
+    expect(await ids([{ column: "ratio", op: "lte", value: "0.31" }])).toEqual([1, 5]);
+    expect(await ids([{ column: "id", op: "between", value: "+2.", to: "4e0" }])).toEqual([2, 3, 4]);
+  });
+
+  it("refuses a numeric filter on a text column and a bound that is not a number", async () => {
+    await expect(run([{ column: "label", op: "gt", value: "1" }])).rejects.toThrow(
+      /label is a string column: compare numbers only on a numeric column/,
+    );
+    await expect(run([{ column: "id", op: "gt", value: "1; DROP TABLE x" }])).rejects.toThrow(
+      /needs a number/,
+    );
+  });
+});

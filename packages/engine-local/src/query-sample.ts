@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { AppError, type DatasetSchema, type SampleQuery } from "@sous/contracts";
-import { jsonValueFor } from "./duckdb-types.ts";
+import { AppError, type DatasetSchema, NUMBER_TEXT, type SampleQuery } from "@sous/contracts";
+import { previewCellFor } from "./duckdb-types.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { invalidSql, isEmptySql, type Meaning } from "./quality-sql.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
@@ -21,7 +21,7 @@ export async function querySample(engine: LocalEngine, opts: SampleQueryOptions)
       `SELECT ${q.cols} FROM ${q.src} ${q.whereSql} ${q.order} LIMIT ${opts.query.limit} OFFSET ${opts.query.offset}`,
     );
     const types = r.columnTypes().map(String);
-    const rows = r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v)));
+    const rows = r.getRowsJson().map((row) => row.map((v, i) => previewCellFor(types[i] ?? "", v)));
     return { rows, matchingRows: await matching(c, q, opts, rows.length) };
   });
 }
@@ -130,8 +130,10 @@ function pageSql(opts: SampleQueryOptions): PageSql {
         return `NOT ${isEmptySql(id)}`;
       case "invalid":
         return invalidSql(id, c.type, opts.meanings[c.name] ?? null);
-      default:
+      case "valid":
         return `(NOT ${isEmptySql(id)} AND NOT ${invalidSql(id, c.type, opts.meanings[c.name] ?? null)})`;
+      default:
+        return numericFilterSql(id, c.name, c.type, f.op, f.value, f.to);
     }
   });
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
@@ -143,6 +145,44 @@ function pageSql(opts: SampleQueryOptions): PageSql {
   return { src, cols, whereSql, order: `ORDER BY ${orderKeys}`, orderKeys };
 }
 
+const NUMERIC_TYPES = new Set(["integer", "bigint", "double", "decimal"]);
+const COMPARE = { eq: "=", gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
+
+/**
+ * A numeric filter's condition. The bounds are written as numeric literals (checked against
+ * NUMBER_TEXT first), so DuckDB compares a DECIMAL or a BIGINT with them exactly; a double's NaN,
+ * which DuckDB orders above every number, passes no comparison.
+ */
+function numericFilterSql(
+  id: string,
+  name: string,
+  type: string,
+  op: keyof typeof COMPARE | "between",
+  value: string | undefined,
+  to: string | undefined,
+): string {
+  if (!NUMERIC_TYPES.has(type))
+    throw new AppError(
+      "invalid_input",
+      `${name} is a ${type} column: compare numbers only on a numeric column (use contains).`,
+    );
+  const lit = (v: string | undefined) => {
+    if (v === undefined || !NUMBER_TEXT.test(v))
+      throw new AppError(
+        "invalid_input",
+        `The filter on ${name} needs a number, not ${JSON.stringify(v ?? "")}.`,
+      );
+    // "+1." and ".5" are numbers to a user; DuckDB reads them as 1 and 0.5.
+    return v
+      .replace(/^\+/, "")
+      .replace(/^(-?)\./, "$10.")
+      .replace(/\.(?=$|[eE])/, "");
+  };
+  const test =
+    op === "between" ? `${id} BETWEEN ${lit(value)} AND ${lit(to)}` : `${id} ${COMPARE[op]} ${lit(value)}`;
+  return type === "double" ? `(${test} AND NOT isnan(${id}))` : `(${test})`;
+}
+
 /** Rows passing the filters: known without a count when an unfiltered first page is not full. */
 async function matching(c: DuckDBConnection, q: PageSql, opts: SampleQueryOptions, got: number) {
   if (!q.whereSql && opts.query.offset === 0 && got < opts.query.limit) return got;
@@ -152,14 +192,22 @@ async function matching(c: DuckDBConnection, q: PageSql, opts: SampleQueryOption
 
 const SAFE = "9007199254740991";
 
-/** A cell as JSON, as jsonValueFor renders DuckDB's value (see duckdb-types.ts). */
+/** A cell as JSON, as previewCellFor renders DuckDB's value (see duckdb-types.ts). */
 function jsonCellSql(id: string, duckType: string): string {
   const t = duckType.toUpperCase();
   if (t === "BIGINT" || t === "HUGEINT" || t === "UBIGINT" || t === "UHUGEINT")
     return `CASE WHEN ${id} BETWEEN -${SAFE} AND ${SAFE} THEN to_json(${id}) ELSE to_json(CAST(${id} AS VARCHAR)) END`;
-  if (t === "DOUBLE" || t === "FLOAT" || t.startsWith("DECIMAL"))
-    // Plus zero turns -0 into 0; JSON has no NaN or infinities: they are sent as text, like jsonValueFor.
-    return `CASE WHEN ${id} IS NULL OR isfinite(CAST(${id} AS DOUBLE)) THEN to_json(CAST(${id} AS DOUBLE) + 0) WHEN isnan(CAST(${id} AS DOUBLE)) THEN to_json('NaN') WHEN ${id} > 0 THEN to_json('Infinity') ELSE to_json('-Infinity') END`;
+  if (t.startsWith("DECIMAL")) {
+    // Exact text, without the zeros the scale pads it with ("12.500000000" -> "12.5").
+    const text = `CAST(${id} AS VARCHAR)`;
+    return `to_json(CASE WHEN contains(${text}, '.') THEN rtrim(rtrim(${text}, '0'), '.') ELSE ${text} END)`;
+  }
+  if (t === "DOUBLE" || t === "FLOAT") {
+    // A FLOAT goes through its shortest text (0.1, not 0.10000000149011612 as a DOUBLE).
+    const d = t === "FLOAT" ? `CAST(CAST(${id} AS VARCHAR) AS DOUBLE)` : id;
+    // Plus zero turns -0 into 0; JSON has no NaN or infinities: they are sent as text, like previewCellFor.
+    return `CASE WHEN ${id} IS NULL OR isfinite(${d}) THEN to_json(${d} + 0) WHEN isnan(${d}) THEN to_json('NaN') WHEN ${id} > 0 THEN to_json('Infinity') ELSE to_json('-Infinity') END`;
+  }
   if (
     ["INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT", "BOOLEAN", "VARCHAR"].includes(t)
   )

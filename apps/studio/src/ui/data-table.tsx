@@ -1,11 +1,42 @@
-import { isNumericType } from "./format.ts";
+import { type CellValue, edgeSpaces, formatCell, isNumericType } from "./format.ts";
 
-export type Cell = string | number | boolean | null;
+export type Cell = CellValue;
 
-function renderCell(v: Cell) {
-  if (v === null) return <span className="cell-null">null</span>;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  return String(v);
+function spaceNote(s: string, where: "leading" | "trailing" | "blank"): string {
+  const what = /^ +$/.test(s) ? (s.length === 1 ? "space" : "spaces") : "whitespace characters";
+  return where === "blank" ? `Only ${s.length} ${what}` : `${s.length} ${where} ${what}`;
+}
+
+/**
+ * One cell's content, formatted for its column's type (format.ts). Leading and trailing spaces
+ * are drawn as marked spans of the same spaces, so "paris " differs from "paris" on screen while
+ * a copy gives the value as it is. A double rounded for display keeps its full value in the tooltip.
+ */
+export function CellText({ value, type }: { value: Cell; type: string }) {
+  if (value === null) return <span className="cell-null">null</span>;
+  const text = formatCell(value, type);
+  if (typeof value === "number") {
+    const full = String(value);
+    return full === text ? text : <span title={full}>{text}</span>;
+  }
+  if (typeof value !== "string" || !text) return text;
+  const { lead, body, trail } = edgeSpaces(text);
+  if (!lead && !trail) return text;
+  return (
+    <>
+      {lead ? (
+        <span className="cell-space" data-edge="lead" title={spaceNote(lead, body ? "leading" : "blank")}>
+          {lead}
+        </span>
+      ) : null}
+      {body}
+      {trail ? (
+        <span className="cell-space" data-edge="trail" title={spaceNote(trail, "trailing")}>
+          {trail}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 /** Rows of a dataset: sticky header, numbers right-aligned in tabular figures, nulls greyed. */
@@ -62,7 +93,7 @@ export function DataTable({
               </th>
               {columns.map((c, ci) => (
                 <td key={c.name} className={cls(ci, c.name)}>
-                  {renderCell(r[ci] ?? null)}
+                  <CellText value={r[ci] ?? null} type={c.type} />
                 </td>
               ))}
             </tr>

@@ -299,13 +299,32 @@ export const DatasetSamplingSchema = z.discriminatedUnion("method", [
 export type DatasetSampling = z.infer<typeof DatasetSamplingSchema>;
 export const DEFAULT_DATASET_SAMPLING: DatasetSampling = { method: "first", n: 10_000 };
 
+/** A number as text (kept as text so a DECIMAL(38,9) or a BIGINT past 2^53 compares exactly). */
+export const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Filters that compare a numeric column with a number (`between` is inclusive at both ends). */
+export const NUMERIC_SAMPLE_FILTER_OPS = ["eq", "gt", "gte", "lt", "lte", "between"] as const;
+
 export const SampleFilterSchema = z
   .object({
     column: Col,
-    op: z.enum(["contains", "equals", "empty", "not-empty", "invalid", "valid"]),
+    op: z
+      .enum(["contains", "equals", "empty", "not-empty", "invalid", "valid", ...NUMERIC_SAMPLE_FILTER_OPS])
+      .describe("contains and equals compare text; eq, gt, gte, lt, lte and between numeric columns"),
     value: nulFreeString().max(1000).optional(),
+    to: nulFreeString()
+      .max(100)
+      .regex(NUMBER_TEXT, "must be a number")
+      .optional()
+      .describe("between: the upper bound (inclusive)"),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    if (!(NUMERIC_SAMPLE_FILTER_OPS as readonly string[]).includes(f.op)) return;
+    if (f.value === undefined || !NUMBER_TEXT.test(f.value))
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${f.op} needs a number as value` });
+    if (f.op === "between" && f.to === undefined)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "between needs an upper bound (to)" });
+  });
 export type SampleFilter = z.infer<typeof SampleFilterSchema>;
 
 export const SampleQueryBodySchema = z
@@ -328,7 +347,11 @@ export const SamplePageSchema = z
     columns: DatasetSchemaSchema,
     sampleRows: z.number().describe("Rows in the sample"),
     matchingRows: z.number().describe("Rows of the sample that pass the filters"),
-    rows: z.array(z.array(Cell)),
+    rows: z
+      .array(z.array(Cell))
+      .describe(
+        'Cells in column order: decimals as exact text ("12.5"), bigints as numbers up to 2^53 and as text beyond, NaN and infinities as text',
+      ),
   })
   .strict();
 export type SamplePage = z.infer<typeof SamplePageSchema>;

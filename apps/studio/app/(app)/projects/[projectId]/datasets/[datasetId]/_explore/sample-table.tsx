@@ -3,7 +3,9 @@
 import type { ColumnStats, DatasetSchema, SampleFilter, SamplePage } from "@sous/contracts";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
+import { CellText } from "@/ui/data-table.tsx";
 import { formatRows, isNumericType } from "@/ui/format.ts";
+import { NUMERIC_FILTER_HELP, numericFilterText, parseNumericFilter } from "@/ui/numeric-filter.ts";
 import { MiniChart, QualityBar } from "./column-header.tsx";
 
 type Cell = string | number | boolean | null;
@@ -185,23 +187,11 @@ export function SampleTable({
                         <MiniChart stats={s} scope={statsScope} />
                       </>
                     ) : null}
-                    <input
-                      className="col-filter"
-                      placeholder={f && f.op !== "contains" ? `${f.op} values` : "Filter…"}
-                      aria-label={`Filter ${c.name}`}
-                      data-testid={`filter-${c.name}`}
-                      defaultValue={f?.op === "contains" ? (f.value ?? "") : ""}
-                      onKeyDown={(e) => {
-                        if (e.key !== "Enter") return;
-                        const v = e.currentTarget.value;
-                        setFilter(c.name, v ? { column: c.name, op: "contains", value: v } : null);
-                      }}
-                      onBlur={(e) => {
-                        const v = e.currentTarget.value;
-                        const cur = f?.op === "contains" ? (f.value ?? "") : "";
-                        if (v !== cur && (v || f?.op === "contains"))
-                          setFilter(c.name, v ? { column: c.name, op: "contains", value: v } : null);
-                      }}
+                    <ColumnFilterBox
+                      column={c.name}
+                      numeric={numeric[ci] === true}
+                      filter={f}
+                      onFilter={(next) => setFilter(c.name, next)}
                     />
                   </th>
                 );
@@ -219,7 +209,11 @@ export function SampleTable({
                   </th>
                   {columns.map((c, ci) => (
                     <td key={c.name} className={numeric[ci] ? "num" : undefined}>
-                      {row ? renderCell(row[ci] ?? null) : <span className="cell-loading" />}
+                      {row ? (
+                        <CellText value={row[ci] ?? null} type={c.type} />
+                      ) : (
+                        <span className="cell-loading" />
+                      )}
                     </td>
                   ))}
                 </tr>
@@ -236,8 +230,80 @@ export function SampleTable({
   );
 }
 
-function renderCell(v: Cell) {
-  if (v === null) return <span className="cell-null">null</span>;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  return String(v);
+/**
+ * A column's filter box. Text columns: "contains". Numeric columns: `> 50`, `>= 1.5`, `< 0`,
+ * `= 3` or a number, `10..20` (numeric-filter.ts); what cannot be read is said under the box and
+ * not applied. Enter or leaving the box applies it; an empty box clears it.
+ */
+function ColumnFilterBox({
+  column,
+  numeric,
+  filter,
+  onFilter,
+}: {
+  column: string;
+  numeric: boolean;
+  filter: SampleFilter | undefined;
+  onFilter: (f: SampleFilter | null) => void;
+}) {
+  // The box's own filter as text; null when the column's filter is another kind (a quality pick).
+  const current = !filter
+    ? ""
+    : numeric
+      ? numericFilterText(filter)
+      : filter.op === "contains"
+        ? (filter.value ?? "")
+        : null;
+  const [text, setText] = useState(current ?? "");
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setText(current ?? "");
+    setError(null);
+  }, [current]);
+
+  const apply = () => {
+    let next: SampleFilter | null;
+    if (numeric) {
+      const r = parseNumericFilter(column, text);
+      if ("error" in r) {
+        setError(r.error);
+        return;
+      }
+      setError(null);
+      next = r.filter;
+    } else next = text ? { column, op: "contains", value: text } : null;
+    // Unchanged, or an empty box over a quality pick (which the box does not show): nothing to do.
+    if (JSON.stringify(next) === JSON.stringify(filter ?? null) || (!next && current === null)) return;
+    onFilter(next);
+  };
+  const errorId = `filter-error-${column}`;
+  return (
+    <>
+      <input
+        className={`col-filter${error ? " is-invalid" : ""}`}
+        placeholder={
+          filter && current === null ? `${filter.op} values` : numeric ? "> 50, 10..20…" : "Filter…"
+        }
+        title={numeric ? NUMERIC_FILTER_HELP : "Rows whose text contains this (any case)"}
+        aria-label={`Filter ${column}`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        data-testid={`filter-${column}`}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (error) setError(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") apply();
+        }}
+        onBlur={apply}
+      />
+      {error ? (
+        <div className="col-filter-error" id={errorId} role="alert" data-testid={`filter-error-${column}`}>
+          {error}
+        </div>
+      ) : null}
+    </>
+  );
 }
