@@ -38,6 +38,7 @@ const config: NextConfig = {
     "@sous/engine-local",
     "@sous/flow",
     "@sous/databricks",
+    "@sous/server-domain",
   ],
   // Native addons and Node-only clients stay outside the bundle.
   serverExternalPackages: [

@@ -1,15 +1,15 @@
 import "server-only";
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import { AppError, type DatasetSchema, DatasetSchemaSchema, newId } from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
-import { datasetVersionPrefix, type StagedWrite } from "@sous/storage";
+import { pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
+import { datasetVersionPrefix, type StagedWrite, sampleCacheDir as sampleCacheDirUnder } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 
-// Writing and publishing dataset versions: a version's files are staged under a fresh prefix,
-// then one transaction registers the version and moves the dataset's pointer. Readers only ever
-// follow the pointer, so they see the old version or the new one, never a partial one.
+// Writing dataset versions: a version's files are staged under a fresh prefix, then published
+// by @sous/server-domain (one transaction registers the version and moves the dataset's pointer,
+// the same rule as the worker's builds). Readers only ever follow the pointer, so they see the
+// old version or the new one, never a partial one.
 
 /** A dataset of the project, with its current version; another project's id is "not found". */
 export async function findDataset(projectId: string, datasetId: string) {
@@ -57,66 +57,31 @@ export async function writeVersion(opts: {
   try {
     const { schema, rowCount } = await opts.write(staged);
     const { bytes } = await staged.commit();
-    await db.$transaction(async (tx) => {
-      if ("create" in opts.target) {
-        await tx.dataset.create({
-          data: { id: datasetId, projectId: opts.projectId, name: opts.target.create, schema },
-        });
-      }
-      const last = await tx.datasetVersion.findFirst({
-        where: { datasetId },
-        orderBy: { number: "desc" },
-        select: { number: true },
-      });
-      await tx.datasetVersion.create({
-        data: {
-          id: versionId,
-          datasetId,
-          number: (last?.number ?? 0) + 1,
-          prefix,
-          status: "PUBLISHED",
-          schema,
-          rowCount: BigInt(rowCount),
-          bytes: BigInt(bytes),
-          origin: opts.origin.slice(0, 500),
+    await publishDatasetVersion(
+      db,
+      { datasetId, versionId, prefix, schema, rowCount, bytes, origin: opts.origin },
+      {
+        before: async (tx) => {
+          if ("create" in opts.target) {
+            await tx.dataset.create({
+              data: { id: datasetId, projectId: opts.projectId, name: opts.target.create, schema },
+            });
+          }
         },
-      });
-      await tx.dataset.update({ where: { id: datasetId }, data: { currentVersionId: versionId, schema } });
-    });
+      },
+    );
   } catch (e) {
     await staged.abort();
     if (isUniqueViolation(e) && "create" in opts.target) throw nameTaken(opts.target.create);
     throw e;
   }
-  await pruneVersions(datasetId).catch((e) => console.error("[datasets] pruning versions failed", e));
+  await pruneDatasetVersions(ctx(), datasetId, env().SOUS_DATASET_VERSIONS_KEPT).catch((e) =>
+    console.error("[datasets] pruning versions failed", e),
+  );
   return { datasetId, versionId };
 }
 
 /** Where the cached samples and stats of a version live (local to this process' data dir). */
 export function sampleCacheDir(versionId: string): string {
-  return path.join(ctx().dataDir, "cache", "samples", versionId);
-}
-
-/**
- * Keeps the newest SOUS_DATASET_VERSIONS_KEPT versions (the current one always) and removes the
- * rest: rows first, so no reader is handed a version whose files are going away, then files.
- */
-export async function pruneVersions(
-  datasetId: string,
-  keep = env().SOUS_DATASET_VERSIONS_KEPT,
-): Promise<number> {
-  const { db, storage } = ctx();
-  const d = await db.dataset.findUnique({ where: { id: datasetId }, select: { currentVersionId: true } });
-  const versions = await db.datasetVersion.findMany({
-    where: { datasetId, status: "PUBLISHED" },
-    orderBy: { number: "desc" },
-    select: { id: true, prefix: true },
-  });
-  const old = versions.slice(keep).filter((v) => v.id !== d?.currentVersionId);
-  for (const v of old) {
-    await db.datasetVersion.delete({ where: { id: v.id } });
-    await storage.deletePrefix(v.prefix);
-    await rm(sampleCacheDir(v.id), { recursive: true, force: true });
-  }
-  return old.length;
+  return sampleCacheDirUnder(ctx().dataDir, versionId);
 }

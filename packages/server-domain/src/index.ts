@@ -1,0 +1,9 @@
+// The server domain shared by the studio and the worker: rules that do I/O (Postgres through
+// Prisma, storage) and must hold the same in both apps. Clients come in as arguments; nothing
+// here reads the environment. Server-only: never import this package from client components.
+export {
+  type NewDatasetVersion,
+  type PublishHooks,
+  pruneDatasetVersions,
+  publishDatasetVersion,
+} from "./dataset-versions.ts";
