@@ -1,5 +1,6 @@
-// Fails when the dependency direction of ARCHITECTURE.md is broken:
-//   apps -> packages, never the reverse; no package imports an app;
+// Fails when the dependency direction (README's Layout) is broken:
+//   apps -> server domain (@sous/server-domain) -> packages, never the reverse: no package imports
+//   an app, and a package uses packages of its own layer or below (layerOf); no app imports another;
 //   contracts, compiler and flow are pure: no I/O modules in their src/ (tests may use them);
 //   the modules of a pure package's src/ import each other without cycles (type imports too:
 //   the compiler's stages, front-ends -> lower -> IR -> render, only point one way).
@@ -10,12 +11,24 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
 const PURE = new Set(["contracts", "compiler", "flow"]);
 const IO_MODULES =
-  /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|cluster|worker_threads|os|process)$|^(pg|ioredis|bullmq|@prisma\/|@duckdb\/|@azure\/|@databricks\/|@sous\/(db|queue|storage|engine-local|databricks))/;
+  /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|cluster|worker_threads|os|process)$|^(pg|ioredis|bullmq|@prisma\/|@duckdb\/|@azure\/|@databricks\/|@sous\/(db|queue|storage|engine-local|databricks|server-domain))/;
+// Pure packages at the bottom, the server domain above every other package, apps above all.
+const layerOf = (pkg) => (PURE.has(pkg) ? 0 : pkg === "server-domain" ? 2 : 1);
+const APPS = readdirSync(path.join(root, "apps"));
+// Tests that still reach into another app's internals (graph loading and the demo flow belong in
+// the server domain, issue #14). Listed so that no new one slips in; remove as they move.
+const CROSS_APP_KNOWN = new Set([
+  "apps/worker/test/fixture.ts",
+  "apps/worker/test/demo-remote.int.test.ts",
+  "apps/studio/test/jobs.int.test.ts",
+  "apps/studio/test/demo-seed.int.test.ts",
+]);
 const problems = [];
+const sousPackage = (spec) => /^@sous\/([^/]+)/.exec(spec)?.[1];
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === "generated") continue;
+    if (name === "node_modules" || name === "generated" || name.startsWith(".")) continue;
     const p = path.join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
     else if (/\.(ts|tsx|mjs|js)$/.test(name)) yield p;
@@ -36,19 +49,49 @@ for (const pkg of readdirSync(path.join(root, "packages"))) {
   const dir = path.join(root, "packages", pkg);
   const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
   const deps = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
-  for (const d of deps)
-    if (d.startsWith("@sous/") && ["@sous/studio", "@sous/worker"].includes(d))
-      problems.push(`packages/${pkg} depends on app ${d}`);
+  for (const d of deps) {
+    const dep = sousPackage(d);
+    if (dep === undefined) continue;
+    if (APPS.includes(dep)) problems.push(`packages/${pkg} depends on app ${d}`);
+    else if (d in (manifest.dependencies ?? {}) && layerOf(dep) > layerOf(pkg))
+      problems.push(`packages/${pkg} depends on ${d}, a layer above it`);
+  }
   for (const file of files(dir)) {
     const rel = path.relative(root, file);
     const isTest =
       /\.(test|int\.test|e2e\.test)\.ts$/.test(file) || rel.includes(`${path.sep}test${path.sep}`);
     for (const spec of importsOf(file)) {
-      if (spec.includes("apps/") || spec.startsWith("@sous/studio") || spec.startsWith("@sous/worker"))
+      const dep = sousPackage(spec);
+      if (spec.includes("apps/") || (dep !== undefined && APPS.includes(dep)))
         problems.push(`${rel} imports an app: ${spec}`);
+      // Tests may use what is above their package (e.g. the compiler's tests run real Spark).
+      else if (dep !== undefined && !isTest && layerOf(dep) > layerOf(pkg))
+        problems.push(`${rel} imports ${spec}, a layer above packages/${pkg}`);
       if (PURE.has(pkg) && !isTest && rel.includes(`${path.sep}src${path.sep}`) && IO_MODULES.test(spec)) {
         problems.push(`${rel} is in a pure package (${pkg}) but imports ${spec}`);
       }
+    }
+  }
+}
+
+for (const app of APPS) {
+  const dir = path.join(root, "apps", app);
+  for (const file of files(dir)) {
+    const rel = path.relative(root, file).split(path.sep).join("/");
+    if (CROSS_APP_KNOWN.has(rel)) continue;
+    for (const spec of importsOf(file)) {
+      const dep = sousPackage(spec);
+      const target = spec.startsWith(".")
+        ? path.relative(path.join(root, "apps"), path.resolve(path.dirname(file), spec))
+        : "";
+      const other =
+        dep !== undefined && APPS.includes(dep)
+          ? dep
+          : target.startsWith("..")
+            ? undefined
+            : target.split(path.sep)[0];
+      if (other && other !== app && APPS.includes(other))
+        problems.push(`${rel} imports another app: ${spec}`);
     }
   }
 }
@@ -102,7 +145,7 @@ for (const pkg of PURE) {
 }
 
 if (problems.length) {
-  console.error(`Dependency direction broken (see ARCHITECTURE.md):\n  ${problems.join("\n  ")}`);
+  console.error(`Dependency direction broken (see README.md, Layout):\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
 console.log("dependency direction OK");
