@@ -445,11 +445,11 @@ def serve_socket(server, path, idle_exit_s, ready):
     os.chmod(path, 0o600)
     listener.listen(16)
     clients = [0]
+    count_lock = threading.Lock()
     last_seen = [time.monotonic()]
     stop = threading.Event()
 
     def client(sock):
-        clients[0] += 1
         reader = sock.makefile("r", encoding="utf-8")
         writer = sock.makefile("w", encoding="utf-8")
 
@@ -466,8 +466,9 @@ def serve_socket(server, path, idle_exit_s, ready):
             pass
         finally:
             conn.close()
-            clients[0] -= 1
-            last_seen[0] = time.monotonic()
+            with count_lock:
+                clients[0] -= 1
+                last_seen[0] = time.monotonic()
             # The file objects hold the socket open: all of them go, so the client sees it close.
             for f in (reader, writer):
                 try:
@@ -482,8 +483,9 @@ def serve_socket(server, path, idle_exit_s, ready):
 
     def watchdog():
         while not stop.wait(1):
-            if clients[0] == 0 and time.monotonic() - last_seen[0] > idle_exit_s:
-                stop.set()
+            with count_lock:
+                if clients[0] == 0 and time.monotonic() - last_seen[0] > idle_exit_s:
+                    stop.set()
         try:
             listener.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -496,6 +498,13 @@ def serve_socket(server, path, idle_exit_s, ready):
             sock, _ = listener.accept()
         except OSError:
             break
+        # Counted here, before its thread runs, and under the watchdog's lock: a client accepted
+        # at the end of an idle period is never left talking to a process that is going away.
+        with count_lock:
+            if stop.is_set():
+                sock.close()
+                break
+            clients[0] += 1
         threading.Thread(target=client, args=(sock,), daemon=True).start()
     if os.path.exists(path):
         os.unlink(path)
