@@ -9,13 +9,13 @@ import {
 } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
+import { pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
 import { datasetVersionPrefix, type ReadLease } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
-import { pruneVersions } from "./prune-versions.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
 
 const ids = z.array(z.string());
@@ -208,56 +208,43 @@ async function runHoldingInputs(
     schema: DatasetSchema;
     remote?: RemoteRunInfo;
   }) => {
-    await publishVersion(p);
+    await publishDatasetVersion(
+      db,
+      {
+        datasetId: activity.outputDatasetId,
+        versionId,
+        prefix,
+        schema: p.schema,
+        rowCount: p.rows,
+        bytes: p.bytes,
+        jobId: activity.jobId,
+        buildHash,
+      },
+      {
+        // An attempt that lost its job (another one took it over) publishes nothing.
+        before: async (tx) => {
+          if (opts.attempt) await assertOwner(tx, opts.attempt);
+        },
+        after: async (tx) => {
+          await tx.jobActivity.update({
+            where: { id: activity.id },
+            data: {
+              state: "SUCCEEDED",
+              rowsWritten: BigInt(p.rows),
+              finishedAt: new Date(),
+              stagingPrefix: null,
+              ...(p.remote ? { remote: p.remote } : {}),
+            },
+          });
+        },
+      },
+    );
     // Old versions go once the new one is the current one; a failure here never fails the build.
     if (opts.versionsKept !== undefined)
-      await pruneVersions(ctx, activity.outputDatasetId, opts.versionsKept).catch((e) =>
+      await pruneDatasetVersions(ctx, activity.outputDatasetId, opts.versionsKept).catch((e) =>
         jobLog(db, activity.jobId, "warn", `Removing old versions failed: ${String(e)}`).catch(() => {}),
       );
   };
-  const publishVersion = (p: {
-    rows: number;
-    bytes: number;
-    schema: DatasetSchema;
-    remote?: RemoteRunInfo;
-  }) =>
-    db.$transaction(async (tx) => {
-      // An attempt that lost its job (another one took it over) publishes nothing.
-      if (opts.attempt) await assertOwner(tx, opts.attempt);
-      const last = await tx.datasetVersion.findFirst({
-        where: { datasetId: activity.outputDatasetId },
-        orderBy: { number: "desc" },
-        select: { number: true },
-      });
-      await tx.datasetVersion.create({
-        data: {
-          id: versionId,
-          datasetId: activity.outputDatasetId,
-          number: (last?.number ?? 0) + 1,
-          prefix,
-          status: "PUBLISHED",
-          schema: p.schema,
-          rowCount: BigInt(p.rows),
-          bytes: BigInt(p.bytes),
-          jobId: activity.jobId,
-          buildHash,
-        },
-      });
-      await tx.dataset.update({
-        where: { id: activity.outputDatasetId },
-        data: { currentVersionId: versionId, schema: p.schema },
-      });
-      await tx.jobActivity.update({
-        where: { id: activity.id },
-        data: {
-          state: "SUCCEEDED",
-          rowsWritten: BigInt(p.rows),
-          finishedAt: new Date(),
-          stagingPrefix: null,
-          ...(p.remote ? { remote: p.remote } : {}),
-        },
-      });
-    });
 
   if (remoteChoice) {
     return runRemote(ctx, activity, {
