@@ -9,6 +9,7 @@ import { createDb, type Db, type Prisma } from "@sous/db";
 import { duckString, LocalEngine } from "@sous/engine-local";
 import { planBuild } from "@sous/flow";
 import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { publishDatasetVersion } from "@sous/server-domain";
 import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
 import { loadBuildGraph } from "../../studio/src/server/services/build-graph.ts";
 import type { WorkerContext } from "../src/context.ts";
@@ -46,19 +47,14 @@ export async function addSource(
   );
   const { schema } = await ctx.engine.describeParquet(staged.dir);
   const { bytes } = await staged.commit();
-  await ctx.db.datasetVersion.create({
-    data: {
-      id: versionId,
-      datasetId: d.id,
-      number: 1,
-      prefix,
-      status: "PUBLISHED",
-      schema,
-      rowCount: BigInt(n),
-      bytes: BigInt(bytes),
-    },
+  await publishDatasetVersion(ctx.db, {
+    datasetId: d.id,
+    versionId,
+    prefix,
+    schema,
+    rowCount: n,
+    bytes,
   });
-  await ctx.db.dataset.update({ where: { id: d.id }, data: { currentVersionId: versionId, schema } });
   return d.id;
 }
 

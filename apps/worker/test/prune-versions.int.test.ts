@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import { sampleCacheDir } from "@sous/storage";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
@@ -100,7 +101,7 @@ describe.skipIf(!hasServices)("builds prune old versions", () => {
     };
     await build();
     const first = await ctx.db.dataset.findUniqueOrThrow({ where: { id: outputId } });
-    const sampleDir = path.join(ctx.dataDir, "cache", "samples", first.currentVersionId!);
+    const sampleDir = sampleCacheDir(ctx.dataDir, first.currentVersionId!);
     mkdirSync(sampleDir, { recursive: true });
     writeFileSync(path.join(sampleDir, "sample.parquet"), "x");
     await build();
