@@ -29,6 +29,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <div className="topbar-spacer" />
         {user.role === "ADMIN" ? (
           <>
+            <Link href="/admin/users" className="user-chip" data-testid="admin-users-link">
+              Users
+            </Link>
             <Link href="/admin/connections" className="user-chip" data-testid="admin-connections-link">
               Connections
             </Link>

@@ -12,7 +12,8 @@ export default async function SetupPage() {
     <>
       <h1>Welcome to Sous</h1>
       <p className="lead">
-        Create the administrator account. You will use it to sign in and to invite others.
+        Create the administrator account. You will use it to sign in, to create accounts for others (Users, in
+        the top bar) and to add them to projects (a project&apos;s Members page).
       </p>
       <SetupForm />
     </>

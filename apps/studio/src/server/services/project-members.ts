@@ -15,14 +15,19 @@ async function lockOwners(tx: Tx, projectId: string): Promise<void> {
 }
 
 /** Refuses to take the OWNER role from the project's last owner: nobody could manage it any more. */
-async function keepAnOwner(tx: Tx, projectId: string, member: { userId: string; email: string }) {
+async function keepAnOwner(
+  tx: Tx,
+  projectId: string,
+  member: { userId: string; email: string },
+  caller: User,
+) {
   const others = await tx.projectMember.count({
     where: { projectId, role: "OWNER", userId: { not: member.userId } },
   });
   if (others === 0)
     throw new AppError(
       "conflict",
-      `${member.email} is the last owner of this project: make another member owner first.`,
+      `${member.userId === caller.id ? "You are" : `${member.email} is`} the last owner of this project: make another member owner first.`,
     );
 }
 
@@ -74,7 +79,7 @@ export async function setProjectMember(
       select: { role: true },
     });
     if (current?.role === "OWNER" && input.role !== "OWNER")
-      await keepAnOwner(tx, projectId, { userId: u.id, email });
+      await keepAnOwner(tx, projectId, { userId: u.id, email }, caller);
     await tx.projectMember.upsert({
       where: { projectId_userId: { projectId, userId: u.id } },
       create: { projectId, userId: u.id, role: input.role },
@@ -85,7 +90,7 @@ export async function setProjectMember(
 }
 
 /** Takes a user out of a project (owners only); the last owner cannot be removed. */
-export async function removeMember(projectId: string, userId: string): Promise<void> {
+export async function removeMember(projectId: string, userId: string, caller: User): Promise<void> {
   await ctx().db.$transaction(async (tx) => {
     await lockOwners(tx, projectId);
     const m = await tx.projectMember.findUnique({
@@ -93,7 +98,7 @@ export async function removeMember(projectId: string, userId: string): Promise<v
       include: { user: { select: { email: true } } },
     });
     if (!m) throw new AppError("not_found", "This user is not a member of the project.");
-    if (m.role === "OWNER") await keepAnOwner(tx, projectId, { userId, email: m.user.email });
+    if (m.role === "OWNER") await keepAnOwner(tx, projectId, { userId, email: m.user.email }, caller);
     await tx.projectMember.delete({ where: { projectId_userId: { projectId, userId } } });
   });
 }
