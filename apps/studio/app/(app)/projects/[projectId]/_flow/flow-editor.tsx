@@ -21,7 +21,7 @@ import { api, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
 import { formatRows, plural } from "@/ui/format.ts";
-import { CloseIcon, JobsIcon, LayoutIcon, UploadIcon } from "@/ui/icons.tsx";
+import { CloseIcon, JobsIcon, LayoutIcon, UploadIcon, UsersIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -609,6 +609,15 @@ function FlowEditorInner({
           data-testid="project-jobs-link"
         >
           Jobs
+        </ButtonLink>
+        <ButtonLink
+          href={`/projects/${projectId}/members`}
+          variant="ghost"
+          icon={<UsersIcon />}
+          title="Who can open this project, and their roles"
+          data-testid="project-members-link"
+        >
+          Members
         </ButtonLink>
         {canEdit ? (
           <>
