@@ -27,6 +27,7 @@ import {
   startDatabricksEmulator,
 } from "../src/index.ts";
 import { kindOfSparkType } from "../src/thrift-results.ts";
+import { cell, condition, expectSameAsSpark, type Outcome } from "./remote-compare.ts";
 
 const available = sparkLocalAvailability();
 const title = available.ok
@@ -37,29 +38,6 @@ const MOUNT = "dbfs:/mnt/sous";
 const ANSI = ["true", "false"] as const;
 
 const cases: ConformanceCase[] = [...goldenCases(), ...prepareFixtureCases()];
-
-type Outcome = { error: string } | { names: string[]; kinds: string[]; rows: string[][] };
-
-/** One cell as text both sides agree on: numbers by value (decimals come back as numbers), binary as base64. */
-function cell(kind: string, v: unknown): string {
-  if (v === null || v === undefined) return "NULL";
-  if (kind === "binary") return Buffer.from(v as Uint8Array).toString("base64");
-  if (["tinyint", "smallint", "int", "bigint", "float", "double", "decimal"].includes(kind)) {
-    const n = Number(v);
-    return Number.isNaN(n) ? "NaN" : String(n);
-  }
-  if (kind === "array" || kind === "map" || kind === "struct")
-    return typeof v === "string" ? JSON.stringify(JSON.parse(v)) : JSON.stringify(v);
-  if (kind === "boolean") return String(v === true || v === "true");
-  return String(v);
-}
-
-const canonical = (rows: string[][], ordered: boolean) =>
-  ordered ? rows : [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-
-/** The condition of a Spark error message (`[CAST_INVALID_INPUT] ...` -> CAST_INVALID_INPUT). */
-const condition = (message: string) =>
-  /\[([A-Z0-9_]+)(?:\.[A-Z0-9_]+)?\]/.exec(message)?.[1] ?? message.slice(0, 80);
 
 describe.skipIf(!available.ok)(title, () => {
   let emu: DatabricksEmulator;
@@ -179,45 +157,7 @@ describe.skipIf(!available.ok)(title, () => {
       const pending = remote(statement, ansi);
       const want = await direct(statement, ansi);
       const answer = await pending;
-      // Cells are compared as Spark's types say (numbers by value, binary as base64, ...).
-      const kinds = "kinds" in want ? want.kinds : [];
-      const got: Outcome =
-        "error" in answer
-          ? answer
-          : {
-              names: answer.names,
-              kinds: answer.kinds,
-              rows: answer.raw.map((row) => row.map((v, i) => cell(kinds[i] ?? "string", v))),
-            };
-      if ("error" in want) {
-        expect(got).toEqual(want);
-        return;
-      }
-      expect(got).not.toHaveProperty("error");
-      if ("error" in got) return;
-      expect(got.names).toEqual(want.names);
-      // Thrift type ids: the emulator's mapping of Spark's types, as the driver reads them.
-      expect(got.kinds).toEqual(want.kinds.map((k) => String(THRIFT_TYPE[k])));
-      expect(canonical(got.rows, c.ordered)).toEqual(canonical(want.rows, c.ordered));
+      expectSameAsSpark(want, answer, c.ordered);
     });
   }
 });
-
-// TTypeId values (TCLIService.thrift) of the kinds the emulator reports.
-const THRIFT_TYPE: Record<string, number> = {
-  boolean: 0,
-  tinyint: 1,
-  smallint: 2,
-  int: 3,
-  bigint: 4,
-  float: 5,
-  double: 6,
-  string: 7,
-  timestamp: 8,
-  binary: 9,
-  array: 10,
-  map: 11,
-  struct: 12,
-  decimal: 15,
-  date: 17,
-};
