@@ -5,9 +5,11 @@ import { launchBrowser, screenshot } from "./browser.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   acceptCompletion,
+  apiCall,
   createAndRun,
   datasetRows,
   newRecipeFrom,
+  previewReady,
   previewRows,
   projectWith,
   sortRows,
@@ -15,7 +17,8 @@ import {
 
 // The formula editor (CodeMirror) in the filter recipe's formula rule: completion of functions
 // with their signatures, an unknown column underlined where it is with the checker's message on
-// hover, fixed, then the recipe runs and its rows are checked.
+// hover, fixed, then the recipe runs and its rows are checked. The same editor in the prepare
+// recipe's Formula step and in the group recipe's custom aggregations.
 
 describe.skipIf(!hasStudio)("Formula editor", () => {
   let browser: Browser;
@@ -84,6 +87,86 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
     expect(sortRows(out.rows)).toEqual([
       ["north", "apple", 10, "2024-01-01"],
       ["north", "pear", 2.5, "2024-01-03"],
+    ]);
+    expect(s.errors).toEqual([]);
+  });
+
+  it("gives the prepare recipe's Formula step the editor, with the columns its step sees", async () => {
+    const s = await projectWith(browser, { sales: SALES });
+    const { page } = s;
+    await newRecipeFrom(s, "sales", "prepare");
+    const addFormulaStep = async () => {
+      await page.getByTestId("add-step").click();
+      await page.getByTestId("step-search").fill("formula");
+      await page.getByTestId("add-step-CreateColumnWithGREL").click();
+    };
+
+    // Step 1 makes `net`; step 2's formula is then completed and checked against it.
+    await addFormulaStep();
+    await page.getByTestId("step-param-0-output").fill("net");
+    const first = page.getByTestId("step-param-0-formula-input");
+    await first.click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("amount * 2");
+    await expect.poll(() => first.textContent()).toBe("amount * 2");
+    await expect
+      .poll(() => page.getByTestId("step-param-0-formula-status").textContent())
+      .toMatch(/Gives a double/);
+    await previewReady(page);
+
+    await addFormulaStep();
+    await page.getByTestId("step-param-1-output").fill("big_north");
+    const input = page.getByTestId("step-param-1-formula-input");
+    await input.click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("ne");
+    const completion = page.locator(".cm-tooltip-autocomplete");
+    await completion.waitFor();
+    // `net` exists only after step 1: the completion knows the schema before this step.
+    await acceptCompletion(page, "net");
+    await expect.poll(() => input.textContent()).toBe("net");
+    await page.keyboard.type(' > 10 && upper(regoin) == "NORTH"');
+    await page.keyboard.press("Escape");
+    const underline = page.locator(".cm-lintRange-error");
+    await expect.poll(() => underline.first().textContent()).toBe("regoin");
+    const status = page.getByTestId("step-param-1-formula-status");
+    await expect.poll(() => status.getAttribute("data-state")).toBe("error");
+    expect(await status.textContent()).toMatch(/regoin/);
+    await screenshot(page, "formula-prepare-error");
+
+    // Fixed by hand: the step is valid, gives a boolean, and the preview computes it.
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type('net > 10 && upper(region) == "NORTH"');
+    await expect.poll(() => status.getAttribute("data-state")).toBe("valid");
+    expect(await status.textContent()).toMatch(/Gives a boolean/);
+    expect(await underline.count()).toBe(0);
+    const rows = await previewRows(page);
+    expect(rows.map((r) => r.slice(-2))).toEqual([
+      ["20", "true"],
+      ["10", "false"],
+      ["5", "false"],
+      ["2", "false"],
+      ["10", "false"],
+    ]);
+    await screenshot(page, "formula-prepare-fixed");
+
+    // The saved recipe holds the formulas as text, as before the editor.
+    await createAndRun(s, "sales_flags", "formula-prepare");
+    const recipeId = /\/recipes\/([^/?]+)$/.exec(page.url())?.[1];
+    const recipe = await apiCall(page, "GET", `/projects/${s.projectId}/recipes/${recipeId}`);
+    expect(
+      recipe.spec.params.steps.map((x: { type: string; params: unknown }) => [x.type, x.params]),
+    ).toEqual([
+      ["CreateColumnWithGREL", { output: "net", formula: "amount * 2" }],
+      ["CreateColumnWithGREL", { output: "big_north", formula: 'net > 10 && upper(region) == "NORTH"' }],
+    ]);
+    const out = await datasetRows(s, "sales_flags");
+    expect(out.rows.map((r) => r.slice(-2))).toEqual([
+      [20, true],
+      [10, false],
+      [5, false],
+      [2, false],
+      [10, false],
     ]);
     expect(s.errors).toEqual([]);
   });

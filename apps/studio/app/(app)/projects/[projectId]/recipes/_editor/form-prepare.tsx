@@ -44,6 +44,8 @@ function summary(step: PrepareStep): string {
   if (typeof p.find === "string") bits.push(`"${p.find}" → "${p.replace ?? ""}"`);
   if (Array.isArray(p.values))
     bits.push(`= ${p.values.slice(0, 3).join(" | ")}${p.values.length > 3 ? " …" : ""}`);
+  if (typeof p.formula === "string")
+    bits.push(p.formula.length > 40 ? `${p.formula.slice(0, 39).trimEnd()}…` : p.formula);
   if (typeof p.action === "string") bits.push(p.action);
   return [head, ...bits, out ? `→ ${out}` : ""].filter(Boolean).join(" ");
 }
@@ -421,6 +423,7 @@ export function PrepareForm({
                     columns={columnsBefore(i)}
                     testId={`step-param-${i}`}
                     disabled={readOnly}
+                    {...(s.type === "FilterOnFormula" ? { formulaExpect: "boolean" as const } : {})}
                   />
                   {s.type === "Unfold" && !readOnly ? (
                     <LoadValues

@@ -1,8 +1,10 @@
 "use client";
 
+import type { ColumnType } from "@sous/contracts";
 import type { ReactNode } from "react";
 import { AddButton, type Col, ColumnMulti, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
 import { Input, Select, Textarea } from "@/ui/field.tsx";
+import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import {
   type AnySchema,
   enumOptions,
@@ -26,10 +28,21 @@ export interface ZodFieldsProps {
   disabled: boolean;
   /** Fields not to render (the prepare editor draws them itself). */
   skip?: ReadonlySet<string>;
+  /** The type a `formula` field must give (a formula filter wants "boolean"). */
+  formulaExpect?: ColumnType;
 }
 
 /** One labelled field per key of an object schema. */
-export function ZodFields({ schema, value, onChange, columns, testId, disabled, skip }: ZodFieldsProps) {
+export function ZodFields({
+  schema,
+  value,
+  onChange,
+  columns,
+  testId,
+  disabled,
+  skip,
+  formulaExpect,
+}: ZodFieldsProps) {
   const shape = schema._zod.def.shape as Record<string, AnySchema>;
   return (
     <div className="zod-fields">
@@ -49,6 +62,7 @@ export function ZodFields({ schema, value, onChange, columns, testId, disabled, 
             columns={columns}
             testId={`${testId}-${key}`}
             disabled={disabled}
+            formulaExpect={formulaExpect}
           />
         ),
       )}
@@ -96,6 +110,7 @@ function ZodField({
   columns,
   testId,
   disabled,
+  formulaExpect,
 }: {
   name: string;
   schema: AnySchema;
@@ -104,6 +119,7 @@ function ZodField({
   columns: Col[];
   testId: string;
   disabled: boolean;
+  formulaExpect?: ColumnType | undefined;
 }) {
   const u = unwrap(schema);
   const d = u.base._zod.def;
@@ -126,6 +142,24 @@ function ZodField({
         placeholder={u.optional ? "(none)" : undefined}
         disabled={disabled}
       />,
+    );
+  }
+  if (d.type === "string" && name === "formula") {
+    // A formula gets the formula editor: completion of the columns this step sees and of the
+    // functions, errors underlined where they are. The value stays the formula's text.
+    return (
+      <FieldRow label={label} optional={u.optional} wide>
+        <FormulaEditor
+          value={(shown as string | undefined) ?? ""}
+          onChange={(text) => onChange(text === "" && u.optional ? undefined : text)}
+          columns={columns}
+          {...(formulaExpect ? { expect: formulaExpect } : {})}
+          ariaLabel={label}
+          testId={testId}
+          placeholder={u.description}
+          readOnly={disabled}
+        />
+      </FieldRow>
     );
   }
   if (d.type === "string") {
