@@ -142,6 +142,20 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
         message: expect.stringMatching(/orders_copy has no data yet/),
       },
     ]);
+    // The real build is refused up front with the same problem, and nothing is queued (it used
+    // to be enqueued and fail in the worker with "Input dataset orders_copy has no data yet").
+    const jobsBefore = (await call(`/projects/${projectId}/jobs`, { as: key })).data.length;
+    const refused = await call(`/projects/${projectId}/jobs`, {
+      method: "POST",
+      json: { targets: [target], mode: "build-only-this" },
+      as: key,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error.code).toBe("conflict");
+    expect(refused.data.error.message).toMatch(/^The build was not started: a recipe would fail\. totals: /);
+    expect(refused.data.error.message).toMatch(/orders_copy has no data yet/);
+    expect(refused.data.error.details.problems).toEqual(only.data.plan.problems);
+    expect((await call(`/projects/${projectId}/jobs`, { as: key })).data.length).toBe(jobsBefore);
     const smart = await call(`/projects/${projectId}/jobs`, {
       method: "POST",
       json: { targets: [target], mode: "smart", dryRun: true },
@@ -156,6 +170,55 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
     });
     expect(job.status).toBe(201);
     expect((await waitForJob(projectId, job.data.id, key)).state).toBe("SUCCEEDED");
+  });
+
+  it("a build whose recipe would output a duplicate column is refused before anything is queued", async () => {
+    // per_customer (group) feeds with_city (join with customers); renaming its total to "city"
+    // afterwards is saved (nothing checks downstream recipes then), but with_city would then
+    // output "city" twice: a smart build rebuilds per_customer and would fail on with_city.
+    const per = await createRecipe({
+      name: "per_customer",
+      inputs: [orders],
+      output: { name: "per_customer_out" },
+      spec: group,
+    });
+    expect(per.status).toBe(201);
+    const join = await createRecipe({
+      name: "with_city",
+      inputs: [per.data.outputs[0], customers],
+      output: { name: "with_city_out" },
+      spec: {
+        version: 1,
+        kind: "join",
+        params: { type: "inner", on: [{ left: "customer", right: "customer" }] },
+      },
+    });
+    expect(join.status).toBe(201);
+    const renamed = await call(`/projects/${projectId}/recipes/${per.data.id}`, {
+      method: "PUT",
+      json: {
+        revision: per.data.revision,
+        spec: {
+          ...group,
+          params: { ...group.params, aggregations: [{ column: "amount", fn: "sum", as: "city" }] },
+        },
+      },
+      as: key,
+    });
+    expect(renamed.status).toBe(200);
+    const jobsBefore = (await call(`/projects/${projectId}/jobs`, { as: key })).data.length;
+    const r = await call(`/projects/${projectId}/jobs`, {
+      method: "POST",
+      json: { targets: [join.data.outputs[0]], mode: "smart" },
+      as: key,
+    });
+    expect(r.status).toBe(409);
+    expect(r.data.error.message).toMatch(/^The build was not started: a recipe would fail\. with_city: /);
+    expect(r.data.error.message).toMatch(/"city"/);
+    expect(r.data.error.details.problems).toEqual([
+      { recipeId: join.data.id, recipeName: "with_city", message: expect.stringMatching(/"city"/) },
+    ]);
+    expect((await call(`/projects/${projectId}/jobs`, { as: key })).data.length).toBe(jobsBefore);
   });
 
   it("a pivot saved without values computes them when it is built", async () => {

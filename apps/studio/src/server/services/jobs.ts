@@ -9,7 +9,7 @@ import {
   type User,
 } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
-import { planBuild } from "@sous/flow";
+import { planBuild, type SchemaProblem } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -37,6 +37,18 @@ export async function planJob(
   );
 }
 
+/** The 409 of a build whose plan has problems: each problem named by its recipe, nothing queued. */
+function buildRefused(problems: SchemaProblem[]): AppError {
+  const listed = problems.map((p) => `${p.recipeName}: ${p.message}`);
+  const shown = listed.slice(0, 3).join(" ");
+  const more = listed.length > 3 ? ` (and ${listed.length - 3} more)` : "";
+  return new AppError(
+    "conflict",
+    `The build was not started: ${problems.length === 1 ? "a recipe" : `${problems.length} recipes`} would fail. ${shown}${more}`,
+    { details: { problems } },
+  );
+}
+
 /**
  * Plans the build, creates the job row (QUEUED, one activity per planned activity, the plan
  * stored) and enqueues its id. The row is the truth: if Redis cannot take the job now, it stays
@@ -49,14 +61,12 @@ export async function createJob(
 ): Promise<CreateJobResult> {
   const { db, buildQueue } = ctx();
   const plan = await planJob(projectId, input);
-  // A dry run also says what the build would fail on (unbuilt inputs it does not build, recipes
-  // invalid on the schemas their inputs will have), where a real build would only fail later.
-  if (input.dryRun)
-    return {
-      dryRun: true,
-      plan: { ...plan, problems: await planSchemaProblems(projectId, plan) },
-      job: null,
-    };
+  // What the build would fail on (unbuilt inputs it does not build, recipes invalid on the
+  // schemas their inputs will have): a dry run lists it, a real build is refused with it before
+  // anything is queued, rather than failing minutes later in the worker.
+  const problems = await planSchemaProblems(projectId, plan);
+  if (input.dryRun) return { dryRun: true, plan: { ...plan, problems }, job: null };
+  if (problems.length > 0) throw buildRefused(problems);
   const now = new Date();
   const nothing = plan.activities.length === 0;
   const job = await db.job.create({
