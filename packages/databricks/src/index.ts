@@ -44,6 +44,7 @@ export {
   storagePrefixSchema,
   workspaceOrgId,
 } from "./mount-mapping.ts";
+export { clusterPathResolver, mountMappingOf, UNMOUNTED_CLUSTER_PREFIX } from "./read-locations.ts";
 export { describeRemoteFailure, type RemoteFailure } from "./remote-failure.ts";
 export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
 export type { DatabricksRestClient, DatabricksRestClientOptions, RestCallOptions } from "./rest-client.ts";

@@ -18,6 +18,7 @@ import {
 import type { ComputeProfileRef } from "./ensure-cluster.ts";
 import { storageUnderFolder } from "./folder-storage.ts";
 import { clusterHttpPath, type MountMapping, sparkUiUrl } from "./mount-mapping.ts";
+import { mountMappingOf } from "./read-locations.ts";
 import { createDatabricksRestClient, type DatabricksRestClient } from "./rest-client.ts";
 import { createDatabricksSqlRunner, type DatabricksSqlRunner } from "./sql-runner.ts";
 import type { DatabricksTimeouts } from "./timeouts.ts";
@@ -129,8 +130,7 @@ export async function loadRemoteEngine(o: {
       token,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     }),
-    // mountStorage's keys are already relative to the mounted folder.
-    mapping: { clusterPrefix: config.storagePrefix.replace(/\/+$/, "") },
+    mapping: mountMappingOf(config),
     mountStorage,
     runnerFor: (clusterId) =>
       createDatabricksSqlRunner({

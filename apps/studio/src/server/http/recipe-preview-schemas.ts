@@ -16,6 +16,9 @@ export const RecipePreviewBodySchema = z
       .max(64)
       .default(0)
       .describe("Which output to preview (a split has several, in order; others have only 0)"),
+    recipeId: IdSchema.optional().describe(
+      "The saved recipe being edited, if any: the SparkSQL shown reads where its engine's Databricks connection sees the inputs (else the project's)",
+    ),
   })
   .strict();
 export type RecipePreviewBody = z.input<typeof RecipePreviewBodySchema>;

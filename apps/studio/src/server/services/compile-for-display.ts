@@ -8,32 +8,60 @@ import {
   type Dialect,
 } from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
+import { clusterPathResolver } from "@sous/databricks";
+import { datasetVersionPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
+
+type DisplayInput = { id: string; projectId: string; currentVersionId: string | null };
+
+/** The storage key prefix of an input's current version ("unbuilt" stands for the one a build writes). */
+export const displayPrefixOf = (d: DisplayInput) =>
+  datasetVersionPrefix({
+    projectId: d.projectId,
+    datasetId: d.id,
+    versionId: d.currentVersionId ?? "unbuilt",
+  });
+
+/**
+ * Where an engine reads each input, for SQL that is shown: DuckDB reads this server's folders;
+ * Spark reads the cluster path a remote build would use (the mount of the recipe's or project's
+ * Databricks connection, else a placeholder), never a folder of this server.
+ */
+export async function displayLocations(opts: {
+  projectId: string;
+  recipeEngine?: unknown;
+}): Promise<Record<Dialect, (d: DisplayInput) => string>> {
+  const { dataDir, db } = ctx();
+  const clusterPath = await clusterPathResolver(db, opts);
+  return {
+    duckdb: (d) => path.join(dataDir, "storage", displayPrefixOf(d)),
+    spark: (d) => clusterPath(displayPrefixOf(d)),
+  };
+}
 
 /**
  * Compiles a recipe to show or check it, outside a run: inputs point at where their current
- * version lives (the worker compiles again against the version it actually reads).
+ * version lives (the worker compiles again against the version it actually reads). `locate`
+ * (from `displayLocations`) is needed only where the SQL is shown.
  */
 export function compileForDisplay(opts: {
   spec: RecipeSpec;
   inputs: { name: string; schema: unknown; currentVersionId: string | null; id: string; projectId: string }[];
   dialect: Dialect;
   context?: CompileContext;
+  locate?: (d: DisplayInput) => string;
 }): CompiledRecipe {
-  const { dataDir } = ctx();
   try {
     return compileRecipe({
       spec: opts.spec,
       dialect: opts.dialect,
       ...(opts.context ? { context: opts.context } : {}),
-      inputs: opts.inputs.map((d) => {
-        const rel = `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId ?? "none"}`;
-        return {
-          name: d.name,
-          schema: DatasetSchemaSchema.parse(d.schema),
-          location: { format: "parquet", path: path.join(dataDir, "storage", rel) },
-        };
-      }),
+      inputs: opts.inputs.map((d) => ({
+        name: d.name,
+        schema: DatasetSchemaSchema.parse(d.schema),
+        // Not shown: only has to be well formed.
+        location: { format: "parquet", path: opts.locate?.(d) ?? `unbuilt/${d.id}` },
+      })),
     });
   } catch (e) {
     if (e instanceof CompileError) {

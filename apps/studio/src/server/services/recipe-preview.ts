@@ -1,5 +1,4 @@
 import "server-only";
-import path from "node:path";
 import {
   type CompiledRecipe,
   CompileError,
@@ -13,6 +12,7 @@ import { AppError, type RecipeSpec } from "@sous/contracts";
 import { duckIdent, duckString, jsonValueFor, sousTypeOfDuckDb } from "@sous/engine-local";
 import { ctx } from "../context.ts";
 import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
+import { displayLocations } from "./compile-for-display.ts";
 import { sampleOf } from "./dataset-sample.ts";
 import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";
 
@@ -46,10 +46,10 @@ function compileFor(
 /** Draft recipe -> SQL for both engines, output schema, per-step engines, and its first rows on the sample. */
 export async function previewRecipe(
   projectId: string,
-  body: { inputs: string[]; spec: RecipeSpec; limit: number; output?: number },
+  body: { inputs: string[]; spec: RecipeSpec; limit: number; output?: number; recipeId?: string },
 ): Promise<RecipePreview> {
   const started = performance.now();
-  const { db, engine, dataDir } = ctx();
+  const { db, engine } = ctx();
   // Inputs never built are designed on the schema their recipe infers: SQL and columns, no rows.
   const known = requireKnownSchemas(await resolveInputs(projectId, body.inputs));
   const found = await db.dataset.findMany({
@@ -71,18 +71,18 @@ export async function previewRecipe(
     // An unbuilt input has no sample: nothing reads this path (the preview does not run).
     location: { format: "parquet", path: samples[i]?.dir ?? `unbuilt/${d.id}` },
   }));
-  // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the sample.
-  const shownInputs: CompileInput[] = datasets.map((d, i) => ({
-    ...inputs[i]!,
-    location: {
-      format: "parquet",
-      path: path.join(
-        dataDir,
-        "storage",
-        `projects/${d.projectId}/datasets/${d.id}/versions/${d.currentVersionId ?? "none"}`,
-      ),
-    },
-  }));
+  // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the
+  // sample, where each engine sees them (Spark: the Databricks mount, never this server's folder).
+  const recipeEngine = body.recipeId
+    ? (await db.recipe.findFirst({ where: { id: body.recipeId, projectId }, select: { engine: true } }))
+        ?.engine
+    : undefined;
+  const locations = await displayLocations({ projectId, recipeEngine });
+  const shownFor = (dialect: Dialect): CompileInput[] =>
+    datasets.map((d, i) => ({
+      ...inputs[i]!,
+      location: { format: "parquet", path: locations[dialect](d) },
+    }));
   const eng = await engine;
   const signal = AbortSignal.timeout(PREVIEW_TIMEOUT_MS);
 
@@ -103,8 +103,8 @@ export async function previewRecipe(
   }
 
   const compiled = {
-    spark: compileFor(body.spec, shownInputs, "spark", pivotValues),
-    duckdb: compileFor(body.spec, shownInputs, "duckdb", pivotValues),
+    spark: compileFor(body.spec, shownFor("spark"), "spark", pivotValues),
+    duckdb: compileFor(body.spec, shownFor("duckdb"), "duckdb", pivotValues),
   };
   const any = "sql" in compiled.duckdb ? compiled.duckdb : "sql" in compiled.spark ? compiled.spark : null;
   if (!any) {

@@ -2,7 +2,7 @@ import "server-only";
 import { AppError, newId, type Recipe, type RecipeSpec } from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
 import { ctx } from "../context.ts";
-import { compileForDisplay } from "./compile-for-display.ts";
+import { compileForDisplay, displayLocations } from "./compile-for-display.ts";
 import { recipeDto } from "./dto.ts";
 import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";
 
@@ -271,7 +271,9 @@ export async function deleteRecipe(projectId: string, recipeId: string): Promise
 }
 
 export async function compileRecipeForApi(projectId: string, recipeId: string, dialect: "spark" | "duckdb") {
-  const dto = recipeDto(await findRecipe(projectId, recipeId));
+  const recipe = await findRecipe(projectId, recipeId);
+  const dto = recipeDto(recipe);
   const inputs = requireKnownSchemas(await resolveInputs(projectId, dto.inputs));
-  return compileForDisplay({ spec: dto.spec, inputs, dialect });
+  const locate = (await displayLocations({ projectId, recipeEngine: recipe.engine }))[dialect];
+  return compileForDisplay({ spec: dto.spec, inputs, dialect, locate });
 }

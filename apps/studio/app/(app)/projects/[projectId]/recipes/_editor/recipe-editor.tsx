@@ -182,7 +182,15 @@ export function RecipeEditor(props: RecipeEditorProps) {
   const shownOut = Math.min(previewOut, outputCount - 1);
   const preview = usePreview(
     projectId,
-    waiting ? null : { inputs: draft.inputs, spec, ...(shownOut > 0 ? { output: shownOut } : {}) },
+    waiting
+      ? null
+      : {
+          inputs: draft.inputs,
+          spec,
+          ...(shownOut > 0 ? { output: shownOut } : {}),
+          // A saved recipe's engine decides where the SparkSQL shown reads its inputs.
+          ...(recipe ? { recipeId: recipe.id } : {}),
+        },
     200,
     isPrepare ? 60 : undefined,
   );
