@@ -125,8 +125,8 @@ try {
 
   First visit: create the administrator account on the setup page (there is no default password).
   Then open the "Retail demo" project: customers, products, orders and campaigns, with a flow
-  that computes the top customers. Press Ctrl-C to stop everything started here; a studio, worker
-  or emulator that crashes is restarted.
+  that finds the top customers, the top products and the best campaigns. Press Ctrl-C to stop
+  everything started here; a studio, worker or emulator that crashes is restarted.
 `);
 } catch (e) {
   console.error(`\n[sous] could not start: ${(e as Error).message}\n`);

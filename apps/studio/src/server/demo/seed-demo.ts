@@ -1,30 +1,17 @@
 import "server-only";
-import type { RecipeSpec } from "@sous/contracts";
 import { ctx } from "../context.ts";
 import { createJob } from "../services/jobs.ts";
 import { createRecipe } from "../services/recipes.ts";
 import { uploadCsvDataset } from "../services/upload-dataset.ts";
+import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES } from "./demo-flow.ts";
 import { generateRetailData } from "./retail-data.ts";
 
-export const DEMO_PROJECT_KEY = "RETAIL";
-
-const topCustomers: RecipeSpec = {
-  kind: "group",
-  version: 1,
-  params: {
-    keys: ["customer_id"],
-    aggregations: [
-      { column: "amount", fn: "sum", as: "revenue" },
-      { column: "order_date", fn: "max", as: "last_order" },
-      { column: "product_id", fn: "countDistinct", as: "distinct_products" },
-    ],
-    globalCount: true,
-  },
-};
+export { DEMO_PROJECT_KEY };
 
 /**
- * Creates the "Retail demo" project once: four generated datasets and a flow computing revenue
- * per customer, built by a first job. It has no members: administrators see every project.
+ * Creates the "Retail demo" project once: four generated datasets and a Flow answering the retail
+ * use case's three questions (demo-flow.ts), built by a first job. It has no members:
+ * administrators see every project.
  */
 export async function seedDemoProject(): Promise<void> {
   const { db } = ctx();
@@ -33,8 +20,7 @@ export async function seedDemoProject(): Promise<void> {
     data: {
       key: DEMO_PROJECT_KEY,
       name: "Retail demo",
-      description:
-        "Customers, products, orders and campaigns of a small shop, and the customers that bring the most revenue.",
+      description: `Customers, products, orders and campaigns of a small shop, and three answers: ${DEMO_QUESTIONS.map((q) => q.dataset).join(", ")}.`,
     },
   });
   const data = generateRetailData();
@@ -49,12 +35,26 @@ export async function seedDemoProject(): Promise<void> {
     });
     ids[name] = d.id;
   }
-  const recipe = await createRecipe(project.id, {
-    name: "revenue_per_customer",
-    inputs: [ids.orders!],
-    output: { name: "customer_revenue" },
-    spec: topCustomers,
+  // In order: each recipe reads the generated datasets or an earlier recipe's output.
+  for (const r of DEMO_RECIPES) {
+    const recipe = await createRecipe(project.id, {
+      name: r.name,
+      inputs: r.inputs.map((n) => {
+        const id = ids[n];
+        if (!id) throw new Error(`demo recipe ${r.name} reads ${n}, which no earlier step made`);
+        return id;
+      }),
+      output: { name: r.output },
+      spec: r.spec,
+    });
+    ids[r.output] = recipe.outputs[0]!;
+  }
+  // One job builds the three answers and everything upstream of them. Not as pipelines: every
+  // dataset of the demo is written, so a first visit can open any node, not only the answers.
+  await createJob(null, project.id, {
+    targets: DEMO_QUESTIONS.map((q) => ids[q.dataset]!),
+    mode: "missing-only",
+    pipelines: false,
   });
-  await createJob(null, project.id, { targets: recipe.outputs, mode: "build-only-this" });
   console.log(`[sous] seeded the ${DEMO_PROJECT_KEY} demo project`);
 }

@@ -1,11 +1,13 @@
 import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { DEMO_PROJECT_KEY, DEMO_QUESTIONS } from "@/server/demo/demo-flow.ts";
 import { getFlow } from "@/server/services/flow.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";
 import { requireUser } from "../../../_lib/session.ts";
 import { ProjectEngine } from "./_engine/project-engine.tsx";
+import { DemoBanner } from "./_flow/demo-banner.tsx";
 import { FlowEditor } from "./_flow/flow-editor.tsx";
 
 type Params = { params: Promise<{ projectId: string }> };
@@ -36,6 +38,13 @@ export default async function FlowPage({ params }: Params) {
   return (
     <div className="project-shell">
       <ProjectEngine projectId={projectId} canEdit={role !== "VIEWER"} />
+      {project.key === DEMO_PROJECT_KEY ? (
+        <DemoBanner
+          projectId={projectId}
+          questions={DEMO_QUESTIONS}
+          datasetIds={new Map(graph.nodes.filter((n) => n.type === "dataset").map((n) => [n.name, n.id]))}
+        />
+      ) : null}
       <FlowEditor
         projectId={projectId}
         projectName={project.name}
