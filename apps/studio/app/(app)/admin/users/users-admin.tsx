@@ -214,86 +214,95 @@ function UserRow({
   }
 
   return (
-    <tr data-testid={`user-row-${u.email}`} className={u.disabled ? "users-disabled" : undefined}>
-      <td>
-        {u.name}
-        {isYou ? <span className="users-you">(you)</span> : null}
-      </td>
-      <td>{u.email}</td>
-      <td>
-        <Select
-          aria-label={`Role of ${u.email}`}
-          data-testid="user-role"
-          value={u.role}
-          disabled={busy !== null}
-          onChange={(e) => void patch({ role: e.target.value as Role }, "role")}
-        >
-          <option value="USER">User</option>
-          <option value="ADMIN">Administrator</option>
-        </Select>
-      </td>
-      <td>
-        <Badge tone={u.disabled ? "danger" : "success"} testId="user-status">
-          {u.disabled ? "Disabled" : "Active"}
-        </Badge>
-      </td>
-      <td>{formatDate(u.createdAt)}</td>
-      <td>
-        <div className="users-actions">
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={onReset}
-            data-testid="reset-password"
+    <>
+      <tr data-testid={`user-row-${u.email}`} className={u.disabled ? "users-disabled" : undefined}>
+        <td>
+          {u.name}
+          {isYou ? <span className="users-you">(you)</span> : null}
+        </td>
+        <td>{u.email}</td>
+        <td>
+          <Select
+            aria-label={`Role of ${u.email}`}
+            data-testid="user-role"
+            value={u.role}
             disabled={busy !== null}
+            onChange={(e) => void patch({ role: e.target.value as Role }, "role")}
           >
-            Reset password
-          </Button>
-          {u.disabled ? (
+            <option value="USER">User</option>
+            <option value="ADMIN">Administrator</option>
+          </Select>
+        </td>
+        <td>
+          <Badge tone={u.disabled ? "danger" : "success"} testId="user-status">
+            {u.disabled ? "Disabled" : "Active"}
+          </Badge>
+        </td>
+        <td>{formatDate(u.createdAt)}</td>
+        <td>
+          <div className="users-actions">
             <Button
               size="sm"
-              loading={busy === "status"}
-              onClick={() => void patch({ disabled: false }, "status")}
-              data-testid="enable-user"
+              variant="ghost"
+              onClick={onReset}
+              data-testid="reset-password"
+              disabled={busy !== null}
             >
-              Enable
+              Reset password
             </Button>
-          ) : confirmDisable ? (
-            <>
+            {u.disabled ? (
+              <Button
+                size="sm"
+                loading={busy === "status"}
+                onClick={() => void patch({ disabled: false }, "status")}
+                data-testid="enable-user"
+              >
+                Enable
+              </Button>
+            ) : confirmDisable ? (
+              <>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  loading={busy === "status"}
+                  onClick={() => void patch({ disabled: true }, "status")}
+                  data-testid="confirm-disable-user"
+                  title="Ends the user's sessions; their API keys are refused until enabled again"
+                >
+                  Disable now
+                </Button>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => setConfirmDisable(false)}
+                  disabled={busy !== null}
+                >
+                  Keep
+                </Button>
+              </>
+            ) : (
               <Button
                 size="sm"
                 variant="danger"
-                loading={busy === "status"}
-                onClick={() => void patch({ disabled: true }, "status")}
-                data-testid="confirm-disable-user"
-                title="Ends the user's sessions; their API keys are refused until enabled again"
-              >
-                Disable now
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => setConfirmDisable(false)}
+                onClick={() => setConfirmDisable(true)}
+                data-testid="disable-user"
                 disabled={busy !== null}
               >
-                Keep
+                Disable
               </Button>
-            </>
-          ) : (
-            <Button
-              size="sm"
-              variant="danger"
-              onClick={() => setConfirmDisable(true)}
-              data-testid="disable-user"
-              disabled={busy !== null}
-            >
-              Disable
-            </Button>
-          )}
-        </div>
-        <FormError message={error} testId="user-row-error" />
-      </td>
-    </tr>
+            )}
+          </div>
+        </td>
+      </tr>
+      {/* A refusal (the last active administrator) spans the row below the one that asked. */}
+      {error ? (
+        <tr className="users-error-row">
+          <td colSpan={6}>
+            <FormError message={error} testId={`user-row-error-${u.email}`} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
