@@ -1,7 +1,16 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import {
+  type CSSProperties,
+  type ReactNode,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import { Button, type ButtonVariant } from "./button.tsx";
+import { placeMenu } from "./menu-place.ts";
 
 export interface MenuItem {
   key: string;
@@ -33,6 +42,33 @@ export function MenuButton({
   const root = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const id = useId();
+  const [place, setPlace] = useState<CSSProperties | null>(null);
+
+  // Measured before paint, and again when the window or a scrolling parent moves the button.
+  useLayoutEffect(() => {
+    if (!open) {
+      setPlace(null);
+      return;
+    }
+    const measure = () => {
+      const b = root.current?.getBoundingClientRect();
+      const m = list.current;
+      if (!b || !m) return;
+      const p = placeMenu(
+        b,
+        { width: m.offsetWidth, height: m.scrollHeight },
+        { width: window.innerWidth, height: window.innerHeight },
+      );
+      setPlace({ position: "fixed", right: "auto", bottom: "auto", ...p });
+    };
+    measure();
+    window.addEventListener("resize", measure);
+    window.addEventListener("scroll", measure, true);
+    return () => {
+      window.removeEventListener("resize", measure);
+      window.removeEventListener("scroll", measure, true);
+    };
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -80,6 +116,7 @@ export function MenuButton({
           role="menu"
           id={id}
           ref={list}
+          style={place ?? undefined}
           data-testid={testId ? `${testId}-menu` : undefined}
         >
           {header ? <div className="menu-header">{header}</div> : null}

@@ -56,7 +56,13 @@ export interface FlowEditorProps {
 }
 
 // Module-scope constants: new objects on every render would make React Flow re-render everything.
-const FIT_VIEW_OPTIONS = { padding: 0.35, maxZoom: 1.1 };
+// Fit view (on load, after Arrange, and the Controls' button) keeps every node clear of what is
+// drawn over the canvas: the legend at the top left, and at the bottom the zoom controls and the
+// minimap (200 x 150 px, 15 px from the corner), so the last node is never hidden under it.
+const FIT_VIEW_OPTIONS = {
+  padding: { top: "64px", left: "40px", right: "40px", bottom: "184px" },
+  maxZoom: 1.1,
+} as const;
 const DEFAULT_EDGE_OPTIONS = {
   type: "default",
   selectable: false,
@@ -710,7 +716,7 @@ function FlowEditorInner({
                 ariaLabel="Flow overview"
               />
             ) : null}
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
           </ReactFlow>
           {menu ? (
             <NodeMenu

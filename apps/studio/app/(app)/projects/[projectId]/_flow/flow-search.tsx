@@ -79,9 +79,7 @@ export function FlowSearch({ nodes, onPick }: { nodes: FlowNode[]; onPick: (id: 
       {open && q.trim() ? (
         <ul className="flow-search-results" data-testid="flow-search-results">
           {results.length === 0 ? (
-            <li className="muted small" style={{ padding: "6px 8px" }}>
-              Nothing named like “{q.trim()}”
-            </li>
+            <li className="muted small flow-search-empty">Nothing named like “{q.trim()}”</li>
           ) : (
             results.map((n, i) => (
               <li key={n.id}>
@@ -89,11 +87,12 @@ export function FlowSearch({ nodes, onPick }: { nodes: FlowNode[]; onPick: (id: 
                   type="button"
                   data-active={i === active}
                   data-testid={`flow-search-result-${n.name}`}
+                  title={n.name}
                   onMouseDown={(e) => e.preventDefault()}
                   onClick={() => pick(n.id)}
                 >
                   {n.type === "dataset" ? <TableIcon size={14} /> : <RecipeIcon kind={n.kind} size={14} />}
-                  <span>{n.name}</span>
+                  <span className="flow-search-name">{n.name}</span>
                   <span className="node-kind-label">
                     {n.type === "dataset" ? "dataset" : recipeKindLabel(n.kind)}
                   </span>
