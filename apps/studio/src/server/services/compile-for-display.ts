@@ -1,5 +1,4 @@
 import "server-only";
-import path from "node:path";
 import {
   type CompileContext,
   type CompiledRecipe,
@@ -9,7 +8,7 @@ import {
 } from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
 import { clusterPathResolver } from "@sous/databricks";
-import { datasetVersionPrefix } from "@sous/storage";
+import { datasetVersionPrefix, localStorageRoot, locate } from "@sous/storage";
 import { ctx } from "../context.ts";
 
 type DisplayInput = { id: string; projectId: string; currentVersionId: string | null };
@@ -33,8 +32,9 @@ export async function displayLocations(opts: {
 }): Promise<Record<Dialect, (d: DisplayInput) => string>> {
   const { dataDir, db } = ctx();
   const clusterPath = await clusterPathResolver(db, opts);
+  const local = { kind: "local", root: localStorageRoot(dataDir) } as const;
   return {
-    duckdb: (d) => path.join(dataDir, "storage", displayPrefixOf(d)),
+    duckdb: (d) => locate(local, displayPrefixOf(d)),
     spark: (d) => clusterPath(displayPrefixOf(d)),
   };
 }
