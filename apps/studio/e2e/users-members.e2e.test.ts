@@ -66,6 +66,8 @@ describe.skipIf(!hasStudio)("users and members in the browser", () => {
     await screenshot(adminPage, "admin-users");
 
     await adminPage.goto(`${studioUrl}/projects/${project.id}`);
+    await adminPage.getByTestId("project-members-link").waitFor();
+    await screenshot(adminPage, "flow-toolbar-members-link");
     await adminPage.getByTestId("project-members-link").click();
     await adminPage.waitForURL(/\/members$/);
     await adminPage.getByTestId("member-email").fill(email);
