@@ -1,20 +1,10 @@
+import { assessFunction, worseVerdict as worse } from "./catalog/index.ts";
 import { type Expr, exprChildren } from "./ir/expr.ts";
 import type { RelId } from "./ir/ids.ts";
 import { type Rel, relInputs } from "./ir/rel.ts";
 import type { Lowered } from "./lower/context.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { type CompiledStep, DIALECTS, type Dialect, type Translatability } from "./types.ts";
-
-const RANK: Record<Translatability["level"], number> = { full: 0, partial: 1, none: 2 };
-
-/** Keeps the worse of two verdicts; equal partials accumulate their conditions. */
-function worse(a: Translatability, b: Translatability): Translatability {
-  if (RANK[b.level] > RANK[a.level]) return b;
-  if (a.level === "partial" && b.level === "partial" && !a.condition.includes(b.condition)) {
-    return { level: "partial", condition: `${a.condition}; ${b.condition}` };
-  }
-  return a;
-}
 
 /** Every expression in a relation tree, with the step it belongs to (its own origin or its parent's). */
 function* expressions(rel: Rel, fallback: string, stop: ReadonlySet<RelId>): Generator<[Expr, string]> {
@@ -55,7 +45,9 @@ function* expressions(rel: Rel, fallback: string, stop: ReadonlySet<RelId>): Gen
 }
 
 /**
- * Per step and engine: can the engine reproduce Spark's result? Asked of each dialect's hooks.
+ * Per step and engine: can the engine reproduce Spark's result? Function calls are judged by the
+ * function catalog (no rendering: none; a named condition: partial), everything else by each
+ * dialect's hooks.
  * `stop`: relations owned by earlier recipes of a pipeline, assessed with their own recipe.
  */
 export function assessSteps(lowered: Lowered, stop: ReadonlySet<RelId> = new Set()): CompiledStep[] {
@@ -80,7 +72,7 @@ export function assessSteps(lowered: Lowered, stop: ReadonlySet<RelId> = new Set
     for (const [e, step] of expressions(out, fallback, stop)) {
       const v = entry(step);
       for (const d of DIALECTS) {
-        const verdict = DIALECT_HOOKS[d].assess(e);
+        const verdict = assessFunction(e, d) ?? DIALECT_HOOKS[d].assess(e);
         if (verdict) v[d] = worse(v[d], verdict);
       }
     }

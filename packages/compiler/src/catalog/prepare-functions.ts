@@ -1,43 +1,29 @@
-import { duckdbParseLikeSpark, strictParseRegex } from "../../dates/spark-patterns.ts";
-import { UnsupportedError } from "../../errors.ts";
-import type { Expr, ExtExpr } from "../../ir/expr.ts";
-import type { SqlDialect } from "../../render/dialect.ts";
-import type { Dialect } from "../../types.ts";
-import { ACCENTED, UNACCENTED } from "./accents.ts";
-import { translateDatePattern } from "./date-patterns.ts";
-import { re2Replacement } from "./regex.ts";
+import { duckdbParseLikeSpark, parseDifference, strictParseRegex } from "../dates/spark-patterns.ts";
+import type { ExtExpr } from "../ir/expr.ts";
+import { ACCENTED, UNACCENTED } from "../prepare/sql/accents.ts";
+import { translateDatePattern } from "../prepare/sql/date-patterns.ts";
+import { re2Replacement } from "../prepare/sql/regex.ts";
+import type { Dialect } from "../types.ts";
+import {
+  always,
+  type CatalogFunction,
+  literalInt,
+  literalArg as literalText,
+  partial,
+  same,
+} from "./function.ts";
+import { regexOnDuckdb } from "./scalars.ts";
 
 /**
- * Extension functions (`ext` IR nodes): the string, date, math and JSON functions of the
- * prepare steps, rendered per dialect with Spark's semantics. A `null` rendering means the
- * dialect has no form (the step declares `none` for it, so the recipe is blocked before this is
- * ever rendered). Literal arguments that need a per-engine form (regex replacements, date
- * patterns) are read from the IR and re-quoted with the dialect's own `stringLiteral`.
+ * The catalog of extension functions (`ext` IR nodes): the string, date, math and JSON functions
+ * of the prepare steps, with Spark's semantics. Like the scalar catalog, one entry per function
+ * with its renderings per dialect; a `null` rendering means the dialect has no form, so every
+ * step calling the function is `none` there (the verdict is derived from the entry, see
+ * `prepare/lower.ts`), and `differs` names where a rendering can give other rows than Spark.
+ * Literal arguments that need a per-engine form (regex replacements, date patterns) are read
+ * from the IR and re-quoted with the dialect's own `stringLiteral`.
  */
-type Render = (args: readonly string[], e: ExtExpr, d: SqlDialect) => string;
-
-export interface ExtFunction {
-  readonly render: Record<Dialect, Render | null>;
-}
-
-const same = (render: Render): Record<Dialect, Render> => ({ spark: render, duckdb: render });
-
-/** The string value of a literal argument; the lowering guarantees it. */
-function literalText(e: ExtExpr, i: number): string {
-  const arg: Expr | undefined = e.args[i];
-  if (arg?.kind !== "lit" || typeof arg.value !== "string") {
-    throw new Error(`compiler bug: argument ${i} of ${e.fn} must be a string literal`);
-  }
-  return arg.value;
-}
-
-function literalInt(e: ExtExpr, i: number): number {
-  const arg: Expr | undefined = e.args[i];
-  if (arg?.kind !== "lit" || typeof arg.value !== "number" || !Number.isSafeInteger(arg.value)) {
-    throw new Error(`compiler bug: argument ${i} of ${e.fn} must be an integer literal`);
-  }
-  return arg.value;
-}
+export type ExtFunction = CatalogFunction<ExtExpr>;
 
 const SPARK_PART: Record<string, string> = {
   year: "year",
@@ -84,9 +70,30 @@ function integralPart(fn: "floor" | "ceil", a: string, n: number): string {
   return n === 0 ? whole : `(${whole} / 1e${n})`;
 }
 
+/** Whether a zone's UTC offset changes over the year (its clocks go back once: an hour repeats). */
+function hasDaylightSaving(zone: string): boolean {
+  const offset = (month: number): string =>
+    new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "longOffset" })
+      .formatToParts(Date.UTC(2024, month, 1))
+      .find((x) => x.type === "timeZoneName")?.value ?? "";
+  try {
+    return offset(0) !== offset(6);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Measured on Spark 4.0.1: to_utc_timestamp(TIMESTAMP '2024-10-27 02:30:00', 'Europe/Paris') is
+ * 00:30 UTC (the earlier, summer offset, java.time's rule); DuckDB's ICU gives 01:30 UTC.
+ * Times in the skipped hour in spring agree (both move forward).
+ */
+const overlapCondition = (zone: string): string =>
+  `wall-clock times in the hour that repeats when ${zone} turns its clocks back (e.g. 02:30 on the last Sunday of October in Europe/Paris): Spark reads them with the summer offset, DuckDB with the winter one, an hour apart`;
+
 const defineFunctions = <K extends string>(m: Record<K, ExtFunction>): Record<K, ExtFunction> => m;
 
-const FUNCTIONS = defineFunctions({
+export const PREPARE_FUNCTIONS = defineFunctions({
   // --- arithmetic (Spark's `/` is a double division; NULL on a zero divisor, never an error) ---
   add: { render: same(([a, b]) => `(${a} + ${b})`) },
   sub: { render: same(([a, b]) => `(${a} - ${b})`) },
@@ -104,7 +111,17 @@ const FUNCTIONS = defineFunctions({
     },
   },
   /** round(x, n) half away from zero (Spark's HALF_UP); the result stays a double. */
-  round: { render: same(([a], e) => `round(${a}, ${literalInt(e, 1)})`) },
+  round: {
+    render: same(([a], e) => `round(${a}, ${literalInt(e, 1)})`),
+    differs: {
+      duckdb: (e) =>
+        literalInt(e, 1) > 0
+          ? partial(
+              "a double exactly halfway in decimal text (2.675) can round the other way: DuckDB rounds the binary value",
+            )
+          : undefined,
+    },
+  },
   /**
    * floor/ceil to n decimals as a double. Spark's floor(double) is a BIGINT that saturates and
    * maps NaN to 0 (Spark 4.0.1: floor(1e20) = 9223372036854775807, floor(NaN) = 0), so beyond
@@ -127,9 +144,13 @@ const FUNCTIONS = defineFunctions({
       duckdb: ([s, p], e, d) =>
         `regexp_replace(${s}, ${p}, ${d.stringLiteral(re2Replacement(literalText(e, 2), 9, []))}, 'g')`,
     },
+    differs: { duckdb: regexOnDuckdb },
   },
   /** Group n of the first match, '' when there is none (the group index is always explicit). */
-  regexp_extract: { render: same(([s, p, i]) => `regexp_extract(${s}, ${p}, ${i})`) },
+  regexp_extract: {
+    render: same(([s, p, i]) => `regexp_extract(${s}, ${p}, ${i})`),
+    differs: { duckdb: regexOnDuckdb },
+  },
   /** Spaces only (Spark's trim); DuckDB's trim(s) would also remove NBSP. */
   trim: { render: { spark: ([s]) => `trim(${s})`, duckdb: ([s]) => `trim(${s}, ' ')` } },
   nullif: { render: same(([a, b]) => `NULLIF(${a}, ${b})`) },
@@ -145,6 +166,11 @@ const FUNCTIONS = defineFunctions({
     render: {
       spark: ([s], _e, d) => `translate(${s}, ${d.stringLiteral(ACCENTED)}, ${d.stringLiteral(UNACCENTED)})`,
       duckdb: ([s]) => `strip_accents(${s})`,
+    },
+    differs: {
+      spark: always(
+        "Spark has no accent stripping: precomposed Latin letters lose their accents (translate table); other scripts, and accents typed as separate combining marks (e + U+0301), keep them",
+      ),
     },
   },
   /** The first n characters (position 1: both engines agree only for positions >= 1). */
@@ -195,6 +221,13 @@ const FUNCTIONS = defineFunctions({
         const strptime = d.stringLiteral(translateDatePattern(pattern, [], "parse").strftime);
         const strict = strictParseRegex(pattern);
         return duckdbParseLikeSpark(s!, pattern, strptime, strict === null ? null : d.stringLiteral(strict));
+      },
+    },
+    // Texts Spark does not parse are filtered by a strict regex on DuckDB (dates/spark-patterns.ts).
+    differs: {
+      duckdb: (e) => {
+        const differs = parseDifference(literalText(e, 1));
+        return differs === undefined ? undefined : partial(differs);
       },
     },
   },
@@ -256,6 +289,12 @@ const FUNCTIONS = defineFunctions({
       spark: ([x, from, to]) => `from_utc_timestamp(to_utc_timestamp(${x}, ${from}), ${to})`,
       duckdb: ([x, from, to]) => `timezone(${to}, timezone(${from}, ${x}))`,
     },
+    differs: {
+      duckdb: (e) => {
+        const from = literalText(e, 1);
+        return from !== "UTC" && hasDaylightSaving(from) ? partial(overlapCondition(from)) : undefined;
+      },
+    },
   },
   /**
    * A timestamp from seconds (or milliseconds when arg 1 is 'milliseconds') since the epoch, UTC.
@@ -300,31 +339,23 @@ const FUNCTIONS = defineFunctions({
       spark: ([s, p]) => `get_json_object(${s}, ${p})`,
       duckdb: ([s, p]) => `CASE WHEN json_valid(${s}) THEN json_extract_string(${s}, ${p}) END`,
     },
+    differs: {
+      duckdb: always("nested objects, arrays and numbers may be written differently (spacing, 1.0 vs 1)"),
+    },
   },
 
   // --- JavaScript functions of the local engine (no SparkSQL form) ---
   /** A field of a parsed user-agent string: see `src/prepare/udfs/user-agent.ts`. */
-  sous_parse_ua: { render: { spark: null, duckdb: ([s, f]) => `sous_parse_ua(${s}, ${f})` } },
+  sous_parse_ua: {
+    render: { spark: null, duckdb: ([s, f]) => `sous_parse_ua(${s}, ${f})` },
+    unavailable: "user-agent parsing is a JavaScript function (sous_parse_ua) of the local engine",
+  },
   /** Whether a date is a public holiday in a country: see `src/prepare/udfs/holidays.ts`. */
   sous_is_holiday: {
     render: { spark: null, duckdb: ([x, c]) => `sous_is_holiday(CAST(${x} AS DATE), ${c})` },
+    unavailable: "holiday calendars are a JavaScript function (sous_is_holiday) of the local engine",
   },
 });
 
 /** Names of every extension function (the prepare lowering only builds these). */
-export type ExtFunctionName = keyof typeof FUNCTIONS;
-
-export function hasExtFunction(name: string): boolean {
-  return Object.hasOwn(FUNCTIONS, name);
-}
-
-/** Renders an `ext` node; its arguments are already rendered. */
-export function renderExt(e: ExtExpr, args: readonly string[], d: SqlDialect): string {
-  const def: ExtFunction | undefined = Object.hasOwn(FUNCTIONS, e.fn)
-    ? (FUNCTIONS as Record<string, ExtFunction>)[e.fn]
-    : undefined;
-  if (!def) throw new Error(`compiler bug: unknown extension function ${e.fn}`);
-  const render = def.render[d.name];
-  if (!render) throw new UnsupportedError(d.name, `function ${e.fn}`, "it only runs on the local engine");
-  return render(args, e, d);
-}
+export type ExtFunctionName = keyof typeof PREPARE_FUNCTIONS;

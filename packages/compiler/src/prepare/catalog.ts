@@ -1,5 +1,6 @@
-import type { PrepareStep, PrepareStepType } from "@sous/contracts";
-import type { Dialect, Translatability } from "../types.ts";
+import { PREPARE_STEP_PARAMS, type PrepareStep, type PrepareStepType } from "@sous/contracts";
+import { assessFunction, worseVerdict } from "../catalog/index.ts";
+import { DIALECTS, type Dialect, type Translatability } from "../types.ts";
 import type { StepCategory, StepModule } from "./step.ts";
 import { STEP_MODULES } from "./steps/index.ts";
 
@@ -21,10 +22,21 @@ export function prepareStepCatalog(): PrepareStepInfo[] {
 }
 
 /**
- * What each engine can do with one step's params, before any input schema is known (some
- * verdicts can only get worse once types are known, e.g. doubles turned into text on DuckDB).
+ * What each engine can do with one step's params, before any input schema is known: the
+ * function catalog's verdicts for the calls the step sketches (some verdicts can only get worse
+ * once types are known, e.g. doubles turned into text on DuckDB).
  */
 export function prepareStepEngines(step: PrepareStep): Record<Dialect, Translatability> {
   const mod = STEP_MODULES[step.type] as StepModule<PrepareStepType>;
-  return mod.engines(step.params);
+  // The studio asks before its form has filled the defaults in: the sketch reads them.
+  const parsed = PREPARE_STEP_PARAMS[step.type].safeParse(step.params);
+  const params = (parsed.success ? parsed.data : step.params) as typeof step.params;
+  const v: Record<Dialect, Translatability> = { spark: { level: "full" }, duckdb: { level: "full" } };
+  for (const e of mod.calls?.(params) ?? []) {
+    for (const d of DIALECTS) {
+      const found = assessFunction(e, d);
+      if (found) v[d] = worseVerdict(v[d], found);
+    }
+  }
+  return v;
 }

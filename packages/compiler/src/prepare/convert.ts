@@ -45,7 +45,7 @@ export function convertExpr(e: Expr, to: ColumnType, ctx: StepContext, path: Pat
     }
     const form = TEXT_FORMS[to]!;
     return caseWhen(
-      [{ when: call("regexp_like", [t, str(form)], "boolean", ctx.id), result: ctx.fn("try_cast", [t], to) }],
+      [{ when: ctx.call("regexp_like", [t, str(form)], "boolean"), result: ctx.fn("try_cast", [t], to) }],
       null,
       to,
     );

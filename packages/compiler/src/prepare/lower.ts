@@ -1,21 +1,13 @@
 import type { PrepareStepType } from "@sous/contracts";
+import { assessFunction, worseVerdict as worse } from "../catalog/index.ts";
 import { CompileError } from "../errors.ts";
+import { call, type Expr } from "../ir/expr.ts";
 import type { Lowerer } from "../lower/context.ts";
-import type { Dialect, StepSchema, Translatability } from "../types.ts";
+import { DIALECTS, type Dialect, type StepSchema, type Translatability } from "../types.ts";
 import { requireInputCount } from "../validate/inputs.ts";
 import { Frame } from "./frame.ts";
 import type { StepContext, StepModule } from "./step.ts";
 import { STEP_MODULES } from "./steps/index.ts";
-
-const RANK: Record<Translatability["level"], number> = { full: 0, partial: 1, none: 2 };
-
-function worse(a: Translatability, b: Translatability): Translatability {
-  if (RANK[b.level] > RANK[a.level]) return b;
-  if (a.level === "partial" && b.level === "partial" && !a.condition.includes(b.condition)) {
-    return { level: "partial", condition: `${a.condition}; ${b.condition}` };
-  }
-  return a;
-}
 
 /** The step's verdicts, with `none` reasons that name the step (the UI shows them as is). */
 function named(
@@ -40,7 +32,8 @@ function named(
 
 /**
  * The prepare recipe: steps rewrite a Frame one after the other (disabled ones are skipped).
- * Each step's id is a CompiledRecipe step with its declared translatability; `stepSchemas`
+ * Each step's id is a CompiledRecipe step whose translatability is derived from the function
+ * catalog's verdicts for the calls it makes (plus its type flags); `stepSchemas`
  * holds the columns after each step and what the step added, removed or changed.
  */
 export const lowerPrepare: Lowerer<"prepare"> = (spec, ctx) => {
@@ -67,7 +60,14 @@ export const lowerPrepare: Lowerer<"prepare"> = (spec, ctx) => {
     }
     const mod = STEP_MODULES[step.type] as StepModule<PrepareStepType>;
     const label = step.name ?? mod.label;
-    const verdict = { ...mod.engines(step.params) };
+    const verdict: Record<Dialect, Translatability> = { spark: { level: "full" }, duckdb: { level: "full" } };
+    const judged = <E extends Expr & { kind: "call" | "ext" }>(e: E): E => {
+      for (const d of DIALECTS) {
+        const found = assessFunction(e, d);
+        if (found) verdict[d] = worse(verdict[d], found);
+      }
+      return e;
+    };
     const stepCtx: StepContext = {
       id: step.id,
       path: ["params", "steps", i, "params"],
@@ -76,7 +76,8 @@ export const lowerPrepare: Lowerer<"prepare"> = (spec, ctx) => {
       flag: (d, v) => {
         verdict[d] = worse(verdict[d], v);
       },
-      fn: (name, args, type) => ({ kind: "ext", fn: name, args, type, origin: step.id }),
+      fn: (name, args, type) => judged({ kind: "ext", fn: name, args, type, origin: step.id }),
+      call: (name, args, type) => judged(call(name, args, type, step.id)),
     };
     try {
       mod.apply(frame, step.params, stepCtx);

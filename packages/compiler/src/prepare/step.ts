@@ -1,8 +1,11 @@
 import type { ColumnType, PrepareStepParams, PrepareStepType, RecipeSortKey } from "@sous/contracts";
+import type { ExtFunctionName, FnExpr } from "../catalog/index.ts";
 import { DECIMAL_TEXT } from "../conditions.ts";
 import { CompileError } from "../errors.ts";
 import {
   and,
+  type CallExpr,
+  call,
   caseWhen,
   compare,
   type Expr,
@@ -11,21 +14,19 @@ import {
   lit,
   not,
   or,
+  type ScalarFn,
   type SortKey,
 } from "../ir/expr.ts";
 import type { CompileContext } from "../lower/context.ts";
 import type { Dialect, Translatability } from "../types.ts";
 import type { Frame, FrameColumn } from "./frame.ts";
-import type { ExtFunctionName } from "./sql/functions.ts";
 
 export type Path = (string | number)[];
 export type StepEngines = Record<Dialect, Translatability>;
 export type StepCategory = "columns" | "strings" | "numbers" | "dates" | "rows" | "reshape" | "web";
 
 export const FULL: Translatability = { level: "full" };
-export const BOTH_FULL: StepEngines = { spark: FULL, duckdb: FULL };
 export const partial = (condition: string): Translatability => ({ level: "partial", condition });
-export const none = (reason: string): Translatability => ({ level: "none", reason });
 
 /** What a step module sees while lowering. */
 export interface StepContext {
@@ -37,23 +38,48 @@ export interface StepContext {
   warn(message: string): void;
   /** Lowers the step's verdict for an engine (kept if already worse), e.g. from the column types. */
   flag(dialect: Dialect, verdict: Translatability): void;
-  /** An extension-function call attributed to this step. */
+  /**
+   * An extension-function call attributed to this step; the step's verdicts take the function
+   * catalog's for it (no rendering on an engine: none there; a named condition: partial).
+   */
   fn(name: ExtFunctionName, args: readonly Expr[], type: ColumnType): ExtExpr;
+  /** A core scalar-function call attributed to this step, judged by the catalog like `fn`. */
+  call(name: ScalarFn, args: readonly Expr[], type: ColumnType): CallExpr;
 }
 
 /**
- * One prepare step type. `engines` is what the step can do on each engine for these params,
- * before any input is known (the studio's catalogue shows it); `apply` rewrites the frame:
- * schema propagation and lowering in one go, type checks as CompileErrors.
+ * One prepare step type. Its engine verdicts are never declared: they are the function
+ * catalog's for the calls it makes (`ctx.fn`, `ctx.call`), plus what `ctx.flag` adds from the
+ * column types. `calls` sketches those calls from the params alone (the column as an untyped
+ * placeholder, `sketch`), for the verdict the studio's step picker shows before any input is
+ * known; absent, the step makes no call whose verdict depends on its params or is ever below
+ * full without the column types. `apply` rewrites the frame: schema propagation and lowering in
+ * one go, type checks as CompileErrors.
  */
 export interface StepModule<T extends PrepareStepType> {
   readonly type: T;
   readonly label: string;
   readonly category: StepCategory;
   readonly description: string;
-  engines(params: PrepareStepParams<T>): StepEngines;
+  calls?(params: PrepareStepParams<T>): readonly FnExpr[];
   apply(frame: Frame, params: PrepareStepParams<T>, ctx: StepContext): void;
 }
+
+/** The input column in a `calls` sketch: its type is unknown before any input is. */
+const ANY_COLUMN: Expr = lit(null, "string");
+
+/** Calls sketched for `StepModule.calls`: the step's arguments, with `column` for the input. */
+export const sketch = {
+  column: ANY_COLUMN,
+  ext: (name: ExtFunctionName, args: readonly Expr[], type: ColumnType = "string"): ExtExpr => ({
+    kind: "ext",
+    fn: name,
+    args,
+    type,
+  }),
+  call: (name: ScalarFn, args: readonly Expr[], type: ColumnType = "string"): CallExpr =>
+    call(name, args, type),
+};
 
 export const defineStep = <T extends PrepareStepType>(m: StepModule<T>): StepModule<T> => m;
 

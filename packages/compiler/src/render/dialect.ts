@@ -1,12 +1,13 @@
 import type { ColumnType } from "@sous/contracts";
-import type { AggExpr, AggFn, CallExpr, Expr, ScalarFn, WindowExpr } from "../ir/expr.ts";
+import type { AggExpr, AggFn, Expr, WindowExpr } from "../ir/expr.ts";
 import type { JoinType } from "../ir/rel.ts";
 import type { Dialect, Translatability } from "../types.ts";
 
 /**
  * Everything that differs between engines lives behind this interface. The base renderer never
  * asks which dialect it is rendering; it calls these hooks. Add a hook rather than a branch.
- * (A SQL recipe's own SparkSQL is a front-end's business: sql-recipe/ translates it.)
+ * Functions are not here: each entry of the function catalog (catalog/) holds its SQL per
+ * dialect. (A SQL recipe's own SparkSQL is a front-end's business: sql-recipe/ translates it.)
  */
 
 export interface SqlDialect {
@@ -24,11 +25,13 @@ export interface SqlDialect {
   cast(arg: string, from: ColumnType, to: ColumnType): string;
   /** Aggregate renderings that differ from the base's standard SQL. */
   readonly aggregates: Partial<Record<AggFn, (args: readonly string[], e: AggExpr) => string>>;
-  readonly scalars: Partial<Record<ScalarFn, (args: readonly string[], e: CallExpr) => string>>;
   /** The join keyword, e.g. `LEFT ANTI JOIN` (Spark) vs `ANTI JOIN` (DuckDB). */
   joinKeyword(type: JoinType): string;
   /** Adjusts a rendered window call to Spark's result type (e.g. DuckDB's row_number is BIGINT). */
   windowResult(sql: string, e: WindowExpr): string;
-  /** Where the engine cannot fully reproduce Spark's result for an expression; undefined = full. */
+  /**
+   * Where the engine cannot fully reproduce Spark's result for an expression other than a function
+   * call (aggregates, windows, comparisons; calls are the catalog's); undefined = full.
+   */
   assess(e: Expr): Exclude<Translatability, { level: "full" }> | undefined;
 }

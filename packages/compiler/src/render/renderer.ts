@@ -1,21 +1,18 @@
+import { renderFunction } from "../catalog/index.ts";
 import { UnsupportedError } from "../errors.ts";
-import { FORMULA_STANDARD_SCALARS } from "../formula/ir.ts";
 import type {
   AggExpr,
   AggFn,
-  CallExpr,
   Expr,
   ExprKind,
   FrameBound,
   LiteralExpr,
-  ScalarFn,
   SortKey,
   WindowExpr,
   WindowFn,
 } from "../ir/expr.ts";
 import type { ColumnId } from "../ir/ids.ts";
 import { type OutColumn, type Rel, type RelKind, relInputs } from "../ir/rel.ts";
-import { renderExt } from "../prepare/sql/functions.ts";
 import type { SqlDialect } from "./dialect.ts";
 
 /**
@@ -55,19 +52,6 @@ const STANDARD_AGGREGATES: Record<AggFn, ((args: readonly string[], e: AggExpr) 
   last: ([x]) => `last(${x})`,
   // No portable form: each dialect must provide one or the renderer refuses.
   concat_sorted: null,
-};
-
-const STANDARD_SCALARS: Record<ScalarFn, ((args: readonly string[], e: CallExpr) => string) | null> = {
-  lower: ([x]) => `lower(${x})`,
-  upper: ([x]) => `upper(${x})`,
-  length: ([x]) => `length(${x})`,
-  coalesce: (args) => `coalesce(${args.join(", ")})`,
-  contains: ([s, sub]) => `contains(${s}, ${sub})`,
-  starts_with: null,
-  ends_with: null,
-  regexp_like: null,
-  sample_hash: null,
-  ...FORMULA_STANDARD_SCALARS,
 };
 
 const STANDARD_WINDOW: Record<WindowFn, (args: readonly string[], e: WindowExpr) => string> = {
@@ -258,14 +242,15 @@ export class SqlRenderer {
       if (!render) throw new UnsupportedError(this.d.name, `aggregate ${e.fn}`);
       return render(args, e);
     },
-    call: (e, scope) => {
-      const args = e.args.map((a) => this.expr(a, scope));
-      const render = this.d.scalars[e.fn] ?? STANDARD_SCALARS[e.fn];
-      if (!render) throw new UnsupportedError(this.d.name, `function ${e.fn}`);
-      return render(args, e);
-    },
+    // Functions: the catalog holds every rendering (catalog/).
+    call: (e, scope) =>
+      renderFunction(
+        e,
+        e.args.map((a) => this.expr(a, scope)),
+        this.d,
+      ),
     ext: (e, scope) =>
-      renderExt(
+      renderFunction(
         e,
         e.args.map((a) => this.expr(a, scope)),
         this.d,

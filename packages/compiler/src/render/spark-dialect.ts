@@ -1,6 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
 import { DECIMAL_SQL } from "../decimal.ts";
-import { FORMULA_SPARK_SCALARS } from "../formula/spark.ts";
 import { castCanFail } from "./casts.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { JOIN_KEYWORDS } from "./join-keywords.ts";
@@ -48,14 +47,6 @@ export const sparkDialect: SqlDialect = {
       e.args[0]?.type === "string"
         ? `array_join(array_sort(collect_list(${x})), ',')`
         : `array_join(transform(array_sort(collect_list(${x})), v -> CAST(v AS STRING)), ',')`,
-  },
-  scalars: {
-    starts_with: ([s, p]) => `startswith(${s}, ${p})`,
-    ends_with: ([s, p]) => `endswith(${s}, ${p})`,
-    regexp_like: ([s, p]) => `(${s} RLIKE ${p})`,
-    sample_hash: (args) =>
-      `CAST(conv(substr(md5(concat_ws('|', ${args.join(", ")})), 1, 8), 16, 10) AS BIGINT)`,
-    ...FORMULA_SPARK_SCALARS,
   },
   joinKeyword: (type) => (type === "left_anti" ? "LEFT ANTI JOIN" : JOIN_KEYWORDS[type]),
   windowResult: (sql, e) => {

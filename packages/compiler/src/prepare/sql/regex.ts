@@ -1,13 +1,7 @@
 import { CompileError } from "../../errors.ts";
 import { javaRegexOnDuckdb } from "../../regex/java-regex.ts";
-import type { Dialect, Translatability } from "../../types.ts";
 
 type Path = (string | number)[];
-
-/** A regex step's verdicts before any input is known (the catalogue's): the one Java-regex predicate. */
-export function regexStepEngines(pattern: string): Record<Dialect, Translatability> {
-  return { spark: { level: "full" }, duckdb: javaRegexOnDuckdb(pattern) ?? { level: "full" } };
-}
 
 /**
  * Java's inline flags, `(?i)` or `(?s-m)` and `(?i:x)`, which JavaScript's parser (used below

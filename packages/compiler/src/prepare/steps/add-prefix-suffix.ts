@@ -1,11 +1,10 @@
-import { asString, BOTH_FULL, defineStep, str } from "../step.ts";
+import { asString, defineStep, str } from "../step.ts";
 
 export default defineStep({
   type: "AddPrefixSuffix",
   label: "Add prefix / suffix",
   category: "strings",
   description: "Wraps values with a prefix and a suffix (NULL stays NULL); the column becomes text.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

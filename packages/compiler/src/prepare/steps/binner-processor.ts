@@ -1,6 +1,6 @@
 import { CompileError } from "../../errors.ts";
 import { caseWhen, compare, type Expr } from "../../ir/expr.ts";
-import { BOTH_FULL, dbl, defineStep, int, NUMERIC, requireType, str } from "../step.ts";
+import { dbl, defineStep, int, NUMERIC, requireType, str } from "../step.ts";
 
 const text = (n: number) => String(n);
 
@@ -9,7 +9,6 @@ export default defineStep({
   label: "Bin numbers",
   category: "numbers",
   description: "Fixed-width bins (the bin's lower bound, a double) or custom edges (a text label per range).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);

@@ -1,12 +1,11 @@
 import { not } from "../../ir/expr.ts";
-import { BOTH_FULL, defineStep, requireType } from "../step.ts";
+import { defineStep, requireType } from "../step.ts";
 
 export default defineStep({
   type: "BooleanNot",
   label: "Negate booleans",
   category: "columns",
   description: "true <-> false; NULL stays NULL.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,5 +1,5 @@
 import { caseWhen } from "../../ir/expr.ts";
-import { BOTH_FULL, defineStep, nullOf } from "../step.ts";
+import { defineStep, nullOf } from "../step.ts";
 import { valueMatch } from "./match.ts";
 
 export default defineStep({
@@ -7,7 +7,6 @@ export default defineStep({
   label: "Clear cells on values",
   category: "strings",
   description: "Sets cells equal to one of the values to NULL.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     const match = valueMatch(c, p.values, "full", true, ctx, ctx.path);

@@ -1,11 +1,10 @@
-import { asString, BOTH_FULL, defineStep, str } from "../step.ts";
+import { asString, defineStep, str } from "../step.ts";
 
 export default defineStep({
   type: "ColumnPseudonymization",
   label: "Pseudonymize columns",
   category: "columns",
   description: "Replaces values by the hex SHA-256 (or MD5) of salt + value; NULL stays NULL.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,12 +1,11 @@
 import { CompileError } from "../../errors.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 
 export default defineStep({
   type: "ColumnRenamer",
   label: "Rename columns",
   category: "columns",
   description: "Renames columns, all at once (a -> b and b -> a swaps them).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const to = new Map<string, string>();
     p.renamings.forEach((r, i) => {

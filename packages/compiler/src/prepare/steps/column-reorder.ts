@@ -1,12 +1,11 @@
 import { CompileError } from "../../errors.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 
 export default defineStep({
   type: "ColumnReorder",
   label: "Move columns",
   category: "columns",
   description: "Moves columns to the start, the end, or before/after another column.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const moved = p.columns.map((name, i) => frame.get(name, [...ctx.path, "columns", i]));
     const names = new Set(moved.map((c) => c.name));

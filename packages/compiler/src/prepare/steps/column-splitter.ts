@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "ColumnSplitter",
   label: "Split column",
   category: "columns",
   description: "Splits text on a literal separator into N columns (<prefix>1..N); '' past the last part.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

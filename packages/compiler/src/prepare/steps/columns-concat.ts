@@ -1,11 +1,10 @@
-import { asString, BOTH_FULL, defineStep, str } from "../step.ts";
+import { asString, defineStep, str } from "../step.ts";
 
 export default defineStep({
   type: "ColumnsConcat",
   label: "Concatenate columns",
   category: "columns",
   description: "Joins columns as text with a separator; NULL cells are skipped (or make the result NULL).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const parts = p.columns.map((name, i) =>
       asString(frame.get(name, [...ctx.path, "columns", i]).expr, ctx),

@@ -1,12 +1,11 @@
 import { CompileError } from "../../errors.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 
 export default defineStep({
   type: "ColumnsSelector",
   label: "Delete or keep columns",
   category: "columns",
   description: "Deletes the selected columns, or keeps only them; by name and/or by a name pattern.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const selected = new Set(p.columns.map((name, i) => frame.get(name, [...ctx.path, "columns", i]).name));
     if (p.pattern !== undefined) {

@@ -3,7 +3,7 @@ import type { FormulaScopeColumn } from "../../formula/check.ts";
 import { lowerFormula } from "../../formula/index.ts";
 import type { Expr } from "../../ir/expr.ts";
 import type { Frame } from "../frame.ts";
-import { BOTH_FULL, defineStep, type Path } from "../step.ts";
+import { defineStep, type Path } from "../step.ts";
 
 /**
  * Lowers a formula over the frame's current columns. The frame is materialised first so each
@@ -28,7 +28,6 @@ export default defineStep({
   category: "columns",
   description: "Creates (or overwrites) a column with a formula, e.g. round(amount * 1.2, 2).",
   // The formula's functions are assessed by the dialects when the recipe is compiled.
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const expr = lowerFormulaOnFrame(frame, p.formula, { path: [...ctx.path, "formula"], origin: ctx.id });
     frame.set(p.output, expr, [...ctx.path, "output"]);

@@ -1,6 +1,6 @@
 import { CompileError } from "../../errors.ts";
 import { caseWhen, compare, type Expr } from "../../ir/expr.ts";
-import { BOTH_FULL, dbl, defineStep, NUMERIC, requireType, str } from "../step.ts";
+import { dbl, defineStep, NUMERIC, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "CurrencyConverter",
@@ -8,7 +8,6 @@ export default defineStep({
   category: "numbers",
   description:
     "amount * rate of its currency, from a fixed rate table; NULL for currencies not in the table.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);

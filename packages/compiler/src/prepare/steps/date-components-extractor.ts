@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, requireType, str, TEMPORAL } from "../step.ts";
 
 const TIME_PARTS = new Set(["hour", "minute", "second"]);
 
@@ -8,7 +8,6 @@ export default defineStep({
   category: "dates",
   description:
     "Year, quarter, month, day, day of week (1 = Sunday .. 7 = Saturday, Spark's), day of year, ISO week, hour, minute, second as integers.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

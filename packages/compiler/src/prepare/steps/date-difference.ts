@@ -1,5 +1,5 @@
 import type { Expr } from "../../ir/expr.ts";
-import { BOTH_FULL, dbl, defineStep, requireType, TEMPORAL } from "../step.ts";
+import { dbl, defineStep, requireType, TEMPORAL } from "../step.ts";
 
 const SECONDS = { seconds: 1, minutes: 60, hours: 3600 } as const;
 
@@ -9,7 +9,6 @@ export default defineStep({
   category: "dates",
   description:
     "end - start: whole calendar days (integer) for days, days / 7 for weeks, elapsed time (double) for seconds, minutes, hours.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const start = frame.get(p.start, [...ctx.path, "start"]);
     const end = frame.get(p.end, [...ctx.path, "end"]);

@@ -1,12 +1,11 @@
 import { translateDatePattern } from "../sql/date-patterns.ts";
-import { BOTH_FULL, defineStep, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, requireType, str, TEMPORAL } from "../step.ts";
 
 export default defineStep({
   type: "DateFormatter",
   label: "Format dates",
   category: "dates",
   description: "Writes dates/timestamps as text with a Spark datetime pattern (English names).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, int, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, int, requireType, str, TEMPORAL } from "../step.ts";
 
 const DATE_UNITS = new Set(["days", "weeks", "months", "years"]);
 
@@ -8,7 +8,6 @@ export default defineStep({
   category: "dates",
   description:
     "Adds a (negative) amount of a unit; month arithmetic clamps to the month's last day (Jan 31 + 1 month = Feb 29). Dates plus hours become timestamps.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

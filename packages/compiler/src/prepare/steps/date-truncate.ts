@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, requireType, str, TEMPORAL } from "../step.ts";
 
 export default defineStep({
   type: "DateTruncate",
   label: "Truncate dates",
   category: "dates",
   description: "Rounds down to the start of the year, quarter, month, week (Monday), day, hour or minute.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

@@ -1,5 +1,5 @@
 import { compare, type SortKey, windowFn } from "../../ir/expr.ts";
-import { BOTH_FULL, defineStep, int, sortKeys } from "../step.ts";
+import { defineStep, int, sortKeys } from "../step.ts";
 
 export default defineStep({
   type: "Deduplicate",
@@ -7,7 +7,6 @@ export default defineStep({
   category: "rows",
   description:
     "Keeps one row per distinct value of all columns, or of a subset (then the first row in an order; without one, the smallest row).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     if (p.columns === undefined) {
       frame.distinct();

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 // \z, not $: Java's $ also matches before a final line break, RE2's does not (regex/java-regex.ts).
 const EMAIL = "^([^@]+)@([^@]+)\\z";
@@ -8,7 +8,6 @@ export default defineStep({
   label: "Split e-mail addresses",
   category: "web",
   description: "Splits user@domain into <prefix>user and <prefix>domain; NULL when not an address.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

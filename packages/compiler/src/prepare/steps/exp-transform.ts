@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, NUMERIC, requireType } from "../step.ts";
+import { defineStep, NUMERIC, requireType } from "../step.ts";
 
 export default defineStep({
   type: "ExpTransform",
   label: "Exponential",
   category: "numbers",
   description: "e^x as a double (Infinity on overflow, as Spark).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);

@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "ExtractNumbers",
   label: "Extract a number",
   category: "numbers",
   description: "The first number in the text (e.g. 'EUR 12.50 net' -> 12.5) as a double; NULL when none.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

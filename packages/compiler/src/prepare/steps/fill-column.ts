@@ -1,14 +1,13 @@
 import type { ColumnType } from "@sous/contracts";
 import { lit } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 
 export default defineStep({
   type: "FillColumn",
   label: "Fill column with a value",
   category: "columns",
   description: "Sets every cell of a column (new or existing) to one value.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const v = p.value;
     const type: ColumnType =

@@ -1,13 +1,12 @@
 import { caseWhen, isNull } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
-import { BOTH_FULL, defineStep, isEmpty } from "../step.ts";
+import { defineStep, isEmpty } from "../step.ts";
 
 export default defineStep({
   type: "FillEmptyWithValue",
   label: "Fill empty cells with a value",
   category: "strings",
   description: "Replaces NULL (and '' in text columns) with a fixed value of the column's type.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,14 +1,13 @@
 import { CompileError } from "../../errors.ts";
 import { and, compare, type Expr } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
-import { BOTH_FULL, defineStep, requireType, rowFilter, TEMPORAL } from "../step.ts";
+import { defineStep, requireType, rowFilter, TEMPORAL } from "../step.ts";
 
 export default defineStep({
   type: "FilterOnDate",
   label: "Filter on a date range",
   category: "rows",
   description: "Keeps (or removes) rows whose date is in [from, to); NULL dates never match.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, rowFilter } from "../step.ts";
+import { defineStep, rowFilter } from "../step.ts";
 import { lowerFormulaOnFrame } from "./create-column-with-grel.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Filter with a formula",
   category: "rows",
   description: "Keeps (or removes) the rows where a condition holds, e.g. amount > 100 && isNotBlank(email).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const predicate = lowerFormulaOnFrame(frame, p.formula, {
       path: [...ctx.path, "formula"],

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, rowFilter } from "../step.ts";
+import { defineStep, rowFilter } from "../step.ts";
 import { rangeMatch } from "./match.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Filter on a numerical range",
   category: "rows",
   description: "Keeps (or removes) rows whose number is within [min, max].",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     rowFilter(frame, rangeMatch(c, p.min, p.max, ctx.path), p.action);

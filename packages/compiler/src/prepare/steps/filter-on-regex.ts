@@ -1,5 +1,4 @@
-import { regexStepEngines } from "../sql/regex.ts";
-import { defineStep, rowFilter } from "../step.ts";
+import { defineStep, rowFilter, sketch, str } from "../step.ts";
 import { regexMatch } from "./match.ts";
 
 export default defineStep({
@@ -7,7 +6,7 @@ export default defineStep({
   label: "Filter on a regular expression",
   category: "rows",
   description: "Keeps (or removes) rows whose cell contains a match of the regex.",
-  engines: (p) => regexStepEngines(p.pattern),
+  calls: (p) => [sketch.call("regexp_like", [sketch.column, str(p.pattern)], "boolean")],
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     rowFilter(frame, regexMatch(c, p.pattern, ctx, ctx.path), p.action);

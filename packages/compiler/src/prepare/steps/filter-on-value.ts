@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, rowFilter } from "../step.ts";
+import { defineStep, rowFilter } from "../step.ts";
 import { valueMatch } from "./match.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Filter on values",
   category: "rows",
   description: "Keeps (or removes) rows whose cell equals or contains one of the values.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     rowFilter(frame, valueMatch(c, p.values, p.matching, p.caseSensitive, ctx, ctx.path), p.action);

@@ -1,6 +1,6 @@
 import { caseWhen, compare } from "../../ir/expr.ts";
-import { checkRegex, groupCount, re2Replacement, regexStepEngines } from "../sql/regex.ts";
-import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
+import { checkRegex, groupCount, re2Replacement } from "../sql/regex.ts";
+import { defineStep, requireType, sketch, str } from "../step.ts";
 
 export default defineStep({
   type: "FindReplace",
@@ -8,7 +8,8 @@ export default defineStep({
   category: "strings",
   description:
     "Replaces text: every literal occurrence, every regex match ($1 inserts a group), or whole cells.",
-  engines: (p) => (p.mode === "regex" ? regexStepEngines(p.find) : BOTH_FULL),
+  calls: (p) =>
+    p.mode === "regex" ? [sketch.ext("regexp_replace", [sketch.column, str(p.find), str(p.replace)])] : [],
   apply(frame, p, ctx) {
     if (p.mode === "regex") {
       checkRegex(p.find, [...ctx.path, "find"]);

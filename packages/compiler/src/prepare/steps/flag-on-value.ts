@@ -1,4 +1,4 @@
-import { BOTH_FULL, coalesceFalse, defineStep } from "../step.ts";
+import { coalesceFalse, defineStep } from "../step.ts";
 import { valueMatch } from "./match.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Flag rows on values",
   category: "rows",
   description: "A boolean column: true where the cell equals or contains one of the values.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     const flag = coalesceFalse(valueMatch(c, p.values, p.matching, p.caseSensitive, ctx, ctx.path));

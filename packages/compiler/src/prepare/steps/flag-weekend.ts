@@ -1,12 +1,11 @@
 import { compare, or } from "../../ir/expr.ts";
-import { BOTH_FULL, defineStep, int, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, int, requireType, str, TEMPORAL } from "../step.ts";
 
 export default defineStep({
   type: "FlagWeekend",
   label: "Flag weekends",
   category: "dates",
   description: "true on Saturdays and Sundays, false otherwise, NULL for NULL dates.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

@@ -1,5 +1,5 @@
 import { CompileError } from "../../errors.ts";
-import { defineStep, FULL, none, requireType, str, TEMPORAL } from "../step.ts";
+import { defineStep, requireType, sketch, str, TEMPORAL } from "../step.ts";
 import { HOLIDAY_COUNTRIES } from "../udfs/holidays.ts";
 
 export default defineStep({
@@ -7,10 +7,7 @@ export default defineStep({
   label: "Flag holidays",
   category: "dates",
   description: `true on public holidays of a country (${Object.keys(HOLIDAY_COUNTRIES).join(", ")}); a JavaScript function of the local engine.`,
-  engines: () => ({
-    spark: none("holiday calendars are a JavaScript function (sous_is_holiday) of the local engine"),
-    duckdb: FULL,
-  }),
+  calls: (p) => [sketch.ext("sous_is_holiday", [sketch.column, str(p.country)], "boolean")],
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, TEMPORAL, "temporal", [...ctx.path, "column"]);

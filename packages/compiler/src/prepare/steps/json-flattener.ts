@@ -1,14 +1,11 @@
-import { defineStep, FULL, partial, requireType, str } from "../step.ts";
+import { defineStep, requireType, sketch, str } from "../step.ts";
 
 export default defineStep({
   type: "JSONFlattener",
   label: "Flatten JSON",
   category: "reshape",
   description: "Extracts known keys (a.b for nested ones) of a JSON text column into text columns.",
-  engines: () => ({
-    spark: FULL,
-    duckdb: partial("nested objects, arrays and numbers may be written differently (spacing, 1.0 vs 1)"),
-  }),
+  calls: (p) => p.keys.map((k) => sketch.ext("json_get", [sketch.column, str(`$.${k.path}`)])),
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

@@ -1,5 +1,5 @@
 import { caseWhen, compare } from "../../ir/expr.ts";
-import { BOTH_FULL, dbl, defineStep, NUMERIC, requireType } from "../step.ts";
+import { dbl, defineStep, NUMERIC, requireType } from "../step.ts";
 
 const FN = { e: "ln", "10": "log10", "2": "log2" } as const;
 
@@ -8,7 +8,6 @@ export default defineStep({
   label: "Logarithm",
   category: "numbers",
   description: "Natural, base-10 or base-2 logarithm; NULL for values <= 0 (Spark's).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);

@@ -1,12 +1,11 @@
 import { and, caseWhen, compare, isNull, lit, not, windowFn } from "../../ir/expr.ts";
-import { asString, BOTH_FULL, defineStep, str } from "../step.ts";
+import { asString, defineStep, str } from "../step.ts";
 
 export default defineStep({
   type: "LongTailGrouper",
   label: "Group long-tail values",
   category: "strings",
   description: "Values seen fewer than N times in the dataset are replaced by one label.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     const x = asString(c.expr, ctx);

@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
+import { defineStep, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "MatchCounter",
   label: "Count occurrences",
   category: "strings",
   description: "Counts non-overlapping occurrences of a literal text (an integer).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

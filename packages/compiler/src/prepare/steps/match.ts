@@ -1,5 +1,5 @@
 import { CompileError } from "../../errors.ts";
-import { and, call, compare, type Expr, not, or } from "../../ir/expr.ts";
+import { and, compare, type Expr, not, or } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
 import { convertExpr } from "../convert.ts";
 import type { FrameColumn } from "../frame.ts";
@@ -26,14 +26,14 @@ export function valueMatch(
     }
     return or(values.map((v, i) => compare("=", x, literalFor(x.type, v, c.name, [...path, "values", i]))));
   }
-  const fold = (e: Expr) => (caseSensitive ? e : call("lower", [e], "string", ctx.id));
+  const fold = (e: Expr) => (caseSensitive ? e : ctx.call("lower", [e], "string"));
   const subject = fold(x);
   return or(
     values.map((v) => {
       const needle = caseSensitive ? str(String(v)) : str(String(v).toLowerCase());
       return matching === "full"
         ? compare("=", subject, needle)
-        : call("contains", [subject, needle], "boolean", ctx.id);
+        : ctx.call("contains", [subject, needle], "boolean");
     }),
   );
 }
@@ -41,7 +41,7 @@ export function valueMatch(
 export function regexMatch(c: FrameColumn, pattern: string, ctx: StepContext, path: Path): Expr {
   requireType(c, "string", "string", [...path, "column"]);
   checkRegex(pattern, [...path, "pattern"]);
-  return call("regexp_like", [c.expr, str(pattern)], "boolean", ctx.id);
+  return ctx.call("regexp_like", [c.expr, str(pattern)], "boolean");
 }
 
 export function rangeMatch(

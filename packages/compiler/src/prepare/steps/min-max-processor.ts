@@ -1,14 +1,13 @@
 import { CompileError } from "../../errors.ts";
 import { caseWhen, compare, type Expr, or } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
-import { BOTH_FULL, defineStep, NUMERIC, nullOf, requireType } from "../step.ts";
+import { defineStep, NUMERIC, nullOf, requireType } from "../step.ts";
 
 export default defineStep({
   type: "MinMaxProcessor",
   label: "Clip to a range",
   category: "numbers",
   description: "Values below min / above max become the bound (clip) or NULL (clear).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     if (p.min === undefined && p.max === undefined) {
       throw new CompileError("invalid_spec", "Give a min, a max or both.", ctx.path);

@@ -1,5 +1,5 @@
 import { CompileError } from "../../errors.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 import { fold } from "./fold.ts";
 
 export default defineStep({
@@ -7,7 +7,6 @@ export default defineStep({
   label: "Fold columns by pattern",
   category: "reshape",
   description: "Folds every column whose name matches a pattern into key/value rows.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     let re: RegExp;
     try {

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 import { fold } from "./fold.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Fold columns",
   category: "reshape",
   description: "Turns columns into rows: a key column (the column name) and a value column.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const cols = p.columns.map((name, i) => frame.get(name, [...ctx.path, "columns", i]));
     fold(frame, cols, p.keyColumn, p.valueColumn, ctx, ctx.path);

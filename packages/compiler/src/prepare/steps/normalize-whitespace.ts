@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
+import { defineStep, requireType, str } from "../step.ts";
 import { WS } from "./trim-whitespace.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Normalize whitespace",
   category: "strings",
   description: "Trims, then turns every run of whitespace into one space.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "PadString",
   label: "Pad text",
   category: "strings",
   description: "Pads on the left or right to N characters (longer values are cut to N, as Spark's lpad).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

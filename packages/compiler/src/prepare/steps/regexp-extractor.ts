@@ -1,13 +1,13 @@
 import { CompileError } from "../../errors.ts";
-import { checkRegex, groupCount, regexStepEngines } from "../sql/regex.ts";
-import { defineStep, int, requireType, str } from "../step.ts";
+import { checkRegex, groupCount } from "../sql/regex.ts";
+import { defineStep, int, requireType, sketch, str } from "../step.ts";
 
 export default defineStep({
   type: "RegexpExtractor",
   label: "Extract with a regular expression",
   category: "strings",
   description: "Puts the groups of the first match into new columns; '' when nothing matches (Spark).",
-  engines: (p) => regexStepEngines(p.pattern),
+  calls: (p) => [sketch.ext("regexp_extract", [sketch.column, str(p.pattern), int(1)])],
   apply(frame, p, ctx) {
     checkRegex(p.pattern, [...ctx.path, "pattern"]);
     const c = frame.get(p.column, [...ctx.path, "column"]);

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, rowFilter } from "../step.ts";
+import { defineStep, rowFilter } from "../step.ts";
 import { emptyMatch } from "./match.ts";
 
 export default defineStep({
@@ -6,7 +6,6 @@ export default defineStep({
   label: "Remove rows with empty cells",
   category: "rows",
   description: "Removes rows where any (or all) of the columns is NULL or ''.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const cols = p.columns.map((name, i) => frame.get(name, [...ctx.path, "columns", i]));
     rowFilter(frame, emptyMatch(cols, p.mode), "remove");

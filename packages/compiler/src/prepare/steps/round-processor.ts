@@ -1,19 +1,11 @@
-import { BOTH_FULL, defineStep, FULL, int, NUMERIC, partial, requireType } from "../step.ts";
+import { defineStep, int, NUMERIC, requireType, sketch } from "../step.ts";
 
 export default defineStep({
   type: "RoundProcessor",
   label: "Round numbers",
   category: "numbers",
   description: "Rounds (half away from zero), floors or ceils to N decimals; integers are left as they are.",
-  engines: (p) =>
-    p.mode === "round" && p.decimals > 0
-      ? {
-          spark: FULL,
-          duckdb: partial(
-            "a double exactly halfway in decimal text (2.675) can round the other way: DuckDB rounds the binary value",
-          ),
-        }
-      : BOTH_FULL,
+  calls: (p) => [sketch.ext(p.mode, [sketch.column, int(p.decimals)], "double")],
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, requireType, str } from "../step.ts";
+import { defineStep, requireType, str } from "../step.ts";
 
 /** Java's whitespace class, spelled out (RE2's \\s lacks the vertical tab). */
 export const WS = "[\\t\\n\\x0B\\f\\r ]";
@@ -8,7 +8,6 @@ export default defineStep({
   label: "Trim whitespace",
   category: "strings",
   description: "Removes leading and/or trailing whitespace (spaces, tabs, line breaks).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     // \z, not $: Java's $ also matches before a final line break, RE2's does not.
     const pattern = p.side === "both" ? `^${WS}+|${WS}+\\z` : p.side === "left" ? `^${WS}+` : `${WS}+\\z`;

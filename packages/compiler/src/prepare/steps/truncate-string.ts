@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, int, requireType } from "../step.ts";
+import { defineStep, int, requireType } from "../step.ts";
 
 export default defineStep({
   type: "TruncateString",
   label: "Truncate text",
   category: "strings",
   description: "Keeps the first N characters.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

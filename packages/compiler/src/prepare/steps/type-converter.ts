@@ -1,12 +1,11 @@
 import { convertExpr } from "../convert.ts";
-import { BOTH_FULL, defineStep } from "../step.ts";
+import { defineStep } from "../step.ts";
 
 export default defineStep({
   type: "TypeConverter",
   label: "Convert type",
   category: "columns",
   description: "Converts columns to a type; values that do not convert become NULL (never an error).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     p.columns.forEach((name, i) => {
       const c = frame.get(name, [...ctx.path, "columns", i]);

@@ -1,7 +1,7 @@
 import { CompileError } from "../../errors.ts";
 import { caseWhen, compare } from "../../ir/expr.ts";
 import { literalFor } from "../../lower/literals.ts";
-import { BOTH_FULL, defineStep, int, nullOf } from "../step.ts";
+import { defineStep, int, nullOf } from "../step.ts";
 
 export default defineStep({
   type: "Unfold",
@@ -9,7 +9,6 @@ export default defineStep({
   category: "reshape",
   description:
     "One column per value (<prefix><value>): 1 where the row has that value, else NULL or 0. The values are a compile input, like the pivot recipe's.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     const values = p.values ?? ctx.extra.prepareValues?.[ctx.id];

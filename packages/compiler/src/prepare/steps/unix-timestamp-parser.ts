@@ -1,11 +1,10 @@
-import { BOTH_FULL, defineStep, NUMERIC, requireType, str } from "../step.ts";
+import { defineStep, NUMERIC, requireType, str } from "../step.ts";
 
 export default defineStep({
   type: "UNIXTimestampParser",
   label: "Convert UNIX timestamps",
   category: "dates",
   description: "Seconds (or milliseconds) since 1970-01-01 UTC to a timestamp (UTC wall-clock time).",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);

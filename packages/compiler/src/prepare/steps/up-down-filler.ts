@@ -1,5 +1,5 @@
 import { windowFn } from "../../ir/expr.ts";
-import { BOTH_FULL, defineStep, sortKeys, str } from "../step.ts";
+import { defineStep, sortKeys, str } from "../step.ts";
 
 export default defineStep({
   type: "UpDownFiller",
@@ -7,7 +7,6 @@ export default defineStep({
   category: "strings",
   description:
     "Fills NULL (and '') cells with the last non-empty value before (or after) them in the given row order.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const cols = p.columns.map((name, i) => frame.get(name, [...ctx.path, "columns", i]));
     const partitionBy = p.partitionBy.map((name, i) => frame.get(name, [...ctx.path, "partitionBy", i]).expr);

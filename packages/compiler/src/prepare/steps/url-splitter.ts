@@ -1,4 +1,4 @@
-import { BOTH_FULL, defineStep, int, requireType, str } from "../step.ts";
+import { defineStep, int, requireType, str } from "../step.ts";
 
 /** scheme://host[:port][path][?query][#fragment]; groups 1, 2, 4, 5, 7, 9. */
 const URL =
@@ -11,7 +11,6 @@ export default defineStep({
   category: "web",
   description:
     "Splits absolute URLs into scheme, host, port (integer), path, query and fragment; NULL when absent.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

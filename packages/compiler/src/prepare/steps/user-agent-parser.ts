@@ -1,4 +1,4 @@
-import { defineStep, FULL, none, requireType, str } from "../step.ts";
+import { defineStep, requireType, sketch, str } from "../step.ts";
 
 export default defineStep({
   type: "UserAgentParser",
@@ -6,10 +6,7 @@ export default defineStep({
   category: "web",
   description:
     "Browser, version, OS and device type of a User-Agent header (a JavaScript function of the local engine).",
-  engines: () => ({
-    spark: none("user-agent parsing is a JavaScript function (sous_parse_ua) of the local engine"),
-    duckdb: FULL,
-  }),
+  calls: (p) => p.fields.map((f) => sketch.ext("sous_parse_ua", [sketch.column, str(f)])),
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, "string", "string", [...ctx.path, "column"]);

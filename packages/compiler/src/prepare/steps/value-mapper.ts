@@ -1,13 +1,12 @@
 import { CompileError } from "../../errors.ts";
 import { caseWhen, compare, lit } from "../../ir/expr.ts";
-import { asString, BOTH_FULL, defineStep, str } from "../step.ts";
+import { asString, defineStep, str } from "../step.ts";
 
 export default defineStep({
   type: "ValueMapper",
   label: "Map values (switch case)",
   category: "strings",
   description: "Replaces listed values by others; other values are kept, cleared or set to a default.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     const x = asString(c.expr, ctx);

@@ -1,5 +1,5 @@
 import { windowFn } from "../../ir/expr.ts";
-import { BOTH_FULL, dbl, defineStep, NUMERIC, requireType } from "../step.ts";
+import { dbl, defineStep, NUMERIC, requireType } from "../step.ts";
 
 export default defineStep({
   type: "ZScore",
@@ -7,7 +7,6 @@ export default defineStep({
   category: "numbers",
   description:
     "(x - mean) / sample standard deviation over the whole dataset; NULL when the deviation is 0 or undefined.",
-  engines: () => BOTH_FULL,
   apply(frame, p, ctx) {
     const c = frame.get(p.column, [...ctx.path, "column"]);
     requireType(c, NUMERIC, "number", [...ctx.path, "column"]);
