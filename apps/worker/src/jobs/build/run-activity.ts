@@ -7,6 +7,7 @@ import {
   RecipeSpecSchema,
   type RemoteRunInfo,
 } from "@sous/contracts";
+import { clusterPathResolver } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import { pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
@@ -275,11 +276,14 @@ async function runHoldingInputs(
     );
   let sparkSql: string | null = null;
   try {
-    // Informative here (what Databricks would run); it reads the same relative layout there.
-    const spark = compilePipeline({
-      steps: sparkSteps((x) => `dbfs:/mnt/sous/${x.dir.split("/storage/").pop() ?? x.dir}`),
-      dialect: "spark",
+    // Informative here (what Databricks would run): the inputs where the recipe's or project's
+    // Databricks connection sees them, as a remote build reads them, from their storage keys
+    // (never this host's folders: a Blob version's folder is a cache folder).
+    const clusterPath = await clusterPathResolver(db, {
+      projectId: lastRecipe.projectId,
+      recipeEngine: lastRecipe.engine,
     });
+    const spark = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
     sparkSql = spark.blocking ? null : selectFor(spark) || null;
   } catch {
     // The Spark text is informative here; a recipe Spark cannot express still runs locally.
