@@ -180,4 +180,48 @@ describe.skipIf(!hasStudio)("POST /projects/:id/recipes/preview", () => {
     });
     expect(r.status).toBe(401);
   });
+
+  it("sends decimals and integers past 2^53 as exact text, as the sample does", async () => {
+    const options = {
+      format: "csv",
+      csv: {
+        delimiter: ",",
+        quote: '"',
+        escape: '"',
+        encoding: "utf-8",
+        header: true,
+        skipLines: 0,
+        trailingDelimiter: false,
+        decimalSeparator: ".",
+        skipBadLines: false,
+        columns: [{ type: "decimal" }, { type: "bigint" }],
+      },
+    };
+    const d = await call(
+      `/projects/${projectId}/datasets?name=exact&options=${encodeURIComponent(JSON.stringify(options))}`,
+      {
+        method: "POST",
+        body: "amount,big\n12345678901234567890.123456789,9007199254740993\n12.5,1\n",
+        headers: { "content-type": "text/csv" },
+        as: key,
+      },
+    );
+    expect(d.status).toBe(201);
+    const r = await preview({
+      inputs: [d.data.id],
+      spec: {
+        kind: "prepare",
+        version: 1,
+        params: {
+          steps: [{ id: "s1", type: "CreateColumnWithGREL", params: { output: "n", formula: "1" } }],
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    // A JS number would have given 12345678901234567000 and 9007199254740992.
+    expect(r.data.rows).toEqual([
+      ["12345678901234567890.123456789", "9007199254740993", 1],
+      ["12.5", 1, 1],
+    ]);
+  });
 });

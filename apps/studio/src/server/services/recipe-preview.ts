@@ -9,7 +9,7 @@ import {
   UnsupportedError,
 } from "@sous/compiler";
 import { AppError, type RecipeSpec } from "@sous/contracts";
-import { duckIdent, duckString, jsonValueFor, sousTypeOfDuckDb } from "@sous/engine-local";
+import { duckIdent, duckString, jsonValueFor, previewCellFor, sousTypeOfDuckDb } from "@sous/engine-local";
 import { ctx } from "../context.ts";
 import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
 import { displayLocations } from "./compile-for-display.ts";
@@ -156,7 +156,8 @@ export async function previewRecipe(
       columns = r
         .columnNames()
         .map((name, i) => ({ name, type: sousTypeOfDuckDb(types[i] ?? "") ?? "string" }));
-      const all = r.getRowsJson().map((row) => row.map((v, i) => jsonValueFor(types[i] ?? "", v)));
+      // Cells as the sample API sends them: decimals and integers past 2^53 as exact text.
+      const all = r.getRowsJson().map((row) => row.map((v, i) => previewCellFor(types[i] ?? "", v)));
       truncated = all.length > body.limit;
       rows = all.slice(0, body.limit);
       // The compiler's schema is what a run writes; the preview keeps its names and types.

@@ -4,7 +4,7 @@ import type { ColumnStats, DatasetSchema, SampleFilter, SamplePage } from "@sous
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { CellText } from "@/ui/data-table.tsx";
-import { formatRows, isNumericType } from "@/ui/format.ts";
+import { formatCell, formatRows, isNumericType } from "@/ui/format.ts";
 import { NUMERIC_FILTER_HELP, numericFilterText, parseNumericFilter } from "@/ui/numeric-filter.ts";
 import { MiniChart, QualityBar } from "./column-header.tsx";
 
@@ -58,6 +58,11 @@ export function SampleTable({
   const viewKey = useRef(key);
   const scroller = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState({ first: 0, last: 40 });
+  // Numeric columns wide enough for their longest value: an exact decimal cut to "123456…" is a
+  // different number. Widths only grow, so scrolling never makes columns jump back.
+  const [widths, setWidths] = useState<ReadonlyMap<string, number>>(() =>
+    initial && isInitialView ? widenFor(new Map(), columns, initial.rows) : new Map(),
+  );
 
   // A new sort or filter: start again from the top.
   useEffect(() => {
@@ -84,12 +89,13 @@ export function SampleTable({
         if (viewKey.current !== key) return;
         setMatching(page.matchingRows);
         setBlocks((m) => new Map(m).set(block, page.rows));
+        setWidths((w) => widenFor(w, columns, page.rows));
       } catch (e) {
         loading.current.delete(id);
         setError(errorMessage(e));
       }
     },
-    [key, projectId, datasetId, view.sort, view.filters],
+    [key, projectId, datasetId, view.sort, view.filters, columns],
   );
 
   const total = matching ?? 0;
@@ -154,11 +160,13 @@ export function SampleTable({
                 const s = statsBy.get(c.name);
                 const f = filterOf(c.name);
                 const sorted = view.sort?.column === c.name ? (view.sort.desc ? "desc" : "asc") : undefined;
+                const w = widths.get(c.name);
                 return (
                   <th
                     key={c.name}
                     scope="col"
                     className={numeric[ci] ? "num col-head" : "col-head"}
+                    style={w ? { width: w, minWidth: w, maxWidth: w } : undefined}
                     aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
                     data-testid={`col-${c.name}`}
                   >
@@ -208,7 +216,11 @@ export function SampleTable({
                     {i + 1}
                   </th>
                   {columns.map((c, ci) => (
-                    <td key={c.name} className={numeric[ci] ? "num" : undefined}>
+                    <td
+                      key={c.name}
+                      className={numeric[ci] ? "num" : undefined}
+                      style={widths.has(c.name) ? { maxWidth: widths.get(c.name) } : undefined}
+                    >
                       {row ? (
                         <CellText value={row[ci] ?? null} type={c.type} />
                       ) : (
@@ -228,6 +240,38 @@ export function SampleTable({
       </div>
     </div>
   );
+}
+
+const COL_W = 168;
+const MAX_COL_W = 360;
+/**
+ * Pixels per character of a number in the table's tabular figures (13 px digits are about 8.1 px
+ * wide: a little room to spare), and the cell's padding.
+ */
+const DIGIT_W = 8.6;
+const CELL_PAD = 28;
+
+/** The widths numeric columns need for these rows' values (only ever wider than before). */
+function widenFor(
+  prev: ReadonlyMap<string, number>,
+  columns: DatasetSchema,
+  rows: Cell[][],
+): ReadonlyMap<string, number> {
+  let next: Map<string, number> | null = null;
+  columns.forEach((c, ci) => {
+    if (!isNumericType(c.type)) return;
+    let longest = 0;
+    for (const r of rows) {
+      const v = r[ci];
+      if (v !== null && v !== undefined) longest = Math.max(longest, formatCell(v, c.type).length);
+    }
+    const w = Math.min(MAX_COL_W, Math.ceil(longest * DIGIT_W + CELL_PAD));
+    if (w > (prev.get(c.name) ?? COL_W)) {
+      next ??= new Map(prev);
+      next.set(c.name, w);
+    }
+  });
+  return next ?? prev;
 }
 
 /**
