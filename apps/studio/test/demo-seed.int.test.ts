@@ -7,10 +7,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { LocalEngine } from "@sous/engine-local";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../worker/test/spawn.ts";
+import { freePort } from "../../../scripts/lib/net.ts";
 import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES } from "../src/server/demo/demo-flow.ts";
 import { generateRetailData } from "../src/server/demo/retail-data.ts";
 import { admin, type Caller, call, hasStudio, loginAs, waitForJob, withApiKey } from "./api-client.ts";
@@ -148,46 +149,51 @@ describe.skipIf(!hasStudio)("the retail demo", () => {
     );
   }, 150_000);
 
-  it("answers 'top customers' as DuckDB does on the generated orders", async () => {
-    const expected = await duckRows(
-      `SELECT customer_id FROM ${csv("orders")} GROUP BY customer_id ORDER BY sum(amount) DESC LIMIT 10`,
-    );
-    const got = await rowsOf("top_customers");
-    expect(got.rows.length).toBe(10);
-    expect(byRank(got, "customer_id")).toEqual(expected.map((r) => r[0]));
-    // Named, from the customers table.
-    const [first] = await duckRows(
-      `SELECT name FROM ${csv("customers")} WHERE customer_id = '${String(expected[0]![0])}'`,
-    );
-    expect(byRank(got, "name")[0]).toBe(first![0]);
-  });
+  /** The three answers, each against DuckDB run directly on the generated CSVs. */
+  async function checkAnswers(): Promise<void> {
+    {
+      const expected = await duckRows(
+        `SELECT customer_id FROM ${csv("orders")} GROUP BY customer_id ORDER BY sum(amount) DESC LIMIT 10`,
+      );
+      const got = await rowsOf("top_customers");
+      expect(got.rows.length).toBe(10);
+      expect(byRank(got, "customer_id")).toEqual(expected.map((r) => r[0]));
+      // Named, from the customers table.
+      const [first] = await duckRows(
+        `SELECT name FROM ${csv("customers")} WHERE customer_id = '${String(expected[0]![0])}'`,
+      );
+      expect(byRank(got, "name")[0]).toBe(first![0]);
+    }
+    {
+      const expected = await duckRows(
+        `SELECT o.product_id, p.name, sum(o.amount) FROM ${csv("orders")} o JOIN ${csv("products")} p USING (product_id)
+         GROUP BY o.product_id, p.name ORDER BY sum(o.amount) DESC LIMIT 10`,
+      );
+      const got = await rowsOf("top_products");
+      expect(byRank(got, "product_id")).toEqual(expected.map((r) => r[0]));
+      expect(byRank(got, "name")).toEqual(expected.map((r) => r[1]));
+      // Revenue in cents, not a double's tail (54972.6600000001).
+      const revenue = byRank(got, "revenue").map(Number);
+      revenue.forEach((v, i) => {
+        expect(v).toBeCloseTo(Number(expected[i]![2]), 2);
+        expect(Math.round(v * 100) / 100).toBe(v);
+      });
+    }
+    {
+      const expected = await duckRows(
+        `SELECT c.campaign_id, round(sum(o.amount) / any_value(c.budget), 2) AS rpb
+         FROM ${csv("orders")} o JOIN ${csv("campaigns")} c USING (campaign_id)
+         GROUP BY c.campaign_id ORDER BY rpb DESC LIMIT 5`,
+      );
+      const got = await rowsOf("best_campaigns");
+      expect(got.rows.length).toBe(5);
+      expect(byRank(got, "campaign_id")).toEqual(expected.map((r) => r[0]));
+      expect(byRank(got, "revenue_per_budget").map(Number)).toEqual(expected.map((r) => Number(r[1])));
+    }
+  }
 
-  it("answers 'top products' as DuckDB does", async () => {
-    const expected = await duckRows(
-      `SELECT o.product_id, p.name, sum(o.amount) FROM ${csv("orders")} o JOIN ${csv("products")} p USING (product_id)
-       GROUP BY o.product_id, p.name ORDER BY sum(o.amount) DESC LIMIT 10`,
-    );
-    const got = await rowsOf("top_products");
-    expect(byRank(got, "product_id")).toEqual(expected.map((r) => r[0]));
-    expect(byRank(got, "name")).toEqual(expected.map((r) => r[1]));
-    // Revenue in cents, not a double's tail (54972.6600000001).
-    const revenue = byRank(got, "revenue").map(Number);
-    revenue.forEach((v, i) => {
-      expect(v).toBeCloseTo(Number(expected[i]![2]), 2);
-      expect(Math.round(v * 100) / 100).toBe(v);
-    });
-  });
-
-  it("answers 'best campaigns' (revenue per unit of budget) as DuckDB does", async () => {
-    const expected = await duckRows(
-      `SELECT c.campaign_id, round(sum(o.amount) / any_value(c.budget), 2) AS rpb
-       FROM ${csv("orders")} o JOIN ${csv("campaigns")} c USING (campaign_id)
-       GROUP BY c.campaign_id ORDER BY rpb DESC LIMIT 5`,
-    );
-    const got = await rowsOf("best_campaigns");
-    expect(got.rows.length).toBe(5);
-    expect(byRank(got, "campaign_id")).toEqual(expected.map((r) => r[0]));
-    expect(byRank(got, "revenue_per_budget").map(Number)).toEqual(expected.map((r) => Number(r[1])));
+  it("answers top customers, top products and best campaigns (revenue per budget) as DuckDB does", async () => {
+    await checkAnswers();
   });
 
   it("compiles every demo recipe for Spark with no blocking step", async () => {
@@ -205,4 +211,59 @@ describe.skipIf(!hasStudio)("the retail demo", () => {
       expect(p.data.engines.spark.sql, r.name).toMatch(/SELECT/i);
     }
   }, 60_000);
+  it("builds the same answers on Databricks (the emulator, real Spark, mounting the storage)", async () => {
+    const token = `dapi${randomBytes(12).toString("hex")}`;
+    const storage = path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage");
+    const emu: DatabricksEmulator = await startDatabricksEmulator({
+      token,
+      mounts: { "dbfs:/mnt/sous": storage },
+    });
+    try {
+      const c = await call("/admin/databricks/connections", {
+        method: "POST",
+        json: {
+          name: `demo emulator ${randomBytes(3).toString("hex")}`,
+          workspaceUrl: emu.url,
+          token,
+          storagePrefix: "dbfs:/mnt/sous",
+          storage: { kind: "installation" },
+        },
+        as: key,
+      });
+      expect(c.status, JSON.stringify(c.data)).toBe(201);
+      const p = await call(`/admin/databricks/connections/${c.data.id}/profiles`, {
+        method: "POST",
+        json: {
+          name: "small",
+          spec: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 1 },
+        },
+        as: key,
+      });
+      expect(p.status, JSON.stringify(p.data)).toBe(201);
+      const engine = { kind: "databricks", connectionId: c.data.id, profileId: p.data.id };
+      expect(
+        (await call(`/projects/${projectId}/engine`, { method: "PUT", json: { engine }, as: key })).status,
+      ).toBe(200);
+      const job = await call(`/projects/${projectId}/jobs`, {
+        method: "POST",
+        json: { targets: DEMO_QUESTIONS.map((q) => datasetIds.get(q.dataset)), mode: "forced-recursive" },
+        as: key,
+      });
+      expect(job.status, JSON.stringify(job.data)).toBe(201);
+      const done = await waitForJob(projectId, job.data.id, key, 600_000);
+      expect(done.state, JSON.stringify(done.error ?? done.activities)).toBe("SUCCEEDED");
+      expect(done.activities.every((a: { engine: string }) => a.engine !== "local")).toBe(true);
+      console.log(
+        `demo on the emulator: ${done.activities.length} activities, ${Date.parse(done.finishedAt) - Date.parse(done.startedAt ?? done.createdAt)} ms`,
+      );
+      await checkAnswers();
+    } finally {
+      await call(`/projects/${projectId}/engine`, {
+        method: "PUT",
+        json: { engine: { kind: "local" } },
+        as: key,
+      });
+      await emu.stop();
+    }
+  }, 660_000);
 });
