@@ -4,6 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
+import { compilePipeline } from "@sous/compiler";
+import type { RecipeSpec } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
 import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
 import type { Worker } from "bullmq";
@@ -408,7 +410,97 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     const rows = new Map(job.activities.map((a) => [a.outputDatasetId, Number(a.rowsWritten)]));
     expect(rows.get(c1.id)).toBe(143);
     expect(rows.get(rest.id)).toBe(857);
+    // By values, reading the input again is cheaper than keeping it (bench/split.ts): one query each.
+    for (const a of job.activities) expect(a.duckdbSql).toMatch(/^COPY \(\nSELECT/);
     expect((await submitBuild(ctx.db, null, projectId, [c1.id, rest.id], "smart")).activities).toBe(0);
+  });
+
+  it("a random split writes all its outputs from one read of its input, with the rows of one query per output", async () => {
+    const projectId = await createProject(ctx.db, "SPR");
+    const orders = await addSource(ctx, projectId, "orders", "i AS id, 'c' || (i % 7) AS customer", 5000);
+    const outs = await Promise.all(
+      ["train", "test", "rest"].map((name) => ctx.db.dataset.create({ data: { projectId, name } })),
+    );
+    const spec: RecipeSpec = {
+      kind: "split",
+      version: 1,
+      params: { mode: "random", ratios: [0.6, 0.3], seed: 7, otherRows: true },
+    };
+    await ctx.db.recipe.create({
+      data: {
+        projectId,
+        name: "split_random",
+        kind: "split",
+        spec,
+        io: {
+          create: [
+            { datasetId: orders, role: "INPUT", position: 0 },
+            ...outs.map((d, position) => ({ datasetId: d.id, role: "OUTPUT" as const, position })),
+          ],
+        },
+      },
+    });
+    const j = await submitBuild(
+      ctx.db,
+      queue,
+      projectId,
+      outs.map((d) => d.id),
+      "smart",
+    );
+    expect(j.activities).toBe(3);
+    const job = await waitForJobRow(ctx.db, j.jobId);
+    expect(job.state).toBe("SUCCEEDED");
+    // The same rows as each output's own query over the input (the per-output SQL of the compiler).
+    const input = await ctx.db.dataset.findUniqueOrThrow({
+      where: { id: orders },
+      include: { currentVersion: true },
+    });
+    const lease = await ctx.storage.acquire(input.currentVersion!.prefix);
+    const { schema } = await ctx.engine.describeParquet(lease.dir);
+    const perOutput = compilePipeline({
+      steps: [
+        {
+          name: "split_random",
+          spec,
+          inputs: [{ name: "orders", schema, location: { format: "parquet", path: lease.dir } }],
+        },
+      ],
+      dialect: "duckdb",
+    }).sqlPerOutput!;
+    const expected = await Promise.all(
+      perOutput.map((sql) =>
+        ctx.engine.withConnection(async (c) =>
+          Number((await c.runAndReadAll(`SELECT count(*) FROM (${sql})`)).getRows()[0]?.[0]),
+        ),
+      ),
+    );
+    await lease.release();
+    const written = outs.map((d) =>
+      Number(job.activities.find((a) => a.outputDatasetId === d.id)?.rowsWritten),
+    );
+    expect(written).toEqual(expected);
+    expect(written.reduce((a, b) => a + b, 0)).toBe(5000);
+    // One read: the input and each row's outputs are computed once, each output is a filter of that.
+    for (const a of job.activities) {
+      const [setup, write] = (a.duckdbSql ?? "").split(";\n");
+      expect(setup).toMatch(/^CREATE TEMPORARY TABLE sous_split_rows AS SELECT\s/);
+      expect(setup?.match(/read_parquet\(/g)).toHaveLength(1);
+      expect(write).toMatch(
+        /^COPY \(\nSELECT "id", "customer" FROM sous_split_rows WHERE "__sous_route_\d"\n\)/,
+      );
+    }
+    const logs = await ctx.db.jobLog.findMany({ where: { jobId: j.jobId } });
+    expect(logs.map((l) => l.message)).toContain(
+      "Running split_random (3 outputs, one read of the input) on DuckDB",
+    );
+    const again = await submitBuild(
+      ctx.db,
+      null,
+      projectId,
+      outs.map((d) => d.id),
+      "smart",
+    );
+    expect(again.activities).toBe(0);
   });
 
   it("stores the plan and per-activity SQL on the row", async () => {
@@ -418,7 +510,9 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     const plan = job.plan as Prisma.JsonObject;
     expect(plan.mode).toBe("smart");
     expect((plan.activities as Prisma.JsonArray).length).toBe(1);
-    expect(job.activities[0]?.sparkSql).toMatch(/parquet\.`dbfs:\/mnt\/sous\//);
+    // No Databricks connection in this project: a placeholder for the mount, never this host's folder.
+    expect(job.activities[0]?.sparkSql).toMatch(/parquet\.`<databricks-storage-prefix>\/projects\//);
+    expect(job.activities[0]?.sparkSql).not.toContain(ctx.dataDir);
     expect(job.activities[0]?.duckdbSql).toMatch(/^COPY/);
   });
 });

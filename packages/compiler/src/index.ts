@@ -17,6 +17,7 @@ export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
 export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
+export { compileSplitRouting, type SplitRouting } from "./split-routing.ts";
 export { type SqlProblem, SqlRecipeError } from "./sql-recipe/check.ts";
 export { SQL_RECIPE_DUCKDB } from "./sql-recipe/compile.ts";
 export { convertRecipeToSql } from "./sql-recipe/convert.ts";

@@ -23,7 +23,7 @@ import {
   releaseJob,
 } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
-import { runActivity } from "./run-activity.ts";
+import { runActivities } from "./run-activity.ts";
 import { type BuildSettings, defaultAttemptTiming } from "./settings.ts";
 
 const positions = z.array(z.number().int());
@@ -182,46 +182,59 @@ async function runAttempt(
       );
   };
 
-  const runOne = async (a: Activity): Promise<Outcome> => {
-    a.state = "RUNNING";
-    await db.jobActivity.update({
-      where: { id: a.id },
-      data: { state: "RUNNING", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 } },
-    });
-    const lease = { datasetId: a.outputDatasetId, jobId, leaseMs: settings.leaseMs };
-    let held = false;
+  /** Runs `group` (one activity, or a split's outputs run together: see `siblingsOf`). */
+  const runOne = async (group: Activity[]): Promise<Outcome> => {
+    const a = group[0]!;
+    for (const x of group) {
+      x.state = "RUNNING";
+      await db.jobActivity.update({
+        where: { id: x.id },
+        data: { state: "RUNNING", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 } },
+      });
+    }
+    const leases = group.map((x) => ({ datasetId: x.outputDatasetId, jobId, leaseMs: settings.leaseMs }));
+    const held: typeof leases = [];
     let renew: ReturnType<typeof setInterval> | undefined;
     const timeout = AbortSignal.timeout(settings.activityTimeoutMs);
     const activitySignal = AbortSignal.any([controller.signal, timeout]);
     try {
       // The same dataset is never built by two jobs at once: wait for the other, then join it.
+      // A group takes all its datasets or none (holding some while waiting could deadlock).
       let waited = false;
       for (;;) {
-        held = await tryAcquireDatasetLease(db, lease);
-        if (held) break;
+        const busy = [];
+        for (const lease of leases) {
+          if (await tryAcquireDatasetLease(db, lease)) held.push(lease);
+          else busy.push(lease);
+        }
+        if (busy.length === 0) break;
+        for (const lease of held.splice(0)) await releaseDatasetLease(db, lease).catch(() => {});
         if (controller.signal.aborted)
           return cancelled ? { kind: "cancelled" } : { kind: "transient", error: controller.signal.reason };
         if (!waited) {
           waited = true;
-          const holder = await datasetLeaseHolder(db, a.outputDatasetId);
+          const holder = await datasetLeaseHolder(db, busy[0]!.datasetId);
           await jobLog(db, jobId, "info", `Waiting: job ${holder ?? "?"} is building the same dataset.`);
         }
         await sleep(200, controller.signal);
       }
       renew = setInterval(
-        () => void renewDatasetLease(db, lease).catch(() => {}),
+        () => {
+          for (const lease of held) void renewDatasetLease(db, lease).catch(() => {});
+        },
         Math.max(100, settings.leaseMs / 3),
       );
       const skipIfUpToDate =
         job.mode === "smart" ? "hash" : job.mode === "missing-only" ? "exists" : waited ? "hash" : undefined;
-      const r = await runActivity(ctx, a, {
+      const results = await runActivities(ctx, group, {
         attempt,
         signal: activitySignal,
         skipIfUpToDate,
         versionsKept: settings.versionsKept,
       });
-      if (r.kind === "up-to-date")
-        await jobLog(db, jobId, "info", `Activity ${a.position + 1}: ${r.reason}, not rebuilt.`);
+      for (const [i, r] of results.entries())
+        if (r.kind === "up-to-date")
+          await jobLog(db, jobId, "info", `Activity ${group[i]!.position + 1}: ${r.reason}, not rebuilt.`);
       return { kind: "ok" };
     } catch (e) {
       if (cancelled && (isCancelled(e) || controller.signal.aborted)) return { kind: "cancelled" };
@@ -235,8 +248,22 @@ async function runAttempt(
       return { kind: "transient", error: e };
     } finally {
       clearInterval(renew);
-      if (held) await releaseDatasetLease(db, lease).catch(() => {});
+      for (const lease of held) await releaseDatasetLease(db, lease).catch(() => {});
     }
+  };
+
+  /**
+   * The queued activities that write the other outputs of the same recipes as `a` (a split's
+   * outputs, each its own activity) on the local engine: they run with it, so the split's input
+   * is read once for all of them. Remote ones run apart (one statement each, as planned).
+   */
+  const siblingsOf = (a: Activity): Activity[] => {
+    if (a.engine !== "local") return [];
+    const same = (x: Activity) =>
+      JSON.stringify(x.recipeIds) === JSON.stringify(a.recipeIds) &&
+      JSON.stringify(x.virtualDatasetIds) === JSON.stringify(a.virtualDatasetIds) &&
+      JSON.stringify([...x.deps].sort()) === JSON.stringify([...a.deps].sort());
+    return activities.filter((x) => x !== a && x.state === "QUEUED" && x.engine === a.engine && same(x));
   };
 
   try {
@@ -244,12 +271,17 @@ async function runAttempt(
       if (!cancelled && transient === null) {
         for (const a of nextRunnable(view(), settings.parallelism - inflight.size)) {
           const ref = activities.find((x) => x.position === a.position)!;
-          ref.state = "RUNNING";
+          // Taken by the group of an earlier activity of this round.
+          if (ref.state !== "QUEUED") continue;
+          const group = [ref, ...siblingsOf(ref)];
+          for (const x of group) x.state = "RUNNING";
+          const settleAll = (o: Outcome) => Promise.all(group.map((x) => settle(x, o)));
           inflight.set(
             a.position,
-            runOne(ref)
-              .then((o) => settle(ref, o))
-              .catch((e) => settle(ref, { kind: "transient", error: e }))
+            runOne(group)
+              .then(settleAll)
+              .catch((e) => settleAll({ kind: "transient", error: e }))
+              .then(() => {})
               .finally(() => inflight.delete(a.position)),
           );
         }

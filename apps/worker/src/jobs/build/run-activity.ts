@@ -11,13 +11,14 @@ import { clusterPathResolver } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import { pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
-import { datasetVersionPrefix, type ReadLease } from "@sous/storage";
+import { datasetVersionPrefix, type ReadLease, type StagedWrite } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
+import { splitInOneScan } from "./split-in-one-scan.ts";
 
 const ids = z.array(z.string());
 
@@ -38,11 +39,25 @@ export async function runActivity(
   activity: JobActivityModel,
   opts: ActivityOptions,
 ): Promise<ActivityOutcome> {
+  const [outcome] = await runActivities(ctx, [activity], opts);
+  return outcome!;
+}
+
+/**
+ * Runs activities of one job that write different outputs of the same recipes (a split's
+ * outputs: same `recipeIds`, same engine), as one: locally, the split's input is read once for
+ * all of them (see `splitInOneScan`). One outcome per activity, in order; one error fails all.
+ */
+export async function runActivities(
+  ctx: WorkerContext,
+  group: readonly JobActivityModel[],
+  opts: ActivityOptions,
+): Promise<ActivityOutcome[]> {
   // The input versions' local folders stay leased (safe from the read cache's eviction) until
   // the activity is over, whatever way it ends.
   const inputLeases: ReadLease[] = [];
   try {
-    return await runHoldingInputs(ctx, activity, opts, inputLeases);
+    return await runHoldingInputs(ctx, group, opts, inputLeases);
   } finally {
     await Promise.all(inputLeases.map((lease) => lease.release()));
   }
@@ -58,11 +73,12 @@ type ActivityOptions = {
 
 async function runHoldingInputs(
   ctx: WorkerContext,
-  activity: JobActivityModel,
+  group: readonly JobActivityModel[],
   opts: ActivityOptions,
   inputLeases: ReadLease[],
-): Promise<ActivityOutcome> {
+): Promise<ActivityOutcome[]> {
   const { db, storage, engine } = ctx;
+  const activity = group[0]!;
   const remoteChoice = parseEngineKey(activity.engine);
   const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
@@ -75,6 +91,8 @@ async function runHoldingInputs(
     | { name: string; schema: DatasetSchema; prefix: string; dir: string }
   )[][] = [];
   const hashes: string[] = [];
+  /** The last recipe's build hash for one of its outputs (a split's outputs differ by it alone). */
+  let hashFor: (outputDatasetId: string) => string = () => "";
   const stored = new Map<
     string,
     { name: string; schema: DatasetSchema; dir: string; prefix: string; identity: string }
@@ -129,15 +147,14 @@ async function runHoldingInputs(
       sparkIn.push({ name: s.name, schema: s.schema, prefix: s.prefix, dir: s.dir });
     }
     const isLast = i === recipeIds.length - 1;
-    const written = isLast ? activity.outputDatasetId : (output?.datasetId ?? "");
-    hashes.push(
-      recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities, output: written }),
-    );
+    const hashOf = (written: string) =>
+      recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities, output: written });
+    hashes.push(hashOf(isLast ? activity.outputDatasetId : (output?.datasetId ?? "")));
+    if (isLast) hashFor = hashOf;
     if (output) stepOfDataset.set(output.datasetId, i);
     steps.push({ name: recipe.name, spec: parsed.data, inputs });
     sparkInputs.push(sparkIn);
   }
-  const buildHash = hashes[hashes.length - 1]!;
   // Pivots saved without values take them from their input now (the hash stays the spec's).
   const stepsToRun = await withPivotValues(
     engine,
@@ -147,42 +164,42 @@ async function runHoldingInputs(
   );
   steps.splice(0, steps.length, ...stepsToRun);
 
+  const outcomes = new Map<string, ActivityOutcome>();
   if (opts.skipIfUpToDate) {
-    const out = await db.dataset.findUnique({
-      where: { id: activity.outputDatasetId },
-      select: { currentVersion: { select: { id: true, buildHash: true, jobId: true } } },
-    });
-    const cur = out?.currentVersion;
-    const fresh =
-      cur && (opts.skipIfUpToDate === "exists" || versionIdentity(cur) === buildHash) ? cur : null;
-    if (fresh) {
+    for (const a of group) {
+      const out = await db.dataset.findUnique({
+        where: { id: a.outputDatasetId },
+        select: { currentVersion: { select: { id: true, buildHash: true, jobId: true } } },
+      });
+      const cur = out?.currentVersion;
+      const fresh =
+        cur && (opts.skipIfUpToDate === "exists" || versionIdentity(cur) === hashFor(a.outputDatasetId))
+          ? cur
+          : null;
+      if (!fresh) continue;
       await db.jobActivity.update({
-        where: { id: activity.id },
+        where: { id: a.id },
         data: { state: "SUCCEEDED", rowsWritten: 0n, finishedAt: new Date() },
       });
-      return {
+      outcomes.set(a.id, {
         kind: "up-to-date",
         reason:
-          fresh.jobId && fresh.jobId !== activity.jobId
+          fresh.jobId && fresh.jobId !== a.jobId
             ? `already built by job ${fresh.jobId}`
             : "already up to date",
-      };
+      });
     }
   }
+  const pending = group.filter((a) => !outcomes.has(a.id));
+  const result = () => group.map((a) => outcomes.get(a.id)!);
+  if (pending.length === 0) return result();
 
-  // A split writes several datasets: this activity writes the one it is for (`sqlPerOutput[i]`).
+  // A split writes several datasets: each activity writes the one it is for (`sqlPerOutput[i]`).
   const lastRecipe = recipes.find((r) => r.id === recipeIds[recipeIds.length - 1])!;
-  const outputIndex = lastRecipe.io
+  const outputIds = lastRecipe.io
     .filter((x) => x.role === "OUTPUT")
     .sort((a, b) => a.position - b.position)
-    .findIndex((x) => x.datasetId === activity.outputDatasetId);
-  if (outputIndex < 0)
-    throw new AppError(
-      "conflict",
-      `Recipe ${lastRecipe.name} no longer writes this dataset. Plan the build again.`,
-    );
-  const selectFor = (c: { sql: string; sqlPerOutput?: string[] }) =>
-    c.sqlPerOutput ? (c.sqlPerOutput[outputIndex] ?? "") : c.sql;
+    .map((x) => x.datasetId);
   const sparkSteps = (pathOf: (input: { prefix: string; dir: string }) => string) =>
     steps.map((st, i) => ({
       ...st,
@@ -197,29 +214,37 @@ async function runHoldingInputs(
     steps.length > 1
       ? `pipeline of ${steps.length} recipes (${steps.map((s) => s.name).join(" → ")}) as one statement`
       : steps[0]!.name;
-  const versionId = newId();
-  const prefix = datasetVersionPrefix({
-    projectId: recipes[0]!.projectId,
-    datasetId: activity.outputDatasetId,
-    versionId,
+  const targets = pending.map((a) => {
+    const outputIndex = outputIds.indexOf(a.outputDatasetId);
+    if (outputIndex < 0)
+      throw new AppError(
+        "conflict",
+        `Recipe ${lastRecipe.name} no longer writes this dataset. Plan the build again.`,
+      );
+    const versionId = newId();
+    const prefix = datasetVersionPrefix({
+      projectId: recipes[0]!.projectId,
+      datasetId: a.outputDatasetId,
+      versionId,
+    });
+    return { activity: a, outputIndex, versionId, prefix, buildHash: hashFor(a.outputDatasetId) };
   });
-  const publish = async (p: {
-    rows: number;
-    bytes: number;
-    schema: DatasetSchema;
-    remote?: RemoteRunInfo;
-  }) => {
+  type Target = (typeof targets)[number];
+  const selectFor = (t: Target) => (c: { sql: string; sqlPerOutput?: string[] }) =>
+    c.sqlPerOutput ? (c.sqlPerOutput[t.outputIndex] ?? "") : c.sql;
+  type Written = { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo };
+  const publish = async (t: Target, p: Written) => {
     await publishDatasetVersion(
       db,
       {
-        datasetId: activity.outputDatasetId,
-        versionId,
-        prefix,
+        datasetId: t.activity.outputDatasetId,
+        versionId: t.versionId,
+        prefix: t.prefix,
         schema: p.schema,
         rowCount: p.rows,
         bytes: p.bytes,
-        jobId: activity.jobId,
-        buildHash,
+        jobId: t.activity.jobId,
+        buildHash: t.buildHash,
       },
       {
         // An attempt that lost its job (another one took it over) publishes nothing.
@@ -228,7 +253,7 @@ async function runHoldingInputs(
         },
         after: async (tx) => {
           await tx.jobActivity.update({
-            where: { id: activity.id },
+            where: { id: t.activity.id },
             data: {
               state: "SUCCEEDED",
               rowsWritten: BigInt(p.rows),
@@ -242,24 +267,30 @@ async function runHoldingInputs(
     );
     // Old versions go once the new one is the current one; a failure here never fails the build.
     if (opts.versionsKept !== undefined)
-      await pruneDatasetVersions(ctx, activity.outputDatasetId, opts.versionsKept).catch((e) =>
+      await pruneDatasetVersions(ctx, t.activity.outputDatasetId, opts.versionsKept).catch((e) =>
         jobLog(db, activity.jobId, "warn", `Removing old versions failed: ${String(e)}`).catch(() => {}),
       );
   };
 
   if (remoteChoice) {
-    return runRemote(ctx, activity, {
-      choice: remoteChoice,
-      steps: sparkSteps,
-      selectFor,
-      recipeName: lastRecipe.name,
-      what,
-      prefix,
-      inputPrefixes: [...stored.values()].map((x) => x.prefix),
-      publish,
-      outputName: steps[steps.length - 1]!.name,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    // Remote outputs are written one statement each (the build planner's activities, as before).
+    for (const t of targets)
+      outcomes.set(
+        t.activity.id,
+        await runRemote(ctx, t.activity, {
+          choice: remoteChoice,
+          steps: sparkSteps,
+          selectFor: selectFor(t),
+          recipeName: lastRecipe.name,
+          what,
+          prefix: t.prefix,
+          inputPrefixes: [...stored.values()].map((x) => x.prefix),
+          publish: (p) => publish(t, p),
+          outputName: steps[steps.length - 1]!.name,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }),
+      );
+    return result();
   }
 
   const duck = compilePipeline({ steps, dialect: "duckdb" });
@@ -268,60 +299,89 @@ async function runHoldingInputs(
       "compile_error",
       `Step ${duck.blocking.stepId} cannot run locally: ${duck.blocking.reason}`,
     );
-  const duckSelect = selectFor(duck);
-  if (!duckSelect)
-    throw new AppError(
-      "compile_error",
-      `Recipe ${lastRecipe.name} has no output ${outputIndex + 1}. Open it and check its outputs.`,
-    );
-  let sparkSql: string | null = null;
+  // Several outputs of a split: its input is read (and what comes before it computed) once.
+  const together = targets.length > 1 ? splitInOneScan(steps) : null;
+  const selects = targets.map((t) => {
+    const sql = together ? (together.selects[t.outputIndex] ?? "") : selectFor(t)(duck);
+    if (!sql)
+      throw new AppError(
+        "compile_error",
+        `Recipe ${lastRecipe.name} has no output ${t.outputIndex + 1}. Open it and check its outputs.`,
+      );
+    return sql;
+  });
+  let spark: { sql: string; sqlPerOutput?: string[] } | null = null;
   try {
     // Informative here (what Databricks would run): the inputs where the recipe's or project's
-    // Databricks connection sees them, as a remote build reads them, from their storage keys
-    // (never this host's folders: a Blob version's folder is a cache folder).
+    // Databricks connection sees them, as a remote build reads them (never this host's folders).
     const clusterPath = await clusterPathResolver(db, {
       projectId: lastRecipe.projectId,
       recipeEngine: lastRecipe.engine,
     });
-    const spark = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
-    sparkSql = spark.blocking ? null : selectFor(spark) || null;
+    const compiled = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
+    spark = compiled.blocking ? null : compiled;
   } catch {
     // The Spark text is informative here; a recipe Spark cannot express still runs locally.
   }
 
-  const staged = await storage.stage(prefix);
-  const writeSql = renderWriteParquet({ selectSql: duckSelect, path: staged.dir, dialect: "duckdb" });
-  // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
-  await db.jobActivity.update({
-    where: { id: activity.id },
-    data: { sparkSql, duckdbSql: writeSql, stagingPrefix: prefix },
-  });
+  const staged: StagedWrite[] = [];
   try {
-    await jobLog(db, activity.jobId, "info", `Running ${what} on DuckDB`);
+    for (const t of targets) staged.push(await storage.stage(t.prefix));
+    const writes = targets.map((_t, i) =>
+      renderWriteParquet({ selectSql: selects[i]!, path: staged[i]!.dir, dialect: "duckdb" }),
+    );
+    // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
+    for (const [i, t] of targets.entries())
+      await db.jobActivity.update({
+        where: { id: t.activity.id },
+        data: {
+          sparkSql: spark ? selectFor(t)(spark) || null : null,
+          duckdbSql: together ? `${together.setup};\n${writes[i]}` : writes[i]!,
+          stagingPrefix: t.prefix,
+        },
+      });
+    const outputs =
+      targets.length > 1 ? ` (${targets.length} outputs${together ? ", one read of the input" : ""})` : "";
+    await jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`);
     const t0 = performance.now();
-    // The statement runs in a sandbox that reads only these inputs and writes only this output.
+    // The statements run in a sandbox that reads only these inputs and writes only these outputs.
     const rows = await engine.sandboxed(
-      { read: [...stored.values()].map((x) => x.dir), write: [staged.dir] },
-      (box) => box.runWrite(writeSql, opts.signal),
+      { read: [...stored.values()].map((x) => x.dir), write: staged.map((x) => x.dir) },
+      (box) =>
+        together
+          ? // One connection: the temporary table lives as long as it.
+            box.withConnection(async (c) => {
+              await c.run(together.setup);
+              const counts: number[] = [];
+              for (const w of writes) counts.push(Number((await c.runAndReadAll(w)).getRows()[0]?.[0] ?? 0));
+              return counts;
+            }, opts.signal)
+          : Promise.all(writes.map((w) => box.runWrite(w, opts.signal))),
     );
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
-    const { schema } = await engine.describeParquet(staged.dir);
-    const { bytes } = await staged.commit();
-    await publish({ rows, bytes, schema });
-    await jobLog(
-      db,
-      activity.jobId,
-      "info",
-      `Wrote ${rows} rows to ${steps[steps.length - 1]!.name}'s output in ${Math.round(performance.now() - t0)} ms`,
-    );
-    return { kind: "written", rows };
+    for (const [i, t] of targets.entries()) {
+      const { schema } = await engine.describeParquet(staged[i]!.dir);
+      const { bytes } = await staged[i]!.commit();
+      await publish(t, { rows: rows[i]!, bytes, schema });
+      outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
+      await jobLog(
+        db,
+        activity.jobId,
+        "info",
+        `Wrote ${rows[i]} rows to ${steps[steps.length - 1]!.name}'s output${targets.length > 1 ? ` ${t.outputIndex + 1}` : ""} in ${Math.round(performance.now() - t0)} ms`,
+      );
+    }
+    return result();
   } catch (e) {
-    await staged.abort().catch(() => {});
-    // Committed but not published (the job was taken over): the files go too.
-    if (e instanceof LostOwnershipError) await storage.deletePrefix(prefix).catch(() => 0);
-    await db.jobActivity
-      .update({ where: { id: activity.id }, data: { stagingPrefix: null } })
-      .catch(() => {});
+    for (const [i, t] of targets.entries()) {
+      if (outcomes.has(t.activity.id)) continue; // published before the failure: kept
+      await staged[i]?.abort().catch(() => {});
+      // Committed but not published (the job was taken over): the files go too.
+      if (e instanceof LostOwnershipError) await storage.deletePrefix(t.prefix).catch(() => 0);
+      await db.jobActivity
+        .update({ where: { id: t.activity.id }, data: { stagingPrefix: null } })
+        .catch(() => {});
+    }
     throw e;
   }
 }
