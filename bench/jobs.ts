@@ -17,11 +17,11 @@ import { duckString, LocalEngine } from "@sous/engine-local";
 import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
 import { createLocalStorage, datasetVersionPrefix } from "@sous/storage";
 import type { Worker } from "bullmq";
-import { loadBuildGraph } from "../apps/studio/src/server/services/build-graph.ts";
 import type { WorkerContext } from "../apps/worker/src/context.ts";
 import { defaultBuildSettings } from "../apps/worker/src/jobs/build/settings.ts";
 import { registerWorkers } from "../apps/worker/src/registry.ts";
 import { planBuild } from "../packages/flow/src/index.ts";
+import { loadBuildGraph } from "../packages/server-domain/src/index.ts";
 import { prepareDatabase } from "../scripts/lib/stack.ts";
 
 const pct = (xs: number[], p: number) => {

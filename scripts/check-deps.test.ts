@@ -41,6 +41,7 @@ describe("check-deps", () => {
 
   it("fails when a package depends on an app", () => {
     root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    mkdirSync(path.join(root, "apps", "studio"), { recursive: true });
     pkg("queue", { "src/index.ts": "export {};\n" }, { "@sous/studio": "workspace:*" });
     expect(check().stderr).toContain("depends on app @sous/studio");
   });
@@ -71,5 +72,22 @@ describe("check-deps", () => {
     const r = check();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("import cycle in packages/compiler: lower.ts -> ir/expr.ts -> lower.ts");
+  });
+  it("fails when an app's test imports another app, and not when it imports scripts/lib", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("contracts", { "src/index.ts": "export const x = 1;\n" });
+    for (const app of ["studio", "worker"])
+      mkdirSync(path.join(root, "apps", app, "test"), { recursive: true });
+    mkdirSync(path.join(root, "scripts", "lib"), { recursive: true });
+    writeFileSync(path.join(root, "scripts", "lib", "net.ts"), "export const freePort = 1;\n");
+    const testFile = path.join(root, "apps", "studio", "test", "jobs.int.test.ts");
+    writeFileSync(testFile, 'import { freePort } from "../../../scripts/lib/net.ts";\n');
+    expect(check().status).toBe(0);
+    writeFileSync(testFile, 'import { spawnWorker } from "../../worker/test/spawn.ts";\n');
+    const r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "apps/studio/test/jobs.int.test.ts imports another app: ../../worker/test/spawn.ts",
+    );
   });
 });

@@ -1,21 +1,12 @@
-// Worker processes and a private redis-server for recovery tests: real processes, killed for real.
+// Worker processes and a private redis-server for the recovery tests of both apps (the worker's,
+// and the studio's jobs API): real processes, killed for real. Here, not in an app's test folder,
+// so that no app's tests import another app's.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { repoRoot } from "./fixture.ts";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 export interface Proc {
   child: ChildProcess;

@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freePort, type Proc, spawnWorker, startRedis, stop } from "../../worker/test/spawn.ts";
+import { freePort } from "../../../scripts/lib/net.ts";
+import { type Proc, spawnWorker, startRedis, stop } from "../../../scripts/lib/test-processes.ts";
 import {
   admin,
   type Caller,

@@ -9,9 +9,8 @@ import { createDb, type Db, type Prisma } from "@sous/db";
 import { duckString, LocalEngine } from "@sous/engine-local";
 import { planBuild } from "@sous/flow";
 import { type BuildQueue, enqueueBuild } from "@sous/queue";
-import { publishDatasetVersion } from "@sous/server-domain";
+import { loadBuildGraph, publishDatasetVersion } from "@sous/server-domain";
 import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
-import { loadBuildGraph } from "../../studio/src/server/services/build-graph.ts";
 import type { WorkerContext } from "../src/context.ts";
 
 export const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";

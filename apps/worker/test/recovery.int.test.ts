@@ -4,6 +4,8 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createBuildQueue, createRedisConnection } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../scripts/lib/net.ts";
+import { type Proc, spawnWorker, startRedis, stop } from "../../../scripts/lib/test-processes.ts";
 import type { WorkerContext } from "../src/context.ts";
 import {
   addRecipe,
@@ -18,7 +20,6 @@ import {
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
-import { freePort, type Proc, spawnWorker, startRedis, stop } from "./spawn.ts";
 
 describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
   let ctx: WorkerContext & { dataDir: string };

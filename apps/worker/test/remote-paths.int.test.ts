@@ -12,6 +12,7 @@ import { connectionSecretContext, userTokenContext } from "@sous/databricks";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Proc, spawnWorker, stop } from "../../../scripts/lib/test-processes.ts";
 import type { WorkerContext } from "../src/context.ts";
 import {
   addDatabricksConnection,
@@ -27,7 +28,6 @@ import {
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
-import { type Proc, spawnWorker, stop } from "./spawn.ts";
 
 const TOKEN = `dapi${randomBytes(12).toString("hex")}`; // the only token the emulator accepts
 const WRONG_SERVICE_TOKEN = `dapi${randomBytes(12).toString("hex")}`;

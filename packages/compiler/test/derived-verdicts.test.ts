@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { PrepareStep } from "@sous/contracts";
 import { describe, expect, it } from "vitest";
 import { compileRecipe, type Dialect, prepareStepEngines, type Translatability } from "../src/index.ts";
-import { type PrepareFixture, schemaOf } from "./prepare-harness.ts";
+import { type PrepareFixture, prepareFixtures, schemaOf } from "./prepare-harness.ts";
 
 /**
  * Prepare steps declare no verdict: a step's verdicts are the function catalog's for the calls it
@@ -11,14 +9,7 @@ import { type PrepareFixture, schemaOf } from "./prepare-harness.ts";
  * params) must never promise more than the compiled one, or the badge would change for the worse
  * once a dataset is chosen for reasons the params already told.
  */
-const dir = join(import.meta.dirname, "fixtures", "prepare-steps");
-const fixtures = readdirSync(dir)
-  .filter((f) => f.endsWith(".recipe.json"))
-  .sort()
-  .map((f) => ({
-    name: f.replace(/\.recipe\.json$/, ""),
-    fixture: JSON.parse(readFileSync(join(dir, f), "utf8")) as PrepareFixture,
-  }));
+const fixtures = prepareFixtures();
 
 const RANK: Record<Translatability["level"], number> = { full: 0, partial: 1, none: 2 };
 

@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompileInput, compileRecipe, type Dialect, sparkQueryProblems } from "../src/index.ts";
 import { type Db, logicalType, openDb, query, sortRows, writeParquetDir } from "./helpers/duckdb.ts";
 import { sparkSyntaxErrors } from "./helpers/spark.ts";
-import { type PrepareFixture, registerUdfs, rowsOf, schemaOf } from "./prepare-harness.ts";
+import { type PrepareFixture, prepareFixtures, registerUdfs, rowsOf, schemaOf } from "./prepare-harness.ts";
 
 /**
  * Golden fixtures of the prepare steps (`fixtures/prepare-steps/<name>.recipe.json`): the
@@ -13,14 +12,7 @@ import { type PrepareFixture, registerUdfs, rowsOf, schemaOf } from "./prepare-h
  * blocked for Spark with the expected reason); DuckDB SQL is snapshotted and run, with the
  * JavaScript functions registered, and must return the expected rows and types.
  */
-const dir = join(import.meta.dirname, "fixtures", "prepare-steps");
-const fixtures = readdirSync(dir)
-  .filter((f) => f.endsWith(".recipe.json"))
-  .sort()
-  .map((f) => ({
-    name: f.replace(/\.recipe\.json$/, ""),
-    fixture: JSON.parse(readFileSync(join(dir, f), "utf8")) as PrepareFixture,
-  }));
+const fixtures = prepareFixtures();
 
 const ROOT: Record<Dialect, string> = { spark: "dbfs:/mnt/sous/fixtures", duckdb: "/data/fixtures" };
 

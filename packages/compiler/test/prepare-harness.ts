@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as api from "@duckdb/node-api";
 import type { ColumnType, DatasetSchema } from "@sous/contracts";
 import { registerSousUdfs } from "../src/prepare/udfs/duckdb.ts";
@@ -17,6 +19,18 @@ export interface PrepareFixture {
   blocked?: { spark?: string; duckdb?: string };
   /** Fragments expected in warnings (partial verdicts), per dialect. */
   partial?: { spark?: string; duckdb?: string };
+}
+
+/** Every prepare fixture (`fixtures/prepare-steps/<name>.recipe.json`), by name. */
+export function prepareFixtures(): { name: string; fixture: PrepareFixture }[] {
+  const dir = join(import.meta.dirname, "fixtures", "prepare-steps");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".recipe.json"))
+    .sort()
+    .map((f) => ({
+      name: f.replace(/\.recipe\.json$/, ""),
+      fixture: JSON.parse(readFileSync(join(dir, f), "utf8")) as PrepareFixture,
+    }));
 }
 
 export function schemaOf(columns: readonly string[]): DatasetSchema {

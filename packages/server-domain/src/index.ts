@@ -2,6 +2,12 @@
 // Prisma, storage) and must hold the same in both apps. Clients come in as arguments; nothing
 // here reads the environment. Server-only: never import this package from client components.
 export {
+  engineKey,
+  loadBuildGraph,
+  parseEngineKey,
+  type RemoteChoice,
+} from "./build-graph.ts";
+export {
   type NewDatasetVersion,
   type PublishHooks,
   pruneDatasetVersions,

@@ -1,8 +1,8 @@
 import "server-only";
 import type { FlowGraph } from "@sous/contracts";
 import { computeFreshness } from "@sous/flow";
+import { loadBuildGraph } from "@sous/server-domain";
 import { ctx } from "../context.ts";
-import { loadBuildGraph } from "./build-graph.ts";
 
 export async function getFlow(projectId: string): Promise<FlowGraph> {
   const { db } = ctx();

@@ -11,9 +11,9 @@ import {
 import type { Prisma } from "@sous/db";
 import { planBuild, type SchemaProblem } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
+import { loadBuildGraph } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
-import { loadBuildGraph } from "./build-graph.ts";
 import { planSchemaProblems } from "./flow-schemas.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
 

@@ -1,11 +1,5 @@
 import { compilePipeline, sparkQueryProblems } from "@sous/compiler";
-import {
-  AppError,
-  type DatasetSchema,
-  EngineChoiceSchema,
-  type RemoteRunInfo,
-  RemoteRunInfoSchema,
-} from "@sous/contracts";
+import { AppError, type DatasetSchema, type RemoteRunInfo, RemoteRunInfoSchema } from "@sous/contracts";
 import {
   clusterPathFor,
   describeRemoteFailure,
@@ -14,26 +8,12 @@ import {
   runOnDatabricks,
 } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
+import type { RemoteChoice } from "@sous/server-domain";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
 
-export type RemoteChoice = { connectionId: string; profileId: string };
-
-/**
- * The activity's engine key ("local" or "databricks:<connection>:<profile>", see `engineKey` in the
- * studio's build graph) as a Databricks choice, or null for local. Anything else is refused.
- */
-export function parseEngineKey(key: string): RemoteChoice | null {
-  if (key === "local") return null;
-  const [kind, connectionId, profileId, ...rest] = key.split(":");
-  const parsed = EngineChoiceSchema.safeParse({ kind, connectionId, profileId });
-  if (rest.length > 0 || !parsed.success || parsed.data.kind !== "databricks")
-    throw new AppError(
-      "invalid_input",
-      `This activity names an engine this worker does not know (${key}). Pick the engine of the recipe again and rebuild.`,
-    );
-  return { connectionId: parsed.data.connectionId, profileId: parsed.data.profileId };
-}
+// The engine key's rule lives with the graph loader that writes it; run-activity reads it from here.
+export { parseEngineKey } from "@sous/server-domain";
 
 /**
  * A Databricks failure as the worker classifies it: retryable ones stay plain errors (the job is
