@@ -1,0 +1,108 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { AppError } from "@sous/contracts";
+import { type TrainRequest, TrainRequestSchema, type TrainResult, TrainResultSchema } from "@sous/ml";
+
+/**
+ * Runs the local scikit-learn trainer (python/sous_ml) in a child process of the project's venv
+ * (.venv, built by scripts/bootstrap.mjs from python/requirements.txt). The I/O half of @sous/ml,
+ * which stays pure: the worker's training jobs will call this.
+ */
+
+export const repoRoot = path.resolve(import.meta.dirname, "../../..");
+export const defaultPython = path.join(repoRoot, ".venv", "bin", "python");
+
+/** Whether the trainer can run here, and if not, what to do about it. */
+export function mlLocalAvailability(python = defaultPython): { ok: true } | { ok: false; reason: string } {
+  if (!existsSync(python))
+    return {
+      ok: false,
+      reason: `no Python environment at ${path.dirname(path.dirname(python))}: run \`node scripts/bootstrap.mjs\` (needs python3 with venv)`,
+    };
+  const probe = spawnSync(python, ["-c", "import sklearn, pyarrow"], { stdio: "ignore" });
+  if (probe.status !== 0)
+    return {
+      ok: false,
+      reason: "scikit-learn is not installed in the Python environment: run `node scripts/bootstrap.mjs`",
+    };
+  return { ok: true };
+}
+
+export interface TrainOptions {
+  python?: string;
+  /** Each stderr progress line of the trainer. */
+  onLog?: (line: string) => void;
+  /** Kills the trainer after this long (default 30 min). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Trains; resolves with the trainer's result, `ok: false` included (the data refused, with the
+ * trainer's reason and a message that says what to fix). Rejects with an AppError when the request
+ * is invalid (before anything runs) or the trainer crashed or timed out.
+ */
+export async function trainLocal(request: TrainRequest, options: TrainOptions = {}): Promise<TrainResult> {
+  const parsed = TrainRequestSchema.safeParse(request);
+  if (!parsed.success)
+    throw new AppError(
+      "invalid_input",
+      `invalid training request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  const python = options.python ?? defaultPython;
+  const available = mlLocalAvailability(python);
+  if (!available.ok) throw new AppError("unavailable", `cannot train locally: ${available.reason}`);
+  const child = spawn(python, ["-m", "sous_ml.train", "-"], {
+    cwd: path.join(repoRoot, "python"),
+    env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+    signal: options.signal,
+    timeout: options.timeoutMs ?? 30 * 60_000,
+    killSignal: "SIGKILL",
+  });
+  const stdout: Buffer[] = [];
+  const tail: string[] = [];
+  let partial = "";
+  child.stdout.on("data", (b: Buffer) => stdout.push(b));
+  child.stderr.on("data", (b: Buffer) => {
+    const lines = (partial + b.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      options.onLog?.(line);
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+    }
+  });
+  child.stdin.end(JSON.stringify(parsed.data));
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.on("error", (error) => resolve({ code: null, signal: null, error }));
+      child.on("close", (code, signal) => resolve({ code, signal }));
+    },
+  );
+  if (partial) tail.push(partial);
+  if (exit.error?.name === "AbortError") throw new AppError("conflict", "training was cancelled");
+  if (exit.signal)
+    throw new AppError(
+      "engine_error",
+      `the trainer was stopped (${exit.signal}); last lines:\n${tail.join("\n")}`,
+    );
+  const text = Buffer.concat(stdout).toString("utf8").trim();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError(
+      "engine_error",
+      `the trainer failed (exit ${exit.code}); last lines:\n${tail.join("\n")}`,
+    );
+  }
+  const result = TrainResultSchema.safeParse(json);
+  if (!result.success)
+    throw new AppError(
+      "engine_error",
+      `the trainer's result does not match the contract: ${result.error.message}`,
+    );
+  return result.data;
+}

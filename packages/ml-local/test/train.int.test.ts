@@ -1,0 +1,219 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import {
+  type Algorithm,
+  PortableModelSchema,
+  scorePortable,
+  type TrainRequest,
+  type TrainResult,
+} from "@sous/ml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mlLocalAvailability, trainLocal } from "../src/index.ts";
+
+// The real trainer (the venv's scikit-learn) on a seeded Parquet written by DuckDB, and the
+// TypeScript scorer checked against scikit-learn's own predictions on every test row.
+const available = mlLocalAvailability();
+const title = available.ok
+  ? "local trainer (the venv's scikit-learn)"
+  : `local trainer: SKIPPED, ${available.reason}`;
+
+const ROWS = 4000;
+let dir: string;
+let parquet: string;
+
+// Deterministic without a random seed: each "random" draw is a hash of the row number.
+const u = (k: number) => `((hash(i * 10 + ${k}) % 1000000)::DOUBLE / 1000000)`;
+const SEED_SQL = `
+  WITH base AS (
+    SELECT i,
+      CASE WHEN i % 13 = 0 THEN NULL ELSE ${u(1)} * 20 - 10 END AS x1,
+      ${u(2)} * 100 AS x2,
+      CASE WHEN i % 11 = 0 THEN NULL
+        ELSE ['red', 'green', 'blue', 'black', 'white', 'pink', 'gold'][1 + (hash(i * 10 + 3) % 7)::INT] END AS colour,
+      ${u(4)} AS noise
+    FROM range(${ROWS}) t(i)
+  )
+  SELECT x1, x2, colour,
+    coalesce(x1, 0) + (x2 - 50) / 10
+      + CASE colour WHEN 'red' THEN 4 WHEN 'blue' THEN -4 ELSE 0 END + noise * 6 - 3 > 0 AS label,
+    3 * coalesce(x1, 0) + 0.5 * x2 + CASE colour WHEN 'gold' THEN 7 ELSE 0 END + noise * 2 AS amount,
+    1 AS constant
+  FROM base`;
+
+const features: TrainRequest["features"] = [
+  { name: "x1", type: "numeric", impute: { method: "mean" }, rescale: "standard" },
+  { name: "x2", type: "numeric", impute: { method: "median" }, rescale: "minmax" },
+  { name: "colour", type: "categorical", impute: { method: "most_frequent" }, maxLevels: 4 },
+];
+const tree = { maxDepth: 8, minSamplesLeaf: 3 };
+
+function request(
+  over: Partial<TrainRequest> & Pick<TrainRequest, "task" | "target" | "metric" | "algorithms">,
+) {
+  return {
+    parquet,
+    features,
+    validation: { kind: "random_split", testRatio: 0.2, seed: 42 },
+    outputDir: path.join(dir, over.target),
+    sampleRows: 800,
+    ...over,
+  } satisfies TrainRequest;
+}
+
+/** Max abs difference between scorePortable and scikit-learn on the sampled test rows. */
+function agreement(result: TrainResult & { ok: true }, outputDir: string) {
+  return result.models.map((m) => {
+    const model = PortableModelSchema.parse(
+      JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+    );
+    let maxDiff = 0;
+    let labelMismatches = 0;
+    result.sample.forEach((row, r) => {
+      const score = scorePortable(model, row);
+      const expected = m.sample.prediction[r];
+      if (typeof score.prediction === "number" && typeof expected === "number")
+        maxDiff = Math.max(maxDiff, Math.abs(score.prediction - expected));
+      else if (score.prediction !== expected) labelMismatches++;
+      m.sample.probabilities?.[r]?.forEach((p, k) => {
+        maxDiff = Math.max(maxDiff, Math.abs(p - score.probabilities![k]!));
+      });
+    });
+    return { algorithm: m.algorithm.algorithm, maxDiff, labelMismatches, trainMs: m.trainMs };
+  });
+}
+
+// Each run pays the import of scikit-learn: seconds, tens of them on a busy two-core machine.
+describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "sous-ml-"));
+    parquet = path.join(dir, "data.parquet");
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run(`COPY (${SEED_SQL}) TO '${parquet}' (FORMAT parquet)`);
+    c.closeSync();
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const classifiers: Algorithm[] = [
+    { algorithm: "logistic", C: 1, maxIter: 1000 },
+    { algorithm: "decisionTree", ...tree },
+    { algorithm: "randomForest", nTrees: 30, ...tree },
+  ];
+
+  it("trains a binary target: sensible metrics, and the portable scorer equals predict_proba", async () => {
+    const req = request({ task: "binary", target: "label", metric: "auc", algorithms: classifiers });
+    const result = await trainLocal(req);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.classes).toEqual([false, true]);
+    expect(result.rows).toEqual({ read: ROWS, withoutTarget: 0, train: 3200, test: 800 });
+    for (const m of result.models) {
+      expect(m.metrics.auc, m.algorithm.algorithm).toBeGreaterThan(0.8);
+      expect(m.metrics.accuracy).toBeGreaterThan(0.7);
+      expect(Object.keys(m.metrics).sort()).toEqual(["accuracy", "auc", "f1", "logLoss"]);
+    }
+    const bestAuc = Math.max(...result.models.map((m) => m.metrics.auc!));
+    expect(result.models[result.best.index]!.metrics.auc).toBe(bestAuc);
+    expect(result.sample).toHaveLength(800);
+    // The sample has imputed cells on both kinds of feature.
+    expect(result.sample.some((r) => r.x1 === null)).toBe(true);
+    expect(result.sample.some((r) => r.colour === null)).toBe(true);
+    const agree = agreement(result, req.outputDir);
+    console.log("ml binary:", JSON.stringify(agree));
+    for (const a of agree) {
+      expect(a.labelMismatches, a.algorithm).toBe(0);
+      expect(a.maxDiff, a.algorithm).toBeLessThan(1e-9);
+    }
+  });
+
+  it("trains a regression target: R2, RMSE, MAE, and the scorer equals predict", async () => {
+    const req = request({
+      task: "regression",
+      target: "amount",
+      metric: "rmse",
+      algorithms: [
+        { algorithm: "linear", alpha: 1 },
+        { algorithm: "decisionTree", ...tree },
+        { algorithm: "randomForest", nTrees: 30, ...tree },
+      ],
+    });
+    const result = await trainLocal(req);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.classes).toBeNull();
+    for (const m of result.models) expect(m.metrics.r2, m.algorithm.algorithm).toBeGreaterThan(0.8);
+    const bestRmse = Math.min(...result.models.map((m) => m.metrics.rmse!));
+    expect(result.models[result.best.index]!.metrics.rmse).toBe(bestRmse);
+    const agree = agreement(result, req.outputDir);
+    console.log("ml regression:", JSON.stringify(agree));
+    for (const a of agree) expect(a.maxDiff, a.algorithm).toBeLessThan(1e-9);
+  });
+
+  it("refuses a constant target with a message that says why, and writes nothing", async () => {
+    const req = request({
+      task: "binary",
+      target: "constant",
+      metric: "auc",
+      algorithms: [classifiers[0]!],
+    });
+    const result = await trainLocal(req);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: "ML_TARGET_CONSTANT",
+        message: expect.stringContaining("single value (1) on every row: there is nothing to learn"),
+      },
+    });
+    expect(existsSync(req.outputDir)).toBe(false);
+  });
+
+  it("names a column the dataset lacks", async () => {
+    const result = await trainLocal(
+      request({
+        task: "regression",
+        target: "amount",
+        metric: "r2",
+        features: [{ name: "nope", type: "categorical", impute: { method: "most_frequent" }, maxLevels: 3 }],
+        algorithms: [{ algorithm: "linear", alpha: 1 }],
+      }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "ML_COLUMN_NOT_FOUND", message: expect.stringContaining("nope") },
+    });
+  });
+});
+
+describe("trainLocal without a trainer", () => {
+  it("refuses an invalid request before starting Python", async () => {
+    await expect(
+      trainLocal(
+        {
+          parquet: "/x.parquet",
+          task: "regression",
+          target: "y",
+          features: [{ name: "y", type: "numeric", impute: { method: "mean" }, rescale: "none" }],
+          validation: { kind: "random_split", testRatio: 0.2, seed: 1 },
+          algorithms: [{ algorithm: "logistic", C: 1, maxIter: 100 }],
+          metric: "auc",
+          outputDir: "/tmp/x",
+        },
+        { python: "/nonexistent/python" },
+      ),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringMatching(
+        /auc is not a regression metric.*cannot be a feature.*needs a class target/s,
+      ),
+    });
+  });
+
+  it("says how to get a Python environment when there is none", async () => {
+    expect(mlLocalAvailability("/nonexistent/.venv/bin/python")).toEqual({
+      ok: false,
+      reason: expect.stringContaining("run `node scripts/bootstrap.mjs`"),
+    });
+  });
+});

@@ -1,0 +1,253 @@
+import { z } from "zod";
+
+// The training request and result of the local trainer (python/sous_ml/train.py, which reads
+// exactly these keys), and the portable model it writes. Fixed hyperparameters for now; grids and
+// searches will widen `algorithms` later.
+
+export const MlTaskSchema = z.enum(["binary", "multiclass", "regression"]);
+export type MlTask = z.infer<typeof MlTaskSchema>;
+
+const name = z.string().min(1).max(256);
+
+export const NumericFeatureSchema = z
+  .object({
+    name,
+    type: z.literal("numeric"),
+    impute: z.discriminatedUnion("method", [
+      z.object({ method: z.enum(["mean", "median"]) }).strict(),
+      z.object({ method: z.literal("constant"), value: z.number().finite() }).strict(),
+    ]),
+    rescale: z.enum(["standard", "minmax", "none"]),
+  })
+  .strict();
+
+export const CategoricalFeatureSchema = z
+  .object({
+    name,
+    type: z.literal("categorical"),
+    impute: z.discriminatedUnion("method", [
+      z.object({ method: z.literal("most_frequent") }).strict(),
+      z.object({ method: z.literal("constant"), value: z.string() }).strict(),
+    ]),
+    /** One-hot columns for the N most frequent levels; the rest share one "others" column. */
+    maxLevels: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+export const FeatureSchema = z.discriminatedUnion("type", [NumericFeatureSchema, CategoricalFeatureSchema]);
+export type Feature = z.infer<typeof FeatureSchema>;
+
+const depth = z.number().int().min(1).max(64).nullable();
+const leaf = z.number().int().min(1);
+
+export const AlgorithmSchema = z.discriminatedUnion("algorithm", [
+  z
+    .object({ algorithm: z.literal("logistic"), C: z.number().positive(), maxIter: z.number().int().min(1) })
+    .strict(),
+  z.object({ algorithm: z.literal("linear"), alpha: z.number().min(0) }).strict(),
+  z.object({ algorithm: z.literal("decisionTree"), maxDepth: depth, minSamplesLeaf: leaf }).strict(),
+  z
+    .object({
+      algorithm: z.literal("randomForest"),
+      nTrees: z.number().int().min(1).max(2000),
+      maxDepth: depth,
+      minSamplesLeaf: leaf,
+    })
+    .strict(),
+]);
+export type Algorithm = z.infer<typeof AlgorithmSchema>;
+
+export const MetricSchema = z.enum(["auc", "accuracy", "f1", "logLoss", "macroF1", "r2", "rmse", "mae"]);
+export type Metric = z.infer<typeof MetricSchema>;
+
+/** The metrics each task reports (and may optimise). */
+export const METRICS_BY_TASK: Record<MlTask, readonly Metric[]> = {
+  binary: ["auc", "accuracy", "f1", "logLoss"],
+  multiclass: ["accuracy", "macroF1", "logLoss"],
+  regression: ["r2", "rmse", "mae"],
+};
+
+export const TrainRequestSchema = z
+  .object({
+    /** A Parquet file or a folder of Parquet files (a dataset version). */
+    parquet: z.string().min(1),
+    task: MlTaskSchema,
+    target: name,
+    features: z.array(FeatureSchema).min(1),
+    validation: z
+      .object({
+        kind: z.literal("random_split"),
+        testRatio: z.number().gt(0).lt(1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1),
+      })
+      .strict(),
+    algorithms: z.array(AlgorithmSchema).min(1),
+    metric: MetricSchema,
+    /** Where each model's pickle and portable JSON are written. */
+    outputDir: z.string().min(1),
+    /** Test rows whose raw features and predictions come back in the result (to check scorers). */
+    sampleRows: z.number().int().min(0).max(10_000).default(0),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (!METRICS_BY_TASK[r.task].includes(r.metric))
+      ctx.addIssue({ code: "custom", path: ["metric"], message: `${r.metric} is not a ${r.task} metric` });
+    const names = new Set<string>();
+    for (const [i, f] of r.features.entries()) {
+      if (f.name === r.target)
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", i],
+          message: `the target ${r.target} cannot be a feature`,
+        });
+      if (names.has(f.name))
+        ctx.addIssue({ code: "custom", path: ["features", i], message: `feature ${f.name} is listed twice` });
+      names.add(f.name);
+    }
+    for (const [i, a] of r.algorithms.entries()) {
+      const classifier = r.task !== "regression";
+      if (a.algorithm === "logistic" && !classifier)
+        ctx.addIssue({
+          code: "custom",
+          path: ["algorithms", i],
+          message: "logistic regression needs a class target",
+        });
+      if (a.algorithm === "linear" && classifier)
+        ctx.addIssue({
+          code: "custom",
+          path: ["algorithms", i],
+          message: "linear regression needs a numeric target",
+        });
+    }
+  });
+export type TrainRequest = z.input<typeof TrainRequestSchema>;
+
+/** A raw cell as the trainer and the scorer see it. */
+export const CellSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export type Cell = z.infer<typeof CellSchema>;
+const Label = z.union([z.string(), z.number(), z.boolean()]);
+
+export const TrainedModelSchema = z
+  .object({
+    algorithm: AlgorithmSchema,
+    metrics: z.partialRecord(MetricSchema, z.number()),
+    trainMs: z.number(),
+    /** Relative to outputDir. */
+    pickle: z.string(),
+    portable: z.string(),
+    sample: z
+      .object({ prediction: z.array(Label), probabilities: z.array(z.array(z.number())).optional() })
+      .strict(),
+  })
+  .strict();
+
+export const TrainResultSchema = z.discriminatedUnion("ok", [
+  z
+    .object({
+      ok: z.literal(true),
+      task: MlTaskSchema,
+      target: z.string(),
+      classes: z.array(Label).nullable(),
+      rows: z
+        .object({ read: z.number(), withoutTarget: z.number(), train: z.number(), test: z.number() })
+        .strict(),
+      models: z.array(TrainedModelSchema).min(1),
+      best: z.object({ index: z.number().int().min(0), metric: MetricSchema }).strict(),
+      sample: z.array(z.record(z.string(), CellSchema)),
+      totalMs: z.number(),
+    })
+    .strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      /** The trainer's reason, e.g. ML_TARGET_CONSTANT; the message says what to fix. */
+      error: z.object({ code: z.string(), message: z.string() }).strict(),
+    })
+    .strict(),
+]);
+export type TrainResult = z.infer<typeof TrainResultSchema>;
+
+const finite = z.number().finite();
+
+export const PortableFeatureSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      name,
+      type: z.literal("numeric"),
+      impute: finite,
+      rescale: z.discriminatedUnion("kind", [
+        z.object({ kind: z.literal("none") }).strict(),
+        z.object({ kind: z.literal("standard"), mean: finite, scale: finite }).strict(),
+        z.object({ kind: z.literal("minmax"), scale: finite, offset: finite }).strict(),
+      ]),
+    })
+    .strict(),
+  z
+    .object({
+      name,
+      type: z.literal("categorical"),
+      impute: z.string(),
+      levels: z.array(z.string()),
+      /** A last column for the levels not kept (and for unseen ones at scoring time). */
+      others: z.boolean(),
+    })
+    .strict(),
+]);
+export type PortableFeature = z.infer<typeof PortableFeatureSchema>;
+
+const TreeSchema = z
+  .object({
+    /** Per node; a leaf has left = right = -1. Go left when x[feature] <= threshold. */
+    feature: z.array(z.number().int()),
+    threshold: z.array(z.number()),
+    left: z.array(z.number().int()),
+    right: z.array(z.number().int()),
+    /** Per node: class probabilities (classifier) or [value] (regression). */
+    value: z.array(z.array(finite)),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const n = t.feature.length;
+    if (n === 0 || [t.threshold, t.left, t.right, t.value].some((a) => a.length !== n))
+      ctx.addIssue({ code: "custom", message: "a tree's node arrays must be non-empty and of one length" });
+    for (let i = 0; i < n; i++) {
+      const l = t.left[i] ?? -1;
+      const r = t.right[i] ?? -1;
+      // Children come after their parent (scikit-learn's depth-first order), so a walk ends.
+      if ((l === -1) !== (r === -1) || (l !== -1 && (l <= i || r <= i || l >= n || r >= n)))
+        return ctx.addIssue({ code: "custom", message: `node ${i} has invalid children` });
+    }
+  });
+
+export const PortableModelSchema = z
+  .object({
+    format: z.literal("sous-portable-model"),
+    version: z.literal(1),
+    task: MlTaskSchema,
+    classes: z.array(Label).nullable(),
+    features: z.array(PortableFeatureSchema).min(1),
+    model: z.discriminatedUnion("kind", [
+      z
+        .object({
+          kind: z.literal("linear"),
+          link: z.enum(["identity", "logistic", "softmax"]),
+          coefficients: z.array(z.array(finite)).min(1),
+          intercepts: z.array(finite).min(1),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal("trees"),
+          /** The input is rounded to float32 before each comparison, as scikit-learn does. */
+          inputFloat32: z.boolean(),
+          trees: z.array(TreeSchema).min(1),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+export type PortableModel = z.infer<typeof PortableModelSchema>;

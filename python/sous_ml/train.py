@@ -1,0 +1,288 @@
+"""Trains scikit-learn models on a dataset's Parquet: `python -m sous_ml.train <request.json>`
+(or the request on stdin). The request and the result mirror @sous/ml's zod schemas
+(packages/ml/src/contracts.ts), which validate both sides.
+
+stdout gets exactly one JSON document, the result: `{"ok": true, ...}` or
+`{"ok": false, "error": {"code", "message"}}` (exit 2: the request or the data is wrong, the
+message says what to fix). Progress goes to stderr, one line per step. Per algorithm it writes
+`<outputDir>/<index>-<algorithm>/model.pkl` (the fitted pipeline, joblib) and `portable.json`.
+"""
+
+import json
+import math
+import os
+import sys
+import time
+
+import joblib
+import numpy as np
+import pyarrow.dataset as ds
+from sklearn import metrics as skm
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from .portable import portable
+
+CLASSIFICATION = ("binary", "multiclass")
+
+
+class TrainError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def log(message):
+    print(f"[sous_ml] {message}", file=sys.stderr, flush=True)
+
+
+def category_text(v):
+    """A categorical cell as text, the way scorePortable spells it (integers without '.0')."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def json_value(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return None if math.isnan(v) else v
+    return str(v)
+
+
+def read_table(request):
+    columns = [request["target"], *[f["name"] for f in request["features"]]]
+    dataset = ds.dataset(request["parquet"], format="parquet")
+    missing = [c for c in columns if c not in dataset.schema.names]
+    if missing:
+        raise TrainError("ML_COLUMN_NOT_FOUND", f"column(s) not in the dataset: {', '.join(missing)}")
+    return dataset.to_table(columns=columns)
+
+
+def feature_matrix(table, features):
+    """An object matrix (one column per feature): numeric as float (NaN when missing), categorical as text or NaN."""
+    cols = []
+    for f in features:
+        col = table.column(f["name"])
+        if f["type"] == "numeric":
+            if not str(col.type).startswith(("int", "uint", "float", "double", "decimal")):
+                raise TrainError(
+                    "ML_FEATURE_TYPE",
+                    f"feature {f['name']} is handled as numeric but its column is {col.type}: handle it as categorical",
+                )
+            values = np.array(
+                [np.nan if v is None else float(v) for v in col.to_pylist()], dtype=np.float64
+            )
+        else:
+            values = np.array([np.nan if v is None else category_text(v) for v in col.to_pylist()], dtype=object)
+        cols.append(values)
+    x = np.empty((table.num_rows, len(features)), dtype=object)
+    for i, c in enumerate(cols):
+        x[:, i] = c
+    return x
+
+
+def preprocessor(features):
+    parts = []
+    for i, f in enumerate(features):
+        if f["type"] == "numeric":
+            impute = f["impute"]
+            imputer = (
+                SimpleImputer(strategy="constant", fill_value=float(impute["value"]))
+                if impute["method"] == "constant"
+                else SimpleImputer(strategy=impute["method"])
+            )
+            rescale = {"standard": StandardScaler(), "minmax": MinMaxScaler(), "none": "passthrough"}[f["rescale"]]
+            parts.append((f["name"], Pipeline([("impute", imputer), ("rescale", rescale)]), [i]))
+        else:
+            impute = f["impute"]
+            imputer = (
+                SimpleImputer(strategy="constant", fill_value=str(impute["value"]), missing_values=np.nan)
+                if impute["method"] == "constant"
+                else SimpleImputer(strategy="most_frequent", missing_values=np.nan)
+            )
+            # max_categories counts the "others" column: the top N levels plus one for the rest.
+            # An unseen level at scoring time goes to "others" when it exists, else all zeros.
+            encoder = OneHotEncoder(
+                max_categories=f["maxLevels"] + 1, handle_unknown="infrequent_if_exist", sparse_output=False
+            )
+            parts.append((f["name"], Pipeline([("impute", imputer), ("onehot", encoder)]), [i]))
+    return ColumnTransformer(parts, remainder="drop", sparse_threshold=0)
+
+
+def estimator(algorithm, task, seed):
+    kind = algorithm["algorithm"]
+    classifier = task in CLASSIFICATION
+    if kind == "logistic":
+        if not classifier:
+            raise TrainError("ML_ALGORITHM_TASK", "logistic regression is for binary or multiclass targets")
+        return LogisticRegression(C=algorithm["C"], max_iter=algorithm["maxIter"])
+    if kind == "linear":
+        if classifier:
+            raise TrainError("ML_ALGORITHM_TASK", "linear regression is for a numeric target: use logistic")
+        return Ridge(alpha=algorithm["alpha"])
+    depth = algorithm.get("maxDepth")
+    leaf = algorithm["minSamplesLeaf"]
+    if kind == "decisionTree":
+        cls = DecisionTreeClassifier if classifier else DecisionTreeRegressor
+        return cls(max_depth=depth, min_samples_leaf=leaf, random_state=seed)
+    cls = RandomForestClassifier if classifier else RandomForestRegressor
+    return cls(n_estimators=algorithm["nTrees"], max_depth=depth, min_samples_leaf=leaf, random_state=seed, n_jobs=1)
+
+
+def score(task, model, x, y):
+    if task == "regression":
+        p = model.predict(x)
+        return {
+            "r2": float(skm.r2_score(y, p)),
+            "rmse": float(math.sqrt(skm.mean_squared_error(y, p))),
+            "mae": float(skm.mean_absolute_error(y, p)),
+        }
+    proba = model.predict_proba(x)
+    p = model.classes_[np.argmax(proba, axis=1)]
+    if task == "binary":
+        positive = model.classes_[1]
+        return {
+            "auc": float(skm.roc_auc_score(y == positive, proba[:, 1])),
+            "accuracy": float(skm.accuracy_score(y, p)),
+            "f1": float(skm.f1_score(y == positive, p == positive)),
+            "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
+        }
+    return {
+        "accuracy": float(skm.accuracy_score(y, p)),
+        "macroF1": float(skm.f1_score(y, p, average="macro")),
+        "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
+    }
+
+
+HIGHER_IS_BETTER = {"auc": True, "accuracy": True, "f1": True, "macroF1": True, "r2": True, "logLoss": False, "rmse": False, "mae": False}
+
+
+def target_values(table, request):
+    task, name = request["task"], request["target"]
+    raw = table.column(name).to_pylist()
+    if task == "regression":
+        if not str(table.column(name).type).startswith(("int", "uint", "float", "double", "decimal")):
+            raise TrainError("ML_TARGET_TYPE", f"a regression target must be numeric; {name} is {table.column(name).type}")
+        y = np.array([np.nan if v is None else float(v) for v in raw], dtype=np.float64)
+        keep = ~np.isnan(y)
+    else:
+        y = np.array([None if v is None else (v if isinstance(v, (bool, int)) else category_text(v)) for v in raw], dtype=object)
+        keep = np.array([v is not None for v in raw], dtype=bool)
+    return y, keep
+
+
+def train(request):
+    started = time.monotonic()
+    task, target = request["task"], request["target"]
+    if any(f["name"] == target for f in request["features"]):
+        raise TrainError("ML_TARGET_IS_FEATURE", f"the target {target} cannot also be a feature")
+    table = read_table(request)
+    y, keep = target_values(table, request)
+    x = feature_matrix(table, request["features"])[keep]
+    y = y[keep]
+    dropped = int((~keep).sum())
+    if len(y) == 0:
+        raise TrainError("ML_TARGET_EMPTY", f"the target {target} is empty (NULL on every row)")
+    distinct = np.unique(y.astype(str) if task != "regression" else y)
+    if len(distinct) < 2:
+        raise TrainError(
+            "ML_TARGET_CONSTANT",
+            f"the target {target} has a single value ({distinct[0]}) on every row: there is nothing to learn",
+        )
+    if task == "binary" and len(distinct) != 2:
+        raise TrainError("ML_TARGET_NOT_BINARY", f"a binary target has two classes; {target} has {len(distinct)}: use multiclass")
+    if task in CLASSIFICATION:
+        # A typed array (bool, int or text): scikit-learn refuses object labels. Mixed labels compare as text.
+        labels = y.tolist()
+        y = np.array([category_text(v) for v in labels] if len({type(v) for v in labels}) > 1 else labels)
+    validation = request["validation"]
+    seed = validation["seed"]
+    n_test = math.ceil(len(y) * validation["testRatio"])
+    if n_test < 2 or len(y) - n_test < 2:
+        raise TrainError("ML_TOO_FEW_ROWS", f"{len(y)} rows with a target are too few for a {validation['testRatio']} test split")
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=validation["testRatio"], random_state=seed)
+    if task in CLASSIFICATION:
+        if len(set(y_train.tolist())) < 2:
+            raise TrainError("ML_TARGET_CONSTANT", f"the training split has a single class of {target}: add rows or change the seed")
+    log(f"read {table.num_rows} rows ({dropped} without a target); train {len(y_train)}, test {len(y_test)}")
+
+    out_dir = request["outputDir"]
+    os.makedirs(out_dir, exist_ok=True)
+    sample_n = min(request.get("sampleRows", 0), len(y_test))
+    sample = x_test[:sample_n]
+    models = []
+    for index, algorithm in enumerate(request["algorithms"]):
+        kind = algorithm["algorithm"]
+        pipeline = Pipeline([("prep", preprocessor(request["features"])), ("model", estimator(algorithm, task, seed))])
+        t0 = time.monotonic()
+        pipeline.fit(x_train, y_train)
+        train_ms = (time.monotonic() - t0) * 1000
+        classes = pipeline.classes_ if task in CLASSIFICATION else None
+        m = score(task, pipeline, x_test, y_test)
+        folder = f"{index}-{kind}"
+        os.makedirs(os.path.join(out_dir, folder), exist_ok=True)
+        joblib.dump(pipeline, os.path.join(out_dir, folder, "model.pkl"))
+        with open(os.path.join(out_dir, folder, "portable.json"), "w") as fh:
+            json.dump(portable(pipeline, request["features"], kind, task, classes), fh)
+        predictions = {"prediction": [json_value(v.item() if hasattr(v, "item") else v) for v in pipeline.predict(sample)] if sample_n else []}
+        if task in CLASSIFICATION and sample_n:
+            predictions["probabilities"] = pipeline.predict_proba(sample).tolist()
+        log(f"{kind}: trained in {train_ms:.0f} ms, {json.dumps(m)}")
+        models.append(
+            {
+                "algorithm": algorithm,
+                "metrics": m,
+                "trainMs": train_ms,
+                "pickle": f"{folder}/model.pkl",
+                "portable": f"{folder}/portable.json",
+                "sample": predictions,
+            }
+        )
+    metric = request["metric"]
+    if metric not in models[0]["metrics"]:
+        raise TrainError("ML_METRIC_TASK", f"metric {metric} is not reported for a {task} task")
+    sign = 1 if HIGHER_IS_BETTER[metric] else -1
+    best = max(range(len(models)), key=lambda i: sign * models[i]["metrics"][metric])
+    names = [f["name"] for f in request["features"]]
+    return {
+        "ok": True,
+        "task": task,
+        "target": target,
+        "classes": None if classes is None else [json_value(c.item() if hasattr(c, "item") else c) for c in classes],
+        "rows": {"read": table.num_rows, "withoutTarget": dropped, "train": len(y_train), "test": len(y_test)},
+        "models": models,
+        "best": {"index": best, "metric": metric},
+        "sample": [{n: json_value(v) for n, v in zip(names, row)} for row in sample.tolist()],
+        "totalMs": (time.monotonic() - started) * 1000,
+    }
+
+
+def main(argv):
+    try:
+        raw = open(argv[1]).read() if len(argv) > 1 and argv[1] != "-" else sys.stdin.read()
+        request = json.loads(raw)
+    except (OSError, ValueError) as e:
+        print(json.dumps({"ok": False, "error": {"code": "ML_BAD_REQUEST", "message": f"cannot read the request: {e}"}}))
+        return 2
+    try:
+        result = train(request)
+    except TrainError as e:
+        log(f"refused: {e}")
+        print(json.dumps({"ok": False, "error": {"code": e.code, "message": str(e)}}))
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
