@@ -1,7 +1,8 @@
 // The project's Python environment: `.venv` built from python/requirements.txt (pyspark for the
-// conformance suite). Plain Node, called by bootstrap.mjs. Rebuilt only when the requirements
-// file or the Python version changes (a hash stamped in the venv). Without python3 it says what
-// to install and goes on; without java the venv is built but Spark cannot start.
+// conformance suite and the emulator, scikit-learn for the ML trainer). Plain Node, called by
+// bootstrap.mjs. Rebuilt only when the requirements file or the Python version changes (a hash
+// stamped in the venv). Without python3 it says what to install and goes on; without java the
+// venv is built but Spark cannot start.
 // Other profiles (Spark 3.5: `.venv-spark35` from python/requirements-spark35.txt) are built the
 // same way, but only on demand (`npm run conformance -- --spark 3.5`), never by the bootstrap.
 import { spawnSync } from "node:child_process";
