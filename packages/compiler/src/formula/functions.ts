@@ -1,4 +1,5 @@
 import type { ColumnType } from "@sous/contracts";
+import { DOUBLE_TEXT } from "../conditions.ts";
 import { strictParseRegex } from "../dates/spark-patterns.ts";
 import {
   and,
@@ -214,7 +215,7 @@ const partFunction = (name: string, part: string, description: string, example: 
 
 const PARTIAL_DOUBLE_TEXT: Exclude<Translatability, { level: "full" }> = {
   level: "partial",
-  condition: "doubles are printed differently from Spark (10000000000.0 instead of 1.0E10)",
+  condition: DOUBLE_TEXT,
 };
 const PARTIAL_JAVA_REGEX: Exclude<Translatability, { level: "full" }> = {
   level: "partial",
