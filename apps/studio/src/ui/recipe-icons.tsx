@@ -1,7 +1,10 @@
-import type { SVGProps } from "react";
+import type { RecipeKind } from "@sous/contracts";
+import type { ReactNode, SVGProps } from "react";
+import { isRecipeKind } from "./recipe-kinds.ts";
 
 // One line icon per recipe kind, drawn on the 24px grid like the rest of the icons: the kind must
-// be readable at a glance on the canvas, where DSS users look for it first.
+// be readable at a glance on the canvas, where DSS users look for it first. Keyed by RecipeKind
+// like the registry (recipe-kinds.ts): a kind without its icon fails the typecheck.
 type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
 function Svg({ size = 16, children, ...rest }: IconProps) {
@@ -24,7 +27,7 @@ function Svg({ size = 16, children, ...rest }: IconProps) {
   );
 }
 
-const PATHS: Record<string, React.ReactNode> = {
+const PATHS: Record<RecipeKind, ReactNode> = {
   // Σ
   group: <path d="M17 5H7l6 7-6 7h10" />,
   // two arrows: copy as is
@@ -88,13 +91,11 @@ const PATHS: Record<string, React.ReactNode> = {
   ),
 };
 
-export const RECIPE_ICON_KINDS = Object.keys(PATHS);
-
 /** The icon of a recipe kind; unknown kinds get a generic "function" mark. */
 export function RecipeIcon({ kind, ...rest }: IconProps & { kind: string }) {
   return (
     <Svg data-kind-icon={kind} {...rest}>
-      {PATHS[kind] ?? <path d="M14 4c-3 0-3 3-3 5v8c0 2 0 4-3 4M7 10h8" />}
+      {isRecipeKind(kind) ? PATHS[kind] : <path d="M14 4c-3 0-3 3-3 5v8c0 2 0 4-3 4M7 10h8" />}
     </Svg>
   );
 }

@@ -1,7 +1,56 @@
 import type { RecipeKind } from "@sous/contracts";
 import type { Col } from "@/ui/columns.tsx";
 import { isNumericType } from "@/ui/format.ts";
+import { isRecipeKind } from "@/ui/recipe-kinds.ts";
 import { defaultSplitParams } from "./form-split.tsx";
+
+interface Start {
+  first: string;
+  numeric: Col | undefined;
+  text: Col | undefined;
+  cols: Col[];
+  inputs: Col[][];
+}
+
+// Keyed by RecipeKind like the registry (ui/recipe-kinds.ts): a kind without its starting
+// params fails the typecheck instead of starting from {}.
+const DEFAULTS: Record<RecipeKind, (s: Start) => Record<string, unknown>> = {
+  sync: () => ({}),
+  prepare: () => ({ steps: [] }),
+  filter: () => ({ sampling: { method: "all" } }),
+  group: ({ numeric, text }) => ({
+    keys: text && numeric ? [text.name] : [],
+    aggregations: numeric ? [{ column: numeric.name, fn: "sum" }] : [],
+    globalCount: true,
+  }),
+  distinct: () => ({ duplicateCount: false }),
+  join: ({ cols, inputs }) => ({
+    type: "left",
+    on: suggestJoinKeys(cols, inputs[1] ?? []),
+    dropRightKeys: true,
+  }),
+  window: ({ first }) => ({
+    partitionBy: [],
+    orderBy: first ? [{ column: first, direction: "asc" }] : [],
+    aggregations: [{ fn: "rowNumber", as: "row_number" }],
+  }),
+  pivot: ({ first, text }) => ({
+    keys: [],
+    pivotColumn: text?.name ?? first,
+    aggregations: [{ fn: "count" }],
+  }),
+  sort: ({ first }) => ({ keys: first ? [{ column: first, direction: "asc" }] : [] }),
+  topN: ({ first, numeric }) => ({
+    partitionBy: [],
+    orderBy: [{ column: numeric?.name ?? first, direction: "desc" }],
+    n: 10,
+    ranking: "rowNumber",
+  }),
+  stack: () => ({ mode: "byName", columns: "union" }),
+  split: ({ cols }) => defaultSplitParams(cols),
+  // The editor starts a SQL recipe from its inputs' names (defaultSqlParams), not their columns.
+  sql: () => ({}),
+};
 
 /**
  * Settings a new recipe starts from: valid as they are where the kind allows it, and a good
@@ -9,55 +58,15 @@ import { defaultSplitParams } from "./form-split.tsx";
  * something at once.
  */
 export function defaultParams(kind: string, inputs: Col[][]): Record<string, unknown> {
+  if (!isRecipeKind(kind)) return {};
   const cols = inputs[0] ?? [];
-  const first = cols[0]?.name ?? "";
-  const numeric = cols.find((c) => isNumericType(c.type));
-  const text = cols.find((c) => c.type === "string") ?? cols[0];
-  switch (kind as RecipeKind) {
-    case "sync":
-      return {};
-    case "prepare":
-      return { steps: [] };
-    case "filter":
-      return { sampling: { method: "all" } };
-    case "group":
-      return {
-        keys: text && numeric ? [text.name] : [],
-        aggregations: numeric ? [{ column: numeric.name, fn: "sum" }] : [],
-        globalCount: true,
-      };
-    case "distinct":
-      return { duplicateCount: false };
-    case "join":
-      return { type: "left", on: suggestJoinKeys(cols, inputs[1] ?? []), dropRightKeys: true };
-    case "window":
-      return {
-        partitionBy: [],
-        orderBy: first ? [{ column: first, direction: "asc" }] : [],
-        aggregations: [{ fn: "rowNumber", as: "row_number" }],
-      };
-    case "pivot":
-      return {
-        keys: [],
-        pivotColumn: text?.name ?? first,
-        aggregations: [{ fn: "count" }],
-      };
-    case "sort":
-      return { keys: first ? [{ column: first, direction: "asc" }] : [] };
-    case "topN":
-      return {
-        partitionBy: [],
-        orderBy: [{ column: numeric?.name ?? first, direction: "desc" }],
-        n: 10,
-        ranking: "rowNumber",
-      };
-    case "stack":
-      return { mode: "byName", columns: "union" };
-    case "split":
-      return defaultSplitParams(cols);
-    default:
-      return {};
-  }
+  return DEFAULTS[kind]({
+    first: cols[0]?.name ?? "",
+    numeric: cols.find((c) => isNumericType(c.type)),
+    text: cols.find((c) => c.type === "string") ?? cols[0],
+    cols,
+    inputs,
+  });
 }
 
 /** Pairs of columns with the same name (case-insensitive), as DSS suggests join conditions. */

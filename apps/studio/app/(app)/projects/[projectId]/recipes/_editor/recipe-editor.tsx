@@ -2,7 +2,7 @@
 
 import "@/ui/recipes.css";
 import "./editor.css";
-import type { BuildMode, DatasetInfo, Job, Recipe, SplitParams } from "@sous/contracts";
+import type { BuildMode, DatasetInfo, Job, Recipe, RecipeKind, SplitParams } from "@sous/contracts";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -15,7 +15,13 @@ import { Input, Select } from "@/ui/field.tsx";
 import { ArrowLeftIcon, CheckIcon, CloseIcon, PlayIcon, PlusIcon, TableIcon } from "@/ui/icons.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { RecipeIcon } from "@/ui/recipe-icons.tsx";
-import { recipeKindInfo, recipeKindLabel, toObjectName, uniqueName } from "@/ui/recipe-kinds.ts";
+import {
+  isRecipeKind,
+  recipeKindInfo,
+  recipeKindLabel,
+  toObjectName,
+  uniqueName,
+} from "@/ui/recipe-kinds.ts";
 import { type NamedStep, nameSteps } from "@/ui/step-names.ts";
 import { useToast } from "@/ui/toast.tsx";
 import { useUndoable } from "@/ui/use-undoable.ts";
@@ -62,24 +68,10 @@ interface Draft {
   outputIds: (string | null)[];
 }
 
-const OUTPUT_SUFFIX: Record<string, string> = {
-  prepare: "prepared",
-  sync: "copy",
-  filter: "filtered",
-  group: "grouped",
-  distinct: "distinct",
-  join: "joined",
-  window: "windowed",
-  pivot: "pivoted",
-  sort: "sorted",
-  topN: "top",
-  stack: "stacked",
-  sql: "sql",
-};
-
 // biome-ignore lint/suspicious/noExplicitAny: each form narrows the params to its own kind
 type AnyForm = (p: FormProps<any>) => ReactNode;
-const FORMS: Record<string, AnyForm> = {
+// Keyed by RecipeKind like the registry (ui/recipe-kinds.ts): a kind without its form fails the typecheck.
+const FORMS: Record<RecipeKind, AnyForm> = {
   prepare: PrepareForm,
   sync: SyncForm,
   filter: FilterForm,
@@ -145,7 +137,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       outputs,
       outputIds: outputs.map(() => null),
       output: uniqueName(
-        toObjectName(`${first?.name ?? "output"}_${OUTPUT_SUFFIX[props.kind] ?? "out"}`),
+        toObjectName(`${first?.name ?? "output"}_${recipeKindInfo(props.kind)?.outputSuffix ?? "out"}`),
         taken,
       ),
     };
@@ -530,7 +522,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
   // A new recipe nobody touched yet loses nothing: only edits ask before leaving.
   const unsaved = dirty && !readOnly && (recipe !== null || draft !== initialDraft);
 
-  const Form = FORMS[kind];
+  const Form = isRecipeKind(kind) ? FORMS[kind] : undefined;
   const formInputs = draft.inputs.map((id, i) => ({
     id: id || `missing-${i}`,
     name: byId.get(id)?.name ?? "?",
