@@ -4,6 +4,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import {
   type Algorithm,
+  type PortableModel,
   PortableModelSchema,
   scorePortable,
   type TrainRequest,
@@ -32,14 +33,19 @@ const SEED_SQL = `
       ${u(2)} * 100 AS x2,
       CASE WHEN i % 11 = 0 THEN NULL
         ELSE ['red', 'green', 'blue', 'black', 'white', 'pink', 'gold'][1 + (hash(i * 10 + 3) % 7)::INT] END AS colour,
-      ${u(4)} AS noise
+      ${u(4)} AS noise,
+      1000 + ${u(5)} / 4 AS fine
     FROM range(${ROWS}) t(i)
   )
   SELECT x1, x2, colour,
     coalesce(x1, 0) + (x2 - 50) / 10
       + CASE colour WHEN 'red' THEN 4 WHEN 'blue' THEN -4 ELSE 0 END + noise * 6 - 3 > 0 AS label,
     3 * coalesce(x1, 0) + 0.5 * x2 + CASE colour WHEN 'gold' THEN 7 ELSE 0 END + noise * 2 AS amount,
-    1 AS constant
+    CASE WHEN x2 + coalesce(x1, 0) * 3 + noise * 10 < 35 THEN 'low'
+      WHEN x2 + coalesce(x1, 0) * 3 + noise * 10 < 70 THEN 'mid' ELSE 'high' END AS band,
+    1 AS constant,
+    -- Dense values whose float32 roundings straddle a deep tree's thresholds (see the trap test).
+    fine, sin(fine * 10000) > 0 AS wave
   FROM base`;
 
 const features: TrainRequest["features"] = [
@@ -63,10 +69,14 @@ function request(
 }
 
 /** Max abs difference between scorePortable and scikit-learn on the sampled test rows. */
-function agreement(result: TrainResult & { ok: true }, outputDir: string) {
+function agreement(
+  result: TrainResult & { ok: true },
+  outputDir: string,
+  change: (m: PortableModel) => PortableModel = (m) => m,
+) {
   return result.models.map((m) => {
-    const model = PortableModelSchema.parse(
-      JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+    const model = change(
+      PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8"))),
     );
     let maxDiff = 0;
     let labelMismatches = 0;
@@ -149,6 +159,49 @@ describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
     const agree = agreement(result, req.outputDir);
     console.log("ml regression:", JSON.stringify(agree));
     for (const a of agree) expect(a.maxDiff, a.algorithm).toBeLessThan(1e-9);
+  });
+
+  it("trains a multiclass target: softmax and forest probabilities equal predict_proba", async () => {
+    const req = request({
+      task: "multiclass",
+      target: "band",
+      metric: "macroF1",
+      algorithms: [classifiers[0]!, classifiers[2]!],
+    });
+    const result = await trainLocal(req);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.classes).toEqual(["high", "low", "mid"]);
+    for (const m of result.models) {
+      expect(Object.keys(m.metrics).sort()).toEqual(["accuracy", "logLoss", "macroF1"]);
+      expect(m.metrics.accuracy, m.algorithm.algorithm).toBeGreaterThan(0.7);
+    }
+    const agree = agreement(result, req.outputDir);
+    console.log("ml multiclass:", JSON.stringify(agree));
+    for (const a of agree) {
+      expect(a.labelMismatches, a.algorithm).toBe(0);
+      expect(a.maxDiff, a.algorithm).toBeLessThan(1e-9);
+    }
+  });
+
+  it("compares tree inputs in float32 as scikit-learn does: in float64 some test rows go the other way", async () => {
+    const req = request({
+      task: "binary",
+      target: "wave",
+      metric: "accuracy",
+      features: [{ name: "fine", type: "numeric", impute: { method: "mean" }, rescale: "none" }],
+      algorithms: [{ algorithm: "decisionTree", maxDepth: null, minSamplesLeaf: 1 }],
+    });
+    const result = await trainLocal(req);
+    if (!result.ok) throw new Error(result.error.message);
+    const [asSklearn] = agreement(result, req.outputDir);
+    const [float64] = agreement(result, req.outputDir, (m) =>
+      m.model.kind === "trees" ? { ...m, model: { ...m.model, inputFloat32: false } } : m,
+    );
+    console.log("ml float32 trap:", JSON.stringify({ asSklearn, float64 }));
+    expect(asSklearn!.labelMismatches).toBe(0);
+    expect(asSklearn!.maxDiff).toBe(0);
+    // The trap is real on this data: comparing in float64 disagrees with scikit-learn.
+    expect(float64!.labelMismatches).toBeGreaterThan(0);
   });
 
   it("refuses a constant target with a message that says why, and writes nothing", async () => {
