@@ -16,9 +16,6 @@ const IO_MODULES =
 const layerOf = (pkg) => (PURE.has(pkg) ? 0 : pkg === "server-domain" ? 2 : 1);
 // A tree without apps (the unit tests' fixtures) has no app rules to check.
 const APPS = existsSync(path.join(root, "apps")) ? readdirSync(path.join(root, "apps")) : [];
-// Tests that still reach into another app's internals (the demo flow belongs in the server
-// domain, issue #14). Listed so that no new one slips in; remove as they move.
-const CROSS_APP_KNOWN = new Set(["apps/worker/test/demo-remote.int.test.ts"]);
 const problems = [];
 const sousPackage = (spec) => /^@sous\/([^/]+)/.exec(spec)?.[1];
 
@@ -74,7 +71,6 @@ for (const app of APPS) {
   const dir = path.join(root, "apps", app);
   for (const file of files(dir)) {
     const rel = path.relative(root, file).split(path.sep).join("/");
-    if (CROSS_APP_KNOWN.has(rel)) continue;
     for (const spec of importsOf(file)) {
       const dep = sousPackage(spec);
       const target = spec.startsWith(".")

@@ -9,11 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { LocalEngine } from "@sous/engine-local";
+import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES, generateRetailData } from "@sous/server-domain/demo";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/lib/net.ts";
-import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES } from "../src/server/demo/demo-flow.ts";
-import { generateRetailData } from "../src/server/demo/retail-data.ts";
 import { admin, type Caller, call, hasStudio, loginAs, waitForJob, withApiKey } from "./api-client.ts";
 
 const studioDir = path.resolve(import.meta.dirname, "..");

@@ -1,16 +1,15 @@
 import "server-only";
+import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES, generateRetailData } from "@sous/server-domain/demo";
 import { ctx } from "../context.ts";
 import { createJob } from "../services/jobs.ts";
 import { createRecipe } from "../services/recipes.ts";
 import { uploadCsvDataset } from "../services/upload-dataset.ts";
-import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES } from "./demo-flow.ts";
-import { generateRetailData } from "./retail-data.ts";
 
 export { DEMO_PROJECT_KEY };
 
 /**
  * Creates the "Retail demo" project once: four generated datasets and a Flow answering the retail
- * use case's three questions (demo-flow.ts), built by a first job. It has no members:
+ * use case's three questions (@sous/server-domain/demo), built by a first job. It has no members:
  * administrators see every project.
  */
 export async function seedDemoProject(): Promise<void> {

@@ -1,7 +1,7 @@
 import { AppError } from "@sous/contracts";
+import { DEMO_PROJECT_KEY, DEMO_QUESTIONS } from "@sous/server-domain/demo";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { DEMO_PROJECT_KEY, DEMO_QUESTIONS } from "@/server/demo/demo-flow.ts";
 import { getFlow } from "@/server/services/flow.ts";
 import { requireProjectRole } from "@/server/services/project-access.ts";
 import { getProject } from "@/server/services/projects.ts";

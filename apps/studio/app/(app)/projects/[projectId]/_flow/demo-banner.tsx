@@ -1,5 +1,5 @@
+import type { DemoQuestion } from "@sous/server-domain/demo";
 import Link from "next/link";
-import type { DemoQuestion } from "@/server/demo/demo-flow.ts";
 import { TableIcon } from "@/ui/icons.tsx";
 import "./demo-banner.css";
 

@@ -1,5 +1,4 @@
 import { type RecipeSpec, RecipeSpecSchema } from "@sous/contracts";
-import type { z } from "zod";
 
 // The retail demo's Flow, as data: the three questions of the retail use case (top customers,
 // top products, best campaigns), each answered by a chain of visual recipes (group, join with the
@@ -42,7 +41,8 @@ export interface DemoRecipe {
   spec: RecipeSpec;
 }
 
-type SpecInput = z.input<typeof RecipeSpecSchema>;
+// What the schema accepts before its defaults (zod's z.input, without a zod dependency here).
+type SpecInput = (typeof RecipeSpecSchema)["_zod"]["input"];
 // Parsed here, so a spec that no longer matches its schema fails the demo's test, not a seed.
 const spec = (s: SpecInput): RecipeSpec => RecipeSpecSchema.parse(s);
 
