@@ -129,7 +129,7 @@ describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
     }
-  });
+  }, 150_000); // three cold worker starts and two stall detections: 74 s on a loaded 2-core box
 
   it("Redis restarted mid-build (losing its data): no job is lost, every build completes", async () => {
     const port = await freePort();
