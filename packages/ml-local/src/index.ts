@@ -12,6 +12,7 @@ import { type TrainRequest, TrainRequestSchema, type TrainResult, TrainResultSch
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
 export const defaultPython = path.join(repoRoot, ".venv", "bin", "python");
+const BOOTSTRAP = "run `node scripts/bootstrap.mjs` (needs python3 with venv)";
 
 /** Whether the trainer can run here, and if not, what to do about it. */
 export function mlLocalAvailability(python = defaultPython): { ok: true } | { ok: false; reason: string } {
@@ -51,8 +52,13 @@ export async function trainLocal(request: TrainRequest, options: TrainOptions = 
       `invalid training request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   const python = options.python ?? defaultPython;
-  const available = mlLocalAvailability(python);
-  if (!available.ok) throw new AppError("unavailable", `cannot train locally: ${available.reason}`);
+  // Only the venv's presence: probing its imports (mlLocalAvailability) blocks for seconds; a
+  // venv without scikit-learn fails below with a message that says what to run.
+  if (!existsSync(python))
+    throw new AppError(
+      "unavailable",
+      `cannot train locally: no Python environment at ${python}: ${BOOTSTRAP}`,
+    );
   const child = spawn(python, ["-m", "sous_ml.train", "-"], {
     cwd: path.join(repoRoot, "python"),
     env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
@@ -93,6 +99,11 @@ export async function trainLocal(request: TrainRequest, options: TrainOptions = 
   try {
     json = JSON.parse(text);
   } catch {
+    if (tail.some((l) => /No module named '(sklearn|joblib|numpy|scipy|pyarrow)/.test(l)))
+      throw new AppError(
+        "unavailable",
+        `cannot train locally: scikit-learn is not in the Python environment: ${BOOTSTRAP}`,
+      );
     throw new AppError(
       "engine_error",
       `the trainer failed (exit ${exit.code}); last lines:\n${tail.join("\n")}`,

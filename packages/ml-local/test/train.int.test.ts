@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -235,6 +236,47 @@ describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
     expect(result).toMatchObject({
       ok: false,
       error: { code: "ML_COLUMN_NOT_FOUND", message: expect.stringContaining("nope") },
+    });
+  });
+});
+
+describe.skipIf(!available.ok)("trainLocal: cancel and timeout", () => {
+  const req = {
+    parquet: "/nonexistent.parquet",
+    task: "regression",
+    target: "y",
+    features: [{ name: "x", type: "numeric", impute: { method: "mean" }, rescale: "none" }],
+    validation: { kind: "random_split", testRatio: 0.2, seed: 1 },
+    algorithms: [{ algorithm: "linear", alpha: 1 }],
+    metric: "r2",
+    outputDir: "/tmp/sous-ml-never",
+  } satisfies TrainRequest;
+
+  it("kills the trainer when the job is cancelled", async () => {
+    const controller = new AbortController();
+    const training = trainLocal(req, { signal: controller.signal });
+    controller.abort();
+    await expect(training).rejects.toMatchObject({ code: "conflict", message: "training was cancelled" });
+  });
+
+  // The machine's own python3 stands for a venv built before scikit-learn was in requirements.txt.
+  const bare = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], {
+    encoding: "utf8",
+  }).stdout?.trim();
+  const bareHasSklearn = bare ? spawnSync(bare, ["-c", "import sklearn"]).status === 0 : true;
+  it.skipIf(bareHasSklearn)("says to run the bootstrap when the environment lacks scikit-learn", async () => {
+    await expect(trainLocal(req, { python: bare })).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringContaining(
+        "scikit-learn is not in the Python environment: run `node scripts/bootstrap.mjs`",
+      ),
+    });
+  });
+
+  it("kills the trainer past its timeout and says so", async () => {
+    await expect(trainLocal(req, { timeoutMs: 100 })).rejects.toMatchObject({
+      code: "engine_error",
+      message: expect.stringContaining("the trainer was stopped (SIGKILL)"),
     });
   });
 });
