@@ -149,6 +149,15 @@ describe("dates like Spark", () => {
       dialect: "duckdb",
     });
     expect(shortYear.steps.find((s) => s.id === "f0")?.engines.duckdb).toMatchObject({ level: "partial" });
+    // The prepare step takes the same translator and the same condition (it refused 'y' before).
+    const formatter = compileRecipe({
+      spec: prepare([{ id: "p", type: "DateFormatter", params: { column: "d", format: "d/M/y" } }]),
+      inputs: dated,
+      dialect: "duckdb",
+    });
+    expect(formatter.steps.find((s) => s.id === "p")?.engines.duckdb).toEqual(
+      shortYear.steps.find((s) => s.id === "f0")?.engines.duckdb,
+    );
     // Formatting with E stays allowed.
     const format = prepare(formulaSteps(["formatDate(toDate('2024-01-01'), 'EEE')"]));
     expect(compileRecipe({ spec: format, inputs, dialect: "duckdb" }).blocking).toBeNull();

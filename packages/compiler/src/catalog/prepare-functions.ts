@@ -1,4 +1,9 @@
-import { duckdbParseLikeSpark, parseDifference, strictParseRegex } from "../dates/spark-patterns.ts";
+import {
+  duckdbParseLikeSpark,
+  parseDifference,
+  shortYearDifference,
+  strictParseRegex,
+} from "../dates/spark-patterns.ts";
 import type { ExtExpr } from "../ir/expr.ts";
 import { ACCENTED, UNACCENTED } from "../prepare/sql/accents.ts";
 import { translateDatePattern } from "../prepare/sql/date-patterns.ts";
@@ -210,6 +215,12 @@ export const PREPARE_FUNCTIONS = defineFunctions({
       spark: ([x, f]) => `date_format(${x}, ${f})`,
       duckdb: ([x], e, d) =>
         `strftime(${x}, ${d.stringLiteral(translateDatePattern(literalText(e, 1), []).strftime)})`,
+    },
+    differs: {
+      duckdb: (e) => {
+        const differs = shortYearDifference(literalText(e, 1));
+        return differs === undefined ? undefined : partial(differs);
+      },
     },
   },
   /** Parses text with a Spark pattern; NULL when it does not parse. */

@@ -1,5 +1,5 @@
 import { DECIMAL_TEXT, DOUBLE_TEXT } from "../conditions.ts";
-import { duckdbParseLikeSpark, parseDifference, patternRuns } from "../dates/spark-patterns.ts";
+import { duckdbParseLikeSpark, parseDifference, shortYearDifference } from "../dates/spark-patterns.ts";
 import { DECIMAL_SQL } from "../decimal.ts";
 import { type CallExpr, type Expr, exprChildren, type ScalarFn } from "../ir/expr.ts";
 import { COMPUTED_REGEX_CONDITION, javaRegexOnDuckdb } from "../regex/java-regex.ts";
@@ -348,11 +348,10 @@ export const SCALAR_FUNCTIONS: Record<ScalarFn, Entry> = {
   format_date: {
     render: { spark: ([d, f]) => `date_format(${d}, ${f})`, duckdb: ([d, , f]) => `strftime(${d}, ${f})` },
     differs: {
-      // Spark 4.0.1: date_format of year 999 with 'y' or 'yyy' is '999'; strftime's %Y pads to 0999.
-      duckdb: (e) =>
-        patternRuns(literalArg(e, 1)).some((r) => r === "y" || r === "yyy")
-          ? partial("years below 1000 with y or yyy: Spark prints 999, DuckDB 0999")
-          : undefined,
+      duckdb: (e) => {
+        const differs = shortYearDifference(literalArg(e, 1));
+        return differs === undefined ? undefined : partial(differs);
+      },
     },
   },
   date_trunc: {

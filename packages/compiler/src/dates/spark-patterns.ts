@@ -1,5 +1,5 @@
 /**
- * What both date-pattern translators (formula/dates.ts and prepare/sql/date-patterns.ts) share
+ * What the date-pattern translator (dates/translate-pattern.ts) and the renderings share
  * about Spark's datetime patterns, measured on Spark 4.0.1 (timeParserPolicy CORRECTED).
  */
 
@@ -31,6 +31,16 @@ export function patternRuns(pattern: string): string[] {
 export function parsePatternProblem(pattern: string): string | undefined {
   return patternRuns(pattern).some((r) => r[0] === "E")
     ? `The date pattern '${pattern}' uses E (day of week), which Spark only allows for formatting, not for parsing: remove it, or quote the text it stands for`
+    : undefined;
+}
+
+/**
+ * Where formatting with `pattern` differs on DuckDB, or undefined. Spark 4.0.1: date_format of
+ * year 999 with 'y' or 'yyy' is '999'; strftime's %Y pads it to 0999.
+ */
+export function shortYearDifference(pattern: string): string | undefined {
+  return patternRuns(pattern).some((r) => r === "y" || r === "yyy")
+    ? "years below 1000 with y or yyy: Spark prints 999, DuckDB 0999"
     : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import { DOUBLE_TEXT } from "../conditions.ts";
 import { strictParseRegex } from "../dates/spark-patterns.ts";
+import { translateSparkPattern } from "../dates/translate-pattern.ts";
 import {
   and,
   call,
@@ -16,7 +17,6 @@ import {
 } from "../ir/expr.ts";
 import type { Dialect, Translatability } from "../types.ts";
 import type { CallNode, FormulaNode } from "./ast.ts";
-import { javaToStrftime } from "./dates.ts";
 import { javaReplacementToRe2 } from "./regex.ts";
 import {
   coerce,
@@ -954,7 +954,7 @@ const dates: FunctionDef[] = [
       const text = coerce(at(args, 0), "string");
       if (!args[1]) return fn("from_string", [text], "date");
       const pattern = literalText(at(args, 1))!;
-      const converted = javaToStrftime(pattern, "parse");
+      const converted = translateSparkPattern(pattern, "parse");
       if ("error" in converted) return report(ctx, at(args, 1).node, converted.error);
       // DuckDB's forms: the strftime pattern and the regex of the texts Spark accepts.
       const strict = lit(strictParseRegex(pattern) ?? "", "string");
@@ -975,7 +975,7 @@ const dates: FunctionDef[] = [
     example: 'formatDate(order_date, "yyyy-MM")',
     build: (args, ctx) => {
       const pattern = literalText(at(args, 1))!;
-      const converted = javaToStrftime(pattern, "format");
+      const converted = translateSparkPattern(pattern, "format");
       if ("error" in converted) return report(ctx, at(args, 1).node, converted.error);
       return fn(
         "format_date",

@@ -1,4 +1,4 @@
-import { javaToStrftime } from "../../formula/dates.ts";
+import { translateSparkPattern } from "../../dates/translate-pattern.ts";
 import { castTo, identifierName, literalInteger, literalString, stringLiteral } from "./literals.ts";
 import { regexPattern, replacement } from "./regex.ts";
 import type { Node, Translator } from "./tree.ts";
@@ -69,7 +69,7 @@ const positive = (x: string, body: string) => `CASE WHEN ${x} > 0 THEN ${body} E
 function datePattern(c: Call, i: number, mode: "format" | "parse"): string {
   const p = lit(c, i);
   if (p === undefined) return fail(c, `${c.name}: the date pattern must be a string literal to run locally.`);
-  const r = javaToStrftime(p, mode);
+  const r = translateSparkPattern(p, mode);
   if ("error" in r) return fail(c, `${c.name}: ${r.error}.`);
   return stringLiteral(r.pattern);
 }

@@ -1,12 +1,16 @@
-import { parsePatternProblem } from "../dates/spark-patterns.ts";
+import { parsePatternProblem } from "./spark-patterns.ts";
 
 /**
- * Java (Spark) datetime patterns -> DuckDB strftime/strptime patterns. Only letters with an exact
+ * The one translation of Spark (Java) datetime patterns to DuckDB strftime/strptime patterns,
+ * used by formulas, prepare steps and the SQL recipe's local run. Only letters with an exact
  * counterpart are accepted; anything else is refused with the list of what is supported, rather
  * than producing a date text that differs between engines.
  */
 const FORMAT: Record<string, string> = {
   yyyy: "%Y",
+  // Years below 1000 differ with these two: Spark prints that minimum of digits (999), %Y always
+  // four (0999); strftime has no directive for the former, so the renderings flag it
+  // (shortYearDifference).
   yyy: "%Y",
   y: "%Y",
   yy: "%y",
@@ -47,11 +51,13 @@ const PARSE_OVERRIDES: Record<string, string> = {
 const SUPPORTED =
   "yyyy, yy, MMMM, MMM, MM, M, dd, d, HH, H, hh, h, mm, m, ss, s, SSS, SSSSSS, a, EEEE, EEE, DDD";
 
-export function javaToStrftime(
-  pattern: string,
-  mode: "format" | "parse",
-): { pattern: string } | { error: string } {
+export type PatternTranslation =
+  /** `pattern` for DuckDB; `fields`, the letter runs used (e.g. ["yyyy", "MM"]). */
+  { pattern: string; fields: string[] } | { error: string };
+
+export function translateSparkPattern(pattern: string, mode: "format" | "parse"): PatternTranslation {
   let out = "";
+  const fields: string[] = [];
   let i = 0;
   if (pattern === "") return { error: "The date pattern is empty: write one such as 'yyyy-MM-dd'" };
   const refused = mode === "parse" ? parsePatternProblem(pattern) : undefined;
@@ -87,12 +93,12 @@ export function javaToStrftime(
         };
       }
       out += directive;
+      fields.push(run);
       i = j;
       continue;
     }
     // Spark reads [ ] as an optional section and { } # as reserved (Spark 4.0.1 formats
-    // 'HH:mm:ss[.SSS]' as 12:00:00.000); strftime would print them: refused, as the prepare
-    // steps' translator (prepare/sql/date-patterns.ts) refuses them.
+    // 'HH:mm:ss[.SSS]' as 12:00:00.000); strftime would print them: refused.
     if ("[]{}#".includes(c)) {
       return {
         error: `'${c}' is reserved in date patterns (Spark reads [ ] as an optional section): quote it, e.g. '${c}'`,
@@ -101,5 +107,5 @@ export function javaToStrftime(
     out += c === "%" ? "%%" : c;
     i++;
   }
-  return { pattern: out };
+  return { pattern: out, fields };
 }
