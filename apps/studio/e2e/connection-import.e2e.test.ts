@@ -31,6 +31,7 @@ const password = `never-shown-${suffix}`;
 // The stack stores locally: imports/<folder>/ of its storage folder is what a Blob import reads.
 const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
 const blobFolder = `imports/e2e_${suffix}/`;
+const tblFolder = `imports/tbl_${suffix}/`;
 
 // The scratch database serves both describes below; made once, dropped after the last.
 beforeAll(async () => {
@@ -77,7 +78,9 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (dataDir) rmSync(path.join(dataDir, "storage", blobFolder), { recursive: true, force: true });
+    if (dataDir)
+      for (const f of [blobFolder, tblFolder])
+        rmSync(path.join(dataDir, "storage", f), { recursive: true, force: true });
     for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
   });
 
@@ -262,6 +265,46 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
       expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([`e2e_${suffix}`]);
       expect(datasets.data[0].currentVersion.rowCount).toBe(3);
       expect(datasets.data[0].schema.map((c: { name: string }) => c.name)).toEqual(["region", "amount"]);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.skipIf(!dataDir)(
+    "imports a folder of headerless .tbl files with a trailing | through the Blob tab's CSV options",
+    async () => {
+      // A missing first id (n/a) makes the first line look like a header: detected alone, each
+      // file's first line becomes names (n/a, Ann, paid) and 1 row of 3 is left. Only the tab's
+      // header "no" gives col_1..col_3 and every row; the delimiter is left to detection.
+      const dir = path.join(dataDir, "storage", tblFolder);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, "part-1.tbl"), "n/a|Ann|paid|\n1|Bob|open|\n");
+      writeFileSync(path.join(dir, "part-2.tbl"), "2|Cy|paid|\n");
+      const { page, projectId, errors } = await openProject("Blob import options");
+      await page.getByTestId("connection-import-button").click();
+      await page.getByTestId("connection-import-tab-blob").click();
+      await page.getByTestId("blob-folder").fill(tblFolder);
+      await page.getByTestId("blob-header").selectOption("no");
+      await page.getByTestId("blob-skip-bad").check();
+      expect(await page.getByTestId("blob-delimiter").inputValue()).toBe("auto");
+      await screenshot(page, "connection-import-blob-options");
+      const sent = page.waitForRequest((r) => r.url().endsWith("/datasets/import") && r.method() === "POST");
+      await page.getByTestId("connection-import-submit").click();
+      // Only what the user chose is sent: the delimiter stays detected on the first file.
+      expect((await sent).postDataJSON().source).toEqual({
+        kind: "blob",
+        folder: tblFolder,
+        format: "csv",
+        options: { format: "csv", csv: { header: false, skipBadLines: true } },
+      });
+      await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
+      const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+      expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([`tbl_${suffix}`]);
+      expect(datasets.data[0].schema.map((c: { name: string }) => c.name)).toEqual([
+        "col_1",
+        "col_2",
+        "col_3",
+      ]);
+      expect(datasets.data[0].currentVersion.rowCount).toBe(3);
       expect(errors).toEqual([]);
     },
   );

@@ -2,7 +2,9 @@
 
 import {
   type ConnectionInfo,
+  type CsvOptions,
   type DatasetInfo,
+  type FolderImportOptions,
   ObjectNameSchema,
   type PostgresConnectionTest,
 } from "@sous/contracts";
@@ -10,8 +12,9 @@ import { useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { ConnectionTablePicker } from "./connection-table-picker.tsx";
-import { Field, FormError, Input, Select, Textarea } from "./field.tsx";
+import { Checkbox, Field, FormError, Input, Select, Textarea } from "./field.tsx";
 import { TableIcon, TrashIcon } from "./icons.tsx";
+import { DELIMITERS } from "./import-dialog.tsx";
 import { ModalDialog, ModalFoot } from "./modal-dialog.tsx";
 import { toObjectName } from "./recipe-kinds.ts";
 import "./import-dialog.css"; // its two-column .import-row
@@ -25,6 +28,24 @@ import "./connection-import-dialog.css";
 
 type Tab = "postgres" | "blob";
 const NEW = "__new__";
+/** A CSV option the user left to detection on the folder's first file: it is not sent. */
+const AUTO = "auto";
+
+/** The folder's CSV choices; each "auto" one is left out of the request, so the server detects it. */
+interface FolderCsvChoices {
+  header: typeof AUTO | "yes" | "no";
+  delimiter: string; // AUTO or one of DELIMITERS
+  skipBadLines: boolean;
+}
+
+/** The request's `options` for a CSV folder: only what the user chose; none at all when all is auto. */
+function folderCsvOptions(c: FolderCsvChoices): FolderImportOptions | undefined {
+  const csv: Partial<CsvOptions> = {};
+  if (c.header !== AUTO) csv.header = c.header === "yes";
+  if (c.delimiter !== AUTO) csv.delimiter = c.delimiter;
+  if (c.skipBadLines) csv.skipBadLines = true;
+  return Object.keys(csv).length ? { format: "csv", csv } : undefined;
+}
 
 export interface ConnectionImportDialogProps {
   projectId: string;
@@ -72,6 +93,11 @@ export function ConnectionImportDialog({
   const [query, setQuery] = useState("");
   const [folder, setFolder] = useState("imports/");
   const [format, setFormat] = useState<"csv" | "parquet">("csv");
+  const [csvChoices, setCsvChoices] = useState<FolderCsvChoices>({
+    header: AUTO,
+    delimiter: AUTO,
+    skipBadLines: false,
+  });
   const [name, setName] = useState("");
   const [nameEdited, setNameEdited] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -118,7 +144,7 @@ export function ConnectionImportDialog({
 
   // An error answers the source it was given: any edit clears it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the inputs are the trigger, not read
-  useEffect(() => setImportError(null), [tab, connectionId, mode, table, query, folder, format]);
+  useEffect(() => setImportError(null), [tab, connectionId, mode, table, query, folder, format, csvChoices]);
 
   function close() {
     dialog.current?.close();
@@ -192,7 +218,10 @@ export function ConnectionImportDialog({
             connectionId,
             ...(mode === "table" ? { table: table.trim() } : { query: query.trim() }),
           }
-        : { kind: "blob", folder: folder.trim(), format };
+        : (() => {
+            const options = format === "csv" ? folderCsvOptions(csvChoices) : undefined;
+            return { kind: "blob", folder: folder.trim(), format, ...(options ? { options } : {}) };
+          })();
     try {
       const ds = await api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
         method: "POST",
@@ -484,6 +513,12 @@ export function ConnectionImportDialog({
                     )}
                   </Field>
                 </div>
+                {format === "csv" ? (
+                  <FolderCsvFields
+                    choices={csvChoices}
+                    onChange={(p) => setCsvChoices({ ...csvChoices, ...p })}
+                  />
+                ) : null}
               </>
             )}
             <Field label="Dataset name" error={effectiveName === "" ? null : nameError}>
@@ -524,6 +559,66 @@ export function ConnectionImportDialog({
         </form>
       )}
     </ModalDialog>
+  );
+}
+
+/**
+ * The upload dialog's main CSV choices for a folder, each with "Detect" (sent as nothing, so it is
+ * detected on the first file): a folder has no preview to show the detected values in.
+ */
+function FolderCsvFields({
+  choices,
+  onChange,
+}: {
+  choices: FolderCsvChoices;
+  onChange: (patch: Partial<FolderCsvChoices>) => void;
+}) {
+  return (
+    <>
+      <div className="import-row">
+        <Field label="Header">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={choices.header}
+              onChange={(e) => onChange({ header: e.target.value as FolderCsvChoices["header"] })}
+              data-testid="blob-header"
+            >
+              <option value={AUTO}>Detect</option>
+              <option value="yes">First line holds the column names</option>
+              <option value="no">No header (col_1, col_2…)</option>
+            </Select>
+          )}
+        </Field>
+        <Field label="Delimiter">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={choices.delimiter}
+              onChange={(e) => onChange({ delimiter: e.target.value })}
+              data-testid="blob-delimiter"
+            >
+              <option value={AUTO}>Detect</option>
+              {DELIMITERS.map((d) => (
+                <option key={d.label} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </div>
+      <Checkbox
+        label="Skip bad lines"
+        title="Leave out lines with the wrong number of fields or a value that does not fit its column's type, and count them"
+        checked={choices.skipBadLines}
+        onChange={(e) => onChange({ skipBadLines: e.target.checked })}
+        data-testid="blob-skip-bad"
+      />
+      <p className="muted small">
+        Detected on the first file unless chosen; a trailing delimiter (<code>a|b|</code>) is detected too.
+      </p>
+    </>
   );
 }
 

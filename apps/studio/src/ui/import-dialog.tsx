@@ -26,7 +26,8 @@ import "./import-dialog.css";
 // that fails keeps the staged file, so other options can be tried; closing the dialog without
 // importing discards it.
 
-const DELIMITERS: { value: string; label: string }[] = [
+/** The delimiters offered by name; the folder import (connection-import-dialog) offers the same. */
+export const DELIMITERS: { value: string; label: string }[] = [
   { value: ",", label: "Comma ( , )" },
   { value: ";", label: "Semicolon ( ; )" },
   { value: "\t", label: "Tab" },

@@ -177,6 +177,17 @@ export const StageUploadQuerySchema = z
 
 export const PreviewUploadBodySchema = z.object({ options: ImportOptionsSchema }).strict();
 
+/**
+ * A folder import's options: an upload's ImportOptions, except that CSV fields may be left out,
+ * and each one left out is detected on the folder's first file. There is no preview of a folder
+ * to read the detected dialect from first, so "header: no" alone must be sayable.
+ */
+export const FolderImportOptionsSchema = z.discriminatedUnion("format", [
+  z.object({ format: z.literal("csv"), csv: CsvOptionsSchema.partial() }).strict(),
+  z.object({ format: z.literal("parquet") }).strict(),
+]);
+export type FolderImportOptions = z.infer<typeof FolderImportOptionsSchema>;
+
 export const ImportSourceSchema = z.discriminatedUnion("kind", [
   z
     .object({
@@ -211,8 +222,8 @@ export const ImportSourceSchema = z.discriminatedUnion("kind", [
           "Folder in the configured container (imports/...), holding delimited text (.csv, .tsv, .txt, .tbl, .dat, .psv) or Parquet files",
         ),
       format: z.enum(["csv", "parquet"]),
-      options: ImportOptionsSchema.optional().describe(
-        "The same options as an upload's (detected on the first file when omitted); their format must be the folder's",
+      options: FolderImportOptionsSchema.optional().describe(
+        "The same options as an upload's; any CSV field left out (or all, when omitted) is detected on the first file; their format must be the folder's",
       ),
     })
     .strict()

@@ -3,8 +3,14 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { AppError, type ImportOptions } from "@sous/contracts";
-import { type ImportResult, importToParquet, type LocalEngine } from "@sous/engine-local";
+import { AppError, CsvOptionsSchema, type FolderImportOptions, type ImportOptions } from "@sous/contracts";
+import {
+  defaultCsvOptions,
+  detectImportOptions,
+  type ImportResult,
+  importToParquet,
+  type LocalEngine,
+} from "@sous/engine-local";
 import type { DatasetStorage, StoredObject } from "@sous/storage";
 
 // Import from Blob: the files already in the installation's container (or local storage folder)
@@ -57,7 +63,7 @@ export async function importBlobFolder(
   src: {
     folder: string;
     format: "csv" | "parquet";
-    options?: ImportOptions;
+    options?: FolderImportOptions;
     outDir: string;
     signal?: AbortSignal;
   },
@@ -86,11 +92,15 @@ export async function importBlobFolder(
   }
   try {
     const paths = files.map((f) => path.join(dir, f.key.slice(folder.length)));
+    const first = paths[0] as string;
     return await importToParquet(deps.engine, {
-      file: paths[0] as string,
+      file: first,
       fileName: files[0]?.key,
       files: paths,
-      options: src.format === "parquet" ? { format: "parquet" } : src.options,
+      options:
+        src.format === "parquet"
+          ? { format: "parquet" }
+          : await completeCsvOptions(deps, first, files[0]?.key, src.options),
       // Not the folder itself: the sniffer's scratch copy must not show up among the user's files.
       scratchDir: deps.tmpRoot,
       outDir: src.outDir,
@@ -99,4 +109,25 @@ export async function importBlobFolder(
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * The CSV options a folder is read with: the fields the user gave, the others as detected on the
+ * first file (header "no" alone still finds the delimiter); none given, the importer detects all.
+ */
+async function completeCsvOptions(
+  deps: { engine: LocalEngine; tmpRoot: string },
+  file: string,
+  fileName: string | undefined,
+  given: FolderImportOptions | undefined,
+): Promise<ImportOptions | undefined> {
+  if (given?.format !== "csv") return undefined;
+  const full = CsvOptionsSchema.safeParse(given.csv);
+  if (full.success) return { format: "csv", csv: full.data }; // nothing left to detect
+  const detected = await deps.engine.withConnection((c) =>
+    detectImportOptions(c, file, fileName, deps.tmpRoot),
+  );
+  const base = detected.format === "csv" ? detected.csv : defaultCsvOptions("utf-8");
+  const chosen = Object.fromEntries(Object.entries(given.csv).filter(([, v]) => v !== undefined));
+  return { format: "csv", csv: { ...base, ...chosen } };
 }
