@@ -5,40 +5,20 @@
 // shutdown's grace (SIGTERM, then SIGKILL after a few seconds), and start.ts must exit 0.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./lib/net.ts";
-import { listProcesses } from "./lib/proc.ts";
-import { prepareDatabase, repoRoot } from "./lib/stack.ts";
+import { groupAlive, listProcesses } from "./lib/proc.ts";
+import { existingStudioBuild, prepareDatabase, repoRoot } from "./lib/stack.ts";
 
 const testDatabaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 const redisUrl = process.env.SOUS_TEST_REDIS_URL ?? "";
-const studioDir = path.join(repoRoot, "apps/studio");
 
-/** npm test's build (SOUS_TEST_NEXT_DIST_DIR), else the newest complete one: building here takes minutes. */
-function studioBuild(): string | undefined {
-  if (process.env.SOUS_TEST_NEXT_DIST_DIR) return process.env.SOUS_TEST_NEXT_DIST_DIR;
-  if (!existsSync(studioDir)) return undefined;
-  return readdirSync(studioDir)
-    .filter((d) => d.startsWith(".next") && existsSync(path.join(studioDir, d, "BUILD_ID")))
-    .map((d) => ({ d, at: statSync(path.join(studioDir, d, "BUILD_ID")).mtimeMs }))
-    .sort((a, b) => b.at - a.at)[0]?.d;
-}
-const distDir = studioBuild();
+const distDir = existingStudioBuild();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether any process of group `pgid` is left (signal 0 to the group). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!testDatabaseUrl || !redisUrl || !distDir)("Ctrl-C on npm start with a tab open", () => {
   const id = randomBytes(4).toString("hex");

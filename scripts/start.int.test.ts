@@ -3,7 +3,7 @@
 // with -9 one by one (the worker mid-build, the studio, the emulator), and last start.ts itself.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createDb, type Db } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
@@ -22,22 +22,12 @@ import {
 } from "../apps/worker/test/fixture.ts";
 import { canConnect, freePort } from "./lib/net.ts";
 import { groupAlive, isAlive, listProcesses, procStat } from "./lib/proc.ts";
-import { prepareDatabase, repoRoot } from "./lib/stack.ts";
+import { existingStudioBuild, prepareDatabase, repoRoot } from "./lib/stack.ts";
 
 const testDatabaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 const redisUrl = process.env.SOUS_TEST_REDIS_URL ?? "";
-const studioDir = path.join(repoRoot, "apps/studio");
 
-/** npm test's build (SOUS_TEST_NEXT_DIST_DIR), else the newest complete one: building here takes minutes. */
-function studioBuild(): string | undefined {
-  if (process.env.SOUS_TEST_NEXT_DIST_DIR) return process.env.SOUS_TEST_NEXT_DIST_DIR;
-  if (!existsSync(studioDir)) return undefined;
-  return readdirSync(studioDir)
-    .filter((d) => d.startsWith(".next") && existsSync(path.join(studioDir, d, "BUILD_ID")))
-    .map((d) => ({ d, at: statSync(path.join(studioDir, d, "BUILD_ID")).mtimeMs }))
-    .sort((a, b) => b.at - a.at)[0]?.d;
-}
-const distDir = studioBuild();
+const distDir = existingStudioBuild();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const health = (url: string) =>

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { ensureDatabase, migrateDatabase } from "@sous/db/migrate";
 import { waitForHttp } from "./net.ts";
@@ -24,6 +24,20 @@ export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
  * `distDir` lets several stacks (npm test, scripts/test-stack.ts, npm start) build side by side
  * without overwriting each other's `.next`.
  */
+/**
+ * The studio build a test can start from: npm test's (SOUS_TEST_NEXT_DIST_DIR), else the newest
+ * complete one under apps/studio (building one takes minutes), else undefined.
+ */
+export function existingStudioBuild(): string | undefined {
+  if (process.env.SOUS_TEST_NEXT_DIST_DIR) return process.env.SOUS_TEST_NEXT_DIST_DIR;
+  const studioDir = path.join(repoRoot, "apps/studio");
+  if (!existsSync(studioDir)) return undefined;
+  return readdirSync(studioDir)
+    .filter((d) => d.startsWith(".next") && existsSync(path.join(studioDir, d, "BUILD_ID")))
+    .map((d) => ({ d, at: statSync(path.join(studioDir, d, "BUILD_ID")).mtimeMs }))
+    .sort((a, b) => b.at - a.at)[0]?.d;
+}
+
 export function buildStudio(distDir = ".next"): void {
   const r = spawnSync(
     "pnpm",
