@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from . import charts
 from .portable import portable
 
 CLASSIFICATION = ("binary", "multiclass")
@@ -139,32 +140,40 @@ def estimator(algorithm, task, seed):
     return cls(n_estimators=algorithm["nTrees"], max_depth=depth, min_samples_leaf=leaf, random_state=seed, n_jobs=1)
 
 
-def score(task, model, x, y):
+def score(task, model, x, y, seed):
+    """The test metrics and the data of the Lab's charts (charts.py)."""
     if task == "regression":
         p = model.predict(x)
-        return {
+        metrics = {
             "r2": float(skm.r2_score(y, p)),
             "rmse": float(math.sqrt(skm.mean_squared_error(y, p))),
             "mae": float(skm.mean_absolute_error(y, p)),
+            **charts.regression_extras(y, p),
         }
+        return metrics, charts.regression_charts(y, p, seed)
     proba = model.predict_proba(x)
     p = model.classes_[np.argmax(proba, axis=1)]
+    classes = model.classes_.tolist()
     if task == "binary":
         positive = model.classes_[1]
-        return {
-            "auc": float(skm.roc_auc_score(y == positive, proba[:, 1])),
+        truth = y == positive
+        metrics = {
+            "auc": float(skm.roc_auc_score(truth, proba[:, 1])),
             "accuracy": float(skm.accuracy_score(y, p)),
-            "f1": float(skm.f1_score(y == positive, p == positive)),
+            "f1": float(skm.f1_score(truth, p == positive)),
             "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
+            **charts.binary_extras(truth, proba[:, 1]),
         }
-    return {
+        return metrics, {**charts.binary_charts(truth, proba[:, 1]), "confusion": charts.confusion(y, p, classes)}
+    metrics = {
         "accuracy": float(skm.accuracy_score(y, p)),
         "macroF1": float(skm.f1_score(y, p, average="macro")),
         "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
     }
+    return metrics, {"confusion": charts.confusion(y, p, classes)}
 
 
-HIGHER_IS_BETTER = {"auc": True, "accuracy": True, "f1": True, "macroF1": True, "r2": True, "logLoss": False, "rmse": False, "mae": False}
+HIGHER_IS_BETTER = {"auc": True, "accuracy": True, "f1": True, "macroF1": True, "r2": True, "precision": True, "recall": True, "lift": True, "logLoss": False, "rmse": False, "mae": False, "mape": False}
 
 
 def target_values(table, request):
@@ -228,10 +237,13 @@ def train(request):
         pipeline.fit(x_train, y_train)
         train_ms = (time.monotonic() - t0) * 1000
         classes = pipeline.classes_ if task in CLASSIFICATION else None
-        m = score(task, pipeline, x_test, y_test)
+        m, chart_data = score(task, pipeline, x_test, y_test, seed)
+        chart_data["importances"] = charts.importances(pipeline, request["features"])
         folder = f"{index}-{kind}"
         os.makedirs(os.path.join(out_dir, folder), exist_ok=True)
         joblib.dump(pipeline, os.path.join(out_dir, folder, "model.pkl"))
+        with open(os.path.join(out_dir, folder, "charts.json"), "w") as fh:
+            json.dump(chart_data, fh)
         with open(os.path.join(out_dir, folder, "portable.json"), "w") as fh:
             json.dump(portable(pipeline, request["features"], kind, task, classes), fh)
         predictions = {"prediction": [json_value(v.item() if hasattr(v, "item") else v) for v in pipeline.predict(sample)] if sample_n else []}
@@ -245,6 +257,7 @@ def train(request):
                 "trainMs": train_ms,
                 "pickle": f"{folder}/model.pkl",
                 "portable": f"{folder}/portable.json",
+                "charts": f"{folder}/charts.json",
                 "sample": predictions,
             }
         )

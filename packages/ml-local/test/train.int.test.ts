@@ -5,6 +5,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import {
   type Algorithm,
+  ModelChartsSchema,
   type PortableModel,
   PortableModelSchema,
   scorePortable,
@@ -124,7 +125,40 @@ describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
     for (const m of result.models) {
       expect(m.metrics.auc, m.algorithm.algorithm).toBeGreaterThan(0.8);
       expect(m.metrics.accuracy).toBeGreaterThan(0.7);
-      expect(Object.keys(m.metrics).sort()).toEqual(["accuracy", "auc", "f1", "logLoss"]);
+      expect(Object.keys(m.metrics).sort()).toEqual([
+        "accuracy",
+        "auc",
+        "f1",
+        "lift",
+        "logLoss",
+        "precision",
+        "recall",
+      ]);
+      // The positives are about half the rows: the top 10 % of scores cannot be more than 2x richer.
+      expect(m.metrics.lift).toBeGreaterThan(1.3);
+      expect(m.metrics.lift).toBeLessThanOrEqual(1 / 0.45);
+      const charts = ModelChartsSchema.parse(
+        JSON.parse(readFileSync(path.join(req.outputDir, m.charts!), "utf8")),
+      );
+      // The ROC curve runs from (0,0) to (1,1); its trapezoid area is the reported AUC.
+      const roc = charts.roc!;
+      expect(roc[0]).toEqual([0, 0]);
+      expect(roc.at(-1)).toEqual([1, 1]);
+      let area = 0;
+      for (let i = 1; i < roc.length; i++)
+        area += (roc[i]![0] - roc[i - 1]![0]) * ((roc[i]![1] + roc[i - 1]![1]) / 2);
+      expect(Math.abs(area - m.metrics.auc!)).toBeLessThan(0.01);
+      // Every test row is in the score histogram and the confusion matrix, once.
+      const h = charts.scoreHistogram!;
+      expect(h.positives).toHaveLength(100);
+      expect([...h.positives, ...h.negatives].reduce((a, b) => a + b)).toBe(800);
+      expect(charts.confusion!.flat().reduce((a, b) => a + b)).toBe(800);
+      // At threshold 0.5 the histogram gives the confusion matrix's true positives.
+      expect(h.positives.slice(50).reduce((a, b) => a + b)).toBe(charts.confusion![1]![1]);
+      const importance = charts.importances.reduce((a, b) => a + b.importance, 0);
+      expect(importance).toBeCloseTo(1, 9);
+      // x1 and x2 drive the label; the colour only shifts it for two of seven levels.
+      expect(charts.importances.map((i) => i.feature).sort()).toEqual(["colour", "x1", "x2"]);
     }
     const bestAuc = Math.max(...result.models.map((m) => m.metrics.auc!));
     expect(result.models[result.best.index]!.metrics.auc).toBe(bestAuc);
@@ -154,7 +188,15 @@ describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
     const result = await trainLocal(req);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.classes).toBeNull();
-    for (const m of result.models) expect(m.metrics.r2, m.algorithm.algorithm).toBeGreaterThan(0.8);
+    for (const m of result.models) {
+      expect(m.metrics.r2, m.algorithm.algorithm).toBeGreaterThan(0.8);
+      expect(m.metrics.mape).toBeGreaterThan(0);
+      const charts = ModelChartsSchema.parse(
+        JSON.parse(readFileSync(path.join(req.outputDir, m.charts!), "utf8")),
+      );
+      expect(charts.scatter).toHaveLength(800);
+      expect(charts.residuals!.counts.reduce((a, b) => a + b)).toBe(800);
+    }
     const bestRmse = Math.min(...result.models.map((m) => m.metrics.rmse!));
     expect(result.models[result.best.index]!.metrics.rmse).toBe(bestRmse);
     const agree = agreement(result, req.outputDir);

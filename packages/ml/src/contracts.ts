@@ -57,14 +57,43 @@ export const AlgorithmSchema = z.discriminatedUnion("algorithm", [
 ]);
 export type Algorithm = z.infer<typeof AlgorithmSchema>;
 
-export const MetricSchema = z.enum(["auc", "accuracy", "f1", "logLoss", "macroF1", "r2", "rmse", "mae"]);
+export const MetricSchema = z.enum([
+  "auc",
+  "accuracy",
+  "f1",
+  "precision",
+  "recall",
+  "lift",
+  "logLoss",
+  "macroF1",
+  "r2",
+  "rmse",
+  "mae",
+  "mape",
+]);
 export type Metric = z.infer<typeof MetricSchema>;
 
 /** The metrics each task reports (and may optimise). */
 export const METRICS_BY_TASK: Record<MlTask, readonly Metric[]> = {
-  binary: ["auc", "accuracy", "f1", "logLoss"],
+  binary: ["auc", "accuracy", "f1", "precision", "recall", "lift", "logLoss"],
   multiclass: ["accuracy", "macroF1", "logLoss"],
-  regression: ["r2", "rmse", "mae"],
+  regression: ["r2", "rmse", "mae", "mape"],
+};
+
+/** Whether a larger value of the metric is better (the best model and the compare table sort by it). */
+export const HIGHER_IS_BETTER: Record<Metric, boolean> = {
+  auc: true,
+  accuracy: true,
+  f1: true,
+  precision: true,
+  recall: true,
+  lift: true,
+  logLoss: false,
+  macroF1: true,
+  r2: true,
+  rmse: false,
+  mae: false,
+  mape: false,
 };
 
 export const TrainRequestSchema = z
@@ -139,6 +168,8 @@ export const TrainedModelSchema = z
     /** Relative to outputDir. */
     pickle: z.string(),
     portable: z.string(),
+    /** Relative to outputDir: the ModelChartsSchema JSON (absent from trainers that do not draw). */
+    charts: z.string().optional(),
     sample: z
       .object({ prediction: z.array(Label), probabilities: z.array(z.array(z.number())).optional() })
       .strict(),
@@ -251,3 +282,30 @@ export const PortableModelSchema = z
   })
   .strict();
 export type PortableModel = z.infer<typeof PortableModelSchema>;
+
+const point = z.tuple([z.number(), z.number()]);
+
+/** The data of a trained model's charts (python/sous_ml/charts.py writes it, bounded in size). */
+export const ModelChartsSchema = z
+  .object({
+    /** [false positive rate, true positive rate], thinned. */
+    roc: z.array(point).optional(),
+    /** [recall, precision], thinned. */
+    pr: z.array(point).optional(),
+    /** Test rows per class in 100 score bins ((i/100, (i+1)/100], 0 in the first): positive at threshold i/100 is bins >= i. */
+    scoreHistogram: z
+      .object({ positives: z.array(z.number().int()), negatives: z.array(z.number().int()) })
+      .strict()
+      .optional(),
+    calibration: z
+      .array(z.object({ predicted: z.number(), observed: z.number(), count: z.number().int() }).strict())
+      .optional(),
+    /** Rows: true class, columns: predicted class, in the order of `classes`. */
+    confusion: z.array(z.array(z.number().int())).optional(),
+    /** [actual, predicted], at most 1,000 test rows. */
+    scatter: z.array(point).optional(),
+    residuals: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }).strict().optional(),
+    importances: z.array(z.object({ feature: z.string(), importance: z.number() }).strict()),
+  })
+  .strict();
+export type ModelCharts = z.infer<typeof ModelChartsSchema>;

@@ -1,0 +1,104 @@
+import { IdSchema } from "@sous/contracts";
+import { z } from "zod";
+import {
+  AlgorithmSchema,
+  CategoricalFeatureSchema,
+  type Feature,
+  METRICS_BY_TASK,
+  MetricSchema,
+  MlTaskSchema,
+  NumericFeatureSchema,
+  type TrainRequest,
+} from "./contracts.ts";
+
+// A Lab analysis's design, as stored (MlAnalysis.design) and edited in the browser: the training
+// request without its file paths, every column of the dataset in the features table (excluded ones
+// keep their handling, so including them again restores it), and where training runs.
+
+const include = { include: z.boolean() };
+export const DesignFeatureSchema = z.discriminatedUnion("type", [
+  NumericFeatureSchema.extend(include),
+  CategoricalFeatureSchema.extend(include),
+]);
+export type DesignFeature = z.infer<typeof DesignFeatureSchema>;
+
+export const MlEngineSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("local") }).strict(),
+  z.object({ kind: z.literal("databricks"), connectionId: IdSchema, profileId: IdSchema }).strict(),
+]);
+export type MlEngine = z.infer<typeof MlEngineSchema>;
+
+export const MlDesignSchema = z
+  .object({
+    task: MlTaskSchema,
+    target: z.string().min(1).max(256),
+    features: z.array(DesignFeatureSchema).max(2000),
+    validation: z
+      .object({
+        kind: z.literal("random_split"),
+        testRatio: z.number().min(0.05).max(0.5),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1),
+      })
+      .strict(),
+    algorithms: z.array(AlgorithmSchema).max(20),
+    metric: MetricSchema,
+    engine: MlEngineSchema,
+  })
+  .strict();
+export type MlDesign = z.infer<typeof MlDesignSchema>;
+
+/** What stops a design from training, each with the field to fix; empty when it can train. */
+export function designProblems(design: MlDesign): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const included = design.features.filter((f) => f.include);
+  if (included.length === 0)
+    problems.push({ path: "features", message: "Include at least one feature." });
+  if (included.some((f) => f.name === design.target))
+    problems.push({
+      path: "features",
+      message: `The target ${design.target} is also a feature: exclude it from the features.`,
+    });
+  if (design.algorithms.length === 0)
+    problems.push({ path: "algorithms", message: "Choose at least one algorithm." });
+  const classifier = design.task !== "regression";
+  for (const a of design.algorithms) {
+    if (a.algorithm === "logistic" && !classifier)
+      problems.push({
+        path: "algorithms",
+        message: "Logistic regression predicts classes: use linear regression for a numeric target.",
+      });
+    if (a.algorithm === "linear" && classifier)
+      problems.push({
+        path: "algorithms",
+        message: "Linear regression predicts numbers: use logistic regression for classes.",
+      });
+  }
+  if (!METRICS_BY_TASK[design.task].includes(design.metric))
+    problems.push({ path: "metric", message: `${design.metric} is not a ${design.task} metric.` });
+  return problems;
+}
+
+/** The trainer's request for a design (call designProblems first: this does not check). */
+export function trainRequestFor(
+  design: MlDesign,
+  paths: { parquet: string; outputDir: string; sampleRows?: number },
+): TrainRequest {
+  const features: Feature[] = design.features
+    .filter((f) => f.include)
+    .map(({ include: _, ...f }) => f as Feature);
+  return {
+    parquet: paths.parquet,
+    task: design.task,
+    target: design.target,
+    features,
+    validation: design.validation,
+    algorithms: design.algorithms,
+    metric: design.metric,
+    outputDir: paths.outputDir,
+    sampleRows: paths.sampleRows ?? 0,
+  };
+}
