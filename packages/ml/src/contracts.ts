@@ -304,7 +304,10 @@ export const ModelChartsSchema = z
     confusion: z.array(z.array(z.number().int())).optional(),
     /** [actual, predicted], at most 1,000 test rows. */
     scatter: z.array(point).optional(),
-    residuals: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }).strict().optional(),
+    residuals: z
+      .object({ edges: z.array(z.number()), counts: z.array(z.number().int()) })
+      .strict()
+      .optional(),
     importances: z.array(z.object({ feature: z.string(), importance: z.number() }).strict()),
   })
   .strict();

@@ -55,8 +55,7 @@ export type MlDesign = z.infer<typeof MlDesignSchema>;
 export function designProblems(design: MlDesign): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const included = design.features.filter((f) => f.include);
-  if (included.length === 0)
-    problems.push({ path: "features", message: "Include at least one feature." });
+  if (included.length === 0) problems.push({ path: "features", message: "Include at least one feature." });
   if (included.some((f) => f.name === design.target))
     problems.push({
       path: "features",

@@ -33,7 +33,9 @@ describe("exclusionReason", () => {
       exclusionReason(col({ name: "s", type: "string", rows: 5000, nonNull: 4000, distinct: 3000 })),
     ).toMatch(/3,000 distinct values/);
     // A unique double is a measurement, not an identifier.
-    expect(exclusionReason(col({ name: "x", type: "double", distinct: 100, targetCorrelation: 0.4 }))).toBeNull();
+    expect(
+      exclusionReason(col({ name: "x", type: "double", distinct: 100, targetCorrelation: 0.4 })),
+    ).toBeNull();
   });
 });
 

@@ -50,7 +50,11 @@ export const DEFAULT_ALGORITHMS: Record<MlTask, Algorithm[]> = {
   ],
 };
 
-export const DEFAULT_METRIC: Record<MlTask, Metric> = { binary: "auc", multiclass: "macroF1", regression: "r2" };
+export const DEFAULT_METRIC: Record<MlTask, Metric> = {
+  binary: "auc",
+  multiclass: "macroF1",
+  regression: "r2",
+};
 
 /** Why a column should not be a feature, or null when it should. */
 export function exclusionReason(column: ColumnProfile): string | null {
