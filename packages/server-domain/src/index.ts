@@ -13,3 +13,22 @@ export {
   pruneDatasetVersions,
   publishDatasetVersion,
 } from "./dataset-versions.ts";
+export {
+  ACTIVE_JOB_STATES,
+  ACTIVITY_TRANSITIONS,
+  type ActivityFields,
+  type CancelOutcome,
+  canMoveActivity,
+  canMoveJob,
+  endJob,
+  IllegalTransitionError,
+  initialJobState,
+  isFinalActivityState,
+  isFinalJobState,
+  JOB_TRANSITIONS,
+  type JobFields,
+  type JobMove,
+  moveActivities,
+  moveJob,
+  requestJobCancel,
+} from "./jobs/job-state.ts";

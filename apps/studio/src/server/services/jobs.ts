@@ -11,13 +11,12 @@ import {
 import type { Prisma } from "@sous/db";
 import { planBuild, type SchemaProblem } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
-import { loadBuildGraph } from "@sous/server-domain";
+import { initialJobState, loadBuildGraph, requestJobCancel } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { planSchemaProblems } from "./flow-schemas.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
 
-const TERMINAL: string[] = ["SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"];
 const ENQUEUE_WAIT_MS = 3000;
 
 /** Plans a build for the project's current flow, or says which targets cannot be built. */
@@ -67,7 +66,6 @@ export async function createJob(
   const problems = await planSchemaProblems(projectId, plan);
   if (input.dryRun) return { dryRun: true, plan: { ...plan, problems }, job: null };
   if (problems.length > 0) throw buildRefused(problems);
-  const now = new Date();
   const nothing = plan.activities.length === 0;
   const job = await db.job.create({
     data: {
@@ -77,7 +75,7 @@ export async function createJob(
       targets: plan.targets,
       plan: plan as unknown as Prisma.InputJsonValue,
       queuePrefix: env().SOUS_QUEUE_PREFIX,
-      ...(nothing ? { state: "SUCCEEDED", startedAt: now, finishedAt: now } : {}),
+      ...initialJobState(plan.activities.length),
       activities: {
         create: plan.activities.map((a) => ({
           position: a.position,
@@ -178,33 +176,15 @@ export async function getJobLogs(
  */
 export async function cancelJob(user: User, projectId: string, jobId: string): Promise<Job> {
   const { db, buildQueue } = ctx();
-  const j = await db.job.findFirst({ where: { id: jobId, projectId }, select: { state: true } });
+  const j = await db.job.findFirst({ where: { id: jobId, projectId }, select: { id: true } });
   if (!j) throw new AppError("not_found", "Job not found.");
-  if (TERMINAL.includes(j.state))
-    throw new AppError("conflict", `The job has already finished (${j.state.toLowerCase()}).`);
-  const now = new Date();
-  await db.job.updateMany({
-    where: { id: jobId, cancelRequestedAt: null },
-    data: { cancelRequestedAt: now },
-  });
+  const r = await requestJobCancel(db, jobId);
+  if (r.outcome === "not-found") throw new AppError("not_found", "Job not found.");
+  if (r.outcome === "finished")
+    throw new AppError("conflict", `The job has already finished (${r.state.toLowerCase()}).`);
   await db.jobLog.create({ data: { jobId, level: "warn", message: `Cancel requested by ${user.name}.` } });
-  // Not started yet: end it now. The worker only starts jobs still QUEUED, so it cannot race this.
-  const ended = await db.job.updateMany({
-    where: { id: jobId, state: "QUEUED" },
-    data: {
-      state: "CANCELLED",
-      errorCode: "cancelled",
-      error: "Cancelled before it started.",
-      finishedAt: now,
-    },
-  });
-  if (ended.count) {
-    await db.jobActivity.updateMany({
-      where: { jobId, state: "QUEUED" },
-      data: { state: "SKIPPED", error: "Skipped: the job was cancelled." },
-    });
-    await buildQueue.remove(jobId).catch(() => 0);
-  }
+  // Ended before it started: no worker will run it, so it leaves the queue.
+  if (r.outcome === "cancelled") await buildQueue.remove(jobId).catch(() => 0);
   return getJob(projectId, jobId);
 }
 

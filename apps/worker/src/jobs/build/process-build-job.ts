@@ -1,6 +1,14 @@
 import { BuildJobPayloadSchema } from "@sous/contracts";
-import type { JobActivityModel, Prisma } from "@sous/db";
+import type { JobActivityModel } from "@sous/db";
 import { downstreamOf, nextRunnable } from "@sous/flow";
+import {
+  ACTIVE_JOB_STATES,
+  endJob,
+  type JobFields,
+  type JobMove,
+  moveActivities,
+  moveJob,
+} from "@sous/server-domain";
 import { type Job, UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
@@ -96,11 +104,11 @@ async function runAttempt(
   const { db } = ctx;
   const { jobId } = attempt;
   const timing = settings.attempt ?? defaultAttemptTiming;
-  const started = await db.job.updateMany({
-    where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
-    data: { state: "RUNNING", startedAt: job.startedAt ?? new Date() },
+  const started = await moveJob(db, jobId, "RUNNING", {
+    from: ["QUEUED", "RUNNING"],
+    data: { startedAt: job.startedAt ?? new Date() },
   });
-  if (started.count === 0) return;
+  if (!started.moved) return;
   await jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
 
   const rows = await db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } });
@@ -110,7 +118,7 @@ async function runAttempt(
   }));
   for (const a of activities.filter((x) => x.state === "RUNNING")) {
     if (a.stagingPrefix) await ctx.storage.deletePrefix(a.stagingPrefix).catch(() => 0);
-    await db.jobActivity.update({ where: { id: a.id }, data: { state: "QUEUED", stagingPrefix: null } });
+    await moveActivities(db, { id: a.id }, "QUEUED", { from: ["RUNNING"], data: { stagingPrefix: null } });
     a.state = "QUEUED";
     await jobLog(
       db,
@@ -150,15 +158,15 @@ async function runAttempt(
     if (outcome.kind === "transient") {
       transient ??= outcome.error;
       a.state = "QUEUED";
-      await db.jobActivity.update({ where: { id: a.id }, data: { state: "QUEUED", stagingPrefix: null } });
+      await moveActivities(db, { id: a.id }, "QUEUED", { from: ["RUNNING"], data: { stagingPrefix: null } });
       await jobLog(db, jobId, "warn", `Transient failure, will retry: ${(outcome.error as Error)?.message}`);
       return;
     }
     const message = outcome.kind === "cancelled" ? "Cancelled." : outcome.message;
     a.state = outcome.kind === "cancelled" ? "CANCELLED" : "FAILED";
-    await db.jobActivity.update({
-      where: { id: a.id },
-      data: { state: a.state, error: message, finishedAt: new Date(), stagingPrefix: null },
+    await moveActivities(db, { id: a.id }, a.state, {
+      from: ["RUNNING"],
+      data: { error: message, stagingPrefix: null },
     });
     if (outcome.kind === "cancelled") return;
     failures.push(message);
@@ -168,9 +176,9 @@ async function runAttempt(
       const d = activities.find((x) => x.position === p)!;
       if (d.state !== "QUEUED") continue;
       d.state = "SKIPPED";
-      await db.jobActivity.update({
-        where: { id: d.id },
-        data: { state: "SKIPPED", error: `Skipped: activity ${a.position + 1} failed.` },
+      await moveActivities(db, { id: d.id }, "SKIPPED", {
+        from: ["QUEUED"],
+        data: { error: `Skipped: activity ${a.position + 1} failed.` },
       });
     }
     if (skipped.length)
@@ -187,9 +195,9 @@ async function runAttempt(
     const a = group[0]!;
     for (const x of group) {
       x.state = "RUNNING";
-      await db.jobActivity.update({
-        where: { id: x.id },
-        data: { state: "RUNNING", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 } },
+      await moveActivities(db, { id: x.id }, "RUNNING", {
+        from: ["QUEUED"],
+        data: { attempts: { increment: 1 } },
       });
     }
     const leases = group.map((x) => ({ datasetId: x.outputDatasetId, jobId, leaseMs: settings.leaseMs }));
@@ -299,33 +307,34 @@ async function runAttempt(
     await jobLog(db, jobId, "warn", `Attempt ${attempt.number} stopped: another attempt took the job over.`);
     return;
   }
-  // Ending the job is the owner's alone (checked in the same transaction).
-  const endJob = (data: Prisma.JobUpdateInput) =>
-    db
-      .$transaction(async (tx) => {
-        await assertOwner(tx, attempt);
-        await tx.job.update({ where: { id: jobId }, data });
-        return true;
-      })
-      .catch((e) => {
+  // Ending the job is the owner's alone (checked in the same transaction), and only from RUNNING.
+  const owned = (move: Promise<JobMove>) =>
+    move.then(
+      (m) => m.moved,
+      (e) => {
         if (e instanceof LostOwnershipError) return false;
         throw e;
-      });
+      },
+    );
+  const finish = (to: "SUCCEEDED" | "FAILED", data: JobFields) =>
+    owned(
+      db.$transaction(async (tx) => {
+        await assertOwner(tx, attempt);
+        return moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+      }),
+    );
 
   if (cancelled) {
-    await db.jobActivity.updateMany({
-      where: { jobId, state: { in: ["QUEUED", "RUNNING"] } },
-      data: { state: "SKIPPED", error: "Skipped: the job was cancelled." },
-    });
-    if (
-      !(await endJob({
-        state: "CANCELLED",
+    const ended = await owned(
+      endJob(db, jobId, "CANCELLED", {
+        from: ["RUNNING"],
         errorCode: "cancelled",
         error: "Cancelled.",
-        finishedAt: new Date(),
-      }))
-    )
-      return;
+        skippedError: "Skipped: the job was cancelled.",
+        before: (tx) => assertOwner(tx, attempt),
+      }),
+    );
+    if (!ended) return;
     await jobLog(
       db,
       jobId,
@@ -337,18 +346,15 @@ async function runAttempt(
   if (transient !== null) throw transient;
   if (failures.length) {
     const skipped = activities.filter((a) => a.state === "SKIPPED").length;
-    await endJob({
-      state: "FAILED",
+    await finish("FAILED", {
       errorCode: "activity_failed",
       error:
         failures[0]! +
         (skipped ? ` (${skipped} downstream activit${skipped === 1 ? "y" : "ies"} skipped)` : ""),
-      finishedAt: new Date(),
     });
     return;
   }
-  if (await endJob({ state: "SUCCEEDED", finishedAt: new Date() }))
-    await jobLog(db, jobId, "info", "Job succeeded");
+  if (await finish("SUCCEEDED", {})) await jobLog(db, jobId, "info", "Job succeeded");
 }
 
 /** Called when BullMQ gives up on a job (retries exhausted, or stalled too often): the row must not stay RUNNING. */
@@ -366,7 +372,7 @@ export async function markBuildJobFailed(
     ? "The worker running this job stopped (killed or out of memory) too many times; nothing it was writing was published. Run the build again."
     : `The worker could not run this job: ${reason}`;
   const pending = await ctx.db.job.findFirst({
-    where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
+    where: { id: jobId, state: { in: ACTIVE_JOB_STATES } },
     select: { id: true },
   });
   if (!pending) return;
@@ -376,23 +382,12 @@ export async function markBuildJobFailed(
     select: { stagingPrefix: true },
   });
   for (const r of writing) await ctx.storage.deletePrefix(r.stagingPrefix!).catch(() => 0);
-  await ctx.db.jobActivity.updateMany({
-    where: { jobId, state: "RUNNING" },
-    data: { state: "FAILED", error: message, finishedAt: new Date(), stagingPrefix: null },
-  });
-  await ctx.db.jobActivity.updateMany({
-    where: { jobId, state: "QUEUED" },
-    data: { state: "SKIPPED", error: "Skipped: the job failed." },
-  });
   await ctx.db.datasetBuildLock.deleteMany({ where: { jobId } });
   await jobLog(ctx.db, jobId, "error", message);
-  await ctx.db.job.updateMany({
-    where: { id: jobId, state: { in: ["QUEUED", "RUNNING"] } },
-    data: {
-      state: "FAILED",
-      errorCode: stalled ? "worker_lost" : "worker_error",
-      error: message,
-      finishedAt: new Date(),
-    },
+  // The job and its activities end together, and only if nobody ended the job meanwhile.
+  await endJob(ctx.db, jobId, "FAILED", {
+    errorCode: stalled ? "worker_lost" : "worker_error",
+    error: message,
+    skippedError: "Skipped: the job failed.",
   });
 }

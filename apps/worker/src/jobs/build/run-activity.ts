@@ -10,7 +10,7 @@ import {
 import { clusterPathResolver } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
-import { pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
+import { moveActivities, pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
 import { datasetVersionPrefix, type ReadLease, type StagedWrite } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
@@ -177,10 +177,7 @@ async function runHoldingInputs(
           ? cur
           : null;
       if (!fresh) continue;
-      await db.jobActivity.update({
-        where: { id: a.id },
-        data: { state: "SUCCEEDED", rowsWritten: 0n, finishedAt: new Date() },
-      });
+      await moveActivities(db, { id: a.id }, "SUCCEEDED", { from: ["RUNNING"], data: { rowsWritten: 0n } });
       outcomes.set(a.id, {
         kind: "up-to-date",
         reason:
@@ -252,12 +249,10 @@ async function runHoldingInputs(
           if (opts.attempt) await assertOwner(tx, opts.attempt);
         },
         after: async (tx) => {
-          await tx.jobActivity.update({
-            where: { id: t.activity.id },
+          await moveActivities(tx, { id: t.activity.id }, "SUCCEEDED", {
+            from: ["RUNNING"],
             data: {
-              state: "SUCCEEDED",
               rowsWritten: BigInt(p.rows),
-              finishedAt: new Date(),
               stagingPrefix: null,
               ...(p.remote ? { remote: p.remote } : {}),
             },
