@@ -1,0 +1,178 @@
+import { text } from "node:stream/consumers";
+import type { Db } from "@sous/db";
+import { type PortableModel, PortableModelSchema } from "@sous/ml";
+import { type DeployedVersion, hashServiceKey, loadApiSnapshot } from "@sous/server-domain/api-services";
+import type { DatasetStorage } from "@sous/storage";
+
+// What the API node serves, as one immutable value (Routes) that a reload replaces in a single
+// assignment: a request reads `registry.routes` once and keeps that snapshot to its end, so a
+// reload never changes what a running request sees and never makes one wait.
+
+export type LoadedModel =
+  | { ok: true; model: PortableModel }
+  | { ok: false; status: 501 | 503; code: string; message: string };
+
+export interface RoutedVersion extends DeployedVersion {
+  loaded: LoadedModel;
+}
+
+export interface RoutedEndpoint {
+  id: string;
+  name: string;
+  logSampleRate: number;
+  versions: RoutedVersion[];
+  totalWeight: number;
+}
+
+export interface RoutedService {
+  id: string;
+  name: string;
+  public: boolean;
+  keyHashes: ReadonlySet<string>;
+  endpoints: ReadonlyMap<string, RoutedEndpoint>;
+}
+
+export interface Routes {
+  services: ReadonlyMap<string, RoutedService>;
+  loadedAt: Date;
+}
+
+export class Registry {
+  routes: Routes | null = null;
+  /** Portable models by version id: versions are immutable, so a model is read from storage once. */
+  private readonly models = new Map<string, Promise<LoadedModel>>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  reloads = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly storage: DatasetStorage,
+    private readonly onError: (e: Error) => void = () => {},
+  ) {}
+
+  /**
+   * Loads every deployment and swaps them in. Reloads never overlap: one asked for while another
+   * runs happens right after it (so the last change is always seen), and several asks collapse.
+   */
+  reload(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          try {
+            await this.loadOnce();
+          } catch (e) {
+            // Postgres unreachable: keep serving what we have; the next notification or poll retries.
+            this.onError(e as Error);
+            if (!this.routes) throw e;
+          }
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async loadOnce(): Promise<void> {
+    const snapshot = await loadApiSnapshot(this.db);
+    const services = new Map<string, RoutedService>();
+    const live = new Set<string>();
+    for (const s of snapshot.services) {
+      const endpoints = new Map<string, RoutedEndpoint>();
+      for (const e of s.endpoints) {
+        const versions = await Promise.all(
+          e.deployments.map(async (d) => {
+            live.add(d.versionId);
+            return { ...d, loaded: await this.model(d) };
+          }),
+        );
+        endpoints.set(e.name, {
+          id: e.id,
+          name: e.name,
+          logSampleRate: e.logSampleRate,
+          versions,
+          totalWeight: versions.reduce((a, v) => a + v.weight, 0),
+        });
+      }
+      services.set(s.name, {
+        id: s.id,
+        name: s.name,
+        public: s.public,
+        keyHashes: new Set(s.keyHashes),
+        endpoints,
+      });
+    }
+    this.routes = { services, loadedAt: new Date() };
+    this.reloads++;
+    for (const id of this.models.keys()) if (!live.has(id)) this.models.delete(id);
+  }
+
+  private model(d: DeployedVersion): Promise<LoadedModel> {
+    let p = this.models.get(d.versionId);
+    if (!p) {
+      p = this.readModel(d);
+      this.models.set(d.versionId, p);
+      // A storage hiccup must not stick: a failed read is tried again at the next reload.
+      void p.then((r) => {
+        if (!r.ok && r.status === 503) this.models.delete(d.versionId);
+      });
+    }
+    return p;
+  }
+
+  private async readModel(d: DeployedVersion): Promise<LoadedModel> {
+    const label = `version ${d.number} of saved model ${d.savedModelName}`;
+    if (!d.portableKey)
+      return {
+        ok: false,
+        status: 501,
+        code: "not_implemented",
+        message: `${label} has no portable form; serving it needs Python scoring, which this API node does not have yet`,
+      };
+    try {
+      const json = JSON.parse(await text(await this.storage.getStream(d.portableKey)));
+      return { ok: true, model: PortableModelSchema.parse(json) };
+    } catch (e) {
+      this.onError(new Error(`${label}: cannot load ${d.portableKey}: ${(e as Error).message}`));
+      return { ok: false, status: 503, code: "unavailable", message: `${label} could not be loaded` };
+    }
+  }
+}
+
+export function authorized(service: RoutedService, authorization: string | undefined): boolean {
+  if (service.public) return true;
+  const key = apiKeyFrom(authorization);
+  return key !== null && service.keyHashes.has(hashServiceKey(key));
+}
+
+/** DSS clients send the key as the Basic user name with an empty password; others as a bearer token. */
+function apiKeyFrom(header: string | undefined): string | null {
+  if (!header) return null;
+  const space = header.indexOf(" ");
+  if (space < 0) return null;
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === "bearer") return value || null;
+  if (scheme === "basic") {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return (colon < 0 ? decoded : decoded.slice(0, colon)) || null;
+  }
+  return null;
+}
+
+/** Picks a version by weight: `r` in [0, 1). */
+export function pickVersion(endpoint: RoutedEndpoint, r: number): RoutedVersion | undefined {
+  let left = r * endpoint.totalWeight;
+  for (const v of endpoint.versions) {
+    left -= v.weight;
+    if (left < 0) return v;
+  }
+  return endpoint.versions[endpoint.versions.length - 1];
+}
