@@ -13,6 +13,7 @@ import { type Job, UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { isCancelled, permanentFailureMessage } from "./activity-error.ts";
+import { BuildTimings } from "./build-timings.ts";
 import { watchCancel } from "./cancel-watch.ts";
 import {
   datasetLeaseHolder,
@@ -70,6 +71,8 @@ export async function processBuildJob(
 ): Promise<void> {
   const { jobId } = BuildJobPayloadSchema.parse(bull.data);
   const { db } = ctx;
+  const timings = new BuildTimings();
+  timings.add("queue", Math.max(0, Date.now() - bull.timestamp));
   const job = await db.job.findUnique({
     where: { id: jobId },
     select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
@@ -88,9 +91,11 @@ export async function processBuildJob(
   // Finished meanwhile (or cancelled while queued): a duplicate delivery, nothing to do.
   if (!attempt) return;
   try {
-    await runAttempt(ctx, settings, attempt, job, signal);
+    await runAttempt(ctx, settings, attempt, job, timings, signal);
   } finally {
     await releaseJob(db, attempt).catch(() => {});
+    // After the job's end (it costs the job nothing); a reader of the log sees it soon after.
+    await jobLog(db, jobId, "info", timings.summary()).catch(() => {});
   }
 }
 
@@ -99,6 +104,7 @@ async function runAttempt(
   settings: BuildSettings,
   attempt: JobAttempt,
   job: { mode: string; cancelRequestedAt: Date | null; startedAt: Date | null },
+  timings: BuildTimings,
   signal?: AbortSignal,
 ): Promise<void> {
   const { db } = ctx;
@@ -239,6 +245,7 @@ async function runAttempt(
         signal: activitySignal,
         skipIfUpToDate,
         versionsKept: settings.versionsKept,
+        timings,
       });
       for (const [i, r] of results.entries())
         if (r.kind === "up-to-date")

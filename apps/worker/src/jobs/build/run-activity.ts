@@ -14,6 +14,7 @@ import { moveActivities, pruneDatasetVersions, publishDatasetVersion } from "@so
 import { datasetVersionPrefix, type ReadLease, type StagedWrite } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
+import type { BuildTimings } from "./build-timings.ts";
 import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
@@ -69,6 +70,8 @@ type ActivityOptions = {
   versionsKept?: number;
   /** The job attempt this runs under: publishing checks it still owns the job. */
   attempt?: JobAttempt;
+  /** Where the time goes, phase by phase (the job's "Time spent" log line). */
+  timings?: BuildTimings;
 };
 
 async function runHoldingInputs(
@@ -79,6 +82,9 @@ async function runHoldingInputs(
 ): Promise<ActivityOutcome[]> {
   const { db, storage, engine } = ctx;
   const activity = group[0]!;
+  const spent = opts.timings;
+  const timed = <T>(phase: Parameters<BuildTimings["add"]>[0], fn: () => Promise<T>) =>
+    spent ? spent.time(phase, fn) : fn();
   const remoteChoice = parseEngineKey(activity.engine);
   const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
@@ -131,7 +137,8 @@ async function runHoldingInputs(
             "conflict",
             `Input dataset ${d?.name ?? link.datasetId} has no data yet. Build it first, or build with the smart or missing-only mode, which builds it too.`,
           );
-        const lease = await storage.acquire(d.currentVersion.prefix);
+        const prefix = d.currentVersion.prefix;
+        const lease = await timed("acquire", () => storage.acquire(prefix));
         inputLeases.push(lease);
         s = {
           name: d.name,
@@ -231,6 +238,7 @@ async function runHoldingInputs(
     c.sqlPerOutput ? (c.sqlPerOutput[t.outputIndex] ?? "") : c.sql;
   type Written = { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo };
   const publish = async (t: Target, p: Written) => {
+    const publishing = performance.now();
     await publishDatasetVersion(
       db,
       {
@@ -260,11 +268,14 @@ async function runHoldingInputs(
         },
       },
     );
+    spent?.add("publish", performance.now() - publishing);
     // Old versions go once the new one is the current one; a failure here never fails the build.
-    if (opts.versionsKept !== undefined)
-      await pruneDatasetVersions(ctx, t.activity.outputDatasetId, opts.versionsKept).catch((e) =>
+    if (opts.versionsKept !== undefined) {
+      const kept = opts.versionsKept;
+      await timed("prune", () => pruneDatasetVersions(ctx, t.activity.outputDatasetId, kept)).catch((e) =>
         jobLog(db, activity.jobId, "warn", `Removing old versions failed: ${String(e)}`).catch(() => {}),
       );
+    }
   };
 
   if (remoteChoice) {
@@ -288,6 +299,7 @@ async function runHoldingInputs(
     return result();
   }
 
+  const compiling = performance.now();
   const duck = compilePipeline({ steps, dialect: "duckdb" });
   if (duck.blocking)
     throw new AppError(
@@ -318,10 +330,11 @@ async function runHoldingInputs(
   } catch {
     // The Spark text is informative here; a recipe Spark cannot express still runs locally.
   }
+  spent?.add("compile", performance.now() - compiling);
 
   const staged: StagedWrite[] = [];
   try {
-    for (const t of targets) staged.push(await storage.stage(t.prefix));
+    for (const t of targets) staged.push(await timed("acquire", () => storage.stage(t.prefix)));
     const writes = targets.map((_t, i) =>
       renderWriteParquet({ selectSql: selects[i]!, path: staged[i]!.dir, dialect: "duckdb" }),
     );
@@ -339,11 +352,14 @@ async function runHoldingInputs(
       targets.length > 1 ? ` (${targets.length} outputs${together ? ", one read of the input" : ""})` : "";
     await jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`);
     const t0 = performance.now();
+    let queryStart = 0;
+    let queryDone = 0;
     // The statements run in a sandbox that reads only these inputs and writes only these outputs.
     const rows = await engine.sandboxed(
       { read: [...stored.values()].map((x) => x.dir), write: staged.map((x) => x.dir) },
-      (box) =>
-        together
+      (box) => {
+        queryStart = performance.now();
+        const run = together
           ? // One connection: the temporary table lives as long as it.
             box.withConnection(async (c) => {
               await c.run(together.setup);
@@ -351,12 +367,20 @@ async function runHoldingInputs(
               for (const w of writes) counts.push(Number((await c.runAndReadAll(w)).getRows()[0]?.[0] ?? 0));
               return counts;
             }, opts.signal)
-          : Promise.all(writes.map((w) => box.runWrite(w, opts.signal))),
+          : Promise.all(writes.map((w) => box.runWrite(w, opts.signal)));
+        return run.finally(() => {
+          queryDone = performance.now();
+        });
+      },
     );
+    // Around the statements: the sandbox's open and close (a DuckDB instance of its own).
+    spent?.add("query", queryDone - queryStart);
+    spent?.add("open", queryStart - t0 + (performance.now() - queryDone));
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
     for (const [i, t] of targets.entries()) {
-      const { schema } = await engine.describeParquet(staged[i]!.dir);
-      const { bytes } = await staged[i]!.commit();
+      const dir = staged[i]!.dir;
+      const { schema } = await timed("describe", () => engine.describeParquet(dir));
+      const { bytes } = await timed("acquire", () => staged[i]!.commit());
       await publish(t, { rows: rows[i]!, bytes, schema });
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
       await jobLog(
