@@ -1,0 +1,113 @@
+import type { Algorithm, MlTask, TrainRequest } from "./contracts.ts";
+
+// What each training engine does with a design, so the Lab says it before training (as prepare
+// steps do for Spark): `problems` stop the training on that engine, `notes` say where the engine
+// trains differently from the other one. Local is scikit-learn (python/sous_ml/train.py);
+// Databricks is Spark MLlib (mllibTrainScript).
+
+export type TrainEngine = "local" | "databricks";
+export type AlgorithmKind = Algorithm["algorithm"];
+
+export interface EngineRemark {
+  /** The design field it is about, e.g. "algorithms.1" or "validation". */
+  path: string;
+  message: string;
+}
+
+/** MLlib's trees go at most this deep; an unlimited depth (null) trains with it. */
+export const MLLIB_MAX_DEPTH = 30;
+
+/** Per algorithm and engine: available or not, and how it maps onto the engine. */
+export const ALGORITHM_SUPPORT: Record<
+  AlgorithmKind,
+  Record<TrainEngine, { available: boolean; tasks: readonly MlTask[]; note: string }>
+> = {
+  logistic: {
+    local: {
+      available: true,
+      tasks: ["binary", "multiclass"],
+      note: "scikit-learn LogisticRegression (lbfgs)",
+    },
+    databricks: {
+      available: true,
+      tasks: ["binary", "multiclass"],
+      note: "MLlib LogisticRegression; C becomes regParam = 1 / (C x training rows), unstandardised: the same L2 penalty",
+    },
+  },
+  linear: {
+    local: { available: true, tasks: ["regression"], note: "scikit-learn Ridge" },
+    databricks: {
+      available: true,
+      tasks: ["regression"],
+      note: "MLlib LinearRegression; alpha becomes regParam = alpha / training rows, unstandardised",
+    },
+  },
+  decisionTree: {
+    local: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: "scikit-learn DecisionTree (exact splits)",
+    },
+    databricks: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: `MLlib DecisionTree: splits among 32 bins per feature, depth at most ${MLLIB_MAX_DEPTH}`,
+    },
+  },
+  randomForest: {
+    local: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: "scikit-learn RandomForest (bootstrap; sqrt(features) per split for classes, all for numbers)",
+    },
+    databricks: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: `MLlib RandomForest (same feature subsets; 32 bins per feature, depth at most ${MLLIB_MAX_DEPTH})`,
+    },
+  },
+};
+
+type Design = Pick<TrainRequest, "task" | "algorithms">;
+
+/** What stops the design from training on the engine; empty when it can train there. */
+export function engineProblems(design: Design, engine: TrainEngine): EngineRemark[] {
+  const problems: EngineRemark[] = [];
+  for (const [i, a] of design.algorithms.entries()) {
+    const support = ALGORITHM_SUPPORT[a.algorithm][engine];
+    if (!support.available || !support.tasks.includes(design.task))
+      problems.push({
+        path: `algorithms.${i}`,
+        message: `${a.algorithm} does not train a ${design.task} model on ${engineName(engine)}.`,
+      });
+  }
+  return problems;
+}
+
+/** Where the engine trains the design differently (not a problem: training goes on). */
+export function engineNotes(design: Design, engine: TrainEngine): EngineRemark[] {
+  if (engine === "local") return [];
+  const notes: EngineRemark[] = [
+    {
+      path: "validation",
+      message:
+        "MLlib splits with its own seeded randomSplit: the same ratio, but not the same test rows as a local training, so metrics differ a little.",
+    },
+  ];
+  for (const [i, a] of design.algorithms.entries()) {
+    if (
+      (a.algorithm === "decisionTree" || a.algorithm === "randomForest") &&
+      (a.maxDepth ?? 99) > MLLIB_MAX_DEPTH
+    )
+      notes.push({
+        path: `algorithms.${i}.maxDepth`,
+        message: `MLlib trees go at most ${MLLIB_MAX_DEPTH} levels deep: ${a.maxDepth === null ? "unlimited depth" : `depth ${a.maxDepth}`} trains with ${MLLIB_MAX_DEPTH}.`,
+      });
+    if (a.algorithm === "logistic" || a.algorithm === "linear")
+      notes.push({ path: `algorithms.${i}`, message: ALGORITHM_SUPPORT[a.algorithm].databricks.note });
+  }
+  return notes;
+}
+
+const engineName = (engine: TrainEngine) =>
+  engine === "local" ? "the local engine (scikit-learn)" : "Databricks (Spark MLlib)";
