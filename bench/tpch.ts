@@ -14,7 +14,7 @@
 // The build's time is the job's own (queued -> finished, the studio's timestamps); the wall time
 // (POST -> the client sees it finished, polled every 20 ms) is printed next to it. Per query it
 // prints where the fastest build spent its time (the worker's "Time spent" log line).
-// Run: npm run bench:tpch -- [sf=0.1] [--reps 5]   (needs Postgres and Redis as npm test does, and
+// Run: npm run bench:tpch -- [sf=0.1] [--reps 5] [--sql: also print the DuckDB SQL each build ran]   (needs Postgres and Redis as npm test does, and
 // a studio build: the newest one under apps/studio, else one is built into .next-bench)
 import { randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
@@ -36,6 +36,7 @@ const args = process.argv.slice(2);
 const SF = Number(args.find((a) => /^(sf=)?\d*\.?\d+$/.test(a))?.replace("sf=", "") ?? 0.1);
 const repsAt = args.indexOf("--reps");
 const REPS = repsAt >= 0 ? Number(args[repsAt + 1]) : 5;
+const SHOW_SQL = args.includes("--sql");
 const THREADS = 2; // the worker's DuckDB default (LocalEngine)
 
 // @sous/engine-local's own DuckDB (the root package does not depend on it directly).
@@ -396,7 +397,9 @@ try {
     buildStudio(distDir);
   }
   const port = await freePort();
-  stack = await startStack({
+  // Not an object literal: stacks that also start the API node take its port (apiNodePort).
+  const stackOptions = {
+    apiNodePort: await freePort(),
     env: {
       DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -411,7 +414,8 @@ try {
     distDir,
     quiet: true,
     log: () => {},
-  });
+  };
+  stack = await startStack(stackOptions);
   const base = `${stack.url}/api/v1`;
   const creds = { email: "bench@sous.test", name: "Bench", password: randomBytes(12).toString("base64url") };
   await fetch(`${base}/auth/setup`, {
@@ -509,7 +513,14 @@ try {
           (n: number, a: { rowsWritten: number | null }) => n + (a.rowsWritten ?? 0),
           0,
         );
-        return { ms: jobMs, wall, rows, jobId: job.id as string, activities: j.activities.length as number };
+        return {
+          ms: jobMs,
+          wall,
+          rows,
+          jobId: job.id as string,
+          activities: j.activities.length as number,
+          sql: j.activities.map((a: { duckdbSql: string | null }) => a.duckdbSql ?? "").join(";\n"),
+        };
       }
       if (j.state === "FAILED" || j.state === "CANCELLED")
         throw new Error(`${q.name}: job ${j.state}: ${j.error}`);
@@ -553,6 +564,7 @@ try {
       `${q.name}: build ${ms(best.ms)} (wall ${ms(wallMin)}, ${best.activities} activit${best.activities === 1 ? "y" : "ies"}, ${best.rows} rows) vs raw DuckDB ${ms(rawMin)}: ${ratio.toFixed(2)}x, overhead ${ms(best.ms - rawMin)}`,
     );
     for (const line of spent) console.log(`  ${line}`);
+    if (SHOW_SQL) console.log(`  the build ran:\n${best.sql}`);
   }
   const geo = Math.exp(ratios.reduce((a, b) => a + Math.log(b), 0) / ratios.length);
   console.log(`tpch sf=${SF}: ${parts.join(" ")} of raw DuckDB (geo-mean ${geo.toFixed(2)}x)`);

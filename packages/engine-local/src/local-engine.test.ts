@@ -47,3 +47,27 @@ describe("LocalEngine connections", () => {
     expect(rows).toEqual([{ zone: "UTC", day: "2024-03-10" }]);
   });
 });
+
+describe("LocalEngine write sandboxes", () => {
+  it("each get a DuckDB no other run used, locked to their own folders, though opened ahead of time", async () => {
+    const a = mkdtempSync(path.join(dir, "a-"));
+    const b = mkdtempSync(path.join(dir, "b-"));
+    // A macro left behind in one sandbox is unknown in the next: a fresh instance, not a reused one.
+    await engine.sandboxed({ read: [a], write: [a] }, (box) =>
+      box.withConnection((c) => c.run("CREATE MACRO left_behind() AS 42")),
+    );
+    for (let i = 0; i < 3; i++) {
+      const out = path.join(b, `o${i}.parquet`);
+      await engine.sandboxed({ read: [a], write: [b] }, (box) =>
+        box.withConnection(async (c) => {
+          await expect(c.run("SELECT left_behind()")).rejects.toThrow(/left_behind/);
+          await expect(c.run("SET allowed_directories = ['/']")).rejects.toThrow(/locked/i);
+          await c.run(`COPY (SELECT ${i} AS x) TO '${out}' (FORMAT parquet)`);
+          await expect(c.run(`COPY (SELECT 1) TO '${path.join(dir, "outside.parquet")}'`)).rejects.toThrow(
+            /Permission Error|not allowed|disabled/i,
+          );
+        }),
+      );
+    }
+  });
+});
