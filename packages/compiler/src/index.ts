@@ -16,6 +16,13 @@ export {
 export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
+export {
+  type CompiledScoring,
+  type CompileScoringArgs,
+  compileScoringSql,
+  doubleLiteral,
+  type ScoringLabel,
+} from "./scoring/compile-scoring.ts";
 export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export { compileSplitRouting, type SplitRouting } from "./split-routing.ts";
 export { type SqlProblem, SqlRecipeError } from "./sql-recipe/check.ts";
