@@ -44,6 +44,13 @@ export {
   storagePrefixSchema,
   workspaceOrgId,
 } from "./mount-mapping.ts";
+export {
+  JobRunFailedError,
+  type PythonJobOptions,
+  type PythonJobResult,
+  type PythonJobState,
+  runPythonJob,
+} from "./python-job.ts";
 export { clusterPathResolver, mountMappingOf, UNMOUNTED_CLUSTER_PREFIX } from "./read-locations.ts";
 export { describeRemoteFailure, type RemoteFailure } from "./remote-failure.ts";
 export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
@@ -53,8 +60,12 @@ export type {
   ClusterCreateSpec,
   ClusterDetails,
   ClusterEvent,
+  JobRun,
+  JobRunOutput,
   NodeType,
+  RunState,
   SparkVersion,
+  SubmitRunRequest,
 } from "./rest-schemas.ts";
 export { type RemoteActivityInfo, runOnDatabricks } from "./run-on-databricks.ts";
 export type {

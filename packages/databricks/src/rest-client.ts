@@ -12,12 +12,18 @@ import {
   dbfsStatusSchema,
   emptyResponseSchema,
   errorBodySchema,
+  type JobRun,
+  type JobRunOutput,
+  jobRunOutputSchema,
+  jobRunSchema,
   listClustersSchema,
   listNodeTypesSchema,
   listSparkVersionsSchema,
   type NodeType,
   type SparkVersion,
+  type SubmitRunRequest,
   scimMeSchema,
+  submitRunResponseSchema,
 } from "./rest-schemas.ts";
 import { type DatabricksTimeouts, noAnswerMessage, resolveTimeouts, unreachableMessage } from "./timeouts.ts";
 
@@ -68,6 +74,17 @@ export type DatabricksRestClient = {
   fileExists(path: string, o?: RestCallOptions): Promise<boolean>;
   listSparkVersions(o?: RestCallOptions): Promise<SparkVersion[]>;
   listNodeTypes(o?: RestCallOptions): Promise<NodeType[]>;
+  /**
+   * Jobs API 2.2 runs/submit: a one-time run. Pass an idempotency_token: a retried submit then
+   * returns the same run instead of starting a second one.
+   */
+  submitRun(body: SubmitRunRequest, o?: RestCallOptions): Promise<{ run_id: number }>;
+  /** runs/get of a run (its state and its tasks' run ids). */
+  getRun(runId: number, o?: RestCallOptions): Promise<JobRun>;
+  /** runs/get-output of one task run: its logs, and error and trace when it failed. */
+  getRunOutput(taskRunId: number, o?: RestCallOptions): Promise<JobRunOutput>;
+  /** runs/cancel: asks the run to stop (it ends TERMINATED with result CANCELED). */
+  cancelRun(runId: number, o?: RestCallOptions): Promise<void>;
   /** Polls clusters/get until RUNNING; fails fast on TERMINATED/ERROR or after `timeoutMs`. */
   waitForClusterRunning(
     id: string,
@@ -89,13 +106,14 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     schema: S,
     body?: unknown,
     callSignal?: AbortSignal,
+    api = "2.0",
   ): Promise<z.infer<S>> {
     const signal = anySignal(opts.signal, callSignal);
     let delay = opts.retry?.initialDelayMs ?? 1_000;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       try {
-        return await callOnce(method, endpoint, schema, body, signal);
+        return await callOnce(method, endpoint, schema, body, signal, api);
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         if (!(e instanceof DatabricksApiError) || !isRetried(e) || attempt >= attempts) throw e;
@@ -129,11 +147,12 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     schema: S,
     body: unknown,
     signal: AbortSignal | undefined,
+    api: string,
   ): Promise<z.infer<S>> {
     let res: TextResponse;
     try {
       res = await send(
-        `${base}/api/2.0/${endpoint}`,
+        `${base}/api/${api}/${endpoint}`,
         {
           method,
           headers: {
@@ -267,6 +286,34 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     async listNodeTypes(o) {
       return (await call("GET", "clusters/list-node-types", listNodeTypesSchema, undefined, signalOf(o)))
         .node_types;
+    },
+    async submitRun(body, o) {
+      // Safe to retry only with a token: a lost answer would otherwise start a second run.
+      const { run_id } = await call(
+        "POST",
+        "jobs/runs/submit",
+        submitRunResponseSchema,
+        body,
+        signalOf(o),
+        "2.2",
+      );
+      return { run_id };
+    },
+    async getRun(runId, o) {
+      return call("GET", `jobs/runs/get?run_id=${runId}`, jobRunSchema, undefined, signalOf(o), "2.2");
+    },
+    async getRunOutput(taskRunId, o) {
+      return call(
+        "GET",
+        `jobs/runs/get-output?run_id=${taskRunId}`,
+        jobRunOutputSchema,
+        undefined,
+        signalOf(o),
+        "2.2",
+      );
+    },
+    async cancelRun(runId, o) {
+      await call("POST", "jobs/runs/cancel", emptyResponseSchema, { run_id: runId }, signalOf(o), "2.2");
     },
     async waitForClusterRunning(id, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 20 * 60_000);

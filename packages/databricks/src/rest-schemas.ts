@@ -96,3 +96,65 @@ export type ClusterCreateSpec = {
   runtime_engine?: "STANDARD" | "PHOTON";
   policy_id?: string;
 };
+
+// Jobs API 2.2 one-time runs (field names from the Databricks SDK's jobs.Run / RunOutput).
+
+/** runs/submit with one spark_python_task on an existing cluster: what Sous submits. */
+export type SubmitRunRequest = {
+  run_name?: string;
+  /** At most 64 characters; a submit repeated with the same token returns the same run. */
+  idempotency_token?: string;
+  timeout_seconds?: number;
+  tasks: {
+    task_key: string;
+    existing_cluster_id: string;
+    spark_python_task: { python_file: string; parameters?: string[] };
+    timeout_seconds?: number;
+  }[];
+};
+
+export const submitRunResponseSchema = z.looseObject({ run_id: z.number().int() });
+
+export const RUN_LIFE_CYCLE_STATES = [
+  "QUEUED",
+  "PENDING",
+  "RUNNING",
+  "TERMINATING",
+  "TERMINATED",
+  "SKIPPED",
+  "INTERNAL_ERROR",
+  "BLOCKED",
+  "WAITING_FOR_RETRY",
+  "UNKNOWN",
+] as const;
+
+export const runStateSchema = z.looseObject({
+  // A state this code does not know yet must not make the run unreadable.
+  life_cycle_state: z.enum(RUN_LIFE_CYCLE_STATES).catch("UNKNOWN"),
+  result_state: z.string().optional(),
+  state_message: z.string().optional(),
+  user_cancelled_or_timedout: z.boolean().optional(),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+export const jobRunSchema = z.looseObject({
+  run_id: z.number().int(),
+  state: runStateSchema,
+  tasks: z
+    .array(
+      z.looseObject({ run_id: z.number().int(), task_key: z.string(), state: runStateSchema.optional() }),
+    )
+    .default([]),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  run_page_url: z.string().optional(),
+});
+export type JobRun = z.infer<typeof jobRunSchema>;
+
+export const jobRunOutputSchema = z.looseObject({
+  logs: z.string().optional(),
+  logs_truncated: z.boolean().optional(),
+  error: z.string().optional(),
+  error_trace: z.string().optional(),
+});
+export type JobRunOutput = z.infer<typeof jobRunOutputSchema>;
