@@ -51,3 +51,4 @@ export {
 } from "./query-sample.ts";
 export { sampleSql } from "./sample-sql.ts";
 export { writeSample } from "./sampling.ts";
+export { targetCorrelations } from "./target-correlations.ts";

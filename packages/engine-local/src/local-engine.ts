@@ -170,14 +170,17 @@ export class LocalEngine {
   async describeParquet(dir: string): Promise<{ schema: DatasetSchema; rowCount: number }> {
     const src = `read_parquet(${duckString(path.join(dir, "*.parquet"))})`;
     return this.withConnection(async (c) => {
-      const d = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
-      const schema = d.getRowObjectsJson().map((r) => ({
-        name: String(r.column_name),
-        type: sousTypeOfDuckDb(String(r.column_type)) ?? "string",
-      }));
+      const schema = await describe(c, src);
       const n = await c.runAndReadAll(`SELECT count(*) FROM ${src}`);
       return { schema, rowCount: Number(n.getRows()[0]?.[0] ?? 0) };
     });
+  }
+
+  /** The schema alone (read from the files' footers), when the row count is known already. */
+  async parquetSchema(dir: string): Promise<DatasetSchema> {
+    return this.withConnection((c) =>
+      describe(c, `read_parquet(${duckString(path.join(dir, "*.parquet"))})`),
+    );
   }
 
   /** A page of rows from a folder of Parquet files, in file order. */
@@ -203,6 +206,14 @@ export class LocalEngine {
     this.spare = null;
     this.instance.closeSync();
   }
+}
+
+async function describe(c: DuckDBConnection, src: string): Promise<DatasetSchema> {
+  const d = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
+  return d.getRowObjectsJson().map((r) => ({
+    name: String(r.column_name),
+    type: sousTypeOfDuckDb(String(r.column_type)) ?? "string",
+  }));
 }
 
 /** Idle preview sandboxes kept per process (each an in-memory DuckDB holding no data of its own). */

@@ -1,3 +1,4 @@
+export * from "./api.ts";
 export * from "./contracts.ts";
 export * from "./design.ts";
 export {
@@ -12,3 +13,4 @@ export {
 export { type MllibScriptPaths, type MllibTrainRequest, mllibTrainScript } from "./mllib-script.ts";
 export { featureVector, type Row, type Score, scorePortable } from "./score.ts";
 export * from "./suggest.ts";
+export * from "./threshold.ts";

@@ -24,3 +24,8 @@ export function datasetVersionPrefix(args: {
 export function uploadPrefix(args: { projectId: string; uploadId: string }): string {
   return `projects/${id("projectId", args.projectId)}/uploads/${id("uploadId", args.uploadId)}/`;
 }
+
+/** "projects/<p>/ml/trainings/<t>/": every artifact of one Lab training (fitted pipelines, portable models, chart data). */
+export function mlTrainingPrefix(args: { projectId: string; trainingId: string }): string {
+  return `projects/${id("projectId", args.projectId)}/ml/trainings/${id("trainingId", args.trainingId)}/`;
+}

@@ -1,7 +1,7 @@
 // Where dataset files live: a local folder or an Azure Blob container, behind one interface.
 export { createBlobStorage } from "./blob/create-blob-storage.ts";
 export { createDatasetStorage } from "./create-dataset-storage.ts";
-export { datasetVersionPrefix, uploadPrefix } from "./dataset-paths.ts";
+export { datasetVersionPrefix, mlTrainingPrefix, uploadPrefix } from "./dataset-paths.ts";
 export { InvalidStorageKeyError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
 export { normalizePrefix, validateKey } from "./keys.ts";
 export { createLocalStorage } from "./local/create-local-storage.ts";

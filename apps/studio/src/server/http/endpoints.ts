@@ -36,6 +36,7 @@ import {
   UserSchema,
 } from "@sous/contracts";
 import { z } from "zod";
+import { apiServiceEndpoints } from "./api-service-endpoints.ts";
 import { datasetEndpoints } from "./dataset-endpoints.ts";
 import {
   DeleteDatasetQuerySchema,
@@ -43,6 +44,7 @@ import {
   UpdateDatasetBodySchema,
 } from "./dataset-manage-schemas.ts";
 import { endpoint } from "./endpoint.ts";
+import { mlEndpoints } from "./ml-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
 // Every /api/v1 endpoint, in one table: route handlers validate with these schemas and
@@ -290,6 +292,8 @@ export const api = {
     output: DatasetPreviewSchema,
   }),
   ...datasetEndpoints,
+  ...apiServiceEndpoints,
+  ...mlEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",

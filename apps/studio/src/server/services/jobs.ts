@@ -58,7 +58,7 @@ export async function createJob(
   projectId: string,
   input: { targets: string[]; mode: BuildPlan["mode"]; dryRun?: boolean; pipelines?: boolean },
 ): Promise<CreateJobResult> {
-  const { db, buildQueue } = ctx();
+  const { db } = ctx();
   const plan = await planJob(projectId, input);
   // What the build would fail on (unbuilt inputs it does not build, recipes invalid on the
   // schemas their inputs will have): a dry run lists it, a real build is refused with it before
@@ -99,11 +99,20 @@ export async function createJob(
     include: jobInclude,
   });
   if (nothing) return jobDto(job);
-  // Redis restarting must not lose the job nor hang the request: after a short wait the row
-  // stays QUEUED and the worker's reconciliation enqueues it once Redis answers again (the
-  // pending add may also land by itself; the BullMQ job id is the row id, so never twice).
+  await enqueueJob(job.id);
+  return jobDto(job);
+}
+
+/**
+ * Sends a QUEUED job row to the worker. Redis restarting must not lose the job nor hang the
+ * request: after a short wait the row stays QUEUED and the worker's reconciliation enqueues it
+ * once Redis answers again (the pending add may also land by itself; the BullMQ job id is the row
+ * id, so never twice).
+ */
+export async function enqueueJob(jobId: string): Promise<void> {
+  const { db, buildQueue } = ctx();
   const enqueued = await Promise.race([
-    enqueueBuild(buildQueue, { jobId: job.id }).then(
+    enqueueBuild(buildQueue, { jobId }).then(
       () => true,
       (e) => {
         console.error("[jobs] enqueue failed", e);
@@ -115,13 +124,12 @@ export async function createJob(
   if (!enqueued) {
     await db.jobLog.create({
       data: {
-        jobId: job.id,
+        jobId,
         level: "warn",
         message: "The job queue (Redis) did not answer; the job starts as soon as it is back.",
       },
     });
   }
-  return jobDto(job);
 }
 
 export async function getJob(projectId: string, jobId: string): Promise<Job> {

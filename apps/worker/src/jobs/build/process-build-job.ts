@@ -12,9 +12,10 @@ import {
 import { type Job, UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
+import { runTraining } from "../train/run-training.ts";
 import { isCancelled, permanentFailureMessage } from "./activity-error.ts";
 import { BuildTimings } from "./build-timings.ts";
-import { watchCancel } from "./cancel-watch.ts";
+import { cancelTiming, watchCancel } from "./cancel-watch.ts";
 import {
   datasetLeaseHolder,
   releaseDatasetLease,
@@ -90,6 +91,15 @@ export async function processBuildJob(
   );
   // Finished meanwhile (or cancelled while queued): a duplicate delivery, nothing to do.
   if (!attempt) return;
+  // Lab trainings share the queue, the attempt fencing and the cancel path of builds.
+  if (job.mode === "train") {
+    try {
+      await runTraining(ctx, settings, attempt, signal);
+    } finally {
+      await releaseJob(db, attempt).catch(() => {});
+    }
+    return;
+  }
   try {
     await runAttempt(ctx, settings, attempt, job, timings, signal);
   } finally {
@@ -139,7 +149,7 @@ async function runAttempt(
   let cancelled = job.cancelRequestedAt !== null;
   const onBullAbort = () => controller.abort(new Error("The worker is stopping."));
   signal?.addEventListener("abort", onBullAbort, { once: true });
-  const stopWatch = watchCancel(db, jobId, settings.cancelPollMs, () => {
+  const stopWatch = watchCancel(db, ctx.cancels, jobId, cancelTiming(settings), () => {
     cancelled = true;
     controller.abort(new Error("Cancelled."));
   });

@@ -1,0 +1,8 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { setActiveVersion } from "@/server/services/saved-models.ts";
+
+// PUT /api/v1/projects/:projectId/saved-models/:savedModelId/active-version - roll back or forward
+export const PUT = handle(api.setActiveVersion, ({ params, body }) =>
+  setActiveVersion(params.projectId, params.savedModelId, body.versionId),
+);

@@ -1,0 +1,138 @@
+import "server-only";
+import { AppError, type User } from "@sous/contracts";
+import type { Prisma } from "@sous/db";
+import { AlgorithmSchema, MlTaskSchema, type SavedModelDto } from "@sous/ml";
+import { z } from "zod";
+import { ctx } from "../context.ts";
+import { trainedModel } from "./ml-lab.ts";
+
+// Saved models: a trained model deployed to the Flow, frozen as a version (its artifacts stay
+// where the training wrote them, which deleting the analysis does not remove while a version
+// points at them), with the active version scoring and the API node use.
+
+const include = { versions: { orderBy: { number: "desc" } } } satisfies Prisma.SavedModelInclude;
+type Row = Prisma.SavedModelGetPayload<{ include: typeof include }>;
+const Metrics = z.record(z.string(), z.number());
+
+function dto(m: Row): SavedModelDto {
+  return {
+    id: m.id,
+    projectId: m.projectId,
+    name: m.name,
+    datasetId: m.datasetId,
+    analysisId: m.analysisId,
+    activeVersionId: m.activeVersionId,
+    versions: m.versions.map((v) => ({
+      id: v.id,
+      number: v.number,
+      trainingId: v.trainingId,
+      modelIndex: v.modelIndex,
+      task: MlTaskSchema.parse(v.task),
+      algorithm: AlgorithmSchema.parse(v.algorithm),
+      metrics: Metrics.parse(v.metrics),
+      portable: v.portableKey !== null,
+      active: v.id === m.activeVersionId,
+      createdAt: v.createdAt.toISOString(),
+    })),
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Deploys model `modelIndex` of a training: a new saved model (named) or a new version of an
+ * existing one, which becomes its active version.
+ */
+export async function deployModel(
+  _user: User,
+  projectId: string,
+  trainingId: string,
+  input: { modelIndex: number; name?: string; savedModelId?: string },
+): Promise<SavedModelDto> {
+  const { db } = ctx();
+  const { training, result, model } = await trainedModel(projectId, trainingId, input.modelIndex);
+  const version = {
+    trainingId: training.id,
+    modelIndex: input.modelIndex,
+    task: result.task,
+    algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
+    metrics: model.metrics as Prisma.InputJsonValue,
+    classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
+    portableKey: `${training.artifactsPrefix}${model.portable}`,
+    artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+  };
+  const id = await db.$transaction(async (tx) => {
+    let saved: { id: string };
+    if (input.savedModelId) {
+      const existing = await tx.savedModel.findFirst({
+        where: { id: input.savedModelId, projectId },
+        select: { id: true, datasetId: true },
+      });
+      if (!existing) throw new AppError("not_found", "Saved model not found.");
+      if (existing.datasetId !== training.analysis.datasetId)
+        throw new AppError(
+          "invalid_input",
+          "This model was trained on another dataset than the saved model's: deploy it as a new saved model.",
+        );
+      // Serialises concurrent deploys to one saved model (version numbers stay unique).
+      await tx.$executeRaw`SELECT 1 FROM "SavedModel" WHERE id = ${existing.id} FOR UPDATE`;
+      saved = existing;
+    } else {
+      const name = input.name!;
+      const taken = await tx.savedModel.findFirst({ where: { projectId, name }, select: { id: true } });
+      if (taken)
+        throw new AppError(
+          "conflict",
+          `A saved model named ${name} already exists: choose another name, or deploy as a new version of it.`,
+        );
+      saved = await tx.savedModel.create({
+        data: { projectId, name, datasetId: training.analysis.datasetId, analysisId: training.analysis.id },
+        select: { id: true },
+      });
+    }
+    const last = await tx.savedModelVersion.findFirst({
+      where: { savedModelId: saved.id },
+      orderBy: { number: "desc" },
+      select: { number: true },
+    });
+    const v = await tx.savedModelVersion.create({
+      data: { ...version, savedModelId: saved.id, number: (last?.number ?? 0) + 1 },
+      select: { id: true },
+    });
+    await tx.savedModel.update({ where: { id: saved.id }, data: { activeVersionId: v.id } });
+    return saved.id;
+  });
+  return getSavedModel(projectId, id);
+}
+
+export async function listSavedModels(projectId: string): Promise<SavedModelDto[]> {
+  const rows = await ctx().db.savedModel.findMany({
+    where: { projectId },
+    include,
+    orderBy: { name: "asc" },
+  });
+  return rows.map(dto);
+}
+
+export async function getSavedModel(projectId: string, savedModelId: string): Promise<SavedModelDto> {
+  const m = await ctx().db.savedModel.findFirst({ where: { id: savedModelId, projectId }, include });
+  if (!m) throw new AppError("not_found", "Saved model not found.");
+  return dto(m);
+}
+
+/** Makes another version active (a rollback is this with an older version). */
+export async function setActiveVersion(
+  projectId: string,
+  savedModelId: string,
+  versionId: string,
+): Promise<SavedModelDto> {
+  const m = await getSavedModel(projectId, savedModelId);
+  if (!m.versions.some((v) => v.id === versionId))
+    throw new AppError("not_found", `Saved model ${m.name} has no such version.`);
+  await ctx().db.savedModel.update({ where: { id: m.id }, data: { activeVersionId: versionId } });
+  return getSavedModel(projectId, savedModelId);
+}
+
+export async function deleteSavedModel(projectId: string, savedModelId: string): Promise<void> {
+  const m = await getSavedModel(projectId, savedModelId);
+  await ctx().db.savedModel.delete({ where: { id: m.id } });
+}

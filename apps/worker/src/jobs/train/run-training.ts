@@ -1,0 +1,149 @@
+import { AppError } from "@sous/contracts";
+import type { Prisma } from "@sous/db";
+import { MlDesignSchema, type TrainResult, trainRequestFor } from "@sous/ml";
+import { trainLocal } from "@sous/ml-local";
+import { moveJob } from "@sous/server-domain";
+import type { WorkerContext } from "../../context.ts";
+import { cancelTiming, watchCancel } from "../build/cancel-watch.ts";
+import { assertOwner, type JobAttempt, keepAlive, LostOwnershipError } from "../build/job-attempt.ts";
+import { jobLog } from "../build/job-log.ts";
+import { type BuildSettings, defaultAttemptTiming } from "../build/settings.ts";
+
+/** Test rows whose features and predictions the result keeps (scorers are checked against them). */
+const SAMPLE_ROWS = 200;
+
+/**
+ * Runs a Lab training (a job of mode "train"): reads the dataset version the training named,
+ * trains every algorithm of its design with the local scikit-learn trainer, stores the artifacts
+ * (fitted pipelines, portable models, chart data) under the training's prefix and the result on
+ * its row. The trainer's progress lines go to the job log; a cancel or the worker stopping kills
+ * it. A design the data refuses (one class, a non-numeric regression target...) ends the job
+ * FAILED with the trainer's message and the result kept; the analysis's design is untouched.
+ */
+export async function runTraining(
+  ctx: WorkerContext,
+  settings: BuildSettings & { trainTimeoutMs?: number },
+  attempt: JobAttempt,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { db, storage } = ctx;
+  const { jobId } = attempt;
+  const training = await db.mlTraining.findUnique({ where: { jobId } });
+  if (!training) throw new AppError("not_found", `Job ${jobId} has no training.`);
+  const started = await moveJob(db, jobId, "RUNNING", {
+    from: ["QUEUED", "RUNNING"],
+    data: { startedAt: new Date() },
+  });
+  if (!started.moved) return;
+  await jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
+
+  const controller = new AbortController();
+  let cancelled = false;
+  const onBullAbort = () => controller.abort(new Error("The worker is stopping."));
+  signal?.addEventListener("abort", onBullAbort, { once: true });
+  const stopWatch = watchCancel(db, ctx.cancels, jobId, cancelTiming(settings), () => {
+    cancelled = true;
+    controller.abort(new Error("Cancelled."));
+  });
+  let lost = false;
+  const stopBeat = keepAlive(db, attempt, settings.attempt ?? defaultAttemptTiming, () => {
+    lost = true;
+    controller.abort(new LostOwnershipError());
+  });
+
+  const end = (to: "SUCCEEDED" | "FAILED" | "CANCELLED", data: Prisma.JobUpdateManyMutationInput = {}) =>
+    db
+      .$transaction(async (tx) => {
+        await assertOwner(tx, attempt);
+        return moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+      })
+      .catch((e) => {
+        if (e instanceof LostOwnershipError) return { moved: false as const, state: null };
+        throw e;
+      });
+
+  let result: TrainResult | null = null;
+  let failure: string | null = null;
+  try {
+    const design = MlDesignSchema.parse(training.design);
+    if (design.engine.kind !== "local")
+      throw new AppError(
+        "invalid_input",
+        "Training on Databricks is not available in this version: choose the local engine.",
+      );
+    const version = training.datasetVersionId
+      ? await db.datasetVersion.findUnique({ where: { id: training.datasetVersionId } })
+      : null;
+    if (version?.status !== "PUBLISHED")
+      throw new AppError(
+        "conflict",
+        "The dataset version this training was started on is gone (pruned or replaced): train again.",
+      );
+    // A retried attempt starts from nothing: what a dead one left under the prefix goes first.
+    await storage.deletePrefix(training.artifactsPrefix);
+    const input = await storage.acquire(version.prefix);
+    try {
+      const staged = await storage.stage(training.artifactsPrefix);
+      try {
+        const request = trainRequestFor(design, {
+          parquet: input.dir,
+          outputDir: staged.dir,
+          sampleRows: SAMPLE_ROWS,
+        });
+        result = await trainLocal(request, {
+          signal: controller.signal,
+          ...(settings.trainTimeoutMs ? { timeoutMs: settings.trainTimeoutMs } : {}),
+          onLog: (line) => void jobLog(db, jobId, "info", line.replace(/^\[sous_ml\] /, "")).catch(() => {}),
+        });
+        if (result.ok) await staged.commit();
+        else await staged.abort();
+      } catch (e) {
+        await staged.abort();
+        throw e;
+      }
+    } finally {
+      await input.release();
+    }
+  } catch (e) {
+    if (!controller.signal.aborted) failure = e instanceof Error ? e.message : String(e);
+  } finally {
+    stopWatch();
+    stopBeat();
+    signal?.removeEventListener("abort", onBullAbort);
+  }
+
+  if (lost) {
+    await jobLog(db, jobId, "warn", `Attempt ${attempt.number} stopped: another attempt took the job over.`);
+    return;
+  }
+  if (cancelled) {
+    await end("CANCELLED", { errorCode: "cancelled", error: "Cancelled." });
+    await jobLog(db, jobId, "warn", "Training cancelled: the trainer was stopped and no model was kept.");
+    return;
+  }
+  // The worker is stopping: the queue runs the training again later.
+  if (controller.signal.aborted) throw controller.signal.reason;
+  if (result)
+    await db.mlTraining.update({
+      where: { id: training.id },
+      data: { result: result as unknown as Prisma.InputJsonValue },
+    });
+  if (result?.ok) {
+    const best = result.models[result.best.index]!;
+    await jobLog(
+      db,
+      jobId,
+      "info",
+      `Trained ${result.models.length} model${result.models.length === 1 ? "" : "s"} in ${(result.totalMs / 1000).toFixed(1)} s; best ${best.algorithm.algorithm} (${result.best.metric} ${best.metrics[result.best.metric]?.toFixed(4)}).`,
+    );
+    await end("SUCCEEDED");
+    await jobLog(db, jobId, "info", "Job succeeded");
+    return;
+  }
+  const message = result && !result.ok ? result.error.message : (failure ?? "The training failed.");
+  await jobLog(db, jobId, "error", message);
+  await end("FAILED", {
+    errorCode: result && !result.ok ? result.error.code : "train_failed",
+    error: message,
+  });
+}
