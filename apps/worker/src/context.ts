@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createSecretBox, type SecretBox, type ServerEnv } from "@sous/config";
 import type { ClusterLoad, DatabricksTimeouts } from "@sous/databricks";
-import { createDb, type Db } from "@sous/db";
+import { createDb, createJobCancelListener, type Db, type JobCancelListener } from "@sous/db";
 import { LocalEngine } from "@sous/engine-local";
 import { createRedisConnection } from "@sous/queue";
 import { createDatasetStorage, type DatasetStorage } from "@sous/storage";
@@ -13,6 +13,8 @@ export interface WorkerContext {
   storage: DatasetStorage;
   engine: LocalEngine;
   dataDir: string;
+  /** Delivers cancel requests of running jobs (Postgres NOTIFY). Without it, running jobs poll their row. */
+  cancels?: JobCancelListener;
   /**
    * Remote (Databricks) runs: the secret box that opens connection tokens, and the cluster load
    * bookkeeping (in Redis, shared by every worker process). Without it, Databricks activities fail.
@@ -34,6 +36,11 @@ export async function createWorkerContext(env: ServerEnv): Promise<WorkerContext
     storage,
     engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
     dataDir,
+    cancels: createJobCancelListener({
+      databaseUrl: env.DATABASE_URL,
+      applicationName: "sous-worker-cancels",
+      onError: (e) => console.warn(`[worker] cancel notifications: ${e.message}`),
+    }),
     remote: {
       secretBox: createSecretBox(env.SOUS_SECRET_KEY),
       // Shared by every worker process on this Redis: busy clusters are counted across all of them.

@@ -50,6 +50,7 @@ async function shutdown(signal: string) {
   await closeWorkers(workers, graceSeconds * 1000);
   await queue.close().catch(() => {});
   await Promise.all([connection.quit().catch(() => {}), producerConnection.quit().catch(() => {})]);
+  await ctx.cancels?.close();
   await ctx.db.$disconnect();
   ctx.engine.close();
   process.exit(0);

@@ -7,8 +7,13 @@ export interface BuildSettings {
   activityTimeoutMs: number;
   /** Dataset build lease; renewed every third of it. */
   leaseMs: number;
-  /** How often a running job checks for a cancel request. */
+  /**
+   * How often a running job reads its row for a cancel request when cancel notifications are not
+   * delivered (no listener in the context, the listener is down, or a database without NOTIFY).
+   */
   cancelPollMs: number;
+  /** How often it reads the row anyway while notifications are delivered (cancel-watch.ts says why); 10 s by default. */
+  cancelSafetyPollMs?: number;
   /** Published versions kept per dataset after a build publishes one (SOUS_DATASET_VERSIONS_KEPT). */
   versionsKept: number;
   /** The running attempt's heartbeat, and the silence after which another attempt may take the job. */
