@@ -102,6 +102,7 @@ describe.skipIf(!testDatabaseUrl || !redisUrl || !distDir)("npm start supervises
         DATABASE_URL: databaseUrl,
         REDIS_URL: redisUrl,
         PORT: String(port),
+        SOUS_API_NODE_PORT: String(await freePort()),
         SOUS_DATA_DIR: dataDir,
         SOUS_QUEUE_PREFIX: prefix,
         SOUS_SECRET_KEY: randomBytes(32).toString("base64"),

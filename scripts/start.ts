@@ -106,6 +106,7 @@ try {
   const recovery = Object.fromEntries(Object.entries(quickRecoveryEnv).map(([k, v]) => [k, get(k) ?? v]));
   await startStack({
     port,
+    apiNodePort: Number(get("SOUS_API_NODE_PORT") ?? 3100),
     distDir: prebuilt || ".next",
     log,
     env: {
@@ -122,6 +123,7 @@ try {
   const url = `http://localhost:${port}`;
   out(`
   Sous is running at ${url}
+  The API node serves deployed models at http://localhost:${get("SOUS_API_NODE_PORT") ?? 3100}/public/api/v1/
 
   First visit: create the administrator account on the setup page (there is no default password).
   Then open the "Retail demo" project: customers, products, orders and campaigns, with a flow

@@ -33,7 +33,12 @@ const env = {
   SOUS_SEED_DEMO: "0",
 };
 buildStudio(`.next-stack-${name}`);
-const stack = await startStack({ env, port: await freePort(), distDir: `.next-stack-${name}` });
+const stack = await startStack({
+  env,
+  port: await freePort(),
+  apiNodePort: await freePort(),
+  distDir: `.next-stack-${name}`,
+});
 const admin = {
   email: "admin@sous.test",
   name: "Test Admin",
@@ -46,6 +51,7 @@ await fetch(`${stack.url}/api/v1/auth/setup`, {
 });
 const exports = [
   `export SOUS_TEST_STUDIO_URL=${stack.url}`,
+  `export SOUS_TEST_API_NODE_URL=${stack.apiNodeUrl}`,
   `export SOUS_TEST_DATABASE_URL=${databaseUrl}`,
   `export SOUS_TEST_REDIS_URL=${env.REDIS_URL}`,
   `export SOUS_TEST_STACK_DATA_DIR=${dataDir}`,

@@ -125,6 +125,7 @@ try {
   stack = await startStack({
     env,
     port: await freePort(),
+    apiNodePort: await freePort(),
     quiet: true,
     distDir: ".next-test",
     logFile: stackLog,
@@ -154,6 +155,7 @@ try {
         SOUS_TEST_DATABASE_URL: databaseUrl,
         SOUS_TEST_REDIS_URL: redis.url,
         SOUS_TEST_STUDIO_URL: stack.url,
+        SOUS_TEST_API_NODE_URL: stack.apiNodeUrl,
         // The build the stack runs, for tests that start a studio of their own.
         SOUS_TEST_NEXT_DIST_DIR: ".next-test",
         SOUS_TEST_STACK_DATA_DIR: env.SOUS_DATA_DIR,

@@ -62,6 +62,10 @@ export interface RunningStack {
   studio: Supervisor;
   /** The BullMQ worker, restarted when it crashes. */
   worker: Supervisor;
+  /** The API node (apps/api-node), serving deployed models, restarted when it crashes. */
+  apiNode: Supervisor;
+  /** Where the API node answers. */
+  apiNodeUrl: string;
   stop(): Promise<void>;
 }
 
@@ -90,10 +94,16 @@ export async function startStack(opts: {
   distDir?: string;
   /** The supervisor's lines ("worker exited ...; restarting in 1 s"); default "[sous] ..." on stdout. */
   log?: (message: string) => void;
+  /** The API node's port: npm start's SOUS_API_NODE_PORT (3100), a free one for test stacks. */
+  apiNodePort: number;
 }): Promise<RunningStack> {
+  const apiNodeUrl = `http://127.0.0.1:${opts.apiNodePort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The studio reaches the node here (counters, test form) unless .env says otherwise.
+    SOUS_API_NODE_URL: apiNodeUrl,
     ...opts.env,
+    SOUS_API_NODE_PORT: String(opts.apiNodePort),
     SOUS_NEXT_DIST_DIR: opts.distDir ?? ".next",
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -139,22 +149,29 @@ export async function startStack(opts: {
     // On SIGTERM the worker gives running jobs their grace period before it exits.
     stopTimeoutMs: (Number(env.SOUS_WORKER_SHUTDOWN_GRACE_SECONDS) || 10) * 1000 + 5000,
   });
+  const apiNode = supervise({
+    name: "api-node",
+    command: process.execPath,
+    args: [...childGuardArgs, "--import", "tsx", "src/main.ts"],
+    cwd: path.join(repoRoot, "apps/api-node"),
+    env,
+    log: say,
+    output,
+  });
   const url = `http://127.0.0.1:${opts.port}`;
   const stop = async () => {
-    await Promise.all([studio.stop(), worker.stop()]);
+    await Promise.all([studio.stop(), worker.stop(), apiNode.stop()]);
     // Flushed before stop() returns: npm test reads the log right after.
     if (logFile) await new Promise<void>((resolve) => logFile.end(resolve));
   };
   try {
     // A process that dies while the stack starts is a broken setup, not a crash to ride out.
-    await waitForHttp(
-      `${url}/api/v1/openapi.json`,
-      60_000,
-      () => studio.restarts === 0 && worker.restarts === 0,
-    );
+    const alive = () => studio.restarts === 0 && worker.restarts === 0 && apiNode.restarts === 0;
+    await waitForHttp(`${url}/api/v1/openapi.json`, 60_000, alive);
+    await waitForHttp(`${apiNodeUrl}/ready`, 60_000, alive);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { url, studio, worker, stop };
+  return { url, studio, worker, apiNode, apiNodeUrl, stop };
 }

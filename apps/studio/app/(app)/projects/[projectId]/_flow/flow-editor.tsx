@@ -21,7 +21,7 @@ import { api, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
 import { formatRows, plural } from "@/ui/format.ts";
-import { CloseIcon, JobsIcon, LayoutIcon, UploadIcon, UsersIcon } from "@/ui/icons.tsx";
+import { CloseIcon, ExternalIcon, JobsIcon, LayoutIcon, UploadIcon, UsersIcon } from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -624,6 +624,15 @@ function FlowEditorInner({
           data-testid="project-members-link"
         >
           Members
+        </ButtonLink>
+        <ButtonLink
+          href={`/projects/${projectId}/api-services`}
+          variant="ghost"
+          icon={<ExternalIcon />}
+          title="Saved models served as a REST API by the API node: keys, versions, traffic split, counters"
+          data-testid="project-api-services-link"
+        >
+          API services
         </ButtonLink>
         {canEdit ? (
           <>

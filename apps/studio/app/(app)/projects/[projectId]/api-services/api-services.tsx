@@ -1,0 +1,542 @@
+"use client";
+
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import type {
+  ApiServiceMetrics,
+  ApiServiceView,
+  DeployableVersion,
+} from "@/server/http/api-service-schemas.ts";
+import { api, errorMessage } from "@/ui/api.ts";
+import { Badge } from "@/ui/badge.tsx";
+import { Button } from "@/ui/button.tsx";
+import { Field, FormError, Input, Select, Textarea } from "@/ui/field.tsx";
+import { formatDate } from "@/ui/format.ts";
+import { KeyIcon, PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
+import { EmptyState, Panel } from "@/ui/panel.tsx";
+import { useToast } from "@/ui/toast.tsx";
+
+// A project's API services: create one from a saved model version, see its URL, keys, traffic
+// split and the API node's counters, and call it with a test row. Every change is a REST call;
+// the API node picks it up by itself (NOTIFY), so nothing here talks to the node but the test
+// form and the counters, both through the studio.
+
+type Endpoint = ApiServiceView["endpoints"][number];
+
+const versionLabel = (v: DeployableVersion) =>
+  `${v.savedModelName} v${v.number} (${v.algorithm})${v.servable ? "" : " · not servable yet"}`;
+
+export function ApiServices({
+  projectId,
+  initialServices,
+  versions,
+  canEdit,
+  isAdmin,
+}: {
+  projectId: string;
+  initialServices: ApiServiceView[];
+  versions: DeployableVersion[];
+  canEdit: boolean;
+  isAdmin: boolean;
+}) {
+  const [services, setServices] = useState(initialServices);
+  const base = `/projects/${projectId}/api-services`;
+  const replace = (s: ApiServiceView) => setServices((all) => all.map((x) => (x.id === s.id ? s : x)));
+  return (
+    <div className="stack-24">
+      {canEdit ? (
+        <Panel title="New API service">
+          {versions.length ? (
+            <CreateServiceForm
+              base={base}
+              versions={versions}
+              onCreated={(s) =>
+                setServices((all) => [...all, s].sort((a, b) => a.name.localeCompare(b.name)))
+              }
+            />
+          ) : (
+            <p className="muted">
+              Save a model from the Lab first: an endpoint serves a saved model version.
+            </p>
+          )}
+        </Panel>
+      ) : null}
+      {services.length === 0 ? (
+        <EmptyState title="No API service yet" testId="api-services-empty">
+          An API service answers predictions over HTTP, e.g. POST /public/api/v1/churn/score/predict.
+        </EmptyState>
+      ) : (
+        services.map((s) => (
+          <ServiceCard
+            key={s.id}
+            base={base}
+            service={s}
+            versions={versions}
+            canEdit={canEdit}
+            isAdmin={isAdmin}
+            onChange={replace}
+            onDeleted={() => setServices((all) => all.filter((x) => x.id !== s.id))}
+          />
+        ))
+      )}
+    </div>
+  );
+}
+
+function CreateServiceForm({
+  base,
+  versions,
+  onCreated,
+}: {
+  base: string;
+  versions: DeployableVersion[];
+  onCreated: (s: ApiServiceView) => void;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState("");
+  const [endpoint, setEndpoint] = useState("predict");
+  const [versionId, setVersionId] = useState(versions.find((v) => v.servable)?.id ?? versions[0]?.id ?? "");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api<ApiServiceView>(base, {
+        method: "POST",
+        json: { name, endpoint: { name: endpoint, savedModelVersionId: versionId } },
+      });
+      onCreated(s);
+      toast(`API service ${s.name} created; create a key to call it.`, "success");
+      setName("");
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} data-testid="create-api-service">
+      <div className="api-form-row">
+        <Field label="Service name" hint="the URL's first segment">
+          {({ id }) => (
+            <Input
+              id={id}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="churn"
+              required
+            />
+          )}
+        </Field>
+        <Field label="Endpoint name">
+          {({ id }) => (
+            <Input id={id} value={endpoint} onChange={(e) => setEndpoint(e.target.value)} required />
+          )}
+        </Field>
+        <Field label="Saved model version">
+          {({ id }) => (
+            <Select id={id} value={versionId} onChange={(e) => setVersionId(e.target.value)}>
+              {versions.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {versionLabel(v)}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Button type="submit" variant="primary" icon={<PlusIcon />} disabled={busy || !name || !versionId}>
+          Create
+        </Button>
+      </div>
+      <FormError message={error} />
+    </form>
+  );
+}
+
+function ServiceCard({
+  base,
+  service,
+  versions,
+  canEdit,
+  isAdmin,
+  onChange,
+  onDeleted,
+}: {
+  base: string;
+  service: ApiServiceView;
+  versions: DeployableVersion[];
+  canEdit: boolean;
+  isAdmin: boolean;
+  onChange: (s: ApiServiceView) => void;
+  onDeleted: () => void;
+}) {
+  const toast = useToast();
+  const url = `${base}/${service.id}`;
+  async function setPublic(value: boolean) {
+    try {
+      onChange(await api<ApiServiceView>(url, { method: "PATCH", json: { public: value } }));
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    }
+  }
+  async function remove() {
+    if (!window.confirm(`Delete API service ${service.name}? Callers get 404 at once.`)) return;
+    try {
+      await api(url, { method: "DELETE" });
+      onDeleted();
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    }
+  }
+  return (
+    <Panel
+      testId={`api-service-${service.name}`}
+      title={
+        <>
+          {service.name}{" "}
+          {service.public ? (
+            <Badge tone="warning">public</Badge>
+          ) : (
+            <Badge tone="accent">API key required</Badge>
+          )}
+        </>
+      }
+      actions={
+        <>
+          {isAdmin ? (
+            <Button size="sm" variant="ghost" onClick={() => void setPublic(!service.public)}>
+              {service.public ? "Require a key" : "Make public"}
+            </Button>
+          ) : null}
+          {canEdit ? (
+            <Button size="sm" variant="ghost" icon={<TrashIcon />} onClick={() => void remove()}>
+              Delete
+            </Button>
+          ) : null}
+        </>
+      }
+    >
+      {service.endpoints.map((e) => (
+        <div key={e.id} className="api-section" data-testid={`api-endpoint-${e.name}`}>
+          <h3>Endpoint {e.name}</h3>
+          <div className="api-url" data-testid="api-endpoint-url">
+            POST {service.url}/{e.name}/predict · predict-multi
+          </div>
+          <SplitEditor url={url} endpoint={e} versions={versions} canEdit={canEdit} onChange={onChange} />
+        </div>
+      ))}
+      <Counters url={url} />
+      <Keys url={url} service={service} canEdit={canEdit} onChange={onChange} />
+      <TestForm url={url} service={service} />
+    </Panel>
+  );
+}
+
+function SplitEditor({
+  url,
+  endpoint,
+  versions,
+  canEdit,
+  onChange,
+}: {
+  url: string;
+  endpoint: Endpoint;
+  versions: DeployableVersion[];
+  canEdit: boolean;
+  onChange: (s: ApiServiceView) => void;
+}) {
+  const toast = useToast();
+  const initial = endpoint.deployments.map((d) => ({ id: d.version.id, weight: d.weight }));
+  const [rows, setRows] = useState(initial);
+  const total = rows.reduce((a, r) => a + r.weight, 0) || 1;
+  const dirty = JSON.stringify(rows) !== JSON.stringify(initial);
+  async function save() {
+    try {
+      onChange(
+        await api<ApiServiceView>(`${url}/endpoints/${endpoint.id}/deployments`, {
+          method: "PUT",
+          json: { deployments: rows.map((r) => ({ savedModelVersionId: r.id, weight: r.weight })) },
+        }),
+      );
+      toast(
+        `Endpoint ${endpoint.name}: traffic split saved; the API node applies it within a second.`,
+        "success",
+      );
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    }
+  }
+  const unused = versions.filter((v) => !rows.some((r) => r.id === v.id));
+  return (
+    <div className="api-split" data-testid="api-split">
+      {rows.map((r, i) => {
+        const v = versions.find((x) => x.id === r.id);
+        return (
+          <span key={r.id} className="api-split">
+            <Badge tone="success">
+              {v ? versionLabel(v) : r.id} · {Math.round((r.weight / total) * 100)}%
+            </Badge>
+            {canEdit ? (
+              <>
+                <Input
+                  type="number"
+                  min={1}
+                  max={1000}
+                  aria-label={`weight of ${v ? versionLabel(v) : r.id}`}
+                  value={r.weight}
+                  onChange={(e) =>
+                    setRows(
+                      rows.map((x, k) =>
+                        k === i ? { ...x, weight: Math.max(1, Number(e.target.value)) } : x,
+                      ),
+                    )
+                  }
+                />
+                {rows.length > 1 ? (
+                  <Button size="sm" variant="ghost" onClick={() => setRows(rows.filter((_, k) => k !== i))}>
+                    Remove
+                  </Button>
+                ) : null}
+              </>
+            ) : null}
+          </span>
+        );
+      })}
+      {canEdit && unused.length ? (
+        <Select
+          aria-label="Add a version to the split"
+          value=""
+          onChange={(e) => e.target.value && setRows([...rows, { id: e.target.value, weight: 1 }])}
+        >
+          <option value="">Add a version…</option>
+          {unused.map((v) => (
+            <option key={v.id} value={v.id}>
+              {versionLabel(v)}
+            </option>
+          ))}
+        </Select>
+      ) : null}
+      {canEdit && dirty ? (
+        <Button size="sm" variant="primary" onClick={() => void save()} data-testid="save-split">
+          Save split
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function Counters({ url }: { url: string }) {
+  const [m, setM] = useState<ApiServiceMetrics | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setM(await api<ApiServiceMetrics>(`${url}/metrics`));
+    } catch {
+      setM(null);
+    }
+  }, [url]);
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 5000);
+    return () => clearInterval(t);
+  }, [load]);
+  return (
+    <div className="api-section" data-testid="api-counters">
+      <h3>Counters (since the API node started; refreshed every 5 s)</h3>
+      {!m ? (
+        <span className="muted">Loading…</span>
+      ) : !m.reachable ? (
+        <span className="muted">{m.message}</span>
+      ) : m.endpoints.length === 0 ? (
+        <span className="muted">No request yet.</span>
+      ) : (
+        m.endpoints.map((e) => (
+          <div key={e.endpoint} className="api-counters">
+            <Counter label={`${e.endpoint}: requests`} value={String(e.requests)} />
+            <Counter label="predictions" value={String(e.predictions)} />
+            <Counter label="4xx / 5xx" value={`${e.clientErrors} / ${e.serverErrors}`} />
+            <Counter label="p50" value={e.latencyMs ? `${e.latencyMs.p50.toFixed(2)} ms` : "–"} />
+            <Counter label="p95" value={e.latencyMs ? `${e.latencyMs.p95.toFixed(2)} ms` : "–"} />
+            <Counter label="p99" value={e.latencyMs ? `${e.latencyMs.p99.toFixed(2)} ms` : "–"} />
+          </div>
+        ))
+      )}
+    </div>
+  );
+}
+
+function Counter({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="api-counter">
+      <b>{value}</b>
+      <span>{label}</span>
+    </div>
+  );
+}
+
+function Keys({
+  url,
+  service,
+  canEdit,
+  onChange,
+}: {
+  url: string;
+  service: ApiServiceView;
+  canEdit: boolean;
+  onChange: (s: ApiServiceView) => void;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<string | null>(null);
+  const refresh = async () => {
+    const [s] = (await api<ApiServiceView[]>(url.replace(/\/[^/]+$/, ""))).filter((x) => x.id === service.id);
+    if (s) onChange(s);
+  };
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    try {
+      const k = await api<{ key: string }>(`${url}/keys`, { method: "POST", json: { name } });
+      setCreated(k.key);
+      setName("");
+      await refresh();
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    }
+  }
+  async function revoke(id: string) {
+    try {
+      await api(`${url}/keys/${id}`, { method: "DELETE" });
+      await refresh();
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    }
+  }
+  const endpoint = service.endpoints[0]?.name ?? "predict";
+  return (
+    <div className="api-section" data-testid="api-keys">
+      <h3>Keys {service.public ? "(not needed: the service is public)" : ""}</h3>
+      {service.keys.length ? (
+        <table className="data-table">
+          <tbody>
+            {service.keys.map((k) => (
+              <tr key={k.id}>
+                <td>{k.name}</td>
+                <td className="mono">{k.prefix}…</td>
+                <td>{formatDate(k.createdAt)}</td>
+                <td>
+                  {canEdit ? (
+                    <Button size="sm" variant="ghost" onClick={() => void revoke(k.id)}>
+                      Revoke
+                    </Button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <span className="muted">No key yet.</span>
+      )}
+      {canEdit ? (
+        <form onSubmit={create} className="api-split">
+          <Input
+            aria-label="Key name"
+            placeholder="key name, e.g. crm-app"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <Button type="submit" size="sm" icon={<KeyIcon />} disabled={!name.trim()}>
+            Create key
+          </Button>
+        </form>
+      ) : null}
+      {created ? (
+        <div className="api-key-once" data-testid="api-key-created">
+          Copy this key now; it is not shown again: {created}
+        </div>
+      ) : null}
+      <pre className="api-curl">{`curl -u "${created ?? "$KEY"}:" -H "content-type: application/json" \\
+  -d '{"features": {...}}' ${service.url}/${endpoint}/predict`}</pre>
+    </div>
+  );
+}
+
+function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
+  const [endpoint, setEndpoint] = useState(service.endpoints[0]?.name ?? "");
+  const e = service.endpoints.find((x) => x.name === endpoint);
+  const example = JSON.stringify(
+    Object.fromEntries((e?.features ?? []).map((f) => [f.name, f.example])),
+    null,
+    2,
+  );
+  const [features, setFeatures] = useState(example);
+  const [answer, setAnswer] = useState<{ status: number; body: unknown } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function send(ev: FormEvent) {
+    ev.preventDefault();
+    setError(null);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(features);
+    } catch {
+      setError("The features are not valid JSON.");
+      return;
+    }
+    setBusy(true);
+    try {
+      setAnswer(await api(`${url}/test`, { method: "POST", json: { endpoint, features: parsed } }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="api-section" onSubmit={send} data-testid="api-test-form">
+      <h3>Test (a typical row of the training data: each feature's imputation value)</h3>
+      <div className="api-test">
+        <div className="api-section">
+          {service.endpoints.length > 1 ? (
+            <Select
+              aria-label="Endpoint"
+              value={endpoint}
+              onChange={(x) => {
+                setEndpoint(x.target.value);
+                const next = service.endpoints.find((y) => y.name === x.target.value);
+                setFeatures(
+                  JSON.stringify(
+                    Object.fromEntries((next?.features ?? []).map((f) => [f.name, f.example])),
+                    null,
+                    2,
+                  ),
+                );
+              }}
+            >
+              {service.endpoints.map((x) => (
+                <option key={x.id}>{x.name}</option>
+              ))}
+            </Select>
+          ) : null}
+          <Textarea
+            aria-label="Features"
+            rows={8}
+            value={features}
+            onChange={(x) => setFeatures(x.target.value)}
+          />
+          <div>
+            <Button type="submit" icon={<PlayIcon />} disabled={busy || !endpoint}>
+              Send
+            </Button>
+          </div>
+          <FormError message={error} />
+        </div>
+        <pre data-testid="api-test-answer">
+          {answer
+            ? `HTTP ${answer.status}\n${JSON.stringify(answer.body, null, 2)}`
+            : "The API node's answer appears here."}
+        </pre>
+      </div>
+    </form>
+  );
+}

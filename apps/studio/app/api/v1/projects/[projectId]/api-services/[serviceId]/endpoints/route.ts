@@ -1,0 +1,8 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { createApiEndpoint } from "@/server/services/api-services.ts";
+
+// POST /api/v1/projects/{projectId}/api-services/{serviceId}/endpoints - another endpoint
+export const POST = handle(api.createApiEndpoint, ({ params, body }) =>
+  createApiEndpoint(params.projectId, params.serviceId, body),
+);

@@ -1,0 +1,9 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { revokeServiceKey } from "@/server/services/api-services.ts";
+
+// DELETE /api/v1/projects/{projectId}/api-services/{serviceId}/keys/{keyId} - revoke
+export const DELETE = handle(api.revokeApiServiceKey, async ({ params }) => {
+  await revokeServiceKey(params.projectId, params.serviceId, params.keyId);
+  return null;
+});

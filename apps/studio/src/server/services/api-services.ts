@@ -1,0 +1,308 @@
+import "server-only";
+import { text } from "node:stream/consumers";
+import { AppError, type User } from "@sous/contracts";
+import { apiNodeAdminToken, newServiceKey } from "@sous/server-domain/api-services";
+import { z } from "zod";
+import { ctx } from "../context.ts";
+import { env } from "../env.ts";
+import type {
+  ApiServiceMetrics,
+  ApiServiceView,
+  CreateApiEndpointBodySchema,
+  CreateApiServiceBodySchema,
+  DeployableVersion,
+  SetDeploymentsBodySchema,
+  UpdateApiServiceBodySchema,
+} from "../http/api-service-schemas.ts";
+
+// API services of a project: what the API node (apps/api-node) serves. Every write here fires the
+// tables' NOTIFY trigger, and the node reloads within milliseconds; nothing calls the node to change it.
+
+const nodeUrl = () => env().SOUS_API_NODE_URL.replace(/\/$/, "");
+const publicUrl = () => (env().SOUS_API_NODE_PUBLIC_URL ?? env().SOUS_API_NODE_URL).replace(/\/$/, "");
+
+type VersionRow = {
+  id: string;
+  number: number;
+  task: string;
+  algorithm: unknown;
+  portableKey: string | null;
+  savedModel: { id: string; name: string };
+};
+const versionInclude = { savedModel: { select: { id: true, name: true } } } as const;
+
+function versionRef(v: VersionRow): DeployableVersion {
+  const algorithm = (v.algorithm as { algorithm?: unknown } | null)?.algorithm;
+  return {
+    id: v.id,
+    number: v.number,
+    savedModelId: v.savedModel.id,
+    savedModelName: v.savedModel.name,
+    algorithm: typeof algorithm === "string" ? algorithm : "unknown",
+    task: v.task,
+    servable: v.portableKey !== null,
+  };
+}
+
+/** The part of a portable model (@sous/ml PortableModelSchema) the test form needs. */
+const PortableFeaturesSchema = z.object({
+  features: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(["numeric", "categorical"]),
+      impute: z.union([z.number(), z.string()]),
+    }),
+  ),
+});
+
+/** Feature names and a typical value (the training data's imputation value) per version; versions never change. */
+const featureCache = new Map<string, Promise<ApiServiceView["endpoints"][number]["features"]>>();
+function featuresOf(v: VersionRow): Promise<ApiServiceView["endpoints"][number]["features"]> {
+  if (!v.portableKey) return Promise.resolve([]);
+  let p = featureCache.get(v.id);
+  if (!p) {
+    const key = v.portableKey;
+    p = (async () => {
+      const model = PortableFeaturesSchema.parse(JSON.parse(await text(await ctx().storage.getStream(key))));
+      return model.features.map((f) => ({ name: f.name, type: f.type, example: f.impute }));
+    })().catch(() => {
+      featureCache.delete(v.id);
+      return [];
+    });
+    featureCache.set(v.id, p);
+  }
+  return p;
+}
+
+async function versionOfProject(projectId: string, versionId: string) {
+  const v = await ctx().db.savedModelVersion.findFirst({
+    where: { id: versionId, savedModel: { projectId } },
+    include: versionInclude,
+  });
+  if (!v) throw new AppError("not_found", `No saved model version ${versionId} in this project.`);
+  return v;
+}
+
+async function serviceOfProject(projectId: string, serviceId: string) {
+  const s = await ctx().db.apiService.findFirst({ where: { id: serviceId, projectId } });
+  if (!s) throw new AppError("not_found", "API service not found.");
+  return s;
+}
+
+export async function listDeployableVersions(projectId: string): Promise<DeployableVersion[]> {
+  const rows = await ctx().db.savedModelVersion.findMany({
+    where: { savedModel: { projectId } },
+    include: versionInclude,
+    orderBy: [{ savedModel: { name: "asc" } }, { number: "desc" }],
+  });
+  return rows.map(versionRef);
+}
+
+export async function listApiServices(projectId: string, serviceId?: string): Promise<ApiServiceView[]> {
+  const rows = await ctx().db.apiService.findMany({
+    where: { projectId, ...(serviceId ? { id: serviceId } : {}) },
+    orderBy: { name: "asc" },
+    include: {
+      keys: { where: { revokedAt: null }, orderBy: { createdAt: "desc" } },
+      endpoints: {
+        orderBy: { name: "asc" },
+        include: {
+          deployments: {
+            orderBy: { createdAt: "asc" },
+            include: { savedModelVersion: { include: versionInclude } },
+          },
+        },
+      },
+    },
+  });
+  return Promise.all(
+    rows.map(async (s) => ({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      public: s.public,
+      url: `${publicUrl()}/public/api/v1/${s.name}`,
+      createdAt: s.createdAt.toISOString(),
+      keys: s.keys.map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        createdAt: k.createdAt.toISOString(),
+      })),
+      endpoints: await Promise.all(
+        s.endpoints.map(async (e) => ({
+          id: e.id,
+          name: e.name,
+          logSampleRate: e.logSampleRate,
+          deployments: e.deployments.map((d) => ({
+            version: versionRef(d.savedModelVersion),
+            weight: d.weight,
+          })),
+          features: e.deployments[0] ? await featuresOf(e.deployments[0].savedModelVersion) : [],
+        })),
+      ),
+    })),
+  );
+}
+
+async function one(projectId: string, serviceId: string): Promise<ApiServiceView> {
+  const [s] = await listApiServices(projectId, serviceId);
+  if (!s) throw new AppError("not_found", "API service not found.");
+  return s;
+}
+
+export async function createApiService(
+  projectId: string,
+  body: z.output<typeof CreateApiServiceBodySchema>,
+): Promise<ApiServiceView> {
+  await versionOfProject(projectId, body.endpoint.savedModelVersionId);
+  const taken = await ctx().db.apiService.findUnique({ where: { name: body.name }, select: { id: true } });
+  // Service names are the URL's first segment, which names no project: unique across projects.
+  if (taken)
+    throw new AppError("conflict", `An API service named ${body.name} already exists; pick another name.`);
+  const s = await ctx().db.apiService.create({
+    data: {
+      projectId,
+      name: body.name,
+      description: body.description,
+      endpoints: {
+        create: {
+          name: body.endpoint.name,
+          deployments: { create: { savedModelVersionId: body.endpoint.savedModelVersionId, weight: 100 } },
+        },
+      },
+    },
+  });
+  return one(projectId, s.id);
+}
+
+export async function updateApiService(
+  projectId: string,
+  serviceId: string,
+  body: z.output<typeof UpdateApiServiceBodySchema>,
+  user: User,
+): Promise<ApiServiceView> {
+  await serviceOfProject(projectId, serviceId);
+  if (body.public !== undefined && user.role !== "ADMIN")
+    throw new AppError("forbidden", "Only administrators can make an API service public or private.");
+  await ctx().db.apiService.update({
+    where: { id: serviceId },
+    data: { description: body.description, public: body.public },
+  });
+  return one(projectId, serviceId);
+}
+
+export async function deleteApiService(projectId: string, serviceId: string): Promise<void> {
+  await serviceOfProject(projectId, serviceId);
+  await ctx().db.apiService.delete({ where: { id: serviceId } });
+}
+
+export async function createApiEndpoint(
+  projectId: string,
+  serviceId: string,
+  body: z.output<typeof CreateApiEndpointBodySchema>,
+): Promise<ApiServiceView> {
+  await serviceOfProject(projectId, serviceId);
+  await versionOfProject(projectId, body.savedModelVersionId);
+  const taken = await ctx().db.apiEndpoint.findFirst({ where: { serviceId, name: body.name } });
+  if (taken) throw new AppError("conflict", `This service already has an endpoint named ${body.name}.`);
+  await ctx().db.apiEndpoint.create({
+    data: {
+      serviceId,
+      name: body.name,
+      deployments: { create: { savedModelVersionId: body.savedModelVersionId, weight: 100 } },
+    },
+  });
+  return one(projectId, serviceId);
+}
+
+/** Replaces an endpoint's deployments in one transaction: the node sees the old split or the new one. */
+export async function setDeployments(
+  projectId: string,
+  serviceId: string,
+  endpointId: string,
+  body: z.output<typeof SetDeploymentsBodySchema>,
+): Promise<ApiServiceView> {
+  await serviceOfProject(projectId, serviceId);
+  const endpoint = await ctx().db.apiEndpoint.findFirst({ where: { id: endpointId, serviceId } });
+  if (!endpoint) throw new AppError("not_found", "Endpoint not found.");
+  for (const d of body.deployments) await versionOfProject(projectId, d.savedModelVersionId);
+  const { db } = ctx();
+  await db.$transaction([
+    db.apiDeployment.deleteMany({ where: { endpointId } }),
+    db.apiDeployment.createMany({
+      data: body.deployments.map((d) => ({
+        endpointId,
+        savedModelVersionId: d.savedModelVersionId,
+        weight: d.weight,
+      })),
+    }),
+    ...(body.logSampleRate === undefined
+      ? []
+      : [db.apiEndpoint.update({ where: { id: endpointId }, data: { logSampleRate: body.logSampleRate } })]),
+  ]);
+  return one(projectId, serviceId);
+}
+
+export async function createServiceKey(projectId: string, serviceId: string, name: string) {
+  await serviceOfProject(projectId, serviceId);
+  const key = newServiceKey();
+  const row = await ctx().db.apiServiceKey.create({
+    data: { serviceId, name, prefix: key.prefix, keyHash: key.keyHash },
+  });
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    key: key.key,
+  };
+}
+
+export async function revokeServiceKey(projectId: string, serviceId: string, keyId: string): Promise<void> {
+  await serviceOfProject(projectId, serviceId);
+  const r = await ctx().db.apiServiceKey.updateMany({
+    where: { id: keyId, serviceId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  if (r.count === 0) throw new AppError("not_found", "API key not found.");
+}
+
+async function callNode(path: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(`${nodeUrl()}${path}`, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${apiNodeAdminToken(env().SOUS_SECRET_KEY)}` },
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    throw new AppError(
+      "unavailable",
+      `The API node at ${nodeUrl()} does not answer; is it running (npm start starts it)?`,
+    );
+  }
+}
+
+/** The node's counters for this service's endpoints (since the node started). */
+export async function serviceMetrics(projectId: string, serviceId: string): Promise<ApiServiceMetrics> {
+  const s = await serviceOfProject(projectId, serviceId);
+  let res: Response;
+  try {
+    res = await callNode(`/admin/api/v1/metrics?service=${encodeURIComponent(s.name)}`);
+  } catch (e) {
+    return { reachable: false, message: (e as Error).message, endpoints: [] };
+  }
+  if (!res.ok) return { reachable: false, message: `The API node answered ${res.status}.`, endpoints: [] };
+  const body = (await res.json()) as { endpoints: ApiServiceMetrics["endpoints"] };
+  return { reachable: true, endpoints: body.endpoints };
+}
+
+/** Calls the service through the API node as a client would (with the node's admin token). */
+export async function testPredict(projectId: string, serviceId: string, endpoint: string, features: unknown) {
+  const s = await serviceOfProject(projectId, serviceId);
+  const res = await callNode(
+    `/public/api/v1/${encodeURIComponent(s.name)}/${encodeURIComponent(endpoint)}/predict`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ features }) },
+  );
+  return { status: res.status, body: await res.json().catch(() => null) };
+}

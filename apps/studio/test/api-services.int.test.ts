@@ -1,0 +1,247 @@
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { createDb, type Db } from "@sous/db";
+import { createLocalStorage, localStorageRoot } from "@sous/storage";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+
+// API services through the studio's REST API, served by the stack's real API node: create a service
+// from a saved model version, key it, call it, split traffic, make it public, revoke, read the
+// counters, delete. The saved model versions are written as the Lab writes them (rows + portable
+// JSON in the stack's storage), with small hand-made logistic models whose answers are known.
+const nodeUrl = process.env.SOUS_TEST_API_NODE_URL ?? "";
+const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
+const dataDir = process.env.SOUS_TEST_STACK_DATA_DIR ?? "";
+
+/** A logistic model on x (numeric) and colour (red/blue/others): P(true) = sigmoid(sign * x). */
+const portable = (sign: number) => ({
+  format: "sous-portable-model",
+  version: 1,
+  task: "binary",
+  classes: [false, true],
+  features: [
+    { name: "x", type: "numeric", impute: 0, rescale: { kind: "none" } },
+    { name: "colour", type: "categorical", impute: "red", levels: ["red", "blue"], others: true },
+  ],
+  model: { kind: "linear", link: "logistic", coefficients: [[sign, 0, 0, 0]], intercepts: [0] },
+});
+
+describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
+  "API services (studio + API node)",
+  () => {
+    let as: Caller;
+    let db: Db;
+    let projectId = "";
+    const versions: string[] = [];
+    let serviceId = "";
+    let endpointId = "";
+    let key = "";
+    const name = uniqueKey("svc").toLowerCase();
+    const base = () => `/projects/${projectId}/api-services`;
+    const predict = (features: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${nodeUrl}/public/api/v1/${name}/score/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ features }),
+        // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON and assert on it
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    /** The node reloads on NOTIFY: wait (5 s at most) for a call to answer `status`. */
+    const eventually = async (status: number, headers: Record<string, string> = {}) => {
+      let last = 0;
+      for (let i = 0; i < 100; i++) {
+        last = (await predict({ x: 2 }, headers)).status;
+        if (last === status) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(last).toBe(status);
+    };
+
+    beforeAll(async () => {
+      as = await withApiKey(await loginAs(admin.email, admin.password));
+      const p = await call("/projects", {
+        method: "POST",
+        json: { key: uniqueKey("AS"), name: "api services" },
+        as,
+      });
+      projectId = p.data.id;
+      db = createDb({ databaseUrl });
+      const storage = createLocalStorage({ root: localStorageRoot(dataDir) });
+      const dataset = await db.dataset.create({ data: { projectId, name: "rows" } });
+      const saved = await db.savedModel.create({ data: { projectId, name: "sign", datasetId: dataset.id } });
+      for (const [i, sign] of [1, -1].entries()) {
+        const portableKey = `projects/${projectId}/ml/trainings/t${randomBytes(4).toString("hex")}/model-${i}.json`;
+        await storage.putStream(portableKey, Readable.from([JSON.stringify(portable(sign))]));
+        const v = await db.savedModelVersion.create({
+          data: {
+            savedModelId: saved.id,
+            number: i + 1,
+            modelIndex: i,
+            task: "binary",
+            algorithm: { algorithm: "logistic", C: 1, maxIter: 100 },
+            metrics: {},
+            classes: [false, true],
+            portableKey,
+            artifactKey: `${portableKey}.pkl`,
+          },
+        });
+        versions.push(v.id);
+      }
+    });
+    afterAll(async () => {
+      if (projectId) await call(`/projects/${projectId}`, { method: "DELETE", as }).catch(() => {});
+      await db?.project.deleteMany({ where: { id: projectId } });
+    });
+
+    it("lists the project's saved model versions an endpoint can serve", async () => {
+      const r = await call(`${base()}/model-versions`, { as });
+      expect(r.status).toBe(200);
+      expect(r.data.map((v: { number: number; servable: boolean }) => [v.number, v.servable])).toEqual([
+        [2, true],
+        [1, true],
+      ]);
+    });
+
+    it("creates a service from a version; names are unique, versions must be the project's", async () => {
+      const r = await call(base(), {
+        method: "POST",
+        json: { name, endpoint: { name: "score", savedModelVersionId: versions[0] } },
+        as,
+      });
+      expect(r.status).toBe(201);
+      serviceId = r.data.id;
+      endpointId = r.data.endpoints[0].id;
+      expect(r.data).toMatchObject({
+        name,
+        public: false,
+        url: expect.stringMatching(new RegExp(`/public/api/v1/${name}$`)),
+        keys: [],
+        endpoints: [
+          {
+            name: "score",
+            deployments: [{ weight: 100, version: { id: versions[0], number: 1, savedModelName: "sign" } }],
+            features: [
+              { name: "x", type: "numeric", example: 0 },
+              { name: "colour", type: "categorical", example: "red" },
+            ],
+          },
+        ],
+      });
+      const again = await call(base(), {
+        method: "POST",
+        json: { name, endpoint: { name: "score", savedModelVersionId: versions[0] } },
+        as,
+      });
+      expect(again.status).toBe(409);
+      const foreign = await call(base(), {
+        method: "POST",
+        json: {
+          name: `${name}x`,
+          endpoint: { name: "score", savedModelVersionId: "cnotaversion000000000000" },
+        },
+        as,
+      });
+      expect(foreign.status).toBe(404);
+      const bad = await call(base(), {
+        method: "POST",
+        json: { name: "has space", endpoint: { name: "score", savedModelVersionId: versions[0] } },
+        as,
+      });
+      expect(bad.status).toBe(400);
+    });
+
+    it("creates a key shown once; the API node then answers with it, and 401 without", async () => {
+      const r = await call(`${base()}/${serviceId}/keys`, { method: "POST", json: { name: "crm" }, as });
+      expect(r.status).toBe(201);
+      key = r.data.key;
+      expect(key).toMatch(/^sapi_/);
+      const list = await call(base(), { as });
+      expect(JSON.stringify(list.data)).not.toContain(key);
+      expect(list.data[0].keys).toEqual([
+        { id: r.data.id, name: "crm", prefix: key.slice(0, 11), createdAt: expect.any(String) },
+      ]);
+      await eventually(200, { authorization: `Bearer ${key}` });
+      const ok = await predict({ x: 2 }, { authorization: `Bearer ${key}` });
+      expect(ok.body.result.prediction).toBe(true);
+      expect(ok.body.result.probas.true).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+      expect(ok.body.version).toEqual({ id: versions[0], number: 1, savedModel: "sign" });
+      expect((await predict({ x: 2 })).status).toBe(401);
+    });
+
+    it("splits traffic between two versions, each answer naming its version", async () => {
+      const r = await call(`${base()}/${serviceId}/endpoints/${endpointId}/deployments`, {
+        method: "PUT",
+        json: {
+          deployments: [
+            { savedModelVersionId: versions[0], weight: 1 },
+            { savedModelVersionId: versions[1], weight: 1 },
+          ],
+        },
+        as,
+      });
+      expect(r.status).toBe(200);
+      const seen = new Map<string, boolean>();
+      for (let i = 0; i < 200 && seen.size < 2; i++) {
+        const a = await predict({ x: 2 }, { authorization: `Bearer ${key}` });
+        seen.set(a.body.version.id, a.body.result.prediction);
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      // Version 1 says sigmoid(x), version 2 sigmoid(-x): each answer is its version's.
+      expect(Object.fromEntries(seen)).toEqual({ [versions[0]!]: true, [versions[1]!]: false });
+      const dup = await call(`${base()}/${serviceId}/endpoints/${endpointId}/deployments`, {
+        method: "PUT",
+        json: {
+          deployments: [versions[0], versions[0]].map((id) => ({ savedModelVersionId: id, weight: 1 })),
+        },
+        as,
+      });
+      expect(dup.status).toBe(400);
+    });
+
+    it("calls the service from the test form and reads the node's counters", async () => {
+      const t = await call(`${base()}/${serviceId}/test`, {
+        method: "POST",
+        json: { endpoint: "score", features: { x: "no" } },
+        as,
+      });
+      expect(t.data).toEqual({
+        status: 400,
+        body: { error: { code: "invalid_input", message: expect.stringContaining("feature x is numeric") } },
+      });
+      const m = await call(`${base()}/${serviceId}/metrics`, { as });
+      expect(m.status).toBe(200);
+      expect(m.data.reachable).toBe(true);
+      const e = m.data.endpoints[0];
+      expect(e.endpoint).toBe("score");
+      expect(e.requests).toBeGreaterThan(2);
+      expect(e.clientErrors).toBeGreaterThanOrEqual(2); // the 401 and the test form's 400
+      expect(Object.keys(e.byVersion).sort()).toEqual([...versions].sort());
+      expect(e.latencyMs.p99).toBeGreaterThanOrEqual(e.latencyMs.p50);
+    });
+
+    it("makes a service public (administrators only), revokes keys, and deletes", async () => {
+      const email = `${uniqueKey("as").toLowerCase()}@example.com`;
+      await call("/admin/users", {
+        method: "POST",
+        json: { email, name: "Editor", password: "a-long-password" },
+        as,
+      });
+      await call(`/projects/${projectId}/members`, { method: "PUT", json: { email, role: "EDITOR" }, as });
+      const editor = await withApiKey(await loginAs(email, "a-long-password"));
+      const byEditor = await call(`${base()}/${serviceId}`, {
+        method: "PATCH",
+        json: { public: true },
+        as: editor,
+      });
+      expect(byEditor.status).toBe(403);
+      const byAdmin = await call(`${base()}/${serviceId}`, { method: "PATCH", json: { public: true }, as });
+      expect(byAdmin.data.public).toBe(true);
+      await eventually(200);
+      await call(`${base()}/${serviceId}`, { method: "PATCH", json: { public: false }, as });
+      const keyId = (await call(base(), { as })).data[0].keys[0].id;
+      expect((await call(`${base()}/${serviceId}/keys/${keyId}`, { method: "DELETE", as })).status).toBe(204);
+      await eventually(401, { authorization: `Bearer ${key}` });
+      expect((await call(`${base()}/${serviceId}`, { method: "DELETE", as })).status).toBe(204);
+      await eventually(404, { authorization: `Bearer ${key}` });
+    });
+  },
+);
