@@ -44,6 +44,7 @@ import {
   UpdateDatasetBodySchema,
 } from "./dataset-manage-schemas.ts";
 import { endpoint } from "./endpoint.ts";
+import { mlEndpoints } from "./ml-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
 // Every /api/v1 endpoint, in one table: route handlers validate with these schemas and
@@ -292,6 +293,7 @@ export const api = {
   }),
   ...datasetEndpoints,
   ...apiServiceEndpoints,
+  ...mlEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",
