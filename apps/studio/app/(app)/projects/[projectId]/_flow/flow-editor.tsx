@@ -21,7 +21,15 @@ import { api, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { ConnectionImportButton } from "@/ui/connection-import-dialog.tsx";
 import { formatRows, plural } from "@/ui/format.ts";
-import { CloseIcon, ExternalIcon, JobsIcon, LayoutIcon, UploadIcon, UsersIcon } from "@/ui/icons.tsx";
+import {
+  CloseIcon,
+  ExternalIcon,
+  JobsIcon,
+  LabIcon,
+  LayoutIcon,
+  UploadIcon,
+  UsersIcon,
+} from "@/ui/icons.tsx";
 import { ImportDialog } from "@/ui/import-dialog.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -607,6 +615,15 @@ function FlowEditorInner({
         >
           Arrange
         </Button>
+        <ButtonLink
+          href={`/projects/${projectId}/lab`}
+          variant="ghost"
+          icon={<LabIcon />}
+          title="Train models on a dataset without code, compare them and deploy the best"
+          data-testid="project-lab-link"
+        >
+          Lab
+        </ButtonLink>
         <ButtonLink
           href={`/projects/${projectId}/jobs`}
           variant="ghost"

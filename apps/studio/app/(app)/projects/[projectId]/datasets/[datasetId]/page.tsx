@@ -9,7 +9,7 @@ import { getProject } from "@/server/services/projects.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
 import { formatDate, formatRows, plural } from "@/ui/format.ts";
-import { ArrowLeftIcon, TableIcon } from "@/ui/icons.tsx";
+import { ArrowLeftIcon, LabIcon, TableIcon } from "@/ui/icons.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
 import { requireUser } from "../../../../../_lib/session.ts";
 import { Explore } from "./_explore/explore.tsx";
@@ -104,6 +104,16 @@ export default async function DatasetPage({ params }: Params) {
           </div>
         </div>
         <StateBadge state={dataset.currentVersion ? "built" : "never-built"} />
+        {dataset.currentVersion ? (
+          <ButtonLink
+            href={`/projects/${projectId}/lab?dataset=${dataset.id}`}
+            variant="secondary"
+            icon={<LabIcon />}
+            data-testid="create-model-link"
+          >
+            Create a model
+          </ButtonLink>
+        ) : null}
       </div>
       {error ? (
         <EmptyState title="Could not read the rows" testId="dataset-error">

@@ -1,0 +1,378 @@
+"use client";
+
+import { type Algorithm, type DesignFeature, METRICS_BY_TASK, type Metric, type MlDesign } from "@sous/ml";
+import { Badge } from "@/ui/badge.tsx";
+import { Field, Input, Select } from "@/ui/field.tsx";
+import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
+
+// The design form: which columns are features and how each is handled, the validation split, the
+// metric the best model is chosen by, and the algorithms with their settings. Pure over `design`:
+// every change goes through onChange.
+
+const CLASSIFIER_ALGORITHMS: Algorithm[] = [
+  { algorithm: "logistic", C: 1, maxIter: 1000 },
+  { algorithm: "decisionTree", maxDepth: 8, minSamplesLeaf: 5 },
+  { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
+];
+const REGRESSION_ALGORITHMS: Algorithm[] = [
+  { algorithm: "linear", alpha: 1 },
+  { algorithm: "decisionTree", maxDepth: 8, minSamplesLeaf: 5 },
+  { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
+];
+
+export function DesignEditor({
+  design,
+  reasons,
+  readOnly,
+  onChange,
+}: {
+  design: MlDesign;
+  reasons: Record<string, string>;
+  readOnly: boolean;
+  onChange: (d: MlDesign) => void;
+}) {
+  const setFeature = (i: number, f: DesignFeature) =>
+    onChange({ ...design, features: design.features.map((x, j) => (j === i ? f : x)) });
+  const choices = design.task === "regression" ? REGRESSION_ALGORITHMS : CLASSIFIER_ALGORITHMS;
+  const included = design.features.filter((f) => f.include).length;
+  return (
+    <fieldset className="design" disabled={readOnly}>
+      <div className="design-row">
+        <span>
+          Task: <strong>{TASK_LABEL[design.task]}</strong>
+        </span>
+        <span>
+          Engine: <strong>Local (scikit-learn)</strong>
+        </span>
+      </div>
+
+      <h3>
+        Features{" "}
+        <span className="muted">
+          ({included} of {design.features.length} columns)
+        </span>
+      </h3>
+      <div className="lab-scroll features-scroll">
+        <table className="lab-table features" data-testid="features-table">
+          <thead>
+            <tr>
+              <th>Use</th>
+              <th>Column</th>
+              <th>Handled as</th>
+              <th>Missing values</th>
+              <th>Encoding</th>
+            </tr>
+          </thead>
+          <tbody>
+            {design.features.map((f, i) => (
+              <tr
+                key={f.name}
+                className={f.include ? "" : "excluded"}
+                data-testid="feature-row"
+                data-name={f.name}
+              >
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={f.include}
+                    aria-label={`Use ${f.name} as a feature`}
+                    onChange={(e) => setFeature(i, { ...f, include: e.target.checked })}
+                  />
+                </td>
+                <td>
+                  <code>{f.name}</code>
+                  {reasons[f.name] ? (
+                    <div className="reason" data-testid="feature-reason">
+                      {reasons[f.name]}
+                    </div>
+                  ) : null}
+                </td>
+                <td>
+                  <Select
+                    aria-label={`How ${f.name} is handled`}
+                    value={f.type}
+                    onChange={(e) =>
+                      setFeature(
+                        i,
+                        e.target.value === "numeric"
+                          ? {
+                              name: f.name,
+                              include: f.include,
+                              type: "numeric",
+                              impute: { method: "mean" },
+                              rescale: "standard",
+                            }
+                          : {
+                              name: f.name,
+                              include: f.include,
+                              type: "categorical",
+                              impute: { method: "most_frequent" },
+                              maxLevels: 20,
+                            },
+                      )
+                    }
+                  >
+                    <option value="numeric">Number</option>
+                    <option value="categorical">Category</option>
+                  </Select>
+                </td>
+                <td>
+                  {f.type === "numeric" ? (
+                    <Select
+                      aria-label={`Missing ${f.name}`}
+                      value={f.impute.method}
+                      onChange={(e) =>
+                        setFeature(i, {
+                          ...f,
+                          impute:
+                            e.target.value === "constant"
+                              ? { method: "constant", value: 0 }
+                              : { method: e.target.value as "mean" | "median" },
+                        })
+                      }
+                    >
+                      <option value="mean">Mean</option>
+                      <option value="median">Median</option>
+                      <option value="constant">Zero</option>
+                    </Select>
+                  ) : (
+                    <span className="muted">Most frequent</span>
+                  )}
+                </td>
+                <td>
+                  {f.type === "numeric" ? (
+                    <Select
+                      aria-label={`Rescale ${f.name}`}
+                      value={f.rescale}
+                      onChange={(e) => setFeature(i, { ...f, rescale: e.target.value as typeof f.rescale })}
+                    >
+                      <option value="standard">Standardise</option>
+                      <option value="minmax">Min-max</option>
+                      <option value="none">As is</option>
+                    </Select>
+                  ) : (
+                    <span className="inline">
+                      One-hot, top
+                      <Input
+                        type="number"
+                        min={1}
+                        max={1000}
+                        value={f.maxLevels}
+                        aria-label={`Levels kept of ${f.name}`}
+                        onChange={(e) =>
+                          setFeature(i, { ...f, maxLevels: Math.max(1, Number(e.target.value) || 1) })
+                        }
+                      />
+                      + others
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h3>Validation</h3>
+      <div className="design-grid">
+        <Field label="Test rows" hint="Held out to measure the models">
+          {({ id, describedBy }) => (
+            <Select
+              id={id}
+              aria-describedby={describedBy}
+              value={String(design.validation.testRatio)}
+              onChange={(e) =>
+                onChange({
+                  ...design,
+                  validation: { ...design.validation, testRatio: Number(e.target.value) },
+                })
+              }
+            >
+              {[0.1, 0.2, 0.25, 0.3].map((r) => (
+                <option key={r} value={r}>
+                  {r * 100} %
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Random seed" hint="Same seed, same split">
+          {({ id, describedBy }) => (
+            <Input
+              id={id}
+              aria-describedby={describedBy}
+              type="number"
+              min={0}
+              value={design.validation.seed}
+              onChange={(e) =>
+                onChange({
+                  ...design,
+                  validation: {
+                    ...design.validation,
+                    seed: Math.max(0, Math.trunc(Number(e.target.value) || 0)),
+                  },
+                })
+              }
+            />
+          )}
+        </Field>
+        <Field label="Choose the best by">
+          {({ id }) => (
+            <Select
+              id={id}
+              value={design.metric}
+              onChange={(e) => onChange({ ...design, metric: e.target.value as Metric })}
+              data-testid="design-metric"
+            >
+              {METRICS_BY_TASK[design.task].map((m) => (
+                <option key={m} value={m}>
+                  {METRIC_LABEL[m]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </div>
+
+      <h3>Algorithms</h3>
+      <ul className="algorithms" data-testid="algorithms">
+        {choices.map((choice) => {
+          const current = design.algorithms.find((a) => a.algorithm === choice.algorithm);
+          const toggle = (on: boolean) =>
+            onChange({
+              ...design,
+              algorithms: on
+                ? [...design.algorithms, choice]
+                : design.algorithms.filter((a) => a.algorithm !== choice.algorithm),
+            });
+          const set = (a: Algorithm) =>
+            onChange({
+              ...design,
+              algorithms: design.algorithms.map((x) => (x.algorithm === a.algorithm ? a : x)),
+            });
+          return (
+            <li key={choice.algorithm} className={current ? "" : "off"}>
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  checked={Boolean(current)}
+                  onChange={(e) => toggle(e.target.checked)}
+                  data-testid={`algorithm-${choice.algorithm}`}
+                />
+                <strong>{ALGORITHM_LABEL[choice.algorithm]}</strong>
+              </label>
+              {current ? <AlgorithmSettings algorithm={current} onChange={set} /> : null}
+            </li>
+          );
+        })}
+      </ul>
+      <p className="muted small">
+        Training on a Databricks cluster (MLlib) is not offered yet for this analysis: models train locally
+        with scikit-learn. <Badge tone="neutral">Local</Badge>
+      </p>
+    </fieldset>
+  );
+}
+
+function NumberSetting({
+  label,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max?: number;
+  step?: number;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <span className="inline setting">
+      {label}
+      <Input
+        aria-label={label}
+        type="number"
+        min={min}
+        max={max}
+        step={step ?? 1}
+        value={value}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v) && v >= min && (max === undefined || v <= max)) onChange(v);
+        }}
+      />
+    </span>
+  );
+}
+
+function AlgorithmSettings({
+  algorithm: a,
+  onChange,
+}: {
+  algorithm: Algorithm;
+  onChange: (a: Algorithm) => void;
+}) {
+  switch (a.algorithm) {
+    case "logistic":
+      return (
+        <div className="settings">
+          <NumberSetting
+            label="C (inverse regularisation)"
+            value={a.C}
+            min={0.0001}
+            step={0.1}
+            onChange={(C) => onChange({ ...a, C })}
+          />
+          <NumberSetting
+            label="Max iterations"
+            value={a.maxIter}
+            min={1}
+            onChange={(maxIter) => onChange({ ...a, maxIter })}
+          />
+        </div>
+      );
+    case "linear":
+      return (
+        <div className="settings">
+          <NumberSetting
+            label="Alpha (regularisation)"
+            value={a.alpha}
+            min={0}
+            step={0.1}
+            onChange={(alpha) => onChange({ ...a, alpha })}
+          />
+        </div>
+      );
+    case "decisionTree":
+    case "randomForest":
+      return (
+        <div className="settings">
+          {a.algorithm === "randomForest" ? (
+            <NumberSetting
+              label="Trees"
+              value={a.nTrees}
+              min={1}
+              max={2000}
+              onChange={(nTrees) => onChange({ ...a, nTrees })}
+            />
+          ) : null}
+          <NumberSetting
+            label="Max depth"
+            value={a.maxDepth ?? 0}
+            min={0}
+            max={64}
+            onChange={(d) => onChange({ ...a, maxDepth: d === 0 ? null : d })}
+          />
+          <NumberSetting
+            label="Min rows per leaf"
+            value={a.minSamplesLeaf}
+            min={1}
+            onChange={(minSamplesLeaf) => onChange({ ...a, minSamplesLeaf })}
+          />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,37 @@
+import type { Algorithm, Metric, MlTask } from "@sous/ml";
+
+// Names the Lab shows for tasks, algorithms and metrics; typed records, so a new one must be named.
+
+export const TASK_LABEL: Record<MlTask, string> = {
+  binary: "Two classes",
+  multiclass: "Several classes",
+  regression: "A number",
+};
+
+export const ALGORITHM_LABEL: Record<Algorithm["algorithm"], string> = {
+  logistic: "Logistic regression",
+  linear: "Linear regression (ridge)",
+  decisionTree: "Decision tree",
+  randomForest: "Random forest",
+};
+
+export const METRIC_LABEL: Record<Metric, string> = {
+  auc: "AUC",
+  accuracy: "Accuracy",
+  f1: "F1",
+  precision: "Precision",
+  recall: "Recall",
+  lift: "Lift @10%",
+  logLoss: "Log loss",
+  macroF1: "Macro F1",
+  r2: "R²",
+  rmse: "RMSE",
+  mae: "MAE",
+  mape: "MAPE",
+};
+
+export function formatMetric(metric: Metric, value: number | undefined): string {
+  if (value === undefined) return "–";
+  if (metric === "mape") return `${(value * 100).toFixed(1)} %`;
+  return Math.abs(value) >= 1000 ? value.toExponential(3) : value.toFixed(4);
+}
