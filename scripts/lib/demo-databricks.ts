@@ -5,9 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DEMO_CONNECTION_NAME, upsertDemoConnection } from "@sous/databricks";
+import { DEMO_CONNECTION_NAME } from "@sous/databricks";
 import type { MountSpec } from "@sous/databricks-emulator";
 import { createDb } from "@sous/db";
+// Not a dependency of the root package (scripts import it as bench/ does).
+import { upsertDemoConnection } from "../../packages/server-domain/src/index.ts";
 import { canConnect, freePort } from "./net.ts";
 import type { Started } from "./services.ts";
 import { childGuardArgs, type Supervisor, supervise } from "./supervisor.ts";

@@ -1,8 +1,7 @@
 // The "Databricks (local emulator)" connection `npm start` offers, so a newcomer can try the
-// remote engine without an Azure account. Upserted at every start: the emulator's port and
-// token are new each time.
+// remote engine without an Azure account. Upserted at every start (the emulator's port and
+// token are new each time) by @sous/server-domain's upsertDemoConnection, from these values.
 import { createSecretBox } from "@sous/config";
-import type { Db } from "@sous/db";
 import {
   type ConnectionConfig,
   connectionSecretContext,
@@ -11,7 +10,7 @@ import {
 } from "./connection-config.ts";
 
 export const DEMO_CONNECTION_NAME = "Databricks (local emulator)";
-const DEMO_PROFILE = {
+export const DEMO_PROFILE = {
   name: "emulator",
   spec: {
     spark_version: "15.4.x-scala2.12",
@@ -21,17 +20,15 @@ const DEMO_PROFILE = {
   },
 };
 
-export async function upsertDemoConnection(o: {
-  db: Db;
+/** The connection row of the demo: its config and its token sealed for its id. */
+export function demoConnectionRecord(o: {
+  id: string;
   secretKey: string;
   workspaceUrl: string;
   token: string;
   /** What the emulator mounts at dbfs:/mnt/sous: the installation's own storage. */
   storagePrefix?: string;
-}): Promise<{ connectionId: string; profileId: string }> {
-  const box = createSecretBox(o.secretKey);
-  const existing = await o.db.connection.findUnique({ where: { name: DEMO_CONNECTION_NAME } });
-  const id = existing?.id ?? "dbxlocalemulator";
+}): { kind: string; name: string; config: ConnectionConfig; secret: string } {
   const config: ConnectionConfig = {
     workspaceUrl: o.workspaceUrl,
     isolation: "service",
@@ -39,14 +36,9 @@ export async function upsertDemoConnection(o: {
     storage: { kind: "installation" },
     tokenLast4: last4(o.token),
   };
-  const secret = box.seal(JSON.stringify({ token: o.token }), connectionSecretContext(id));
-  await o.db.connection.upsert({
-    where: { id },
-    create: { id, kind: DATABRICKS_CONNECTION_KIND, name: DEMO_CONNECTION_NAME, config, secret },
-    update: { config, secret },
-  });
-  const profile =
-    (await o.db.computeProfile.findFirst({ where: { connectionId: id, name: DEMO_PROFILE.name } })) ??
-    (await o.db.computeProfile.create({ data: { connectionId: id, ...DEMO_PROFILE } }));
-  return { connectionId: id, profileId: profile.id };
+  const secret = createSecretBox(o.secretKey).seal(
+    JSON.stringify({ token: o.token }),
+    connectionSecretContext(o.id),
+  );
+  return { kind: DATABRICKS_CONNECTION_KIND, name: DEMO_CONNECTION_NAME, config, secret };
 }

@@ -23,7 +23,7 @@ export {
   UnreadableSecretError,
   userTokenContext,
 } from "./connection-config.ts";
-export { DEMO_CONNECTION_NAME, upsertDemoConnection } from "./demo-connection.ts";
+export { DEMO_CONNECTION_NAME, DEMO_PROFILE, demoConnectionRecord } from "./demo-connection.ts";
 export {
   type ClusterLease,
   type ComputeProfileRef,
@@ -34,7 +34,6 @@ export {
   type JobLogFn,
 } from "./ensure-cluster.ts";
 export { DatabricksApiError, DatabricksSqlError } from "./errors.ts";
-export { loadRemoteEngine, type RemoteEngine } from "./load-remote-engine.ts";
 export {
   clusterHttpPath,
   clusterPathFor,
@@ -51,7 +50,14 @@ export {
   type PythonJobState,
   runPythonJob,
 } from "./python-job.ts";
-export { clusterPathResolver, mountMappingOf, UNMOUNTED_CLUSTER_PREFIX } from "./read-locations.ts";
+export { mountMappingOf, UNMOUNTED_CLUSTER_PREFIX } from "./read-locations.ts";
+export {
+  createRemoteEngine,
+  type RemoteEngine,
+  type RemoteEngineOptions,
+  type StoredComputeProfile,
+  type StoredConnection,
+} from "./remote-engine.ts";
 export { describeRemoteFailure, type RemoteFailure } from "./remote-failure.ts";
 export { type RemoteRunResult, runRemoteActivity } from "./remote-run.ts";
 export type { DatabricksRestClient, DatabricksRestClientOptions, RestCallOptions } from "./rest-client.ts";

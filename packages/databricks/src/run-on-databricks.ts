@@ -5,8 +5,8 @@
 import type { DatasetStorage } from "@sous/storage";
 import type { ClusterLoad } from "./cluster-load.ts";
 import { ensureCluster, type JobLogFn } from "./ensure-cluster.ts";
-import type { RemoteEngine } from "./load-remote-engine.ts";
 import { clusterPathFor } from "./mount-mapping.ts";
+import type { RemoteEngine } from "./remote-engine.ts";
 import { runRemoteActivity } from "./remote-run.ts";
 import { copyPrefix, uploadInputsIfMissing } from "./upload-inputs.ts";
 

@@ -1,6 +1,7 @@
-// The worker's entry point end to end: settings read from Postgres (token sealed with the secret
-// box), a 3-recipe pipeline run on the emulator with Azurite as the mounted container, and the
-// output version copied back into the installation's local storage.
+// The worker's entry point end to end: the engine built from a connection's stored rows (token
+// sealed with the secret box; @sous/server-domain's loadRemoteEngine reads them from Postgres), a
+// 3-recipe pipeline run on the emulator with Azurite as the mounted container, and the output
+// version copied back into the installation's local storage.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +12,6 @@ import {
   queryLocalDuckDb,
   startDatabricksEmulator,
 } from "@sous/databricks-emulator";
-import { createDb, type Db } from "@sous/db";
 import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,32 +21,37 @@ import {
   connectionSecretContext,
   MissingDatabricksTokenError,
 } from "../src/connection-config.ts";
-import { loadRemoteEngine } from "../src/load-remote-engine.ts";
 import { clusterPathFor } from "../src/mount-mapping.ts";
+import { createRemoteEngine, type StoredConnection } from "../src/remote-engine.ts";
 import { describeRemoteFailure } from "../src/remote-failure.ts";
 import { runOnDatabricks } from "../src/run-on-databricks.ts";
 import { compileChain, ordersSelect } from "./pipeline-fixture.ts";
 
-const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 const TOKEN = `dapi${randomBytes(12).toString("hex")}`;
 const KEY = randomBytes(32).toString("base64");
 const CONTAINER = "dbx-worker";
 
-describe.skipIf(databaseUrl === "")("runOnDatabricks (the worker hook)", () => {
-  let db: Db;
+describe("runOnDatabricks (the worker hook)", () => {
   let azurite: AzuriteHandle;
   let emu: DatabricksEmulator;
   let work: string;
   let local: DatasetStorage;
   const connectionId = `dbxtest${randomBytes(6).toString("hex")}`;
-  let profileId = "";
+  const profileId = "smallprofile";
+  const profile = {
+    id: profileId,
+    name: "small",
+    spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
+    maxClusters: 2,
+    maxActiveStatements: 4,
+  };
+  let connection: StoredConnection;
   const logLines: string[] = [];
   const log = (_l: string, m: string) => {
     logLines.push(m);
   };
 
   beforeAll(async () => {
-    db = createDb({ databaseUrl });
     azurite = await startAzurite();
     work = await mkdtemp(path.join(tmpdir(), "sous-dbx-worker-"));
     local = createLocalStorage({ root: path.join(work, "storage") });
@@ -68,17 +73,10 @@ describe.skipIf(databaseUrl === "")("runOnDatabricks (the worker hook)", () => {
       JSON.stringify({ token: TOKEN, blobConnectionString: azurite.connectionString }),
       connectionSecretContext(connectionId),
     );
-    await db.connection.create({
-      data: { id: connectionId, kind: "databricks", name: connectionId, config, secret },
-    });
-    const profile = await db.computeProfile.create({
-      data: { connectionId, name: "small", spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 } },
-    });
-    profileId = profile.id;
+    connection = { id: connectionId, name: connectionId, config, secret };
   });
 
   afterAll(async () => {
-    await db?.connection.deleteMany({ where: { id: connectionId } });
     await emu?.stop();
     await azurite?.stop();
     if (work) await rm(work, { recursive: true, force: true });
@@ -90,12 +88,11 @@ describe.skipIf(databaseUrl === "")("runOnDatabricks (the worker hook)", () => {
     await queryLocalDuckDb(`COPY (${ordersSelect(300)}) TO '${staged.dir}/part-0.parquet' (FORMAT parquet)`);
     await staged.commit();
 
-    const engine = await loadRemoteEngine({
-      db,
+    const engine = createRemoteEngine({
+      connection,
+      profile,
+      user: null,
       secretBox: createSecretBox(KEY),
-      connectionId,
-      profileId,
-      userId: null,
       installationStorage: local,
       dataDir: work,
     });
@@ -130,34 +127,27 @@ describe.skipIf(databaseUrl === "")("runOnDatabricks (the worker hook)", () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
-  it("per-user isolation without a stored token: a clear message for the job log", async () => {
-    const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId } });
-    await db.connection.update({
-      where: { id: connectionId },
-      data: { config: { ...(row.config as object), isolation: "per-user" } },
-    });
-    const user = await db.user.create({
-      data: { email: `${connectionId}@sous.test`, name: "No Token", passwordHash: "x" },
-    });
+  it("per-user isolation without a stored token: a clear message for the job log", () => {
+    const perUser = { ...connection, config: { ...(connection.config as object), isolation: "per-user" } };
+    let e: unknown;
     try {
-      const e = await loadRemoteEngine({
-        db,
+      createRemoteEngine({
+        connection: perUser,
+        profile,
+        user: { id: "user-without-token", secret: null },
         secretBox: createSecretBox(KEY),
-        connectionId,
-        profileId,
-        userId: user.id,
         installationStorage: local,
         dataDir: work,
-      }).catch((err: unknown) => err);
-      expect(e).toBeInstanceOf(MissingDatabricksTokenError);
-      expect(describeRemoteFailure(e)).toEqual({
-        message: expect.stringMatching(
-          /you have not stored one\. Add your personal access token on the Account page/,
-        ),
-        retryable: false,
       });
-    } finally {
-      await db.user.delete({ where: { id: user.id } });
+    } catch (err) {
+      e = err;
     }
+    expect(e).toBeInstanceOf(MissingDatabricksTokenError);
+    expect(describeRemoteFailure(e)).toEqual({
+      message: expect.stringMatching(
+        /you have not stored one\. Add your personal access token on the Account page/,
+      ),
+      retryable: false,
+    });
   });
 });

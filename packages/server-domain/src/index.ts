@@ -7,6 +7,7 @@ export {
   parseEngineKey,
   type RemoteChoice,
 } from "./build-graph.ts";
+export { clusterPathResolver, loadRemoteEngine, upsertDemoConnection } from "./databricks.ts";
 export {
   type NewDatasetVersion,
   type PublishHooks,

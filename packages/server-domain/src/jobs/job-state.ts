@@ -120,7 +120,15 @@ export async function moveJob(
 /** Fields an activity write may set along with its state. */
 export type ActivityFields = Pick<
   Prisma.JobActivityUncheckedUpdateManyInput,
-  "startedAt" | "finishedAt" | "error" | "rowsWritten" | "stagingPrefix" | "remote" | "attempts"
+  | "startedAt"
+  | "finishedAt"
+  | "error"
+  | "rowsWritten"
+  | "stagingPrefix"
+  | "remote"
+  | "attempts"
+  | "sparkSql"
+  | "duckdbSql"
 >;
 
 /**

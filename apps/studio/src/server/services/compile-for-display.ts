@@ -7,7 +7,7 @@ import {
   type Dialect,
 } from "@sous/compiler";
 import { AppError, DatasetSchemaSchema, type RecipeSpec } from "@sous/contracts";
-import { clusterPathResolver } from "@sous/databricks";
+import { clusterPathResolver } from "@sous/server-domain";
 import { datasetVersionPrefix, localStorageRoot, locate } from "@sous/storage";
 import { ctx } from "../context.ts";
 

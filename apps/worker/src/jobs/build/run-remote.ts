@@ -1,14 +1,8 @@
 import { compilePipeline, sparkQueryProblems } from "@sous/compiler";
 import { AppError, type DatasetSchema, type RemoteRunInfo, RemoteRunInfoSchema } from "@sous/contracts";
-import {
-  clusterPathFor,
-  describeRemoteFailure,
-  loadRemoteEngine,
-  type RemoteEngine,
-  runOnDatabricks,
-} from "@sous/databricks";
+import { clusterPathFor, describeRemoteFailure, type RemoteEngine, runOnDatabricks } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
-import type { RemoteChoice } from "@sous/server-domain";
+import { loadRemoteEngine, type RemoteChoice } from "@sous/server-domain";
 import type { WorkerContext } from "../../context.ts";
 import { jobLog } from "./job-log.ts";
 

@@ -1,9 +1,9 @@
-// Everything the worker needs for one remote activity, loaded from the database: the REST
-// client and SQL runner factory under the right token, the compute profile, the mount mapping
-// and the storage of the mounted container.
+// Everything the worker needs for one remote activity, built from the connection's stored rows
+// (read from Postgres by @sous/server-domain's loadRemoteEngine; this package does no database
+// I/O): the REST client and SQL runner factory under the right token, the compute profile, the
+// mount mapping and the storage of the mounted container.
 import path from "node:path";
 import { type SecretBox, SecretBoxError } from "@sous/config";
-import type { Db } from "@sous/db";
 import { createBlobStorage, type DatasetStorage } from "@sous/storage";
 import { type ClusterSpec, clusterSpecSchema } from "./cluster-spec.ts";
 import {
@@ -36,26 +36,39 @@ export type RemoteEngine = {
   sparkUiUrl(clusterId: string): string;
 };
 
-export async function loadRemoteEngine(o: {
-  db: Db;
+/** A connection as stored: `config` is read with connectionConfigSchema, `secret` is sealed. */
+export interface StoredConnection {
+  id: string;
+  name: string;
+  config: unknown;
+  secret: string | null;
+}
+
+/** A compute profile as stored: `spec` is read with clusterSpecSchema. */
+export interface StoredComputeProfile {
+  id: string;
+  name: string;
+  spec: unknown;
+  maxClusters: number;
+  maxActiveStatements: number;
+}
+
+export interface RemoteEngineOptions {
+  connection: StoredConnection;
+  profile: StoredComputeProfile;
+  /** Per-user isolation: the user the job runs for and that user's sealed token, if stored. */
+  user: { id: string; secret: string | null } | null;
   secretBox: SecretBox;
-  connectionId: string;
-  profileId: string;
-  /** The user the job runs for (per-user isolation); null for system jobs. */
-  userId: string | null;
   /** The installation's storage (used when the connection mounts it). */
   installationStorage: DatasetStorage;
   /** For the Blob download cache of the mounted container. */
   dataDir: string;
   /** Connect and read timeouts of every REST call and SQL RPC (the worker's env). */
   timeouts?: DatabricksTimeouts;
-}): Promise<RemoteEngine> {
-  const connection = await o.db.connection.findUnique({ where: { id: o.connectionId } });
-  if (!connection) throw new Error("The Databricks connection of this engine was deleted.");
-  const profileRow = await o.db.computeProfile.findFirst({
-    where: { id: o.profileId, connectionId: o.connectionId },
-  });
-  if (!profileRow) throw new Error(`The compute profile of connection "${connection.name}" was deleted.`);
+}
+
+export function createRemoteEngine(o: RemoteEngineOptions): RemoteEngine {
+  const { connection, profile: profileRow } = o;
   const config = connectionConfigSchema.parse(connection.config);
   const open = (sealed: string, context: string, whose: string) => {
     try {
@@ -79,16 +92,12 @@ export async function loadRemoteEngine(o: {
       )
     : {};
   let userToken: string | undefined;
-  if (config.isolation === "per-user" && o.userId) {
-    const row = await o.db.userConnectionSecret.findUnique({
-      where: { userId_connectionId: { userId: o.userId, connectionId: connection.id } },
-    });
-    if (row)
-      userToken = open(
-        row.secret,
-        userTokenContext(connection.id, o.userId),
-        `Your token for Databricks connection "${connection.name}" (Account page)`,
-      );
+  if (config.isolation === "per-user" && o.user?.secret) {
+    userToken = open(
+      o.user.secret,
+      userTokenContext(connection.id, o.user.id),
+      `Your token for Databricks connection "${connection.name}" (Account page)`,
+    );
   }
   const token = resolveRunToken({
     connectionName: connection.name,
