@@ -7,10 +7,14 @@ import {
   RecipeSpecSchema,
   type RemoteRunInfo,
 } from "@sous/contracts";
-import { clusterPathResolver } from "@sous/databricks";
 import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
-import { moveActivities, pruneDatasetVersions, publishDatasetVersion } from "@sous/server-domain";
+import {
+  clusterPathResolver,
+  moveActivities,
+  pruneDatasetVersions,
+  publishDatasetVersion,
+} from "@sous/server-domain";
 import { datasetVersionPrefix, type ReadLease, type StagedWrite } from "@sous/storage";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
@@ -89,6 +93,19 @@ async function runHoldingInputs(
   const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
   const recipes = await db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } });
+  // Every stored input in one query (a round trip each added up on 4-way joins).
+  const storedIds = [
+    ...new Set(
+      recipes.flatMap((r) =>
+        r.io.filter((x) => x.role === "INPUT" && !virtual.has(x.datasetId)).map((x) => x.datasetId),
+      ),
+    ),
+  ];
+  const inputRows = new Map(
+    (await db.dataset.findMany({ where: { id: { in: storedIds } }, include: { currentVersion: true } })).map(
+      (d) => [d.id, d],
+    ),
+  );
   const stepOfDataset = new Map<string, number>();
   const steps: PipelineStep[] = [];
   /** Spark inputs: a stored input's version prefix (placed on the cluster's paths later), or a step. */
@@ -128,10 +145,9 @@ async function runHoldingInputs(
       }
       let s = stored.get(link.datasetId);
       if (!s) {
-        const d = await db.dataset.findUnique({
-          where: { id: link.datasetId },
-          include: { currentVersion: true },
-        });
+        const d =
+          inputRows.get(link.datasetId) ??
+          (await db.dataset.findUnique({ where: { id: link.datasetId }, include: { currentVersion: true } }));
         if (!d?.currentVersion)
           throw new AppError(
             "conflict",
@@ -239,7 +255,7 @@ async function runHoldingInputs(
   type Written = { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo };
   const publish = async (t: Target, p: Written) => {
     const publishing = performance.now();
-    await publishDatasetVersion(
+    const { number } = await publishDatasetVersion(
       db,
       {
         datasetId: t.activity.outputDatasetId,
@@ -270,7 +286,8 @@ async function runHoldingInputs(
     );
     spent?.add("publish", performance.now() - publishing);
     // Old versions go once the new one is the current one; a failure here never fails the build.
-    if (opts.versionsKept !== undefined) {
+    // Version numbers only grow, so up to number `versionsKept` there are no more than that.
+    if (opts.versionsKept !== undefined && number > opts.versionsKept) {
       const kept = opts.versionsKept;
       await timed("prune", () => pruneDatasetVersions(ctx, t.activity.outputDatasetId, kept)).catch((e) =>
         jobLog(db, activity.jobId, "warn", `Removing old versions failed: ${String(e)}`).catch(() => {}),
@@ -317,40 +334,58 @@ async function runHoldingInputs(
       );
     return sql;
   });
-  let spark: { sql: string; sqlPerOutput?: string[] } | null = null;
-  try {
-    // Informative here (what Databricks would run): the inputs where the recipe's or project's
-    // Databricks connection sees them, as a remote build reads them (never this host's folders).
+  spent?.add("compile", performance.now() - compiling);
+  // Informative here (what Databricks would run): the inputs where the recipe's or project's
+  // Databricks connection sees them, as a remote build reads them (never this host's folders).
+  // Compiled while DuckDB runs the query (its lookup and compile are off the build's path) and
+  // recorded with the outcome; a recipe Spark cannot express still runs locally.
+  const sparkText = (async () => {
     const clusterPath = await clusterPathResolver(db, {
       projectId: lastRecipe.projectId,
       recipeEngine: lastRecipe.engine,
     });
     const compiled = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
-    spark = compiled.blocking ? null : compiled;
-  } catch {
-    // The Spark text is informative here; a recipe Spark cannot express still runs locally.
-  }
-  spent?.add("compile", performance.now() - compiling);
+    return compiled.blocking ? null : compiled;
+  })().catch(() => null);
 
   const staged: StagedWrite[] = [];
+  let sparkWritten: Promise<void> = Promise.resolve();
   try {
     for (const t of targets) staged.push(await timed("acquire", () => storage.stage(t.prefix)));
     const writes = targets.map((_t, i) =>
       renderWriteParquet({ selectSql: selects[i]!, path: staged[i]!.dir, dialect: "duckdb" }),
     );
     // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
-    for (const [i, t] of targets.entries())
-      await db.jobActivity.update({
-        where: { id: t.activity.id },
-        data: {
-          sparkSql: spark ? selectFor(t)(spark) || null : null,
-          duckdbSql: together ? `${together.setup};\n${writes[i]}` : writes[i]!,
-          stagingPrefix: t.prefix,
-        },
-      });
     const outputs =
       targets.length > 1 ? ` (${targets.length} outputs${together ? ", one read of the input" : ""})` : "";
-    await jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`);
+    await Promise.all([
+      ...targets.map((t, i) =>
+        db.jobActivity.update({
+          where: { id: t.activity.id },
+          data: {
+            duckdbSql: together ? `${together.setup};\n${writes[i]}` : writes[i]!,
+            stagingPrefix: t.prefix,
+          },
+        }),
+      ),
+      jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`),
+    ]);
+    // Written while the query runs; awaited before the outcome is (its own fields, no ordering).
+    sparkWritten = sparkText
+      .then((spark) =>
+        Promise.all(
+          targets.map((t) =>
+            db.jobActivity.update({
+              where: { id: t.activity.id },
+              data: { sparkSql: spark ? selectFor(t)(spark) || null : null },
+            }),
+          ),
+        ),
+      )
+      .then(
+        () => {},
+        () => {},
+      );
     const t0 = performance.now();
     let queryStart = 0;
     let queryDone = 0;
@@ -377,9 +412,10 @@ async function runHoldingInputs(
     spent?.add("query", queryDone - queryStart);
     spent?.add("open", queryStart - t0 + (performance.now() - queryDone));
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
+    await sparkWritten;
     for (const [i, t] of targets.entries()) {
       const dir = staged[i]!.dir;
-      const { schema } = await timed("describe", () => engine.describeParquet(dir));
+      const schema = await timed("describe", () => engine.parquetSchema(dir));
       const { bytes } = await timed("acquire", () => staged[i]!.commit());
       await publish(t, { rows: rows[i]!, bytes, schema });
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
@@ -392,6 +428,7 @@ async function runHoldingInputs(
     }
     return result();
   } catch (e) {
+    await sparkWritten;
     for (const [i, t] of targets.entries()) {
       if (outcomes.has(t.activity.id)) continue; // published before the failure: kept
       await staged[i]?.abort().catch(() => {});
