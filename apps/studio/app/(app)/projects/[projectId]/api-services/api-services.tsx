@@ -126,17 +126,29 @@ function CreateServiceForm({
               onChange={(e) => setName(e.target.value)}
               placeholder="churn"
               required
+              data-testid="api-service-name"
             />
           )}
         </Field>
         <Field label="Endpoint name">
           {({ id }) => (
-            <Input id={id} value={endpoint} onChange={(e) => setEndpoint(e.target.value)} required />
+            <Input
+              id={id}
+              value={endpoint}
+              onChange={(e) => setEndpoint(e.target.value)}
+              required
+              data-testid="api-endpoint-name"
+            />
           )}
         </Field>
         <Field label="Saved model version">
           {({ id }) => (
-            <Select id={id} value={versionId} onChange={(e) => setVersionId(e.target.value)}>
+            <Select
+              id={id}
+              value={versionId}
+              onChange={(e) => setVersionId(e.target.value)}
+              data-testid="api-version"
+            >
               {versions.map((v) => (
                 <option key={v.id} value={v.id}>
                   {versionLabel(v)}
@@ -145,7 +157,13 @@ function CreateServiceForm({
             </Select>
           )}
         </Field>
-        <Button type="submit" variant="primary" icon={<PlusIcon />} disabled={busy || !name || !versionId}>
+        <Button
+          type="submit"
+          variant="primary"
+          icon={<PlusIcon />}
+          disabled={busy || !name || !versionId}
+          data-testid="create-api-service-submit"
+        >
           Create
         </Button>
       </div>
@@ -306,8 +324,12 @@ function SplitEditor({
       {canEdit && unused.length ? (
         <Select
           aria-label="Add a version to the split"
+          data-testid="api-split-add"
           value=""
-          onChange={(e) => e.target.value && setRows([...rows, { id: e.target.value, weight: 1 }])}
+          onChange={(e) =>
+            // A version joins with the first one's weight: an even split, the usual start of an A/B test.
+            e.target.value && setRows([...rows, { id: e.target.value, weight: rows[0]?.weight ?? 100 }])
+          }
         >
           <option value="">Add a version…</option>
           {unused.map((v) => (
@@ -412,6 +434,9 @@ function Keys({
     }
   }
   const endpoint = service.endpoints[0]?.name ?? "predict";
+  const row = JSON.stringify(
+    Object.fromEntries((service.endpoints[0]?.features ?? []).map((f) => [f.name, f.example])),
+  );
   return (
     <div className="api-section" data-testid="api-keys">
       <h3>Keys {service.public ? "(not needed: the service is public)" : ""}</h3>
@@ -438,14 +463,21 @@ function Keys({
         <span className="muted">No key yet.</span>
       )}
       {canEdit ? (
-        <form onSubmit={create} className="api-split">
+        <form onSubmit={create} className="api-key-form">
           <Input
             aria-label="Key name"
+            data-testid="api-key-name"
             placeholder="key name, e.g. crm-app"
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
-          <Button type="submit" size="sm" icon={<KeyIcon />} disabled={!name.trim()}>
+          <Button
+            type="submit"
+            size="sm"
+            icon={<KeyIcon />}
+            disabled={!name.trim()}
+            data-testid="create-api-key"
+          >
             Create key
           </Button>
         </form>
@@ -456,7 +488,7 @@ function Keys({
         </div>
       ) : null}
       <pre className="api-curl">{`curl -u "${created ?? "$KEY"}:" -H "content-type: application/json" \\
-  -d '{"features": {...}}' ${service.url}/${endpoint}/predict`}</pre>
+  -d '{"features": ${row}}' ${service.url}/${endpoint}/predict`}</pre>
     </div>
   );
 }
@@ -520,12 +552,18 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
           ) : null}
           <Textarea
             aria-label="Features"
+            data-testid="api-test-features"
             rows={8}
             value={features}
             onChange={(x) => setFeatures(x.target.value)}
           />
           <div>
-            <Button type="submit" icon={<PlayIcon />} disabled={busy || !endpoint}>
+            <Button
+              type="submit"
+              icon={<PlayIcon />}
+              disabled={busy || !endpoint}
+              data-testid="api-test-send"
+            >
               Send
             </Button>
           </div>
