@@ -125,9 +125,10 @@ async function runAttempt(
     data: { startedAt: job.startedAt ?? new Date() },
   });
   if (!started.moved) return;
-  await jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
-
-  const rows = await db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } });
+  const [, rows] = await Promise.all([
+    jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`),
+    db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } }),
+  ]);
   const activities: Activity[] = rows.map((a) => ({
     ...a,
     deps: a.dependsOn === null ? [] : positions.parse(a.dependsOn),
@@ -209,13 +210,17 @@ async function runAttempt(
   /** Runs `group` (one activity, or a split's outputs run together: see `siblingsOf`). */
   const runOne = async (group: Activity[]): Promise<Outcome> => {
     const a = group[0]!;
-    for (const x of group) {
-      x.state = "RUNNING";
-      await moveActivities(db, { id: x.id }, "RUNNING", {
-        from: ["QUEUED"],
-        data: { attempts: { increment: 1 } },
-      });
-    }
+    for (const x of group) x.state = "RUNNING";
+    // Written while the first try for the leases runs (awaited below, before anything else).
+    const running = Promise.all(
+      group.map((x) =>
+        moveActivities(db, { id: x.id }, "RUNNING", {
+          from: ["QUEUED"],
+          data: { attempts: { increment: 1 } },
+        }),
+      ),
+    );
+    running.catch(() => {}); // a failure is thrown where it is awaited
     const leases = group.map((x) => ({ datasetId: x.outputDatasetId, jobId, leaseMs: settings.leaseMs }));
     const held: typeof leases = [];
     let renew: ReturnType<typeof setInterval> | undefined;
@@ -231,6 +236,7 @@ async function runAttempt(
           if (await tryAcquireDatasetLease(db, lease)) held.push(lease);
           else busy.push(lease);
         }
+        await running;
         if (busy.length === 0) break;
         for (const lease of held.splice(0)) await releaseDatasetLease(db, lease).catch(() => {});
         if (controller.signal.aborted)
