@@ -21,8 +21,9 @@ export default defineConfig({
           name: "integration",
           include: ["{apps,packages,scripts}/**/*.int.test.ts"],
           exclude,
-          // One Spark process for every Databricks emulator of the run (see the file).
-          globalSetup: ["packages/spark-local/src/shared-global-setup.ts"],
+          // In CI, missing services fail the run instead of skipping (see the file); one Spark
+          // process for every Databricks emulator of the run (see the file).
+          globalSetup: ["scripts/lib/require-services.ts", "packages/spark-local/src/shared-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -33,7 +34,7 @@ export default defineConfig({
           name: "e2e",
           include: ["apps/**/e2e/**/*.e2e.test.ts"],
           exclude,
-          globalSetup: ["packages/spark-local/src/shared-global-setup.ts"],
+          globalSetup: ["scripts/lib/require-services.ts", "packages/spark-local/src/shared-global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
