@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
+import { seededRandom } from "../test/seeded-random.ts";
 import { launchBrowser, screenshot } from "./browser.ts";
 
 // The Lab as an analyst uses it: from a dataset, "Create a model" on a two-class column; the
@@ -10,12 +11,14 @@ import { launchBrowser, screenshot } from "./browser.ts";
 function customers(n: number): string {
   const colours = ["red", "green", "blue", "black"];
   const lines = ["customer_id,age,visits,colour,churned"];
+  const r = seededRandom(7);
   for (let i = 0; i < n; i++) {
-    const r = (k: number) => (((i + 1) * 2654435761 + k * 40503) % 1000) / 1000;
-    const age = Math.round(18 + r(1) * 60);
-    const visits = Math.round(r(2) * 40);
+    const age = Math.round(18 + r() * 60);
+    const visits = Math.round(r() * 40);
     const colour = colours[i % 4]!;
-    const churned = (age - 48) / 10 - (visits - 20) / 8 + (colour === "red" ? 1.5 : 0) + r(3) * 2 - 1 > 0;
+    // Noisy on purpose: no model separates the classes perfectly.
+    const churned =
+      (age - 48) / 10 - (visits - 20) / 8 + (colour === "red" ? 1.5 : 0) + (r() * 2 - 1) * 3 > 0;
     lines.push(`C${1000 + i},${age},${visits},${colour},${churned ? "yes" : "no"}`);
   }
   return `${lines.join("\n")}\n`;

@@ -14,22 +14,20 @@ import {
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
+import { seededRandom } from "./seeded-random.ts";
 
-/** Deterministic rows: the label depends on x1, x2 and the colour; `leak` copies the label. */
+/** Seeded rows: the label depends on x1, x2 and the colour, plus noise; `leak` copies the label. */
 function customers(n: number): string {
   const colours = ["red", "green", "blue", "black"];
   const lines = ["id,x1,x2,colour,leak,constant,churned"];
+  const r = seededRandom(11);
   for (let i = 0; i < n; i++) {
-    const r = (k: number) => (((i + 1) * 2654435761 + k * 40503) % 1000) / 1000;
-    const x1 = (r(1) * 20 - 10).toFixed(3);
-    const x2 = (r(2) * 100).toFixed(2);
+    const x1 = (r() * 20 - 10).toFixed(3);
+    const x2 = (r() * 100).toFixed(2);
     const colour = colours[i % 4]!;
+    const noise = (r() * 2 - 1) * 6;
     const score =
-      Number(x1) +
-      (Number(x2) - 50) / 10 +
-      (colour === "red" ? 4 : colour === "blue" ? -4 : 0) +
-      r(3) * 4 -
-      2;
+      Number(x1) + (Number(x2) - 50) / 10 + (colour === "red" ? 4 : colour === "blue" ? -4 : 0) + noise;
     const churned = score > 0;
     lines.push(`${i + 1},${i % 17 === 0 ? "" : x1},${x2},${colour},${churned ? 1 : 0},7,${churned}`);
   }

@@ -10,6 +10,7 @@ import {
   NumericFeatureSchema,
   type TrainRequest,
 } from "./contracts.ts";
+import { engineProblems } from "./engine-support.ts";
 
 // A Lab analysis's design, as stored (MlAnalysis.design) and edited in the browser: the training
 // request without its file paths, every column of the dataset in the features table (excluded ones
@@ -78,6 +79,8 @@ export function designProblems(design: MlDesign): { path: string; message: strin
   }
   if (!METRICS_BY_TASK[design.task].includes(design.metric))
     problems.push({ path: "metric", message: `${design.metric} is not a ${design.task} metric.` });
+  // What the chosen engine cannot train, said before training (as prepare steps do for Spark).
+  for (const p of engineProblems(design, design.engine.kind)) problems.push(p);
   return problems;
 }
 

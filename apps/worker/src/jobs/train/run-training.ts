@@ -1,8 +1,9 @@
 import { AppError } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
 import { MlDesignSchema, type TrainResult, trainRequestFor } from "@sous/ml";
+import { trainOnDatabricks } from "@sous/ml-databricks";
 import { trainLocal } from "@sous/ml-local";
-import { moveJob } from "@sous/server-domain";
+import { loadRemoteEngine, moveJob } from "@sous/server-domain";
 import type { WorkerContext } from "../../context.ts";
 import { cancelTiming, watchCancel } from "../build/cancel-watch.ts";
 import { assertOwner, type JobAttempt, keepAlive, LostOwnershipError } from "../build/job-attempt.ts";
@@ -66,11 +67,6 @@ export async function runTraining(
   let failure: string | null = null;
   try {
     const design = MlDesignSchema.parse(training.design);
-    if (design.engine.kind !== "local")
-      throw new AppError(
-        "invalid_input",
-        "Training on Databricks is not available in this version: choose the local engine.",
-      );
     const version = training.datasetVersionId
       ? await db.datasetVersion.findUnique({ where: { id: training.datasetVersionId } })
       : null;
@@ -81,28 +77,42 @@ export async function runTraining(
       );
     // A retried attempt starts from nothing: what a dead one left under the prefix goes first.
     await storage.deletePrefix(training.artifactsPrefix);
-    const input = await storage.acquire(version.prefix);
-    try {
-      const staged = await storage.stage(training.artifactsPrefix);
+    const log = (line: string) =>
+      void jobLog(db, jobId, "info", line.replace(/^\[sous_ml\] /, "")).catch(() => {});
+    if (design.engine.kind === "databricks") {
+      result = await trainRemotely(ctx, {
+        jobId,
+        choice: design.engine,
+        request: trainRequestFor(design, { parquet: "", outputDir: "", sampleRows: SAMPLE_ROWS }),
+        inputPrefix: version.prefix,
+        outputPrefix: training.artifactsPrefix,
+        signal: controller.signal,
+        log,
+      });
+    } else {
+      const input = await storage.acquire(version.prefix);
       try {
-        const request = trainRequestFor(design, {
-          parquet: input.dir,
-          outputDir: staged.dir,
-          sampleRows: SAMPLE_ROWS,
-        });
-        result = await trainLocal(request, {
-          signal: controller.signal,
-          ...(settings.trainTimeoutMs ? { timeoutMs: settings.trainTimeoutMs } : {}),
-          onLog: (line) => void jobLog(db, jobId, "info", line.replace(/^\[sous_ml\] /, "")).catch(() => {}),
-        });
-        if (result.ok) await staged.commit();
-        else await staged.abort();
-      } catch (e) {
-        await staged.abort();
-        throw e;
+        const staged = await storage.stage(training.artifactsPrefix);
+        try {
+          const request = trainRequestFor(design, {
+            parquet: input.dir,
+            outputDir: staged.dir,
+            sampleRows: SAMPLE_ROWS,
+          });
+          result = await trainLocal(request, {
+            signal: controller.signal,
+            ...(settings.trainTimeoutMs ? { timeoutMs: settings.trainTimeoutMs } : {}),
+            onLog: log,
+          });
+          if (result.ok) await staged.commit();
+          else await staged.abort();
+        } catch (e) {
+          await staged.abort();
+          throw e;
+        }
+      } finally {
+        await input.release();
       }
-    } finally {
-      await input.release();
     }
   } catch (e) {
     if (!controller.signal.aborted) failure = e instanceof Error ? e.message : String(e);
@@ -146,4 +156,52 @@ export async function runTraining(
     errorCode: result && !result.ok ? result.error.code : "train_failed",
     error: message,
   });
+}
+
+/**
+ * Trains with Spark MLlib on the design's Databricks compute profile (the Jobs API; the emulator
+ * runs it on real local Spark). The models land under the training's prefix like local ones.
+ */
+async function trainRemotely(
+  ctx: WorkerContext,
+  o: {
+    jobId: string;
+    choice: { connectionId: string; profileId: string };
+    request: ReturnType<typeof trainRequestFor>;
+    inputPrefix: string;
+    outputPrefix: string;
+    signal: AbortSignal;
+    log: (line: string) => void;
+  },
+): Promise<TrainResult> {
+  if (!ctx.remote)
+    throw new AppError("unavailable", "This worker has no Databricks settings: train on the local engine.");
+  const job = await ctx.db.job.findUnique({ where: { id: o.jobId }, select: { createdById: true } });
+  const engine = await loadRemoteEngine({
+    db: ctx.db,
+    secretBox: ctx.remote.secretBox,
+    connectionId: o.choice.connectionId,
+    profileId: o.choice.profileId,
+    userId: job?.createdById ?? null,
+    installationStorage: ctx.storage,
+    dataDir: ctx.dataDir,
+    ...(ctx.remote.timeouts ? { timeouts: ctx.remote.timeouts } : {}),
+  }).catch((e: unknown) => {
+    throw new AppError("unavailable", `Cannot reach the Databricks connection: ${(e as Error).message}`);
+  });
+  const { parquet: _p, outputDir: _o, ...request } = o.request;
+  const { result, info } = await trainOnDatabricks(request, {
+    engine,
+    load: ctx.remote.load,
+    installationStorage: ctx.storage,
+    inputPrefix: o.inputPrefix,
+    outputPrefix: o.outputPrefix,
+    onLog: o.log,
+    signal: o.signal,
+  });
+  const t = info.timings;
+  o.log(
+    `Databricks run ${info.runId} on cluster ${info.clusterId}: cluster ${(t.clusterMs / 1000).toFixed(1)} s, upload ${(t.uploadMs / 1000).toFixed(1)} s, run ${(t.runMs / 1000).toFixed(1)} s, copy back ${(t.copyBackMs / 1000).toFixed(1)} s.`,
+  );
+  return result;
 }
