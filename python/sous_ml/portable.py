@@ -83,6 +83,41 @@ def _tree(tree, classifier):
     }
 
 
+def _boosted(estimator, task):
+    """GradientBoosting*: raw[k] = init + learning_rate * each stage's tree k, added stage by stage
+    (predict_stages), then expit (binary), softmax (multiclass) or nothing (regression)."""
+    stages, k_out = estimator.estimators_.shape
+    # The initial raw score does not depend on the row (the default init is the class prior or
+    # the mean); _raw_predict_init is private, hence the pinned scikit-learn.
+    zero = np.zeros((1, estimator.n_features_in_), dtype=np.float32)
+    base = np.atleast_1d(estimator._raw_predict_init(zero)[0])
+    trees, outputs = [], []
+    for i in range(stages):
+        for k in range(k_out):
+            t = estimator.estimators_[i, k].tree_
+            trees.append(
+                {
+                    "feature": [int(f) for f in t.feature],
+                    "threshold": [float(x) for x in t.threshold],
+                    "left": [int(c) for c in t.children_left],
+                    "right": [int(c) for c in t.children_right],
+                    "value": [[_num(v)] for v in t.value[:, 0, 0]],
+                }
+            )
+            outputs.append(k)
+    link = "identity" if task == "regression" else ("logistic" if task == "binary" else "softmax")
+    return {
+        "kind": "boosted",
+        # As the forests: the input is cast to float32 before the trees compare it.
+        "inputFloat32": True,
+        "link": link,
+        "base": [_num(b) for b in base],
+        "trees": trees,
+        "weights": [_num(estimator.learning_rate)] * len(trees),
+        "outputs": outputs,
+    }
+
+
 def model(estimator, kind, task):
     if kind in ("logistic", "linear"):
         coef = np.atleast_2d(estimator.coef_)
@@ -94,6 +129,8 @@ def model(estimator, kind, task):
             "coefficients": [[_num(x) for x in row] for row in coef],
             "intercepts": [_num(x) for x in intercept],
         }
+    if kind == "gbt":
+        return _boosted(estimator, task)
     classifier = task != "regression"
     trees = [estimator] if kind == "decisionTree" else list(estimator.estimators_)
     return {

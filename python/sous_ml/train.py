@@ -19,7 +19,12 @@ import numpy as np
 import pyarrow.dataset as ds
 from sklearn import metrics as skm
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
@@ -136,6 +141,15 @@ def estimator(algorithm, task, seed):
     if kind == "decisionTree":
         cls = DecisionTreeClassifier if classifier else DecisionTreeRegressor
         return cls(max_depth=depth, min_samples_leaf=leaf, random_state=seed)
+    if kind == "gbt":
+        cls = GradientBoostingClassifier if classifier else GradientBoostingRegressor
+        return cls(
+            n_estimators=algorithm["nTrees"],
+            learning_rate=algorithm["learningRate"],
+            max_depth=depth,
+            min_samples_leaf=leaf,
+            random_state=seed,
+        )
     cls = RandomForestClassifier if classifier else RandomForestRegressor
     return cls(n_estimators=algorithm["nTrees"], max_depth=depth, min_samples_leaf=leaf, random_state=seed, n_jobs=1)
 

@@ -73,6 +73,7 @@ const request: MllibTrainRequest = {
   algorithms: [
     { algorithm: "logistic", C: 1, maxIter: 100 },
     { algorithm: "randomForest", nTrees: 20, maxDepth: 6, minSamplesLeaf: 2 },
+    { algorithm: "gbt", nTrees: 20, learningRate: 0.2, maxDepth: 3, minSamplesLeaf: 2 },
   ],
   metric: "auc",
   sampleRows: 200,
@@ -141,7 +142,7 @@ describe.skipIf(!available.ok)(title, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("trains logistic regression and a random forest; the portable models score as MLlib does", {
+  it("trains logistic regression, a random forest and boosted trees; the portable models score as MLlib does", {
     timeout: 600_000,
   }, async () => {
     const lines: string[] = [];

@@ -54,6 +54,16 @@ export const AlgorithmSchema = z.discriminatedUnion("algorithm", [
       minSamplesLeaf: leaf,
     })
     .strict(),
+  z
+    .object({
+      /** Gradient boosted trees: scikit-learn GradientBoosting locally, MLlib GBT (binary and regression) on Databricks. */
+      algorithm: z.literal("gbt"),
+      nTrees: z.number().int().min(1).max(2000),
+      learningRate: z.number().gt(0).max(1),
+      maxDepth: z.number().int().min(1).max(30),
+      minSamplesLeaf: leaf,
+    })
+    .strict(),
 ]);
 export type Algorithm = z.infer<typeof AlgorithmSchema>;
 
@@ -278,6 +288,34 @@ export const PortableModelSchema = z
           trees: z.array(TreeSchema).min(1),
         })
         .strict(),
+      z
+        .object({
+          /**
+           * Boosted trees: raw[k] = base[k] + weights[0] * leaf(tree 0) + weights[1] * leaf(tree 1)
+           * + ..., added in tree order (as scikit-learn and MLlib add them), each tree adding to
+           * raw[outputs[t]]; then the link: identity (regression), logistic on raw[0] (binary: the
+           * probability of the second class) or softmax. MLlib's GBT probability is
+           * 1 / (1 + exp(-2 margin)): its weights are stored doubled (exact in floating point).
+           */
+          kind: z.literal("boosted"),
+          inputFloat32: z.boolean(),
+          link: z.enum(["identity", "logistic", "softmax"]),
+          base: z.array(finite).min(1),
+          /** Leaf values are [value]. */
+          trees: z.array(TreeSchema).min(1),
+          weights: z.array(finite),
+          outputs: z.array(z.number().int().min(0)),
+        })
+        .strict()
+        .superRefine((m, ctx) => {
+          if (m.weights.length !== m.trees.length || m.outputs.length !== m.trees.length)
+            ctx.addIssue({
+              code: "custom",
+              message: "a boosted model has one weight and one output per tree",
+            });
+          if (m.outputs.some((k) => k >= m.base.length))
+            ctx.addIssue({ code: "custom", message: "a tree adds to an output the model does not have" });
+        }),
     ]),
   })
   .strict();

@@ -66,6 +66,19 @@ export const ALGORITHM_SUPPORT: Record<
       note: `MLlib RandomForest (same feature subsets; 32 bins per feature, depth at most ${MLLIB_MAX_DEPTH})`,
     },
   },
+  gbt: {
+    local: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: "scikit-learn GradientBoosting (log loss for classes, squared error for numbers)",
+    },
+    databricks: {
+      available: true,
+      // MLlib's GBTClassifier is binary only.
+      tasks: ["binary", "regression"],
+      note: "MLlib GBT (binary and regression only; starts from 0, not from the class prior or the mean; 32 bins per feature)",
+    },
+  },
 };
 
 type Design = Pick<TrainRequest, "task" | "algorithms">;
@@ -103,7 +116,7 @@ export function engineNotes(design: Design, engine: TrainEngine): EngineRemark[]
         path: `algorithms.${i}.maxDepth`,
         message: `MLlib trees go at most ${MLLIB_MAX_DEPTH} levels deep: ${a.maxDepth === null ? "unlimited depth" : `depth ${a.maxDepth}`} trains with ${MLLIB_MAX_DEPTH}.`,
       });
-    if (a.algorithm === "logistic" || a.algorithm === "linear")
+    if (a.algorithm === "logistic" || a.algorithm === "linear" || a.algorithm === "gbt")
       notes.push({ path: `algorithms.${i}`, message: ALGORITHM_SUPPORT[a.algorithm].databricks.note });
   }
   return notes;

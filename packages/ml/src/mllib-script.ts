@@ -67,11 +67,11 @@ import math
 import time
 
 from pyspark.ml import Pipeline
-from pyspark.ml.classification import DecisionTreeClassifier, LogisticRegression, RandomForestClassifier
+from pyspark.ml.classification import DecisionTreeClassifier, GBTClassifier, LogisticRegression, RandomForestClassifier
 from pyspark.ml.evaluation import BinaryClassificationEvaluator
 from pyspark.ml.feature import SQLTransformer, VectorAssembler
 from pyspark.ml.functions import vector_to_array
-from pyspark.ml.regression import DecisionTreeRegressor, LinearRegression, RandomForestRegressor
+from pyspark.ml.regression import DecisionTreeRegressor, GBTRegressor, LinearRegression, RandomForestRegressor
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -323,6 +323,13 @@ def estimator(a, n_train, seed):
         # scikit-learn's defaults: sqrt(features) per split for classifiers, all for regressors.
         cls = RandomForestClassifier if CLASSIFIER else RandomForestRegressor
         return cls(numTrees=a["nTrees"], featureSubsetStrategy="sqrt" if CLASSIFIER else "all", **tree, **cols)
+    if kind == "gbt":
+        # MLlib's GBT classifier is binary only (engineProblems refuses multiclass before this).
+        if not CLASSIFIER:
+            return GBTRegressor(maxIter=a["nTrees"], stepSize=a["learningRate"], **tree, **cols)
+        # Its constructor does not take the probability columns; the setters do.
+        gbt = GBTClassifier(maxIter=a["nTrees"], stepSize=a["learningRate"], **tree, featuresCol=VECTOR, labelCol=LABEL, predictionCol=PREDICTION)
+        return gbt.setProbabilityCol(PROBABILITY).setRawPredictionCol(RAW)
     raise TrainError("ML_ALGORITHM_ENGINE", f"{kind} is not available on MLlib")
 
 
@@ -333,7 +340,7 @@ def finite(x):
     return x
 
 
-def export_trees(model_path, stage_index, n_stages, uid):
+def export_trees(model_path, stage_index, n_stages, uid, leaf_values=False):
     """Each tree's nodes from the saved model's data (pre-order ids), as portable node arrays."""
     folder = f"{model_path}/stages/{str(stage_index).zfill(len(str(n_stages)))}_{uid}/data"
     data = spark.read.parquet(folder)
@@ -360,7 +367,7 @@ def export_trees(model_path, stage_index, n_stages, uid):
             t["threshold"].append(-2.0 if leaf else finite(split["leftCategoriesOrThreshold"][0]))
             t["left"].append(-1 if leaf else at[n["leftChild"]])
             t["right"].append(-1 if leaf else at[n["rightChild"]])
-            if CLASSIFIER:
+            if CLASSIFIER and not leaf_values:
                 stats = [float(s) for s in n["impurityStats"]]
                 total = sum(stats)
                 t["value"].append([s / total for s in stats] if total != 0 else stats)
@@ -386,6 +393,22 @@ def export_model(fitted, a, model_path, n_stages):
             "link": link,
             "coefficients": [[finite(x) for x in row] for row in coef],
             "intercepts": [finite(x) for x in intercepts],
+        }
+    if kind == "gbt":
+        boosted = export_trees(model_path, n_stages - 1, n_stages, est.uid, leaf_values=True)
+        weights = [finite(w) for w in est.treeWeights]
+        if TASK == "binary":
+            # MLlib's probability is 1 / (1 + exp(-2 margin)): doubling each weight doubles the
+            # margin exactly, so the portable model's plain logistic link gives it.
+            weights = [2.0 * w for w in weights]
+        return {
+            "kind": "boosted",
+            "inputFloat32": False,
+            "link": "logistic" if TASK == "binary" else "identity",
+            "base": [0.0],
+            "trees": boosted["trees"],
+            "weights": weights,
+            "outputs": [0] * len(weights),
         }
     return export_trees(model_path, n_stages - 1, n_stages, est.uid)
 

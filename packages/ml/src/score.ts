@@ -56,7 +56,11 @@ export function featureVector(features: readonly PortableFeature[], row: Row): n
   return out;
 }
 
-function walk(tree: PortableModel["model"] & { kind: "trees" }, t: number, x: readonly number[]): number[] {
+function walk(
+  tree: PortableModel["model"] & { kind: "trees" | "boosted" },
+  t: number,
+  x: readonly number[],
+): number[] {
   const { feature, threshold, left, right, value } = tree.trees[t]!;
   let node = 0;
   while (left[node] !== -1) {
@@ -107,6 +111,22 @@ export function scorePortable(model: PortableModel, row: Row): Score {
       return { prediction: label(z[0]! > 0 ? 1 : 0), probabilities: [1 - p, p] };
     }
     const p = softmax(z);
+    return { prediction: label(argmax(p)), probabilities: p };
+  }
+  if (m.kind === "boosted") {
+    // Added one tree at a time in tree order, as scikit-learn's predict_stages and MLlib do.
+    const raw = m.base.slice();
+    for (let t = 0; t < m.trees.length; t++) {
+      const k = m.outputs[t]!;
+      raw[k] = raw[k]! + m.weights[t]! * walk(m, t, x)[0]!;
+    }
+    if (m.link === "identity") return { prediction: raw[0]! };
+    if (m.link === "logistic") {
+      const p = 1 / (1 + Math.exp(-raw[0]!));
+      // Both engines predict the second class when the raw score is > 0.
+      return { prediction: label(raw[0]! > 0 ? 1 : 0), probabilities: [1 - p, p] };
+    }
+    const p = softmax(raw);
     return { prediction: label(argmax(p)), probabilities: p };
   }
   // Trees: a forest averages its trees' outputs (probabilities, or values for regression).

@@ -152,6 +152,9 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
         .join("; ")})`,
     );
   const model = parsed.data;
+  // Boosted trees (gbt) score through scorePortable or their engine for now.
+  if (model.model.kind === "boosted")
+    invalid("boosted trees (gbt) do not compile to SQL yet: score them with their engine");
   checkModel(model);
   const d = SCORING_HOOKS[args.dialect];
   const q = d.sql.quoteIdent;
