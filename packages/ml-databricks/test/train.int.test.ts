@@ -151,7 +151,7 @@ describe.skipIf(!available.ok)(title, () => {
     const wall = performance.now() - t0;
     if (!result.ok) throw new Error(`refused: ${result.error.message}`);
     console.log(
-      `[mllib on the emulator] ${ROWS} rows, logistic + forest(20): ${Math.round(wall)} ms in all (cluster ${info.timings.clusterMs}, upload ${info.timings.uploadMs}, run ${info.timings.runMs}, copy back ${info.timings.copyBackMs}); fit ${result.models.map((m) => `${m.algorithm.algorithm} ${Math.round(m.trainMs)} ms`).join(", ")}; AUC ${result.models.map((m) => m.metrics.auc?.toFixed(4)).join(", ")}`,
+      `[mllib on the emulator] ${ROWS} rows, logistic + forest(20) + gbt(20): ${Math.round(wall)} ms in all (cluster ${info.timings.clusterMs}, upload ${info.timings.uploadMs}, run ${info.timings.runMs}, copy back ${info.timings.copyBackMs}); fit ${result.models.map((m) => `${m.algorithm.algorithm} ${Math.round(m.trainMs)} ms`).join(", ")}; AUC ${result.models.map((m) => m.metrics.auc?.toFixed(4)).join(", ")}`,
     );
     // The run's states and the script's own lines reach the log.
     expect(lines.some((l) => /Databricks run \d+: RUNNING/.test(l))).toBe(true);
