@@ -105,18 +105,25 @@ export class LocalEngine {
 
   /**
    * A new DuckDB instance for a sandbox, not locked yet. Creating one takes 10-30 ms; the next
-   * one is created as soon as this one is taken, so a build or preview finds it ready and only
-   * locks it (about 1 ms). Each sandbox still gets a DuckDB of its own that no other run used.
+   * one is created when a sandbox closes (not while its query runs: on 2 cores that slowed the
+   * query), so the next build or preview finds it ready and only locks it (about 1 ms). Each
+   * sandbox still gets a DuckDB of its own that no other run used.
    */
   private takeInstance(): Promise<DuckDBInstance> {
     const next = this.spare ?? openInstance(this.opts);
-    const spare = openInstance(this.opts);
-    spare.catch(() => {}); // a failure surfaces to whoever takes it
-    this.spare = spare;
+    this.spare = null;
     return next;
   }
 
+  private refillSpare(): void {
+    if (this.spare || this.closed) return;
+    const spare = openInstance(this.opts);
+    spare.catch(() => {}); // a failure surfaces to whoever takes it
+    this.spare = spare;
+  }
+
   private spare: Promise<DuckDBInstance> | null = null;
+  private closed = false;
 
   private async openSandbox(dirs: readonly string[]): Promise<{ engine: LocalEngine; close: () => void }> {
     const temp = mkdtempSync(path.join(tmpdir(), "sous-duckdb-"));
@@ -130,6 +137,7 @@ export class LocalEngine {
         close: () => {
           engine.close();
           rmSync(temp, { recursive: true, force: true });
+          this.refillSpare();
         },
       };
     } catch (e) {
@@ -204,6 +212,7 @@ export class LocalEngine {
     this.previewBoxes.clear();
     void this.spare?.then((i) => i.closeSync()).catch(() => {});
     this.spare = null;
+    this.closed = true;
     this.instance.closeSync();
   }
 }
