@@ -13,6 +13,7 @@ export const ALGORITHM_LABEL: Record<Algorithm["algorithm"], string> = {
   linear: "Linear regression (ridge)",
   decisionTree: "Decision tree",
   randomForest: "Random forest",
+  gbt: "Gradient boosted trees",
 };
 
 export const METRIC_LABEL: Record<Metric, string> = {

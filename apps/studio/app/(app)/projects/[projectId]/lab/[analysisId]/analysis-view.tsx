@@ -1,6 +1,6 @@
 "use client";
 
-import type { MlAnalysisDto, MlDesign, MlTrainingDto } from "@sous/ml";
+import { designProblems, type MlAnalysisDto, type MlDesign, type MlTrainingDto } from "@sous/ml";
 import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
@@ -8,7 +8,7 @@ import { FormError } from "@/ui/field.tsx";
 import { PlayIcon } from "@/ui/icons.tsx";
 import { Panel } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
-import { DesignEditor } from "./design-editor.tsx";
+import { DesignEditor, type RemoteEngineOption } from "./design-editor.tsx";
 import { ModelResults } from "./model-results.tsx";
 import { TrainingList } from "./training-list.tsx";
 
@@ -26,6 +26,7 @@ export function AnalysisView({
   initial,
   reasons,
   savedModels,
+  engines,
   initialSelection,
 }: {
   projectId: string;
@@ -33,6 +34,7 @@ export function AnalysisView({
   initial: MlAnalysisDto;
   reasons: Record<string, string>;
   savedModels: { id: string; name: string }[];
+  engines: RemoteEngineOption[];
   initialSelection: Selection | null;
 }) {
   const toast = useToast();
@@ -105,7 +107,8 @@ export function AnalysisView({
     }
   }
 
-  const problems = dirty ? [] : analysis.problems;
+  // Saved designs carry the server's problems; an edit is checked here by the same rules.
+  const problems = dirty ? designProblems(draft) : analysis.problems;
   return (
     <div className="analysis-layout">
       <Panel
@@ -152,6 +155,7 @@ export function AnalysisView({
           design={draft}
           reasons={reasons}
           readOnly={!canEdit}
+          engines={engines}
           onChange={(d) => {
             setDraft(d);
             setDirty(true);

@@ -1,7 +1,14 @@
 "use client";
 
-import { type Algorithm, type DesignFeature, METRICS_BY_TASK, type Metric, type MlDesign } from "@sous/ml";
-import { Badge } from "@/ui/badge.tsx";
+import {
+  ALGORITHM_SUPPORT,
+  type Algorithm,
+  type DesignFeature,
+  engineNotes,
+  METRICS_BY_TASK,
+  type Metric,
+  type MlDesign,
+} from "@sous/ml";
 import { Field, Input, Select } from "@/ui/field.tsx";
 import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
 
@@ -9,31 +16,44 @@ import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
 // metric the best model is chosen by, and the algorithms with their settings. Pure over `design`:
 // every change goes through onChange.
 
-const CLASSIFIER_ALGORITHMS: Algorithm[] = [
+/** Every algorithm with the settings it starts from; the task and engine decide which are offered. */
+const ALGORITHMS: Algorithm[] = [
   { algorithm: "logistic", C: 1, maxIter: 1000 },
-  { algorithm: "decisionTree", maxDepth: 8, minSamplesLeaf: 5 },
-  { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
-];
-const REGRESSION_ALGORITHMS: Algorithm[] = [
   { algorithm: "linear", alpha: 1 },
   { algorithm: "decisionTree", maxDepth: 8, minSamplesLeaf: 5 },
   { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
+  { algorithm: "gbt", nTrees: 100, learningRate: 0.1, maxDepth: 3, minSamplesLeaf: 1 },
 ];
+
+export interface RemoteEngineOption {
+  connectionId: string;
+  profileId: string;
+  label: string;
+}
 
 export function DesignEditor({
   design,
   reasons,
   readOnly,
+  engines,
   onChange,
 }: {
   design: MlDesign;
   reasons: Record<string, string>;
   readOnly: boolean;
+  engines: RemoteEngineOption[];
   onChange: (d: MlDesign) => void;
 }) {
+  const engineValue =
+    design.engine.kind === "local" ? "local" : `${design.engine.connectionId}/${design.engine.profileId}`;
+  const notes = engineNotes(design, design.engine.kind);
   const setFeature = (i: number, f: DesignFeature) =>
     onChange({ ...design, features: design.features.map((x, j) => (j === i ? f : x)) });
-  const choices = design.task === "regression" ? REGRESSION_ALGORITHMS : CLASSIFIER_ALGORITHMS;
+  // Offered when some engine trains it for this task; one the chosen engine cannot train shows
+  // as a problem before training.
+  const choices = ALGORITHMS.filter((a) =>
+    Object.values(ALGORITHM_SUPPORT[a.algorithm]).some((e) => e.available && e.tasks.includes(design.task)),
+  );
   const included = design.features.filter((f) => f.include).length;
   return (
     <fieldset className="design" disabled={readOnly}>
@@ -41,10 +61,38 @@ export function DesignEditor({
         <span>
           Task: <strong>{TASK_LABEL[design.task]}</strong>
         </span>
-        <span>
-          Engine: <strong>Local (scikit-learn)</strong>
+        <span className="inline">
+          Train on
+          <Select
+            aria-label="Where to train"
+            value={engineValue}
+            data-testid="design-engine"
+            onChange={(e) => {
+              const chosen = engines.find((x) => `${x.connectionId}/${x.profileId}` === e.target.value);
+              onChange({
+                ...design,
+                engine: chosen
+                  ? { kind: "databricks", connectionId: chosen.connectionId, profileId: chosen.profileId }
+                  : { kind: "local" },
+              });
+            }}
+          >
+            <option value="local">This machine (scikit-learn)</option>
+            {engines.map((x) => (
+              <option key={`${x.connectionId}/${x.profileId}`} value={`${x.connectionId}/${x.profileId}`}>
+                Databricks {x.label} (Spark MLlib)
+              </option>
+            ))}
+          </Select>
         </span>
       </div>
+      {notes.length ? (
+        <ul className="engine-notes" data-testid="engine-notes">
+          {notes.map((n) => (
+            <li key={n.path + n.message}>{n.message}</li>
+          ))}
+        </ul>
+      ) : null}
 
       <h3>
         Features{" "}
@@ -152,7 +200,7 @@ export function DesignEditor({
                     </Select>
                   ) : (
                     <span className="inline">
-                      One-hot, top
+                      Top
                       <Input
                         type="number"
                         min={1}
@@ -266,10 +314,6 @@ export function DesignEditor({
           );
         })}
       </ul>
-      <p className="muted small">
-        Training on a Databricks cluster (MLlib) is not offered yet for this analysis: models train locally
-        with scikit-learn. <Badge tone="neutral">Local</Badge>
-      </p>
     </fieldset>
   );
 }
@@ -343,6 +387,39 @@ function AlgorithmSettings({
             min={0}
             step={0.1}
             onChange={(alpha) => onChange({ ...a, alpha })}
+          />
+        </div>
+      );
+    case "gbt":
+      return (
+        <div className="settings">
+          <NumberSetting
+            label="Trees"
+            value={a.nTrees}
+            min={1}
+            max={2000}
+            onChange={(nTrees) => onChange({ ...a, nTrees })}
+          />
+          <NumberSetting
+            label="Learning rate"
+            value={a.learningRate}
+            min={0.001}
+            max={1}
+            step={0.05}
+            onChange={(learningRate) => onChange({ ...a, learningRate })}
+          />
+          <NumberSetting
+            label="Max depth"
+            value={a.maxDepth}
+            min={1}
+            max={30}
+            onChange={(maxDepth) => onChange({ ...a, maxDepth })}
+          />
+          <NumberSetting
+            label="Min rows per leaf"
+            value={a.minSamplesLeaf}
+            min={1}
+            onChange={(minSamplesLeaf) => onChange({ ...a, minSamplesLeaf })}
           />
         </div>
       );

@@ -1,6 +1,7 @@
 import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getEngineOptions } from "@/server/services/databricks-engine-choice.ts";
 import { getAnalysis, suggestForTarget } from "@/server/services/ml-lab.ts";
 import { listSavedModels } from "@/server/services/saved-models.ts";
 import { ButtonLink } from "@/ui/button.tsx";
@@ -33,7 +34,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function AnalysisPage({ params, searchParams }: Props) {
   const { projectId, analysisId } = await params;
   const { training, model } = await searchParams;
-  const { role } = await loadProject(projectId);
+  const { user, role } = await loadProject(projectId);
   const analysis = await load(projectId, analysisId);
   // Why columns are left out: from the dataset's sample, as when the analysis was created. A
   // dataset that cannot be read now (rebuilt without the target...) only loses the reasons.
@@ -45,6 +46,10 @@ export default async function AnalysisPage({ params, searchParams }: Props) {
     .then((s) => s.reasons)
     .catch(() => ({}));
   const savedModels = (await listSavedModels(projectId)).filter((m) => m.datasetId === analysis.datasetId);
+  // The Databricks compute profiles this user may train on (MLlib through the Jobs API).
+  const engines = (await getEngineOptions(user.id)).connections.flatMap((c) =>
+    c.profiles.map((p) => ({ connectionId: c.id, profileId: p.id, label: `${c.name} · ${p.name}` })),
+  );
   return (
     <main className="lab-page">
       <div className="lab-head">
@@ -64,6 +69,7 @@ export default async function AnalysisPage({ params, searchParams }: Props) {
         initial={analysis}
         reasons={reasons}
         savedModels={savedModels.map((m) => ({ id: m.id, name: m.name }))}
+        engines={engines}
         initialSelection={
           training && model !== undefined ? { trainingId: training, modelIndex: Number(model) } : null
         }
