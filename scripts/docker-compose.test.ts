@@ -26,8 +26,9 @@ const exampleVars = readFileSync(path.join(root, ".env.example"), "utf8")
   .sort();
 
 describe("docker-compose.yml", () => {
-  it("defines postgres, redis, azurite, studio and worker, each with a healthcheck", () => {
+  it("defines postgres, redis, azurite, studio, worker and the API node, each with a healthcheck", () => {
     expect(Object.keys(compose.services).sort()).toEqual([
+      "api-node",
       "azurite",
       "postgres",
       "redis",
@@ -45,8 +46,8 @@ describe("docker-compose.yml", () => {
     expect(compose.services.redis?.command?.join(" ")).toContain("--maxmemory-policy noeviction");
   });
 
-  it("passes studio and worker exactly the variables of .env.example", () => {
-    for (const app of ["studio", "worker"]) {
+  it("passes studio, worker and API node exactly the variables of .env.example", () => {
+    for (const app of ["studio", "worker", "api-node"]) {
       expect(Object.keys(compose.services[app]?.environment ?? {}).sort(), app).toEqual(exampleVars);
     }
   });

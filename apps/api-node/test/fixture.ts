@@ -39,7 +39,9 @@ export async function createTestDatabase(baseUrl: string, label: string): Promis
     url,
     async drop() {
       await db.$disconnect();
-      const admin = new pg.Client({ connectionString: baseUrl });
+      const adminUrl = new URL(baseUrl);
+      adminUrl.pathname = "/postgres";
+      const admin = new pg.Client({ connectionString: adminUrl.toString() });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(u.pathname.slice(1))} WITH (FORCE)`);
       await admin.end();
