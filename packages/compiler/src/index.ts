@@ -22,6 +22,7 @@ export {
   compileScoringSql,
   doubleLiteral,
   type ScoringLabel,
+  type TreeStrategy,
 } from "./scoring/compile-scoring.ts";
 export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export { compileSplitRouting, type SplitRouting } from "./split-routing.ts";

@@ -34,6 +34,7 @@ describe("float32Cut: fround(x) <= t exactly when x <= float32Cut(t)", () => {
   it("holds at and around every tie between neighbouring float32 values, and on random doubles", () => {
     const random = rng(7);
     let checked = 0;
+    const wrong: string[] = [];
     for (let i = 0; i < 4000; i++) {
       // Thresholds as scikit-learn makes them (midpoints of float32 values), and arbitrary ones.
       f32[0] = (random() - 0.5) * 10 ** Math.floor(random() * 20 - 10);
@@ -46,10 +47,11 @@ describe("float32Cut: fround(x) <= t exactly when x <= float32Cut(t)", () => {
       for (const x of [...xs]) xs.push(nextDouble(x, 1), nextDouble(x, -1));
       for (let k = 0; k < 20; k++) xs.push(t + (random() - 0.5) * Math.abs(b - a) * 4);
       for (const x of xs) {
-        expect(Math.fround(x) <= t, `x=${x} t=${t}`).toBe(x <= cut);
+        if (Math.fround(x) <= t !== x <= cut) wrong.push(`x=${x} t=${t}`);
         checked++;
       }
     }
+    expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(100_000);
   });
 
@@ -241,9 +243,15 @@ describe("compileScoringSql on DuckDB equals scorePortable", () => {
     instance?.closeSync();
   });
 
+  const cases: { name: string; model: PortableModel; trees?: "walk" | "case" }[] = [];
   for (const [name, model] of Object.entries(models)) {
+    if (model.model.kind === "linear") cases.push({ name, model });
+    else
+      for (const trees of ["walk", "case"] as const) cases.push({ name: `${name} (${trees})`, model, trees });
+  }
+  for (const { name, model, trees } of cases) {
     it(name, async () => {
-      const out = compileScoringSql({ model, dialect: "duckdb", input: { from, schema } });
+      const out = compileScoringSql({ model, dialect: "duckdb", input: { from, schema }, trees });
       const reader = await c.runAndReadAll(`${out.sql} ORDER BY "id"`);
       expect(reader.columnNames()).toEqual(out.outputSchema.map((col) => col.name));
       const got = reader.getRowObjectsJS();
@@ -391,17 +399,18 @@ describe("compileScoringSql: the SQL itself", () => {
       },
     };
     const bigSchema = big.features.map((f) => ({ name: f.name, type: "double" as const }));
-    const sql = compileScoringSql({
-      model: big,
-      dialect: "duckdb",
-      input: { from: "t", schema: bigSchema },
-    }).sql;
     const json = JSON.stringify(big).length;
+    const size = (trees: "walk" | "case") =>
+      compileScoringSql({ model: big, dialect: "duckdb", input: { from: "t", schema: bigSchema }, trees }).sql
+        .length;
+    const walk = size("walk");
+    const nested = size("case");
     console.log(
-      `scoring SQL for 100 trees of depth 10 (204,700 nodes): ${(sql.length / 1e6).toFixed(2)} MB, the portable JSON ${(json / 1e6).toFixed(2)} MB`,
+      `scoring SQL for 100 trees of depth 10 (204,700 nodes): ${(walk / 1e6).toFixed(2)} MB as arrays (walk), ${(nested / 1e6).toFixed(2)} MB as nested if() (case); the portable JSON ${(json / 1e6).toFixed(2)} MB`,
     );
-    // Smaller than the model itself: each split's test once, each leaf's values once.
-    expect(sql.length).toBeLessThan(json);
+    // About the model's own size: each node's split once, each leaf's values once.
+    expect(nested).toBeLessThan(json);
+    expect(walk).toBeLessThan(json * 1.25);
   });
 });
 

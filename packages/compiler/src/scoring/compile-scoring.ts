@@ -36,7 +36,11 @@ export interface CompileScoringArgs {
   predictionColumn?: string;
   /** Each class's probability column is this prefix + the class as text. Default `proba_`. */
   probabilityPrefix?: string;
+  /** How trees are written (see walkTrees and caseTrees); for tests and benchmarks. */
+  trees?: TreeStrategy;
 }
+
+export type TreeStrategy = "walk" | "case";
 
 export interface CompiledScoring {
   /** One SELECT, no trailing semicolon. */
@@ -122,21 +126,33 @@ interface Names {
 }
 
 class Layers {
-  private readonly layers: string[][] = [];
+  private readonly layers: { columns: string[]; constants?: string[] }[] = [];
   constructor(
     private readonly d: ScoringDialect,
     private readonly from: string,
     private readonly names: Names,
   ) {}
-  /** A nested SELECT adding these `expr AS alias` columns; they may use earlier layers' aliases. */
-  add(columns: readonly string[]): void {
-    if (columns.length > 0) this.layers.push([...columns]);
+  /**
+   * A nested SELECT adding these `expr AS alias` columns; they may use earlier layers' aliases.
+   * `constants` are computed once, in a one-row relation joined to every row.
+   */
+  add(columns: readonly string[], constants?: readonly string[]): void {
+    if (columns.length > 0 || constants?.length)
+      this.layers.push({
+        columns: [...columns],
+        ...(constants?.length ? { constants: [...constants] } : {}),
+      });
   }
   /** The final SELECT of `columns` over every layer. */
   render(columns: readonly string[]): string {
-    let from = `${this.from} AS ${this.d.sql.quoteIdent(this.names.internal("in"))}`;
+    const q = this.d.sql.quoteIdent;
+    let from = `${this.from} AS ${q(this.names.internal("in"))}`;
     this.layers.forEach((layer, i) => {
-      from = `(SELECT *,\n  ${layer.join(",\n  ")}\nFROM ${from}) AS ${this.d.sql.quoteIdent(this.names.internal(`l${i}`))}`;
+      const select = ["*", ...layer.columns].join(",\n  ");
+      const joined = layer.constants
+        ? `, (SELECT ${layer.constants.join(",\n  ")}) AS ${q(this.names.internal(`c${i}`))}`
+        : "";
+      from = `(SELECT ${select}\nFROM ${from}${joined}) AS ${q(this.names.internal(`l${i}`))}`;
     });
     return `SELECT ${columns.join(",\n  ")}\nFROM ${from}`;
   }
@@ -198,7 +214,7 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
   const outputs =
     model.model.kind === "linear"
       ? linearLayers(model.model, vector, d, names, layers)
-      : treeLayers(model, model.model, vector, d, names, layers);
+      : treeLayers(model, model.model, vector, d, names, layers, args.trees ?? "walk");
 
   // The prediction: the regression value, or the first class whose probability (decision value
   // for linear models, as scikit-learn's predict) is the largest.
@@ -394,17 +410,61 @@ function linearLayers(
   return { scores: zs, probabilities: es.map((e) => `${e} / ${ref("esum")}`) };
 }
 
+type Trees = PortableModel["model"] & { kind: "trees" };
+/** Per tree: the column holding the row's leaf, and per output the values it indexes (1-based). */
+type Leaves = { leafRefs: string[]; leafValues: number[][][] };
+
 function treeLayers(
   model: PortableModel,
-  m: PortableModel["model"] & { kind: "trees" },
+  m: Trees,
   vector: readonly VectorColumn[],
   d: ScoringDialect,
   names: Names,
   layers: Layers,
+  strategy: TreeStrategy,
 ): ModelOutputs {
   const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
   const outputs = model.classes?.length ?? 1;
-  // Per tree: the number (1-based) of the leaf the row reaches, and per output the leaves' values.
+  const { leafRefs, leafValues } =
+    strategy === "walk"
+      ? walkTrees(m, outputs, vector, d, names, layers)
+      : caseTrees(m, outputs, vector, d, names, layers);
+  // Per output: the trees' values at their leaves, summed in tree order, SUM_CHUNK per layer.
+  const n = m.trees.length;
+  let totals: string[] = Array.from({ length: outputs }, () => "");
+  for (let start = 0, chunk = 0; start < n; start += SUM_CHUNK, chunk++) {
+    const next = totals.map((_, k) => ref(`s${k}_${chunk}`));
+    layers.add(
+      totals.map((previous, k) => {
+        const terms = leafValues.slice(start, start + SUM_CHUNK).map((values, i) => {
+          const at = values[k]!;
+          return at.length === 1
+            ? doubleLiteral(at[0]!)
+            : d.element(d.array(at.map(doubleLiteral)), leafRefs[start + i]!);
+        });
+        return `${sum(previous ? [previous, ...terms] : terms)} AS ${next[k]}`;
+      }),
+    );
+    totals = next;
+  }
+  // A forest's mean; one tree's value as it is (x / 1 would be exact anyway).
+  const means = totals.map((s) => (n === 1 ? s : `${s} / ${doubleLiteral(n)}`));
+  if (model.task === "regression") return { scores: means, probabilities: [] };
+  layers.add(means.map((mean, k) => `${mean} AS ${ref(`p${k}`)}`));
+  const ps = means.map((_, k) => ref(`p${k}`));
+  return { scores: ps, probabilities: ps };
+}
+
+/** Each tree as nested if(): one CASE per split, each reachable leaf numbered. */
+function caseTrees(
+  m: Trees,
+  outputs: number,
+  vector: readonly VectorColumn[],
+  d: ScoringDialect,
+  names: Names,
+  layers: Layers,
+): Leaves {
+  const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
   const leafColumns: string[] = [];
   const leafValues: number[][][] = [];
   m.trees.forEach((tree, t) => {
@@ -432,28 +492,60 @@ function treeLayers(
     leafValues.push(Array.from({ length: outputs }, (_, k) => leaves.map((leaf) => tree.value[leaf]![k]!)));
   });
   layers.add(leafColumns);
-  // Per output: the trees' values at their leaves, summed in tree order, SUM_CHUNK per layer.
-  const n = m.trees.length;
-  let totals: string[] = Array.from({ length: outputs }, () => "");
-  for (let start = 0, chunk = 0; start < n; start += SUM_CHUNK, chunk++) {
-    const next = totals.map((_, k) => ref(`s${k}_${chunk}`));
-    layers.add(
-      totals.map((previous, k) => {
-        const terms = leafValues.slice(start, start + SUM_CHUNK).map((values, i) => {
-          const at = values[k]!;
-          return at.length === 1
-            ? doubleLiteral(at[0]!)
-            : d.element(d.doubleArray(at.map(doubleLiteral)), ref(`t${start + i}`));
-        });
-        return `${sum(previous ? [previous, ...terms] : terms)} AS ${next[k]}`;
-      }),
+  return { leafRefs: m.trees.map((_, t) => ref(`t${t}`)), leafValues };
+}
+
+/**
+ * Each tree as arrays (per node: feature, threshold, children), walked one level per nested
+ * SELECT: a few array lookups per tree and level, with no branching per split, so the cost no
+ * longer grows with the number of nodes. Leaves point to themselves, so a walk past one stays.
+ */
+function walkTrees(
+  m: Trees,
+  outputs: number,
+  vector: readonly VectorColumn[],
+  d: ScoringDialect,
+  names: Names,
+  layers: Layers,
+): Leaves {
+  const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
+  const x = ref("x");
+  // The model's input vector; a one-hot column as 0 or 1.
+  const items = vector.map((v) =>
+    v.kind === "numeric" ? v.ref : `CAST(${v.ref} = ${v.index} AS ${d.sql.typeName("double")})`,
+  );
+  const constants: string[] = [];
+  const depths: number[] = [];
+  m.trees.forEach((tree, t) => {
+    const n = tree.feature.length;
+    const leaf = (i: number) => tree.left[i] === -1;
+    const depth = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) if (!leaf(i)) depth[tree.left[i]!] = depth[tree.right[i]!] = depth[i]! + 1;
+    depths.push(Math.max(...depth));
+    const at = (f: (i: number) => string) => d.array(Array.from({ length: n }, (_, i) => f(i)));
+    constants.push(
+      `${at((i) => (leaf(i) ? "1" : String(tree.feature[i]! + 1)))} AS ${ref(`af${t}`)}`,
+      `${at((i) => (leaf(i) ? "0e0" : doubleLiteral(m.inputFloat32 ? float32Cut(tree.threshold[i]!) : tree.threshold[i]!)))} AS ${ref(`at${t}`)}`,
+      `${at((i) => String((leaf(i) ? i : tree.left[i]!) + 1))} AS ${ref(`al${t}`)}`,
+      `${at((i) => String((leaf(i) ? i : tree.right[i]!) + 1))} AS ${ref(`ar${t}`)}`,
     );
-    totals = next;
+  });
+  layers.add([`${d.array(items)} AS ${x}`], constants);
+  const node = m.trees.map(() => "1");
+  for (let level = 0; level < Math.max(...depths); level++) {
+    const columns: string[] = [];
+    m.trees.forEach((_, t) => {
+      if (depths[t]! <= level) return;
+      const e = (name: string) => d.element(ref(`${name}${t}`), node[t]!);
+      columns.push(
+        `if(${d.element(x, e("af"))}<=${e("at")},${e("al")},${e("ar")}) AS ${ref(`n${t}_${level}`)}`,
+      );
+      node[t] = ref(`n${t}_${level}`);
+    });
+    layers.add(columns);
   }
-  // A forest's mean; one tree's value as it is (x / 1 would be exact anyway).
-  const means = totals.map((s) => (n === 1 ? s : `${s} / ${doubleLiteral(n)}`));
-  if (model.task === "regression") return { scores: means, probabilities: [] };
-  layers.add(means.map((mean, k) => `${mean} AS ${ref(`p${k}`)}`));
-  const ps = means.map((_, k) => ref(`p${k}`));
-  return { scores: ps, probabilities: ps };
+  const leafValues = m.trees.map((tree) =>
+    Array.from({ length: outputs }, (_, k) => tree.value.map((v, i) => (tree.left[i] === -1 ? v[k]! : 0))),
+  );
+  return { leafRefs: node, leafValues };
 }

@@ -9,22 +9,22 @@ import type { Dialect } from "../types.ts";
  */
 export interface ScoringDialect {
   readonly sql: SqlDialect;
-  /** A constant array of DOUBLE literals. */
-  doubleArray(items: readonly string[]): string;
+  /** An array of these items (of one type). */
+  array(items: readonly string[]): string;
   /** The element at a 1-based index that is always in range. */
   element(array: string, index1: string): string;
 }
 
 const duckdb: ScoringDialect = {
   sql: DIALECT_HOOKS.duckdb,
-  doubleArray: (items) => `[${items.join(",")}]`,
+  array: (items) => `[${items.join(",")}]`,
   // DuckDB lists index from 1.
   element: (array, index) => `${array}[${index}]`,
 };
 
 const spark: ScoringDialect = {
   sql: DIALECT_HOOKS.spark,
-  doubleArray: (items) => `array(${items.join(",")})`,
+  array: (items) => `array(${items.join(",")})`,
   // element_at is 1-based (arr[i] is 0-based); the index is always in range, so ANSI never raises.
   element: (array, index) => `element_at(${array},${index})`,
 };
