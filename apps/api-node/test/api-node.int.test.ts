@@ -256,6 +256,8 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
     const basic = `Basic ${Buffer.from(`${churn.key}:`).toString("base64")}`;
     expect((await call(path, body, { authorization: basic })).status).toBe(200);
     expect((await call(path, body, auth())).status).toBe(200);
+    // The node's admin token (what the studio's test form sends) calls any service.
+    expect((await call(path, body, { authorization: `Bearer ${ADMIN}` })).status).toBe(200);
     // A key of another service is no key for this one.
     const other = await createService(t.db, {
       projectId,
