@@ -504,6 +504,15 @@ def json_cell(v):
     return str(v)
 
 
+# An all-purpose cluster outlives the run: what the run cached is uncached when it ends.
+CACHED = []
+
+
+def cached(df):
+    CACHED.append(df)
+    return df.cache()
+
+
 def train():
     df, types = read_input()
     if any(f["name"] == TARGET for f in FEATURES):
@@ -512,7 +521,7 @@ def train():
     source = df.select(*[F.col(ident(c)) for c in dict.fromkeys([TARGET, *names])])
     rows_read = source.count()
     base, classes = labelled(source, types)
-    base = base.withColumn(ID, F.monotonically_increasing_id()).cache()
+    base = cached(base.withColumn(ID, F.monotonically_increasing_id()))
     n = base.count()
     if n == 0:
         raise TrainError("ML_TARGET_EMPTY", f"the target {TARGET} is empty (NULL on every row)")
@@ -527,7 +536,7 @@ def train():
     seed = validation["seed"]
     ratio = validation["testRatio"]
     train_df, test_df = base.randomSplit([1.0 - ratio, ratio], seed=seed)
-    train_df, test_df = train_df.cache(), test_df.cache()
+    train_df, test_df = cached(train_df), cached(test_df)
     n_train, n_test = train_df.count(), test_df.count()
     if n_test < 2 or n_train < 2:
         raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for a {ratio} test split")
@@ -537,7 +546,7 @@ def train():
 
     portable_features = fit_preprocessing(train_df, types)
     sample_n = min(REQUEST.get("sampleRows", 0), n_test)
-    sample_df = test_df.orderBy(ID).limit(sample_n).cache() if sample_n else None
+    sample_df = cached(test_df.orderBy(ID).limit(sample_n)) if sample_n else None
     sample_rows = []
     if sample_df is not None:
         exprs = [
@@ -615,6 +624,9 @@ try:
 except TrainError as e:
     log(f"refused: {e}")
     RESULT = {"ok": False, "error": {"code": e.code, "message": str(e)}}
+finally:
+    for df in CACHED:
+        df.unpersist()
 write_json(f"{OUTPUT}/result.json", RESULT)
 log("wrote " + ("the result" if RESULT["ok"] else "the refusal") + f" to {OUTPUT}/result.json")
 `;
