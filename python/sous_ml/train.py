@@ -16,6 +16,8 @@ import time
 
 import joblib
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from sklearn import metrics as skm
 from sklearn.compose import ColumnTransformer
@@ -74,23 +76,43 @@ def read_table(request):
     return dataset.to_table(columns=columns)
 
 
+NUMERIC_TYPES = ("int", "uint", "float", "double", "decimal")
+
+
+def float_column(col):
+    """A numeric column as float64 with NaN for NULL. Integers and floats convert in Arrow (exact:
+    float(v) per cell gives the same values); decimals go through Python's correctly rounded float()."""
+    if str(col.type).startswith("decimal"):
+        return np.array([np.nan if v is None else float(v) for v in col.to_pylist()], dtype=np.float64)
+    return pc.fill_null(pc.cast(col, pa.float64()), np.nan).to_numpy()
+
+
+def text_column(col):
+    """A categorical column as text (category_text's spelling) with NaN for NULL."""
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        values = col.to_numpy(zero_copy_only=False).astype(object)
+        values[pc.is_null(col).to_numpy(zero_copy_only=False)] = np.nan
+        return values
+    return np.array([np.nan if v is None else category_text(v) for v in col.to_pylist()], dtype=object)
+
+
 def feature_matrix(table, features):
-    """An object matrix (one column per feature): numeric as float (NaN when missing), categorical as text or NaN."""
+    """One column per feature: numeric as float (NaN when missing), categorical as text or NaN.
+    A float64 matrix when every feature is numeric (no per-cell Python objects), else an object one."""
     cols = []
     for f in features:
         col = table.column(f["name"])
         if f["type"] == "numeric":
-            if not str(col.type).startswith(("int", "uint", "float", "double", "decimal")):
+            if not str(col.type).startswith(NUMERIC_TYPES):
                 raise TrainError(
                     "ML_FEATURE_TYPE",
                     f"feature {f['name']} is handled as numeric but its column is {col.type}: handle it as categorical",
                 )
-            values = np.array(
-                [np.nan if v is None else float(v) for v in col.to_pylist()], dtype=np.float64
-            )
+            cols.append(float_column(col))
         else:
-            values = np.array([np.nan if v is None else category_text(v) for v in col.to_pylist()], dtype=object)
-        cols.append(values)
+            cols.append(text_column(col))
+    if all(f["type"] == "numeric" for f in features):
+        return np.column_stack(cols) if cols else np.empty((table.num_rows, 0))
     x = np.empty((table.num_rows, len(features)), dtype=object)
     for i, c in enumerate(cols):
         x[:, i] = c
@@ -192,13 +214,13 @@ HIGHER_IS_BETTER = {"auc": True, "accuracy": True, "f1": True, "macroF1": True, 
 
 def target_values(table, request):
     task, name = request["task"], request["target"]
-    raw = table.column(name).to_pylist()
     if task == "regression":
-        if not str(table.column(name).type).startswith(("int", "uint", "float", "double", "decimal")):
+        if not str(table.column(name).type).startswith(NUMERIC_TYPES):
             raise TrainError("ML_TARGET_TYPE", f"a regression target must be numeric; {name} is {table.column(name).type}")
-        y = np.array([np.nan if v is None else float(v) for v in raw], dtype=np.float64)
+        y = float_column(table.column(name))
         keep = ~np.isnan(y)
     else:
+        raw = table.column(name).to_pylist()
         y = np.array([None if v is None else (v if isinstance(v, (bool, int)) else category_text(v)) for v in raw], dtype=object)
         keep = np.array([v is not None for v in raw], dtype=bool)
     return y, keep
