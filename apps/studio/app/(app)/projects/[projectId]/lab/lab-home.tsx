@@ -194,16 +194,15 @@ function CreateModelForm({
           </Select>
         )}
       </Field>
-      <Field label="Task" hint="Guessed from the column when automatic">
-        {({ id, describedBy }) => (
+      <Field label="Task">
+        {({ id }) => (
           <Select
             id={id}
-            aria-describedby={describedBy}
             value={task}
             onChange={(e) => setTask(e.target.value as MlTask | "")}
             data-testid="create-model-task"
           >
-            <option value="">Automatic</option>
+            <option value="">Guess from the column</option>
             {(Object.keys(TASK_LABEL) as MlTask[]).map((t) => (
               <option key={t} value={t}>
                 {TASK_LABEL[t]}
