@@ -341,11 +341,16 @@ async function findTraining(projectId: string, trainingId: string) {
 export async function trainedModel(projectId: string, trainingId: string, modelIndex: number) {
   const t = await findTraining(projectId, trainingId);
   const result = t.result === null ? null : TrainResultSchema.parse(t.result);
-  if (!result?.ok)
-    throw new AppError(
-      "conflict",
-      `Training #${t.number} has no models: it ${t.job.state === "FAILED" || result ? "failed" : "has not finished"}.`,
-    );
+  if (!result?.ok) {
+    const why = result
+      ? "failed"
+      : t.job.state === "CANCELLED"
+        ? "was cancelled"
+        : t.job.state === "FAILED"
+          ? "failed"
+          : "has not finished";
+    throw new AppError("conflict", `Training #${t.number} has no models: it ${why}.`);
+  }
   const model = result.models[modelIndex];
   if (!model) throw new AppError("not_found", `Training #${t.number} has no model ${modelIndex}.`);
   return { training: t, result, model };

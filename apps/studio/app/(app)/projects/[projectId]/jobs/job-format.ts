@@ -16,6 +16,7 @@ export const MODE_LABEL: Record<string, string> = {
   smart: "Smart (only what is outdated)",
   "forced-recursive": "Forced recursive",
   "missing-only": "Missing only",
+  train: "Lab training",
 };
 
 export function formatDuration(ms: number | null | undefined): string {
