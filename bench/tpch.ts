@@ -15,22 +15,16 @@
 // (POST -> the client gets the job's end event over SSE) is printed next to it. Per query it
 // prints where the fastest build spent its time (the worker's "Time spent" log line).
 // Run: npm run bench:tpch -- [sf=0.1] [--reps 5] [--sql: also print the DuckDB SQL each build ran]   (needs Postgres and Redis as npm test does, and
-// a studio build: the newest one under apps/studio, else one is built into .next-bench)
+// a studio build: apps/studio/.next-bench, built when missing)
 import { randomBytes } from "node:crypto";
-import { createReadStream, mkdirSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { datasetVersionPrefix } from "@sous/storage";
 import pg from "pg";
 import { freePort } from "../scripts/lib/net.ts";
-import {
-  buildStudio,
-  existingStudioBuild,
-  prepareDatabase,
-  repoRoot,
-  startStack,
-} from "../scripts/lib/stack.ts";
+import { buildStudio, prepareDatabase, repoRoot, startStack } from "../scripts/lib/stack.ts";
 
 const args = process.argv.slice(2);
 const SF = Number(args.find((a) => /^(sf=)?\d*\.?\d+$/.test(a))?.replace("sf=", "") ?? 0.1);
@@ -391,11 +385,10 @@ try {
       .join(", ")} in ${ms(performance.now() - t0)}`,
   );
 
-  let distDir = existingStudioBuild();
-  if (!distDir) {
-    distDir = ".next-bench";
-    buildStudio(distDir);
-  }
+  // A build of its own (others' test stacks rebuild theirs while they run): SOUS_BENCH_NEXT_DIST_DIR,
+  // else .next-bench, built when missing.
+  const distDir = process.env.SOUS_BENCH_NEXT_DIST_DIR ?? ".next-bench";
+  if (!existsSync(path.join(repoRoot, "apps/studio", distDir, "BUILD_ID"))) buildStudio(distDir);
   const port = await freePort();
   // Not an object literal: stacks that also start the API node take its port (apiNodePort).
   const stackOptions = {

@@ -14,7 +14,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
-import { checkFormula, type FormulaFunctionInfo, formulaFunctions } from "@sous/compiler";
+import { checkFormula, type FormulaFunctionInfo, formulaFunctions } from "@sous/compiler/formula";
 import type { ColumnType } from "@sous/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Col } from "./columns.tsx";

@@ -1,7 +1,7 @@
 "use client";
 
 import "@/ui/prepare.css";
-import { prepareStepEngines } from "@sous/compiler";
+import { prepareStepEngines } from "@sous/compiler/prepare-catalog";
 import {
   PREPARE_STEP_PARAMS,
   type PrepareParams,
