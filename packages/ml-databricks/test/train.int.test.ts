@@ -21,6 +21,7 @@ import {
 import {
   METRICS_BY_TASK,
   type MllibTrainRequest,
+  ModelChartsSchema,
   PortableModelSchema,
   scorePortable,
   type TrainResult,
@@ -181,7 +182,18 @@ describe.skipIf(!available.ok)(title, () => {
       expect(stored).toEqual(result);
       for (const m of result.models) {
         expect(existsSync(path.join(out.dir, m.pickle, "metadata"))).toBe(true);
-        const charts = JSON.parse(readFileSync(path.join(out.dir, m.charts!), "utf8"));
+        const charts = ModelChartsSchema.parse(
+          JSON.parse(readFileSync(path.join(out.dir, m.charts!), "utf8")),
+        );
+        // The Lab's charts, as a local training draws them: the ROC from (0, 0) to (1, 1), every
+        // test row in the score histogram, and a confusion matrix of the test rows.
+        expect(charts.roc![0]).toEqual([0, 0]);
+        expect(charts.roc!.at(-1)).toEqual([1, 1]);
+        const histogram = charts.scoreHistogram!;
+        expect([...histogram.positives, ...histogram.negatives].reduce((a, b) => a + b)).toBe(
+          result.rows.test,
+        );
+        expect(charts.confusion!.flat().reduce((a, b) => a + b)).toBe(result.rows.test);
         expect(charts.importances.map((i: { feature: string }) => i.feature).sort()).toEqual(
           request.features.map((f) => f.name).sort(),
         );

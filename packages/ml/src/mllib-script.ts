@@ -433,6 +433,89 @@ def importances(fitted, a, columns):
     )
 
 
+CURVE_POINTS = 200
+BINS = 100
+
+
+def thin(points):
+    """At most CURVE_POINTS evenly spaced points, both ends kept (as charts.py thins)."""
+    n = len(points)
+    m = min(CURVE_POINTS, n)
+    if m <= 1:
+        return [[float(x), float(y)] for x, y in points[:1]]
+    keep = sorted({round(i * (n - 1) / (m - 1)) for i in range(m)})
+    return [[float(points[i][0]), float(points[i][1])] for i in keep]
+
+
+def binary_charts(with_score, score_col):
+    """ROC, precision-recall, the 100-bin score histogram and calibration, as charts.py draws them."""
+    s, y = F.col(score_col), F.col(LABEL)
+    # Bin i holds scores in (i/100, (i+1)/100], 0 in bin 0: positive at threshold i/100 is bins >= i.
+    # ceil(s * 100) - 1 can be one off where the product rounds; the edges (i / 100, as numpy
+    # computes them) decide.
+    b0 = F.least(F.greatest(F.ceil(s * 100).cast("int") - 1, F.lit(0)), F.lit(BINS - 1))
+    b = (
+        F.when((b0 > 0) & (s <= b0 / F.lit(100.0)), b0 - 1)
+        .when((b0 < BINS - 1) & (s > (b0 + 1) / F.lit(100.0)), b0 + 1)
+        .otherwise(b0)
+    )
+    positives, negatives = [0] * BINS, [0] * BINS
+    for r in with_score.groupBy(b.alias("b"), y.alias("y")).count().collect():
+        (positives if r["y"] == 1.0 else negatives)[r["b"]] += r["count"]
+    tenth = F.least(F.floor(s * 10).cast("int"), F.lit(9))
+    calibration = [
+        {"predicted": float(r["p"]), "observed": float(r["o"]), "count": int(r["n"])}
+        for r in with_score.groupBy(tenth.alias("t"))
+        .agg(F.avg(s).alias("p"), F.avg(y).alias("o"), F.count(F.lit(1)).alias("n"))
+        .orderBy("t")
+        .collect()
+    ]
+    # The curves from the counts per distinct score (rounded to 1e-6 when there are very many).
+    distinct = with_score.select(s).distinct().count()
+    key = s if distinct <= 100000 else F.round(s, 6)
+    counts = (
+        with_score.groupBy(key.alias("k"))
+        .agg(F.sum(y).alias("pos"), F.count(F.lit(1)).alias("n"))
+        .orderBy(F.col("k").desc())
+        .collect()
+    )
+    total_pos = sum(r["pos"] for r in counts)
+    total_neg = sum(r["n"] - r["pos"] for r in counts)
+    tp = fp = 0.0
+    roc, pr = [(0.0, 0.0)], [(0.0, 1.0)]
+    for r in counts:
+        tp += r["pos"]
+        fp += r["n"] - r["pos"]
+        roc.append((fp / total_neg if total_neg else 0.0, tp / total_pos if total_pos else 0.0))
+        pr.append((tp / total_pos if total_pos else 0.0, tp / (tp + fp)))
+    return {
+        "roc": thin(roc),
+        "pr": thin(pr),
+        "scoreHistogram": {"positives": positives, "negatives": negatives},
+        "calibration": calibration,
+    }
+
+
+def regression_charts(scored, seed):
+    """At most 1,000 (actual, predicted) points and a 30-bin histogram of the residuals."""
+    y, p = F.col(LABEL), F.col(PREDICTION)
+    scatter = [
+        [float(r[0]), float(r[1])]
+        for r in scored.select(y, p).orderBy(F.rand(seed)).limit(1000).collect()
+    ]
+    res = p - y
+    lo, hi = scored.agg(F.min(res), F.max(res)).first()
+    lo, hi = float(lo), float(hi)
+    if hi == lo:
+        lo, hi = lo - 0.5, hi + 0.5  # numpy's range for a constant
+    edges = [lo + (hi - lo) * i / 30 for i in range(31)]
+    counts = [0] * 30
+    bins = F.least(F.floor((res - F.lit(lo)) / F.lit(hi - lo) * 30).cast("int"), F.lit(29))
+    for r in scored.groupBy(bins.alias("b")).count().collect():
+        counts[max(0, min(29, r["b"]))] += r["count"]
+    return {"scatter": scatter, "residuals": {"edges": edges, "counts": counts}}
+
+
 def metrics(scored, classes):
     """The local trainer's metrics (same names, same definitions) on the test rows."""
     if not CLASSIFIER:
@@ -452,7 +535,7 @@ def metrics(scored, classes):
         }
         if row["mape"] is not None:
             out["mape"] = float(row["mape"])
-        return out, {}
+        return out, regression_charts(scored, REQUEST["validation"]["seed"])
     k = len(classes)
     counts = scored.groupBy(LABEL, PREDICTION).count().collect()
     confusion = [[0] * k for _ in range(k)]
@@ -485,6 +568,7 @@ def metrics(scored, classes):
     top = max(1, math.ceil(n * 0.1))
     positive_rate = sum(confusion[1]) / n
     top_rate = with_score.orderBy(F.col(P + "score").desc()).limit(top).agg(F.avg(F.col(LABEL))).first()[0]
+    charts.update(binary_charts(with_score, P + "score"))
     return {
         "auc": float(auc),
         "accuracy": accuracy,
