@@ -172,15 +172,20 @@ try {
 
   // predict-multi of 1,000 rows, round trip.
   const multi: number[] = [];
+  const scoring: number[] = [];
+  const server: number[] = [];
   for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
     const r = await post("predict-multi", multiBody);
     multi.push(performance.now() - t0);
     if (r.status !== 200) throw new Error(`predict-multi answered ${r.status}`);
+    const timing = (JSON.parse(r.text) as { timing: { scoringMs: number; totalMs: number } }).timing;
+    scoring.push(timing.scoringMs);
+    server.push(timing.totalMs);
   }
   const multiP50 = pct(multi, 50);
   console.log(
-    `predict-multi of ${rows.length} rows: p50 ${f2(multiP50)} ms, p90 ${f2(pct(multi, 90))} ms (round trip, 30 runs)`,
+    `predict-multi of ${rows.length} rows: p50 ${f2(multiP50)} ms, p90 ${f2(pct(multi, 90))} ms round trip (30 runs); inside the node p50 ${f2(pct(server, 50))} ms from the request's arrival to the answer's serialisation, of which scoring ${f2(pct(scoring, 50))} ms`,
   );
 
   // Single predictions under load: CLIENTS loops, each one request at a time, for SECONDS.
@@ -273,7 +278,7 @@ print(json.dumps({"single": single, "batch": batch}))
     node.kill("SIGTERM");
     await new Promise((r) => node?.once("exit", r));
   }
-  await t.drop();
   store.remove();
+  await t.drop();
 }
 process.exit(0);
