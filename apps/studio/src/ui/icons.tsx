@@ -124,3 +124,11 @@ export const LabIcon = (p: IconProps) => (
     <path d="M7.5 15h9" />
   </Svg>
 );
+
+/** A notebook: a page of cells. */
+export const NotebookIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Z" />
+    <path d="M9 8h6M9 12h6M9 16h3" />
+  </Svg>
+);

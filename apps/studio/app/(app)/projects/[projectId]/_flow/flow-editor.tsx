@@ -27,6 +27,7 @@ import {
   JobsIcon,
   LabIcon,
   LayoutIcon,
+  NotebookIcon,
   UploadIcon,
   UsersIcon,
 } from "@/ui/icons.tsx";
@@ -632,6 +633,15 @@ function FlowEditorInner({
           data-testid="project-jobs-link"
         >
           Jobs
+        </ButtonLink>
+        <ButtonLink
+          href={`/projects/${projectId}/notebooks`}
+          variant="ghost"
+          icon={<NotebookIcon />}
+          title="SQL notebooks over the project's datasets, run on the local engine"
+          data-testid="project-notebooks-link"
+        >
+          Notebooks
         </ButtonLink>
         <ButtonLink
           href={`/projects/${projectId}/members`}
