@@ -42,10 +42,13 @@ const SEED_SQL = `
       ['circle', 'square', 'triangle'][1 + (hash(i * 10 + 7) % 3)::INT] AS shape,
       CASE WHEN i % 19 = 0 THEN NULL ELSE 1 + (hash(i * 10 + 8) % 5)::INT END AS size,
       CASE WHEN i % 23 = 0 THEN NULL ELSE hash(i * 10 + 9) % 3 = 0 END AS flag,
-      ${u(4)} AS noise
+      ${u(4)} AS noise,
+      1000 + ${u(5)} / 4 AS fine
     FROM range(${ROWS}) t(i)
   )
   SELECT x1, x2, x3, colour, shape, size, flag,
+    -- Dense values whose float32 roundings straddle a deep tree's thresholds.
+    fine, sin(fine * 10000) > 0 AS wave,
     coalesce(x1, 0) + (x2 - 50) / 10 + coalesce(size, 3) - 3
       + CASE colour WHEN 'red' THEN 4 WHEN 'blue' THEN -4 ELSE 0 END
       + CASE WHEN flag THEN 2 ELSE 0 END + noise * 6 - 3 > 0 AS label,
@@ -251,6 +254,68 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     }
     console.log(`scoring ${task}:`, JSON.stringify(report));
   }
+
+  it("rounds tree inputs to float32 where scikit-learn does: without it, some rows go the other way", async () => {
+    const outputDir = path.join(dir, "wave");
+    const fine: TrainRequest["features"] = [
+      { name: "fine", type: "numeric", impute: { method: "mean" }, rescale: "none" },
+    ];
+    const result = await trainLocal({
+      parquet,
+      task: "binary",
+      target: "wave",
+      features: fine,
+      validation: { kind: "random_split", testRatio: 0.25, seed: 7 },
+      algorithms: [{ algorithm: "decisionTree", maxDepth: null, minSamplesLeaf: 1 }],
+      metric: "accuracy",
+      outputDir,
+      sampleRows: 750,
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    const m = result.models[0]!;
+    const model = PortableModelSchema.parse(
+      JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+    );
+    const rowsFile = path.join(outputDir, "rows.json");
+    writeFileSync(rowsFile, result.sample.map((r, i) => JSON.stringify({ rid: i, fine: r.fine })).join("\n"));
+    const from = `(SELECT * FROM read_json('${rowsFile}', format = 'newline_delimited', columns = {'rid': 'INTEGER', 'fine': 'DOUBLE'}))`;
+    const input = {
+      from,
+      schema: [
+        { name: "rid", type: "integer" as const },
+        { name: "fine", type: "double" as const },
+      ],
+    };
+    const want: Scored = m.sample.prediction.map((prediction, i) => ({
+      rid: i,
+      prediction,
+      ...Object.fromEntries((m.sample.probabilities?.[i] ?? []).map((p, k) => [`p${k}`, p])),
+    }));
+    const score = async (inputFloat32: boolean, trees: "walk" | "case") => {
+      const out = compileScoringSql({
+        model: { ...model, model: { ...model.model, inputFloat32 } },
+        dialect: "duckdb",
+        input,
+        trees,
+      });
+      const got = await duck(`SELECT * FROM (${out.sql}) ORDER BY rid`);
+      return compare(
+        got,
+        want,
+        out.probabilityColumns.map((p) => p.column),
+        false,
+      );
+    };
+    const results = {
+      walk: await score(true, "walk"),
+      case: await score(true, "case"),
+      float64: await score(false, "walk"),
+    };
+    console.log("scoring float32 trap:", JSON.stringify(results));
+    expect(results.walk).toEqual({ maxDiff: 0, labelMismatches: 0 });
+    expect(results.case).toEqual({ maxDiff: 0, labelMismatches: 0 });
+    expect(results.float64.labelMismatches).toBeGreaterThan(0);
+  });
 
   it("binary (boolean classes): logistic, decision tree, random forest", async () => {
     await check("binary", "label", [

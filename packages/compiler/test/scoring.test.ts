@@ -159,6 +159,23 @@ function tree(depth: number, outputs: number, salt: number) {
   add(0);
   return t;
 }
+/** The same tree numbered breadth first: a left child is no longer the next node. */
+function breadthFirst(t: ReturnType<typeof tree>): ReturnType<typeof tree> {
+  const order = [0];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    if (t.left[i] !== -1) order.push(t.left[i]!, t.right[i]!);
+  }
+  const at = new Map(order.map((old, i) => [old, i]));
+  const child = (c: number) => (c === -1 ? -1 : at.get(c)!);
+  return {
+    feature: order.map((i) => t.feature[i]!),
+    threshold: order.map((i) => t.threshold[i]!),
+    left: order.map((i) => child(t.left[i]!)),
+    right: order.map((i) => child(t.right[i]!)),
+    value: order.map((i) => t.value[i]!),
+  };
+}
 const trees = (n: number, depth: number, outputs: number): PortableModel["model"] => ({
   kind: "trees",
   inputFloat32: true,
@@ -205,6 +222,14 @@ const models: Record<string, PortableModel> = {
     classes: [3, 1, 2],
     features,
     model: trees(7, 5, 3),
+  },
+  "tree numbered breadth first": {
+    format: "sous-portable-model",
+    version: 1,
+    task: "multiclass",
+    classes: ["a", "b", "c"],
+    features,
+    model: { kind: "trees", inputFloat32: true, trees: [breadthFirst(tree(5, 3, 4)), tree(4, 3, 1)] },
   },
   "forest regression": {
     format: "sous-portable-model",

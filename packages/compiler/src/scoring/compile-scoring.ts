@@ -497,8 +497,10 @@ function caseTrees(
 
 /**
  * Each tree as arrays (per node: feature, threshold, children), walked one level per nested
- * SELECT: a few array lookups per tree and level, with no branching per split, so the cost no
- * longer grows with the number of nodes. Leaves point to themselves, so a walk past one stays.
+ * SELECT with a few array lookups and integer arithmetic per tree and level: no branching per
+ * split, so the cost grows with the depth, not the number of nodes. The next node is
+ * `left + (x > threshold) * (right - left)`; scikit-learn's left child is always the next node,
+ * which saves a lookup. A leaf's step keeps it where it is.
  */
 function walkTrees(
   m: Trees,
@@ -510,36 +512,46 @@ function walkTrees(
 ): Leaves {
   const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
   const x = ref("x");
-  // The model's input vector; a one-hot column as 0 or 1.
+  const int = d.sql.typeName("integer");
+  // The model's input vector (a one-hot column as 0 or 1), then a 1 that leaves compare with 0.
   const items = vector.map((v) =>
     v.kind === "numeric" ? v.ref : `CAST(${v.ref} = ${v.index} AS ${d.sql.typeName("double")})`,
   );
+  const one = String(items.length + 1);
   const constants: string[] = [];
   const depths: number[] = [];
+  const nextIsLeft: boolean[] = [];
   m.trees.forEach((tree, t) => {
     const n = tree.feature.length;
     const leaf = (i: number) => tree.left[i] === -1;
     const depth = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) if (!leaf(i)) depth[tree.left[i]!] = depth[tree.right[i]!] = depth[i]! + 1;
     depths.push(Math.max(...depth));
+    const next = tree.left.every((l, i) => l === -1 || l === i + 1);
+    nextIsLeft.push(next);
+    // 1-based node numbers. A leaf goes "right" (1 > 0) by -1 from the next node (to itself),
+    // or, with a left array, "right" by 0 from itself.
+    const left = (i: number) => (leaf(i) ? i + 1 : tree.left[i]! + 1);
+    const jump = (i: number) => (leaf(i) ? (next ? -1 : 0) : tree.right[i]! + 1 - (next ? i + 2 : left(i)));
     const at = (f: (i: number) => string) => d.array(Array.from({ length: n }, (_, i) => f(i)));
+    const threshold = (i: number) => (m.inputFloat32 ? float32Cut(tree.threshold[i]!) : tree.threshold[i]!);
     constants.push(
-      `${at((i) => (leaf(i) ? "1" : String(tree.feature[i]! + 1)))} AS ${ref(`af${t}`)}`,
-      `${at((i) => (leaf(i) ? "0e0" : doubleLiteral(m.inputFloat32 ? float32Cut(tree.threshold[i]!) : tree.threshold[i]!)))} AS ${ref(`at${t}`)}`,
-      `${at((i) => String((leaf(i) ? i : tree.left[i]!) + 1))} AS ${ref(`al${t}`)}`,
-      `${at((i) => String((leaf(i) ? i : tree.right[i]!) + 1))} AS ${ref(`ar${t}`)}`,
+      `${at((i) => (leaf(i) ? one : String(tree.feature[i]! + 1)))} AS ${ref(`af${t}`)}`,
+      `${at((i) => (leaf(i) ? "0e0" : doubleLiteral(threshold(i))))} AS ${ref(`at${t}`)}`,
+      `${at((i) => String(jump(i)))} AS ${ref(`aj${t}`)}`,
+      ...(next ? [] : [`${at((i) => String(left(i)))} AS ${ref(`al${t}`)}`]),
     );
   });
-  layers.add([`${d.array(items)} AS ${x}`], constants);
+  layers.add([`${d.array([...items, "1e0"])} AS ${x}`], constants);
   const node = m.trees.map(() => "1");
   for (let level = 0; level < Math.max(...depths); level++) {
     const columns: string[] = [];
     m.trees.forEach((_, t) => {
       if (depths[t]! <= level) return;
       const e = (name: string) => d.element(ref(`${name}${t}`), node[t]!);
-      columns.push(
-        `if(${d.element(x, e("af"))}<=${e("at")},${e("al")},${e("ar")}) AS ${ref(`n${t}_${level}`)}`,
-      );
+      const base = nextIsLeft[t] ? `${node[t]} + 1` : e("al");
+      const right = `CAST(${d.element(x, e("af"))} > ${e("at")} AS ${int})`;
+      columns.push(`${base} + ${right} * ${e("aj")} AS ${ref(`n${t}_${level}`)}`);
       node[t] = ref(`n${t}_${level}`);
     });
     layers.add(columns);
