@@ -1,10 +1,12 @@
 import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
+import { CompileError } from "./errors.ts";
 import { lineageOf } from "./ir/lineage.ts";
 import type { Rel } from "./ir/rel.ts";
 import { type CompileContext, createLowerContext, type Lowered } from "./lower/context.ts";
 import { lower } from "./lower/index.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { renderSql } from "./render/renderer.ts";
+import { compileScoreRecipe } from "./scoring/score-recipe.ts";
 import { compileSqlRecipe } from "./sql-recipe/compile.ts";
 import { assessSteps } from "./translatability.ts";
 import type { CompiledRecipe, CompileInput, Dialect } from "./types.ts";
@@ -38,6 +40,7 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
     const spec = parseSpec(args.spec);
     if (spec.kind === "sql") return compileSqlRecipe({ spec, inputs: args.inputs, dialect: args.dialect });
   }
+  if ((args.spec as { kind?: unknown }).kind === "score") return compileScore(args);
   const lowered = lowerRecipe(args.spec, args.inputs, args.context);
   const steps = assessSteps(lowered);
   let blocking: CompiledRecipe["blocking"] = null;
@@ -72,6 +75,20 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
   };
 }
 
+function compileScore(args: CompileRecipeArgs): CompiledRecipe {
+  const spec = parseSpec(args.spec);
+  if (spec.kind !== "score") throw new Error("compiler bug: kind changed while parsing");
+  validateInputs(args.inputs);
+  if (args.inputs.length !== 1)
+    throw new CompileError("wrong_input_count", "A score recipe reads exactly one dataset.", ["inputs"]);
+  return compileScoreRecipe({
+    params: spec.params,
+    input: args.inputs[0]!,
+    dialect: args.dialect,
+    model: args.context?.scoringModel,
+  });
+}
+
 /**
  * Output schemas without rendering anything (the studio shows them while the user edits).
  * A SQL recipe's schema is only known by running it: [] (see `CompiledRecipe.schemaKnown`).
@@ -82,5 +99,7 @@ export function inferOutputSchemas(args: {
   context?: CompileContext;
 }): DatasetSchema[] {
   if ((args.spec as { kind?: unknown }).kind === "sql") return [];
+  if ((args.spec as { kind?: unknown }).kind === "score")
+    return compileScore({ ...args, dialect: "duckdb" }).outputSchemas;
   return lowerRecipe(args.spec, args.inputs, args.context).outputs.map(schemaOf);
 }

@@ -8,6 +8,7 @@ import type { CompileContext, LowerInput } from "./lower/context.ts";
 import { lower } from "./lower/index.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { renderSql } from "./render/renderer.ts";
+import { compileScoreRecipe } from "./scoring/score-recipe.ts";
 import { compileSqlRecipe } from "./sql-recipe/compile.ts";
 import { assessSteps } from "./translatability.ts";
 import type { CompiledRecipe, CompiledStep, CompileInput, Dialect } from "./types.ts";
@@ -82,6 +83,9 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
       };
     });
   }
+  const last = args.steps[args.steps.length - 1]!;
+  if ((last.spec as { kind?: unknown }).kind === "score")
+    return compileScoringPipeline(args.steps, args.dialect);
   const ids = createIdGen();
   const external: CompileInput[] = [];
   const outputs: Rel[] = [];
@@ -97,6 +101,13 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
         throw new CompileError(
           "invalid_spec",
           "A SQL recipe cannot be part of a pipeline: run it on its own (its inputs must be written first).",
+          ["spec", "kind"],
+        );
+      }
+      if (spec.kind === "score") {
+        throw new CompileError(
+          "invalid_spec",
+          "A score recipe ends a pipeline: its output is written, then read by the recipes after it.",
           ["spec", "kind"],
         );
       }
@@ -177,4 +188,69 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
     lineage: finals.map(lineageOf),
     inputs: external,
   };
+}
+
+/**
+ * A pipeline ending with a score recipe: the recipes before it compile as a pipeline whose one
+ * SELECT is the FROM of the scoring query (nothing written between them); alone, it scores its
+ * stored input. It must read the recipe just before it (the planner's order for a chain).
+ */
+function compileScoringPipeline(all: PipelineStep[], dialect: Dialect): CompiledPipeline {
+  const i = all.length - 1;
+  const step = all[i]!;
+  // The recipes before it, compiled first so their errors name them (not the score recipe).
+  const upstream = i > 0 ? compilePipeline({ steps: all.slice(0, i), dialect }) : null;
+  return withinStep(i, step.name, () => {
+    const spec = parseSpec(step.spec);
+    if (spec.kind !== "score") throw new Error("compiler bug: kind changed while parsing");
+    if (step.inputs.length !== 1)
+      throw new CompileError("wrong_input_count", "A score recipe reads exactly one dataset.", ["inputs"]);
+    const input = step.inputs[0]!;
+    const model = step.context?.scoringModel;
+    if (!("step" in input) || !upstream) {
+      if ("step" in input || i > 0)
+        throw new CompileError("invalid_spec", "A score recipe over a stored dataset runs alone.", [
+          "inputs",
+          0,
+        ]);
+      validateInputs([input]);
+      const c = compileScoreRecipe({ params: spec.params, input, dialect, model });
+      return { ...c, steps: c.steps.map((s) => ({ ...s, id: `0/${s.id}` })), inputs: [input] };
+    }
+    if (input.step !== i - 1)
+      throw new CompileError("invalid_spec", "A score recipe must read the recipe just before it.", [
+        "inputs",
+        0,
+      ]);
+    if (upstream.sqlPerOutput)
+      throw new CompileError(
+        "invalid_spec",
+        "A score recipe cannot read a split inside a pipeline: its outputs are written first.",
+        ["inputs", 0],
+      );
+    const schema = upstream.outputSchemas[0]!;
+    // Compiled even when the upstream is blocked: the model's own errors still surface.
+    const c = compileScoreRecipe({
+      params: spec.params,
+      input: { from: `(\n${upstream.sql || "SELECT 1"}\n)`, schema },
+      dialect,
+      model,
+    });
+    const upLineage = new Map((upstream.lineage[0] ?? []).map((l) => [l.output, l.from]));
+    const seen = (from: { input: number; column: string }[]) => {
+      const out = new Map<string, { input: number; column: string }>();
+      for (const f of from)
+        for (const src of upLineage.get(f.column) ?? []) out.set(`${src.input}\u0000${src.column}`, src);
+      return [...out.values()];
+    };
+    return {
+      sql: upstream.blocking ? "" : c.sql,
+      outputSchemas: c.outputSchemas,
+      steps: [...upstream.steps, ...c.steps.map((s) => ({ ...s, id: `${i}/${s.id}` }))],
+      blocking: upstream.blocking,
+      warnings: upstream.warnings,
+      lineage: c.lineage.map((cols) => cols.map((l) => ({ output: l.output, from: seen(l.from) }))),
+      inputs: upstream.inputs,
+    };
+  });
 }

@@ -33,7 +33,13 @@ export function computeFreshness(graph: BuildGraph | GraphIndex): Map<string, Da
       visiting.add(id);
       const inputs = producer.inputs.map((i) => visit(i).expected);
       visiting.delete(id);
-      const expected = recipeBuildHash({ spec: producer.spec, engine: producer.engine, inputs, output: id });
+      const expected = recipeBuildHash({
+        spec: producer.spec,
+        engine: producer.engine,
+        inputs,
+        output: id,
+        model: producer.model,
+      });
       const missing = !d?.current;
       f = { expected, missing, outdated: missing || versionIdentity(d.current!) !== expected };
     }

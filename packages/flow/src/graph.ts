@@ -16,6 +16,11 @@ export interface GraphRecipe {
   engine: string;
   /** The stored spec (any JSON); hashed with a stable key order. */
   spec: unknown;
+  /**
+   * What else built the output besides spec, engine and inputs (a score recipe: its saved model's
+   * active version id): part of the build hash, so changing it outdates the output.
+   */
+  model?: string | null;
   inputs: string[];
   outputs: string[];
 }

@@ -40,9 +40,18 @@ export function recipeBuildHash(args: {
   inputs: readonly string[];
   /** The dataset written: the outputs of a split share spec and inputs but not their data. */
   output: string;
+  /** A score recipe's active model version (absent for other recipes: their hashes are unchanged). */
+  model?: string | null | undefined;
 }): string {
   return hashString(
-    stableStringify({ v: 2, spec: args.spec, engine: args.engine, inputs: args.inputs, output: args.output }),
+    stableStringify({
+      v: 2,
+      spec: args.spec,
+      engine: args.engine,
+      inputs: args.inputs,
+      output: args.output,
+      ...(args.model !== undefined ? { model: args.model } : {}),
+    }),
   );
 }
 

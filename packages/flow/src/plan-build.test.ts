@@ -132,6 +132,35 @@ describe("planBuild", () => {
     ]);
   });
 
+  it("a score recipe ends a pipeline: the recipes before it merge into it, its output is written", () => {
+    const g = chain();
+    g.recipes[1] = {
+      ...g.recipes[1]!,
+      kind: "score",
+      spec: { kind: "score", params: { savedModelId: "m" } },
+    };
+    expect(positions(planBuild({ graph: g, targets: ["c"], mode: "smart" }))).toEqual([
+      { out: "b", recipes: ["r1", "r2"], deps: [] },
+      { out: "c", recipes: ["r3"], deps: [0] },
+    ]);
+  });
+
+  it("a score recipe's output is outdated when its saved model's active version changes", () => {
+    const g = chain();
+    g.recipes[1] = { ...g.recipes[1]!, kind: "score", model: "version-1" };
+    const built = builtUpToDate(g);
+    expect(computeFreshness(built).get("b")!.outdated).toBe(false);
+    built.recipes[1] = { ...built.recipes[1]!, model: "version-2" };
+    const f = computeFreshness(built);
+    expect(f.get("b")!.outdated).toBe(true);
+    expect(f.get("c")!.outdated).toBe(true);
+    expect(f.get("a")!.outdated).toBe(false);
+    // Recipes without a model hash as before (stored hashes stay valid).
+    expect(recipeBuildHash({ spec: 1, engine: "local", inputs: [], output: "x" })).toBe(
+      recipeBuildHash({ spec: 1, engine: "local", inputs: [], output: "x", model: undefined }),
+    );
+  });
+
   it("a dataset marked to keep ends a pipeline and is written", () => {
     const g = chain();
     g.datasets[2] = ds("b", null, true);

@@ -94,6 +94,8 @@ export function planBuild(args: {
       if (reader.outputs.length !== 1) continue;
       // A SQL code recipe is the user's own statement: it runs alone, on written datasets.
       if (reader.kind === "sql" || producerOf(d).kind === "sql") continue;
+      // A score recipe ends a pipeline (its SELECT wraps the recipes before it): its output is written.
+      if (producerOf(d).kind === "score") continue;
       virtual.add(d);
     }
   }

@@ -4,6 +4,7 @@
 import { AppError, EngineChoiceSchema } from "@sous/contracts";
 import type { Db } from "@sous/db";
 import type { BuildGraph } from "@sous/flow";
+import { activeModelVersions, scoredModelId } from "./scoring-model.ts";
 
 /** Where a recipe's activity runs when it is not local. */
 export type RemoteChoice = { connectionId: string; profileId: string };
@@ -38,7 +39,7 @@ export function parseEngineKey(key: string): RemoteChoice | null {
 
 /** The project's flow as the planner sees it: datasets with their current version, recipes with io. */
 export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGraph> {
-  const [project, datasets, recipes] = await Promise.all([
+  const [project, datasets, recipes, models] = await Promise.all([
     db.project.findUnique({ where: { id: projectId }, select: { engine: true } }),
     db.dataset.findMany({
       where: { projectId },
@@ -53,6 +54,7 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
       where: { projectId },
       select: { id: true, name: true, kind: true, spec: true, engine: true, io: true },
     }),
+    activeModelVersions(db, projectId),
   ]);
   return {
     datasets: datasets.map((d) => ({
@@ -63,7 +65,10 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
     })),
     recipes: recipes.map((r) => {
       const io = [...r.io].sort((a, b) => a.position - b.position);
+      // A score recipe's output is built by its saved model's active version too.
+      const modelId = scoredModelId(r.spec);
       return {
+        ...(modelId !== null ? { model: models.get(modelId) ?? null } : {}),
         id: r.id,
         name: r.name,
         kind: r.kind,

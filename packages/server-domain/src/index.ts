@@ -33,3 +33,9 @@ export {
   moveJob,
   requestJobCancel,
 } from "./jobs/job-state.ts";
+export {
+  activeModelVersions,
+  loadScoringModel,
+  type ScoringModel,
+  scoredModelId,
+} from "./scoring-model.ts";

@@ -82,6 +82,14 @@ const PATHS: Record<RecipeKind, ReactNode> = {
   split: <path d="M3 12h7M10 12l4-6h6M10 12h10M10 12l4 6h6" />,
   // a code bracket pair
   sql: <path d="m8 7-5 5 5 5M16 7l5 5-5 5M13.5 5l-3 14" />,
+  // a target: rows scored by a model
+  score: (
+    <>
+      <circle cx="12" cy="12" r="8" />
+      <circle cx="12" cy="12" r="4" />
+      <path d="M12 12h0" strokeWidth={3} />
+    </>
+  ),
   // a brush
   prepare: (
     <>

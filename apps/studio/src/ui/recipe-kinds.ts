@@ -87,6 +87,12 @@ export const RECIPE_KIND_REGISTRY: RecipeKindRegistry = {
     inputs: [1, 32],
     outputSuffix: "sql",
   },
+  score: {
+    label: "Score",
+    description: "Predict with a saved model (in SQL, on either engine)",
+    inputs: [1, 1],
+    outputSuffix: "scored",
+  },
 };
 
 export type RecipeKindInfo = RecipeKindEntry & { kind: RecipeKind };

@@ -1,6 +1,7 @@
 import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
 import { createIdGen, type IdGen } from "../ir/ids.ts";
 import { type Rel, source } from "../ir/rel.ts";
+import type { ScoringModelContext } from "../scoring/score-recipe.ts";
 import type { CompileInput, Dialect, StepSchema, Translatability } from "../types.ts";
 
 /** Extra facts a recipe may need at compile time that are not part of the stored spec. */
@@ -9,6 +10,8 @@ export interface CompileContext {
   pivotValues?: readonly (string | number | boolean | null)[];
   /** Prepare recipes: values of steps that need them (Unfold), by step id, computed by the caller. */
   prepareValues?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+  /** Score recipes: the saved model's active version, loaded by the caller (worker, preview). */
+  scoringModel?: ScoringModelContext;
 }
 
 /** What a lowerer knows of an input: a dataset, or in a pipeline the output of an earlier recipe. */

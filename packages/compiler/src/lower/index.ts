@@ -37,6 +37,14 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
       ["kind"],
     );
   },
+  // A score recipe is compileScoringSql's SELECT over its input: compiled apart, and it ends a pipeline.
+  score: () => {
+    throw new CompileError(
+      "invalid_spec",
+      "A score recipe is compiled from its saved model, not lowered: it can only end a pipeline.",
+      ["kind"],
+    );
+  },
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

@@ -6,6 +6,7 @@ import { GroupParamsSchema } from "./group.ts";
 import { JoinParamsSchema } from "./join.ts";
 import { PivotParamsSchema } from "./pivot.ts";
 import { PrepareParamsSchema } from "./prepare.ts";
+import { ScoreParamsSchema } from "./score.ts";
 import { SortParamsSchema } from "./sort.ts";
 import { SplitParamsSchema } from "./split.ts";
 import { SqlParamsSchema } from "./sql.ts";
@@ -21,6 +22,7 @@ export * from "./group.ts";
 export * from "./join.ts";
 export * from "./pivot.ts";
 export * from "./prepare.ts";
+export * from "./score.ts";
 export * from "./sort.ts";
 export * from "./split.ts";
 export * from "./sql.ts";
@@ -97,6 +99,11 @@ export const SqlRecipeSpecSchema = z
   .object({ kind: z.literal("sql"), version: z.literal(1).default(1), params: SqlParamsSchema })
   .strict();
 
+/** Scores one dataset with a saved model's active version (SQL compiled from its portable form). */
+export const ScoreRecipeSpecSchema = z
+  .object({ kind: z.literal("score"), version: z.literal(1).default(1), params: ScoreParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -111,6 +118,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   PrepareRecipeSpecSchema,
   SplitRecipeSpecSchema,
   SqlRecipeSpecSchema,
+  ScoreRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];

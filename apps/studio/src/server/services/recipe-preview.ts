@@ -10,6 +10,7 @@ import {
 } from "@sous/compiler";
 import { AppError, type RecipeSpec } from "@sous/contracts";
 import { duckIdent, duckString, jsonValueFor, previewCellFor, sousTypeOfDuckDb } from "@sous/engine-local";
+import { loadScoringModel, type ScoringModel } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
 import { displayLocations } from "./compile-for-display.ts";
@@ -24,9 +25,14 @@ function compileFor(
   inputs: CompileInput[],
   dialect: Dialect,
   pivotValues: (string | number | boolean | null)[] | undefined,
+  scoringModel?: ScoringModel,
 ): CompiledRecipe | { unsupported: string } {
   try {
-    return compileRecipe({ spec, inputs, dialect, ...(pivotValues ? { context: { pivotValues } } : {}) });
+    const context = {
+      ...(pivotValues ? { pivotValues } : {}),
+      ...(scoringModel ? { scoringModel } : {}),
+    };
+    return compileRecipe({ spec, inputs, dialect, context });
   } catch (e) {
     if (e instanceof CompileError) {
       throw new AppError("compile_error", e.message, {
@@ -102,9 +108,14 @@ export async function previewRecipe(
     }
   }
 
+  // A score recipe previews with its saved model's active version, as a build scores.
+  const scoring =
+    spec.kind === "score"
+      ? await loadScoringModel(db, ctx().storage, projectId, spec.params.savedModelId)
+      : undefined;
   const compiled = {
-    spark: compileFor(body.spec, shownFor("spark"), "spark", pivotValues),
-    duckdb: compileFor(body.spec, shownFor("duckdb"), "duckdb", pivotValues),
+    spark: compileFor(body.spec, shownFor("spark"), "spark", pivotValues, scoring),
+    duckdb: compileFor(body.spec, shownFor("duckdb"), "duckdb", pivotValues, scoring),
   };
   const any = "sql" in compiled.duckdb ? compiled.duckdb : "sql" in compiled.spark ? compiled.spark : null;
   if (!any) {
@@ -137,7 +148,9 @@ export async function previewRecipe(
   let truncated = false;
   let runError: string | null = null;
   const duck =
-    "sql" in compiled.duckdb ? compileFor(body.spec, inputs, "duckdb", pivotValues) : compiled.duckdb;
+    "sql" in compiled.duckdb
+      ? compileFor(body.spec, inputs, "duckdb", pivotValues, scoring)
+      : compiled.duckdb;
   const duckSql = "sql" in duck ? (duck.sqlPerOutput?.[outIndex] ?? duck.sql) : "";
   if (unbuilt.length) {
     runError = `${unbuilt.join(", ")} ${unbuilt.length === 1 ? "has" : "have"} no data yet: the columns come from the recipe that writes ${unbuilt.length === 1 ? "it" : "them"}. Build ${unbuilt.length === 1 ? "it" : "them"} to preview rows.`;

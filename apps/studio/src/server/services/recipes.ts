@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError, newId, type Recipe, type RecipeSpec } from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
+import { loadScoringModel } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import { compileForDisplay, displayLocations } from "./compile-for-display.ts";
 import { recipeDto } from "./dto.ts";
@@ -35,11 +36,20 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   if (inputs.some((d) => d.schema === null)) return;
   // A pivot without listed values reads them at build: checked here with one stand-in value.
   const unlisted = spec.kind === "pivot" && !spec.params.values?.length;
+  // A score recipe compiles with its saved model's active version (a model with no portable form
+  // is refused here, naming it).
+  const scoringModel =
+    spec.kind === "score"
+      ? await loadScoringModel(ctx().db, ctx().storage, projectId, spec.params.savedModelId)
+      : undefined;
   compileForDisplay({
     spec,
     inputs,
     dialect: "duckdb",
-    ...(unlisted ? { context: { pivotValues: [null] } } : {}),
+    context: {
+      ...(unlisted ? { pivotValues: [null] } : {}),
+      ...(scoringModel ? { scoringModel } : {}),
+    },
   });
 }
 
@@ -275,5 +285,16 @@ export async function compileRecipeForApi(projectId: string, recipeId: string, d
   const dto = recipeDto(recipe);
   const inputs = requireKnownSchemas(await resolveInputs(projectId, dto.inputs));
   const locate = (await displayLocations({ projectId, recipeEngine: recipe.engine }))[dialect];
-  return compileForDisplay({ spec: dto.spec, inputs, dialect, locate });
+  const spec = dto.spec;
+  const scoringModel =
+    spec.kind === "score"
+      ? await loadScoringModel(ctx().db, ctx().storage, projectId, spec.params.savedModelId)
+      : undefined;
+  return compileForDisplay({
+    spec,
+    inputs,
+    dialect,
+    locate,
+    ...(scoringModel ? { context: { scoringModel } } : {}),
+  });
 }

@@ -11,6 +11,7 @@ import type { JobActivityModel } from "@sous/db";
 import { recipeBuildHash, versionIdentity } from "@sous/flow";
 import {
   clusterPathResolver,
+  loadScoringModel,
   moveActivities,
   pruneDatasetVersions,
   publishDatasetVersion,
@@ -170,12 +171,28 @@ async function runHoldingInputs(
       sparkIn.push({ name: s.name, schema: s.schema, prefix: s.prefix, dir: s.dir });
     }
     const isLast = i === recipeIds.length - 1;
+    // A score recipe scores with its saved model's active version: loaded now, part of the hash.
+    const scoring =
+      parsed.data.kind === "score"
+        ? await loadScoringModel(db, storage, recipe.projectId, parsed.data.params.savedModelId)
+        : null;
     const hashOf = (written: string) =>
-      recipeBuildHash({ spec: recipe.spec, engine: activity.engine, inputs: identities, output: written });
+      recipeBuildHash({
+        spec: recipe.spec,
+        engine: activity.engine,
+        inputs: identities,
+        output: written,
+        ...(scoring ? { model: scoring.versionId } : {}),
+      });
     hashes.push(hashOf(isLast ? activity.outputDatasetId : (output?.datasetId ?? "")));
     if (isLast) hashFor = hashOf;
     if (output) stepOfDataset.set(output.datasetId, i);
-    steps.push({ name: recipe.name, spec: parsed.data, inputs });
+    steps.push({
+      name: recipe.name,
+      spec: parsed.data,
+      inputs,
+      ...(scoring ? { context: { scoringModel: scoring } } : {}),
+    });
     sparkInputs.push(sparkIn);
   }
   // Pivots saved without values take them from their input now (the hash stays the spec's).

@@ -50,6 +50,8 @@ const DEFAULTS: Record<RecipeKind, (s: Start) => Record<string, unknown>> = {
   split: ({ cols }) => defaultSplitParams(cols),
   // The editor starts a SQL recipe from its inputs' names (defaultSqlParams), not their columns.
   sql: () => ({}),
+  // The form picks the saved model (the one the Flow's "Score a dataset" names, else the first).
+  score: () => ({ savedModelId: "" }),
 };
 
 /**

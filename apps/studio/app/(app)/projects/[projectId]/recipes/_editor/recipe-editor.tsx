@@ -33,6 +33,7 @@ import { EngineSelect } from "./engine-select.tsx";
 import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
 import { PrepareForm } from "./form-prepare.tsx";
+import { ScoreForm } from "./form-score.tsx";
 import { defaultSplitNames, SplitForm, splitOutputCount } from "./form-split.tsx";
 import { SqlForm } from "./form-sql.tsx";
 import { GroupForm, PivotForm, WindowForm } from "./forms-aggregate.tsx";
@@ -85,6 +86,7 @@ const FORMS: Record<RecipeKind, AnyForm> = {
   stack: StackForm,
   split: SplitForm,
   sql: SqlForm,
+  score: ScoreForm,
 };
 
 const stable = (x: unknown) => JSON.stringify(x);
