@@ -26,6 +26,19 @@ export const FlowNodeSchema = z.discriminatedUnion("type", [
       position: z.object({ x: z.number(), y: z.number() }).nullable(),
     })
     .strict(),
+  /** A model deployed from the Lab: linked from its training dataset and to the recipes scoring with it. */
+  z
+    .object({
+      type: z.literal("savedModel"),
+      id: IdSchema,
+      name: z.string(),
+      task: z.string().nullable(),
+      /** The active version's number; null before the first deploy. */
+      activeVersion: z.number().int().nullable(),
+      versionCount: z.number().int(),
+      position: z.object({ x: z.number(), y: z.number() }).nullable(),
+    })
+    .strict(),
 ]);
 export type FlowNode = z.infer<typeof FlowNodeSchema>;
 

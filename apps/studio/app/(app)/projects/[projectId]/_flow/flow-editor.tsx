@@ -42,6 +42,7 @@ import { FlowSearch } from "./flow-search.tsx";
 import { datasetImpact } from "./impact.ts";
 import { type Pt, placeNodes } from "./layout.ts";
 import { RunSection } from "./run-section.tsx";
+import { SavedModelPanel } from "./saved-model-panel.tsx";
 import { DatasetPanel, OverviewPanel, RecipePanel } from "./side-panel.tsx";
 import { isActive, useRuns } from "./use-runs.ts";
 import "./flow-manage.css";
@@ -83,7 +84,7 @@ const SNAP_GRID: [number, number] = [8, 8];
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
 
 function miniMapColor(n: FlowNodeT): string {
-  return n.type === "recipe" ? "#f5a524" : "#8fa3e6";
+  return n.type === "recipe" ? "#f5a524" : n.type === "savedModel" ? "#2f9e6b" : "#8fa3e6";
 }
 
 /** Build the canvas nodes from the server graph, keeping positions already on screen. */
@@ -113,6 +114,22 @@ function toCanvasNodes(
         ...KNOWN_SIZE.dataset,
         ariaLabel: label,
         data: { name: n.name, state: n.state, rowCount: n.rowCount, outdated: n.outdated },
+      };
+    }
+    if (n.type === "savedModel") {
+      return {
+        id: n.id,
+        type: "savedModel",
+        position,
+        selected,
+        ...KNOWN_SIZE.savedModel,
+        ariaLabel: `Saved model ${n.name}${n.activeVersion !== null ? `, version ${n.activeVersion} active` : ""}`,
+        data: {
+          name: n.name,
+          task: n.task,
+          activeVersion: n.activeVersion,
+          versionCount: n.versionCount,
+        },
       };
     }
     return {
@@ -419,6 +436,7 @@ function FlowEditorInner({
       if (node.type === "dataset" && node.data.state === "built")
         router.push(`/projects/${projectId}/datasets/${node.id}`);
       if (node.type === "recipe") router.push(`/projects/${projectId}/recipes/${node.id}`);
+      if (node.type === "savedModel") router.push(`/projects/${projectId}/lab`);
     },
     [router, projectId],
   );
@@ -574,6 +592,23 @@ function FlowEditorInner({
       >
         {runSection(selected)}
       </RecipePanel>
+    );
+  } else if (selected?.type === "savedModel") {
+    panel = (
+      <SavedModelPanel
+        key={selected.id}
+        projectId={projectId}
+        node={selected}
+        datasets={graph.nodes.filter((n): n is DatasetNode => n.type === "dataset")}
+        canEdit={canEdit}
+        onClose={() => select(null)}
+        onChanged={() => void refresh()}
+        onScore={(datasetId) =>
+          router.push(
+            `/projects/${projectId}/recipes/new?kind=score&input=${encodeURIComponent(datasetId)}&model=${encodeURIComponent(selected.id)}`,
+          )
+        }
+      />
     );
   } else {
     panel = (
@@ -763,7 +798,9 @@ function FlowEditorInner({
               onOpen={(n) => {
                 setMenu(null);
                 router.push(
-                  `/projects/${projectId}/${n.type === "dataset" ? "datasets" : "recipes"}/${n.id}`,
+                  n.type === "savedModel"
+                    ? `/projects/${projectId}/lab`
+                    : `/projects/${projectId}/${n.type === "dataset" ? "datasets" : "recipes"}/${n.id}`,
                 );
               }}
               onIntent={(id, mode) => {
@@ -807,6 +844,11 @@ function FlowEditorInner({
               <span>
                 <i className="legend-recipe" /> Recipe
               </span>
+              {graph.nodes.some((n) => n.type === "savedModel") ? (
+                <span>
+                  <i className="legend-saved-model" /> Saved model
+                </span>
+              ) : null}
             </div>
           ) : null}
           {count === 0 ? (
@@ -884,10 +926,11 @@ function NodeMenu({
     list.current?.querySelector<HTMLButtonElement>("button")?.focus();
   }, []);
   if (!node) return null;
-  const kind = node.type === "dataset" ? "dataset" : "recipe";
+  const kind = node.type === "dataset" ? "dataset" : node.type === "recipe" ? "recipe" : "saved model";
   const items: { key: string; label: string; danger?: boolean; run: () => void }[] = [
     { key: "open", label: node.type === "recipe" && canEdit ? "Edit" : "Open", run: () => onOpen(node) },
-    ...(canEdit
+    // Saved models are renamed and deleted in the Lab.
+    ...(canEdit && node.type !== "savedModel"
       ? [
           { key: "rename", label: "Rename…", run: () => onIntent(node.id, "rename") },
           { key: "delete", label: "Delete…", danger: true, run: () => onIntent(node.id, "delete") },

@@ -20,7 +20,14 @@ export type DatasetNodeData = {
 export type RecipeNodeData = { name: string; kind: string; running: boolean };
 export type DatasetFlowNode = Node<DatasetNodeData, "dataset">;
 export type RecipeFlowNode = Node<RecipeNodeData, "recipe">;
-export type FlowNodeT = DatasetFlowNode | RecipeFlowNode;
+export type SavedModelNodeData = {
+  name: string;
+  task: string | null;
+  activeVersion: number | null;
+  versionCount: number;
+};
+export type SavedModelFlowNode = Node<SavedModelNodeData, "savedModel">;
+export type FlowNodeT = DatasetFlowNode | RecipeFlowNode | SavedModelFlowNode;
 
 // Memoised: React Flow re-renders nodes on every drag frame otherwise.
 export const DatasetNode = memo(function DatasetNode({ id, data }: NodeProps<DatasetFlowNode>) {
@@ -68,15 +75,45 @@ export const RecipeNode = memo(function RecipeNode({ data }: NodeProps<RecipeFlo
   );
 });
 
+/** A saved model: a green diamond (DSS's shape for models), its active version under its name. */
+export const SavedModelNode = memo(function SavedModelNode({ data }: NodeProps<SavedModelFlowNode>) {
+  return (
+    <div className="recipe-node saved-model-node" data-testid={`node-${data.name}`} data-kind="savedModel">
+      <Handle type="target" position={Position.Left} className="flow-handle" isConnectable={false} />
+      <div className="saved-model-diamond" aria-hidden="true" title="Saved model">
+        <svg
+          width={28}
+          height={28}
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={2}
+          aria-hidden="true"
+        >
+          <path d="M12 3 21 12 12 21 3 12z" />
+          <path d="M8 12h8M12 8v8" strokeWidth={1.5} />
+        </svg>
+      </div>
+      <div className="recipe-label" title={data.name}>
+        {data.name}
+        <span className="saved-model-version" data-testid={`node-version-${data.name}`}>
+          {data.activeVersion !== null ? ` v${data.activeVersion}` : " (no version)"}
+        </span>
+      </div>
+      <Handle type="source" position={Position.Right} className="flow-handle" isConnectable={false} />
+    </div>
+  );
+});
+
 // Stable across renders (module scope), as React Flow requires.
-export const nodeTypes = { dataset: DatasetNode, recipe: RecipeNode };
+export const nodeTypes = { dataset: DatasetNode, recipe: RecipeNode, savedModel: SavedModelNode };
 
 /**
  * Sizes and handles known ahead (the CSS fixes both): React Flow then draws edges and leaves
  * off-screen nodes out of the DOM (onlyRenderVisibleElements) from the first render, instead of
  * rendering all of them once to measure them. Rendered nodes are still measured.
  */
-function known(type: "dataset" | "recipe") {
+function known(type: "dataset" | "recipe" | "savedModel") {
   const { w, h } = NODE_SIZE[type];
   return {
     measured: { width: w, height: h },
@@ -86,4 +123,8 @@ function known(type: "dataset" | "recipe") {
     ],
   };
 }
-export const KNOWN_SIZE = { dataset: known("dataset"), recipe: known("recipe") };
+export const KNOWN_SIZE = {
+  dataset: known("dataset"),
+  recipe: known("recipe"),
+  savedModel: known("savedModel"),
+};

@@ -91,10 +91,18 @@ export function FlowSearch({ nodes, onPick }: { nodes: FlowNode[]; onPick: (id: 
                   onMouseDown={(e) => e.preventDefault()}
                   onClick={() => pick(n.id)}
                 >
-                  {n.type === "dataset" ? <TableIcon size={14} /> : <RecipeIcon kind={n.kind} size={14} />}
+                  {n.type === "dataset" ? (
+                    <TableIcon size={14} />
+                  ) : (
+                    <RecipeIcon kind={n.type === "recipe" ? n.kind : "score"} size={14} />
+                  )}
                   <span className="flow-search-name">{n.name}</span>
                   <span className="node-kind-label">
-                    {n.type === "dataset" ? "dataset" : recipeKindLabel(n.kind)}
+                    {n.type === "dataset"
+                      ? "dataset"
+                      : n.type === "recipe"
+                        ? recipeKindLabel(n.kind)
+                        : "saved model"}
                   </span>
                 </button>
               </li>

@@ -4,7 +4,7 @@
 // user drags to, and only places the nodes nobody has placed yet: each next to its inputs, on a
 // free row. "Arrange" runs the same placement with nothing pinned.
 
-export type Kind = "dataset" | "recipe";
+export type Kind = "dataset" | "recipe" | "savedModel";
 export interface Pt {
   x: number;
   y: number;
@@ -13,6 +13,7 @@ export interface Pt {
 export const NODE_SIZE: Record<Kind, { w: number; h: number }> = {
   dataset: { w: 208, h: 64 },
   recipe: { w: 64, h: 64 },
+  savedModel: { w: 64, h: 64 },
 };
 
 /** Horizontal distance between the centres of a node and the next one downstream. */
