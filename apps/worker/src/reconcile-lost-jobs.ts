@@ -1,5 +1,6 @@
 import type { Db } from "@sous/db";
 import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { ACTIVE_JOB_STATES } from "@sous/server-domain";
 import { type AttemptTiming, hasLiveAttempt } from "./jobs/build/job-attempt.ts";
 import { jobLog } from "./jobs/build/job-log.ts";
 import { defaultAttemptTiming } from "./jobs/build/settings.ts";
@@ -21,7 +22,7 @@ export async function reconcileLostJobs(opts: {
   const pending = await opts.db.job.findMany({
     where: {
       queuePrefix: opts.prefix,
-      state: { in: ["QUEUED", "RUNNING"] },
+      state: { in: ACTIVE_JOB_STATES },
       queuedAt: { lt: new Date(Date.now() - opts.graceMs) },
     },
     select: { id: true },

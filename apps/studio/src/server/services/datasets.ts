@@ -10,6 +10,7 @@ import {
   RecipeSpecSchema,
 } from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
+import { ACTIVE_JOB_STATES } from "@sous/server-domain";
 import { datasetVersionPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import type { DeleteDatasetResult } from "../http/dataset-manage-schemas.ts";
@@ -186,7 +187,7 @@ export async function deleteDataset(
   const recipeIds = recipes.map((r) => r.id);
   const active = await db.jobActivity.findFirst({
     where: {
-      job: { projectId, state: { in: ["QUEUED", "RUNNING"] } },
+      job: { projectId, state: { in: ACTIVE_JOB_STATES } },
       OR: [
         { outputDatasetId: d.id },
         { recipeId: { in: recipeIds } },

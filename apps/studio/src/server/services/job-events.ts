@@ -2,6 +2,7 @@
 // Postgres, outside Next. They only use the deps they are given.
 import { type JobEvent, type JobLog, type JobProgress, type JobState, JobStateSchema } from "@sous/contracts";
 import type { Db, JobChangeListener } from "@sous/db";
+import { ACTIVE_JOB_STATES } from "@sous/server-domain";
 import { jobProgress } from "./job-progress.ts";
 
 /** The studio context's `db` and `jobChanges`. */
@@ -200,7 +201,7 @@ export function projectJobEventStream(
   const last = new Map<string, string>();
   return sseStream(jobChanges, opts.signal, { projectId: opts.projectId }, async (send) => {
     const active = await db.job.findMany({
-      where: { projectId: opts.projectId, state: { in: ["QUEUED", "RUNNING"] } },
+      where: { projectId: opts.projectId, state: { in: ACTIVE_JOB_STATES } },
       select: progressSelect,
       orderBy: { queuedAt: "asc" },
       take: 100,
