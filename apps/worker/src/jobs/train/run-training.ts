@@ -23,7 +23,7 @@ const SAMPLE_ROWS = 200;
  */
 export async function runTraining(
   ctx: WorkerContext,
-  settings: BuildSettings & { trainTimeoutMs?: number },
+  settings: BuildSettings,
   attempt: JobAttempt,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -78,7 +78,7 @@ export async function runTraining(
     // A retried attempt starts from nothing: what a dead one left under the prefix goes first.
     await storage.deletePrefix(training.artifactsPrefix);
     const log = (line: string) =>
-      void jobLog(db, jobId, "info", line.replace(/^\[sous_ml\] /, "")).catch(() => {});
+      void jobLog(db, jobId, "info", line.replace(/^\[sous_ml(?:lib)?\] /, "")).catch(() => {});
     if (design.engine.kind === "databricks") {
       result = await trainRemotely(ctx, {
         jobId,
@@ -88,6 +88,8 @@ export async function runTraining(
         outputPrefix: training.artifactsPrefix,
         signal: controller.signal,
         log,
+        // A training is one activity: it gets the activity timeout (SOUS_ACTIVITY_TIMEOUT_SECONDS).
+        timeoutMs: settings.activityTimeoutMs,
       });
     } else {
       const input = await storage.acquire(version.prefix);
@@ -101,7 +103,7 @@ export async function runTraining(
           });
           result = await trainLocal(request, {
             signal: controller.signal,
-            ...(settings.trainTimeoutMs ? { timeoutMs: settings.trainTimeoutMs } : {}),
+            timeoutMs: settings.activityTimeoutMs,
             onLog: log,
           });
           if (result.ok) await staged.commit();
@@ -172,6 +174,7 @@ async function trainRemotely(
     outputPrefix: string;
     signal: AbortSignal;
     log: (line: string) => void;
+    timeoutMs?: number;
   },
 ): Promise<TrainResult> {
   if (!ctx.remote)
@@ -198,6 +201,7 @@ async function trainRemotely(
     outputPrefix: o.outputPrefix,
     onLog: o.log,
     signal: o.signal,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
   const t = info.timings;
   o.log(
