@@ -396,6 +396,13 @@ describe("compileScoringSql: the SQL itself", () => {
       input: { name: "in", schema, location: { format: "parquet", path: "/data/x" } },
     });
     expect(out.sql).toContain("FROM parquet.`/data/x` AS");
+    expect(() =>
+      compileScoringSql({
+        model,
+        dialect: "duckdb",
+        input: { name: "in", schema, location: { format: "parquet", path: "/data/x'; DROP TABLE t; --" } },
+      }),
+    ).toThrow(expect.objectContaining({ code: "unsafe_path" }));
   });
 
   it("stays small for 100 trees of depth 10 on 30 features", () => {

@@ -1,7 +1,8 @@
-import type { ColumnType, DatasetSchema } from "@sous/contracts";
+import { type ColumnType, type DatasetSchema, DatasetSchemaSchema } from "@sous/contracts";
 import { type PortableFeature, type PortableModel, PortableModelSchema } from "@sous/ml";
 import { CompileError } from "../errors.ts";
 import type { CompileInput, Dialect } from "../types.ts";
+import { validateInputs } from "../validate/inputs.ts";
 import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
 import { float32Cut } from "./float32.ts";
 
@@ -174,8 +175,12 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
   checkModel(model);
   const d = SCORING_HOOKS[args.dialect];
   const q = d.sql.quoteIdent;
+  // The same checks as a recipe's inputs: a valid schema, and a path that cannot escape its quotes.
+  if ("location" in args.input) validateInputs([args.input]);
+  else if (!DatasetSchemaSchema.safeParse(args.input.schema).success)
+    throw new CompileError("invalid_schema", "The input to score has an invalid schema.", ["input"]);
   const schema = args.input.schema;
-  const from = "from" in args.input ? args.input.from : d.sql.parquetSource(args.input.location.path);
+  const from = "location" in args.input ? d.sql.parquetSource(args.input.location.path) : args.input.from;
 
   // Internal columns get a prefix no input column starts with (engines compare names ignoring case).
   const taken = schema.map((c) => c.name.toLowerCase());
