@@ -16,6 +16,7 @@ import {
   suggestDesign,
   TrainResultSchema,
 } from "@sous/ml";
+import { initialJobState } from "@sous/server-domain";
 import { mlTrainingPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
@@ -293,7 +294,8 @@ export async function startTraining(
             mode: "train",
             targets: [],
             queuePrefix: env().SOUS_QUEUE_PREFIX,
-            state: "QUEUED",
+            // One unit of work (the training), so always QUEUED; the state machine says so.
+            ...initialJobState(1),
             logs: {
               create: {
                 level: "info",
