@@ -277,7 +277,12 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
       const prefix = "/public/api/v1/";
       if (!pathname.startsWith(prefix)) throw new HttpError(404, "not_found", `no route ${pathname}`);
       if (!routes) throw new HttpError(503, "unavailable", "deployments are not loaded yet");
-      const parts = pathname.slice(prefix.length).split("/").map(decodeURIComponent);
+      let parts: string[];
+      try {
+        parts = pathname.slice(prefix.length).split("/").map(decodeURIComponent);
+      } catch {
+        throw new HttpError(404, "not_found", `no route ${pathname}`);
+      }
       const service = routes.services.get(parts[0] ?? "");
       if (!service) throw new HttpError(404, "not_found", `no API service named ${parts[0]}`);
       // Refusals count in the endpoint's metrics too (the answer itself names no endpoint).

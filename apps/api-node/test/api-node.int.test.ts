@@ -286,6 +286,8 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
     expect((b.body.error as Body).message).toBe("API service churn has no endpoint nope");
     expect((await call("/public/api/v1/churn/label/explain", { features: {} }, auth())).status).toBe(404);
     expect((await call("/elsewhere", {})).status).toBe(404);
+    // A malformed escape is an unknown route, not a server error.
+    expect((await call("/public/api/v1/%E0%A4%A/label/predict", { features: {} })).status).toBe(404);
   });
 
   it("caps the request body at 413, declared or streamed, and predict-multi items", async () => {

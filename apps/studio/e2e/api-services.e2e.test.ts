@@ -54,7 +54,13 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)("API service
     ).data.id;
     const db = createDb({ databaseUrl });
     const storage = createLocalStorage({ root: localStorageRoot(dataDir) });
-    const dataset = await db.dataset.create({ data: { projectId, name: "customers" } });
+    const upload = await call(`/projects/${projectId}/datasets?name=customers`, {
+      method: "POST",
+      body: "tenure,plan,monthly_spend,churned\n3,pro,42.5,churns\n",
+      headers: { "content-type": "text/csv" },
+      as,
+    });
+    const dataset = { id: upload.data.id as string };
     const saved = await db.savedModel.create({ data: { projectId, name: "churn", datasetId: dataset.id } });
     for (const [i, sign] of [1, -1].entries()) {
       const portableKey = `projects/${projectId}/ml/trainings/t${randomBytes(4).toString("hex")}/m${i}.json`;
@@ -156,11 +162,21 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)("API service
     }
     expect(Object.fromEntries(seen)).toEqual({ [versions[0]!]: "churns", [versions[1]!]: "stays" });
 
-    // The page's test form, prefilled with a typical row, calls the node through the studio.
+    // The page's test form, prefilled with a typical row (imputation values) or a row of the
+    // training dataset, calls the node through the studio.
     expect(JSON.parse(await card.getByTestId("api-test-features").inputValue())).toEqual({
       tenure: 12.5,
       plan: "basic",
       monthly_spend: 30,
+    });
+    await card.getByTestId("api-test-training-row").click();
+    await expect
+      .poll(() => card.getByTestId("api-test-features").inputValue(), { timeout: 30_000 })
+      .toContain("42.5");
+    expect(JSON.parse(await card.getByTestId("api-test-features").inputValue())).toEqual({
+      tenure: 3,
+      plan: "pro",
+      monthly_spend: 42.5,
     });
     await card.getByTestId("api-test-send").click();
     await card.getByTestId("api-test-answer").filter({ hasText: "HTTP 200" }).waitFor();

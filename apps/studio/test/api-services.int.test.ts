@@ -66,7 +66,15 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
       projectId = p.data.id;
       db = createDb({ databaseUrl });
       const storage = createLocalStorage({ root: localStorageRoot(dataDir) });
-      const dataset = await db.dataset.create({ data: { projectId, name: "rows" } });
+      // The training dataset, uploaded as a user would: the test form takes rows from it.
+      const upload = await call(`/projects/${projectId}/datasets?name=rows`, {
+        method: "POST",
+        body: "x,colour,label\n2.5,red,true\n-3,blue,false\n",
+        headers: { "content-type": "text/csv" },
+        as,
+      });
+      expect(upload.status).toBe(201);
+      const dataset = { id: upload.data.id as string };
       const saved = await db.savedModel.create({ data: { projectId, name: "sign", datasetId: dataset.id } });
       for (const [i, sign] of [1, -1].entries()) {
         const portableKey = `projects/${projectId}/ml/trainings/t${randomBytes(4).toString("hex")}/model-${i}.json`;
@@ -195,6 +203,14 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
         as,
       });
       expect(dup.status).toBe(400);
+    });
+
+    it("gives the test form a row of the training data, with the model's features only", async () => {
+      const r = await call(`${base()}/${serviceId}/training-row?endpoint=score&index=1`, { as });
+      expect(r.status).toBe(200);
+      expect(r.data).toEqual({ features: { x: -3, colour: "blue" }, row: 1, rows: 2 });
+      const none = await call(`${base()}/${serviceId}/training-row?endpoint=nope`, { as });
+      expect(none.status).toBe(404);
     });
 
     it("calls the service from the test form and reads the node's counters", async () => {

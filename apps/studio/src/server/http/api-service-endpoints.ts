@@ -11,6 +11,8 @@ import {
   SetDeploymentsBodySchema,
   TestPredictBodySchema,
   TestPredictResultSchema,
+  TrainingRowQuerySchema,
+  TrainingRowSchema,
   UpdateApiServiceBodySchema,
 } from "./api-service-schemas.ts";
 import { endpoint } from "./endpoint.ts";
@@ -136,6 +138,18 @@ export const apiServiceEndpoints = {
     summary: "Requests, errors, per-version counts and latency percentiles per endpoint, from the API node",
     params: service,
     output: ApiServiceMetricsSchema,
+  }),
+  getApiServiceTrainingRow: endpoint({
+    method: "GET",
+    path: "/projects/{projectId}/api-services/{serviceId}/training-row",
+    tag,
+    auth: "user",
+    projectRole: "VIEWER",
+    summary:
+      "A row of the training dataset of the version an endpoint serves (its features only), for the test form",
+    params: service,
+    query: TrainingRowQuerySchema,
+    output: TrainingRowSchema,
   }),
   testApiService: endpoint({
     method: "POST",

@@ -142,3 +142,10 @@ export const TestPredictBodySchema = z
   .strict();
 /** The API node's answer, status included (a 400 naming a feature is an answer too). */
 export const TestPredictResultSchema = z.object({ status: z.number().int(), body: z.unknown() }).strict();
+
+export const TrainingRowQuerySchema = z
+  .object({ endpoint: z.string().min(1), index: z.coerce.number().int().min(0).optional() })
+  .strict();
+export const TrainingRowSchema = z
+  .object({ features: z.record(z.string(), z.unknown()), row: z.number().int(), rows: z.number().int() })
+  .strict();

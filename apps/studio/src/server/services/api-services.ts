@@ -14,6 +14,7 @@ import type {
   SetDeploymentsBodySchema,
   UpdateApiServiceBodySchema,
 } from "../http/api-service-schemas.ts";
+import { previewDataset } from "./datasets.ts";
 
 // API services of a project: what the API node (apps/api-node) serves. Every write here fires the
 // tables' NOTIFY trigger, and the node reloads within milliseconds; nothing calls the node to change it.
@@ -305,4 +306,49 @@ export async function testPredict(projectId: string, serviceId: string, endpoint
     { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ features }) },
   );
   return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/**
+ * A row of the model's training dataset (its current version), with the model's features only,
+ * for the test form. `index` picks one of the first 100 rows (wrapping); random when absent.
+ */
+export async function trainingRow(
+  projectId: string,
+  serviceId: string,
+  endpointName: string,
+  index?: number,
+) {
+  await serviceOfProject(projectId, serviceId);
+  const endpoint = await ctx().db.apiEndpoint.findFirst({
+    where: { serviceId, name: endpointName },
+    include: {
+      deployments: {
+        orderBy: { createdAt: "asc" },
+        take: 1,
+        include: {
+          savedModelVersion: {
+            include: { savedModel: { select: { id: true, name: true, datasetId: true } } },
+          },
+        },
+      },
+    },
+  });
+  const version = endpoint?.deployments[0]?.savedModelVersion;
+  if (!version)
+    throw new AppError("not_found", `This service has no endpoint ${endpointName} with a deployed version.`);
+  const features = await featuresOf(version);
+  const preview = await previewDataset(projectId, version.savedModel.datasetId, { limit: 100, offset: 0 });
+  if (!preview.rows.length) throw new AppError("conflict", "The model's training dataset has no rows.");
+  const at = (index ?? Math.floor(Math.random() * preview.rows.length)) % preview.rows.length;
+  const cells = preview.rows[at]!;
+  const column = new Map(preview.columns.map((c, i) => [c.name, i]));
+  const row: Record<string, unknown> = {};
+  for (const f of features) {
+    const i = column.get(f.name);
+    let v = i === undefined ? null : (cells[i] ?? null);
+    // Wide numbers (bigint, decimal) come as text in previews; the API node wants numbers.
+    if (f.type === "numeric" && typeof v === "string" && Number.isFinite(Number(v))) v = Number(v);
+    row[f.name] = v;
+  }
+  return { features: row, row: at, rows: preview.rows.length };
 }

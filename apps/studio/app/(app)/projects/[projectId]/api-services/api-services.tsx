@@ -505,6 +505,17 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
   const [answer, setAnswer] = useState<{ status: number; body: unknown } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  async function fromTraining() {
+    setError(null);
+    try {
+      const r = await api<{ features: Record<string, unknown>; row: number; rows: number }>(
+        `${url}/training-row?endpoint=${encodeURIComponent(endpoint)}`,
+      );
+      setFeatures(JSON.stringify(r.features, null, 2));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
   async function send(ev: FormEvent) {
     ev.preventDefault();
     setError(null);
@@ -526,7 +537,7 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
   }
   return (
     <form className="api-section" onSubmit={send} data-testid="api-test-form">
-      <h3>Test (a typical row of the training data: each feature's imputation value)</h3>
+      <h3>Test (prefilled with each feature's imputation value; or take a row of the training data)</h3>
       <div className="api-test">
         <div className="api-section">
           {service.endpoints.length > 1 ? (
@@ -565,6 +576,14 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
               data-testid="api-test-send"
             >
               Send
+            </Button>{" "}
+            <Button
+              type="button"
+              variant="ghost"
+              onClick={() => void fromTraining()}
+              data-testid="api-test-training-row"
+            >
+              Row from the training data
             </Button>
           </div>
           <FormError message={error} />
