@@ -41,6 +41,7 @@ export {
 } from "./postgres-catalog.ts";
 export { singleReadingStatement } from "./postgres-sql.ts";
 export type { Meaning } from "./quality-sql.ts";
+export { type CappedRows, queryCapped } from "./query-capped.ts";
 export {
   querySample,
   querySampleJson,

@@ -45,6 +45,7 @@ import {
 } from "./dataset-manage-schemas.ts";
 import { endpoint } from "./endpoint.ts";
 import { mlEndpoints } from "./ml-endpoints.ts";
+import { notebookEndpoints } from "./notebook-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
 // Every /api/v1 endpoint, in one table: route handlers validate with these schemas and
@@ -294,6 +295,7 @@ export const api = {
   ...datasetEndpoints,
   ...apiServiceEndpoints,
   ...mlEndpoints,
+  ...notebookEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",

@@ -1,0 +1,9 @@
+import { api } from "@/server/http/endpoints.ts";
+import { handle } from "@/server/http/handler.ts";
+import { createNotebook, listNotebooks } from "@/server/services/notebooks.ts";
+
+// GET /api/v1/projects/:projectId/notebooks - the project's notebooks
+export const GET = handle(api.listNotebooks, ({ params }) => listNotebooks(params.projectId));
+
+// POST /api/v1/projects/:projectId/notebooks - create a SQL notebook
+export const POST = handle(api.createNotebook, ({ params, body }) => createNotebook(params.projectId, body));

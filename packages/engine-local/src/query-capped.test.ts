@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalEngine } from "./local-engine.ts";
+import { queryCapped } from "./query-capped.ts";
+
+let dir: string;
+let engine: LocalEngine;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "sous-capped-"));
+  engine = await LocalEngine.create({ allowedDirectories: [dir] });
+});
+afterAll(() => {
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("queryCapped", () => {
+  it("returns the first rows in order and counts every row of a result spanning many chunks", async () => {
+    const r = await queryCapped(
+      engine,
+      "SELECT i, i * 1.5::DECIMAL(10,2) AS d, 'r' || i AS s FROM range(25000) t(i) ORDER BY i",
+      { maxRows: 10_000 },
+    );
+    expect(r.rowCount).toBe(25_000);
+    expect(r.rows).toHaveLength(10_000);
+    expect(r.rows[0]).toEqual([0, "0", "r0"]);
+    expect(r.rows[9_999]).toEqual([9_999, "14998.5", "r9999"]);
+    expect(r.columns).toEqual([
+      { name: "i", duckType: "BIGINT" },
+      { name: "d", duckType: "DECIMAL(29,2)" },
+      { name: "s", duckType: "VARCHAR" },
+    ]);
+  });
+
+  it("returns every row when there are fewer than the cap, and none for an empty result", async () => {
+    expect((await queryCapped(engine, "SELECT 1 AS a UNION ALL SELECT 2", { maxRows: 10 })).rows).toEqual([
+      [1],
+      [2],
+    ]);
+    const empty = await queryCapped(engine, "SELECT 1 AS a WHERE false", { maxRows: 10 });
+    expect(empty).toEqual({ columns: [{ name: "a", duckType: "INTEGER" }], rows: [], rowCount: 0 });
+  });
+
+  it("stops when the signal aborts", async () => {
+    const ac = new AbortController();
+    const run = queryCapped(engine, "SELECT count(*) FROM range(10000000000) a, range(10) b", {
+      maxRows: 10,
+      signal: ac.signal,
+    });
+    setTimeout(() => ac.abort(), 100);
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
