@@ -1,0 +1,61 @@
+import { AppError } from "@sous/contracts";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { listDatasets } from "@/server/services/datasets.ts";
+import { getNotebook } from "@/server/services/notebooks.ts";
+import { ButtonLink } from "@/ui/button.tsx";
+import { ArrowLeftIcon } from "@/ui/icons.tsx";
+import { loadProject } from "../../lab/load-project.ts";
+import "../notebooks.css";
+import { NotebookEditor } from "./notebook-editor.tsx";
+
+type Props = { params: Promise<{ projectId: string; notebookId: string }> };
+
+async function load(projectId: string, notebookId: string) {
+  try {
+    return await getNotebook(projectId, notebookId);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { projectId, notebookId } = await params;
+  const { project } = await loadProject(projectId);
+  const nb = await load(projectId, notebookId);
+  return { title: `${nb.name} · ${project.name} · Sous` };
+}
+
+export default async function NotebookPage({ params }: Props) {
+  const { projectId, notebookId } = await params;
+  const { role, project } = await loadProject(projectId);
+  const [notebook, datasets] = await Promise.all([load(projectId, notebookId), listDatasets(projectId)]);
+  return (
+    <main className="nb-page">
+      <div className="nb-head">
+        <ButtonLink href={`/projects/${projectId}/notebooks`} variant="secondary" icon={<ArrowLeftIcon />}>
+          Notebooks
+        </ButtonLink>
+        <div>
+          <h1 data-testid="notebook-title">{notebook.name}</h1>
+          <div className="muted">
+            {project.name}: each cell is one SparkSQL query reading the datasets by name, run on the local
+            engine over their full data.
+          </div>
+        </div>
+      </div>
+      <NotebookEditor
+        projectId={projectId}
+        canEdit={role !== "VIEWER"}
+        initial={notebook}
+        tables={datasets
+          .filter((d) => d.currentVersion && d.schema)
+          .map((d) => ({
+            name: d.name,
+            columns: (d.schema ?? []).map((c) => ({ name: c.name, type: c.type })),
+          }))}
+      />
+    </main>
+  );
+}
