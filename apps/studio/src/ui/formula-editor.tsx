@@ -14,52 +14,20 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
 import { EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
-import { checkFormula, type FormulaFunctionInfo, formulaFunctions } from "@sous/compiler/formula";
 import type { ColumnType } from "@sous/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Col } from "./columns.tsx";
+import { checkFormulaText, type FormulaCheck, formulaCatalog } from "./formula-check.ts";
 import { tokenHighlighter } from "./token-highlighter.ts";
+
+export { checkFormulaText, type FormulaCheck, formulaCatalog };
 
 // The formula language's editor (CodeMirror 6): highlighting, completion of columns and
 // functions with their signatures, and the compiler's checker run in the browser, its errors
 // underlined where they are (message on hover) and summed up under the field.
 
-let catalog: FormulaFunctionInfo[] | null = null;
-/** The function catalogue, built once (the same one the compiler checks against). */
-export function formulaCatalog(): FormulaFunctionInfo[] {
-  catalog ??= formulaFunctions();
-  return catalog;
-}
-
 const KEYWORDS = ["true", "false", "null", "and", "or", "not"];
 const AGGREGATES = new Set(["sum", "avg", "min", "max", "count", "countDistinct", "stddev", "variance"]);
-
-export interface FormulaCheck {
-  type: ColumnType | null;
-  errors: { message: string; start: number; end: number }[];
-}
-
-/** Checks a formula as the compiler will: its type, and every error with its position. */
-export function checkFormulaText(
-  text: string,
-  columns: Col[],
-  options: { groupKeys?: string[]; expect?: ColumnType } = {},
-): FormulaCheck {
-  if (!text.trim()) return { type: null, errors: [] };
-  const schema = columns.map((c) => ({ name: c.name, type: c.type as ColumnType }));
-  const r = checkFormula(text, schema, options.groupKeys ? { groupKeys: options.groupKeys } : {});
-  const errors = r.errors.map((e) => ({ message: e.message, start: e.start, end: e.end }));
-  if (!errors.length && options.expect && r.type && r.type !== options.expect) {
-    errors.push({
-      message: `This formula gives a ${r.type}; it must give a ${options.expect}${
-        options.expect === "boolean" ? " (a test such as amount > 10)" : ""
-      }.`,
-      start: 0,
-      end: text.length,
-    });
-  }
-  return { type: errors.length ? null : r.type, errors };
-}
 
 // ---- highlighting -------------------------------------------------------------------------
 

@@ -18,7 +18,10 @@ import { EditorView, keymap, lineNumbers, placeholder as placeholderExt } from "
 import { useEffect, useRef } from "react";
 import type { Col } from "./columns.tsx";
 import { plural } from "./format.ts";
+import { KEYWORD_WORDS, KEYWORDS, sqlName } from "./sql-names.ts";
 import { tokenHighlighter } from "./token-highlighter.ts";
+
+export { sqlName } from "./sql-names.ts";
 
 // The SQL recipe's editor: the formula editor's CodeMirror setup (same look, keymaps, lint
 // underline), with SparkSQL highlighting, completion of the input tables, their columns, keywords
@@ -37,69 +40,6 @@ export interface SqlProblemAt {
   endLine: number;
   endColumn: number;
 }
-
-const KEYWORDS = [
-  "SELECT",
-  "FROM",
-  "WHERE",
-  "GROUP BY",
-  "ORDER BY",
-  "HAVING",
-  "LIMIT",
-  "JOIN",
-  "LEFT JOIN",
-  "INNER JOIN",
-  "FULL OUTER JOIN",
-  "CROSS JOIN",
-  "ON",
-  "USING",
-  "AS",
-  "AND",
-  "OR",
-  "NOT",
-  "IN",
-  "IS",
-  "NULL",
-  "LIKE",
-  "BETWEEN",
-  "CASE",
-  "WHEN",
-  "THEN",
-  "ELSE",
-  "END",
-  "DISTINCT",
-  "UNION ALL",
-  "WITH",
-  "OVER",
-  "PARTITION BY",
-  "ASC",
-  "DESC",
-  "TRUE",
-  "FALSE",
-  "CAST",
-];
-const KEYWORD_WORDS = new Set(KEYWORDS.flatMap((k) => k.split(" ")).map((k) => k.toLowerCase()));
-for (const w of [
-  "all",
-  "by",
-  "left",
-  "right",
-  "inner",
-  "outer",
-  "full",
-  "cross",
-  "union",
-  "nulls",
-  "first",
-  "last",
-  "except",
-  "intersect",
-  "semi",
-  "anti",
-  "lateral",
-  "interval",
-])
-  KEYWORD_WORDS.add(w);
 
 const FUNCTIONS: [string, string][] = [
   ["count", "(expr) -> bigint"],
@@ -161,11 +101,6 @@ function tokenClass(
 function highlighter(names: () => { tables: Set<string>; cols: Set<string> }): Extension {
   return tokenHighlighter(TOKEN, () => (text, word, at) => tokenClass(text, word, at, names));
 }
-
-const SAFE = /^[A-Za-z_][\w]*$/;
-/** A name as SparkSQL reads it: bare when it can be, else in backticks. */
-export const sqlName = (n: string) =>
-  SAFE.test(n) && !KEYWORD_WORDS.has(n.toLowerCase()) ? n : `\`${n.replaceAll("`", "``")}\``;
 
 function completions(tables: () => SqlTable[]) {
   return (ctx: CompletionContext): CompletionResult | null => {

@@ -2,10 +2,10 @@
 
 import type { FilterOperator, FilterParams, FilterRule, FilterValue } from "@sous/contracts";
 import type { ReactNode } from "react";
+import { FormulaEditor } from "@/ui/code-editors.tsx";
 import { AddButton, type Col, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
-import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 

@@ -10,9 +10,9 @@ import type {
   JoinWindowDirection,
 } from "@sous/contracts";
 import { useState } from "react";
+import { FormulaEditor } from "@/ui/code-editors.tsx";
 import { AddButton, type Col, ColumnSelect, RemoveButton, TypeTag } from "@/ui/columns.tsx";
 import { Checkbox, Input, Select } from "@/ui/field.tsx";
-import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { suggestJoinKeys } from "./defaults.ts";
 import { type AnyRule, defaultRule, RuleList } from "./form-filter.tsx";
 import { Section } from "./forms-basic.tsx";

@@ -2,9 +2,11 @@
 
 import type { SqlParams } from "@sous/contracts";
 import { useRef } from "react";
+import { SqlEditor } from "@/ui/code-editors.tsx";
 import { TypeTag } from "@/ui/columns.tsx";
 import { plural } from "@/ui/format.ts";
-import { SqlEditor, type SqlEditorHandle, type SqlProblemAt, sqlName } from "@/ui/sql-editor.tsx";
+import type { SqlEditorHandle, SqlProblemAt } from "@/ui/sql-editor.tsx";
+import { sqlName } from "@/ui/sql-names.ts";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 

@@ -10,10 +10,10 @@ import type {
   WindowParams,
 } from "@sous/contracts";
 import { useState } from "react";
+import { FormulaEditor } from "@/ui/code-editors.tsx";
 import { AddButton, ColumnMulti, ColumnSelect, SortKeysEditor } from "@/ui/columns.tsx";
 import { Checkbox, Field, Input, Select } from "@/ui/field.tsx";
 import { isNumericType } from "@/ui/format.ts";
-import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import { AggregationRow, withAs } from "./aggregation-row.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";

@@ -1,7 +1,7 @@
 import type { JoinComputedColumn, JoinOperator, JoinParams } from "@sous/contracts";
 import type { Col } from "@/ui/columns.tsx";
 import { isNumericType } from "@/ui/format.ts";
-import { checkFormulaText } from "@/ui/formula-editor.tsx";
+import { checkFormulaText } from "@/ui/formula-check.ts";
 
 // What the join editor shows before the preview answers: the columns each side offers and the
 // output the compiler will produce (packages/compiler/src/lower/join.ts decides; this mirrors it

@@ -2,9 +2,9 @@
 
 import type { ColumnType } from "@sous/contracts";
 import type { ReactNode } from "react";
+import { FormulaEditor } from "@/ui/code-editors.tsx";
 import { AddButton, type Col, ColumnMulti, ColumnSelect, RemoveButton } from "@/ui/columns.tsx";
 import { Input, Select, Textarea } from "@/ui/field.tsx";
-import { FormulaEditor } from "@/ui/formula-editor.tsx";
 import {
   type AnySchema,
   enumOptions,
