@@ -93,73 +93,75 @@ export function SavedModelPanel({
           <CloseIcon />
         </button>
       </div>
-      <section className="side-section">
-        <div className="side-actions">
-          <ButtonLink href={`/projects/${projectId}/lab`} icon={<LabIcon />} data-testid="saved-model-lab">
-            Open the Lab
-          </ButtonLink>
-        </div>
-        {trainedOn ? <p className="muted">Trained on {trainedOn.name}.</p> : null}
-      </section>
-      <section className="side-section">
-        <h3>Versions</h3>
-        {model ? (
-          <ul className="schema-list" data-testid="saved-model-versions">
-            {model.versions.map((v) => (
-              <li key={v.id} data-active={v.active} data-testid={`saved-model-version-${v.number}`}>
-                <span className="col-name">
-                  v{v.number} · {v.algorithm.algorithm}
-                  {v.active ? " · active" : ""}
-                  {v.portable ? "" : " · no SQL form"}
-                </span>
-                {canEdit && !v.active ? (
-                  <Button
-                    variant="ghost"
-                    disabled={busy}
-                    onClick={() => void activate(v.id)}
-                    data-testid={`saved-model-activate-${v.number}`}
-                  >
-                    Activate
-                  </Button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
-        <p className="muted small">
-          Score recipes use the active version; activating another outdates their outputs.
-        </p>
-      </section>
-      {canEdit ? (
+      <div className="side-scroll">
         <section className="side-section">
-          <h3>Score a dataset</h3>
-          <Select
-            aria-label="Dataset to score"
-            data-testid="saved-model-score-input"
-            value={choice}
-            onChange={(e) => setTarget(e.target.value)}
-          >
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </Select>
           <div className="side-actions">
-            <Button
-              variant="primary"
-              disabled={!choice}
-              onClick={() => onScore(choice)}
-              data-testid="saved-model-score"
-            >
-              Score a dataset
-            </Button>
+            <ButtonLink href={`/projects/${projectId}/lab`} icon={<LabIcon />} data-testid="saved-model-lab">
+              Open the Lab
+            </ButtonLink>
           </div>
+          {trainedOn ? <p className="muted">Trained on {trainedOn.name}.</p> : null}
         </section>
-      ) : null}
-      <FormError message={error} testId="saved-model-panel-error" />
+        <section className="side-section">
+          <h3>Versions</h3>
+          {model ? (
+            <ul className="schema-list" data-testid="saved-model-versions">
+              {model.versions.map((v) => (
+                <li key={v.id} data-active={v.active} data-testid={`saved-model-version-${v.number}`}>
+                  <span className="col-name">
+                    v{v.number} · {v.algorithm.algorithm}
+                    {v.active ? " · active" : ""}
+                    {v.portable ? "" : " · no SQL form"}
+                  </span>
+                  {canEdit && !v.active ? (
+                    <Button
+                      variant="ghost"
+                      disabled={busy}
+                      onClick={() => void activate(v.id)}
+                      data-testid={`saved-model-activate-${v.number}`}
+                    >
+                      Activate
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">Loading…</p>
+          )}
+          <p className="muted small">
+            Score recipes use the active version; activating another outdates their outputs.
+          </p>
+        </section>
+        {canEdit ? (
+          <section className="side-section">
+            <h3>Score a dataset</h3>
+            <Select
+              aria-label="Dataset to score"
+              data-testid="saved-model-score-input"
+              value={choice}
+              onChange={(e) => setTarget(e.target.value)}
+            >
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </Select>
+            <div className="side-actions">
+              <Button
+                variant="primary"
+                disabled={!choice}
+                onClick={() => onScore(choice)}
+                data-testid="saved-model-score"
+              >
+                Score a dataset
+              </Button>
+            </div>
+          </section>
+        ) : null}
+        <FormError message={error} testId="saved-model-panel-error" />
+      </div>
     </aside>
   );
 }
