@@ -65,22 +65,29 @@ export function designProblems(design: MlDesign): { path: string; message: strin
   if (design.algorithms.length === 0)
     problems.push({ path: "algorithms", message: "Choose at least one algorithm." });
   const classifier = design.task !== "regression";
-  for (const a of design.algorithms) {
-    if (a.algorithm === "logistic" && !classifier)
+  // Algorithms already refused for the task are not refused again for the engine.
+  const wrongTask = new Set<number>();
+  for (const [i, a] of design.algorithms.entries()) {
+    if (a.algorithm === "logistic" && !classifier) {
+      wrongTask.add(i);
       problems.push({
         path: "algorithms",
         message: "Logistic regression predicts classes: use linear regression for a numeric target.",
       });
-    if (a.algorithm === "linear" && classifier)
+    }
+    if (a.algorithm === "linear" && classifier) {
+      wrongTask.add(i);
       problems.push({
         path: "algorithms",
         message: "Linear regression predicts numbers: use logistic regression for classes.",
       });
+    }
   }
   if (!METRICS_BY_TASK[design.task].includes(design.metric))
     problems.push({ path: "metric", message: `${design.metric} is not a ${design.task} metric.` });
   // What the chosen engine cannot train, said before training (as prepare steps do for Spark).
-  for (const p of engineProblems(design, design.engine.kind)) problems.push(p);
+  for (const p of engineProblems(design, design.engine.kind))
+    if (!wrongTask.has(Number(p.path.split(".")[1]))) problems.push(p);
   return problems;
 }
 

@@ -72,5 +72,11 @@ describe("suggestDesign", () => {
       algorithms: [{ algorithm: "logistic" as const, C: 1, maxIter: 10 }],
     };
     expect(designProblems(bad).map((p) => p.path)).toEqual(["features", "algorithms", "metric"]);
+    // What the chosen engine cannot train is a problem too (MLlib trains no multiclass GBT).
+    const gbt = { algorithm: "gbt" as const, nTrees: 10, learningRate: 0.1, maxDepth: 3, minSamplesLeaf: 1 };
+    const multi = { ...design, task: "multiclass" as const, metric: "accuracy" as const, algorithms: [gbt] };
+    expect(designProblems(multi)).toEqual([]);
+    const remote = { ...multi, engine: { kind: "databricks" as const, connectionId: "c1", profileId: "p1" } };
+    expect(designProblems(remote).map((p) => p.path)).toEqual(["algorithms.0"]);
   });
 });

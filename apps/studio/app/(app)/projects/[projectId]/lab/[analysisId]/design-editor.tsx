@@ -10,6 +10,7 @@ import {
   type MlDesign,
 } from "@sous/ml";
 import { Field, Input, Select } from "@/ui/field.tsx";
+import { plural } from "@/ui/format.ts";
 import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
 
 // The design form: which columns are features and how each is handled, the validation split, the
@@ -97,7 +98,7 @@ export function DesignEditor({
       <h3>
         Features{" "}
         <span className="muted">
-          ({included} of {design.features.length} columns)
+          ({included} of {plural(design.features.length, "column")})
         </span>
       </h3>
       <div className="lab-scroll features-scroll">
