@@ -244,6 +244,38 @@ describe.skipIf(!hasStudio)("SQL notebooks API", { timeout: 180_000 }, () => {
     expect(again.status).toBe(409);
   });
 
+  it("interrupts a cell's query when the client goes away", async () => {
+    const sql = "SELECT count(*) AS n FROM orders a, orders b, orders c";
+    const nb = await get(`/projects/${projectId}/notebooks/${notebookId}`);
+    const cells = [...nb.data.cells, { id: "slow", sql }];
+    expect(
+      (await put(`/projects/${projectId}/notebooks/${notebookId}`, { version: nb.data.version, cells }))
+        .status,
+    ).toBe(200);
+    const ac = new AbortController();
+    const started = fetch(
+      `${process.env.SOUS_TEST_STUDIO_URL}/api/v1/projects/${projectId}/notebooks/${notebookId}/cells/slow/run`,
+      {
+        method: "POST",
+        headers: { ...key.headers, "content-type": "application/json" },
+        body: JSON.stringify({ sql }),
+        signal: ac.signal,
+      },
+    ).catch(() => null);
+    await new Promise((r) => setTimeout(r, 1_000));
+    ac.abort();
+    await started;
+    // 15,000^3 rows take hours: the stored result says the run was cancelled, within seconds.
+    const deadline = Date.now() + 30_000;
+    let stored: { status: string; message?: string } | undefined;
+    while (Date.now() < deadline) {
+      stored = (await get(`/projects/${projectId}/notebooks/${notebookId}`)).data.results.slow;
+      if (stored) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(stored).toMatchObject({ status: "error", message: "The run was cancelled." });
+  });
+
   it("deletes a notebook with its results", async () => {
     const nb = await post(`/projects/${projectId}/notebooks`, { name: "Scratch" });
     expect(nb.data.cells).toHaveLength(1);

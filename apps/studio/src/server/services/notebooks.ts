@@ -67,6 +67,7 @@ function summaryOf(n: NotebookRow): NotebookSummary {
 
 async function notebookDto(n: NotebookRow): Promise<Notebook> {
   const { db } = ctx();
+  await pendingStores.get(n.id);
   const cells = cellsOf(n);
   const [stored, datasets] = await Promise.all([
     db.notebookCellResult.findMany({ where: { notebookId: n.id } }),
@@ -144,7 +145,8 @@ export async function saveNotebook(
     if (isUniqueViolation(e)) throw nameTaken(input.name ?? "");
     throw e;
   }
-  // Results of deleted cells go with them.
+  // Results of deleted cells go with them (after the results still being written).
+  await pendingStores.get(n.id);
   await db.notebookCellResult.deleteMany({
     where: { notebookId: n.id, cellId: { notIn: input.cells.map((c) => c.id) } },
   });
@@ -260,6 +262,27 @@ const nothingToRead = () => {
   return emptyDir;
 };
 
+/**
+ * Results being written, by notebook: a successful run answers while its result is written (one
+ * Postgres round trip less per run), and reads of the notebook in this process wait for the
+ * writes, so whoever runs a cell and then opens the notebook sees its result. Writes of one
+ * notebook are chained, so the last run of a cell is the one kept.
+ */
+const pendingStores = new Map<string, Promise<void>>();
+
+function storeInBackground(notebookId: string, cellId: string, result: CellResult): void {
+  const write = (pendingStores.get(notebookId) ?? Promise.resolve())
+    .then(() => storeResult(notebookId, cellId, result))
+    .catch((e: unknown) => {
+      // The run itself succeeded and was answered; only its stored copy is missing.
+      console.error(`notebook ${notebookId}: the result of cell ${cellId} was not stored`, e);
+    })
+    .finally(() => {
+      if (pendingStores.get(notebookId) === write) pendingStores.delete(notebookId);
+    });
+  pendingStores.set(notebookId, write);
+}
+
 async function storeResult(notebookId: string, cellId: string, result: CellResult): Promise<void> {
   const stored: CellResult =
     result.status === "ok" ? { ...result, rows: result.rows.slice(0, STORED_RESULT_MAX_ROWS) } : result;
@@ -296,6 +319,7 @@ export async function runCell(
   const elapsed = () => Math.round(performance.now() - started);
 
   const fail = async (code: "compile_error" | "invalid_input", message: string, problems: SqlProblem[]) => {
+    await pendingStores.get(notebook.id);
     await storeResult(notebook.id, cellId, {
       status: "error",
       message,
@@ -366,7 +390,7 @@ export async function runCell(
       ranAt,
       sql,
     };
-    await storeResult(notebook.id, cellId, result);
+    storeInBackground(notebook.id, cellId, result);
     return result;
   } finally {
     await Promise.all(leases.map((l) => l.release()));
