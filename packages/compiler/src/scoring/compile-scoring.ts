@@ -127,22 +127,33 @@ interface Names {
 }
 
 class Layers {
-  private readonly layers: string[][] = [];
+  private readonly layers: { columns: string[]; constants?: string[] }[] = [];
   constructor(
     private readonly d: ScoringDialect,
     private readonly from: string,
     private readonly names: Names,
   ) {}
-  /** A nested SELECT adding these `expr AS alias` columns; they may use earlier layers' aliases. */
-  add(columns: readonly string[]): void {
-    if (columns.length > 0) this.layers.push([...columns]);
+  /**
+   * A nested SELECT adding these `expr AS alias` columns; they may use earlier layers' aliases.
+   * `constants` are computed once, in a one-row relation joined to every row.
+   */
+  add(columns: readonly string[], constants?: readonly string[]): void {
+    if (columns.length > 0 || constants?.length)
+      this.layers.push({
+        columns: [...columns],
+        ...(constants?.length ? { constants: [...constants] } : {}),
+      });
   }
   /** The final SELECT of `columns` over every layer. */
   render(columns: readonly string[]): string {
     const q = this.d.sql.quoteIdent;
     let from = `${this.from} AS ${q(this.names.internal("in"))}`;
     this.layers.forEach((layer, i) => {
-      from = `(SELECT *,\n  ${layer.join(",\n  ")}\nFROM ${from}) AS ${q(this.names.internal(`l${i}`))}`;
+      const select = ["*", ...layer.columns].join(",\n  ");
+      const joined = layer.constants
+        ? `, (SELECT ${layer.constants.join(",\n  ")}) AS ${q(this.names.internal(`c${i}`))}`
+        : "";
+      from = `(SELECT ${select}\nFROM ${from}${joined}) AS ${q(this.names.internal(`l${i}`))}`;
     });
     return `SELECT ${columns.join(",\n  ")}\nFROM ${from}`;
   }
