@@ -501,11 +501,11 @@ function caseTrees(
 }
 
 /**
- * Each tree walked one level per nested SELECT: per level, constant arrays of that level's splits
- * (feature, threshold, children), so each node is written once and the lookups hit constants
- * (in DuckDB several times faster than arrays joined in as columns). No branching per split: the
- * cost grows with the depth, not the number of nodes. The state is the position of the row's
- * node among its level's splits, or minus the number of the leaf it reached, which it keeps.
+ * Each tree as arrays (per node: feature, threshold, children), walked one level per nested
+ * SELECT with a few array lookups and integer arithmetic per tree and level: no branching per
+ * split, so the cost grows with the depth, not the number of nodes. The next node is
+ * `left + (x > threshold) * (right - left)`; scikit-learn's left child is always the next node,
+ * which saves a lookup. A leaf's step keeps it where it is.
  */
 function walkTrees(
   m: Trees,
@@ -518,61 +518,51 @@ function walkTrees(
   const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
   const x = ref("x");
   const int = d.sql.typeName("integer");
-  // The model's input vector; a one-hot column as 0 or 1.
+  // The model's input vector (a one-hot column as 0 or 1), then a 1 that leaves compare with 0.
   const items = vector.map((v) =>
     v.kind === "numeric" ? v.ref : `CAST(${v.ref} = ${v.index} AS ${d.sql.typeName("double")})`,
   );
-  layers.add([`${d.array(items)} AS ${x}`]);
-  // Per tree and level: the splits' arrays; per tree: its leaves in node order.
-  const levels: string[][][] = [];
-  const leafValues: number[][][] = [];
-  const node: string[] = [];
-  m.trees.forEach((tree) => {
+  const one = String(items.length + 1);
+  const constants: string[] = [];
+  const depths: number[] = [];
+  const nextIsLeft: boolean[] = [];
+  m.trees.forEach((tree, t) => {
     const n = tree.feature.length;
     const leaf = (i: number) => tree.left[i] === -1;
     const depth = new Array<number>(n).fill(0);
-    const position = new Array<number>(n).fill(0);
-    const byLevel: number[][] = [];
-    const leaves: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (leaf(i)) {
-        leaves.push(i);
-        position[i] = -leaves.length;
-        continue;
-      }
-      depth[tree.left[i]!] = depth[tree.right[i]!] = depth[i]! + 1;
-      const level = (byLevel[depth[i]!] ??= []);
-      level.push(i);
-      position[i] = level.length;
-    }
+    for (let i = 0; i < n; i++) if (!leaf(i)) depth[tree.left[i]!] = depth[tree.right[i]!] = depth[i]! + 1;
+    depths.push(Math.max(...depth));
+    const next = tree.left.every((l, i) => l === -1 || l === i + 1);
+    nextIsLeft.push(next);
+    // 1-based node numbers. A leaf goes "right" (1 > 0) by -1 from the next node (to itself),
+    // or, with a left array, "right" by 0 from itself.
+    const left = (i: number) => (leaf(i) ? i + 1 : tree.left[i]! + 1);
+    const jump = (i: number) => (leaf(i) ? (next ? -1 : 0) : tree.right[i]! + 1 - (next ? i + 2 : left(i)));
+    const at = (f: (i: number) => string) => d.array(Array.from({ length: n }, (_, i) => f(i)));
     const threshold = (i: number) => (m.inputFloat32 ? float32Cut(tree.threshold[i]!) : tree.threshold[i]!);
-    levels.push(
-      byLevel.map((splits) => [
-        d.array(splits.map((i) => String(tree.feature[i]! + 1))),
-        d.array(splits.map((i) => doubleLiteral(threshold(i)))),
-        d.array(splits.map((i) => String(position[tree.left[i]!]))),
-        d.array(splits.map((i) => String(position[tree.right[i]!]! - position[tree.left[i]!]!))),
-      ]),
+    constants.push(
+      `${at((i) => (leaf(i) ? one : String(tree.feature[i]! + 1)))} AS ${ref(`af${t}`)}`,
+      `${at((i) => (leaf(i) ? "0e0" : doubleLiteral(threshold(i))))} AS ${ref(`at${t}`)}`,
+      `${at((i) => String(jump(i)))} AS ${ref(`aj${t}`)}`,
+      ...(next ? [] : [`${at((i) => String(left(i)))} AS ${ref(`al${t}`)}`]),
     );
-    leafValues.push(Array.from({ length: outputs }, (_, k) => leaves.map((l) => tree.value[l]![k]!)));
-    // A tree that is one leaf is at its leaf from the start.
-    node.push(leaf(0) ? "-1" : "1");
   });
-  const depth = Math.max(...levels.map((l) => l.length));
-  for (let level = 0; level < depth; level++) {
+  layers.add([`${d.array([...items, "1e0"])} AS ${x}`], constants);
+  const node = m.trees.map(() => "1");
+  for (let level = 0; level < Math.max(...depths); level++) {
     const columns: string[] = [];
-    levels.forEach((arrays, t) => {
-      const at = arrays[level];
-      if (!at) return;
-      const [feature, threshold, left, jump] = at as [string, string, string, string];
-      const n = node[t]!;
-      const right = `CAST(${d.element(x, d.element(feature, n))} > ${d.element(threshold, n)} AS ${int})`;
-      const step = `${d.element(left, n)} + ${right} * ${d.element(jump, n)}`;
-      columns.push(`if(${n} < 0, ${n}, ${step}) AS ${ref(`n${t}_${level}`)}`);
+    m.trees.forEach((_, t) => {
+      if (depths[t]! <= level) return;
+      const e = (name: string) => d.element(ref(`${name}${t}`), node[t]!);
+      const base = nextIsLeft[t] ? `${node[t]} + 1` : e("al");
+      const right = `CAST(${d.element(x, e("af"))} > ${e("at")} AS ${int})`;
+      columns.push(`${base} + ${right} * ${e("aj")} AS ${ref(`n${t}_${level}`)}`);
       node[t] = ref(`n${t}_${level}`);
     });
     layers.add(columns);
   }
-  // Written "-x", never "--1" (a comment).
-  return { leafRefs: node.map((n) => (n.startsWith("-") ? n.slice(1) : `-${n}`)), leafValues };
+  const leafValues = m.trees.map((tree) =>
+    Array.from({ length: outputs }, (_, k) => tree.value.map((v, i) => (tree.left[i] === -1 ? v[k]! : 0))),
+  );
+  return { leafRefs: node, leafValues };
 }
