@@ -19,6 +19,7 @@ async function setSql(page: Page, index: number, sql: string): Promise<void> {
   await page.getByTestId(`cell-sql-${index}-input`).click();
   await page.keyboard.press("Control+A");
   await page.keyboard.insertText(sql);
+  await page.keyboard.press("Escape"); // close the completion list
 }
 
 describe.skipIf(!hasStudio)("SQL notebooks in the browser", () => {
@@ -83,6 +84,7 @@ describe.skipIf(!hasStudio)("SQL notebooks in the browser", () => {
     await expect(error.textContent()).resolves.toMatch(
       /Line 2, column 6: read_parquet\(\.\.\.\) is not allowed/,
     );
+    await screenshot(page, "notebooks-error");
 
     // The join, run with Ctrl+Enter on the full data.
     await setSql(page, 0, JOIN);

@@ -9,6 +9,7 @@ import { CellText } from "@/ui/data-table.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
 import { formatCount, isNumericType } from "@/ui/format.ts";
 import { PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
+import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { SqlEditor, type SqlProblemAt, type SqlTable } from "@/ui/sql-editor.tsx";
 
 // A SQL notebook: cells edited with the SQL recipe's editor, run one at a time on the local
@@ -116,6 +117,7 @@ export function NotebookEditor({
 
   return (
     <div className="nb-notebook">
+      <LeaveGuard when={canEdit && dirty} message="The notebook's cells are not saved and will be lost." />
       <div className="nb-toolbar">
         {canEdit ? (
           <>
