@@ -7,7 +7,7 @@ import { ApiError, api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { CellText } from "@/ui/data-table.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
-import { formatCount, isNumericType } from "@/ui/format.ts";
+import { formatCount, isNumericType, plural } from "@/ui/format.ts";
 import { PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { SqlEditor, type SqlProblemAt, type SqlTable } from "@/ui/sql-editor.tsx";
@@ -529,7 +529,7 @@ function BarChart({
         width={width}
         height={bars.length * barH + 8}
         role="img"
-        aria-label={`${value} by ${label}, first ${bars.length} rows`}
+        aria-label={`${value} by ${label}, the first ${plural(bars.length, "row")}`}
       >
         {bars.map((b, i) => {
           const x = labelW + ((Math.min(0, b.value) - min) / span) * plotW;
