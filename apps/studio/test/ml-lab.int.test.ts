@@ -14,25 +14,7 @@ import {
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
-import { seededRandom } from "./seeded-random.ts";
-
-/** Seeded rows: the label depends on x1, x2 and the colour, plus noise; `leak` copies the label. */
-function customers(n: number): string {
-  const colours = ["red", "green", "blue", "black"];
-  const lines = ["id,x1,x2,colour,leak,constant,churned"];
-  const r = seededRandom(11);
-  for (let i = 0; i < n; i++) {
-    const x1 = (r() * 20 - 10).toFixed(3);
-    const x2 = (r() * 100).toFixed(2);
-    const colour = colours[i % 4]!;
-    const noise = (r() * 2 - 1) * 6;
-    const score =
-      Number(x1) + (Number(x2) - 50) / 10 + (colour === "red" ? 4 : colour === "blue" ? -4 : 0) + noise;
-    const churned = score > 0;
-    lines.push(`${i + 1},${i % 17 === 0 ? "" : x1},${x2},${colour},${churned ? 1 : 0},7,${churned}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
+import { churnRows } from "./churn-rows.ts";
 
 describe.skipIf(!hasStudio)("the Lab (visual ML) API", { timeout: 240_000 }, () => {
   let key: Caller;
@@ -56,7 +38,7 @@ describe.skipIf(!hasStudio)("the Lab (visual ML) API", { timeout: 240_000 }, () 
   beforeAll(async () => {
     key = await withApiKey(await loginAs(admin.email, admin.password));
     projectId = (await post("/projects", { key: uniqueKey("LAB"), name: "Lab" })).data.id;
-    datasetId = await upload("customers", customers(800));
+    datasetId = await upload("customers", churnRows(800, 11, { traps: true }));
   });
 
   it("suggests a binary design that leaves out the identifier, the leak and the constant, saying why", async () => {

@@ -20,24 +20,7 @@ import {
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
-import { seededRandom } from "./seeded-random.ts";
-
-/** Seeded rows: the label depends on x1, x2 and the colour, plus noise. */
-function customers(n: number): string {
-  const colours = ["red", "green", "blue", "black"];
-  const lines = ["id,x1,x2,colour,churned"];
-  const r = seededRandom(23);
-  for (let i = 0; i < n; i++) {
-    const x1 = (r() * 20 - 10).toFixed(3);
-    const x2 = (r() * 100).toFixed(2);
-    const colour = colours[i % 4]!;
-    const noise = (r() * 2 - 1) * 6;
-    const score =
-      Number(x1) + (Number(x2) - 50) / 10 + (colour === "red" ? 4 : colour === "blue" ? -4 : 0) + noise;
-    lines.push(`${i + 1},${i % 17 === 0 ? "" : x1},${x2},${colour},${score > 0}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
+import { churnRows } from "./churn-rows.ts";
 
 type Cell = string | number | boolean | null;
 type TrainedModel = {
@@ -120,7 +103,7 @@ describe.skipIf(!hasStudio)(
       session = await loginAs(admin.email, admin.password);
       key = await withApiKey(session);
       projectId = (await post("/projects", { key: uniqueKey("SCORE"), name: "Scoring" })).data.id;
-      trainingDatasetId = await upload("customers", customers(600));
+      trainingDatasetId = await upload("customers", churnRows(600, 23));
       const created = await post(`/projects/${projectId}/ml/analyses`, {
         datasetId: trainingDatasetId,
         target: "churned",

@@ -106,6 +106,19 @@ export const HIGHER_IS_BETTER: Record<Metric, boolean> = {
   mape: false,
 };
 
+/** A seeded random split: `testRatio` of the rows with a target are held out to measure the models. */
+export const RandomSplitSchema = z
+  .object({
+    kind: z.literal("random_split"),
+    testRatio: z.number().gt(0).lt(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+  })
+  .strict();
+
 export const TrainRequestSchema = z
   .object({
     /** A Parquet file or a folder of Parquet files (a dataset version). */
@@ -113,17 +126,7 @@ export const TrainRequestSchema = z
     task: MlTaskSchema,
     target: name,
     features: z.array(FeatureSchema).min(1),
-    validation: z
-      .object({
-        kind: z.literal("random_split"),
-        testRatio: z.number().gt(0).lt(1),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-      })
-      .strict(),
+    validation: RandomSplitSchema,
     algorithms: z.array(AlgorithmSchema).min(1),
     metric: MetricSchema,
     /** Where each model's pickle and portable JSON are written. */

@@ -8,6 +8,7 @@ import {
   MetricSchema,
   MlTaskSchema,
   NumericFeatureSchema,
+  RandomSplitSchema,
   type TrainRequest,
 } from "./contracts.ts";
 import { engineProblems } from "./engine-support.ts";
@@ -34,17 +35,8 @@ export const MlDesignSchema = z
     task: MlTaskSchema,
     target: z.string().min(1).max(256),
     features: z.array(DesignFeatureSchema).max(2000),
-    validation: z
-      .object({
-        kind: z.literal("random_split"),
-        testRatio: z.number().min(0.05).max(0.5),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-      })
-      .strict(),
+    // The Lab holds out between 5 % and half of the rows; the trainer itself takes any ratio.
+    validation: RandomSplitSchema.extend({ testRatio: z.number().min(0.05).max(0.5) }),
     algorithms: z.array(AlgorithmSchema).max(20),
     metric: MetricSchema,
     engine: MlEngineSchema,

@@ -353,104 +353,66 @@ function NumberSetting({
   );
 }
 
+/** One number of an algorithm's settings; `zeroIsNone`: 0 in the field means no limit (null). */
+interface Setting {
+  key: string;
+  label: string;
+  min: number;
+  max?: number;
+  step?: number;
+  zeroIsNone?: boolean;
+}
+
+const trees: Setting = { key: "nTrees", label: "Trees", min: 1, max: 2000 };
+const leaf: Setting = { key: "minSamplesLeaf", label: "Min rows per leaf", min: 1 };
+const depth = (max: number, zeroIsNone: boolean): Setting => ({
+  key: "maxDepth",
+  label: zeroIsNone ? "Max depth (0: none)" : "Max depth",
+  min: 1,
+  max,
+  zeroIsNone,
+});
+
+/** The settings form of each algorithm; a typed record, so a new algorithm must list its own. */
+const SETTINGS: Record<Algorithm["algorithm"], Setting[]> = {
+  logistic: [
+    { key: "C", label: "C (inverse regularisation)", min: 0.0001, step: 0.1 },
+    { key: "maxIter", label: "Max iterations", min: 1 },
+  ],
+  linear: [{ key: "alpha", label: "Alpha (regularisation)", min: 0, step: 0.1 }],
+  decisionTree: [depth(64, true), leaf],
+  randomForest: [trees, depth(64, true), leaf],
+  gbt: [
+    trees,
+    { key: "learningRate", label: "Learning rate", min: 0.001, max: 1, step: 0.05 },
+    depth(30, false),
+    leaf,
+  ],
+};
+
 function AlgorithmSettings({
-  algorithm: a,
+  algorithm,
   onChange,
 }: {
   algorithm: Algorithm;
   onChange: (a: Algorithm) => void;
 }) {
-  switch (a.algorithm) {
-    case "logistic":
-      return (
-        <div className="settings">
-          <NumberSetting
-            label="C (inverse regularisation)"
-            value={a.C}
-            min={0.0001}
-            step={0.1}
-            onChange={(C) => onChange({ ...a, C })}
-          />
-          <NumberSetting
-            label="Max iterations"
-            value={a.maxIter}
-            min={1}
-            onChange={(maxIter) => onChange({ ...a, maxIter })}
-          />
-        </div>
-      );
-    case "linear":
-      return (
-        <div className="settings">
-          <NumberSetting
-            label="Alpha (regularisation)"
-            value={a.alpha}
-            min={0}
-            step={0.1}
-            onChange={(alpha) => onChange({ ...a, alpha })}
-          />
-        </div>
-      );
-    case "gbt":
-      return (
-        <div className="settings">
-          <NumberSetting
-            label="Trees"
-            value={a.nTrees}
-            min={1}
-            max={2000}
-            onChange={(nTrees) => onChange({ ...a, nTrees })}
-          />
-          <NumberSetting
-            label="Learning rate"
-            value={a.learningRate}
-            min={0.001}
-            max={1}
-            step={0.05}
-            onChange={(learningRate) => onChange({ ...a, learningRate })}
-          />
-          <NumberSetting
-            label="Max depth"
-            value={a.maxDepth}
-            min={1}
-            max={30}
-            onChange={(maxDepth) => onChange({ ...a, maxDepth })}
-          />
-          <NumberSetting
-            label="Min rows per leaf"
-            value={a.minSamplesLeaf}
-            min={1}
-            onChange={(minSamplesLeaf) => onChange({ ...a, minSamplesLeaf })}
-          />
-        </div>
-      );
-    case "decisionTree":
-    case "randomForest":
-      return (
-        <div className="settings">
-          {a.algorithm === "randomForest" ? (
-            <NumberSetting
-              label="Trees"
-              value={a.nTrees}
-              min={1}
-              max={2000}
-              onChange={(nTrees) => onChange({ ...a, nTrees })}
-            />
-          ) : null}
-          <NumberSetting
-            label="Max depth"
-            value={a.maxDepth ?? 0}
-            min={0}
-            max={64}
-            onChange={(d) => onChange({ ...a, maxDepth: d === 0 ? null : d })}
-          />
-          <NumberSetting
-            label="Min rows per leaf"
-            value={a.minSamplesLeaf}
-            min={1}
-            onChange={(minSamplesLeaf) => onChange({ ...a, minSamplesLeaf })}
-          />
-        </div>
-      );
-  }
+  const values = algorithm as unknown as Record<string, number | null>;
+  return (
+    <div className="settings">
+      {SETTINGS[algorithm.algorithm].map((s) => (
+        <NumberSetting
+          key={s.key}
+          label={s.label}
+          value={values[s.key] ?? 0}
+          min={s.zeroIsNone ? 0 : s.min}
+          max={s.max}
+          step={s.step}
+          onChange={(v) =>
+            onChange({ ...algorithm, [s.key]: s.zeroIsNone && v === 0 ? null : v } as Algorithm)
+          }
+        />
+      ))}
+    </div>
+  );
 }
