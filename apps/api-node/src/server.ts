@@ -2,10 +2,10 @@ import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AppError, HTTP_STATUS_BY_CODE } from "@sous/contracts";
-import type { Db } from "@sous/db";
+import { createNotifyListener, type Db } from "@sous/db";
 import { type PortableModel, scorePortable } from "@sous/ml";
+import { API_CHANGE_CHANNEL } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
-import { listenForApiChanges } from "./changes.ts";
 import { Metrics } from "./metrics.ts";
 import { serviceOpenApi } from "./openapi.ts";
 import { authorized, pickVersion, Registry, type RoutedEndpoint, type RoutedVersion } from "./registry.ts";
@@ -173,13 +173,18 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
     onError: (e) => log(`request log: ${e.message}`),
   });
 
-  // LISTEN first, then load: a change made between the two is heard and loaded again.
-  const changes = listenForApiChanges({
+  // The shared LISTEN connection (reconnects with backoff, keepalive, a delivery probe). Every
+  // (re)connect calls the subscriber with null and so reloads: a change made before LISTEN was in
+  // place, or while it was down, is loaded then; the periodic reload below covers the rest.
+  const changes = createNotifyListener({
     databaseUrl: opts.databaseUrl,
-    onChange: () => void registry.reload(),
+    channel: API_CHANGE_CHANNEL,
+    applicationName: "sous-api-node",
+    // The payload is the table that changed; any change reloads every deployment.
+    route: () => ({ key: "deployments", value: "changed" }),
     onError: (e) => log(`deployment changes: ${e.message}`),
   });
-  await changes.ready;
+  changes.subscribe("deployments", () => void registry.reload());
   await registry.reload();
   const poll = setInterval(() => void registry.reload(), opts.reloadEveryMs);
   poll.unref();

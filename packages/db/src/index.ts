@@ -15,6 +15,11 @@ export {
   type JobChangeHandler,
   type JobChangeListener,
 } from "./job-changes.ts";
-export type { NotifyHandler, NotifyListener, NotifyListenerOptions } from "./notify-listener.ts";
+export {
+  createNotifyListener,
+  type NotifyHandler,
+  type NotifyListener,
+  type NotifyListenerOptions,
+} from "./notify-listener.ts";
 // Migrations are a separate entry (@sous/db/migrate): they read files and load wasm, which the
 // studio bundle must not include.
