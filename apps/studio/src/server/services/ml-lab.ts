@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, JobStateSchema, type User } from "@sous/contracts";
-import type { Prisma } from "@sous/db";
+import { isUniqueViolation, type Prisma } from "@sous/db";
 import { targetCorrelations } from "@sous/engine-local";
 import {
   type ColumnProfile,
@@ -133,8 +133,6 @@ async function findAnalysis(projectId: string, analysisId: string): Promise<Anal
 
 const nameTaken = (name: string) =>
   new AppError("conflict", `An analysis named ${name} already exists in this project. Choose another name.`);
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === "P2002";
 
 export async function createAnalysis(
   user: User,
