@@ -1,15 +1,16 @@
 "use client";
 
 import type { ApiKeyCreatedSchema, ApiKeySchema } from "@sous/contracts";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { z } from "zod";
-import { api, errorMessage } from "@/ui/api.ts";
+import { api } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
 import { formatDate } from "@/ui/format.ts";
 import { CheckIcon, CopyIcon, KeyIcon, PlusIcon } from "@/ui/icons.tsx";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 type ApiKey = z.infer<typeof ApiKeySchema>;
 type ApiKeyCreated = z.infer<typeof ApiKeyCreatedSchema>;
@@ -18,8 +19,12 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: (id: string) => void }
   const toast = useToast();
   // Two steps: a revoked key breaks every script using it, so ask once, in place.
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Stays busy after success: the row leaves the list.
+  const { busy, error, run } = useFormSubmit(async () => {
+    await api(`/me/api-keys/${k.id}`, { method: "DELETE" });
+    onRevoked(k.id);
+    toast(`Revoked ${k.name}.`, "success");
+  });
   return (
     <li className="key-item" data-testid="api-key-item" data-key-name={k.name}>
       <span className="node-icon" aria-hidden="true">
@@ -40,18 +45,7 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: (id: string) => void }
             size="sm"
             loading={busy}
             data-testid="confirm-revoke"
-            onClick={async () => {
-              setBusy(true);
-              setError(null);
-              try {
-                await api(`/me/api-keys/${k.id}`, { method: "DELETE" });
-                onRevoked(k.id);
-                toast(`Revoked ${k.name}.`, "success");
-              } catch (e) {
-                setError(errorMessage(e));
-                setBusy(false);
-              }
-            }}
+            onClick={() => void run()}
           >
             Revoke now
           </Button>
@@ -77,28 +71,20 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: (id: string) => void }
 export function ApiKeys({ initialKeys }: { initialKeys: ApiKey[] }) {
   const [keys, setKeys] = useState(initialKeys);
   const [name, setName] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [copied, setCopied] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useFormSubmit(
+    async () => {
       const k = await api<ApiKeyCreated>("/me/api-keys", { method: "POST", json: { name } });
       setCreated(k);
       setCopied(false);
       const { key: _secret, ...listed } = k;
       setKeys((ks) => [listed, ...ks]);
       setName("");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
 
   async function copy() {
     if (!created) return;
@@ -114,7 +100,7 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKey[] }) {
   return (
     <div className="stack-24">
       <Panel title="API keys">
-        <form className="form-stack" onSubmit={submit} aria-label="Create an API key">
+        <form className="form-stack" onSubmit={onSubmit} aria-label="Create an API key">
           <p className="muted">
             Scripts and CI use API keys to call the Sous REST API as you: send{" "}
             <code>Authorization: Bearer &lt;key&gt;</code>.

@@ -1,17 +1,19 @@
 "use client";
 
 import type { AdminUser, ResetPasswordResultSchema } from "@sous/contracts";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { z } from "zod";
-import { api, errorMessage } from "@/ui/api.ts";
+import { api } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
-import { Field, FormError, Input, Select } from "@/ui/field.tsx";
+import { Field, FormError, Input } from "@/ui/field.tsx";
 import { formatDate } from "@/ui/format.ts";
 import { CheckIcon, CopyIcon, PlusIcon } from "@/ui/icons.tsx";
 import { ModalDialog, ModalFoot } from "@/ui/modal-dialog.tsx";
 import { Panel } from "@/ui/panel.tsx";
+import { EmailRoleFields, RoleSelect } from "@/ui/person-fields.tsx";
 import { useToast } from "@/ui/toast.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 // Admin: create accounts, change the global role, disable/enable, reset a password. Every change
 // goes through /api/v1/admin/users; its refusals (the last active administrator) are shown on the
@@ -19,6 +21,10 @@ import { useToast } from "@/ui/toast.tsx";
 
 type Role = AdminUser["role"];
 type ResetResult = z.infer<typeof ResetPasswordResultSchema>;
+const ROLES = [
+  { value: "USER", label: "User" },
+  { value: "ADMIN", label: "Administrator" },
+] as const satisfies readonly { value: Role; label: string }[];
 
 export function UsersAdmin({
   initialUsers,
@@ -87,14 +93,8 @@ function CreateUserForm({ onCreated }: { onCreated: (u: AdminUser) => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("USER");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useFormSubmit(
+    async () => {
       const u = await api<AdminUser>("/admin/users", {
         method: "POST",
         json: { name, email, password, role },
@@ -105,15 +105,12 @@ function CreateUserForm({ onCreated }: { onCreated: (u: AdminUser) => void }) {
       setEmail("");
       setPassword("");
       setRole("USER");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
 
   return (
-    <form onSubmit={submit} aria-label="Create a user" className="form-stack">
+    <form onSubmit={onSubmit} aria-label="Create a user" className="form-stack">
       <div className="users-create">
         <Field label="Name">
           {({ id }) => (
@@ -127,48 +124,33 @@ function CreateUserForm({ onCreated }: { onCreated: (u: AdminUser) => void }) {
             />
           )}
         </Field>
-        <Field label="E-mail">
-          {({ id }) => (
-            <Input
-              id={id}
-              type="email"
-              data-testid="new-user-email"
-              required
-              maxLength={254}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Password" hint="At least 10 characters; tell it to the user.">
-          {({ id, describedBy }) => (
-            <Input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              data-testid="new-user-password"
-              required
-              minLength={10}
-              maxLength={256}
-              aria-describedby={describedBy}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Role">
-          {({ id }) => (
-            <Select
-              id={id}
-              data-testid="new-user-role"
-              value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
-            >
-              <option value="USER">User</option>
-              <option value="ADMIN">Administrator</option>
-            </Select>
-          )}
-        </Field>
+        <EmailRoleFields
+          email={email}
+          onEmail={setEmail}
+          emailTestId="new-user-email"
+          role={role}
+          onRole={setRole}
+          roles={ROLES}
+          roleTestId="new-user-role"
+          between={
+            <Field label="Password" hint="At least 10 characters; tell it to the user.">
+              {({ id, describedBy }) => (
+                <Input
+                  id={id}
+                  type="password"
+                  autoComplete="new-password"
+                  data-testid="new-user-password"
+                  required
+                  minLength={10}
+                  maxLength={256}
+                  aria-describedby={describedBy}
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+              )}
+            </Field>
+          }
+        />
         <Button type="submit" variant="primary" icon={<PlusIcon />} loading={busy} data-testid="create-user">
           Create user
         </Button>
@@ -190,14 +172,11 @@ function UserRow({
   onReset: () => void;
 }) {
   const toast = useToast();
-  const [busy, setBusy] = useState<"role" | "status" | null>(null);
   const [confirmDisable, setConfirmDisable] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function patch(body: { role?: Role; disabled?: boolean }, what: "role" | "status") {
-    setBusy(what);
-    setError(null);
-    try {
+  // Which change is under way: its button shows the spinner, the others wait.
+  const [what, setWhat] = useState<"role" | "status">("role");
+  const patching = useFormSubmit(
+    async (body: { role?: Role; disabled?: boolean }) => {
       const next = await api<AdminUser>(`/admin/users/${u.id}`, { method: "PATCH", json: body });
       onChange(next);
       setConfirmDisable(false);
@@ -206,12 +185,15 @@ function UserRow({
           `${next.email} is ${next.disabled ? "disabled: signed out everywhere" : "enabled again"}.`,
           "success",
         );
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
+  const busy = patching.busy ? what : null;
+  const error = patching.error;
+  const patch = (body: { role?: Role; disabled?: boolean }, w: "role" | "status") => {
+    setWhat(w);
+    return patching.run(body);
+  };
 
   return (
     <>
@@ -222,16 +204,14 @@ function UserRow({
         </td>
         <td>{u.email}</td>
         <td>
-          <Select
-            aria-label={`Role of ${u.email}`}
-            data-testid="user-role"
+          <RoleSelect
+            ariaLabel={`Role of ${u.email}`}
+            testId="user-role"
+            roles={ROLES}
             value={u.role}
             disabled={busy !== null}
-            onChange={(e) => void patch({ role: e.target.value as Role }, "role")}
-          >
-            <option value="USER">User</option>
-            <option value="ADMIN">Administrator</option>
-          </Select>
+            onChange={(role) => void patch({ role }, "role")}
+          />
         </td>
         <td>
           <Badge tone={u.disabled ? "danger" : "success"} testId="user-status">
@@ -317,28 +297,20 @@ function ResetPasswordDialog({
 }) {
   const [mode, setMode] = useState<"generate" | "set">("generate");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<ResetResult | null>(null);
   const [copied, setCopied] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useFormSubmit(
+    async () => {
       const r = await api<ResetResult>(`/admin/users/${user.id}/password`, {
         method: "POST",
         json: mode === "set" ? { password } : {},
       });
       setResult(r);
       setPassword("");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
 
   async function copy() {
     if (!result?.generatedPassword) return;
@@ -397,7 +369,7 @@ function ResetPasswordDialog({
           </div>
         </>
       ) : (
-        <form className="modal-form" onSubmit={submit}>
+        <form className="modal-form" onSubmit={onSubmit}>
           <div className="modal-body">
             <p className="muted">
               {isYou

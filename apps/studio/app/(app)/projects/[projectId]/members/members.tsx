@@ -2,23 +2,25 @@
 
 import type { ProjectMember, ProjectRole } from "@sous/contracts";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { useState } from "react";
+import { api } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
-import { Field, FormError, Input, Select } from "@/ui/field.tsx";
+import { FormError } from "@/ui/field.tsx";
 import { formatDate } from "@/ui/format.ts";
 import { PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { ModalDialog, ModalFoot } from "@/ui/modal-dialog.tsx";
 import { Panel } from "@/ui/panel.tsx";
+import { EmailRoleFields, RoleSelect } from "@/ui/person-fields.tsx";
 import { useToast } from "@/ui/toast.tsx";
+import { useFormSubmit } from "@/ui/use-form-submit.ts";
 
 // A project's members. Owners add people by e-mail, change roles and remove members; everyone
 // else sees the same list read-only. The API refuses to leave the project without an owner (409),
 // and its message is shown on the row that asked.
 
 const ROLE_LABEL: Record<ProjectRole, string> = { OWNER: "Owner", EDITOR: "Editor", VIEWER: "Viewer" };
-const ROLES: ProjectRole[] = ["VIEWER", "EDITOR", "OWNER"];
+const ROLES = (["VIEWER", "EDITOR", "OWNER"] as const).map((value) => ({ value, label: ROLE_LABEL[value] }));
 
 export function Members({
   projectId,
@@ -143,67 +145,35 @@ function AddMemberForm({
 }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<ProjectRole>("VIEWER");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, onSubmit } = useFormSubmit(
+    async () => {
       const r = await api<{ email: string; role: ProjectRole }>(base, {
         method: "PUT",
         json: { email, role },
       });
       await onAdded(r.email, r.role);
       setEmail("");
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
 
   return (
-    <form onSubmit={submit} aria-label="Add a member" className="form-stack">
+    <form onSubmit={onSubmit} aria-label="Add a member" className="form-stack">
       <div className="members-add">
-        <Field
-          label="E-mail"
-          hint={
+        <EmailRoleFields
+          email={email}
+          onEmail={setEmail}
+          emailTestId="member-email"
+          emailHint={
             isAdmin
               ? "The person needs a Sous account: create it under Users first."
               : "The person needs a Sous account; an administrator creates accounts."
           }
-        >
-          {({ id, describedBy }) => (
-            <Input
-              id={id}
-              type="email"
-              required
-              maxLength={254}
-              aria-describedby={describedBy}
-              data-testid="member-email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Role">
-          {({ id }) => (
-            <Select
-              id={id}
-              data-testid="member-role"
-              value={role}
-              onChange={(e) => setRole(e.target.value as ProjectRole)}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABEL[r]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+          role={role}
+          onRole={setRole}
+          roles={ROLES}
+          roleTestId="member-role"
+        />
         <Button type="submit" variant="primary" icon={<PlusIcon />} loading={busy} data-testid="add-member">
           Add member
         </Button>
@@ -228,21 +198,17 @@ function MemberRow({
   onChanged: (role: ProjectRole) => void;
   onRemove: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function changeRole(role: ProjectRole) {
-    setBusy(true);
-    setError(null);
-    try {
+  const {
+    busy,
+    error,
+    run: changeRole,
+  } = useFormSubmit(
+    async (role: ProjectRole) => {
       await api(base, { method: "PUT", json: { email: m.email, role } });
       onChanged(role);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { afterSuccess: "ready" },
+  );
 
   return (
     <>
@@ -260,19 +226,14 @@ function MemberRow({
         <td>{m.email}</td>
         <td>
           {canEdit ? (
-            <Select
-              aria-label={`Role of ${m.email}`}
-              data-testid="member-role-select"
+            <RoleSelect
+              ariaLabel={`Role of ${m.email}`}
+              testId="member-role-select"
+              roles={ROLES}
               value={m.role}
               disabled={busy}
-              onChange={(e) => void changeRole(e.target.value as ProjectRole)}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABEL[r]}
-                </option>
-              ))}
-            </Select>
+              onChange={(role) => void changeRole(role)}
+            />
           ) : (
             <Badge tone={m.role === "OWNER" ? "accent" : "neutral"} testId="member-role-badge">
               {ROLE_LABEL[m.role]}
@@ -323,8 +284,11 @@ function RemoveDialog({
   onClose: () => void;
   onRemoved: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Stays busy after success: the dialog closes.
+  const { busy, error, run } = useFormSubmit(async () => {
+    await api(`${base}/${member.userId}`, { method: "DELETE" });
+    onRemoved();
+  });
   return (
     <ModalDialog
       title={isYou ? "Leave this project?" : `Remove ${member.name}?`}
@@ -345,17 +309,7 @@ function RemoveDialog({
           variant="danger"
           loading={busy}
           data-testid="confirm-remove-member"
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              await api(`${base}/${member.userId}`, { method: "DELETE" });
-              onRemoved();
-            } catch (e) {
-              setError(errorMessage(e));
-              setBusy(false);
-            }
-          }}
+          onClick={() => void run()}
         >
           {isYou ? "Leave project" : "Remove"}
         </Button>
