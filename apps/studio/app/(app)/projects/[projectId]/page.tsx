@@ -1,37 +1,21 @@
-import { AppError } from "@sous/contracts";
 import { DEMO_PROJECT_KEY, DEMO_QUESTIONS } from "@sous/server-domain/demo";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getFlow } from "@/server/services/flow.ts";
-import { requireProjectRole } from "@/server/services/project-access.ts";
-import { getProject } from "@/server/services/projects.ts";
-import { requireUser } from "../../../_lib/session.ts";
+import { loadProject } from "../../../_lib/project-page.ts";
 import { ProjectEngine } from "./_engine/project-engine.tsx";
 import { DemoBanner } from "./_flow/demo-banner.tsx";
 import { FlowEditor } from "./_flow/flow-editor.tsx";
 
 type Params = { params: Promise<{ projectId: string }> };
 
-async function load(projectId: string) {
-  const user = await requireUser();
-  try {
-    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    return { role, project: await getProject(projectId, role) };
-  } catch (e) {
-    // Someone else's project and a missing one look the same, as in the API.
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
-    throw e;
-  }
-}
-
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const { project } = await load((await params).projectId);
+  const { project } = await loadProject((await params).projectId);
   return { title: `${project.name} · Flow · Sous` };
 }
 
 export default async function FlowPage({ params }: Params) {
   const { projectId } = await params;
-  const { role, project } = await load(projectId);
+  const { role, project } = await loadProject(projectId);
   // The first paint shows the Flow as it is; the editor refreshes it from the API after changes.
   // Only the graph: the side panel's schemas and recipe specs load after the first paint.
   const graph = await getFlow(projectId);

@@ -1,36 +1,21 @@
-import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { listApiServices, listDeployableVersions } from "@/server/services/api-services.ts";
-import { requireProjectRole } from "@/server/services/project-access.ts";
-import { getProject } from "@/server/services/projects.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
-import { requireUser } from "../../../../_lib/session.ts";
+import { loadProject } from "../../../../_lib/project-page.ts";
 import { ApiServices } from "./api-services.tsx";
 import "./api-services.css";
 
 type Props = { params: Promise<{ projectId: string }> };
 
-async function load(projectId: string) {
-  const user = await requireUser();
-  try {
-    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    return { user, role, project: await getProject(projectId, role) };
-  } catch (e) {
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
-    throw e;
-  }
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { project } = await load((await params).projectId);
+  const { project } = await loadProject((await params).projectId);
   return { title: `${project.name} · API services · Sous` };
 }
 
 export default async function ApiServicesPage({ params }: Props) {
   const { projectId } = await params;
-  const { user, role, project } = await load(projectId);
+  const { user, role, project } = await loadProject(projectId);
   const [services, versions] = await Promise.all([
     listApiServices(projectId),
     listDeployableVersions(projectId),

@@ -1,17 +1,14 @@
-import { AppError, type JobState, JobStateSchema } from "@sous/contracts";
+import { type JobState, JobStateSchema } from "@sous/contracts";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { jobNames, listJobs } from "@/server/services/jobs.ts";
-import { requireProjectRole } from "@/server/services/project-access.ts";
-import { getProject } from "@/server/services/projects.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
 import { formatCount, formatDate } from "@/ui/format.ts";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
 import { activitySummary, engineLabel } from "@/ui/job-summary.ts";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
-import { requireUser } from "../../../../_lib/session.ts";
+import { loadProject } from "../../../../_lib/project-page.ts";
 import { BuildForm } from "./build-form.tsx";
 import { formatDuration, MODE_LABEL, STATE_TONE, stateLabel } from "./job-format.ts";
 import "./jobs.css";
@@ -23,26 +20,15 @@ type Props = {
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 
-async function load(projectId: string) {
-  const user = await requireUser();
-  try {
-    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    return { role, project: await getProject(projectId, role) };
-  } catch (e) {
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
-    throw e;
-  }
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { project } = await load((await params).projectId);
+  const { project } = await loadProject((await params).projectId);
   return { title: `${project.name} · Jobs · Sous` };
 }
 
 export default async function JobsPage({ params, searchParams }: Props) {
   const { projectId } = await params;
   const q = await searchParams;
-  const { project, role } = await load(projectId);
+  const { project, role } = await loadProject(projectId);
   const parsedState = JobStateSchema.safeParse(one(q.state));
   const filters = {
     state: parsedState.success ? (parsedState.data as JobState) : undefined,

@@ -4,8 +4,8 @@ import { listAnalyses, listModels } from "@/server/services/ml-lab.ts";
 import { listSavedModels } from "@/server/services/saved-models.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
+import { loadProject } from "../../../../_lib/project-page.ts";
 import { LabHome } from "./lab-home.tsx";
-import { loadProject } from "./load-project.ts";
 import "./lab.css";
 
 type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<{ dataset?: string }> };

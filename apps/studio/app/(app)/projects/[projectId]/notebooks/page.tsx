@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { listNotebooks } from "@/server/services/notebooks.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
-import { loadProject } from "../lab/load-project.ts";
+import { loadProject } from "../../../../_lib/project-page.ts";
 import { NotebooksHome } from "./notebooks-home.tsx";
 import "./notebooks.css";
 

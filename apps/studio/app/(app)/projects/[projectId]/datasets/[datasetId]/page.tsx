@@ -1,17 +1,14 @@
 import { AppError, type DatasetStats, type SamplePage } from "@sous/contracts";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { isRecipeOutput } from "@/server/services/dataset-origin.ts";
 import { getDatasetStats, getSampling, queryDatasetSample } from "@/server/services/dataset-sample.ts";
 import { getDataset } from "@/server/services/datasets.ts";
-import { requireProjectRole } from "@/server/services/project-access.ts";
-import { getProject } from "@/server/services/projects.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { ButtonLink } from "@/ui/button.tsx";
 import { formatDate, formatRows, plural } from "@/ui/format.ts";
 import { ArrowLeftIcon, LabIcon, TableIcon } from "@/ui/icons.tsx";
 import { EmptyState } from "@/ui/panel.tsx";
-import { requireUser } from "../../../../../_lib/session.ts";
+import { loadProject, orNotFound } from "../../../../../_lib/project-page.ts";
 import { Explore } from "./_explore/explore.tsx";
 import "./_explore/explore.css";
 
@@ -20,18 +17,9 @@ type Params = { params: Promise<{ projectId: string; datasetId: string }> };
 const FIRST_BLOCK = 500;
 
 async function load(projectId: string, datasetId: string) {
-  const user = await requireUser();
-  try {
-    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    const [project, dataset] = await Promise.all([
-      getProject(projectId, role),
-      getDataset(projectId, datasetId),
-    ]);
-    return { project, dataset, role };
-  } catch (e) {
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
-    throw e;
-  }
+  const { role, project } = await loadProject(projectId);
+  const dataset = await orNotFound(() => getDataset(projectId, datasetId));
+  return { project, dataset, role };
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {

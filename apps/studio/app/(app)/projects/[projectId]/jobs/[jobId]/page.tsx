@@ -1,29 +1,15 @@
-import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getJob, jobNames } from "@/server/services/jobs.ts";
-import { requireProjectRole } from "@/server/services/project-access.ts";
-import { getProject } from "@/server/services/projects.ts";
-import { requireUser } from "../../../../../_lib/session.ts";
+import { loadProject, orNotFound } from "../../../../../_lib/project-page.ts";
 import "../jobs.css";
 import { JobView } from "./job-view.tsx";
 
 type Props = { params: Promise<{ projectId: string; jobId: string }> };
 
 async function load(projectId: string, jobId: string) {
-  const user = await requireUser();
-  try {
-    const role = await requireProjectRole({ user, projectId, minRole: "VIEWER" });
-    const [project, job, names] = await Promise.all([
-      getProject(projectId, role),
-      getJob(projectId, jobId),
-      jobNames(projectId),
-    ]);
-    return { role, project, job, names };
-  } catch (e) {
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "forbidden")) notFound();
-    throw e;
-  }
+  const { role, project } = await loadProject(projectId);
+  const [job, names] = await orNotFound(() => Promise.all([getJob(projectId, jobId), jobNames(projectId)]));
+  return { role, project, job, names };
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -1,12 +1,10 @@
-import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getEngineOptions } from "@/server/services/databricks-engine-choice.ts";
 import { getAnalysis, suggestForTarget } from "@/server/services/ml-lab.ts";
 import { listSavedModels } from "@/server/services/saved-models.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
-import { loadProject } from "../load-project.ts";
+import { loadProject, orNotFound } from "../../../../../_lib/project-page.ts";
 import { AnalysisView } from "./analysis-view.tsx";
 import "../lab.css";
 
@@ -15,14 +13,7 @@ type Props = {
   searchParams: Promise<{ training?: string; model?: string }>;
 };
 
-async function load(projectId: string, analysisId: string) {
-  try {
-    return await getAnalysis(projectId, analysisId);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
-}
+const load = (projectId: string, analysisId: string) => orNotFound(() => getAnalysis(projectId, analysisId));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { projectId, analysisId } = await params;

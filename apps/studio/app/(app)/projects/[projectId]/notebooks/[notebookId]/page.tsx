@@ -1,24 +1,15 @@
-import { AppError } from "@sous/contracts";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { listDatasets } from "@/server/services/datasets.ts";
 import { getNotebook } from "@/server/services/notebooks.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
-import { loadProject } from "../../lab/load-project.ts";
+import { loadProject, orNotFound } from "../../../../../_lib/project-page.ts";
 import "../notebooks.css";
 import { NotebookEditor } from "./notebook-editor.tsx";
 
 type Props = { params: Promise<{ projectId: string; notebookId: string }> };
 
-async function load(projectId: string, notebookId: string) {
-  try {
-    return await getNotebook(projectId, notebookId);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
-}
+const load = (projectId: string, notebookId: string) => orNotFound(() => getNotebook(projectId, notebookId));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { projectId, notebookId } = await params;
