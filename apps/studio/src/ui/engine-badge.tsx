@@ -1,4 +1,4 @@
-import type { TranslatabilityVerdict } from "@/server/http/recipe-preview-schemas.ts";
+import type { TranslatabilityVerdict } from "@/shared/api/recipe-preview-schemas.ts";
 
 export type Engine = "duckdb" | "spark";
 

@@ -1,10 +1,10 @@
 import "server-only";
 import { AppError, type ProjectRole, type User } from "@sous/contracts";
 import type { z } from "zod";
+import type { Endpoint, StreamBody } from "../../shared/api/endpoint.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import { requireProjectRole } from "../services/project-access.ts";
 import { checkJsonContentType, checkSameOrigin } from "./csrf.ts";
-import type { Endpoint, StreamBody } from "./endpoint.ts";
 import { errorResponse } from "./errors.ts";
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;

@@ -1,7 +1,7 @@
 import { ErrorBodySchema, HTTP_STATUS_BY_CODE } from "@sous/contracts";
 import { z } from "zod";
-import type { Endpoint } from "./endpoint.ts";
-import { api } from "./endpoints.ts";
+import type { Endpoint } from "../../shared/api/endpoint.ts";
+import { api } from "../../shared/api/endpoints.ts";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -3,8 +3,6 @@ import { text } from "node:stream/consumers";
 import { AppError, type User } from "@sous/contracts";
 import { apiNodeAdminToken, newServiceKey } from "@sous/server-domain/api-services";
 import { z } from "zod";
-import { ctx } from "../context.ts";
-import { env } from "../env.ts";
 import type {
   ApiServiceMetrics,
   ApiServiceView,
@@ -13,7 +11,9 @@ import type {
   DeployableVersion,
   SetDeploymentsBodySchema,
   UpdateApiServiceBodySchema,
-} from "../http/api-service-schemas.ts";
+} from "../../shared/api/api-service-schemas.ts";
+import { ctx } from "../context.ts";
+import { env } from "../env.ts";
 import { previewDataset } from "./datasets.ts";
 
 // API services of a project: what the API node (apps/api-node) serves. Every write here fires the

@@ -12,8 +12,8 @@ import {
 import { isUniqueViolation } from "@sous/db";
 import { ACTIVE_JOB_STATES } from "@sous/server-domain";
 import { datasetVersionPrefix } from "@sous/storage";
+import type { DeleteDatasetResult } from "../../shared/api/dataset-manage-schemas.ts";
 import { ctx } from "../context.ts";
-import type { DeleteDatasetResult } from "../http/dataset-manage-schemas.ts";
 import { findDataset, nameTaken, sampleCacheDir } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
 

@@ -13,7 +13,6 @@ import { type SparkToken, tokenizeSpark } from "@sous/compiler/spark-lexer";
 import { AppError, DatasetSchemaSchema, newId, type RecipeSpec } from "@sous/contracts";
 import { isUniqueViolation, type Prisma } from "@sous/db";
 import { QueryCancelledError, queryCapped, sousTypeOfDuckDb } from "@sous/engine-local";
-import { ctx } from "../context.ts";
 import {
   CELL_RESULT_MAX_ROWS,
   type CellResult,
@@ -23,7 +22,8 @@ import {
   NotebookCellSchema,
   type NotebookSummary,
   STORED_RESULT_MAX_ROWS,
-} from "../http/notebook-schemas.ts";
+} from "../../shared/api/notebook-schemas.ts";
+import { ctx } from "../context.ts";
 import { createRecipe } from "./recipes.ts";
 
 // SQL notebooks (issue #17): each cell is ONE SparkSQL query, checked and translated exactly as a

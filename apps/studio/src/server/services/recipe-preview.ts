@@ -11,8 +11,8 @@ import {
 import { AppError, type RecipeSpec } from "@sous/contracts";
 import { duckIdent, duckString, jsonValueFor, previewCellFor, sousTypeOfDuckDb } from "@sous/engine-local";
 import { loadScoringModel, type ScoringModel } from "@sous/server-domain";
+import type { RecipePreview } from "../../shared/api/recipe-preview-schemas.ts";
 import { ctx } from "../context.ts";
-import type { RecipePreview } from "../http/recipe-preview-schemas.ts";
 import { displayLocations } from "./compile-for-display.ts";
 import { sampleOf } from "./dataset-sample.ts";
 import { requireKnownSchemas, resolveInputs } from "./flow-schemas.ts";

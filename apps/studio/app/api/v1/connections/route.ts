@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createConnection, listConnections } from "@/server/services/connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/connections - SQL connections, without secrets: all of them with their grants for
 // administrators, those granted to the caller's projects for anyone else

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createProject, listProjects } from "@/server/services/projects.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects - projects the caller can see
 export const GET = handle(api.listProjects, ({ user }) => listProjects(user));

@@ -5,7 +5,7 @@ import type {
   ApiServiceMetrics,
   ApiServiceView,
   DeployableVersion,
-} from "@/server/http/api-service-schemas.ts";
+} from "@/shared/api/api-service-schemas.ts";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";

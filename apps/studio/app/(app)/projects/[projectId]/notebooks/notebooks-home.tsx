@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import type { Notebook, NotebookSummary } from "@/server/http/notebook-schemas.ts";
+import type { Notebook, NotebookSummary } from "@/shared/api/notebook-schemas.ts";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";

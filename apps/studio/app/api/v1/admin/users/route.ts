@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createUser, listUsers } from "@/server/services/users.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/admin/users - every user (administrators only)
 export const GET = handle(api.listUsers, () => listUsers());

@@ -1,8 +1,8 @@
 import { clientAddress } from "@/server/auth/login-limits.ts";
 import { SESSION_COOKIE } from "@/server/auth/tokens.ts";
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { login } from "@/server/services/sessions.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // POST /api/v1/auth/login - sign in; the session token travels only in an httpOnly cookie.
 // Failed sign-ins are limited per account and per address (429 with Retry-After).

@@ -1,7 +1,7 @@
 import { SESSION_COOKIE } from "@/server/auth/tokens.ts";
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { logout } from "@/server/services/sessions.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // POST /api/v1/auth/logout - end the session
 export const POST = handle(api.logout, async ({ req }) => {

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteConnection, updateConnection } from "@/server/services/connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // PATCH /api/v1/connections/:connectionId - change a connection; an omitted password is kept (admin)
 export const PATCH = handle(api.updateConnection, ({ params, body }) =>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { CellResult, Notebook, NotebookCell } from "@/server/http/notebook-schemas.ts";
+import type { CellResult, Notebook, NotebookCell } from "@/shared/api/notebook-schemas.ts";
 import { ApiError, api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { CellText } from "@/ui/data-table.tsx";

@@ -2,7 +2,7 @@
 
 import type { EngineChoice, EngineOptions } from "@sous/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
 import { api, errorMessage } from "@/ui/api.ts";
 
 // The engine a recipe runs on: local, or a Databricks connection + compute profile. Each choice

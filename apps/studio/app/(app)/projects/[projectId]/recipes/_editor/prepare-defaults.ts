@@ -1,6 +1,6 @@
 import { prepareStepCatalog, prepareStepEngines } from "@sous/compiler/prepare-catalog";
 import { PREPARE_STEP_PARAMS, type PrepareStep, type PrepareStepType } from "@sous/contracts";
-import type { TranslatabilityVerdict } from "@/server/http/recipe-preview-schemas.ts";
+import type { TranslatabilityVerdict } from "@/shared/api/recipe-preview-schemas.ts";
 import type { Col } from "@/ui/columns.tsx";
 import { type AnySchema, initialValue } from "./zod-walk.ts";
 

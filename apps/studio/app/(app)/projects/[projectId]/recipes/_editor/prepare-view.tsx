@@ -2,7 +2,7 @@
 
 import type { PrepareStep } from "@sous/contracts";
 import { type ReactNode, useMemo } from "react";
-import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
 
 type Highlight = Map<string, { kind: "added" | "changed"; note: string }>;
 

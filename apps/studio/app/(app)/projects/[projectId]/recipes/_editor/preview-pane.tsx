@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
 import { Button } from "@/ui/button.tsx";
 import { TypeTag } from "@/ui/columns.tsx";
 import { DataTable } from "@/ui/data-table.tsx";

@@ -6,7 +6,7 @@ import type { BuildMode, DatasetInfo, Job, Recipe, RecipeKind, SplitParams } fro
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
 import { ApiError, api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import type { Col } from "@/ui/columns.tsx";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { RecipePreview } from "@/server/http/recipe-preview-schemas.ts";
+import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
 import type { Col } from "@/ui/columns.tsx";
 import type { PreviewState } from "./use-preview.ts";
 

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createConnection, listConnections } from "@/server/services/databricks-connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/admin/databricks/connections - every Databricks connection (no secrets)
 export const GET = handle(api.listDatabricksConnections, () => listConnections());

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { listConnectionTables } from "@/server/services/connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/connections/:connectionId/tables - any connection's tables (admin); members go
 // through the project: /projects/:projectId/connections/:connectionId/tables

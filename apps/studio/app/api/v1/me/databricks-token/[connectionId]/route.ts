@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteMyToken, setMyToken } from "@/server/services/databricks-tokens.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const PUT = handle(api.setMyDatabricksToken, async ({ user, params, body }) => {
   await setMyToken(user.id, params.connectionId, body.token);

@@ -1,7 +1,7 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { listDatasets } from "@/server/services/datasets.ts";
 import { uploadCsvDataset } from "@/server/services/upload-dataset.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/datasets - datasets of a project
 export const GET = handle(api.listDatasets, ({ params }) => listDatasets(params.projectId));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createJob, listJobs } from "@/server/services/jobs.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/jobs - jobs, newest first, with filters
 export const GET = handle(api.listJobs, ({ params, query }) => listJobs(params.projectId, query));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { listMembers, setProjectMember } from "@/server/services/project-members.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/members - the members and their roles (any member)
 export const GET = handle(api.listMembers, ({ params }) => listMembers(params.projectId));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createNotebook, listNotebooks } from "@/server/services/notebooks.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/notebooks - the project's notebooks
 export const GET = handle(api.listNotebooks, ({ params }) => listNotebooks(params.projectId));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createRecipe, listRecipes } from "@/server/services/recipes.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/recipes - recipes of a project
 export const GET = handle(api.listRecipes, ({ params }) => listRecipes(params.projectId));

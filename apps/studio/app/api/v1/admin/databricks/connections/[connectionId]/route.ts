@@ -1,10 +1,10 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import {
   deleteConnection,
   getConnection,
   updateConnection,
 } from "@/server/services/databricks-connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const GET = handle(api.getDatabricksConnection, ({ params }) => getConnection(params.connectionId));
 

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { grantConnection, revokeConnection } from "@/server/services/connections.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // PUT /api/v1/connections/:connectionId/projects/:projectId - grant the connection to the project (admin)
 export const PUT = handle(api.grantConnection, ({ params }) =>

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteApiService, updateApiService } from "@/server/services/api-services.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // PATCH /api/v1/projects/{projectId}/api-services/{serviceId} - description; public (administrators)
 export const PATCH = handle(api.updateApiService, ({ params, body, user }) =>

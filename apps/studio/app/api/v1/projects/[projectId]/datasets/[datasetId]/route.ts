@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteDataset, getDataset, updateDataset } from "@/server/services/datasets.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/datasets/:datasetId - a dataset
 export const GET = handle(api.getDataset, ({ params }) => getDataset(params.projectId, params.datasetId));

@@ -1,7 +1,7 @@
 import { ctx } from "@/server/context.ts";
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { projectJobEventStream } from "@/server/services/job-events.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const dynamic = "force-dynamic";
 

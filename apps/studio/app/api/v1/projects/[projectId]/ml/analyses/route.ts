@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createAnalysis, listAnalyses } from "@/server/services/ml-lab.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/ml/analyses - the Lab's analyses
 export const GET = handle(api.listAnalyses, ({ params }) => listAnalyses(params.projectId));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteNotebook, getNotebook, saveNotebook } from "@/server/services/notebooks.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/notebooks/:notebookId
 export const GET = handle(api.getNotebook, ({ params }) => getNotebook(params.projectId, params.notebookId));

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteRecipe, getRecipe, updateRecipe } from "@/server/services/recipes.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/recipes/:recipeId - a recipe
 export const GET = handle(api.getRecipe, ({ params }) => getRecipe(params.projectId, params.recipeId));

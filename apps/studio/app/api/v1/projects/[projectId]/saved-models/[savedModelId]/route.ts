@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteSavedModel, getSavedModel } from "@/server/services/saved-models.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/saved-models/:savedModelId
 export const GET = handle(api.getSavedModel, ({ params }) =>

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { createProfile, listProfiles } from "@/server/services/databricks-profiles.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const GET = handle(api.listComputeProfiles, ({ params }) => listProfiles(params.connectionId));
 

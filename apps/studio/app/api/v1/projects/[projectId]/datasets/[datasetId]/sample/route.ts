@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { queryDatasetSampleJson } from "@/server/services/dataset-sample.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // POST /api/v1/projects/:projectId/datasets/:datasetId/sample - rows of the sample, filtered and sorted.
 // The request is validated as usual; the answer is a SamplePage serialised by DuckDB (and cached),

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { getSampling, setSampling } from "@/server/services/dataset-sample.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/datasets/:datasetId/sampling - the sampling settings
 export const GET = handle(api.getSampling, ({ params }) => getSampling(params.projectId, params.datasetId));

@@ -1,7 +1,7 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { listVersions } from "@/server/services/dataset-versions.ts";
 import { uploadDataset } from "@/server/services/upload-dataset.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/datasets/:datasetId/versions - versions, newest first
 export const GET = handle(api.listVersions, ({ params }) => listVersions(params.projectId, params.datasetId));

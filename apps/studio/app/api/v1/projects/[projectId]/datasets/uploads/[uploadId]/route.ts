@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteUpload, openUpload } from "@/server/services/uploads.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // DELETE /api/v1/projects/:projectId/datasets/uploads/:uploadId - discard an upload
 export const DELETE = handle(api.deleteUpload, async ({ params }) => {

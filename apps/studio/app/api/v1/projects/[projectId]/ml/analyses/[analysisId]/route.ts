@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteAnalysis, getAnalysis, updateAnalysis } from "@/server/services/ml-lab.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/ml/analyses/:analysisId
 export const GET = handle(api.getAnalysis, ({ params }) => getAnalysis(params.projectId, params.analysisId));

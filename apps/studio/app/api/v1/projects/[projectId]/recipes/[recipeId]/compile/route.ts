@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { compileRecipeForApi } from "@/server/services/recipes.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // GET /api/v1/projects/:projectId/recipes/:recipeId/compile?engine=spark|duckdb - SQL and schemas
 export const GET = handle(api.compileRecipe, ({ params, query }) =>

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { getRecipeEngine, setRecipeEngine } from "@/server/services/databricks-engine-choice.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const GET = handle(api.getRecipeEngine, ({ params }) =>
   getRecipeEngine(params.projectId, params.recipeId),

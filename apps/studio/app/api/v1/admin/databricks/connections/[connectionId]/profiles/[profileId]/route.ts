@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { deleteProfile, updateProfile } from "@/server/services/databricks-profiles.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 export const PUT = handle(api.updateComputeProfile, ({ params, user, body }) =>
   updateProfile(params.connectionId, params.profileId, user.id, body),

@@ -1,6 +1,6 @@
-import { api } from "@/server/http/endpoints.ts";
 import { handle } from "@/server/http/handler.ts";
 import { runCell } from "@/server/services/notebooks.ts";
+import { api } from "@/shared/api/endpoints.ts";
 
 // POST /api/v1/projects/:projectId/notebooks/:notebookId/cells/:cellId/run - run the cell's SQL;
 // the request's signal interrupts the query when the client goes away (a closed page, a Cancel).
