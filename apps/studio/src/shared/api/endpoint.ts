@@ -1,16 +1,23 @@
 import type { ProjectRole } from "@sous/contracts";
 import type { z } from "zod";
 
-/** What an endpoint accepts and returns. The same object drives validation and the OpenAPI document. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * What an endpoint accepts and returns. The same object drives validation, the OpenAPI document
+ * and the browser client's types (which is why the method and path keep their literal types).
+ */
 export interface Endpoint<
   P extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | StreamBody | undefined = z.ZodType | StreamBody | undefined,
   O extends z.ZodType | undefined = z.ZodType | undefined,
   A extends "public" | "user" | "admin" = "public" | "user" | "admin",
+  M extends HttpMethod = HttpMethod,
+  Path extends string = string,
 > {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
+  method: M;
+  path: Path;
   summary: string;
   tag: string;
   /** public: no caller needed; user: any signed-in caller; admin: ADMIN role. */
@@ -36,6 +43,8 @@ export function endpoint<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | StreamBody | undefined = undefined,
   O extends z.ZodType | undefined = undefined,
->(e: Endpoint<P, Q, B, O, A>): Endpoint<P, Q, B, O, A> {
+  M extends HttpMethod = HttpMethod,
+  Path extends string = string,
+>(e: Endpoint<P, Q, B, O, A, M, Path>): Endpoint<P, Q, B, O, A, M, Path> {
   return e;
 }
