@@ -1,6 +1,6 @@
 // The Sous design system: one look for every page. Styles live in app/globals.css, or next to a
 // component that brings its own (modal-dialog.css).
-export { ApiError, api, errorMessage } from "./api.ts";
+export { ApiError, type ApiResponse, apiCall, errorMessage } from "./api.ts";
 export { Badge, type BadgeTone, type DatasetState, StateBadge } from "./badge.tsx";
 export { Button, ButtonLink } from "./button.tsx";
 export { type Cell, DataTable } from "./data-table.tsx";

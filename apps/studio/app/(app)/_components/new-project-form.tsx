@@ -1,9 +1,8 @@
 "use client";
 
-import type { Project } from "@sous/contracts";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Textarea } from "@/ui/field.tsx";
 import { PlusIcon } from "@/ui/icons.tsx";
@@ -28,7 +27,7 @@ export function NewProjectForm() {
   const [keyEdited, setKeyEdited] = useState(false);
   const [description, setDescription] = useState("");
   const { busy, error, onSubmit } = useFormSubmit(async () => {
-    const p = await api<Project>("/projects", { method: "POST", json: { key, name, description } });
+    const p = await apiCall("POST /projects", { body: { key, name, description } });
     // A new project is empty: take the user straight to its Flow to add data.
     router.push(`/projects/${p.id}`);
   });

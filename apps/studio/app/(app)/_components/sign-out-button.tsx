@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { useToast } from "@/ui/toast.tsx";
 
@@ -19,7 +19,7 @@ export function SignOutButton() {
       onClick={async () => {
         setBusy(true);
         try {
-          await api("/auth/logout", { method: "POST" });
+          await apiCall("POST /auth/logout");
           router.replace("/login");
           router.refresh();
         } catch (e) {

@@ -3,7 +3,7 @@
 import type { ApiKeyCreatedSchema, ApiKeySchema } from "@sous/contracts";
 import { useState } from "react";
 import type { z } from "zod";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
 import { formatDate } from "@/ui/format.ts";
@@ -21,7 +21,7 @@ function KeyRow({ k, onRevoked }: { k: ApiKey; onRevoked: (id: string) => void }
   const [confirming, setConfirming] = useState(false);
   // Stays busy after success: the row leaves the list.
   const { busy, error, run } = useFormSubmit(async () => {
-    await api(`/me/api-keys/${k.id}`, { method: "DELETE" });
+    await apiCall("DELETE /me/api-keys/{keyId}", { params: { keyId: k.id } });
     onRevoked(k.id);
     toast(`Revoked ${k.name}.`, "success");
   });
@@ -76,7 +76,7 @@ export function ApiKeys({ initialKeys }: { initialKeys: ApiKey[] }) {
 
   const { busy, error, onSubmit } = useFormSubmit(
     async () => {
-      const k = await api<ApiKeyCreated>("/me/api-keys", { method: "POST", json: { name } });
+      const k = await apiCall("POST /me/api-keys", { body: { name } });
       setCreated(k);
       setCopied(false);
       const { key: _secret, ...listed } = k;

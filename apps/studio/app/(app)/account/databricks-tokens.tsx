@@ -3,7 +3,7 @@
 import type { MyDatabricksTokenSchema } from "@sous/contracts";
 import { useState } from "react";
 import type { z } from "zod";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
 import { Panel } from "@/ui/panel.tsx";
@@ -66,7 +66,10 @@ function TokenRow({ row, onSaved }: { row: Row; onSaved: (last4: string) => void
           setBusy(true);
           setError(null);
           try {
-            await api(`/me/databricks-token/${row.connectionId}`, { method: "PUT", json: { token } });
+            await apiCall("PUT /me/databricks-token/{connectionId}", {
+              params: { connectionId: row.connectionId },
+              body: { token },
+            });
             onSaved(token.slice(-4));
             setToken("");
           } catch (e) {

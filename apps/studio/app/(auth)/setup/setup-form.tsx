@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
 import { useFormSubmit } from "@/ui/use-form-submit.ts";
@@ -13,9 +13,9 @@ export function SetupForm() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, onSubmit } = useFormSubmit(async () => {
-    await api("/auth/setup", { method: "POST", json: { name, email, password } });
+    await apiCall("POST /auth/setup", { body: { name, email, password } });
     // Setup creates the account only; sign in right away so the admin lands in the app.
-    await api("/auth/login", { method: "POST", json: { email, password } });
+    await apiCall("POST /auth/login", { body: { email, password } });
     router.replace("/");
     router.refresh();
   });

@@ -2,7 +2,7 @@
 
 import type { ConnectionInfo, PostgresConnectionTest } from "@sous/contracts";
 import { useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
@@ -67,10 +67,10 @@ function ConnectionCard({
     setPending({ projectId, grant });
     setError(null);
     try {
-      const path = `/connections/${c.id}/projects/${projectId}`;
-      if (grant) onChange(await api<ConnectionInfo>(path, { method: "PUT" }));
+      const params = { connectionId: c.id, projectId };
+      if (grant) onChange(await apiCall("PUT /connections/{connectionId}/projects/{projectId}", { params }));
       else {
-        await api(path, { method: "DELETE" });
+        await apiCall("DELETE /connections/{connectionId}/projects/{projectId}", { params });
         onChange({ ...c, projectIds: [...granted].filter((id) => id !== projectId) });
       }
     } catch (e) {
@@ -85,7 +85,7 @@ function ConnectionCard({
     setError(null);
     setTest(null);
     try {
-      setTest(await api<PostgresConnectionTest>(`/connections/${c.id}/test`, { method: "POST" }));
+      setTest(await apiCall("POST /connections/{connectionId}/test", { params: { connectionId: c.id } }));
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -2,7 +2,7 @@
 
 import type { DatabricksConnection } from "@sous/contracts";
 import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select } from "@/ui/field.tsx";
 import { PlusIcon } from "@/ui/icons.tsx";
@@ -26,9 +26,8 @@ export function ConnectionForm({ onCreated }: { onCreated: (c: DatabricksConnect
     setBusy(true);
     setError(null);
     try {
-      const created = await api<DatabricksConnection>("/admin/databricks/connections", {
-        method: "POST",
-        json: {
+      const created = await apiCall("POST /admin/databricks/connections", {
+        body: {
           name,
           workspaceUrl,
           ...(token ? { token } : {}),

@@ -2,7 +2,7 @@
 
 import type { ComputeProfile, ConnectionTestResult, DatabricksConnection } from "@sous/contracts";
 import { useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
@@ -83,7 +83,9 @@ function ConnectionCard({
     setError(null);
     try {
       setResult(
-        await api<ConnectionTestResult>(`/admin/databricks/connections/${c.id}/test`, { method: "POST" }),
+        await apiCall("POST /admin/databricks/connections/{connectionId}/test", {
+          params: { connectionId: c.id },
+        }),
       );
     } catch (e) {
       setError(errorMessage(e));
@@ -97,9 +99,9 @@ function ConnectionCard({
     setError(null);
     try {
       onChange(
-        await api<DatabricksConnection>(`/admin/databricks/connections/${c.id}`, {
-          method: "PUT",
-          json: {
+        await apiCall("PUT /admin/databricks/connections/{connectionId}", {
+          params: { connectionId: c.id },
+          body: {
             token: newToken,
             // Sealed with the token under the old key: it must come again too.
             ...(reenterBlob && c.storage.kind === "azure-blob"

@@ -3,7 +3,7 @@
 import type { DatabricksConnection, DatabricksUsage } from "@sous/contracts";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { plural } from "@/ui/format.ts";
 import { ModalDialog, ModalFoot } from "@/ui/modal-dialog.tsx";
@@ -28,7 +28,7 @@ export function DeleteWorkspaceDialog({
 
   useEffect(() => {
     let live = true;
-    api<DatabricksUsage>(`/admin/databricks/connections/${c.id}/usage`)
+    apiCall("GET /admin/databricks/connections/{connectionId}/usage", { params: { connectionId: c.id } })
       .then((u) => live && setUsage(u))
       .catch((e) => live && setError(errorMessage(e)));
     return () => {
@@ -43,7 +43,10 @@ export function DeleteWorkspaceDialog({
     setError(null);
     try {
       // force only once the users were shown: they are what the confirmation is about.
-      await api(`/admin/databricks/connections/${c.id}${used ? "?force=true" : ""}`, { method: "DELETE" });
+      await apiCall("DELETE /admin/databricks/connections/{connectionId}", {
+        params: { connectionId: c.id },
+        query: { force: used ? "true" : "false" },
+      });
       onDeleted();
     } catch (e) {
       setError(errorMessage(e));

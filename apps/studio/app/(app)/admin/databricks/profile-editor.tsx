@@ -2,15 +2,12 @@
 
 import type { ComputeProfile } from "@sous/contracts";
 import { useState } from "react";
-import { ApiError, api, errorMessage } from "@/ui/api.ts";
+import { ApiError, type ApiResponse, apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select, Textarea } from "@/ui/field.tsx";
 import { plural } from "@/ui/format.ts";
 
-type Catalog = {
-  sparkVersions: { key: string; name: string }[];
-  nodeTypes: { id: string; memoryMb: number; cores: number; description: string }[];
-};
+type Catalog = ApiResponse<"GET /admin/databricks/connections/{connectionId}/catalog">;
 type Issue = { path: string; message: string };
 
 const TEMPLATE = {
@@ -54,7 +51,11 @@ export function ProfileEditor({
   async function loadCatalog() {
     setError(null);
     try {
-      setCatalog(await api<Catalog>(`/admin/databricks/connections/${connectionId}/catalog`));
+      setCatalog(
+        await apiCall("GET /admin/databricks/connections/{connectionId}/catalog", {
+          params: { connectionId },
+        }),
+      );
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -74,13 +75,13 @@ export function ProfileEditor({
     try {
       const body = { name, spec, maxClusters, maxActiveStatements: 4 };
       const saved = editing
-        ? await api<ComputeProfile>(`/admin/databricks/connections/${connectionId}/profiles/${editing.id}`, {
-            method: "PUT",
-            json: body,
+        ? await apiCall("PUT /admin/databricks/connections/{connectionId}/profiles/{profileId}", {
+            params: { connectionId, profileId: editing.id },
+            body,
           })
-        : await api<ComputeProfile>(`/admin/databricks/connections/${connectionId}/profiles`, {
-            method: "POST",
-            json: body,
+        : await apiCall("POST /admin/databricks/connections/{connectionId}/profiles", {
+            params: { connectionId },
+            body,
           });
       onProfiles(editing ? profiles.map((p) => (p.id === saved.id ? saved : p)) : [...profiles, saved]);
       // Back to a blank "new profile" form: the saved one is listed above.

@@ -3,7 +3,7 @@
 import type { AdminUser, ResetPasswordResultSchema } from "@sous/contracts";
 import { useState } from "react";
 import type { z } from "zod";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
@@ -95,10 +95,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: AdminUser) => void }) {
   const [role, setRole] = useState<Role>("USER");
   const { busy, error, onSubmit } = useFormSubmit(
     async () => {
-      const u = await api<AdminUser>("/admin/users", {
-        method: "POST",
-        json: { name, email, password, role },
-      });
+      const u = await apiCall("POST /admin/users", { body: { name, email, password, role } });
       onCreated(u);
       toast(`Created ${u.email}. Add it to projects from their Members page.`, "success");
       setName("");
@@ -177,7 +174,7 @@ function UserRow({
   const [what, setWhat] = useState<"role" | "status">("role");
   const patching = useFormSubmit(
     async (body: { role?: Role; disabled?: boolean }) => {
-      const next = await api<AdminUser>(`/admin/users/${u.id}`, { method: "PATCH", json: body });
+      const next = await apiCall("PATCH /admin/users/{userId}", { params: { userId: u.id }, body });
       onChange(next);
       setConfirmDisable(false);
       if (body.disabled !== undefined)
@@ -302,9 +299,9 @@ function ResetPasswordDialog({
 
   const { busy, error, onSubmit } = useFormSubmit(
     async () => {
-      const r = await api<ResetResult>(`/admin/users/${user.id}/password`, {
-        method: "POST",
-        json: mode === "set" ? { password } : {},
+      const r = await apiCall("POST /admin/users/{userId}/password", {
+        params: { userId: user.id },
+        body: mode === "set" ? { password } : {},
       });
       setResult(r);
       setPassword("");

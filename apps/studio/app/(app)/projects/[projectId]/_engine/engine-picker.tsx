@@ -3,7 +3,7 @@
 import type { EngineChoice, EngineOptions } from "@sous/contracts";
 import Link from "next/link";
 import { useState } from "react";
-import { api, Badge, errorMessage, Select } from "@/ui/index.ts";
+import { apiCall, Badge, errorMessage, Select } from "@/ui/index.ts";
 import { useToast } from "@/ui/toast.tsx";
 
 const LOCAL = "local";
@@ -65,9 +65,9 @@ export function EnginePicker({
     setSaving(true);
     setError(null);
     try {
-      const r = await api<{ engine: EngineChoice }>(`/projects/${projectId}/engine`, {
-        method: "PUT",
-        json: { engine: next },
+      const r = await apiCall("PUT /projects/{projectId}/engine", {
+        params: { projectId },
+        body: { engine: next },
       });
       setEngine(r.engine);
       toast(

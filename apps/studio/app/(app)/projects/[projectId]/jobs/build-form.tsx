@@ -1,9 +1,9 @@
 "use client";
 
-import type { BuildMode, BuildPlan, CreateJobResult } from "@sous/contracts";
+import type { BuildMode, BuildPlan } from "@sous/contracts";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Checkbox, Field, FormError, Select } from "@/ui/field.tsx";
 import { PlayIcon } from "@/ui/icons.tsx";
@@ -37,9 +37,9 @@ export function BuildForm({
     setBusy(dryRun ? "plan" : "build");
     setError(null);
     try {
-      const r = await api<CreateJobResult>(`/projects/${projectId}/jobs`, {
-        method: "POST",
-        json: { targets, mode, pipelines, dryRun },
+      const r = await apiCall("POST /projects/{projectId}/jobs", {
+        params: { projectId },
+        body: { targets, mode, pipelines, dryRun },
       });
       if ("dryRun" in r) setPlan(r.plan);
       else router.push(`/projects/${projectId}/jobs/${r.id}`);

@@ -14,7 +14,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import type { z } from "zod";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Select } from "@/ui/field.tsx";
@@ -140,9 +140,9 @@ function CreateModelForm({
     setBusy(true);
     setError(null);
     try {
-      const a = await api<{ id: string }>(`/projects/${projectId}/ml/analyses`, {
-        method: "POST",
-        json: { datasetId, target, ...(task ? { task } : {}) },
+      const a = await apiCall("POST /projects/{projectId}/ml/analyses", {
+        params: { projectId },
+        body: { datasetId, target, ...(task ? { task } : {}) },
       });
       router.push(`/projects/${projectId}/lab/${a.id}`);
     } catch (err) {

@@ -3,7 +3,7 @@
 import type { Job, JobActivity } from "@sous/contracts";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { formatCount, formatDate, formatRows, plural } from "@/ui/format.ts";
@@ -185,7 +185,7 @@ export function JobView(props: {
   useEffect(() => {
     if (!progressKey) return;
     let alive = true;
-    api<Job>(`/projects/${projectId}/jobs/${job.id}`)
+    apiCall("GET /projects/{projectId}/jobs/{jobId}", { params: { projectId, jobId: job.id } })
       .then((j) => alive && setJob(j))
       .catch(() => {});
     return () => {
@@ -205,7 +205,11 @@ export function JobView(props: {
     setCancelling(true);
     setError(null);
     try {
-      setJob(await api<Job>(`/projects/${projectId}/jobs/${job.id}/cancel`, { method: "POST" }));
+      setJob(
+        await apiCall("POST /projects/{projectId}/jobs/{jobId}/cancel", {
+          params: { projectId, jobId: job.id },
+        }),
+      );
     } catch (e) {
       setError(errorMessage(e));
     } finally {

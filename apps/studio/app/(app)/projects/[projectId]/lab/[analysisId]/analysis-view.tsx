@@ -2,7 +2,7 @@
 
 import { designProblems, type MlAnalysisDto, type MlDesign, type MlTrainingDto } from "@sous/ml";
 import { useCallback, useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
 import { PlayIcon } from "@/ui/icons.tsx";
@@ -48,13 +48,15 @@ export function AnalysisView({
     const last = initial.trainings.find((t) => t.result?.ok);
     return last?.result?.ok ? { trainingId: last.id, modelIndex: last.result.best.index } : null;
   });
-  const base = `/projects/${projectId}/ml/analyses/${analysis.id}`;
+  const analysisId = analysis.id;
 
   const reload = useCallback(async () => {
-    const a = await api<MlAnalysisDto>(base);
+    const a = await apiCall("GET /projects/{projectId}/ml/analyses/{analysisId}", {
+      params: { projectId, analysisId },
+    });
     setAnalysis(a);
     return a;
-  }, [base]);
+  }, [projectId, analysisId]);
 
   // While a training runs, follow it; when it ends, show its best model.
   const active = analysis.trainings.some(running);
@@ -76,9 +78,9 @@ export function AnalysisView({
     setBusy("save");
     setError(null);
     try {
-      const a = await api<MlAnalysisDto>(base, {
-        method: "PUT",
-        json: { design: draft, version: analysis.version },
+      const a = await apiCall("PUT /projects/{projectId}/ml/analyses/{analysisId}", {
+        params: { projectId, analysisId },
+        body: { design: draft, version: analysis.version },
       });
       setAnalysis(a);
       setDraft(a.design);
@@ -97,7 +99,9 @@ export function AnalysisView({
     setBusy("train");
     setError(null);
     try {
-      const t = await api<MlTrainingDto>(`${base}/trainings`, { method: "POST" });
+      const t = await apiCall("POST /projects/{projectId}/ml/analyses/{analysisId}/trainings", {
+        params: { projectId, analysisId },
+      });
       toast(`Training #${t.number} started.`, "info");
       await reload();
     } catch (e) {

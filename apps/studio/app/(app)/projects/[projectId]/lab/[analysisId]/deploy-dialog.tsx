@@ -1,8 +1,7 @@
 "use client";
 
-import type { SavedModelDto } from "@sous/ml";
 import { type FormEvent, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, Input, Select } from "@/ui/field.tsx";
 import { ModalDialog, ModalFoot } from "@/ui/modal-dialog.tsx";
@@ -37,9 +36,9 @@ export function DeployDialog({
     setBusy(true);
     setError(null);
     try {
-      const m = await api<SavedModelDto>(`/projects/${projectId}/ml/trainings/${trainingId}/deploy`, {
-        method: "POST",
-        json: target === "new" ? { modelIndex, name } : { modelIndex, savedModelId: target },
+      const m = await apiCall("POST /projects/{projectId}/ml/trainings/{trainingId}/deploy", {
+        params: { projectId, trainingId },
+        body: target === "new" ? { modelIndex, name } : { modelIndex, savedModelId: target },
       });
       const v = m.versions.find((x) => x.active);
       toast(`${m.name} version ${v?.number ?? ""} is deployed and active.`, "success");
