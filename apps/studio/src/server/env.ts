@@ -11,6 +11,11 @@ export const StudioEnvSchema = z.object({
    * hours after it was uploaded; an import of it then answers 404. Fractions allowed.
    */
   SOUS_UPLOAD_TTL_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().default(24)),
+  /**
+   * A Python notebook's kernel unused this many minutes is shut down, and its user's jupyter-server
+   * once it has no kernel left. Fractions allowed.
+   */
+  SOUS_NOTEBOOK_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().positive().default(60)),
   /** Where the studio reaches the API node (its counters, the test form). */
   SOUS_API_NODE_URL: z.preprocess(emptyAsUndefined, z.string().url().default("http://localhost:3100")),
   /** The API node's address as callers see it (shown on the API services page); SOUS_API_NODE_URL when unset. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { User } from "@sous/contracts";
 import { ctx } from "../context.ts";
+import { KERNEL_TOKEN_PREFIX, kernelTokenUserId } from "./kernel-tokens.ts";
 import { API_KEY_PREFIX, hashToken, SESSION_COOKIE } from "./tokens.ts";
 
 function toUser(u: { id: string; email: string; name: string; role: "ADMIN" | "USER" }): User {
@@ -16,12 +17,21 @@ function readCookie(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
-/** The caller, from `Authorization: Bearer sous_...` (API key) or the session cookie; null if anonymous. */
+/**
+ * The caller, from `Authorization: Bearer sous_...` (API key), `Bearer sousk_...` (a notebook
+ * kernel's token) or the session cookie; null if anonymous.
+ */
 export async function authenticate(headers: Headers): Promise<User | null> {
   const { db } = ctx();
   const auth = headers.get("authorization");
   if (auth?.startsWith("Bearer ")) {
     const key = auth.slice("Bearer ".length).trim();
+    // A Python notebook's kernel (the `sous` package) calls back as its user while it lives.
+    if (key.startsWith(KERNEL_TOKEN_PREFIX)) {
+      const userId = kernelTokenUserId(key);
+      const user = userId ? await db.user.findUnique({ where: { id: userId } }) : null;
+      return user && !user.disabledAt ? toUser(user) : null;
+    }
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const row = await db.apiKey.findUnique({ where: { keyHash: hashToken(key) }, include: { user: true } });
     // A disabled account's keys are refused at once, without revoking them (see updateUser).

@@ -217,7 +217,7 @@ export class KernelManager {
         // Containers and CI run as root; Jupyter refuses that unless told.
         ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
       ],
-      { env, stdio: ["ignore", "ignore", "pipe"] },
+      { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "pipe"] },
     );
     const server: JupyterServer = {
       userId,

@@ -37,8 +37,10 @@ const RUN_TIMEOUT_MS = 5 * 60_000;
 
 type NotebookRow = NonNullable<Awaited<ReturnType<typeof findNotebookRow>>>;
 
+// Python notebooks (python-notebooks.ts) share the table: here only SQL ones are found, except to
+// be listed and deleted.
 function findNotebookRow(projectId: string, notebookId: string) {
-  return ctx().db.notebook.findFirst({ where: { id: notebookId, projectId } });
+  return ctx().db.notebook.findFirst({ where: { id: notebookId, projectId, kind: "sql" } });
 }
 
 async function findNotebook(projectId: string, notebookId: string): Promise<NotebookRow> {
@@ -52,13 +54,18 @@ function cellsOf(n: { cells: unknown }): NotebookCell[] {
   return parsed.success ? parsed.data : [];
 }
 
+function ipynbCellCount(doc: unknown): number {
+  const cells = (doc as { cells?: unknown } | null)?.cells;
+  return Array.isArray(cells) ? cells.length : 0;
+}
+
 function summaryOf(n: NotebookRow): NotebookSummary {
   return {
     id: n.id,
     projectId: n.projectId,
     name: n.name,
-    kind: "sql",
-    cellCount: cellsOf(n).length,
+    kind: n.kind === "python" ? "python" : "sql",
+    cellCount: n.kind === "python" ? ipynbCellCount(n.cells) : cellsOf(n).length,
     version: n.version,
     createdAt: n.createdAt.toISOString(),
     updatedAt: n.updatedAt.toISOString(),
@@ -154,7 +161,9 @@ export async function saveNotebook(
 }
 
 export async function deleteNotebook(projectId: string, notebookId: string): Promise<void> {
-  const n = await findNotebook(projectId, notebookId);
+  // Either kind (a Python notebook is deleted here too).
+  const n = await ctx().db.notebook.findFirst({ where: { id: notebookId, projectId } });
+  if (!n) throw new AppError("not_found", "Notebook not found.");
   await ctx().db.notebook.delete({ where: { id: n.id } });
 }
 

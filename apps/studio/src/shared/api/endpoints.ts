@@ -46,6 +46,7 @@ import {
 import { endpoint } from "./endpoint.ts";
 import { mlEndpoints } from "./ml-endpoints.ts";
 import { notebookEndpoints } from "./notebook-endpoints.ts";
+import { pythonNotebookEndpoints } from "./python-notebook-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
 // Every /api/v1 endpoint, in one table: route handlers validate with these schemas,
@@ -298,6 +299,7 @@ export const api = {
   ...apiServiceEndpoints,
   ...mlEndpoints,
   ...notebookEndpoints,
+  ...pythonNotebookEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",

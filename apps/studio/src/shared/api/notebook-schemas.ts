@@ -98,7 +98,8 @@ export const NotebookSummarySchema = z
     id: IdSchema,
     projectId: IdSchema,
     name: z.string(),
-    kind: z.literal("sql"),
+    /** A Python notebook (an .ipynb) opens through /python-notebooks/{id}; the rest of this file is SQL's. */
+    kind: z.enum(["sql", "python"]),
     cellCount: z.number().int(),
     version: z.number().int(),
     createdAt: IsoDateSchema,

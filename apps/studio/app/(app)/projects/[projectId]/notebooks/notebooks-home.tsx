@@ -22,6 +22,8 @@ export function NotebooksHome({
 }) {
   const router = useRouter();
   const [name, setName] = useState("");
+  // Python notebooks (.ipynb in the caller's own Jupyter kernel) have their own page.
+  const [kind, setKind] = useState<"sql" | "python">("sql");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -30,11 +32,14 @@ export function NotebooksHome({
     setBusy(true);
     setError(null);
     try {
-      const nb = await api<Notebook>(`/projects/${projectId}/notebooks`, {
-        method: "POST",
-        json: { name: name.trim() },
-      });
-      router.push(`/projects/${projectId}/notebooks/${nb.id}`);
+      const nb = await api<Notebook>(
+        `/projects/${projectId}/${kind === "python" ? "python-notebooks" : "notebooks"}`,
+        {
+          method: "POST",
+          json: { name: name.trim() },
+        },
+      );
+      router.push(`/projects/${projectId}/${kind === "python" ? "python-notebooks" : "notebooks"}/${nb.id}`);
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
@@ -58,6 +63,20 @@ export function NotebooksHome({
                   data-testid="notebook-name"
                   required
                 />
+              )}
+            </Field>
+            <Field label="Kind">
+              {({ id }) => (
+                <select
+                  id={id}
+                  className="input select"
+                  value={kind}
+                  onChange={(e) => setKind(e.target.value === "python" ? "python" : "sql")}
+                  data-testid="notebook-kind"
+                >
+                  <option value="sql">SQL</option>
+                  <option value="python">Python</option>
+                </select>
               )}
             </Field>
             <Button
@@ -92,9 +111,13 @@ export function NotebooksHome({
               {notebooks.map((n) => (
                 <tr key={n.id}>
                   <td>
-                    <Link href={`/projects/${projectId}/notebooks/${n.id}`} data-testid="notebook-link">
+                    <Link
+                      href={`/projects/${projectId}/${n.kind === "python" ? "python-notebooks" : "notebooks"}/${n.id}`}
+                      data-testid="notebook-link"
+                    >
                       {n.name}
                     </Link>
+                    {n.kind === "python" ? <span className="muted"> · Python</span> : null}
                   </td>
                   <td className="num">{plural(n.cellCount, "cell")}</td>
                   <td>{formatDate(n.updatedAt)}</td>
