@@ -1,13 +1,17 @@
 import { z } from "zod";
 
 // The training request and result of the local trainer (python/sous_ml/train.py, which reads
-// exactly these keys), and the portable model it writes. Fixed hyperparameters for now; grids and
-// searches will widen `algorithms` later.
+// exactly these keys), and the portable model it writes.
 
 export const MlTaskSchema = z.enum(["binary", "multiclass", "regression"]);
 export type MlTask = z.infer<typeof MlTaskSchema>;
 
 const name = z.string().min(1).max(256);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 
 export const NumericFeatureSchema = z
   .object({
@@ -39,29 +43,62 @@ export type Feature = z.infer<typeof FeatureSchema>;
 
 const depth = z.number().int().min(1).max(64).nullable();
 const leaf = z.number().int().min(1);
+const C = z.number().positive();
+const maxIter = z.number().int().min(1);
+const alpha = z.number().min(0);
+const nTrees = z.number().int().min(1).max(2000);
+const learningRate = z.number().gt(0).max(1);
+const gbtDepth = z.number().int().min(1).max(30);
+
+/**
+ * A hyperparameter grid: per setting, the values to try (the setting's own value is used for the
+ * settings without a list). The search (TrainRequest.search) tries their combinations and keeps
+ * the best by the metric on the validation rows.
+ */
+const values = <T extends z.ZodType>(t: T) => z.array(t).min(1).max(20);
+const grid = <S extends z.ZodRawShape>(shape: S) => z.object(shape).partial().strict().optional();
 
 export const AlgorithmSchema = z.discriminatedUnion("algorithm", [
   z
-    .object({ algorithm: z.literal("logistic"), C: z.number().positive(), maxIter: z.number().int().min(1) })
+    .object({
+      algorithm: z.literal("logistic"),
+      C,
+      maxIter,
+      grid: grid({ C: values(C), maxIter: values(maxIter) }),
+    })
     .strict(),
-  z.object({ algorithm: z.literal("linear"), alpha: z.number().min(0) }).strict(),
-  z.object({ algorithm: z.literal("decisionTree"), maxDepth: depth, minSamplesLeaf: leaf }).strict(),
+  z.object({ algorithm: z.literal("linear"), alpha, grid: grid({ alpha: values(alpha) }) }).strict(),
+  z
+    .object({
+      algorithm: z.literal("decisionTree"),
+      maxDepth: depth,
+      minSamplesLeaf: leaf,
+      grid: grid({ maxDepth: values(depth), minSamplesLeaf: values(leaf) }),
+    })
+    .strict(),
   z
     .object({
       algorithm: z.literal("randomForest"),
-      nTrees: z.number().int().min(1).max(2000),
+      nTrees,
       maxDepth: depth,
       minSamplesLeaf: leaf,
+      grid: grid({ nTrees: values(nTrees), maxDepth: values(depth), minSamplesLeaf: values(leaf) }),
     })
     .strict(),
   z
     .object({
       /** Gradient boosted trees: scikit-learn GradientBoosting locally, MLlib GBT (binary and regression) on Databricks. */
       algorithm: z.literal("gbt"),
-      nTrees: z.number().int().min(1).max(2000),
-      learningRate: z.number().gt(0).max(1),
-      maxDepth: z.number().int().min(1).max(30),
+      nTrees,
+      learningRate,
+      maxDepth: gbtDepth,
       minSamplesLeaf: leaf,
+      grid: grid({
+        nTrees: values(nTrees),
+        learningRate: values(learningRate),
+        maxDepth: values(gbtDepth),
+        minSamplesLeaf: values(leaf),
+      }),
     })
     .strict(),
 ]);
@@ -111,13 +148,61 @@ export const RandomSplitSchema = z
   .object({
     kind: z.literal("random_split"),
     testRatio: z.number().gt(0).lt(1),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
+    seed,
   })
   .strict();
+
+/** A time-ordered split: the latest `testRatio` of the rows (by `column`, ascending) are the test rows. */
+export const TimeSplitSchema = z
+  .object({ kind: z.literal("time_split"), column: name, testRatio: z.number().gt(0).lt(1) })
+  .strict();
+
+/**
+ * K-fold cross-validation over every row with a target (seeded folds): the metrics are the mean
+ * (and standard deviation) over the folds, the charts come from the out-of-fold predictions, and
+ * the model kept is refitted on all the rows.
+ */
+export const KFoldSchema = z
+  .object({ kind: z.literal("kfold"), k: z.number().int().min(3).max(10), seed })
+  .strict();
+
+export const ValidationSchema = z.discriminatedUnion("kind", [
+  RandomSplitSchema,
+  TimeSplitSchema,
+  KFoldSchema,
+]);
+export type Validation = z.infer<typeof ValidationSchema>;
+
+/**
+ * How an algorithm's grid is searched: every combination, or `budget` of them drawn at random
+ * (seeded). Each combination is scored on the validation rows: the folds with k-fold, else an
+ * inner split of the training rows of the same kind; the test rows never choose.
+ */
+export const SearchSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("grid") }).strict(),
+  z.object({ kind: z.literal("random"), budget: z.number().int().min(1).max(500), seed }).strict(),
+]);
+export type Search = z.infer<typeof SearchSchema>;
+
+/** A grid search tries at most this many combinations per algorithm (a random search, its budget). */
+export const MAX_GRID_COMBINATIONS = 200;
+
+/** "balanced": each class weighs n / (classes x its rows), as scikit-learn's class_weight="balanced". */
+export const ClassWeightsSchema = z.enum(["none", "balanced"]);
+export type ClassWeights = z.infer<typeof ClassWeightsSchema>;
+
+type GridAlgorithm = { algorithm: string; grid?: Record<string, unknown[] | undefined> | undefined };
+
+/** How many combinations an algorithm's grid has (1 without a grid). */
+export function gridSize(a: GridAlgorithm): number {
+  return Object.values(a.grid ?? {}).reduce((n, v) => n * (v?.length ?? 1), 1);
+}
+
+/** How many combinations the search tries for the algorithm. */
+export function searchedCombinations(a: GridAlgorithm, search: Search): number {
+  const size = gridSize(a);
+  return search.kind === "random" ? Math.min(size, search.budget) : size;
+}
 
 export const TrainRequestSchema = z
   .object({
@@ -126,9 +211,11 @@ export const TrainRequestSchema = z
     task: MlTaskSchema,
     target: name,
     features: z.array(FeatureSchema).min(1),
-    validation: RandomSplitSchema,
+    validation: ValidationSchema,
     algorithms: z.array(AlgorithmSchema).min(1),
     metric: MetricSchema,
+    search: SearchSchema.default({ kind: "grid" }),
+    classWeights: ClassWeightsSchema.default("none"),
     /** Where each model's pickle and portable JSON are written. */
     outputDir: z.string().min(1),
     /** Test rows whose raw features and predictions come back in the result (to check scorers). */
@@ -150,8 +237,22 @@ export const TrainRequestSchema = z
         ctx.addIssue({ code: "custom", path: ["features", i], message: `feature ${f.name} is listed twice` });
       names.add(f.name);
     }
+    const classifier = r.task !== "regression";
+    if (r.classWeights !== "none" && !classifier)
+      ctx.addIssue({ code: "custom", path: ["classWeights"], message: "class weights need a class target" });
+    if (r.validation.kind === "time_split" && r.validation.column === r.target)
+      ctx.addIssue({
+        code: "custom",
+        path: ["validation", "column"],
+        message: "the time split's column cannot be the target",
+      });
     for (const [i, a] of r.algorithms.entries()) {
-      const classifier = r.task !== "regression";
+      if (r.search.kind === "grid" && gridSize(a) > MAX_GRID_COMBINATIONS)
+        ctx.addIssue({
+          code: "custom",
+          path: ["algorithms", i, "grid"],
+          message: `the grid of ${a.algorithm} has ${gridSize(a)} combinations, more than ${MAX_GRID_COMBINATIONS}: use a random search with a budget`,
+        });
       if (a.algorithm === "logistic" && !classifier)
         ctx.addIssue({
           code: "custom",
@@ -173,6 +274,27 @@ export const CellSchema = z.union([z.number(), z.string(), z.boolean(), z.null()
 export type Cell = z.infer<typeof CellSchema>;
 const Label = z.union([z.string(), z.number(), z.boolean()]);
 
+/** Every combination a search tried with its validation score, and the one kept (refitted). */
+export const SearchResultSchema = z
+  .object({
+    metric: MetricSchema,
+    /** Combinations in the grid; a random search tried `tried.length` of them. */
+    gridSize: z.number().int().min(1),
+    tried: z.array(
+      z
+        .object({
+          params: z.record(z.string(), z.number().nullable()),
+          /** The metric on the validation rows (mean over the folds with k-fold); null when undefined there. */
+          score: z.number().nullable(),
+          std: z.number().optional(),
+        })
+        .strict(),
+    ),
+    best: z.number().int().min(0),
+  })
+  .strict();
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
 export const TrainedModelSchema = z
   .object({
     algorithm: AlgorithmSchema,
@@ -186,6 +308,10 @@ export const TrainedModelSchema = z
     sample: z
       .object({ prediction: z.array(Label), probabilities: z.array(z.array(z.number())).optional() })
       .strict(),
+    /** K-fold: the standard deviation over the folds of each metric (`metrics` holds the mean). */
+    metricsStd: z.partialRecord(MetricSchema, z.number()).optional(),
+    /** The hyperparameter search, when the algorithm had a grid. */
+    search: SearchResultSchema.optional(),
   })
   .strict();
 
@@ -197,8 +323,20 @@ export const TrainResultSchema = z.discriminatedUnion("ok", [
       target: z.string(),
       classes: z.array(Label).nullable(),
       rows: z
-        .object({ read: z.number(), withoutTarget: z.number(), train: z.number(), test: z.number() })
+        .object({
+          read: z.number(),
+          withoutTarget: z.number(),
+          train: z.number(),
+          test: z.number(),
+          /** K-fold: the folds; train and test are then every row (each row is tested once, out of fold). */
+          folds: z.number().int().optional(),
+        })
         .strict(),
+      /** A time split: the last training value of the column and the first test value (as text). */
+      timeSplit: z
+        .object({ column: z.string(), trainUntil: z.string(), testFrom: z.string() })
+        .strict()
+        .optional(),
       models: z.array(TrainedModelSchema).min(1),
       best: z.object({ index: z.number().int().min(0), metric: MetricSchema }).strict(),
       sample: z.array(z.record(z.string(), CellSchema)),

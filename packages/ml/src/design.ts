@@ -3,12 +3,18 @@ import { z } from "zod";
 import {
   AlgorithmSchema,
   CategoricalFeatureSchema,
+  ClassWeightsSchema,
   type Feature,
+  gridSize,
+  KFoldSchema,
+  MAX_GRID_COMBINATIONS,
   METRICS_BY_TASK,
   MetricSchema,
   MlTaskSchema,
   NumericFeatureSchema,
   RandomSplitSchema,
+  SearchSchema,
+  TimeSplitSchema,
   type TrainRequest,
 } from "./contracts.ts";
 import { engineProblems } from "./engine-support.ts";
@@ -30,16 +36,25 @@ export const MlEngineSchema = z.discriminatedUnion("kind", [
 ]);
 export type MlEngine = z.infer<typeof MlEngineSchema>;
 
+const labRatio = z.number().min(0.05).max(0.5);
+
 export const MlDesignSchema = z
   .object({
     task: MlTaskSchema,
     target: z.string().min(1).max(256),
     features: z.array(DesignFeatureSchema).max(2000),
     // The Lab holds out between 5 % and half of the rows; the trainer itself takes any ratio.
-    validation: RandomSplitSchema.extend({ testRatio: z.number().min(0.05).max(0.5) }),
+    validation: z.discriminatedUnion("kind", [
+      RandomSplitSchema.extend({ testRatio: labRatio }),
+      TimeSplitSchema.extend({ testRatio: labRatio }),
+      KFoldSchema,
+    ]),
     algorithms: z.array(AlgorithmSchema).max(20),
     metric: MetricSchema,
     engine: MlEngineSchema,
+    // Defaults: designs stored before searches and class weights existed read as before.
+    search: SearchSchema.default({ kind: "grid" }),
+    classWeights: ClassWeightsSchema.default("none"),
   })
   .strict();
 export type MlDesign = z.infer<typeof MlDesignSchema>;
@@ -75,6 +90,19 @@ export function designProblems(design: MlDesign): { path: string; message: strin
       });
     }
   }
+  for (const a of design.algorithms)
+    if (design.search.kind === "grid" && gridSize(a) > MAX_GRID_COMBINATIONS)
+      problems.push({
+        path: "search",
+        message: `The grid of ${a.algorithm} has ${gridSize(a)} combinations, more than ${MAX_GRID_COMBINATIONS}: use a random search with a budget, or fewer values.`,
+      });
+  if (design.classWeights !== "none" && !classifier)
+    problems.push({ path: "classWeights", message: "Class weights are for class targets: choose none." });
+  if (design.validation.kind === "time_split") {
+    const column = design.validation.column;
+    if (column === design.target)
+      problems.push({ path: "validation.column", message: "The time split's column cannot be the target." });
+  }
   if (!METRICS_BY_TASK[design.task].includes(design.metric))
     problems.push({ path: "metric", message: `${design.metric} is not a ${design.task} metric.` });
   // What the chosen engine cannot train, said before training (as prepare steps do for Spark).
@@ -99,6 +127,8 @@ export function trainRequestFor(
     validation: design.validation,
     algorithms: design.algorithms,
     metric: design.metric,
+    search: design.search,
+    classWeights: design.classWeights,
     outputDir: paths.outputDir,
     sampleRows: paths.sampleRows ?? 0,
   };

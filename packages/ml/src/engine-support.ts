@@ -81,11 +81,79 @@ export const ALGORITHM_SUPPORT: Record<
   },
 };
 
-type Design = Pick<TrainRequest, "task" | "algorithms">;
+/** The training options besides the algorithms: the design field, and how each engine does it. */
+export type TrainOption =
+  | "validation.random_split"
+  | "validation.time_split"
+  | "validation.kfold"
+  | "search.grid"
+  | "search.random"
+  | "classWeights.balanced";
+
+/**
+ * Every option trains on both engines today (MLlib by the script's own loops, so the folds refit
+ * the feature handling per fold as scikit-learn's pipeline does); an option one engine lacks is
+ * marked unavailable here and engineProblems refuses it before training.
+ */
+export const OPTION_SUPPORT: Record<
+  TrainOption,
+  Record<TrainEngine, { available: boolean; note: string }>
+> = {
+  "validation.random_split": {
+    local: { available: true, note: "scikit-learn train_test_split" },
+    databricks: {
+      available: true,
+      note: "MLlib splits with its own seeded randomSplit: the same ratio, but not the same test rows as a local training, so metrics differ a little.",
+    },
+  },
+  "validation.time_split": {
+    local: { available: true, note: "the latest rows by the column are the test rows" },
+    databricks: {
+      available: true,
+      note: "The time split numbers the rows in the column's order in one Spark partition (the same test rows as locally; slow beyond a few million rows).",
+    },
+  },
+  "validation.kfold": {
+    local: { available: true, note: "scikit-learn KFold (shuffled, seeded)" },
+    databricks: {
+      available: true,
+      note: "MLlib's folds are drawn with Spark's seeded rand(), as CrossValidator draws them: not the same folds as locally, so metrics differ a little.",
+    },
+  },
+  "search.grid": {
+    local: { available: true, note: "every combination" },
+    databricks: { available: true, note: "every combination" },
+  },
+  "search.random": {
+    local: { available: true, note: "the same seeded draw of combinations on both engines" },
+    databricks: { available: true, note: "the same seeded draw of combinations on both engines" },
+  },
+  "classWeights.balanced": {
+    local: { available: true, note: "scikit-learn sample weights n / (classes x class rows)" },
+    databricks: { available: true, note: "MLlib weightCol with the same weights" },
+  },
+};
+
+type Design = Pick<TrainRequest, "task" | "algorithms"> &
+  Partial<Pick<TrainRequest, "validation" | "search" | "classWeights">>;
+
+/** The options the design uses, with the field each is about. */
+function optionsOf(design: Design): { option: TrainOption; path: string }[] {
+  const out: { option: TrainOption; path: string }[] = [
+    { option: `validation.${design.validation?.kind ?? "random_split"}`, path: "validation" },
+  ];
+  if (design.algorithms.some((a) => a.grid && Object.keys(a.grid).length > 0))
+    out.push({ option: `search.${design.search?.kind ?? "grid"}`, path: "search" });
+  if (design.classWeights === "balanced") out.push({ option: "classWeights.balanced", path: "classWeights" });
+  return out;
+}
 
 /** What stops the design from training on the engine; empty when it can train there. */
 export function engineProblems(design: Design, engine: TrainEngine): EngineRemark[] {
   const problems: EngineRemark[] = [];
+  for (const { option, path } of optionsOf(design))
+    if (!OPTION_SUPPORT[option][engine].available)
+      problems.push({ path, message: `${option} is not available on ${engineName(engine)}.` });
   for (const [i, a] of design.algorithms.entries()) {
     const support = ALGORITHM_SUPPORT[a.algorithm][engine];
     if (!support.available || !support.tasks.includes(design.task))
@@ -103,8 +171,7 @@ export function engineNotes(design: Design, engine: TrainEngine): EngineRemark[]
   const notes: EngineRemark[] = [
     {
       path: "validation",
-      message:
-        "MLlib splits with its own seeded randomSplit: the same ratio, but not the same test rows as a local training, so metrics differ a little.",
+      message: OPTION_SUPPORT[`validation.${design.validation?.kind ?? "random_split"}`].databricks.note,
     },
   ];
   for (const [i, a] of design.algorithms.entries()) {

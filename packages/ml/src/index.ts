@@ -8,9 +8,11 @@ export {
   engineNotes,
   engineProblems,
   MLLIB_MAX_DEPTH,
+  OPTION_SUPPORT,
   type TrainEngine,
+  type TrainOption,
 } from "./engine-support.ts";
 export { type MllibScriptPaths, type MllibTrainRequest, mllibTrainScript } from "./mllib-script.ts";
-export { featureVector, type Row, type Score, scorePortable } from "./score.ts";
+export { compileScorer, featureVector, type Row, type Score, type Scorer, scorePortable } from "./score.ts";
 export * from "./suggest.ts";
 export * from "./threshold.ts";

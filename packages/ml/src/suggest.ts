@@ -109,6 +109,8 @@ export function suggestDesign(
       algorithms: DEFAULT_ALGORITHMS[chosen],
       metric: DEFAULT_METRIC[chosen],
       engine: { kind: "local" },
+      search: { kind: "grid" },
+      classWeights: "none",
     },
     reasons,
   };

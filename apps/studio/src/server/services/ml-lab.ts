@@ -206,9 +206,12 @@ export async function updateAnalysis(
   const a = await findAnalysis(projectId, analysisId);
   const d = await findDataset(projectId, a.datasetId);
   const columns = new Set(currentVersionOf(d).schema.map((c) => c.name));
-  const unknown = [input.design.target, ...input.design.features.map((f) => f.name)].filter(
-    (n) => !columns.has(n),
-  );
+  const v = input.design.validation;
+  const unknown = [
+    input.design.target,
+    ...input.design.features.map((f) => f.name),
+    ...(v.kind === "time_split" ? [v.column] : []),
+  ].filter((n) => !columns.has(n));
   if (unknown.length) throw new AppError("invalid_input", `Not columns of ${d.name}: ${unknown.join(", ")}.`);
   try {
     const r = await ctx().db.mlAnalysis.updateMany({

@@ -5,10 +5,13 @@ import {
   type Algorithm,
   type DesignFeature,
   engineNotes,
+  gridSize,
   METRICS_BY_TASK,
   type Metric,
   type MlDesign,
+  searchedCombinations,
 } from "@sous/ml";
+import { useEffect, useState } from "react";
 import { Field, Input, Select } from "@/ui/field.tsx";
 import { plural } from "@/ui/format.ts";
 import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
@@ -25,6 +28,12 @@ const ALGORITHMS: Algorithm[] = [
   { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
   { algorithm: "gbt", nTrees: 100, learningRate: 0.1, maxDepth: 3, minSamplesLeaf: 1 },
 ];
+
+const VALIDATION_HINT: Record<MlDesign["validation"]["kind"], string> = {
+  random_split: "A seeded share of the rows is held out",
+  time_split: "Train on the past, test on the latest rows",
+  kfold: "Each row is tested once; mean ± std over folds",
+};
 
 export interface RemoteEngineOption {
   connectionId: string;
@@ -56,6 +65,10 @@ export function DesignEditor({
     Object.values(ALGORITHM_SUPPORT[a.algorithm]).some((e) => e.available && e.tasks.includes(design.task)),
   );
   const included = design.features.filter((f) => f.include).length;
+  const v = design.validation;
+  const setValidation = (validation: MlDesign["validation"]) => onChange({ ...design, validation });
+  // Any column but the target can order the rows (dates, timestamps, numbers, ISO text).
+  const timeColumns = design.features.map((f) => f.name);
   return (
     <fieldset className="design" disabled={readOnly}>
       <div className="design-row">
@@ -224,47 +237,112 @@ export function DesignEditor({
 
       <h3>Validation</h3>
       <div className="design-grid">
-        <Field label="Test rows" hint="Held out to measure the models">
+        <Field label="Validation" hint={VALIDATION_HINT[v.kind]}>
           {({ id, describedBy }) => (
             <Select
               id={id}
               aria-describedby={describedBy}
-              value={String(design.validation.testRatio)}
-              onChange={(e) =>
-                onChange({
-                  ...design,
-                  validation: { ...design.validation, testRatio: Number(e.target.value) },
-                })
-              }
+              value={v.kind}
+              data-testid="design-validation"
+              onChange={(e) => {
+                const kind = e.target.value as MlDesign["validation"]["kind"];
+                const seed = "seed" in v ? v.seed : 1337;
+                const testRatio = "testRatio" in v ? v.testRatio : 0.2;
+                setValidation(
+                  kind === "kfold"
+                    ? { kind, k: 5, seed }
+                    : kind === "time_split"
+                      ? {
+                          kind,
+                          column: v.kind === "time_split" ? v.column : (timeColumns[0] ?? ""),
+                          testRatio,
+                        }
+                      : { kind, testRatio, seed },
+                );
+              }}
             >
-              {[0.1, 0.2, 0.25, 0.3].map((r) => (
-                <option key={r} value={r}>
-                  {r * 100} %
-                </option>
-              ))}
+              <option value="random_split">Random split</option>
+              <option value="time_split">Time-ordered split</option>
+              <option value="kfold">K-fold cross-validation</option>
             </Select>
           )}
         </Field>
-        <Field label="Random seed" hint="Same seed, same split">
-          {({ id, describedBy }) => (
-            <Input
-              id={id}
-              aria-describedby={describedBy}
-              type="number"
-              min={0}
-              value={design.validation.seed}
-              onChange={(e) =>
-                onChange({
-                  ...design,
-                  validation: {
-                    ...design.validation,
-                    seed: Math.max(0, Math.trunc(Number(e.target.value) || 0)),
-                  },
-                })
-              }
-            />
-          )}
-        </Field>
+        {v.kind === "kfold" ? (
+          <Field label="Folds" hint="3 to 10; the model kept is refitted on all rows">
+            {({ id, describedBy }) => (
+              <Input
+                id={id}
+                aria-describedby={describedBy}
+                type="number"
+                min={3}
+                max={10}
+                value={v.k}
+                data-testid="design-folds"
+                onChange={(e) => {
+                  const k = Math.trunc(Number(e.target.value));
+                  if (k >= 3 && k <= 10) setValidation({ ...v, k });
+                }}
+              />
+            )}
+          </Field>
+        ) : (
+          <Field
+            label="Test rows"
+            hint={v.kind === "time_split" ? "The latest rows" : "Held out to measure the models"}
+          >
+            {({ id, describedBy }) => (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={String(v.testRatio)}
+                onChange={(e) => setValidation({ ...v, testRatio: Number(e.target.value) })}
+              >
+                {[0.1, 0.2, 0.25, 0.3].map((r) => (
+                  <option key={r} value={r}>
+                    {r * 100} %
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        )}
+        {v.kind === "time_split" ? (
+          <Field label="Date column" hint="Rows are ordered by it">
+            {({ id, describedBy }) => (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={v.column}
+                data-testid="design-time-column"
+                onChange={(e) => setValidation({ ...v, column: e.target.value })}
+              >
+                {timeColumns.includes(v.column) ? null : (
+                  <option value={v.column}>{v.column || "Choose…"}</option>
+                )}
+                {timeColumns.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        ) : (
+          <Field label="Random seed" hint="Same seed, same rows">
+            {({ id, describedBy }) => (
+              <Input
+                id={id}
+                aria-describedby={describedBy}
+                type="number"
+                min={0}
+                value={v.seed}
+                onChange={(e) =>
+                  setValidation({ ...v, seed: Math.max(0, Math.trunc(Number(e.target.value) || 0)) })
+                }
+              />
+            )}
+          </Field>
+        )}
         <Field label="Choose the best by">
           {({ id }) => (
             <Select
@@ -281,6 +359,92 @@ export function DesignEditor({
             </Select>
           )}
         </Field>
+        {design.task !== "regression" ? (
+          <Field label="Class weights" hint="Balanced: rare classes weigh more">
+            {({ id, describedBy }) => (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={design.classWeights}
+                data-testid="design-class-weights"
+                onChange={(e) =>
+                  onChange({ ...design, classWeights: e.target.value as MlDesign["classWeights"] })
+                }
+              >
+                <option value="none">None</option>
+                <option value="balanced">Balanced</option>
+              </Select>
+            )}
+          </Field>
+        ) : null}
+      </div>
+
+      <h3>Hyperparameter search</h3>
+      <div className="design-grid">
+        <Field label="Search" hint="Over the values listed under each algorithm">
+          {({ id, describedBy }) => (
+            <Select
+              id={id}
+              aria-describedby={describedBy}
+              value={design.search.kind}
+              data-testid="design-search"
+              onChange={(e) =>
+                onChange({
+                  ...design,
+                  search:
+                    e.target.value === "random"
+                      ? { kind: "random", budget: 10, seed: 1337 }
+                      : { kind: "grid" },
+                })
+              }
+            >
+              <option value="grid">Grid: every combination</option>
+              <option value="random">Random, with a budget</option>
+            </Select>
+          )}
+        </Field>
+        {design.search.kind === "random" ? (
+          <>
+            <Field label="Budget" hint="Combinations tried per algorithm">
+              {({ id, describedBy }) => (
+                <Input
+                  id={id}
+                  aria-describedby={describedBy}
+                  type="number"
+                  min={1}
+                  max={500}
+                  value={design.search.kind === "random" ? design.search.budget : 10}
+                  data-testid="design-search-budget"
+                  onChange={(e) => {
+                    const budget = Math.trunc(Number(e.target.value));
+                    if (design.search.kind === "random" && budget >= 1 && budget <= 500)
+                      onChange({ ...design, search: { ...design.search, budget } });
+                  }}
+                />
+              )}
+            </Field>
+            <Field label="Search seed">
+              {({ id }) => (
+                <Input
+                  id={id}
+                  type="number"
+                  min={0}
+                  value={design.search.kind === "random" ? design.search.seed : 0}
+                  onChange={(e) => {
+                    if (design.search.kind === "random")
+                      onChange({
+                        ...design,
+                        search: {
+                          ...design.search,
+                          seed: Math.max(0, Math.trunc(Number(e.target.value) || 0)),
+                        },
+                      });
+                  }}
+                />
+              )}
+            </Field>
+          </>
+        ) : null}
       </div>
 
       <h3>Algorithms</h3>
@@ -310,7 +474,19 @@ export function DesignEditor({
                 />
                 <strong>{ALGORITHM_LABEL[choice.algorithm]}</strong>
               </label>
-              {current ? <AlgorithmSettings algorithm={current} onChange={set} /> : null}
+              {current ? (
+                <>
+                  {gridSize(current) > 1 ? (
+                    <span className="muted small" data-testid={`combinations-${current.algorithm}`}>
+                      {design.search.kind === "random" &&
+                      searchedCombinations(current, design.search) < gridSize(current)
+                        ? `${searchedCombinations(current, design.search)} of ${plural(gridSize(current), "combination")}`
+                        : plural(gridSize(current), "combination")}
+                    </span>
+                  ) : null}
+                  <AlgorithmSettings algorithm={current} onChange={set} />
+                </>
+              ) : null}
             </li>
           );
         })}
@@ -398,21 +574,107 @@ function AlgorithmSettings({
   onChange: (a: Algorithm) => void;
 }) {
   const values = algorithm as unknown as Record<string, number | null>;
+  const grid = (algorithm.grid ?? {}) as Record<string, (number | null)[] | undefined>;
+  const setGrid = (key: string, list: (number | null)[] | null) => {
+    const { [key]: _, ...rest } = grid;
+    const next = list ? { ...rest, [key]: list } : rest;
+    onChange({ ...algorithm, grid: Object.keys(next).length ? next : undefined } as Algorithm);
+  };
   return (
     <div className="settings">
       {SETTINGS[algorithm.algorithm].map((s) => (
-        <NumberSetting
-          key={s.key}
-          label={s.label}
-          value={values[s.key] ?? 0}
-          min={s.zeroIsNone ? 0 : s.min}
-          max={s.max}
-          step={s.step}
-          onChange={(v) =>
-            onChange({ ...algorithm, [s.key]: s.zeroIsNone && v === 0 ? null : v } as Algorithm)
-          }
-        />
+        <span key={s.key} className="setting-pair">
+          <NumberSetting
+            label={s.label}
+            value={values[s.key] ?? 0}
+            min={s.zeroIsNone ? 0 : s.min}
+            max={s.max}
+            step={s.step}
+            onChange={(v) =>
+              onChange({ ...algorithm, [s.key]: s.zeroIsNone && v === 0 ? null : v } as Algorithm)
+            }
+          />
+          <GridValues
+            setting={s}
+            algorithm={algorithm.algorithm}
+            values={grid[s.key]}
+            onChange={(list) => setGrid(s.key, list)}
+          />
+        </span>
       ))}
     </div>
+  );
+}
+
+/** "0.1, 1, 10": the values a search tries for one setting ("none" for no depth limit); empty: only the setting's value. */
+function parseValues(text: string, s: Setting): (number | null)[] | null | "invalid" {
+  const parts = text
+    .split(/[,;\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return null;
+  if (parts.length > 20) return "invalid";
+  const out: (number | null)[] = [];
+  for (const p of parts) {
+    if (s.zeroIsNone && /^(none|0)$/i.test(p)) {
+      out.push(null);
+      continue;
+    }
+    const v = Number(p);
+    const integer = s.step === undefined;
+    if (
+      !Number.isFinite(v) ||
+      v < s.min ||
+      (s.max !== undefined && v > s.max) ||
+      (integer && !Number.isInteger(v))
+    )
+      return "invalid";
+    out.push(v);
+  }
+  return [...new Set(out)];
+}
+
+const formatValues = (list: (number | null)[] | undefined) =>
+  (list ?? []).map((v) => (v === null ? "none" : String(v))).join(", ");
+
+function GridValues({
+  setting,
+  algorithm,
+  values,
+  onChange,
+}: {
+  setting: Setting;
+  algorithm: string;
+  values: (number | null)[] | undefined;
+  onChange: (list: (number | null)[] | null) => void;
+}) {
+  const [text, setText] = useState(formatValues(values));
+  const [invalid, setInvalid] = useState(false);
+  // A change from outside (a reload, another save) replaces what is typed.
+  useEffect(() => {
+    setText((t) => {
+      const parsed = parseValues(t, setting);
+      return parsed !== "invalid" && formatValues(parsed ?? undefined) === formatValues(values)
+        ? t
+        : formatValues(values);
+    });
+  }, [values, setting]);
+  return (
+    <span className="inline setting grid-values">
+      or try
+      <Input
+        aria-label={`Values of ${setting.label} to try`}
+        aria-invalid={invalid || undefined}
+        placeholder={setting.zeroIsNone ? "e.g. 4, 8, none" : "values, comma-separated"}
+        value={text}
+        data-testid={`grid-${algorithm}-${setting.key}`}
+        onChange={(e) => {
+          setText(e.target.value);
+          const parsed = parseValues(e.target.value, setting);
+          setInvalid(parsed === "invalid");
+          if (parsed !== "invalid") onChange(parsed);
+        }}
+      />
+    </span>
   );
 }

@@ -2,15 +2,18 @@
 
 import {
   bestF1Step,
+  HIGHER_IS_BETTER,
   METRICS_BY_TASK,
   type MlTrainingDto,
   type ModelCharts,
   metricsAtThreshold,
+  type SearchResult,
 } from "@sous/ml";
 import { useEffect, useMemo, useState } from "react";
 import { api, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
+import { plural } from "@/ui/format.ts";
 import { Panel } from "@/ui/panel.tsx";
 import { BarList, CurveChart, ScatterChart } from "../_charts/charts.tsx";
 import { ALGORITHM_LABEL, formatMetric, METRIC_LABEL } from "../lab-labels.ts";
@@ -62,7 +65,15 @@ export function ModelResults({
         {METRICS_BY_TASK[result.task].map((k) => (
           <div key={k} className={result.best.metric === k ? "optimised" : ""}>
             <dt>{METRIC_LABEL[k]}</dt>
-            <dd data-metric={k}>{formatMetric(k, model.metrics[k])}</dd>
+            <dd data-metric={k}>
+              {formatMetric(k, model.metrics[k])}
+              {model.metricsStd?.[k] !== undefined ? (
+                <span className="muted small" data-testid="metric-std">
+                  {" "}
+                  ± {formatMetric(k, model.metricsStd[k])}
+                </span>
+              ) : null}
+            </dd>
           </div>
         ))}
         <div>
@@ -70,13 +81,21 @@ export function ModelResults({
           <dd>{(model.trainMs / 1000).toFixed(2)} s</dd>
         </div>
       </dl>
+      <p className="muted small" data-testid="model-validation">
+        {result.rows.folds
+          ? `Metrics: mean ± standard deviation over ${plural(result.rows.folds, "fold")} of ${plural(result.rows.train, "row")}; the model is refitted on all of them.`
+          : result.timeSplit
+            ? `Trained on ${plural(result.rows.train, "row")} up to ${result.timeSplit.trainUntil}, tested on the ${plural(result.rows.test, "latest row")} from ${result.timeSplit.testFrom} (${result.timeSplit.column}).`
+            : `Trained on ${plural(result.rows.train, "row")}, tested on ${plural(result.rows.test, "held-out row")}.`}
+      </p>
       <p className="muted small">
         Settings:{" "}
         {Object.entries(model.algorithm)
-          .filter(([k]) => k !== "algorithm")
+          .filter(([k]) => k !== "algorithm" && k !== "grid")
           .map(([k, v]) => `${k} ${v ?? "unlimited"}`)
           .join(", ")}
       </p>
+      {model.search ? <SearchResults search={model.search} /> : null}
       <FormError message={error} />
       {charts ? (
         <div className="chart-grid">
@@ -220,5 +239,50 @@ function Confusion({ matrix, classes }: { matrix: number[][]; classes: string[] 
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Every combination the search tried with its validation score, best first; the kept one marked. */
+function SearchResults({ search }: { search: SearchResult }) {
+  const keys = [...new Set(search.tried.flatMap((t) => Object.keys(t.params)))];
+  const higher = HIGHER_IS_BETTER[search.metric];
+  const order = search.tried
+    .map((t, i) => ({ ...t, i }))
+    .sort((a, b) => {
+      if (a.score === null || b.score === null) return a.score === null ? 1 : -1;
+      return higher ? b.score - a.score : a.score - b.score;
+    });
+  return (
+    <div className="lab-scroll grid-results-scroll">
+      <h4 className="small">
+        Hyperparameter search: {plural(search.tried.length, "combination")} tried of {search.gridSize}, by{" "}
+        {METRIC_LABEL[search.metric]} on the validation rows
+      </h4>
+      <table className="lab-table grid-results" data-testid="grid-results">
+        <thead>
+          <tr>
+            {keys.map((k) => (
+              <th key={k}>{k}</th>
+            ))}
+            <th>{METRIC_LABEL[search.metric]}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {order.map((t) => (
+            <tr key={t.i} data-testid="grid-row" data-best={t.i === search.best || undefined}>
+              {keys.map((k) => (
+                <td key={k}>{t.params[k] === null ? "none" : String(t.params[k] ?? "")}</td>
+              ))}
+              <td className={t.i === search.best ? "best" : ""}>
+                {t.score === null ? "–" : formatMetric(search.metric, t.score)}
+                {t.std !== undefined ? ` ± ${formatMetric(search.metric, t.std)}` : ""}
+              </td>
+              <td>{t.i === search.best ? <strong>kept</strong> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
