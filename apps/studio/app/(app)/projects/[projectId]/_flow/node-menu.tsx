@@ -20,6 +20,7 @@ export function NodeMenu({
   onIntent: (id: string, mode: "rename" | "delete") => void;
 }) {
   const list = useRef<HTMLDivElement>(null);
+  // The first item takes the focus, so the arrow keys, Enter and Escape work at once.
   useEffect(() => {
     list.current?.querySelector<HTMLButtonElement>("button")?.focus();
   }, []);
