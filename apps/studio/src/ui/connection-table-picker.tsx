@@ -2,7 +2,7 @@
 
 import type { ConnectionTable, ConnectionTables } from "@sous/contracts";
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
-import { api, errorMessage } from "./api.ts";
+import { apiCall, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { Input } from "./field.tsx";
 import { formatRows } from "./format.ts";
@@ -50,7 +50,9 @@ export function ConnectionTablePicker({
   useEffect(() => {
     let live = true;
     setListing({ state: "loading" });
-    api<ConnectionTables>(`/projects/${projectId}/connections/${connectionId}/tables`)
+    apiCall("GET /projects/{projectId}/connections/{connectionId}/tables", {
+      params: { projectId, connectionId },
+    })
       .then((data) => {
         if (live) setListing({ state: "ready", data });
       })

@@ -1,12 +1,12 @@
 "use client";
 
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
 import type {
   ApiServiceMetrics,
   ApiServiceView,
   DeployableVersion,
 } from "@/shared/api/api-service-schemas.ts";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select, Textarea } from "@/ui/field.tsx";
@@ -21,6 +21,8 @@ import { useToast } from "@/ui/toast.tsx";
 // form and the counters, both through the studio.
 
 type Endpoint = ApiServiceView["endpoints"][number];
+/** The path parameters of a service's routes. */
+type ServiceIds = { projectId: string; serviceId: string };
 
 const versionLabel = (v: DeployableVersion) =>
   `${v.savedModelName} v${v.number} (${v.algorithm})${v.servable ? "" : " · not servable yet"}`;
@@ -39,7 +41,6 @@ export function ApiServices({
   isAdmin: boolean;
 }) {
   const [services, setServices] = useState(initialServices);
-  const base = `/projects/${projectId}/api-services`;
   const replace = (s: ApiServiceView) => setServices((all) => all.map((x) => (x.id === s.id ? s : x)));
   return (
     <div className="stack-24">
@@ -47,7 +48,7 @@ export function ApiServices({
         <Panel title="New API service">
           {versions.length ? (
             <CreateServiceForm
-              base={base}
+              projectId={projectId}
               versions={versions}
               onCreated={(s) =>
                 setServices((all) => [...all, s].sort((a, b) => a.name.localeCompare(b.name)))
@@ -68,7 +69,7 @@ export function ApiServices({
         services.map((s) => (
           <ServiceCard
             key={s.id}
-            base={base}
+            projectId={projectId}
             service={s}
             versions={versions}
             canEdit={canEdit}
@@ -83,11 +84,11 @@ export function ApiServices({
 }
 
 function CreateServiceForm({
-  base,
+  projectId,
   versions,
   onCreated,
 }: {
-  base: string;
+  projectId: string;
   versions: DeployableVersion[];
   onCreated: (s: ApiServiceView) => void;
 }) {
@@ -102,9 +103,9 @@ function CreateServiceForm({
     setBusy(true);
     setError(null);
     try {
-      const s = await api<ApiServiceView>(base, {
-        method: "POST",
-        json: { name, endpoint: { name: endpoint, savedModelVersionId: versionId } },
+      const s = await apiCall("POST /projects/{projectId}/api-services", {
+        params: { projectId },
+        body: { name, endpoint: { name: endpoint, savedModelVersionId: versionId } },
       });
       onCreated(s);
       toast(`API service ${s.name} created; create a key to call it.`, "success");
@@ -173,7 +174,7 @@ function CreateServiceForm({
 }
 
 function ServiceCard({
-  base,
+  projectId,
   service,
   versions,
   canEdit,
@@ -181,7 +182,7 @@ function ServiceCard({
   onChange,
   onDeleted,
 }: {
-  base: string;
+  projectId: string;
   service: ApiServiceView;
   versions: DeployableVersion[];
   canEdit: boolean;
@@ -190,10 +191,15 @@ function ServiceCard({
   onDeleted: () => void;
 }) {
   const toast = useToast();
-  const url = `${base}/${service.id}`;
+  const ids: ServiceIds = useMemo(() => ({ projectId, serviceId: service.id }), [projectId, service.id]);
   async function setPublic(value: boolean) {
     try {
-      onChange(await api<ApiServiceView>(url, { method: "PATCH", json: { public: value } }));
+      onChange(
+        await apiCall("PATCH /projects/{projectId}/api-services/{serviceId}", {
+          params: ids,
+          body: { public: value },
+        }),
+      );
     } catch (err) {
       toast(errorMessage(err), "error");
     }
@@ -201,7 +207,7 @@ function ServiceCard({
   async function remove() {
     if (!window.confirm(`Delete API service ${service.name}? Callers get 404 at once.`)) return;
     try {
-      await api(url, { method: "DELETE" });
+      await apiCall("DELETE /projects/{projectId}/api-services/{serviceId}", { params: ids });
       onDeleted();
     } catch (err) {
       toast(errorMessage(err), "error");
@@ -241,24 +247,24 @@ function ServiceCard({
           <div className="api-url" data-testid="api-endpoint-url">
             POST {service.url}/{e.name}/predict · predict-multi
           </div>
-          <SplitEditor url={url} endpoint={e} versions={versions} canEdit={canEdit} onChange={onChange} />
+          <SplitEditor ids={ids} endpoint={e} versions={versions} canEdit={canEdit} onChange={onChange} />
         </div>
       ))}
-      <Counters url={url} />
-      <Keys url={url} service={service} canEdit={canEdit} onChange={onChange} />
-      <TestForm url={url} service={service} />
+      <Counters ids={ids} />
+      <Keys ids={ids} service={service} canEdit={canEdit} onChange={onChange} />
+      <TestForm ids={ids} service={service} />
     </Panel>
   );
 }
 
 function SplitEditor({
-  url,
+  ids,
   endpoint,
   versions,
   canEdit,
   onChange,
 }: {
-  url: string;
+  ids: ServiceIds;
   endpoint: Endpoint;
   versions: DeployableVersion[];
   canEdit: boolean;
@@ -272,10 +278,13 @@ function SplitEditor({
   async function save() {
     try {
       onChange(
-        await api<ApiServiceView>(`${url}/endpoints/${endpoint.id}/deployments`, {
-          method: "PUT",
-          json: { deployments: rows.map((r) => ({ savedModelVersionId: r.id, weight: r.weight })) },
-        }),
+        await apiCall(
+          "PUT /projects/{projectId}/api-services/{serviceId}/endpoints/{endpointId}/deployments",
+          {
+            params: { ...ids, endpointId: endpoint.id },
+            body: { deployments: rows.map((r) => ({ savedModelVersionId: r.id, weight: r.weight })) },
+          },
+        ),
       );
       toast(
         `Endpoint ${endpoint.name}: traffic split saved; the API node applies it within a second.`,
@@ -348,15 +357,15 @@ function SplitEditor({
   );
 }
 
-function Counters({ url }: { url: string }) {
+function Counters({ ids }: { ids: ServiceIds }) {
   const [m, setM] = useState<ApiServiceMetrics | null>(null);
   const load = useCallback(async () => {
     try {
-      setM(await api<ApiServiceMetrics>(`${url}/metrics`));
+      setM(await apiCall("GET /projects/{projectId}/api-services/{serviceId}/metrics", { params: ids }));
     } catch {
       setM(null);
     }
-  }, [url]);
+  }, [ids]);
   useEffect(() => {
     void load();
     const t = setInterval(() => void load(), 5000);
@@ -397,12 +406,12 @@ function Counter({ label, value }: { label: string; value: string }) {
 }
 
 function Keys({
-  url,
+  ids,
   service,
   canEdit,
   onChange,
 }: {
-  url: string;
+  ids: ServiceIds;
   service: ApiServiceView;
   canEdit: boolean;
   onChange: (s: ApiServiceView) => void;
@@ -411,13 +420,19 @@ function Keys({
   const [name, setName] = useState("");
   const [created, setCreated] = useState<string | null>(null);
   const refresh = async () => {
-    const [s] = (await api<ApiServiceView[]>(url.replace(/\/[^/]+$/, ""))).filter((x) => x.id === service.id);
+    const all = await apiCall("GET /projects/{projectId}/api-services", {
+      params: { projectId: ids.projectId },
+    });
+    const s = all.find((x) => x.id === service.id);
     if (s) onChange(s);
   };
   async function create(e: FormEvent) {
     e.preventDefault();
     try {
-      const k = await api<{ key: string }>(`${url}/keys`, { method: "POST", json: { name } });
+      const k = await apiCall("POST /projects/{projectId}/api-services/{serviceId}/keys", {
+        params: ids,
+        body: { name },
+      });
       setCreated(k.key);
       setName("");
       await refresh();
@@ -427,7 +442,9 @@ function Keys({
   }
   async function revoke(id: string) {
     try {
-      await api(`${url}/keys/${id}`, { method: "DELETE" });
+      await apiCall("DELETE /projects/{projectId}/api-services/{serviceId}/keys/{keyId}", {
+        params: { ...ids, keyId: id },
+      });
       await refresh();
     } catch (err) {
       toast(errorMessage(err), "error");
@@ -493,7 +510,7 @@ function Keys({
   );
 }
 
-function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
+function TestForm({ ids, service }: { ids: ServiceIds; service: ApiServiceView }) {
   const [endpoint, setEndpoint] = useState(service.endpoints[0]?.name ?? "");
   const e = service.endpoints.find((x) => x.name === endpoint);
   const example = JSON.stringify(
@@ -508,9 +525,10 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
   async function fromTraining() {
     setError(null);
     try {
-      const r = await api<{ features: Record<string, unknown>; row: number; rows: number }>(
-        `${url}/training-row?endpoint=${encodeURIComponent(endpoint)}`,
-      );
+      const r = await apiCall("GET /projects/{projectId}/api-services/{serviceId}/training-row", {
+        params: ids,
+        query: { endpoint },
+      });
       setFeatures(JSON.stringify(r.features, null, 2));
     } catch (err) {
       setError(errorMessage(err));
@@ -526,9 +544,18 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
       setError("The features are not valid JSON.");
       return;
     }
+    if (!isRecord(parsed)) {
+      setError('The features must be a JSON object, e.g. {"age": 42}.');
+      return;
+    }
     setBusy(true);
     try {
-      setAnswer(await api(`${url}/test`, { method: "POST", json: { endpoint, features: parsed } }));
+      setAnswer(
+        await apiCall("POST /projects/{projectId}/api-services/{serviceId}/test", {
+          params: ids,
+          body: { endpoint, features: parsed },
+        }),
+      );
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -596,4 +623,8 @@ function TestForm({ url, service }: { url: string; service: ApiServiceView }) {
       </div>
     </form>
   );
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
 }

@@ -3,7 +3,7 @@
 import type { ProjectMember, ProjectRole } from "@sous/contracts";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
@@ -41,10 +41,9 @@ export function Members({
   const toast = useToast();
   const [members, setMembers] = useState(initialMembers);
   const [removing, setRemoving] = useState<ProjectMember | null>(null);
-  const base = `/projects/${projectId}/members`;
 
   async function reload(): Promise<ProjectMember[]> {
-    const list = await api<ProjectMember[]>(base);
+    const list = await apiCall("GET /projects/{projectId}/members", { params: { projectId } });
     setMembers(list);
     return list;
   }
@@ -61,7 +60,7 @@ export function Members({
       {canEdit ? (
         <Panel title="Add a member">
           <AddMemberForm
-            base={base}
+            projectId={projectId}
             isAdmin={isAdmin}
             onAdded={async (email, role) => {
               const list = await reload();
@@ -102,7 +101,7 @@ export function Members({
                 <MemberRow
                   key={m.userId}
                   member={m}
-                  base={base}
+                  projectId={projectId}
                   canEdit={canEdit}
                   isYou={m.userId === currentUserId}
                   onChanged={(next) => {
@@ -119,7 +118,7 @@ export function Members({
       {removing ? (
         <RemoveDialog
           member={removing}
-          base={base}
+          projectId={projectId}
           isYou={removing.userId === currentUserId}
           onClose={() => setRemoving(null)}
           onRemoved={() => {
@@ -135,11 +134,11 @@ export function Members({
 }
 
 function AddMemberForm({
-  base,
+  projectId,
   isAdmin,
   onAdded,
 }: {
-  base: string;
+  projectId: string;
   isAdmin: boolean;
   onAdded: (email: string, role: ProjectRole) => Promise<void>;
 }) {
@@ -147,9 +146,9 @@ function AddMemberForm({
   const [role, setRole] = useState<ProjectRole>("VIEWER");
   const { busy, error, onSubmit } = useFormSubmit(
     async () => {
-      const r = await api<{ email: string; role: ProjectRole }>(base, {
-        method: "PUT",
-        json: { email, role },
+      const r = await apiCall("PUT /projects/{projectId}/members", {
+        params: { projectId },
+        body: { email, role },
       });
       await onAdded(r.email, r.role);
       setEmail("");
@@ -185,14 +184,14 @@ function AddMemberForm({
 
 function MemberRow({
   member: m,
-  base,
+  projectId,
   canEdit,
   isYou,
   onChanged,
   onRemove,
 }: {
   member: ProjectMember;
-  base: string;
+  projectId: string;
   canEdit: boolean;
   isYou: boolean;
   onChanged: (role: ProjectRole) => void;
@@ -204,7 +203,10 @@ function MemberRow({
     run: changeRole,
   } = useFormSubmit(
     async (role: ProjectRole) => {
-      await api(base, { method: "PUT", json: { email: m.email, role } });
+      await apiCall("PUT /projects/{projectId}/members", {
+        params: { projectId },
+        body: { email: m.email, role },
+      });
       onChanged(role);
     },
     { afterSuccess: "ready" },
@@ -273,20 +275,22 @@ function MemberRow({
 
 function RemoveDialog({
   member,
-  base,
+  projectId,
   isYou,
   onClose,
   onRemoved,
 }: {
   member: ProjectMember;
-  base: string;
+  projectId: string;
   isYou: boolean;
   onClose: () => void;
   onRemoved: () => void;
 }) {
   // Stays busy after success: the dialog closes.
   const { busy, error, run } = useFormSubmit(async () => {
-    await api(`${base}/${member.userId}`, { method: "DELETE" });
+    await apiCall("DELETE /projects/{projectId}/members/{userId}", {
+      params: { projectId, userId: member.userId },
+    });
     onRemoved();
   });
   return (

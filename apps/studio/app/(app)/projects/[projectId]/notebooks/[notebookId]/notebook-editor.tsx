@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import type { CellResult, Notebook, NotebookCell } from "@/shared/api/notebook-schemas.ts";
-import { ApiError, api, errorMessage } from "@/ui/api.ts";
+import { ApiError, type ApiResponse, apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { CellText } from "@/ui/data-table.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
@@ -20,7 +20,7 @@ import { SqlEditor, type SqlProblemAt, type SqlTable } from "@/ui/sql-editor.tsx
 
 const newCellId = () => `c${globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
-type Saved = { datasetName: string; recipeName: string };
+type Saved = ApiResponse<"POST /projects/{projectId}/notebooks/{notebookId}/cells/{cellId}/save-as-dataset">;
 
 export function NotebookEditor({
   projectId,
@@ -40,7 +40,7 @@ export function NotebookEditor({
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [running, setRunning] = useState<Record<string, AbortController>>({});
-  const base = `/projects/${projectId}/notebooks/${initial.id}`;
+  const notebookId = initial.id;
 
   const edit = (next: NotebookCell[]) => {
     setCells(next);
@@ -51,7 +51,10 @@ export function NotebookEditor({
     setSaving(true);
     setSaveError(null);
     try {
-      const nb = await api<Notebook>(base, { method: "PUT", json: { version, cells } });
+      const nb = await apiCall("PUT /projects/{projectId}/notebooks/{notebookId}", {
+        params: { projectId, notebookId },
+        body: { version, cells },
+      });
       setVersion(nb.version);
       setDirty(false);
     } catch (e) {
@@ -59,7 +62,7 @@ export function NotebookEditor({
     } finally {
       setSaving(false);
     }
-  }, [base, version, cells]);
+  }, [projectId, notebookId, version, cells]);
 
   const run = useCallback(
     async (cell: NotebookCell) => {
@@ -68,9 +71,9 @@ export function NotebookEditor({
       setRunning((r) => ({ ...r, [cell.id]: ac }));
       const started = new Date().toISOString();
       try {
-        const result = await api<CellResult>(`${base}/cells/${cell.id}/run`, {
-          method: "POST",
-          json: { sql: cell.sql },
+        const result = await apiCall("POST /projects/{projectId}/notebooks/{notebookId}/cells/{cellId}/run", {
+          params: { projectId, notebookId, cellId: cell.id },
+          body: { sql: cell.sql },
           signal: ac.signal,
         });
         setResults((r) => ({ ...r, [cell.id]: result }));
@@ -91,7 +94,7 @@ export function NotebookEditor({
         });
       }
     },
-    [base],
+    [projectId, notebookId],
   );
 
   // Ctrl+S saves from anywhere on the page.
@@ -159,7 +162,7 @@ export function NotebookEditor({
           canEdit={canEdit}
           tables={tables}
           projectId={projectId}
-          base={base}
+          notebookId={notebookId}
           onChange={(sql) => edit(cells.map((c) => (c.id === cell.id ? { ...c, sql } : c)))}
           onRun={() => void run(cell)}
           onCancel={() => running[cell.id]?.abort()}
@@ -181,7 +184,7 @@ function CellView({
   canEdit,
   tables,
   projectId,
-  base,
+  notebookId,
   onChange,
   onRun,
   onCancel,
@@ -196,7 +199,7 @@ function CellView({
   canEdit: boolean;
   tables: SqlTable[];
   projectId: string;
-  base: string;
+  notebookId: string;
   onChange: (sql: string) => void;
   onRun: () => void;
   onCancel: () => void;
@@ -291,7 +294,12 @@ function CellView({
         />
       </div>
       {saveOpen ? (
-        <SaveAsDataset projectId={projectId} base={base} cell={cell} onDone={() => setSaveOpen(false)} />
+        <SaveAsDataset
+          projectId={projectId}
+          notebookId={notebookId}
+          cell={cell}
+          onDone={() => setSaveOpen(false)}
+        />
       ) : null}
       {result ? <ResultView result={result} stale={result.sql !== cell.sql} /> : null}
     </section>
@@ -300,12 +308,12 @@ function CellView({
 
 function SaveAsDataset({
   projectId,
-  base,
+  notebookId,
   cell,
   onDone,
 }: {
   projectId: string;
-  base: string;
+  notebookId: string;
   cell: NotebookCell;
   onDone: () => void;
 }) {
@@ -318,10 +326,13 @@ function SaveAsDataset({
     setBusy(true);
     setError(null);
     try {
-      const r = await api<Saved>(`${base}/cells/${cell.id}/save-as-dataset`, {
-        method: "POST",
-        json: { sql: cell.sql, datasetName: name.trim() },
-      });
+      const r = await apiCall(
+        "POST /projects/{projectId}/notebooks/{notebookId}/cells/{cellId}/save-as-dataset",
+        {
+          params: { projectId, notebookId, cellId: cell.id },
+          body: { sql: cell.sql, datasetName: name.trim() },
+        },
+      );
       setSaved(r);
     } catch (err) {
       setError(errorMessage(err));

@@ -1,9 +1,9 @@
 "use client";
 
-import { type DatasetInfo, ObjectNameSchema, type Recipe } from "@sous/contracts";
+import { ObjectNameSchema, type Recipe } from "@sous/contracts";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, Input } from "@/ui/field.tsx";
 import { TrashIcon } from "@/ui/icons.tsx";
@@ -73,9 +73,9 @@ function RenameDialog({
     setBusy(true);
     setError(null);
     try {
-      const d = await api<DatasetInfo>(`/projects/${projectId}/datasets/${datasetId}`, {
-        method: "PATCH",
-        json: { name: value.trim() },
+      const d = await apiCall("PATCH /projects/{projectId}/datasets/{datasetId}", {
+        params: { projectId, datasetId },
+        body: { name: value.trim() },
       });
       notify(`Renamed to ${d.name}.`, "success");
       onClose();
@@ -150,7 +150,7 @@ function DeleteDialog({
 
   useEffect(() => {
     let live = true;
-    api<Recipe[]>(`/projects/${projectId}/recipes`)
+    apiCall("GET /projects/{projectId}/recipes", { params: { projectId } })
       .then((r) => {
         if (live) setRecipes(r);
       })
@@ -169,7 +169,9 @@ function DeleteDialog({
     setBusy(true);
     setError(null);
     try {
-      await api(`/projects/${projectId}/datasets/${datasetId}`, { method: "DELETE" });
+      await apiCall("DELETE /projects/{projectId}/datasets/{datasetId}", {
+        params: { projectId, datasetId },
+      });
       notify(`Deleted ${name}.`, "success");
       onClose();
       router.push(`/projects/${projectId}`);

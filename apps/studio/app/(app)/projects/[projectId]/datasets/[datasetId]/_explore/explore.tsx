@@ -10,8 +10,8 @@ import type {
   SamplePage,
 } from "@sous/contracts";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { useEffect, useMemo, useState } from "react";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select } from "@/ui/field.tsx";
 import { formatDate, formatRows, plural } from "@/ui/format.ts";
@@ -53,6 +53,10 @@ export function Explore({
   const [tab, setTab] = useState<Tab>("explore");
   const [view, setView] = useState<SampleView>({ filters: [] });
   const base = `/projects/${dataset.projectId}/datasets/${dataset.id}`;
+  const ids: DatasetIds = useMemo(
+    () => ({ projectId: dataset.projectId, datasetId: dataset.id }),
+    [dataset.projectId, dataset.id],
+  );
   const columns = initial?.columns ?? dataset.schema ?? [];
   const tabs: [Tab, string][] = [
     ["explore", "Explore"],
@@ -133,11 +137,11 @@ export function Explore({
           )
         ) : null}
         {tab === "schema" ? (
-          <SchemaEditor base={base} columns={columns} stats={stats} canEdit={canEdit} />
+          <SchemaEditor ids={ids} columns={columns} stats={stats} canEdit={canEdit} />
         ) : null}
-        {tab === "versions" ? <Versions base={base} /> : null}
+        {tab === "versions" ? <Versions ids={ids} /> : null}
         {tab === "sampling" ? (
-          <SamplingForm base={base} sampling={sampling} columns={columns} canEdit={canEdit} />
+          <SamplingForm ids={ids} sampling={sampling} columns={columns} canEdit={canEdit} />
         ) : null}
       </div>
     </section>
@@ -206,13 +210,16 @@ function Reimport({ projectId, datasetId, name }: { projectId: string; datasetId
   );
 }
 
+/** The path parameters of the dataset's routes. */
+type DatasetIds = { projectId: string; datasetId: string };
+
 function SchemaEditor({
-  base,
+  ids,
   columns,
   stats,
   canEdit,
 }: {
-  base: string;
+  ids: DatasetIds;
   columns: DatasetSchema;
   stats: DatasetStats | null;
   canEdit: boolean;
@@ -292,7 +299,10 @@ function SchemaEditor({
               setSaving(true);
               setError(null);
               try {
-                await api(`${base}/schema`, { method: "PUT", json: { columns: draft } });
+                await apiCall("PUT /projects/{projectId}/datasets/{datasetId}/schema", {
+                  params: ids,
+                  body: { columns: draft },
+                });
                 notify("Types saved: the data was checked and written as a new version.", "success");
                 router.refresh();
               } catch (e) {
@@ -321,12 +331,15 @@ function fmtCell(v: string | number | boolean | null | undefined): string {
   return typeof v === "number" ? fmtNum(v) : String(v);
 }
 
-function Versions({ base }: { base: string }) {
+function Versions({ ids }: { ids: DatasetIds }) {
   const [versions, setVersions] = useState<DatasetVersion[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<DatasetVersion[]>(`${base}/versions`).then(setVersions, (e) => setError(errorMessage(e)));
-  }, [base]);
+    apiCall("GET /projects/{projectId}/datasets/{datasetId}/versions", { params: ids }).then(
+      setVersions,
+      (e) => setError(errorMessage(e)),
+    );
+  }, [ids]);
   if (error) return <FormError message={error} />;
   if (!versions) return <p className="muted pad">Loading…</p>;
   return (
@@ -371,13 +384,36 @@ const METHODS: [DatasetSampling["method"], string][] = [
   ["full", "No sampling (whole data)"],
 ];
 
+/** The settings of a sampling method, from the form's fields (the API checks their ranges). */
+function samplingOf(
+  method: DatasetSampling["method"],
+  v: { n: number; ratio: number; column: string; seed: number },
+): DatasetSampling {
+  switch (method) {
+    case "first":
+    case "last":
+      return { method, n: v.n };
+    case "random":
+      return { method, n: v.n, seed: v.seed };
+    case "ratio":
+      return { method, ratio: v.ratio, seed: v.seed };
+    case "stratified":
+    case "rebalance":
+      return { method, column: v.column, n: v.n, seed: v.seed };
+    case "values-subset":
+      return { method, column: v.column, ratio: v.ratio, seed: v.seed };
+    case "full":
+      return { method };
+  }
+}
+
 function SamplingForm({
-  base,
+  ids,
   sampling,
   columns,
   canEdit,
 }: {
-  base: string;
+  ids: DatasetIds;
   sampling: DatasetSampling;
   columns: DatasetSchema;
   canEdit: boolean;
@@ -405,13 +441,9 @@ function SamplingForm({
         e.preventDefault();
         setSaving(true);
         setError(null);
-        const body: Record<string, unknown> = { method };
-        if (needs.n) body.n = Number(n);
-        if (needs.ratio) body.ratio = Number(ratio);
-        if (needs.column) body.column = column;
-        if (needs.seed) body.seed = Number(seed);
+        const body = samplingOf(method, { n: Number(n), ratio: Number(ratio), column, seed: Number(seed) });
         try {
-          await api(`${base}/sampling`, { method: "PUT", json: body });
+          await apiCall("PUT /projects/{projectId}/datasets/{datasetId}/sampling", { params: ids, body });
           notify("Sampling saved; the sample is drawn again.", "success");
           router.refresh();
         } catch (err) {

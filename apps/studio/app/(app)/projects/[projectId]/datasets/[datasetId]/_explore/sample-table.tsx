@@ -2,7 +2,7 @@
 
 import type { ColumnStats, DatasetSchema, SampleFilter, SamplePage } from "@sous/contracts";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { CellText } from "@/ui/data-table.tsx";
 import { formatCell, formatRows, isNumericType } from "@/ui/format.ts";
 import { NUMERIC_FILTER_HELP, numericFilterText, parseNumericFilter } from "@/ui/numeric-filter.ts";
@@ -82,9 +82,9 @@ export function SampleTable({
       if (loading.current.has(id)) return;
       loading.current.add(id);
       try {
-        const page = await api<SamplePage>(`/projects/${projectId}/datasets/${datasetId}/sample`, {
-          method: "POST",
-          json: { offset: block * BLOCK, limit: BLOCK, sort: view.sort, filters: view.filters },
+        const page = await apiCall("POST /projects/{projectId}/datasets/{datasetId}/sample", {
+          params: { projectId, datasetId },
+          body: { offset: block * BLOCK, limit: BLOCK, sort: view.sort, filters: view.filters },
         });
         if (viewKey.current !== key) return;
         setMatching(page.matchingRows);
