@@ -19,6 +19,14 @@ runs and several sessions work at once (the Databricks emulator's clusters and T
         time zone, and bigints beyond 2^53 as strings)
   {"id", "op": "python", "session": "s1", "file": "/x/train.py", "args": [...], "tag": "r1"}
         -> {"ok": true, "logs": "..."} or {"ok": false, "errorClass", "message", "trace", "logs"}
+  {"id", "op": "context.open", "session": "s1", "context": "c1"}  a Python namespace with `spark` bound to s1
+  {"id", "op": "context.close", "context": "c1"}
+  {"id", "op": "command", "context": "c1", "language": "python"|"sql", "command": "...", "tag": "t2",
+   "maxRows": 1000}
+        (the Command Execution API's commands) -> {"ok": true, "resultType": "text", "data": "..."} or
+        {"ok": true, "resultType": "table", "columns", "rows", "truncated"} or {"ok": false, "errorClass",
+        "message", "trace", "logs"}; python code runs in the context's namespace (state kept between
+        commands), printing into the result, its last expression's value shown as in a notebook
   {"id", "op": "cancel", "tag": "t1"}                            interrupts what runs under the tag (a job group)
   {"id", "op": "ping"}
 
@@ -160,6 +168,19 @@ def thrift_renderers(session, fields):
     return [render(f) for f in fields]
 
 
+def table_result(df, limit):
+    """A DataFrame as the Command Execution API's table result (the first `limit` rows)."""
+    rows = df.limit(limit + 1).collect()
+    fields = df.schema.fields
+    return {
+        "ok": True,
+        "resultType": "table",
+        "columns": [{"name": f.name, "type": f.dataType.simpleString(), "json": f.dataType.json()} for f in fields],
+        "rows": [[json_value(v) for v in r] for r in rows[:limit]],
+        "truncated": len(rows) > limit,
+    }
+
+
 def run_sql(session, sql, limit, render=None):
     df = session.sql(sql)
     rows = df.limit(limit).collect() if limit is not None else df.collect()
@@ -254,6 +275,25 @@ class Server:
         if op == "session.close":
             conn.sessions.pop(request.get("session"), None)
             return conn.send({"id": rid, "ok": True})
+        if op == "context.open":
+            session = conn.sessions.get(request.get("session"))
+            if session is None:
+                return conn.send({"id": rid, "ok": False, "errorClass": "BAD_REQUEST", "message": "no such session"})
+            conn.contexts[request["context"]] = Context(session)
+            return conn.send({"id": rid, "ok": True})
+        if op == "context.close":
+            conn.contexts.pop(request.get("context"), None)
+            return conn.send({"id": rid, "ok": True})
+        if op == "command":
+            context = conn.contexts.get(request.get("context"))
+            if context is None:
+                return conn.send({"id": rid, "ok": False, "errorClass": "BAD_REQUEST", "message": "no such context"})
+            thread = threading.Thread(target=self.work, args=(conn, request, context.session, context), daemon=True)
+            if tag:
+                with self.lock:
+                    self.running[tag] = Running(context.session, thread, request.get("language") == "python")
+            thread.start()
+            return None
         if op not in ("sql", "python"):
             return conn.send({"id": rid, "ok": False, "errorClass": "BAD_REQUEST", "message": f"unknown op {op!r}"})
         session = conn.sessions.get(request.get("session"))
@@ -267,7 +307,7 @@ class Server:
                 self.running[tag] = Running(session, thread, op == "python")
         thread.start()
 
-    def work(self, conn, request, session):
+    def work(self, conn, request, session, context=None):
         tag = request.get("tag")
         running = None
         cancelled = {"ok": False, "errorClass": "CANCELLED", "message": "The operation was cancelled"}
@@ -280,6 +320,8 @@ class Server:
                     session.sparkContext.setJobGroup(tag, tag, interruptOnCancel=True)
                 if request["op"] == "sql":
                     response = run_sql(session, request["sql"], request.get("maxRows"), request.get("render"))
+                elif request["op"] == "command":
+                    response = context.run(request)
                 else:
                     response = self.run_python(session, request)
             except RunCancelled:
@@ -360,12 +402,76 @@ class Server:
         return True
 
 
+class Context:
+    """An execution context of the Command Execution API: one namespace, its state kept between
+    commands, `spark` (and `sc`, `display`) bound to its session; one command at a time, as on a
+    cluster."""
+
+    def __init__(self, session):
+        self.session = session
+        self.lock = threading.Lock()
+        self.shown = []
+        self.namespace = {
+            "__name__": "__main__",
+            "__builtins__": __builtins__,
+            "spark": session,
+            "sc": session.sparkContext,
+            "display": self.shown.append,
+        }
+
+    def run(self, request):
+        limit = int(request.get("maxRows") or 1000)
+        with self.lock:
+            if request.get("language") == "sql":
+                return table_result(self.session.sql(request["command"]), limit)
+            return self.run_python(request["command"], limit)
+
+    def run_python(self, code, limit):
+        import ast
+
+        from pyspark.sql import DataFrame
+
+        buf = io.StringIO()
+        _streams.local.buf = buf
+        sys.stderr.local.buf = buf
+        _run_sessions.session = self.session
+        self.session._jvm.SparkSession.setActiveSession(self.session._jsparkSession)
+        self.shown.clear()
+        try:
+            tree = ast.parse(code, "<command>", "exec")
+            last = None
+            # The last expression's value is the command's result, as a notebook cell shows it.
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+            exec(compile(tree, "<command>", "exec"), self.namespace)
+            value = eval(compile(last, "<command>", "eval"), self.namespace) if last is not None else None
+            shown = self.shown[-1] if self.shown else value
+            if isinstance(shown, DataFrame):
+                return table_result(shown, limit)
+            text = buf.getvalue()
+            if value is not None:
+                text += repr(value)
+            return {"ok": True, "resultType": "text", "data": text}
+        except RunCancelled:
+            raise
+        except Exception as e:  # noqa: BLE001 - the command failed: its output and cause go back
+            out = error_response(e)
+            out["trace"] = "".join(traceback.format_exception(e)).split("\n\nJVM stacktrace:")[0]
+            out["logs"] = buf.getvalue()
+            return out
+        finally:
+            _streams.local.buf = None
+            sys.stderr.local.buf = None
+            _run_sessions.session = None
+
+
 class Connection:
     def __init__(self, server, write, default_session):
         self.server = server
         self._write = write
         self.write_lock = threading.Lock()
         self.sessions = {}
+        self.contexts = {}
         self.default = default_session
         self.conf_set = set()
 
@@ -435,6 +541,7 @@ class Connection:
             if any(running.session is s for s in self.sessions.values()):
                 self.server.cancel(tag)
         self.sessions.clear()
+        self.contexts.clear()
 
 
 def serve_socket(server, path, idle_exit_s, ready):

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import thrift from "thrift";
 import { type ClusterEvent, ClusterRegistry, type ClusterSpec, type ClusterState } from "./clusters.ts";
+import { CommandExecution } from "./command-execution.ts";
 import { JobRuns } from "./jobs-api.ts";
 import { createMountStore, type MountSpec } from "./mount-store.ts";
 import { handleRest } from "./rest-api.ts";
@@ -84,9 +85,13 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
     mounts: mounts.table,
     ...(opts.onSparkLog ? { onLog: opts.onSparkLog } : {}),
   });
+  const commands = new CommandExecution({ clusters, engine, mounts });
   clusters.setRuntime({
     start: (id, spec) => engine.startCluster(id, spec.spark_conf ?? {}),
-    stop: (id) => void engine.stopCluster(id),
+    stop: (id) => {
+      commands.clusterStopped(id);
+      void engine.stopCluster(id);
+    },
   });
   const jobs = new JobRuns({ clusters, engine, mounts });
   const service = new ThriftSqlService({ engine, mounts, clusters, statements, cancelled });
@@ -156,7 +161,9 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         });
         return;
       }
-      const out = await handleRest({ clusters, mounts, jobs }, req.method ?? "GET", url, json);
+      const out = url.pathname.startsWith("/api/1.2/")
+        ? await commands.handle(req.method ?? "GET", url.pathname.slice("/api/1.2/".length), url, json)
+        : await handleRest({ clusters, mounts, jobs }, req.method ?? "GET", url, json);
       sendJson(res, out.status, out.body);
       return;
     }
@@ -230,6 +237,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
         server.closeAllConnections();
       });
       jobs.stop();
+      commands.stop();
       service.closeAll();
       await engine.stop();
       rmSync(mirrorRoot, { recursive: true, force: true });

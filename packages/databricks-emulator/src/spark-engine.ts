@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import {
+  type CommandResult,
   connectSharedSpark,
   type PythonRunResult,
   type SparkConf,
@@ -159,6 +160,29 @@ export class SparkEngine {
     tag: string,
   ): Promise<PythonRunResult> {
     return (await this.process()).runPython(session, file, args, tag);
+  }
+
+  /** An execution context (Command Execution API): a session of its own with the cluster's settings. */
+  async openContext(contextId: string, sparkConf: Readonly<Record<string, string>>): Promise<string> {
+    const session = await this.openSession(sparkConf, undefined);
+    await (await this.process()).openContext(session, `${this.prefix}-${contextId}`);
+    return session;
+  }
+
+  async closeContext(contextId: string, session: string): Promise<void> {
+    if (!this.spark) return;
+    const spark = await this.spark.catch(() => undefined);
+    await spark?.closeContext(`${this.prefix}-${contextId}`).catch(() => undefined);
+    await this.closeSession(session);
+  }
+
+  async command(
+    contextId: string,
+    language: "python" | "sql",
+    command: string,
+    o: { tag: string; maxRows: number },
+  ): Promise<CommandResult> {
+    return (await this.process()).command(`${this.prefix}-${contextId}`, language, command, o);
   }
 
   async cancel(tag: string): Promise<void> {

@@ -10,6 +10,15 @@ export {
   specIssues,
 } from "./cluster-spec.ts";
 export {
+  attachToCluster,
+  type CommandOutput,
+  commandOutputOf,
+  type ExecutionContext,
+  openExecutionContext,
+  type PollOptions,
+  typeOfSchemaField,
+} from "./command-execution.ts";
+export {
   accountOf,
   type ConnectionConfig,
   type ConnectionSecrets,
@@ -50,6 +59,7 @@ export {
   type PythonJobState,
   runPythonJob,
 } from "./python-job.ts";
+export { type ClusterQueryResult, queryOnDatabricks, sparkErrorPosition } from "./query-on-cluster.ts";
 export { mountMappingOf, UNMOUNTED_CLUSTER_PREFIX } from "./read-locations.ts";
 export {
   createRemoteEngine,
@@ -66,6 +76,10 @@ export type {
   ClusterCreateSpec,
   ClusterDetails,
   ClusterEvent,
+  CommandLanguage,
+  CommandResults,
+  CommandStatus,
+  ContextStatus,
   JobRun,
   JobRunOutput,
   NodeType,

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { anySignal, sleep } from "./abortable-sleep.ts";
 import { DatabricksApiError, redact, safeMessageForStatus } from "./errors.ts";
 import { httpRequestText, type TextResponse, TransportError, transportFailureOf } from "./http-transport.ts";
@@ -6,12 +6,18 @@ import {
   type ClusterCreateSpec,
   type ClusterDetails,
   type ClusterEvent,
+  type CommandLanguage,
+  type CommandStatus,
+  type ContextStatus,
   clusterDetailsSchema,
   clusterEventsSchema,
+  commandStatusSchema,
+  contextStatusSchema,
   createClusterResponseSchema,
   dbfsStatusSchema,
   emptyResponseSchema,
   errorBodySchema,
+  idResponseSchema,
   type JobRun,
   type JobRunOutput,
   jobRunOutputSchema,
@@ -85,6 +91,23 @@ export type DatabricksRestClient = {
   getRunOutput(taskRunId: number, o?: RestCallOptions): Promise<JobRunOutput>;
   /** runs/cancel: asks the run to stop (it ends TERMINATED with result CANCELED). */
   cancelRun(runId: number, o?: RestCallOptions): Promise<void>;
+  /** Command Execution 1.2 contexts/create: a context (Pending, then Running) on a running cluster. */
+  createContext(clusterId: string, language: CommandLanguage, o?: RestCallOptions): Promise<{ id: string }>;
+  contextStatus(clusterId: string, contextId: string, o?: RestCallOptions): Promise<ContextStatus>;
+  destroyContext(clusterId: string, contextId: string, o?: RestCallOptions): Promise<void>;
+  /** commands/execute: queues a command in the context; its id for commandStatus. */
+  executeCommand(
+    c: { clusterId: string; contextId: string; language: CommandLanguage; command: string },
+    o?: RestCallOptions,
+  ): Promise<{ id: string }>;
+  commandStatus(
+    c: { clusterId: string; contextId: string; commandId: string },
+    o?: RestCallOptions,
+  ): Promise<CommandStatus>;
+  cancelCommand(
+    c: { clusterId: string; contextId: string; commandId: string },
+    o?: RestCallOptions,
+  ): Promise<void>;
   /** Polls clusters/get until RUNNING; fails fast on TERMINATED/ERROR or after `timeoutMs`. */
   waitForClusterRunning(
     id: string,
@@ -314,6 +337,35 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     },
     async cancelRun(runId, o) {
       await call("POST", "jobs/runs/cancel", emptyResponseSchema, { run_id: runId }, signalOf(o), "2.2");
+    },
+    async createContext(clusterId, language, o) {
+      const { id } = await call(
+        "POST",
+        "contexts/create",
+        idResponseSchema,
+        { clusterId, language },
+        signalOf(o),
+        "1.2",
+      );
+      return { id };
+    },
+    async contextStatus(clusterId, contextId, o) {
+      const q = new URLSearchParams({ clusterId, contextId });
+      return call("GET", `contexts/status?${q}`, contextStatusSchema, undefined, signalOf(o), "1.2");
+    },
+    async destroyContext(clusterId, contextId, o) {
+      await call("POST", "contexts/destroy", z.unknown(), { clusterId, contextId }, signalOf(o), "1.2");
+    },
+    async executeCommand(c, o) {
+      const { id } = await call("POST", "commands/execute", idResponseSchema, c, signalOf(o), "1.2");
+      return { id };
+    },
+    async commandStatus(c, o) {
+      const q = new URLSearchParams(c);
+      return call("GET", `commands/status?${q}`, commandStatusSchema, undefined, signalOf(o), "1.2");
+    },
+    async cancelCommand(c, o) {
+      await call("POST", "commands/cancel", z.unknown(), c, signalOf(o), "1.2");
     },
     async waitForClusterRunning(id, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? 20 * 60_000);

@@ -158,3 +158,36 @@ export const jobRunOutputSchema = z.looseObject({
   error_trace: z.string().optional(),
 });
 export type JobRunOutput = z.infer<typeof jobRunOutputSchema>;
+
+// Command Execution API 1.2 (camelCase keys; research §3).
+export const commandLanguageSchema = z.enum(["python", "sql", "scala", "r"]);
+export type CommandLanguage = z.infer<typeof commandLanguageSchema>;
+
+export const idResponseSchema = z.looseObject({ id: z.string() });
+
+export const contextStatusSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(["Pending", "Running", "Error"]),
+});
+export type ContextStatus = z.infer<typeof contextStatusSchema>;
+
+/** What a finished command gives: text, a table (rows and a JSON-typed schema), an image or an error. */
+export const commandResultsSchema = z.looseObject({
+  resultType: z.enum(["text", "table", "image", "images", "error"]).optional(),
+  data: z.unknown().optional(),
+  schema: z.array(z.looseObject({ name: z.string(), type: z.string() })).optional(),
+  truncated: z.boolean().optional(),
+  isJsonSchema: z.boolean().optional(),
+  summary: z.string().optional(),
+  cause: z.string().optional(),
+  fileName: z.string().optional(),
+  fileNames: z.array(z.string()).optional(),
+});
+export type CommandResults = z.infer<typeof commandResultsSchema>;
+
+export const commandStatusSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(["Queued", "Running", "Cancelling", "Cancelled", "Finished", "Error"]),
+  results: commandResultsSchema.nullable().optional(),
+});
+export type CommandStatus = z.infer<typeof commandStatusSchema>;

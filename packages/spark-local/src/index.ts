@@ -40,6 +40,23 @@ export type SparkResult = { ok: true; columns: SparkColumn[]; rows: SparkValue[]
 /** A Python file run on the session: its stdout and stderr, and how it failed. */
 export type PythonRunResult = { ok: true; logs: string } | (SparkFailure & { logs?: string; trace?: string });
 
+/**
+ * A command of the Command Execution API run in a context: printed text (and the last
+ * expression's value), a table (a DataFrame shown, or a SQL command's rows), or a failure with
+ * its trace and what was printed before it.
+ */
+export type CommandResult =
+  | { ok: true; resultType: "text"; data: string }
+  | {
+      ok: true;
+      resultType: "table";
+      /** `json`: Spark's JSON form of the type, as the API's schema carries it. */
+      columns: (SparkColumn & { json: string })[];
+      rows: SparkValue[][];
+      truncated: boolean;
+    }
+  | (SparkFailure & { logs?: string; trace?: string });
+
 /** Session settings, e.g. `{ "spark.sql.ansi.enabled": "false" }`. */
 export type SparkConf = Record<string, string>;
 
@@ -65,6 +82,16 @@ export interface SparkLocal {
   ): Promise<SparkResult>;
   /** Runs a Python file (runpy, sys.argv = [file, ...args]) whose getOrCreate() is this session. */
   runPython(session: string, file: string, args: readonly string[], tag?: string): Promise<PythonRunResult>;
+  /** A Python namespace (state kept between commands) with `spark` bound to the session. */
+  openContext(session: string, context: string): Promise<void>;
+  closeContext(context: string): Promise<void>;
+  /** Runs a python or sql command in a context (one at a time per context); `tag` lets `cancel` stop it. */
+  command(
+    context: string,
+    language: "python" | "sql",
+    command: string,
+    options?: { tag?: string; maxRows?: number },
+  ): Promise<CommandResult>;
   /** Interrupts what runs under `tag`; false when nothing does. */
   cancel(tag: string): Promise<boolean>;
   /** Set when the process is gone: every later call fails with it. */
@@ -179,6 +206,25 @@ function client(
     },
     async runPython(session, file, args, tag) {
       return result<PythonRunResult>(await call({ op: "python", session, file, args, tag: tag ?? null }));
+    },
+    async openContext(session, context) {
+      failIfNotOk(await call({ op: "context.open", session, context }));
+    },
+    async closeContext(context) {
+      if (exited) return;
+      await call({ op: "context.close", context });
+    },
+    async command(context, language, command, opts = {}) {
+      return result<CommandResult>(
+        await call({
+          op: "command",
+          context,
+          language,
+          command,
+          tag: opts.tag ?? null,
+          maxRows: opts.maxRows ?? null,
+        }),
+      );
     },
     async cancel(tag) {
       if (exited) return false;
