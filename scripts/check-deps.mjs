@@ -3,7 +3,10 @@
 //   an app, and a package uses packages of its own layer or below (layerOf); no app imports another;
 //   contracts, compiler, flow and ml are pure: no I/O modules in their src/ (tests may use them);
 //   the modules of a pure package's src/ import each other without cycles (type imports too:
-//   the compiler's stages, front-ends -> lower -> IR -> render, only point one way).
+//   the compiler's stages, front-ends -> lower -> IR -> render, only point one way);
+//   an app's browser code (src/ui/ and "use client" files under app/, and what they import) does
+//   not reach its src/server/, type imports included: the route descriptions the browser needs
+//   live in src/shared/.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +137,78 @@ for (const pkg of PURE) {
   const cycle = findCycle(sources);
   if (cycle)
     problems.push(`import cycle in packages/${pkg}: ${cycle.map((f) => path.relative(src, f)).join(" -> ")}`);
+}
+
+// Browser code of an app with a src/server/: src/ui/ and every "use client" module under app/.
+const TS_EXTENSIONS = ["", ".ts", ".tsx", "/index.ts", "/index.tsx"];
+/** Every import of a file, type-only ones included (a type import of server code is still a leak). */
+const allImportsOf = (file) =>
+  [
+    ...readFileSync(file, "utf8").matchAll(
+      /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]);
+/** The app's own file an import names (`@/x` is the app's src/x, as in its tsconfig), or undefined. */
+function resolveInApp(appDir, from, spec) {
+  const base = spec.startsWith("@/")
+    ? path.join(appDir, "src", spec.slice(2))
+    : spec.startsWith(".")
+      ? path.resolve(path.dirname(from), spec)
+      : undefined;
+  if (base === undefined) return undefined;
+  for (const ext of TS_EXTENSIONS) {
+    const p = base + ext;
+    if (/\.(ts|tsx|mjs|js)$/.test(p) && existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+const isTestFile = (f) => /\.(test|int\.test|e2e\.test)\.tsx?$/.test(f);
+for (const app of APPS) {
+  const appDir = path.join(root, "apps", app);
+  const serverDir = path.join(appDir, "src", "server") + path.sep;
+  if (!existsSync(serverDir)) continue;
+  const roots = [];
+  if (existsSync(path.join(appDir, "src", "ui")))
+    roots.push(...[...files(path.join(appDir, "src", "ui"))].filter((f) => !isTestFile(f)));
+  if (existsSync(path.join(appDir, "app")))
+    for (const f of files(path.join(appDir, "app")))
+      if (!isTestFile(f) && /^\s*["']use client["']/.test(readFileSync(f, "utf8"))) roots.push(f);
+  // The browser's import graph, then which of its files reach server code (a fixed point, so
+  // cycles are fine); `via` keeps the import that made each one leak, to name the chain.
+  const edges = new Map();
+  const todo = [...roots];
+  while (todo.length) {
+    const file = todo.pop();
+    if (edges.has(file)) continue;
+    const out = [];
+    for (const spec of allImportsOf(file)) {
+      const target = resolveInApp(appDir, file, spec);
+      if (target === undefined) continue;
+      out.push({ spec, target });
+      if (!target.startsWith(serverDir)) todo.push(target);
+    }
+    edges.set(file, out);
+  }
+  const via = new Map();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [file, out] of edges) {
+      if (via.has(file)) continue;
+      const e = out.find((x) => x.target.startsWith(serverDir) || via.has(x.target));
+      if (e) {
+        via.set(file, e);
+        changed = true;
+      }
+    }
+  }
+  for (const file of roots) {
+    if (!via.has(file)) continue;
+    const chain = [];
+    for (let f = file; via.has(f); f = via.get(f).target) chain.push(via.get(f).spec);
+    problems.push(
+      `${path.relative(root, file).split(path.sep).join("/")} is browser code but imports server code: ${chain.join(" -> ")}`,
+    );
+  }
 }
 
 if (problems.length) {

@@ -90,4 +90,50 @@ describe("check-deps", () => {
       "apps/studio/test/jobs.int.test.ts imports another app: ../../worker/test/spawn.ts",
     );
   });
+
+  it("fails when browser code reaches the app's server code, type imports and re-exports included", () => {
+    root = mkdtempSync(path.join(tmpdir(), "deps-"));
+    pkg("contracts", { "src/index.ts": "export const x = 1;\n" });
+    const studio = path.join(root, "apps", "studio");
+    const write = (rel: string, body: string) => {
+      mkdirSync(path.dirname(path.join(studio, rel)), { recursive: true });
+      writeFileSync(path.join(studio, rel), body);
+    };
+    write("src/server/http/schemas.ts", "export type Preview = { rows: number };\n");
+    write("src/server/services/jobs.ts", 'import "server-only";\nexport const listJobs = () => [];\n');
+    write("src/shared/api/endpoints.ts", 'import { x } from "@sous/contracts";\nexport const api = { x };\n');
+    // Allowed: a server component using services, browser code using the shared route table.
+    write(
+      "app/jobs/page.tsx",
+      'import { listJobs } from "@/server/services/jobs.ts";\nexport default listJobs;\n',
+    );
+    write(
+      "src/ui/api.ts",
+      'import type { api } from "../shared/api/endpoints.ts";\nexport type A = typeof api;\n',
+    );
+    write(
+      "app/jobs/view.tsx",
+      '"use client";\nimport type { A } from "@/ui/api.ts";\nimport { helper } from "./helper.ts";\nimport "./view.css";\n',
+    );
+    write("app/jobs/helper.ts", 'import { x } from "@sous/contracts";\nexport const helper = x;\n');
+    expect(check().stderr).toBe("");
+    // A "use client" file's own type import of a server module.
+    write("app/jobs/view.tsx", '"use client";\nimport type { Preview } from "@/server/http/schemas.ts";\n');
+    let r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "apps/studio/app/jobs/view.tsx is browser code but imports server code: @/server/http/schemas.ts",
+    );
+    // Through a plain module the client component imports (named along the way), in a cycle.
+    write("app/jobs/view.tsx", "'use client';\nimport { helper } from \"./helper.ts\";\n");
+    write(
+      "app/jobs/helper.ts",
+      'import "./view.tsx";\nexport type { Preview } from "../../src/server/http/schemas.ts";\n',
+    );
+    r = check();
+    expect(r.stderr).toContain(
+      "apps/studio/app/jobs/view.tsx is browser code but imports server code: ./helper.ts -> ../../src/server/http/schemas.ts",
+    );
+    expect(r.stderr).not.toContain("page.tsx");
+  });
 });
