@@ -202,6 +202,7 @@ export class KernelManager {
       PYTHONPATH: this.opts.pythonPath,
       PYTHONUNBUFFERED: "1",
     });
+    const backstop = Math.ceil(this.opts.idleMs / 1000);
     const proc = spawn(
       this.opts.python,
       [
@@ -212,8 +213,12 @@ export class KernelManager {
         "--ServerApp.port_retries=0",
         "--ServerApp.open_browser=False",
         `--ServerApp.root_dir=${path.join(dir, "root")}`,
-        // Sous culls idle kernels itself (it knows when a notebook was last used).
-        "--MappingKernelManager.cull_idle_timeout=0",
+        // Sous stops idle kernels and servers itself (it knows when a notebook was last used); Jupyter's
+        // own culling, a little later, only catches what a studio that died without stopping its
+        // children left behind (a kernel nobody is connected to, then a server without kernels).
+        `--MappingKernelManager.cull_idle_timeout=${backstop + 300}`,
+        "--MappingKernelManager.cull_interval=60",
+        `--ServerApp.shutdown_no_activity_timeout=${backstop + 600}`,
         // Containers and CI run as root; Jupyter refuses that unless told.
         ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
       ],
