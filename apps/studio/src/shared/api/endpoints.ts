@@ -46,6 +46,7 @@ import {
 import { endpoint } from "./endpoint.ts";
 import { mlEndpoints } from "./ml-endpoints.ts";
 import { notebookEndpoints } from "./notebook-endpoints.ts";
+import { notebookEngineEndpoints } from "./notebook-engine-endpoints.ts";
 import { pythonNotebookEndpoints } from "./python-notebook-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
@@ -299,6 +300,7 @@ export const api = {
   ...apiServiceEndpoints,
   ...mlEndpoints,
   ...notebookEndpoints,
+  ...notebookEngineEndpoints,
   ...pythonNotebookEndpoints,
   listRecipes: endpoint({
     method: "GET",
