@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import type { Notebook, NotebookSummary } from "@/shared/api/notebook-schemas.ts";
-import { api, errorMessage } from "@/ui/api.ts";
+import type { NotebookSummary } from "@/shared/api/notebook-schemas.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input } from "@/ui/field.tsx";
 import { formatDate, plural } from "@/ui/format.ts";
@@ -32,13 +32,11 @@ export function NotebooksHome({
     setBusy(true);
     setError(null);
     try {
-      const nb = await api<Notebook>(
-        `/projects/${projectId}/${kind === "python" ? "python-notebooks" : "notebooks"}`,
-        {
-          method: "POST",
-          json: { name: name.trim() },
-        },
-      );
+      const init = { params: { projectId }, body: { name: name.trim() } };
+      const nb =
+        kind === "python"
+          ? await apiCall("POST /projects/{projectId}/python-notebooks", init)
+          : await apiCall("POST /projects/{projectId}/notebooks", init);
       router.push(`/projects/${projectId}/${kind === "python" ? "python-notebooks" : "notebooks"}/${nb.id}`);
     } catch (err) {
       setError(errorMessage(err));

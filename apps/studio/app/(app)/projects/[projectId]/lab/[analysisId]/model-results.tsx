@@ -10,7 +10,7 @@ import {
   type SearchResult,
 } from "@sous/ml";
 import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
 import { plural } from "@/ui/format.ts";
@@ -43,7 +43,9 @@ export function ModelResults({
   const model = result?.models[modelIndex] ?? null;
   useEffect(() => {
     if (!training || !model) return;
-    api<ModelCharts>(`/projects/${projectId}/ml/trainings/${training.id}/models/${modelIndex}/charts`)
+    apiCall("GET /projects/{projectId}/ml/trainings/{trainingId}/models/{modelIndex}/charts", {
+      params: { projectId, trainingId: training.id, modelIndex },
+    })
       .then(setCharts)
       .catch((e) => setError(errorMessage(e)));
   }, [projectId, training, model, modelIndex]);
