@@ -1,28 +1,21 @@
 "use client";
 
 import "./formula-editor.css";
-import {
-  autocompletion,
-  type Completion,
-  type CompletionContext,
-  type CompletionResult,
-  closeBrackets,
-  closeBracketsKeymap,
-  completionKeymap,
-} from "@codemirror/autocomplete";
-import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
-import { type Diagnostic, forceLinting, linter, lintKeymap } from "@codemirror/lint";
-import { EditorState, type Extension } from "@codemirror/state";
-import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
+import type { Completion, CompletionContext, CompletionResult } from "@codemirror/autocomplete";
+import { type Diagnostic, forceLinting, linter } from "@codemirror/lint";
+import type { Extension } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
 import type { ColumnType } from "@sous/contracts";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { type CodeEditorProps, underlineRange, useCodeEditor } from "./code-editor-setup.ts";
 import type { Col } from "./columns.tsx";
 import { checkFormulaText, type FormulaCheck, formulaCatalog } from "./formula-check.ts";
 import { tokenHighlighter } from "./token-highlighter.ts";
 
 export { checkFormulaText, type FormulaCheck, formulaCatalog };
 
-// The formula language's editor (CodeMirror 6): highlighting, completion of columns and
+// The formula language's editor: the studio's CodeMirror setup (code-editor-setup.ts) with
+// highlighting, completion of columns and
 // functions with their signatures, and the compiler's checker run in the browser, its errors
 // underlined where they are (message on hover) and summed up under the field.
 
@@ -149,27 +142,18 @@ function completions(columns: () => Col[], aggregate: () => boolean) {
 
 // ---- the component ------------------------------------------------------------------------
 
-export interface FormulaEditorProps {
-  value: string;
-  onChange: (text: string) => void;
+export interface FormulaEditorProps extends CodeEditorProps {
   /** Columns in scope (completion, highlighting and checking). */
   columns: Col[];
   /** A group recipe's custom aggregation: aggregate functions allowed, other columns must be keys. */
   groupKeys?: string[];
   /** The type the formula must give (a filter wants "boolean"). */
   expect?: ColumnType;
-  ariaLabel: string;
-  testId?: string;
   placeholder?: string;
-  readOnly?: boolean;
 }
 
 /** A formula field: CodeMirror with the formula language's highlighting, completion and checker. */
 export function FormulaEditor(props: FormulaEditorProps) {
-  const host = useRef<HTMLDivElement>(null);
-  const viewRef = useRef<EditorView | null>(null);
-  const latest = useRef(props);
-  latest.current = props;
   const [check, setCheck] = useState<FormulaCheck>(() =>
     checkFormulaText(props.value, props.columns, { groupKeys: props.groupKeys, expect: props.expect }),
   );
@@ -178,92 +162,48 @@ export function FormulaEditor(props: FormulaEditorProps) {
     [props.columns, props.groupKeys, props.expect],
   );
 
-  // Created once; later props are read through `latest`.
-  useEffect(() => {
-    if (!host.current) return;
+  const { host, view } = useCodeEditor(props, (latest) => {
     const columnNames = () => new Set(latest.current.columns.map((c) => c.name));
     const lint = linter(
-      (view): Diagnostic[] => {
+      (v): Diagnostic[] => {
         const p = latest.current;
-        const text = view.state.doc.toString();
+        const text = v.state.doc.toString();
         const r = checkFormulaText(text, p.columns, { groupKeys: p.groupKeys, expect: p.expect });
         setCheck(r);
         const len = text.length;
         return r.errors.map((e) => {
-          let from = Math.min(Math.max(0, e.start), len);
-          let to = Math.min(Math.max(from, e.end), len);
-          // An error at the end (a missing operand) underlines the last character.
-          if (from === to) {
-            if (to < len) to++;
-            else if (from > 0) from--;
-          }
-          return { from, to, severity: "error", message: e.message, source: "formula" };
+          const from = Math.min(Math.max(0, e.start), len);
+          const to = Math.min(Math.max(from, e.end), len);
+          return {
+            ...underlineRange(from, to, len),
+            severity: "error",
+            message: e.message,
+            source: "formula",
+          };
         });
       },
       { delay: 120 },
     );
-    const view = new EditorView({
-      parent: host.current,
-      state: EditorState.create({
-        doc: latest.current.value,
-        extensions: [
-          history(),
-          closeBrackets(),
-          autocompletion({
-            override: [
-              completions(
-                () => latest.current.columns,
-                () => latest.current.groupKeys !== undefined,
-              ),
-            ],
-            icons: false,
-          }),
-          lint,
-          highlighter(columnNames),
-          placeholderExt(latest.current.placeholder ?? ""),
-          EditorView.lineWrapping,
-          EditorState.readOnly.of(latest.current.readOnly === true),
-          EditorView.editable.of(latest.current.readOnly !== true),
-          EditorView.contentAttributes.of({
-            "aria-label": latest.current.ariaLabel,
-            ...(latest.current.testId ? { "data-testid": `${latest.current.testId}-input` } : {}),
-          }),
-          keymap.of([
-            ...closeBracketsKeymap,
-            ...completionKeymap,
-            ...historyKeymap,
-            ...lintKeymap,
-            ...defaultKeymap,
-          ]),
-          EditorView.updateListener.of((u) => {
-            if (u.docChanged) latest.current.onChange(u.state.doc.toString());
-          }),
-        ],
-      }),
-    });
-    viewRef.current = view;
-    return () => {
-      view.destroy();
-      viewRef.current = null;
+    const extensions: Extension[] = [lint, highlighter(columnNames), EditorView.lineWrapping];
+    return {
+      extensions,
+      completion: [
+        completions(
+          () => latest.current.columns,
+          () => latest.current.groupKeys !== undefined,
+        ),
+      ],
+      placeholder: latest.current.placeholder ?? "",
     };
-  }, []);
-
-  // The value changed outside (undo in the recipe editor): show it.
-  useEffect(() => {
-    const view = viewRef.current;
-    if (!view) return;
-    const current = view.state.doc.toString();
-    if (current !== props.value)
-      view.dispatch({ changes: { from: 0, to: current.length, insert: props.value } });
-  }, [props.value]);
+  });
 
   // Columns or mode changed: check again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: colKey sums up the inputs of the check
   useEffect(() => {
-    const view = viewRef.current;
-    if (view) {
-      view.dispatch({}); // re-highlight known columns
-      forceLinting(view);
+    const v = view.current;
+    if (v) {
+      v.dispatch({}); // re-highlight known columns
+      forceLinting(v);
     }
   }, [colKey]);
 
