@@ -162,7 +162,7 @@ try {
         SOUS_TEST_QUEUE_PREFIX: env.SOUS_QUEUE_PREFIX,
         SOUS_TEST_ADMIN_EMAIL: adminUser.email,
         SOUS_TEST_ADMIN_PASSWORD: adminUser.password,
-        SOUS_TEST_OUTPUT_DIR: path.join(repoRoot, "test-results"),
+        // Screenshots only when the caller sets SOUS_TEST_OUTPUT_DIR (see apps/studio/e2e/browser.ts).
       },
     },
   );

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { createDb } from "@sous/db";
 import { createLocalStorage, localStorageRoot } from "@sous/storage";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // A model served from the API services page: an editor creates the service from a saved model
 // version, creates a key (shown once), calls the API node with it as a client would (predict and
@@ -34,34 +34,21 @@ const portable = (sign: number) => ({
   },
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${studioUrl}/login`);
-  await page.getByTestId("login-email").fill(admin.email);
-  await page.getByTestId("login-password").fill(admin.password);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL(`${studioUrl}/`);
-}
-
 describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)("API services page", () => {
-  let browser: Browser;
+  const studio = useStudio();
   let projectId = "";
   const versions: string[] = [];
   beforeAll(async () => {
-    browser = await launchBrowser();
-    const as = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("APIE2E"), name: "Churn API" }, as })
-    ).data.id;
+    const made = await studio.project(
+      "Churn API",
+      { customers: "tenure,plan,monthly_spend,churned\n3,pro,42.5,churns\n" },
+      "APIE2E",
+    );
+    projectId = made.projectId;
+    const datasetId = made.datasets.customers;
     const db = createDb({ databaseUrl });
     const storage = createLocalStorage({ root: localStorageRoot(dataDir) });
-    const upload = await call(`/projects/${projectId}/datasets?name=customers`, {
-      method: "POST",
-      body: "tenure,plan,monthly_spend,churned\n3,pro,42.5,churns\n",
-      headers: { "content-type": "text/csv" },
-      as,
-    });
-    const dataset = { id: upload.data.id as string };
-    const saved = await db.savedModel.create({ data: { projectId, name: "churn", datasetId: dataset.id } });
+    const saved = await db.savedModel.create({ data: { projectId, name: "churn", datasetId } });
     for (const [i, sign] of [1, -1].entries()) {
       const portableKey = `projects/${projectId}/ml/trainings/t${randomBytes(4).toString("hex")}/m${i}.json`;
       await storage.putStream(portableKey, Readable.from([JSON.stringify(portable(sign))]));
@@ -81,15 +68,8 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)("API service
       versions.push(v.id);
     }
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
   it("creates a service and a key, serves predictions, splits traffic, tests a row and counts", async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await signIn(page);
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}`);
     // The Flow's toolbar links to the page.
     expect(await page.getByTestId("project-api-services-link").getAttribute("href")).toBe(

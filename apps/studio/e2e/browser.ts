@@ -19,8 +19,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  const dir = process.env.SOUS_TEST_OUTPUT_DIR ?? path.resolve("test-results");
+/**
+ * Writes a full-page screenshot to $SOUS_TEST_OUTPUT_DIR/<name>.png for a person to look at, and
+ * nothing when that variable is unset (npm test and CI leave it unset). The specs assert on the DOM;
+ * a screenshot is never compared with an approved one: random project keys, dates, durations and
+ * live progress differ on every run and font rendering differs between machines, so a pixel diff
+ * would need a mask per shot and would fail on everything but real regressions, or pass them all
+ * under a loose tolerance. Writing ~100 unread PNGs per run cost time and proved nothing.
+ */
+export async function screenshot(page: Page, name: string): Promise<string | null> {
+  const dir = process.env.SOUS_TEST_OUTPUT_DIR;
+  if (!dir) return null;
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

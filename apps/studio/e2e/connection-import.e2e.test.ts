@@ -1,19 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  studioUrl,
-  uniqueKey,
-  withApiKey,
-} from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { type Caller, call, hasStudio, loginAs, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // "Import from…" on the Flow: a PostgreSQL connection is added in the dialog (its password is
 // write-only; it is granted to the project), a table of a scratch database becomes a dataset
@@ -65,38 +57,22 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
-  let browser: Browser;
-  let key: Caller;
-  let session: Caller;
+  const studio = useStudio();
   const connectionIds: string[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    session = await loginAs(admin.email, admin.password);
-    key = await withApiKey(session);
-  });
-
   afterAll(async () => {
-    await browser?.close();
     if (dataDir)
       for (const f of [blobFolder, tblFolder])
         rmSync(path.join(dataDir, "storage", f), { recursive: true, force: true });
-    for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
+    for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: studio.key });
   });
 
   async function openProject(name: string): Promise<{ page: Page; projectId: string; errors: string[] }> {
-    const projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("CI"), name }, as: key })
-    ).data.id as string;
+    const { projectId } = await studio.project(name, {}, "CI");
     // The connection an earlier test added in its dialog was granted to that project only.
     for (const id of connectionIds)
-      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: key });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [cookieName, value] = session.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: studio.key });
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("connection-import-button").waitFor();
     return { page, projectId, errors };
@@ -146,7 +122,7 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await pickConnection(page);
 
     // The connection is stored; its password never comes back.
-    const list = await call("/connections", { as: key });
+    const list = await call("/connections", { as: studio.key });
     expect(list.status).toBe(200);
     const conn = list.data.find((c: { name: string }) => c.name === `Scratch ${suffix}`);
     expect(conn).toBeTruthy();
@@ -166,11 +142,13 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await page.locator(".react-flow__node", { hasText: table }).first().waitFor();
     await screenshot(page, "connection-import-flow");
 
-    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([table]);
     const ds = datasets.data[0];
     expect(ds.currentVersion.rowCount).toBe(3);
-    const preview = await call(`/projects/${projectId}/datasets/${ds.id}/preview?limit=10`, { as: key });
+    const preview = await call(`/projects/${projectId}/datasets/${ds.id}/preview?limit=10`, {
+      as: studio.key,
+    });
     expect(preview.status).toBe(200);
     expect(preview.data.columns.map((c: { name: string }) => c.name)).toEqual([
       "id",
@@ -196,7 +174,7 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await screenshot(page, "connection-import-bad-table");
     // The dialog stays open to fix the name; nothing was created.
     expect(await page.getByTestId("connection-import-dialog").isVisible()).toBe(true);
-    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     expect(datasets.data).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -217,7 +195,7 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await page.getByTestId("connection-import-submit").click();
     const refused = page.getByTestId("connection-import-error");
     await expect.poll(() => refused.textContent()).toMatch(/must be one statement/);
-    expect((await call(`/projects/${projectId}/datasets`, { as: key })).data).toEqual([]);
+    expect((await call(`/projects/${projectId}/datasets`, { as: studio.key })).data).toEqual([]);
     await page
       .getByTestId("connection-query")
       .fill(`select customer, amount * 2 as doubled from ${table} where paid order by id`);
@@ -225,10 +203,10 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
     await screenshot(page, "connection-import-query");
     await page.getByTestId("connection-import-submit").click();
     await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
-    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     expect(datasets.data.map((d: { name: string }) => d.name)).toEqual(["paid_orders"]);
     const preview = await call(`/projects/${projectId}/datasets/${datasets.data[0].id}/preview?limit=10`, {
-      as: key,
+      as: studio.key,
     });
     expect(preview.data.columns.map((c: { name: string }) => c.name)).toEqual(["customer", "doubled"]);
     expect(preview.data.rows.map((r: unknown[]) => [r[0], Number(r[1])]).sort()).toEqual([
@@ -254,14 +232,14 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
       await page.getByTestId("connection-import-submit").click();
       const error = page.getByTestId("connection-import-error");
       await expect.poll(() => error.textContent()).toMatch(/holds no \.parquet file/);
-      expect((await call(`/projects/${projectId}/datasets`, { as: key })).data).toEqual([]);
+      expect((await call(`/projects/${projectId}/datasets`, { as: studio.key })).data).toEqual([]);
 
       await page.getByTestId("blob-format").selectOption("csv");
       await expect.poll(() => page.getByTestId("connection-import-name").inputValue()).toBe(`e2e_${suffix}`);
       await screenshot(page, "connection-import-blob");
       await page.getByTestId("connection-import-submit").click();
       await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
-      const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+      const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
       expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([`e2e_${suffix}`]);
       expect(datasets.data[0].currentVersion.rowCount).toBe(3);
       expect(datasets.data[0].schema.map((c: { name: string }) => c.name)).toEqual(["region", "amount"]);
@@ -297,7 +275,7 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
         options: { format: "csv", csv: { header: false, skipBadLines: true } },
       });
       await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
-      const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+      const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
       expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([`tbl_${suffix}`]);
       expect(datasets.data[0].schema.map((c: { name: string }) => c.name)).toEqual([
         "col_1",
@@ -312,20 +290,11 @@ describe.skipIf(!hasStudio)("import from a PostgreSQL connection", () => {
 
 describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table picker, edit, delete", () => {
   // A separate describe keeps the first one's flow (the connection added in the dialog) intact.
-  let browser: Browser;
-  let key: Caller;
-  let session: Caller;
+  const studio = useStudio();
   const connectionIds: string[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    session = await loginAs(admin.email, admin.password);
-    key = await withApiKey(session);
-  });
-
   afterAll(async () => {
-    await browser?.close();
-    for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: key });
+    for (const id of connectionIds) await call(`/connections/${id}`, { method: "DELETE", as: studio.key });
   });
 
   async function addConnection(name: string, fields: Record<string, unknown> = {}) {
@@ -341,7 +310,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
         password,
         ...fields,
       },
-      as: key,
+      as: studio.key,
     });
     expect(r.status).toBe(201);
     connectionIds.push(r.data.id);
@@ -350,34 +319,22 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
 
   /** A new project, no connection granted to it; `editor` joins it. */
   async function newProject(projectName: string, editor?: string) {
-    const project = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("CP"), name: projectName }, as: key })
-    ).data as { id: string; key: string };
+    const project = await studio.project(projectName, {}, "CP");
     if (editor)
-      await call(`/projects/${project.id}/members`, {
+      await call(`/projects/${project.projectId}/members`, {
         method: "PUT",
         json: { email: editor, role: "EDITOR" },
-        as: key,
+        as: studio.key,
       });
     return project;
   }
 
-  async function newPage(caller: Caller) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [cookieName, value] = caller.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    return { page, errors };
-  }
-
   /** A new project's Flow, its "Import from…" dialog open on the connection (granted to it); `editor` joins the project. */
   async function openDialog(caller: Caller, projectName: string, connectionName: string, editor?: string) {
-    const { id: projectId } = await newProject(projectName, editor);
+    const { projectId } = await newProject(projectName, editor);
     for (const id of connectionIds)
-      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: key });
-    const { page, errors } = await newPage(caller);
+      await call(`/connections/${id}/projects/${projectId}`, { method: "PUT", as: studio.key });
+    const { page, errors } = await studio.page({ as: caller });
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("connection-import-button").click();
     const select = page.getByTestId("connection-select");
@@ -392,7 +349,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     await call("/admin/users", {
       method: "POST",
       json: { email, name: "Analyst", password: "a-long-password" },
-      as: key,
+      as: studio.key,
     });
     return { email, session: await loginAs(email, "a-long-password") };
   }
@@ -402,7 +359,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
 
   it("lists the connection's tables to pick from, filters them as one types, and imports the pick", async () => {
     const conn = await addConnection(`Picker ${suffix}`);
-    const { page, projectId, errors } = await openDialog(session, "Table picker", conn.name);
+    const { page, projectId, errors } = await openDialog(studio.session, "Table picker", conn.name);
     await option(page, `public.${table}`).waitFor();
     // Tables and views, with their kind and Postgres' row estimate.
     await expect.poll(() => option(page, `public.${view}`).textContent()).toContain("view");
@@ -430,7 +387,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     await page.getByTestId("connection-import-submit").click();
     await page.getByTestId("connection-import-dialog").waitFor({ state: "detached" });
 
-    const datasets = await call(`/projects/${projectId}/datasets`, { as: key });
+    const datasets = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     expect(datasets.data.map((d: { name: string }) => d.name)).toEqual([table]);
     expect(datasets.data[0].currentVersion.rowCount).toBe(3);
     expect(errors).toEqual([]);
@@ -438,7 +395,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
 
   it("shows why the tables cannot be listed, inline, and typing a name still works", async () => {
     const conn = await addConnection(`Unreachable ${suffix}`, { host: "127.0.0.2" });
-    const { page, errors } = await openDialog(session, "Table picker errors", conn.name);
+    const { page, errors } = await openDialog(studio.session, "Table picker errors", conn.name);
     const error = page.getByTestId("connection-tables-error");
     await error.waitFor();
     expect(await error.textContent()).toMatch(/127\.0\.0\.2:5432.*check the host and port/);
@@ -451,7 +408,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
 
   it("edits a connection: the name changes, an empty password keeps the stored one", async () => {
     const conn = await addConnection(`Editable ${suffix}`);
-    const { page, select, errors } = await openDialog(session, "Edit connection", conn.name);
+    const { page, select, errors } = await openDialog(studio.session, "Edit connection", conn.name);
     await page.getByTestId("connection-edit").click();
     const form = page.getByTestId("edit-connection");
     await form.waitFor();
@@ -467,7 +424,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     // The picker lists again with the saved connection.
     await option(page, `public.${table}`).waitFor();
 
-    const listed = (await call("/connections", { as: key })).data.find(
+    const listed = (await call("/connections", { as: studio.key })).data.find(
       (c: { id: string }) => c.id === conn.id,
     );
     expect(listed).toMatchObject({ name: renamed, hasSecret: true });
@@ -484,11 +441,11 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     const refused = asAnalyst.page.getByTestId("connection-delete-error");
     await refused.waitFor();
     expect(await refused.textContent()).toBe("Only administrators can do this.");
-    expect((await call("/connections", { as: key })).data.some((c: { id: string }) => c.id === conn.id)).toBe(
-      true,
-    );
+    expect(
+      (await call("/connections", { as: studio.key })).data.some((c: { id: string }) => c.id === conn.id),
+    ).toBe(true);
 
-    const { page, select, errors } = await openDialog(session, "Delete connection", conn.name);
+    const { page, select, errors } = await openDialog(studio.session, "Delete connection", conn.name);
     await page.getByTestId("connection-delete").click();
     await page.getByTestId("connection-delete-confirm").waitFor();
     await screenshot(page, "connection-import-delete-confirm");
@@ -499,9 +456,9 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     await page.getByTestId("connection-delete-yes").click();
     await page.getByTestId("connection-delete-confirm").waitFor({ state: "detached" });
     await expect.poll(() => select.locator("option", { hasText: conn.name }).count()).toBe(0);
-    expect((await call("/connections", { as: key })).data.some((c: { id: string }) => c.id === conn.id)).toBe(
-      false,
-    );
+    expect(
+      (await call("/connections", { as: studio.key })).data.some((c: { id: string }) => c.id === conn.id),
+    ).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -511,9 +468,9 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     // None of the connections is granted to this project yet.
     const project = await newProject("Granted connections", email);
 
-    const asAnalyst = await newPage(analyst);
+    const asAnalyst = await studio.page({ as: analyst });
     const openAsAnalyst = async () => {
-      await asAnalyst.page.goto(`${studioUrl}/projects/${project.id}`);
+      await asAnalyst.page.goto(`${studioUrl}/projects/${project.projectId}`);
       await asAnalyst.page.getByTestId("connection-import-button").click();
       await asAnalyst.page
         .locator("[data-testid=connection-select], [data-testid=connection-none]")
@@ -529,7 +486,7 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     await screenshot(asAnalyst.page, "connection-import-none-granted");
 
     // The administrator's Connections page: a checkbox per project.
-    const asAdmin = await newPage(session);
+    const asAdmin = await studio.page();
     await asAdmin.page.goto(`${studioUrl}/`);
     await asAdmin.page.getByTestId("admin-connections-link").click();
     const card = asAdmin.page.getByTestId(`connection-${conn.name}`);
@@ -543,10 +500,10 @@ describe.skipIf(!hasStudio)("PostgreSQL connections in the import dialog: table 
     await card.getByTestId("connection-admin-test").click();
     await card.getByTestId("connection-admin-test-result").waitFor();
     await screenshot(asAdmin.page, "admin-connections-granted");
-    const listed = (await call("/connections", { as: key })).data.find(
+    const listed = (await call("/connections", { as: studio.key })).data.find(
       (c: { id: string }) => c.id === conn.id,
     );
-    expect(listed.projectIds).toEqual([project.id]);
+    expect(listed.projectIds).toEqual([project.projectId]);
 
     // Now the project's editor picks it and sees its tables.
     await openAsAnalyst();

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { hasStudio, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // An administrator configures a Databricks workspace through the settings page: the emulator
 // plays the workspace and mounts the studio's own storage folder, as the demo does.
@@ -12,27 +12,18 @@ const TOKEN = "dapi-e2e-admin-secret-7b3c9d41";
 describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
   "Databricks settings in the browser",
   () => {
-    let browser: Browser;
+    const studio = useStudio();
     let emu: DatabricksEmulator;
     beforeAll(async () => {
-      browser = await launchBrowser();
       const storage = path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage");
       emu = await startDatabricksEmulator({ token: TOKEN, mounts: { "dbfs:/mnt/sous": storage } });
     });
     afterAll(async () => {
-      await browser?.close();
       await emu?.stop();
     });
 
     it("adds a workspace, tests it, and saves a compute profile after fixing the field the editor points at", async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`${studioUrl}/login`);
-      await page.getByTestId("login-email").fill(admin.email);
-      await page.getByTestId("login-password").fill(admin.password);
-      await page.getByTestId("login-submit").click();
-      await page.waitForURL(`${studioUrl}/`);
+      const { page, errors } = await studio.signIn({ viewport: { width: 1280, height: 1100 } });
 
       await page.getByTestId("admin-databricks-link").click();
       await page.waitForURL(/\/admin\/databricks$/);

@@ -8,10 +8,11 @@ import {
 import { createBlobStorage } from "@sous/storage";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import pg from "pg";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The remote engine end to end, as people use it: an administrator adds a workspace (the
 // emulator) whose mount dbfs:/mnt/lake is an Azure Blob container (Azurite) through the settings
@@ -32,14 +33,12 @@ const ORDERS = [
 ].join("\n");
 
 describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks flow in the browser", () => {
-  let browser: Browser;
+  const studio = useStudio();
   let azurite: AzuriteHandle;
   let emu: DatabricksEmulator;
-  const contexts: BrowserContext[] = [];
   const db = new pg.Client({ connectionString: process.env.SOUS_TEST_DATABASE_URL });
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     azurite = await startAzurite();
     emu = await startDatabricksEmulator({
       token: TOKEN,
@@ -52,26 +51,10 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
     await db.connect();
   }, 60_000);
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
     await emu?.stop();
     await azurite?.stop();
     await db.end().catch(() => {});
   });
-
-  async function signIn(email: string, password: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${studioUrl}/login`);
-    await page.getByTestId("login-email").fill(email);
-    await page.getByTestId("login-password").fill(password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
-    return { page, errors };
-  }
 
   async function apiAs(page: Page, method: string, p: string, data?: unknown, csv?: string) {
     const r = await page.request.fetch(`${studioUrl}/api/v1${p}`, {
@@ -114,7 +97,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
 
   it("admin adds the workspace, analyst runs a three-recipe flow on it: outputs in the container, equal to local", async () => {
     // ---- The administrator: workspace, mount to the Blob container, a compute profile.
-    const a = await signIn(admin.email, admin.password);
+    const a = await studio.signIn();
     await a.page.getByTestId("admin-databricks-link").click();
     await a.page.waitForURL(/\/admin\/databricks$/);
     const name = `Lake ${uniqueKey("E")}`;
@@ -150,7 +133,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
     await apiAs(a.page, "PUT", `/projects/${project.id}/members`, { email: analyst.email, role: "EDITOR" });
 
     // ---- The analyst: data and recipes, then the engine chosen on the Flow.
-    const u = await signIn(analyst.email, analyst.password);
+    const u = await studio.signIn(analyst);
     expect(await u.page.getByTestId("admin-databricks-link").count()).toBe(0);
     const orders = await apiAs(
       u.page,

@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The explore page on 10,000 rows x 50 columns: quality bars and charts in the headers, the
 // virtualised table keeps the DOM small while scrolling to the end, filters and the schema tab.
@@ -22,34 +22,19 @@ function wideCsv(): string {
 }
 
 describe.skipIf(!hasStudio)("dataset explore page", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("shows quality, scrolls 10,000 x 50 with few DOM rows, filters invalid values", async () => {
-    const session = await loginAs(admin.email, admin.password);
-    const key = await withApiKey(session);
-    const projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("EX"), name: "Explore" }, as: key })
-    ).data.id;
+    const { projectId } = await studio.project("Explore", {}, "EX");
     const d = await call(`/projects/${projectId}/datasets?name=wide`, {
       method: "POST",
       body: wideCsv(),
       headers: { "content-type": "text/csv" },
-      as: key,
+      as: studio.key,
     });
     expect(d.status).toBe(201);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [name, value] = session.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: name ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}/datasets/${d.data.id}`);
     await page.getByTestId("dataset-table").waitFor();
     expect(await page.getByTestId("sample-status").textContent()).toMatch(/10,000 rows in the sample/);
@@ -84,15 +69,11 @@ describe.skipIf(!hasStudio)("dataset explore page", () => {
       .toMatch(/code: 100 values cannot be read as integer/);
     await screenshot(page, "explore-schema");
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 
   it("shows decimals and big integers exactly, doubles rounded, edge spaces; filters numbers", async () => {
-    const session = await loginAs(admin.email, admin.password);
-    const key = await withApiKey(session);
-    const projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("EX"), name: "Exact" }, as: key })
-    ).data.id;
+    const { projectId } = await studio.project("Exact", {}, "EX");
     // amount is read as a DECIMAL(38,9) at import: a double would already have lost its digits.
     const csv = [
       "id,amount,big,price,city",
@@ -118,7 +99,7 @@ describe.skipIf(!hasStudio)("dataset explore page", () => {
     };
     const d = await call(
       `/projects/${projectId}/datasets?name=exact&options=${encodeURIComponent(JSON.stringify(options))}`,
-      { method: "POST", body: csv, headers: { "content-type": "text/csv" }, as: key },
+      { method: "POST", body: csv, headers: { "content-type": "text/csv" }, as: studio.key },
     );
     expect(d.status).toBe(201);
     expect(d.data.schema.map((c: { type: string }) => c.type)).toEqual([
@@ -133,7 +114,7 @@ describe.skipIf(!hasStudio)("dataset explore page", () => {
     const sample = await call(`/projects/${projectId}/datasets/${d.data.id}/sample`, {
       method: "POST",
       json: { offset: 0, limit: 10 },
-      as: key,
+      as: studio.key,
     });
     expect(sample.status).toBe(200);
     expect(sample.data.rows[0].slice(1, 4)).toEqual([
@@ -147,28 +128,25 @@ describe.skipIf(!hasStudio)("dataset explore page", () => {
       "-0.000000001",
       "7",
     ]);
-    const preview = await call(`/projects/${projectId}/datasets/${d.data.id}/preview?limit=10`, { as: key });
+    const preview = await call(`/projects/${projectId}/datasets/${d.data.id}/preview?limit=10`, {
+      as: studio.key,
+    });
     expect(preview.data.rows[0].slice(1, 3)).toEqual(["12345678901234567890.123456789", "9007199254740993"]);
     // A numeric filter compares exactly on the server: ...993, not ...992.
     const filtered = await call(`/projects/${projectId}/datasets/${d.data.id}/sample`, {
       method: "POST",
       json: { filters: [{ column: "big", op: "eq", value: "9007199254740993" }] },
-      as: key,
+      as: studio.key,
     });
     expect(filtered.data.rows.map((r: unknown[]) => r[0])).toEqual([1]);
     const bad = await call(`/projects/${projectId}/datasets/${d.data.id}/sample`, {
       method: "POST",
       json: { filters: [{ column: "big", op: "gt", value: "fifty" }] },
-      as: key,
+      as: studio.key,
     });
     expect(bad.status).toBe(400);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [name, value] = session.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: name ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}/datasets/${d.data.id}`);
     await page.getByTestId("dataset-table").waitFor();
     const cells = () =>
@@ -224,6 +202,6 @@ describe.skipIf(!hasStudio)("dataset explore page", () => {
     await page.getByTestId("filter-city").press("Enter");
     await expect.poll(() => status.textContent(), WAIT).toMatch(/1 of 4 sample rows match/);
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 });

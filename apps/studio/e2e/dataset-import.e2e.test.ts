@@ -2,19 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  studioUrl,
-  uniqueKey,
-  withApiKey,
-} from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The import dialog on the Flow: a file chosen with "Upload dataset" is staged, its detected
 // options are shown with a preview, every edit re-previews, and "Import" creates the dataset.
@@ -45,28 +37,11 @@ const previewSettled = (page: Page) =>
   expect.poll(() => page.getByTestId("import-preview-status").textContent()).toMatch(/^First /);
 
 describe.skipIf(!hasStudio)("dataset import dialog", () => {
-  let browser: Browser;
-  let key: Caller;
-  let session: Caller;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    session = await loginAs(admin.email, admin.password);
-    key = await withApiKey(session);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   async function openProject(name: string): Promise<{ page: Page; projectId: string; errors: string[] }> {
-    const projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("IM"), name }, as: key })
-    ).data.id as string;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [cookieName, value] = session.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { projectId } = await studio.project(name, {}, "IM");
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("upload-button").waitFor();
     return { page, projectId, errors };
@@ -128,7 +103,7 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
     await page.getByTestId("node-orders").waitFor({ timeout: 30_000 });
     await screenshot(page, "import-dialog-imported");
 
-    const list = await call(`/projects/${projectId}/datasets`, { as: key });
+    const list = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     const ds = (list.data.items ?? list.data).find((d: { name: string }) => d.name === "orders");
     expect(ds).toBeDefined();
     expect(ds.currentVersion.rowCount).toBe(4);
@@ -138,7 +113,7 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
       ["amount", "double"],
       ["paid", "boolean"],
     ]);
-    const rows = await call(`/projects/${projectId}/datasets/${ds.id}/preview?limit=10`, { as: key });
+    const rows = await call(`/projects/${projectId}/datasets/${ds.id}/preview?limit=10`, { as: studio.key });
     expect(rows.status).toBe(200);
     expect(rows.data.rows[0]).toEqual([1, "Ann", 10.5, true]);
     expect(rows.data.rows).toHaveLength(4);
@@ -172,7 +147,7 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
       method: "POST",
       body: "sku,price\na,1\n",
       headers: { "content-type": "text/csv" },
-      as: key,
+      as: studio.key,
     });
     expect(first.status).toBe(201);
     await page.goto(`${studioUrl}/projects/${projectId}/datasets/${first.data.id}`);
@@ -196,7 +171,7 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
     await page.getByTestId("import-submit").click();
     await page.getByTestId("import-dialog").waitFor({ state: "detached", timeout: 30_000 });
 
-    const after = await call(`/projects/${projectId}/datasets/${first.data.id}`, { as: key });
+    const after = await call(`/projects/${projectId}/datasets/${first.data.id}`, { as: studio.key });
     expect(after.data.currentVersion.number).toBe(2);
     expect(after.data.currentVersion.rowCount).toBe(3);
     expect(after.data.schema.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
@@ -238,7 +213,7 @@ describe.skipIf(!hasStudio)("dataset import dialog", () => {
     await page.getByTestId("import-submit").click();
     await page.getByTestId("node-report").waitFor({ timeout: 30_000 });
 
-    const list = await call(`/projects/${projectId}/datasets`, { as: key });
+    const list = await call(`/projects/${projectId}/datasets`, { as: studio.key });
     const ds = (list.data.items ?? list.data).find((d: { name: string }) => d.name === "report");
     expect(ds.currentVersion.rowCount).toBe(2);
     expect(ds.schema.map((c: { name: string }) => c.name)).toEqual(["city", "visits"]);

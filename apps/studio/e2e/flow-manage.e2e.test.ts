@@ -1,7 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, projectWith } from "./recipes-helpers.ts";
 
@@ -50,16 +51,10 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
 }
 
 describe.skipIf(!hasStudio)("managing the Flow", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("renames and deletes datasets, warning about the recipes deleted and what stays downstream", async () => {
-    const s = await projectWith(browser, { sales: SALES, extra: SALES });
+    const s = await projectWith(studio, { sales: SALES, extra: SALES });
     const { page, projectId } = s;
     const first = await apiCall(page, "POST", `/projects/${projectId}/recipes`, {
       name: "copy_sales",
@@ -133,7 +128,7 @@ describe.skipIf(!hasStudio)("managing the Flow", () => {
   });
 
   it("undoes Arrange with the Undo button and with Ctrl+Z; the restored layout is saved", async () => {
-    const s = await projectWith(browser, { src: SALES });
+    const s = await projectWith(studio, { src: SALES });
     const { page, projectId } = s;
     const r1 = await apiCall(page, "POST", `/projects/${projectId}/recipes`, {
       name: "step_one",

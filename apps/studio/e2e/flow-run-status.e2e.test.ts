@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, projectWith } from "./recipes-helpers.ts";
 
@@ -10,16 +10,10 @@ import { apiCall, projectWith } from "./recipes-helpers.ts";
 // date says so instead of "Done: 5 rows" (it wrote nothing).
 
 describe.skipIf(!hasStudio)("a run's status on the Flow", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("says how many rows a run wrote, and that a second smart run was already up to date", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
       name: "keep_one",

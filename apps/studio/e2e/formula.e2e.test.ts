@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   acceptCompletion,
@@ -21,16 +21,10 @@ import {
 // recipe's Formula step and in the group recipe's custom aggregations.
 
 describe.skipIf(!hasStudio)("Formula editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("underlines a formula's error at its position, then the fixed formula filters the rows", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "filter");
     await page.getByTestId("filter-enabled").check();
@@ -92,7 +86,7 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
   });
 
   it("gives the prepare recipe's Formula step the editor, with the columns its step sees", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "prepare");
     const addFormulaStep = async () => {
@@ -172,7 +166,7 @@ describe.skipIf(!hasStudio)("Formula editor", () => {
   });
 
   it("checks a group recipe's custom aggregation in aggregate mode", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "group");
     await page.getByTestId("add-custom-aggregation").click();

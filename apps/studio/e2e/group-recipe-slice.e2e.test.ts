@@ -1,35 +1,21 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { hasStudio, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The foundation's vertical slice, as a user does it in the browser: sign in, create a project,
 // upload a CSV, draw a Group recipe on the Flow, run it, and read the output dataset.
 const CSV = "region,amount\nnorth,10\nsouth,5\nnorth,2.5\neast,1\nsouth,5\n";
 
 describe.skipIf(!hasStudio)("group recipe slice in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("uploads a CSV, creates and runs a Group recipe, and shows the output rows", async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-
-    await page.goto(`${studioUrl}/`);
-    await page.waitForURL(/\/login/);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    // From the home page: sent to /login, signed in through the form, back home.
+    const { page, errors } = await studio.signIn();
 
     const key = uniqueKey("E2E");
     await page.getByTestId("project-name").fill("Sales e2e");

@@ -1,19 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  studioUrl,
-  uniqueKey,
-  withApiKey,
-} from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // Issue 13 "Data in": a headerless `.tbl` export with a `|` at the end of every line imports
 // through the dialog: detected as no header with a trailing delimiter, columns named col_1..col_n,
@@ -35,28 +27,11 @@ const previewSettled = (page: Page) =>
   expect.poll(() => page.getByTestId("import-preview-status").textContent()).toMatch(/^First /);
 
 describe.skipIf(!hasStudio)("importing a headerless .tbl file", () => {
-  let browser: Browser;
-  let key: Caller;
-  let session: Caller;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    session = await loginAs(admin.email, admin.password);
-    key = await withApiKey(session);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("detects no header and the trailing |, renames a column, types another, skips the bad line", async () => {
-    const projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("TBL"), name: "TPC-H" }, as: key })
-    ).data.id as string;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [cookieName, value] = session.headers.cookie?.split("=") ?? [];
-    await context.addCookies([{ name: cookieName ?? "", value: value ?? "", url: studioUrl }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { projectId } = await studio.project("TPC-H", {}, "TBL");
+    const { page, errors } = await studio.page();
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("upload-button").waitFor();
 
@@ -91,7 +66,7 @@ describe.skipIf(!hasStudio)("importing a headerless .tbl file", () => {
 
     await page.getByTestId("import-submit").click();
     await page.getByTestId("import-dialog").waitFor({ state: "detached", timeout: 30_000 });
-    const listed = (await call(`/projects/${projectId}/datasets`, { as: key })).data;
+    const listed = (await call(`/projects/${projectId}/datasets`, { as: studio.key })).data;
     const list = listed.items ?? listed;
     const ds = list.find((d: { name: string }) => d.name === "customer");
     expect(ds).toBeTruthy();
@@ -104,9 +79,9 @@ describe.skipIf(!hasStudio)("importing a headerless .tbl file", () => {
       { name: "col_6", type: "string" },
     ]);
     expect(ds.currentVersion.rowCount).toBe(8);
-    const versions = await call(`/projects/${projectId}/datasets/${ds.id}/versions`, { as: key });
+    const versions = await call(`/projects/${projectId}/datasets/${ds.id}/versions`, { as: studio.key });
     expect(versions.data[0].origin).toBe("upload customer.tbl (skipped 1 bad line: 8)");
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 });

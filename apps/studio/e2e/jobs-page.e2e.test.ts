@@ -1,33 +1,21 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The jobs page as a user sees it: a running build's live progress and log, cancelled from the
 // page, then found in the history with the state filter; the canvas shows an outdated dataset.
 const numbers = (n: number) => `id,v\n${Array.from({ length: n }, (_, i) => `${i},${i * 3}`).join("\n")}\n`;
 
 describe.skipIf(!hasStudio)("jobs page in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("follows a running job live, cancels it, and finds it in the filtered history", async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: key });
-    const projectId = (await post("/projects", { key: uniqueKey("JE2E"), name: "Jobs e2e" })).data.id;
-    const src = (
-      await call(`/projects/${projectId}/datasets?name=numbers`, {
-        method: "POST",
-        body: numbers(6000),
-        headers: { "content-type": "text/csv" },
-        as: key,
-      })
-    ).data.id;
+    const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: studio.key });
+    const {
+      projectId,
+      datasets: { numbers: src },
+    } = await studio.project("Jobs e2e", { numbers: numbers(6000) }, "JE2E");
     const slow = await post(`/projects/${projectId}/recipes`, {
       name: "cross",
       inputs: [src, src],
@@ -46,14 +34,7 @@ describe.skipIf(!hasStudio)("jobs page in the browser", () => {
     });
     expect(job.status).toBe(201);
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${studioUrl}/login`);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    const { page, errors } = await studio.page();
 
     await page.goto(`${studioUrl}/projects/${projectId}/jobs/${job.data.id}`);
     await page.locator('[data-testid="job-page"][data-state="RUNNING"]').waitFor({ timeout: 20_000 });
@@ -77,7 +58,7 @@ describe.skipIf(!hasStudio)("jobs page in the browser", () => {
       mode: "smart",
     });
     for (let i = 0; i < 100; i++) {
-      const j = (await call(`/projects/${projectId}/jobs/${built.data.id}`, { as: key })).data;
+      const j = (await call(`/projects/${projectId}/jobs/${built.data.id}`, { as: studio.key })).data;
       if (j.state === "SUCCEEDED") break;
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -87,7 +68,7 @@ describe.skipIf(!hasStudio)("jobs page in the browser", () => {
         revision: quick.data.revision,
         spec: { kind: "sync", version: 1, params: { columns: [{ column: "id" }] } },
       },
-      as: key,
+      as: studio.key,
     });
     expect(upd.status).toBe(200);
     await page.goto(`${studioUrl}/projects/${projectId}`);

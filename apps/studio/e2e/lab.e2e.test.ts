@@ -1,8 +1,8 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
+import { describe, expect, it } from "vitest";
+import { hasStudio, studioUrl } from "../test/api-client.ts";
 import { seededRandom } from "../test/seeded-random.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // The Lab as an analyst uses it: from a dataset, "Create a model" on a two-class column; the
 // suggested design leaves out the identifier with its reason; train three algorithms locally;
@@ -25,42 +25,17 @@ function customers(n: number): string {
 }
 
 describe.skipIf(!hasStudio)("the Lab in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("creates a model from a dataset, trains three algorithms, reads their results and deploys the best", {
     timeout: 240_000,
   }, async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const projectId = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("LABE"), name: "Churn lab" },
-        as: key,
-      })
-    ).data.id;
-    const datasetId = (
-      await call(`/projects/${projectId}/datasets?name=customers`, {
-        method: "POST",
-        body: customers(1200),
-        headers: { "content-type": "text/csv" },
-        as: key,
-      })
-    ).data.id;
+    const {
+      projectId,
+      datasets: { customers: datasetId },
+    } = await studio.project("Churn lab", { customers: customers(1200) }, "LABE");
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${studioUrl}/login`);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    const { page, errors } = await studio.page();
 
     // From the dataset page to the Lab, the dataset already chosen.
     await page.goto(`${studioUrl}/projects/${projectId}/datasets/${datasetId}`);

@@ -1,7 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // A SQL notebook as a coder uses it (issue #17): from the Flow's toolbar to Notebooks, create
 // one, write a cell joining two datasets, run it with Ctrl+Enter (the full count above the grid),
@@ -23,50 +24,22 @@ async function setSql(page: Page, index: number, sql: string): Promise<void> {
 }
 
 describe.skipIf(!hasStudio)("SQL notebooks in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("writes and runs a cell over two datasets, shows an error at its place, and saves the cell as a dataset", {
     timeout: 180_000,
   }, async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const projectId = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("NBE"), name: "Notebook demo" },
-        as: key,
-      })
-    ).data.id;
     const orders = ["order_id,customer_id,amount"];
     for (let i = 1; i <= 12_000; i++) orders.push(`${i},${i % 40},${(i * 13) % 200}`);
     const customers = ["customer_id,region"];
     for (let c = 0; c < 40; c++) customers.push(`${c},${["north", "south", "east", "west"][c % 4]}`);
-    for (const [name, csv] of [
-      ["orders", orders],
-      ["customers", customers],
-    ] as const) {
-      const r = await call(`/projects/${projectId}/datasets?name=${name}`, {
-        method: "POST",
-        body: `${csv.join("\n")}\n`,
-        headers: { "content-type": "text/csv" },
-        as: key,
-      });
-      expect(r.status).toBe(201);
-    }
+    const { projectId } = await studio.project(
+      "Notebook demo",
+      { orders: `${orders.join("\n")}\n`, customers: `${customers.join("\n")}\n` },
+      "NBE",
+    );
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${studioUrl}/login`);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    const { page, errors } = await studio.page({ viewport: { width: 1440, height: 1000 } });
 
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("project-notebooks-link").click();
@@ -122,7 +95,7 @@ describe.skipIf(!hasStudio)("SQL notebooks in the browser", () => {
     await expect(page.getByTestId("cell-saved").textContent()).resolves.toMatch(
       /Recipe compute_orders_by_region writes the new dataset orders_by_region/,
     );
-    const recipes = await call(`/projects/${projectId}/recipes`, { as: key });
+    const recipes = await call(`/projects/${projectId}/recipes`, { as: studio.key });
     const recipe = recipes.data.find((r: { name: string }) => r.name === "compute_orders_by_region");
     expect(recipe).toMatchObject({ kind: "sql", spec: { params: { sql: JOIN } } });
     expect(recipe.inputs).toHaveLength(2);

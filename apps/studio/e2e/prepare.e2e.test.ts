@@ -1,7 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import {
   apiCall,
   createAndRun,
@@ -79,16 +80,10 @@ async function timeEdit(page: Page, act: () => Promise<unknown>, column: number,
 }
 
 describe.skipIf(!hasStudio)("Prepare recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("builds a script whose user-agent step blocks Databricks, shows each step's columns, runs it", async () => {
-    const s = await projectWith(browser, { visits: VISITS });
+    const s = await projectWith(studio, { visits: VISITS });
     const { page } = s;
     await newRecipeFrom(s, "visits", "prepare");
     await page.getByTestId("prepare-empty").waitFor();

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   apiCall,
@@ -30,20 +30,18 @@ async function openRecipe(s: Session, recipeId: string): Promise<void> {
 describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
   "Recipe engine and runs in the editor",
   () => {
-    let browser: Browser;
+    const studio = useStudio();
     let emu: DatabricksEmulator;
     beforeAll(async () => {
-      browser = await launchBrowser();
       const storage = path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage");
       emu = await startDatabricksEmulator({ token: TOKEN, mounts: { "dbfs:/mnt/sous": storage } });
     });
     afterAll(async () => {
-      await browser?.close();
       await emu?.stop();
     });
 
     it("lists the engines; a step Databricks cannot run blocks it by name; choosing one sets the override", async () => {
-      const s = await projectWith(browser, { visits: VISITS, sales: SALES });
+      const s = await projectWith(studio, { visits: VISITS, sales: SALES });
       const { page } = s;
       const conn = await apiCall(page, "POST", "/admin/databricks/connections", {
         name: `Engine e2e ${uniqueKey("W")}`,
@@ -124,7 +122,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
     });
 
     it("runs with the build mode picked, showing progress, activities and the log without leaving the page", async () => {
-      const s = await projectWith(browser, { sales: SALES });
+      const s = await projectWith(studio, { sales: SALES });
       const { page } = s;
       // sales -> copy (never built) -> north: building north "smart" also builds what it needs.
       const copy = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {

@@ -1,21 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, projectWith } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("recipes on the Flow canvas", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("lists recipe kinds with icons, finds nodes by name, renames and deletes with a downstream warning", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     const sales = s.datasets.sales as string;
     const spec = (kind: string, params: unknown) => ({ kind, version: 1, params });
@@ -77,7 +71,7 @@ describe.skipIf(!hasStudio)("recipes on the Flow canvas", () => {
   });
 
   it("runs a recipe from the side panel with the chosen build mode", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     const sales = s.datasets.sales as string;
     const spec = (kind: string, params: unknown) => ({ kind, version: 1, params });

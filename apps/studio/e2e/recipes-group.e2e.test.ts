@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio, studioUrl } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   apiCall,
@@ -15,16 +15,10 @@ import {
 } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("Group recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("aggregates per key with undo/redo, builds, and refuses a stale save with a clear conflict", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "group");
     // The editor starts from a guess: group by the first text column, sum the first number.

@@ -1,9 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { admin, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { studioUrl } from "../test/api-client.ts";
 import { screenshot } from "./browser.ts";
+import type { Studio } from "./fixture.ts";
 
-// Shared steps of the recipe editor specs: sign in, a project with CSV datasets, a new recipe from
+// Shared steps of the recipe editor specs: a project with CSV datasets, a new recipe from
 // a dataset's "New recipe" menu on the Flow, create, run, and read the output rows back.
 
 export type Row = (string | number | boolean | null)[];
@@ -13,18 +14,6 @@ export interface Session {
   projectId: string;
   errors: string[];
   datasets: Record<string, string>;
-}
-
-export async function signIn(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${studioUrl}/login`);
-  await page.getByTestId("login-email").fill(admin.email);
-  await page.getByTestId("login-password").fill(admin.password);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL(`${studioUrl}/`);
-  return { page, errors };
 }
 
 async function apiCall(
@@ -49,18 +38,13 @@ async function apiCall(
 
 export { apiCall };
 
-/** Signs in, creates a project holding `csvs` (name -> CSV text) and opens its Flow. */
-export async function projectWith(browser: Browser, csvs: Record<string, string>): Promise<Session> {
-  const { page, errors } = await signIn(browser);
-  const project = await apiCall(page, "POST", "/projects", { key: uniqueKey("RCP"), name: "Recipes e2e" });
-  const datasets: Record<string, string> = {};
-  for (const [name, csv] of Object.entries(csvs)) {
-    const d = await apiCall(page, "POST", `/projects/${project.id}/datasets?name=${name}`, undefined, csv);
-    datasets[name] = d.id;
-  }
-  await page.goto(`${studioUrl}/projects/${project.id}`);
+/** A project holding `csvs` (name -> CSV text), its Flow open in a page signed in as the admin. */
+export async function projectWith(studio: Studio, csvs: Record<string, string>): Promise<Session> {
+  const { projectId, datasets } = await studio.project("Recipes e2e", csvs, "RCP");
+  const { page, errors } = await studio.page();
+  await page.goto(`${studioUrl}/projects/${projectId}`);
   await page.getByTestId(`node-${Object.keys(csvs)[0]}`).waitFor();
-  return { page, projectId: project.id, errors, datasets };
+  return { page, projectId, errors, datasets };
 }
 
 /** From the Flow: select the dataset, open "New recipe", pick the kind; waits for the editor's first preview. */

@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import {
   createAndRun,
   datasetRows,
@@ -26,16 +26,10 @@ const ORDERS = [
 const CAMPAIGNS = "name,start\nWinter,2024-01-01\nSpring,2024-03-15\n";
 
 describe.skipIf(!hasStudio)("Join recipe editor: conditions with operators", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("joins orders to campaigns on a 90-day window after the start, renames and computes, and builds", async () => {
-    const s = await projectWith(browser, { orders: ORDERS, campaigns: CAMPAIGNS });
+    const s = await projectWith(studio, { orders: ORDERS, campaigns: CAMPAIGNS });
     const { page } = s;
     await newRecipeFrom(s, "orders", "join");
     await page.getByTestId("preview-waiting").waitFor();

@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { REGIONS, SALES } from "./recipes-data.ts";
 import {
   createAndRun,
@@ -13,16 +13,10 @@ import {
 } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("Join recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("picks the second input, pairs the keys visually, and builds an inner join", async () => {
-    const s = await projectWith(browser, { sales: SALES, regions: REGIONS });
+    const s = await projectWith(studio, { sales: SALES, regions: REGIONS });
     await newRecipeFrom(s, "sales", "join");
     await s.page.getByTestId("preview-waiting").waitFor();
     await s.page.getByTestId("input-1").selectOption({ label: "regions" });

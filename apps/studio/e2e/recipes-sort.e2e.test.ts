@@ -1,21 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { createAndRun, datasetRows, newRecipeFrom, previewRows, projectWith } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("Sort recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("orders rows by a column, descending", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     await newRecipeFrom(s, "sales", "sort");
     await s.page.getByTestId("sort-keys-column-0").selectOption("amount");
     await s.page.getByTestId("sort-keys-direction-0").selectOption("desc");

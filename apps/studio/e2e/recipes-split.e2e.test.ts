@@ -1,7 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   apiCall,
@@ -28,16 +28,10 @@ async function createAndRunSplit(s: Session, shot: string): Promise<void> {
 }
 
 describe.skipIf(!hasStudio)("Split recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("splits by rules into named outputs and the other rows, each built and previewed", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "split");
     expect(await page.getByTestId("split-mode").inputValue()).toBe("rules");
@@ -135,7 +129,7 @@ describe.skipIf(!hasStudio)("Split recipe editor", () => {
   });
 
   it("splits at random with a seed: the outputs are disjoint and cover every row", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "split");
     // By column values first: output 1 takes the listed regions (the preview shows it).
@@ -171,7 +165,7 @@ describe.skipIf(!hasStudio)("Split recipe editor", () => {
   });
 
   it("refuses through the API a split whose outputs do not match its rules", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const body = {
       name: "bad_split",
       inputs: [s.datasets.sales],

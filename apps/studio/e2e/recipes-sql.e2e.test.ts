@@ -1,7 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { hasStudio, studioUrl } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   apiCall,
@@ -27,16 +28,10 @@ async function setSql(page: Page, sql: string): Promise<void> {
 const sqlText = (page: Page) => page.getByTestId("sql-editor-input").innerText();
 
 describe.skipIf(!hasStudio)("SQL recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("completes inputs, underlines the compiler's errors, previews and builds the query", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await newRecipeFrom(s, "sales", "sql");
     // Starts from the first input; the inputs and their columns are listed.
@@ -79,7 +74,7 @@ describe.skipIf(!hasStudio)("SQL recipe editor", () => {
   });
 
   it("converts a visual recipe to SQL after a one-way confirmation, then edits and runs it", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     const recipe = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
       name: "keep_north",

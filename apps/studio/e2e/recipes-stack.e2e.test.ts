@@ -1,21 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { MORE_SALES, SALES } from "./recipes-data.ts";
 import { createAndRun, datasetRows, newRecipeFrom, previewRows, projectWith } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("Stack recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("stacks two datasets by name with an origin column", async () => {
-    const s = await projectWith(browser, { sales: SALES, more_sales: MORE_SALES });
+    const s = await projectWith(studio, { sales: SALES, more_sales: MORE_SALES });
     await newRecipeFrom(s, "sales", "stack");
     await s.page.getByTestId("input-1").selectOption({ label: "more_sales" });
     await s.page.getByTestId("stack-matrix").waitFor();

@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import {
   createAndRun,
@@ -13,16 +12,10 @@ import {
 } from "./recipes-helpers.ts";
 
 describe.skipIf(!hasStudio)("Top N recipe editor", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("keeps the first row per group", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     await newRecipeFrom(s, "sales", "topN");
     await s.page.getByTestId("topn-n").fill("1");
     await s.page.getByTestId("topn-partition-add").selectOption("region");

@@ -1,23 +1,17 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio, studioUrl } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, newRecipeFrom, previewReady, projectWith } from "./recipes-helpers.ts";
 
 // A recipe is designed on a dataset that was never built: its pickers list the columns its
 // recipe infers, the preview shows the output columns and says there are no rows yet, and it saves.
 describe.skipIf(!hasStudio)("designing a recipe on an unbuilt input", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("fills the pickers from the inferred schema, previews the columns and saves", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
       name: "compute_sorted",
@@ -68,7 +62,7 @@ describe.skipIf(!hasStudio)("designing a recipe on an unbuilt input", () => {
 
   it("Parse dates takes several formats as text, on an unbuilt input's inferred columns", async () => {
     // Two spellings of a date: the column stays text, and Parse dates needs both formats.
-    const s = await projectWith(browser, { events: "id,happened\n1,2024-01-31\n2,31/01/2024\n" });
+    const s = await projectWith(studio, { events: "id,happened\n1,2024-01-31\n2,31/01/2024\n" });
     const { page } = s;
     await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
       name: "compute_copy",

@@ -1,17 +1,8 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  call,
-  hasStudio,
-  loginAs,
-  studioUrl,
-  uniqueKey,
-  waitForJob,
-  withApiKey,
-} from "../test/api-client.ts";
+import { describe, expect, it } from "vitest";
+import { call, hasStudio, studioUrl, waitForJob } from "../test/api-client.ts";
 import { seededRandom } from "../test/seeded-random.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // A deployed model on the Flow as an analyst sees it: the saved model's diamond linked from its
 // training dataset; clicking it shows its versions and a link to the Lab; "Score a dataset" opens
@@ -33,31 +24,20 @@ function customers(n: number, seed: number, withTarget: boolean): string {
 }
 
 describe.skipIf(!hasStudio)("saved models on the Flow", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("shows a deployed model as a node, and scores another dataset with it from its panel", {
     timeout: 240_000,
   }, async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: key });
-    const projectId = (await post("/projects", { key: uniqueKey("SCOREE"), name: "Churn scoring" })).data.id;
-    const upload = async (name: string, csv: string) =>
-      (
-        await call(`/projects/${projectId}/datasets?name=${name}`, {
-          method: "POST",
-          body: csv,
-          headers: { "content-type": "text/csv" },
-          as: key,
-        })
-      ).data.id as string;
-    const datasetId = await upload("customers", customers(400, 7, true));
-    await upload("prospects", customers(50, 8, false));
+    const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: studio.key });
+    const {
+      projectId,
+      datasets: { customers: datasetId },
+    } = await studio.project(
+      "Churn scoring",
+      { customers: customers(400, 7, true), prospects: customers(50, 8, false) },
+      "SCOREE",
+    );
     const analysis = (await post(`/projects/${projectId}/ml/analyses`, { datasetId, target: "churned" }))
       .data;
     await call(`/projects/${projectId}/ml/analyses/${analysis.id}`, {
@@ -66,24 +46,17 @@ describe.skipIf(!hasStudio)("saved models on the Flow", () => {
         design: { ...analysis.design, algorithms: [{ algorithm: "logistic", C: 1, maxIter: 500 }] },
         version: analysis.version,
       },
-      as: key,
+      as: studio.key,
     });
     const t = (await post(`/projects/${projectId}/ml/analyses/${analysis.id}/trainings`, {})).data;
-    expect((await waitForJob(projectId, t.jobId, key, 180_000)).state).toBe("SUCCEEDED");
+    expect((await waitForJob(projectId, t.jobId, studio.key, 180_000)).state).toBe("SUCCEEDED");
     const deployed = await post(`/projects/${projectId}/ml/trainings/${t.id}/deploy`, {
       modelIndex: 0,
       name: "churn_model",
     });
     expect(deployed.status).toBe(201);
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${studioUrl}/login`);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    const { page, errors } = await studio.page();
 
     // The saved model is a node of its own kind, after its training dataset.
     await page.goto(`${studioUrl}/projects/${projectId}`);
@@ -128,7 +101,7 @@ describe.skipIf(!hasStudio)("saved models on the Flow", () => {
     // Back on the Flow: customers -> churn_model -> the score recipe -> prospects_scored.
     await page.goto(`${studioUrl}/projects/${projectId}`);
     await page.getByTestId("node-prospects_scored").waitFor();
-    const flow = (await call(`/projects/${projectId}/flow`, { as: key })).data;
+    const flow = (await call(`/projects/${projectId}/flow`, { as: studio.key })).data;
     const recipe = flow.nodes.find((n: { type: string; kind?: string }) => n.kind === "score");
     expect(flow.edges).toEqual(
       expect.arrayContaining([

@@ -1,7 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { submitLogin, useStudio } from "./fixture.ts";
 import { apiCall, newRecipeFrom, previewReady } from "./recipes-helpers.ts";
 
 const ORDERS = "id,amount\n1,10\n2,20\n";
@@ -10,13 +10,7 @@ const ORDERS = "id,amount\n1,10\n2,20\n";
 // Flow, a dataset and a SQL recipe's editor (CodeMirror injects styles), with no violation
 // reported. Another site cannot frame the studio.
 describe.skipIf(!hasStudio)("content security policy", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   function watch(page: Page): string[] {
     const problems: string[] = [];
@@ -29,8 +23,7 @@ describe.skipIf(!hasStudio)("content security policy", () => {
   }
 
   it("lets every page work and reports no violation", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
+    const { page } = await studio.page({ as: null });
     const problems = watch(page);
     await page.addInitScript(() => {
       document.addEventListener("securitypolicyviolation", (e) => {
@@ -41,10 +34,7 @@ describe.skipIf(!hasStudio)("content security policy", () => {
     });
     const res = await page.goto(`${studioUrl}/login`);
     expect(res?.headers()["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
-    await page.getByTestId("login-email").fill(admin.email);
-    await page.getByTestId("login-password").fill(admin.password);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(`${studioUrl}/`);
+    await submitLogin(page);
 
     const project = await apiCall(page, "POST", "/projects", { key: uniqueKey("CSP"), name: "CSP" });
     const ds = await apiCall(page, "POST", `/projects/${project.id}/datasets?name=orders`, undefined, ORDERS);
@@ -62,11 +52,11 @@ describe.skipIf(!hasStudio)("content security policy", () => {
     await page.goto(`${studioUrl}/projects/${project.id}/jobs`);
     await page.getByTestId("jobs-filters").waitFor();
     expect(problems).toEqual([]);
-    await context.close();
+    await page.context().close();
   });
 
   it("cannot be framed by another page", async () => {
-    const context = await browser.newContext();
+    const context = await studio.browser.newContext();
     const page = await context.newPage();
     const refused: string[] = [];
     page.on("console", (m) => {

@@ -1,7 +1,8 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { hasStudio } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, projectWith } from "./recipes-helpers.ts";
 
@@ -49,16 +50,10 @@ async function nineChains(page: Page, projectId: string, source: string): Promis
 }
 
 describe.skipIf(!hasStudio)("the studio's layout at 1440x900", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("opens the New recipe menu inside the window, from a dataset low in the side panel", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     expect(page.viewportSize()).toEqual(VIEWPORT);
     await page.getByTestId("node-sales").click();
@@ -83,7 +78,7 @@ describe.skipIf(!hasStudio)("the studio's layout at 1440x900", () => {
 
   it("keeps Find-in-Flow results, long names included, inside their box", async () => {
     const long = "quarterly_sales_by_region_channel_and_product_family_for_the_whole_company_2024";
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page, projectId } = s;
     await apiCall(page, "POST", `/projects/${projectId}/recipes`, {
       name: `copy_${long}`,
@@ -112,7 +107,7 @@ describe.skipIf(!hasStudio)("the studio's layout at 1440x900", () => {
   }, 90_000);
 
   it("leaves no node under the minimap after Fit view", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page, projectId } = s;
     const last = await nineChains(page, projectId, s.datasets.sales!);
     await page.reload();
@@ -139,7 +134,7 @@ describe.skipIf(!hasStudio)("the studio's layout at 1440x900", () => {
   }, 120_000);
 
   it("keeps the recipe editor's engine button clear of the engine badges", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page, projectId } = s;
     const r = await apiCall(page, "POST", `/projects/${projectId}/recipes`, {
       name: "copy_every_sale_of_every_region_into_a_dataset_with_a_rather_long_name_2024",

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 import { SALES } from "./recipes-data.ts";
 import { apiCall, projectWith } from "./recipes-helpers.ts";
 
@@ -14,16 +14,10 @@ import { apiCall, projectWith } from "./recipes-helpers.ts";
 const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 
 describe.skipIf(!hasStudio)("unsaved changes and the studio's navigation", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("asks before unsaved edits are lost: back arrow, in-app link, browser Back, closing the tab", async () => {
-    const s = await projectWith(browser, { sales: SALES });
+    const s = await projectWith(studio, { sales: SALES });
     const { page } = s;
     const recipe = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
       name: "copy",
@@ -127,7 +121,7 @@ describe.skipIf(!hasStudio)("unsaved changes and the studio's navigation", () =>
   it.skipIf(!databaseUrl)(
     "links the Jobs page from the Flow, and names a workspace's users before deleting it",
     async () => {
-      const s = await projectWith(browser, { sales: SALES });
+      const s = await projectWith(studio, { sales: SALES });
       const { page } = s;
       const recipe = await apiCall(page, "POST", `/projects/${s.projectId}/recipes`, {
         name: "copy",

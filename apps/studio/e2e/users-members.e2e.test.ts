@@ -1,43 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, call, hasStudio, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { describe, expect, it } from "vitest";
+import { admin, hasStudio, studioUrl, uniqueKey } from "../test/api-client.ts";
+import { screenshot } from "./browser.ts";
+import { useStudio } from "./fixture.ts";
 
 // An administrator creates an account on the Users page, adds it to a project as a viewer on the
 // project's Members page, resets its password (the generated one is shown once), and the viewer
 // signs in with it and finds the Members page read-only.
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${studioUrl}/login`);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.waitForURL(`${studioUrl}/`);
-}
-
 describe.skipIf(!hasStudio)("users and members in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const studio = useStudio();
 
   it("admin creates a user and adds them as viewer; the viewer sees the members read-only", async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const project = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("UE2E"), name: "Members e2e" },
-        as: key,
-      })
-    ).data;
+    const { projectId } = await studio.project("Members e2e", {}, "UE2E");
     const email = `${uniqueKey("viewer").toLowerCase()}@example.com`;
 
-    const adminPage = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const errors: string[] = [];
-    adminPage.on("pageerror", (e) => errors.push(e.message));
-    await signIn(adminPage, admin.email, admin.password);
+    const { page: adminPage, errors } = await studio.signIn();
     await adminPage.getByTestId("admin-users-link").click();
     await adminPage.waitForURL(/\/admin\/users$/);
     await adminPage.getByTestId("new-user-name").fill("Vera Viewer");
@@ -65,7 +41,7 @@ describe.skipIf(!hasStudio)("users and members in the browser", () => {
     expect(await me.getByTestId("user-role").inputValue()).toBe("ADMIN");
     await screenshot(adminPage, "admin-users");
 
-    await adminPage.goto(`${studioUrl}/projects/${project.id}`);
+    await adminPage.goto(`${studioUrl}/projects/${projectId}`);
     await adminPage.getByTestId("project-members-link").waitFor();
     await screenshot(adminPage, "flow-toolbar-members-link");
     await adminPage.getByTestId("project-members-link").click();
@@ -85,11 +61,9 @@ describe.skipIf(!hasStudio)("users and members in the browser", () => {
     expect(await owner.getAttribute("data-role")).toBe("OWNER");
     await screenshot(adminPage, "project-members-owner");
 
-    const viewerPage = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    viewerPage.on("pageerror", (e) => errors.push(e.message));
-    await signIn(viewerPage, email, generated);
+    const { page: viewerPage, errors: viewerErrors } = await studio.signIn({ email, password: generated });
     await expect(viewerPage.getByTestId("admin-users-link").count()).resolves.toBe(0);
-    await viewerPage.goto(`${studioUrl}/projects/${project.id}`);
+    await viewerPage.goto(`${studioUrl}/projects/${projectId}`);
     await viewerPage.getByTestId("project-members-link").click();
     await viewerPage.waitForURL(/\/members$/);
     await viewerPage.getByTestId("members-table").waitFor();
@@ -105,5 +79,6 @@ describe.skipIf(!hasStudio)("users and members in the browser", () => {
     await viewerPage.getByTestId("not-found").waitFor();
     expect(await viewerPage.getByTestId("users-table").count()).toBe(0);
     expect(errors).toEqual([]);
+    expect(viewerErrors).toEqual([]);
   });
 });
