@@ -1,5 +1,6 @@
 "use client";
 
+import type { EngineChoice, EngineOptions } from "@sous/contracts";
 import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import type { CellResult, Notebook, NotebookCell } from "@/shared/api/notebook-schemas.ts";
@@ -11,9 +12,10 @@ import { formatCount, isNumericType, plural } from "@/ui/format.ts";
 import { PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { SqlEditor, type SqlProblemAt, type SqlTable } from "@/ui/sql-editor.tsx";
+import { CellProgress, NotebookEngineSelect } from "./notebook-engine.tsx";
 
-// A SQL notebook: cells edited with the SQL recipe's editor, run one at a time on the local
-// engine (Ctrl+Enter), each with its result grid (10,000 rows at most, virtualised, the full count
+// A SQL notebook: cells edited with the SQL recipe's editor, run one at a time on the notebook's
+// engine, local or a Databricks compute profile (Ctrl+Enter), each with its result grid (10,000 rows at most, virtualised, the full count
 // above it), its error under it at its position, and "Save as dataset" that turns the cell into a
 // SQL recipe of the Flow. The cells are saved with the version they were loaded at (a 409 says
 // someone else saved meanwhile); results are kept by the server apart from the cells.
@@ -27,12 +29,17 @@ export function NotebookEditor({
   canEdit,
   initial,
   tables,
+  initialEngine,
+  engineOptions,
 }: {
   projectId: string;
   canEdit: boolean;
   initial: Notebook;
   tables: SqlTable[];
+  initialEngine: EngineChoice;
+  engineOptions: EngineOptions;
 }) {
+  const [engine, setEngine] = useState(initialEngine);
   const [cells, setCells] = useState<NotebookCell[]>(initial.cells);
   const [version, setVersion] = useState(initial.version);
   const [results, setResults] = useState<Record<string, CellResult>>(initial.results);
@@ -143,6 +150,14 @@ export function NotebookEditor({
             </Button>
           </>
         ) : null}
+        <NotebookEngineSelect
+          projectId={projectId}
+          notebookId={initial.id}
+          canEdit={canEdit}
+          engine={engine}
+          options={engineOptions}
+          onChange={setEngine}
+        />
         <span className="muted" data-testid="notebook-state">
           {dirty ? "Unsaved changes" : `Saved · version ${version}`}
         </span>
@@ -159,6 +174,7 @@ export function NotebookEditor({
           cell={cell}
           result={results[cell.id]}
           running={Boolean(running[cell.id])}
+          remote={engine.kind === "databricks"}
           canEdit={canEdit}
           tables={tables}
           projectId={projectId}
@@ -181,6 +197,7 @@ function CellView({
   cell,
   result,
   running,
+  remote,
   canEdit,
   tables,
   projectId,
@@ -196,6 +213,8 @@ function CellView({
   cell: NotebookCell;
   result: CellResult | undefined;
   running: boolean;
+  /** The notebook runs on a Databricks cluster: the run's progress shows while it runs. */
+  remote: boolean;
   canEdit: boolean;
   tables: SqlTable[];
   projectId: string;
@@ -279,7 +298,11 @@ function CellView({
             />
           </>
         ) : null}
-        {running ? <span className="muted">Running on the full data…</span> : null}
+        {running && remote ? (
+          <CellProgress projectId={projectId} notebookId={notebookId} cellId={cell.id} />
+        ) : running ? (
+          <span className="muted">Running on the full data…</span>
+        ) : null}
       </div>
       {/* Ctrl+Enter from the editor inside runs the cell. */}
       <div onKeyDownCapture={onKeyDownCapture}>
