@@ -8,9 +8,11 @@ message says what to fix). Progress goes to stderr, one line per step. Per algor
 `<outputDir>/<index>-<algorithm>/model.pkl` (the fitted pipeline, joblib) and `portable.json`.
 """
 
+import itertools
 import json
 import math
 import os
+import random
 import sys
 import time
 
@@ -29,10 +31,11 @@ from sklearn.ensemble import (
 )
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.class_weight import compute_sample_weight
 
 from . import charts
 from .portable import portable
@@ -67,8 +70,13 @@ def json_value(v):
     return str(v)
 
 
+def time_column(request):
+    v = request["validation"]
+    return v["column"] if v["kind"] == "time_split" else None
+
+
 def read_table(request):
-    columns = [request["target"], *[f["name"] for f in request["features"]]]
+    columns = list(dict.fromkeys([request["target"], *[f["name"] for f in request["features"]], *filter(None, [time_column(request)])]))
     dataset = ds.dataset(request["parquet"], format="parquet")
     missing = [c for c in columns if c not in dataset.schema.names]
     if missing:
@@ -179,7 +187,14 @@ def estimator(algorithm, task, seed):
 def score(task, model, x, y, seed):
     """The test metrics and the data of the Lab's charts (charts.py)."""
     if task == "regression":
-        p = model.predict(x)
+        return score_output(task, None, model.predict(x), y, seed)
+    return score_output(task, model.classes_, model.predict_proba(x), y, seed)
+
+
+def score_output(task, classes, out, y, seed):
+    """Metrics and charts from predictions (regression) or probabilities in the order of `classes`."""
+    if task == "regression":
+        p = out
         metrics = {
             "r2": float(skm.r2_score(y, p)),
             "rmse": float(math.sqrt(skm.mean_squared_error(y, p))),
@@ -187,26 +202,31 @@ def score(task, model, x, y, seed):
             **charts.regression_extras(y, p),
         }
         return metrics, charts.regression_charts(y, p, seed)
-    proba = model.predict_proba(x)
-    p = model.classes_[np.argmax(proba, axis=1)]
-    classes = model.classes_.tolist()
+    proba = out
+    p = classes[np.argmax(proba, axis=1)]
+    names = classes.tolist()
     if task == "binary":
-        positive = model.classes_[1]
+        positive = classes[1]
         truth = y == positive
         metrics = {
-            "auc": float(skm.roc_auc_score(truth, proba[:, 1])),
+            # Undefined (NaN, dropped from the result) on rows of one class, e.g. a small fold.
+            "auc": float(skm.roc_auc_score(truth, proba[:, 1])) if 0 < truth.sum() < len(truth) else math.nan,
             "accuracy": float(skm.accuracy_score(y, p)),
             "f1": float(skm.f1_score(truth, p == positive)),
-            "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
+            "logLoss": float(skm.log_loss(y, proba, labels=classes)),
             **charts.binary_extras(truth, proba[:, 1]),
         }
-        return metrics, {**charts.binary_charts(truth, proba[:, 1]), "confusion": charts.confusion(y, p, classes)}
+        return metrics, {**charts.binary_charts(truth, proba[:, 1]), "confusion": charts.confusion(y, p, names)}
     metrics = {
         "accuracy": float(skm.accuracy_score(y, p)),
         "macroF1": float(skm.f1_score(y, p, average="macro")),
-        "logLoss": float(skm.log_loss(y, proba, labels=model.classes_)),
+        "logLoss": float(skm.log_loss(y, proba, labels=classes)),
     }
-    return metrics, {"confusion": charts.confusion(y, p, classes)}
+    return metrics, {"confusion": charts.confusion(y, p, names)}
+
+
+def finite_metrics(m):
+    return {k: v for k, v in m.items() if not (isinstance(v, float) and math.isnan(v))}
 
 
 HIGHER_IS_BETTER = {"auc": True, "accuracy": True, "f1": True, "macroF1": True, "r2": True, "precision": True, "recall": True, "lift": True, "logLoss": False, "rmse": False, "mae": False, "mape": False}
@@ -224,6 +244,107 @@ def target_values(table, request):
         y = np.array([None if v is None else (v if isinstance(v, (bool, int)) else category_text(v)) for v in raw], dtype=object)
         keep = np.array([v is not None for v in raw], dtype=bool)
     return y, keep
+
+
+SETTINGS = ("C", "maxIter", "alpha", "nTrees", "learningRate", "maxDepth", "minSamplesLeaf")
+
+
+def combinations(algorithm, search):
+    """The settings the search tries for an algorithm: the grid's product (settings in SETTINGS
+    order, values in the listed order), or `budget` of them drawn with random.Random(seed), in grid
+    order. The MLlib script draws them with the same code, so both engines try the same ones."""
+    grid = algorithm.get("grid") or {}
+    keys = [k for k in SETTINGS if k in grid]
+    base = {k: v for k, v in algorithm.items() if k != "grid"}
+    every = list(itertools.product(*[grid[k] for k in keys]))
+    total = len(every)
+    if search["kind"] == "random" and search["budget"] < total:
+        every = [every[i] for i in sorted(random.Random(search["seed"]).sample(range(total), search["budget"]))]
+    return [{**base, **dict(zip(keys, c))} for c in every], keys, total
+
+
+def weights_for(request, y):
+    """Balanced class weights as per-row weights (scikit-learn's class_weight="balanced" arithmetic,
+    which every estimator, gradient boosting included, takes as sample_weight)."""
+    return compute_sample_weight("balanced", y) if request.get("classWeights") == "balanced" else None
+
+
+def fit(request, algorithm, task, seed, x, y):
+    pipeline = Pipeline([("prep", preprocessor(request["features"])), ("model", estimator(algorithm, task, seed))])
+    w = weights_for(request, y)
+    pipeline.fit(x, y, **({} if w is None else {"model__sample_weight": w}))
+    return pipeline
+
+
+def aligned_proba(model, x, classes):
+    """predict_proba in the order of `classes` (a fold's model may not have seen every class)."""
+    proba = model.predict_proba(x)
+    out = np.zeros((len(x), len(classes)))
+    at = {c: i for i, c in enumerate(classes.tolist())}
+    for j, c in enumerate(model.classes_.tolist()):
+        out[:, at[c]] = proba[:, j]
+    return out
+
+
+def time_text(v):
+    if v is None:
+        return ""
+    return v.isoformat() if hasattr(v, "isoformat") else category_text(v)
+
+
+def splits(request, table, keep, y, task):
+    """(train, test) row indices, folds [(train, validation)] for the search, and the time split's bounds."""
+    validation = request["validation"]
+    n = len(y)
+    kind = validation["kind"]
+    if kind == "kfold":
+        k = validation["k"]
+        if n < 2 * k:
+            raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for {k} folds: use fewer folds")
+        folds = list(KFold(n_splits=k, shuffle=True, random_state=validation["seed"]).split(np.arange(n)))
+        if task in CLASSIFICATION and any(len(set(y[tr].tolist())) < 2 for tr, _ in folds):
+            raise TrainError("ML_TARGET_CONSTANT", f"a fold's training rows have a single class of {request['target']}: use fewer folds or add rows")
+        return np.arange(n), None, folds, None
+    ratio = validation["testRatio"]
+    n_test = math.ceil(n * ratio)
+    if n_test < 2 or n - n_test < 2:
+        raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for a {ratio} test split")
+    if kind == "time_split":
+        column = validation["column"]
+        values = table.column(column).filter(pa.array(keep))
+        nulls = values.null_count
+        if nulls:
+            raise TrainError("ML_TIME_COLUMN_NULL", f"{nulls} rows with a target have no {column}: filter them out or use a random split")
+        # Stable: rows with the same time keep their order in the dataset.
+        order = pc.sort_indices(values).to_numpy()
+        train_idx, test_idx = order[: n - n_test], order[n - n_test :]
+        bounds = {"column": column, "trainUntil": time_text(values[int(train_idx[-1])].as_py()), "testFrom": time_text(values[int(test_idx[0])].as_py())}
+        # The search's validation rows: the latest share of the training rows, again.
+        n_val = math.ceil(len(train_idx) * ratio)
+        inner = [(np.arange(len(train_idx) - n_val), np.arange(len(train_idx) - n_val, len(train_idx)))]
+        return train_idx, test_idx, inner, bounds
+    train_idx, test_idx = train_test_split(np.arange(n), test_size=ratio, random_state=validation["seed"])
+    inner = [tuple(train_test_split(np.arange(len(train_idx)), test_size=ratio, random_state=validation["seed"]))]
+    return train_idx, test_idx, inner, None
+
+
+def cross_validate(request, algorithm, task, seed, x, y, folds, classes):
+    """The metrics of each fold's model on its validation rows, and the out-of-fold outputs."""
+    per_fold = []
+    out = np.zeros((len(y), len(classes))) if classes is not None else np.zeros(len(y))
+    for tr, va in folds:
+        model = fit(request, algorithm, task, seed, x[tr], y[tr])
+        o = aligned_proba(model, x[va], classes) if classes is not None else model.predict(x[va])
+        out[va] = o
+        per_fold.append(score_output(task, classes, o, y[va], seed)[0])
+    return per_fold, out
+
+
+def mean_std(per_fold, metric):
+    values = [m[metric] for m in per_fold if not math.isnan(m.get(metric, math.nan))]
+    if not values:
+        return None, None
+    return float(np.mean(values)), float(np.std(values))
 
 
 def train(request):
@@ -251,29 +372,66 @@ def train(request):
         labels = y.tolist()
         y = np.array([category_text(v) for v in labels] if len({type(v) for v in labels}) > 1 else labels)
     validation = request["validation"]
-    seed = validation["seed"]
-    n_test = math.ceil(len(y) * validation["testRatio"])
-    if n_test < 2 or len(y) - n_test < 2:
-        raise TrainError("ML_TOO_FEW_ROWS", f"{len(y)} rows with a target are too few for a {validation['testRatio']} test split")
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=validation["testRatio"], random_state=seed)
+    seed = validation.get("seed", 0)
+    kfold = validation["kind"] == "kfold"
+    train_idx, test_idx, folds, bounds = splits(request, table, keep, y, task)
+    x_train, y_train = x[train_idx], y[train_idx]
     if task in CLASSIFICATION:
         if len(set(y_train.tolist())) < 2:
             raise TrainError("ML_TARGET_CONSTANT", f"the training split has a single class of {target}: add rows or change the seed")
-    log(f"read {table.num_rows} rows ({dropped} without a target); train {len(y_train)}, test {len(y_test)}")
+    all_classes = np.unique(y) if task in CLASSIFICATION else None
+    if kfold:
+        log(f"read {table.num_rows} rows ({dropped} without a target); {validation['k']} folds of {len(y)} rows")
+    else:
+        x_test, y_test = x[test_idx], y[test_idx]
+        log(f"read {table.num_rows} rows ({dropped} without a target); train {len(y_train)}, test {len(y_test)}")
 
     out_dir = request["outputDir"]
     os.makedirs(out_dir, exist_ok=True)
-    sample_n = min(request.get("sampleRows", 0), len(y_test))
-    sample = x_test[:sample_n]
+    metric = request["metric"]
+    sign = 1 if HIGHER_IS_BETTER[metric] else -1
+    search = request.get("search") or {"kind": "grid"}
+    held_out = x if kfold else x_test
+    sample_n = min(request.get("sampleRows", 0), len(held_out))
+    sample = held_out[:sample_n]
     models = []
     for index, algorithm in enumerate(request["algorithms"]):
         kind = algorithm["algorithm"]
-        pipeline = Pipeline([("prep", preprocessor(request["features"])), ("model", estimator(algorithm, task, seed))])
+        combos, keys, total = combinations(algorithm, search)
+        tried = []
+        fold_results = []
         t0 = time.monotonic()
-        pipeline.fit(x_train, y_train)
+        if len(combos) > 1 or kfold:
+            # With k-fold every combination is cross-validated; with a split, scored on the inner
+            # validation rows of the training rows (the test rows never choose).
+            xs, ys = (x, y) if kfold else (x_train, y_train)
+            for combo in combos:
+                per_fold, oof = cross_validate(request, combo, task, seed, xs, ys, folds, all_classes)
+                mean, std = mean_std(per_fold, metric)
+                tried.append({"params": {k: combo[k] for k in keys}, "score": mean, **({"std": std} if kfold and std is not None else {})})
+                fold_results.append((per_fold, oof))
+                log(f"{kind} {json.dumps({k: combo[k] for k in keys})}: {metric} {mean}")
+            best_i = max(range(len(combos)), key=lambda i: -math.inf if tried[i]["score"] is None else sign * tried[i]["score"])
+        else:
+            best_i = 0
+        chosen = combos[best_i]
+        pipeline = fit(request, chosen, task, seed, x if kfold else x_train, y if kfold else y_train)
         train_ms = (time.monotonic() - t0) * 1000
         classes = pipeline.classes_ if task in CLASSIFICATION else None
-        m, chart_data = score(task, pipeline, x_test, y_test, seed)
+        m_std = None
+        if kfold:
+            # Mean and deviation over the folds; the charts from every row's out-of-fold output.
+            per_fold, oof = fold_results[best_i]
+            m = {}
+            m_std = {}
+            for name in per_fold[0]:
+                mean, std = mean_std(per_fold, name)
+                if mean is not None:
+                    m[name], m_std[name] = mean, std
+            chart_data = score_output(task, all_classes, oof, y, seed)[1]
+        else:
+            m, chart_data = score(task, pipeline, x_test, y_test, seed)
+            m = finite_metrics(m)
         chart_data["importances"] = charts.importances(pipeline, request["features"])
         folder = f"{index}-{kind}"
         os.makedirs(os.path.join(out_dir, folder), exist_ok=True)
@@ -286,34 +444,41 @@ def train(request):
         if task in CLASSIFICATION and sample_n:
             predictions["probabilities"] = pipeline.predict_proba(sample).tolist()
         log(f"{kind}: trained in {train_ms:.0f} ms, {json.dumps(m)}")
-        models.append(
-            {
-                "algorithm": algorithm,
-                "metrics": m,
-                "trainMs": train_ms,
-                "pickle": f"{folder}/model.pkl",
-                "portable": f"{folder}/portable.json",
-                "charts": f"{folder}/charts.json",
-                "sample": predictions,
-            }
-        )
-    metric = request["metric"]
-    if metric not in models[0]["metrics"]:
-        raise TrainError("ML_METRIC_TASK", f"metric {metric} is not reported for a {task} task")
-    sign = 1 if HIGHER_IS_BETTER[metric] else -1
-    best = max(range(len(models)), key=lambda i: sign * models[i]["metrics"][metric])
+        model = {
+            "algorithm": chosen,
+            "metrics": m,
+            "trainMs": train_ms,
+            "pickle": f"{folder}/model.pkl",
+            "portable": f"{folder}/portable.json",
+            "charts": f"{folder}/charts.json",
+            "sample": predictions,
+        }
+        if m_std is not None:
+            model["metricsStd"] = m_std
+        if keys and tried:
+            model["search"] = {"metric": metric, "gridSize": total, "tried": tried, "best": best_i}
+        models.append(model)
+    if not any(metric in mm["metrics"] for mm in models):
+        raise TrainError("ML_METRIC_UNDEFINED", f"{metric} is undefined on the test rows (a single class there?): add rows or choose another metric")
+    best = max(range(len(models)), key=lambda i: sign * models[i]["metrics"].get(metric, -sign * math.inf))
     names = [f["name"] for f in request["features"]]
-    return {
+    rows = {"read": table.num_rows, "withoutTarget": dropped, "train": len(y) if kfold else len(y_train), "test": len(y) if kfold else len(y_test)}
+    if kfold:
+        rows["folds"] = validation["k"]
+    result = {
         "ok": True,
         "task": task,
         "target": target,
         "classes": None if classes is None else [json_value(c.item() if hasattr(c, "item") else c) for c in classes],
-        "rows": {"read": table.num_rows, "withoutTarget": dropped, "train": len(y_train), "test": len(y_test)},
+        "rows": rows,
         "models": models,
         "best": {"index": best, "metric": metric},
         "sample": [{n: json_value(v) for n, v in zip(names, row)} for row in sample.tolist()],
         "totalMs": (time.monotonic() - started) * 1000,
     }
+    if bounds:
+        result["timeSplit"] = bounds
+    return result
 
 
 def main(argv):
