@@ -34,4 +34,9 @@ export interface SqlDialect {
    * call (aggregates, windows, comparisons; calls are the catalog's); undefined = full.
    */
   assess(e: Expr): Exclude<Translatability, { level: "full" }> | undefined;
+  /**
+   * The query this engine runs for a SQL recipe, whose text is SparkSQL: Spark runs the text as
+   * written, another engine runs `translated()` (which throws when the query does not translate).
+   */
+  sqlRecipeQuery(sparkSql: string, translated: () => string): string;
 }

@@ -41,6 +41,8 @@ export const duckdbDialect: SqlDialect = {
   stringLiteral,
   typeName: (t) => TYPES[t],
   parquetSource: (dir) => `read_parquet(${stringLiteral(`${dir}/*.parquet`)})`,
+  // DuckDB runs the Spark -> DuckDB translation (see sql-recipe/to-duckdb/).
+  sqlRecipeQuery: (_sparkSql, translated) => translated(),
   writeParquet: (select, dir) =>
     `COPY (\n${select}\n) TO ${stringLiteral(`${dir}/part-0.parquet`)} (FORMAT parquet)`,
   // Spark truncates toward zero when casting fractions to integers; DuckDB rounds half away.

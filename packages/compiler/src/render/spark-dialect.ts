@@ -27,6 +27,7 @@ export const sparkDialect: SqlDialect = {
   stringLiteral,
   typeName: (t) => TYPES[t],
   parquetSource: (dir) => `parquet.${quoteIdent(dir)}`,
+  sqlRecipeQuery: (sparkSql) => sparkSql,
   writeParquet: (select, dir) => `INSERT OVERWRITE DIRECTORY ${stringLiteral(dir)} USING PARQUET\n${select}`,
   // try_cast where the value may not fit: NULL under both ANSI settings (CAST raises with ANSI on).
   cast: (arg, from, to) =>

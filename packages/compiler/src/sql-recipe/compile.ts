@@ -92,9 +92,11 @@ export function compileSqlRecipe(args: {
     if (!(e instanceof Untranslatable)) throw e;
     local = { problem: checked.problemAt(e.start, e.end, e.message) };
   }
-  if (args.dialect === "duckdb" && "problem" in local)
-    throw new SqlRecipeError("untranslatable_sql", [local.problem]);
-  const query = args.dialect === "duckdb" && "sql" in local ? local.sql : checked.text;
+  // Which text runs is the dialect's business (Spark: as written; DuckDB: the translation).
+  const query = DIALECT_HOOKS[args.dialect].sqlRecipeQuery(checked.text, () => {
+    if ("problem" in local) throw new SqlRecipeError("untranslatable_sql", [local.problem]);
+    return local.sql;
+  });
   const sql = bindInputs(query, withClauseEnd(query), args.inputs, checked.cteNames, args.dialect);
   const engines: Record<Dialect, Translatability> = {
     spark: { level: "full" },
