@@ -1,8 +1,13 @@
 import { AppError } from "@sous/contracts";
 import type { PortableFeature, PortableModel } from "./contracts.ts";
 
-// Scores one row with a portable model, repeating scikit-learn's float64 operations in the same
+// Scores rows with a portable model, repeating scikit-learn's float64 operations in the same
 // order (impute, rescale, one-hot, then the model), so results agree to rounding noise.
+//
+// A model is compiled once into flat typed arrays (every tree's nodes end to end, one input
+// vector reused per row): the API node scores a 100-tree forest per row in microseconds instead
+// of walking the JSON's nested arrays. Every operation and its order are the same as a plain walk,
+// so the answers are bit for bit those of the reference formulas in the comments below.
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -12,6 +17,9 @@ export interface Score {
   /** Per class, in model.classes order; absent for regression. */
   probabilities?: number[];
 }
+
+/** Scores one row; throws an AppError (invalid_input) for a cell of the wrong type. */
+export type Scorer = (row: Row) => Score;
 
 /** A categorical cell as text, as the trainer spells it (category_text in sous_ml/train.py). */
 function categoryText(feature: string, v: unknown): string | null {
@@ -34,58 +42,140 @@ function numericValue(feature: string, v: unknown): number | null {
   );
 }
 
-/** The model's input vector for one row (a missing or null cell is imputed). */
-export function featureVector(features: readonly PortableFeature[], row: Row): number[] {
-  const out: number[] = [];
+/** Writes one row's model input into `out` (a missing or null cell is imputed). */
+type Encoder = (row: Row, out: Float64Array) => void;
+
+function encoder(features: readonly PortableFeature[]): { width: number; encode: Encoder } {
+  const steps: Encoder[] = [];
+  let width = 0;
   for (const f of features) {
-    const cell = Object.hasOwn(row, f.name) ? row[f.name] : undefined;
+    const at = width;
+    const cellOf = (row: Row) => (Object.hasOwn(row, f.name) ? row[f.name] : undefined);
     if (f.type === "numeric") {
-      const x = numericValue(f.name, cell) ?? f.impute;
       const r = f.rescale;
-      out.push(
-        r.kind === "standard" ? (x - r.mean) / r.scale : r.kind === "minmax" ? x * r.scale + r.offset : x,
+      const impute = f.impute;
+      steps.push(
+        r.kind === "standard"
+          ? (row, out) => {
+              out[at] = ((numericValue(f.name, cellOf(row)) ?? impute) - r.mean) / r.scale;
+            }
+          : r.kind === "minmax"
+            ? (row, out) => {
+                out[at] = (numericValue(f.name, cellOf(row)) ?? impute) * r.scale + r.offset;
+              }
+            : (row, out) => {
+                out[at] = numericValue(f.name, cellOf(row)) ?? impute;
+              },
       );
+      width += 1;
     } else {
-      const level = categoryText(f.name, cell) ?? f.impute;
-      const at = f.levels.indexOf(level);
-      for (let i = 0; i < f.levels.length; i++) out.push(i === at ? 1 : 0);
-      // A grouped or unseen level goes to "others" when the model has that column, else all zeros.
-      if (f.others) out.push(at === -1 ? 1 : 0);
+      // One-hot: a column per kept level, then "others" (a grouped or unseen level) when the
+      // model has that column; without it such a level is all zeros.
+      const index = new Map<string, number>();
+      f.levels.forEach((level, i) => {
+        if (!index.has(level)) index.set(level, i); // the first, as indexOf finds it
+      });
+      const span = f.levels.length + (f.others ? 1 : 0);
+      const others = f.others ? at + f.levels.length : -1;
+      steps.push((row, out) => {
+        out.fill(0, at, at + span);
+        const i = index.get(categoryText(f.name, cellOf(row)) ?? f.impute);
+        if (i !== undefined) out[at + i] = 1;
+        else if (others >= 0) out[others] = 1;
+      });
+      width += span;
     }
   }
-  return out;
+  return {
+    width,
+    encode: (row, out) => {
+      for (const step of steps) step(row, out);
+    },
+  };
 }
 
-function walk(
-  tree: PortableModel["model"] & { kind: "trees" | "boosted" },
-  t: number,
-  x: readonly number[],
-): number[] {
-  const { feature, threshold, left, right, value } = tree.trees[t]!;
-  let node = 0;
-  while (left[node] !== -1) {
-    const v = x[feature[node]!]!;
-    node = (tree.inputFloat32 ? Math.fround(v) : v) <= threshold[node]! ? left[node]! : right[node]!;
-  }
-  return value[node]!;
+/** The model's input vector for one row (a missing or null cell is imputed). */
+export function featureVector(features: readonly PortableFeature[], row: Row): number[] {
+  const { width, encode } = encoder(features);
+  const out = new Float64Array(width);
+  encode(row, out);
+  return Array.from(out);
 }
 
-function argmax(values: readonly number[]): number {
+type TreesModel = PortableModel["model"] & { kind: "trees" | "boosted" };
+
+/** Every tree's nodes end to end; a child index is absolute, a leaf's left child is -1. */
+interface FlatForest {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** `width` values per node (class probabilities or [value]); only leaves' are set. */
+  values: Float64Array;
+  width: number;
+}
+
+function flatten(m: TreesModel): FlatForest {
+  const total = m.trees.reduce((n, t) => n + t.feature.length, 0);
+  // Only leaves' values are read (an inner node's may be anything).
+  const first = m.trees[0]!;
+  const width = first.value[first.left.indexOf(-1)]?.length ?? 0;
+  const f: FlatForest = {
+    roots: new Int32Array(m.trees.length),
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    values: new Float64Array(total * width),
+    width,
+  };
+  let base = 0;
+  m.trees.forEach((tree, t) => {
+    f.roots[t] = base;
+    for (let i = 0; i < tree.feature.length; i++) {
+      const n = base + i;
+      f.feature[n] = tree.feature[i]!;
+      f.threshold[n] = tree.threshold[i]!;
+      f.left[n] = tree.left[i] === -1 ? -1 : base + tree.left[i]!;
+      f.right[n] = tree.right[i] === -1 ? -1 : base + tree.right[i]!;
+      if (tree.left[i] !== -1) continue;
+      const v = tree.value[i]!;
+      if (v.length !== width)
+        throw new AppError("invalid_input", "the model's leaves do not all have the same number of values");
+      f.values.set(v, n * width);
+    }
+    base += tree.feature.length;
+  });
+  return f;
+}
+
+/** The leaf a row reaches in tree t: go left when x[feature] <= threshold. */
+function leaf(f: FlatForest, t: number, x: Float64Array): number {
+  const { feature, threshold, left, right } = f;
+  let n = f.roots[t]!;
+  while (left[n] !== -1) n = x[feature[n]!]! <= threshold[n]! ? left[n]! : right[n]!;
+  return n;
+}
+
+function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
 }
 
-function softmax(z: readonly number[]): number[] {
-  const max = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - max));
+function softmax(z: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < z.length; i++) max = Math.max(max, z[i]!);
+  const e = Array.from(z, (v) => Math.exp(v - max));
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / sum);
 }
 
-/** Scores one row. Throws an AppError (invalid_input) for a cell of the wrong type. */
-export function scorePortable(model: PortableModel, row: Row): Score {
-  const x = featureVector(model.features, row);
+/** Compiles a model into a scorer (throws an AppError when the model's parts do not fit). */
+export function compileScorer(model: PortableModel): Scorer {
+  const { width, encode } = encoder(model.features);
+  const x = new Float64Array(width);
   const m = model.model;
   const classes = model.classes;
   const label = (i: number) => {
@@ -94,48 +184,100 @@ export function scorePortable(model: PortableModel, row: Row): Score {
     return c;
   };
   if (m.kind === "linear") {
-    if (m.coefficients.some((c) => c.length !== x.length))
-      throw new AppError(
-        "invalid_input",
-        `the model's coefficients do not match its ${x.length} input columns`,
-      );
-    const z = m.coefficients.map((c, k) => {
-      let s = 0;
-      for (let i = 0; i < x.length; i++) s += x[i]! * c[i]!;
-      return s + m.intercepts[k]!;
-    });
-    if (m.link === "identity") return { prediction: z[0]! };
-    if (m.link === "logistic") {
-      const p = 1 / (1 + Math.exp(-z[0]!));
-      // scikit-learn predicts the positive class when the decision function is > 0.
-      return { prediction: label(z[0]! > 0 ? 1 : 0), probabilities: [1 - p, p] };
-    }
-    const p = softmax(z);
-    return { prediction: label(argmax(p)), probabilities: p };
+    if (m.coefficients.some((c) => c.length !== width))
+      throw new AppError("invalid_input", `the model's coefficients do not match its ${width} input columns`);
+    const coefficients = m.coefficients.map((c) => Float64Array.from(c));
+    // z[k] = x[0] * c[k][0] + x[1] * c[k][1] + ... + intercept[k], summed left to right.
+    const linear = () =>
+      coefficients.map((c, k) => {
+        let s = 0;
+        for (let i = 0; i < width; i++) s += x[i]! * c[i]!;
+        return s + m.intercepts[k]!;
+      });
+    if (m.link === "identity")
+      return (row) => {
+        encode(row, x);
+        return { prediction: linear()[0]! };
+      };
+    if (m.link === "logistic")
+      return (row) => {
+        encode(row, x);
+        const z = linear()[0]!;
+        const p = 1 / (1 + Math.exp(-z));
+        // scikit-learn predicts the positive class when the decision function is > 0.
+        return { prediction: label(z > 0 ? 1 : 0), probabilities: [1 - p, p] };
+      };
+    return (row) => {
+      encode(row, x);
+      const p = softmax(linear());
+      return { prediction: label(argmax(p)), probabilities: p };
+    };
   }
+  const forest = flatten(m);
+  const trees = m.trees.length;
+  // scikit-learn casts the input to float32 before its trees compare: rounding the vector once
+  // per row equals rounding at every comparison.
+  const prepare = m.inputFloat32
+    ? (row: Row) => {
+        encode(row, x);
+        for (let i = 0; i < width; i++) x[i] = Math.fround(x[i]!);
+      }
+    : (row: Row) => encode(row, x);
   if (m.kind === "boosted") {
-    // Added one tree at a time in tree order, as scikit-learn's predict_stages and MLlib do.
-    const raw = m.base.slice();
-    for (let t = 0; t < m.trees.length; t++) {
-      const k = m.outputs[t]!;
-      raw[k] = raw[k]! + m.weights[t]! * walk(m, t, x)[0]!;
+    const base = Float64Array.from(m.base);
+    const raw = new Float64Array(base.length);
+    const weights = Float64Array.from(m.weights);
+    const outputs = Int32Array.from(m.outputs);
+    // raw[k] = base[k] + w[0] * leaf(tree 0) + w[1] * leaf(tree 1) + ..., added in tree order, as
+    // scikit-learn's predict_stages and MLlib add them.
+    const margins = (row: Row) => {
+      prepare(row);
+      raw.set(base);
+      for (let t = 0; t < trees; t++) {
+        const k = outputs[t]!;
+        raw[k] = raw[k]! + weights[t]! * forest.values[leaf(forest, t, x) * forest.width]!;
+      }
+      return raw;
+    };
+    if (m.link === "identity") return (row) => ({ prediction: margins(row)[0]! });
+    if (m.link === "logistic")
+      return (row) => {
+        const r = margins(row)[0]!;
+        const p = 1 / (1 + Math.exp(-r));
+        // Both engines predict the second class when the raw score is > 0.
+        return { prediction: label(r > 0 ? 1 : 0), probabilities: [1 - p, p] };
+      };
+    return (row) => {
+      const p = softmax(margins(row));
+      return { prediction: label(argmax(p)), probabilities: p };
+    };
+  }
+  // A forest averages its trees' outputs: (leaf(0) + leaf(1) + ...) / trees, in tree order.
+  const sum = new Float64Array(forest.width);
+  const mean = (row: Row) => {
+    prepare(row);
+    sum.fill(0);
+    for (let t = 0; t < trees; t++) {
+      const at = leaf(forest, t, x) * forest.width;
+      for (let i = 0; i < forest.width; i++) sum[i] = sum[i]! + forest.values[at + i]!;
     }
-    if (m.link === "identity") return { prediction: raw[0]! };
-    if (m.link === "logistic") {
-      const p = 1 / (1 + Math.exp(-raw[0]!));
-      // Both engines predict the second class when the raw score is > 0.
-      return { prediction: label(raw[0]! > 0 ? 1 : 0), probabilities: [1 - p, p] };
-    }
-    const p = softmax(raw);
+    return Array.from(sum, (v) => v / trees);
+  };
+  if (model.task === "regression") return (row) => ({ prediction: mean(row)[0]! });
+  return (row) => {
+    const p = mean(row);
     return { prediction: label(argmax(p)), probabilities: p };
+  };
+}
+
+const compiled = new WeakMap<PortableModel, Scorer>();
+
+/** Scores one row (the model is compiled at its first use and kept while the object lives). */
+export function scorePortable(model: PortableModel, row: Row): Score {
+  let scorer = compiled.get(model);
+  if (!scorer) {
+    scorer = compileScorer(model);
+    compiled.set(model, scorer);
   }
-  // Trees: a forest averages its trees' outputs (probabilities, or values for regression).
-  const sum = walk(m, 0, x).slice();
-  for (let t = 1; t < m.trees.length; t++) {
-    const v = walk(m, t, x);
-    for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + v[i]!;
-  }
-  const mean = sum.map((v) => v / m.trees.length);
-  if (model.task === "regression") return { prediction: mean[0]! };
-  return { prediction: label(argmax(mean)), probabilities: mean };
+  return scorer(row);
 }
