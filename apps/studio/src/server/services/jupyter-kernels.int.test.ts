@@ -24,7 +24,7 @@ describe.skipIf(!hasJupyter)("KernelManager on real Jupyter", { timeout: 120_000
     inheritEnv: process.env,
   });
   afterAll(() => km.stopAll());
-  const init = () => "import os\nos.environ['SOUS_TEST_INIT'] = 'yes'";
+  const init = () => ({ init: () => "import os\nos.environ['SOUS_TEST_INIT'] = 'yes'" });
 
   it("runs cells and returns their outputs as an .ipynb stores them", async () => {
     const k = await km.kernelFor("alice", "nb1", init);
@@ -97,7 +97,10 @@ describe.skipIf(!hasJupyter)("KernelManager on real Jupyter", { timeout: 120_000
 
   it("stops idle kernels, then their server", async () => {
     const stopped: string[] = [];
-    const k = await km.kernelFor("carol", "nb1", init, () => stopped.push("carol"));
+    const k = await km.kernelFor("carol", "nb1", () => ({
+      ...init(),
+      onStopped: () => stopped.push("carol"),
+    }));
     await km.reapIdle(Date.now() + 2 * 60 * 60_000);
     expect(stopped).toEqual(["carol"]);
     expect(() => km.get("carol", k.id)).toThrow(/not found/);

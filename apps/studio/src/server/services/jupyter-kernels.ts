@@ -60,6 +60,12 @@ export interface KernelInfo {
 /** Code a kernel runs silently after it starts or restarts (e.g. the `sous` package's settings). */
 export type KernelInit = () => string;
 
+/**
+ * What a new kernel needs, asked only when one is started (not when the caller's running kernel is
+ * returned): its set-up code, and what to do once it stops (e.g. revoke a token `init` gave it).
+ */
+export type KernelSetup = () => { init: KernelInit; onStopped?: () => void };
+
 interface JupyterServer {
   userId: string;
   proc: ChildProcess;
@@ -129,12 +135,7 @@ export class KernelManager {
   }
 
   /** The caller's kernel for a notebook, started (with its server) when there is none. */
-  async kernelFor(
-    userId: string,
-    notebookKey: string,
-    init: KernelInit,
-    onStopped: () => void = () => {},
-  ): Promise<KernelInfo> {
+  async kernelFor(userId: string, notebookKey: string, setup: KernelSetup): Promise<KernelInfo> {
     const key = `${userId}\0${notebookKey}`;
     for (const k of this.kernels.values())
       if (k.userId === userId && k.notebookKey === notebookKey && k.state !== "dead") {
@@ -143,7 +144,7 @@ export class KernelManager {
       }
     let p = this.starting.get(key);
     if (!p) {
-      p = this.startKernel(userId, notebookKey, init, onStopped).finally(() => this.starting.delete(key));
+      p = this.startKernel(userId, notebookKey, setup).finally(() => this.starting.delete(key));
       this.starting.set(key, p);
     }
     return this.info(await p);
@@ -284,16 +285,13 @@ export class KernelManager {
     });
   }
 
-  private async startKernel(
-    userId: string,
-    notebookKey: string,
-    init: KernelInit,
-    onStopped: () => void,
-  ): Promise<Kernel> {
+  private async startKernel(userId: string, notebookKey: string, setup: KernelSetup): Promise<Kernel> {
     const server = await this.serverFor(userId);
     const r = await this.rest(server, "POST", "/api/kernels", { name: "python3" });
     if (!r.ok) throw new AppError("unavailable", `Jupyter refused to start a kernel (${r.status}).`);
     const { id } = (await r.json()) as { id: string };
+    // From here on, a failure shuts the kernel down, which calls onStopped.
+    const { init, onStopped = () => {} } = setup();
     const k: Kernel = {
       handle: randomUUID(),
       userId,

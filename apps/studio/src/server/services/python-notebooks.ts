@@ -189,9 +189,12 @@ export async function startPythonKernel(
   studioUrl: string,
 ): Promise<KernelInfoDto> {
   const n = await findNotebook(projectId, notebookId);
-  // One token per kernel, revoked when it stops; a restart re-runs the set-up with the same one.
-  const { token, revoke } = mintKernelToken(userId);
-  const k = await kernels().kernelFor(userId, n.id, () => initCode(studioUrl, projectId, token), revoke);
+  // One token per kernel (minted only when one starts), revoked when it stops; a restart re-runs
+  // the set-up with the same token.
+  const k = await kernels().kernelFor(userId, n.id, () => {
+    const { token, revoke } = mintKernelToken(userId);
+    return { init: () => initCode(studioUrl, projectId, token), onStopped: revoke };
+  });
   return kernelDto(k)!;
 }
 

@@ -380,7 +380,7 @@ function HtmlOutput({ html }: { html: string }) {
   const [height, setHeight] = useState(60);
   const doc = `<!doctype html><html><head><style>
     body{margin:0;font:13px system-ui,sans-serif;color:#222}
-    table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #e3e3e3;text-align:right}
+    table{border-collapse:collapse;border:0}th,td{padding:4px 10px;border:0;border-bottom:1px solid #e3e3e3;text-align:right}
     thead th{border-bottom:1px solid #bbb}tbody th{text-align:left;color:#666}
   </style></head><body>${html}</body></html>`;
   return (
