@@ -31,8 +31,8 @@ const ALGORITHMS: Algorithm[] = [
 
 const VALIDATION_HINT: Record<MlDesign["validation"]["kind"], string> = {
   random_split: "A seeded share of the rows is held out",
-  time_split: "Train on the past, test on the latest rows",
-  kfold: "Each row is tested once; mean ± std over folds",
+  time_split: "Time-ordered: train on the past, test on the latest rows",
+  kfold: "Cross-validation: each row is tested once; mean ± std over folds",
 };
 
 export interface RemoteEngineOption {
@@ -262,8 +262,8 @@ export function DesignEditor({
               }}
             >
               <option value="random_split">Random split</option>
-              <option value="time_split">Time-ordered split</option>
-              <option value="kfold">K-fold cross-validation</option>
+              <option value="time_split">Time split</option>
+              <option value="kfold">K-fold</option>
             </Select>
           )}
         </Field>
@@ -381,7 +381,14 @@ export function DesignEditor({
 
       <h3>Hyperparameter search</h3>
       <div className="design-grid">
-        <Field label="Search" hint="Over the values listed under each algorithm">
+        <Field
+          label="Search"
+          hint={
+            design.search.kind === "random"
+              ? "A seeded draw of the combinations of the values listed under each algorithm"
+              : "Every combination of the values listed under each algorithm"
+          }
+        >
           {({ id, describedBy }) => (
             <Select
               id={id}
@@ -398,8 +405,8 @@ export function DesignEditor({
                 })
               }
             >
-              <option value="grid">Grid: every combination</option>
-              <option value="random">Random, with a budget</option>
+              <option value="grid">Grid</option>
+              <option value="random">Random</option>
             </Select>
           )}
         </Field>
@@ -477,7 +484,10 @@ export function DesignEditor({
               {current ? (
                 <>
                   {gridSize(current) > 1 ? (
-                    <span className="muted small" data-testid={`combinations-${current.algorithm}`}>
+                    <span
+                      className="muted small combinations"
+                      data-testid={`combinations-${current.algorithm}`}
+                    >
                       {design.search.kind === "random" &&
                       searchedCombinations(current, design.search) < gridSize(current)
                         ? `${searchedCombinations(current, design.search)} of ${plural(gridSize(current), "combination")}`

@@ -46,8 +46,9 @@ export function TrainingList({
                 <span className="muted">{formatDate(t.createdAt)}</span>
                 {t.result?.ok ? (
                   <span className="muted">
-                    {t.result.rows.train.toLocaleString("en-US")} rows to train,{" "}
-                    {t.result.rows.test.toLocaleString("en-US")} to test,{" "}
+                    {t.result.rows.folds
+                      ? `${t.result.rows.train.toLocaleString("en-US")} rows in ${t.result.rows.folds} folds, `
+                      : `${t.result.rows.train.toLocaleString("en-US")} rows to train, ${t.result.rows.test.toLocaleString("en-US")} to test, `}
                     {(t.result.totalMs / 1000).toFixed(1)} s
                   </span>
                 ) : null}
