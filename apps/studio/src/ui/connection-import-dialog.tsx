@@ -1,6 +1,6 @@
 "use client";
 
-import type { CsvOptions, DatasetInfo, FolderImportOptions } from "@sous/contracts";
+import type { CsvOptions, DatasetInfo, FolderImportOptions, ImportSource } from "@sous/contracts";
 import { useEffect, useState } from "react";
 import { Button } from "./button.tsx";
 import { ConnectionTablePicker } from "./connection-table-picker.tsx";
@@ -140,7 +140,7 @@ export function ConnectionImportDialog({
 
   async function submit() {
     if (!canImport) return;
-    const source =
+    const source: ImportSource =
       tab === "postgres"
         ? {
             kind: "postgres",

@@ -1,8 +1,8 @@
 "use client";
 
-import { type DatasetInfo, ObjectNameSchema } from "@sous/contracts";
+import { type DatasetInfo, type ImportSource, ObjectNameSchema } from "@sous/contracts";
 import { type ReactNode, type RefObject, useRef, useState } from "react";
-import { api, errorMessage } from "./api.ts";
+import { apiCall, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { Checkbox, Field, Input, Select } from "./field.tsx";
 import { ModalDialog, ModalFoot } from "./modal-dialog.tsx";
@@ -38,16 +38,16 @@ export function freeDatasetName(base: string, taken: ReadonlySet<string> | undef
 /** A new dataset from `source`, or the next version of `datasetId` (a re-import keeps its name). */
 export function postImport(
   projectId: string,
-  request: { name: string; source: unknown } | { datasetId: string; source: unknown },
+  request: { name: string; source: ImportSource } | { datasetId: string; source: ImportSource },
 ): Promise<DatasetInfo> {
   return "datasetId" in request
-    ? api<DatasetInfo>(`/projects/${projectId}/datasets/${request.datasetId}/import`, {
-        method: "POST",
-        json: { source: request.source },
+    ? apiCall("POST /projects/{projectId}/datasets/{datasetId}/import", {
+        params: { projectId, datasetId: request.datasetId },
+        body: { source: request.source },
       })
-    : api<DatasetInfo>(`/projects/${projectId}/datasets/import`, {
-        method: "POST",
-        json: { name: request.name, source: request.source },
+    : apiCall("POST /projects/{projectId}/datasets/import", {
+        params: { projectId },
+        body: { name: request.name, source: request.source },
       });
 }
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { CsvOptions, DatasetInfo, ImportOptions } from "@sous/contracts";
+import type { CsvOptions, DatasetInfo, ImportOptions, ImportSource } from "@sous/contracts";
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
@@ -71,7 +71,7 @@ export function ImportDialog({
 
   function submit() {
     if (!uploadId || !options) return;
-    const source = { kind: "upload", uploadId, options };
+    const source: ImportSource = { kind: "upload", uploadId, options };
     return run.run(
       async () => {
         const ds = await postImport(

@@ -2,7 +2,7 @@
 
 import type { ConnectionInfo, PostgresConnectionTest } from "@sous/contracts";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "./api.ts";
+import { apiCall, errorMessage } from "./api.ts";
 import { Button } from "./button.tsx";
 import { Field, FormError, Input, Select } from "./field.tsx";
 import { TrashIcon } from "./icons.tsx";
@@ -34,7 +34,7 @@ export function useConnections(projectId: string) {
 
   useEffect(() => {
     let live = true;
-    api<ConnectionInfo[]>(`/projects/${projectId}/connections`)
+    apiCall("GET /projects/{projectId}/connections", { params: { projectId } })
       .then((list) => {
         if (!live) return;
         const pg = list.filter((c) => c.kind === "postgres");
@@ -57,8 +57,8 @@ export function useConnections(projectId: string) {
     setTesting(true);
     setTest(null);
     try {
-      const result = await api<PostgresConnectionTest>(`/projects/${projectId}/connections/${id}/test`, {
-        method: "POST",
+      const result = await apiCall("POST /projects/{projectId}/connections/{connectionId}/test", {
+        params: { projectId, connectionId: id },
       });
       setTest({ state: "done", result });
     } catch (e) {
@@ -75,7 +75,7 @@ export function useConnections(projectId: string) {
     setDeleting(true);
     setDeleteError(null);
     try {
-      await api(`/connections/${current.id}`, { method: "DELETE" });
+      await apiCall("DELETE /connections/{connectionId}", { params: { connectionId: current.id } });
       const rest = (connections ?? []).filter((c) => c.id !== current.id);
       setConnections(rest);
       setConnectionId(rest[0]?.id ?? NEW);
@@ -300,14 +300,13 @@ export function PostgresConnectionForm({
         user: f.user.trim(),
       };
       const c = existing
-        ? await api<ConnectionInfo>(`/connections/${existing.id}`, {
-            method: "PATCH",
+        ? await apiCall("PATCH /connections/{connectionId}", {
+            params: { connectionId: existing.id },
             // Left out, the stored password is kept: the form never knows it.
-            json: f.password ? { ...fields, password: f.password } : fields,
+            body: f.password ? { ...fields, password: f.password } : fields,
           })
-        : await api<ConnectionInfo>("/connections", {
-            method: "POST",
-            json: {
+        : await apiCall("POST /connections", {
+            body: {
               kind: "postgres",
               ...fields,
               password: f.password,

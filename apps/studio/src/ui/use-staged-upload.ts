@@ -2,7 +2,7 @@
 
 import type { ImportOptions, ImportPreview, UploadInfo } from "@sous/contracts";
 import { useEffect, useRef, useState } from "react";
-import { api, errorMessage } from "./api.ts";
+import { apiCall, errorMessage } from "./api.ts";
 
 // The upload dialog's staged file: staged once (POST .../datasets/uploads), its first preview
 // coming with the options the server detected; every edit of the options re-previews it, and it
@@ -36,10 +36,10 @@ export function useStagedUpload(projectId: string, file: File) {
     setPreviewError(null);
     staged.current = null;
     consumed.current = false;
-    api<UploadInfo>(`/projects/${projectId}/datasets/uploads?fileName=${encodeURIComponent(file.name)}`, {
-      method: "POST",
+    apiCall("POST /projects/{projectId}/datasets/uploads", {
+      params: { projectId },
+      query: { fileName: file.name },
       body: file,
-      headers: { "content-type": "application/octet-stream" },
     })
       .then((u) => {
         if (!live) {
@@ -69,9 +69,9 @@ export function useStagedUpload(projectId: string, file: File) {
     const mine = ++seq.current;
     setPreviewing(true);
     const t = window.setTimeout(() => {
-      api<ImportPreview>(`/projects/${projectId}/datasets/uploads/${uploadId}/preview`, {
-        method: "POST",
-        json: { options },
+      apiCall("POST /projects/{projectId}/datasets/uploads/{uploadId}/preview", {
+        params: { projectId, uploadId },
+        body: { options },
       })
         .then((p) => {
           if (mine !== seq.current) return;
@@ -92,7 +92,10 @@ export function useStagedUpload(projectId: string, file: File) {
 }
 
 function discard(projectId: string, uploadId: string): Promise<void> {
-  return api<void>(`/projects/${projectId}/datasets/uploads/${uploadId}`, { method: "DELETE" }).catch(
+  return apiCall("DELETE /projects/{projectId}/datasets/uploads/{uploadId}", {
+    params: { projectId, uploadId },
+  }).then(
+    () => undefined,
     () => undefined,
   );
 }
