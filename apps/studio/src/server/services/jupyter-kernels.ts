@@ -213,6 +213,8 @@ export class KernelManager {
         `--ServerApp.port=${port}`,
         "--ServerApp.port_retries=0",
         "--ServerApp.open_browser=False",
+        // Cells run through kernels only: no shell terminals behind the studio's back.
+        "--ServerApp.terminals_enabled=False",
         `--ServerApp.root_dir=${path.join(dir, "root")}`,
         // Sous stops idle kernels and servers itself (it knows when a notebook was last used); Jupyter's
         // own culling, a little later, only catches what a studio that died without stopping its
