@@ -52,7 +52,7 @@ const LOCAL: EngineChoice = { kind: "local" };
 
 /** Busy counts per cluster of this studio process (the worker has its own). */
 let clusterLoad: ClusterLoad | undefined;
-const load = () => {
+export const studioClusterLoad = () => {
   clusterLoad ??= createClusterLoad();
   return clusterLoad;
 };
@@ -319,7 +319,7 @@ async function runCellOnDatabricks(o: {
   try {
     const r = await queryOnDatabricks({
       engine,
-      load: load(),
+      load: studioClusterLoad(),
       selectSql: compiled,
       inputPrefixes: built.map((d) => d.currentVersion!.prefix),
       installationStorage: storage,

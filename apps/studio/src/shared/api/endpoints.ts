@@ -47,6 +47,7 @@ import { endpoint } from "./endpoint.ts";
 import { mlEndpoints } from "./ml-endpoints.ts";
 import { notebookEndpoints } from "./notebook-endpoints.ts";
 import { notebookEngineEndpoints } from "./notebook-engine-endpoints.ts";
+import { pythonNotebookClusterEndpoints } from "./python-notebook-cluster-endpoints.ts";
 import { pythonNotebookEndpoints } from "./python-notebook-endpoints.ts";
 import { RecipePreviewBodySchema, RecipePreviewSchema } from "./recipe-preview-schemas.ts";
 
@@ -302,6 +303,7 @@ export const api = {
   ...notebookEndpoints,
   ...notebookEngineEndpoints,
   ...pythonNotebookEndpoints,
+  ...pythonNotebookClusterEndpoints,
   listRecipes: endpoint({
     method: "GET",
     path: "/projects/{projectId}/recipes",
