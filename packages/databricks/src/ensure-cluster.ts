@@ -1,12 +1,13 @@
 // Finds or makes a RUNNING cluster for a compute profile, the way the worker needs it before a
 // remote activity: reuse a running one that is not busy, else start a terminated one, else create
 // one (up to the profile's maximum), then wait for RUNNING while telling the job log why.
-import { raceAbort, sleep } from "./abortable-sleep.ts";
+import { raceAbort } from "./abortable-sleep.ts";
 import type { ClusterLoad } from "./cluster-load.ts";
 import { type ClusterSpec, PROFILE_TAG } from "./cluster-spec.ts";
 import { DatabricksApiError } from "./errors.ts";
 import type { DatabricksRestClient } from "./rest-client.ts";
 import type { ClusterDetails } from "./rest-schemas.ts";
+import { pollWithBackoff } from "./retry.ts";
 
 export type ComputeProfileRef = {
   /** Stable id: clusters are tagged with it, so renaming a profile keeps its clusters. */
@@ -26,7 +27,7 @@ export type EnsureClusterOptions = {
   load: ClusterLoad;
   log: JobLogFn;
   signal?: AbortSignal;
-  /** Polling of clusters/get: first delay, doubling up to max; give up after timeout. */
+  /** Polling of clusters/get: first delay, doubling (jittered 1-2x) up to max; give up after timeout. */
   poll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
 };
 
@@ -121,28 +122,29 @@ export async function ensureCluster(o: EnsureClusterOptions): Promise<ClusterLea
 
   const poll = { initialMs: 2_000, maxMs: 15_000, timeoutMs: 30 * 60_000, ...o.poll };
   const t0 = Date.now();
-  let choice = await pick();
-  let delay = poll.initialMs;
   let saidBusy = false;
-  while (!choice) {
-    if (!saidBusy) {
-      await log(
-        "info",
-        `All ${profile.maxClusters} cluster(s) of profile ${profile.name} are busy; waiting for a free one`,
-      );
-      saidBusy = true;
-    }
-    if (Date.now() - t0 > poll.timeoutMs) {
-      throw new DatabricksApiError(
-        `No cluster of profile ${profile.name} became free in time`,
-        200,
-        "TIMEOUT",
-      );
-    }
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, poll.maxMs);
-    choice = await pick();
-  }
+  const choice = await pollWithBackoff(
+    async () => {
+      const picked = await pick();
+      if (picked) return picked;
+      if (!saidBusy) {
+        await log(
+          "info",
+          `All ${profile.maxClusters} cluster(s) of profile ${profile.name} are busy; waiting for a free one`,
+        );
+        saidBusy = true;
+      }
+      if (Date.now() - t0 > poll.timeoutMs) {
+        throw new DatabricksApiError(
+          `No cluster of profile ${profile.name} became free in time`,
+          200,
+          "TIMEOUT",
+        );
+      }
+      return undefined;
+    },
+    { initialDelayMs: poll.initialMs, maxDelayMs: poll.maxMs, signal },
+  );
 
   const { release } = choice;
   try {
@@ -164,31 +166,32 @@ async function waitRunning(
   const id = first.cluster_id;
   const t0 = Date.now();
   let cluster = first.state === "RUNNING" ? first : await rest.getCluster(id, call);
-  let delay = poll.initialMs;
-  while (cluster.state !== "RUNNING") {
-    signal?.throwIfAborted();
-    const elapsed = Date.now() - t0;
-    if (cluster.state === "ERROR" || (cluster.state === "TERMINATED" && first.state !== "TERMINATED")) {
-      throw new DatabricksApiError(
-        `Cluster ${id} is ${cluster.state}${cluster.state_message ? `: ${cluster.state_message}` : ""}`,
-        200,
-        "INVALID_STATE",
-      );
-    }
-    // Just started: Databricks may still report TERMINATED for a moment; start is a no-op otherwise.
-    if (cluster.state === "TERMINATED") await rest.startCluster(id, call);
-    if (elapsed > poll.timeoutMs) {
-      throw new DatabricksApiError(
-        `Cluster ${id} did not reach RUNNING within ${formatDuration(poll.timeoutMs)}`,
-        200,
-        "TIMEOUT",
-      );
-    }
-    await log("info", `waiting for cluster ${id} (${cluster.state}, ${formatDuration(elapsed)})`);
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, poll.maxMs);
-    cluster = await rest.getCluster(id, call);
-  }
+  await pollWithBackoff(
+    async (n) => {
+      if (n > 1) cluster = await rest.getCluster(id, call);
+      if (cluster.state === "RUNNING") return cluster;
+      const elapsed = Date.now() - t0;
+      if (cluster.state === "ERROR" || (cluster.state === "TERMINATED" && first.state !== "TERMINATED")) {
+        throw new DatabricksApiError(
+          `Cluster ${id} is ${cluster.state}${cluster.state_message ? `: ${cluster.state_message}` : ""}`,
+          200,
+          "INVALID_STATE",
+        );
+      }
+      // Just started: Databricks may still report TERMINATED for a moment; start is a no-op otherwise.
+      if (cluster.state === "TERMINATED") await rest.startCluster(id, call);
+      if (elapsed > poll.timeoutMs) {
+        throw new DatabricksApiError(
+          `Cluster ${id} did not reach RUNNING within ${formatDuration(poll.timeoutMs)}`,
+          200,
+          "TIMEOUT",
+        );
+      }
+      await log("info", `waiting for cluster ${id} (${cluster.state}, ${formatDuration(elapsed)})`);
+      return undefined;
+    },
+    { initialDelayMs: poll.initialMs, maxDelayMs: poll.maxMs, signal },
+  );
   const waited = Date.now() - t0;
   if (waited > 0 && first.state !== "RUNNING") {
     await log("info", `Cluster ${id} is RUNNING (after ${formatDuration(waited)})`);

@@ -5,6 +5,7 @@
 import { sleep } from "./abortable-sleep.ts";
 import type { DatabricksRestClient } from "./rest-client.ts";
 import type { JobRun, RunState } from "./rest-schemas.ts";
+import { pollWithBackoff } from "./retry.ts";
 
 const TERMINAL = new Set(["TERMINATED", "SKIPPED", "INTERNAL_ERROR"]);
 
@@ -44,7 +45,7 @@ export type PythonJobOptions = {
   /** Called on each change of state or message, the first one included. */
   onState?: (state: PythonJobState) => void | Promise<void>;
   signal?: AbortSignal;
-  /** runs/get polling: first delay, doubling up to max (defaults 1 s and 10 s). */
+  /** runs/get polling: first delay, doubling (jittered 1-2x) up to max (defaults 1 s and 10 s). */
   poll?: { initialMs?: number; maxMs?: number };
   /** After an abort, how long to wait for the run to stop (default 60 s). */
   cancelWaitMs?: number;
@@ -94,16 +95,15 @@ export async function runPythonJob(o: PythonJobOptions): Promise<PythonJobResult
       message: r.state.state_message ?? "",
     });
   };
-  let delay = o.poll?.initialMs ?? 1_000;
-  const maxDelay = o.poll?.maxMs ?? 10_000;
   try {
-    for (;;) {
-      run = await rest.getRun(runId, signal ? { signal } : {});
-      await report(run);
-      if (TERMINAL.has(run.state.life_cycle_state)) break;
-      await sleep(delay, signal);
-      delay = Math.min(delay * 2, maxDelay);
-    }
+    run = await pollWithBackoff(
+      async () => {
+        const r = await rest.getRun(runId, signal ? { signal } : {});
+        await report(r);
+        return TERMINAL.has(r.state.life_cycle_state) ? r : undefined;
+      },
+      { initialDelayMs: o.poll?.initialMs ?? 1_000, maxDelayMs: o.poll?.maxMs ?? 10_000, signal },
+    );
   } catch (e) {
     if (signal?.aborted) await cancelAndWait(o, runId, report);
     throw e;

@@ -31,6 +31,7 @@ import {
   scimMeSchema,
   submitRunResponseSchema,
 } from "./rest-schemas.ts";
+import { withBackoff } from "./retry.ts";
 import { type DatabricksTimeouts, noAnswerMessage, resolveTimeouts, unreachableMessage } from "./timeouts.ts";
 
 export type DatabricksRestClientOptions = {
@@ -44,7 +45,7 @@ export type DatabricksRestClientOptions = {
   fetch?: typeof fetch;
   /**
    * Transient failures (429, 503, 502/504, a connection broken mid-way) are retried with
-   * exponential backoff. Default 4 attempts in all, 1 s doubling; tests pass small delays. An
+   * exponential backoff, jittered 1-2x. Default 4 attempts in all, 1 s doubling; tests pass small delays. An
    * unreachable workspace (refused, unknown host, no connection in time) and one that did not
    * answer within the read timeout are reported at once: retrying would only multiply the wait.
    */
@@ -132,18 +133,13 @@ export function createDatabricksRestClient(opts: DatabricksRestClientOptions): D
     api = "2.0",
   ): Promise<z.infer<S>> {
     const signal = anySignal(opts.signal, callSignal);
-    let delay = opts.retry?.initialDelayMs ?? 1_000;
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      try {
-        return await callOnce(method, endpoint, schema, body, signal, api);
-      } catch (e) {
-        if (signal?.aborted) throw signal.reason;
-        if (!(e instanceof DatabricksApiError) || !isRetried(e) || attempt >= attempts) throw e;
-        await sleep(Math.min(delay, maxDelay), signal);
-        delay *= 2;
-      }
-    }
+    return withBackoff(() => callOnce(method, endpoint, schema, body, signal, api), {
+      attempts,
+      initialDelayMs: opts.retry?.initialDelayMs ?? 1_000,
+      maxDelayMs: maxDelay,
+      isRetried: (e) => e instanceof DatabricksApiError && isRetried(e),
+      signal,
+    });
   }
 
   async function send(

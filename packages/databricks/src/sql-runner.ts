@@ -1,21 +1,22 @@
 import type { DBSQLClient } from "@databricks/sql";
 import { SPARK_SESSION_SETTINGS } from "@sous/compiler";
-import { raceAbort, settleWithin, sleep } from "./abortable-sleep.ts";
+import { raceAbort, settleWithin } from "./abortable-sleep.ts";
 import { describeColumn } from "./column-types.ts";
 import { createDriverClient, type TlsOptions, tlsConnectOptions } from "./driver-client.ts";
 import { httpFailureOf, lostConnection, toSqlError } from "./driver-errors.ts";
 import { DatabricksSqlError } from "./errors.ts";
 import { probeConnect } from "./http-transport.ts";
+import { withBackoff } from "./retry.ts";
 import { type DatabricksTimeouts, resolveTimeouts, unreachableMessage } from "./timeouts.ts";
 
 export type OpenSessionRetryOptions = {
   /** Total attempts including the first. Default 10. */
   maxAttempts?: number;
-  /** First backoff; doubles per attempt. Default 1000 ms. */
+  /** First backoff; doubles per attempt (each wait jittered by 1-2x). Default 1000 ms. */
   initialDelayMs?: number;
   /** Backoff ceiling. Default 30000 ms. */
   maxDelayMs?: number;
-  /** Give up once this much time has passed since the first attempt. Default 10 minutes. */
+  /** No retry starts once this much time has passed since the first attempt. Default 10 minutes. */
   timeoutMs?: number;
 };
 
@@ -150,29 +151,23 @@ export function createDatabricksSqlRunner(opts: DatabricksSqlRunnerOptions): Dat
   async function openSession(signal: AbortSignal | undefined): Promise<Session> {
     const retry = opts.openSessionRetry ?? {};
     const configuration = { ...(opts.sessionConfiguration ?? SPARK_SESSION_SETTINGS) };
-    const maxAttempts = retry.maxAttempts ?? 10;
-    const maxDelay = retry.maxDelayMs ?? 30_000;
-    const deadline = Date.now() + (retry.timeoutMs ?? 10 * 60_000);
-    let delay = retry.initialDelayMs ?? 1_000;
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      try {
-        // A session opened after the abort is closed at once.
-        return await raceAbort(
-          client.openSession({ configuration }),
-          signal,
-          (late) => void late.close().catch(() => {}),
-        );
-      } catch (e) {
-        if (signal?.aborted) throw signal.reason;
-        const http = httpFailureOf(e);
-        const retryable = http !== undefined && RETRYABLE_OPEN_STATUSES.has(http.statusCode);
-        const wait = Math.min(Math.max(delay, http?.retryAfterMs ?? 0), maxDelay);
-        if (!retryable || attempt >= maxAttempts || Date.now() + wait > deadline) throw e;
-        await sleep(wait, signal);
-        delay = Math.min(delay * 2, maxDelay);
-      }
-    }
+    return withBackoff(
+      // A session opened after the abort is closed at once.
+      () =>
+        raceAbort(client.openSession({ configuration }), signal, (late) => void late.close().catch(() => {})),
+      {
+        attempts: retry.maxAttempts ?? 10,
+        initialDelayMs: retry.initialDelayMs ?? 1_000,
+        maxDelayMs: retry.maxDelayMs ?? 30_000,
+        maxTimeMs: retry.timeoutMs ?? 10 * 60_000,
+        isRetried: (e) => {
+          const http = httpFailureOf(e);
+          return http !== undefined && RETRYABLE_OPEN_STATUSES.has(http.statusCode);
+        },
+        retryAfterMs: (e) => httpFailureOf(e)?.retryAfterMs,
+        signal,
+      },
+    );
   }
 
   async function fetchRows(
