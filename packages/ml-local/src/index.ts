@@ -10,8 +10,10 @@ import { type TrainRequest, TrainRequestSchema, type TrainResult, TrainResultSch
  * which stays pure: the worker's training jobs will call this.
  */
 
-export const repoRoot = path.resolve(import.meta.dirname, "../../..");
-export const defaultPython = path.join(repoRoot, ".venv", "bin", "python");
+import { defaultPython, repoRoot } from "./python-env.ts";
+
+export { defaultPython, repoRoot };
+
 const BOOTSTRAP = "run `node scripts/bootstrap.mjs` (needs python3 with venv)";
 
 /** Whether the trainer can run here, and if not, what to do about it. */
@@ -117,3 +119,10 @@ export async function trainLocal(request: TrainRequest, options: TrainOptions = 
     );
   return result.data;
 }
+
+export {
+  type PythonModel,
+  PythonScorer,
+  type PythonScorerOptions,
+  type PythonScores,
+} from "./python-scorer.ts";
