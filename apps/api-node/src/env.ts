@@ -16,6 +16,8 @@ export const ApiNodeEnvSchema = DatabaseEnvSchema.extend(StorageEnvSchema.shape)
     SOUS_API_NODE_MAX_ITEMS: int(10_000),
     /** Deployments are reloaded on NOTIFY; this is the fallback when a notification was missed. */
     SOUS_API_NODE_RELOAD_SECONDS: int(60),
+    /** How often per-minute counters and latencies are upserted to Postgres (ApiEndpointMinute). */
+    SOUS_API_NODE_METRICS_FLUSH_SECONDS: int(10),
   });
 export type ApiNodeEnv = z.infer<typeof ApiNodeEnvSchema>;
 

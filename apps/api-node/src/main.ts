@@ -25,6 +25,7 @@ const node = await startApiNode({
   maxBodyBytes: env.SOUS_API_NODE_MAX_BODY_BYTES,
   maxItems: env.SOUS_API_NODE_MAX_ITEMS,
   reloadEveryMs: env.SOUS_API_NODE_RELOAD_SECONDS * 1000,
+  metrics: { flushEveryMs: env.SOUS_API_NODE_METRICS_FLUSH_SECONDS * 1000 },
 });
 const routes = node.registry.routes;
 console.log(

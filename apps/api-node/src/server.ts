@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { AppError, HTTP_STATUS_BY_CODE } from "@sous/contracts";
 import { createNotifyListener, type Db } from "@sous/db";
 import { type PortableModel, scorePortable } from "@sous/ml";
+import { type PythonModel, PythonScorer } from "@sous/ml-local";
 import { API_CHANGE_CHANNEL } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
 import { Metrics } from "./metrics.ts";
@@ -32,6 +33,10 @@ export interface ApiNodeOptions {
   reloadEveryMs: number;
   /** Request log batching (tests flush sooner). */
   requestLog?: { flushEveryMs?: number; batchSize?: number };
+  /** Minute aggregates written to Postgres (process id, flush period; tests flush sooner). */
+  metrics?: { processId?: string; flushEveryMs?: number };
+  /** Scores models that have no portable form (default: a pool of 2 from the project's venv). */
+  python?: PythonScorer;
   /** Drives A/B picks and log sampling; tests may pass a seeded one. */
   random?: () => number;
   log?: (line: string) => void;
@@ -118,13 +123,16 @@ function featuresOf(v: unknown, where: string): Record<string, unknown> {
   return v;
 }
 
-function score(model: PortableModel, features: Record<string, unknown>, where: string) {
+interface PredictResult {
+  prediction: unknown;
+  probas?: Record<string, number>;
+  ignored: false;
+}
+
+function score(model: PortableModel, features: Record<string, unknown>, where: string): PredictResult {
   try {
     const s = scorePortable(model, features);
-    const result: { prediction: unknown; probas?: Record<string, number>; ignored: false } = {
-      prediction: s.prediction,
-      ignored: false,
-    };
+    const result: PredictResult = { prediction: s.prediction, ignored: false };
     if (s.probabilities && model.classes) {
       const probas: Record<string, number> = {};
       model.classes.forEach((c, i) => {
@@ -136,6 +144,30 @@ function score(model: PortableModel, features: Record<string, unknown>, where: s
   } catch (e) {
     if (e instanceof AppError && e.code === "invalid_input")
       throw new HttpError(400, "invalid_input", `${where}${e.message}`);
+    throw e;
+  }
+}
+
+/** Scores through the Python pool (models without a portable form), in DSS's result shape. */
+async function scoreInPython(
+  python: PythonScorer,
+  model: PythonModel,
+  inputs: Record<string, unknown>[],
+  multi: boolean,
+): Promise<PredictResult[]> {
+  try {
+    const s = await python.score(model, inputs);
+    return s.predictions.map((prediction, i) => {
+      const result: PredictResult = { prediction, ignored: false };
+      const p = s.probabilities?.[i];
+      if (p && model.classes)
+        result.probas = Object.fromEntries(model.classes.map((c, k) => [String(c), p[k]!]));
+      return result;
+    });
+  } catch (e) {
+    // The pool names the feature; for one row there is no item to name (as for portable models).
+    if (e instanceof AppError && e.code === "invalid_input")
+      throw new HttpError(400, "invalid_input", multi ? e.message : e.message.replace(/^item 0: /, ""));
     throw e;
   }
 }
@@ -166,8 +198,10 @@ function sameSecret(a: string, b: string): boolean {
 export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
   const log = opts.log ?? ((line: string) => console.log(`[api-node] ${line}`));
   const random = opts.random ?? Math.random;
+  // Started at the first request for such a model: a node serving only portable models runs no Python.
+  const python = opts.python ?? new PythonScorer({ onLog: (line) => log(`python: ${line}`) });
   const registry = new Registry(opts.db, opts.storage, (e) => log(`reload: ${e.message}`));
-  const metrics = new Metrics();
+  const metrics = new Metrics({ ...opts.metrics, db: opts.db, onError: (e) => log(`metrics: ${e.message}`) });
   const requestLog = new RequestLog(opts.db, {
     ...opts.requestLog,
     onError: (e) => log(`request log: ${e.message}`),
@@ -202,16 +236,11 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
       throw new HttpError(503, "unavailable", `endpoint ${endpoint.name} has no model version deployed`);
     if (!version.loaded.ok)
       throw new HttpError(version.loaded.status, version.loaded.code, version.loaded.message);
-    const model = version.loaded.model;
+    const loaded = version.loaded;
     const scoringStart = performance.now();
-    let payload: Record<string, unknown>;
-    let rows: { features: Record<string, unknown>; result: unknown }[];
-    if (!multi) {
-      const features = featuresOf(body.features, "the body ");
-      const result = score(model, features, "");
-      rows = [{ features, result }];
-      payload = { result };
-    } else {
+    let inputs: Record<string, unknown>[];
+    if (!multi) inputs = [featuresOf(body.features, "the body ")];
+    else {
       const items = body.items;
       if (!Array.isArray(items))
         throw new HttpError(400, "invalid_input", 'the body needs "items": an array of {"features": {...}}');
@@ -221,13 +250,18 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
           "payload_too_large",
           `at most ${opts.maxItems} items per request, got ${items.length}`,
         );
-      rows = items.map((item, i) => {
+      inputs = items.map((item, i) => {
         if (!isObject(item)) throw new HttpError(400, "invalid_input", `item ${i} must be an object`);
-        const features = featuresOf(item.features, `item ${i} `);
-        return { features, result: score(model, features, `item ${i}: `) };
+        return featuresOf(item.features, `item ${i} `);
       });
-      payload = { results: rows.map((r) => r.result) };
     }
+    const where = (i: number) => (multi ? `item ${i}: ` : "");
+    const results =
+      loaded.runtime === "portable"
+        ? inputs.map((features, i) => score(loaded.model, features, where(i)))
+        : await scoreInPython(python, loaded.model, inputs, multi);
+    const rows = inputs.map((features, i) => ({ features, result: results[i] }));
+    const payload: Record<string, unknown> = multi ? { results } : { result: results[0] };
     const end = performance.now();
     payload.timing = { scoringMs: end - scoringStart, totalMs: end - started };
     payload.version = versionView(version);
@@ -365,6 +399,8 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
       });
       await changes.close();
       await requestLog.close();
+      await python.close();
+      await metrics.close();
     },
   };
 }

@@ -284,18 +284,100 @@ async function callNode(path: string, init: RequestInit = {}): Promise<Response>
   }
 }
 
-/** The node's counters for this service's endpoints (since the node started). */
+const METRICS_WINDOW_MINUTES = 60;
+
+/**
+ * The service's figures per endpoint from the API nodes' minute rows (ApiEndpointMinute), not from
+ * a node: every process writes its own rows, so counters are summed across processes and survive
+ * restarts. Latency percentiles of several processes in one minute are their request-weighted mean.
+ */
 export async function serviceMetrics(projectId: string, serviceId: string): Promise<ApiServiceMetrics> {
-  const s = await serviceOfProject(projectId, serviceId);
-  let res: Response;
-  try {
-    res = await callNode(`/admin/api/v1/metrics?service=${encodeURIComponent(s.name)}`);
-  } catch (e) {
-    return { reachable: false, message: (e as Error).message, endpoints: [] };
-  }
-  if (!res.ok) return { reachable: false, message: `The API node answered ${res.status}.`, endpoints: [] };
-  const body = (await res.json()) as { endpoints: ApiServiceMetrics["endpoints"] };
-  return { reachable: true, endpoints: body.endpoints };
+  await serviceOfProject(projectId, serviceId);
+  const db = ctx().db;
+  const endpoints = await db.apiEndpoint.findMany({
+    where: { serviceId },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
+  const ids = endpoints.map((e) => e.id);
+  const now = Date.now();
+  const since = new Date(Math.floor(now / 60_000) * 60_000 - (METRICS_WINDOW_MINUTES - 1) * 60_000);
+  const [totals, versions, minutes] = ids.length
+    ? await Promise.all([
+        db.apiEndpointMinute.groupBy({
+          by: ["endpointId"],
+          where: { endpointId: { in: ids } },
+          _sum: { requests: true, predictions: true, clientErrors: true, serverErrors: true },
+        }),
+        db.$queryRawUnsafe<{ endpointId: string; version: string; n: number }[]>(
+          `SELECT m."endpointId", v.key AS version, sum(v.value::bigint)::float8 AS n
+           FROM "ApiEndpointMinute" m, jsonb_each_text(m."byVersion") v
+           WHERE m."endpointId" = ANY($1::text[]) GROUP BY 1, 2`,
+          ids,
+        ),
+        db.$queryRawUnsafe<
+          {
+            endpointId: string;
+            minute: Date;
+            requests: number;
+            errors: number;
+            processes: string[];
+            p50: number;
+            p95: number;
+            p99: number;
+            max: number;
+          }[]
+        >(
+          `SELECT "endpointId", "minute", sum("requests")::float8 AS requests,
+             sum("clientErrors" + "serverErrors")::float8 AS errors, array_agg("processId") AS processes,
+             sum("p50Ms" * "requests") / sum("requests") AS p50, sum("p95Ms" * "requests") / sum("requests") AS p95,
+             sum("p99Ms" * "requests") / sum("requests") AS p99, max("maxMs") AS max
+           FROM "ApiEndpointMinute" WHERE "endpointId" = ANY($1::text[]) AND "minute" >= $2::timestamp(3)
+             AND "requests" > 0
+           GROUP BY 1, 2 ORDER BY 1, 2`,
+          ids,
+          since.toISOString(),
+        ),
+      ])
+    : [[], [], []];
+  return {
+    windowMinutes: METRICS_WINDOW_MINUTES,
+    asOf: new Date(now).toISOString(),
+    endpoints: endpoints.map((e) => {
+      const t = totals.find((x) => x.endpointId === e.id)?._sum;
+      const mine = minutes.filter((m) => m.endpointId === e.id);
+      const n = mine.reduce((a, m) => a + m.requests, 0);
+      const weighted = (k: "p50" | "p95" | "p99") => mine.reduce((a, m) => a + m[k] * m.requests, 0) / n;
+      return {
+        endpoint: e.name,
+        endpointId: e.id,
+        requests: t?.requests ?? 0,
+        predictions: t?.predictions ?? 0,
+        clientErrors: t?.clientErrors ?? 0,
+        serverErrors: t?.serverErrors ?? 0,
+        byVersion: Object.fromEntries(
+          versions.filter((v) => v.endpointId === e.id).map((v) => [v.version, Number(v.n)]),
+        ),
+        processes: new Set(mine.flatMap((m) => m.processes)).size,
+        latencyMs: n
+          ? {
+              p50: weighted("p50"),
+              p95: weighted("p95"),
+              p99: weighted("p99"),
+              max: Math.max(...mine.map((m) => m.max)),
+              requests: n,
+            }
+          : null,
+        minutes: mine.map((m) => ({
+          minute: new Date(m.minute).toISOString(),
+          requests: m.requests,
+          errors: m.errors,
+          p50: m.p50,
+          p99: m.p99,
+        })),
+      };
+    }),
+  };
 }
 
 /** Calls the service through the API node as a client would (with the node's admin token). */

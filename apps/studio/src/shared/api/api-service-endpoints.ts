@@ -135,7 +135,8 @@ export const apiServiceEndpoints = {
     tag,
     auth: "user",
     projectRole: "VIEWER",
-    summary: "Requests, errors, per-version counts and latency percentiles per endpoint, from the API node",
+    summary:
+      "Requests, errors, per-version counts and latency per endpoint, summed over every API node process (Postgres minute rows), with a per-minute series of the last hour",
     params: service,
     output: ApiServiceMetricsSchema,
   }),

@@ -106,32 +106,47 @@ export const ApiServiceKeyCreatedSchema = ApiServiceKeySchema.extend({ key: z.st
 export const DeployableVersionsSchema = z.array(VersionRefSchema);
 export type DeployableVersion = z.infer<typeof VersionRefSchema>;
 
-/** The API node's counters for one service (GET /admin/api/v1/metrics, passed through). */
+const LatencySchema = z
+  .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
+  .strict();
+
+/**
+ * One service's figures per endpoint, from the API nodes' minute aggregates in Postgres
+ * (ApiEndpointMinute): counters summed over every API node process since the endpoint was created,
+ * latency over the last `windowMinutes`, and one point per minute of that window with traffic.
+ * Percentiles across processes are the request-weighted mean of each process's (max: the max).
+ */
 export const ApiServiceMetricsSchema = z
   .object({
-    reachable: z.boolean(),
-    message: z.string().optional(),
+    windowMinutes: z.number().int(),
+    /** The API nodes write every ~10 s (SOUS_API_NODE_METRICS_FLUSH_SECONDS): figures lag that much. */
+    asOf: z.string(),
     endpoints: z.array(
       z
         .object({
           endpoint: z.string(),
+          endpointId: z.string(),
           requests: z.number(),
           predictions: z.number(),
           clientErrors: z.number(),
           serverErrors: z.number(),
           byVersion: z.record(z.string(), z.number()),
-          latencyMs: z
-            .object({
-              p50: z.number(),
-              p95: z.number(),
-              p99: z.number(),
-              max: z.number(),
-              window: z.number(),
-            })
-            .nullable(),
-          since: z.string(),
+          /** API node processes that wrote figures for this endpoint in the window. */
+          processes: z.number(),
+          latencyMs: LatencySchema.extend({ requests: z.number() }).nullable(),
+          minutes: z.array(
+            z
+              .object({
+                minute: z.string(),
+                requests: z.number(),
+                errors: z.number(),
+                p50: z.number(),
+                p99: z.number(),
+              })
+              .strict(),
+          ),
         })
-        .passthrough(),
+        .strict(),
     ),
   })
   .strict();

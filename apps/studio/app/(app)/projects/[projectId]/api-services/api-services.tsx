@@ -14,11 +14,12 @@ import { formatDate } from "@/ui/format.ts";
 import { KeyIcon, PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
+import { TrafficCharts } from "./traffic-charts.tsx";
 
 // A project's API services: create one from a saved model version, see its URL, keys, traffic
-// split and the API node's counters, and call it with a test row. Every change is a REST call;
-// the API node picks it up by itself (NOTIFY), so nothing here talks to the node but the test
-// form and the counters, both through the studio.
+// split, its traffic (counters and latency the API nodes write to Postgres each minute), and call
+// it with a test row. Every change is a REST call; the API node picks it up by itself (NOTIFY), so
+// nothing here talks to the node but the test form, through the studio.
 
 type Endpoint = ApiServiceView["endpoints"][number];
 /** The path parameters of a service's routes. */
@@ -373,22 +374,42 @@ function Counters({ ids }: { ids: ServiceIds }) {
   }, [load]);
   return (
     <div className="api-section" data-testid="api-counters">
-      <h3>Counters (since the API node started; refreshed every 5 s)</h3>
+      <h3>Traffic (every API node, since each endpoint was created; refreshed every 5 s)</h3>
       {!m ? (
         <span className="muted">Loading…</span>
-      ) : !m.reachable ? (
-        <span className="muted">{m.message}</span>
-      ) : m.endpoints.length === 0 ? (
-        <span className="muted">No request yet.</span>
       ) : (
         m.endpoints.map((e) => (
-          <div key={e.endpoint} className="api-counters">
-            <Counter label={`${e.endpoint}: requests`} value={String(e.requests)} />
-            <Counter label="predictions" value={String(e.predictions)} />
-            <Counter label="4xx / 5xx" value={`${e.clientErrors} / ${e.serverErrors}`} />
-            <Counter label="p50" value={e.latencyMs ? `${e.latencyMs.p50.toFixed(2)} ms` : "–"} />
-            <Counter label="p95" value={e.latencyMs ? `${e.latencyMs.p95.toFixed(2)} ms` : "–"} />
-            <Counter label="p99" value={e.latencyMs ? `${e.latencyMs.p99.toFixed(2)} ms` : "–"} />
+          <div key={e.endpointId} className="api-endpoint-traffic" data-testid={`api-traffic-${e.endpoint}`}>
+            <div className="api-counters">
+              <Counter
+                label={`${e.endpoint}: requests`}
+                value={String(e.requests)}
+                testId="api-count-requests"
+              />
+              <Counter label="predictions" value={String(e.predictions)} testId="api-count-predictions" />
+              <Counter label="4xx / 5xx" value={`${e.clientErrors} / ${e.serverErrors}`} />
+              <Counter
+                label="p50, last hour"
+                value={e.latencyMs ? `${e.latencyMs.p50.toFixed(2)} ms` : "–"}
+              />
+              <Counter
+                label="p99, last hour"
+                value={e.latencyMs ? `${e.latencyMs.p99.toFixed(2)} ms` : "–"}
+              />
+              <Counter label="API node processes" value={String(e.processes)} />
+            </div>
+            {e.requests === 0 ? (
+              <span className="muted">
+                No request yet (the API nodes write their figures every few seconds).
+              </span>
+            ) : (
+              <TrafficCharts
+                minutes={e.minutes}
+                windowMinutes={m.windowMinutes}
+                asOf={m.asOf}
+                endpoint={e.endpoint}
+              />
+            )}
           </div>
         ))
       )}
@@ -396,9 +417,9 @@ function Counters({ ids }: { ids: ServiceIds }) {
   );
 }
 
-function Counter({ label, value }: { label: string; value: string }) {
+function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div className="api-counter">
+    <div className="api-counter" data-testid={testId}>
       <b>{value}</b>
       <span>{label}</span>
     </div>
