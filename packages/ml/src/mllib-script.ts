@@ -62,8 +62,10 @@ import json
 `;
 
 // biome-ignore lint/complexity/noUselessStringRaw: Python source; a backslash added to it must reach Python as written
-const BODY = String.raw`import json
+const BODY = String.raw`import itertools
+import json
 import math
+import random
 import time
 
 from pyspark.ml import Pipeline
@@ -73,6 +75,7 @@ from pyspark.ml.feature import SQLTransformer, VectorAssembler
 from pyspark.ml.functions import vector_to_array
 from pyspark.ml.regression import DecisionTreeRegressor, GBTRegressor, LinearRegression, RandomForestRegressor
 from pyspark.sql import SparkSession
+from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 STARTED = time.monotonic()
@@ -82,9 +85,15 @@ TASK = REQUEST["task"]
 TARGET = REQUEST["target"]
 FEATURES = REQUEST["features"]
 CLASSIFIER = TASK in ("binary", "multiclass")
+VALIDATION = REQUEST["validation"]
+SEED = VALIDATION.get("seed", 0)
+KFOLD = VALIDATION["kind"] == "kfold"
+TIME_COLUMN = VALIDATION["column"] if VALIDATION["kind"] == "time_split" else None
+BALANCED = REQUEST.get("classWeights") == "balanced"
+SEARCH = REQUEST.get("search") or {"kind": "grid"}
 # Internal columns; input columns with this prefix are refused so none is overwritten.
 P = "__sous_"
-ID, LABEL, VECTOR = P + "id", P + "label", P + "features"
+ID, LABEL, VECTOR, WEIGHT, FOLD, RANK = P + "id", P + "label", P + "features", P + "weight", P + "fold", P + "rank"
 PREDICTION, PROBABILITY, RAW = P + "prediction", P + "probability", P + "raw"
 BACKTICK = chr(96)
 NUMERIC_TYPES = ("tinyint", "smallint", "int", "bigint", "float", "double")
@@ -164,7 +173,7 @@ def text_sql(name, t):
 def read_input():
     df = spark.read.parquet(SPEC["input"])
     types = dict(df.dtypes)
-    names = [f["name"] for f in FEATURES]
+    names = [f["name"] for f in FEATURES] + ([TIME_COLUMN] if TIME_COLUMN else [])
     missing = [c for c in [TARGET, *names] if c not in types]
     if missing:
         raise TrainError("ML_COLUMN_NOT_FOUND", f"column(s) not in the dataset: {', '.join(missing)}")
@@ -310,6 +319,8 @@ def estimator(a, n_train, seed):
     cols = {"featuresCol": VECTOR, "labelCol": LABEL, "predictionCol": PREDICTION}
     if CLASSIFIER:
         cols.update(probabilityCol=PROBABILITY, rawPredictionCol=RAW)
+    if BALANCED:
+        cols.update(weightCol=WEIGHT)
     if kind == "logistic":
         # scikit-learn's C penalises the summed loss; MLlib's regParam the mean loss.
         return LogisticRegression(maxIter=a["maxIter"], regParam=1.0 / (a["C"] * n_train), elasticNetParam=0.0, standardization=False, **cols)
@@ -328,7 +339,8 @@ def estimator(a, n_train, seed):
         if not CLASSIFIER:
             return GBTRegressor(maxIter=a["nTrees"], stepSize=a["learningRate"], **tree, **cols)
         # Its constructor does not take the probability columns; the setters do.
-        gbt = GBTClassifier(maxIter=a["nTrees"], stepSize=a["learningRate"], **tree, featuresCol=VECTOR, labelCol=LABEL, predictionCol=PREDICTION)
+        extra = {"weightCol": WEIGHT} if BALANCED else {}
+        gbt = GBTClassifier(maxIter=a["nTrees"], stepSize=a["learningRate"], **tree, featuresCol=VECTOR, labelCol=LABEL, predictionCol=PREDICTION, **extra)
         return gbt.setProbabilityCol(PROBABILITY).setRawPredictionCol(RAW)
     raise TrainError("ML_ALGORITHM_ENGINE", f"{kind} is not available on MLlib")
 
@@ -516,8 +528,9 @@ def regression_charts(scored, seed):
     return {"scatter": scatter, "residuals": {"edges": edges, "counts": counts}}
 
 
-def metrics(scored, classes):
-    """The local trainer's metrics (same names, same definitions) on the test rows."""
+def metrics(scored, classes, with_charts=True):
+    """The local trainer's metrics (same names, same definitions) on the test rows; the charts'
+    data too unless with_charts is False (a search scores many models and keeps no charts)."""
     if not CLASSIFIER:
         y, p = F.col(LABEL), F.col(PREDICTION)
         row = scored.agg(
@@ -535,7 +548,7 @@ def metrics(scored, classes):
         }
         if row["mape"] is not None:
             out["mape"] = float(row["mape"])
-        return out, regression_charts(scored, REQUEST["validation"]["seed"])
+        return out, (regression_charts(scored, SEED) if with_charts else {})
     k = len(classes)
     counts = scored.groupBy(LABEL, PREDICTION).count().collect()
     confusion = [[0] * k for _ in range(k)]
@@ -564,11 +577,14 @@ def metrics(scored, classes):
     precision, recall, f = f1(1)
     score = F.element_at(probs, 2)
     with_score = scored.withColumn(P + "score", score)
-    auc = BinaryClassificationEvaluator(rawPredictionCol=PROBABILITY, labelCol=LABEL, metricName="areaUnderROC", numBins=0).evaluate(scored)
+    # Undefined (NaN, dropped from the result) on rows of one class, e.g. a small fold.
+    both = sum(confusion[0]) > 0 and sum(confusion[1]) > 0
+    auc = BinaryClassificationEvaluator(rawPredictionCol=PROBABILITY, labelCol=LABEL, metricName="areaUnderROC", numBins=0).evaluate(scored) if both else math.nan
     top = max(1, math.ceil(n * 0.1))
     positive_rate = sum(confusion[1]) / n
     top_rate = with_score.orderBy(F.col(P + "score").desc()).limit(top).agg(F.avg(F.col(LABEL))).first()[0]
-    charts.update(binary_charts(with_score, P + "score"))
+    if with_charts:
+        charts.update(binary_charts(with_score, P + "score"))
     return {
         "auc": float(auc),
         "accuracy": accuracy,
@@ -597,11 +613,74 @@ def cached(df):
     return df.cache()
 
 
+SETTINGS = ("C", "maxIter", "alpha", "nTrees", "learningRate", "maxDepth", "minSamplesLeaf")
+
+
+def combinations(a):
+    """The settings the search tries, exactly as the local trainer draws them (python/sous_ml/train.py):
+    the grid's product in SETTINGS order, or budget of them drawn with random.Random(seed)."""
+    grid = a.get("grid") or {}
+    keys = [k for k in SETTINGS if k in grid]
+    base = {k: v for k, v in a.items() if k != "grid"}
+    every = list(itertools.product(*[grid[k] for k in keys]))
+    total = len(every)
+    if SEARCH["kind"] == "random" and SEARCH["budget"] < total:
+        every = [every[i] for i in sorted(random.Random(SEARCH["seed"]).sample(range(total), SEARCH["budget"]))]
+    return [{**base, **dict(zip(keys, c))} for c in every], keys, total
+
+
+def weighted(df):
+    """Balanced class weights n / (classes x class rows), counted on the rows a model fits on."""
+    if not BALANCED:
+        return df
+    counts = {r[LABEL]: r["count"] for r in df.groupBy(LABEL).count().collect()}
+    n = sum(counts.values())
+    pairs = []
+    for label, c in counts.items():
+        pairs += [F.lit(label), F.lit(n / (len(counts) * c))]
+    return df.withColumn(WEIGHT, F.create_map(*pairs)[F.col(LABEL)])
+
+
+class Fold:
+    """Rows a model fits on and rows it is scored on, with the feature handling fitted on the first."""
+
+    def __init__(self, fit_rows, score_rows, types):
+        self.fit_rows = cached(weighted(fit_rows))
+        self.score_rows = cached(score_rows)
+        self.n_fit = self.fit_rows.count()
+        self.features = fit_preprocessing(self.fit_rows, types)
+        self.types = types
+
+    def fit(self, a):
+        stages, columns = prep_stages(self.features, self.types)
+        stages.append(estimator(a, self.n_fit, SEED))
+        return Pipeline(stages=stages).fit(self.fit_rows), columns, len(stages)
+
+
+def mean_std(per_fold, name):
+    values = [m[name] for m in per_fold if name in m and not math.isnan(m[name])]
+    if not values:
+        return None, None
+    mean = sum(values) / len(values)
+    # Population deviation, as numpy's np.std in the local trainer.
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def finite_metrics(m):
+    return {k: v for k, v in m.items() if not (isinstance(v, float) and math.isnan(v))}
+
+
+def time_text(v):
+    if v is None:
+        return ""
+    return v.isoformat() if hasattr(v, "isoformat") else category_text(v)
+
+
 def train():
     df, types = read_input()
     if any(f["name"] == TARGET for f in FEATURES):
         raise TrainError("ML_TARGET_IS_FEATURE", f"the target {TARGET} cannot also be a feature")
-    names = [f["name"] for f in FEATURES]
+    names = [f["name"] for f in FEATURES] + ([TIME_COLUMN] if TIME_COLUMN else [])
     source = df.select(*[F.col(ident(c)) for c in dict.fromkeys([TARGET, *names])])
     rows_read = source.count()
     base, classes = labelled(source, types)
@@ -616,21 +695,57 @@ def train():
             raise TrainError("ML_TARGET_NOT_BINARY", f"a binary target has two classes; {TARGET} has {len(classes)}: use multiclass")
     elif base.agg(F.countDistinct(LABEL)).first()[0] < 2:
         raise TrainError("ML_TARGET_CONSTANT", f"the target {TARGET} has a single value on every row: there is nothing to learn")
-    validation = REQUEST["validation"]
-    seed = validation["seed"]
-    ratio = validation["testRatio"]
-    train_df, test_df = base.randomSplit([1.0 - ratio, ratio], seed=seed)
-    train_df, test_df = cached(train_df), cached(test_df)
-    n_train, n_test = train_df.count(), test_df.count()
-    if n_test < 2 or n_train < 2:
-        raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for a {ratio} test split")
+    bounds = None
+    if KFOLD:
+        k = VALIDATION["k"]
+        if n < 2 * k:
+            raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for {k} folds: use fewer folds")
+        # Folds drawn as CrossValidator draws them (a seeded uniform number per row); the loop is
+        # the script's own so each fold refits the feature handling and reports every metric.
+        folded = cached(base.withColumn(FOLD, F.least(F.floor(F.rand(SEED) * k).cast("int"), F.lit(k - 1))))
+        pairs = [(folded.where(F.col(FOLD) != f), folded.where(F.col(FOLD) == f)) for f in range(k)]
+        if CLASSIFIER and any(tr.select(LABEL).distinct().count() < 2 for tr, _ in pairs):
+            raise TrainError("ML_TARGET_CONSTANT", f"a fold's training rows have a single class of {TARGET}: use fewer folds or add rows")
+        train_df, test_df = base, None
+        n_train, n_test = n, n
+        log(f"read {rows_read} rows ({rows_read - n} without a target); {k} folds of {n} rows")
+    else:
+        ratio = VALIDATION["testRatio"]
+        if TIME_COLUMN:
+            nulls = base.where(F.col(ident(TIME_COLUMN)).isNull()).count()
+            if nulls:
+                raise TrainError("ML_TIME_COLUMN_NULL", f"{nulls} rows with a target have no {TIME_COLUMN}: filter them out or use a random split")
+            n_test = math.ceil(n * ratio)
+            if n_test < 2 or n - n_test < 2:
+                raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for a {ratio} test split")
+            # The rows numbered in time order (ties in the dataset's order): one partition, so
+            # the same test rows as the local trainer's stable sort.
+            ranked = cached(base.withColumn(RANK, F.row_number().over(Window.orderBy(F.col(ident(TIME_COLUMN)), F.col(ID)))))
+            n_train = n - n_test
+            train_df, test_df = ranked.where(F.col(RANK) <= n_train), ranked.where(F.col(RANK) > n_train)
+            edge = {r[RANK]: r[0] for r in ranked.where(F.col(RANK).isin(n_train, n_train + 1)).select(F.col(ident(TIME_COLUMN)), RANK).collect()}
+            bounds = {"column": TIME_COLUMN, "trainUntil": time_text(edge[n_train]), "testFrom": time_text(edge[n_train + 1])}
+            n_val = math.ceil(n_train * ratio)
+            pairs = [(train_df.where(F.col(RANK) <= n_train - n_val), train_df.where(F.col(RANK) > n_train - n_val))]
+        else:
+            train_df, test_df = base.randomSplit([1.0 - ratio, ratio], seed=SEED)
+            pairs = None
+        train_df, test_df = cached(train_df), cached(test_df)
+        n_train, n_test = train_df.count(), test_df.count()
+        if n_test < 2 or n_train < 2:
+            raise TrainError("ML_TOO_FEW_ROWS", f"{n} rows with a target are too few for a {ratio} test split")
+        if pairs is None:
+            pairs = list(train_df.randomSplit([1.0 - ratio, ratio], seed=SEED))
+            pairs = [(pairs[0], pairs[1])]
+        log(f"read {rows_read} rows ({rows_read - n} without a target); train {n_train}, test {n_test}")
     if CLASSIFIER and train_df.select(LABEL).distinct().count() < 2:
         raise TrainError("ML_TARGET_CONSTANT", f"the training split has a single class of {TARGET}: add rows or change the seed")
-    log(f"read {rows_read} rows ({rows_read - n} without a target); train {n_train}, test {n_test}")
 
-    portable_features = fit_preprocessing(train_df, types)
+    final = Fold(train_df, test_df if test_df is not None else base, types)
+    portable_features = final.features
+    held_out = base if KFOLD else test_df
     sample_n = min(REQUEST.get("sampleRows", 0), n_test)
-    sample_df = cached(test_df.orderBy(ID).limit(sample_n)) if sample_n else None
+    sample_df = cached(held_out.orderBy(ID).limit(sample_n)) if sample_n else None
     sample_rows = []
     if sample_df is not None:
         exprs = [
@@ -640,22 +755,67 @@ def train():
         for r in sample_df.orderBy(ID).select(*exprs).collect():
             sample_rows.append({f["name"]: json_cell(r[P + str(i)]) for i, f in enumerate(FEATURES)})
 
+    metric = REQUEST["metric"]
+    sign = 1 if SPEC["higherIsBetter"] else -1
+    folds = None
     models = []
     for index, a in enumerate(REQUEST["algorithms"]):
         kind = a["algorithm"]
-        stages, columns = prep_stages(portable_features, types)
-        stages.append(estimator(a, n_train, seed))
+        combos, keys, total = combinations(a)
+        tried, per_combo = [], []
         t0 = time.monotonic()
-        fitted = Pipeline(stages=stages).fit(train_df)
+        if len(combos) > 1 or KFOLD:
+            # Every combination scored on the validation rows: each fold with k-fold, else an
+            # inner split of the training rows of the same kind (the test rows never choose).
+            if folds is None:
+                folds = [Fold(tr, va, types) for tr, va in pairs]
+            for combo in combos:
+                per_fold, scored_folds = [], []
+                for fold in folds:
+                    fitted, _, _ = fold.fit(combo)
+                    scored = fitted.transform(fold.score_rows).cache()
+                    per_fold.append(metrics(scored, classes, with_charts=False)[0])
+                    scored_folds.append(scored)
+                mean, std = mean_std(per_fold, metric)
+                tried.append({"params": {k: combo[k] for k in keys}, "score": mean, **({"std": std} if KFOLD and std is not None else {})})
+                log(f"{kind} {json.dumps({k: combo[k] for k in keys})}: {metric} {mean}")
+                if KFOLD:
+                    per_combo.append((per_fold, scored_folds))
+                else:
+                    for sf in scored_folds:
+                        sf.unpersist()
+            best_i = max(range(len(combos)), key=lambda i: -math.inf if tried[i]["score"] is None else sign * tried[i]["score"])
+        else:
+            best_i = 0
+        chosen = combos[best_i]
+        fitted, columns, n_stages = final.fit(chosen)
         train_ms = (time.monotonic() - t0) * 1000
-        scored = fitted.transform(test_df).cache()
-        m, charts = metrics(scored, classes)
-        scored.unpersist()
-        charts["importances"] = importances(fitted, a, columns)
+        m_std = None
+        if KFOLD:
+            # Mean and deviation over the folds; the charts from every row's out-of-fold output.
+            per_fold, scored_folds = per_combo[best_i]
+            m, m_std = {}, {}
+            for name in per_fold[0]:
+                mean, std = mean_std(per_fold, name)
+                if mean is not None:
+                    m[name], m_std[name] = mean, std
+            out_of_fold = scored_folds[0]
+            for sf in scored_folds[1:]:
+                out_of_fold = out_of_fold.unionByName(sf)
+            charts = metrics(out_of_fold, classes)[1]
+            for _, sfs in per_combo:
+                for sf in sfs:
+                    sf.unpersist()
+        else:
+            scored = fitted.transform(test_df).cache()
+            m, charts = metrics(scored, classes)
+            m = finite_metrics(m)
+            scored.unpersist()
+        charts["importances"] = importances(fitted, chosen, columns)
         folder = f"{index}-{kind}"
         model_path = f"{OUTPUT}/{folder}/model"
         fitted.write().overwrite().save(model_path)
-        model = export_model(fitted, a, model_path, len(stages))
+        model = export_model(fitted, chosen, model_path, n_stages)
         portable = {
             "format": "sous-portable-model",
             "version": 1,
@@ -676,31 +836,40 @@ def train():
             else:
                 predictions["prediction"] = [float(r[PREDICTION]) for r in got]
         log(f"{kind}: trained in {train_ms:.0f} ms, {json.dumps(m)}")
-        models.append(
-            {
-                "algorithm": a,
-                "metrics": m,
-                "trainMs": train_ms,
-                "pickle": f"{folder}/model",
-                "portable": f"{folder}/portable.json",
-                "charts": f"{folder}/charts.json",
-                "sample": predictions,
-            }
-        )
-    metric = REQUEST["metric"]
-    sign = 1 if SPEC["higherIsBetter"] else -1
+        entry = {
+            "algorithm": chosen,
+            "metrics": m,
+            "trainMs": train_ms,
+            "pickle": f"{folder}/model",
+            "portable": f"{folder}/portable.json",
+            "charts": f"{folder}/charts.json",
+            "sample": predictions,
+        }
+        if m_std is not None:
+            entry["metricsStd"] = m_std
+        if keys and tried:
+            entry["search"] = {"metric": metric, "gridSize": total, "tried": tried, "best": best_i}
+        models.append(entry)
+    if not any(metric in mm["metrics"] for mm in models):
+        raise TrainError("ML_METRIC_UNDEFINED", f"{metric} is undefined on the test rows (a single class there?): add rows or choose another metric")
     best = max(range(len(models)), key=lambda i: sign * models[i]["metrics"].get(metric, -sign * math.inf))
-    return {
+    rows = {"read": rows_read, "withoutTarget": rows_read - n, "train": n_train, "test": n_test}
+    if KFOLD:
+        rows["folds"] = VALIDATION["k"]
+    result = {
         "ok": True,
         "task": TASK,
         "target": TARGET,
         "classes": classes,
-        "rows": {"read": rows_read, "withoutTarget": rows_read - n, "train": n_train, "test": n_test},
+        "rows": rows,
         "models": models,
         "best": {"index": best, "metric": metric},
         "sample": sample_rows,
         "totalMs": (time.monotonic() - STARTED) * 1000,
     }
+    if bounds:
+        result["timeSplit"] = bounds
+    return result
 
 
 try:
