@@ -24,6 +24,7 @@ export default defineConfig({
           // In CI, missing services fail the run instead of skipping (see the file); one Spark
           // process for every Databricks emulator of the run (see the file).
           globalSetup: ["scripts/lib/require-services.ts", "packages/spark-local/src/shared-global-setup.ts"],
+          setupFiles: ["packages/databricks-emulator/test/spark-from-env.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -35,6 +36,7 @@ export default defineConfig({
           include: ["apps/**/e2e/**/*.e2e.test.ts"],
           exclude,
           globalSetup: ["scripts/lib/require-services.ts", "packages/spark-local/src/shared-global-setup.ts"],
+          setupFiles: ["packages/databricks-emulator/test/spark-from-env.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

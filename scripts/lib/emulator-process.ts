@@ -3,7 +3,11 @@
 // Run with node --import tsx (dt-sql-parser needs tsx). Its settings come from the environment:
 //   SOUS_EMULATOR_PORT, SOUS_EMULATOR_MOUNTS (JSON: prefix -> folder or { blob }),
 //   SOUS_EMULATOR_START_DELAY_MS, and SOUS_EMULATOR_TOKEN (never printed).
-import { type MountSpec, startDatabricksEmulator } from "@sous/databricks-emulator";
+import {
+  type MountSpec,
+  sparkProcessOptionsFromEnv,
+  startDatabricksEmulator,
+} from "@sous/databricks-emulator";
 
 const token = process.env.SOUS_EMULATOR_TOKEN;
 if (!token) throw new Error("SOUS_EMULATOR_TOKEN is required");
@@ -13,6 +17,7 @@ const emulator = await startDatabricksEmulator({
   token,
   mounts: JSON.parse(process.env.SOUS_EMULATOR_MOUNTS ?? "{}") as Record<string, MountSpec>,
   clusterStartDelayMs: Number(process.env.SOUS_EMULATOR_START_DELAY_MS ?? 0),
+  spark: sparkProcessOptionsFromEnv(process.env),
 });
 console.log(`[emulator] listening on ${emulator.url}`);
 

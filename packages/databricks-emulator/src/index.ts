@@ -6,5 +6,10 @@ export type { MountTable } from "./mounts.ts";
 export { resolveMountedPath } from "./mounts.ts";
 export type { DatabricksEmulator, DatabricksEmulatorOptions, InjectedFault } from "./server.ts";
 export { startDatabricksEmulator } from "./server.ts";
-export { SparkEngine } from "./spark-engine.ts";
+export {
+  SparkEngine,
+  type SparkProcessOptions,
+  setDefaultSparkProcess,
+  sparkProcessOptionsFromEnv,
+} from "./spark-engine.ts";
 export { guardStatement } from "./statement-guard.ts";

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { sqlHttpPath } from "./clusters.ts";
 import { startDatabricksEmulator } from "./server.ts";
+import { sparkProcessOptionsFromEnv } from "./spark-engine.ts";
 
 const USAGE = `Usage: tsx src/main.ts [options]
   --port <n>              listen port (env DATABRICKS_EMULATOR_PORT, default 8787; 0 = any free port)
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     tls: values.tls ?? env.DATABRICKS_EMULATOR_TLS === "1",
     mounts,
     clusterStartDelayMs: Number(values["start-delay-ms"] ?? env.DATABRICKS_EMULATOR_START_DELAY_MS ?? 0),
+    spark: sparkProcessOptionsFromEnv(env),
   });
 
   // The token is deliberately not printed: whoever started the emulator already has it.

@@ -10,7 +10,7 @@ import { CommandExecution } from "./command-execution.ts";
 import { JobRuns } from "./jobs-api.ts";
 import { createMountStore, type MountSpec } from "./mount-store.ts";
 import { handleRest } from "./rest-api.ts";
-import { SparkEngine } from "./spark-engine.ts";
+import { SparkEngine, type SparkProcessOptions } from "./spark-engine.ts";
 import { ThriftSqlService } from "./thrift-service.ts";
 import { TCLIService } from "./thrift-types.ts";
 import { createSelfSignedCert } from "./tls-cert.ts";
@@ -35,6 +35,8 @@ export type DatabricksEmulatorOptions = {
   minuteMs?: number;
   /** Spark's log lines (of a Spark process the emulator started itself). */
   onSparkLog?: (line: string) => void;
+  /** Where the clusters' Spark comes from (default: see `setDefaultSparkProcess`). */
+  spark?: SparkProcessOptions;
 };
 
 /** A failure to inject: the next `times` requests matching `path` (substring) get `status`. */
@@ -84,6 +86,7 @@ export async function startDatabricksEmulator(opts: DatabricksEmulatorOptions): 
   const engine = new SparkEngine({
     mounts: mounts.table,
     ...(opts.onSparkLog ? { onLog: opts.onSparkLog } : {}),
+    ...(opts.spark ? { spark: opts.spark } : {}),
   });
   const commands = new CommandExecution({ clusters, engine, mounts });
   clusters.setRuntime({

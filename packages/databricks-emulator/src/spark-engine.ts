@@ -1,8 +1,8 @@
 // The emulator's clusters run on one real local Spark (python/sous_spark through
 // @sous/spark-local): started by the first cluster start, one isolated session per cluster (for
-// Python tasks) and per Thrift session. With SOUS_SPARK_SOCKET set (the integration tests'
-// global setup), emulators attach to one shared Spark process instead of starting their own, so
-// a test run pays the JVM's cold start once.
+// Python tasks) and per Thrift session. Given a socket (the integration tests' global setup
+// makes one; their setup file hands it to every emulator), emulators attach to one shared Spark
+// process instead of starting their own, so a test run pays the JVM's cold start once.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import {
@@ -15,6 +15,7 @@ import {
   sparkLocalAvailability,
   startSparkLocal,
 } from "@sous/spark-local";
+import { z } from "zod";
 import type { MountTable } from "./mounts.ts";
 
 /** DBSQL-style session parameters and the Spark settings they stand for. */
@@ -55,10 +56,57 @@ export function mountSettings(mounts: MountTable): SparkConf {
   return conf;
 }
 
+/**
+ * Where a Databricks emulator's clusters get their Spark: a shared process serving `socketPath`
+ * (a test run's, see @sous/spark-local's shared-global-setup.ts) or a process of their own.
+ */
+export type SparkProcessOptions = { socketPath?: string; driverMemory?: string; javaHome?: string };
+
+const sparkEnvSchema = z.object({
+  SOUS_SPARK_SOCKET: z.string().min(1).optional(),
+  SOUS_SPARK_DRIVER_MEMORY: z
+    .string()
+    .regex(/^\d+[kmgt]?$/i, "SOUS_SPARK_DRIVER_MEMORY is a JVM size such as 2g")
+    .optional(),
+  JAVA_HOME: z.string().min(1).optional(),
+});
+
+/**
+ * For the boundaries that start emulators (a CLI, a test run's setup): parses SOUS_SPARK_SOCKET,
+ * SOUS_SPARK_DRIVER_MEMORY and JAVA_HOME out of the environment they are handed, once.
+ */
+export function sparkProcessOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): SparkProcessOptions {
+  const e = sparkEnvSchema.parse({
+    SOUS_SPARK_SOCKET: env.SOUS_SPARK_SOCKET || undefined,
+    SOUS_SPARK_DRIVER_MEMORY: env.SOUS_SPARK_DRIVER_MEMORY || undefined,
+    JAVA_HOME: env.JAVA_HOME || undefined,
+  });
+  return {
+    ...(e.SOUS_SPARK_SOCKET ? { socketPath: e.SOUS_SPARK_SOCKET } : {}),
+    ...(e.SOUS_SPARK_DRIVER_MEMORY ? { driverMemory: e.SOUS_SPARK_DRIVER_MEMORY } : {}),
+    ...(e.JAVA_HOME ? { javaHome: e.JAVA_HOME } : {}),
+  };
+}
+
+/** The process-wide default of `SparkEngineOptions.spark`, set by a test run's setup file. */
+let defaultSparkProcess: SparkProcessOptions = {};
+
+/**
+ * Sets the Spark of emulators started without a `spark` option in this process: a test run's
+ * setup file (test/spark-from-env.ts) points every emulator of the run at its shared process.
+ */
+export function setDefaultSparkProcess(o: SparkProcessOptions): void {
+  defaultSparkProcess = o;
+}
+
 export type SparkEngineOptions = {
   mounts: MountTable;
   /** Spark's logs (stderr of an own process). */
   onLog?: (line: string) => void;
+  /** Where the Spark comes from (default: `setDefaultSparkProcess`'s, else a process of its own). */
+  spark?: SparkProcessOptions;
 };
 
 export class SparkEngine {
@@ -71,8 +119,8 @@ export class SparkEngine {
   constructor(private readonly opts: SparkEngineOptions) {}
 
   /** Why Spark cannot run here, if it cannot. */
-  static unavailableReason(): string | undefined {
-    const a = sparkLocalAvailability();
+  static unavailableReason(o: SparkProcessOptions = defaultSparkProcess): string | undefined {
+    const a = sparkLocalAvailability(undefined, { javaHome: o.javaHome });
     return a.ok ? undefined : a.reason;
   }
 
@@ -80,13 +128,14 @@ export class SparkEngine {
   process(): Promise<SparkLocal> {
     if (this.stopped) return Promise.reject(new Error("the emulator is stopped"));
     if (!this.spark) {
-      const socketPath = process.env.SOUS_SPARK_SOCKET;
+      const { socketPath, driverMemory, javaHome } = this.opts.spark ?? defaultSparkProcess;
+      const java = javaHome ? { javaHome } : {};
       // A shared process serves a whole test run, so it gets more room than one emulator's.
-      const memory = process.env.SOUS_SPARK_DRIVER_MEMORY;
       this.spark = socketPath
-        ? connectSharedSpark({ socketPath, driverMemory: memory ?? "2g" })
+        ? connectSharedSpark({ socketPath, driverMemory: driverMemory ?? "2g", ...java })
         : startSparkLocal({
-            driverMemory: memory ?? "1g",
+            driverMemory: driverMemory ?? "1g",
+            ...java,
             ...(this.opts.onLog ? { onLog: this.opts.onLog } : {}),
           });
       // A process that failed to start is retried by the next cluster start.

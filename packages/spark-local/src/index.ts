@@ -102,6 +102,8 @@ export interface SparkLocal {
 export interface StartOptions {
   /** The venv's python (default `<repo>/.venv/bin/python`). */
   python?: string;
+  /** The Java Spark runs on, as a JAVA_HOME (default: the `java` on the PATH). */
+  javaHome?: string;
   /** Spark's driver memory (default 2g). */
   driverMemory?: string;
   startTimeoutMs?: number;
@@ -110,25 +112,30 @@ export interface StartOptions {
 }
 
 /** Whether Spark can start here, and if not, why (for skipping tests with a clear reason). */
-export function sparkLocalAvailability(python = defaultPython): { ok: true } | { ok: false; reason: string } {
+export function sparkLocalAvailability(
+  python = defaultPython,
+  o: { javaHome?: string | undefined } = {},
+): { ok: true } | { ok: false; reason: string } {
   if (!existsSync(python) || !existsSync(path.join(path.dirname(python), "..", VENV_STAMP)))
     return {
       ok: false,
       reason: `no Python environment at ${path.dirname(path.dirname(python))}: run \`node scripts/bootstrap.mjs\` (needs python3 with venv)`,
     };
-  const javaHome = process.env.JAVA_HOME;
-  const java = javaHome ? path.join(javaHome, "bin", "java") : "java";
+  const java = o.javaHome ? path.join(o.javaHome, "bin", "java") : "java";
   if (spawnSync(java, ["-version"], { stdio: "ignore" }).status !== 0)
     return { ok: false, reason: "java not found: install Java 17 (apt-get install openjdk-17-jre-headless)" };
   return { ok: true };
 }
 
+// The child inherits this process's environment (PATH, HOME, ...) as any child process does;
+// everything Sous sets for it comes from the options.
 const pythonEnv = (options: StartOptions) => ({
   ...process.env,
   PYTHONPATH: path.join(repoRoot, "python"),
   PYTHONUNBUFFERED: "1",
   TZ: "UTC",
   SOUS_SPARK_DRIVER_MEMORY: options.driverMemory ?? "2g",
+  ...(options.javaHome ? { JAVA_HOME: options.javaHome } : {}),
 });
 
 type Response = { id?: number } & Record<string, unknown>;
@@ -260,7 +267,7 @@ function readyLine(lines: Readable, timeoutMs: number, gone: Promise<Error>): Pr
 /** A Spark process of its own, spoken to over stdin/stdout, stopped by `stop()`. */
 export async function startSparkLocal(options: StartOptions = {}): Promise<SparkLocal> {
   const python = options.python ?? defaultPython;
-  const available = sparkLocalAvailability(python);
+  const available = sparkLocalAvailability(python, options);
   if (!available.ok) throw new Error(`cannot start local Spark: ${available.reason}`);
   const started = Date.now();
   const child: ChildProcess = spawn(python, ["-m", "sous_spark"], {
@@ -328,7 +335,7 @@ const connectOnce = (socketPath: string) =>
  */
 export async function connectSharedSpark(options: SharedOptions): Promise<SparkLocal> {
   const python = options.python ?? defaultPython;
-  const available = sparkLocalAvailability(python);
+  const available = sparkLocalAvailability(python, options);
   if (!available.ok) throw new Error(`cannot start local Spark: ${available.reason}`);
   const started = Date.now();
   const deadline = started + (options.startTimeoutMs ?? 120_000);
