@@ -1,6 +1,6 @@
 import { CompileError } from "../../errors.ts";
 import { defineStep, requireType, sketch, str, TEMPORAL } from "../step.ts";
-import { HOLIDAY_COUNTRIES } from "../udfs/holidays.ts";
+import { HOLIDAY_COUNTRIES } from "../udfs/holiday-countries.ts";
 
 export default defineStep({
   type: "HolidaysComputer",

@@ -44,5 +44,6 @@ export const SOUS_UDFS: readonly SousUdf[] = [
   },
 ];
 
-export { HOLIDAY_COUNTRIES, isHoliday, isHolidayIso } from "./holidays.ts";
+export { HOLIDAY_COUNTRIES } from "./holiday-countries.ts";
+export { isHoliday, isHolidayIso } from "./holidays.ts";
 export { parseUserAgent, type UserAgent, userAgentField } from "./user-agent.ts";

@@ -1,7 +1,11 @@
+import Bowser from "bowser";
+
 /**
- * A small User-Agent parser (no dependency): browser and version, OS and version, device type.
- * Pure JavaScript; the local engine runs it as the DuckDB function `sous_parse_ua(ua, field)`.
- * Rules are ordered: the first match wins (Edge and Opera before Chrome, Chrome before Safari).
+ * User-Agent parsing with bowser (MIT): browser and version, OS and version, device type. Pure
+ * JavaScript; the local engine runs it as the DuckDB function `sous_parse_ua(ua, field)`.
+ * Sous keeps its own labels where bowser's differ ("Edge", not "Microsoft Edge"), the
+ * Windows marketing version ("10", not "NT 10.0"), and a short list of clients bowser does not
+ * take for bots (curl, Wget, python-requests, anything calling itself a bot, crawler or spider).
  */
 export interface UserAgent {
   browser: string | null;
@@ -11,6 +15,7 @@ export interface UserAgent {
   device: "desktop" | "mobile" | "tablet" | "bot" | null;
 }
 
+/** Checked before bowser: the first match names the bot; its version is not reported. */
 const BOTS: readonly [RegExp, string][] = [
   [/Googlebot/i, "Googlebot"],
   [/bingbot/i, "Bingbot"],
@@ -24,64 +29,41 @@ const BOTS: readonly [RegExp, string][] = [
   [/bot\b|crawler|spider|slurp/i, "Bot"],
 ];
 
-const BROWSERS: readonly [RegExp, string][] = [
-  [/\b(?:Edg|Edge|EdgA|EdgiOS)\/([\d.]+)/, "Edge"],
-  [/\b(?:OPR|Opera)\/([\d.]+)/, "Opera"],
-  [/\bSamsungBrowser\/([\d.]+)/, "Samsung Internet"],
-  [/\b(?:Firefox|FxiOS)\/([\d.]+)/, "Firefox"],
-  [/\b(?:Chrome|CriOS)\/([\d.]+)/, "Chrome"],
-  [/\bVersion\/([\d.]+).*\bSafari\//, "Safari"],
-  [/\bMSIE ([\d.]+)/, "Internet Explorer"],
-  [/\bTrident\/.*\brv:([\d.]+)/, "Internet Explorer"],
-];
-
-const WINDOWS: Record<string, string> = {
-  "10.0": "10",
-  "6.3": "8.1",
-  "6.2": "8",
-  "6.1": "7",
-  "6.0": "Vista",
-  "5.1": "XP",
+/** Bowser's names that Sous has always shown differently. */
+const BROWSER_LABELS: Readonly<Record<string, string>> = {
+  "Microsoft Edge": "Edge",
+  "Samsung Internet for Android": "Samsung Internet",
 };
 
-function os(ua: string): [string | null, string | null] {
-  let m = /Windows NT ([\d.]+)/.exec(ua);
-  if (m) return ["Windows", WINDOWS[m[1]!] ?? m[1]!];
-  m = /(?:iPhone OS|CPU OS) ([\d_]+)/.exec(ua);
-  if (m) return ["iOS", m[1]!.replaceAll("_", ".")];
-  if (/iPhone|iPad|iPod/.test(ua)) return ["iOS", null];
-  m = /Android ([\d.]+)/.exec(ua);
-  if (m) return ["Android", m[1]!];
-  if (/Android/.test(ua)) return ["Android", null];
-  if (/CrOS/.test(ua)) return ["Chrome OS", null];
-  m = /Mac OS X ([\d_.]+)/.exec(ua);
-  if (m) return ["macOS", m[1]!.replaceAll("_", ".")];
-  if (/Macintosh/.test(ua)) return ["macOS", null];
-  if (/Linux/.test(ua)) return ["Linux", null];
-  return [null, null];
-}
+const DEVICES: Readonly<Record<string, UserAgent["device"]>> = {
+  desktop: "desktop",
+  mobile: "mobile",
+  tablet: "tablet",
+  bot: "bot",
+};
+
+const orNull = (s: string | undefined): string | null => (s === undefined || s === "" ? null : s);
 
 export function parseUserAgent(ua: string): UserAgent {
-  const empty: UserAgent = { browser: null, browserVersion: null, os: null, osVersion: null, device: null };
-  if (ua.trim() === "") return empty;
-  const [osName, osVersion] = os(ua);
-  for (const [re, name] of BOTS) {
-    if (re.test(ua)) return { browser: name, browserVersion: null, os: osName, osVersion, device: "bot" };
-  }
-  let browser: string | null = null;
-  let browserVersion: string | null = null;
-  for (const [re, name] of BROWSERS) {
-    const m = re.exec(ua);
-    if (m) {
-      browser = name;
-      browserVersion = m[1] ?? null;
-      break;
-    }
-  }
-  const tablet = /iPad|Tablet/.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua));
-  const mobile = !tablet && /Mobi|iPhone|iPod|Android/.test(ua);
-  const device = tablet ? "tablet" : mobile ? "mobile" : osName || browser ? "desktop" : null;
-  return { browser, browserVersion, os: osName, osVersion, device };
+  if (ua.trim() === "")
+    return { browser: null, browserVersion: null, os: null, osVersion: null, device: null };
+  const parsed = Bowser.parse(ua);
+  const os = orNull(parsed.os.name);
+  // Windows: bowser's version is the NT one ("NT 10.0"), its versionName the familiar one ("10").
+  const osVersion = os === "Windows" ? orNull(parsed.os.versionName) : orNull(parsed.os.version);
+  const bot = BOTS.find(([re]) => re.test(ua));
+  if (bot) return { browser: bot[1], browserVersion: null, os, osVersion, device: "bot" };
+  const name = orNull(parsed.browser.name);
+  const browser = name === null ? null : (BROWSER_LABELS[name] ?? name);
+  const type = parsed.platform.type;
+  const device = type !== undefined && Object.hasOwn(DEVICES, type) ? (DEVICES[type] ?? null) : null;
+  return {
+    browser,
+    browserVersion: device === "bot" ? null : orNull(parsed.browser.version),
+    os,
+    osVersion,
+    device: device ?? (os || browser ? "desktop" : null),
+  };
 }
 
 export type UserAgentField = keyof UserAgent;
