@@ -51,6 +51,7 @@ describe.skipIf(!hasStudio)("Python notebooks in the browser", () => {
     await page.goto(`${studioUrl}/projects/${projectId}/notebooks`);
     await page.getByTestId("notebook-name").fill("Big orders");
     await page.getByTestId("notebook-kind").selectOption("python");
+    await screenshot(page, "python-notebook-new");
     await page.getByTestId("notebook-create").click();
     await page.waitForURL(/\/python-notebooks\/[A-Za-z0-9_-]+$/);
     await expect(page.getByTestId("notebook-title").textContent()).resolves.toBe("Big orders");

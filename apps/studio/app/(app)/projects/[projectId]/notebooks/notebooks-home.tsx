@@ -93,8 +93,8 @@ export function NotebooksHome({
       <Panel title="Notebooks" testId="notebooks-list">
         {notebooks.length === 0 ? (
           <EmptyState title="No notebook yet">
-            A notebook is a list of SQL cells over the project's datasets: explore, then save a cell as a
-            dataset of the Flow.
+            A SQL notebook is a list of SQL cells over the project's datasets: explore, then save a cell as a
+            dataset of the Flow. A Python notebook runs Python cells in your own Jupyter kernel.
           </EmptyState>
         ) : (
           <table className="nb-table">
