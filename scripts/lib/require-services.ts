@@ -1,5 +1,6 @@
 // Vitest global setup of the integration and e2e projects: in CI (CI set, as .ci/run does, or
-// SOUS_REQUIRE_SERVICES=1) a missing or unreachable Postgres or Redis fails the run. Integration
+// SOUS_REQUIRE_SERVICES=1) a missing or unreachable Postgres, Redis or studio fails the run; outside
+// CI a missing one is named in a warning (its tests skip). Integration
 // tests skip themselves when SOUS_TEST_DATABASE_URL / SOUS_TEST_REDIS_URL are unset, which is
 // right on a laptop (`vitest run` with no services exits 0, the skips listed) but in CI would let
 // a broken service setup pass green with dozens of tests never run.
@@ -59,13 +60,25 @@ function pingRedis(url: string): Promise<void> {
   });
 }
 
-/** What is wrong with this run's services, one line each; empty when all answer. */
-export async function serviceProblems(env: Env): Promise<string[]> {
+/** A GET that gets any HTTP answer within 5 s: the studio `npm test` starts is up. */
+async function pingStudio(url: string): Promise<void> {
+  await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5000) });
+}
+
+/**
+ * What is wrong with this run's services, one line each; empty when all answer. With `studio`, the
+ * studio too: the studio's API tests and every e2e spec skip without SOUS_TEST_STUDIO_URL, as the
+ * integration tests do without Postgres and Redis, so in CI a run without it must fail as well.
+ */
+export async function serviceProblems(env: Env, opts: { studio?: boolean } = {}): Promise<string[]> {
   const problems = missingServiceUrls(env).map((k) => `${k} is not set`);
+  if (opts.studio && !env.SOUS_TEST_STUDIO_URL)
+    problems.push("SOUS_TEST_STUDIO_URL is not set (the studio's API and e2e tests would skip)");
   const checks: [string, string | undefined, (url: string) => Promise<void>][] = [
     ["Postgres", env.SOUS_TEST_DATABASE_URL, pingPostgres],
     ["Redis", env.SOUS_TEST_REDIS_URL, pingRedis],
   ];
+  if (opts.studio) checks.push(["The studio", env.SOUS_TEST_STUDIO_URL, pingStudio]);
   for (const [name, url, ping] of checks) {
     if (!url) continue;
     await ping(url).catch((e: Error) => {
@@ -76,12 +89,25 @@ export async function serviceProblems(env: Env): Promise<string[]> {
 }
 
 export default async function requireServices(): Promise<void> {
-  if (!servicesRequired(process.env)) return;
-  const problems = await serviceProblems(process.env);
+  if (!servicesRequired(process.env)) {
+    // Outside CI the tests skip, which is right on a laptop, but a green run must not read as a
+    // pass of tests that never ran: say so once, before vitest's own summary.
+    const missing = [...missingServiceUrls(process.env), "SOUS_TEST_STUDIO_URL"].filter(
+      (k) => !process.env[k],
+    );
+    if (missing.length)
+      console.warn(
+        `[sous] ${missing.join(", ")} not set: the integration and e2e tests that need them are SKIPPED, not passed. ` +
+          "`npm test` starts everything; CI=1 or SOUS_REQUIRE_SERVICES=1 makes this an error.",
+      );
+    return;
+  }
+  const problems = await serviceProblems(process.env, { studio: true });
   if (problems.length === 0) return;
   throw new Error(
     `CI run without its services, so integration tests would skip instead of running: ${problems.join("; ")}. ` +
-      "Run them through `npm test` (it creates the database and starts Redis), or set SOUS_TEST_DATABASE_URL and " +
-      "SOUS_TEST_REDIS_URL to running services. Outside CI (CI unset) they skip.",
+      "Run them through `npm test` (it creates the database, starts Redis and the studio), or set " +
+      "SOUS_TEST_DATABASE_URL, SOUS_TEST_REDIS_URL and SOUS_TEST_STUDIO_URL to running services. " +
+      "Outside CI (CI unset) they skip.",
   );
 }
