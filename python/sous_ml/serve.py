@@ -49,9 +49,12 @@ def matrix(features, rows):
     for r, row in enumerate(rows):
         if not isinstance(row, dict):
             raise InvalidInput(f"item {r}: features must be an object")
-        for j, f in enumerate(features):
-            v = row.get(f["name"])
-            x[r, j] = numeric(f["name"], v) if f["type"] == "numeric" else category(f["name"], v)
+        try:
+            for j, f in enumerate(features):
+                v = row.get(f["name"])
+                x[r, j] = numeric(f["name"], v) if f["type"] == "numeric" else category(f["name"], v)
+        except InvalidInput as e:
+            raise InvalidInput(f"item {r}: {e}") from None
     if all(f["type"] == "numeric" for f in features):
         return x.astype(np.float64)
     return x

@@ -4,20 +4,31 @@ import type { RoutedService } from "./registry.ts";
 // One OpenAPI 3.1 document per service, generated from the features of the models its endpoints
 // serve: a client generator gets each feature's name and type, and the classes it may get back.
 
-function featureSchema(f: PortableFeature): Record<string, unknown> {
+/** A portable model's feature (its imputation known), or a pickled pipeline's (name and type only). */
+type ServedFeature = PortableFeature | { name: string; type: "numeric" | "categorical"; impute?: undefined };
+
+function featureSchema(f: ServedFeature): Record<string, unknown> {
+  const imputed =
+    f.impute === undefined
+      ? "imputed as the model was trained to"
+      : `imputed with ${JSON.stringify(f.impute)}`;
   if (f.type === "numeric")
-    return {
-      type: ["number", "null"],
-      description: `numeric; missing or null is imputed with ${f.impute}`,
-    };
+    return { type: ["number", "null"], description: `numeric; missing or null is ${imputed}` };
   return {
     type: ["string", "number", "boolean", "null"],
-    description: `categorical; missing or null is imputed with ${JSON.stringify(f.impute)}${f.others ? "; other values share one column" : "; unknown values are ignored"}`,
-    examples: f.levels.slice(0, 20),
+    description: `categorical; missing or null is ${imputed}`,
+    ...("levels" in f
+      ? {
+          description: `categorical; missing or null is ${imputed}${f.others ? "; other values share one column" : "; unknown values are ignored"}`,
+          examples: f.levels.slice(0, 20),
+        }
+      : {}),
   };
 }
 
-function resultSchema(model: PortableModel | undefined): Record<string, unknown> {
+function resultSchema(
+  model: { task: PortableModel["task"]; classes: readonly (string | number | boolean)[] | null } | undefined,
+): Record<string, unknown> {
   const classifier = model ? model.task !== "regression" : true;
   const classes = model?.classes?.map(String);
   return {

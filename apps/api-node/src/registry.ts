@@ -1,6 +1,8 @@
+import path from "node:path";
 import { text } from "node:stream/consumers";
 import type { Db } from "@sous/db";
-import { type PortableModel, PortableModelSchema } from "@sous/ml";
+import { MlDesignSchema, type PortableModel, PortableModelSchema } from "@sous/ml";
+import type { PythonModel } from "@sous/ml-local";
 import { type DeployedVersion, hashServiceKey, loadApiSnapshot } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
 
@@ -8,8 +10,13 @@ import type { DatasetStorage } from "@sous/storage";
 // assignment: a request reads `registry.routes` once and keeps that snapshot to its end, so a
 // reload never changes what a running request sees and never makes one wait.
 
+/**
+ * A deployed version as the node scores it: in-process from its portable form, or through the
+ * Python scoring pool from its pickle (kept on local disk by a storage lease while it is deployed).
+ */
 export type LoadedModel =
-  | { ok: true; model: PortableModel }
+  | { ok: true; runtime: "portable"; model: PortableModel }
+  | { ok: true; runtime: "python"; model: PythonModel; release(): Promise<void> }
   | { ok: false; status: 501 | 503; code: string; message: string };
 
 export interface RoutedVersion extends DeployedVersion {
@@ -110,7 +117,11 @@ export class Registry {
     }
     this.routes = { services, loadedAt: new Date() };
     this.reloads++;
-    for (const id of this.models.keys()) if (!live.has(id)) this.models.delete(id);
+    for (const [id, loaded] of this.models)
+      if (!live.has(id)) {
+        this.models.delete(id);
+        void loaded.then((m) => (m.ok && m.runtime === "python" ? m.release() : undefined));
+      }
   }
 
   private model(d: DeployedVersion): Promise<LoadedModel> {
@@ -128,18 +139,45 @@ export class Registry {
 
   private async readModel(d: DeployedVersion): Promise<LoadedModel> {
     const label = `version ${d.number} of saved model ${d.savedModelName}`;
-    if (!d.portableKey)
+    if (!d.portableKey) return this.readPickle(d, label);
+    try {
+      const json = JSON.parse(await text(await this.storage.getStream(d.portableKey)));
+      return { ok: true, runtime: "portable", model: PortableModelSchema.parse(json) };
+    } catch (e) {
+      this.onError(new Error(`${label}: cannot load ${d.portableKey}: ${(e as Error).message}`));
+      return { ok: false, status: 503, code: "unavailable", message: `${label} could not be loaded` };
+    }
+  }
+
+  /** A model without a portable form: its scikit-learn pickle, scored by the Python pool. */
+  private async readPickle(d: DeployedVersion, label: string): Promise<LoadedModel> {
+    const design = MlDesignSchema.safeParse(d.design);
+    if (!d.artifactKey.endsWith(".pkl") || !design.success)
       return {
         ok: false,
         status: 501,
         code: "not_implemented",
-        message: `${label} has no portable form; serving it needs Python scoring, which this API node does not have yet`,
+        message: `${label} has no portable form and no scikit-learn pipeline this node can load: deploy a model trained locally, or one with a portable form`,
       };
+    const folder = `${path.posix.dirname(d.artifactKey)}/`;
     try {
-      const json = JSON.parse(await text(await this.storage.getStream(d.portableKey)));
-      return { ok: true, model: PortableModelSchema.parse(json) };
+      const lease = await this.storage.acquire(folder);
+      return {
+        ok: true,
+        runtime: "python",
+        model: {
+          pickle: path.join(lease.dir, path.posix.basename(d.artifactKey)),
+          task: design.data.task,
+          classes: Array.isArray(d.classes) ? (d.classes as (string | number | boolean)[]) : null,
+          // The pipeline's columns: the design's included features, in its order (as the trainer read them).
+          features: design.data.features
+            .filter((f) => f.include)
+            .map((f) => ({ name: f.name, type: f.type })),
+        },
+        release: () => lease.release(),
+      };
     } catch (e) {
-      this.onError(new Error(`${label}: cannot load ${d.portableKey}: ${(e as Error).message}`));
+      this.onError(new Error(`${label}: cannot load ${d.artifactKey}: ${(e as Error).message}`));
       return { ok: false, status: 503, code: "unavailable", message: `${label} could not be loaded` };
     }
   }

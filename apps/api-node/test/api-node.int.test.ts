@@ -108,7 +108,7 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
     ]);
     binary = b;
     regression = r;
-    // The decision tree stands for a model without a portable form (MLlib, later).
+    // The decision tree stands for a model without a portable form (served by the Python pool).
     const saved = await saveModels(t.db, store.storage, binary, { name: "churn", withoutPortable: [2] });
     projectId = saved.projectId;
     versions = saved.versionIds;
@@ -317,7 +317,7 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
     expect((many.body.error as Body).message).toBe("at most 1000 items per request, got 1001");
   });
 
-  it("says clearly that a model without a portable form cannot be served yet (501)", async () => {
+  it("serves a model without a portable form through the Python pool, as scikit-learn predicts", async () => {
     const svc = await createService(t.db, {
       projectId,
       name: "tree",
@@ -326,11 +326,32 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
       deployments: [{ versionId: versions[2]!, weight: 1 }],
     });
     await loaded((r) => r.services.has("tree"));
-    const res = await call(`/public/api/v1/${svc.service.name}/t/predict`, { features: {} });
-    expect(res.status).toBe(501);
-    expect(res.body.error).toEqual({
-      code: "not_implemented",
-      message: expect.stringContaining("version 3 of saved model churn has no portable form"),
+    const sample = binary.result.sample;
+    const multi = await call(`/public/api/v1/${svc.service.name}/t/predict-multi`, {
+      items: sample.map((features) => ({ features })),
+    });
+    expect(multi.status).toBe(200);
+    const results = multi.body.results as Body[];
+    expect(results).toHaveLength(sample.length);
+    expect(Math.max(...results.map((r, i) => maxDiff(r, binary, 2, i)))).toBeLessThanOrEqual(1e-9);
+    const one = await call(`/public/api/v1/${svc.service.name}/t/predict`, { features: sample[3] });
+    expect(one.status).toBe(200);
+    expect(maxDiff(one.body.result as Body, binary, 2, 3)).toBeLessThanOrEqual(1e-9);
+    expect(one.body.version).toMatchObject({ number: 3, savedModel: "churn" });
+
+    // Wrong types name the feature (and the item), as for portable models.
+    const wrong = await call(`/public/api/v1/${svc.service.name}/t/predict`, { features: { x1: "ten" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toEqual({
+      code: "invalid_input",
+      message: expect.stringMatching(/^feature x1 is numeric/),
+    });
+    const wrongItem = await call(`/public/api/v1/${svc.service.name}/t/predict-multi`, {
+      items: [{ features: {} }, { features: { colour: { a: 1 } } }],
+    });
+    expect(wrongItem.status).toBe(400);
+    expect(wrongItem.body.error).toMatchObject({
+      message: expect.stringMatching(/^item 1: feature colour is categorical/),
     });
   });
 

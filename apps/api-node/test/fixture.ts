@@ -54,6 +54,8 @@ export interface Trained {
   /** Per model of the result: its portable form. */
   portables: PortableModel[];
   outputDir: string;
+  /** What it was trained with (its design, as the Lab would store it, follows from it). */
+  request: Omit<TrainRequest, "parquet" | "outputDir">;
 }
 
 /** Writes `sql`'s rows to a Parquet file and trains on it. */
@@ -70,17 +72,13 @@ export async function train(
   await c.run(`COPY (${sql}) TO '${parquet}' (FORMAT parquet)`);
   c.closeSync();
   const outputDir = path.join(dir, `out-${req.target}`);
-  const result = await trainLocal({
-    validation: { kind: "random_split", testRatio: 0.2, seed: 42 },
-    ...req,
-    parquet,
-    outputDir,
-  });
+  const request = { validation: { kind: "random_split", testRatio: 0.2, seed: 42 } as const, ...req };
+  const result = await trainLocal({ ...request, parquet, outputDir });
   if (!result.ok) throw new Error(result.error.message);
   const portables = result.models.map((m) =>
     PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8"))),
   );
-  return { result, portables, outputDir };
+  return { result, portables, outputDir, request };
 }
 
 export function tempStorage(): { storage: DatasetStorage; dataDir: string; remove(): void } {
@@ -108,14 +106,38 @@ export async function saveModels(
     ).id;
   const dataset = await db.dataset.create({ data: { projectId, name: `${opts.name}_data` } });
   const saved = await db.savedModel.create({ data: { projectId, name: opts.name, datasetId: dataset.id } });
+  // The training as the Lab leaves it (a finished job, its analysis and design): the API node reads
+  // a pickled model's features from the design.
+  const { sampleRows: _, ...designed } = trained.request;
+  const design = {
+    ...designed,
+    features: designed.features.map((f) => ({ ...f, include: true })),
+    engine: { kind: "local" },
+  };
+  const job = await db.job.create({ data: { projectId, mode: "train", targets: [], state: "SUCCEEDED" } });
+  const analysis = await db.mlAnalysis.create({
+    data: { projectId, datasetId: dataset.id, name: opts.name, design },
+  });
   const trainingId = `t${randomBytes(6).toString("hex")}`;
+  const prefix = `projects/${projectId}/ml/trainings/${trainingId}/`;
+  await db.mlTraining.create({
+    data: {
+      id: trainingId,
+      analysisId: analysis.id,
+      jobId: job.id,
+      number: 1,
+      design,
+      artifactsPrefix: prefix,
+    },
+  });
   const versionIds: string[] = [];
   for (const [i, m] of trained.result.models.entries()) {
-    const prefix = `projects/${projectId}/ml/trainings/${trainingId}/`;
     const portableKey = `${prefix}${m.portable}`;
     await storage.putStream(portableKey, createReadStream(path.join(trained.outputDir, m.portable)));
+    await storage.putStream(`${prefix}${m.pickle}`, createReadStream(path.join(trained.outputDir, m.pickle)));
     const v = await db.savedModelVersion.create({
       data: {
+        trainingId,
         savedModelId: saved.id,
         number: i + 1,
         modelIndex: i,

@@ -9,6 +9,12 @@ export interface DeployedVersion {
   task: string;
   /** Storage key of the portable model; null when the model has none (not servable in-process). */
   portableKey: string | null;
+  /** Storage key of the fitted pipeline (a scikit-learn pickle, or an MLlib model folder). */
+  artifactKey: string;
+  /** Class labels (classifiers), as the training's result lists them. */
+  classes: unknown;
+  /** The training's design (@sous/ml MlDesign, unparsed), null once the training is deleted. */
+  design: unknown;
   weight: number;
 }
 
@@ -49,7 +55,12 @@ export async function loadApiSnapshot(db: Db): Promise<ApiSnapshot> {
               deployments: {
                 orderBy: { createdAt: "asc" },
                 include: {
-                  savedModelVersion: { include: { savedModel: { select: { id: true, name: true } } } },
+                  savedModelVersion: {
+                    include: {
+                      savedModel: { select: { id: true, name: true } },
+                      training: { select: { design: true } },
+                    },
+                  },
                 },
               },
             },
@@ -76,6 +87,9 @@ export async function loadApiSnapshot(db: Db): Promise<ApiSnapshot> {
           savedModelName: d.savedModelVersion.savedModel.name,
           task: d.savedModelVersion.task,
           portableKey: d.savedModelVersion.portableKey,
+          artifactKey: d.savedModelVersion.artifactKey,
+          classes: d.savedModelVersion.classes,
+          design: d.savedModelVersion.training?.design ?? null,
           weight: d.weight,
         })),
       })),

@@ -28,6 +28,7 @@ type VersionRow = {
   task: string;
   algorithm: unknown;
   portableKey: string | null;
+  artifactKey: string;
   savedModel: { id: string; name: string };
 };
 const versionInclude = { savedModel: { select: { id: true, name: true } } } as const;
@@ -41,7 +42,8 @@ function versionRef(v: VersionRow): DeployableVersion {
     savedModelName: v.savedModel.name,
     algorithm: typeof algorithm === "string" ? algorithm : "unknown",
     task: v.task,
-    servable: v.portableKey !== null,
+    // In-process from the portable form, else a scikit-learn pickle through the node's Python pool.
+    servable: v.portableKey !== null || v.artifactKey.endsWith(".pkl"),
   };
 }
 
