@@ -55,6 +55,34 @@ export async function withApiKey(session: Caller): Promise<Caller> {
   return { headers: { authorization: `Bearer ${r.data.key}` } };
 }
 
+/** An API key of the stack's admin: what most tests call the API with. */
+export async function adminKey(): Promise<Caller> {
+  return withApiKey(await loginAs(admin.email, admin.password));
+}
+
+/** A new project of the caller's (its key made unique from `keyPrefix`); throws with the API's answer otherwise. */
+export async function createProject(
+  as: Caller,
+  name: string,
+  keyPrefix = "T",
+): Promise<{ id: string; key: string }> {
+  const r = await call("/projects", { method: "POST", json: { key: uniqueKey(keyPrefix), name }, as });
+  if (r.status !== 201) throw new Error(`creating project ${name}: ${r.status} ${JSON.stringify(r.data)}`);
+  return { id: r.data.id as string, key: r.data.key as string };
+}
+
+/** Uploads a CSV as a new dataset of the project; its id. Throws with the API's answer otherwise. */
+export async function uploadCsv(as: Caller, projectId: string, name: string, csv: string): Promise<string> {
+  const r = await call(`/projects/${projectId}/datasets?name=${encodeURIComponent(name)}`, {
+    method: "POST",
+    body: csv,
+    headers: { "content-type": "text/csv" },
+    as,
+  });
+  if (r.status !== 201) throw new Error(`uploading ${name}: ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data.id as string;
+}
+
 export async function waitForJob(projectId: string, jobId: string, as: Caller, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

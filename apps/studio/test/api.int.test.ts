@@ -5,6 +5,7 @@ import {
   admin,
   type Caller,
   call,
+  createProject,
   hasStudio,
   loginAs,
   uniqueKey,
@@ -138,9 +139,7 @@ describe.skipIf(!hasStudio)("REST API", () => {
     let projectId: string;
     let ordersId: string;
     beforeAll(async () => {
-      projectId = (
-        await call("/projects", { method: "POST", json: { key: uniqueKey("UP"), name: "Uploads" }, as: key })
-      ).data.id;
+      projectId = (await createProject(key, "Uploads", "UP")).id;
     });
 
     const upload = (name: string, body: BodyInit, contentType = "text/csv") =>
@@ -243,9 +242,7 @@ describe.skipIf(!hasStudio)("REST API", () => {
     let projectId: string;
     let ordersId: string;
     beforeAll(async () => {
-      projectId = (
-        await call("/projects", { method: "POST", json: { key: uniqueKey("SL"), name: "Slice" }, as: key })
-      ).data.id;
+      projectId = (await createProject(key, "Slice", "SL")).id;
       ordersId = (
         await call(`/projects/${projectId}/datasets?name=orders`, {
           method: "POST",

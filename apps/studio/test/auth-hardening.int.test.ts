@@ -1,14 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  studioUrl,
-  uniqueKey,
-  withApiKey,
-} from "./api-client.ts";
+import { adminKey, type Caller, call, hasStudio, loginAs, studioUrl, uniqueKey } from "./api-client.ts";
 
 // Sign-in is limited per account and per address (60 wrong passwords in 3 s used to go through,
 // then the right one), the members API answers the same for every email, and pages carry
@@ -19,7 +10,7 @@ describe.skipIf(!hasStudio)("sign-in limits", () => {
   const password = "a-long-password";
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
   });
 
   async function newUser(): Promise<string> {
@@ -90,7 +81,7 @@ describe.skipIf(!hasStudio)("sign-in limits", () => {
 
 describe.skipIf(!hasStudio)("members API", () => {
   it("answers the same whether or not an account has the email", async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
+    const key = await adminKey();
     const ownerEmail = `${uniqueKey("own").toLowerCase()}@example.com`;
     const memberEmail = `${uniqueKey("mem").toLowerCase()}@example.com`;
     for (const email of [ownerEmail, memberEmail])

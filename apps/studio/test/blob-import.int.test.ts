@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio } from "./api-client.ts";
 
 // Import from Blob through /api/v1 on the test stack (local storage: the container is the
 // storage folder, so files are dropped there as an operator would upload them to the container).
@@ -15,14 +15,8 @@ describe.skipIf(!hasStudio || !dataDir)("import from Blob (API)", () => {
   const folder = `imports/e2e-${randomBytes(4).toString("hex")}`;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("BL"), name: "Blob import" },
-        as: key,
-      })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Blob import", "BL")).id;
     const dir = path.join(dataDir, "storage", folder);
     mkdirSync(path.join(dir, "2024"), { recursive: true });
     writeFileSync(path.join(dir, "jan.csv"), "store,sales\nparis,10\nlyon,4\n");

@@ -1,6 +1,15 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import {
+  adminKey,
+  type Caller,
+  call,
+  createProject,
+  hasStudio,
+  loginAs,
+  uniqueKey,
+  withApiKey,
+} from "./api-client.ts";
 
 // A SQL connection reaches a project only through an administrator's grant: members of project A
 // neither list, browse, test nor import from a connection granted to project B only (404, as if it
@@ -33,13 +42,7 @@ describe.skipIf(!hasStudio)("connections are granted to projects", () => {
   }
 
   async function newProject(): Promise<string> {
-    const r = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("CG"), name: "Grants" },
-      as: key,
-    });
-    expect(r.status).toBe(201);
-    return r.data.id;
+    return (await createProject(key, "Grants", "CG")).id;
   }
 
   async function createConnection(projectIds: string[]) {
@@ -81,7 +84,7 @@ describe.skipIf(!hasStudio)("connections are granted to projects", () => {
     await s.query("INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 7) g");
     await s.end();
 
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
     projectA = await newProject();
     projectB = await newProject();
     const e = await newUser();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, uploadCsv } from "./api-client.ts";
 
 // "Convert to code": a visual recipe replaced in place by the SQL recipe of its SparkSQL (same id,
 // inputs and outputs, revision bumped, one-way), refused on a stale revision; the converted
@@ -35,22 +35,9 @@ describe.skipIf(!hasStudio)("POST /projects/:id/recipes/:id/convert-to-sql", () 
     });
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    const p = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("CV"), name: "Convert" },
-      as: key,
-    });
-    projectId = p.data.id;
-    const up = async (name: string, csv: string) =>
-      (
-        await call(`/projects/${projectId}/datasets?name=${name}`, {
-          method: "POST",
-          body: csv,
-          headers: { "content-type": "text/csv" },
-          as: key,
-        })
-      ).data.id as string;
+    key = await adminKey();
+    projectId = (await createProject(key, "Convert", "CV")).id;
+    const up = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
     orders = await up("orders", ORDERS);
     customers = await up("customers", CUSTOMERS);
   });

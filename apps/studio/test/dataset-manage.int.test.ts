@@ -3,14 +3,14 @@ import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  admin,
+  adminKey,
   type Caller,
   call,
+  createProject,
   hasStudio,
   loginAs,
   uniqueKey,
   waitForJob,
-  withApiKey,
 } from "./api-client.ts";
 
 // Renaming and deleting datasets through /api/v1 against the real stack (studio + worker +
@@ -26,10 +26,8 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
   const base = () => `/projects/${projectId}`;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("DM"), name: "Manage" }, as: key })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Manage", "DM")).id;
   });
 
   const upload = async (name: string) => {
@@ -314,9 +312,7 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
     });
     expect(ok.status).toBe(200);
 
-    const other = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("DO"), name: "Other" }, as: key })
-    ).data.id;
+    const other = (await createProject(key, "Other", "DO")).id;
     expect((await call(`/projects/${other}/datasets/${src}`, { method: "DELETE", as: key })).status).toBe(
       404,
     );

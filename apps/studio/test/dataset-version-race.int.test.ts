@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio } from "./api-client.ts";
 
 // Publishers of one dataset at once, through the API: each publish takes the next version number
 // under the dataset's row lock (@sous/server-domain), so none of them hits the unique index and
@@ -9,14 +9,8 @@ describe.skipIf(!hasStudio)("concurrent dataset versions", () => {
   let projectId: string;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("VR"), name: "Version race" },
-        as: key,
-      })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Version race", "VR")).id;
   });
 
   // One small CSV file per upload, told apart by its amount.

@@ -2,7 +2,7 @@ import { type Dirent, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, uniqueKey } from "./api-client.ts";
 
 // Datasets through /api/v1 against the real stack: import with preview, re-import, versions,
 // schema edits, sampling, stats, the sample query, download, Postgres import and bad input.
@@ -15,10 +15,8 @@ describe.skipIf(!hasStudio)("datasets API", () => {
   const base = () => `/projects/${projectId}`;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("DS"), name: "Datasets" }, as: key })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Datasets", "DS")).id;
   });
 
   const stage = (body: BodyInit, fileName = "data.csv") =>

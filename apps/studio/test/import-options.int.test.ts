@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio } from "./api-client.ts";
 
 // Issue 13 "Data in", through /api/v1 on the test stack: a headerless .tbl with a trailing `|`
 // imports by every path (the dialog's staged upload, the direct upload, the storage folder) with
@@ -64,10 +64,8 @@ describe.skipIf(!hasStudio)("imports take real files, with the same options on e
   };
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("IMP"), name: "Imports" }, as: key })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Imports", "IMP")).id;
   });
 
   it("dialog path: a headerless .tbl is detected, previewed as col_1..col_n, renamed and typed, imported", async () => {

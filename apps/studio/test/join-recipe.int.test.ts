@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  admin,
+  adminKey,
   type Caller,
   call,
+  createProject,
   hasStudio,
-  loginAs,
-  uniqueKey,
+  uploadCsv,
   waitForJob,
-  withApiKey,
 } from "./api-client.ts";
 
 // The join recipe through the REST API: the JSON the editor saves (operators, date windows,
@@ -22,24 +21,11 @@ describe.skipIf(!hasStudio)("join recipes through the API", () => {
   let orders: string;
   let campaigns: string;
 
-  const upload = async (name: string, csv: string) =>
-    (
-      await call(`/projects/${projectId}/datasets?name=${name}`, {
-        method: "POST",
-        body: csv,
-        headers: { "content-type": "text/csv" },
-        as: key,
-      })
-    ).data.id as string;
+  const upload = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    const p = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("JOIN"), name: "Joins" },
-      as: key,
-    });
-    projectId = p.data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Joins", "JOIN")).id;
     orders = await upload("orders", ORDERS);
     campaigns = await upload("campaigns", CAMPAIGNS);
   });

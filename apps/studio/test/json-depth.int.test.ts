@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio } from "./api-client.ts";
 
 // A JSON upload nested 100,000 levels deep (200 KB) used to crash the studio with SIGSEGV inside
 // DuckDB's JSON reader. It is refused before any parser sees it, and the studio keeps answering.
@@ -8,10 +8,8 @@ describe.skipIf(!hasStudio)("deeply nested JSON uploads", () => {
   let projectId: string;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", { method: "POST", json: { key: uniqueKey("JD"), name: "Deep JSON" }, as: key })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Deep JSON", "JD")).id;
   });
 
   const deep = "[".repeat(100_000) + "]".repeat(100_000);

@@ -1,14 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  uniqueKey,
-  waitForJob,
-  withApiKey,
-} from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, waitForJob } from "./api-client.ts";
 
 // Recipes with several outputs (split) and SQL code recipes, through the API and the worker:
 // a split is created with one dataset per output and builds each; a SQL recipe builds on its own.
@@ -23,13 +14,8 @@ describe.skipIf(!hasStudio)("split and SQL recipes through the API", () => {
     (await call(`/projects/${projectId}/datasets/${datasetId}/preview?limit=100`, { as: key })).data.rows;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    const p = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("OUT"), name: "Outputs" },
-      as: key,
-    });
-    projectId = p.data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Outputs", "OUT")).id;
     sales = (
       await call(`/projects/${projectId}/datasets?name=sales`, {
         method: "POST",

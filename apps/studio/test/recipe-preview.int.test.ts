@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, uploadCsv } from "./api-client.ts";
 
 // The recipe editor's live preview: a draft recipe compiled for both engines and run by DuckDB on
 // a sample of its inputs, without saving anything.
@@ -17,22 +17,9 @@ describe.skipIf(!hasStudio)("POST /projects/:id/recipes/preview", () => {
     call(`/projects/${projectId}/recipes/preview`, { method: "POST", json, as });
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    const p = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("PV"), name: "Preview" },
-      as: key,
-    });
-    projectId = p.data.id;
-    const up = async (name: string, csv: string) =>
-      (
-        await call(`/projects/${projectId}/datasets?name=${name}`, {
-          method: "POST",
-          body: csv,
-          headers: { "content-type": "text/csv" },
-          as: key,
-        })
-      ).data.id as string;
+    key = await adminKey();
+    projectId = (await createProject(key, "Preview", "PV")).id;
+    const up = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
     orders = await up("orders", ORDERS);
     customers = await up("customers", CUSTOMERS);
   });

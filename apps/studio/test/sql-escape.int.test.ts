@@ -1,7 +1,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type EscapeTargets, SQL_ESCAPES } from "../../../packages/compiler/test/sql-escape-corpus.ts";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, loginAs, uniqueKey } from "./api-client.ts";
 
 // The escape corpus against the recipe preview, as the issue's attacker: a VIEWER of their own
 // project aims every attempt at another project's dataset (its files, their glob, its name, its
@@ -17,10 +17,8 @@ describe.skipIf(!hasStudio || !dataDir)("the SQL escape corpus against the recip
   let targets: EscapeTargets;
 
   beforeAll(async () => {
-    const key = await withApiKey(await loginAs(admin.email, admin.password));
-    const project = async (name: string) =>
-      (await call("/projects", { method: "POST", json: { key: uniqueKey(name), name }, as: key })).data
-        .id as string;
+    const key = await adminKey();
+    const project = async (name: string) => (await createProject(key, name, name)).id;
     const upload = async (projectId: string, name: string, csv: string) =>
       (
         await call(`/projects/${projectId}/datasets?name=${name}`, {
@@ -92,7 +90,7 @@ describe.skipIf(!hasStudio || !dataDir)("the SQL escape corpus against the recip
   }, 120_000);
 
   it("refuses to save an escape as a recipe, and names the problem", async () => {
-    const admin_ = await withApiKey(await loginAs(admin.email, admin.password));
+    const admin_ = await adminKey();
     const r = await call(`/projects/${ownProject}/recipes`, {
       method: "POST",
       json: {

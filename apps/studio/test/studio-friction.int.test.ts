@@ -5,16 +5,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  uniqueKey,
-  waitForJob,
-  withApiKey,
-} from "./api-client.ts";
+import { adminKey, type Caller, call, hasStudio, uniqueKey, waitForJob } from "./api-client.ts";
 
 const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 
@@ -25,7 +16,7 @@ describe.skipIf(!hasStudio || !databaseUrl)("studio friction: Databricks deletes
   const put = (p: string, json: unknown) => call(p, { method: "PUT", json, as: key });
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
     db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
   });

@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  admin,
+  adminKey,
   type Caller,
   call,
+  createProject,
   hasStudio,
-  loginAs,
-  uniqueKey,
+  uploadCsv,
   waitForJob,
-  withApiKey,
 } from "./api-client.ts";
 
 // Schemas propagate through the Flow before anything is built: a recipe on a dataset that was
@@ -24,15 +23,7 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
   /** Written by a sync of orders, never built. */
   let copy: string;
 
-  const upload = async (name: string, csv: string) =>
-    (
-      await call(`/projects/${projectId}/datasets?name=${name}`, {
-        method: "POST",
-        body: csv,
-        headers: { "content-type": "text/csv" },
-        as: key,
-      })
-    ).data.id as string;
+  const upload = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
   const createRecipe = (json: unknown) =>
     call(`/projects/${projectId}/recipes`, { method: "POST", json, as: key });
   const group = {
@@ -42,13 +33,8 @@ describe.skipIf(!hasStudio)("recipes on unbuilt datasets", () => {
   };
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    const p = await call("/projects", {
-      method: "POST",
-      json: { key: uniqueKey("UNB"), name: "Unbuilt" },
-      as: key,
-    });
-    projectId = p.data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Unbuilt", "UNB")).id;
     orders = await upload("orders", ORDERS);
     customers = await upload("customers", CUSTOMERS);
     const sync = await createRecipe({

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, createProject, hasStudio, uniqueKey } from "./api-client.ts";
 import { zip } from "./zip-bytes.ts";
 
 // "Bad input gets a clear error and loses nothing": uploads and imports of odd files, unknown or
@@ -15,14 +15,8 @@ describe.skipIf(!hasStudio)("upload and import faults", () => {
   let projectId: string;
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
-    projectId = (
-      await call("/projects", {
-        method: "POST",
-        json: { key: uniqueKey("UF"), name: "Upload faults" },
-        as: key,
-      })
-    ).data.id;
+    key = await adminKey();
+    projectId = (await createProject(key, "Upload faults", "UF")).id;
   });
 
   const upload = (name: string, body: BodyInit) =>
