@@ -27,7 +27,7 @@ export default async function NotebooksPage({ params }: Props) {
           <h1>Notebooks</h1>
           <div className="muted">
             {project.name}: SparkSQL over the project's datasets by name, run on the local engine over their
-            full data.
+            full data, or Python in your own Jupyter kernel.
           </div>
         </div>
       </div>
