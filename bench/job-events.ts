@@ -9,18 +9,9 @@
 import { createDb, createJobChangeListener, type Db, type JobChangeListener } from "@sous/db";
 import pg from "pg";
 import { jobEventStream } from "../apps/studio/src/server/services/job-events.ts";
-import { prepareDatabase } from "../scripts/lib/stack.ts";
+import { benchDatabase, ms, pct } from "./lib/bench-setup.ts";
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/sous");
-base.pathname = "/sous_bench_events";
-const databaseUrl = base.toString();
-await prepareDatabase(databaseUrl);
+const databaseUrl = await benchDatabase("sous_bench_events");
 
 // Every query the streams make goes through this client: count them.
 let queries = 0;

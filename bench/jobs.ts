@@ -22,20 +22,12 @@ import { defaultBuildSettings } from "../apps/worker/src/jobs/build/settings.ts"
 import { registerWorkers } from "../apps/worker/src/registry.ts";
 import { planBuild } from "../packages/flow/src/index.ts";
 import { loadBuildGraph } from "../packages/server-domain/src/index.ts";
-import { prepareDatabase } from "../scripts/lib/stack.ts";
+import { benchDatabase, ms, pct } from "./lib/bench-setup.ts";
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
 const median = (xs: number[]) => pct(xs, 50);
 
-const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/sous");
-base.pathname = "/sous_bench_jobs";
-const databaseUrl = base.toString();
+const databaseUrl = await benchDatabase("sous_bench_jobs");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-await prepareDatabase(databaseUrl);
 
 const dataDir = path.join(tmpdir(), `sous-bench-jobs-${randomBytes(4).toString("hex")}`);
 mkdirSync(dataDir, { recursive: true });

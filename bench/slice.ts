@@ -13,12 +13,7 @@ import { duckString, importCsvToParquet, LocalEngine } from "@sous/engine-local"
 import { createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
 import { createLocalStorage } from "@sous/storage";
 import { Worker } from "bullmq";
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
+import { ms, pct } from "./lib/bench-setup.ts";
 
 async function queueLatency(n: number) {
   const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

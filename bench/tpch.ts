@@ -25,6 +25,7 @@ import { datasetVersionPrefix } from "@sous/storage";
 import pg from "pg";
 import { freePort } from "../scripts/lib/net.ts";
 import { buildStudio, prepareDatabase, repoRoot, startStack } from "../scripts/lib/stack.ts";
+import { studioApi } from "./lib/bench-setup.ts";
 
 const args = process.argv.slice(2);
 const SF = Number(args.find((a) => /^(sf=)?\d*\.?\d+$/.test(a))?.replace("sf=", "") ?? 0.1);
@@ -424,31 +425,8 @@ try {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(creds),
   });
-  const login = await fetch(`${base}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: creds.email, password: creds.password }),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
-  const keyRes = await fetch(`${base}/me/api-keys`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ name: "bench" }),
-  });
-  const auth = { authorization: `Bearer ${((await keyRes.json()) as { key: string }).key}` };
-  // biome-ignore lint/suspicious/noExplicitAny: the bench reads loosely typed JSON
-  const api = async (p: string, init: RequestInit & { json?: unknown } = {}): Promise<any> => {
-    const headers: Record<string, string> = { ...auth, ...(init.headers as Record<string, string>) };
-    if (init.json !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${base}${p}`, {
-      ...init,
-      headers,
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${init.method ?? "GET"} ${p}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
+  const api = await studioApi(base, creds.email, creds.password);
+  const auth = api.headers;
 
   const project = await api("/projects", { method: "POST", json: { key: `TPCH_${runId}`, name: "TPC-H" } });
   const projectId: string = project.id;
