@@ -6,8 +6,8 @@
  * (true by default), reproduced by `sparkDecimalResult`, so the DuckDB rendering can round where
  * Spark rounds.
  */
-export const DECIMAL_PRECISION = 38;
-export const DECIMAL_SCALE = 9;
+const DECIMAL_PRECISION = 38;
+const DECIMAL_SCALE = 9;
 /** The SQL type name, the same text for Spark and DuckDB. */
 export const DECIMAL_SQL = `DECIMAL(${DECIMAL_PRECISION}, ${DECIMAL_SCALE})`;
 

@@ -61,7 +61,7 @@ type ClusterRecord = {
 };
 
 /** The org id in the SQL HTTP path; real workspaces put their numeric workspace id here. */
-export const EMULATOR_ORG_ID = "0";
+const EMULATOR_ORG_ID = "0";
 
 export const sqlHttpPath = (clusterId: string) => `sql/protocolv1/o/${EMULATOR_ORG_ID}/${clusterId}`;
 

@@ -32,7 +32,7 @@ const taskSchema = z.looseObject({
   timeout_seconds: z.number().int().nonnegative().optional(),
 });
 
-export const submitRunSchema = z.looseObject({
+const submitRunSchema = z.looseObject({
   run_name: z.string().optional(),
   idempotency_token: z.string().max(64).optional(),
   timeout_seconds: z.number().int().nonnegative().optional(),

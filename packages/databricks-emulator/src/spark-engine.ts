@@ -33,7 +33,7 @@ export class SessionConfigError extends Error {
  * Session settings a client may choose: Spark SQL's own (`spark.sql.*`) and DBSQL's aliases.
  * Anything else (Hadoop `fs.*` keys above all: they hold the mount table) is refused.
  */
-export function sessionSettings(configuration: Readonly<Record<string, string>> | undefined): SparkConf {
+function sessionSettings(configuration: Readonly<Record<string, string>> | undefined): SparkConf {
   const conf: SparkConf = {};
   for (const [key, value] of Object.entries(configuration ?? {})) {
     const name = PARAMETER_ALIASES[key.toLowerCase()] ?? key;
@@ -47,7 +47,7 @@ export function sessionSettings(configuration: Readonly<Record<string, string>> 
 }
 
 /** The dbfs: view file system's links for these mounts, as session settings. */
-export function mountSettings(mounts: MountTable): SparkConf {
+function mountSettings(mounts: MountTable): SparkConf {
   const conf: SparkConf = {};
   for (const [prefix, local] of Object.entries(mounts)) {
     const mountPath = prefix.replace(/^dbfs:/i, "").replace(/\/+$/, "");

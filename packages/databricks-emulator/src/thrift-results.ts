@@ -4,7 +4,7 @@ import type { SparkColumn, SparkValue } from "@sous/spark-local";
 import { bigintToInt64, Int64, T } from "./thrift-types.ts";
 
 /** Spark-side column kinds the emulator reports; each maps to one Thrift TTypeId. */
-export type ColumnKind =
+type ColumnKind =
   | "boolean"
   | "tinyint"
   | "smallint"
@@ -21,7 +21,7 @@ export type ColumnKind =
   | "map"
   | "struct";
 
-export type CellValue = null | boolean | number | bigint | string | Buffer;
+type CellValue = null | boolean | number | bigint | string | Buffer;
 
 export type ResultColumn = {
   name: string;

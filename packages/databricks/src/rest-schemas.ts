@@ -2,7 +2,7 @@
 // Objects are loose: Databricks adds fields over time and Sous should not break on them.
 import { z } from "zod";
 
-export const CLUSTER_STATES = [
+const CLUSTER_STATES = [
   "PENDING",
   "RUNNING",
   "RESTARTING",
@@ -37,11 +37,11 @@ export const listClustersSchema = z.looseObject({ clusters: z.array(clusterDetai
 
 export const createClusterResponseSchema = z.looseObject({ cluster_id: z.string().min(1) });
 
-export const sparkVersionSchema = z.looseObject({ key: z.string(), name: z.string() });
+const sparkVersionSchema = z.looseObject({ key: z.string(), name: z.string() });
 export type SparkVersion = z.infer<typeof sparkVersionSchema>;
 export const listSparkVersionsSchema = z.looseObject({ versions: z.array(sparkVersionSchema).default([]) });
 
-export const nodeTypeSchema = z.looseObject({
+const nodeTypeSchema = z.looseObject({
   node_type_id: z.string(),
   memory_mb: z.number(),
   num_cores: z.number(),
@@ -51,7 +51,7 @@ export const nodeTypeSchema = z.looseObject({
 export type NodeType = z.infer<typeof nodeTypeSchema>;
 export const listNodeTypesSchema = z.looseObject({ node_types: z.array(nodeTypeSchema).default([]) });
 
-export const clusterEventSchema = z.looseObject({
+const clusterEventSchema = z.looseObject({
   cluster_id: z.string(),
   timestamp: z.number(),
   type: z.string(),
@@ -115,7 +115,7 @@ export type SubmitRunRequest = {
 
 export const submitRunResponseSchema = z.looseObject({ run_id: z.number().int() });
 
-export const RUN_LIFE_CYCLE_STATES = [
+const RUN_LIFE_CYCLE_STATES = [
   "QUEUED",
   "PENDING",
   "RUNNING",
@@ -128,7 +128,7 @@ export const RUN_LIFE_CYCLE_STATES = [
   "UNKNOWN",
 ] as const;
 
-export const runStateSchema = z.looseObject({
+const runStateSchema = z.looseObject({
   // A state this code does not know yet must not make the run unreadable.
   life_cycle_state: z.enum(RUN_LIFE_CYCLE_STATES).catch("UNKNOWN"),
   result_state: z.string().optional(),

@@ -584,5 +584,3 @@ export async function importToParquet(
     }
   }, opts.signal);
 }
-
-export { detectFormat };

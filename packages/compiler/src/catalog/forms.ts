@@ -14,7 +14,7 @@ export const INTEGRAL: ReadonlySet<ColumnType> = new Set(["integer", "bigint"]);
 
 const isLit = (e: Expr | undefined, test: (v: unknown) => boolean): boolean =>
   e?.kind === "lit" && e.value !== null && test(e.value);
-export const nonNegativeInt = (v: unknown) => /^\d+$/.test(String(v));
+const nonNegativeInt = (v: unknown) => /^\d+$/.test(String(v));
 const positiveInt = (v: unknown) => /^\d+$/.test(String(v)) && Number(v) > 0;
 export const nonEmptyText = (v: unknown) => typeof v === "string" && v !== "";
 export const isLitArg = (e: CallExpr, i: number, test: (v: unknown) => boolean): boolean =>
@@ -71,7 +71,7 @@ export const sparkChecked =
 export const DUCKDB_PART: Record<string, string> = { ...SPARK_PART, day: "day" };
 
 /** max(n, 0) that stays NULL for NULL (greatest() would skip it). */
-export const atLeastZero = (n: string) => `CASE WHEN ${n} < 0 THEN 0 ELSE ${n} END`;
+const atLeastZero = (n: string) => `CASE WHEN ${n} < 0 THEN 0 ELSE ${n} END`;
 /** '' for a non-NULL string, NULL for NULL. */
 export const emptyOf = (s: string) => `substring(${s}, 1, 0)`;
 

@@ -6,7 +6,7 @@ import { assessEntry, type CatalogFunction, type FnExpr, type NotFull } from "./
 import { type ExtFunction, PREPARE_FUNCTIONS } from "./prepare-functions.ts";
 import { SCALAR_FUNCTIONS } from "./scalars.ts";
 
-export { type CatalogFunction, type FnExpr, type NotFull, worseVerdict } from "./function.ts";
+export { type FnExpr, type NotFull, worseVerdict } from "./function.ts";
 /**
  * The one function catalog: the IR's scalar functions (`call` nodes, the core and the formula
  * language's) and the prepare steps' extension functions (`ext` nodes), each with its SQL per
@@ -16,7 +16,7 @@ export { type CatalogFunction, type FnExpr, type NotFull, worseVerdict } from ".
  */
 export type { ExtFunctionName } from "./prepare-functions.ts";
 
-export function catalogEntry(e: FnExpr): CatalogFunction<FnExpr> {
+function catalogEntry(e: FnExpr): CatalogFunction<FnExpr> {
   if (e.kind === "call") return SCALAR_FUNCTIONS[e.fn] as CatalogFunction<FnExpr>;
   const entry: ExtFunction | undefined = Object.hasOwn(PREPARE_FUNCTIONS, e.fn)
     ? (PREPARE_FUNCTIONS as Record<string, ExtFunction>)[e.fn]

@@ -4,7 +4,7 @@
  */
 
 /** The letter runs of a pattern outside quoted text, e.g. "dd/MM/yy 'at' HH" -> dd MM yy HH. */
-export function patternRuns(pattern: string): string[] {
+function patternRuns(pattern: string): string[] {
   const runs: string[] = [];
   for (let i = 0; i < pattern.length; ) {
     const c = pattern[i]!;
@@ -45,7 +45,7 @@ export function shortYearDifference(pattern: string): string | undefined {
 }
 
 /** Whether the pattern reads a two-digit year (yy): Spark reads it as 2000-2099. */
-export function hasTwoDigitYear(pattern: string): boolean {
+function hasTwoDigitYear(pattern: string): boolean {
   return patternRuns(pattern).includes("yy");
 }
 
@@ -54,7 +54,7 @@ export function hasTwoDigitYear(pattern: string): boolean {
  * (Spark 4.0.1: try_to_timestamp('05/03/70', 'dd/MM/yy') = 2070-03-05). `parsed` is a DuckDB
  * TIMESTAMP expression parsed with %y; 1969-02-29 cannot occur, so +100 years is exact.
  */
-export const duckdbCenturyLikeSpark = (parsed: string): string =>
+const duckdbCenturyLikeSpark = (parsed: string): string =>
   `(CASE WHEN year(${parsed}) < 2000 THEN ${parsed} + INTERVAL 100 YEAR ELSE ${parsed} END)`;
 
 /** Field texts Spark's parser accepts, per pattern letter run (Spark 4.0.1, measured). */
@@ -133,7 +133,7 @@ export function strictParseRegex(pattern: string): string | null {
 }
 
 /** Whether the pattern names no year: Spark's default year is 1970, DuckDB's 1900. */
-export const lacksYear = (pattern: string): boolean => !patternRuns(pattern).some((r) => r[0] === "y");
+const lacksYear = (pattern: string): boolean => !patternRuns(pattern).some((r) => r[0] === "y");
 
 /**
  * DuckDB SQL parsing `text` (an expression) like Spark's try_to_timestamp with `pattern`:

@@ -47,12 +47,12 @@ export interface ParamSpec {
 
 export type FormulaCategory = "logic" | "string" | "math" | "date" | "conversion";
 
-export interface BuildContext {
+interface BuildContext {
   readonly r: Reporter;
   readonly call: CallNode;
 }
 
-export interface Built {
+interface Built {
   readonly expr: Expr;
   readonly type: ColumnType;
 }
@@ -113,7 +113,7 @@ function unify(args: readonly Typed[], ctx: BuildContext, what: string): ColumnT
 }
 
 /** Integer value of a literal argument (possibly negated). */
-export function literalInt(t: Typed): number | null {
+function literalInt(t: Typed): number | null {
   const n = t.node;
   if (n.kind === "number" && n.integral) return Number(n.text);
   if (n.kind === "unary" && n.op === "-" && n.arg.kind === "number" && n.arg.integral)

@@ -36,8 +36,8 @@ export type WindowFn =
   | "first_value"
   | "last_value";
 
-export type SortDirection = "asc" | "desc";
-export type NullsPlacement = "first" | "last";
+type SortDirection = "asc" | "desc";
+type NullsPlacement = "first" | "last";
 
 export interface SortKey {
   readonly expr: Expr;

@@ -1,6 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
-import { call, caseWhen, compare, type Expr, lit, or } from "../ir/expr.ts";
+import { call, caseWhen, compare, type Expr, or } from "../ir/expr.ts";
 import { asString, bool, type Path, type StepContext, str } from "./step.ts";
 
 /**
@@ -63,5 +63,3 @@ export function convertExpr(e: Expr, to: ColumnType, ctx: StepContext, path: Pat
     path,
   );
 }
-
-export const nullLit = (type: ColumnType): Expr => lit(null, type);

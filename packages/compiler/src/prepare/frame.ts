@@ -2,7 +2,7 @@ import type { ColumnType } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import { col, type Expr, exprChildren } from "../ir/expr.ts";
 import type { IdGen } from "../ir/ids.ts";
-import { derived, distinct, filter, project, type Rel, type SortKey, union, window } from "../ir/rel.ts";
+import { derived, distinct, filter, project, type Rel, union, window } from "../ir/rel.ts";
 
 type Path = (string | number)[];
 
@@ -205,5 +205,3 @@ export class Frame {
     return this.cols.map((c) => ({ name: c.name, type: c.expr.type }));
   }
 }
-
-export type { SortKey };

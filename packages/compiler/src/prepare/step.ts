@@ -3,7 +3,6 @@ import type { ExtFunctionName, FnExpr } from "../catalog/index.ts";
 import { DECIMAL_TEXT } from "../conditions.ts";
 import { CompileError } from "../errors.ts";
 import {
-  and,
   type CallExpr,
   call,
   caseWhen,
@@ -22,11 +21,9 @@ import type { Dialect, Translatability } from "../types.ts";
 import type { Frame, FrameColumn } from "./frame.ts";
 
 export type Path = (string | number)[];
-export type StepEngines = Record<Dialect, Translatability>;
 export type StepCategory = "columns" | "strings" | "numbers" | "dates" | "rows" | "reshape" | "web";
 
-export const FULL: Translatability = { level: "full" };
-export const partial = (condition: string): Translatability => ({ level: "partial", condition });
+const partial = (condition: string): Translatability => ({ level: "partial", condition });
 
 /** What a step module sees while lowering. */
 export interface StepContext {
@@ -119,7 +116,6 @@ export const bool = (value: boolean): Expr => lit(value, "boolean");
 export const nullOf = (type: ColumnType): Expr => lit(null, type);
 
 /** `pred` with NULL read as false (a filter keeps only TRUE rows; a flag must not be NULL). */
-export const isTrue = (pred: Expr): Expr => compare("=", pred, bool(true));
 export const coalesceFalse = (pred: Expr): Expr =>
   caseWhen([{ when: pred, result: bool(true) }], bool(false), "boolean");
 
@@ -153,5 +149,3 @@ export function asString(e: Expr, ctx: StepContext): Expr {
   if (e.type === "decimal") ctx.flag("duckdb", partial(DECIMAL_TEXT));
   return { kind: "cast", arg: e, type: "string" };
 }
-
-export { and, caseWhen, compare, isNull, not, or };

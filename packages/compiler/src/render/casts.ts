@@ -15,6 +15,3 @@ export function castCanFail(from: ColumnType, to: ColumnType): boolean {
   if (FRACTIONAL.has(from) && (INTEGRAL.has(to) || to === "decimal")) return true;
   return from === "bigint" && to === "integer";
 }
-
-export const isIntegral = (t: ColumnType | undefined): boolean => t !== undefined && INTEGRAL.has(t);
-export const isFractional = (t: ColumnType | undefined): boolean => t !== undefined && FRACTIONAL.has(t);

@@ -74,7 +74,7 @@ const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
 /** Renders a relational IR tree into one SELECT statement for a dialect. Single-use. */
-export class SqlRenderer {
+class SqlRenderer {
   private readonly ctes: { name: string; sql: string }[] = [];
 
   constructor(private readonly d: SqlDialect) {}

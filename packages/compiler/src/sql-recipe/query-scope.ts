@@ -19,7 +19,7 @@ interface Node {
 }
 
 /** A reference the query may not make, as code-point offsets into the checked text. */
-export interface ScopeProblem {
+interface ScopeProblem {
   start: number;
   end: number;
   message: string;
@@ -42,7 +42,7 @@ const GENERATORS = new Set([
  * Spark, Databricks or DuckDB. The DuckDB run is also locked down by the engine; Databricks is
  * not, so these are refused before anything is sent.
  */
-export const FORBIDDEN_FUNCTIONS: ReadonlySet<string> = new Set([
+const FORBIDDEN_FUNCTIONS: ReadonlySet<string> = new Set([
   // Spark / Databricks
   "reflect",
   "java_method",
@@ -73,7 +73,7 @@ export const FORBIDDEN_FUNCTIONS: ReadonlySet<string> = new Set([
   "checkpoint",
   "force_checkpoint",
 ]);
-export const FORBIDDEN_FUNCTION_PREFIXES: readonly string[] = [
+const FORBIDDEN_FUNCTION_PREFIXES: readonly string[] = [
   "read_",
   "ai_",
   "parquet_",

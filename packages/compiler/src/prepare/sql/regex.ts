@@ -87,8 +87,3 @@ export function re2Replacement(replacement: string, groups: number, path: Path):
   }
   return out;
 }
-
-/** A Java-syntax regex matching `text` literally (for substring / whole-value matching). */
-export function quoteRegex(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
-}

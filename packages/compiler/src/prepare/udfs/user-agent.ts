@@ -66,7 +66,7 @@ export function parseUserAgent(ua: string): UserAgent {
   };
 }
 
-export type UserAgentField = keyof UserAgent;
+type UserAgentField = keyof UserAgent;
 
 /** One field of a parsed User-Agent, or null. */
 export function userAgentField(ua: string, field: string): string | null {

@@ -22,7 +22,7 @@ import {
   renderSortItem,
   renderValueExpression,
 } from "./operators.ts";
-import { type Handler, type Node, Translator, Untranslatable } from "./tree.ts";
+import { type Handler, type Node, Translator } from "./tree.ts";
 
 // The SQL recipe's Spark -> DuckDB translation, over Spark's parse tree (dt-sql-parser's
 // SparkSQL grammar, the tree the checker already walked). It fails closed: a rule, keyword or
@@ -373,8 +373,6 @@ export function translateSparkToDuckDb(query: unknown, text: string, ruleNames: 
   );
   return t.render(query as Node);
 }
-
-export const isUntranslatable = (e: unknown): e is Untranslatable => e instanceof Untranslatable;
 
 /**
  * Parses and translates SparkSQL that has NOT been through the checker: for tests of the engines'
