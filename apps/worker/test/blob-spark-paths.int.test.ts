@@ -5,15 +5,7 @@ import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { runActivity } from "../src/jobs/build/run-activity.ts";
-import {
-  addRecipe,
-  addSource,
-  createProject,
-  createTestContext,
-  hasServices,
-  submitBuild,
-  syncAll,
-} from "./fixture.ts";
+import { copyFlow, createTestContext, hasServices, submitBuild } from "./fixture.ts";
 
 // A local build on Blob storage reads its inputs from the Blob cache folder; the Spark SQL it
 // records (what Databricks would run) must still name each input by its storage key. It used to
@@ -41,14 +33,7 @@ describe.skipIf(!hasServices)("a local build on Blob storage", () => {
   });
 
   it("records Spark SQL that reads the input by storage key, not by the cache folder", async () => {
-    const projectId = await createProject(ctx.db, "BS");
-    const orders = await addSource(ctx, projectId, "orders", "i AS id", 10);
-    const { outputId } = await addRecipe(ctx.db, projectId, {
-      name: "copy",
-      spec: syncAll,
-      inputs: [orders],
-      output: "copy_out",
-    });
+    const { projectId, orders, outputId } = await copyFlow(ctx, "BS", 10);
     const { jobId } = await submitBuild(ctx.db, null, projectId, [outputId], "build-only-this");
     const [activity] = await ctx.db.jobActivity.findMany({ where: { jobId } });
     expect(await runActivity(ctx, activity!, {})).toEqual({ kind: "written", rows: 10 });

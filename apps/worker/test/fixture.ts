@@ -87,6 +87,26 @@ export async function createProject(db: Db, prefix: string): Promise<string> {
   return (await db.project.create({ data: { key, name: key } })).id;
 }
 
+/**
+ * The smallest flow with something to build: a new project, a source `orders` of `rows` rows (one
+ * column, id) and a sync recipe copying it to `copy_out`.
+ */
+export async function copyFlow(
+  ctx: WorkerContext & { dataDir: string },
+  prefix: string,
+  rows: number,
+): Promise<{ projectId: string; orders: string; outputId: string }> {
+  const projectId = await createProject(ctx.db, prefix);
+  const orders = await addSource(ctx, projectId, "orders", "i AS id", rows);
+  const { outputId } = await addRecipe(ctx.db, projectId, {
+    name: "copy",
+    spec: syncAll,
+    inputs: [orders],
+    output: "copy_out",
+  });
+  return { projectId, orders, outputId };
+}
+
 /** Plans like the studio does (same loader, same planner), creates the row, and enqueues it unless told not to. */
 export async function submitBuild(
   db: Db,

@@ -10,17 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
 import { registerWorkers } from "../src/registry.ts";
-import {
-  addRecipe,
-  addSource,
-  createProject,
-  createTestContext,
-  hasServices,
-  redisUrl,
-  submitBuild,
-  syncAll,
-  waitForJobRow,
-} from "./fixture.ts";
+import { copyFlow, createTestContext, hasServices, redisUrl, submitBuild, waitForJobRow } from "./fixture.ts";
 
 describe.skipIf(!hasServices)("builds prune old versions", () => {
   let ctx: WorkerContext & { dataDir: string };
@@ -52,14 +42,7 @@ describe.skipIf(!hasServices)("builds prune old versions", () => {
   });
 
   it("keeps the newest 2 versions of the output after each build, and removes the files of the others", async () => {
-    const projectId = await createProject(ctx.db, "PR");
-    const orders = await addSource(ctx, projectId, "orders", "i AS id", 100);
-    const { outputId } = await addRecipe(ctx.db, projectId, {
-      name: "copy",
-      spec: syncAll,
-      inputs: [orders],
-      output: "copy_out",
-    });
+    const { projectId, orders, outputId } = await copyFlow(ctx, "PR", 100);
     const builtVersions = () =>
       ctx.db.datasetVersion.findMany({
         where: { datasetId: outputId },
@@ -87,14 +70,7 @@ describe.skipIf(!hasServices)("builds prune old versions", () => {
   });
 
   it("also removes the sample cache of a removed version", async () => {
-    const projectId = await createProject(ctx.db, "PS");
-    const orders = await addSource(ctx, projectId, "orders", "i AS id", 10);
-    const { outputId } = await addRecipe(ctx.db, projectId, {
-      name: "copy",
-      spec: syncAll,
-      inputs: [orders],
-      output: "copy_out",
-    });
+    const { projectId, outputId } = await copyFlow(ctx, "PS", 10);
     const build = async () => {
       const { jobId } = await submitBuild(ctx.db, queue, projectId, [outputId], "build-only-this");
       expect((await waitForJobRow(ctx.db, jobId)).state).toBe("SUCCEEDED");
