@@ -4,7 +4,7 @@
 // lock. So "every cluster of the profile is at its limit" counts the statements of ALL workers,
 // and a worker killed mid-run frees its slots when they expire instead of leaving them taken.
 import { randomUUID } from "node:crypto";
-import type { ClusterLoad } from "@sous/databricks";
+import { type ClusterLoad, pollWithBackoff } from "@sous/databricks";
 import type { Redis } from "ioredis";
 
 // Deletes the lock only if it is still ours; renews it only if it is still ours.
@@ -54,10 +54,11 @@ export function createRedisClusterLoad(o: {
     async exclusive(key, fn) {
       const lock = `${prefix}:dbx:pick:${key}`;
       const token = randomUUID();
-      for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
-        if ((await redis.set(lock, token, "PX", lockTtlMs, "NX")) === "OK") break;
-        await new Promise((r) => setTimeout(r, wait));
-      }
+      // Waiters back off with jitter, so they do not all come back at the same moment.
+      await pollWithBackoff(
+        async () => ((await redis.set(lock, token, "PX", lockTtlMs, "NX")) === "OK" ? true : undefined),
+        { initialDelayMs: 20, maxDelayMs: 250 },
+      );
       const renew = setInterval(
         () => void redis.eval(RENEW, 1, lock, token, String(lockTtlMs)).catch(() => {}),
         Math.max(50, lockTtlMs / 3),

@@ -87,6 +87,7 @@ export type {
   SparkVersion,
   SubmitRunRequest,
 } from "./rest-schemas.ts";
+export { type BackoffOptions, pollWithBackoff, withBackoff } from "./retry.ts";
 export { type RemoteActivityInfo, runOnDatabricks } from "./run-on-databricks.ts";
 export type {
   DatabricksSqlRunner,
