@@ -60,9 +60,6 @@ export const JoinConditionSchema = z
       });
   });
 export type JoinCondition = z.infer<typeof JoinConditionSchema>;
-/** The name stored joins were written with: every condition used to be an equality pair. */
-export const JoinKeyPairSchema = JoinConditionSchema;
-export type JoinKeyPair = JoinCondition;
 
 /** One input column in the output: kept or not, and its output name. Unlisted columns are kept. */
 export const JoinColumnChoiceSchema = z
