@@ -1,6 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { admin, type Caller, call, loginAs, studioUrl, uniqueKey, withApiKey } from "../test/api-client.ts";
+import {
+  admin,
+  type Caller,
+  createProject,
+  loginAs,
+  studioUrl,
+  uploadCsv,
+  withApiKey,
+} from "../test/api-client.ts";
 import { launchBrowser } from "./browser.ts";
 
 // The setup every e2e spec shares, in one place: one headless Chromium per spec file, the admin's
@@ -77,18 +85,6 @@ export async function submitLogin(page: Page, email = admin.email, password = ad
   await page.waitForURL(`${studioUrl}/`);
 }
 
-/** Uploads a CSV as a new dataset of the project; returns its id. */
-export async function uploadCsv(projectId: string, name: string, csv: string, as: Caller): Promise<string> {
-  const r = await call(`/projects/${projectId}/datasets?name=${encodeURIComponent(name)}`, {
-    method: "POST",
-    body: csv,
-    headers: { "content-type": "text/csv" },
-    as,
-  });
-  if (r.status >= 300) throw new Error(`upload of ${name}: ${r.status} ${JSON.stringify(r.data)}`);
-  return r.data.id as string;
-}
-
 /**
  * Registers the spec file's browser, session and API key (made in beforeAll, closed in afterAll).
  * Call it inside the describe, so a skipped describe launches nothing.
@@ -146,13 +142,10 @@ export function useStudio(): Studio {
       csvs: Record<K, string> = {} as Record<K, string>,
       keyPrefix = "E2E",
     ): Promise<NewProject<K>> {
-      const key = uniqueKey(keyPrefix);
-      const r = await call("/projects", { method: "POST", json: { key, name }, as: studio.key });
-      if (r.status >= 300) throw new Error(`project ${name}: ${r.status} ${JSON.stringify(r.data)}`);
-      const projectId = r.data.id as string;
+      const { id: projectId, key } = await createProject(studio.key, name, keyPrefix);
       const datasets = {} as Record<K, string>;
       for (const [dataset, csv] of Object.entries(csvs) as [K, string][])
-        datasets[dataset] = await uploadCsv(projectId, dataset, csv, studio.key);
+        datasets[dataset] = await uploadCsv(studio.key, projectId, dataset, csv);
       return { projectId, key, datasets };
     },
   };
