@@ -179,10 +179,15 @@ describe.skipIf(!hasStudio || !nodeUrl)("API services page", { timeout: 300_000 
     expect(await card.getByTestId("api-test-answer").textContent()).toContain('"probas"');
     await screenshot(page, "api-services-test");
 
+    // A second minute of traffic, so the latency chart draws a line between two minutes.
+    await new Promise((r) => setTimeout(r, Math.ceil(Date.now() / 60_000) * 60_000 - Date.now() + 300));
+    for (let i = 0; i < 30; i++)
+      expect((await post("predict", { features: rows[i % rows.length] })).status).toBe(200);
+
     // Counters and charts come from the minute rows the API node writes every ~10 s. Requests:
-    // 1 (401) + 1 + 1 + 1 multi + 1 (400) + 200 + the test form's 1.
-    const total = 1 + 3 + 1 + 200 + 1;
-    const predictions = 2 + rows.length + 200 + 1;
+    // 1 (401) + 1 + 1 + 1 multi + 1 (400) + 200 + the test form's 1 + 30.
+    const total = 1 + 3 + 1 + 200 + 1 + 30;
+    const predictions = 2 + rows.length + 200 + 1 + 30;
     await page.reload();
     const traffic = page.getByTestId(`api-service-${name}`).getByTestId("api-traffic-score");
     await expect
@@ -198,11 +203,10 @@ describe.skipIf(!hasStudio || !nodeUrl)("API services page", { timeout: 300_000 
     expect(counters).toContain("2 / 0"); // the 401 and the 400
     const chart = traffic.getByTestId("api-latency-chart");
     await chart.waitFor();
-    expect(await chart.locator("path.p50").getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+/);
-    expect(await chart.locator("path.p99").getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+/);
-    expect(
-      await traffic.getByTestId("api-requests-chart").locator("rect.bar").count(),
-    ).toBeGreaterThanOrEqual(1);
+    // Two consecutive minutes: one segment (M then L) per percentile, and two bars.
+    expect(await chart.locator("path.p50").getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+    expect(await chart.locator("path.p99").getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+    expect(await traffic.getByTestId("api-requests-chart").locator("rect.bar:not(.errors)").count()).toBe(2);
     await traffic.scrollIntoViewIfNeeded();
     await screenshot(page, "api-services");
 
@@ -214,7 +218,7 @@ describe.skipIf(!hasStudio || !nodeUrl)("API services page", { timeout: 300_000 
     expect(e.requests).toBe(total);
     expect(e.byVersion[versionIds[0]!] + e.byVersion[versionIds[1]!]).toBe(total - 2);
     expect(e.latencyMs.p50).toBeLessThanOrEqual(e.latencyMs.p99);
-    expect(e.minutes.reduce((a: number, x: { requests: number }) => a + x.requests, 0)).toBe(total);
+    expect(e.minutes.map((x: { requests: number }) => x.requests)).toEqual([total - 30, 30]);
     expect(errors).toEqual([]);
   });
 });

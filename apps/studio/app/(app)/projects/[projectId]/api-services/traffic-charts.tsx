@@ -16,11 +16,11 @@ const plotW = W - PAD.left - PAD.right;
 const plotH = H - PAD.top - PAD.bottom;
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : Number(v.toPrecision(2)).toString());
-/** A round upper bound for the y axis, so the ticks read well. */
+/** A round upper bound for the y axis whose fifths (the ticks) are round too. */
 function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 2.5, 5, 10].find((m) => m * p >= v) ?? 10) * p;
+  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * p >= v) ?? 10) * p;
 }
 const clock = (ms: number) =>
   new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hour12: false });
@@ -42,7 +42,7 @@ function Frame({
   yLabel: string;
   children: React.ReactNode;
 }) {
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
+  const yTicks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => f * yMax);
   const xTicks = [0, 15, 30, 45, 60].filter((m) => m <= windowMinutes);
   return (
     <figure className="api-chart" data-testid={testId}>
@@ -64,7 +64,13 @@ function Frame({
             </g>
           ))}
           {xTicks.map((m) => (
-            <text key={m} x={(m / windowMinutes) * plotW} y={plotH + 14} textAnchor="middle">
+            <text
+              key={m}
+              x={(m / windowMinutes) * plotW}
+              y={plotH + 14}
+              // The last label (now) would overflow the plot's right edge if centred.
+              textAnchor={m === windowMinutes ? "end" : m === 0 ? "start" : "middle"}
+            >
               {clock(start + m * 60_000)}
             </text>
           ))}
@@ -152,18 +158,20 @@ export function TrafficCharts({
         windowMinutes={windowMinutes}
         yLabel="requests"
       >
-        {minutes.map((m) => (
-          <rect
-            key={m.minute}
-            x={x(m) - Math.max(1, slot * 0.4)}
-            width={Math.max(2, slot * 0.8)}
-            y={plotH - (m.requests / reqMax) * plotH}
-            height={(m.requests / reqMax) * plotH}
-            className={m.errors ? "bar with-errors" : "bar"}
-          >
-            <title>{`${clock(Date.parse(m.minute))}: ${plural(m.requests, "request")}, ${plural(m.errors, "error")}`}</title>
-          </rect>
-        ))}
+        {minutes.map((m) => {
+          const h = (m.requests / reqMax) * plotH;
+          // Errors are the top part of the bar, in red.
+          const e = m.errors ? Math.max(1.5, (m.errors / reqMax) * plotH) : 0;
+          const bx = x(m) - Math.max(1, slot * 0.4);
+          const bw = Math.max(2, slot * 0.8);
+          return (
+            <g key={m.minute}>
+              <title>{`${clock(Date.parse(m.minute))}: ${plural(m.requests, "request")}, ${plural(m.errors, "error")}`}</title>
+              <rect x={bx} width={bw} y={plotH - h + e} height={h - e} className="bar" />
+              {m.errors ? <rect x={bx} width={bw} y={plotH - h} height={e} className="bar errors" /> : null}
+            </g>
+          );
+        })}
       </Frame>
     </div>
   );
