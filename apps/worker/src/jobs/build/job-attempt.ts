@@ -45,17 +45,20 @@ export async function claimJob(
   const token = randomBytes(12).toString("hex");
   let told = false;
   for (;;) {
-    const job = await db.job.findUnique({ where: { id: jobId }, select: { state: true } });
-    if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
-    // One statement decides, so two deliveries racing here cannot both win.
+    // One statement decides, so two deliveries racing here cannot both win; it also checks the
+    // job is still runnable (one round trip on every build's path, not two).
     const rows = await db.$queryRaw<{ number: number }[]>`
       INSERT INTO "JobAttempt" ("jobId", "token", "number", "heartbeatAt")
-      VALUES (${jobId}, ${token}, 1, now())
+      SELECT ${jobId}, ${token}, 1, now()
+      WHERE EXISTS (SELECT 1 FROM "Job" WHERE "id" = ${jobId} AND "state" IN ('QUEUED', 'RUNNING'))
       ON CONFLICT ("jobId") DO UPDATE
         SET "token" = EXCLUDED."token", "number" = "JobAttempt"."number" + 1, "heartbeatAt" = now()
         WHERE "JobAttempt"."heartbeatAt" < now() - make_interval(secs => ${timing.staleMs / 1000})
       RETURNING "number"`;
     if (rows[0]) return { jobId, token, number: Number(rows[0].number) };
+    // Not claimed: the job ended (or never existed), or a live attempt owns it.
+    const job = await db.job.findUnique({ where: { id: jobId }, select: { state: true } });
+    if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;
     if (!told && onWait) {
       told = true;
       const owner = await db.jobAttempt.findUnique({ where: { jobId }, select: { number: true } });

@@ -74,21 +74,24 @@ export async function processBuildJob(
   const { db } = ctx;
   const timings = new BuildTimings();
   timings.add("queue", Math.max(0, Date.now() - bull.timestamp));
-  const job = await db.job.findUnique({
-    where: { id: jobId },
-    select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
-  });
-  if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
-  // Only one attempt runs a job: another delivery of it waits while that one is alive.
+  // Only one attempt runs a job: another delivery of it waits while that one is alive. The
+  // claim checks the job is runnable itself, so the row is read alongside (one round trip).
   const timing = settings.attempt ?? defaultAttemptTiming;
-  const attempt = await claimJob(db, jobId, timing, signal, (owner) =>
-    jobLog(
-      db,
-      jobId,
-      "info",
-      `The job queue delivered this job again while attempt ${owner} is running it; this delivery waits instead of running it twice.`,
+  const [job, attempt] = await Promise.all([
+    db.job.findUnique({
+      where: { id: jobId },
+      select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
+    }),
+    claimJob(db, jobId, timing, signal, (owner) =>
+      jobLog(
+        db,
+        jobId,
+        "info",
+        `The job queue delivered this job again while attempt ${owner} is running it; this delivery waits instead of running it twice.`,
+      ),
     ),
-  );
+  ]);
+  if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
   // Finished meanwhile (or cancelled while queued): a duplicate delivery, nothing to do.
   if (!attempt) return;
   // Lab trainings share the queue, the attempt fencing and the cancel path of builds.
@@ -103,9 +106,11 @@ export async function processBuildJob(
   try {
     await runAttempt(ctx, settings, attempt, job, timings, signal);
   } finally {
-    await releaseJob(db, attempt).catch(() => {});
     // After the job's end (it costs the job nothing); a reader of the log sees it soon after.
-    await jobLog(db, jobId, "info", timings.summary()).catch(() => {});
+    await Promise.all([
+      releaseJob(db, attempt).catch(() => {}),
+      jobLog(db, jobId, "info", timings.summary()).catch(() => {}),
+    ]);
   }
 }
 
@@ -120,20 +125,26 @@ async function runAttempt(
   const { db } = ctx;
   const { jobId } = attempt;
   const timing = settings.attempt ?? defaultAttemptTiming;
-  const started = await moveJob(db, jobId, "RUNNING", {
-    from: ["QUEUED", "RUNNING"],
-    data: { startedAt: job.startedAt ?? new Date() },
-  });
-  if (!started.moved) return;
-  const [, rows] = await Promise.all([
-    jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`),
+  // The activities are read alongside the move (unused if it did not move).
+  const [started, rows] = await Promise.all([
+    moveJob(db, jobId, "RUNNING", {
+      from: ["QUEUED", "RUNNING"],
+      data: { startedAt: job.startedAt ?? new Date() },
+    }),
     db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } }),
   ]);
+  if (!started.moved) return;
+  // Not waited for here: the next line of the log is written several round trips later (the
+  // activity's leases and reads come first); awaited before the job ends.
+  const startedLog = jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
+  startedLog.catch(() => {}); // a failure is thrown where it is awaited
   const activities: Activity[] = rows.map((a) => ({
     ...a,
     deps: a.dependsOn === null ? [] : positions.parse(a.dependsOn),
   }));
-  for (const a of activities.filter((x) => x.state === "RUNNING")) {
+  const recovering = activities.filter((x) => x.state === "RUNNING");
+  if (recovering.length) await startedLog;
+  for (const a of recovering) {
     if (a.stagingPrefix) await ctx.storage.deletePrefix(a.stagingPrefix).catch(() => 0);
     await moveActivities(db, { id: a.id }, "QUEUED", { from: ["RUNNING"], data: { stagingPrefix: null } });
     a.state = "QUEUED";
@@ -279,7 +290,7 @@ async function runAttempt(
       return { kind: "transient", error: e };
     } finally {
       clearInterval(renew);
-      for (const lease of held) await releaseDatasetLease(db, lease).catch(() => {});
+      await Promise.all(held.map((lease) => releaseDatasetLease(db, lease).catch(() => {})));
     }
   };
 
@@ -324,6 +335,7 @@ async function runAttempt(
     stopWatch();
     stopBeat();
     signal?.removeEventListener("abort", onBullAbort);
+    await startedLog;
   }
 
   if (lost) {
@@ -339,11 +351,14 @@ async function runAttempt(
         throw e;
       },
     );
-  const finish = (to: "SUCCEEDED" | "FAILED", data: JobFields) =>
+  // A success's "Job succeeded" line commits with the state: a reader that sees the job ended sees it.
+  const finish = (to: "SUCCEEDED" | "FAILED", data: JobFields, line?: string) =>
     owned(
       db.$transaction(async (tx) => {
         await assertOwner(tx, attempt);
-        return moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+        const moved = await moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+        if (moved.moved && line) await tx.jobLog.create({ data: { jobId, level: "info", message: line } });
+        return moved;
       }),
     );
 
@@ -377,7 +392,7 @@ async function runAttempt(
     });
     return;
   }
-  if (await finish("SUCCEEDED", {})) await jobLog(db, jobId, "info", "Job succeeded");
+  await finish("SUCCEEDED", {}, "Job succeeded");
 }
 
 /** Called when BullMQ gives up on a job (retries exhausted, or stalled too often): the row must not stay RUNNING. */
