@@ -3,7 +3,7 @@
 import type { FlowNode } from "@sous/contracts";
 import type { SavedModelDto } from "@sous/ml";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { FormError, Select } from "@/ui/field.tsx";
 import { CloseIcon, LabIcon } from "@/ui/icons.tsx";
@@ -37,9 +37,9 @@ export function SavedModelPanel({
   const [busy, setBusy] = useState(false);
   const [target, setTarget] = useState("");
   useEffect(() => {
-    api<SavedModelDto>(`/projects/${projectId}/saved-models/${node.id}`).then(setModel, (e) =>
-      setError(errorMessage(e)),
-    );
+    apiCall("GET /projects/{projectId}/saved-models/{savedModelId}", {
+      params: { projectId, savedModelId: node.id },
+    }).then(setModel, (e) => setError(errorMessage(e)));
   }, [projectId, node.id]);
   const trainedOn = model ? datasets.find((d) => d.id === model.datasetId) : undefined;
   // Score another dataset than the training one by default (DSS scores "new" rows).
@@ -50,9 +50,9 @@ export function SavedModelPanel({
     setError(null);
     try {
       setModel(
-        await api<SavedModelDto>(`/projects/${projectId}/saved-models/${node.id}/active-version`, {
-          method: "PUT",
-          json: { versionId },
+        await apiCall("PUT /projects/{projectId}/saved-models/{savedModelId}/active-version", {
+          params: { projectId, savedModelId: node.id },
+          body: { versionId },
         }),
       );
       onChanged();

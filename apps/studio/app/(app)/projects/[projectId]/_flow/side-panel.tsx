@@ -2,7 +2,7 @@
 
 import type { DatasetInfo, FlowNode, Recipe } from "@sous/contracts";
 import { type ReactNode, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { type ApiResponse, apiCall, errorMessage } from "@/ui/api.ts";
 import { StateBadge } from "@/ui/badge.tsx";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
@@ -20,7 +20,7 @@ import { SqlPreview } from "./sql-preview.tsx";
 type DatasetNode = Extract<FlowNode, { type: "dataset" }>;
 type RecipeNode = Extract<FlowNode, { type: "recipe" }>;
 
-type DeleteResult = { dataset: { id: string; name: string }; recipes: { id: string; name: string }[] };
+type DeleteResult = ApiResponse<"DELETE /projects/{projectId}/datasets/{datasetId}">;
 
 const names = (ns: FlowNode[]) => ns.map((n) => n.name).join(", ");
 
@@ -125,9 +125,9 @@ export function DatasetPanel({
     setBusy(true);
     setError(null);
     try {
-      const d = await api<DatasetInfo>(`/projects/${projectId}/datasets/${node.id}`, {
-        method: "PATCH",
-        json: { name },
+      const d = await apiCall("PATCH /projects/{projectId}/datasets/{datasetId}", {
+        params: { projectId, datasetId: node.id },
+        body: { name },
       });
       setRenaming(null);
       onRenamed(d);
@@ -143,10 +143,10 @@ export function DatasetPanel({
     setError(null);
     try {
       // force only when the warning listed readers: one added since is refused and named.
-      const r = await api<DeleteResult>(
-        `/projects/${projectId}/datasets/${node.id}${impact.readers > 0 ? "?force=true" : ""}`,
-        { method: "DELETE" },
-      );
+      const r = await apiCall("DELETE /projects/{projectId}/datasets/{datasetId}", {
+        params: { projectId, datasetId: node.id },
+        query: { force: impact.readers > 0 ? "true" : "false" },
+      });
       onDeleted(r);
     } catch (e) {
       setError(errorMessage(e));
@@ -351,9 +351,9 @@ export function RecipePanel({
     setBusy(true);
     setError(null);
     try {
-      const r = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`, {
-        method: "PUT",
-        json: { revision: recipe.revision, name },
+      const r = await apiCall("PUT /projects/{projectId}/recipes/{recipeId}", {
+        params: { projectId, recipeId: recipe.id },
+        body: { revision: recipe.revision, name },
       });
       setRenaming(null);
       onChanged(r);
@@ -368,7 +368,9 @@ export function RecipePanel({
     setBusy(true);
     setError(null);
     try {
-      await api(`/projects/${projectId}/recipes/${node.id}`, { method: "DELETE" });
+      await apiCall("DELETE /projects/{projectId}/recipes/{recipeId}", {
+        params: { projectId, recipeId: node.id },
+      });
       onDeleted();
     } catch (e) {
       setError(errorMessage(e));

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
 
@@ -23,8 +23,11 @@ export function SqlPreview({ projectId, recipeId }: { projectId: string; recipeI
     let live = true;
     setSql(null);
     setError(null);
-    api<{ sql: string }>(`/projects/${projectId}/recipes/${recipeId}/compile?engine=${dialect}`)
-      .then((r) => live && setSql(r.sql))
+    apiCall("GET /projects/{projectId}/recipes/{recipeId}/compile", {
+      params: { projectId, recipeId },
+      query: { engine: dialect },
+    })
+      .then((r) => live && setSql(sqlOf(r)))
       .catch((e) => live && setError(errorMessage(e)));
     return () => {
       live = false;
@@ -74,4 +77,11 @@ export function SqlPreview({ projectId, recipeId }: { projectId: string; recipeI
       )}
     </div>
   );
+}
+
+/** The compiled SQL of a compile answer (the route declares no output schema, so check it). */
+function sqlOf(answer: unknown): string {
+  if (typeof answer === "object" && answer !== null && "sql" in answer && typeof answer.sql === "string")
+    return answer.sql;
+  throw new Error("The server's compile answer has no SQL.");
 }

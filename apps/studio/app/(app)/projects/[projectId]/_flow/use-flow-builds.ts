@@ -1,8 +1,7 @@
 "use client";
 
-import type { Job } from "@sous/contracts";
 import { useEffect, useMemo } from "react";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 import { isActive, useRuns } from "./use-runs.ts";
 
 /**
@@ -15,7 +14,7 @@ export function useFlowBuilds(projectId: string, refresh: () => Promise<unknown>
   // Builds started before this page opened (another tab, a script) show their progress too.
   useEffect(() => {
     let live = true;
-    api<Job[]>(`/projects/${projectId}/jobs`)
+    apiCall("GET /projects/{projectId}/jobs", { params: { projectId } })
       .then((jobs) => {
         if (!live) return;
         for (const job of jobs) {

@@ -2,7 +2,7 @@
 
 import type { DatasetInfo, FlowGraph, Recipe } from "@sous/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { useToast } from "@/ui/toast.tsx";
 
 /**
@@ -24,9 +24,9 @@ export function useFlowData(
   const refresh = useCallback(async () => {
     try {
       const [g, ds, rs] = await Promise.all([
-        api<FlowGraph>(`/projects/${projectId}/flow`),
-        api<DatasetInfo[]>(`/projects/${projectId}/datasets`),
-        api<Recipe[]>(`/projects/${projectId}/recipes`),
+        apiCall("GET /projects/{projectId}/flow", { params: { projectId } }),
+        apiCall("GET /projects/{projectId}/datasets", { params: { projectId } }),
+        apiCall("GET /projects/{projectId}/recipes", { params: { projectId } }),
       ]);
       setGraph(g);
       setDatasets(ds);
@@ -44,8 +44,8 @@ export function useFlowData(
     if (!needDetails.current) return;
     needDetails.current = false;
     Promise.all([
-      api<DatasetInfo[]>(`/projects/${projectId}/datasets`),
-      api<Recipe[]>(`/projects/${projectId}/recipes`),
+      apiCall("GET /projects/{projectId}/datasets", { params: { projectId } }),
+      apiCall("GET /projects/{projectId}/recipes", { params: { projectId } }),
     ])
       .then(([ds, rs]) => {
         setDatasets(ds);

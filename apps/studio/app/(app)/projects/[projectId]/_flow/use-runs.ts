@@ -2,7 +2,7 @@
 
 import type { BuildMode, Job } from "@sous/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 
 export type RunState =
   | { phase: "starting" }
@@ -45,7 +45,9 @@ export function useRuns(projectId: string, onChange: () => Promise<unknown>) {
         if (!alive.current) return;
         let j: Job;
         try {
-          j = await api<Job>(`/projects/${projectId}/jobs/${job.id}`);
+          j = await apiCall("GET /projects/{projectId}/jobs/{jobId}", {
+            params: { projectId, jobId: job.id },
+          });
         } catch (e) {
           // A blip (server restarting) should not lose the job: keep polling, slower.
           set(recipeId, { phase: "error", message: `Lost track of the job: ${errorMessage(e)} Retrying…` });
@@ -67,10 +69,12 @@ export function useRuns(projectId: string, onChange: () => Promise<unknown>) {
     async (recipeId: string, targets: string[], mode: BuildMode = "build-only-this") => {
       set(recipeId, { phase: "starting" });
       try {
-        const job = await api<Job>(`/projects/${projectId}/jobs`, {
-          method: "POST",
-          json: { targets, mode },
+        const job = await apiCall("POST /projects/{projectId}/jobs", {
+          params: { projectId },
+          body: { targets, mode },
         });
+        // Not a dry run, so the answer is the job (a dry run answers its plan).
+        if ("dryRun" in job) throw new Error("The server planned the build instead of starting it.");
         void onChangeRef.current();
         await follow(recipeId, job);
       } catch (e) {

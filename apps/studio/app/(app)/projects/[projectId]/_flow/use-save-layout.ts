@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { useToast } from "@/ui/toast.tsx";
 
 export type SavedPosition = { nodeId: string; x: number; y: number };
@@ -13,7 +13,10 @@ export function useSaveLayout(projectId: string, canEdit: boolean) {
     async (positions: SavedPosition[]) => {
       if (!canEdit || positions.length === 0) return;
       try {
-        await api(`/projects/${projectId}/flow/layout`, { method: "PUT", json: { positions } });
+        await apiCall("PUT /projects/{projectId}/flow/layout", {
+          params: { projectId },
+          body: { positions },
+        });
       } catch (e) {
         toast(`Could not save the layout: ${errorMessage(e)}`, "error");
       }
