@@ -29,7 +29,7 @@ const SPARK: Record<ColumnType, string> = {
 };
 
 /** The stored type of a column on one engine (a physical override is DuckDB syntax, valid on Spark too). */
-export function storedType(input: CaseInput, column: string, type: ColumnType, engine: "spark" | "duckdb") {
+function storedType(input: CaseInput, column: string, type: ColumnType, engine: "spark" | "duckdb") {
   const physical = input.physical?.[column];
   if (physical) return physical.replace(/\s+/g, "");
   return engine === "spark" ? SPARK[type] : DUCKDB[type];

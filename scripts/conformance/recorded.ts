@@ -16,7 +16,7 @@ export interface RecordedCheck {
 }
 
 /** A Spark value as the DuckDB test helper returns it, which is how fixtures write values. */
-export function fixtureValue(v: unknown, sparkType: string): unknown {
+function fixtureValue(v: unknown, sparkType: string): unknown {
   if (v === null || v === undefined) return null;
   const t = sousType(sparkType, "spark");
   if (t.startsWith("timestamp"))

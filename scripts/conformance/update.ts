@@ -13,7 +13,7 @@ import type { Row } from "./types.ts";
  * they differ, the compiler's declared schema is what is wrong. Returns the files written.
  */
 const root = path.resolve(import.meta.dirname, "../..");
-export const FORMULA_CASES_FILE = path.join(root, "packages/compiler/test/formula-cases.ts");
+const FORMULA_CASES_FILE = path.join(root, "packages/compiler/test/formula-cases.ts");
 
 export async function updateRecorded(
   checks: RecordedCheck[],
@@ -63,7 +63,7 @@ export async function updateRecorded(
 }
 
 /** JSON as the fixtures are written: what fits in 100 columns on one line, the rest indented by 2. */
-export function compactJson(v: unknown, indent = 0): string {
+function compactJson(v: unknown, indent = 0): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v);
   const entries = Array.isArray(v)
     ? v.map((x) => compactJson(x, indent + 2))

@@ -93,7 +93,7 @@ export async function ensureRedis(url: string, dataDir: string, log: (m: string)
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
-export function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const t = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

@@ -5,7 +5,7 @@ const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const int = (def: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(def));
 
 /** Settings only the worker reads (documented in .env.example next to the shared ones). */
-export const WorkerEnvSchema = z.object({
+const WorkerEnvSchema = z.object({
   /** Activities of one job that run side by side (independent branches of the flow). */
   SOUS_BUILD_PARALLELISM: int(2),
   /** An activity running longer than this is interrupted and fails. */

@@ -9,7 +9,7 @@ import { goldenCases, prepareFixtureCases } from "./fixtures.ts";
 import { formulaCase } from "./formula.ts";
 
 /** Rows made of the edge corpus: row k holds value k (shifted by the column's position) of its type. */
-export function edgeRows(schema: DatasetSchema): Row[] {
+function edgeRows(schema: DatasetSchema): Row[] {
   const n = Math.max(...schema.map((c) => EDGE_VALUES[c.type].length));
   return Array.from({ length: n }, (_x, k) =>
     Object.fromEntries(

@@ -9,7 +9,7 @@ import type { ConformanceCase, Row } from "../types.ts";
  * case per output). For golden and split fixtures Spark reads the DuckDB-written Parquet, as it
  * would on Databricks; the prepare-step ones read inline rows.
  */
-export const FIXTURE_DIR = path.resolve(import.meta.dirname, "../../../packages/compiler/test/fixtures");
+const FIXTURE_DIR = path.resolve(import.meta.dirname, "../../../packages/compiler/test/fixtures");
 
 export interface GoldenFixture {
   spec: unknown;
@@ -24,7 +24,7 @@ export interface SplitFixture {
   expected: { outputs: { schema: DatasetSchema; rows: Row[]; sparkAnsiOnError?: string }[] };
 }
 
-export const recipeFiles = (dir: string) =>
+const recipeFiles = (dir: string) =>
   readdirSync(dir)
     .filter((f) => f.endsWith(".recipe.json"))
     .sort()

@@ -6,7 +6,7 @@ import type { CaseInput, ConformanceCase, Row } from "../types.ts";
  * A formula as a prepare recipe: the formula step writes `v`, then only `v` is kept. The
  * verdict table counts the case under the functions the formula calls.
  */
-export function formulaSpec(formula: string) {
+function formulaSpec(formula: string) {
   return {
     kind: "prepare",
     version: 1,

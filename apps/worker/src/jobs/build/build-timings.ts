@@ -4,7 +4,7 @@
  * bench/tpch.ts, can see what besides the query a build costs. Phases of activities running side
  * by side add up, so their sum can exceed the job's wall time.
  */
-export const BUILD_PHASES = {
+const BUILD_PHASES = {
   queue: "queue pickup",
   acquire: "storage acquire",
   compile: "compile",
