@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { getEngineOptions } from "@/server/services/databricks-engine-choice.ts";
+import { getClusterAttachment } from "@/server/services/python-notebook-cluster.ts";
 import { getPythonNotebook } from "@/server/services/python-notebooks.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
@@ -20,6 +22,10 @@ export default async function PythonNotebookPage({ params }: Props) {
   const { projectId, notebookId } = await params;
   const { role, project, user } = await loadProject(projectId);
   const notebook = await orNotFound(() => getPythonNotebook(projectId, notebookId, user.id));
+  const [engineOptions, cluster] = await Promise.all([
+    getEngineOptions(user.id),
+    role === "VIEWER" ? { attached: false } : getClusterAttachment(projectId, notebookId, user.id),
+  ]);
   return (
     <main className="nb-page">
       <div className="nb-head">
@@ -35,7 +41,13 @@ export default async function PythonNotebookPage({ params }: Props) {
           </div>
         </div>
       </div>
-      <PythonNotebookEditor projectId={projectId} canEdit={role !== "VIEWER"} initial={notebook} />
+      <PythonNotebookEditor
+        projectId={projectId}
+        canEdit={role !== "VIEWER"}
+        initial={notebook}
+        engineOptions={engineOptions}
+        initialCluster={cluster}
+      />
     </main>
   );
 }

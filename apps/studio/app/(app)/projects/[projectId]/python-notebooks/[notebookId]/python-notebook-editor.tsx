@@ -1,7 +1,9 @@
 "use client";
 
+import type { EngineOptions } from "@sous/contracts";
 import dynamic from "next/dynamic";
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
+import type { ClusterAttachment } from "@/shared/api/python-notebook-cluster-endpoints.ts";
 import type {
   CellOutputDto,
   IpynbCell,
@@ -13,6 +15,7 @@ import { Button } from "@/ui/button.tsx";
 import { FormError } from "@/ui/field.tsx";
 import { PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
+import { ClusterAttach } from "./cluster-attach.tsx";
 
 // A Python notebook: Sous's own cells (the SQL notebook's look) over the caller's Jupyter kernel,
 // which the studio starts on the first run and talks to (the page only talks to the studio).
@@ -34,11 +37,17 @@ export function PythonNotebookEditor({
   projectId,
   canEdit,
   initial,
+  engineOptions,
+  initialCluster,
 }: {
   projectId: string;
   canEdit: boolean;
   initial: PythonNotebook;
+  /** Databricks compute profiles the cells can run on instead ("Attach to cluster"). */
+  engineOptions: EngineOptions;
+  initialCluster: ClusterAttachment;
 }) {
+  const [cluster, setCluster] = useState(initialCluster);
   const [doc, setDoc] = useState(initial.ipynb);
   const [version, setVersion] = useState(initial.version);
   const [dirty, setDirty] = useState(false);
@@ -96,6 +105,22 @@ export function PythonNotebookEditor({
     if (!code.trim() || running) return;
     setRunning(cell.id);
     setError(null);
+    if (cluster.attached) {
+      // Attached: the cell runs on the cluster (Command Execution API), not in the local kernel.
+      try {
+        const r = await apiCall("POST /projects/{projectId}/python-notebooks/{notebookId}/cluster/execute", {
+          params,
+          body: { code, language: "python" },
+        });
+        setCell(cell.id, (c) => ({ ...c, outputs: r.outputs, execution_count: r.executionCount }));
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409) setCluster({ attached: false });
+        setError(errorMessage(e));
+      } finally {
+        setRunning(null);
+      }
+      return;
+    }
     try {
       let k = await ensureKernel();
       const exec = (kernelId: string) =>
@@ -165,9 +190,10 @@ export function PythonNotebookEditor({
     edit(next);
   };
 
-  const kernelState =
-    kernelBusy ??
-    (kernel ? `Kernel: ${running ? "busy" : "idle"}` : "No kernel yet (the first run starts one)");
+  const kernelState = cluster.attached
+    ? `Cells run on cluster ${cluster.clusterId}${running ? " (busy)" : ""}`
+    : (kernelBusy ??
+      (kernel ? `Kernel: ${running ? "busy" : "idle"}` : "No kernel yet (the first run starts one)"));
 
   return (
     <div className="nb-notebook">
@@ -232,6 +258,15 @@ export function PythonNotebookEditor({
               Stop kernel
             </Button>
           </>
+        ) : null}
+        {canEdit ? (
+          <ClusterAttach
+            projectId={projectId}
+            notebookId={initial.id}
+            options={engineOptions}
+            attachment={cluster}
+            onChange={setCluster}
+          />
         ) : null}
         <span className="muted" data-testid="notebook-state">
           {dirty ? "Unsaved changes" : `Saved · version ${version}`}
