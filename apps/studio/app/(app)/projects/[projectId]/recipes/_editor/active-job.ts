@@ -1,5 +1,5 @@
 import type { Job } from "@sous/contracts";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 
 /** How often the editor looks for a job started elsewhere while none is followed. */
 export const ACTIVE_JOB_POLL_MS = 4000;
@@ -20,7 +20,10 @@ export async function findOutputJob(
 ): Promise<Job | null> {
   const lists = await Promise.all(
     outputIds.map((id) =>
-      api<Job[]>(`/projects/${projectId}/jobs?dataset=${encodeURIComponent(id)}&limit=5`).catch(() => []),
+      apiCall("GET /projects/{projectId}/jobs", {
+        params: { projectId },
+        query: { dataset: id, limit: 5 },
+      }).catch((): Job[] => []),
     ),
   );
   const writes = new Set(outputIds);

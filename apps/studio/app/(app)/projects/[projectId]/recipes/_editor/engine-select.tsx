@@ -3,7 +3,7 @@
 import type { EngineChoice, EngineOptions } from "@sous/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 
 // The engine a recipe runs on: local, or a Databricks connection + compute profile. Each choice
 // says whether it is possible and why not, naming the first step that blocks it (from the
@@ -70,14 +70,16 @@ export function EngineSelect({
 
   const load = useCallback(async () => {
     const [o, p, c] = await Promise.all([
-      api<EngineOptions>(`/projects/${projectId}/engine/options`).catch(() => ({ connections: [] })),
-      api<{ engine: EngineChoice }>(`/projects/${projectId}/engine`)
+      apiCall("GET /projects/{projectId}/engine/options", { params: { projectId } }).catch(
+        (): EngineOptions => ({ connections: [] }),
+      ),
+      apiCall("GET /projects/{projectId}/engine", { params: { projectId } })
         .then((x) => x.engine)
         .catch((): EngineChoice => ({ kind: "local" })),
       recipeId
-        ? api<{ engine: EngineChoice | null; effective: EngineChoice }>(
-            `/projects/${projectId}/recipes/${recipeId}/engine`,
-          ).catch(() => null)
+        ? apiCall("GET /projects/{projectId}/recipes/{recipeId}/engine", {
+            params: { projectId, recipeId },
+          }).catch(() => null)
         : Promise.resolve(null),
     ]);
     setOptions(o);
@@ -155,10 +157,10 @@ export function EngineSelect({
     setBusy(keyOf(engine));
     setError(null);
     try {
-      const r = await api<{ engine: EngineChoice | null; effective: EngineChoice }>(
-        `/projects/${projectId}/recipes/${recipeId}/engine`,
-        { method: "PUT", json: { engine } },
-      );
+      const r = await apiCall("PUT /projects/{projectId}/recipes/{recipeId}/engine", {
+        params: { projectId, recipeId },
+        body: { engine },
+      });
       setCurrent(r);
       setOpen(false);
     } catch (e) {

@@ -5,7 +5,7 @@ import type { SavedModelDto } from "@sous/ml";
 import Link from "next/link";
 import { useParams, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Field, Input, Select } from "@/ui/field.tsx";
 import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
@@ -18,7 +18,7 @@ export function ScoreForm({ params, set, readOnly }: FormProps<ScoreParams>) {
   const [models, setModels] = useState<SavedModelDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<SavedModelDto[]>(`/projects/${projectId}/saved-models`).then(setModels, (e) =>
+    apiCall("GET /projects/{projectId}/saved-models", { params: { projectId } }).then(setModels, (e) =>
       setError(errorMessage(e)),
     );
   }, [projectId]);

@@ -3,7 +3,7 @@
 import type { DatasetInfo, Job } from "@sous/contracts";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { formatRows, plural } from "@/ui/format.ts";
 import { CloseIcon } from "@/ui/icons.tsx";
@@ -143,7 +143,7 @@ function CancelButton({ projectId, jobId }: { projectId: string; jobId: string }
         onClick={async () => {
           setBusy(true);
           try {
-            await api(`/projects/${projectId}/jobs/${jobId}/cancel`, { method: "POST" });
+            await apiCall("POST /projects/{projectId}/jobs/{jobId}/cancel", { params: { projectId, jobId } });
           } catch (e) {
             setError(errorMessage(e));
           } finally {

@@ -1,10 +1,7 @@
 "use client";
 
 import { useCallback } from "react";
-import { api } from "@/ui/api.ts";
-import type { PreviewState } from "./use-preview.ts";
-
-type RecipePreview = NonNullable<PreviewState["data"]>;
+import { apiCall } from "@/ui/api.ts";
 
 /**
  * The distinct values of a column of the first input, from its sample (up to 1,000), sorted with
@@ -13,10 +10,12 @@ type RecipePreview = NonNullable<PreviewState["data"]>;
 export function useDistinctValues(projectId: string, inputs: string[]) {
   return useCallback(
     async (column: string) => {
-      const r = await api<RecipePreview>(`/projects/${projectId}/recipes/preview`, {
-        method: "POST",
-        json: {
-          inputs: [inputs[0]],
+      const input = inputs[0];
+      if (input === undefined) throw new Error("Pick the input dataset first.");
+      const r = await apiCall("POST /projects/{projectId}/recipes/preview", {
+        params: { projectId },
+        body: {
+          inputs: [input],
           spec: { kind: "distinct", version: 1, params: { columns: [column] } },
           limit: 1000,
         },

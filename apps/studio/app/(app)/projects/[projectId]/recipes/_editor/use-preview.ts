@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { RecipePreview } from "@/shared/api/recipe-preview-schemas.ts";
-import { ApiError, api, errorMessage } from "@/ui/api.ts";
+import { type ApiBody, ApiError, apiCall, errorMessage } from "@/ui/api.ts";
 
 export interface PreviewState {
   data: RecipePreview | null;
@@ -12,6 +12,8 @@ export interface PreviewState {
 }
 
 const DEBOUNCE_MS = 250;
+
+type PreviewSpec = ApiBody<"POST /projects/{projectId}/recipes/preview">["spec"];
 
 /** The draft's output on the inputs' sample, asked again shortly after each edit (older answers are dropped). */
 export function usePreview(
@@ -36,9 +38,11 @@ export function usePreview(
     setState((s) => ({ ...s, loading: true }));
     const t = window.setTimeout(async () => {
       try {
-        const data = await api<RecipePreview>(`/projects/${projectId}/recipes/preview`, {
-          method: "POST",
-          json: { ...d, limit },
+        const data = await apiCall("POST /projects/{projectId}/recipes/preview", {
+          params: { projectId },
+          // The editor's draft spec is not checked in the browser: the server validates it, and its
+          // refusal (with the step and field) is the preview's error.
+          body: { ...d, spec: d.spec as PreviewSpec, limit },
           signal: ctrl.signal,
         });
         if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });

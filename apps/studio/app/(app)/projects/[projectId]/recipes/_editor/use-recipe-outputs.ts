@@ -2,7 +2,7 @@
 
 import type { DatasetInfo, Recipe } from "@sous/contracts";
 import { useCallback, useState } from "react";
-import { api } from "@/ui/api.ts";
+import { apiCall } from "@/ui/api.ts";
 
 /**
  * The datasets a saved recipe writes, kept fresh: a run changes their row counts and state, and
@@ -21,7 +21,11 @@ export function useRecipeOutputs(
     async (ids: string[]) =>
       (
         await Promise.all(
-          ids.map((id) => api<DatasetInfo>(`/projects/${projectId}/datasets/${id}`).catch(() => null)),
+          ids.map((datasetId) =>
+            apiCall("GET /projects/{projectId}/datasets/{datasetId}", {
+              params: { projectId, datasetId },
+            }).catch(() => null),
+          ),
         )
       ).filter((d): d is DatasetInfo => d !== null),
     [projectId],

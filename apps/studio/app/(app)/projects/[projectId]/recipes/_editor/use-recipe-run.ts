@@ -2,7 +2,7 @@
 
 import type { BuildMode, DatasetInfo, Job, Recipe } from "@sous/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, errorMessage } from "@/ui/api.ts";
+import { apiCall, errorMessage } from "@/ui/api.ts";
 import { isActive, type RunState, useRuns } from "../../_flow/use-runs.ts";
 import { ACTIVE_JOB_POLL_MS, findOutputJob } from "./active-job.ts";
 
@@ -51,10 +51,13 @@ export function useRecipeRun({
     setStartState({ phase: "starting" });
     let job: Job;
     try {
-      job = await api<Job>(`/projects/${projectId}/jobs`, {
-        method: "POST",
-        json: { targets: r.outputs, mode },
+      const started = await apiCall("POST /projects/{projectId}/jobs", {
+        params: { projectId },
+        body: { targets: r.outputs, mode },
       });
+      // Not a dry run, so the answer is the job (a dry run answers its plan).
+      if ("dryRun" in started) throw new Error("The server planned the build instead of starting it.");
+      job = started;
     } catch (e) {
       setStartState({ phase: "error", message: errorMessage(e) });
       return;
