@@ -6,6 +6,7 @@ import { type CompileContext, createLowerContext, type Lowered } from "./lower/c
 import { lower } from "./lower/index.ts";
 import { DIALECT_HOOKS } from "./render/dialects.ts";
 import { renderSql } from "./render/renderer.ts";
+import { compileEvaluateRecipe } from "./scoring/evaluate-recipe.ts";
 import { compileScoreRecipe } from "./scoring/score-recipe.ts";
 import { compileSqlRecipe } from "./sql-recipe/compile.ts";
 import { assessSteps } from "./translatability.ts";
@@ -41,6 +42,7 @@ export function compileRecipe(args: CompileRecipeArgs): CompiledRecipe {
     if (spec.kind === "sql") return compileSqlRecipe({ spec, inputs: args.inputs, dialect: args.dialect });
   }
   if ((args.spec as { kind?: unknown }).kind === "score") return compileScore(args);
+  if ((args.spec as { kind?: unknown }).kind === "evaluate") return compileEvaluate(args);
   const lowered = lowerRecipe(args.spec, args.inputs, args.context);
   const steps = assessSteps(lowered);
   let blocking: CompiledRecipe["blocking"] = null;
@@ -89,6 +91,23 @@ function compileScore(args: CompileRecipeArgs): CompiledRecipe {
   });
 }
 
+function compileEvaluate(args: CompileRecipeArgs): CompiledRecipe {
+  const spec = parseSpec(args.spec);
+  if (spec.kind !== "evaluate") throw new Error("compiler bug: kind changed while parsing");
+  validateInputs(args.inputs);
+  if (args.inputs.length !== 1)
+    throw new CompileError("wrong_input_count", "An evaluation recipe reads exactly one dataset.", [
+      "inputs",
+    ]);
+  return compileEvaluateRecipe({
+    params: spec.params,
+    input: args.inputs[0]!,
+    dialect: args.dialect,
+    model: args.context?.scoringModel,
+    ...(args.context?.evaluatedAt ? { evaluatedAt: args.context.evaluatedAt } : {}),
+  });
+}
+
 /**
  * Output schemas without rendering anything (the studio shows them while the user edits).
  * A SQL recipe's schema is only known by running it: [] (see `CompiledRecipe.schemaKnown`).
@@ -101,5 +120,7 @@ export function inferOutputSchemas(args: {
   if ((args.spec as { kind?: unknown }).kind === "sql") return [];
   if ((args.spec as { kind?: unknown }).kind === "score")
     return compileScore({ ...args, dialect: "duckdb" }).outputSchemas;
+  if ((args.spec as { kind?: unknown }).kind === "evaluate")
+    return compileEvaluate({ ...args, dialect: "duckdb" }).outputSchemas;
   return lowerRecipe(args.spec, args.inputs, args.context).outputs.map(schemaOf);
 }

@@ -1,4 +1,5 @@
 import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
+import { compileRecipe } from "./compile.ts";
 import { CompileError } from "./errors.ts";
 import { col } from "./ir/expr.ts";
 import { createIdGen } from "./ir/ids.ts";
@@ -83,6 +84,23 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
       };
     });
   }
+  // An evaluation recipe runs alone over its stored input (two outputs from one model).
+  if (only && (only.spec as { kind?: unknown }).kind === "evaluate") {
+    return withinStep(0, only.name, () => {
+      const inputs = only.inputs.map((input) => {
+        if ("step" in input)
+          throw new CompileError("invalid_spec", "An evaluation recipe reads a stored dataset.", ["inputs"]);
+        return input;
+      });
+      const c = compileRecipe({
+        spec: only.spec,
+        inputs,
+        dialect: args.dialect,
+        ...(only.context ? { context: only.context } : {}),
+      });
+      return { ...c, steps: c.steps.map((s) => ({ ...s, id: `0/${s.id}` })), inputs };
+    });
+  }
   const last = args.steps[args.steps.length - 1]!;
   if ((last.spec as { kind?: unknown }).kind === "score")
     return compileScoringPipeline(args.steps, args.dialect);
@@ -101,6 +119,13 @@ export function compilePipeline(args: { steps: PipelineStep[]; dialect: Dialect 
         throw new CompileError(
           "invalid_spec",
           "A SQL recipe cannot be part of a pipeline: run it on its own (its inputs must be written first).",
+          ["spec", "kind"],
+        );
+      }
+      if (spec.kind === "evaluate") {
+        throw new CompileError(
+          "invalid_spec",
+          "An evaluation recipe cannot be part of a pipeline: it runs on its own, over a stored dataset.",
           ["spec", "kind"],
         );
       }

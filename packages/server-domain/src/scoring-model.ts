@@ -14,10 +14,15 @@ export interface ScoringModel {
   portable: unknown | null;
 }
 
-/** A score recipe's saved model id, or null for other specs (read loosely: stored JSON). */
+/**
+ * A score or evaluate recipe's saved model id, or null for other specs (read loosely: stored
+ * JSON). Their outputs are built by the model's active version: activating another outdates them.
+ */
 export function scoredModelId(spec: unknown): string | null {
   const s = spec as { kind?: unknown; params?: { savedModelId?: unknown } } | null;
-  return s?.kind === "score" && typeof s.params?.savedModelId === "string" ? s.params.savedModelId : null;
+  return (s?.kind === "score" || s?.kind === "evaluate") && typeof s.params?.savedModelId === "string"
+    ? s.params.savedModelId
+    : null;
 }
 
 /** The active version id of each saved model of a project (null: none deployed yet). */

@@ -90,6 +90,13 @@ const PATHS: Record<RecipeKind, ReactNode> = {
       <path d="M12 12h0" strokeWidth={3} />
     </>
   ),
+  // a gauge: a model measured
+  evaluate: (
+    <>
+      <path d="M4 17a8 8 0 1 1 16 0" />
+      <path d="m12 17 4-5" />
+    </>
+  ),
   // a brush
   prepare: (
     <>

@@ -93,6 +93,12 @@ export const RECIPE_KIND_REGISTRY: RecipeKindRegistry = {
     inputs: [1, 1],
     outputSuffix: "scored",
   },
+  evaluate: {
+    label: "Evaluate",
+    description: "Score labelled rows with a saved model and measure it (one row of metrics per run)",
+    inputs: [1, 1],
+    outputSuffix: "evaluated",
+  },
 };
 
 export type RecipeKindInfo = RecipeKindEntry & { kind: RecipeKind };

@@ -12,6 +12,8 @@ export interface CompileContext {
   prepareValues?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
   /** Score recipes: the saved model's active version, loaded by the caller (worker, preview). */
   scoringModel?: ScoringModelContext;
+  /** Evaluation recipes: when the run happened (ISO 8601 UTC), the metrics row's evaluated_at. */
+  evaluatedAt?: string;
 }
 
 /** What a lowerer knows of an input: a dataset, or in a pipeline the output of an earlier recipe. */

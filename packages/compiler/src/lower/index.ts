@@ -45,6 +45,14 @@ const LOWERERS: { [K in RecipeKind]: Lowerer<K> } = {
       ["kind"],
     );
   },
+  // An evaluation recipe has two outputs computed from its saved model: compiled apart, it runs alone.
+  evaluate: () => {
+    throw new CompileError(
+      "invalid_spec",
+      "An evaluation recipe is compiled from its saved model, not lowered: it runs on its own, over a stored dataset.",
+      ["kind"],
+    );
+  },
 };
 
 export function lower(spec: RecipeSpec, ctx: LowerContext): Lowered {

@@ -254,7 +254,7 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
 }
 
 /** Class labels as SQL literals of one type (mixed labels as text, as the trainer compares them). */
-function labelLiterals(
+export function labelLiterals(
   classes: readonly ScoringLabel[],
   d: ScoringDialect,
 ): { sql: string[]; type: ColumnType } {

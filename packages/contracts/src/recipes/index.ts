@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { nulFreeString } from "./common.ts";
 import { DistinctParamsSchema } from "./distinct.ts";
+import { EvaluateParamsSchema } from "./evaluate.ts";
 import { FilterParamsSchema } from "./filter.ts";
 import { GroupParamsSchema } from "./group.ts";
 import { JoinParamsSchema } from "./join.ts";
@@ -17,6 +18,7 @@ import { WindowParamsSchema } from "./window.ts";
 
 export * from "./common.ts";
 export * from "./distinct.ts";
+export * from "./evaluate.ts";
 export * from "./filter.ts";
 export * from "./group.ts";
 export * from "./join.ts";
@@ -104,6 +106,11 @@ export const ScoreRecipeSpecSchema = z
   .object({ kind: z.literal("score"), version: z.literal(1).default(1), params: ScoreParamsSchema })
   .strict();
 
+/** Evaluates a saved model's active version on a labelled dataset: scored rows + one row of metrics. */
+export const EvaluateRecipeSpecSchema = z
+  .object({ kind: z.literal("evaluate"), version: z.literal(1).default(1), params: EvaluateParamsSchema })
+  .strict();
+
 export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   GroupRecipeSpecSchema,
   SyncRecipeSpecSchema,
@@ -119,6 +126,7 @@ export const RecipeSpecSchema = z.discriminatedUnion("kind", [
   SplitRecipeSpecSchema,
   SqlRecipeSpecSchema,
   ScoreRecipeSpecSchema,
+  EvaluateRecipeSpecSchema,
 ]);
 export type RecipeSpec = z.infer<typeof RecipeSpecSchema>;
 export type RecipeKind = RecipeSpec["kind"];

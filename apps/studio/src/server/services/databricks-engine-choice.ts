@@ -91,7 +91,7 @@ async function assertRunsOnSpark(recipe: {
   if (ordered.length !== inputIds.length) return; // inputs not built yet: the job checks again
   const spec = RecipeSpecSchema.parse(recipe.spec);
   // Scoring SQL is the same on both engines (what cannot compile fails on either, at build).
-  if (spec.kind === "score") return;
+  if (spec.kind === "score" || spec.kind === "evaluate") return;
   const compiled = compileForDisplay({
     spec,
     inputs: ordered,

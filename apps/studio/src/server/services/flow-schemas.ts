@@ -27,7 +27,7 @@ export const inferWithCompiler: InferSchemas = (recipe, inputs) => {
   if (spec.kind === "sql")
     return { unknown: `${recipe.name} is a SQL recipe: its columns are known when it runs` };
   // Its columns come from its saved model's active version, loaded from storage when it runs.
-  if (spec.kind === "score")
+  if (spec.kind === "score" || spec.kind === "evaluate")
     return { unknown: `${recipe.name} scores with a saved model: its columns are known when it runs` };
   // Its columns are one per value, and the build reads the values from its input.
   if (spec.kind === "pivot" && !spec.params.values?.length)

@@ -110,7 +110,7 @@ export async function previewRecipe(
 
   // A score recipe previews with its saved model's active version, as a build scores.
   const scoring =
-    spec.kind === "score"
+    spec.kind === "score" || spec.kind === "evaluate"
       ? await loadScoringModel(db, ctx().storage, projectId, spec.params.savedModelId)
       : undefined;
   const compiled = {

@@ -39,7 +39,7 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   // A score recipe compiles with its saved model's active version (a model with no portable form
   // is refused here, naming it).
   const scoringModel =
-    spec.kind === "score"
+    spec.kind === "score" || spec.kind === "evaluate"
       ? await loadScoringModel(ctx().db, ctx().storage, projectId, spec.params.savedModelId)
       : undefined;
   compileForDisplay({
@@ -55,8 +55,12 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
 
 type OutputRef = { datasetId: string } | { name: string };
 
-/** How many datasets a spec writes: one, except a split (one per rule/value list/ratio, then the other rows). */
+/**
+ * How many datasets a spec writes: one, except a split (one per rule/value list/ratio, then the
+ * other rows) and an evaluation (the scored rows, then the metrics).
+ */
 export function outputCountOf(spec: RecipeSpec): number {
+  if (spec.kind === "evaluate") return 2;
   if (spec.kind !== "split") return 1;
   const p = spec.params;
   const n = p.mode === "random" ? p.ratios.length : p.outputs.length;
@@ -81,7 +85,9 @@ export async function createRecipe(
       "invalid_input",
       input.spec.kind === "split"
         ? `outputs: this split writes ${expected} datasets (one per output${input.spec.params.otherRows === false ? "" : ", then the other rows"}); ${outputs.length} given.`
-        : `outputs: a ${input.spec.kind} recipe writes one dataset; ${outputs.length} given.`,
+        : input.spec.kind === "evaluate"
+          ? `outputs: an evaluate recipe writes 2 datasets (the scored rows, then the metrics); ${outputs.length} given.`
+          : `outputs: a ${input.spec.kind} recipe writes one dataset; ${outputs.length} given.`,
     );
   }
   const names = outputs.flatMap((o) => ("name" in o ? [o.name] : []));
@@ -138,6 +144,17 @@ export async function createRecipe(
 
 /** 400 unless `outputs` fits `spec`: a split writes one dataset per output, any other recipe keeps its one. */
 function checkNewOutputs(spec: RecipeSpec, outputs: OutputRef[], currentIds: string[]): void {
+  if (spec.kind === "evaluate") {
+    const same =
+      outputs.length === currentIds.length &&
+      outputs.every((o, i) => "datasetId" in o && o.datasetId === currentIds[i]);
+    if (!same)
+      throw new AppError(
+        "invalid_input",
+        `outputs: an evaluate recipe keeps its 2 datasets (${currentIds.join(", ")}); ${outputs.length} given that are not them.`,
+      );
+    return;
+  }
   if (spec.kind !== "split") {
     const only = outputs.length === 1 ? outputs[0] : undefined;
     if (!only || !("datasetId" in only) || only.datasetId !== currentIds[0]) {
@@ -287,7 +304,7 @@ export async function compileRecipeForApi(projectId: string, recipeId: string, d
   const locate = (await displayLocations({ projectId, recipeEngine: recipe.engine }))[dialect];
   const spec = dto.spec;
   const scoringModel =
-    spec.kind === "score"
+    spec.kind === "score" || spec.kind === "evaluate"
       ? await loadScoringModel(ctx().db, ctx().storage, projectId, spec.params.savedModelId)
       : undefined;
   return compileForDisplay({

@@ -52,6 +52,8 @@ const DEFAULTS: Record<RecipeKind, (s: Start) => Record<string, unknown>> = {
   sql: () => ({}),
   // The form picks the saved model (the one the Flow's "Score a dataset" names, else the first).
   score: () => ({ savedModelId: "" }),
+  // The label starts on the last column (where a target usually sits); the form picks another.
+  evaluate: ({ cols }) => ({ savedModelId: "", labelColumn: cols[cols.length - 1]?.name ?? "" }),
 };
 
 /**

@@ -7,6 +7,7 @@ import { type ReactNode, useCallback, useMemo, useState } from "react";
 import type { Col } from "@/ui/columns.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { isRecipeKind, recipeKindInfo } from "@/ui/recipe-kinds.ts";
+import { EvaluateForm } from "./form-evaluate.tsx";
 import { FilterForm } from "./form-filter.tsx";
 import { JoinForm } from "./form-join.tsx";
 import { PrepareForm } from "./form-prepare.tsx";
@@ -62,6 +63,7 @@ const FORMS: Record<RecipeKind, AnyForm> = {
   split: SplitForm,
   sql: SqlForm,
   score: ScoreForm,
+  evaluate: EvaluateForm,
 };
 
 export function RecipeEditor(props: RecipeEditorProps) {

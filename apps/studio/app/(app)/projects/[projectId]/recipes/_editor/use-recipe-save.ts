@@ -83,7 +83,12 @@ export function useRecipeSave({
           json: {
             name: uniqueName(toObjectName(`compute_${out}`), taken),
             inputs: draft.inputs,
-            ...(isSplit ? { outputs: names.map((name) => ({ name })) } : { output: { name: out } }),
+            ...(isSplit
+              ? { outputs: names.map((name) => ({ name })) }
+              : kind === "evaluate"
+                ? // The scored rows, then the metrics (one row per run) beside them.
+                  { outputs: [{ name: out }, { name: uniqueName(toObjectName(`${out}_metrics`), taken) }] }
+                : { output: { name: out } }),
             spec,
           },
         });
