@@ -168,9 +168,10 @@ async function runHoldingInputs(
       sparkIn.push({ name: s.name, schema: s.schema, prefix: s.prefix, dir: s.dir });
     }
     const isLast = i === recipeIds.length - 1;
-    // A score recipe scores with its saved model's active version: loaded now, part of the hash.
+    // A score (or evaluate) recipe scores with its saved model's active version: loaded now, part
+    // of the hash.
     const scoring =
-      parsed.data.kind === "score"
+      parsed.data.kind === "score" || parsed.data.kind === "evaluate"
         ? await loadScoringModel(db, storage, recipe.projectId, parsed.data.params.savedModelId)
         : null;
     const hashOf = (written: string) =>
@@ -188,7 +189,15 @@ async function runHoldingInputs(
       name: recipe.name,
       spec: parsed.data,
       inputs,
-      ...(scoring ? { context: { scoringModel: scoring } } : {}),
+      ...(scoring
+        ? {
+            context: {
+              scoringModel: scoring,
+              // An evaluation's metrics row says when it ran (not part of the hash).
+              ...(parsed.data.kind === "evaluate" ? { evaluatedAt: new Date().toISOString() } : {}),
+            },
+          }
+        : {}),
     });
     sparkInputs.push(sparkIn);
   }
