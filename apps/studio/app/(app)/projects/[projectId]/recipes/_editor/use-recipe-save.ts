@@ -3,11 +3,13 @@
 import type { DatasetInfo, Recipe } from "@sous/contracts";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ApiError, api, errorMessage } from "@/ui/api.ts";
+import { type ApiBody, ApiError, apiCall, errorMessage } from "@/ui/api.ts";
 import { toObjectName, uniqueName } from "@/ui/recipe-kinds.ts";
 import { useToast } from "@/ui/toast.tsx";
 import type { useUndoable } from "@/ui/use-undoable.ts";
 import { type Draft, stable } from "./use-recipe-draft.ts";
+
+type SpecBody = ApiBody<"POST /projects/{projectId}/recipes">["spec"];
 
 /**
  * Saving the draft: create a new recipe, or update a saved one with optimistic concurrency (the
@@ -64,6 +66,9 @@ export function useRecipeSave({
       return null;
     }
     setSaving(true);
+    // The editor's draft spec is not checked in the browser: the server validates it, and its
+    // refusal (naming the step and field) is the save's error.
+    const sent = spec as SpecBody;
     try {
       if (!recipe) {
         const names = isSplit ? draft.outputs.map((n) => n.trim()) : [draft.output.trim()];
@@ -78,9 +83,9 @@ export function useRecipeSave({
         const twice = names.find((n, i) => names.indexOf(n) !== i);
         if (twice) throw new ApiError(`Two outputs are named ${twice}: rename one.`, "invalid_input", 400);
         const out = names[0]!;
-        const created = await api<Recipe>(`/projects/${projectId}/recipes`, {
-          method: "POST",
-          json: {
+        const created = await apiCall("POST /projects/{projectId}/recipes", {
+          params: { projectId },
+          body: {
             name: uniqueName(toObjectName(`compute_${out}`), taken),
             inputs: draft.inputs,
             ...(isSplit
@@ -89,7 +94,7 @@ export function useRecipeSave({
                 ? // The scored rows, then the metrics (one row per run) beside them.
                   { outputs: [{ name: out }, { name: uniqueName(toObjectName(`${out}_metrics`), taken) }] }
                 : { output: { name: out } }),
-            spec,
+            spec: sent,
           },
         });
         toast(`Created ${created.name}. Run it to build ${names.join(", ")}.`, "success");
@@ -109,11 +114,11 @@ export function useRecipeSave({
       if (used) throw new ApiError(`A dataset or recipe named ${used} already exists.`, "invalid_input", 400);
       const twice = newNames.find((n, i) => newNames.indexOf(n) !== i);
       if (twice) throw new ApiError(`Two outputs are named ${twice}: rename one.`, "invalid_input", 400);
-      const updated = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`, {
-        method: "PUT",
-        json: {
+      const updated = await apiCall("PUT /projects/{projectId}/recipes/{recipeId}", {
+        params: { projectId, recipeId: recipe.id },
+        body: {
           revision: overwriteRevision ?? recipe.revision,
-          spec,
+          spec: sent,
           ...(outputsChanged
             ? {
                 outputs: draft.outputIds.map((datasetId, i) =>
@@ -164,8 +169,10 @@ export function useRecipeSave({
   async function reloadTheirs() {
     if (!recipe) return;
     try {
-      const theirs = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`);
-      const next = { ...draft, params: theirs.spec.params as Record<string, unknown> };
+      const theirs = await apiCall("GET /projects/{projectId}/recipes/{recipeId}", {
+        params: { projectId, recipeId: recipe.id },
+      });
+      const next = { ...draft, params: theirs.spec.params };
       if (isSplit) {
         const fresh = await loadOutputs(theirs.outputs);
         setOutputs(fresh);
@@ -186,7 +193,9 @@ export function useRecipeSave({
   async function overwrite() {
     if (!recipe) return;
     try {
-      const theirs = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}`);
+      const theirs = await apiCall("GET /projects/{projectId}/recipes/{recipeId}", {
+        params: { projectId, recipeId: recipe.id },
+      });
       const r = await save(theirs.revision);
       if (r) toast(`Saved over revision ${theirs.revision}.`, "success");
     } catch (e) {
@@ -198,11 +207,11 @@ export function useRecipeSave({
   async function convertToSql(): Promise<string | null> {
     if (!recipe) return "Create the recipe first.";
     try {
-      const updated = await api<Recipe>(`/projects/${projectId}/recipes/${recipe.id}/convert-to-sql`, {
-        method: "POST",
-        json: { revision: recipe.revision },
+      const updated = await apiCall("POST /projects/{projectId}/recipes/{recipeId}/convert-to-sql", {
+        params: { projectId, recipeId: recipe.id },
+        body: { revision: recipe.revision },
       });
-      const params = updated.spec.params as Record<string, unknown>;
+      const params = updated.spec.params;
       setRecipe(updated);
       markSaved(updated.spec.kind, { ...draft, params });
       onConverted();
