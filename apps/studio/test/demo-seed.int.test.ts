@@ -13,7 +13,7 @@ import { DEMO_PROJECT_KEY, DEMO_QUESTIONS, DEMO_RECIPES, generateRetailData } fr
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/lib/net.ts";
-import { admin, type Caller, call, hasStudio, loginAs, waitForJob, withApiKey } from "./api-client.ts";
+import { adminKey, type Caller, call, hasStudio, waitForJob } from "./api-client.ts";
 
 const studioDir = path.resolve(import.meta.dirname, "..");
 
@@ -73,7 +73,7 @@ describe.skipIf(!hasStudio)("the retail demo", () => {
   const csvDir = mkdtempSync(path.join(tmpdir(), "sous-demo-"));
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
     // A demo seeded by an earlier run of this file is moved aside (there is no project delete),
     // so this run seeds with the current code.
     const db = new pg.Client({ connectionString: process.env.SOUS_TEST_DATABASE_URL });

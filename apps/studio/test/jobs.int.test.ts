@@ -16,6 +16,7 @@ import {
   loginAs,
   studioUrl,
   uniqueKey,
+  uploadCsv,
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
@@ -102,15 +103,7 @@ describe.skipIf(!hasStudio)("jobs API", () => {
   const recipes: Record<string, { id: string; output: string; revision: number }> = {};
 
   const post = (p: string, json: unknown) => call(p, { method: "POST", json, as: key });
-  const upload = async (name: string, csv: string) =>
-    (
-      await call(`/projects/${projectId}/datasets?name=${name}`, {
-        method: "POST",
-        body: csv,
-        headers: { "content-type": "text/csv" },
-        as: key,
-      })
-    ).data.id as string;
+  const upload = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
   const addRecipe = async (name: string, spec: unknown, inputs: string[], output: string) => {
     const r = await post(`/projects/${projectId}/recipes`, { name, inputs, output: { name: output }, spec });
     expect(r.status).toBe(201);

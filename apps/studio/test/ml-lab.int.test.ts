@@ -4,16 +4,7 @@
 // the best as a saved model with versions; and the bad inputs: a design that cannot train, a stale
 // save, a target with one class, a cancel.
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  admin,
-  type Caller,
-  call,
-  hasStudio,
-  loginAs,
-  uniqueKey,
-  waitForJob,
-  withApiKey,
-} from "./api-client.ts";
+import { adminKey, type Caller, call, hasStudio, uniqueKey, uploadCsv, waitForJob } from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
 
 describe.skipIf(!hasStudio)("the Lab (visual ML) API", { timeout: 240_000 }, () => {
@@ -24,19 +15,10 @@ describe.skipIf(!hasStudio)("the Lab (visual ML) API", { timeout: 240_000 }, () 
   const post = (p: string, json?: unknown) => call(p, { method: "POST", json: json ?? {}, as: key });
   const put = (p: string, json: unknown) => call(p, { method: "PUT", json, as: key });
   const get = (p: string) => call(p, { as: key });
-  const upload = async (name: string, csv: string) => {
-    const r = await call(`/projects/${projectId}/datasets?name=${name}`, {
-      method: "POST",
-      body: csv,
-      headers: { "content-type": "text/csv" },
-      as: key,
-    });
-    expect(r.status).toBe(201);
-    return r.data.id as string;
-  };
+  const upload = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
     projectId = (await post("/projects", { key: uniqueKey("LAB"), name: "Lab" })).data.id;
     datasetId = await upload("customers", churnRows(800, 11, { traps: true }));
   });

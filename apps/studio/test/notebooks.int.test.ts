@@ -6,12 +6,13 @@
 // gives the rows the cell gave.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  admin,
+  adminKey,
   type Caller,
   call,
   hasStudio,
   loginAs,
   uniqueKey,
+  uploadCsv,
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
@@ -65,21 +66,12 @@ describe.skipIf(!hasStudio)("SQL notebooks API", { timeout: 180_000 }, () => {
   const post = (p: string, json?: unknown, as = key) => call(p, { method: "POST", json: json ?? {}, as });
   const get = (p: string, as = key) => call(p, { as });
   const put = (p: string, json: unknown) => call(p, { method: "PUT", json, as: key });
-  const upload = async (project: string, name: string, csv: string) => {
-    const r = await call(`/projects/${project}/datasets?name=${name}`, {
-      method: "POST",
-      body: csv,
-      headers: { "content-type": "text/csv" },
-      as: key,
-    });
-    expect(r.status).toBe(201);
-    return r.data.id as string;
-  };
+  const upload = (project: string, name: string, csv: string) => uploadCsv(key, project, name, csv);
   const run = (sql: string, as = key, cell = cellId) =>
     post(`/projects/${projectId}/notebooks/${notebookId}/cells/${cell}/run`, { sql }, as);
 
   beforeAll(async () => {
-    key = await withApiKey(await loginAs(admin.email, admin.password));
+    key = await adminKey();
     projectId = (await post("/projects", { key: uniqueKey("NB"), name: "Notebooks" })).data.id;
     await upload(projectId, "orders", ordersCsv());
     await upload(projectId, "customers", customersCsv());

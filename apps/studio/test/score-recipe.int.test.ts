@@ -17,6 +17,7 @@ import {
   hasStudio,
   loginAs,
   uniqueKey,
+  uploadCsv,
   waitForJob,
   withApiKey,
 } from "./api-client.ts";
@@ -44,16 +45,7 @@ describe.skipIf(!hasStudio)(
     const post = (p: string, json?: unknown) => call(p, { method: "POST", json: json ?? {}, as: key });
     const put = (p: string, json: unknown) => call(p, { method: "PUT", json, as: key });
     const get = (p: string) => call(p, { as: key });
-    const upload = async (name: string, csv: string) => {
-      const r = await call(`/projects/${projectId}/datasets?name=${name}`, {
-        method: "POST",
-        body: csv,
-        headers: { "content-type": "text/csv" },
-        as: key,
-      });
-      expect(r.status, JSON.stringify(r.data)).toBe(201);
-      return r.data.id as string;
-    };
+    const upload = (name: string, csv: string) => uploadCsv(key, projectId, name, csv);
     const build = async (datasetId: string) => {
       const job = await post(`/projects/${projectId}/jobs`, { targets: [datasetId] });
       expect(job.status, JSON.stringify(job.data)).toBe(201);
