@@ -6,3 +6,4 @@ export * from "./flow.ts";
 export * from "./jobs.ts";
 export * from "./projects.ts";
 export * from "./recipes.ts";
+export * from "./retrain.ts";

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, JobStateSchema, type User } from "@sous/contracts";
+import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
 import { isUniqueViolation, type Prisma } from "@sous/db";
 import { targetCorrelations } from "@sous/engine-local";
 import {
@@ -264,10 +264,12 @@ export async function startTraining(
   user: User,
   projectId: string,
   analysisId: string,
+  /** "Retrain" on a saved model: the design of the version's training, and what to deploy after. */
+  retrain?: { design: unknown; intent: RetrainIntent },
 ): Promise<MlTrainingDto> {
   const { db } = ctx();
   const a = await findAnalysis(projectId, analysisId);
-  const design = MlDesignSchema.parse(a.design);
+  const design = MlDesignSchema.parse(retrain ? retrain.design : a.design);
   const problems = designProblems(design);
   if (problems.length)
     throw new AppError(
@@ -300,7 +302,7 @@ export async function startTraining(
             logs: {
               create: {
                 level: "info",
-                message: `Training ${a.name} #${number}: ${design.algorithms.length} algorithm${design.algorithms.length === 1 ? "" : "s"} on ${d.name} (version ${version.number}), ${design.engine.kind === "local" ? "locally with scikit-learn" : "on Databricks with MLlib"}.`,
+                message: `${retrain ? "Retraining" : "Training"} ${a.name} #${number}: ${design.algorithms.length} algorithm${design.algorithms.length === 1 ? "" : "s"} on ${d.name} (version ${version.number}), ${design.engine.kind === "local" ? "locally with scikit-learn" : "on Databricks with MLlib"}.`,
               },
             },
           },
@@ -313,6 +315,7 @@ export async function startTraining(
             design: design as unknown as Prisma.InputJsonValue,
             datasetVersionId: version.id,
             artifactsPrefix: "pending",
+            ...(retrain ? { retrain: retrain.intent as Prisma.InputJsonValue } : {}),
           },
         });
         return tx.mlTraining.update({

@@ -4,7 +4,7 @@ import type { Prisma } from "@sous/db";
 import { AlgorithmSchema, MlTaskSchema, type SavedModelDto } from "@sous/ml";
 import { z } from "zod";
 import { ctx } from "../context.ts";
-import { trainedModel } from "./ml-lab.ts";
+import { startTraining, trainedModel } from "./ml-lab.ts";
 
 // Saved models: a trained model deployed to the Flow, frozen as a version (its artifacts stay
 // where the training wrote them, which deleting the analysis does not remove while a version
@@ -135,4 +135,40 @@ export async function setActiveVersion(
 export async function deleteSavedModel(projectId: string, savedModelId: string): Promise<void> {
   const m = await getSavedModel(projectId, savedModelId);
   await ctx().db.savedModel.delete({ where: { id: m.id } });
+}
+
+/**
+ * "Retrain" from the Flow: trains again, on the training dataset's current version, the design
+ * that produced the saved model's active version (its latest when none is active), as a job like
+ * the Lab's Train; when it succeeds the worker deploys the same model index as a new version of
+ * this saved model, active unless `activate` is false. The training's design, not the analysis's
+ * current one: the model index then names the same algorithm.
+ */
+export async function retrainSavedModel(
+  user: User,
+  projectId: string,
+  savedModelId: string,
+  input: { activate: boolean },
+): Promise<{ jobId: string; trainingId: string }> {
+  const m = await getSavedModel(projectId, savedModelId);
+  const source = m.versions.find((v) => v.active) ?? m.versions[0];
+  if (!source?.trainingId)
+    throw new AppError(
+      "conflict",
+      `Saved model ${m.name} has no version with its training kept: deploy a model to it from the Lab first.`,
+    );
+  const training = await ctx().db.mlTraining.findUnique({
+    where: { id: source.trainingId },
+    select: { design: true, analysisId: true },
+  });
+  if (!training)
+    throw new AppError(
+      "conflict",
+      `The training of version ${source.number} of ${m.name} is gone: retrain it from the Lab.`,
+    );
+  const t = await startTraining(user, projectId, training.analysisId, {
+    design: training.design,
+    intent: { savedModelId: m.id, modelIndex: source.modelIndex, activate: input.activate },
+  });
+  return { jobId: t.jobId, trainingId: t.id };
 }

@@ -1,4 +1,4 @@
-import { IdSchema } from "@sous/contracts";
+import { IdSchema, RetrainSavedModelInputSchema } from "@sous/contracts";
 import {
   CreateAnalysisBodySchema,
   DeployBodySchema,
@@ -173,5 +173,18 @@ export const mlEndpoints = {
     params: savedModel,
     body: SetActiveVersionBodySchema,
     output: SavedModelSchema,
+  }),
+  retrainSavedModel: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/saved-models/{savedModelId}/retrain",
+    tag: "ml",
+    auth: "user",
+    projectRole: "EDITOR",
+    status: 201,
+    summary:
+      "Train the active version's design again on the training dataset's current version (a job of mode train); when it succeeds, the same model becomes a new version, active unless activate is false",
+    params: savedModel,
+    body: RetrainSavedModelInputSchema,
+    output: z.object({ jobId: IdSchema, trainingId: IdSchema }),
   }),
 };

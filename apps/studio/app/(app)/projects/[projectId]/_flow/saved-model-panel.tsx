@@ -2,18 +2,20 @@
 
 import type { FlowNode } from "@sous/contracts";
 import type { SavedModelDto } from "@sous/ml";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
-import { FormError, Select } from "@/ui/field.tsx";
+import { Checkbox, FormError, Select } from "@/ui/field.tsx";
 import { CloseIcon, LabIcon } from "@/ui/icons.tsx";
 
 type SavedModelNode = Extract<FlowNode, { type: "savedModel" }>;
 
 /**
  * The side panel of a saved model on the Flow: its versions with the active one (which score
- * recipes use; activating another outdates their outputs), a link to the Lab, and "Score a
- * dataset", which opens a new score recipe on the dataset picked.
+ * recipes use; activating another outdates their outputs), a link to the Lab, "Retrain" (a
+ * training job on the dataset's current data that deploys a new version when it succeeds) and
+ * "Score a dataset", which opens a new score recipe on the dataset picked.
  */
 export function SavedModelPanel({
   projectId,
@@ -36,11 +38,32 @@ export function SavedModelPanel({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [target, setTarget] = useState("");
+  const [activateNew, setActivateNew] = useState(true);
+  const [retrain, setRetrain] = useState<{ jobId: string; state: string } | null>(null);
+  const [loaded, setLoaded] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `loaded` asks for a reload (after a retrain)
   useEffect(() => {
     apiCall("GET /projects/{projectId}/saved-models/{savedModelId}", {
       params: { projectId, savedModelId: node.id },
     }).then(setModel, (e) => setError(errorMessage(e)));
-  }, [projectId, node.id]);
+  }, [projectId, node.id, loaded]);
+  // A running retrain is polled until it ends; then the versions (and the Flow) reload.
+  useEffect(() => {
+    if (!retrain || ["SUCCEEDED", "FAILED", "CANCELLED"].includes(retrain.state)) return;
+    const t = setTimeout(() => {
+      apiCall("GET /projects/{projectId}/jobs/{jobId}", { params: { projectId, jobId: retrain.jobId } }).then(
+        (j) => {
+          setRetrain({ jobId: retrain.jobId, state: j.state });
+          if (j.state === "SUCCEEDED") {
+            setLoaded((n) => n + 1);
+            onChanged();
+          } else if (j.state === "FAILED") setError(j.error ?? "The retraining failed.");
+        },
+        (e) => setError(errorMessage(e)),
+      );
+    }, 1500);
+    return () => clearTimeout(t);
+  }, [retrain, projectId, onChanged]);
   const trainedOn = model ? datasets.find((d) => d.id === model.datasetId) : undefined;
   // Score another dataset than the training one by default (DSS scores "new" rows).
   const choice = target || (datasets.find((d) => d.id !== model?.datasetId) ?? datasets[0])?.id || "";
@@ -63,6 +86,23 @@ export function SavedModelPanel({
     }
   }
 
+  async function startRetrain() {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await apiCall("POST /projects/{projectId}/saved-models/{savedModelId}/retrain", {
+        params: { projectId, savedModelId: node.id },
+        body: { activate: activateNew },
+      });
+      setRetrain({ jobId: r.jobId, state: "QUEUED" });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const retraining = retrain !== null && !["SUCCEEDED", "FAILED", "CANCELLED"].includes(retrain.state);
   return (
     <aside className="side-panel" aria-label={`Saved model: ${node.name}`} data-testid="saved-model-panel">
       <div className="side-head">
@@ -133,6 +173,37 @@ export function SavedModelPanel({
             Score recipes use the active version; activating another outdates their outputs.
           </p>
         </section>
+        {canEdit ? (
+          <section className="side-section" data-testid="saved-model-retrain-section">
+            <h3>Retrain</h3>
+            <p className="muted small">
+              Trains the active version's design again on {trainedOn?.name ?? "its dataset"}'s current data,
+              then deploys the result as a new version.
+            </p>
+            <Checkbox
+              label="Activate the new version"
+              checked={activateNew}
+              onChange={(e) => setActivateNew(e.target.checked)}
+              data-testid="saved-model-retrain-activate"
+            />
+            <div className="side-actions">
+              <Button
+                variant="primary"
+                disabled={busy || retraining || !model?.versions.length}
+                onClick={() => void startRetrain()}
+                data-testid="saved-model-retrain"
+              >
+                {retraining ? "Retraining…" : "Retrain"}
+              </Button>
+            </div>
+            {retrain ? (
+              <p className="muted small" data-testid="saved-model-retrain-state">
+                <Link href={`/projects/${projectId}/jobs/${retrain.jobId}`}>Retraining job</Link>:{" "}
+                {retrain.state.toLowerCase()}
+              </p>
+            ) : null}
+          </section>
+        ) : null}
         {canEdit ? (
           <section className="side-section">
             <h3>Score a dataset</h3>

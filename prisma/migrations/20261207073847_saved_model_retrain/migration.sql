@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MlTraining" ADD COLUMN     "retrain" JSONB;
