@@ -25,17 +25,12 @@ import {
   type RemoteEngine,
   sparkErrorPosition,
 } from "@sous/databricks";
-import type { Prisma } from "@sous/db";
 import { loadRemoteEngine } from "@sous/server-domain";
-import {
-  CELL_RESULT_MAX_ROWS,
-  type CellResult,
-  STORED_RESULT_MAX_ROWS,
-} from "../../shared/api/notebook-schemas.ts";
+import { CELL_RESULT_MAX_ROWS, type CellResult } from "../../shared/api/notebook-schemas.ts";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { secretBox } from "./databricks-secrets.ts";
-import { namesIn, runCell } from "./notebooks.ts";
+import { namesIn, refused, runCell, storeResult } from "./notebooks.ts";
 
 // Where a SQL notebook's cells run (issue #17): the local engine (notebooks.ts), or a Databricks
 // connection's compute profile. On Databricks a cell is compiled exactly as a SQL recipe is for
@@ -147,23 +142,6 @@ export async function runCellOnEngine(
   return runCellOnDatabricks({ projectId, notebookId, cellId, sql, userId, engine, signal });
 }
 
-/** The compiler speaks of SQL recipes and their inputs; a cell reads the project's datasets. */
-function forCell(message: string, unbuilt: ReadonlySet<string>): string {
-  const table = /^Table (.+?) is not an input of this recipe/.exec(message);
-  if (table) {
-    const name = table[1]!.replace(/^`|`$/g, "");
-    return unbuilt.has(name.toLowerCase())
-      ? `${name} has no data yet: build or import it, then run the cell.`
-      : `Table ${name} is not a dataset of this project: a cell reads the project's datasets and its own CTEs, by their names.`;
-  }
-  return message
-    .replaceAll("in a SQL recipe", "in a notebook cell")
-    .replaceAll("A SQL recipe is ONE query", "A cell is ONE query")
-    .replaceAll("A SQL recipe is one query", "A cell is one query")
-    .replaceAll("a SQL recipe may not do", "a cell may not do")
-    .replaceAll("the recipe's inputs", "the project's datasets");
-}
-
 /** A position Spark gives in the compiled statement, in the cell: the statement ends with the cell's text. */
 export function positionInCell(
   sql: string,
@@ -209,17 +187,6 @@ function cellValue(v: unknown): string | number | boolean | null {
   if (typeof v === "bigint") return v.toString();
   if (v instanceof Date) return v.toISOString();
   return JSON.stringify(v);
-}
-
-async function storeResult(notebookId: string, cellId: string, result: CellResult): Promise<void> {
-  const stored: CellResult =
-    result.status === "ok" ? { ...result, rows: result.rows.slice(0, STORED_RESULT_MAX_ROWS) } : result;
-  const json = stored as unknown as Prisma.InputJsonValue;
-  await ctx().db.notebookCellResult.upsert({
-    where: { notebookId_cellId: { notebookId, cellId } },
-    create: { notebookId, cellId, result: json, ranAt: new Date(result.ranAt) },
-    update: { result: json, ranAt: new Date(result.ranAt) },
-  });
 }
 
 async function runCellOnDatabricks(o: {
@@ -289,13 +256,8 @@ async function runCellOnDatabricks(o: {
     compiled = compileRecipe({ spec, inputs, dialect: "spark" }).sql;
   } catch (err) {
     if (err instanceof SqlRecipeError) {
-      const problems = err.problems.map((p) => ({ ...p, message: forCell(p.message, unbuilt) }));
-      const first = problems[0];
-      throw await fail(
-        "compile_error",
-        first ? `${first.message} (line ${first.line}, column ${first.column})` : err.message,
-        problems,
-      );
+      const r = refused(err, unbuilt);
+      throw await fail("compile_error", r.message, r.problems);
     }
     if (err instanceof CompileError) throw await fail("compile_error", err.message, []);
     throw err;

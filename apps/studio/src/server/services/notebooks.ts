@@ -98,8 +98,37 @@ async function notebookDto(n: NotebookRow): Promise<Notebook> {
   };
 }
 
-const nameTaken = (name: string) =>
+/** Both kinds of notebook share the table, so one name is taken for either kind. */
+export const nameTaken = (name: string) =>
   new AppError("conflict", `A notebook named ${name} already exists in this project. Choose another name.`);
+
+/**
+ * Writes a notebook's content (SQL cells or a Python .ipynb) if `version` is still the stored one:
+ * a save that started from an older version is a 409, as for recipes.
+ */
+export async function writeNotebookContent(
+  id: string,
+  input: { version: number; name?: string | undefined; content: unknown },
+): Promise<void> {
+  try {
+    const r = await ctx().db.notebook.updateMany({
+      where: { id, version: input.version },
+      data: {
+        cells: input.content as Prisma.InputJsonValue,
+        version: { increment: 1 },
+        ...(input.name ? { name: input.name } : {}),
+      },
+    });
+    if (r.count === 0)
+      throw new AppError(
+        "conflict",
+        "Someone else saved this notebook meanwhile: reload it to see their changes, then edit again.",
+      );
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(input.name ?? "");
+    throw e;
+  }
+}
 
 export async function listNotebooks(projectId: string): Promise<NotebookSummary[]> {
   const rows = await ctx().db.notebook.findMany({ where: { projectId }, orderBy: { updatedAt: "desc" } });
@@ -134,24 +163,7 @@ export async function saveNotebook(
 ): Promise<Notebook> {
   const { db } = ctx();
   const n = await findNotebook(projectId, notebookId);
-  try {
-    const r = await db.notebook.updateMany({
-      where: { id: n.id, version: input.version },
-      data: {
-        cells: input.cells as unknown as Prisma.InputJsonValue,
-        version: { increment: 1 },
-        ...(input.name ? { name: input.name } : {}),
-      },
-    });
-    if (r.count === 0)
-      throw new AppError(
-        "conflict",
-        "Someone else saved this notebook meanwhile: reload it to see their changes, then edit again.",
-      );
-  } catch (e) {
-    if (isUniqueViolation(e)) throw nameTaken(input.name ?? "");
-    throw e;
-  }
+  await writeNotebookContent(n.id, { version: input.version, name: input.name, content: input.cells });
   // Results of deleted cells go with them (after the results still being written).
   await pendingStores.get(n.id);
   await db.notebookCellResult.deleteMany({
@@ -218,7 +230,8 @@ function forCell(message: string, unbuilt: ReadonlySet<string>): string {
     .replaceAll("the recipe's inputs", "the project's datasets");
 }
 
-function refused(
+/** A refused cell: its problems reworded for a cell, the first one in the message with its position. */
+export function refused(
   e: SqlRecipeError,
   unbuilt: ReadonlySet<string>,
 ): { message: string; problems: SqlProblem[] } {
@@ -292,7 +305,8 @@ function storeInBackground(notebookId: string, cellId: string, result: CellResul
   pendingStores.set(notebookId, write);
 }
 
-async function storeResult(notebookId: string, cellId: string, result: CellResult): Promise<void> {
+/** Keeps a cell's last result (its first rows only), whichever engine ran it. */
+export async function storeResult(notebookId: string, cellId: string, result: CellResult): Promise<void> {
   const stored: CellResult =
     result.status === "ok" ? { ...result, rows: result.rows.slice(0, STORED_RESULT_MAX_ROWS) } : result;
   const json = stored as unknown as Prisma.InputJsonValue;

@@ -15,6 +15,7 @@ import { mintKernelToken } from "../auth/kernel-tokens.ts";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { type KernelInfo, KernelManager } from "./jupyter-kernels.ts";
+import { nameTaken, writeNotebookContent } from "./notebooks.ts";
 
 // Python notebooks (issue #17). The notebook is an .ipynb stored in the notebooks table (kind
 // "python", the document in its `cells` column), with the SQL notebooks' optimistic concurrency.
@@ -80,9 +81,6 @@ function dto(n: Row, userId: string): PythonNotebook {
   };
 }
 
-const nameTaken = (name: string) =>
-  new AppError("conflict", `A notebook named ${name} already exists in this project. Choose another name.`);
-
 export async function createPythonNotebook(
   projectId: string,
   userId: string,
@@ -114,25 +112,8 @@ export async function savePythonNotebook(
   userId: string,
   input: { version: number; name?: string | undefined; ipynb: Ipynb },
 ): Promise<PythonNotebook> {
-  const n = await findNotebook(projectId, notebookId);
-  try {
-    const r = await ctx().db.notebook.updateMany({
-      where: { id: n.id, kind: KIND, version: input.version },
-      data: {
-        cells: input.ipynb as unknown as Prisma.InputJsonValue,
-        version: { increment: 1 },
-        ...(input.name ? { name: input.name } : {}),
-      },
-    });
-    if (r.count === 0)
-      throw new AppError(
-        "conflict",
-        "Someone else saved this notebook meanwhile: reload it to see their changes, then edit again.",
-      );
-  } catch (e) {
-    if (isUniqueViolation(e)) throw nameTaken(input.name ?? "");
-    throw e;
-  }
+  const n = await findNotebook(projectId, notebookId); // a Python one (findNotebook checks the kind)
+  await writeNotebookContent(n.id, { version: input.version, name: input.name, content: input.ipynb });
   return getPythonNotebook(projectId, notebookId, userId);
 }
 
