@@ -1,5 +1,5 @@
 import { col, compare, lit } from "../ir/expr.ts";
-import { derived, filter, project, window } from "../ir/rel.ts";
+import { derived, filter, limit, project, sort, window } from "../ir/rel.ts";
 import { assertUniqueNames } from "../validate/columns.ts";
 import { requireInputCount } from "../validate/inputs.ts";
 import { inputLabel, type Lowerer } from "./context.ts";
@@ -8,6 +8,11 @@ import { lowerOver, lowerWindowAggregation } from "./window.ts";
 /**
  * Top-N per group = window rank, filter rank <= n, drop the rank unless asked for. The helper
  * column gets a name no input column uses, so it can never shadow one.
+ *
+ * The top n rows of the whole dataset by row number (no groups, no rank column) are `ORDER BY
+ * ... LIMIT n` instead: the same rows (n of them, ties at the cut broken arbitrarily either way),
+ * but engines run it as a top-N heap (DuckDB's TOP_N, Spark's TakeOrderedAndProject) instead of a
+ * full sort to number every row. rank and denseRank keep every tie, which LIMIT would not.
  */
 export const lowerTopN: Lowerer<"topN"> = (spec, ctx) => {
   requireInputCount("topN", ctx.inputs, 1);
@@ -18,6 +23,12 @@ export const lowerTopN: Lowerer<"topN"> = (spec, ctx) => {
   let helper = "_rank";
   while (taken.has(helper.toLowerCase())) helper = `_${helper}`;
   const over = lowerOver(src, partitionBy, orderBy, label);
+  if (partitionBy.length === 0 && ranking === "rowNumber" && rankColumn === undefined)
+    return {
+      outputs: [limit(ctx.ids, sort(ctx.ids, src, over.orderBy), n)],
+      steps: ["topN"],
+      warnings: [TIES_WARNING],
+    };
   const rankCol = lowerWindowAggregation(
     ctx,
     src,
@@ -42,9 +53,9 @@ export const lowerTopN: Lowerer<"topN"> = (spec, ctx) => {
           kept,
           src.columns.map((c) => derived(ctx.ids, c.name, col(c.id, c.type), c.id)),
         );
-  const warnings =
-    ranking === "rowNumber"
-      ? ["topN: rows tied on the order columns are kept or dropped arbitrarily; use rank to keep all ties."]
-      : [];
+  const warnings = ranking === "rowNumber" ? [TIES_WARNING] : [];
   return { outputs: [output], steps: ["topN", "params.ranking"], warnings };
 };
+
+const TIES_WARNING =
+  "topN: rows tied on the order columns are kept or dropped arbitrarily; use rank to keep all ties.";

@@ -1,4 +1,4 @@
-import type { DatasetSchema } from "@sous/contracts";
+import type { DatasetSchema, RecipeSpec } from "@sous/contracts";
 import { describe, expect, it } from "vitest";
 import { compileRecipe } from "../compile.ts";
 import type { CompileInput } from "../types.ts";
@@ -71,12 +71,45 @@ describe("top-n", () => {
       spec: {
         kind: "topN",
         version: 1,
-        params: { orderBy: [{ column: "x", direction: "asc" }], n: 3, ranking: "rowNumber", partitionBy: [] },
+        params: {
+          orderBy: [{ column: "x", direction: "asc" }],
+          n: 3,
+          ranking: "rowNumber",
+          partitionBy: ["g"],
+        },
       },
       inputs: clash,
       dialect: "spark",
     });
     expect(out.sql).toContain("AS `__rank`");
     expect(out.outputSchemas[0]!.map((c) => c.name)).toEqual(["g", "x", "s", "_RANK"]);
+  });
+
+  it("takes the top n of the whole dataset by row number as ORDER BY ... LIMIT (a top-N, not a full sort)", () => {
+    const topN = (params: Record<string, unknown>) =>
+      compileRecipe({
+        spec: {
+          kind: "topN",
+          version: 1,
+          params: { orderBy: [{ column: "x", direction: "desc" }], n: 3, partitionBy: [], ...params },
+        } as RecipeSpec,
+        inputs,
+        dialect: "duckdb",
+      });
+    const global = topN({});
+    expect(global.sql).toMatch(/ORDER BY "x" DESC NULLS LAST\nLIMIT 3$/);
+    expect(global.sql).not.toContain("row_number");
+    expect(global.outputSchemas[0]!.map((c) => c.name)).toEqual(["g", "x", "s"]);
+    // Ties are kept by rank, asked-for rank columns and groups need the window.
+    for (const params of [
+      { ranking: "rank" },
+      { ranking: "denseRank" },
+      { rankColumn: "r" },
+      { partitionBy: ["g"] },
+    ]) {
+      const out = topN(params);
+      expect(out.sql, JSON.stringify(params)).toContain(" OVER (");
+      expect(out.sql, JSON.stringify(params)).not.toContain("LIMIT");
+    }
   });
 });
