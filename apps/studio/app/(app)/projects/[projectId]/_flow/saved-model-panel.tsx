@@ -177,8 +177,8 @@ export function SavedModelPanel({
           <section className="side-section" data-testid="saved-model-retrain-section">
             <h3>Retrain</h3>
             <p className="muted small">
-              Trains the active version's design again on {trainedOn?.name ?? "its dataset"}'s current data,
-              then deploys the result as a new version.
+              Trains the active version's design again on the current data of{" "}
+              {trainedOn?.name ?? "its dataset"}, then deploys the result as a new version.
             </p>
             <Checkbox
               label="Activate the new version"
