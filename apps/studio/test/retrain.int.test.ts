@@ -106,6 +106,14 @@ describe.skipIf(!hasStudio)("retrain a saved model from the Flow", { timeout: 40
     expect(m.versions[0].algorithm.algorithm).toBe("decisionTree");
     expect(m.versions[0].modelIndex).toBe(1);
     expect(m.versions[0].trainingId).toBe(r.data.trainingId);
+    // It trained on the dataset's current version: the 700 new rows, not the 400 of version 1.
+    const analyses = (await get(`/projects/${projectId}/ml/analyses`)).data as { id: string }[];
+    const analysis = (await get(`/projects/${projectId}/ml/analyses/${analyses[0]!.id}`)).data;
+    const retrained = analysis.trainings.find((x: { id: string }) => x.id === r.data.trainingId);
+    expect(retrained.result.rows.read).toBe(700);
+    expect(analysis.trainings.find((x: { id: string }) => x.id !== r.data.trainingId).result.rows.read).toBe(
+      400,
+    );
     const flow = (await get(`/projects/${projectId}/flow`)).data;
     expect(flow.nodes.find((n: { id: string }) => n.id === scoredId).outdated).toBe(true);
 
