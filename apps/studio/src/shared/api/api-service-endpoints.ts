@@ -1,4 +1,4 @@
-import { IdSchema } from "@sous/contracts";
+import { IdSchema, ImportedDatasetSchema } from "@sous/contracts";
 import { z } from "zod";
 import {
   ApiServiceKeyCreatedSchema,
@@ -8,6 +8,7 @@ import {
   CreateApiServiceBodySchema,
   CreateServiceKeyBodySchema,
   DeployableVersionsSchema,
+  RequestLogDatasetBodySchema,
   SetDeploymentsBodySchema,
   TestPredictBodySchema,
   TestPredictResultSchema,
@@ -163,5 +164,18 @@ export const apiServiceEndpoints = {
     params: service,
     body: TestPredictBodySchema,
     output: TestPredictResultSchema,
+  }),
+  requestLogDataset: endpoint({
+    method: "POST",
+    path: "/projects/{projectId}/api-services/{serviceId}/endpoints/{endpointId}/request-log/dataset",
+    tag,
+    auth: "user",
+    projectRole: "EDITOR",
+    status: 201,
+    summary:
+      "Write an endpoint's sampled request log (newest 1,000,000 at most) as a dataset for monitoring: at, model_version, latency_ms, prediction, proba_<class> and one column per feature; a new dataset, or the next version of the one of that name",
+    params: apiEndpoint,
+    body: RequestLogDatasetBodySchema,
+    output: ImportedDatasetSchema,
   }),
 };

@@ -1,4 +1,4 @@
-import { IdSchema } from "@sous/contracts";
+import { IdSchema, ObjectNameSchema } from "@sous/contracts";
 import { z } from "zod";
 
 // REST shapes of API services (the API node, apps/api-node): the studio creates and changes them,
@@ -163,4 +163,12 @@ export const TrainingRowQuerySchema = z
   .strict();
 export const TrainingRowSchema = z
   .object({ features: z.record(z.string(), z.unknown()), row: z.number().int(), rows: z.number().int() })
+  .strict();
+
+export const RequestLogDatasetBodySchema = z
+  .object({
+    name: ObjectNameSchema.describe(
+      "the dataset to write: a new one, or the next version of the project's dataset of this name",
+    ),
+  })
   .strict();

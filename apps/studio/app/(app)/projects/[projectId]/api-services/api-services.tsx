@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
 import type {
   ApiServiceMetrics,
@@ -10,7 +11,7 @@ import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { Field, FormError, Input, Select, Textarea } from "@/ui/field.tsx";
-import { formatDate } from "@/ui/format.ts";
+import { formatDate, plural } from "@/ui/format.ts";
 import { KeyIcon, PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { EmptyState, Panel } from "@/ui/panel.tsx";
 import { useToast } from "@/ui/toast.tsx";
@@ -249,12 +250,68 @@ function ServiceCard({
             POST {service.url}/{e.name}/predict · predict-multi
           </div>
           <SplitEditor ids={ids} endpoint={e} versions={versions} canEdit={canEdit} onChange={onChange} />
+          {canEdit ? <RequestLogExport ids={ids} service={service} endpoint={e} /> : null}
         </div>
       ))}
       <Counters ids={ids} />
       <Keys ids={ids} service={service} canEdit={canEdit} onChange={onChange} />
       <TestForm ids={ids} service={service} />
     </Panel>
+  );
+}
+
+/** The endpoint's sampled request log as a dataset (new, or its next version): data for monitoring. */
+function RequestLogExport({
+  ids,
+  service,
+  endpoint,
+}: {
+  ids: ServiceIds;
+  service: ApiServiceView;
+  endpoint: Endpoint;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState(`${service.name}_${endpoint.name}_requests`);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<{ id: string; name: string; version: number; rows: number } | null>(
+    null,
+  );
+  async function save(ev: FormEvent) {
+    ev.preventDefault();
+    setBusy(true);
+    try {
+      const d = await apiCall(
+        "POST /projects/{projectId}/api-services/{serviceId}/endpoints/{endpointId}/request-log/dataset",
+        { params: { ...ids, endpointId: endpoint.id }, body: { name } },
+      );
+      setSaved({
+        id: d.id,
+        name: d.name,
+        version: d.currentVersion?.number ?? 1,
+        rows: d.currentVersion?.rowCount ?? 0,
+      });
+    } catch (err) {
+      toast(errorMessage(err), "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="api-split" data-testid="request-log-export" onSubmit={(ev) => void save(ev)}>
+      <Input
+        aria-label={`Dataset name for the request log of ${endpoint.name}`}
+        value={name}
+        onChange={(ev) => setName(ev.target.value)}
+      />
+      <Button size="sm" type="submit" disabled={busy || !name.trim()} data-testid="save-request-log">
+        {busy ? "Saving…" : "Save request log as dataset"}
+      </Button>
+      {saved ? (
+        <Link href={`/projects/${ids.projectId}/datasets/${saved.id}`} data-testid="request-log-dataset">
+          {saved.name} v{saved.version} · {plural(saved.rows, "row")}
+        </Link>
+      ) : null}
+    </form>
   );
 }
 
