@@ -242,6 +242,85 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
       expect(e.latencyMs.p99).toBeGreaterThanOrEqual(e.latencyMs.p50);
     });
 
+    it("writes an endpoint's request log as a dataset, a new version on each run; an empty log is a 409", async () => {
+      const add = (endpoint: string) =>
+        call(`${base()}/${serviceId}/endpoints`, {
+          method: "POST",
+          json: { name: endpoint, savedModelVersionId: versions[0] },
+          as,
+        }).then((r) => r.data.endpoints.find((e: { name: string }) => e.name === endpoint).id as string);
+      const monitor = await add("monitor");
+      const quiet = await add("quiet");
+      const t0 = Date.parse("2026-03-01T10:00:00.000Z");
+      // As the API node logs them; a feature named like a fixed column ("prediction") is prefixed.
+      await db.apiRequestLog.createMany({
+        data: [
+          { x: 2, colour: "red", prediction: 1, p: [0.1, 0.9], pred: true, v: 0 },
+          { x: -1.5, colour: "blue", prediction: 2, p: [0.8, 0.2], pred: false, v: 1 },
+          { x: 0.5, colour: null, prediction: 3, p: [0.4, 0.6], pred: true, v: 1 },
+        ].map((r, i) => ({
+          endpointId: monitor,
+          savedModelVersionId: versions[r.v]!,
+          features: { x: r.x, colour: r.colour, prediction: r.prediction },
+          prediction: { prediction: r.pred, probas: { false: r.p[0], true: r.p[1] } },
+          latencyMs: 1.25 + i,
+          at: new Date(t0 + i * 60_000),
+        })),
+      });
+      const route = (endpoint: string) => `${base()}/${serviceId}/endpoints/${endpoint}/request-log/dataset`;
+      const dsName = `${name}_monitor_requests`;
+      const first = await call(route(monitor), { method: "POST", json: { name: dsName }, as });
+      expect(first.status).toBe(201);
+      expect(first.data.name).toBe(dsName);
+      expect(first.data.currentVersion).toMatchObject({ number: 1, rowCount: 3 });
+      expect(first.data.schema).toEqual([
+        { name: "at", type: "timestamp" },
+        { name: "model_version", type: "bigint" },
+        { name: "latency_ms", type: "double" },
+        { name: "prediction", type: "boolean" },
+        { name: "proba_false", type: "double" },
+        { name: "proba_true", type: "double" },
+        { name: "colour", type: "string" },
+        { name: "feature_prediction", type: "bigint" },
+        { name: "x", type: "double" },
+      ]);
+      const preview = await call(`/projects/${projectId}/datasets/${first.data.id}/preview?limit=10`, { as });
+      expect(preview.status).toBe(200);
+      // Newest first.
+      expect(preview.data.rows.map((r: unknown[]) => r.slice(1))).toEqual([
+        [2, 3.25, true, 0.4, 0.6, null, 3, 0.5],
+        [2, 2.25, false, 0.8, 0.2, "blue", 2, -1.5],
+        [1, 1.25, true, 0.1, 0.9, "red", 1, 2],
+      ]);
+      expect(String(preview.data.rows[0][0])).toMatch(/^2026-03-01[ T]10:02:00/);
+
+      // Re-running refreshes the monitoring data: the next version of the same dataset.
+      await db.apiRequestLog.create({
+        data: {
+          endpointId: monitor,
+          savedModelVersionId: versions[0]!,
+          features: { x: 1, colour: "red", prediction: 4 },
+          prediction: { prediction: true, probas: { false: 0.3, true: 0.7 } },
+          latencyMs: 0.5,
+          at: new Date(t0 + 10 * 60_000),
+        },
+      });
+      const second = await call(route(monitor), { method: "POST", json: { name: dsName }, as });
+      expect(second.status).toBe(201);
+      expect(second.data.id).toBe(first.data.id);
+      expect(second.data.currentVersion).toMatchObject({ number: 2, rowCount: 4 });
+
+      const empty = await call(route(quiet), { method: "POST", json: { name: `${name}_quiet` }, as });
+      expect(empty.status).toBe(409);
+      expect(empty.data.error.message).toContain("no logged requests");
+      const foreign = await call(route("cnotanendpoint0000000000"), {
+        method: "POST",
+        json: { name: "x" },
+        as,
+      });
+      expect(foreign.status).toBe(404);
+    });
+
     it("makes a service public (administrators only), revokes keys, and deletes", async () => {
       const email = `${uniqueKey("as").toLowerCase()}@example.com`;
       await call("/admin/users", {
