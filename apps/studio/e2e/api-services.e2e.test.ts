@@ -219,6 +219,16 @@ describe.skipIf(!hasStudio || !nodeUrl)("API services page", { timeout: 300_000 
     expect(e.byVersion[versionIds[0]!] + e.byVersion[versionIds[1]!]).toBe(total - 2);
     expect(e.latencyMs.p50).toBeLessThanOrEqual(e.latencyMs.p99);
     expect(e.minutes.map((x: { requests: number }) => x.requests)).toEqual([total - 30, 30]);
+
+    // The sampled request log (10% by default: some 24 of the calls above) as a monitoring dataset.
+    const exporter = page.getByTestId(`api-service-${name}`).getByTestId("request-log-export");
+    expect(await exporter.getByRole("textbox").inputValue()).toBe(`${name}_score_requests`);
+    await exporter.getByTestId("save-request-log").click();
+    const link = exporter.getByTestId("request-log-dataset");
+    await link.waitFor({ timeout: 60_000 });
+    expect(await link.textContent()).toMatch(new RegExp(`^${name}_score_requests v1 · \\d+ rows?$`));
+    await exporter.scrollIntoViewIfNeeded();
+    await screenshot(page, "api-services-request-log");
     expect(errors).toEqual([]);
   });
 });

@@ -297,7 +297,7 @@ function RequestLogExport({
     }
   }
   return (
-    <form className="api-split" data-testid="request-log-export" onSubmit={(ev) => void save(ev)}>
+    <form className="api-key-form" data-testid="request-log-export" onSubmit={(ev) => void save(ev)}>
       <Input
         aria-label={`Dataset name for the request log of ${endpoint.name}`}
         value={name}
