@@ -309,6 +309,10 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
       expect(second.status).toBe(201);
       expect(second.data.id).toBe(first.data.id);
       expect(second.data.currentVersion).toMatchObject({ number: 2, rowCount: 4 });
+      const newest = await call(route(monitor), { method: "POST", json: { name: dsName, rows: 2 }, as });
+      expect(newest.data.currentVersion).toMatchObject({ number: 3, rowCount: 2 });
+      const noRows = await call(route(monitor), { method: "POST", json: { name: dsName, rows: 0 }, as });
+      expect(noRows.status).toBe(400);
 
       const empty = await call(route(quiet), { method: "POST", json: { name: `${name}_quiet` }, as });
       expect(empty.status).toBe(409);

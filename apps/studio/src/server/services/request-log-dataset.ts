@@ -120,12 +120,22 @@ export async function requestLogDataset(opts: {
     where: { projectId_name: { projectId: opts.projectId, name: opts.name } },
     select: { id: true },
   });
-  return uploadDataset({
-    projectId: opts.projectId,
-    target: existing ? { datasetId: existing.id } : { create: opts.name },
-    fileName: `${opts.name}.jsonl`,
-    contentType: "application/x-ndjson",
-    contentLength: null,
-    body,
-  });
+  try {
+    return await uploadDataset({
+      projectId: opts.projectId,
+      target: existing ? { datasetId: existing.id } : { create: opts.name },
+      fileName: `${opts.name}.jsonl`,
+      contentType: "application/x-ndjson",
+      contentLength: null,
+      body,
+    });
+  } catch (e) {
+    // The upload limit (SOUS_UPLOAD_MAX_BYTES) holds here too; say what to do about it in this case.
+    if (e instanceof AppError && e.code === "payload_too_large")
+      throw new AppError(
+        "payload_too_large",
+        `The newest ${keys.n.toLocaleString("en-US")} logged requests of ${endpoint.name} are larger than the upload limit (SOUS_UPLOAD_MAX_BYTES); ask for fewer rows.`,
+      );
+    throw e;
+  }
 }

@@ -173,7 +173,7 @@ export const apiServiceEndpoints = {
     projectRole: "EDITOR",
     status: 201,
     summary:
-      "Write an endpoint's sampled request log (newest 1,000,000 at most) as a dataset for monitoring: at, model_version, latency_ms, prediction, proba_<class> and one column per feature; a new dataset, or the next version of the one of that name",
+      "Write an endpoint's sampled request log (the newest `rows`, 1,000,000 at most) as a dataset for monitoring: at, model_version, latency_ms, prediction, proba_<class> and one column per feature; a new dataset, or the next version of the one of that name",
     params: apiEndpoint,
     body: RequestLogDatasetBodySchema,
     output: ImportedDatasetSchema,

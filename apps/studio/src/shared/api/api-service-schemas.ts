@@ -170,5 +170,12 @@ export const RequestLogDatasetBodySchema = z
     name: ObjectNameSchema.describe(
       "the dataset to write: a new one, or the next version of the project's dataset of this name",
     ),
+    rows: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe("the newest this many logged requests (1,000,000 when absent)"),
   })
   .strict();
