@@ -91,7 +91,13 @@ describe("top-n", () => {
         spec: {
           kind: "topN",
           version: 1,
-          params: { orderBy: [{ column: "x", direction: "desc" }], n: 3, partitionBy: [], ...params },
+          params: {
+            orderBy: [{ column: "x", direction: "desc" }],
+            n: 3,
+            partitionBy: [],
+            ranking: "rowNumber",
+            ...params,
+          },
         } as RecipeSpec,
         inputs,
         dialect: "duckdb",
