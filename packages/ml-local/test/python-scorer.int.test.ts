@@ -41,7 +41,9 @@ describe.skipIf(!available.ok)("Python scoring pool (sous_ml.serve)", { timeout:
       metric: task === "binary" ? "auc" : "r2",
       algorithms: [
         { algorithm: "randomForest", nTrees: 20, maxDepth: 8, minSamplesLeaf: 2 },
-        task === "binary" ? { algorithm: "logistic", C: 1, maxIter: 1000 } : { algorithm: "linear", alpha: 1 },
+        task === "binary"
+          ? { algorithm: "logistic", C: 1, maxIter: 1000 }
+          : { algorithm: "linear", alpha: 1 },
       ],
       outputDir: path.join(dir, target),
       sampleRows: 300,
