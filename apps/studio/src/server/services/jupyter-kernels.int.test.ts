@@ -15,7 +15,8 @@ const hasJupyter = existsSync(
   path.join(repo, ".venv", "lib", "python3.11", "site-packages", "jupyter_server"),
 );
 
-describe.skipIf(!hasJupyter)("KernelManager on real Jupyter", { timeout: 120_000 }, () => {
+// Starting and restarting kernels takes tens of seconds on a busy two-core machine.
+describe.skipIf(!hasJupyter)("KernelManager on real Jupyter", { timeout: 240_000 }, () => {
   const km = new KernelManager({
     python,
     pythonPath: path.join(repo, "python"),
@@ -79,8 +80,20 @@ describe.skipIf(!hasJupyter)("KernelManager on real Jupyter", { timeout: 120_000
     const k = await km.kernelFor("alice", "nb2", init);
     await km.execute("alice", k.id, "y = 1");
     const ac = new AbortController();
-    const running = km.execute("alice", k.id, "import time\ntime.sleep(60)", ac.signal);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The cell marks that it runs: an interrupt sent before the kernel executes it would hit an
+    // idle kernel instead (on a busy machine the send can take seconds), which is not what this tests.
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), "sous-cell-")), "running");
+    const running = km.execute(
+      "alice",
+      k.id,
+      `import time, pathlib\npathlib.Path(${JSON.stringify(marker)}).touch()\ntime.sleep(60)`,
+      ac.signal,
+    );
+    for (let waited = 0; !existsSync(marker); waited += 100) {
+      if (waited > 60_000) throw new Error("the cell did not start within 60 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 200)); // from the touch into the sleep
     const t0 = Date.now();
     ac.abort();
     const r = await running;
