@@ -117,6 +117,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** How long a cell's answer waits for the kernel's "idle" after its execute_reply. */
+const IDLE_GRACE_MS = 5_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class KernelManager {
@@ -391,6 +394,7 @@ export class KernelManager {
     let replied = false;
     let idle = false;
     let onClose = () => {};
+    let idleGrace: NodeJS.Timeout | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
         const finish = () => {
@@ -407,6 +411,15 @@ export class KernelManager {
             status = c.status === "error" ? "error" : c.status === "aborted" ? "aborted" : "ok";
             executionCount = typeof c.execution_count === "number" ? c.execution_count : null;
             finish();
+            // The reply says the cell ended; its outputs come before the kernel's "idle" on iopub.
+            // If that never comes (a lost iopub message), answer with what arrived rather than hang.
+            if (!idle)
+              idleGrace = setTimeout(() => {
+                this.log(
+                  `[notebooks] kernel ${k.handle}: no idle status ${IDLE_GRACE_MS} ms after the reply`,
+                );
+                resolve();
+              }, IDLE_GRACE_MS);
           } else if (msg.channel === "iopub") {
             if (type === "status" && c.execution_state === "idle") {
               idle = true;
@@ -471,6 +484,7 @@ export class KernelManager {
         );
       });
     } finally {
+      clearTimeout(idleGrace);
       ws.off("close", onClose);
       k.listeners.delete(msgId);
       k.running--;
@@ -492,6 +506,15 @@ export class KernelManager {
     k.state = "restarting";
     const r = await this.rest(k.server, "POST", `/api/kernels/${k.jupyterId}/restart`);
     if (!r.ok) throw new AppError("unavailable", `Jupyter could not restart the kernel (${r.status}).`);
+    // A new connection, as JupyterLab makes after a restart: the old one's ZeroMQ sockets reconnect
+    // to the new process on their own, and on a busy machine the messages of the first cell can be
+    // lost meanwhile (the iopub subscription is not yet back, or the ports changed), which left that
+    // cell waiting forever. Jupyter opens a new connection only once the kernel answered on shell
+    // and iopub.
+    const old = k.ws;
+    k.ws = null;
+    old?.close();
+    await this.connect(k);
     await this.runInit(k);
     k.state = "idle";
     k.lastUsed = Date.now();
