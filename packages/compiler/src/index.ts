@@ -17,6 +17,11 @@ export type { CompileContext } from "./lower/context.ts";
 export { type CompiledPipeline, compilePipeline, type PipelineInput, type PipelineStep } from "./pipeline.ts";
 export { type PrepareStepInfo, prepareStepCatalog, prepareStepEngines } from "./prepare/catalog.ts";
 export {
+  type CompileClustersArgs,
+  type CompiledClusters,
+  compileClustersSql,
+} from "./scoring/compile-clusters.ts";
+export {
   type CompiledScoring,
   type CompileScoringArgs,
   compileScoringSql,

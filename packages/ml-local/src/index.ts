@@ -120,6 +120,7 @@ export async function trainLocal(request: TrainRequest, options: TrainOptions = 
   return result.data;
 }
 
+export { clusterLocal } from "./cluster.ts";
 export {
   type PythonModel,
   PythonScorer,

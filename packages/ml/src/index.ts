@@ -16,3 +16,4 @@ export { type MllibScriptPaths, type MllibTrainRequest, mllibTrainScript } from 
 export { compileScorer, featureVector, type Row, type Score, type Scorer, scorePortable } from "./score.ts";
 export * from "./suggest.ts";
 export * from "./threshold.ts";
+export * from "./clustering.ts";

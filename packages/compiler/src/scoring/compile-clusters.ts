@@ -1,0 +1,179 @@
+import { type ColumnType, type DatasetSchema, DatasetSchemaSchema } from "@sous/contracts";
+import { type PortableClusterModel, PortableClusterModelSchema, type PortableFeature } from "@sous/ml";
+import { CompileError } from "../errors.ts";
+import type { CompileInput, Dialect } from "../types.ts";
+import { validateInputs } from "../validate/inputs.ts";
+import { doubleLiteral } from "./compile-scoring.ts";
+import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
+
+/**
+ * Portable k-means (@sous/ml's PortableClusterModel) -> one SELECT: the input's columns, then the
+ * cluster of each row, the index of its nearest centroid (the first on a tie, as scikit-learn's
+ * and MLlib's argmin). Two nested SELECTs: the feature handling (the trainer's: impute, rescale,
+ * each categorical as the index of its level, -1 for "others"), then the squared distance to each
+ * centroid; the outer one picks the smallest.
+ */
+
+export interface CompileClustersArgs {
+  /** A portable cluster model (validated here: it usually comes from storage). */
+  model: unknown;
+  dialect: Dialect;
+  input: CompileInput | { from: string; schema: DatasetSchema };
+  /** Feature name -> input column, for features whose column has another name. */
+  columns?: Readonly<Record<string, string>>;
+  /** Default `cluster`. */
+  clusterColumn?: string;
+}
+
+export interface CompiledClusters {
+  sql: string;
+  outputSchema: DatasetSchema;
+  clusterColumn: string;
+}
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "bigint", "double", "decimal"]);
+const CATEGORY_TYPES: ReadonlySet<ColumnType> = new Set([...NUMERIC, "string", "boolean"]);
+const NUMBER_TEXT = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function invalid(message: string, path: (string | number)[] = ["model"]): never {
+  throw new CompileError("invalid_spec", `The clustering model cannot be scored in SQL: ${message}`, path);
+}
+
+export function compileClustersSql(args: CompileClustersArgs): CompiledClusters {
+  const parsed = PortableClusterModelSchema.safeParse(args.model);
+  if (!parsed.success)
+    invalid(
+      `it is not a portable k-means (${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join(".") || "model"}: ${i.message}`)
+        .join("; ")})`,
+    );
+  const model: PortableClusterModel = parsed.data;
+  const d = SCORING_HOOKS[args.dialect];
+  const q = d.sql.quoteIdent;
+  if ("location" in args.input) validateInputs([args.input]);
+  else if (!DatasetSchemaSchema.safeParse(args.input.schema).success)
+    throw new CompileError("invalid_schema", "The input to score has an invalid schema.", ["input"]);
+  const schema = args.input.schema;
+  const from = "location" in args.input ? d.sql.parquetSource(args.input.location.path) : args.input.from;
+  const taken = schema.map((c) => c.name.toLowerCase());
+  let prefix = "__k";
+  for (let n = 1; taken.some((c) => c.startsWith(prefix)); n++) prefix = `__k${n}`;
+  const ref = (name: string) => q(`${prefix}${name}`);
+  const clusterColumn = args.clusterColumn ?? "cluster";
+  if (taken.includes(clusterColumn.toLowerCase()))
+    throw new CompileError(
+      "duplicate_output_name",
+      `The scoring output "${clusterColumn}" is already a column of the input: choose another name.`,
+      ["clusterColumn"],
+    );
+
+  // Layer 1: the features. Per input-vector column, what the distance sees: a numeric value, or
+  // 1 when the feature's level index equals `index` (a one-hot column), else 0.
+  const byName = new Map(schema.map((c) => [c.name, c.type]));
+  const featureColumns: string[] = [];
+  const vector: ({ kind: "numeric"; ref: string } | { kind: "onehot"; ref: string; index: number })[] = [];
+  model.features.forEach((f, i) => {
+    const column = args.columns?.[f.name] ?? f.name;
+    const type = byName.get(column);
+    if (type === undefined)
+      throw new CompileError(
+        "unknown_column",
+        `The model's feature ${f.name} needs the column "${column}", which the input does not have.`,
+        ["columns", f.name],
+      );
+    const alias = ref(`f${i}`);
+    const x = q(column);
+    const missing = type === "double" ? `${x} IS NULL OR isnan(${x})` : `${x} IS NULL`;
+    if (f.type === "numeric") {
+      if (!NUMERIC.has(type)) wrongType(f, column, type, "a number");
+      const value = type === "double" ? x : `CAST(${x} AS ${d.sql.typeName("double")})`;
+      const imputed = `CASE WHEN ${missing} THEN ${doubleLiteral(f.impute)} ELSE ${value} END`;
+      const r = f.rescale;
+      featureColumns.push(
+        `${
+          r.kind === "standard"
+            ? `(${imputed} - ${doubleLiteral(r.mean)}) / ${doubleLiteral(r.scale)}`
+            : r.kind === "minmax"
+              ? `${imputed} * ${doubleLiteral(r.scale)} + ${doubleLiteral(r.offset)}`
+              : imputed
+        } AS ${alias}`,
+      );
+      vector.push({ kind: "numeric", ref: alias });
+      return;
+    }
+    // Feature kinds beyond numeric and one-hot (added by other encodings) do not compile here yet.
+    if (f.type !== "categorical")
+      invalid(
+        `feature ${f.name} is ${(f as PortableFeature).type}: only numeric and one-hot features compile`,
+      );
+    if (!CATEGORY_TYPES.has(type)) wrongType(f, column, type, "text, a number or a boolean");
+    const whens: string[] = [];
+    f.levels.forEach((level, k) => {
+      const test = levelTest(x, type, level, d);
+      if (test !== null) whens.push(`WHEN ${test} THEN ${k}`);
+    });
+    featureColumns.push(
+      `CASE WHEN ${missing} THEN ${f.levels.indexOf(f.impute)} ${whens.join(" ")} ELSE -1 END AS ${alias}`,
+    );
+    for (let k = 0; k < f.levels.length; k++) vector.push({ kind: "onehot", ref: alias, index: k });
+    if (f.others) vector.push({ kind: "onehot", ref: alias, index: -1 });
+  });
+
+  // Layer 2: the squared distance to each centroid, summed column by column in vector order.
+  const distances = model.centroids.map((c, j) => {
+    const terms = vector.map((v, i) => {
+      const ci = doubleLiteral(c[i]!);
+      if (v.kind === "numeric") return `(${v.ref} - ${ci}) * (${v.ref} - ${ci})`;
+      // (onehot - c)^2 is (1 - c)^2 on the row's level and c^2 elsewhere: constants, computed
+      // here with the same float64 operations.
+      const on = doubleLiteral((1 - c[i]!) * (1 - c[i]!));
+      const off = doubleLiteral(c[i]! * c[i]!);
+      return `CASE WHEN ${v.ref} = ${v.index} THEN ${on} ELSE ${off} END`;
+    });
+    return `${terms.join(" + ")} AS ${ref(`d${j}`)}`;
+  });
+  const ds = model.centroids.map((_, j) => ref(`d${j}`));
+  // The nearest: the first centroid whose distance is the row's smallest.
+  const nearest =
+    ds.length === 1
+      ? "0"
+      : `CASE ${ds
+          .slice(0, -1)
+          .map((dj, j) => `WHEN ${dj} = ${ref("min")} THEN ${j}`)
+          .join(" ")} ELSE ${ds.length - 1} END`;
+  const inner = `(SELECT *,\n  ${featureColumns.join(",\n  ")}\nFROM ${from} AS ${ref("in")}) AS ${ref("l0")}`;
+  const dist = `(SELECT *,\n  ${distances.join(",\n  ")}\nFROM ${inner}) AS ${ref("l1")}`;
+  const withMin = `(SELECT *, ${ds.length === 1 ? ds[0] : `least(${ds.join(", ")})`} AS ${ref("min")}\nFROM ${dist}) AS ${ref("l2")}`;
+  const select = [...schema.map((c) => q(c.name)), `CAST(${nearest} AS INT) AS ${q(clusterColumn)}`];
+  return {
+    sql: `SELECT ${select.join(",\n  ")}\nFROM ${withMin}`,
+    outputSchema: [
+      ...schema.map(({ name, type }) => ({ name, type })),
+      { name: clusterColumn, type: "integer" },
+    ],
+    clusterColumn,
+  };
+}
+
+function wrongType(f: PortableFeature, column: string, type: ColumnType, expected: string): never {
+  throw new CompileError(
+    "invalid_column_type",
+    `The model's feature ${f.name} (${f.type}) expects ${expected}; the column "${column}" is ${type}.`,
+    ["columns", f.name],
+  );
+}
+
+/** As compile-scoring's: when a cell is the level the trainer wrote (its category_text). */
+function levelTest(x: string, type: ColumnType, level: string, d: ScoringDialect): string | null {
+  if (type === "string") return `${x} = ${d.sql.stringLiteral(level)}`;
+  if (type === "boolean") return level === "true" ? `${x} = TRUE` : level === "false" ? `${x} = FALSE` : null;
+  if (!NUMBER_TEXT.test(level)) return null;
+  if (type === "integer" || type === "bigint") {
+    if (!/^-?\d+$/.test(level)) return null;
+    const n = BigInt(level);
+    if (n < -(2n ** 63n) || n >= 2n ** 63n) return null;
+    return `${x} = ${n}`;
+  }
+  return `CAST(${x} AS ${d.sql.typeName("double")}) = ${doubleLiteral(Number(level))}`;
+}

@@ -1,0 +1,226 @@
+import { AppError } from "@sous/contracts";
+import { z } from "zod";
+import { CellSchema, FeatureSchema, PortableFeatureSchema } from "./contracts.ts";
+import { featureVector, type Row } from "./score.ts";
+
+// Clustering in the Lab: no target, the prediction trainer's feature handling (impute, rescale,
+// one-hot), k-means on both engines plus a Gaussian mixture locally (scikit-learn,
+// python/sous_ml/clustering.py) and bisecting k-means on Databricks (Spark MLlib). k-means also
+// exports a portable form (the fitted feature handling and the centroids) that the compiler turns
+// into SQL: each row goes to its nearest centroid.
+
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
+export const MAX_CLUSTERS = 100;
+const k = z.number().int().min(2).max(MAX_CLUSTERS);
+const common = {
+  k,
+  /** Values of k to try; the one with the best silhouette is kept (k is then ignored). */
+  kGrid: z.array(k).min(1).max(12).optional(),
+  maxIter: z.number().int().min(1).max(10_000),
+};
+
+export const ClusterAlgorithmSchema = z.discriminatedUnion("algorithm", [
+  z.object({ algorithm: z.literal("kmeans"), ...common }).strict(),
+  z.object({ algorithm: z.literal("gaussianMixture"), ...common }).strict(),
+  z.object({ algorithm: z.literal("bisectingKmeans"), ...common }).strict(),
+]);
+export type ClusterAlgorithm = z.infer<typeof ClusterAlgorithmSchema>;
+export type ClusterAlgorithmKind = ClusterAlgorithm["algorithm"];
+
+/** Where each clustering algorithm trains, and how; the Lab shows it before training. */
+export const CLUSTER_ALGORITHM_SUPPORT: Record<
+  ClusterAlgorithmKind,
+  Record<"local" | "databricks", { available: boolean; note: string }>
+> = {
+  kmeans: {
+    local: { available: true, note: "scikit-learn KMeans (k-means++); scores in SQL (nearest centroid)" },
+    databricks: {
+      available: true,
+      note: "MLlib KMeans (k-means||): other starting centroids than locally; scores in SQL (nearest centroid)",
+    },
+  },
+  gaussianMixture: {
+    local: {
+      available: true,
+      note: "scikit-learn GaussianMixture (full covariances); scores through scikit-learn, not SQL",
+    },
+    databricks: { available: false, note: "Gaussian mixture trains locally (scikit-learn) only" },
+  },
+  bisectingKmeans: {
+    local: { available: false, note: "Bisecting k-means trains on Databricks (Spark MLlib) only" },
+    databricks: {
+      available: true,
+      note: "MLlib BisectingKMeans; scores through Spark MLlib, not SQL",
+    },
+  },
+};
+
+/** Whether the algorithm's model has a portable form (scores in SQL); the others score in their runtime. */
+export const clusterScoresInSql = (a: ClusterAlgorithm) => a.algorithm === "kmeans";
+
+export const ClusterTrainRequestSchema = z
+  .object({
+    parquet: z.string().min(1),
+    features: z.array(FeatureSchema).min(1),
+    algorithms: z.array(ClusterAlgorithmSchema).min(1),
+    seed,
+    outputDir: z.string().min(1),
+    /** The first rows whose raw features and clusters come back (to check scorers). */
+    sampleRows: z.number().int().min(0).max(10_000).default(0),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const names = new Set<string>();
+    for (const [i, f] of r.features.entries()) {
+      if (names.has(f.name))
+        ctx.addIssue({ code: "custom", path: ["features", i], message: `feature ${f.name} is listed twice` });
+      names.add(f.name);
+    }
+  });
+export type ClusterTrainRequest = z.input<typeof ClusterTrainRequestSchema>;
+
+const level = z.object({ level: z.string(), share: z.number().min(0).max(1) }).strict();
+
+/** Per cluster (in cluster order) and over every row: what a cluster looks like. */
+export const ClusterProfilesSchema = z
+  .object({
+    /** The mean of the raw non-NULL values. */
+    numeric: z.array(
+      z
+        .object({
+          feature: z.string(),
+          overall: z.number().nullable(),
+          clusters: z.array(z.number().nullable()),
+        })
+        .strict(),
+    ),
+    /** The most frequent raw non-NULL level and its share. */
+    categorical: z.array(
+      z
+        .object({ feature: z.string(), overall: level.nullable(), clusters: z.array(level.nullable()) })
+        .strict(),
+    ),
+  })
+  .strict();
+export type ClusterProfiles = z.infer<typeof ClusterProfilesSchema>;
+
+export const ClusterModelSchema = z
+  .object({
+    algorithm: ClusterAlgorithmSchema,
+    k,
+    /** Silhouette over the rows (a seeded sample of 5,000 beyond that); absent when undefined. */
+    metrics: z.object({ silhouette: z.number().min(-1).max(1).optional() }).strict(),
+    sizes: z.array(z.number().int().min(0)),
+    profiles: ClusterProfilesSchema,
+    trainMs: z.number(),
+    /** Relative to outputDir. */
+    pickle: z.string(),
+    /** Relative to outputDir; null when the model has no portable form (it scores in its runtime). */
+    portable: z.string().nullable(),
+    sample: z.object({ cluster: z.array(z.number().int().min(0)) }).strict(),
+    kSearch: z
+      .object({
+        tried: z.array(z.object({ k, silhouette: z.number().nullable() }).strict()),
+        best: z.number().int().min(0),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((m) => m.sizes.length === m.k, { message: "one size per cluster" });
+export type ClusterModel = z.infer<typeof ClusterModelSchema>;
+
+export const ClusterResultSchema = z.discriminatedUnion("ok", [
+  z
+    .object({
+      ok: z.literal(true),
+      task: z.literal("clustering"),
+      rows: z.object({ read: z.number().int() }).strict(),
+      models: z.array(ClusterModelSchema).min(1),
+      best: z.object({ index: z.number().int().min(0), metric: z.literal("silhouette") }).strict(),
+      sample: z.array(z.record(z.string(), CellSchema)),
+      totalMs: z.number(),
+    })
+    .strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      error: z.object({ code: z.string(), message: z.string() }).strict(),
+    })
+    .strict(),
+]);
+export type ClusterResult = z.infer<typeof ClusterResultSchema>;
+
+const finite = z.number().finite();
+
+/** A k-means after its feature handling: a row belongs to the nearest centroid (the first on a tie). */
+export const PortableClusterModelSchema = z
+  .object({
+    format: z.literal("sous-portable-clusters"),
+    version: z.literal(1),
+    features: z.array(PortableFeatureSchema).min(1),
+    centroids: z.array(z.array(finite).min(1)).min(1),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const width = portableWidth(m.features);
+    if (m.centroids.some((c) => c.length !== width))
+      ctx.addIssue({
+        code: "custom",
+        message: `every centroid needs the ${width} input columns of the features`,
+      });
+  });
+export type PortableClusterModel = z.infer<typeof PortableClusterModelSchema>;
+
+/** The width of the input vector of portable features (the scorer's own encoding of an empty row). */
+export function portableWidth(features: readonly z.infer<typeof PortableFeatureSchema>[]): number {
+  return featureVector(features, {}).length;
+}
+
+/** A row's cluster: the nearest centroid by squared Euclidean distance, the first on a tie. */
+export function nearestCentroid(model: PortableClusterModel, row: Row): number {
+  const x = featureVector(model.features, row);
+  let best = -1;
+  let bestD = Number.POSITIVE_INFINITY;
+  model.centroids.forEach((c, j) => {
+    let d = 0;
+    for (let i = 0; i < x.length; i++) {
+      const diff = x[i]! - c[i]!;
+      d += diff * diff;
+    }
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  });
+  if (best < 0) throw new AppError("invalid_input", "the row's features are not finite numbers");
+  return best;
+}
+
+/** What stops a clustering from training, before it runs (a 400 in the studio). */
+export function clusterProblems(
+  input: { features: readonly unknown[]; algorithms: readonly ClusterAlgorithm[] },
+  engine: "local" | "databricks",
+  rows: number | null,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (input.features.length === 0)
+    problems.push({ path: "features", message: "Include at least one feature to cluster on." });
+  if (input.algorithms.length === 0)
+    problems.push({ path: "algorithms", message: "Choose at least one clustering algorithm." });
+  for (const [i, a] of input.algorithms.entries()) {
+    const support = CLUSTER_ALGORITHM_SUPPORT[a.algorithm][engine];
+    if (!support.available) problems.push({ path: `algorithms.${i}`, message: `${support.note}.` });
+    const most = Math.max(a.k, ...(a.kGrid ?? []));
+    if (rows !== null && most > rows)
+      problems.push({
+        path: `algorithms.${i}.k`,
+        message: `${most} clusters need at least ${most} rows; the dataset has ${rows}: choose a smaller k.`,
+      });
+  }
+  return problems;
+}
