@@ -2,6 +2,7 @@ import type { DatasetSchema, ScoreParams } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../types.ts";
 import { compileScoringSql } from "./compile-scoring.ts";
+import { compileRuntimeScoring, type RuntimeScoring } from "./runtime-scoring.ts";
 
 /**
  * The saved model a score recipe scores with, as the caller loaded it (the worker and the preview
@@ -15,6 +16,11 @@ export interface ScoringModelContext {
   versionNumber: number;
   /** The PortableModel JSON, or null when this version has no portable form. */
   portable: unknown | null;
+  /**
+   * Without a portable form: what scores it instead (the model's own runtime), its classes (the
+   * output's probability columns, known before a build) and its features (lineage).
+   */
+  runtime?: RuntimeScoring;
 }
 
 const FULL: Translatability = { level: "full" };
@@ -36,6 +42,14 @@ export function compileScoreRecipe(args: {
       "A score recipe needs its saved model's active version: deploy a model to this saved model, or pick another one.",
       ["params", "savedModelId"],
     );
+  if (m.portable === null && m.runtime)
+    return compileRuntimeScoring({
+      params: args.params,
+      input: args.input,
+      dialect: args.dialect,
+      model: m,
+      runtime: m.runtime,
+    });
   if (m.portable === null)
     throw new CompileError(
       "invalid_spec",
