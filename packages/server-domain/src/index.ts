@@ -37,5 +37,6 @@ export {
   activeModelVersions,
   loadScoringModel,
   type ScoringModel,
+  type ScoringRuntime,
   scoredModelId,
 } from "./scoring-model.ts";

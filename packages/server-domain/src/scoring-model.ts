@@ -4,6 +4,9 @@
 import { AppError } from "@sous/contracts";
 import type { Db } from "@sous/db";
 import type { DatasetStorage } from "@sous/storage";
+import { runtimeOf, type ScoringRuntime } from "./scoring-runtime.ts";
+
+export type { ScoringRuntime };
 
 export interface ScoringModel {
   savedModelId: string;
@@ -12,6 +15,8 @@ export interface ScoringModel {
   versionNumber: number;
   /** The PortableModel JSON (validated by the compiler), or null when the version has none. */
   portable: unknown | null;
+  /** Without a portable form: how it scores instead (see runtimeOf). */
+  runtime?: ScoringRuntime;
 }
 
 /**
@@ -56,7 +61,16 @@ export async function loadScoringModel(
     select: {
       id: true,
       name: true,
-      activeVersion: { select: { id: true, number: true, portableKey: true } },
+      activeVersion: {
+        select: {
+          id: true,
+          number: true,
+          portableKey: true,
+          classes: true,
+          artifactKey: true,
+          training: { select: { design: true } },
+        },
+      },
     },
   });
   if (!m)
@@ -87,5 +101,6 @@ export async function loadScoringModel(
     versionId: v.id,
     versionNumber: v.number,
     portable,
+    ...(v.portableKey ? {} : { runtime: runtimeOf(v) }),
   };
 }
