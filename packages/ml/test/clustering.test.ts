@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  CLUSTER_ALGORITHM_SUPPORT,
+  ClusterTrainRequestSchema,
+  clusterProblems,
+  nearestCentroid,
+  PortableClusterModelSchema,
+} from "../src/index.ts";
+
+const features = [
+  { name: "x", type: "numeric", impute: 2, rescale: { kind: "standard", mean: 1, scale: 2 } },
+  { name: "c", type: "categorical", impute: "a", levels: ["a", "b"], others: true },
+] as const;
+
+describe("clustering contracts", () => {
+  it("a portable k-means needs one centroid value per input column (numeric 1, one-hot levels + others)", () => {
+    const ok = { format: "sous-portable-clusters", version: 1, features, centroids: [[0, 1, 0, 0]] };
+    expect(PortableClusterModelSchema.safeParse(ok).success).toBe(true);
+    const short = { ...ok, centroids: [[0, 1, 0]] };
+    expect(PortableClusterModelSchema.safeParse(short).error?.issues[0]?.message).toMatch(/4 input columns/);
+  });
+
+  it("nearest centroid: imputes, rescales and one-hots as the trainer, unseen levels go to others, ties to the first", () => {
+    const model = PortableClusterModelSchema.parse({
+      format: "sous-portable-clusters",
+      version: 1,
+      features,
+      centroids: [
+        [0, 1, 0, 0],
+        [1, 0, 1, 0],
+        [1, 0, 0, 1],
+      ],
+    });
+    // x = 3 -> (3 - 1) / 2 = 1; c = b -> [0, 1, 0]: centroid 1 exactly.
+    expect(nearestCentroid(model, { x: 3, c: "b" })).toBe(1);
+    // An unseen level joins "others": centroid 2.
+    expect(nearestCentroid(model, { x: 3, c: "zzz" })).toBe(2);
+    // NULLs take the imputed values: x = 2 -> 0.5, c = a -> centroid 0 (0.25) beats 1 and 2 (2.25).
+    expect(nearestCentroid(model, { x: null, c: null })).toBe(0);
+    // Equidistant from two centroids: the first wins, as numpy's argmin.
+    const tie = PortableClusterModelSchema.parse({
+      ...model,
+      centroids: [
+        [1, 0, 0, 0],
+        [1, 0, 0, 0],
+      ],
+    });
+    expect(nearestCentroid(tie, { x: 3, c: "a" })).toBe(0);
+  });
+
+  it("says before training what stops a clustering: no feature, k above the rows, an algorithm of the other engine", () => {
+    const kmeans = { algorithm: "kmeans", k: 3, kGrid: [2, 8], maxIter: 100 } as const;
+    expect(clusterProblems({ features: [{}], algorithms: [kmeans] }, "local", 100)).toEqual([]);
+    const problems = clusterProblems(
+      { features: [], algorithms: [kmeans, { algorithm: "bisectingKmeans", k: 2, maxIter: 20 }] },
+      "local",
+      5,
+    );
+    expect(problems.map((p) => p.path)).toEqual(["features", "algorithms.0.k", "algorithms.1"]);
+    expect(problems[1]?.message).toMatch(/8 clusters need at least 8 rows; the dataset has 5/);
+    expect(problems[2]?.message).toBe(`${CLUSTER_ALGORITHM_SUPPORT.bisectingKmeans.local.note}.`);
+    expect(
+      clusterProblems(
+        { features: [{}], algorithms: [{ algorithm: "gaussianMixture", k: 2, maxIter: 5 }] },
+        "databricks",
+        null,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("a request lists each feature once and needs k of at least 2", () => {
+    const base = {
+      parquet: "/x",
+      outputDir: "/o",
+      seed: 1,
+      features: [{ name: "x", type: "numeric", impute: { method: "mean" }, rescale: "none" }],
+      algorithms: [{ algorithm: "kmeans", k: 2, maxIter: 10 }],
+    };
+    expect(ClusterTrainRequestSchema.safeParse(base).success).toBe(true);
+    expect(
+      ClusterTrainRequestSchema.safeParse({ ...base, features: [...base.features, ...base.features] })
+        .success,
+    ).toBe(false);
+    expect(
+      ClusterTrainRequestSchema.safeParse({
+        ...base,
+        algorithms: [{ algorithm: "kmeans", k: 1, maxIter: 10 }],
+      }).success,
+    ).toBe(false);
+  });
+});
