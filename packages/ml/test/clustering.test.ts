@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CLUSTER_ALGORITHM_SUPPORT,
+  type ClusterAlgorithm,
   ClusterTrainRequestSchema,
   clusterProblems,
   nearestCentroid,
@@ -49,7 +50,7 @@ describe("clustering contracts", () => {
   });
 
   it("says before training what stops a clustering: no feature, k above the rows, an algorithm of the other engine", () => {
-    const kmeans = { algorithm: "kmeans", k: 3, kGrid: [2, 8], maxIter: 100 } as const;
+    const kmeans: ClusterAlgorithm = { algorithm: "kmeans", k: 3, kGrid: [2, 8], maxIter: 100 };
     expect(clusterProblems({ features: [{}], algorithms: [kmeans] }, "local", 100)).toEqual([]);
     const problems = clusterProblems(
       { features: [], algorithms: [kmeans, { algorithm: "bisectingKmeans", k: 2, maxIter: 20 }] },
