@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { rm, stat } from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   AppError,
@@ -15,6 +17,7 @@ import { type CsvRecordLocation, csvRecordLines, locateCsvRecord } from "./csv-l
 import { SNIFF_SAMPLE_ROWS, sniffCsvOptions } from "./csv-sniff.ts";
 import { decodeHead, detectFormat, looksBinary, readHead } from "./detect-import.ts";
 import { DUCK_TYPE_OF, previewCellFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
+import { feedFifo, makeFifo, removeFifo } from "./fifo-feed.ts";
 import { checkJsonDepth } from "./json-depth.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
@@ -67,12 +70,28 @@ const SKIPPED_LINES_SHOWN = 5;
 /** A preview with skip bad lines counts them over the whole file up to this size (one more scan). */
 const PREVIEW_COUNT_MAX_BYTES = 64 * 1024 * 1024;
 
+/** A read with every column and format already known (a stream has no second look): nothing is sniffed. */
+export interface FixedColumns {
+  columns: { name: string; duck: string }[];
+  dateFormat?: string;
+  timestampFormat?: string;
+}
+
 function csvReader(
   files: string,
   csv: CsvOptions,
   overrides: Map<string, string>,
-  opts: { textOnlyFields?: number; rejects?: RejectTables } = {},
+  opts: { textOnlyFields?: number; rejects?: RejectTables; fixed?: FixedColumns } = {},
 ) {
+  return `read_csv(${files}, ${csvArgs(csv, overrides, opts).join(", ")})`;
+}
+
+/** read_csv's named arguments for a dialect (sniff_csv takes the same). */
+function csvArgs(
+  csv: CsvOptions,
+  overrides: Map<string, string>,
+  opts: { textOnlyFields?: number; rejects?: RejectTables; fixed?: FixedColumns } = {},
+): string[] {
   const parts = [
     `header = ${csv.header}`,
     `skip = ${csv.skipLines}`,
@@ -88,6 +107,12 @@ function csvReader(
     parts.push("auto_detect = false");
     const cols = Array.from({ length: opts.textOnlyFields }, (_, i) => `'column${i}': 'VARCHAR'`);
     parts.push(`columns = {${cols.join(", ")}}`);
+  } else if (opts.fixed) {
+    parts.push("auto_detect = false");
+    const cols = opts.fixed.columns.map((c) => `${duckString(c.name)}: ${duckString(c.duck)}`);
+    parts.push(`columns = {${cols.join(", ")}}`);
+    if (opts.fixed.dateFormat) parts.push(`dateformat = ${duckString(opts.fixed.dateFormat)}`);
+    if (opts.fixed.timestampFormat) parts.push(`timestampformat = ${duckString(opts.fixed.timestampFormat)}`);
   } else {
     parts.push(`sample_size = ${SNIFF_SAMPLE_ROWS}`);
     if (overrides.size)
@@ -104,7 +129,7 @@ function csvReader(
       parts.push(`rejects_scan = ${duckString(opts.rejects.scans)}`);
     }
   }
-  return `read_csv(${files}, ${parts.join(", ")})`;
+  return parts;
 }
 
 /**
@@ -467,7 +492,7 @@ async function describeSource(
       "column list",
     );
   }
-  return { cols, fail, where: trailingGuard(dropped) };
+  return { cols, raw, fail, where: trailingGuard(dropped) };
 }
 
 const schemaOf = (cols: ReadColumn[]): DatasetSchema =>
@@ -583,4 +608,101 @@ export async function importToParquet(
       await source.cleanup();
     }
   }, opts.signal);
+}
+
+/** The read a streamed import would run: the dialect from the head, every column typed from it. */
+async function pipedRead(
+  c: DuckDBConnection,
+  opts: { headFile: string; fileName?: string; options?: ImportOptions; scratchDir: string },
+) {
+  const options =
+    opts.options ?? (await detectImportOptions(c, opts.headFile, opts.fileName, opts.scratchDir));
+  // Only what one forward read can do: the rest (other formats, bad lines to skip and count,
+  // encodings DuckDB converts) goes through importToParquet on the stored file.
+  if (options.format !== "csv" || options.csv.skipBadLines || options.csv.encoding !== "utf-8") return null;
+  const source = await openSource(c, opts.headFile, { options });
+  const overrides = new Map<string, string>();
+  const { cols, raw, where } = await describeSource(c, source, opts.headFile, overrides);
+  // The formats the reader guessed for dates and timestamps in the head: with auto-detection off
+  // the stream would otherwise expect ISO dates.
+  const f = await c
+    .runAndReadAll(
+      `SELECT DateFormat, TimestampFormat FROM sniff_csv(${duckString(opts.headFile)}, ${csvArgs(options.csv, overrides).join(", ")})`,
+    )
+    .then((r) => r.getRowsJson()[0] ?? [])
+    .catch(() => []);
+  const fixed: FixedColumns = {
+    columns: raw,
+    ...(typeof f[0] === "string" && f[0] ? { dateFormat: f[0] } : {}),
+    ...(typeof f[1] === "string" && f[1] ? { timestampFormat: f[1] } : {}),
+  };
+  return { options, csv: options.csv, cols, where, fixed, hasRows: source.csvHasRows ?? false };
+}
+
+/**
+ * Imports a CSV while it arrives: the dialect and column types come from `headFile` (the file's
+ * first complete records, enough for the sniffer's sample), then one COPY reads the whole file
+ * from a FIFO fed with `body` (every byte of the file, from the first) and writes
+ * `<outDir>/part-0.parquet`. The file is read once, as DuckDB's read_csv would, instead of stored
+ * first and read after.
+ * Null when the file needs importToParquet on the complete stored file instead: not a plain UTF-8
+ * CSV (or options that skip bad lines), a value that contradicts a type inferred from the head,
+ * any error (importToParquet then names the line), or a body that failed. `body` is then drained
+ * (its writer never stalls) and nothing is left in `outDir`.
+ */
+export async function importCsvStream(
+  engine: LocalEngine,
+  opts: {
+    headFile: string;
+    body: Readable;
+    outDir: string;
+    /** Where the FIFO and the sniffer's scratch copy go (inside the engine's allowed directories). */
+    scratchDir: string;
+    fileName?: string;
+    options?: ImportOptions;
+  },
+): Promise<ImportResult | null> {
+  const fifo = path.join(opts.scratchDir, `.stream-${process.pid}-${randomUUID()}.csv`);
+  const target = path.join(opts.outDir, "part-0.parquet");
+  // The body's failure is the caller's to report (the upload's 413 or interruption); here it only
+  // ends the read, also after this returned.
+  opts.body.on("error", () => {});
+  try {
+    const result = await engine.withConnection(async (c) => {
+      const read = await pipedRead(c, opts).catch(() => null);
+      if (!read || !(await makeFifo(fifo))) return null;
+      let settled = false;
+      // A read that failed stops the feed: the pipe may stay open (and full) until DuckDB lets go of it.
+      const stop = new AbortController();
+      const copy = c
+        .runAndReadAll(
+          `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(duckString(fifo), read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+        )
+        .finally(() => {
+          settled = true;
+        });
+      copy.catch(() => stop.abort());
+      const [written, feed] = await Promise.allSettled([
+        copy,
+        feedFifo(fifo, opts.body, () => settled, stop.signal),
+      ]);
+      // A body that failed or a pipe closed early: the Parquet may hold part of the file.
+      if (written.status === "rejected" || feed.status === "rejected") return null;
+      const rowCount = Number(written.value.getRows()[0]?.[0] ?? 0);
+      if (rowCount === 0 && read.hasRows) return null; // importToParquet says why
+      return { schema: schemaOf(read.cols), rowCount, options: read.options } satisfies ImportResult;
+    });
+    if (!result) await rm(target, { force: true });
+    return result;
+  } catch {
+    await rm(target, { force: true });
+    return null;
+  } finally {
+    // The rest of the body goes nowhere: the caller's writer keeps going to its other sink.
+    if (!opts.body.destroyed && !opts.body.readableEnded) {
+      opts.body.unpipe();
+      opts.body.resume();
+    }
+    await removeFifo(fifo);
+  }
 }

@@ -15,6 +15,7 @@ export {
   detectImportOptions,
   type ImportPreviewResult,
   type ImportResult,
+  importCsvStream,
   importToParquet,
   previewImport,
 } from "./import-file.ts";
