@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSchema } from "@sous/contracts";
-import { type Algorithm, PortableModelSchema, type TrainRequest, type TrainResult } from "@sous/ml";
+import {
+  type Algorithm,
+  compileScorer,
+  PortableModelSchema,
+  type TrainRequest,
+  type TrainResult,
+} from "@sous/ml";
 import { defaultPython, mlLocalAvailability, repoRoot, trainLocal } from "@sous/ml-local";
 import {
   connectSharedSpark,
@@ -234,16 +240,29 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
       // 2. model.pkl's predictions on every row, unseen levels included.
       const duckVsSk = compare(gotDuck, want, probaColumns, regression);
       const sparkVsSk = compare(gotSpark, want, probaColumns, regression);
+      // 3. The API node's in-process scorer on the same rows.
+      const scorer = compileScorer(model);
+      const inputRows = await duck(`SELECT * FROM '${rowsDir}/part-0.parquet' ORDER BY rid`);
+      const gotScorer: Scored = inputRows.map((r) => {
+        const s = scorer(r);
+        return {
+          rid: r.rid,
+          prediction: s.prediction,
+          ...Object.fromEntries(probaColumns.map((c, k) => [c, s.probabilities![k]])),
+        };
+      });
+      const scorerVsSk = compare(gotScorer, want, probaColumns, regression);
       const line = {
         algorithm: m.algorithm.algorithm,
         rows: gotDuck.length,
         vsTrainer,
         duckVsSk,
         sparkVsSk,
+        scorerVsSk,
         sqlBytes: duckSql.sql.length,
       };
       report.push(line);
-      for (const c of [vsTrainer, duckVsSk, sparkVsSk]) {
+      for (const c of [vsTrainer, duckVsSk, sparkVsSk, scorerVsSk]) {
         expect(c.labelMismatches, JSON.stringify(line)).toBe(0);
         expect(c.maxDiff, JSON.stringify(line)).toBeLessThan(TOLERANCE);
       }
@@ -317,27 +336,30 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     expect(results.float64.labelMismatches).toBeGreaterThan(0);
   });
 
-  it("binary (boolean classes): logistic, decision tree, random forest", async () => {
+  it("binary (boolean classes): logistic, decision tree, random forest, gradient boosted trees", async () => {
     await check("binary", "label", [
       { algorithm: "logistic", C: 1, maxIter: 1000 },
       { algorithm: "decisionTree", ...tree },
       { algorithm: "randomForest", nTrees: 25, ...tree },
+      { algorithm: "gbt", nTrees: 40, learningRate: 0.2, maxDepth: 4, minSamplesLeaf: 3 },
     ]);
   });
 
-  it("multiclass (text classes): logistic (softmax), decision tree, random forest", async () => {
+  it("multiclass (text classes): logistic (softmax), decision tree, random forest, gradient boosted trees (softmax)", async () => {
     await check("multiclass", "band", [
       { algorithm: "logistic", C: 1, maxIter: 1000 },
       { algorithm: "decisionTree", ...tree },
       { algorithm: "randomForest", nTrees: 25, ...tree },
+      { algorithm: "gbt", nTrees: 40, learningRate: 0.2, maxDepth: 4, minSamplesLeaf: 3 },
     ]);
   });
 
-  it("regression: ridge, decision tree, random forest", async () => {
+  it("regression: ridge, decision tree, random forest, gradient boosted trees", async () => {
     await check("regression", "amount", [
       { algorithm: "linear", alpha: 1 },
       { algorithm: "decisionTree", ...tree },
       { algorithm: "randomForest", nTrees: 25, ...tree },
+      { algorithm: "gbt", nTrees: 40, learningRate: 0.2, maxDepth: 4, minSamplesLeaf: 3 },
     ]);
   });
 });

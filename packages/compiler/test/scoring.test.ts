@@ -181,6 +181,24 @@ const trees = (n: number, depth: number, outputs: number): PortableModel["model"
   inputFloat32: true,
   trees: Array.from({ length: n }, (_, s) => tree(depth, outputs, s)),
 });
+/**
+ * Boosted trees adding to `outputs` raw scores in turn, with uneven weights; a one-leaf tree
+ * among them, and enough trees for several summing layers.
+ */
+const boosted = (
+  link: "identity" | "logistic" | "softmax",
+  n: number,
+  outputs: number,
+  inputFloat32: boolean,
+): PortableModel["model"] => ({
+  kind: "boosted",
+  inputFloat32,
+  link,
+  base: Array.from({ length: outputs }, (_, k) => 0.3 * k - 0.45),
+  trees: Array.from({ length: n }, (_, s) => tree(s === 1 ? 0 : 2 + (s % 3), 1, s)),
+  weights: Array.from({ length: n }, (_, s) => 0.1 + (s % 5) * 0.037),
+  outputs: Array.from({ length: n }, (_, s) => s % outputs),
+});
 
 const models: Record<string, PortableModel> = {
   "linear regression": {
@@ -230,6 +248,30 @@ const models: Record<string, PortableModel> = {
     classes: ["a", "b", "c"],
     features,
     model: { kind: "trees", inputFloat32: true, trees: [breadthFirst(tree(5, 3, 4)), tree(4, 3, 1)] },
+  },
+  "boosted binary": {
+    format: "sous-portable-model",
+    version: 1,
+    task: "binary",
+    classes: ["no", "yes"],
+    features,
+    model: boosted("logistic", 12, 1, true),
+  },
+  "boosted multiclass (several summing layers)": {
+    format: "sous-portable-model",
+    version: 1,
+    task: "multiclass",
+    classes: [3, 1, 2],
+    features,
+    model: boosted("softmax", 240, 3, true),
+  },
+  "boosted regression, float64 comparisons (MLlib's)": {
+    format: "sous-portable-model",
+    version: 1,
+    task: "regression",
+    classes: null,
+    features,
+    model: boosted("identity", 9, 1, false),
   },
   "forest regression": {
     format: "sous-portable-model",
@@ -468,6 +510,24 @@ describe("compileScoringSql refuses what it cannot score, saying why", () => {
         input,
       }),
     ).toThrow(/logistic link does not fit/);
+    // Boosted trees: a softmax needs one base score per class, a leaf holds one value.
+    const multi = models["boosted multiclass (several summing layers)"]!;
+    expect(() =>
+      compileScoringSql({
+        model: { ...multi, classes: [1, 2, 3, 4] },
+        dialect: "duckdb",
+        input,
+      }),
+    ).toThrow(/expected 4 base score\(s\), not 3/);
+    expect(() =>
+      compileScoringSql({ model: { ...multi, task: "regression", classes: null }, dialect: "duckdb", input }),
+    ).toThrow(/softmax link does not fit a regression task/);
+    const wide = structuredClone(models["boosted binary"]!);
+    if (wide.model.kind === "boosted")
+      wide.model.trees[0]!.value = wide.model.trees[0]!.value.map((v) => [...v, 0]);
+    expect(() => compileScoringSql({ model: wide, dialect: "duckdb", input })).toThrow(
+      /tree 0 has 2 values per node, not 1/,
+    );
   });
   it("a feature whose column is missing or of the wrong type", () => {
     const err = (f: () => unknown) => {

@@ -105,7 +105,14 @@ function checkModel(model: PortableModel): void {
       invalid(`the coefficients do not match the ${width} input columns of the features`);
     return;
   }
-  const outputs = classes?.length ?? 1;
+  if (m.kind === "boosted") {
+    // raw has one value per class under softmax, else one (logistic: the second class's margin).
+    const raws = m.link === "softmax" ? classes?.length : 1;
+    if (m.link === "identity" ? classifier : m.link === "logistic" ? classes?.length !== 2 : !classifier)
+      invalid(`a ${m.link} link does not fit a ${model.task} task`);
+    if (m.base.length !== raws) invalid(`expected ${raws} base score(s), not ${m.base.length}`);
+  }
+  const outputs = m.kind === "boosted" ? 1 : (classes?.length ?? 1);
   m.trees.forEach((t, i) => {
     t.feature.forEach((f, n) => {
       if (t.left[n] !== -1 && (f < 0 || f >= width))
@@ -169,9 +176,6 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
         .join("; ")})`,
     );
   const model = parsed.data;
-  // Boosted trees (gbt) score through scorePortable or their engine for now.
-  if (model.model.kind === "boosted")
-    invalid("boosted trees (gbt) do not compile to SQL yet: score them with their engine");
   checkModel(model);
   const d = SCORING_HOOKS[args.dialect];
   const q = d.sql.quoteIdent;
@@ -219,7 +223,9 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
   const outputs =
     model.model.kind === "linear"
       ? linearLayers(model.model, vector, d, names, layers)
-      : treeLayers(model, model.model, vector, d, names, layers, args.trees ?? "walk");
+      : model.model.kind === "boosted"
+        ? boostedLayers(model.model, vector, d, names, layers, args.trees ?? "walk")
+        : treeLayers(model, model.model, vector, d, names, layers, args.trees ?? "walk");
 
   // The prediction: the regression value, or the first class whose probability (decision value
   // for linear models, as scikit-learn's predict) is the largest.
@@ -397,22 +403,85 @@ function linearLayers(
     return `${sum([...terms, doubleLiteral(m.intercepts[k]!)])} AS ${ref(`z${k}`)}`;
   });
   layers.add(z);
-  const zs = m.coefficients.map((_, k) => ref(`z${k}`));
-  if (m.link === "identity") return { scores: zs, probabilities: [] };
-  if (m.link === "logistic") {
+  return linkLayers(
+    m.link,
+    m.coefficients.map((_, k) => ref(`z${k}`)),
+    d,
+    names,
+    layers,
+  );
+}
+
+/** A linear or boosted model's link applied to its decision values (raw scores) `zs`. */
+function linkLayers(
+  link: "identity" | "logistic" | "softmax",
+  zs: readonly string[],
+  d: ScoringDialect,
+  names: Names,
+  layers: Layers,
+): ModelOutputs {
+  const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
+  if (link === "identity") return { scores: [...zs], probabilities: [] };
+  if (link === "logistic") {
     // The sigmoid without overflow: exp of a negative number only.
     const z0 = zs[0]!;
     layers.add([
       `CASE WHEN ${z0} >= 0e0 THEN 1e0 / (1e0 + exp(-${z0})) ELSE exp(${z0}) / (1e0 + exp(${z0})) END AS ${ref("p1")}`,
     ]);
-    return { scores: zs, probabilities: [`1e0 - ${ref("p1")}`, ref("p1")] };
+    return { scores: [...zs], probabilities: [`1e0 - ${ref("p1")}`, ref("p1")] };
   }
   // Softmax as scikit-learn's: subtract the row's max, exponentiate, divide by the sum.
   layers.add([`greatest(${zs.join(", ")}) AS ${ref("max")}`]);
   layers.add(zs.map((zk, k) => `exp(${zk} - ${ref("max")}) AS ${ref(`e${k}`)}`));
   const es = zs.map((_, k) => ref(`e${k}`));
   layers.add([`${sum(es)} AS ${ref("esum")}`]);
-  return { scores: zs, probabilities: es.map((e) => `${e} / ${ref("esum")}`) };
+  return { scores: [...zs], probabilities: es.map((e) => `${e} / ${ref("esum")}`) };
+}
+
+type Boosted = PortableModel["model"] & { kind: "boosted" };
+
+/**
+ * Boosted trees: each tree's leaf as for a forest, then raw[k] = base[k] + w[t] * leaf(t) + ...
+ * over the trees that add to k, in tree order (scikit-learn's predict_stages adds
+ * `scale * value` to the running raw score one tree at a time; MLlib sums weight * prediction).
+ * Each leaf's w * value is a float64 product, the same whether written here or computed by the
+ * engine, so the literal holds it. Then the model's link, as for a linear model.
+ */
+function boostedLayers(
+  m: Boosted,
+  vector: readonly VectorColumn[],
+  d: ScoringDialect,
+  names: Names,
+  layers: Layers,
+  strategy: TreeStrategy,
+): ModelOutputs {
+  const ref = (name: string) => d.sql.quoteIdent(names.internal(name));
+  const asTrees: Trees = { kind: "trees", inputFloat32: m.inputFloat32, trees: m.trees };
+  const { leafRefs, leafValues } =
+    strategy === "walk"
+      ? walkTrees(asTrees, 1, vector, d, names, layers)
+      : caseTrees(asTrees, 1, vector, d, names, layers);
+  const n = m.trees.length;
+  let totals = m.base.map((b) => doubleLiteral(b));
+  for (let start = 0, chunk = 0; start < n; start += SUM_CHUNK, chunk++) {
+    const next = totals.map((_, k) => ref(`r${k}_${chunk}`));
+    layers.add(
+      totals.map((previous, k) => {
+        const terms: string[] = [];
+        for (let t = start; t < Math.min(n, start + SUM_CHUNK); t++) {
+          if (m.outputs[t] !== k) continue;
+          const w = m.weights[t]!;
+          const at = leafValues[t]![0]!.map((v) => w * v);
+          terms.push(
+            at.length === 1 ? doubleLiteral(at[0]!) : d.element(d.array(at.map(doubleLiteral)), leafRefs[t]!),
+          );
+        }
+        return `${sum([previous, ...terms])} AS ${next[k]}`;
+      }),
+    );
+    totals = next;
+  }
+  return linkLayers(m.link, totals, d, names, layers);
 }
 
 type Trees = PortableModel["model"] & { kind: "trees" };
