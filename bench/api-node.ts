@@ -18,6 +18,7 @@ import path from "node:path";
 import type { TrainRequest } from "@sous/ml";
 import { defaultPython, mlLocalAvailability, repoRoot } from "@sous/ml-local";
 import {
+  apiNodeAdminToken,
   createService,
   createTestDatabase,
   saveModels,
@@ -105,14 +106,17 @@ try {
   });
 
   const port = await freePort();
-  node = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const secret = randomBytes(32).toString("base64");
+  // Extra flags for the node's process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeFlags = (process.env.SOUS_BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  node = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/main.ts"], {
     cwd: path.join(repoRoot, "apps/api-node"),
     env: {
       ...process.env,
       DATABASE_URL: t.url,
       SOUS_DATA_DIR: store.dataDir,
       SOUS_STORAGE: "local",
-      SOUS_SECRET_KEY: randomBytes(32).toString("base64"),
+      SOUS_SECRET_KEY: secret,
       SOUS_API_NODE_PORT: String(port),
       SOUS_API_NODE_HOST: "127.0.0.1",
     },
@@ -149,6 +153,20 @@ try {
       req.on("error", reject);
       req.end(body);
     });
+
+  /** The node's event-loop delay since the previous call (it starts a new window), as text. */
+  const loopDelay = async () => {
+    const r = await fetch(`http://127.0.0.1:${port}/admin/api/v1/event-loop/reset`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiNodeAdminToken(secret)}` },
+    });
+    if (r.status !== 200) throw new Error(`event-loop/reset answered ${r.status}`);
+    const d = ((await r.json()) as { eventLoopDelayMs: { p50: number; p99: number; max: number } | null })
+      .eventLoopDelayMs;
+    return d
+      ? `node's event loop delayed p50 ${f2(d.p50)} ms, p99 ${f2(d.p99)} ms, max ${f2(d.max)} ms`
+      : "no event-loop samples";
+  };
 
   // Correctness: the node's answers for the 1,000 held-out rows against scikit-learn's.
   const rows = trained.result.sample;
@@ -203,15 +221,18 @@ try {
     clients: CLIENTS,
   };
   await runLoad({ ...loadOptions, seconds: 2 }); // warm-up: JIT, connections
+  await loopDelay();
   const closed = await runLoad({ ...loadOptions, seconds: SECONDS });
+  const closedLoop = await loopDelay();
   console.log(
-    `single predictions, ${CLIENTS} clients each sending when answered, ${SECONDS} s: ${closed.latencies.length} requests, ${closed.perSecond.toFixed(0)} predictions/s, p50 ${f2(pct(closed.latencies, 50))} ms, p99 ${f2(pct(closed.latencies, 99))} ms, ${closed.errors} errors`,
+    `single predictions, ${CLIENTS} clients each sending when answered, ${SECONDS} s: ${closed.latencies.length} requests, ${closed.perSecond.toFixed(0)} predictions/s, p50 ${f2(pct(closed.latencies, 50))} ms, p99 ${f2(pct(closed.latencies, 99))} ms, ${closed.errors} errors; ${closedLoop}`,
   );
   const open = await runLoad({ ...loadOptions, seconds: SECONDS, rate: RATE });
+  const openLoop = await loopDelay();
   const p50 = pct(open.latencies, 50);
   const p99 = pct(open.latencies, 99);
   console.log(
-    `single predictions offered at ${RATE}/s by ${CLIENTS} clients, ${SECONDS} s: ${open.latencies.length} requests, p50 ${f2(p50)} ms, p99 ${f2(p99)} ms, ${open.errors} errors`,
+    `single predictions offered at ${RATE}/s by ${CLIENTS} clients, ${SECONDS} s: ${open.latencies.length} requests, p50 ${f2(p50)} ms, p99 ${f2(p99)} ms, ${open.errors} errors; ${openLoop}`,
   );
   agent.destroy();
 

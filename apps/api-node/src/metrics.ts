@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Db } from "@sous/db";
+import type { SqlExecute } from "./request-log.ts";
 
 // Per-endpoint counters and latency percentiles, in memory: cheap enough to record on every
 // request (a counter and one slot of a ring buffer), computed only when someone reads them.
@@ -15,8 +15,8 @@ const MINUTE_SAMPLE = 4096;
 const MAX_CLOSED = 1440;
 
 export interface MetricsOptions {
-  /** Where minute aggregates go; without it they stay in memory (unit tests). */
-  db?: Db;
+  /** Runs the minute upsert (a plain pg pool: no ORM work on the event loop); without it they stay in memory (unit tests). */
+  execute?: SqlExecute;
   /** Names this process's rows; host, pid and start time by default. */
   processId?: string;
   flushEveryMs?: number;
@@ -106,7 +106,7 @@ export class Metrics {
 
   constructor(private readonly opts: MetricsOptions = {}) {
     this.processId = opts.processId ?? `${hostname()}:${process.pid}:${Date.now().toString(36)}`;
-    if (opts.db) {
+    if (opts.execute) {
       this.timer = setInterval(() => void this.flush(), opts.flushEveryMs ?? 10_000);
       this.timer.unref();
     }
@@ -214,8 +214,8 @@ export class Metrics {
 
   /** Upserts the changed minute rows in one statement; one flush at a time. */
   flush(): Promise<void> {
-    const db = this.opts.db;
-    if (!db) return Promise.resolve();
+    const execute = this.opts.execute;
+    if (!execute) return Promise.resolve();
     if (this.flushing) return this.flushing;
     const { rows, done } = this.pendingMinutes();
     if (!rows.length) return Promise.resolve();
@@ -224,7 +224,7 @@ export class Metrics {
         // Rows are absolute figures of (endpoint, minute, this process): rewriting one is
         // idempotent, so a failed flush is simply retried with the next one's figures. An
         // endpoint deleted meanwhile is skipped rather than failing the batch.
-        await db.$executeRawUnsafe(
+        await execute(
           `INSERT INTO "ApiEndpointMinute" ("endpointId", "minute", "processId", "requests", "predictions",
              "clientErrors", "serverErrors", "byVersion", "p50Ms", "p95Ms", "p99Ms", "maxMs", "updatedAt")
            SELECT r."endpointId", r."minute", $2, r."requests", r."predictions", r."clientErrors",
@@ -238,8 +238,7 @@ export class Metrics {
              "clientErrors" = EXCLUDED."clientErrors", "serverErrors" = EXCLUDED."serverErrors",
              "byVersion" = EXCLUDED."byVersion", "p50Ms" = EXCLUDED."p50Ms", "p95Ms" = EXCLUDED."p95Ms",
              "p99Ms" = EXCLUDED."p99Ms", "maxMs" = EXCLUDED."maxMs", "updatedAt" = now()`,
-          JSON.stringify(rows),
-          this.processId,
+          [JSON.stringify(rows), this.processId],
         );
         done();
         this.minutesWritten += rows.length;

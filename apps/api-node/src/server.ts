@@ -1,12 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { AppError, HTTP_STATUS_BY_CODE } from "@sous/contracts";
 import { createNotifyListener, type Db } from "@sous/db";
 import { type PortableModel, scorePortable } from "@sous/ml";
 import { type PythonModel, PythonScorer } from "@sous/ml-local";
 import { API_CHANGE_CHANNEL } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
+import pg from "pg";
 import { Metrics } from "./metrics.ts";
 import { serviceOpenApi } from "./openapi.ts";
 import { authorized, pickVersion, Registry, type RoutedEndpoint, type RoutedVersion } from "./registry.ts";
@@ -18,6 +20,8 @@ import { RequestLog } from "./request-log.ts";
 //   POST /public/api/v1/{service}/{endpoint}/predict-multi  {"items": [{"features": {...}}, ...]}
 //   GET  /public/api/v1/{service}/openapi.json
 //   GET  /health, /ready; GET /admin/api/v1/metrics (bearer: the admin token)
+//   POST /admin/api/v1/event-loop/reset (bearer: the admin token): the event loop's delay since
+//        the previous reset, and a new window (a benchmark reads it per load phase)
 
 export interface ApiNodeOptions {
   db: Db;
@@ -64,11 +68,18 @@ class HttpError extends Error {
   }
 }
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+const CONTENT_TYPE = "application/json; charset=utf-8";
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), ...headers });
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+/** Answers JSON already serialised (the predictions' answers are built from fragments). */
+function sendText(res: http.ServerResponse, status: number, text: string, headers?: Record<string, string>) {
+  res.setHeader("content-type", CONTENT_TYPE);
+  res.setHeader("content-length", Buffer.byteLength(text));
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
+  res.writeHead(status);
   res.end(text);
 }
 
@@ -76,7 +87,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
   const declared = Number(req.headers["content-length"]);
   if (declared > max) return Promise.reject(tooLarge(max));
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    // A single prediction's body is one chunk: no array, no copy.
+    let first: Buffer | null = null;
+    let chunks: Buffer[] | null = null;
     let size = 0;
     let over = false;
     req.on("data", (c: Buffer) => {
@@ -84,14 +97,20 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
       size += c.length;
       if (size > max) {
         over = true;
-        chunks.length = 0;
+        first = chunks = null;
         reject(tooLarge(max));
         return;
       }
-      chunks.push(c);
+      if (!first) first = c;
+      else {
+        if (!chunks) chunks = [first];
+        chunks.push(c);
+      }
     });
     req.on("end", () => {
-      if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
+      if (over) return;
+      if (chunks) resolve(Buffer.concat(chunks, size).toString("utf8"));
+      else resolve(first ? first.toString("utf8") : "");
     });
     req.on("error", reject);
   });
@@ -185,6 +204,42 @@ const versionView = (v: RoutedVersion) => ({
   savedModel: v.savedModelName,
 });
 
+/** A version's part of the answer, serialised once per routed version (a reload makes new ones). */
+const versionJsonCache = new WeakMap<RoutedVersion, string>();
+function versionJson(v: RoutedVersion): string {
+  let text = versionJsonCache.get(v);
+  if (text === undefined) {
+    text = JSON.stringify(versionView(v));
+    versionJsonCache.set(v, text);
+  }
+  return text;
+}
+
+/** How often the event loop's delay is sampled: a timer this often (cheap), delays below it blur. */
+const LOOP_RESOLUTION_MS = 5;
+
+export interface EventLoopDelayView {
+  /** Milliseconds the loop was late past the sampling tick (work holding it). */
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  since: string;
+}
+
+function loopDelayView(h: IntervalHistogram, since: Date): EventLoopDelayView | null {
+  // The histogram holds the intervals between ticks: the tick itself is not a delay.
+  const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+  if (!h.count) return null;
+  return {
+    p50: ms(h.percentile(50)),
+    p99: ms(h.percentile(99)),
+    max: ms(h.max),
+    samples: h.count,
+    since: since.toISOString(),
+  };
+}
+
 function bearer(header: string | undefined): string | null {
   return header?.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : null;
 }
@@ -201,8 +256,18 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
   // Started at the first request for such a model: a node serving only portable models runs no Python.
   const python = opts.python ?? new PythonScorer({ onLog: (line) => log(`python: ${line}`) });
   const registry = new Registry(opts.db, opts.storage, (e) => log(`reload: ${e.message}`));
-  const metrics = new Metrics({ ...opts.metrics, db: opts.db, onError: (e) => log(`metrics: ${e.message}`) });
-  const requestLog = new RequestLog(opts.db, {
+  // The request log and the minute metrics are written through a pg pool of their own rather than
+  // Prisma: Prisma 7 compiles each query and serialises its arguments on this thread, which held
+  // the event loop for tens of milliseconds per request-log batch (bench/api-node.ts).
+  const writes = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: 1,
+    application_name: "sous-api-node-writes",
+  });
+  writes.on("error", (e) => log(`request log connection: ${e.message}`));
+  const execute = async (sql: string, params: unknown[]) => (await writes.query(sql, params)).rowCount ?? 0;
+  const metrics = new Metrics({ ...opts.metrics, execute, onError: (e) => log(`metrics: ${e.message}`) });
+  const requestLog = new RequestLog(execute, {
     ...opts.requestLog,
     onError: (e) => log(`request log: ${e.message}`),
   });
@@ -220,6 +285,9 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
   });
   changes.subscribe("deployments", () => void registry.reload());
   await registry.reload();
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loopDelay.enable();
+  let loopDelaySince = new Date();
   const poll = setInterval(() => void registry.reload(), opts.reloadEveryMs);
   poll.unref();
 
@@ -230,7 +298,9 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
     multi: boolean,
     started: number,
   ): Promise<{ status: number; version?: RoutedVersion; predictions: number }> {
-    const body = parseJson(await readBody(req, opts.maxBodyBytes));
+    const text = await readBody(req, opts.maxBodyBytes);
+    const read = performance.now();
+    const body = parseJson(text);
     const version = pickVersion(endpoint, random());
     if (!version)
       throw new HttpError(503, "unavailable", `endpoint ${endpoint.name} has no model version deployed`);
@@ -260,24 +330,34 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
       loaded.runtime === "portable"
         ? inputs.map((features, i) => score(loaded.model, features, where(i)))
         : await scoreInPython(python, loaded.model, inputs, multi);
-    const rows = inputs.map((features, i) => ({ features, result: results[i] }));
-    const payload: Record<string, unknown> = multi ? { results } : { result: results[0] };
+    // The answer is put together from serialised parts: each result once (the request log reuses
+    // it), the version's part once per version. Same JSON as serialising the whole answer.
+    const resultTexts = results.map((r) => JSON.stringify(r));
     const end = performance.now();
-    payload.timing = { scoringMs: end - scoringStart, totalMs: end - started };
-    payload.version = versionView(version);
-    send(res, 200, payload);
-    const latencyMs = (performance.now() - started) / rows.length;
-    for (const r of rows)
-      if (endpoint.logSampleRate > 0 && random() < endpoint.logSampleRate)
-        requestLog.push({
-          endpointId: endpoint.id,
-          savedModelVersionId: version.versionId,
-          features: r.features,
-          prediction: r.result,
-          latencyMs,
-          at: new Date(),
-        });
-    return { status: 200, version, predictions: rows.length };
+    const timing = `{"scoringMs":${end - scoringStart},"totalMs":${end - started},"readMs":${read - started},"parseMs":${scoringStart - read}}`;
+    sendText(
+      res,
+      200,
+      multi
+        ? `{"results":[${resultTexts.join(",")}],"timing":${timing},"version":${versionJson(version)}}`
+        : `{"result":${resultTexts[0]},"timing":${timing},"version":${versionJson(version)}}`,
+    );
+    const rate = endpoint.logSampleRate;
+    if (rate > 0) {
+      const latencyMs = (performance.now() - started) / inputs.length;
+      const at = Date.now();
+      for (let i = 0; i < inputs.length; i++)
+        if (random() < rate)
+          requestLog.push(
+            endpoint.id,
+            version.versionId,
+            JSON.stringify(inputs[i]),
+            resultTexts[i]!,
+            latencyMs,
+            at,
+          );
+    }
+    return { status: 200, version, predictions: inputs.length };
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -302,15 +382,26 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
           listening: changes.listening,
         });
       }
-      if (pathname === "/admin/api/v1/metrics") {
+      if (pathname.startsWith("/admin/")) {
         const token = bearer(req.headers.authorization);
         if (!token || !sameSecret(token, opts.adminToken))
           throw new HttpError(401, "unauthenticated", "send the API node's admin token as a bearer token");
+      }
+      if (pathname === "/admin/api/v1/event-loop/reset") {
+        if (req.method !== "POST")
+          throw new HttpError(405, "method_not_allowed", "event-loop/reset takes a POST", { allow: "POST" });
+        const view = loopDelayView(loopDelay, loopDelaySince);
+        loopDelay.reset();
+        loopDelaySince = new Date();
+        return send(res, 200, { eventLoopDelayMs: view });
+      }
+      if (pathname === "/admin/api/v1/metrics") {
         const service = new URLSearchParams(q < 0 ? "" : url.slice(q + 1)).get("service") ?? undefined;
         return send(res, 200, {
           endpoints: metrics.view({ service }),
           requestLog: { written: requestLog.written, dropped: requestLog.dropped },
           reloads: registry.reloads,
+          eventLoopDelayMs: loopDelayView(loopDelay, loopDelaySince),
         });
       }
       const prefix = "/public/api/v1/";
@@ -393,6 +484,7 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
     },
     async close() {
       clearInterval(poll);
+      loopDelay.disable();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -401,6 +493,7 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
       await requestLog.close();
       await python.close();
       await metrics.close();
+      await writes.end();
     },
   };
 }

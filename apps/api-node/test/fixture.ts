@@ -11,6 +11,10 @@ import { newServiceKey } from "@sous/server-domain/api-services";
 import { createLocalStorage, type DatasetStorage, localStorageRoot } from "@sous/storage";
 import pg from "pg";
 
+// The bench (bench/api-node.ts) derives the admin token from here: the repo root does not depend
+// on server-domain.
+export { apiNodeAdminToken } from "@sous/server-domain/api-services";
+
 // A database of its own (migrated from the repo's migrations), a local storage, and saved model
 // versions made from models the real trainer (the venv's scikit-learn) fitted, with the portable
 // JSON written where the Lab writes it: what the API node's tests and bench serve.
