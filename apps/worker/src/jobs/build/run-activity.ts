@@ -24,6 +24,7 @@ import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
+import { runtimeScored, scoreWithRuntime } from "./score-with-runtime.ts";
 import { splitInOneScan } from "./split-in-one-scan.ts";
 
 const ids = z.array(z.string());
@@ -322,6 +323,25 @@ async function runHoldingInputs(
   const publish = async (t: Target, p: Written) => {
     await (await publishing(t, p)).pruned;
   };
+
+  // A score recipe whose model has no portable form (no SQL): scored by the model's runtime.
+  const runtime = runtimeScored(steps);
+  if (runtime) {
+    const t = targets[0]!;
+    outcomes.set(
+      t.activity.id,
+      await scoreWithRuntime(ctx, t.activity, {
+        steps,
+        runtime,
+        remote: remoteChoice !== null,
+        readDirs: [...stored.values()].map((x) => x.dir),
+        prefix: t.prefix,
+        publish: (p) => publish(t, p),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }),
+    );
+    return result();
+  }
 
   if (remoteChoice) {
     // Remote outputs are written one statement each (the build planner's activities, as before).
