@@ -213,3 +213,5 @@ async function bringBack(
     await lease.release();
   }
 }
+
+export { clusterOnDatabricks } from "./cluster.ts";
