@@ -17,5 +17,4 @@ export { compileScorer, featureVector, type Row, type Score, type Scorer, scoreP
 export * from "./suggest.ts";
 export * from "./threshold.ts";
 export * from "./clustering.ts";
-export * from "./clustering.ts";
 export { type MllibClusterRequest, mllibClusterScript } from "./mllib-cluster-script.ts";
