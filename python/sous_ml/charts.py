@@ -108,8 +108,10 @@ def importances(pipeline, features):
         transformer = prep.named_transformers_[f["name"]]
         if f["type"] == "numeric":
             widths.append(1)
-        else:
+        elif "onehot" in transformer.named_steps:
             widths.append(len(transformer.named_steps["onehot"].get_feature_names_out()))
+        else:
+            widths.append(features_width(f, transformer))
     out, start = [], 0
     for f, w in zip(features, widths):
         out.append([f["name"], float(per_column[start : start + w].sum())])
@@ -119,3 +121,12 @@ def importances(pipeline, features):
         [{"feature": n, "importance": (v / total if total > 0 else 0.0)} for n, v in out],
         key=lambda e: -e["importance"],
     )
+
+
+def features_width(feature, pipe):
+    """Transformed columns of an ordinal, target, date or text feature."""
+    if feature["type"] == "date":
+        return len(feature["parts"])
+    if feature["type"] == "text":
+        return len(pipe.named_steps["tfidf"].get_feature_names_out())
+    return 1

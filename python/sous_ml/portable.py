@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from . import features as features_mod
+
 
 def _num(x):
     x = float(x)
@@ -34,6 +36,9 @@ def preprocessing(column_transformer, features):
     out = []
     for feature in features:
         pipe = column_transformer.named_transformers_[feature["name"]]
+        if feature["type"] in ("date", "text") or (feature.get("encoding") or "onehot") != "onehot":
+            out.append(features_mod.portable_entry(feature, pipe))
+            continue
         imputer = pipe.named_steps["impute"]
         if feature["type"] == "numeric":
             entry = {"name": feature["name"], "type": "numeric", "impute": _num(imputer.statistics_[0])}

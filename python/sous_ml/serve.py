@@ -19,6 +19,7 @@ from collections import OrderedDict
 import joblib
 import numpy as np
 
+from . import features as features_mod
 from .train import aligned_proba, category_text, json_value
 
 KEEP_MODELS = 8
@@ -52,7 +53,13 @@ def matrix(features, rows):
         try:
             for j, f in enumerate(features):
                 v = row.get(f["name"])
-                x[r, j] = numeric(f["name"], v) if f["type"] == "numeric" else category(f["name"], v)
+                if f["type"] in ("date", "text"):
+                    try:
+                        x[r, j] = features_mod.serve_cell(f, v)
+                    except ValueError as e:
+                        raise InvalidInput(f"feature {f['name']} is {f['type']}: {e}") from None
+                else:
+                    x[r, j] = numeric(f["name"], v) if f["type"] == "numeric" else category(f["name"], v)
         except InvalidInput as e:
             raise InvalidInput(f"item {r}: {e}") from None
     if all(f["type"] == "numeric" for f in features):

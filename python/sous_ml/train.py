@@ -38,6 +38,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.class_weight import compute_sample_weight
 
 from . import charts
+from . import features as features_mod
 from .portable import portable
 
 CLASSIFICATION = ("binary", "multiclass")
@@ -117,6 +118,13 @@ def feature_matrix(table, features):
                     f"feature {f['name']} is handled as numeric but its column is {col.type}: handle it as categorical",
                 )
             cols.append(float_column(col))
+        elif f["type"] == "date":
+            ms = features_mod.date_millis(col)
+            if ms is None:
+                raise TrainError("ML_FEATURE_TYPE", f"feature {f['name']} is handled as a date but its column is {col.type}")
+            cols.append(ms)
+        elif f["type"] == "text":
+            cols.append(features_mod.text_values(col, f.get("maxChars") or features_mod.DEFAULT_TEXT_MAX_CHARS))
         else:
             cols.append(text_column(col))
     if all(f["type"] == "numeric" for f in features):
@@ -127,10 +135,14 @@ def feature_matrix(table, features):
     return x
 
 
-def preprocessor(features):
+def preprocessor(features, task=None):
     parts = []
     for i, f in enumerate(features):
-        if f["type"] == "numeric":
+        if f["type"] == "date":
+            parts.append((f["name"], features_mod.date_pipeline(f), [i]))
+        elif f["type"] == "text":
+            parts.append((f["name"], features_mod.text_pipeline(f), [i]))
+        elif f["type"] == "numeric":
             impute = f["impute"]
             imputer = (
                 SimpleImputer(strategy="constant", fill_value=float(impute["value"]))
@@ -146,6 +158,10 @@ def preprocessor(features):
                 if impute["method"] == "constant"
                 else SimpleImputer(strategy="most_frequent", missing_values=np.nan)
             )
+            coded = features_mod.categorical_encoder(f, task)
+            if coded is not None:
+                parts.append((f["name"], Pipeline([("impute", imputer), coded]), [i]))
+                continue
             # max_categories counts the "others" column: the top N levels plus one for the rest.
             # An unseen level at scoring time goes to "others" when it exists, else all zeros.
             encoder = OneHotEncoder(
@@ -270,7 +286,7 @@ def weights_for(request, y):
 
 
 def fit(request, algorithm, task, seed, x, y):
-    pipeline = Pipeline([("prep", preprocessor(request["features"])), ("model", estimator(algorithm, task, seed))])
+    pipeline = Pipeline([("prep", preprocessor(request["features"], task)), ("model", estimator(algorithm, task, seed))])
     w = weights_for(request, y)
     pipeline.fit(x, y, **({} if w is None else {"model__sample_weight": w}))
     return pipeline
@@ -461,7 +477,6 @@ def train(request):
     if not any(metric in mm["metrics"] for mm in models):
         raise TrainError("ML_METRIC_UNDEFINED", f"{metric} is undefined on the test rows (a single class there?): add rows or choose another metric")
     best = max(range(len(models)), key=lambda i: sign * models[i]["metrics"].get(metric, -sign * math.inf))
-    names = [f["name"] for f in request["features"]]
     rows = {"read": table.num_rows, "withoutTarget": dropped, "train": len(y) if kfold else len(y_train), "test": len(y) if kfold else len(y_test)}
     if kfold:
         rows["folds"] = validation["k"]
@@ -473,7 +488,7 @@ def train(request):
         "rows": rows,
         "models": models,
         "best": {"index": best, "metric": metric},
-        "sample": [{n: json_value(v) for n, v in zip(names, row)} for row in sample.tolist()],
+        "sample": [{f["name"]: features_mod.sample_cell(f, v, json_value) for f, v in zip(request["features"], row)} for row in sample.tolist()],
         "totalMs": (time.monotonic() - started) * 1000,
     }
     if bounds:

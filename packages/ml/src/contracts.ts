@@ -1,4 +1,14 @@
 import { z } from "zod";
+import {
+  CategoricalEncodingSchema,
+  DateFeatureSchema,
+  extraFeatureWidth,
+  PortableDateSchema,
+  PortableOrdinalSchema,
+  PortableTargetSchema,
+  PortableTextSchema,
+  TextFeatureSchema,
+} from "./feature-handling/schemas.ts";
 
 // The training request and result of the local trainer (python/sous_ml/train.py, which reads
 // exactly these keys), and the portable model it writes.
@@ -35,10 +45,19 @@ export const CategoricalFeatureSchema = z
     ]),
     /** One-hot columns for the N most frequent levels; the rest share one "others" column. */
     maxLevels: z.number().int().min(1).max(1000),
+    /** One-hot (absent: designs stored before the option), ordinal codes or target means (feature-handling/schemas.ts). */
+    encoding: CategoricalEncodingSchema.optional(),
+    /** Target encoding's smoothing (DEFAULT_TARGET_SMOOTHING when absent). */
+    smoothing: z.number().min(0).max(1e6).optional(),
   })
   .strict();
 
-export const FeatureSchema = z.discriminatedUnion("type", [NumericFeatureSchema, CategoricalFeatureSchema]);
+export const FeatureSchema = z.discriminatedUnion("type", [
+  NumericFeatureSchema,
+  CategoricalFeatureSchema,
+  TextFeatureSchema,
+  DateFeatureSchema,
+]);
 export type Feature = z.infer<typeof FeatureSchema>;
 
 const depth = z.number().int().min(1).max(64).nullable();
@@ -233,6 +252,12 @@ export const TrainRequestSchema = z
           path: ["features", i],
           message: `the target ${r.target} cannot be a feature`,
         });
+      if (f.type === "categorical" && f.encoding === "target" && r.task === "multiclass")
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", i, "encoding"],
+          message: `target encoding of ${f.name} needs a binary or numeric target: use one-hot or ordinal`,
+        });
       if (names.has(f.name))
         ctx.addIssue({ code: "custom", path: ["features", i], message: `feature ${f.name} is listed twice` });
       names.add(f.name);
@@ -302,6 +327,7 @@ export const TrainedModelSchema = z
     trainMs: z.number(),
     /** Relative to outputDir. */
     pickle: z.string(),
+    /** With tf-idf features it cannot score in SQL nor in TypeScript (ownRuntimeReason says why). */
     portable: z.string(),
     /** Relative to outputDir: the ModelChartsSchema JSON (absent from trainers that do not draw). */
     charts: z.string().optional(),
@@ -378,8 +404,19 @@ export const PortableFeatureSchema = z.discriminatedUnion("type", [
       others: z.boolean(),
     })
     .strict(),
+  PortableOrdinalSchema,
+  PortableTargetSchema,
+  PortableDateSchema,
+  PortableTextSchema,
 ]);
 export type PortableFeature = z.infer<typeof PortableFeatureSchema>;
+
+/** Input columns the feature takes in the model's input vector. */
+export function portableFeatureWidth(f: PortableFeature): number {
+  if (f.type === "numeric") return 1;
+  if (f.type === "categorical") return f.levels.length + (f.others ? 1 : 0);
+  return extraFeatureWidth(f);
+}
 
 const TreeSchema = z
   .object({

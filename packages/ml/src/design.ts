@@ -18,6 +18,7 @@ import {
   type TrainRequest,
 } from "./contracts.ts";
 import { engineProblems } from "./engine-support.ts";
+import { DateFeatureSchema, TextFeatureSchema } from "./feature-handling/schemas.ts";
 
 // A Lab analysis's design, as stored (MlAnalysis.design) and edited in the browser: the training
 // request without its file paths, every column of the dataset in the features table (excluded ones
@@ -27,6 +28,8 @@ const include = { include: z.boolean() };
 export const DesignFeatureSchema = z.discriminatedUnion("type", [
   NumericFeatureSchema.extend(include),
   CategoricalFeatureSchema.extend(include),
+  TextFeatureSchema.extend(include),
+  DateFeatureSchema.extend(include),
 ]);
 export type DesignFeature = z.infer<typeof DesignFeatureSchema>;
 
@@ -69,6 +72,13 @@ export function designProblems(design: MlDesign): { path: string; message: strin
       path: "features",
       message: `The target ${design.target} is also a feature: exclude it from the features.`,
     });
+  if (design.task === "multiclass")
+    for (const f of included)
+      if (f.type === "categorical" && f.encoding === "target")
+        problems.push({
+          path: "features",
+          message: `Target encoding of ${f.name} needs a binary or numeric target: use one-hot or ordinal.`,
+        });
   if (design.algorithms.length === 0)
     problems.push({ path: "algorithms", message: "Choose at least one algorithm." });
   const classifier = design.task !== "regression";

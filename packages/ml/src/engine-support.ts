@@ -1,4 +1,5 @@
 import type { Algorithm, MlTask, TrainRequest } from "./contracts.ts";
+import { FEATURE_SUPPORT, featureHandling } from "./feature-handling/support.ts";
 
 // What each training engine does with a design, so the Lab says it before training (as prepare
 // steps do for Spark): `problems` stop the training on that engine, `notes` say where the engine
@@ -135,7 +136,9 @@ export const OPTION_SUPPORT: Record<
 };
 
 type Design = Pick<TrainRequest, "task" | "algorithms"> &
-  Partial<Pick<TrainRequest, "validation" | "search" | "classWeights">>;
+  Partial<Pick<TrainRequest, "validation" | "search" | "classWeights">> & {
+    features?: readonly (TrainRequest["features"][number] & { include?: boolean })[];
+  };
 
 /** The options the design uses, with the field each is about. */
 function optionsOf(design: Design): { option: TrainOption; path: string }[] {
@@ -154,6 +157,12 @@ export function engineProblems(design: Design, engine: TrainEngine): EngineRemar
   for (const { option, path } of optionsOf(design))
     if (!OPTION_SUPPORT[option][engine].available)
       problems.push({ path, message: `${option} is not available on ${engineName(engine)}.` });
+  for (const f of design.features ?? [])
+    if (f.include !== false && !FEATURE_SUPPORT[featureHandling(f)][engine].available)
+      problems.push({
+        path: "features",
+        message: `${f.name}: ${FEATURE_SUPPORT[featureHandling(f)][engine].note}`,
+      });
   for (const [i, a] of design.algorithms.entries()) {
     const support = ALGORITHM_SUPPORT[a.algorithm][engine];
     if (!support.available || !support.tasks.includes(design.task))

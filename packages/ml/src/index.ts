@@ -1,4 +1,5 @@
 export * from "./api.ts";
+export * from "./clustering.ts";
 export * from "./contracts.ts";
 export * from "./design.ts";
 export {
@@ -12,9 +13,10 @@ export {
   type TrainEngine,
   type TrainOption,
 } from "./engine-support.ts";
+export * from "./feature-handling/schemas.ts";
+export * from "./feature-handling/support.ts";
 export { type MllibScriptPaths, type MllibTrainRequest, mllibTrainScript } from "./mllib-script.ts";
 export { compileScorer, featureVector, type Row, type Score, type Scorer, scorePortable } from "./score.ts";
 export * from "./suggest.ts";
 export * from "./threshold.ts";
-export * from "./clustering.ts";
 export { type MllibClusterRequest, mllibClusterScript } from "./mllib-cluster-script.ts";

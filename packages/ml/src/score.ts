@@ -1,5 +1,7 @@
 import { AppError } from "@sous/contracts";
 import type { PortableFeature, PortableModel } from "./contracts.ts";
+import { dateStep, levelValues } from "./feature-handling/encode.ts";
+import { ownRuntimeReason } from "./feature-handling/schemas.ts";
 
 // Scores rows with a portable model, repeating scikit-learn's float64 operations in the same
 // order (impute, rescale, one-hot, then the model), so results agree to rounding noise.
@@ -68,6 +70,17 @@ function encoder(features: readonly PortableFeature[]): { width: number; encode:
               },
       );
       width += 1;
+    } else if (f.type === "ordinal" || f.type === "target") {
+      const values = levelValues(f);
+      steps.push((row, out) => {
+        out[at] = values.get(categoryText(f.name, cellOf(row)) ?? f.impute);
+      });
+      width += 1;
+    } else if (f.type === "date") {
+      steps.push(dateStep(f, at, cellOf));
+      width += f.parts.length;
+    } else if (f.type === "text") {
+      throw new AppError("invalid_input", `The model cannot be scored here: ${ownRuntimeReason([f])}.`);
     } else {
       // One-hot: a column per kept level, then "others" (a grouped or unseen level) when the
       // model has that column; without it such a level is all zeros.

@@ -1,9 +1,15 @@
 import { type ColumnType, type DatasetSchema, DatasetSchemaSchema } from "@sous/contracts";
-import { type PortableFeature, type PortableModel, PortableModelSchema } from "@sous/ml";
+import {
+  type PortableFeature,
+  type PortableModel,
+  PortableModelSchema,
+  portableFeatureWidth,
+} from "@sous/ml";
 import { CompileError } from "../errors.ts";
 import type { CompileInput, Dialect } from "../types.ts";
 import { validateInputs } from "../validate/inputs.ts";
 import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
+import { extraFeatureSql } from "./feature-sql.ts";
 import { float32Cut } from "./float32.ts";
 
 /**
@@ -85,10 +91,7 @@ function invalid(message: string, path: (string | number)[] = ["model"]): never 
 
 /** Width of the model's input vector, and checks that the model's parts agree with it. */
 function checkModel(model: PortableModel): void {
-  const width = model.features.reduce(
-    (n, f) => n + (f.type === "numeric" ? 1 : f.levels.length + (f.others ? 1 : 0)),
-    0,
-  );
+  const width = model.features.reduce((n, f) => n + portableFeatureWidth(f), 0);
   const classes = model.classes;
   const classifier = model.task !== "regression";
   if (classifier !== (classes !== null))
@@ -300,6 +303,15 @@ function featureLayer(
     const x = q(column);
     // NaN is a missing value to scikit-learn's imputers (and to scorePortable).
     const missing = type === "double" ? `${x} IS NULL OR isnan(${x})` : `${x} IS NULL`;
+    if (f.type !== "numeric" && f.type !== "categorical") {
+      const out = extraFeatureSql({
+        ...{ feature: f, x, type, missing, dialect: args.dialect, d, doubleLiteral, levelTest },
+        alias: (k) => q(names.internal(`f${i}_${k}`)),
+      });
+      columns.push(...out.map((o) => o.column));
+      vector.push(...out.map((o) => ({ kind: "numeric" as const, ref: o.ref })));
+      return;
+    }
     if (f.type === "numeric") {
       if (!NUMERIC.has(type)) wrongType(f, column, type, "a number");
       const value = type === "double" ? x : `CAST(${x} AS ${d.sql.typeName("double")})`;

@@ -1,0 +1,267 @@
+"""Feature handlings beyond numeric and one-hot (issue #15), for the local trainer: ordinal and
+target encoding of categories, tf-idf of text, parts of dates. The semantics are
+@sous/ml's (packages/ml/src/feature-handling/schemas.ts); the MLlib script and the SQL scorer
+repeat them. Every class and function here is module-level so fitted pipelines pickle.
+"""
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+ORDINAL_UNSEEN = -1.0
+DEFAULT_TARGET_SMOOTHING = 10.0
+DEFAULT_TEXT_MAX_CHARS = 10_000
+MS_PER_DAY = 86_400_000.0
+
+
+def ranked_levels(values):
+    """Distinct levels by decreasing count, ties by level text (the order of ordinal codes)."""
+    levels, counts = np.unique(values.astype(str), return_counts=True)
+    order = sorted(range(len(levels)), key=lambda i: (-int(counts[i]), str(levels[i])))
+    return [str(levels[i]) for i in order], [int(counts[i]) for i in order]
+
+
+class OrdinalCodes(BaseEstimator, TransformerMixin):
+    """Level -> its rank by frequency on the training rows (0 the most frequent); levels past
+    max_levels and unseen ones -> ORDINAL_UNSEEN. Input: one column of imputed text."""
+
+    def __init__(self, max_levels=20):
+        self.max_levels = max_levels
+
+    def fit(self, x, y=None):
+        levels, _ = ranked_levels(np.asarray(x)[:, 0])
+        self.levels_ = levels[: self.max_levels]
+        return self
+
+    def transform(self, x):
+        code = {level: float(i) for i, level in enumerate(self.levels_)}
+        return np.array([[code.get(str(v), ORDINAL_UNSEEN)] for v in np.asarray(x)[:, 0]], dtype=np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["ordinal"], dtype=object)
+
+
+class TargetMeans(BaseEstimator, TransformerMixin):
+    """Level -> (sum of the target + smoothing x prior) / (rows + smoothing) over the training
+    rows; unseen -> the prior (the target's mean). The target is the value (regression) or 1 for
+    the positive class, the second of the sorted classes (binary)."""
+
+    def __init__(self, task="binary", smoothing=DEFAULT_TARGET_SMOOTHING):
+        self.task = task
+        self.smoothing = smoothing
+
+    def fit(self, x, y):
+        if y is None:
+            raise ValueError("target encoding needs the target")
+        y = np.asarray(y)
+        if self.task == "binary":
+            classes = np.unique(y)
+            t = (y == classes[-1]).astype(np.float64)
+        else:
+            t = y.astype(np.float64)
+        values = np.asarray(x)[:, 0].astype(str)
+        levels, inverse = np.unique(values, return_inverse=True)
+        sums = np.bincount(inverse, weights=t, minlength=len(levels))
+        counts = np.bincount(inverse, minlength=len(levels)).astype(np.float64)
+        self.prior_ = float(t.mean())
+        m = float(self.smoothing)
+        self.levels_ = [str(v) for v in levels]
+        self.values_ = [float((s + m * self.prior_) / (n + m)) for s, n in zip(sums, counts)]
+        return self
+
+    def transform(self, x):
+        value = dict(zip(self.levels_, self.values_))
+        return np.array([[value.get(str(v), self.prior_)] for v in np.asarray(x)[:, 0]], dtype=np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["target"], dtype=object)
+
+
+def date_millis(col):
+    """A date or timestamp column as float64 milliseconds since the epoch (UTC), NaN for NULL.
+    A naive timestamp is read as UTC, as the SQL scorer and the MLlib script read it."""
+    t = col.type
+    if pa.types.is_date(t):
+        days = pc.cast(pc.cast(col, pa.date32()), pa.int32())
+        ms = pc.multiply(pc.cast(days, pa.float64()), MS_PER_DAY)
+    elif pa.types.is_timestamp(t):
+        # The stored integer counts units since the epoch in UTC (tz-aware or naive alike).
+        raw = pc.cast(col.cast(pa.timestamp(t.unit)), pa.int64())
+        nulls = pc.is_null(raw).to_numpy(zero_copy_only=False)
+        v = pc.fill_null(raw, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        # Whole milliseconds, rounded down (as DuckDB's epoch_ms and Spark's unix_millis).
+        v = v * 1000 if t.unit == "s" else v // {"ms": 1, "us": 1000, "ns": 1_000_000}[t.unit]
+        out = v.astype(np.float64)
+        out[nulls] = np.nan
+        return out
+    else:
+        return None
+    return pc.fill_null(ms, np.nan).to_numpy(zero_copy_only=False).astype(np.float64)
+
+
+def date_parts(ms, parts):
+    """The parts of float64 epoch milliseconds (NaN stays NaN), with the SQL scorer's operations."""
+    ms = np.asarray(ms, dtype=np.float64).reshape(-1)
+    missing = np.isnan(ms)
+    days = np.floor(ms / MS_PER_DAY)
+    safe = np.where(missing, 0.0, days).astype(np.int64)
+    dates = safe.astype("datetime64[D]")
+    out = []
+    for p in parts:
+        if p == "year":
+            v = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        elif p == "month":
+            v = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        elif p == "dayOfWeek":
+            v = (safe + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        elif p == "hour":
+            v = np.floor((ms - days * MS_PER_DAY) / 3.6e6)
+        else:
+            v = days
+        v = np.asarray(v, dtype=np.float64)
+        v[missing] = np.nan
+        out.append(v)
+    return np.column_stack(out)
+
+
+def _date_parts(x, parts):
+    return date_parts(np.asarray(x, dtype=np.float64)[:, 0], parts)
+
+
+def date_pipeline(feature):
+    rescale = StandardScaler() if feature["rescale"] == "standard" else "passthrough"
+    return Pipeline(
+        [
+            ("parts", FunctionTransformer(_date_parts, kw_args={"parts": list(feature["parts"])})),
+            ("impute", SimpleImputer(strategy="mean", keep_empty_features=True)),
+            ("rescale", rescale),
+        ]
+    )
+
+
+def _text_cells(x):
+    return ["" if not isinstance(v, str) else v for v in np.asarray(x, dtype=object)[:, 0]]
+
+
+def text_pipeline(feature):
+    return Pipeline(
+        [
+            ("cells", FunctionTransformer(_text_cells)),
+            ("tfidf", TfidfVectorizer(max_features=feature["maxFeatures"], dtype=np.float64)),
+        ]
+    )
+
+
+def text_values(col, max_chars):
+    """Text cells cut to max_chars characters (NaN for NULL): a 1 MB cell costs what a short one does."""
+    col = col.cast(pa.large_string()) if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) else col
+    cut = pc.utf8_slice_codeunits(col, 0, max_chars)
+    values = cut.to_numpy(zero_copy_only=False).astype(object)
+    values[pc.is_null(cut).to_numpy(zero_copy_only=False)] = np.nan
+    return values
+
+
+def categorical_encoder(feature, task):
+    encoding = feature.get("encoding") or "onehot"
+    if encoding == "ordinal":
+        return "ordinal", OrdinalCodes(max_levels=feature["maxLevels"])
+    if encoding == "target":
+        smoothing = feature.get("smoothing")
+        return "target", TargetMeans(task=task, smoothing=DEFAULT_TARGET_SMOOTHING if smoothing is None else float(smoothing))
+    return None
+
+
+def _num(x):
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"non-finite fitted value {x}")
+    return x
+
+
+def portable_entry(feature, pipe):
+    """The portable form of an ordinal, target, date or text feature's fitted pipeline."""
+    name = feature["name"]
+    if feature["type"] == "date":
+        imputer = pipe.named_steps["impute"]
+        scaler = pipe.named_steps["rescale"]
+        parts = []
+        for k, p in enumerate(feature["parts"]):
+            entry = {"part": p, "impute": _num(imputer.statistics_[k])}
+            if scaler == "passthrough":
+                entry["rescale"] = {"kind": "none"}
+            else:
+                entry["rescale"] = {"kind": "standard", "mean": _num(scaler.mean_[k]), "scale": _num(scaler.scale_[k])}
+            parts.append(entry)
+        return {"name": name, "type": "date", "parts": parts}
+    if feature["type"] == "text":
+        tfidf = pipe.named_steps["tfidf"]
+        return {
+            "name": name,
+            "type": "text",
+            "maxChars": int(feature.get("maxChars") or DEFAULT_TEXT_MAX_CHARS),
+            "vocabulary": [str(t) for t in tfidf.get_feature_names_out()],
+        }
+    impute = str(pipe.named_steps["impute"].statistics_[0])
+    if "ordinal" in pipe.named_steps:
+        enc = pipe.named_steps["ordinal"]
+        return {"name": name, "type": "ordinal", "impute": impute, "levels": list(enc.levels_), "unseen": ORDINAL_UNSEEN}
+    enc = pipe.named_steps["target"]
+    return {
+        "name": name,
+        "type": "target",
+        "impute": impute,
+        "levels": list(enc.levels_),
+        "values": [_num(v) for v in enc.values_],
+        "unseen": _num(enc.prior_),
+    }
+
+
+_EPOCH = None
+
+
+def iso_millis(v):
+    """An ISO date or date-time (naive: UTC) as float64 epoch milliseconds; None for None."""
+    import datetime as dt
+
+    global _EPOCH
+    if _EPOCH is None:
+        _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    if v is None:
+        return None
+    if isinstance(v, str):
+        d = dt.datetime.fromisoformat(v.strip())
+    elif isinstance(v, dt.datetime):
+        d = v
+    elif isinstance(v, dt.date):
+        d = dt.datetime(v.year, v.month, v.day)
+    else:
+        raise ValueError(f"expected an ISO date or date-time, got {type(v).__name__}")
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=dt.timezone.utc)
+    return float((d - _EPOCH) // dt.timedelta(milliseconds=1))
+
+
+def serve_cell(feature, v):
+    """A request cell of a date or text feature as the trainer's feature_matrix holds it."""
+    if feature["type"] == "date":
+        ms = iso_millis(v)
+        return np.nan if ms is None else ms
+    if v is None:
+        return np.nan
+    if not isinstance(v, str):
+        raise ValueError(f"expected text, got {type(v).__name__}")
+    return v[: feature.get("maxChars") or DEFAULT_TEXT_MAX_CHARS]
+
+
+def sample_cell(feature, v, plain):
+    """A held-out cell as the result's sample shows it: a date as ISO text (UTC), else plain(v)."""
+    if feature["type"] == "date":
+        if isinstance(v, float) and not np.isnan(v):
+            return str(np.datetime64(int(v), "ms").astype("datetime64[ms]")) + "Z"
+        return None
+    return plain(v)
