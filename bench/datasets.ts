@@ -13,6 +13,9 @@
 //   5. with SOUS_BENCH_STUDIO_URL and SOUS_BENCH_API_KEY (a running studio, e.g. a test stack):
 //      p50 / p95 of the real HTTP route for that page, repeated (served from the page cache) and
 //      uncached (a new offset each time)
+//   6. with --upload [MB] (alone): upload + import of a generated pipe-delimited file of MB MB
+//      (default 700) through a studio it starts, next to DuckDB's read_csv -> Parquet of the same
+//      file, in MB/s, with the studio's peak RSS, and where the time goes (bench/lib/upload-import.ts)
 // Run: pnpm exec tsx bench/datasets.ts [rows] [--stats-only]   The CSV is written under /tmp and
 // deleted after. --stats-only skips 1 and 2: DuckDB writes the rows as Parquet directly (faster).
 
@@ -35,6 +38,13 @@ import {
 import { createLocalStorage, datasetVersionPrefix } from "@sous/storage";
 
 const args = process.argv.slice(2);
+// --upload [MB]: only the upload + import figure through a running studio (bench/lib/upload-import.ts).
+const uploadAt = args.indexOf("--upload");
+if (uploadAt >= 0) {
+  const { uploadImportBench } = await import("./lib/upload-import.ts");
+  await uploadImportBench(Number(args[uploadAt + 1] ?? 700) || 700);
+  process.exit(0);
+}
 const ROWS = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
 const STATS_ONLY = args.includes("--stats-only");
 const dir = mkdtempSync(path.join(tmpdir(), "sous-bench-datasets-"));

@@ -53,4 +53,5 @@ export {
 } from "./query-sample.ts";
 export { sampleSql } from "./sample-sql.ts";
 export { writeSample } from "./sampling.ts";
+export { STREAM_HEAD_MAX_BYTES, StreamHead } from "./stream-head.ts";
 export { targetCorrelations } from "./target-correlations.ts";
