@@ -27,7 +27,16 @@ export async function call(
     headers["content-type"] = "application/json";
     body = JSON.stringify(opts.json);
   }
-  const res = await fetch(`${studioUrl}/api/v1${path}`, { method: opts.method ?? "GET", headers, body });
+  const method = opts.method ?? "GET";
+  const url = `${studioUrl}/api/v1${path}`;
+  // A GET on a pooled connection the studio just closed (its keep-alive timeout passed while this
+  // process was busy, e.g. running Spark or Python) fails with "other side closed": it is sent again
+  // once, on a new connection. Other methods are never repeated.
+  const res = await fetch(url, { method, headers, body }).catch((e: unknown) => {
+    const code = (e as { cause?: { code?: string } }).cause?.code;
+    if (method !== "GET" || code !== "UND_ERR_SOCKET") throw e;
+    return fetch(url, { method, headers });
+  });
   const text = await res.text();
   let data: unknown = null;
   try {

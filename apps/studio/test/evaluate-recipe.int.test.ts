@@ -3,9 +3,11 @@
 // saved model, then an evaluate recipe on a fresh labelled dataset built on the local engine
 // (DuckDB, SQL compiled from the portable model): the scored rows carry `correct`, and the
 // metrics row equals scikit-learn's metrics of those very rows to 1e-9.
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { startDatabricksEmulator } from "@sous/databricks-emulator";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -23,15 +25,39 @@ import { churnRows } from "./churn-rows.ts";
 type Cell = string | number | boolean | null;
 const python = path.resolve(__dirname, "../../../.venv/bin/python");
 
+/**
+ * The venv's Python on a script, its stdin given. Not execFileSync: blocking this process for the
+ * seconds scikit-learn takes to import on a busy machine kept fetch's pooled connection from seeing
+ * the studio close it (keep-alive timeout), and the next call failed with "other side closed".
+ */
+function runPython(script: string, stdin: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(python, ["-c", script], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    p.stdout.setEncoding("utf8").on("data", (s: string) => {
+      out += s;
+    });
+    p.stderr.setEncoding("utf8").on("data", (s: string) => {
+      err += s;
+    });
+    p.on("error", reject);
+    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`python exited ${code}: ${err}`))));
+    p.stdin.end(stdin);
+  });
+}
+
 describe.skipIf(!hasStudio || !existsSync(python))(
   "the evaluate recipe (labelled dataset + saved model -> scored rows + metrics) on the local engine",
-  { timeout: 300_000 },
+  { timeout: 900_000 },
   () => {
     let key: Caller;
+    let session: Caller;
     let projectId: string;
     let trainingId: string;
     let trainingDatasetId: string;
     let classes: Cell[];
+    let evaluation: { recipeId: string; rowsId: string; metricsId: string } | undefined;
 
     const post = (p: string, json?: unknown) => call(p, { method: "POST", json: json ?? {}, as: key });
     const get = (p: string) => call(p, { as: key });
@@ -42,7 +68,7 @@ describe.skipIf(!hasStudio || !existsSync(python))(
     };
 
     beforeAll(async () => {
-      const session = await loginAs(admin.email, admin.password);
+      session = await loginAs(admin.email, admin.password);
       key = await withApiKey(session);
       projectId = (await post("/projects", { key: uniqueKey("EVAL"), name: "Evaluation" })).data.id;
       trainingDatasetId = await uploadCsv(key, projectId, "customers", churnRows(600, 23));
@@ -97,6 +123,7 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       });
       expect(recipe.status, JSON.stringify(recipe.data)).toBe(201);
       const [rowsId, metricsId] = recipe.data.outputs as string[];
+      evaluation = { recipeId: recipe.data.id, rowsId: rowsId!, metricsId: metricsId! };
 
       const spark = await get(`/projects/${projectId}/recipes/${recipe.data.id}/compile?engine=spark`);
       expect(spark.status, JSON.stringify(spark.data)).toBe(200);
@@ -144,12 +171,10 @@ print(json.dumps({
   "f1": M.f1_score(y, yhat, pos_label=cls[1]),
   "log_loss": M.log_loss(y, proba, labels=cls),
 }))`;
-      const want = JSON.parse(
-        execFileSync(python, ["-c", script], {
-          input: JSON.stringify({ classes, rows: scored }),
-          encoding: "utf8",
-        }),
-      ) as Record<string, number>;
+      const want = JSON.parse(await runPython(script, JSON.stringify({ classes, rows: scored }))) as Record<
+        string,
+        number
+      >;
       const diffs = Object.entries(want).map(([k, v]) => [k, Math.abs((m![k] as number) - v)] as const);
       for (const [k, diff] of diffs) expect(diff, k).toBeLessThan(1e-9);
       console.log(
@@ -168,6 +193,87 @@ print(json.dumps({
       const after = (await get(`/projects/${projectId}/flow`)).data;
       expect(after.nodes.find((n: { id: string }) => n.id === metricsId).outdated).toBe(true);
       expect(after.nodes.find((n: { id: string }) => n.id === rowsId).outdated).toBe(true);
+
+      // Evaluating version 2 adds its row to version 1's: one row per run.
+      const again = await post(`/projects/${projectId}/jobs`, { targets: [rowsId, metricsId] });
+      expect(again.status, JSON.stringify(again.data)).toBe(201);
+      const done2 = await waitForJob(projectId, again.data.id, key, 240_000);
+      expect(done2.state, done2.error).toBe("SUCCEEDED");
+      const runs = (await rowsOf(metricsId!)).sort(
+        (a, b) => Number(a.model_version) - Number(b.model_version),
+      );
+      expect(runs.map((r) => [r.model_version, r.rows])).toEqual([
+        [1, 400],
+        [2, 400],
+      ]);
+      expect(runs[0]).toEqual(m);
+      expect(Date.parse(String(runs[1]!.evaluated_at))).toBeGreaterThan(Date.parse(String(m!.evaluated_at)));
+      // Same data, same fitted pipeline: the same metrics.
+      for (const k of Object.keys(want))
+        expect(Math.abs((runs[1]![k] as number) - (m![k] as number)), k).toBeLessThan(1e-9);
+    });
+
+    it("runs on Databricks (the emulator's Spark) and appends that run's row, with the same metrics", async () => {
+      if (!evaluation) throw new Error("the local evaluation did not run");
+      const { recipeId, rowsId, metricsId } = evaluation;
+      const before = await rowsOf(metricsId);
+      const token = `dapi${randomBytes(12).toString("hex")}`;
+      // The emulator's mount is the stack's own storage folder: the connection reads the installation's.
+      const emu = await startDatabricksEmulator({
+        token,
+        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
+        clusterStartDelayMs: 100,
+      });
+      try {
+        const asAdmin = (p: string, json: unknown) => call(p, { method: "POST", json, as: session });
+        const c = await asAdmin("/admin/databricks/connections", {
+          name: `evaluate ${uniqueKey("C")}`,
+          workspaceUrl: emu.url,
+          token,
+          storagePrefix: "dbfs:/mnt/sous",
+          storage: { kind: "installation" },
+        });
+        expect(c.status, JSON.stringify(c.data)).toBe(201);
+        const p = await asAdmin(`/admin/databricks/connections/${c.data.id}/profiles`, {
+          name: "small",
+          spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
+        });
+        expect(p.status).toBe(201);
+        const engine = { kind: "databricks", connectionId: c.data.id, profileId: p.data.id };
+        const set = await call(`/projects/${projectId}/recipes/${recipeId}/engine`, {
+          method: "PUT",
+          json: { engine },
+          as: key,
+        });
+        expect(set.status, JSON.stringify(set.data)).toBe(200);
+        const job = await post(`/projects/${projectId}/jobs`, { targets: [rowsId, metricsId] });
+        expect(job.status, JSON.stringify(job.data)).toBe(201);
+        const done = await waitForJob(projectId, job.data.id, key, 600_000);
+        expect(done.state, done.error).toBe("SUCCEEDED");
+        expect(done.activities.map((a: { engine: string }) => a.engine)).toEqual([
+          expect.stringMatching(/^databricks:/),
+          expect.stringMatching(/^databricks:/),
+        ]);
+        const after = await rowsOf(metricsId);
+        expect(after).toHaveLength(before.length + 1);
+        const older = (r: Record<string, Cell>) => Date.parse(String(r.evaluated_at));
+        const sorted = [...after].sort((a, b) => older(a) - older(b));
+        const remote = sorted.at(-1)!;
+        const local = sorted.at(-2)!;
+        // The earlier rows are kept as they were; Spark's row has the local run's metrics.
+        expect(sorted.slice(0, -1).map((r) => r.evaluated_at)).toEqual(
+          [...before].sort((a, b) => older(a) - older(b)).map((r) => r.evaluated_at),
+        );
+        expect(remote).toMatchObject({ saved_model: "churn", model_version: local.model_version, rows: 400 });
+        for (const k of ["auc", "accuracy", "precision", "recall", "f1", "log_loss"])
+          expect(Math.abs((remote[k] as number) - (local[k] as number)), k).toBeLessThan(1e-9);
+        await call(`/admin/databricks/connections/${c.data.id}?force=true`, {
+          method: "DELETE",
+          as: session,
+        });
+      } finally {
+        await emu.stop();
+      }
     });
   },
 );

@@ -105,6 +105,7 @@ function compileEvaluate(args: CompileRecipeArgs): CompiledRecipe {
     dialect: args.dialect,
     model: args.context?.scoringModel,
     ...(args.context?.evaluatedAt ? { evaluatedAt: args.context.evaluatedAt } : {}),
+    ...(args.context?.previousMetrics ? { previousMetrics: args.context.previousMetrics } : {}),
   });
 }
 

@@ -228,6 +228,80 @@ describe.skipIf(!existsSync(python))("evaluate recipe", { timeout: 60_000 }, () 
       if (task === "binary") expect(scored.some((r) => r.yb === null)).toBe(true);
     });
 
+  it("appends this run's metrics row to the metrics dataset's earlier rows", async () => {
+    const first = compileRecipe({
+      spec: evaluate("yb"),
+      inputs: [input],
+      dialect: "duckdb",
+      context: context("binary"),
+    });
+    const prevDir = join(dir, "metrics-v1");
+    await c.run(`COPY (${first.sqlPerOutput![1]}) TO '${prevDir}' (FORMAT parquet, PER_THREAD_OUTPUT)`);
+    const previousMetrics: CompileInput = {
+      name: "churn_metrics",
+      schema: first.outputSchemas[1]!,
+      location: { format: "parquet", path: prevDir },
+    };
+    const later = { ...context("binary"), evaluatedAt: "2026-12-08T09:00:00Z", previousMetrics };
+    const second = compileRecipe({
+      spec: evaluate("yb"),
+      inputs: [input],
+      dialect: "duckdb",
+      context: later,
+    });
+    expect(second.warnings).toEqual([]);
+    expect(second.outputSchemas[1]).toEqual(first.outputSchemas[1]);
+    const rows = await run(second.sqlPerOutput![1]!, "ORDER BY evaluated_at");
+    expect(rows.map((r) => (r.evaluated_at as Date).toISOString())).toEqual([
+      "2026-12-07T07:30:00.250Z",
+      "2026-12-08T09:00:00.000Z",
+    ]);
+    // The same rows and model: the same metrics (to the order in which DuckDB's threads sum).
+    const [a, b] = rows;
+    for (const [k, v] of Object.entries(a!)) {
+      if (k === "evaluated_at") continue;
+      if (typeof v === "number") expect(Math.abs(v - (b![k] as number)), k).toBeLessThan(1e-12);
+      else expect(b![k], k).toEqual(v);
+    }
+    // Spark reads the earlier rows from the mount path it is given.
+    const spark = compileRecipe({
+      spec: evaluate("yb"),
+      inputs: [{ ...input, location: { format: "parquet", path: "/data/labelled" } }],
+      dialect: "spark",
+      context: {
+        ...later,
+        previousMetrics: { ...previousMetrics, location: { format: "parquet", path: "dbfs:/mnt/sous/m1" } },
+      },
+    });
+    expect(spark.sqlPerOutput![1]).toContain("FROM parquet.`dbfs:/mnt/sous/m1` AS `__ev_prev`\nUNION ALL");
+  });
+
+  it("starts the metrics dataset again, and says so, when its columns are another task's", async () => {
+    const regression = compileRecipe({
+      spec: evaluate("yr"),
+      inputs: [input],
+      dialect: "duckdb",
+      context: context("regression"),
+    });
+    const prevDir = join(dir, "metrics-regression");
+    await c.run(`COPY (${regression.sqlPerOutput![1]}) TO '${prevDir}' (FORMAT parquet, PER_THREAD_OUTPUT)`);
+    const binary = compileRecipe({
+      spec: evaluate("yb"),
+      inputs: [input],
+      dialect: "duckdb",
+      context: {
+        ...context("binary"),
+        previousMetrics: {
+          name: "churn_metrics",
+          schema: regression.outputSchemas[1]!,
+          location: { format: "parquet", path: prevDir },
+        },
+      },
+    });
+    expect(binary.warnings.join(" ")).toMatch(/churn_metrics has other columns .* starts it again/);
+    expect(await run(binary.sqlPerOutput![1]!)).toHaveLength(1);
+  });
+
   it("multiclass log loss equals scikit-learn's when every label is known", async () => {
     const known = compileRecipe({
       spec: evaluate("ym"),

@@ -14,6 +14,11 @@ export interface CompileContext {
   scoringModel?: ScoringModelContext;
   /** Evaluation recipes: when the run happened (ISO 8601 UTC), the metrics row's evaluated_at. */
   evaluatedAt?: string;
+  /**
+   * Evaluation recipes: the metrics dataset's current version, whose rows the new run's row is
+   * appended to (one row per run, as DSS's evaluation store keeps them). Absent on the first run.
+   */
+  previousMetrics?: CompileInput;
 }
 
 /** What a lowerer knows of an input: a dataset, or in a pipeline the output of an earlier recipe. */

@@ -1,6 +1,7 @@
 import type { DatasetSchema, EvaluateParams } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../types.ts";
+import { validateInputs } from "../validate/inputs.ts";
 import { labelLiterals, type ScoringLabel } from "./compile-scoring.ts";
 import { SCORING_HOOKS } from "./dialect.ts";
 import { compileScoreRecipe, type ScoringModelContext } from "./score-recipe.ts";
@@ -37,6 +38,7 @@ export function compileEvaluateRecipe(args: {
   dialect: Dialect;
   model: ScoringModelContext | undefined;
   evaluatedAt?: string;
+  previousMetrics?: CompileInput;
 }): CompiledRecipe {
   const p = args.params;
   const schema = args.input.schema;
@@ -178,6 +180,24 @@ FROM (${t}) AS ${q("__ev_t")} FULL OUTER JOIN (${pr}) AS ${q("__ev_p")} ON ${q("
     ...headSchema,
     ...metricNames.map((name) => ({ name, type: "double" as const })),
   ];
+  // The earlier runs' rows stay, then this run's. Rows of another shape (the model's task changed)
+  // cannot go in the same table: the run starts the table again and says so (the older rows are
+  // still in the dataset's earlier versions).
+  const warnings: string[] = [];
+  const prev = args.previousMetrics;
+  if (prev) {
+    validateInputs([prev]);
+    const same =
+      prev.schema.length === metricsSchema.length &&
+      prev.schema.every((c, i) => c.name === metricsSchema[i]!.name && c.type === metricsSchema[i]!.type);
+    if (same) {
+      const cols = metricsSchema.map((c) => q(c.name)).join(", ");
+      metricsSql = `SELECT ${cols} FROM ${d.sql.parquetSource(prev.location.path)} AS ${q("__ev_prev")}\nUNION ALL\nSELECT ${cols} FROM (${metricsSql}) AS ${q("__ev_new")}`;
+    } else
+      warnings.push(
+        `The metrics dataset ${prev.name} has other columns than this model's metrics (${metricsSchema.map((c) => c.name).join(", ")}): this run starts it again; its earlier rows stay in its earlier versions.`,
+      );
+  }
   const inputNames = new Set(schema.map((c) => c.name));
   const scoredLineage = scored.lineage[0]!;
   const labelFrom = [{ input: 0, column: p.labelColumn }];
@@ -191,7 +211,7 @@ FROM (${t}) AS ${q("__ev_t")} FULL OUTER JOIN (${pr}) AS ${q("__ev_p")} ON ${q("
       { id: "metrics", engines: { spark: FULL, duckdb: FULL } },
     ],
     blocking: null,
-    warnings: [],
+    warnings,
     lineage: [
       [...scoredLineage, { output: extraName, from: [...modelFrom, ...labelFrom] }],
       metricsSchema.map((c) => ({

@@ -4,9 +4,9 @@ import { nulFreeString, RecipeColumnNameSchema } from "./common.ts";
 /**
  * The evaluation recipe (DSS's "evaluate"): a labelled dataset and a saved model in, two datasets
  * out: (0) the rows scored as a score recipe scores them, plus `correct` (classifiers: prediction
- * equals the label) or `error` (regression: prediction minus the label); (1) one row of metrics of
- * this run (evaluated at, model version, rows, then the task's metrics), computed in SQL on the
- * engine that runs it. It evaluates the saved model's ACTIVE version, so activating another
+ * equals the label) or `error` (regression: prediction minus the label); (1) the metrics, one row
+ * per run (evaluated at, model version, rows, then the task's metrics), computed in SQL on the
+ * engine that runs it: each run appends its row to the rows the dataset holds. It evaluates the saved model's ACTIVE version, so activating another
  * version outdates both outputs. Rows with a null label are scored but not counted in the metrics.
  */
 export const EvaluateParamsSchema = z

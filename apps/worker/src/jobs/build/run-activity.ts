@@ -23,6 +23,7 @@ import type { BuildTimings } from "./build-timings.ts";
 import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
+import { type LeasedVersion, leasePreviousMetrics } from "./previous-metrics.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
 import { runtimeScored, scoreWithRuntime } from "./score-with-runtime.ts";
 import { splitInOneScan } from "./split-in-one-scan.ts";
@@ -113,6 +114,8 @@ async function runHoldingInputs(
     | { name: string; schema: DatasetSchema; prefix: string; dir: string }
   )[][] = [];
   const hashes: string[] = [];
+  /** Per step: an evaluation's metrics dataset as stored now (its new row is appended to it). */
+  const previousMetrics: (LeasedVersion | null)[] = [];
   /** The last recipe's build hash for one of its outputs (a split's outputs differ by it alone). */
   let hashFor: (outputDatasetId: string) => string = () => "";
   const stored = new Map<
@@ -183,6 +186,16 @@ async function runHoldingInputs(
         output: written,
         ...(scoring ? { model: scoring.versionId } : {}),
       });
+    // Not part of the hash: a run adds a row, it does not make the evaluation outdated.
+    const previous =
+      parsed.data.kind === "evaluate"
+        ? await timed("acquire", () =>
+            leasePreviousMetrics(ctx, recipe.io.filter((x) => x.role === "OUTPUT"), inputLeases),
+          )
+        : null;
+    previousMetrics.push(previous);
+    // Read like an input: in the sandbox's read list and copied to the cluster.
+    if (previous) stored.set(`metrics:${recipe.id}`, { ...previous, identity: "" });
     hashes.push(hashOf(isLast ? activity.outputDatasetId : (output?.datasetId ?? "")));
     if (isLast) hashFor = hashOf;
     if (output) stepOfDataset.set(output.datasetId, i);
@@ -196,6 +209,15 @@ async function runHoldingInputs(
               scoringModel: scoring,
               // An evaluation's metrics row says when it ran (not part of the hash).
               ...(parsed.data.kind === "evaluate" ? { evaluatedAt: new Date().toISOString() } : {}),
+              ...(previous
+                ? {
+                    previousMetrics: {
+                      name: previous.name,
+                      schema: previous.schema,
+                      location: { format: "parquet" as const, path: previous.dir },
+                    },
+                  }
+                : {}),
             },
           }
         : {}),
@@ -253,6 +275,17 @@ async function runHoldingInputs(
             ? x
             : { name: x.name, schema: x.schema, location: { format: "parquet", path: pathOf(x) } },
       ),
+      ...(st.context?.previousMetrics && previousMetrics[i]
+        ? {
+            context: {
+              ...st.context,
+              previousMetrics: {
+                ...st.context.previousMetrics,
+                location: { format: "parquet" as const, path: pathOf(previousMetrics[i]) },
+              },
+            },
+          }
+        : {}),
     }));
   const what =
     steps.length > 1
@@ -276,7 +309,14 @@ async function runHoldingInputs(
   type Target = (typeof targets)[number];
   const selectFor = (t: Target) => (c: { sql: string; sqlPerOutput?: string[] }) =>
     c.sqlPerOutput ? (c.sqlPerOutput[t.outputIndex] ?? "") : c.sql;
-  type Written = { rows: number; bytes: number; schema: DatasetSchema; remote?: RemoteRunInfo };
+  type Written = {
+    rows: number;
+    bytes: number;
+    schema: DatasetSchema;
+    remote?: RemoteRunInfo;
+    /** Local runs: the SparkSQL Databricks would run (null when Spark cannot express it). */
+    sparkSql?: string | null;
+  };
   /** Publishes; resolves once the version is current, with the pruning of old ones (`pruned`) still going. */
   const publishing = async (t: Target, p: Written): Promise<{ pruned: Promise<unknown> }> => {
     const started = performance.now();
@@ -297,15 +337,12 @@ async function runHoldingInputs(
         before: async (tx) => {
           if (opts.attempt) await assertOwner(tx, opts.attempt);
         },
-        after: async (tx) => {
-          await moveActivities(tx, { id: t.activity.id }, "SUCCEEDED", {
-            from: ["RUNNING"],
-            data: {
-              rowsWritten: BigInt(p.rows),
-              stagingPrefix: null,
-              ...(p.remote ? { remote: p.remote } : {}),
-            },
-          });
+        // The activity ends in the statement that registers the version (RUNNING -> SUCCEEDED).
+        activityDone: {
+          id: t.activity.id,
+          rowsWritten: BigInt(p.rows),
+          ...(p.remote ? { remote: p.remote } : {}),
+          ...(p.sparkSql !== undefined ? { sparkSql: p.sparkSql } : {}),
         },
       },
     );
@@ -396,8 +433,13 @@ async function runHoldingInputs(
     return compiled.blocking ? null : compiled;
   })().catch(() => null);
 
+  /** What a target's activity shows as SparkSQL (null: Spark cannot express it). */
+  const sparkFor = async (t: Target) => {
+    const spark = await sparkText;
+    return spark ? selectFor(t)(spark) || null : null;
+  };
+
   const staged: StagedWrite[] = [];
-  let sparkWritten: Promise<void> = Promise.resolve();
   try {
     for (const t of targets) staged.push(await timed("acquire", () => storage.stage(t.prefix)));
     const writes = targets.map((_t, i) =>
@@ -418,22 +460,8 @@ async function runHoldingInputs(
       ),
       jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`),
     ]);
-    // Written while the query runs; awaited before the outcome is (its own fields, no ordering).
-    sparkWritten = sparkText
-      .then((spark) =>
-        Promise.all(
-          targets.map((t) =>
-            db.jobActivity.update({
-              where: { id: t.activity.id },
-              data: { sparkSql: spark ? selectFor(t)(spark) || null : null },
-            }),
-          ),
-        ),
-      )
-      .then(
-        () => {},
-        () => {},
-      );
+    // The SparkSQL is written with the outcome (the publish, or the failure's cleanup below): no
+    // write of its own on the build's path.
     const t0 = performance.now();
     let queryStart = 0;
     let queryDone = 0;
@@ -460,12 +488,11 @@ async function runHoldingInputs(
     spent?.add("query", queryDone - queryStart);
     spent?.add("open", queryStart - t0 + (performance.now() - queryDone));
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
-    await sparkWritten;
     for (const [i, t] of targets.entries()) {
       const dir = staged[i]!.dir;
       const schema = await timed("describe", () => engine.parquetSchema(dir));
       const { bytes } = await timed("acquire", () => staged[i]!.commit());
-      const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema });
+      const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema, sparkSql: await sparkFor(t) });
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
       // Old versions are removed while the line is written (both before the job may end).
       await Promise.all([
@@ -480,14 +507,14 @@ async function runHoldingInputs(
     }
     return result();
   } catch (e) {
-    await sparkWritten;
     for (const [i, t] of targets.entries()) {
       if (outcomes.has(t.activity.id)) continue; // published before the failure: kept
       await staged[i]?.abort().catch(() => {});
       // Committed but not published (the job was taken over): the files go too.
       if (e instanceof LostOwnershipError) await storage.deletePrefix(t.prefix).catch(() => 0);
+      // A failed run still shows what Databricks would have run.
       await db.jobActivity
-        .update({ where: { id: t.activity.id }, data: { stagingPrefix: null } })
+        .update({ where: { id: t.activity.id }, data: { stagingPrefix: null, sparkSql: await sparkFor(t) } })
         .catch(() => {});
     }
     throw e;
