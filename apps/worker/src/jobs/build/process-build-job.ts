@@ -1,14 +1,7 @@
 import { BuildJobPayloadSchema } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
 import { downstreamOf, nextRunnable } from "@sous/flow";
-import {
-  ACTIVE_JOB_STATES,
-  endJob,
-  type JobFields,
-  type JobMove,
-  moveActivities,
-  moveJob,
-} from "@sous/server-domain";
+import { ACTIVE_JOB_STATES, endJob, type JobMove, moveActivities, moveJob } from "@sous/server-domain";
 import { type Job, UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
@@ -27,6 +20,7 @@ import {
   assertOwner,
   attemptStillAlive,
   claimJob,
+  endOwnedJob,
   type JobAttempt,
   keepAlive,
   LostOwnershipError,
@@ -351,16 +345,13 @@ async function runAttempt(
         throw e;
       },
     );
-  // A success's "Job succeeded" line commits with the state: a reader that sees the job ended sees it.
-  const finish = (to: "SUCCEEDED" | "FAILED", data: JobFields, line?: string) =>
-    owned(
-      db.$transaction(async (tx) => {
-        await assertOwner(tx, attempt);
-        const moved = await moveJob(tx, jobId, to, { from: ["RUNNING"], data });
-        if (moved.moved && line) await tx.jobLog.create({ data: { jobId, level: "info", message: line } });
-        return moved;
-      }),
-    );
+  // A success's "Job succeeded" line commits with the state: a reader that sees the job ended
+  // sees it. Only the owner ends the job, and only from RUNNING (one statement: endOwnedJob).
+  const finish = (
+    to: "SUCCEEDED" | "FAILED",
+    data: { errorCode: string; error: string } | null,
+    line?: string,
+  ) => endOwnedJob(db, attempt, to, data ?? {}, line);
 
   if (cancelled) {
     const ended = await owned(
@@ -392,7 +383,7 @@ async function runAttempt(
     });
     return;
   }
-  await finish("SUCCEEDED", {}, "Job succeeded");
+  await finish("SUCCEEDED", null, "Job succeeded");
 }
 
 /** Called when BullMQ gives up on a job (retries exhausted, or stalled too often): the row must not stay RUNNING. */

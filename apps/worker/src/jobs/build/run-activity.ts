@@ -190,7 +190,11 @@ async function runHoldingInputs(
     const previous =
       parsed.data.kind === "evaluate"
         ? await timed("acquire", () =>
-            leasePreviousMetrics(ctx, recipe.io.filter((x) => x.role === "OUTPUT"), inputLeases),
+            leasePreviousMetrics(
+              ctx,
+              recipe.io.filter((x) => x.role === "OUTPUT"),
+              inputLeases,
+            ),
           )
         : null;
     previousMetrics.push(previous);
