@@ -13,6 +13,7 @@ import {
   DATABRICKS_CONNECTION_KIND,
   userTokenContext,
 } from "@sous/databricks";
+import { loadScoringModel } from "@sous/server-domain";
 import { type NamedStep, nameSteps } from "../../ui/step-names.ts";
 import { ctx } from "../context.ts";
 import { compileForDisplay } from "./compile-for-display.ts";
@@ -90,8 +91,24 @@ async function assertRunsOnSpark(recipe: {
   });
   if (ordered.length !== inputIds.length) return; // inputs not built yet: the job checks again
   const spec = RecipeSpecSchema.parse(recipe.spec);
-  // Scoring SQL is the same on both engines (what cannot compile fails on either, at build).
-  if (spec.kind === "score" || spec.kind === "evaluate") return;
+  // Scoring SQL is the same on both engines (what cannot compile fails on either, at build); a
+  // model without a portable form scores with its runtime, which one engine only has.
+  if (spec.kind === "score" || spec.kind === "evaluate") {
+    // A missing model or version is the build's to report (it may be deployed by then).
+    const model = await loadScoringModel(
+      ctx().db,
+      ctx().storage,
+      recipe.projectId,
+      spec.params.savedModelId,
+    ).catch(() => null);
+    if (model?.runtime?.engine === "scikit-learn")
+      throw new AppError(
+        "compile_error",
+        `Recipe ${recipe.name} cannot run on Databricks: saved model ${model.savedModelName} (version ${model.versionNumber}) has no portable form and scores with scikit-learn, on the local engine only. Use the local engine for this recipe, or activate a version with a portable form (linear or tree models).`,
+        { details: { stepId: "score", offer: LOCAL } },
+      );
+    return;
+  }
   const compiled = compileForDisplay({
     spec,
     inputs: ordered,

@@ -11,7 +11,8 @@ import { Section } from "./forms-basic.tsx";
 import type { FormProps } from "./types.ts";
 
 // Score: a saved model of the project and the names of the columns it adds. It scores with the
-// saved model's active version (compiled to SQL), so this shows which one that is.
+// saved model's active version (compiled to SQL, or scored by scikit-learn when it has no portable
+// form), so this shows which one that is.
 export function ScoreForm({ params, set, readOnly }: FormProps<ScoreParams>) {
   const { projectId } = useParams<{ projectId: string }>();
   const asked = useSearchParams().get("model");
@@ -37,7 +38,7 @@ export function ScoreForm({ params, set, readOnly }: FormProps<ScoreParams>) {
     <>
       <Section
         title="Saved model"
-        hint="Rows are scored with the model's active version, compiled to SQL: activating another version outdates the output."
+        hint="Rows are scored with the model's active version, compiled to SQL (a version without a portable form scores with scikit-learn): activating another version outdates the output."
       >
         {error ? <p className="form-error">{error}</p> : null}
         <Field label="Model">
@@ -69,7 +70,7 @@ export function ScoreForm({ params, set, readOnly }: FormProps<ScoreParams>) {
         {model ? (
           <p className="section-hint" data-testid="score-active-version">
             {active
-              ? `Active version ${active.number} (${active.algorithm.algorithm}, ${active.task})${active.portable ? "" : ": no portable form, it cannot be scored in SQL"}`
+              ? `Active version ${active.number} (${active.algorithm.algorithm}, ${active.task})${active.portable ? "" : ": no portable form, scores with scikit-learn in Python (no SQL), on the local engine"}`
               : "No active version"}
             {" · "}
             <Link href={`/projects/${projectId}/lab`}>Lab</Link>
