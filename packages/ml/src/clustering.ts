@@ -1,6 +1,7 @@
 import { AppError } from "@sous/contracts";
 import { z } from "zod";
-import { CellSchema, FeatureSchema, PortableFeatureSchema } from "./contracts.ts";
+import { CellSchema, type Feature, FeatureSchema, PortableFeatureSchema } from "./contracts.ts";
+import { DesignFeatureSchema, MlEngineSchema } from "./design.ts";
 import { featureVector, type Row } from "./score.ts";
 
 // Clustering in the Lab: no target, the prediction trainer's feature handling (impute, rescale,
@@ -224,3 +225,81 @@ export function clusterProblems(
   }
   return problems;
 }
+
+// -- The Lab's clustering analysis: its design as stored (MlAnalysis.design, task "clustering") --
+
+export const ClusterDesignSchema = z
+  .object({
+    task: z.literal("clustering"),
+    features: z.array(DesignFeatureSchema).max(2000),
+    algorithms: z.array(ClusterAlgorithmSchema).max(10),
+    seed,
+    engine: MlEngineSchema,
+  })
+  .strict();
+export type ClusterDesign = z.infer<typeof ClusterDesignSchema>;
+
+/** The included features of a design, as the trainers take them. */
+export function clusterFeatures(design: ClusterDesign): Feature[] {
+  return design.features.filter((f) => f.include).map(({ include: _, ...f }) => f as Feature);
+}
+
+/** The local trainer's request for a design (clusterProblems first: this does not check). */
+export function clusterRequestFor(
+  design: ClusterDesign,
+  paths: { parquet: string; outputDir: string; sampleRows?: number },
+): ClusterTrainRequest {
+  return {
+    parquet: paths.parquet,
+    outputDir: paths.outputDir,
+    features: clusterFeatures(design),
+    algorithms: design.algorithms,
+    seed: design.seed,
+    sampleRows: paths.sampleRows ?? 0,
+  };
+}
+
+export const CreateClusteringBodySchema = z
+  .object({ datasetId: z.string().min(1), name: z.string().min(1).max(200).optional() })
+  .strict();
+export const UpdateClusteringBodySchema = z
+  .object({
+    design: ClusterDesignSchema,
+    version: z.number().int().min(1),
+    name: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const ClusterTrainingSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    jobId: z.string(),
+    state: z.string(),
+    engine: z.enum(["local", "databricks"]),
+    design: ClusterDesignSchema,
+    result: ClusterResultSchema.nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .strict();
+export type ClusterTrainingDto = z.infer<typeof ClusterTrainingSchema>;
+
+export const ClusterAnalysisSchema = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    datasetId: z.string(),
+    datasetName: z.string(),
+    name: z.string(),
+    design: ClusterDesignSchema,
+    version: z.number().int(),
+    /** What stops the design from training, with the field to fix, and where each algorithm runs. */
+    problems: z.array(z.object({ path: z.string(), message: z.string() }).strict()),
+    trainings: z.array(ClusterTrainingSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .strict();
+export type ClusterAnalysisDto = z.infer<typeof ClusterAnalysisSchema>;

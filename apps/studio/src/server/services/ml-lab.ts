@@ -23,6 +23,7 @@ import { env } from "../env.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
 import { enqueueJob } from "./jobs.ts";
+import { isClusterDesign } from "./ml-clustering.ts";
 
 // The Lab: analyses (a design on one dataset), their trainings (each a job the worker runs, mode
 // "train") and the charts of each trained model. Deploying a model is in saved-models.ts.
@@ -128,6 +129,8 @@ async function findAnalysis(projectId: string, analysisId: string): Promise<Anal
     include: analysisInclude,
   });
   if (!a) throw new AppError("not_found", "Analysis not found.");
+  if (isClusterDesign(a.design))
+    throw new AppError("not_found", "This analysis is a clustering: open it from the Lab's clustering list.");
   return a;
 }
 
@@ -179,18 +182,21 @@ export async function listAnalyses(projectId: string) {
     include: { dataset: { select: { name: true } }, _count: { select: { trainings: true } } },
     orderBy: { updatedAt: "desc" },
   });
-  return rows.map((a) => ({
-    id: a.id,
-    projectId: a.projectId,
-    datasetId: a.datasetId,
-    datasetName: a.dataset.name,
-    name: a.name,
-    design: MlDesignSchema.parse(a.design),
-    version: a.version,
-    trainingCount: a._count.trainings,
-    createdAt: a.createdAt.toISOString(),
-    updatedAt: a.updatedAt.toISOString(),
-  }));
+  // Clustering analyses have their own list and page (ml-clustering.ts).
+  return rows
+    .filter((a) => !isClusterDesign(a.design))
+    .map((a) => ({
+      id: a.id,
+      projectId: a.projectId,
+      datasetId: a.datasetId,
+      datasetName: a.dataset.name,
+      name: a.name,
+      design: MlDesignSchema.parse(a.design),
+      version: a.version,
+      trainingCount: a._count.trainings,
+      createdAt: a.createdAt.toISOString(),
+      updatedAt: a.updatedAt.toISOString(),
+    }));
 }
 
 export async function getAnalysis(projectId: string, analysisId: string): Promise<MlAnalysisDto> {
@@ -384,6 +390,8 @@ export async function listModels(projectId: string) {
     take: 200,
   });
   return rows.flatMap((t) => {
+    // A clustering's result is not a prediction's (ClusterResultSchema): not in this table.
+    if (isClusterDesign(t.design)) return [];
     const result = TrainResultSchema.parse(t.result);
     if (!result.ok) return [];
     return result.models.map((m, i) => ({

@@ -37,6 +37,7 @@ import {
 } from "@sous/contracts";
 import { z } from "zod";
 import { apiServiceEndpoints } from "./api-service-endpoints.ts";
+import { clusterEndpoints } from "./cluster-endpoints.ts";
 import { datasetEndpoints } from "./dataset-endpoints.ts";
 import {
   DeleteDatasetQuerySchema,
@@ -300,6 +301,7 @@ export const api = {
   ...datasetEndpoints,
   ...apiServiceEndpoints,
   ...mlEndpoints,
+  ...clusterEndpoints,
   ...notebookEndpoints,
   ...notebookEngineEndpoints,
   ...pythonNotebookEndpoints,

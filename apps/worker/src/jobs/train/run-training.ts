@@ -10,6 +10,7 @@ import { assertOwner, type JobAttempt, keepAlive, LostOwnershipError } from "../
 import { jobLog } from "../build/job-log.ts";
 import { type BuildSettings, defaultAttemptTiming } from "../build/settings.ts";
 import { deployRetrained } from "./deploy-retrained.ts";
+import { isClusterTraining, runClustering } from "./run-clustering.ts";
 
 /** Test rows whose features and predictions the result keeps (scorers are checked against them). */
 const SAMPLE_ROWS = 200;
@@ -32,6 +33,7 @@ export async function runTraining(
   const { jobId } = attempt;
   const training = await db.mlTraining.findUnique({ where: { jobId } });
   if (!training) throw new AppError("not_found", `Job ${jobId} has no training.`);
+  if (isClusterTraining(training.design)) return runClustering(ctx, settings, attempt, signal);
   const started = await moveJob(db, jobId, "RUNNING", {
     from: ["QUEUED", "RUNNING"],
     data: { startedAt: new Date() },

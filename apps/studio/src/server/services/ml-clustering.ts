@@ -1,0 +1,285 @@
+import "server-only";
+import { AppError, JobStateSchema, type User } from "@sous/contracts";
+import { isUniqueViolation, type Prisma } from "@sous/db";
+import {
+  CLUSTER_ALGORITHM_SUPPORT,
+  type ClusterAnalysisDto,
+  type ClusterDesign,
+  ClusterDesignSchema,
+  ClusterResultSchema,
+  type ClusterTrainingDto,
+  type ColumnProfile,
+  clusterFeatures,
+  clusterProblems,
+  suggestDesign,
+} from "@sous/ml";
+import { initialJobState } from "@sous/server-domain";
+import { mlTrainingPrefix } from "@sous/storage";
+import { ctx } from "../context.ts";
+import { env } from "../env.ts";
+import { datasetSample } from "./dataset-sample.ts";
+import { currentVersionOf, findDataset } from "./dataset-store.ts";
+import { enqueueJob } from "./jobs.ts";
+
+// The Lab's clustering analyses: a design with no target (features, algorithms with k, a seed,
+// the engine) stored as an analysis (MlAnalysis, design.task "clustering"), trained by a job of
+// mode "train" as a prediction design is; the worker runs the clustering trainer for it.
+
+const include = {
+  dataset: { select: { name: true } },
+  trainings: {
+    include: { job: { select: { state: true, error: true, finishedAt: true } } },
+    orderBy: { number: "desc" },
+  },
+} satisfies Prisma.MlAnalysisInclude;
+type Row = Prisma.MlAnalysisGetPayload<{ include: typeof include }>;
+
+/** Whether a stored analysis design is a clustering one (the prediction Lab skips these). */
+export const isClusterDesign = (design: unknown) => ClusterDesignSchema.safeParse(design).success;
+
+/** The rows of the dataset's current version, when known (k cannot exceed them). */
+function rowsOf(d: Awaited<ReturnType<typeof findDataset>>): number | null {
+  const n = d.currentVersion?.rowCount;
+  return n === null || n === undefined ? null : Number(n);
+}
+
+/** What stops the design, each with its field; and, as notes, where each algorithm runs. */
+function problemsOf(design: ClusterDesign, rows: number | null) {
+  return clusterProblems(
+    { features: clusterFeatures(design), algorithms: design.algorithms },
+    design.engine.kind,
+    rows,
+  );
+}
+
+function trainingDto(t: Row["trainings"][number]): ClusterTrainingDto {
+  const design = ClusterDesignSchema.parse(t.design);
+  return {
+    id: t.id,
+    number: t.number,
+    jobId: t.jobId,
+    state: JobStateSchema.parse(t.job.state),
+    engine: design.engine.kind,
+    design,
+    result: t.result === null ? null : ClusterResultSchema.parse(t.result),
+    error: t.job.error,
+    createdAt: t.createdAt.toISOString(),
+    finishedAt: t.job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+async function find(projectId: string, analysisId: string) {
+  const a = await ctx().db.mlAnalysis.findFirst({ where: { id: analysisId, projectId }, include });
+  if (!a || !isClusterDesign(a.design)) throw new AppError("not_found", "Clustering analysis not found.");
+  return a;
+}
+
+async function dto(a: Row): Promise<ClusterAnalysisDto> {
+  const design = ClusterDesignSchema.parse(a.design);
+  const d = await findDataset(a.projectId, a.datasetId);
+  return {
+    id: a.id,
+    projectId: a.projectId,
+    datasetId: a.datasetId,
+    datasetName: a.dataset.name,
+    name: a.name,
+    design,
+    version: a.version,
+    problems: problemsOf(design, rowsOf(d)),
+    trainings: a.trainings.map(trainingDto),
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+export async function getClustering(projectId: string, analysisId: string): Promise<ClusterAnalysisDto> {
+  return dto(await find(projectId, analysisId));
+}
+
+/**
+ * A clustering analysis on a dataset: every column in the features table with the prediction
+ * Lab's handling, identifiers and constant columns left out (the same suggestions), k-means with
+ * k = 3 (and 2..6 tried by silhouette) locally.
+ */
+export async function createClustering(
+  user: User,
+  projectId: string,
+  input: { datasetId: string; name?: string },
+): Promise<ClusterAnalysisDto> {
+  const d = await findDataset(projectId, input.datasetId);
+  const s = await datasetSample(d);
+  const stats = new Map(s.stats.columns.map((c) => [c.name, c]));
+  const columns: ColumnProfile[] = s.schema.map((c) => {
+    const st = stats.get(c.name);
+    return {
+      name: c.name,
+      type: c.type,
+      rows: s.rows,
+      nonNull: st ? s.rows - st.empty : 0,
+      distinct: st?.distinct ?? 0,
+      targetCorrelation: null,
+    };
+  });
+  // suggestDesign wants a target: a placeholder column no feature is named after.
+  let none = "__sous_no_target";
+  while (columns.some((c) => c.name === none)) none += "_";
+  const placeholder: ColumnProfile = {
+    name: none,
+    type: "double",
+    rows: s.rows,
+    nonNull: s.rows,
+    distinct: s.rows,
+    targetCorrelation: null,
+  };
+  const { features } = suggestDesign([...columns, placeholder], none, "regression").design;
+  const design: ClusterDesign = {
+    task: "clustering",
+    features,
+    algorithms: [{ algorithm: "kmeans", k: 3, kGrid: [2, 3, 4, 5, 6], maxIter: 300 }],
+    seed: 1337,
+    engine: { kind: "local" },
+  };
+  const base = input.name ?? `Clusters of ${d.name}`;
+  let name = base;
+  for (
+    let i = 2;
+    await ctx().db.mlAnalysis.findFirst({ where: { projectId, name }, select: { id: true } });
+    i++
+  )
+    name = `${base} (${i})`;
+  try {
+    const a = await ctx().db.mlAnalysis.create({
+      data: {
+        projectId,
+        datasetId: d.id,
+        name,
+        design: design as unknown as Prisma.InputJsonValue,
+        createdById: user.id,
+      },
+      include,
+    });
+    return dto(a);
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new AppError(
+        "conflict",
+        `An analysis named ${name} already exists in this project. Choose another name.`,
+      );
+    throw e;
+  }
+}
+
+/** Saves a design; `version` must be the one the edit started from (someone else's save is a 409). */
+export async function updateClustering(
+  projectId: string,
+  analysisId: string,
+  input: { design: ClusterDesign; version: number; name?: string },
+): Promise<ClusterAnalysisDto> {
+  const a = await find(projectId, analysisId);
+  const d = await findDataset(projectId, a.datasetId);
+  const columns = new Set(currentVersionOf(d).schema.map((c) => c.name));
+  const unknown = input.design.features.map((f) => f.name).filter((n) => !columns.has(n));
+  if (unknown.length) throw new AppError("invalid_input", `Not columns of ${d.name}: ${unknown.join(", ")}.`);
+  const r = await ctx().db.mlAnalysis.updateMany({
+    where: { id: a.id, version: input.version },
+    data: {
+      design: input.design as unknown as Prisma.InputJsonValue,
+      version: { increment: 1 },
+      ...(input.name ? { name: input.name } : {}),
+    },
+  });
+  if (r.count === 0)
+    throw new AppError(
+      "conflict",
+      "Someone else saved this design meanwhile: reload it to see their changes, then edit again.",
+    );
+  return getClustering(projectId, analysisId);
+}
+
+/**
+ * Trains the saved design on the dataset's current version (a job of mode "train"). A design
+ * that cannot train (no feature, k above the rows, an algorithm the engine lacks) is a 400 here,
+ * before anything is queued.
+ */
+export async function startClustering(
+  user: User,
+  projectId: string,
+  analysisId: string,
+): Promise<ClusterTrainingDto> {
+  const { db } = ctx();
+  const a = await find(projectId, analysisId);
+  const design = ClusterDesignSchema.parse(a.design);
+  const d = await findDataset(projectId, a.datasetId);
+  const version = currentVersionOf(d);
+  const problems = problemsOf(design, rowsOf(d));
+  if (problems.length)
+    throw new AppError(
+      "invalid_input",
+      `The clustering cannot train: ${problems.map((p) => p.message).join(" ")}`,
+      {
+        details: { problems },
+      },
+    );
+  const where = design.engine.kind === "local" ? "locally with scikit-learn" : "on Databricks with MLlib";
+  const algorithms = design.algorithms
+    .map((x) => `${x.algorithm} (${CLUSTER_ALGORITHM_SUPPORT[x.algorithm][design.engine.kind].note})`)
+    .join(", ");
+  for (let tries = 0; ; tries++) {
+    const last = await db.mlTraining.findFirst({
+      where: { analysisId: a.id },
+      orderBy: { number: "desc" },
+      select: { number: true },
+    });
+    const number = (last?.number ?? 0) + 1;
+    try {
+      const t = await db.$transaction(async (tx) => {
+        const job = await tx.job.create({
+          data: {
+            projectId,
+            createdById: user.id,
+            mode: "train",
+            targets: [],
+            queuePrefix: env().SOUS_QUEUE_PREFIX,
+            ...initialJobState(1),
+            logs: {
+              create: {
+                level: "info",
+                message: `Clustering ${a.name} #${number} on ${d.name} (version ${version.number}) ${where}: ${algorithms}.`,
+              },
+            },
+          },
+        });
+        const training = await tx.mlTraining.create({
+          data: {
+            analysisId: a.id,
+            jobId: job.id,
+            number,
+            design: design as unknown as Prisma.InputJsonValue,
+            datasetVersionId: version.id,
+            artifactsPrefix: "pending",
+          },
+        });
+        return tx.mlTraining.update({
+          where: { id: training.id },
+          data: { artifactsPrefix: mlTrainingPrefix({ projectId, trainingId: training.id }) },
+          include: include.trainings.include,
+        });
+      });
+      await enqueueJob(t.jobId);
+      return trainingDto(t);
+    } catch (e) {
+      if (isUniqueViolation(e) && tries < 3) continue;
+      throw e;
+    }
+  }
+}
+
+/** The project's clustering analyses, last changed first (with their trainings). */
+export async function listClusterings(projectId: string): Promise<ClusterAnalysisDto[]> {
+  const rows = await ctx().db.mlAnalysis.findMany({
+    where: { projectId },
+    include,
+    orderBy: { updatedAt: "desc" },
+  });
+  return Promise.all(rows.filter((a) => isClusterDesign(a.design)).map(dto));
+}
