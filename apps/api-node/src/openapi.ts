@@ -5,11 +5,19 @@ import type { RoutedService } from "./registry.ts";
 // serve: a client generator gets each feature's name and type, and the classes it may get back.
 
 /** A portable model's feature (its imputation known), or a pickled pipeline's (name and type only). */
-type ServedFeature = PortableFeature | { name: string; type: "numeric" | "categorical"; impute?: undefined };
+type ServedFeature =
+  | PortableFeature
+  | { name: string; type: "numeric" | "categorical" | "text" | "date"; impute?: undefined };
 
 function featureSchema(f: ServedFeature): Record<string, unknown> {
+  if (f.type === "date")
+    return {
+      type: ["string", "null"],
+      description: "a date or date-time (ISO 8601; without an offset: UTC); missing or null is imputed",
+    };
+  if (f.type === "text") return { type: ["string", "null"], description: "free text (tf-idf)" };
   const imputed =
-    f.impute === undefined
+    !("impute" in f) || f.impute === undefined
       ? "imputed as the model was trained to"
       : `imputed with ${JSON.stringify(f.impute)}`;
   if (f.type === "numeric")
@@ -19,7 +27,7 @@ function featureSchema(f: ServedFeature): Record<string, unknown> {
     description: `categorical; missing or null is ${imputed}`,
     ...("levels" in f
       ? {
-          description: `categorical; missing or null is ${imputed}${f.others ? "; other values share one column" : "; unknown values are ignored"}`,
+          description: `categorical; missing or null is ${imputed}${f.type !== "categorical" ? `; unknown values are ${f.type === "ordinal" ? "coded" : "valued"} ${f.unseen}` : f.others ? "; other values share one column" : "; unknown values are ignored"}`,
           examples: f.levels.slice(0, 20),
         }
       : {}),

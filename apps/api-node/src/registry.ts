@@ -1,7 +1,7 @@
 import path from "node:path";
 import { text } from "node:stream/consumers";
 import type { Db } from "@sous/db";
-import { MlDesignSchema, type PortableModel, PortableModelSchema } from "@sous/ml";
+import { MlDesignSchema, ownRuntimeReason, type PortableModel, PortableModelSchema } from "@sous/ml";
 import type { PythonModel } from "@sous/ml-local";
 import { type DeployedVersion, hashServiceKey, loadApiSnapshot } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
@@ -142,7 +142,10 @@ export class Registry {
     if (!d.portableKey) return this.readPickle(d, label);
     try {
       const json = JSON.parse(await text(await this.storage.getStream(d.portableKey)));
-      return { ok: true, runtime: "portable", model: PortableModelSchema.parse(json) };
+      const model = PortableModelSchema.parse(json);
+      // Tf-idf features have no TypeScript scorer: such a model scores through its pickle.
+      if (ownRuntimeReason(model.features)) return this.readPickle(d, label);
+      return { ok: true, runtime: "portable", model };
     } catch (e) {
       this.onError(new Error(`${label}: cannot load ${d.portableKey}: ${(e as Error).message}`));
       return { ok: false, status: 503, code: "unavailable", message: `${label} could not be loaded` };
@@ -185,9 +188,22 @@ export class Registry {
 
 export function authorized(service: RoutedService, authorization: string | undefined): boolean {
   if (service.public) return true;
-  const key = apiKeyFrom(authorization);
-  return key !== null && service.keyHashes.has(hashServiceKey(key));
+  if (!authorization) return false;
+  // A client sends the same header on every call: its key's hash is remembered (sha256 per request
+  // was 2-3% of the node's CPU under load). The check against the service's current hashes is made
+  // every time, so a revoked key stops at the next reload. Bounded: emptied when full.
+  let hash = keyHashByHeader.get(authorization);
+  if (hash === undefined) {
+    const key = apiKeyFrom(authorization);
+    hash = key === null ? null : hashServiceKey(key);
+    if (keyHashByHeader.size >= MAX_REMEMBERED_KEYS) keyHashByHeader.clear();
+    keyHashByHeader.set(authorization, hash);
+  }
+  return hash !== null && service.keyHashes.has(hash);
 }
+
+const MAX_REMEMBERED_KEYS = 1024;
+const keyHashByHeader = new Map<string, string | null>();
 
 /** DSS clients send the key as the Basic user name with an empty password; others as a bearer token. */
 function apiKeyFrom(header: string | undefined): string | null {

@@ -19,7 +19,7 @@ export interface PythonModel {
   task: MlTask;
   classes: readonly (string | number | boolean)[] | null;
   /** The trainer's features, in its order (the pipeline's columns). */
-  features: readonly { name: string; type: "numeric" | "categorical" }[];
+  features: readonly { name: string; type: "numeric" | "categorical" | "text" | "date" }[];
 }
 
 export interface PythonScores {
