@@ -64,7 +64,7 @@ describe("score recipe through the model's runtime", () => {
     expect(runtime).toEqual([sql.outputSchema]);
   });
 
-  it("says scikit-learn scores it locally and Databricks cannot; MLlib the other way round", () => {
+  it("says scikit-learn scores it locally and Databricks cannot; MLlib nowhere yet", () => {
     const local = compileRecipe({
       spec: spec(),
       inputs: [input],
@@ -89,8 +89,13 @@ describe("score recipe through the model's runtime", () => {
       dialect: "spark",
       context: context("mllib", ["no", "yes"]),
     });
-    expect(remote.steps[0]!.engines.spark.level).toBe("partial");
+    // No MLlib runtime path yet: neither engine runs it, and both say why.
+    expect(remote.steps[0]!.engines.spark).toEqual({
+      level: "none",
+      reason: expect.stringMatching(/not available yet/),
+    });
     expect(remote.steps[0]!.engines.duckdb.level).toBe("none");
+    expect(remote.blocking?.reason).toMatch(/not available yet/);
   });
 
   it("refuses a prediction column that clashes with the input, as the SQL path does", () => {

@@ -4,8 +4,8 @@ import { type ScoringLabel, scoringColumns } from "./output-columns.ts";
 
 /**
  * A model version without a portable form scores through its own runtime, not SQL: the worker
- * runs the fitted scikit-learn pipeline in Python (locally) or the MLlib PipelineModel in a Spark
- * job (on Databricks). What the compiler still knows: the output's columns (from the classes),
+ * runs the fitted scikit-learn pipeline in Python (locally; an MLlib PipelineModel has no runtime
+ * path yet, as every MLlib prediction model has a portable form). What the compiler still knows: the output's columns (from the classes),
  * the lineage, and which engine can run it (said on each engine's verdict).
  */
 export interface RuntimeScoring {
@@ -36,11 +36,13 @@ export function runtimeVerdicts(runtime: RuntimeScoring): Record<Dialect, Transl
     : {
         duckdb: {
           level: "none",
-          reason: `the model was trained with ${name} on Databricks and has no portable form: it scores only on Databricks`,
+          reason: `the model was trained with ${name} on Databricks and has no portable form: it cannot score on the local engine`,
         },
+        // Every MLlib prediction model has a portable form today: scoring through a saved
+        // PipelineModel on Databricks is not built yet.
         spark: {
-          level: "partial",
-          condition: `scores with ${name} in a Spark job (no SQL): the model has no portable form`,
+          level: "none",
+          reason: `the model has no portable form, and scoring with ${name} on Databricks is not available yet: activate a version with a portable form`,
         },
       };
 }
