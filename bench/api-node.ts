@@ -12,6 +12,7 @@
 // Run: pnpm run bench:api-node   (DATABASE_URL's server gets a database of its own, dropped after)
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
@@ -107,9 +108,12 @@ try {
 
   const port = await freePort();
   const secret = randomBytes(32).toString("base64");
-  // Extra flags for the node's process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  // Extra flags for the node's process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it;
+  // and its entry relative to apps/api-node (e.g. a copy of an older src/, to compare two versions
+  // in the same conditions).
   const nodeFlags = (process.env.SOUS_BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  node = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/main.ts"], {
+  const nodeMain = process.env.SOUS_BENCH_NODE_MAIN ?? "src/main.ts";
+  node = spawn(process.execPath, [...nodeFlags, "--import", "tsx", nodeMain], {
     cwd: path.join(repoRoot, "apps/api-node"),
     env: {
       ...process.env,
@@ -126,36 +130,63 @@ try {
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const auth = `Bearer ${svc.key}`;
+  /** A POST; `sent`, `head`, `end`: ms from the call to the body flushed, the answer's head, its end. */
   const post = (action: string, body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: "127.0.0.1",
-          port,
-          path: `/public/api/v1/bench/forest/${action}`,
-          method: "POST",
-          agent,
-          headers: {
-            "content-type": "application/json",
-            authorization: auth,
-            "content-length": Buffer.byteLength(body),
+    new Promise<{ status: number; text: string; sent: number; head: number; end: number }>(
+      (resolve, reject) => {
+        const t0 = performance.now();
+        let sent = 0;
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: `/public/api/v1/bench/forest/${action}`,
+            method: "POST",
+            agent,
+            headers: {
+              "content-type": "application/json",
+              authorization: auth,
+              "content-length": Buffer.byteLength(body),
+            },
           },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
+          (res) => {
+            const head = performance.now() - t0;
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              const end = performance.now() - t0;
+              const text = Buffer.concat(chunks).toString("utf8");
+              resolve({ status: res.statusCode ?? 0, text, sent, head, end });
+            });
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.on("finish", () => {
+          sent = performance.now() - t0;
+        });
+        req.end(body);
+      },
+    );
 
-  /** The node's event-loop delay since the previous call (it starts a new window), as text. */
-  const loopDelay = async () => {
+  /** The node process's CPU time (user + system, ms; Linux's /proc, clock ticks of 10 ms). */
+  const nodeCpuMs = () => {
+    try {
+      const f = readFileSync(`/proc/${node?.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  let cpuMark = 0;
+  /**
+   * The node's event-loop delay and CPU time since the previous call (which starts a new window),
+   * as text: the figures least bent by whatever else runs on the machine.
+   */
+  const nodeSince = async (predictions: number) => {
+    const cpu = nodeCpuMs();
+    const cpuText = `node CPU ${f2(((cpu - cpuMark) / predictions) * 1000)} us per prediction`;
+    cpuMark = cpu;
     const r = await fetch(`http://127.0.0.1:${port}/admin/api/v1/event-loop/reset`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiNodeAdminToken(secret)}` },
@@ -163,9 +194,7 @@ try {
     if (r.status !== 200) throw new Error(`event-loop/reset answered ${r.status}`);
     const d = ((await r.json()) as { eventLoopDelayMs: { p50: number; p99: number; max: number } | null })
       .eventLoopDelayMs;
-    return d
-      ? `node's event loop delayed p50 ${f2(d.p50)} ms, p99 ${f2(d.p99)} ms, max ${f2(d.max)} ms`
-      : "no event-loop samples";
+    return `${cpuText}, ${d ? `event loop delayed p50 ${f2(d.p50)} ms, p99 ${f2(d.p99)} ms, max ${f2(d.max)} ms` : "no event-loop samples"}`;
   };
 
   // Correctness: the node's answers for the 1,000 held-out rows against scikit-learn's.
@@ -190,22 +219,51 @@ try {
     `API node vs scikit-learn on ${rows.length} held-out rows: max abs probability difference ${maxDiff}, ${mismatches} label mismatches`,
   );
 
-  // predict-multi of 1,000 rows, round trip.
+  // predict-multi of 1,000 rows, round trip, and where its time goes: the client's side timed
+  // here (serialising the body, writing it, the answer's head and end, parsing it), the node's
+  // from its answer's timing (reading and parsing the body, scoring; totalMs ends once the
+  // results are serialised, before the answer is written).
   const multi: number[] = [];
-  const scoring: number[] = [];
-  const server: number[] = [];
+  const parts = {
+    stringify: [] as number[],
+    sent: [] as number[],
+    head: [] as number[],
+    body: [] as number[],
+    parse: [] as number[],
+    nodeRead: [] as number[],
+    nodeParse: [] as number[],
+    scoring: [] as number[],
+    nodeTotal: [] as number[],
+    outside: [] as number[],
+  };
+  const items = rows.map((features) => ({ features }));
   for (let i = 0; i < 30; i++) {
-    const t0 = performance.now();
-    const r = await post("predict-multi", multiBody);
-    multi.push(performance.now() - t0);
+    const s0 = performance.now();
+    const body = JSON.stringify({ items });
+    parts.stringify.push(performance.now() - s0);
+    const r = await post("predict-multi", body);
+    multi.push(r.end);
     if (r.status !== 200) throw new Error(`predict-multi answered ${r.status}`);
-    const timing = (JSON.parse(r.text) as { timing: { scoringMs: number; totalMs: number } }).timing;
-    scoring.push(timing.scoringMs);
-    server.push(timing.totalMs);
+    const p0 = performance.now();
+    const timing = (
+      JSON.parse(r.text) as {
+        timing: { scoringMs: number; totalMs: number; readMs?: number; parseMs?: number };
+      }
+    ).timing;
+    parts.parse.push(performance.now() - p0);
+    parts.sent.push(r.sent);
+    parts.head.push(r.head);
+    parts.body.push(r.end - r.head);
+    parts.nodeRead.push(timing.readMs ?? Number.NaN);
+    parts.nodeParse.push(timing.parseMs ?? Number.NaN);
+    parts.scoring.push(timing.scoringMs);
+    parts.nodeTotal.push(timing.totalMs);
+    parts.outside.push(r.end - timing.totalMs);
   }
   const multiP50 = pct(multi, 50);
+  const m50 = (xs: number[]) => f2(pct(xs, 50));
   console.log(
-    `predict-multi of ${rows.length} rows: p50 ${f2(multiP50)} ms, p90 ${f2(pct(multi, 90))} ms round trip (30 runs); inside the node p50 ${f2(pct(server, 50))} ms from the request's arrival to the answer's serialisation, of which scoring ${f2(pct(scoring, 50))} ms`,
+    `predict-multi of ${rows.length} rows (${(multiBody.length / 1024).toFixed(0)} KiB body): p50 ${f2(multiP50)} ms, p90 ${f2(pct(multi, 90))} ms round trip (30 runs); inside the node p50 ${m50(parts.nodeTotal)} ms (reading the body ${m50(parts.nodeRead)}, parsing it ${m50(parts.nodeParse)}, scoring ${m50(parts.scoring)}); outside it ${m50(parts.outside)} ms. Client side (p50 from the send): body written ${m50(parts.sent)}, answer's head ${m50(parts.head)}, its body ${m50(parts.body)}; serialising the request ${m50(parts.stringify)} and parsing the answer ${m50(parts.parse)} (not in the round trip)`,
   );
 
   // Single predictions under load, from a worker thread (bench/lib/http-load.ts): first as fast
@@ -221,14 +279,14 @@ try {
     clients: CLIENTS,
   };
   await runLoad({ ...loadOptions, seconds: 2 }); // warm-up: JIT, connections
-  await loopDelay();
+  await nodeSince(1);
   const closed = await runLoad({ ...loadOptions, seconds: SECONDS });
-  const closedLoop = await loopDelay();
+  const closedLoop = await nodeSince(closed.latencies.length);
   console.log(
     `single predictions, ${CLIENTS} clients each sending when answered, ${SECONDS} s: ${closed.latencies.length} requests, ${closed.perSecond.toFixed(0)} predictions/s, p50 ${f2(pct(closed.latencies, 50))} ms, p99 ${f2(pct(closed.latencies, 99))} ms, ${closed.errors} errors; ${closedLoop}`,
   );
   const open = await runLoad({ ...loadOptions, seconds: SECONDS, rate: RATE });
-  const openLoop = await loopDelay();
+  const openLoop = await nodeSince(open.latencies.length);
   const p50 = pct(open.latencies, 50);
   const p99 = pct(open.latencies, 99);
   console.log(
@@ -237,55 +295,62 @@ try {
   agent.destroy();
 
   // scikit-learn on the same rows: the pickled pipeline, in one Python process.
-  const script = `
-import json, sys, time
-import joblib, numpy as np
-from sous_ml.train import category_text
-req = json.load(sys.stdin)
-model = joblib.load(req["pickle"])
-feats = req["features"]
-x = np.empty((len(req["rows"]), len(feats)), dtype=object)
-for r, row in enumerate(req["rows"]):
-    for j, f in enumerate(feats):
-        v = row.get(f["name"])
-        x[r, j] = np.nan if v is None else (float(v) if f["type"] == "numeric" else category_text(v))
-single = []
-for r in range(len(x)):
-    t0 = time.perf_counter(); model.predict_proba(x[r:r + 1]); single.append((time.perf_counter() - t0) * 1000)
-batch = []
-for _ in range(30):
-    t0 = time.perf_counter(); model.predict_proba(x); batch.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"single": single, "batch": batch}))
-`;
-  const py = spawnSync(defaultPython, ["-c", script], {
-    cwd: path.join(repoRoot, "python"),
-    env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python") },
-    input: JSON.stringify({
-      pickle: path.join(trained.outputDir, trained.result.models[0]!.pickle),
-      features,
-      rows,
-    }),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (py.status !== 0) throw new Error(`scikit-learn baseline failed: ${py.stderr}`);
-  const sk = JSON.parse(py.stdout) as { single: number[]; batch: number[] };
-  const skP50 = pct(sk.single, 50);
-  const skBatch = pct(sk.batch, 50);
-  console.log(
-    `scikit-learn predict_proba, one row at a time (one process, no HTTP): p50 ${f2(skP50)} ms, p99 ${f2(pct(sk.single, 99))} ms, ${(1000 / skP50).toFixed(0)} rows/s; ${rows.length} rows at once: p50 ${f2(skBatch)} ms`,
-  );
-  console.log(
-    `ratios: API node predictions/s over HTTP vs scikit-learn one row at a time in-process: ${(closed.perSecond / (1000 / skP50)).toFixed(2)}x; predict-multi of ${rows.length} rows (with HTTP and JSON) vs predict_proba on them: ${(skBatch / multiP50).toFixed(2)}x`,
-  );
+  // SOUS_BENCH_SKLEARN=0 skips it (comparing two node versions: one Python process takes minutes
+  // on a busy machine).
+  if (process.env.SOUS_BENCH_SKLEARN === "0")
+    console.log("scikit-learn baseline skipped (SOUS_BENCH_SKLEARN=0)");
+  else {
+    const script = `
+  import json, sys, time
+  import joblib, numpy as np
+  from sous_ml.train import category_text
+  req = json.load(sys.stdin)
+  model = joblib.load(req["pickle"])
+  feats = req["features"]
+  x = np.empty((len(req["rows"]), len(feats)), dtype=object)
+  for r, row in enumerate(req["rows"]):
+      for j, f in enumerate(feats):
+          v = row.get(f["name"])
+          x[r, j] = np.nan if v is None else (float(v) if f["type"] == "numeric" else category_text(v))
+  single = []
+  for r in range(len(x)):
+      t0 = time.perf_counter(); model.predict_proba(x[r:r + 1]); single.append((time.perf_counter() - t0) * 1000)
+  batch = []
+  for _ in range(30):
+      t0 = time.perf_counter(); model.predict_proba(x); batch.append((time.perf_counter() - t0) * 1000)
+  print(json.dumps({"single": single, "batch": batch}))
+  `;
+    const py = spawnSync(defaultPython, ["-c", script], {
+      cwd: path.join(repoRoot, "python"),
+      env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python") },
+      input: JSON.stringify({
+        pickle: path.join(trained.outputDir, trained.result.models[0]!.pickle),
+        features,
+        rows,
+      }),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (py.status !== 0) throw new Error(`scikit-learn baseline failed: ${py.stderr}`);
+    const sk = JSON.parse(py.stdout) as { single: number[]; batch: number[] };
+    const skP50 = pct(sk.single, 50);
+    const skBatch = pct(sk.batch, 50);
+    console.log(
+      `scikit-learn predict_proba, one row at a time (one process, no HTTP): p50 ${f2(skP50)} ms, p99 ${f2(pct(sk.single, 99))} ms, ${(1000 / skP50).toFixed(0)} rows/s; ${rows.length} rows at once: p50 ${f2(skBatch)} ms`,
+    );
+    console.log(
+      `ratios: API node predictions/s over HTTP vs scikit-learn one row at a time in-process: ${(closed.perSecond / (1000 / skP50)).toFixed(2)}x; predict-multi of ${rows.length} rows (with HTTP and JSON) vs predict_proba on them: ${(skBatch / multiP50).toFixed(2)}x`,
+    );
+  }
   // Every figure here shares the machine with whatever else runs: say how busy it was.
   console.log(
     `machine: ${availableParallelism()} cores, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(" / ")} (1/5/15 min) at the end of the run`,
   );
+  // The last line, in a fixed form: p50 and p99 at RATE/s, the most predictions/s, all errors.
   console.log(
-    `api-node: p50 ${f2(p50)} ms, p99 ${f2(p99)} ms (at ${RATE}/s), ${closed.perSecond.toFixed(0)} predictions/s (most), ${closed.errors + open.errors} errors`,
+    `api-node: p50 ${f2(p50)} ms, p99 ${f2(p99)} ms, ${closed.perSecond.toFixed(0)} predictions/s, ${closed.errors + open.errors} errors`,
   );
 } finally {
   if (node && node.exitCode === null) {
