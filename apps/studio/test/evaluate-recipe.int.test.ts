@@ -256,7 +256,7 @@ print(json.dumps({
         ]);
         const after = await rowsOf(metricsId);
         expect(after).toHaveLength(before.length + 1);
-        const older = (r: Record<string, Cell>) => Date.parse(String(r.evaluated_at));
+        const older = (r: Record<string, Cell | undefined>) => Date.parse(String(r.evaluated_at));
         const sorted = [...after].sort((a, b) => older(a) - older(b));
         const remote = sorted.at(-1)!;
         const local = sorted.at(-2)!;
