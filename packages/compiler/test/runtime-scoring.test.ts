@@ -131,3 +131,22 @@ describe("score recipe through the model's runtime", () => {
     ]);
   });
 });
+
+describe("evaluate recipe with a model without a portable form", () => {
+  it("is refused, naming the model and what to use instead", () => {
+    expect(() =>
+      compileRecipe({
+        spec: {
+          kind: "evaluate",
+          version: 1,
+          params: { savedModelId: "sm1", labelColumn: "cat" },
+        } as unknown as RecipeSpec,
+        inputs: [input],
+        dialect: "duckdb",
+        context: context("scikit-learn", ["u", "v"]),
+      }),
+    ).toThrow(
+      /Saved model churn \(version 2\) has no portable form: an evaluation recipe scores in SQL only/,
+    );
+  });
+});

@@ -49,6 +49,13 @@ export function compileEvaluateRecipe(args: {
       `The label column "${p.labelColumn}" is not a column of ${"name" in args.input ? args.input.name : "the input"}.`,
       ["params", "labelColumn"],
     );
+  // A model without a portable form scores through its runtime (a Score recipe), not in SQL.
+  if (args.model && args.model.portable === null)
+    throw new CompileError(
+      "invalid_spec",
+      `Saved model ${args.model.savedModelName} (version ${args.model.versionNumber}) has no portable form: an evaluation recipe scores in SQL only. Score it with a Score recipe (scikit-learn), or activate a version with a portable form.`,
+      ["params", "savedModelId"],
+    );
   const scored = compileScoreRecipe({
     params: {
       savedModelId: p.savedModelId,
