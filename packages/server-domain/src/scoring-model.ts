@@ -48,7 +48,8 @@ async function readText(storage: DatasetStorage, key: string): Promise<string> {
 /**
  * The saved model's active version with its portable JSON. A missing saved model or one with no
  * active version is a user-fixable error naming it; a version without a portable form loads with
- * `portable: null` (the compiler says why it cannot score).
+ * `portable: null` and its `runtime` (the worker scores it with scikit-learn; the compiler gives
+ * its output schema and says which engine runs it).
  */
 export async function loadScoringModel(
   db: Db,

@@ -37,7 +37,7 @@ async function checkCompiles(projectId: string, inputIds: string[], spec: Recipe
   // A pivot without listed values reads them at build: checked here with one stand-in value.
   const unlisted = spec.kind === "pivot" && !spec.params.values?.length;
   // A score recipe compiles with its saved model's active version (a model with no portable form
-  // is refused here, naming it).
+  // compiles to its output schema: the worker scores it with scikit-learn).
   const scoringModel =
     spec.kind === "score" || spec.kind === "evaluate"
       ? await loadScoringModel(ctx().db, ctx().storage, projectId, spec.params.savedModelId)
