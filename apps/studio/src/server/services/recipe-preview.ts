@@ -56,12 +56,24 @@ export async function previewRecipe(
 ): Promise<RecipePreview> {
   const started = performance.now();
   const { db, engine } = ctx();
-  // Inputs never built are designed on the schema their recipe infers: SQL and columns, no rows.
-  const known = requireKnownSchemas(await resolveInputs(projectId, body.inputs));
-  const found = await db.dataset.findMany({
-    where: { projectId, id: { in: body.inputs } },
-    include: { currentVersion: true },
-  });
+  // The lookups side by side (one after the other, four round trips came before any compile):
+  // inputs never built are designed on the schema their recipe infers (SQL and columns, no rows);
+  // a saved recipe's engine decides where the SparkSQL shown reads its inputs.
+  const [resolved, found, locations] = await Promise.all([
+    resolveInputs(projectId, body.inputs),
+    db.dataset.findMany({
+      where: { projectId, id: { in: body.inputs } },
+      include: { currentVersion: true },
+    }),
+    (async () => {
+      const recipeEngine = body.recipeId
+        ? (await db.recipe.findFirst({ where: { id: body.recipeId, projectId }, select: { engine: true } }))
+            ?.engine
+        : undefined;
+      return displayLocations({ projectId, recipeEngine });
+    })(),
+  ]);
+  const known = requireKnownSchemas(resolved);
   const byId = new Map(found.map((d) => [d.id, d]));
   const datasets = body.inputs.map((id) => byId.get(id)!);
   const unbuilt = datasets.filter((d) => !d.currentVersion || d.schema === null).map((d) => d.name);
@@ -79,11 +91,6 @@ export async function previewRecipe(
   }));
   // The SQL shown is the SQL a run executes: it reads the inputs' current versions, not the
   // sample, where each engine sees them (Spark: the Databricks mount, never this server's folder).
-  const recipeEngine = body.recipeId
-    ? (await db.recipe.findFirst({ where: { id: body.recipeId, projectId }, select: { engine: true } }))
-        ?.engine
-    : undefined;
-  const locations = await displayLocations({ projectId, recipeEngine });
   const shownFor = (dialect: Dialect): CompileInput[] =>
     datasets.map((d, i) => ({
       ...inputs[i]!,
@@ -113,6 +120,28 @@ export async function previewRecipe(
     spec.kind === "score" || spec.kind === "evaluate"
       ? await loadScoringModel(db, ctx().storage, projectId, spec.params.savedModelId)
       : undefined;
+  // The rows first: the SQL on the sample is compiled and handed to DuckDB, and the SQL shown for
+  // both engines is compiled while DuckDB runs it (its threads, not this one's).
+  const duck = compileFor(body.spec, inputs, "duckdb", pivotValues, scoring);
+  const duckIndex =
+    "sql" in duck ? Math.min(body.output ?? 0, Math.max(0, duck.outputSchemas.length - 1)) : 0;
+  const duckSql = "sql" in duck ? (duck.sqlPerOutput?.[duckIndex] ?? duck.sql) : "";
+  const run =
+    unbuilt.length || !("sql" in duck) || duck.blocking || !duckSql
+      ? null
+      : // The recipe runs in a sandbox that can read only its inputs' samples.
+        eng
+          .sandboxed({ read: samples.flatMap((x) => (x ? [x.dir] : [])) }, (box) =>
+            box.withConnection(
+              (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
+              signal,
+            ),
+          )
+          .then(
+            (r) => ({ ok: true as const, r }),
+            (e: unknown) => ({ ok: false as const, e }),
+          );
+
   const compiled = {
     spark: compileFor(body.spec, shownFor("spark"), "spark", pivotValues, scoring),
     duckdb: compileFor(body.spec, shownFor("duckdb"), "duckdb", pivotValues, scoring),
@@ -147,24 +176,14 @@ export async function previewRecipe(
   let rows: RecipePreview["rows"] = [];
   let truncated = false;
   let runError: string | null = null;
-  const duck =
-    "sql" in compiled.duckdb
-      ? compileFor(body.spec, inputs, "duckdb", pivotValues, scoring)
-      : compiled.duckdb;
-  const duckSql = "sql" in duck ? (duck.sqlPerOutput?.[outIndex] ?? duck.sql) : "";
   if (unbuilt.length) {
     runError = `${unbuilt.join(", ")} ${unbuilt.length === 1 ? "has" : "have"} no data yet: the columns come from the recipe that writes ${unbuilt.length === 1 ? "it" : "them"}. Build ${unbuilt.length === 1 ? "it" : "them"} to preview rows.`;
-  } else if (!("sql" in duck) || duck.blocking || !duckSql) {
+  } else if (!run) {
     runError = `No preview: the local engine cannot run this recipe (${engines.duckdb.blocking?.reason ?? "unsupported"}).`;
   } else {
-    try {
-      // The recipe runs in a sandbox that can read only its inputs' samples.
-      const r = await eng.sandboxed({ read: samples.flatMap((x) => (x ? [x.dir] : [])) }, (box) =>
-        box.withConnection(
-          (c) => c.runAndReadAll(`SELECT * FROM (\n${duckSql}\n) AS _preview LIMIT ${body.limit + 1}`),
-          signal,
-        ),
-      );
+    const ran = await run;
+    if (ran.ok) {
+      const r = ran.r;
       const types = r.columnTypes().map(String);
       columns = r
         .columnNames()
@@ -176,7 +195,8 @@ export async function previewRecipe(
       // The compiler's schema is what a run writes; the preview keeps its names and types.
       const declared = any.outputSchemas[outIndex];
       if (declared && declared.length === columns.length) columns = declared;
-    } catch (e) {
+    } else {
+      const e = ran.e;
       runError = signal.aborted
         ? `The preview took longer than ${PREVIEW_TIMEOUT_MS / 1000} s on the sample. Run the recipe to see its output.`
         : `The preview failed on the sample: ${e instanceof Error ? e.message : String(e)}`;

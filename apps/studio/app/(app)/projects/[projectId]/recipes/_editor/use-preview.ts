@@ -15,18 +15,33 @@ const DEBOUNCE_MS = 250;
 
 type PreviewSpec = ApiBody<"POST /projects/{projectId}/recipes/preview">["spec"];
 
-/** The draft's output on the inputs' sample, asked again shortly after each edit (older answers are dropped). */
+/**
+ * The draft's output on the inputs' sample, asked again after each edit (older answers are
+ * dropped). An edit after a quiet spell (no edit for `debounceMs`: a click, a pick in a list)
+ * asks at once; edits that follow one closer than that (typing) wait until they pause, so a burst
+ * sends its first edit and its last one, never one request per keystroke.
+ */
 export function usePreview(
   projectId: string,
   draft: { inputs: string[]; spec: unknown; output?: number } | null,
   limit = 200,
-  /** Wait after the last edit (the prepare editor asks sooner: its goal is 300 ms edit-to-table). */
+  /** Wait after the last edit (the prepare editor asks sooner: its goal is 150 ms edit-to-table). */
   debounceMs = DEBOUNCE_MS,
+  /**
+   * false: even an edit after a quiet spell waits `debounceMs` (a preview nobody looks at yet,
+   * which must not slow down the one the table shows). Read when an edit happens: changing it
+   * asks nothing again.
+   */
+  leading = true,
 ): PreviewState {
   const [state, setState] = useState<PreviewState>({ data: null, error: null, loading: draft !== null });
   const key = draft ? JSON.stringify(draft) : "";
   const draftRef = useRef(draft);
   draftRef.current = draft;
+  /** When the draft last changed (performance.now()); -Infinity before the first. */
+  const lastEdit = useRef(Number.NEGATIVE_INFINITY);
+  const timing = useRef({ debounceMs, leading });
+  timing.current = { debounceMs, leading };
 
   useEffect(() => {
     const d = draftRef.current;
@@ -36,34 +51,42 @@ export function usePreview(
     }
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    const t = window.setTimeout(async () => {
-      try {
-        const data = await apiCall("POST /projects/{projectId}/recipes/preview", {
-          params: { projectId },
-          // The editor's draft spec is not checked in the browser: the server validates it, and its
-          // refusal (with the step and field) is the preview's error.
-          body: { ...d, spec: d.spec as PreviewSpec, limit },
-          signal: ctrl.signal,
-        });
-        if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });
-      } catch (e) {
-        if (ctrl.signal.aborted) return;
-        setState((s) => ({
-          data: s.data,
-          error: {
-            message: errorMessage(e),
-            code: e instanceof ApiError ? e.code : "error",
-            details: e instanceof ApiError ? e.details : undefined,
-          },
-          loading: false,
-        }));
-      }
-    }, debounceMs);
+    // The debounce was 60 ms of the prepare editor's edit-to-table time on every single edit.
+    const { debounceMs: wait, leading: asap } = timing.current;
+    const now = performance.now();
+    const quiet = asap && now - lastEdit.current >= wait;
+    lastEdit.current = now;
+    const t = window.setTimeout(
+      async () => {
+        try {
+          const data = await apiCall("POST /projects/{projectId}/recipes/preview", {
+            params: { projectId },
+            // The editor's draft spec is not checked in the browser: the server validates it, and its
+            // refusal (with the step and field) is the preview's error.
+            body: { ...d, spec: d.spec as PreviewSpec, limit },
+            signal: ctrl.signal,
+          });
+          if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });
+        } catch (e) {
+          if (ctrl.signal.aborted) return;
+          setState((s) => ({
+            data: s.data,
+            error: {
+              message: errorMessage(e),
+              code: e instanceof ApiError ? e.code : "error",
+              details: e instanceof ApiError ? e.details : undefined,
+            },
+            loading: false,
+          }));
+        }
+      },
+      quiet ? 0 : wait,
+    );
     return () => {
       window.clearTimeout(t);
       ctrl.abort();
     };
-  }, [key, projectId, limit, debounceMs]);
+  }, [key, projectId, limit]);
 
   return state;
 }

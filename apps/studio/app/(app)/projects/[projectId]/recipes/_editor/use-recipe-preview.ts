@@ -43,6 +43,12 @@ export function useRecipePreview({
   const outputCount = isSplit ? splitOutputCount(draft.params as SplitParams) : 1;
   const [previewOut, setPreviewOut] = useState(0);
   const shownOut = Math.min(previewOut, outputCount - 1);
+  const asOfSpec = useMemo(
+    () => (isPrepare ? prepareSpecAsOf(draft.params, asOf) : null),
+    [isPrepare, draft.params, asOf],
+  );
+  // While the table shows a step's data, the whole script's preview (the engine checks) waits the
+  // usual debounce: sent with the step's, on 2 cores it slowed the one the table shows.
   const preview = usePreview(
     projectId,
     waiting
@@ -55,11 +61,8 @@ export function useRecipePreview({
           ...(recipe ? { recipeId: recipe.id } : {}),
         },
     200,
-    isPrepare ? 60 : undefined,
-  );
-  const asOfSpec = useMemo(
-    () => (isPrepare ? prepareSpecAsOf(draft.params, asOf) : null),
-    [isPrepare, draft.params, asOf],
+    isPrepare && !asOfSpec ? 60 : undefined,
+    !asOfSpec,
   );
   const asOfPreview = usePreview(
     projectId,
