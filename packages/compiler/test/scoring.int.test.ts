@@ -217,7 +217,7 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     const report: Record<string, unknown>[] = [];
     for (const m of result.models) {
       const model = PortableModelSchema.parse(
-        JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+        JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8")),
       );
       const input = { name: "rows", schema: SCHEMA, location: { format: "parquet" as const, path: rowsDir } };
       const duckSql = compileScoringSql({ model, dialect: "duckdb", input });
@@ -240,6 +240,26 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
       // 2. model.pkl's predictions on every row, unseen levels included.
       const duckVsSk = compare(gotDuck, want, probaColumns, regression);
       const sparkVsSk = compare(gotSpark, want, probaColumns, regression);
+      // Trees: the default walk may write these shallow trees as nested if() alone; the array
+      // walk from the second level on, on both engines.
+      const walked =
+        model.model.kind === "trees" || model.model.kind === "boosted" ? { input, caseLevels: 2 } : null;
+      const duckWalkVsSk = walked
+        ? compare(
+            await duck(order(compileScoringSql({ model, dialect: "duckdb", ...walked }).sql, '"')),
+            want,
+            probaColumns,
+            regression,
+          )
+        : duckVsSk;
+      const sparkWalkVsSk = walked
+        ? compare(
+            await onSpark(order(compileScoringSql({ model, dialect: "spark", ...walked }).sql, "`")),
+            want,
+            probaColumns,
+            regression,
+          )
+        : sparkVsSk;
       // 3. The API node's in-process scorer on the same rows.
       const scorer = compileScorer(model);
       const inputRows = await duck(`SELECT * FROM '${rowsDir}/part-0.parquet' ORDER BY rid`);
@@ -258,11 +278,13 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
         vsTrainer,
         duckVsSk,
         sparkVsSk,
+        duckWalkVsSk,
+        sparkWalkVsSk,
         scorerVsSk,
         sqlBytes: duckSql.sql.length,
       };
       report.push(line);
-      for (const c of [vsTrainer, duckVsSk, sparkVsSk, scorerVsSk]) {
+      for (const c of [vsTrainer, duckVsSk, sparkVsSk, duckWalkVsSk, sparkWalkVsSk, scorerVsSk]) {
         expect(c.labelMismatches, JSON.stringify(line)).toBe(0);
         expect(c.maxDiff, JSON.stringify(line)).toBeLessThan(TOLERANCE);
       }
@@ -293,7 +315,7 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     if (!result.ok) throw new Error(result.error.message);
     const m = result.models[0]!;
     const model = PortableModelSchema.parse(
-      JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+      JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8")),
     );
     const rowsFile = path.join(outputDir, "rows.json");
     writeFileSync(rowsFile, result.sample.map((r, i) => JSON.stringify({ rid: i, fine: r.fine })).join("\n"));
@@ -310,12 +332,13 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
       prediction,
       ...Object.fromEntries((m.sample.probabilities?.[i] ?? []).map((p, k) => [`p${k}`, p])),
     }));
-    const score = async (inputFloat32: boolean, trees: "walk" | "case") => {
+    const score = async (inputFloat32: boolean, trees: "walk" | "case", caseLevels?: number) => {
       const out = compileScoringSql({
         model: { ...model, model: { ...model.model, inputFloat32 } },
         dialect: "duckdb",
         input,
         trees,
+        ...(caseLevels === undefined ? {} : { caseLevels }),
       });
       const got = await duck(`SELECT * FROM (${out.sql}) ORDER BY rid`);
       return compare(
@@ -327,13 +350,17 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     };
     const results = {
       walk: await score(true, "walk"),
+      arrays: await score(true, "walk", 0),
       case: await score(true, "case"),
-      float64: await score(false, "walk"),
+      float64: await score(false, "walk", 0),
+      float64Case: await score(false, "case"),
     };
     console.log("scoring float32 trap:", JSON.stringify(results));
     expect(results.walk).toEqual({ maxDiff: 0, labelMismatches: 0 });
+    expect(results.arrays).toEqual({ maxDiff: 0, labelMismatches: 0 });
     expect(results.case).toEqual({ maxDiff: 0, labelMismatches: 0 });
     expect(results.float64.labelMismatches).toBeGreaterThan(0);
+    expect(results.float64Case.labelMismatches).toBeGreaterThan(0);
   });
 
   it("binary (boolean classes): logistic, decision tree, random forest, gradient boosted trees", async () => {

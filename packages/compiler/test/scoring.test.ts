@@ -310,15 +310,25 @@ describe("compileScoringSql on DuckDB equals scorePortable", () => {
     instance?.closeSync();
   });
 
-  const cases: { name: string; model: PortableModel; trees?: "walk" | "case" }[] = [];
+  const cases: { name: string; model: PortableModel; trees?: "walk" | "case"; caseLevels?: number }[] = [];
   for (const [name, model] of Object.entries(models)) {
     if (model.model.kind === "linear") cases.push({ name, model });
-    else
+    else {
       for (const trees of ["walk", "case"] as const) cases.push({ name: `${name} (${trees})`, model, trees });
+      // The walk's two parts alone and split mid-tree: all arrays, and nested if() for 2 levels.
+      for (const caseLevels of [0, 2])
+        cases.push({ name: `${name} (walk, ${caseLevels} if levels)`, model, trees: "walk", caseLevels });
+    }
   }
-  for (const { name, model, trees } of cases) {
+  for (const { name, model, trees, caseLevels } of cases) {
     it(name, async () => {
-      const out = compileScoringSql({ model, dialect: "duckdb", input: { from, schema }, trees });
+      const out = compileScoringSql({
+        model,
+        dialect: "duckdb",
+        input: { from, schema },
+        trees,
+        ...(caseLevels === undefined ? {} : { caseLevels }),
+      });
       const reader = await c.runAndReadAll(`${out.sql} ORDER BY "id"`);
       expect(reader.columnNames()).toEqual(out.outputSchema.map((col) => col.name));
       const got = reader.getRowObjectsJS();

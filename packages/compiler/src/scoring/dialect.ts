@@ -13,6 +13,8 @@ export interface ScoringDialect {
   array(items: readonly string[]): string;
   /** The element at a 1-based index that is always in range. */
   element(array: string, index1: string): string;
+  /** Integer division of two non-negative INTEGERs, as an INTEGER. */
+  intDiv(a: string, b: string): string;
 }
 
 const duckdb: ScoringDialect = {
@@ -20,6 +22,7 @@ const duckdb: ScoringDialect = {
   array: (items) => `[${items.join(",")}]`,
   // DuckDB lists index from 1.
   element: (array, index) => `${array}[${index}]`,
+  intDiv: (a, b) => `(${a} // ${b})`,
 };
 
 const spark: ScoringDialect = {
@@ -27,6 +30,8 @@ const spark: ScoringDialect = {
   array: (items) => `array(${items.join(",")})`,
   // element_at is 1-based (arr[i] is 0-based); the index is always in range, so ANSI never raises.
   element: (array, index) => `element_at(${array},${index})`,
+  // div gives a BIGINT; element_at takes an INT index.
+  intDiv: (a, b) => `CAST(${a} div ${b} AS INT)`,
 };
 
 export const SCORING_HOOKS: Record<Dialect, ScoringDialect> = { duckdb, spark };
