@@ -28,6 +28,12 @@ export interface ReadLease {
 export interface PutStreamOptions {
   /** Reject with StorageLimitError (and keep nothing) once the body exceeds this many bytes. */
   maxBytes?: number;
+  /**
+   * false: not flushed to disk (local storage skips the fsyncs), for a scratch object deleted right
+   * after it is read, such as an upload being imported: a crash loses nothing anyone keeps, and a
+   * large file is not written out to disk once more while the import runs. Default true.
+   */
+  durable?: boolean;
 }
 
 export interface DatasetStorage {

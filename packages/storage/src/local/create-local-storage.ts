@@ -54,7 +54,13 @@ export function createLocalStorage(opts: { root: string }): DatasetStorage {
 
     async putStream(key, body, putOpts?: PutStreamOptions) {
       const target = pathOfKey(key);
-      return writeAtomically(body, target, tmpDir, checkMaxBytes(putOpts?.maxBytes));
+      return writeAtomically(
+        body,
+        target,
+        tmpDir,
+        checkMaxBytes(putOpts?.maxBytes),
+        putOpts?.durable ?? true,
+      );
     },
 
     async getStream(key): Promise<Readable> {

@@ -16,19 +16,21 @@ export async function writeAtomically(
   target: string,
   tmpDir: string,
   maxBytes: number | undefined,
+  /** false: no fsync of the file or its folder (see PutStreamOptions.durable). */
+  durable = true,
 ): Promise<{ bytes: number }> {
   await mkdir(tmpDir, { recursive: true });
   const tmp = join(tmpDir, `${randomUUID()}.partial`);
   const counter = new ByteCounter(maxBytes);
   try {
     await pipeline(body, counter, createWriteStream(tmp, { flags: "wx" }));
-    await fsyncFile(tmp);
+    if (durable) await fsyncFile(tmp);
     await mkdir(dirname(target), { recursive: true });
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
-  await fsyncDir(dirname(target));
+  if (durable) await fsyncDir(dirname(target));
   return { bytes: counter.bytes };
 }

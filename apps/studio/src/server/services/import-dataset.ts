@@ -12,7 +12,7 @@ import { datasetDto } from "./dto.ts";
 import { deleteUpload, openUpload } from "./uploads.ts";
 
 /** How the version's origin records lines an import skipped, so the versions list says so later too. */
-function skippedNote(s: SkippedLines | undefined): string {
+export function skippedNote(s: SkippedLines | undefined): string {
   if (!s?.count) return "";
   return ` (skipped ${s.count} bad line${s.count === 1 ? "" : "s"}: ${s.lines.join(", ")}${s.count > s.lines.length ? ", ..." : ""})`;
 }

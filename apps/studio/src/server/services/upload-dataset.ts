@@ -1,9 +1,16 @@
 import "server-only";
-import { AppError, type ImportedDataset, type ImportOptions } from "@sous/contracts";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { AppError, type ImportedDataset, type ImportOptions, newId } from "@sous/contracts";
+import { type ImportResult, importCsvStream, importToParquet, type LocalEngine } from "@sous/engine-local";
 import { ctx } from "../context.ts";
-import { nameTaken } from "./dataset-store.ts";
-import { importDataset } from "./import-dataset.ts";
-import { deleteUpload, stageUpload } from "./uploads.ts";
+import { env } from "../env.ts";
+import { findDataset, nameTaken, writeVersion } from "./dataset-store.ts";
+import { datasetDto } from "./dto.ts";
+import { skippedNote } from "./import-dataset.ts";
+import { StreamTap } from "./stream-tap.ts";
+import { deleteUpload, openUpload, stageUpload, tooLarge } from "./uploads.ts";
 
 // Browsers label files inconsistently (Windows says application/vnd.ms-excel for .csv); curl says
 // application/x-www-form-urlencoded with --data-binary. The content itself decides the format.
@@ -33,9 +40,12 @@ export function checkContentType(contentType: string | null): void {
 }
 
 /**
- * One request, one dataset: streams the body into storage, detects its format and dialect,
- * converts it to Parquet as version 1 of a new dataset (or the next version of `datasetId`).
- * A failure at any step leaves no row and no file behind.
+ * One request, one dataset: streams the body into storage and, for a CSV, into DuckDB at the same
+ * time (one COPY reads it as it arrives and writes the Parquet: the file is read once), as version 1
+ * of a new dataset (or the next version of `datasetId`). What one forward read cannot do (other
+ * formats, small files, skip bad lines, a value that contradicts a type read from the start of
+ * the file, any error to name a line for) is done by importDataset's path on the stored file once
+ * the upload is complete. A failure at any step leaves no row and no file behind.
  */
 export async function uploadDataset(opts: {
   projectId: string;
@@ -53,17 +63,89 @@ export async function uploadDataset(opts: {
       where: { projectId_name: { projectId: opts.projectId, name: opts.target.create } },
     });
     if (taken) throw nameTaken(opts.target.create);
-  }
+  } else await findDataset(opts.projectId, opts.target.datasetId);
   const fileName = opts.fileName ?? ("create" in opts.target ? opts.target.create : "upload");
-  const { id } = await stageUpload({ ...opts, fileName });
+  // Refused before anything is staged (stageUpload checks it again, and counts the bytes).
+  const max = env().SOUS_UPLOAD_MAX_BYTES;
+  if (opts.contentLength && Number(opts.contentLength) > max)
+    throw new AppError("payload_too_large", tooLarge(max));
+  const engine = await ctx().engine;
+  const scratchDir = path.join(ctx().dataDir, "tmp", "imports");
+  await mkdir(scratchDir, { recursive: true });
+  const headFile = path.join(scratchDir, `.head-${newId()}.csv`);
+  let uploadId: string | undefined;
+  let result: ImportResult | undefined;
   try {
-    return await importDataset({
+    const { datasetId } = await writeVersion({
       projectId: opts.projectId,
       target: opts.target,
-      source: { kind: "upload", uploadId: id, ...(opts.options ? { options: opts.options } : {}) },
+      get origin() {
+        return `upload ${fileName}${skippedNote(result?.skippedLines)}`;
+      },
+      write: async (staged) => {
+        let streamed: Promise<ImportResult | null> | undefined;
+        const tap = new StreamTap(async (head) => {
+          await writeFile(headFile, head);
+          const body = new PassThrough();
+          streamed = importCsvStream(engine, {
+            headFile,
+            body,
+            outDir: staged.dir,
+            scratchDir,
+            fileName,
+            ...(opts.options ? { options: opts.options } : {}),
+          });
+          return body;
+        });
+        let up: { id: string };
+        try {
+          up = await stageUpload({ ...opts, fileName, tap, durable: false });
+        } finally {
+          // No read may still write into the staged folder once a failed upload aborts it.
+          await streamed?.catch(() => null);
+        }
+        uploadId = up.id;
+        result =
+          (await streamed) ?? (await importStored(engine, opts.projectId, up.id, staged.dir, opts.options));
+        return result;
+      },
     });
+    const dataset = datasetDto(await findDataset(opts.projectId, datasetId));
+    return result
+      ? {
+          ...dataset,
+          import: {
+            rowCount: result.rowCount,
+            ...(result.skippedLines ? { skippedLines: result.skippedLines } : {}),
+          },
+        }
+      : dataset;
   } finally {
-    await deleteUpload(opts.projectId, id);
+    await rm(headFile, { force: true });
+    if (uploadId) await deleteUpload(opts.projectId, uploadId);
+  }
+}
+
+/** importDataset's read of a stored upload, into a version already staged. */
+async function importStored(
+  engine: LocalEngine,
+  projectId: string,
+  uploadId: string,
+  outDir: string,
+  options: ImportOptions | undefined,
+): Promise<ImportResult> {
+  const u = await openUpload(projectId, uploadId);
+  try {
+    return await u.read(() =>
+      importToParquet(engine, {
+        file: u.file,
+        fileName: u.fileName,
+        outDir,
+        ...(options ? { options } : {}),
+      }),
+    );
+  } finally {
+    await u.release();
   }
 }
 

@@ -39,6 +39,10 @@ export async function stageUpload(opts: {
   fileName: string;
   contentLength: string | null;
   body: ReadableStream<Uint8Array> | null;
+  /** Sees every byte on its way to storage (the streamed import's tap); fails with the upload. */
+  tap?: Transform;
+  /** false for an upload imported and deleted in the same request: not flushed to disk. */
+  durable?: boolean;
 }): Promise<{ id: string; bytes: number }> {
   const { storage } = ctx();
   const max = env().SOUS_UPLOAD_MAX_BYTES;
@@ -49,8 +53,16 @@ export async function stageUpload(opts: {
   const prefix = uploadPrefix({ projectId: opts.projectId, uploadId: id });
   try {
     const body = Readable.fromWeb(opts.body as unknown as WebReadableStream<Uint8Array>);
-    const { bytes } = await storage.putStream(`${prefix}${DATA}`, body.pipe(passThroughErrors(body)), {
+    let stream: Readable = body.pipe(passThroughErrors(body));
+    if (opts.tap) {
+      const from = stream;
+      const tap = opts.tap;
+      from.on("error", (e) => tap.destroy(e));
+      stream = from.pipe(tap);
+    }
+    const { bytes } = await storage.putStream(`${prefix}${DATA}`, stream, {
       maxBytes: max,
+      durable: opts.durable ?? true,
     });
     if (bytes === 0) throw new AppError("invalid_input", "The file is empty.");
     const meta = { fileName: opts.fileName, bytes, createdAt: new Date().toISOString() };
