@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { listDatasets } from "@/server/services/datasets.ts";
+import { listClusterings } from "@/server/services/ml-clustering.ts";
 import { listAnalyses, listModels } from "@/server/services/ml-lab.ts";
 import { listSavedModels } from "@/server/services/saved-models.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
 import { loadProject } from "../../../../_lib/project-page.ts";
+import { ClusteringPanel } from "./clustering-panel.tsx";
 import { LabHome } from "./lab-home.tsx";
 import "./lab.css";
 
@@ -19,11 +21,12 @@ export default async function LabPage({ params, searchParams }: Props) {
   const { projectId } = await params;
   const { dataset } = await searchParams;
   const { role, project } = await loadProject(projectId);
-  const [datasets, analyses, models, savedModels] = await Promise.all([
+  const [datasets, analyses, models, savedModels, clusterings] = await Promise.all([
     listDatasets(projectId),
     listAnalyses(projectId),
     listModels(projectId),
     listSavedModels(projectId),
+    listClusterings(projectId),
   ]);
   return (
     <main className="lab-page">
@@ -49,6 +52,14 @@ export default async function LabPage({ params, searchParams }: Props) {
         analyses={analyses}
         models={models}
         savedModels={savedModels}
+      />
+      <ClusteringPanel
+        projectId={projectId}
+        canEdit={role !== "VIEWER"}
+        datasets={datasets
+          .filter((d) => d.currentVersion && d.schema)
+          .map((d) => ({ id: d.id, name: d.name }))}
+        clusterings={clusterings}
       />
     </main>
   );
