@@ -434,6 +434,22 @@ describe.skipIf(!baseUrl || !available.ok)("API node", { timeout: 120_000 }, () 
     expect(lat.p99).toBeGreaterThanOrEqual(lat.p50);
   });
 
+  it("reports its event loop's delay to the admin token, per window", async () => {
+    const reset = (headers: Record<string, string> = {}) =>
+      fetch(`${node.url}/admin/api/v1/event-loop/reset`, { method: "POST", headers });
+    expect((await reset()).status).toBe(401);
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    const first = (await (await reset(admin)).json()) as { eventLoopDelayMs: Body | null };
+    // The node has run since it started: the first window has samples, ordered percentiles.
+    const d = first.eventLoopDelayMs as { p50: number; p99: number; max: number; samples: number };
+    expect(d.samples).toBeGreaterThan(0);
+    expect(d.p50).toBeLessThanOrEqual(d.p99);
+    expect(d.p99).toBeLessThanOrEqual(d.max);
+    const m = (await (await fetch(`${node.url}/admin/api/v1/metrics`, { headers: admin })).json()) as Body;
+    expect(m).toHaveProperty("eventLoopDelayMs");
+    expect((await fetch(`${node.url}/admin/api/v1/event-loop/reset`, { headers: admin })).status).toBe(405);
+  });
+
   it("writes the sampled request log in batches: features, prediction, version, latency", async () => {
     await node.requestLog.flush();
     const rows = await t.db.apiRequestLog.findMany({ where: { endpointId: churn.endpointId }, take: 5000 });
