@@ -184,7 +184,7 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     const report: Record<string, unknown>[] = [];
     for (const m of result.models) {
       const model = PortableModelSchema.parse(
-        JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8")),
+        JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8")),
       );
       expect(model.features.map((f) => f.type)).toEqual(["numeric", "ordinal", "target", "date", "date"]);
       const input = {
@@ -260,7 +260,7 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
     // The words decide the class: tf-idf learned them.
     expect(result.models[0]!.metrics.accuracy).toBeGreaterThan(0.9);
     const model = PortableModelSchema.parse(
-      JSON.parse(readFileSync(path.join(textDir, result.models[0]!.portable), "utf8")),
+      JSON.parse(readFileSync(path.join(textDir, result.models[0]!.portable!), "utf8")),
     );
     const text = model.features.find((f) => f.type === "text");
     // Seven words in the reviews (four adjectives, three nouns), under the cap of 10.

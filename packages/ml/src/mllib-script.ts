@@ -1,6 +1,7 @@
 import { AppError } from "@sous/contracts";
 import { HIGHER_IS_BETTER, type TrainRequest, TrainRequestSchema } from "./contracts.ts";
 import { engineProblems } from "./engine-support.ts";
+import { MLLIB_FEATURES_PY } from "./feature-handling/mllib-features.ts";
 
 // The Databricks half of training: a TrainRequest as one PySpark MLlib script, run once on a
 // cluster through the Jobs API. It handles features as the local trainer (python/sous_ml) does:
@@ -186,6 +187,8 @@ def read_input():
                 "ML_FEATURE_TYPE",
                 f"feature {f['name']} is handled as numeric but its column is {types[f['name']]}: handle it as categorical",
             )
+        if f["type"] == "date" and types[f["name"]] not in DATE_TYPES:
+            raise TrainError("ML_FEATURE_TYPE", f"feature {f['name']} is handled as a date but its column is {types[f['name']]}")
     return df, types
 
 
@@ -211,6 +214,8 @@ def labelled(df, types):
     out = df.withColumn(LABEL, mapping[F.col(ident(TARGET))].alias(LABEL, metadata=meta))
     return out.where(F.col(LABEL).isNotNull()), classes
 
+
+${MLLIB_FEATURES_PY}
 
 def fit_preprocessing(train, types):
     """Fits the feature handling on the training rows: the same statistics as scikit-learn's."""
@@ -266,6 +271,9 @@ def fit_preprocessing(train, types):
             raise TrainError("ML_FEATURE_EMPTY", f"feature {name} has no value on the training rows: exclude it")
         if nulls:
             counts[fill] = counts.get(fill, 0) + nulls
+        if is_extra(f):
+            out[name] = fit_extra(f, train, types, fill, counts)
+            continue
         categories = sorted(counts)
         keep = f["maxLevels"]
         grouped = set()
@@ -276,6 +284,9 @@ def fit_preprocessing(train, types):
             grouped = {categories[j] for j in order[: len(categories) - keep]}
         levels = [c for c in categories if c not in grouped]
         out[name] = {"name": name, "type": "categorical", "impute": fill, "levels": levels, "others": bool(grouped)}
+    for f in FEATURES:
+        if f["type"] == "date":
+            out[f["name"]] = fit_extra(f, train, types)
     return [out[f["name"]] for f in FEATURES]
 
 
@@ -292,6 +303,10 @@ def prep_stages(portable_features, types):
                 x = f"({x} * {double_literal(r['scale'])} + {double_literal(r['offset'])})"
             first.append(f"{x} AS {P}x{i}")
             columns.append(f"{P}x{i}")
+        elif f["type"] in ("ordinal", "target", "date"):
+            sql, cols = extra_columns(i, f, types)
+            first += sql
+            columns += cols
         else:
             t = f"{P}t{i}"
             first.append(f"coalesce({text_sql(f['name'], types[f['name']])}, {text_literal(f['impute'])}) AS {t}")
@@ -749,11 +764,15 @@ def train():
     sample_rows = []
     if sample_df is not None:
         exprs = [
-            F.expr(numeric_sql(f["name"]) if f["type"] == "numeric" else text_sql(f["name"], types[f["name"]])).alias(P + str(i))
+            F.expr(
+                numeric_sql(f["name"]) if f["type"] == "numeric"
+                else date_millis_sql(f["name"], types[f["name"]]) if f["type"] == "date"
+                else text_sql(f["name"], types[f["name"]])
+            ).alias(P + str(i))
             for i, f in enumerate(FEATURES)
         ]
         for r in sample_df.orderBy(ID).select(*exprs).collect():
-            sample_rows.append({f["name"]: json_cell(r[P + str(i)]) for i, f in enumerate(FEATURES)})
+            sample_rows.append({f["name"]: (iso_millis(r[P + str(i)]) if f["type"] == "date" else json_cell(r[P + str(i)])) for i, f in enumerate(FEATURES)})
 
     metric = REQUEST["metric"]
     sign = 1 if SPEC["higherIsBetter"] else -1
