@@ -4,7 +4,7 @@
 // Python): its predictions and probabilities equal the trainer's own predict/predict_proba on the
 // same rows; the saved model is a node of the Flow; activating another version outdates the
 // scored dataset, and the rebuild scores with that version; a version without a portable form
-// fails the build with a message naming the model; the same recipe on Databricks (the emulator).
+// scores with scikit-learn in the worker; the same recipe on Databricks (the emulator).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startDatabricksEmulator } from "@sous/databricks-emulator";
@@ -222,8 +222,8 @@ describe.skipIf(!hasStudio)(
       );
       expect(version2!.number).toBe(2);
 
-      // A version without a portable form (as models other than linear and trees) cannot score in
-      // SQL: the build fails, naming the saved model and the version.
+      // A version without a portable form (as models other than linear and trees) scores with
+      // scikit-learn in the worker (no SQL): the same predictions as the trainer's.
       const v3 = await post(`/projects/${projectId}/ml/trainings/${trainingId}/deploy`, {
         modelIndex: 0,
         savedModelId,
@@ -235,9 +235,16 @@ describe.skipIf(!hasStudio)(
         v3.data.versions[0].id,
       ]);
       await db.end();
-      const failed = await build(scoredId);
-      expect(failed.state).toBe("FAILED");
-      expect(failed.error).toMatch(/Saved model churn \(version 3\) has no portable form/);
+      const third = await build(scoredId);
+      expect(third.state, third.error).toBe("SUCCEEDED");
+      expect(third.activities[0].duckdbSql).toBeNull();
+      expectSameAsTrainer(await scored(scoredId), models[0]!);
+      // The forest again (version 1), as the Databricks test compares with.
+      await put(`/projects/${projectId}/saved-models/${savedModelId}/active-version`, {
+        versionId: version1!.id,
+      });
+      const fourth = await build(scoredId);
+      expect(fourth.state, fourth.error).toBe("SUCCEEDED");
     });
 
     it("scores the same rows on Databricks (Spark SQL on the emulator's Spark) with the same predictions", async () => {
@@ -264,6 +271,26 @@ describe.skipIf(!hasStudio)(
         });
         expect(p.status).toBe(201);
         const model = (await get(`/projects/${projectId}/saved-models`)).data[0];
+        // Version 3 has no portable form: it scores with scikit-learn, so Databricks is refused
+        // when the engine is chosen (not at build).
+        const v3 = model.versions.find((v: { number: number }) => v.number === 3);
+        await put(`/projects/${projectId}/saved-models/${model.id}/active-version`, { versionId: v3.id });
+        const py = await post(`/projects/${projectId}/recipes`, {
+          name: "score_remote_py",
+          inputs: [
+            (await get(`/projects/${projectId}/datasets`)).data.find(
+              (d: { name: string }) => d.name === "new_customers",
+            ).id,
+          ],
+          output: { name: "new_scored_remote_py" },
+          spec: { kind: "score", version: 1, params: { savedModelId: model.id } },
+        });
+        expect(py.status, JSON.stringify(py.data)).toBe(201);
+        const refused = await put(`/projects/${projectId}/recipes/${py.data.id}/engine`, {
+          engine: { kind: "databricks", connectionId: c.data.id, profileId: p.data.id },
+        });
+        expect(refused.status).toBe(422);
+        expect(refused.data.error.message).toMatch(/scores with scikit-learn, on the local engine only/);
         // The forest (version 1) again: trees in SQL, compared on both engines.
         const v1 = model.versions.find((v: { number: number }) => v.number === 1);
         await put(`/projects/${projectId}/saved-models/${model.id}/active-version`, { versionId: v1.id });
@@ -291,8 +318,7 @@ describe.skipIf(!hasStudio)(
         expect(done.activities[0].sparkSql).toMatch(/AS `proba_true`/);
         const remote = await scored(remoteId);
         const forest = expectSameAsTrainer(remote, models[1]!);
-        // And equal to the local build's rows of the same version (built with version 1 above; the
-        // failed build left them published).
+        // And equal to the local build's rows of the same version (built with version 1 above).
         const localId = (await get(`/projects/${projectId}/datasets`)).data.find(
           (d: { name: string }) => d.name === "new_scored",
         ).id;
