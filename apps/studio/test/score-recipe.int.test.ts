@@ -235,6 +235,20 @@ describe.skipIf(!hasStudio)(
         v3.data.versions[0].id,
       ]);
       await db.end();
+      // Known before the build: the output schema (from the classes) and what scores it.
+      const plan = await get(`/projects/${projectId}/recipes/${recipe.data.id}/compile?engine=duckdb`);
+      expect(plan.status, JSON.stringify(plan.data)).toBe(200);
+      expect(plan.data.outputSchemas[0].map((c: { name: string }) => c.name)).toEqual([
+        "id",
+        ...features,
+        "prediction",
+        ...classes.map((c) => `proba_${String(c)}`),
+      ]);
+      expect(plan.data.steps[0].engines.duckdb).toMatchObject({
+        level: "partial",
+        condition: expect.stringMatching(/scores with scikit-learn in Python \(no SQL\)/),
+      });
+      expect(plan.data.steps[0].engines.spark.level).toBe("none");
       const third = await build(scoredId);
       expect(third.state, third.error).toBe("SUCCEEDED");
       expect(third.activities[0].duckdbSql).toBeNull();
