@@ -21,14 +21,13 @@ describe("guessTask", () => {
 });
 
 describe("exclusionReason", () => {
-  it("names identifiers, constants, empties, leaks, dates and huge categoricals", () => {
+  it("names identifiers, constants, empties, leaks and huge categoricals", () => {
     expect(exclusionReason(col({ name: "id", type: "integer", distinct: 100 }))).toMatch(/identifier/);
     expect(exclusionReason(col({ name: "c", type: "string", distinct: 1 }))).toMatch(/constant/);
     expect(exclusionReason(col({ name: "e", type: "double", nonNull: 0, distinct: 0 }))).toMatch(/empty/);
     expect(exclusionReason(col({ name: "l", type: "double", targetCorrelation: -0.99 }))).toMatch(
       /leaks the target: correlation -0.990/,
     );
-    expect(exclusionReason(col({ name: "d", type: "date" }))).toMatch(/date/);
     expect(
       exclusionReason(col({ name: "s", type: "string", rows: 5000, nonNull: 4000, distinct: 3000 })),
     ).toMatch(/3,000 distinct values/);

@@ -1,6 +1,7 @@
 import type { ColumnType } from "@sous/contracts";
 import type { Algorithm, Metric, MlTask } from "./contracts.ts";
 import type { DesignFeature, MlDesign } from "./design.ts";
+import { suggestHandling } from "./feature-handling/suggest-handling.ts";
 
 // The Lab's first design for a target: the task guessed from the target column, a handling per
 // column from its type, and the columns better left out (identifiers, constants, leaks), each
@@ -16,11 +17,13 @@ export interface ColumnProfile {
   distinct: number;
   /** Pearson correlation with the target (numeric columns, numeric or two-class target); null otherwise. */
   targetCorrelation: number | null;
+  /** Mean length of the most frequent values (text columns): long ones are free text. */
+  meanTopLength?: number;
 }
 
 export interface DesignSuggestion {
   design: MlDesign;
-  /** Why each excluded column is excluded, by column name. */
+  /** Why each excluded column is excluded, or a date or text column handled so, by column name. */
   reasons: Record<string, string>;
 }
 
@@ -65,8 +68,6 @@ export function exclusionReason(column: ColumnProfile): string | null {
     return "an identifier: a different value on every row";
   if (!NUMERIC.includes(column.type) && column.distinct > MAX_LEVELS_KEPT)
     return `${column.distinct.toLocaleString("en-US")} distinct values: too many levels to encode`;
-  if (column.type === "date" || column.type === "timestamp")
-    return "a date: date parts are not extracted yet (derive them with a prepare recipe)";
   if (column.targetCorrelation !== null && Math.abs(column.targetCorrelation) >= LEAK_CORRELATION)
     return `leaks the target: correlation ${column.targetCorrelation.toFixed(3)}`;
   return null;
@@ -96,6 +97,12 @@ export function suggestDesign(
   const features: DesignFeature[] = [];
   for (const column of columns) {
     if (column.name === targetName) continue;
+    const special = suggestHandling(column);
+    if (special) {
+      reasons[column.name] = special.reason;
+      features.push(special.feature);
+      continue;
+    }
     const reason = exclusionReason(column);
     if (reason) reasons[column.name] = reason;
     features.push(defaultFeature(column, reason === null));

@@ -47,7 +47,19 @@ export async function suggestForTarget(
   const profile = (name: string, type: ColumnProfile["type"]): ColumnProfile => {
     const st = stats.get(name);
     const nonNull = st ? s.rows - st.empty : 0;
-    return { name, type, rows: s.rows, nonNull, distinct: st?.distinct ?? 0, targetCorrelation: null };
+    const top = type === "string" ? (st?.top ?? []).filter((t) => typeof t.value === "string") : [];
+    return {
+      name,
+      type,
+      rows: s.rows,
+      nonNull,
+      distinct: st?.distinct ?? 0,
+      targetCorrelation: null,
+      // Long frequent values read as free text (suggestHandling proposes tf-idf).
+      ...(top.length > 0
+        ? { meanTopLength: top.reduce((n, t) => n + String(t.value).length, 0) / top.length }
+        : {}),
+    };
   };
   const targetProfile = profile(target.name, target.type);
   const task = input.task ?? suggestDesign([targetProfile], target.name).design.task;
