@@ -15,6 +15,7 @@ import { useEffect, useState } from "react";
 import { Field, Input, Select } from "@/ui/field.tsx";
 import { plural } from "@/ui/format.ts";
 import { ALGORITHM_LABEL, METRIC_LABEL, TASK_LABEL } from "../lab-labels.ts";
+import { FeatureHandlingCells } from "./feature-handling-cells.tsx";
 
 // The design form: which columns are features and how each is handled, the validation split, the
 // metric the best model is chosen by, and the algorithms with their settings. Pure over `design`:
@@ -149,86 +150,7 @@ export function DesignEditor({
                     </div>
                   ) : null}
                 </td>
-                <td>
-                  <Select
-                    aria-label={`How ${f.name} is handled`}
-                    value={f.type}
-                    onChange={(e) =>
-                      setFeature(
-                        i,
-                        e.target.value === "numeric"
-                          ? {
-                              name: f.name,
-                              include: f.include,
-                              type: "numeric",
-                              impute: { method: "mean" },
-                              rescale: "standard",
-                            }
-                          : {
-                              name: f.name,
-                              include: f.include,
-                              type: "categorical",
-                              impute: { method: "most_frequent" },
-                              maxLevels: 20,
-                            },
-                      )
-                    }
-                  >
-                    <option value="numeric">Number</option>
-                    <option value="categorical">Category</option>
-                  </Select>
-                </td>
-                <td>
-                  {f.type === "numeric" ? (
-                    <Select
-                      aria-label={`Missing ${f.name}`}
-                      value={f.impute.method}
-                      onChange={(e) =>
-                        setFeature(i, {
-                          ...f,
-                          impute:
-                            e.target.value === "constant"
-                              ? { method: "constant", value: 0 }
-                              : { method: e.target.value as "mean" | "median" },
-                        })
-                      }
-                    >
-                      <option value="mean">Mean</option>
-                      <option value="median">Median</option>
-                      <option value="constant">Zero</option>
-                    </Select>
-                  ) : (
-                    <span className="muted">Most frequent</span>
-                  )}
-                </td>
-                <td>
-                  {f.type === "numeric" ? (
-                    <Select
-                      aria-label={`Rescale ${f.name}`}
-                      value={f.rescale}
-                      onChange={(e) => setFeature(i, { ...f, rescale: e.target.value as typeof f.rescale })}
-                    >
-                      <option value="standard">Standardise</option>
-                      <option value="minmax">Min-max</option>
-                      <option value="none">As is</option>
-                    </Select>
-                  ) : (
-                    <span className="inline">
-                      Top
-                      <Input
-                        type="number"
-                        min={1}
-                        max={1000}
-                        value={f.maxLevels}
-                        aria-label={`Levels kept of ${f.name}`}
-                        onChange={(e) =>
-                          setFeature(i, { ...f, maxLevels: Math.max(1, Number(e.target.value) || 1) })
-                        }
-                      />
-                      + others
-                    </span>
-                  )}
-                </td>
+                <FeatureHandlingCells feature={f} onChange={(next) => setFeature(i, next)} />
               </tr>
             ))}
           </tbody>
