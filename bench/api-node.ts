@@ -305,25 +305,25 @@ try {
     console.log("scikit-learn baseline skipped (SOUS_BENCH_SKLEARN=0)");
   else {
     const script = `
-  import json, sys, time
-  import joblib, numpy as np
-  from sous_ml.train import category_text
-  req = json.load(sys.stdin)
-  model = joblib.load(req["pickle"])
-  feats = req["features"]
-  x = np.empty((len(req["rows"]), len(feats)), dtype=object)
-  for r, row in enumerate(req["rows"]):
-      for j, f in enumerate(feats):
-          v = row.get(f["name"])
-          x[r, j] = np.nan if v is None else (float(v) if f["type"] == "numeric" else category_text(v))
-  single = []
-  for r in range(len(x)):
-      t0 = time.perf_counter(); model.predict_proba(x[r:r + 1]); single.append((time.perf_counter() - t0) * 1000)
-  batch = []
-  for _ in range(30):
-      t0 = time.perf_counter(); model.predict_proba(x); batch.append((time.perf_counter() - t0) * 1000)
-  print(json.dumps({"single": single, "batch": batch}))
-  `;
+import json, sys, time
+import joblib, numpy as np
+from sous_ml.train import category_text
+req = json.load(sys.stdin)
+model = joblib.load(req["pickle"])
+feats = req["features"]
+x = np.empty((len(req["rows"]), len(feats)), dtype=object)
+for r, row in enumerate(req["rows"]):
+    for j, f in enumerate(feats):
+        v = row.get(f["name"])
+        x[r, j] = np.nan if v is None else (float(v) if f["type"] == "numeric" else category_text(v))
+single = []
+for r in range(len(x)):
+    t0 = time.perf_counter(); model.predict_proba(x[r:r + 1]); single.append((time.perf_counter() - t0) * 1000)
+batch = []
+for _ in range(30):
+    t0 = time.perf_counter(); model.predict_proba(x); batch.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"single": single, "batch": batch}))
+`;
     const py = spawnSync(defaultPython, ["-c", script], {
       cwd: path.join(repoRoot, "python"),
       env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python") },
