@@ -160,6 +160,11 @@ def text_pipeline(feature):
 def text_values(col, max_chars):
     """Text cells cut to max_chars characters (NaN for NULL): a 1 MB cell costs what a short one does."""
     col = col.cast(pa.large_string()) if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) else col
+    longer = pc.sum(pc.greater(pc.utf8_length(col), max_chars)).as_py() or 0
+    if longer:
+        import sys
+
+        print(f"[sous_ml] {longer} text cell(s) longer than {max_chars} characters: only their first {max_chars} are read", file=sys.stderr, flush=True)
     cut = pc.utf8_slice_codeunits(col, 0, max_chars)
     values = cut.to_numpy(zero_copy_only=False).astype(object)
     values[pc.is_null(cut).to_numpy(zero_copy_only=False)] = np.nan
