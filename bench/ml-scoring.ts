@@ -126,7 +126,7 @@ async function run(index: number, trees: TreeStrategy = "walk"): Promise<Run> {
   const fitted = trained.ok ? trained.models[index]! : null;
   if (!fitted) throw new Error("no model");
   const model = PortableModelSchema.parse(
-    JSON.parse(readFileSync(path.join(dir, "model", fitted.portable), "utf8")),
+    JSON.parse(readFileSync(path.join(dir, "model", fitted.portable!), "utf8")),
   );
   const nodes =
     model.model.kind === "trees" ? model.model.trees.reduce((n, t) => n + t.feature.length, 0) : 0;

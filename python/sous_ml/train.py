@@ -37,7 +37,7 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.class_weight import compute_sample_weight
 
-from . import charts
+from . import charts, xgb
 from . import features as features_mod
 from .portable import portable
 
@@ -183,6 +183,11 @@ def estimator(algorithm, task, seed):
             raise TrainError("ML_ALGORITHM_TASK", "linear regression is for a numeric target: use logistic")
         return Ridge(alpha=algorithm["alpha"])
     depth = algorithm.get("maxDepth")
+    if kind == "xgboost":
+        if not xgb.available():
+            raise TrainError("ML_ALGORITHM_UNAVAILABLE", "XGBoost is not installed in the project's Python environment")
+        cls = xgb.XGBoostClassifier if classifier else xgb.XGBoostRegressor
+        return cls(n_trees=algorithm["nTrees"], learning_rate=algorithm["learningRate"], max_depth=depth, seed=seed)
     leaf = algorithm["minSamplesLeaf"]
     if kind == "decisionTree":
         cls = DecisionTreeClassifier if classifier else DecisionTreeRegressor
@@ -454,8 +459,9 @@ def train(request):
         joblib.dump(pipeline, os.path.join(out_dir, folder, "model.pkl"))
         with open(os.path.join(out_dir, folder, "charts.json"), "w") as fh:
             json.dump(chart_data, fh)
-        with open(os.path.join(out_dir, folder, "portable.json"), "w") as fh:
-            json.dump(portable(pipeline, request["features"], kind, task, classes), fh)
+        if kind != "xgboost":  # float32 sums: scores through Python only (sous_ml/xgb.py)
+            with open(os.path.join(out_dir, folder, "portable.json"), "w") as fh:
+                json.dump(portable(pipeline, request["features"], kind, task, classes), fh)
         predictions = {"prediction": [json_value(v.item() if hasattr(v, "item") else v) for v in pipeline.predict(sample)] if sample_n else []}
         if task in CLASSIFICATION and sample_n:
             predictions["probabilities"] = pipeline.predict_proba(sample).tolist()
@@ -465,10 +471,11 @@ def train(request):
             "metrics": m,
             "trainMs": train_ms,
             "pickle": f"{folder}/model.pkl",
-            "portable": f"{folder}/portable.json",
             "charts": f"{folder}/charts.json",
             "sample": predictions,
         }
+        if kind != "xgboost":
+            model["portable"] = f"{folder}/portable.json"
         if m_std is not None:
             model["metricsStd"] = m_std
         if keys and tried:

@@ -80,7 +80,7 @@ export async function train(
   const result = await trainLocal({ ...request, parquet, outputDir });
   if (!result.ok) throw new Error(result.error.message);
   const portables = result.models.map((m) =>
-    PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8"))),
+    PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8"))),
   );
   return { result, portables, outputDir, request };
 }
@@ -137,7 +137,7 @@ export async function saveModels(
   const versionIds: string[] = [];
   for (const [i, m] of trained.result.models.entries()) {
     const portableKey = `${prefix}${m.portable}`;
-    await storage.putStream(portableKey, createReadStream(path.join(trained.outputDir, m.portable)));
+    await storage.putStream(portableKey, createReadStream(path.join(trained.outputDir, m.portable!)));
     await storage.putStream(`${prefix}${m.pickle}`, createReadStream(path.join(trained.outputDir, m.pickle)));
     const v = await db.savedModelVersion.create({
       data: {

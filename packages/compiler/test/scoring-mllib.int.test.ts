@@ -180,7 +180,7 @@ describe.skipIf(!spark_.ok)(title, { timeout: 600_000 }, () => {
     const inputRows = await duck(`SELECT * FROM '${dir}/rows/*.parquet' ORDER BY rid`);
     const report: Record<string, unknown>[] = [];
     for (const m of result.models) {
-      const model = PortableModelSchema.parse(readJsonFolder(path.join(output, m.portable)));
+      const model = PortableModelSchema.parse(readJsonFolder(path.join(output, m.portable!)));
       const mllibOut = path.join(dir, `mllib-${task}-${m.algorithm.algorithm}`);
       await python(path.join(dir, "predict.py"), [
         path.join(output, m.pickle),

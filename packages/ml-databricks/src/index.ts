@@ -194,9 +194,11 @@ async function bringBack(
     const staged = await target.stage(outputPrefix);
     try {
       for (const m of result.models) {
-        await mkdir(path.join(staged.dir, path.dirname(m.portable)), { recursive: true });
+        // MLlib models always have a portable form (only local XGBoost has none).
+        const files = [...(m.portable ? [m.portable] : []), ...(m.charts ? [m.charts] : [])];
+        await mkdir(path.join(staged.dir, path.dirname(m.pickle)), { recursive: true });
         await cp(path.join(lease.dir, m.pickle), path.join(staged.dir, m.pickle), { recursive: true });
-        for (const file of [m.portable, ...(m.charts ? [m.charts] : [])])
+        for (const file of files)
           await writeFile(
             path.join(staged.dir, file),
             JSON.stringify(await readJsonFolder(path.join(lease.dir, file))),

@@ -147,7 +147,7 @@ describe.skipIf(!available.ok)(title, () => {
       expect(charts.confusion!.flat().reduce((a, b) => a + b)).toBe(ROWS);
       // The refitted model (depth 5) is the one exported: its portable form scores as MLlib.
       const model = PortableModelSchema.parse(
-        JSON.parse(readFileSync(path.join(out.dir, tree!.portable), "utf8")),
+        JSON.parse(readFileSync(path.join(out.dir, tree!.portable!), "utf8")),
       );
       expect(result.sample).toHaveLength(100);
       result.sample.forEach((row, i) => {

@@ -198,7 +198,7 @@ describe.skipIf(!available.ok)(title, () => {
           request.features.map((f) => f.name).sort(),
         );
         const model = PortableModelSchema.parse(
-          JSON.parse(readFileSync(path.join(out.dir, m.portable), "utf8")),
+          JSON.parse(readFileSync(path.join(out.dir, m.portable!), "utf8")),
         );
         expect(model.features[2]).toMatchObject({ type: "categorical", others: true });
         expect((model.features[2] as { levels: string[] }).levels).toContain(ODD_LEVEL);

@@ -67,7 +67,7 @@ describe.skipIf(!available.ok)(title, { timeout: 180_000 }, () => {
       const m = result.models[0]!;
       expect(m.metrics[check as Metric]).toBeGreaterThan(floor);
       const model = PortableModelSchema.parse(
-        JSON.parse(readFileSync(path.join(dir, task, m.portable), "utf8")),
+        JSON.parse(readFileSync(path.join(dir, task, m.portable!), "utf8")),
       );
       expect(model.model.kind).toBe("boosted");
       let maxDiff = 0;

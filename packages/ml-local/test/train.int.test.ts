@@ -78,7 +78,7 @@ function agreement(
 ) {
   return result.models.map((m) => {
     const model = change(
-      PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable), "utf8"))),
+      PortableModelSchema.parse(JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8"))),
     );
     let maxDiff = 0;
     let labelMismatches = 0;

@@ -120,6 +120,19 @@ export const AlgorithmSchema = z.discriminatedUnion("algorithm", [
       }),
     })
     .strict(),
+  z
+    .object({
+      /**
+       * XGBoost (hist, CPU), local only. Its float32 sums have no exact portable form: it scores
+       * through Python (the trained model has no `portable`).
+       */
+      algorithm: z.literal("xgboost"),
+      nTrees,
+      learningRate,
+      maxDepth: gbtDepth,
+      grid: grid({ nTrees: values(nTrees), learningRate: values(learningRate), maxDepth: values(gbtDepth) }),
+    })
+    .strict(),
 ]);
 export type Algorithm = z.infer<typeof AlgorithmSchema>;
 
@@ -327,8 +340,11 @@ export const TrainedModelSchema = z
     trainMs: z.number(),
     /** Relative to outputDir. */
     pickle: z.string(),
-    /** With tf-idf features it cannot score in SQL nor in TypeScript (ownRuntimeReason says why). */
-    portable: z.string(),
+    /**
+     * With tf-idf features it cannot score in SQL nor in TypeScript (ownRuntimeReason says why).
+     * Absent for XGBoost, which scores through Python only.
+     */
+    portable: z.string().optional(),
     /** Relative to outputDir: the ModelChartsSchema JSON (absent from trainers that do not draw). */
     charts: z.string().optional(),
     sample: z

@@ -80,6 +80,18 @@ export const ALGORITHM_SUPPORT: Record<
       note: "MLlib GBT (binary and regression only; starts from 0, not from the class prior or the mean; 32 bins per feature)",
     },
   },
+  xgboost: {
+    local: {
+      available: true,
+      tasks: ["binary", "multiclass", "regression"],
+      note: "XGBoost (hist, CPU); scores through Python only (no SQL form)",
+    },
+    databricks: {
+      available: false,
+      tasks: [],
+      note: "XGBoost is not offered on Databricks: train it locally, or use gradient boosted trees (MLlib GBT)",
+    },
+  },
 };
 
 /** The training options besides the algorithms: the design field, and how each engine does it. */
@@ -168,7 +180,9 @@ export function engineProblems(design: Design, engine: TrainEngine): EngineRemar
     if (!support.available || !support.tasks.includes(design.task))
       problems.push({
         path: `algorithms.${i}`,
-        message: `${a.algorithm} does not train a ${design.task} model on ${engineName(engine)}.`,
+        message: support.available
+          ? `${a.algorithm} does not train a ${design.task} model on ${engineName(engine)}.`
+          : `${a.algorithm}: ${support.note}.`,
       });
   }
   return problems;

@@ -57,7 +57,8 @@ export async function deployModel(
     algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
     metrics: model.metrics as Prisma.InputJsonValue,
     classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
-    portableKey: `${training.artifactsPrefix}${model.portable}`,
+    // XGBoost has no portable form: it scores through its pickle.
+    portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
     artifactKey: `${training.artifactsPrefix}${model.pickle}`,
   };
   const id = await db.$transaction(async (tx) => {

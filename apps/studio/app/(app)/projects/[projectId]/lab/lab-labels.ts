@@ -14,6 +14,7 @@ export const ALGORITHM_LABEL: Record<Algorithm["algorithm"], string> = {
   decisionTree: "Decision tree",
   randomForest: "Random forest",
   gbt: "Gradient boosted trees",
+  xgboost: "XGBoost",
 };
 
 export const METRIC_LABEL: Record<Metric, string> = {

@@ -28,6 +28,7 @@ const ALGORITHMS: Algorithm[] = [
   { algorithm: "decisionTree", maxDepth: 8, minSamplesLeaf: 5 },
   { algorithm: "randomForest", nTrees: 100, maxDepth: 12, minSamplesLeaf: 2 },
   { algorithm: "gbt", nTrees: 100, learningRate: 0.1, maxDepth: 3, minSamplesLeaf: 1 },
+  { algorithm: "xgboost", nTrees: 100, learningRate: 0.3, maxDepth: 6 },
 ];
 
 const VALIDATION_HINT: Record<MlDesign["validation"]["kind"], string> = {
@@ -495,6 +496,11 @@ const SETTINGS: Record<Algorithm["algorithm"], Setting[]> = {
     { key: "learningRate", label: "Learning rate", min: 0.001, max: 1, step: 0.05 },
     depth(30, false),
     leaf,
+  ],
+  xgboost: [
+    trees,
+    { key: "learningRate", label: "Learning rate", min: 0.001, max: 1, step: 0.05 },
+    depth(30, false),
   ],
 };
 
