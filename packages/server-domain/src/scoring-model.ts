@@ -96,12 +96,17 @@ export async function loadScoringModel(
       );
     }
   }
+  // Tf-idf features have no SQL form (@sous/ml ownRuntimeReason): such a version scores through
+  // its runtime, as one without a portable form does.
+  const features = (portable as { features?: unknown } | null)?.features;
+  const ownRuntime =
+    Array.isArray(features) && features.some((f) => (f as { type?: unknown } | null)?.type === "text");
   return {
     savedModelId: m.id,
     savedModelName: m.name,
     versionId: v.id,
     versionNumber: v.number,
-    portable,
-    ...(v.portableKey ? {} : { runtime: runtimeOf(v) }),
+    portable: ownRuntime ? null : portable,
+    ...(v.portableKey && !ownRuntime ? {} : { runtime: runtimeOf(v) }),
   };
 }
