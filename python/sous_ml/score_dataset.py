@@ -67,7 +67,15 @@ def score(request):
                 j = at.get(key(p["label"]))
                 # A class the pipeline never saw (not for a trained version): probability 0.
                 probas[p["column"]] = pa.array(proba[:, j] if j is not None else np.zeros(n), type=pa.float64())
-            values = pipeline.predict(x).tolist()
+            # A model without decision values (trees, forests) predicts the first most probable
+            # class, as its predict does: taken from the probabilities instead of computing them
+            # twice (a forest's predict runs predict_proba again). Linear models keep predict
+            # (their decision values, as the SQL path).
+            final = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
+            if hasattr(final, "decision_function"):
+                values = pipeline.predict(x).tolist()
+            else:
+                values = pipeline.classes_.take(np.argmax(proba, axis=1)).tolist()
         else:
             values = pipeline.predict(x)
         columns[prediction["column"]] = prediction_array(values, prediction["type"])
