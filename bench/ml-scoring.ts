@@ -3,9 +3,13 @@
 //   - a 100-tree random forest (max depth 10) trained by the local trainer (trainLocal) on 50k rows
 //     of a 30-feature table (24 numeric, 6 categorical; NULLs in both kinds);
 //   - 1M other rows (with NULLs and levels the model never saw) scored
-//       SQL:    read the Parquet, score, write the Parquet (the worker's engine, LocalEngine)
+//       SQL:    read the Parquet, score, write the Parquet (the worker's engine, LocalEngine);
+//               printed apart: DuckDB planning the query (EXPLAIN) and the same read + write
+//               with no scoring (SELECT *), so what remains is the scoring itself;
 //       Python: sous_ml.predict: model.pkl's predict_proba on the same rows (timed alone; reading
-//               the Parquet into the feature matrix and writing are printed apart);
+//               the Parquet into the feature matrix and writing are printed apart, and so is
+//               predict for the label column, which a forest computes by running predict_proba
+//               again: it counts in neither side's total);
 //   - the two outputs compared row by row: max abs difference of the probabilities, and labels.
 // Run: pnpm run bench:ml-scoring [rows] [--compare-case]   (default 1,000,000 rows)
 import { spawnSync } from "node:child_process";
@@ -111,10 +115,23 @@ console.log(
   `trained a ${TREES}-tree random forest (auc ${trained.models[0]!.metrics.auc?.toFixed(4)}) and a logistic regression (auc ${trained.models[1]!.metrics.auc?.toFixed(4)}) in ${ms(start).toFixed(0)} ms`,
 );
 const { schema } = await engine.describeParquet(scoreDir);
+// The SQL side's floor: the same rows read and written with no scoring.
+rmSync(sqlOut, { recursive: true, force: true });
+mkdirSync(sqlOut, { recursive: true });
+start = performance.now();
+await engine.runWrite(
+  renderWriteParquet({
+    selectSql: `SELECT * FROM read_parquet(${duckString(`${scoreDir}/*.parquet`)})`,
+    path: sqlOut,
+    dialect: "duckdb",
+  }),
+);
+const copyMs = ms(start);
 
 interface Run {
   label: string;
   sqlMs: number;
+  planMs: number;
   predictMs: number;
   pythonMs: number;
   maxDiff: number;
@@ -147,6 +164,12 @@ async function run(index: number, trees: TreeStrategy = "walk"): Promise<Run> {
   t0 = performance.now();
   await engine.runWrite(renderWriteParquet({ selectSql: compiled.sql, path: sqlOut, dialect: "duckdb" }));
   const sqlMs = ms(t0);
+  // Planning alone: the same statement, explained (parsed, bound, optimized, not run).
+  t0 = performance.now();
+  await engine.withConnection((c) =>
+    c.run(`EXPLAIN ${renderWriteParquet({ selectSql: compiled.sql, path: sqlOut, dialect: "duckdb" })}`),
+  );
+  const planMs = ms(t0);
   // Python: the same rows through model.pkl.
   const py = spawnSync(defaultPython, ["-m", "sous_ml.predict", "-"], {
     cwd: path.join(repoRoot, "python"),
@@ -162,7 +185,12 @@ async function run(index: number, trees: TreeStrategy = "walk"): Promise<Run> {
     encoding: "utf8",
   });
   if (py.status !== 0) throw new Error(`sous_ml.predict failed: ${py.stderr}`);
-  const times = JSON.parse(py.stdout) as { readMs: number; predictMs: number; writeMs: number };
+  const times = JSON.parse(py.stdout) as {
+    readMs: number;
+    predictMs: number;
+    labelMs: number;
+    writeMs: number;
+  };
   // Row by row: both probabilities, and the label (scikit-learn's predict on the same rows).
   const [p0, p1] = compiled.probabilityColumns.map((p) => `s.${JSON.stringify(p.column)}`);
   const diff = await engine.withConnection(async (c) => {
@@ -178,13 +206,14 @@ async function run(index: number, trees: TreeStrategy = "walk"): Promise<Run> {
   const result = {
     label,
     sqlMs,
+    planMs,
     predictMs: times.predictMs,
     pythonMs: times.readMs + times.predictMs + times.writeMs,
     maxDiff: diff.max_diff,
     mismatches: Number(diff.label_mismatches),
   };
   console.log(
-    `${label}: SQL on DuckDB (${availableParallelism()} cores) ${sqlMs.toFixed(0)} ms read + score + write; scikit-learn predict_proba ${times.predictMs.toFixed(0)} ms (+ ${times.readMs.toFixed(0)} ms reading the Parquet into its feature matrix, ${times.writeMs.toFixed(0)} ms writing); ` +
+    `${label}: SQL on DuckDB (${availableParallelism()} cores) ${sqlMs.toFixed(0)} ms read + score + write (of which ${planMs.toFixed(0)} ms planning; ${copyMs.toFixed(0)} ms for the same read + write without scoring); scikit-learn predict_proba ${times.predictMs.toFixed(0)} ms (+ ${times.readMs.toFixed(0)} ms loading the model and reading the Parquet into its feature matrix, ${times.writeMs.toFixed(0)} ms writing; predict for the labels ${times.labelMs.toFixed(0)} ms more); ` +
       `${ROWS} rows compared: max abs probability difference ${result.maxDiff}, ${result.mismatches} label mismatches; ` +
       `SQL is ${(result.predictMs / sqlMs).toFixed(2)}x predict_proba's speed, ${(result.pythonMs / sqlMs).toFixed(2)}x Python end to end`,
   );
