@@ -98,4 +98,29 @@ describe.skipIf(!hasStudio)("dataset page: rename and delete", () => {
     expect(errors2).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("lists the Lab analyses of a dataset, which its delete takes with it", async () => {
+    const {
+      projectId,
+      datasets: { sales },
+    } = await studio.project("Dataset actions ML", { sales: CSV }, "DM");
+    const analysis = await call(`/projects/${projectId}/ml/analyses`, {
+      method: "POST",
+      json: { datasetId: sales, target: "amount" },
+      as: studio.key,
+    });
+    expect(analysis.status, JSON.stringify(analysis.data)).toBe(201);
+    const { page, errors } = await open(projectId, sales);
+    await page.getByTestId("dataset-delete").click();
+    await expect
+      .poll(() => page.getByTestId("delete-trained").textContent())
+      .toContain(`Lab analysis ${analysis.data.name}`);
+    await screenshot(page, "dataset-actions-delete-trained");
+    await page.getByTestId("delete-confirm").click();
+    await page.waitForURL(`${studioUrl}/projects/${projectId}`);
+    expect((await call(`/projects/${projectId}/datasets/${sales}`, { as: studio.key })).status).toBe(404);
+    const left = await call(`/projects/${projectId}/ml/analyses/${analysis.data.id}`, { as: studio.key });
+    expect(left.status).toBe(404);
+    expect(errors).toEqual([]);
+  });
 });

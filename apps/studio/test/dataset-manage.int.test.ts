@@ -210,6 +210,8 @@ describe.skipIf(!hasStudio)("dataset rename and delete", () => {
         { id: a.recipeId, name: "del_a" },
         { id: b.recipeId, name: "del_b" },
       ],
+      savedModels: [],
+      analyses: [],
     });
     expect((await call(`${base()}/datasets/${src}`, { as: key })).status).toBe(404);
     expect((await call(`${base()}/recipes/${a.recipeId}`, { as: key })).status).toBe(404);

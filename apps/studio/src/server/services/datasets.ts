@@ -11,11 +11,12 @@ import {
 } from "@sous/contracts";
 import { isUniqueViolation } from "@sous/db";
 import { ACTIVE_JOB_STATES } from "@sous/server-domain";
-import { datasetVersionPrefix } from "@sous/storage";
+import { datasetVersionPrefix, mlTrainingPrefix } from "@sous/storage";
 import type { DeleteDatasetResult } from "../../shared/api/dataset-manage-schemas.ts";
 import { ctx } from "../context.ts";
 import { findDataset, nameTaken, sampleCacheDir } from "./dataset-store.ts";
 import { datasetDto } from "./dto.ts";
+import { listNames, refuseWhileServed, savedModelUsers } from "./saved-model-users.ts";
 
 export async function listDatasets(projectId: string): Promise<DatasetInfo[]> {
   const rows = await ctx().db.dataset.findMany({
@@ -49,9 +50,6 @@ export async function previewDataset(
     await version.release();
   }
 }
-
-const listNames = (names: string[]) =>
-  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 
 /**
  * Renames a dataset (and/or sets its description). Names are checked as on creation and are
@@ -183,6 +181,53 @@ export async function deleteDataset(
       `${d.name} is used by recipe${others.length > 1 ? "s" : ""} ${names}. Delete ${others.length > 1 ? "them" : "it"} first, or delete with force=true to delete ${others.length > 1 ? "them" : "it"} too (${others.length > 1 ? "their" : "its"} output datasets stay).`,
     );
   }
+  // The Lab's analyses of it and the saved models trained on it go with it (the database cascades):
+  // never silently, and never while an API endpoint serves one of those models.
+  const [analyses, savedModels] = await Promise.all([
+    db.mlAnalysis.findMany({
+      where: { datasetId: d.id },
+      select: {
+        id: true,
+        name: true,
+        trainings: { select: { id: true, job: { select: { id: true, state: true } } } },
+      },
+      orderBy: { name: "asc" },
+    }),
+    db.savedModel.findMany({
+      where: { datasetId: d.id },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+  refuseWhileServed(
+    await savedModelUsers(
+      projectId,
+      savedModels.map((m) => m.id),
+    ),
+    `${d.name} is the training data of saved model${savedModels.length > 1 ? "s" : ""} ${listNames(savedModels.map((m) => m.name))}, which`,
+  );
+  const training = analyses
+    .flatMap((a) => a.trainings)
+    .find((t) => (ACTIVE_JOB_STATES as readonly string[]).includes(t.job.state));
+  if (training)
+    throw new AppError(
+      "conflict",
+      `Job ${training.job.id} is training a model on ${d.name}. Cancel the job or wait for it to end, then delete.`,
+    );
+  if ((analyses.length > 0 || savedModels.length > 0) && !opts.force) {
+    const parts = [
+      savedModels.length > 0
+        ? `saved model${savedModels.length > 1 ? "s" : ""} ${listNames(savedModels.map((m) => m.name))}`
+        : "",
+      analyses.length > 0
+        ? `Lab analys${analyses.length > 1 ? "es" : "is"} ${listNames(analyses.map((a) => a.name))}`
+        : "",
+    ].filter(Boolean);
+    throw new AppError(
+      "conflict",
+      `${d.name} is the training data of ${parts.join(" and ")}. Delete ${parts.length > 1 || savedModels.length + analyses.length > 1 ? "them" : "it"} first, or delete with force=true to delete ${parts.length > 1 || savedModels.length + analyses.length > 1 ? "them" : "it"} too.`,
+    );
+  }
   const recipes = [...(soleWriter ? [soleWriter] : []), ...others];
   const recipeIds = recipes.map((r) => r.id);
   const active = await db.jobActivity.findFirst({
@@ -225,11 +270,16 @@ export async function deleteDataset(
       await rm(sampleCacheDir(v.id), { recursive: true, force: true });
     }
     await storage.deletePrefix(folder);
+    // The trainings' artifacts (the saved models' versions score with them: gone too).
+    for (const t of analyses.flatMap((a) => a.trainings))
+      await storage.deletePrefix(mlTrainingPrefix({ projectId, trainingId: t.id }));
   } catch (e) {
     console.error(`[datasets] deleted ${d.id} but not all its files`, e);
   }
   return {
     dataset: { id: d.id, name: d.name },
     recipes: recipes.map((r) => ({ id: r.id, name: r.name })),
+    savedModels,
+    analyses: analyses.map((a) => ({ id: a.id, name: a.name })),
   };
 }

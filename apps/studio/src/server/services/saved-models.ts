@@ -5,6 +5,7 @@ import { AlgorithmSchema, MlTaskSchema, type SavedModelDto } from "@sous/ml";
 import { z } from "zod";
 import { ctx } from "../context.ts";
 import { startTraining, trainedModel } from "./ml-lab.ts";
+import { listNames, refuseWhileServed, savedModelUsers } from "./saved-model-users.ts";
 
 // Saved models: a trained model deployed to the Flow, frozen as a version (its artifacts stay
 // where the training wrote them, which deleting the analysis does not remove while a version
@@ -133,8 +134,26 @@ export async function setActiveVersion(
   return getSavedModel(projectId, savedModelId);
 }
 
-export async function deleteSavedModel(projectId: string, savedModelId: string): Promise<void> {
+/**
+ * Deletes a saved model and its versions. Refused while an API endpoint serves one of its versions
+ * (the endpoint would stop answering) and, unless `force`, while recipes score or evaluate with it
+ * (they stay, and their next build says the saved model is gone).
+ */
+export async function deleteSavedModel(
+  projectId: string,
+  savedModelId: string,
+  opts: { force: boolean } = { force: false },
+): Promise<void> {
   const m = await getSavedModel(projectId, savedModelId);
+  const users = await savedModelUsers(projectId, [m.id]);
+  refuseWhileServed(users, `Saved model ${m.name}`);
+  if (users.recipes.length > 0 && !opts.force) {
+    const many = users.recipes.length > 1;
+    throw new AppError(
+      "conflict",
+      `Saved model ${m.name} is used by recipe${many ? "s" : ""} ${listNames(users.recipes.map((r) => r.name))}. Point ${many ? "them" : "it"} at another saved model or delete ${many ? "them" : "it"} first, or delete with force=true (${many ? "they stay and fail" : "it stays and fails"} until given another model).`,
+    );
+  }
   await ctx().db.savedModel.delete({ where: { id: m.id } });
 }
 

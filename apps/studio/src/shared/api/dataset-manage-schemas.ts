@@ -30,6 +30,8 @@ export const DeleteDatasetResultSchema = z
     recipes: z
       .array(Named)
       .describe("Recipes deleted with it: the one that wrote it, and with force=true the ones that read it"),
+    savedModels: z.array(Named).describe("Saved models trained on it, deleted with it (force=true)"),
+    analyses: z.array(Named).describe("Lab analyses of it, deleted with it (force=true)"),
   })
   .strict();
 export type DeleteDatasetResult = z.infer<typeof DeleteDatasetResultSchema>;

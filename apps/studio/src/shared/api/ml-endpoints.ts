@@ -24,6 +24,16 @@ const training = project.extend({ trainingId: IdSchema }).strict();
 const model = training.extend({ modelIndex: z.coerce.number().int().min(0) }).strict();
 const savedModel = project.extend({ savedModelId: IdSchema }).strict();
 const ok = z.object({ ok: z.literal(true) }).strict();
+const DeleteSavedModelQuerySchema = z
+  .object({
+    force: z
+      .enum(["true", "false"])
+      .default("false")
+      .describe(
+        "true: delete even though score or evaluate recipes use it (they stay, and fail until given another model). An API endpoint serving it always refuses with 409.",
+      ),
+  })
+  .strict();
 
 export const mlEndpoints = {
   suggestDesign: endpoint({
@@ -159,8 +169,10 @@ export const mlEndpoints = {
     tag: "ml",
     auth: "user",
     projectRole: "EDITOR",
-    summary: "Delete a saved model and its versions",
+    summary:
+      "Delete a saved model and its versions; 409 while an API endpoint serves it, and while recipes use it unless force=true",
     params: savedModel,
+    query: DeleteSavedModelQuerySchema,
     output: ok,
   }),
   setActiveVersion: endpoint({

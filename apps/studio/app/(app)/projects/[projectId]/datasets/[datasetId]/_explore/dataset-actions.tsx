@@ -145,14 +145,25 @@ function DeleteDialog({
   const router = useRouter();
   const notify = useToast();
   const [recipes, setRecipes] = useState<Recipe[] | null>(null);
+  /** The Lab's analyses of it and the saved models trained on it: the delete takes them too. */
+  const [trained, setTrained] = useState<{ savedModels: string[]; analyses: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    apiCall("GET /projects/{projectId}/recipes", { params: { projectId } })
-      .then((r) => {
-        if (live) setRecipes(r);
+    Promise.all([
+      apiCall("GET /projects/{projectId}/recipes", { params: { projectId } }),
+      apiCall("GET /projects/{projectId}/saved-models", { params: { projectId } }),
+      apiCall("GET /projects/{projectId}/ml/analyses", { params: { projectId } }),
+    ])
+      .then(([r, models, analyses]) => {
+        if (!live) return;
+        setRecipes(r);
+        setTrained({
+          savedModels: models.filter((m) => m.datasetId === datasetId).map((m) => m.name),
+          analyses: analyses.filter((a) => a.datasetId === datasetId).map((a) => a.name),
+        });
       })
       .catch((e) => {
         if (live) setError(errorMessage(e));
@@ -160,7 +171,7 @@ function DeleteDialog({
     return () => {
       live = false;
     };
-  }, [projectId]);
+  }, [projectId, datasetId]);
 
   const readers = (recipes ?? []).filter((r) => r.inputs.includes(datasetId));
   const writer = (recipes ?? []).find((r) => r.outputs.length === 1 && r.outputs[0] === datasetId);
@@ -169,8 +180,11 @@ function DeleteDialog({
     setBusy(true);
     setError(null);
     try {
+      // force deletes what was trained on it, listed above (readers must be gone: the button says so).
+      const withModels = (trained?.savedModels.length ?? 0) + (trained?.analyses.length ?? 0) > 0;
       await apiCall("DELETE /projects/{projectId}/datasets/{datasetId}", {
         params: { projectId, datasetId },
+        query: { force: withModels ? "true" : "false" },
       });
       notify(`Deleted ${name}.`, "success");
       onClose();
@@ -209,6 +223,21 @@ function DeleteDialog({
         ) : recipes ? (
           <p className="muted small" data-testid="delete-readers">
             No recipe reads it.
+          </p>
+        ) : null}
+        {trained && trained.savedModels.length + trained.analyses.length > 0 ? (
+          <p className="small" data-testid="delete-trained">
+            Trained on it, deleted with it:{" "}
+            {[
+              ...trained.savedModels.map((n) => `saved model ${n}`),
+              ...trained.analyses.map((n) => `Lab analysis ${n}`),
+            ].map((what, i) => (
+              <span key={what}>
+                {i > 0 ? ", " : ""}
+                <strong>{what}</strong>
+              </span>
+            ))}
+            . A model that an API endpoint serves must be taken out of it first.
           </p>
         ) : null}
       </div>

@@ -8,7 +8,7 @@ export const GET = handle(api.getSavedModel, ({ params }) =>
 );
 
 // DELETE /api/v1/projects/:projectId/saved-models/:savedModelId
-export const DELETE = handle(api.deleteSavedModel, async ({ params }) => {
-  await deleteSavedModel(params.projectId, params.savedModelId);
+export const DELETE = handle(api.deleteSavedModel, async ({ params, query }) => {
+  await deleteSavedModel(params.projectId, params.savedModelId, { force: query.force === "true" });
   return { ok: true as const };
 });
