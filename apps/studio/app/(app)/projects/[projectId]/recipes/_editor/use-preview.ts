@@ -33,6 +33,11 @@ export function usePreview(
    * asks nothing again.
    */
   leading = true,
+  /**
+   * true: asks nothing yet (a preview that must wait for another, e.g. the whole script's while
+   * a step's table loads); when it turns false, the draft is asked at once.
+   */
+  hold = false,
 ): PreviewState {
   const [state, setState] = useState<PreviewState>({ data: null, error: null, loading: draft !== null });
   const key = draft ? JSON.stringify(draft) : "";
@@ -40,22 +45,37 @@ export function usePreview(
   draftRef.current = draft;
   /** When the draft last changed (performance.now()); -Infinity before the first. */
   const lastEdit = useRef(Number.NEGATIVE_INFINITY);
+  /** The draft last asked (or held): a rerun for the same one is not an edit. */
+  const lastKey = useRef("");
+  /** The request whose answer (or error) `state` holds: a rerun after a hold asks it only once. */
+  const answered = useRef("");
   const timing = useRef({ debounceMs, leading });
   timing.current = { debounceMs, leading };
 
   useEffect(() => {
     const d = draftRef.current;
     if (!key || !d) {
+      lastKey.current = "";
+      answered.current = "";
       setState({ data: null, error: null, loading: false });
+      return;
+    }
+    const asked = `${projectId}\n${limit}\n${key}`;
+    const edited = key !== lastKey.current;
+    lastKey.current = key;
+    // A hold that came and went without an edit: the answer shown is the draft's already.
+    if (!edited && answered.current === asked) {
+      setState((s) => (s.loading ? { ...s, loading: false } : s));
       return;
     }
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    // The debounce was 60 ms of the prepare editor's edit-to-table time on every single edit.
-    const { debounceMs: wait, leading: asap } = timing.current;
     const now = performance.now();
-    const quiet = asap && now - lastEdit.current >= wait;
-    lastEdit.current = now;
+    const { debounceMs: wait, leading: asap } = timing.current;
+    // The debounce was 60 ms of the prepare editor's edit-to-table time on every single edit.
+    const quiet = !edited || (asap && now - lastEdit.current >= wait);
+    if (edited) lastEdit.current = now;
+    if (hold) return;
     const t = window.setTimeout(
       async () => {
         try {
@@ -66,9 +86,12 @@ export function usePreview(
             body: { ...d, spec: d.spec as PreviewSpec, limit },
             signal: ctrl.signal,
           });
-          if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });
+          if (ctrl.signal.aborted) return;
+          answered.current = asked;
+          setState({ data, error: null, loading: false });
         } catch (e) {
           if (ctrl.signal.aborted) return;
+          answered.current = asked;
           setState((s) => ({
             data: s.data,
             error: {
@@ -86,7 +109,7 @@ export function usePreview(
       window.clearTimeout(t);
       ctrl.abort();
     };
-  }, [key, projectId, limit]);
+  }, [key, projectId, limit, hold]);
 
   return state;
 }

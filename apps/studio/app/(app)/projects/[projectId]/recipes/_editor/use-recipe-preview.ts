@@ -47,8 +47,14 @@ export function useRecipePreview({
     () => (isPrepare ? prepareSpecAsOf(draft.params, asOf) : null),
     [isPrepare, draft.params, asOf],
   );
-  // While the table shows a step's data, the whole script's preview (the engine checks) waits the
-  // usual debounce: sent with the step's, on 2 cores it slowed the one the table shows.
+  // While the table shows a step's data, the whole script's preview (the engine checks) is asked
+  // once the step's has answered: sent with it, on 2 cores it slowed the one the table shows.
+  const asOfPreview = usePreview(
+    projectId,
+    waiting || !asOfSpec ? null : { inputs: draft.inputs, spec: asOfSpec },
+    200,
+    60,
+  );
   const preview = usePreview(
     projectId,
     waiting
@@ -61,14 +67,9 @@ export function useRecipePreview({
           ...(recipe ? { recipeId: recipe.id } : {}),
         },
     200,
-    isPrepare && !asOfSpec ? 60 : undefined,
+    isPrepare ? 60 : undefined,
     !asOfSpec,
-  );
-  const asOfPreview = usePreview(
-    projectId,
-    waiting || !asOfSpec ? null : { inputs: draft.inputs, spec: asOfSpec },
-    200,
-    60,
+    asOfSpec !== null && asOfPreview.loading,
   );
   const prepareView = usePrepareHighlight(draft.params, isPrepare ? asOf : null, preview.data, setAsOf);
 
