@@ -98,8 +98,8 @@ describe("suggestions for dates and text", () => {
       parts: ["year", "month", "dayOfWeek", "hour", "epochDays"],
     });
     expect(byName.review).toMatchObject({ type: "text", method: "tfidf", include: true });
-    expect(reasons.signup).toMatch(/a date: year, month, day of week and days since 1970/);
-    expect(reasons.review).toMatch(/free text .* tf-idf .* local engine only/);
+    expect(reasons.signup).toMatch(/a date: its parts \(year, month, day of week, days since 1970\)/);
+    expect(reasons.review).toMatch(/free text .* tf-idf .* \(local engine only\)/);
     // Short unique codes are identifiers still.
     expect(byName.code).toMatchObject({ include: false });
     expect(reasons.code).toMatch(/identifier/);

@@ -29,7 +29,7 @@ export function suggestHandling(
     const parts = DATE_PARTS.filter((p) => p !== "hour" || column.type === "timestamp");
     return {
       feature: { name: column.name, type: "date", parts: [...parts], rescale: "standard", include: true },
-      reason: `a date: ${parts.length === 5 ? "year, month, day of week, hour" : "year, month, day of week"} and days since 1970 are extracted as numbers (UTC)`,
+      reason: `a date: its parts (${parts.length === 5 ? "year, month, day of week, hour" : "year, month, day of week"}, days since 1970) become numbers`,
       include: true,
     };
   }
@@ -47,7 +47,7 @@ export function suggestHandling(
       maxChars: DEFAULT_TEXT_MAX_CHARS,
       include: true,
     },
-    reason: `free text (${column.distinct.toLocaleString("en-US")} distinct values${long ? `, ${Math.round(column.meanTopLength ?? 0)} characters on average` : ""}): tf-idf of its ${SUGGESTED_TEXT_FEATURES.toLocaleString("en-US")} most frequent words, local engine only, scored through Python`,
+    reason: `free text (${column.distinct.toLocaleString("en-US")} distinct values${long ? `, ${Math.round(column.meanTopLength ?? 0)} characters on average` : ""}): tf-idf of its ${SUGGESTED_TEXT_FEATURES.toLocaleString("en-US")} most frequent words (local engine only)`,
     include: true,
   };
 }

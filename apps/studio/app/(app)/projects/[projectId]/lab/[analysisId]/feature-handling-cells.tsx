@@ -152,7 +152,7 @@ export function FeatureHandlingCells({
             )}
           </span>
         ) : f.type === "text" ? (
-          <span className="inline">
+          <span className="handling-wrap">
             Tf-idf, top
             <Input
               type="number"
@@ -178,9 +178,9 @@ export function FeatureHandlingCells({
             characters
           </span>
         ) : (
-          <span className="inline date-parts" data-testid="date-parts">
+          <span className="handling-wrap" data-testid="date-parts">
             {DATE_PARTS.map((p) => (
-              <label key={p} className="inline">
+              <label key={p}>
                 <input
                   type="checkbox"
                   checked={f.parts.includes(p)}
