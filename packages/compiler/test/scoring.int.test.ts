@@ -240,10 +240,9 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
       // 2. model.pkl's predictions on every row, unseen levels included.
       const duckVsSk = compare(gotDuck, want, probaColumns, regression);
       const sparkVsSk = compare(gotSpark, want, probaColumns, regression);
-      // Trees: the default walk may write these shallow trees as nested if() alone; the array
-      // walk from the second level on, on both engines.
-      const walked =
-        model.model.kind === "trees" || model.model.kind === "boosted" ? { input, caseLevels: 2 } : null;
+      // A forest: the default walk may write these shallow trees as nested if() alone; the array
+      // walk from the second level on, on both engines (other trees: the unit tests).
+      const walked = m.algorithm.algorithm === "randomForest" ? { input, caseLevels: 2 } : null;
       const duckWalkVsSk = walked
         ? compare(
             await duck(order(compileScoringSql({ model, dialect: "duckdb", ...walked }).sql, '"')),
