@@ -157,6 +157,18 @@ try {
   // tsx names the functions of the callbacks given to page.evaluate with a helper (__name) that
   // exists in this process only: the page gets a stand-in.
   await context.addInitScript("globalThis.__name = (f) => f;");
+  // Counts the preview requests in flight, so an edit starts once the last one's requests are all
+  // answered (a user's next edit comes seconds later, not while the checks of the last still run).
+  await context.addInitScript(`{
+    const f = window.fetch.bind(window);
+    window.__previews = 0;
+    window.fetch = (input, init) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (!url.includes("/recipes/preview")) return f(input, init);
+      window.__previews++;
+      return f(input, init).finally(() => window.__previews--);
+    };
+  }`);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -233,10 +245,13 @@ try {
           `the table never showed ${expected} in column ${cityColumn} (first row: ${first.join(" | ")}): ${e}`,
         );
       });
-    // Let the status settle (no request of this edit still in flight) before the next one.
+    // Let the edit settle (its previews all answered, the table's and the checks') before the next.
     await page.waitForFunction(
-      () => document.querySelector("[data-testid=preview-status]")?.getAttribute("data-state") === "ready",
+      () =>
+        document.querySelector("[data-testid=preview-status]")?.getAttribute("data-state") === "ready" &&
+        (window as unknown as { __previews: number }).__previews === 0,
     );
+    await page.waitForTimeout(100);
     return page.evaluate(() => {
       const w = window as unknown as { __t0: number; __t1: number };
       const reqs = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
