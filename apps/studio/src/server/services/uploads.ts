@@ -44,6 +44,7 @@ export async function stageUpload(opts: {
   /** false for an upload imported and deleted in the same request: not flushed to disk. */
   durable?: boolean;
 }): Promise<{ id: string; bytes: number }> {
+  ensureUploadSweeper(); // an import that streams never opens the stored upload, which starts it too
   const { storage } = ctx();
   const max = env().SOUS_UPLOAD_MAX_BYTES;
   if (opts.contentLength && Number(opts.contentLength) > max)
