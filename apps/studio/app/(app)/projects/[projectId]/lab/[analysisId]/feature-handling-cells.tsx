@@ -119,7 +119,7 @@ export function FeatureHandlingCells({
             <option value="none">As is</option>
           </Select>
         ) : f.type === "categorical" ? (
-          <span className="inline">
+          <span className="handling-wrap">
             <Select
               aria-label={`Encoding of ${f.name}`}
               value={f.encoding ?? "onehot"}
