@@ -225,6 +225,17 @@ describe.skipIf(!hasStudio)("SQL notebooks API", { timeout: 180_000 }, () => {
     expect(diff.status, JSON.stringify(diff.data)).toBe(200);
     expect(diff.data.rows).toEqual([[expectedJoin().length, 0, 0]]);
 
+    // A dataset's name used as an alias is not an input: only the tables the query reads are.
+    const aliased = await post(
+      `/projects/${projectId}/notebooks/${notebookId}/cells/${cellId}/save-as-dataset`,
+      {
+        sql: "SELECT region, count(*) AS orders FROM customers GROUP BY region",
+        datasetName: "customers_by_region",
+      },
+    );
+    expect(aliased.status, JSON.stringify(aliased.data)).toBe(201);
+    expect(aliased.data.inputs.map((d: { name: string }) => d.name)).toEqual(["customers"]);
+
     // Its name is taken now.
     const again = await post(
       `/projects/${projectId}/notebooks/${notebookId}/cells/${cellId}/save-as-dataset`,

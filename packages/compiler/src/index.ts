@@ -37,6 +37,7 @@ export { type SqlProblem, SqlRecipeError } from "./sql-recipe/check.ts";
 export { SQL_RECIPE_DUCKDB } from "./sql-recipe/compile.ts";
 export { convertRecipeToSql } from "./sql-recipe/convert.ts";
 export { sparkQueryProblems } from "./sql-recipe/guard-statement.ts";
+export { sqlInputsRead } from "./sql-recipe/inputs-read.ts";
 export { renameSqlInput, type SqlInputRename } from "./sql-recipe/rename-input.ts";
 export type {
   ColumnLineage,

@@ -80,6 +80,8 @@ export interface CheckedQuery {
   tokens: SparkToken[];
   /** Names (lower case) of the CTEs of the query's outermost WITH (they shadow inputs of that name). */
   cteNames: Set<string>;
+  /** The inputs (lower case) the query reads as tables. */
+  inputsRead: Set<string>;
   /** The checked text: the query with its comments blanked (what both engines run). */
   text: string;
   /** Its parse tree's query node and the grammar's rule names (the DuckDB translation renders it: no second parse). */
@@ -276,6 +278,7 @@ export function checkSqlQuery(sql: string, inputNames: readonly string[]): Check
   return {
     tokens: body.map((x) => x.token),
     cteNames: scoped.topLevelCtes,
+    inputsRead: scoped.inputsRead,
     text,
     query: scoped.query,
     ruleNames: scoped.ruleNames,

@@ -118,6 +118,8 @@ export interface ScopeCheck {
   problems: ScopeProblem[];
   /** Names (lower case) of the CTEs of the query's outermost WITH. */
   topLevelCtes: Set<string>;
+  /** The inputs (lower case) the query reads as tables: a name used otherwise (a column) is not one. */
+  inputsRead: Set<string>;
   /** The query's parse-tree node (what the translation to DuckDB renders), when it is one query. */
   query?: unknown;
   /** The grammar's rule names, to read the tree's nodes. */
@@ -165,7 +167,7 @@ export function checkQueryScopes(
       end: codePoints.length,
       message: "A SQL recipe is one query (SELECT or WITH ... SELECT); this is not a query.",
     });
-    return { problems, topLevelCtes: new Set(), ruleNames: rules };
+    return { problems, topLevelCtes: new Set(), inputsRead: new Set(), ruleNames: rules };
   }
 
   const topLevelCtes = new Set<string>();
@@ -183,6 +185,7 @@ export function checkQueryScopes(
 
   /** Scopes, innermost last: the CTE names visible at this point of the walk. */
   const scopes: Set<string>[] = [];
+  const inputsRead = new Set<string>();
   const visible = (name: string) => scopes.some((s) => s.has(name));
 
   function tableRef(n: Node) {
@@ -216,6 +219,8 @@ export function checkQueryScopes(
         n,
         `Table ${s.text} is not an input of this recipe, nor a CTE defined where it is read: a SQL recipe reads only its inputs (${names}) and its own CTEs.`,
       );
+    } else {
+      inputsRead.add(name);
     }
   }
 
@@ -293,5 +298,5 @@ export function checkQueryScopes(
     for (const c of kids(n)) walk(c);
   }
   walk(query!);
-  return { problems, topLevelCtes, query, ruleNames: rules };
+  return { problems, topLevelCtes, inputsRead, query, ruleNames: rules };
 }

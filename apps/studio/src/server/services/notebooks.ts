@@ -8,6 +8,7 @@ import {
   compileRecipe,
   type SqlProblem,
   SqlRecipeError,
+  sqlInputsRead,
 } from "@sous/compiler";
 import { type SparkToken, tokenizeSpark } from "@sous/compiler/spark-lexer";
 import { AppError, DatasetSchemaSchema, newId, type RecipeSpec } from "@sous/contracts";
@@ -430,7 +431,14 @@ export async function saveCellAsDataset(
   input: { sql: string; datasetName: string; recipeName?: string | undefined },
 ) {
   await findNotebook(projectId, notebookId);
-  const datasets = await referencedDatasets(projectId, input.sql);
+  const named = await referencedDatasets(projectId, input.sql);
+  // The recipe's inputs are the datasets the query reads as tables, not every dataset whose name
+  // appears as a word (a column or alias of that name would add an input the recipe does not read).
+  const read = sqlInputsRead(
+    input.sql,
+    named.map((d) => d.name),
+  );
+  const datasets = read === null ? named : named.filter((d) => read.includes(d.name));
   if (datasets.length === 0)
     throw new AppError(
       "invalid_input",
