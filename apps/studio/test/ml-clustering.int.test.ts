@@ -113,5 +113,12 @@ describe.skipIf(!hasStudio)("clustering in the Lab (API)", { timeout: 240_000 },
     );
     // Nothing was queued by the refusals.
     expect((await get(`/projects/${projectId}/ml/clusterings/${created.id}`)).data.trainings).toEqual([]);
+    // Deleted as any analysis is.
+    const deleted = await call(`/projects/${projectId}/ml/analyses/${created.id}`, {
+      method: "DELETE",
+      as: key,
+    });
+    expect(deleted.status).toBe(200);
+    expect((await get(`/projects/${projectId}/ml/clusterings/${created.id}`)).status).toBe(404);
   });
 });

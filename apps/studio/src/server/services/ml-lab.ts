@@ -135,13 +135,18 @@ function analysisDto(a: AnalysisRow): MlAnalysisDto {
   };
 }
 
-async function findAnalysis(projectId: string, analysisId: string): Promise<AnalysisRow> {
+/** `anyTask`: a clustering analysis too (deleting one is the same as deleting a prediction one). */
+async function findAnalysis(
+  projectId: string,
+  analysisId: string,
+  o: { anyTask?: boolean } = {},
+): Promise<AnalysisRow> {
   const a = await ctx().db.mlAnalysis.findFirst({
     where: { id: analysisId, projectId },
     include: analysisInclude,
   });
   if (!a) throw new AppError("not_found", "Analysis not found.");
-  if (isClusterDesign(a.design))
+  if (!o.anyTask && isClusterDesign(a.design))
     throw new AppError("not_found", "This analysis is a clustering: open it from the Lab's clustering list.");
   return a;
 }
@@ -253,7 +258,7 @@ export async function updateAnalysis(
 }
 
 export async function deleteAnalysis(projectId: string, analysisId: string): Promise<void> {
-  const a = await findAnalysis(projectId, analysisId);
+  const a = await findAnalysis(projectId, analysisId, { anyTask: true });
   const running = a.trainings.some((t) => t.job.state === "QUEUED" || t.job.state === "RUNNING");
   if (running)
     throw new AppError("conflict", "A training of this analysis is running: cancel it or wait, then delete.");
