@@ -457,7 +457,8 @@ describe("compileScoringSql: the SQL itself", () => {
     ).toThrow(expect.objectContaining({ code: "unsafe_path" }));
   });
 
-  it("stays small for 100 trees of depth 10 on 30 features", () => {
+  // Compiles a 100-tree forest twice: seconds on a busy machine, over vitest's default 5 s.
+  it("stays small for 100 trees of depth 10 on 30 features", { timeout: 60_000 }, () => {
     const big: PortableModel = {
       format: "sous-portable-model",
       version: 1,
