@@ -4,9 +4,11 @@ recipe whose model has no portable form (the SQL path scores the others):
 
 Request: {"pickle", "parquet" (a dataset version folder or file), "features" (the training
 request's), "task", "output" (the Parquet file to write), "prediction": {"column", "type"} (the
-output type: bigint, double, boolean or string), "probabilities": [{"column", "label"}] (per class,
-in the saved version's class order; empty for regression)}. The output has every input column, in
-order, then the prediction, then the probabilities: the columns and types the SQL path writes.
+output type: integer, bigint, double, boolean or string), "probabilities": [{"column", "label"}]
+(per class, in the saved version's class order; empty for regression)}. The output has every input
+column, in order, then the prediction, then the probabilities: the columns and types the SQL path
+writes. A clustering (task "clustering": a Gaussian mixture) writes its cluster (predict) as the
+prediction, type integer, with no probabilities.
 stdout: one JSON document, {"ok": true, "rows"} or {"ok": false, "error"} (exit 1).
 """
 
@@ -21,7 +23,13 @@ import pyarrow.parquet as pq
 
 from .train import CLASSIFICATION, feature_matrix
 
-ARROW_TYPES = {"bigint": pa.int64(), "double": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
+ARROW_TYPES = {
+    "integer": pa.int32(),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "string": pa.string(),
+}
 
 
 def label_text(v):
@@ -37,6 +45,8 @@ def prediction_array(values, type_name):
         return pa.array([label_text(v) for v in values], type=target)
     if type_name == "double":
         return pa.array(np.asarray(values, dtype=np.float64), type=target)
+    if type_name == "integer":
+        return pa.array(np.asarray(values, dtype=np.int32), type=target)
     return pa.array(list(values), type=target)
 
 

@@ -29,7 +29,7 @@ export {
   type ScoringLabel,
   type TreeStrategy,
 } from "./scoring/compile-scoring.ts";
-export { type ScoringColumns, scoringColumns } from "./scoring/output-columns.ts";
+export { clusterColumns, type ScoringColumns, scoringColumns } from "./scoring/output-columns.ts";
 export { type RuntimeScoring, runtimeVerdicts } from "./scoring/runtime-scoring.ts";
 export { SPARK_SESSION_SETTINGS } from "./spark-session.ts";
 export { compileSplitRouting, type SplitRouting } from "./split-routing.ts";

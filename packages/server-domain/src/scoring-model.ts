@@ -67,6 +67,7 @@ export async function loadScoringModel(
           id: true,
           number: true,
           portableKey: true,
+          task: true,
           classes: true,
           artifactKey: true,
           training: { select: { design: true } },

@@ -12,6 +12,8 @@ export interface ScoringRuntime {
   artifactKey: string;
   /** The trainer's features, as its request listed them (the pipeline's input columns, in order). */
   trainerFeatures: Record<string, unknown>[];
+  /** A clustering (a Gaussian mixture's pickle): it scores a `cluster` column, no classes. */
+  task?: "clustering";
 }
 
 type Label = string | number | boolean;
@@ -30,6 +32,8 @@ function includedFeatures(design: unknown): Record<string, unknown>[] {
 }
 
 export function runtimeOf(v: {
+  /** The version's task; "clustering" scores a cluster column (absent: a prediction model). */
+  task?: string;
   classes: unknown;
   artifactKey: string;
   training: { design: unknown } | null;
@@ -43,5 +47,6 @@ export function runtimeOf(v: {
     features: trainerFeatures.map((f) => String(f.name)),
     artifactKey: v.artifactKey,
     trainerFeatures,
+    ...(v.task === "clustering" ? { task: "clustering" as const } : {}),
   };
 }

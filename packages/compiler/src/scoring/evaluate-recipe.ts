@@ -4,7 +4,7 @@ import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../
 import { validateInputs } from "../validate/inputs.ts";
 import { labelLiterals, type ScoringLabel } from "./compile-scoring.ts";
 import { SCORING_HOOKS } from "./dialect.ts";
-import { compileScoreRecipe, type ScoringModelContext } from "./score-recipe.ts";
+import { compileScoreRecipe, isClusteringModel, type ScoringModelContext } from "./score-recipe.ts";
 
 /**
  * An evaluation recipe: the score recipe's SELECT plus a `correct` (classifiers) or `error`
@@ -48,6 +48,13 @@ export function compileEvaluateRecipe(args: {
       "unknown_column",
       `The label column "${p.labelColumn}" is not a column of ${"name" in args.input ? args.input.name : "the input"}.`,
       ["params", "labelColumn"],
+    );
+  // A clustering has no label to compare with: its silhouette is the Lab's, not a recipe's yet.
+  if (args.model && isClusteringModel(args.model))
+    throw new CompileError(
+      "invalid_spec",
+      `Saved model ${args.model.savedModelName} (version ${args.model.versionNumber}) is a clustering: evaluation recipes do not support clustering models yet. Score it with a Score recipe (a cluster column) instead.`,
+      ["params", "savedModelId"],
     );
   // A model without a portable form scores through its runtime (a Score recipe), not in SQL.
   if (args.model && args.model.portable === null)

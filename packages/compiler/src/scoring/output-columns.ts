@@ -70,3 +70,25 @@ export function scoringColumns(args: {
     probabilityColumns,
   };
 }
+
+/**
+ * A clustering's output: the input's columns, then the row's cluster (an integer, default
+ * `cluster`), as compileClustersSql writes it; the runtime path (a Gaussian mixture) writes the same.
+ */
+export function clusterColumns(args: { schema: DatasetSchema; clusterColumn?: string }): ScoringColumns {
+  const clusterColumn = args.clusterColumn ?? "cluster";
+  if (args.schema.some((c) => c.name.toLowerCase() === clusterColumn.toLowerCase()))
+    throw new CompileError(
+      "duplicate_output_name",
+      `The scoring output "${clusterColumn}" is already a column of the input: choose another name.`,
+      ["predictionColumn"],
+    );
+  return {
+    outputSchema: [
+      ...args.schema.map(({ name, type }) => ({ name, type })),
+      { name: clusterColumn, type: "integer" },
+    ],
+    predictionColumn: clusterColumn,
+    probabilityColumns: [],
+  };
+}

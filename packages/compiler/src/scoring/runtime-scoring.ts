@@ -1,6 +1,6 @@
 import type { DatasetSchema, ScoreParams } from "@sous/contracts";
 import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../types.ts";
-import { type ScoringLabel, scoringColumns } from "./output-columns.ts";
+import { clusterColumns, type ScoringLabel, scoringColumns } from "./output-columns.ts";
 
 /**
  * A model version without a portable form scores through its own runtime, not SQL: the worker
@@ -15,6 +15,8 @@ export interface RuntimeScoring {
   classes: ScoringLabel[] | null;
   /** The model's feature columns (lineage). */
   features: string[];
+  /** A clustering (e.g. a Gaussian mixture): the output is the input plus a `cluster` column. */
+  task?: "clustering";
 }
 
 const RUNTIME_NAME = { "scikit-learn": "scikit-learn", mllib: "Spark MLlib" } as const;
@@ -60,12 +62,18 @@ export function compileRuntimeScoring(args: {
   runtime: RuntimeScoring;
 }): CompiledRecipe {
   const schema = args.input.schema;
-  const { outputSchema } = scoringColumns({
-    schema,
-    classes: args.runtime.classes,
-    ...(args.params.predictionColumn ? { predictionColumn: args.params.predictionColumn } : {}),
-    ...(args.params.probabilityPrefix ? { probabilityPrefix: args.params.probabilityPrefix } : {}),
-  });
+  const { outputSchema } =
+    args.runtime.task === "clustering"
+      ? clusterColumns({
+          schema,
+          ...(args.params.predictionColumn ? { clusterColumn: args.params.predictionColumn } : {}),
+        })
+      : scoringColumns({
+          schema,
+          classes: args.runtime.classes,
+          ...(args.params.predictionColumn ? { predictionColumn: args.params.predictionColumn } : {}),
+          ...(args.params.probabilityPrefix ? { probabilityPrefix: args.params.probabilityPrefix } : {}),
+        });
   const engines = runtimeVerdicts(args.runtime);
   const inputNames = new Set(schema.map((c) => c.name));
   const features = args.runtime.features

@@ -1,6 +1,7 @@
 import type { DatasetSchema, ScoreParams } from "@sous/contracts";
 import { CompileError } from "../errors.ts";
 import type { CompiledRecipe, CompileInput, Dialect, Translatability } from "../types.ts";
+import { compileClustersSql } from "./compile-clusters.ts";
 import { compileScoringSql } from "./compile-scoring.ts";
 import { compileRuntimeScoring, type RuntimeScoring } from "./runtime-scoring.ts";
 
@@ -24,6 +25,14 @@ export interface ScoringModelContext {
 }
 
 const FULL: Translatability = { level: "full" };
+
+/** A clustering's portable form (@sous/ml PortableClusterModel), read loosely: stored JSON. */
+export const isPortableClusters = (portable: unknown): boolean =>
+  (portable as { format?: unknown } | null)?.format === "sous-portable-clusters";
+
+/** Whether the context's model is a clustering (scored with a `cluster` column, never evaluated). */
+export const isClusteringModel = (m: ScoringModelContext): boolean =>
+  isPortableClusters(m.portable) || m.runtime?.task === "clustering";
 
 /**
  * A score recipe: compileScoringSql over its one input (a stored dataset, or in a pipeline the
@@ -56,15 +65,24 @@ export function compileScoreRecipe(args: {
       `Saved model ${m.savedModelName} (version ${m.versionNumber}) has no portable form, so it cannot be scored in SQL: activate a version trained with a linear or tree model.`,
       ["params", "savedModelId"],
     );
-  let compiled: ReturnType<typeof compileScoringSql>;
+  let compiled: { sql: string; outputSchema: DatasetSchema };
   try {
-    compiled = compileScoringSql({
-      model: m.portable,
-      dialect: args.dialect,
-      input: args.input,
-      ...(args.params.predictionColumn ? { predictionColumn: args.params.predictionColumn } : {}),
-      ...(args.params.probabilityPrefix ? { probabilityPrefix: args.params.probabilityPrefix } : {}),
-    });
+    // A k-means's portable form: each row's nearest centroid, in a `cluster` column (the
+    // prediction column's name when the recipe sets one).
+    compiled = isPortableClusters(m.portable)
+      ? compileClustersSql({
+          model: m.portable,
+          dialect: args.dialect,
+          input: args.input,
+          ...(args.params.predictionColumn ? { clusterColumn: args.params.predictionColumn } : {}),
+        })
+      : compileScoringSql({
+          model: m.portable,
+          dialect: args.dialect,
+          input: args.input,
+          ...(args.params.predictionColumn ? { predictionColumn: args.params.predictionColumn } : {}),
+          ...(args.params.probabilityPrefix ? { probabilityPrefix: args.params.probabilityPrefix } : {}),
+        });
   } catch (e) {
     if (e instanceof CompileError)
       throw new CompileError(

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import {
+  clusterColumns,
   compilePipeline,
   type PipelineInput,
   type PipelineStep,
@@ -113,12 +114,19 @@ export async function scoreWithRuntime(
       parquet = (input as Extract<PipelineInput, { location: unknown }>).location.path;
       schema = input.schema;
     }
-    const columns = scoringColumns({
-      schema,
-      classes: model.runtime.classes,
-      ...(params.predictionColumn ? { predictionColumn: params.predictionColumn } : {}),
-      ...(params.probabilityPrefix ? { probabilityPrefix: params.probabilityPrefix } : {}),
-    });
+    // A clustering (a Gaussian mixture) writes the input plus its cluster, as the SQL path of a k-means.
+    const clustering = model.runtime.task === "clustering";
+    const columns = clustering
+      ? clusterColumns({
+          schema,
+          ...(params.predictionColumn ? { clusterColumn: params.predictionColumn } : {}),
+        })
+      : scoringColumns({
+          schema,
+          classes: model.runtime.classes,
+          ...(params.predictionColumn ? { predictionColumn: params.predictionColumn } : {}),
+          ...(params.probabilityPrefix ? { probabilityPrefix: params.probabilityPrefix } : {}),
+        });
     const predictionType = columns.outputSchema[schema.length]!.type;
 
     // The pipeline: its folder leased from storage (a local path even on Blob storage).
@@ -144,8 +152,9 @@ export async function scoreWithRuntime(
         pickle,
         parquet,
         features: model.runtime.trainerFeatures,
-        task:
-          model.runtime.classes === null
+        task: clustering
+          ? "clustering"
+          : model.runtime.classes === null
             ? "regression"
             : model.runtime.classes.length === 2
               ? "binary"
