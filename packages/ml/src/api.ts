@@ -1,5 +1,6 @@
 import { IdSchema, IsoDateSchema, JobStateSchema } from "@sous/contracts";
 import { z } from "zod";
+import { ClusterAlgorithmSchema } from "./clustering.ts";
 import { AlgorithmSchema, MetricSchema, MlTaskSchema, TrainResultSchema } from "./contracts.ts";
 import { MlDesignSchema } from "./design.ts";
 
@@ -117,9 +118,10 @@ export const SavedModelVersionSchema = z
     number: z.number().int(),
     trainingId: IdSchema.nullable(),
     modelIndex: z.number().int(),
-    task: MlTaskSchema,
-    algorithm: AlgorithmSchema,
-    metrics: z.partialRecord(MetricSchema, z.number()),
+    /** A clustering version scores a `cluster` column (no evaluation or API endpoint yet). */
+    task: z.union([MlTaskSchema, z.literal("clustering")]),
+    algorithm: z.union([AlgorithmSchema, ClusterAlgorithmSchema]),
+    metrics: z.partialRecord(z.union([MetricSchema, z.literal("silhouette")]), z.number()),
     portable: z.boolean().describe("Scores without Python (SQL or in-process)"),
     active: z.boolean(),
     createdAt: IsoDateSchema,

@@ -42,8 +42,9 @@ function versionRef(v: VersionRow): DeployableVersion {
     savedModelName: v.savedModel.name,
     algorithm: typeof algorithm === "string" ? algorithm : "unknown",
     task: v.task,
-    // In-process from the portable form, else a scikit-learn pickle through the node's Python pool.
-    servable: v.portableKey !== null || v.artifactKey.endsWith(".pkl"),
+    // In-process from the portable form, else a scikit-learn pickle through the node's Python pool;
+    // a clustering not yet (the node answers predictions).
+    servable: v.task !== "clustering" && (v.portableKey !== null || v.artifactKey.endsWith(".pkl")),
   };
 }
 
@@ -83,6 +84,11 @@ async function versionOfProject(projectId: string, versionId: string) {
     include: versionInclude,
   });
   if (!v) throw new AppError("not_found", `No saved model version ${versionId} in this project.`);
+  if (v.task === "clustering")
+    throw new AppError(
+      "conflict",
+      `${v.savedModel.name} v${v.number} is a clustering model: API endpoints do not support clustering models yet (score it with a Score recipe instead).`,
+    );
   return v;
 }
 

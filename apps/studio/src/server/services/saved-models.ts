@@ -1,9 +1,16 @@
 import "server-only";
 import { AppError, type User } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
-import { AlgorithmSchema, MlTaskSchema, type SavedModelDto } from "@sous/ml";
+import {
+  AlgorithmSchema,
+  ClusterAlgorithmSchema,
+  ClusterResultSchema,
+  MlTaskSchema,
+  type SavedModelDto,
+} from "@sous/ml";
 import { z } from "zod";
 import { ctx } from "../context.ts";
+import { isClusterDesign } from "./ml-clustering.ts";
 import { startTraining, trainedModel } from "./ml-lab.ts";
 import { listNames, refuseWhileServed, savedModelUsers } from "./saved-model-users.ts";
 
@@ -28,8 +35,9 @@ function dto(m: Row): SavedModelDto {
       number: v.number,
       trainingId: v.trainingId,
       modelIndex: v.modelIndex,
-      task: MlTaskSchema.parse(v.task),
-      algorithm: AlgorithmSchema.parse(v.algorithm),
+      ...(v.task === "clustering"
+        ? { task: "clustering" as const, algorithm: ClusterAlgorithmSchema.parse(v.algorithm) }
+        : { task: MlTaskSchema.parse(v.task), algorithm: AlgorithmSchema.parse(v.algorithm) }),
       metrics: Metrics.parse(v.metrics),
       portable: v.portableKey !== null,
       active: v.id === m.activeVersionId,
@@ -50,18 +58,7 @@ export async function deployModel(
   input: { modelIndex: number; name?: string; savedModelId?: string },
 ): Promise<SavedModelDto> {
   const { db } = ctx();
-  const { training, result, model } = await trainedModel(projectId, trainingId, input.modelIndex);
-  const version = {
-    trainingId: training.id,
-    modelIndex: input.modelIndex,
-    task: result.task,
-    algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
-    metrics: model.metrics as Prisma.InputJsonValue,
-    classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
-    // XGBoost has no portable form: it scores through its pickle.
-    portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
-    artifactKey: `${training.artifactsPrefix}${model.pickle}`,
-  };
+  const { training, version } = await deployableVersion(projectId, trainingId, input.modelIndex);
   const id = await db.$transaction(async (tx) => {
     let saved: { id: string };
     if (input.savedModelId) {
@@ -104,6 +101,67 @@ export async function deployModel(
     return saved.id;
   });
   return getSavedModel(projectId, id);
+}
+
+/**
+ * The version row a trained model becomes: a prediction model (trainedModel), or a clustering's
+ * (task "clustering", its silhouette as metric; k-means has a portable form that scores in SQL, a
+ * Gaussian mixture scores through its pickle).
+ */
+async function deployableVersion(projectId: string, trainingId: string, modelIndex: number) {
+  const t = await ctx().db.mlTraining.findFirst({
+    where: { id: trainingId, analysis: { projectId } },
+    select: { design: true },
+  });
+  if (t && isClusterDesign(t.design)) return clusterVersion(projectId, trainingId, modelIndex);
+  const { training, result, model } = await trainedModel(projectId, trainingId, modelIndex);
+  const version = {
+    trainingId: training.id,
+    modelIndex,
+    task: result.task,
+    algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
+    metrics: model.metrics as Prisma.InputJsonValue,
+    classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
+    // XGBoost has no portable form: it scores through its pickle.
+    portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
+    artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+  };
+  return { training, version };
+}
+
+async function clusterVersion(projectId: string, trainingId: string, modelIndex: number) {
+  const t = await ctx().db.mlTraining.findFirst({
+    where: { id: trainingId, analysis: { projectId } },
+    include: {
+      job: { select: { state: true } },
+      analysis: { select: { id: true, datasetId: true } },
+    },
+  });
+  if (!t) throw new AppError("not_found", "Training not found.");
+  const result = t.result === null ? null : ClusterResultSchema.parse(t.result);
+  if (!result?.ok) {
+    const why =
+      result || t.job.state === "FAILED"
+        ? "failed"
+        : t.job.state === "CANCELLED"
+          ? "was cancelled"
+          : "has not finished";
+    throw new AppError("conflict", `Clustering #${t.number} has no models: it ${why}.`);
+  }
+  const model = result.models[modelIndex];
+  if (!model) throw new AppError("not_found", `Clustering #${t.number} has no model ${modelIndex}.`);
+  // The k the search kept, not the grid it tried: the version is one fitted model.
+  const { kGrid: _, ...algorithm } = model.algorithm;
+  const version = {
+    trainingId: t.id,
+    modelIndex,
+    task: "clustering",
+    algorithm: { ...algorithm, k: model.k } as unknown as Prisma.InputJsonValue,
+    metrics: model.metrics as Prisma.InputJsonValue,
+    portableKey: model.portable ? `${t.artifactsPrefix}${model.portable}` : null,
+    artifactKey: `${t.artifactsPrefix}${model.pickle}`,
+  };
+  return { training: t, version };
 }
 
 export async function listSavedModels(projectId: string): Promise<SavedModelDto[]> {

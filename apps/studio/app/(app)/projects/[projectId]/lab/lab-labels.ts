@@ -1,4 +1,4 @@
-import type { Algorithm, Metric, MlTask } from "@sous/ml";
+import type { Algorithm, ClusterAlgorithmKind, Metric, MlTask } from "@sous/ml";
 
 // Names the Lab shows for tasks, algorithms and metrics; typed records, so a new one must be named.
 
@@ -8,13 +8,17 @@ export const TASK_LABEL: Record<MlTask, string> = {
   regression: "A number",
 };
 
-export const ALGORITHM_LABEL: Record<Algorithm["algorithm"], string> = {
+// Clustering algorithms too: a saved model's active version may be a clustering.
+export const ALGORITHM_LABEL: Record<Algorithm["algorithm"] | ClusterAlgorithmKind, string> = {
   logistic: "Logistic regression",
   linear: "Linear regression (ridge)",
   decisionTree: "Decision tree",
   randomForest: "Random forest",
   gbt: "Gradient boosted trees",
   xgboost: "XGBoost",
+  kmeans: "k-means",
+  gaussianMixture: "Gaussian mixture",
+  bisectingKmeans: "Bisecting k-means",
 };
 
 export const METRIC_LABEL: Record<Metric, string> = {
