@@ -230,6 +230,11 @@ export async function retrainSavedModel(
 ): Promise<{ jobId: string; trainingId: string }> {
   const m = await getSavedModel(projectId, savedModelId);
   const source = m.versions.find((v) => v.active) ?? m.versions[0];
+  if (source?.task === "clustering")
+    throw new AppError(
+      "conflict",
+      `Saved model ${m.name} is a clustering: retraining from the Flow is not supported for clustering models yet. Train the clustering again in the Lab and deploy it as a new version.`,
+    );
   if (!source?.trainingId)
     throw new AppError(
       "conflict",

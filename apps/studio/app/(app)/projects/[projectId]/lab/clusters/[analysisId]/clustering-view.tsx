@@ -14,6 +14,7 @@ import { Badge } from "@/ui/badge.tsx";
 import { Button } from "@/ui/button.tsx";
 import { Checkbox, Field, FormError, Input, Select } from "@/ui/field.tsx";
 import { Panel } from "@/ui/panel.tsx";
+import { DeployDialog } from "../../[analysisId]/deploy-dialog.tsx";
 
 const LABEL: Record<ClusterAlgorithm["algorithm"], string> = {
   kmeans: "k-means",
@@ -26,10 +27,13 @@ export function ClusteringView({
   projectId,
   canEdit,
   initial,
+  savedModels = [],
 }: {
   projectId: string;
   canEdit: boolean;
   initial: ClusterAnalysisDto;
+  /** Saved models trained on the same dataset (a deploy can add a version to one). */
+  savedModels?: { id: string; name: string }[];
 }) {
   const [analysis, setAnalysis] = useState(initial);
   const [design, setDesign] = useState<ClusterDesign>(initial.design);
@@ -266,7 +270,13 @@ export function ClusteringView({
           ) : null}
         </div>
       </Panel>
-      <CompareTable trainings={analysis.trainings} />
+      <CompareTable
+        projectId={projectId}
+        canEdit={canEdit}
+        savedModels={savedModels}
+        defaultName={`${analysis.datasetName}_clusters`}
+        trainings={analysis.trainings}
+      />
       {analysis.trainings.map((t) => (
         <TrainingResults key={t.id} training={t} />
       ))}
@@ -274,10 +284,23 @@ export function ClusteringView({
   );
 }
 
-/** Every model of every training of the analysis, best silhouette first. */
-function CompareTable({ trainings }: { trainings: ClusterTrainingDto[] }) {
+/** Every model of every training of the analysis, best silhouette first; each deploys to the Flow. */
+function CompareTable({
+  projectId,
+  canEdit,
+  savedModels,
+  defaultName,
+  trainings,
+}: {
+  projectId: string;
+  canEdit: boolean;
+  savedModels: { id: string; name: string }[];
+  defaultName: string;
+  trainings: ClusterTrainingDto[];
+}) {
+  const [deploying, setDeploying] = useState<{ trainingId: string; modelIndex: number } | null>(null);
   const rows = trainings
-    .flatMap((t) => (t.result?.ok ? t.result.models.map((m) => ({ t, m })) : []))
+    .flatMap((t) => (t.result?.ok ? t.result.models.map((m, i) => ({ t, m, i })) : []))
     .sort((a, b) => (b.m.metrics.silhouette ?? -2) - (a.m.metrics.silhouette ?? -2));
   if (rows.length === 0) return null;
   return (
@@ -291,10 +314,11 @@ function CompareTable({ trainings }: { trainings: ClusterTrainingDto[] }) {
             <th className="num">Silhouette</th>
             <th className="num">Smallest / largest cluster</th>
             <th>Scores</th>
+            {canEdit ? <th /> : null}
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ t, m }) => (
+          {rows.map(({ t, m, i }) => (
             <tr key={`${t.id}-${m.pickle}`}>
               <td>#{t.number}</td>
               <td>{LABEL[m.algorithm.algorithm]}</td>
@@ -308,10 +332,32 @@ function CompareTable({ trainings }: { trainings: ClusterTrainingDto[] }) {
                   ? "in SQL (nearest centroid)"
                   : `in its runtime (${t.engine === "local" ? "scikit-learn" : "MLlib"})`}
               </td>
+              {canEdit ? (
+                <td>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    onClick={() => setDeploying({ trainingId: t.id, modelIndex: i })}
+                    data-testid="deploy-cluster-model"
+                  >
+                    Deploy to Flow
+                  </Button>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
       </table>
+      {deploying ? (
+        <DeployDialog
+          projectId={projectId}
+          trainingId={deploying.trainingId}
+          modelIndex={deploying.modelIndex}
+          defaultName={defaultName}
+          savedModels={savedModels}
+          onClose={() => setDeploying(null)}
+        />
+      ) : null}
     </Panel>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getClustering } from "@/server/services/ml-clustering.ts";
+import { listSavedModels } from "@/server/services/saved-models.ts";
 import { ButtonLink } from "@/ui/button.tsx";
 import { ArrowLeftIcon } from "@/ui/icons.tsx";
 import { loadProject, orNotFound } from "../../../../../../_lib/project-page.ts";
@@ -23,6 +24,8 @@ export default async function ClusteringPage({ params }: Props) {
   const { projectId, analysisId } = await params;
   const { role } = await loadProject(projectId);
   const analysis = await load(projectId, analysisId);
+  // Deploying as a new version is offered for saved models of the same dataset only.
+  const savedModels = (await listSavedModels(projectId)).filter((m) => m.datasetId === analysis.datasetId);
   return (
     <main className="lab-page">
       <div className="lab-head">
@@ -34,7 +37,12 @@ export default async function ClusteringPage({ params }: Props) {
           <div className="muted">Clusters the rows of {analysis.datasetName} (no target)</div>
         </div>
       </div>
-      <ClusteringView projectId={projectId} canEdit={role !== "VIEWER"} initial={analysis} />
+      <ClusteringView
+        projectId={projectId}
+        canEdit={role !== "VIEWER"}
+        initial={analysis}
+        savedModels={savedModels.map((m) => ({ id: m.id, name: m.name }))}
+      />
     </main>
   );
 }
