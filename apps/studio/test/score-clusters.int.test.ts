@@ -1,15 +1,27 @@
 // A clustering deployed to the Flow and scored, through the REST API of the studio + worker that
 // `npm test` starts: k-means and a Gaussian mixture trained for real by the worker's scikit-learn,
 // each deployed as a saved model (task clustering, versions, an active one), then a Score recipe
-// built on the local engine: k-means in SQL (its portable form's nearest centroid, no Python), the
-// mixture through scikit-learn in the worker. Each row's `cluster` must equal the pickled
+// built on the local engine: k-means in SQL (its portable form's nearest centroid, no Python, on
+// DuckDB and on the Databricks emulator's Spark), the mixture through scikit-learn in the worker. Each row's `cluster` must equal the pickled
 // pipeline's own predict on the same rows (the venv's Python is the oracle). Evaluation recipes
 // and API endpoints refuse a clustering with a clear 422/409.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { startDatabricksEmulator } from "@sous/databricks-emulator";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminKey, type Caller, call, hasStudio, uniqueKey, uploadCsv, waitForJob } from "./api-client.ts";
+import {
+  admin,
+  type Caller,
+  call,
+  hasStudio,
+  loginAs,
+  uniqueKey,
+  uploadCsv,
+  waitForJob,
+  withApiKey,
+} from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
 
 type Cell = string | number | boolean | null;
@@ -54,7 +66,9 @@ describe.skipIf(!hasStudio || !existsSync(python))(
   { timeout: 300_000 },
   () => {
     let key: Caller;
+    let session: Caller;
     let projectId: string;
+    let kmeansModelId: string;
     let trainingId: string;
     let features: Record<string, unknown>[];
     let pickles: string[];
@@ -64,7 +78,8 @@ describe.skipIf(!hasStudio || !existsSync(python))(
     const get = (p: string) => call(p, { as: key });
 
     beforeAll(async () => {
-      key = await adminKey();
+      session = await loginAs(admin.email, admin.password);
+      key = await withApiKey(session);
       projectId = (await post("/projects", { key: uniqueKey("SCL"), name: "Scored clusters" })).data.id;
       const datasetId = await uploadCsv(key, projectId, "customers", churnRows(300, 11));
       newId = await uploadCsv(key, projectId, "new_customers", churnRows(150, 12));
@@ -105,6 +120,33 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       pickles = training.result.models.map((m: { pickle: string }) => path.join(prefix, m.pickle));
     });
 
+    /** Each scored row's cluster equals the pickled pipeline's predict on the row's features. */
+    const expectPredict = async (scoredId: string, modelIndex: number) => {
+      const p = (await get(`/projects/${projectId}/datasets/${scoredId}/preview?limit=10000`)).data;
+      const names: string[] = p.columns.map((c: { name: string }) => c.name);
+      expect(names).toEqual(["id", "x1", "x2", "colour", "churned", "cluster"]);
+      const rows = (p.rows as Cell[][]).map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
+      expect(rows).toHaveLength(150);
+      const want = JSON.parse(
+        await runPython(
+          ORACLE,
+          JSON.stringify({
+            pickle: pickles[modelIndex],
+            features,
+            types: [
+              ["x1", "double"],
+              ["x2", "double"],
+              ["colour", "string"],
+            ],
+            rows: rows.map((r) => ({ x1: r.x1, x2: r.x2, colour: r.colour })),
+          }),
+        ),
+      ) as number[];
+      expect(rows.map((r) => r.cluster)).toEqual(want);
+      // More than one cluster among the rows: a constant column would not test much.
+      expect(new Set(want).size).toBeGreaterThan(1);
+    };
+
     /** Deploys model `modelIndex`, scores new_customers with it, checks each cluster against predict. */
     const deployAndScore = async (modelIndex: number, name: string) => {
       const deployed = await post(`/projects/${projectId}/ml/trainings/${trainingId}/deploy`, {
@@ -135,34 +177,13 @@ describe.skipIf(!hasStudio || !existsSync(python))(
         .join("\n");
       expect(built.state, `${built.error}\n${logs}`).toBe("SUCCEEDED");
 
-      const p = (await get(`/projects/${projectId}/datasets/${scoredId}/preview?limit=10000`)).data;
-      const names: string[] = p.columns.map((c: { name: string }) => c.name);
-      expect(names).toEqual(["id", "x1", "x2", "colour", "churned", "cluster"]);
-      const rows = (p.rows as Cell[][]).map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
-      expect(rows).toHaveLength(150);
-      const want = JSON.parse(
-        await runPython(
-          ORACLE,
-          JSON.stringify({
-            pickle: pickles[modelIndex],
-            features,
-            types: [
-              ["x1", "double"],
-              ["x2", "double"],
-              ["colour", "string"],
-            ],
-            rows: rows.map((r) => ({ x1: r.x1, x2: r.x2, colour: r.colour })),
-          }),
-        ),
-      ) as number[];
-      expect(rows.map((r) => r.cluster)).toEqual(want);
-      // More than one cluster among the rows: a constant column would not test much.
-      expect(new Set(want).size).toBeGreaterThan(1);
+      await expectPredict(scoredId, modelIndex);
       return { deployed: deployed.data, savedModelId, logs };
     };
 
     it("deploys a k-means as a saved model and scores it in SQL, equal to scikit-learn's predict", async () => {
       const { deployed, savedModelId, logs } = await deployAndScore(0, "segments");
+      kmeansModelId = savedModelId;
       expect(deployed.versions).toHaveLength(1);
       expect(deployed.versions[0]).toMatchObject({
         number: 1,
@@ -208,6 +229,56 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       });
       expect(endpoint.status, JSON.stringify(endpoint.data)).toBe(409);
       expect(endpoint.data.error.message).toMatch(/API endpoints do not support clustering models yet/);
+    });
+
+    it("scores the k-means on Databricks (Spark SQL on the emulator's Spark), equal to scikit-learn's predict", async () => {
+      const token = `dapi${randomBytes(12).toString("hex")}`;
+      // The emulator's mount is the stack's own storage folder: the connection reads the installation's.
+      const emu = await startDatabricksEmulator({
+        token,
+        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
+        clusterStartDelayMs: 100,
+      });
+      try {
+        const asAdmin = (p: string, json: unknown) => call(p, { method: "POST", json, as: session });
+        const c = await asAdmin("/admin/databricks/connections", {
+          name: `clusters ${uniqueKey("C")}`,
+          workspaceUrl: emu.url,
+          token,
+          storagePrefix: "dbfs:/mnt/sous",
+          storage: { kind: "installation" },
+        });
+        expect(c.status, JSON.stringify(c.data)).toBe(201);
+        const profile = await asAdmin(`/admin/databricks/connections/${c.data.id}/profiles`, {
+          name: "small",
+          spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
+        });
+        expect(profile.status).toBe(201);
+        const recipe = await post(`/projects/${projectId}/recipes`, {
+          name: "score_segments_remote",
+          inputs: [newId],
+          output: { name: "segments_scored_remote" },
+          spec: { kind: "score", version: 1, params: { savedModelId: kmeansModelId } },
+        });
+        expect(recipe.status, JSON.stringify(recipe.data)).toBe(201);
+        const engine = { kind: "databricks", connectionId: c.data.id, profileId: profile.data.id };
+        const set = await put(`/projects/${projectId}/recipes/${recipe.data.id}/engine`, { engine });
+        expect(set.status, JSON.stringify(set.data)).toBe(200);
+        const remoteId = recipe.data.outputs[0] as string;
+        const job = await post(`/projects/${projectId}/jobs`, { targets: [remoteId] });
+        expect(job.status, JSON.stringify(job.data)).toBe(201);
+        const built = await waitForJob(projectId, job.data.id, key, 240_000);
+        expect(built.state, built.error).toBe("SUCCEEDED");
+        expect(built.activities[0].engine).toMatch(/^databricks:/);
+        expect(built.activities[0].sparkSql).toMatch(/AS `cluster`/);
+        await expectPredict(remoteId, 0);
+        await call(`/admin/databricks/connections/${c.data.id}?force=true`, {
+          method: "DELETE",
+          as: session,
+        });
+      } finally {
+        await emu.stop();
+      }
     });
 
     it("scores a Gaussian mixture through scikit-learn in the worker, equal to its predict", async () => {
