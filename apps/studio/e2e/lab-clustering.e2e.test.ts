@@ -6,7 +6,8 @@ import { useStudio } from "./fixture.ts";
 
 // Clustering in the Lab as an analyst uses it: from the Lab home, "Create a clustering" on a
 // dataset; the identifier is left out of the features; k-means with k searched by silhouette and
-// a Gaussian mixture train locally; the page shows each model's sizes and cluster profiles.
+// a Gaussian mixture train locally; the page shows each model's sizes and cluster profiles; one
+// deploys to the Flow.
 
 function shoppers(n: number): string {
   const lines = ["shopper_id,age,basket,channel"];
@@ -29,7 +30,7 @@ function shoppers(n: number): string {
 describe.skipIf(!hasStudio)("clustering in the Lab (browser)", () => {
   const studio = useStudio();
 
-  it("creates a clustering, trains k-means and a Gaussian mixture, and shows sizes and profiles", {
+  it("creates a clustering, trains k-means and a Gaussian mixture, shows sizes and profiles, deploys one", {
     timeout: 240_000,
   }, async () => {
     const { projectId } = await studio.project("Shopper segments", { shoppers: shoppers(600) }, "CLUE");
@@ -64,6 +65,16 @@ describe.skipIf(!hasStudio)("clustering in the Lab (browser)", () => {
       /in SQL \(nearest centroid\)/,
     );
     await screenshot(page, "lab-clustering-profiles");
+    // Deployed to the Flow from the comparison table (best silhouette first): a saved model the
+    // Lab home lists with its active version's algorithm.
+    await page.getByTestId("deploy-cluster-model").first().click();
+    await page.getByTestId("deploy-name").fill("shopper_segments");
+    await page.getByTestId("deploy-submit").click();
+    await page.getByTestId("deploy-dialog").waitFor({ state: "detached" });
+    await page.goto(`${studioUrl}/projects/${projectId}/lab`);
+    await expect(page.getByTestId("saved-model").first().textContent()).resolves.toMatch(
+      /shopper_segments.*active: v1 \((k-means|Gaussian mixture)\)/,
+    );
     expect(errors).toEqual([]);
   });
 });
