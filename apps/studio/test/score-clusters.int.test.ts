@@ -1,10 +1,10 @@
 // A clustering deployed to the Flow and scored, through the REST API of the studio + worker that
 // `npm test` starts: k-means and a Gaussian mixture trained for real by the worker's scikit-learn,
-// each deployed as a saved model (task clustering, versions, an active one), then a Score recipe
-// built on the local engine: k-means in SQL (its portable form's nearest centroid, no Python, on
-// DuckDB and on the Databricks emulator's Spark), the mixture through scikit-learn in the worker. Each row's `cluster` must equal the pickled
-// pipeline's own predict on the same rows (the venv's Python is the oracle). Evaluation recipes
-// and API endpoints refuse a clustering with a clear 422/409.
+// each deployed as a saved model (task clustering, versions, an active one), then a Score recipe:
+// k-means in SQL (its portable form's nearest centroid, no Python) on DuckDB and on the Databricks
+// emulator's Spark, the mixture through scikit-learn in the worker. Each row's `cluster` must
+// equal the pickled pipeline's own predict on the same rows (the venv's Python is the oracle).
+// Evaluation recipes, API endpoints and Retrain refuse a clustering with a clear 422/409.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -229,6 +229,9 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       });
       expect(endpoint.status, JSON.stringify(endpoint.data)).toBe(409);
       expect(endpoint.data.error.message).toMatch(/API endpoints do not support clustering models yet/);
+      const retrain = await post(`/projects/${projectId}/saved-models/${savedModelId}/retrain`, {});
+      expect(retrain.status, JSON.stringify(retrain.data)).toBe(409);
+      expect(retrain.data.error.message).toMatch(/not supported for clustering models yet/);
     });
 
     it("scores the k-means on Databricks (Spark SQL on the emulator's Spark), equal to scikit-learn's predict", async () => {
