@@ -69,6 +69,7 @@ describe.skipIf(!hasStudio || !existsSync(python))(
     let session: Caller;
     let projectId: string;
     let kmeansModelId: string;
+    let trainingDatasetId: string;
     let trainingId: string;
     let features: Record<string, unknown>[];
     let pickles: string[];
@@ -82,6 +83,7 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       key = await withApiKey(session);
       projectId = (await post("/projects", { key: uniqueKey("SCL"), name: "Scored clusters" })).data.id;
       const datasetId = await uploadCsv(key, projectId, "customers", churnRows(300, 11));
+      trainingDatasetId = datasetId;
       newId = await uploadCsv(key, projectId, "new_customers", churnRows(150, 12));
       const created = await post(`/projects/${projectId}/ml/clusterings`, { datasetId });
       expect(created.status, JSON.stringify(created.data)).toBe(201);
@@ -282,6 +284,35 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       } finally {
         await emu.stop();
       }
+    });
+
+    it("refuses a clustering as a new version of a prediction saved model, and the reverse", async () => {
+      const prediction = await post(`/projects/${projectId}/ml/analyses`, {
+        datasetId: trainingDatasetId,
+        target: "churned",
+      });
+      expect(prediction.status, JSON.stringify(prediction.data)).toBe(201);
+      const t = await post(`/projects/${projectId}/ml/analyses/${prediction.data.id}/trainings`);
+      expect(t.status, JSON.stringify(t.data)).toBe(201);
+      const job = await waitForJob(projectId, t.data.jobId, key, 240_000);
+      expect(job.state, job.error).toBe("SUCCEEDED");
+      const churn = await post(`/projects/${projectId}/ml/trainings/${t.data.id}/deploy`, {
+        modelIndex: 0,
+        name: "churn",
+      });
+      expect(churn.status, JSON.stringify(churn.data)).toBe(201);
+      const mixed = await post(`/projects/${projectId}/ml/trainings/${trainingId}/deploy`, {
+        modelIndex: 0,
+        savedModelId: churn.data.id,
+      });
+      expect(mixed.status).toBe(400);
+      expect(mixed.data.error.message).toMatch(/holds prediction models: deploy this clustering as a new/);
+      const reverse = await post(`/projects/${projectId}/ml/trainings/${t.data.id}/deploy`, {
+        modelIndex: 0,
+        savedModelId: kmeansModelId,
+      });
+      expect(reverse.status).toBe(400);
+      expect(reverse.data.error.message).toMatch(/holds clustering models/);
     });
 
     it("scores a Gaussian mixture through scikit-learn in the worker, equal to its predict", async () => {

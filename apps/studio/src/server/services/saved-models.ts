@@ -74,6 +74,18 @@ export async function deployModel(
         );
       // Serialises concurrent deploys to one saved model (version numbers stay unique).
       await tx.$executeRaw`SELECT 1 FROM "SavedModel" WHERE id = ${existing.id} FOR UPDATE`;
+      // A clustering and a prediction model score different columns: recipes using the saved
+      // model would change shape when another version is activated.
+      const other = await tx.savedModelVersion.findFirst({
+        where: { savedModelId: existing.id },
+        orderBy: { number: "desc" },
+        select: { task: true },
+      });
+      if (other && (other.task === "clustering") !== (version.task === "clustering"))
+        throw new AppError(
+          "invalid_input",
+          `This saved model holds ${other.task === "clustering" ? "clustering" : "prediction"} models: deploy this ${version.task === "clustering" ? "clustering" : "prediction model"} as a new saved model.`,
+        );
       saved = existing;
     } else {
       const name = input.name!;
