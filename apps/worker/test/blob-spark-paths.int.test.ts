@@ -35,11 +35,17 @@ describe.skipIf(!hasServices)("a local build on Blob storage", () => {
   it("records Spark SQL that reads the input by storage key, not by the cache folder", async () => {
     const { projectId, orders, outputId } = await copyFlow(ctx, "BS", 10);
     const { jobId } = await submitBuild(ctx.db, null, projectId, [outputId], "build-only-this");
-    const [activity] = await ctx.db.jobActivity.findMany({ where: { jobId } });
-    expect(await runActivity(ctx, activity!, {})).toEqual({ kind: "written", rows: 10 });
+    const [queued] = await ctx.db.jobActivity.findMany({ where: { jobId } });
+    // RUNNING, as the job runner hands it over: publishing ends the activity (and records its
+    // Spark SQL) in one statement that only moves a running one.
+    const activity = await ctx.db.jobActivity.update({
+      where: { id: queued!.id },
+      data: { state: "RUNNING" },
+    });
+    expect(await runActivity(ctx, activity, {})).toEqual({ kind: "written", rows: 10 });
 
     const input = await ctx.db.dataset.findUniqueOrThrow({ where: { id: orders } });
-    const row = await ctx.db.jobActivity.findUniqueOrThrow({ where: { id: activity!.id } });
+    const row = await ctx.db.jobActivity.findUniqueOrThrow({ where: { id: activity.id } });
     // No Databricks connection for this project: the placeholder prefix, then the version's key.
     expect(row.sparkSql).toContain(
       `${UNMOUNTED_CLUSTER_PREFIX}/projects/${projectId}/datasets/${orders}/versions/${input.currentVersionId}`,
