@@ -11,6 +11,7 @@ import { validateInputs } from "../validate/inputs.ts";
 import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
 import { extraFeatureSql } from "./feature-sql.ts";
 import { float32Cut } from "./float32.ts";
+import { labelText, type ScoringLabel, scoringColumns } from "./output-columns.ts";
 
 /**
  * Portable model (@sous/ml) -> one SELECT that scores rows in SQL, with no Python: the input's
@@ -26,7 +27,7 @@ import { float32Cut } from "./float32.ts";
  *   4. probabilities, then the prediction (the first most probable class, as numpy's argmax).
  */
 
-export type ScoringLabel = string | number | boolean;
+export type { ScoringLabel };
 
 export interface CompileScoringArgs {
   /** A portable model (validated here: it usually comes from storage). */
@@ -91,8 +92,6 @@ export function doubleLiteral(v: number): string {
   // Parenthesised so that `a - -1e0` can never read as a `--` comment.
   return v < 0 ? `(${text})` : text;
 }
-
-const labelText = (l: ScoringLabel): string => (typeof l === "boolean" ? (l ? "true" : "false") : String(l));
 
 function invalid(message: string, path: (string | number)[] = ["model"]): never {
   throw new CompileError("invalid_spec", `The model cannot be scored in SQL: ${message}`, path);
@@ -205,30 +204,13 @@ export function compileScoringSql(args: CompileScoringArgs): CompiledScoring {
   let prefix = "__s";
   for (let n = 1; taken.some((c) => c.startsWith(prefix)); n++) prefix = `__s${n}`;
   const names: Names = { internal: (name) => `${prefix}${name}` };
-  // Output names: never an input column's, nor each other's.
-  const used = new Set(taken);
-  const claim = (name: string, what: string): string => {
-    if (used.has(name.toLowerCase()))
-      throw new CompileError(
-        "duplicate_output_name",
-        `The scoring output ${what} "${name}" is already a column of the input: choose another name.`,
-        [what === "prediction" ? "predictionColumn" : "probabilityPrefix"],
-      );
-    used.add(name.toLowerCase());
-    return name;
-  };
-  const predictionColumn = claim(args.predictionColumn ?? "prediction", "prediction");
-  const prefixText = args.probabilityPrefix ?? "proba_";
+  // Output names: the ones the model's own runtime writes too (one place names them).
   const classes = model.classes ?? [];
-  // Readable and safe in any engine or file format: letters, digits and _ only; two classes
-  // that read the same (`a b`, `a_b`) get _2, _3...
-  const seen = new Set<string>();
-  const probabilityColumns = classes.map((label) => {
-    const base = `${prefixText}${labelText(label).replace(/[^\p{L}\p{N}_]/gu, "_")}`.slice(0, 200);
-    let name = base;
-    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
-    seen.add(name.toLowerCase());
-    return { label, column: claim(name, "probability") };
+  const { predictionColumn, probabilityColumns } = scoringColumns({
+    schema,
+    classes: model.classes ?? null,
+    ...(args.predictionColumn !== undefined ? { predictionColumn: args.predictionColumn } : {}),
+    ...(args.probabilityPrefix !== undefined ? { probabilityPrefix: args.probabilityPrefix } : {}),
   });
 
   const layers = new Layers(d, from, names);
