@@ -188,7 +188,8 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_DATABASE_URL)("Databricks f
     await expect
       .poll(async () => (await apiAs(u.page, "GET", `/projects/${project.id}/engine`)).engine.kind)
       .toBe("databricks");
-    expect(await u.page.getByTestId("project-engine-kind").textContent()).toBe("Databricks");
+    // The page shows it once the save's answer is rendered, which can come after the API has it.
+    await expect.poll(() => u.page.getByTestId("project-engine-kind").textContent()).toBe("Databricks");
     await screenshot(u.page, "databricks-flow-engine");
 
     // ---- Remote build: the three recipes run as ONE statement on the cluster.
