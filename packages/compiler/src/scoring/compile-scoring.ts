@@ -297,7 +297,7 @@ function featureLayer(
     const missing = type === "double" ? `${x} IS NULL OR isnan(${x})` : `${x} IS NULL`;
     if (f.type !== "numeric" && f.type !== "categorical") {
       const out = extraFeatureSql({
-        ...{ feature: f, x, type, missing, dialect: args.dialect, d, doubleLiteral, levelTest },
+        ...{ feature: f, x, type, missing, d, doubleLiteral, levelTest },
         alias: (k) => q(names.internal(`f${i}_${k}`)),
       });
       columns.push(...out.map((o) => o.column));

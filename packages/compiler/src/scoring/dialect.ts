@@ -15,6 +15,10 @@ export interface ScoringDialect {
   element(array: string, index1: string): string;
   /** Integer division of two non-negative INTEGERs, as an INTEGER. */
   intDiv(a: string, b: string): string;
+  /** Milliseconds since 1970-01-01 UTC as a BIGINT (a DATE counts from its midnight). */
+  epochMillis(x: string, type: "date" | "timestamp"): string;
+  /** The DATE a whole number of days after 1970-01-01. */
+  dateFromEpochDays(days: string): string;
 }
 
 const duckdb: ScoringDialect = {
@@ -23,6 +27,9 @@ const duckdb: ScoringDialect = {
   // DuckDB lists index from 1.
   element: (array, index) => `${array}[${index}]`,
   intDiv: (a, b) => `(${a} // ${b})`,
+  epochMillis: (x, type) =>
+    type === "date" ? `(CAST(${x} - DATE '1970-01-01' AS BIGINT) * 86400000)` : `epoch_ms(${x})`,
+  dateFromEpochDays: (days) => `(DATE '1970-01-01' + CAST(${days} AS INTEGER))`,
 };
 
 const spark: ScoringDialect = {
@@ -32,6 +39,9 @@ const spark: ScoringDialect = {
   element: (array, index) => `element_at(${array},${index})`,
   // div gives a BIGINT; element_at takes an INT index.
   intDiv: (a, b) => `CAST(${a} div ${b} AS INT)`,
+  epochMillis: (x, type) =>
+    type === "date" ? `(CAST(unix_date(${x}) AS BIGINT) * 86400000)` : `unix_millis(${x})`,
+  dateFromEpochDays: (days) => `date_from_unix_date(CAST(${days} AS INT))`,
 };
 
 export const SCORING_HOOKS: Record<Dialect, ScoringDialect> = { duckdb, spark };

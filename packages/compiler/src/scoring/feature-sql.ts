@@ -1,7 +1,6 @@
 import type { ColumnType } from "@sous/contracts";
 import { ownRuntimeReason, type PortableFeature } from "@sous/ml";
 import { CompileError } from "../errors.ts";
-import type { Dialect } from "../types.ts";
 import type { ScoringDialect } from "./dialect.ts";
 
 // SQL for the feature handlings beyond numeric and one-hot (ordinal codes, target means, date
@@ -18,7 +17,6 @@ export interface FeatureSqlArgs {
   x: string;
   type: ColumnType;
   missing: string;
-  dialect: Dialect;
   d: ScoringDialect;
   /** An internal column name for the k-th output of the feature. */
   alias(k: number): string;
@@ -69,21 +67,10 @@ export function extraFeatureSql(a: FeatureSqlArgs): { column: string; ref: strin
     const expr = `CASE WHEN ${a.missing} THEN ${missing} ${whens.join(" ")} ELSE ${a.doubleLiteral(f.unseen)} END`;
     return [{ column: `${expr} AS ${a.alias(0)}`, ref: a.alias(0) }];
   }
-  if (a.type !== "date" && a.type !== "timestamp") wrong("a date or a timestamp");
-  const duck = a.dialect === "duckdb";
-  // Milliseconds since the epoch, as a BIGINT (a DATE is its midnight UTC).
-  const ms =
-    a.type === "date"
-      ? duck
-        ? `(CAST(${a.x} - DATE '1970-01-01' AS BIGINT) * 86400000)`
-        : `(CAST(unix_date(${a.x}) AS BIGINT) * 86400000)`
-      : duck
-        ? `epoch_ms(${a.x})`
-        : `unix_millis(${a.x})`;
+  if (a.type !== "date" && a.type !== "timestamp") return wrong("a date or a timestamp");
+  const ms = a.d.epochMillis(a.x, a.type);
   const days = `floor(CAST(${ms} AS DOUBLE) / 8.64e7)`;
-  const day = duck
-    ? `(DATE '1970-01-01' + CAST(${days} AS INTEGER))`
-    : `date_from_unix_date(CAST(${days} AS INT))`;
+  const day = a.d.dateFromEpochDays(days);
   const part = (p: string): string => {
     switch (p) {
       case "year":
