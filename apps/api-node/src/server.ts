@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { AppError, HTTP_STATUS_BY_CODE } from "@sous/contracts";
 import { createNotifyListener, type Db } from "@sous/db";
-import { type PortableModel, scorePortable } from "@sous/ml";
+import { type PortableModel, type Score, scoreManyPortable, scorePortable } from "@sous/ml";
 import { type PythonModel, PythonScorer } from "@sous/ml-local";
 import { API_CHANGE_CHANNEL } from "@sous/server-domain/api-services";
 import type { DatasetStorage } from "@sous/storage";
@@ -148,23 +148,32 @@ interface PredictResult {
   ignored: false;
 }
 
-function score(model: PortableModel, features: Record<string, unknown>, where: string): PredictResult {
+/** A finite number as JSON spells it (probabilities and regression values are finite). */
+const jsonNumber = (v: number) => (Number.isFinite(v) ? String(v) : "null");
+
+/**
+ * Scores in-process from the portable form (one batch for predict-multi) and writes each result
+ * as DSS's JSON text directly: the same text as JSON.stringify of { prediction, ignored, probas },
+ * without an object per row.
+ */
+function scoreHere(model: PortableModel, inputs: Record<string, unknown>[], multi: boolean): string[] {
+  let scores: Score[];
   try {
-    const s = scorePortable(model, features);
-    const result: PredictResult = { prediction: s.prediction, ignored: false };
-    if (s.probabilities && model.classes) {
-      const probas: Record<string, number> = {};
-      model.classes.forEach((c, i) => {
-        probas[String(c)] = s.probabilities![i]!;
-      });
-      result.probas = probas;
-    }
-    return result;
+    scores = multi ? scoreManyPortable(model, inputs) : [scorePortable(model, inputs[0]!)];
   } catch (e) {
     if (e instanceof AppError && e.code === "invalid_input")
-      throw new HttpError(400, "invalid_input", `${where}${e.message}`);
+      throw new HttpError(400, "invalid_input", e.message);
     throw e;
   }
+  const keys = model.classes?.map((c) => `${JSON.stringify(String(c))}:`);
+  return scores.map((s) => {
+    const head = `{"prediction":${JSON.stringify(s.prediction)},"ignored":false`;
+    const p = s.probabilities;
+    if (!p || !keys) return `${head}}`;
+    let probas = "";
+    for (let i = 0; i < keys.length; i++) probas += `${i > 0 ? "," : ""}${keys[i]}${jsonNumber(p[i]!)}`;
+    return `${head},"probas":{${probas}}}`;
+  });
 }
 
 /** Scores through the Python pool (models without a portable form), in DSS's result shape. */
@@ -325,14 +334,12 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
         return featuresOf(item.features, `item ${i} `);
       });
     }
-    const where = (i: number) => (multi ? `item ${i}: ` : "");
-    const results =
-      loaded.runtime === "portable"
-        ? inputs.map((features, i) => score(loaded.model, features, where(i)))
-        : await scoreInPython(python, loaded.model, inputs, multi);
     // The answer is put together from serialised parts: each result once (the request log reuses
     // it), the version's part once per version. Same JSON as serialising the whole answer.
-    const resultTexts = results.map((r) => JSON.stringify(r));
+    const resultTexts =
+      loaded.runtime === "portable"
+        ? scoreHere(loaded.model, inputs, multi)
+        : (await scoreInPython(python, loaded.model, inputs, multi)).map((r) => JSON.stringify(r));
     const end = performance.now();
     const timing = `{"scoringMs":${end - scoringStart},"totalMs":${end - started},"readMs":${read - started},"parseMs":${scoringStart - read}}`;
     sendText(

@@ -17,6 +17,16 @@ export * from "./feature-handling/schemas.ts";
 export * from "./feature-handling/support.ts";
 export { type MllibClusterRequest, mllibClusterScript } from "./mllib-cluster-script.ts";
 export { type MllibScriptPaths, type MllibTrainRequest, mllibTrainScript } from "./mllib-script.ts";
-export { compileScorer, featureVector, type Row, type Score, type Scorer, scorePortable } from "./score.ts";
+export {
+  type BatchScorer,
+  compileBatchScorer,
+  compileScorer,
+  featureVector,
+  type Row,
+  type Score,
+  type Scorer,
+  scoreManyPortable,
+  scorePortable,
+} from "./score.ts";
 export * from "./suggest.ts";
 export * from "./threshold.ts";

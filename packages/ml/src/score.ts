@@ -117,58 +117,76 @@ export function featureVector(features: readonly PortableFeature[], row: Row): n
 
 type TreesModel = PortableModel["model"] & { kind: "trees" | "boosted" };
 
-/** Every tree's nodes end to end; a child index is absolute, a leaf's left child is -1. */
+/**
+ * Every tree's nodes end to end, each tree in preorder: an inner node's left child is the next
+ * node, so a step of the walk reads one feature, one threshold and (going right) one index.
+ */
 interface FlatForest {
   roots: Int32Array;
+  /** The feature an inner node compares; -1 at a leaf. */
   feature: Int32Array;
   threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  /** `width` values per node (class probabilities or [value]); only leaves' are set. */
+  /** An inner node's right child; a leaf's first value in `values`. */
+  next: Int32Array;
+  /** `width` values per leaf (class probabilities or [value]). */
   values: Float64Array;
   width: number;
 }
 
 function flatten(m: TreesModel): FlatForest {
   const total = m.trees.reduce((n, t) => n + t.feature.length, 0);
-  // Only leaves' values are read (an inner node's may be anything).
+  const leaves = m.trees.reduce((n, t) => n + t.left.filter((l) => l === -1).length, 0);
   const first = m.trees[0]!;
   const width = first.value[first.left.indexOf(-1)]?.length ?? 0;
   const f: FlatForest = {
     roots: new Int32Array(m.trees.length),
     feature: new Int32Array(total),
     threshold: new Float64Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    values: new Float64Array(total * width),
+    next: new Int32Array(total),
+    values: new Float64Array(leaves * width),
     width,
   };
-  let base = 0;
+  let id = 0;
+  let valueAt = 0;
   m.trees.forEach((tree, t) => {
-    f.roots[t] = base;
-    for (let i = 0; i < tree.feature.length; i++) {
-      const n = base + i;
-      f.feature[n] = tree.feature[i]!;
-      f.threshold[n] = tree.threshold[i]!;
-      f.left[n] = tree.left[i] === -1 ? -1 : base + tree.left[i]!;
-      f.right[n] = tree.right[i] === -1 ? -1 : base + tree.right[i]!;
-      if (tree.left[i] !== -1) continue;
-      const v = tree.value[i]!;
-      if (v.length !== width)
-        throw new AppError("invalid_input", "the model's leaves do not all have the same number of values");
-      f.values.set(v, n * width);
+    f.roots[t] = id;
+    // [node in the tree, the flat inner node whose right child it is, or -1]
+    const stack: [number, number][] = [[0, -1]];
+    while (stack.length > 0) {
+      const [i, parent] = stack.pop()!;
+      const n = id++;
+      if (parent >= 0) f.next[parent] = n;
+      if (tree.left[i] === -1) {
+        const v = tree.value[i]!;
+        if (v.length !== width)
+          throw new AppError("invalid_input", "the model's leaves do not all have the same number of values");
+        f.feature[n] = -1;
+        f.next[n] = valueAt;
+        f.values.set(v, valueAt);
+        valueAt += width;
+      } else {
+        f.feature[n] = tree.feature[i]!;
+        f.threshold[n] = tree.threshold[i]!;
+        stack.push([tree.right[i]!, n], [tree.left[i]!, -1]);
+      }
     }
-    base += tree.feature.length;
   });
   return f;
 }
 
-/** The leaf a row reaches in tree t: go left when x[feature] <= threshold. */
-function leaf(f: FlatForest, t: number, x: Float64Array): number {
-  const { feature, threshold, left, right } = f;
-  let n = f.roots[t]!;
-  while (left[n] !== -1) n = x[feature[n]!]! <= threshold[n]! ? left[n]! : right[n]!;
-  return n;
+/**
+ * The first value of the leaf that the row at `x[at...]` reaches from `root`: go left when
+ * x[feature] <= threshold.
+ */
+function leafValue(f: FlatForest, root: number, x: Float64Array, at: number): number {
+  const { feature, threshold, next } = f;
+  let n = root;
+  let k = feature[n]!;
+  while (k !== -1) {
+    n = x[at + k]! <= threshold[n]! ? n + 1 : next[n]!;
+    k = feature[n]!;
+  }
+  return next[n]!;
 }
 
 function argmax(values: ArrayLike<number>): number {
@@ -185,10 +203,14 @@ function softmax(z: ArrayLike<number>): number[] {
   return e.map((v) => v / sum);
 }
 
-/** Compiles a model into a scorer (throws an AppError when the model's parts do not fit). */
-export function compileScorer(model: PortableModel): Scorer {
-  const { width, encode } = encoder(model.features);
-  const x = new Float64Array(width);
+/**
+ * Scores the `n` encoded rows of `x` (`width` values each). Tree models walk tree by tree over all
+ * rows, so one tree's nodes stay in cache for the whole batch; each row still adds its trees in
+ * tree order, so a row scores the same alone or in a batch, bit for bit.
+ */
+type MatrixScorer = (x: Float64Array, n: number) => Score[];
+
+function matrixScorer(model: PortableModel, width: number): MatrixScorer {
   const m = model.model;
   const classes = model.classes;
   const label = (i: number) => {
@@ -196,94 +218,149 @@ export function compileScorer(model: PortableModel): Scorer {
     if (c === undefined) throw new AppError("invalid_input", `the model has no class ${i}`);
     return c;
   };
+  const each = (n: number, score: (r: number) => Score) => Array.from({ length: n }, (_, r) => score(r));
   if (m.kind === "linear") {
     if (m.coefficients.some((c) => c.length !== width))
       throw new AppError("invalid_input", `the model's coefficients do not match its ${width} input columns`);
     const coefficients = m.coefficients.map((c) => Float64Array.from(c));
     // z[k] = x[0] * c[k][0] + x[1] * c[k][1] + ... + intercept[k], summed left to right.
-    const linear = () =>
+    const linear = (x: Float64Array, at: number) =>
       coefficients.map((c, k) => {
         let s = 0;
-        for (let i = 0; i < width; i++) s += x[i]! * c[i]!;
+        for (let i = 0; i < width; i++) s += x[at + i]! * c[i]!;
         return s + m.intercepts[k]!;
       });
-    if (m.link === "identity")
-      return (row) => {
-        encode(row, x);
-        return { prediction: linear()[0]! };
-      };
+    if (m.link === "identity") return (x, n) => each(n, (r) => ({ prediction: linear(x, r * width)[0]! }));
     if (m.link === "logistic")
-      return (row) => {
-        encode(row, x);
-        const z = linear()[0]!;
-        const p = 1 / (1 + Math.exp(-z));
-        // scikit-learn predicts the positive class when the decision function is > 0.
-        return { prediction: label(z > 0 ? 1 : 0), probabilities: [1 - p, p] };
-      };
-    return (row) => {
-      encode(row, x);
-      const p = softmax(linear());
-      return { prediction: label(argmax(p)), probabilities: p };
-    };
+      return (x, n) =>
+        each(n, (r) => {
+          const z = linear(x, r * width)[0]!;
+          const p = 1 / (1 + Math.exp(-z));
+          // scikit-learn predicts the positive class when the decision function is > 0.
+          return { prediction: label(z > 0 ? 1 : 0), probabilities: [1 - p, p] };
+        });
+    return (x, n) =>
+      each(n, (r) => {
+        const p = softmax(linear(x, r * width));
+        return { prediction: label(argmax(p)), probabilities: p };
+      });
   }
   const forest = flatten(m);
-  const trees = m.trees.length;
+  const { roots, values } = forest;
+  const trees = roots.length;
   // scikit-learn casts the input to float32 before its trees compare: rounding the vector once
   // per row equals rounding at every comparison.
-  const prepare = m.inputFloat32
-    ? (row: Row) => {
-        encode(row, x);
-        for (let i = 0; i < width; i++) x[i] = Math.fround(x[i]!);
-      }
-    : (row: Row) => encode(row, x);
+  const prepare = (x: Float64Array, n: number) => {
+    if (m.inputFloat32) for (let i = 0; i < n * width; i++) x[i] = Math.fround(x[i]!);
+  };
   if (m.kind === "boosted") {
     const base = Float64Array.from(m.base);
-    const raw = new Float64Array(base.length);
+    const classCount = base.length;
     const weights = Float64Array.from(m.weights);
     const outputs = Int32Array.from(m.outputs);
     // raw[k] = base[k] + w[0] * leaf(tree 0) + w[1] * leaf(tree 1) + ..., added in tree order, as
     // scikit-learn's predict_stages and MLlib add them.
-    const margins = (row: Row) => {
-      prepare(row);
-      raw.set(base);
+    const margins = (x: Float64Array, n: number) => {
+      prepare(x, n);
+      const raw = new Float64Array(n * classCount);
+      for (let r = 0; r < n; r++) raw.set(base, r * classCount);
       for (let t = 0; t < trees; t++) {
+        const root = roots[t]!;
         const k = outputs[t]!;
-        raw[k] = raw[k]! + weights[t]! * forest.values[leaf(forest, t, x) * forest.width]!;
+        const w = weights[t]!;
+        for (let r = 0, at = k; r < n; r++, at += classCount)
+          raw[at] = raw[at]! + w * values[leafValue(forest, root, x, r * width)]!;
       }
       return raw;
     };
-    if (m.link === "identity") return (row) => ({ prediction: margins(row)[0]! });
-    if (m.link === "logistic")
-      return (row) => {
-        const r = margins(row)[0]!;
-        const p = 1 / (1 + Math.exp(-r));
-        // Both engines predict the second class when the raw score is > 0.
-        return { prediction: label(r > 0 ? 1 : 0), probabilities: [1 - p, p] };
+    if (m.link === "identity")
+      return (x, n) => {
+        const raw = margins(x, n);
+        return each(n, (r) => ({ prediction: raw[r * classCount]! }));
       };
-    return (row) => {
-      const p = softmax(margins(row));
-      return { prediction: label(argmax(p)), probabilities: p };
+    if (m.link === "logistic")
+      return (x, n) => {
+        const raw = margins(x, n);
+        return each(n, (r) => {
+          const z = raw[r * classCount]!;
+          const p = 1 / (1 + Math.exp(-z));
+          // Both engines predict the second class when the raw score is > 0.
+          return { prediction: label(z > 0 ? 1 : 0), probabilities: [1 - p, p] };
+        });
+      };
+    return (x, n) => {
+      const raw = margins(x, n);
+      return each(n, (r) => {
+        const p = softmax(raw.subarray(r * classCount, (r + 1) * classCount));
+        return { prediction: label(argmax(p)), probabilities: p };
+      });
     };
   }
   // A forest averages its trees' outputs: (leaf(0) + leaf(1) + ...) / trees, in tree order.
-  const sum = new Float64Array(forest.width);
-  const mean = (row: Row) => {
-    prepare(row);
-    sum.fill(0);
+  const w = forest.width;
+  const means = (x: Float64Array, n: number) => {
+    prepare(x, n);
+    const sum = new Float64Array(n * w);
     for (let t = 0; t < trees; t++) {
-      const at = leaf(forest, t, x) * forest.width;
-      for (let i = 0; i < forest.width; i++) sum[i] = sum[i]! + forest.values[at + i]!;
+      const root = roots[t]!;
+      for (let r = 0; r < n; r++) {
+        const v = leafValue(forest, root, x, r * width);
+        const at = r * w;
+        for (let i = 0; i < w; i++) sum[at + i] = sum[at + i]! + values[v + i]!;
+      }
     }
-    return Array.from(sum, (v) => v / trees);
+    return sum;
   };
-  if (model.task === "regression") return (row) => ({ prediction: mean(row)[0]! });
+  if (model.task === "regression")
+    return (x, n) => {
+      const sum = means(x, n);
+      return each(n, (r) => ({ prediction: sum[r * w]! / trees }));
+    };
+  return (x, n) => {
+    const sum = means(x, n);
+    return each(n, (r) => {
+      const p = Array.from(sum.subarray(r * w, (r + 1) * w), (v) => v / trees);
+      return { prediction: label(argmax(p)), probabilities: p };
+    });
+  };
+}
+
+/** Scores many rows; a cell of the wrong type is an AppError (invalid_input) naming its item. */
+export type BatchScorer = (rows: readonly Row[]) => Score[];
+
+/** Compiles a model into a scorer (throws an AppError when the model's parts do not fit). */
+export function compileScorer(model: PortableModel): Scorer {
+  const { width, encode } = encoder(model.features);
+  const score = matrixScorer(model, width);
+  const x = new Float64Array(width);
   return (row) => {
-    const p = mean(row);
-    return { prediction: label(argmax(p)), probabilities: p };
+    encode(row, x);
+    return score(x, 1)[0]!;
+  };
+}
+
+/** Compiles a model into a scorer of many rows at once (the API node's predict-multi). */
+export function compileBatchScorer(model: PortableModel): BatchScorer {
+  const { width, encode } = encoder(model.features);
+  const score = matrixScorer(model, width);
+  const row = new Float64Array(width);
+  return (rows) => {
+    const x = new Float64Array(rows.length * width);
+    rows.forEach((r, i) => {
+      try {
+        encode(r, row);
+      } catch (e) {
+        if (e instanceof AppError) throw new AppError(e.code, `item ${i}: ${e.message}`);
+        throw e;
+      }
+      x.set(row, i * width);
+    });
+    return score(x, rows.length);
   };
 }
 
 const compiled = new WeakMap<PortableModel, Scorer>();
+const compiledBatch = new WeakMap<PortableModel, BatchScorer>();
 
 /** Scores one row (the model is compiled at its first use and kept while the object lives). */
 export function scorePortable(model: PortableModel, row: Row): Score {
@@ -293,4 +370,14 @@ export function scorePortable(model: PortableModel, row: Row): Score {
     compiled.set(model, scorer);
   }
   return scorer(row);
+}
+
+/** Scores many rows (the model is compiled at its first use and kept while the object lives). */
+export function scoreManyPortable(model: PortableModel, rows: readonly Row[]): Score[] {
+  let scorer = compiledBatch.get(model);
+  if (!scorer) {
+    scorer = compileBatchScorer(model);
+    compiledBatch.set(model, scorer);
+  }
+  return scorer(rows);
 }
