@@ -1,7 +1,7 @@
 import { AppError } from "@sous/contracts";
 import { describe, expect, it } from "vitest";
-import type { PortableModel } from "./contracts.ts";
-import { compileBatchScorer, compileScorer, type Row } from "./score.ts";
+import type { PortableModel } from "../src/contracts.ts";
+import { compileBatchScorer, compileScorer, type Row } from "../src/score.ts";
 
 // The scorers flatten trees into preorder arrays and walk a batch tree by tree. These tests hold
 // them to a plain walk of the JSON's nested arrays (the reference formulas of score.ts), bit for
