@@ -1,8 +1,8 @@
 // MLlib clustering through the Jobs API of the Databricks emulator, on real local Spark: k-means
 // (k chosen by silhouette) and bisecting k-means on a seeded dataset version with NULLs, the
 // models brought back into the installation's storage. The oracle is MLlib itself: its cluster
-// of each sampled row and its cluster sizes, which the portable k-means (nearest centroid after
-// the feature handling) must repeat.
+// of each sampled row and its cluster sizes, which the portable forms (nearest centroid after the
+// feature handling; down the tree for bisecting k-means) must repeat.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,7 +104,7 @@ describe.skipIf(!available.ok)(title, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("k-means and bisecting k-means train on MLlib; the portable k-means assigns rows as MLlib does", {
+  it("k-means and bisecting k-means train on MLlib; their portable forms assign rows as MLlib does", {
     timeout: 600_000,
   }, async () => {
     const { result } = await clusterOnDatabricks(request, options("c1"));
@@ -116,7 +116,6 @@ describe.skipIf(!available.ok)(title, () => {
     expect(kmeans.metrics.silhouette).toBe(
       Math.max(...(kmeans.kSearch?.tried.map((t) => t.silhouette ?? -2) ?? [])),
     );
-    expect(bisecting.portable).toBeNull();
     for (const m of result.models) {
       expect(m.sizes.reduce((a, b) => a + b)).toBe(ROWS);
       expect(m.sample.cluster).toHaveLength(300);
@@ -133,14 +132,24 @@ describe.skipIf(!available.ok)(title, () => {
     const out = await installation.acquire(mlTrainingPrefix({ projectId: "p", trainingId: "c1" }));
     try {
       for (const m of result.models) expect(existsSync(path.join(out.dir, m.pickle, "metadata"))).toBe(true);
-      const model = PortableClusterModelSchema.parse(
-        JSON.parse(readFileSync(path.join(out.dir, kmeans.portable ?? ""), "utf8")),
-      );
-      // MLlib's cluster of each sampled row, and its sizes over every row, by nearest centroid.
-      expect(result.sample.map((r) => nearestCentroid(model, r))).toEqual(kmeans.sample.cluster);
-      const sizes = new Array<number>(kmeans.k).fill(0);
-      for (const r of rows) sizes[nearestCentroid(model, r)]!++;
-      expect(sizes).toEqual(kmeans.sizes);
+      const portable = (m: typeof kmeans) =>
+        PortableClusterModelSchema.parse(
+          JSON.parse(readFileSync(path.join(out.dir, m.portable ?? "missing"), "utf8")),
+        );
+      const model = portable(kmeans);
+      // MLlib's cluster of each sampled row, and its sizes over every row: by nearest centroid for
+      // the k-means, down its tree for the bisecting k-means (which has one, the k-means none).
+      expect(model.tree).toBeUndefined();
+      expect(portable(bisecting).tree).toHaveLength(2 * bisecting.k - 1);
+      for (const [m, p] of [
+        [kmeans, model],
+        [bisecting, portable(bisecting)],
+      ] as const) {
+        expect(result.sample.map((r) => nearestCentroid(p, r))).toEqual(m.sample.cluster);
+        const sizes = new Array<number>(m.k).fill(0);
+        for (const r of rows) sizes[nearestCentroid(p, r)]!++;
+        expect(sizes).toEqual(m.sizes);
+      }
       // Profiles: each cluster's mean of x1, as DuckDB computes it over the same assignment.
       const x1 = kmeans.profiles.numeric.find((p) => p.feature === "x1")!;
       for (let c = 0; c < kmeans.k; c++) {

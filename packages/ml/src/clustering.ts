@@ -6,9 +6,10 @@ import { featureVector, type Row } from "./score.ts";
 
 // Clustering in the Lab: no target, the prediction trainer's feature handling (impute, rescale,
 // one-hot), k-means on both engines plus a Gaussian mixture locally (scikit-learn,
-// python/sous_ml/clustering.py) and bisecting k-means on Databricks (Spark MLlib). k-means also
-// exports a portable form (the fitted feature handling and the centroids) that the compiler turns
-// into SQL: each row goes to its nearest centroid.
+// python/sous_ml/clustering.py) and bisecting k-means on Databricks (Spark MLlib). Both k-means
+// export a portable form (the fitted feature handling and the centroids, plus the tree of a
+// bisecting one) that the compiler turns into SQL: each row goes to its nearest centroid, or down
+// the bisecting tree as MLlib's predict does.
 
 const seed = z
   .number()
@@ -55,13 +56,13 @@ export const CLUSTER_ALGORITHM_SUPPORT: Record<
     local: { available: false, note: "Bisecting k-means trains on Databricks (Spark MLlib) only" },
     databricks: {
       available: true,
-      note: "MLlib BisectingKMeans; scores through Spark MLlib, not SQL",
+      note: "MLlib BisectingKMeans; scores in SQL (down its tree of centroids, as MLlib)",
     },
   },
 };
 
 /** Whether the algorithm's model has a portable form (scores in SQL); the others score in their runtime. */
-export const clusterScoresInSql = (a: ClusterAlgorithm) => a.algorithm === "kmeans";
+export const clusterScoresInSql = (a: ClusterAlgorithm) => a.algorithm !== "gaussianMixture";
 
 export const ClusterTrainRequestSchema = z
   .object({
@@ -135,6 +136,12 @@ export const ClusterModelSchema = z
   .refine((m) => m.sizes.length === m.k, { message: "one size per cluster" });
 export type ClusterModel = z.infer<typeof ClusterModelSchema>;
 
+/** A clustering model's algorithm as a saved model version stores it: the k the search kept, not the grid it tried. */
+export function deployedClusterAlgorithm(model: ClusterModel): ClusterAlgorithm {
+  const { kGrid: _, ...algorithm } = model.algorithm;
+  return { ...algorithm, k: model.k };
+}
+
 export const ClusterResultSchema = z.discriminatedUnion("ok", [
   z
     .object({
@@ -158,13 +165,38 @@ export type ClusterResult = z.infer<typeof ClusterResultSchema>;
 
 const finite = z.number().finite();
 
-/** A k-means after its feature handling: a row belongs to the nearest centroid (the first on a tie). */
+/**
+ * A node of a bisecting k-means's tree: an inner node (its center and its children, later nodes of
+ * the list) or a leaf (a cluster, whose center is centroids[cluster]).
+ */
+const ClusterTreeNodeSchema = z.union([
+  z
+    .object({
+      center: z.array(finite).min(1),
+      children: z.array(z.number().int().min(1)).min(2),
+    })
+    .strict(),
+  z.object({ cluster: z.number().int().min(0) }).strict(),
+]);
+export type ClusterTreeNode = z.infer<typeof ClusterTreeNodeSchema>;
+
+/**
+ * A k-means after its feature handling: a row belongs to the nearest centroid (the first on a
+ * tie). A bisecting k-means adds its tree (node 0 the root): MLlib's predict does not look for the
+ * nearest centroid but descends from the root to the child whose center is nearest (the first on
+ * a tie) until a leaf, whose cluster the row joins.
+ */
 export const PortableClusterModelSchema = z
   .object({
     format: z.literal("sous-portable-clusters"),
     version: z.literal(1),
     features: z.array(PortableFeatureSchema).min(1),
     centroids: z.array(z.array(finite).min(1)).min(1),
+    tree: z
+      .array(ClusterTreeNodeSchema)
+      .min(1)
+      .max(4 * MAX_CLUSTERS)
+      .optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -174,32 +206,87 @@ export const PortableClusterModelSchema = z
         code: "custom",
         message: `every centroid needs the ${width} input columns of the features`,
       });
+    if (m.tree)
+      for (const message of treeProblems(m.tree, m.centroids.length, width))
+        ctx.addIssue({ code: "custom", path: ["tree"], message });
   });
 export type PortableClusterModel = z.infer<typeof PortableClusterModelSchema>;
+
+/** What makes a tree unusable: each node reached once from the root, each cluster a leaf once. */
+function treeProblems(tree: readonly ClusterTreeNode[], k: number, width: number): string[] {
+  const parents = new Array<number>(tree.length).fill(0);
+  const leaves = new Array<number>(k).fill(0);
+  const problems: string[] = [];
+  tree.forEach((node, i) => {
+    if ("cluster" in node) {
+      if (node.cluster >= k) problems.push(`node ${i} is cluster ${node.cluster} of ${k}`);
+      else leaves[node.cluster]!++;
+      return;
+    }
+    if (node.center.length !== width) problems.push(`node ${i}'s center needs ${width} columns`);
+    for (const c of node.children) {
+      // Children come later in the list: the tree has no cycle.
+      if (c <= i || c >= tree.length) problems.push(`node ${i} has a child ${c} out of order`);
+      else parents[c]!++;
+    }
+  });
+  if (parents.some((n, i) => (i === 0 ? n !== 0 : n !== 1)))
+    problems.push("every node but the root needs exactly one parent");
+  if (leaves.some((n) => n !== 1)) problems.push("every cluster needs exactly one leaf");
+  return problems;
+}
+
+const squaredDistance = (x: readonly number[], c: readonly number[]) => {
+  let d = 0;
+  for (let i = 0; i < x.length; i++) {
+    const diff = x[i]! - c[i]!;
+    d += diff * diff;
+  }
+  return d;
+};
 
 /** The width of the input vector of portable features (the scorer's own encoding of an empty row). */
 export function portableWidth(features: readonly z.infer<typeof PortableFeatureSchema>[]): number {
   return featureVector(features, {}).length;
 }
 
-/** A row's cluster: the nearest centroid by squared Euclidean distance, the first on a tie. */
+/**
+ * A row's cluster: the nearest centroid by squared Euclidean distance, the first on a tie; for a
+ * bisecting k-means, the leaf reached by going down its tree to the nearest child each time.
+ */
 export function nearestCentroid(model: PortableClusterModel, row: Row): number {
   const x = featureVector(model.features, row);
+  if (model.tree) return descendTree(model.tree, model.centroids, x);
+  return nearestOf(
+    x,
+    model.centroids.map((_, j) => j),
+    (j) => model.centroids[j]!,
+  );
+}
+
+/** The candidate whose center is nearest to x (the first on a tie). */
+function nearestOf(x: readonly number[], candidates: number[], center: (c: number) => readonly number[]) {
   let best = -1;
   let bestD = Number.POSITIVE_INFINITY;
-  model.centroids.forEach((c, j) => {
-    let d = 0;
-    for (let i = 0; i < x.length; i++) {
-      const diff = x[i]! - c[i]!;
-      d += diff * diff;
-    }
+  for (const c of candidates) {
+    const d = squaredDistance(x, center(c));
     if (d < bestD) {
       bestD = d;
-      best = j;
+      best = c;
     }
-  });
+  }
   if (best < 0) throw new AppError("invalid_input", "the row's features are not finite numbers");
   return best;
+}
+
+function descendTree(tree: readonly ClusterTreeNode[], centroids: readonly number[][], x: readonly number[]) {
+  const centerOf = (i: number) => {
+    const n = tree[i]!;
+    return "cluster" in n ? centroids[n.cluster]! : n.center;
+  };
+  let node = tree[0]!;
+  while (!("cluster" in node)) node = tree[nearestOf(x, node.children, centerOf)]!;
+  return node.cluster;
 }
 
 /** What stops a clustering from training, before it runs (a 400 in the studio). */

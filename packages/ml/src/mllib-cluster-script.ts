@@ -6,8 +6,9 @@ import { mllibTrainScript } from "./mllib-script.ts";
 // feature handling is the prediction script's own (fit_preprocessing and prep_stages of
 // mllibTrainScript, taken from the script that function generates), so both tasks see columns
 // alike on MLlib, and as the local trainer does. It writes, under the output path, result.json
-// (ClusterResultSchema) and per model <index>-<algorithm>/model (the saved PipelineModel) and,
-// for k-means, portable.json (the feature handling and the centroids), as one-row text folders.
+// (ClusterResultSchema) and per model <index>-<algorithm>/model (the saved PipelineModel) and
+// portable.json (the feature handling and the centroids, plus a bisecting k-means's tree), as
+// one-row text folders.
 
 export type MllibClusterRequest = Omit<ClusterTrainRequest, "parquet" | "outputDir">;
 
@@ -98,6 +99,37 @@ def estimator_for(a, k):
     raise TrainError("ML_ALGORITHM_ENGINE", f"{a['algorithm']} trains locally (scikit-learn) only")
 
 
+def bisecting_tree(stage_path, centers):
+    """The tree MLlib's predict walks (from the root to the nearest child, the first on a tie, until
+    a leaf): read back from the saved model, the one public form of it (rootId in its metadata, one
+    row per node: negative indices inner nodes, 0..k-1 the leaves). Preorder, the root first."""
+    meta = json.loads(spark.read.text(f"{stage_path}/data/metadata").first()[0])
+    if meta.get("distanceMeasure", "euclidean") != "euclidean":
+        raise TrainError("ML_CLUSTER_TREE", f"bisecting k-means with the {meta['distanceMeasure']} distance has no SQL form")
+    nodes = {int(r["index"]): r for r in spark.read.parquet(f"{stage_path}/data/data").collect()}
+    tree = []
+
+    def add(i):
+        r = nodes[i]
+        at = len(tree)
+        if not r["children"]:
+            # A leaf's center is the model's clusterCenters()[index], which SQL reads as the centroid.
+            tree.append({"cluster": i})
+            return at
+        tree.append(None)
+        children = [add(int(c)) for c in r["children"]]
+        c = r["center"]
+        values = c.toArray().tolist() if hasattr(c, "toArray") else c["values"]
+        tree[at] = {"center": [finite(x) for x in values], "children": children}
+        return at
+
+    add(int(meta["rootId"]))
+    leaves = sorted(n["cluster"] for n in tree if "cluster" in n)
+    if leaves != list(range(len(centers))):
+        raise TrainError("ML_CLUSTER_TREE", f"the bisecting tree's leaves {leaves} are not the model's {len(centers)} clusters")
+    return tree
+
+
 def profiles(scored, types, k):
     """Per cluster and overall: the mean of each numeric feature and the most frequent level (the
     smallest on a tie, as the local trainer) of each categorical one, over raw non-NULL values."""
@@ -168,16 +200,21 @@ def cluster():
         per = {r[0]: r[1] for r in scored.groupBy(CLUSTER_COL).count().collect()}
         folder = f"{index}-{a['algorithm']}"
         # The saved model scores raw rows: the feature handling's stages, then the clustering.
-        PipelineModel(stages=[*prep.stages, model]).write().overwrite().save(f"{OUTPUT}/{folder}/model")
-        portable_path = None
-        if a["algorithm"] == "kmeans":
-            portable_path = f"{folder}/portable.json"
-            write_json(f"{OUTPUT}/{portable_path}", {
-                "format": "sous-portable-clusters",
-                "version": 1,
-                "features": portable_features,
-                "centroids": [[finite(x) for x in c] for c in model.clusterCenters()],
-            })
+        stages = [*prep.stages, model]
+        PipelineModel(stages=stages).write().overwrite().save(f"{OUTPUT}/{folder}/model")
+        portable_path = f"{folder}/portable.json"
+        centers = [[finite(x) for x in c] for c in model.clusterCenters()]
+        portable = {
+            "format": "sous-portable-clusters",
+            "version": 1,
+            "features": portable_features,
+            "centroids": centers,
+        }
+        if a["algorithm"] == "bisectingKmeans":
+            # Where the pipeline's writer put the clustering stage (Spark's naming, as export_trees).
+            stage_path = f"{OUTPUT}/{folder}/model/stages/{str(len(stages) - 1).zfill(len(str(len(stages))))}_{model.uid}"
+            portable["tree"] = bisecting_tree(stage_path, centers)
+        write_json(f"{OUTPUT}/{portable_path}", portable)
         clusters = {r[0]: int(r[1]) for r in scored.where(F.col(ID).isin(sample_ids)).select(ID, CLUSTER_COL).collect()} if sample_ids else {}
         entry = {
             "algorithm": {**a, "k": k},

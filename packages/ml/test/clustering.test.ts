@@ -49,6 +49,64 @@ describe("clustering contracts", () => {
     expect(nearestCentroid(tie, { x: 3, c: "a" })).toBe(0);
   });
 
+  it("a bisecting k-means descends its tree to the nearest child, which is not always the nearest leaf", () => {
+    // One numeric feature (no rescale): split at the root between an inner node centered at 0
+    // (leaves -3 and 1.4) and leaf 10. x = 4.5 is nearest to leaf 1.4 overall... and to the inner
+    // node's 0 (4.5) rather than 10 (5.5), so both agree; x = 5.2 is nearer 10 (4.8) than 0 (5.2)
+    // at the root: cluster 2, although leaf 1.4 (3.8) is the nearest centroid.
+    const one = [{ name: "x", type: "numeric", impute: 0, rescale: { kind: "none" } }] as const;
+    const model = PortableClusterModelSchema.parse({
+      format: "sous-portable-clusters",
+      version: 1,
+      features: one,
+      centroids: [[-3], [1.4], [10]],
+      tree: [
+        { center: [3], children: [1, 4] },
+        { center: [0], children: [2, 3] },
+        { cluster: 0 },
+        { cluster: 1 },
+        { cluster: 2 },
+      ],
+    });
+    expect(nearestCentroid(model, { x: 4.5 })).toBe(1);
+    expect(nearestCentroid(model, { x: 5.2 })).toBe(2);
+    expect(nearestCentroid({ ...model, tree: undefined }, { x: 5.2 })).toBe(1);
+    expect(nearestCentroid(model, { x: -1 })).toBe(0);
+    // A tie at a split goes to the first child, as MLlib's minBy: x = 5 is 5 from 0 and from 10.
+    expect(nearestCentroid(model, { x: 5 })).toBe(1);
+    // Trees that cannot be walked are refused: a child before its parent, a cluster twice or
+    // missing, a node with two parents, a center of the wrong width.
+    const bad = (tree: unknown[]) =>
+      PortableClusterModelSchema.safeParse({ ...model, tree }).error?.issues.map((i) => i.message);
+    expect(
+      bad([
+        { center: [0], children: [2, 1] },
+        { cluster: 0 },
+        { center: [0], children: [1, 3] },
+        { cluster: 1 },
+      ]),
+    ).toEqual([
+      "node 2 has a child 1 out of order",
+
+      "every cluster needs exactly one leaf",
+    ]);
+    expect(
+      bad([{ center: [0, 1], children: [1, 2, 3] }, { cluster: 0 }, { cluster: 1 }, { cluster: 2 }]),
+    ).toEqual(["node 0's center needs 1 columns"]);
+    expect(
+      bad([
+        { center: [0], children: [1, 2] },
+        { center: [0], children: [2, 3] },
+        { cluster: 0 },
+        { cluster: 1 },
+        { cluster: 2 },
+      ]),
+    ).toEqual(["every node but the root needs exactly one parent"]);
+    expect(bad([{ center: [0], children: [1, 2] }, { cluster: 0 }, { cluster: 0 }])).toEqual([
+      "every cluster needs exactly one leaf",
+    ]);
+  });
+
   it("says before training what stops a clustering: no feature, k above the rows, an algorithm of the other engine", () => {
     const kmeans: ClusterAlgorithm = { algorithm: "kmeans", k: 3, kGrid: [2, 8], maxIter: 100 };
     expect(clusterProblems({ features: [{}], algorithms: [kmeans] }, "local", 100)).toEqual([]);

@@ -11,7 +11,8 @@ import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
  * cluster of each row, the index of its nearest centroid (the first on a tie, as scikit-learn's
  * and MLlib's argmin). Two nested SELECTs: the feature handling (the trainer's: impute, rescale,
  * each categorical as the index of its level, -1 for "others"), then the squared distance to each
- * centroid; the outer one picks the smallest.
+ * centroid; the outer one picks the smallest. A bisecting k-means (a model with a tree) takes the
+ * distance to each node's center instead, and the outer one walks the tree with nested CASEs.
  */
 
 export interface CompileClustersArgs {
@@ -121,7 +122,7 @@ export function compileClustersSql(args: CompileClustersArgs): CompiledClusters 
   });
 
   // Layer 2: the squared distance to each centroid, summed column by column in vector order.
-  const distances = model.centroids.map((c, j) => {
+  const distance = (c: readonly number[], alias: string) => {
     const terms = vector.map((v, i) => {
       const ci = doubleLiteral(c[i]!);
       if (v.kind === "numeric") return `(${v.ref} - ${ci}) * (${v.ref} - ${ci})`;
@@ -131,23 +132,51 @@ export function compileClustersSql(args: CompileClustersArgs): CompiledClusters 
       const off = doubleLiteral(c[i]! * c[i]!);
       return `CASE WHEN ${v.ref} = ${v.index} THEN ${on} ELSE ${off} END`;
     });
-    return `${terms.join(" + ")} AS ${ref(`d${j}`)}`;
-  });
-  const ds = model.centroids.map((_, j) => ref(`d${j}`));
-  // The nearest: the first centroid whose distance is the row's smallest.
-  const nearest =
-    ds.length === 1
-      ? "0"
-      : `CASE ${ds
-          .slice(0, -1)
-          .map((dj, j) => `WHEN ${dj} = ${ref("min")} THEN ${j}`)
-          .join(" ")} ELSE ${ds.length - 1} END`;
+    return `${terms.join(" + ")} AS ${alias}`;
+  };
   const inner = `(SELECT *,\n  ${featureColumns.join(",\n  ")}\nFROM ${from} AS ${ref("in")}) AS ${ref("l0")}`;
-  const dist = `(SELECT *,\n  ${distances.join(",\n  ")}\nFROM ${inner}) AS ${ref("l1")}`;
-  const withMin = `(SELECT *, ${ds.length === 1 ? ds[0] : `least(${ds.join(", ")})`} AS ${ref("min")}\nFROM ${dist}) AS ${ref("l2")}`;
-  const select = [...schema.map((c) => q(c.name)), `CAST(${nearest} AS INT) AS ${q(clusterColumn)}`];
+  let body: string;
+  let cluster: string;
+  if (model.tree) {
+    // A bisecting k-means: the distance to every node's center but the root's, then from the root
+    // down to the nearest child (the first on a tie) until a leaf, as MLlib's predict.
+    const tree = model.tree;
+    const distances = tree.flatMap((n, i) =>
+      i === 0 ? [] : [distance("cluster" in n ? model.centroids[n.cluster]! : n.center, ref(`t${i}`))],
+    );
+    const descend = (i: number): string => {
+      const n = tree[i]!;
+      if ("cluster" in n) return String(n.cluster);
+      const ts = n.children.map((c) => ref(`t${c}`));
+      const whens = n.children
+        .slice(0, -1)
+        .map(
+          (c, j) =>
+            `WHEN ${ts[j]} <= ${ts.length - j === 2 ? ts[j + 1] : `least(${ts.slice(j + 1).join(", ")})`} THEN ${descend(c)}`,
+        );
+      return `CASE ${whens.join(" ")} ELSE ${descend(n.children[n.children.length - 1]!)} END`;
+    };
+    body = distances.length
+      ? `(SELECT *,\n  ${distances.join(",\n  ")}\nFROM ${inner}) AS ${ref("l1")}`
+      : inner;
+    cluster = descend(0);
+  } else {
+    const distances = model.centroids.map((c, j) => distance(c, ref(`d${j}`)));
+    const ds = model.centroids.map((_, j) => ref(`d${j}`));
+    // The nearest: the first centroid whose distance is the row's smallest.
+    cluster =
+      ds.length === 1
+        ? "0"
+        : `CASE ${ds
+            .slice(0, -1)
+            .map((dj, j) => `WHEN ${dj} = ${ref("min")} THEN ${j}`)
+            .join(" ")} ELSE ${ds.length - 1} END`;
+    const dist = `(SELECT *,\n  ${distances.join(",\n  ")}\nFROM ${inner}) AS ${ref("l1")}`;
+    body = `(SELECT *, ${ds.length === 1 ? ds[0] : `least(${ds.join(", ")})`} AS ${ref("min")}\nFROM ${dist}) AS ${ref("l2")}`;
+  }
+  const select = [...schema.map((c) => q(c.name)), `CAST(${cluster} AS INT) AS ${q(clusterColumn)}`];
   return {
-    sql: `SELECT ${select.join(",\n  ")}\nFROM ${withMin}`,
+    sql: `SELECT ${select.join(",\n  ")}\nFROM ${body}`,
     outputSchema: [
       ...schema.map(({ name, type }) => ({ name, type })),
       { name: clusterColumn, type: "integer" },
