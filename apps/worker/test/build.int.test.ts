@@ -2,7 +2,7 @@
 // worker's processor registered in this process: modes, pipelines, parallel branches, failures,
 // cancel, timeouts, two jobs on one dataset, and jobs Redis lost.
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { compilePipeline } from "@sous/compiler";
 import type { RecipeSpec } from "@sous/contracts";
@@ -501,6 +501,49 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
       "smart",
     );
     expect(again.activities).toBe(0);
+  });
+
+  it("writes no file before the activity's SQL and staging prefix are recorded, though it records them while its sandbox opens", async () => {
+    const p = await chainProject();
+    // Job log lines wait while this transaction holds the table: the "Running" line, recorded with
+    // the SQL, cannot commit, so the statement must not start.
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked = () => {};
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
+    const lock = ctx.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`LOCK TABLE "JobLog" IN EXCLUSIVE MODE`;
+        locked();
+        await released;
+      },
+      { timeout: 30_000 },
+    );
+    try {
+      await holding;
+      const { jobId } = await submitBuild(ctx.db, queue, p.projectId, [p.c.outputId], "smart");
+      const staging = await waitFor("the staging prefix on the activity row", async () => {
+        const a = await ctx.db.jobActivity.findFirst({ where: { jobId }, select: { stagingPrefix: true } });
+        return a?.stagingPrefix;
+      });
+      await new Promise((r) => setTimeout(r, 700));
+      const folder = path.join(ctx.dataDir, "storage", staging);
+      expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+      expect((await ctx.db.job.findUniqueOrThrow({ where: { id: jobId } })).state).toBe("RUNNING");
+      release();
+      await lock;
+      const job = await waitForJobRow(ctx.db, jobId);
+      expect(job.state).toBe("SUCCEEDED");
+      expect(Number(job.activities[0]?.rowsWritten)).toBe(7);
+      expect(job.activities[0]?.stagingPrefix).toBeNull();
+    } finally {
+      release();
+      await lock.catch(() => {});
+    }
   });
 
   it("stores the plan and per-activity SQL on the row", async () => {

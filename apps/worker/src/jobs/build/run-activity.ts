@@ -444,15 +444,18 @@ async function runHoldingInputs(
   };
 
   const staged: StagedWrite[] = [];
+  /** The SQL's and staging prefix's record (see below): the cleanup of a failure waits for it. */
+  let recorded: Promise<unknown> = Promise.resolve();
   try {
     for (const t of targets) staged.push(await timed("acquire", () => storage.stage(t.prefix)));
     const writes = targets.map((_t, i) =>
       renderWriteParquet({ selectSql: selects[i]!, path: staged[i]!.dir, dialect: "duckdb" }),
     );
     // Recorded before writing: a worker killed mid-write leaves this prefix, and the retry deletes it.
+    // Written while the sandbox's DuckDB is locked down, awaited before its first statement.
     const outputs =
       targets.length > 1 ? ` (${targets.length} outputs${together ? ", one read of the input" : ""})` : "";
-    await Promise.all([
+    recorded = Promise.all([
       ...targets.map((t, i) =>
         db.jobActivity.update({
           where: { id: t.activity.id },
@@ -464,15 +467,19 @@ async function runHoldingInputs(
       ),
       jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`),
     ]);
+    recorded.catch(() => {}); // a failure is thrown where it is awaited
     // The SparkSQL is written with the outcome (the publish, or the failure's cleanup below): no
     // write of its own on the build's path.
     const t0 = performance.now();
+    let boxReady = 0;
     let queryStart = 0;
     let queryDone = 0;
     // The statements run in a sandbox that reads only these inputs and writes only these outputs.
     const rows = await engine.sandboxed(
       { read: [...stored.values()].map((x) => x.dir), write: staged.map((x) => x.dir) },
-      (box) => {
+      async (box) => {
+        boxReady = performance.now();
+        await recorded;
         queryStart = performance.now();
         const run = together
           ? // One connection: the temporary table lives as long as it.
@@ -488,14 +495,18 @@ async function runHoldingInputs(
         });
       },
     );
-    // Around the statements: the sandbox's open and close (a DuckDB instance of its own).
+    // Around the statements: the sandbox's open and close (a DuckDB instance of its own); the wait
+    // for the SQL's record, if any is left once it is open, counts as DB writes.
     spent?.add("query", queryDone - queryStart);
-    spent?.add("open", queryStart - t0 + (performance.now() - queryDone));
+    spent?.add("open", boxReady - t0 + (performance.now() - queryDone));
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
     for (const [i, t] of targets.entries()) {
       const dir = staged[i]!.dir;
-      const schema = await timed("describe", () => engine.parquetSchema(dir));
-      const { bytes } = await timed("acquire", () => staged[i]!.commit());
+      // The footer read and the files' fsync side by side (neither changes the files).
+      const [schema, { bytes }] = await Promise.all([
+        timed("describe", () => engine.parquetSchema(dir)),
+        timed("acquire", () => staged[i]!.commit()),
+      ]);
       const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema, sparkSql: await sparkFor(t) });
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
       // Old versions are removed while the line is written (both before the job may end).
@@ -511,6 +522,7 @@ async function runHoldingInputs(
     }
     return result();
   } catch (e) {
+    await recorded.catch(() => {}); // else it could set the staging prefix after the cleanup below
     for (const [i, t] of targets.entries()) {
       if (outcomes.has(t.activity.id)) continue; // published before the failure: kept
       await staged[i]?.abort().catch(() => {});
