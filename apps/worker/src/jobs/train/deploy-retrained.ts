@@ -1,25 +1,53 @@
 import { AppError, RetrainIntentSchema } from "@sous/contracts";
 import type { Db, Prisma } from "@sous/db";
-import type { TrainResult } from "@sous/ml";
+import { type ClusterResult, deployedClusterAlgorithm, type TrainResult } from "@sous/ml";
 
 /**
  * A training started by "Retrain" on a saved model ends by deploying the same model index as a
  * new version of that saved model (active if asked), as the Lab's "Deploy" would: score and
  * evaluate recipes fed by it are then outdated (their build hash holds the active version).
- * Returns the log line, or null for a training that is not a retrain.
+ * A clustering's version keeps the k its search chose this time. Returns the log line, or null
+ * for a training that is not a retrain.
  */
 export async function deployRetrained(
   db: Db,
   training: { id: string; retrain: unknown; artifactsPrefix: string },
-  result: Extract<TrainResult, { ok: true }>,
+  result: Extract<TrainResult, { ok: true }> | Extract<ClusterResult, { ok: true }>,
 ): Promise<string | null> {
   if (training.retrain === null || training.retrain === undefined) return null;
   const intent = RetrainIntentSchema.parse(training.retrain);
-  const model = result.models[intent.modelIndex];
-  if (!model)
+  const count = result.models.length;
+  const fields = (() => {
+    if (result.task === "clustering") {
+      const model = result.models[intent.modelIndex];
+      return (
+        model && {
+          task: "clustering",
+          algorithm: deployedClusterAlgorithm(model) as unknown as Prisma.InputJsonValue,
+          metrics: model.metrics as Prisma.InputJsonValue,
+          // k-means and bisecting k-means score in SQL; a Gaussian mixture through its pickle.
+          portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
+          artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+        }
+      );
+    }
+    const model = result.models[intent.modelIndex];
+    return (
+      model && {
+        task: result.task,
+        algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
+        metrics: model.metrics as Prisma.InputJsonValue,
+        classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
+        // XGBoost has no portable form: it scores through its pickle.
+        portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
+        artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+      }
+    );
+  })();
+  if (!fields)
     throw new AppError(
       "conflict",
-      `The retraining produced ${result.models.length} model(s), not model ${intent.modelIndex + 1}: nothing was deployed.`,
+      `The retraining produced ${count} model(s), not model ${intent.modelIndex + 1}: nothing was deployed.`,
     );
   return db.$transaction(async (tx) => {
     const saved = await tx.savedModel.findUnique({
@@ -42,13 +70,7 @@ export async function deployRetrained(
         number,
         trainingId: training.id,
         modelIndex: intent.modelIndex,
-        task: result.task,
-        algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
-        metrics: model.metrics as Prisma.InputJsonValue,
-        classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
-        // XGBoost has no portable form: it scores through its pickle.
-        portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
-        artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+        ...fields,
       },
       select: { id: true },
     });

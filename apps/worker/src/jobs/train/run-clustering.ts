@@ -9,6 +9,7 @@ import { cancelTiming, watchCancel } from "../build/cancel-watch.ts";
 import { assertOwner, type JobAttempt, keepAlive, LostOwnershipError } from "../build/job-attempt.ts";
 import { jobLog } from "../build/job-log.ts";
 import { type BuildSettings, defaultAttemptTiming } from "../build/settings.ts";
+import { deployRetrained } from "./deploy-retrained.ts";
 
 /** Rows whose features and clusters the result keeps (scorers are checked against them). */
 const SAMPLE_ROWS = 200;
@@ -168,6 +169,17 @@ export async function runClustering(
       "info",
       `Clustered with ${result.models.length} algorithm${result.models.length === 1 ? "" : "s"} in ${(result.totalMs / 1000).toFixed(1)} s; best ${best.algorithm.algorithm} with k = ${best.k} (silhouette ${best.metrics.silhouette?.toFixed(4) ?? "undefined"}).`,
     );
+    // A retrain from the Flow deploys its model as a new version before the job says it succeeded.
+    let deployed: string | null = null;
+    try {
+      deployed = await deployRetrained(db, training, result);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await jobLog(db, jobId, "error", message);
+      await end("FAILED", { errorCode: "deploy_failed", error: message });
+      return;
+    }
+    if (deployed) await jobLog(db, jobId, "info", deployed);
     await end("SUCCEEDED");
     await jobLog(db, jobId, "info", "Job succeeded");
     return;
