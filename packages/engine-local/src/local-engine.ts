@@ -256,15 +256,20 @@ async function lockInstance(
   const c = await instance.connect();
   try {
     const list = dirs.map((d) => duckString(asDirectory(path.resolve(d)))).join(", ");
-    if (opts.tempDirectory) await c.run(`SET temp_directory = ${duckString(opts.tempDirectory)}`);
-    // Spark sessions run in UTC (Sous pins it remotely): now(), today() and every instant's date
-    // must not follow the host's zone, or a build on a laptop in Paris gives other rows.
-    await c.run("SET GLOBAL TimeZone = 'UTC'");
-    await c.run(`SET allowed_directories = [${list}]`);
-    await c.run("SET enable_external_access = false");
-    await c.run("SET autoinstall_known_extensions = false");
-    await c.run("SET autoload_known_extensions = false");
-    await c.run("SET lock_configuration = true");
+    // One call for all of them (a call each cost about 1.5 ms more per sandbox); DuckDB runs them
+    // in order and stops at the first that fails.
+    const settings = [
+      ...(opts.tempDirectory ? [`SET temp_directory = ${duckString(opts.tempDirectory)}`] : []),
+      // Spark sessions run in UTC (Sous pins it remotely): now(), today() and every instant's date
+      // must not follow the host's zone, or a build on a laptop in Paris gives other rows.
+      "SET GLOBAL TimeZone = 'UTC'",
+      `SET allowed_directories = [${list}]`,
+      "SET enable_external_access = false",
+      "SET autoinstall_known_extensions = false",
+      "SET autoload_known_extensions = false",
+      "SET lock_configuration = true",
+    ];
+    await c.run(settings.join(";\n"));
   } catch (e) {
     c.closeSync();
     instance.closeSync();
