@@ -89,13 +89,14 @@ describe("score recipe through the model's runtime", () => {
       dialect: "spark",
       context: context("mllib", ["no", "yes"]),
     });
-    // No MLlib runtime path yet: neither engine runs it, and both say why.
+    // No MLlib runtime path: neither engine runs it, and both say why; Databricks says what to do
+    // (a retrain gives the version a portable form).
     expect(remote.steps[0]!.engines.spark).toEqual({
       level: "none",
-      reason: expect.stringMatching(/not available yet/),
+      reason: expect.stringMatching(/not available yet: retrain the saved model from the Flow/),
     });
     expect(remote.steps[0]!.engines.duckdb.level).toBe("none");
-    expect(remote.blocking?.reason).toMatch(/not available yet/);
+    expect(remote.blocking?.reason).toMatch(/retrain the saved model from the Flow/);
   });
 
   it("refuses a prediction column that clashes with the input, as the SQL path does", () => {

@@ -4,8 +4,10 @@ import { clusterColumns, type ScoringLabel, scoringColumns } from "./output-colu
 
 /**
  * A model version without a portable form scores through its own runtime, not SQL: the worker
- * runs the fitted scikit-learn pipeline in Python (locally; an MLlib PipelineModel has no runtime
- * path yet, as every MLlib prediction model has a portable form). What the compiler still knows: the output's columns (from the classes),
+ * runs the fitted scikit-learn pipeline in Python (locally only: the Databricks engine refuses it,
+ * saying so). An MLlib PipelineModel has no runtime path: every model MLlib trains now has a
+ * portable form, so only versions trained before that (bisecting k-means) reach here, and their
+ * verdicts say to retrain. What the compiler still knows: the output's columns (from the classes),
  * the lineage, and which engine can run it (said on each engine's verdict).
  */
 export interface RuntimeScoring {
@@ -40,11 +42,11 @@ export function runtimeVerdicts(runtime: RuntimeScoring): Record<Dialect, Transl
           level: "none",
           reason: `the model was trained with ${name} on Databricks and has no portable form: it cannot score on the local engine`,
         },
-        // Every MLlib prediction model has a portable form today: scoring through a saved
-        // PipelineModel on Databricks is not built yet.
+        // Every model MLlib trains today has a portable form (bisecting k-means since its tree is
+        // exported): only versions trained before that lack one, and a retrain gives them one.
         spark: {
           level: "none",
-          reason: `the model has no portable form, and scoring with ${name} on Databricks is not available yet: activate a version with a portable form`,
+          reason: `the model was trained with ${name} before its models had a portable form (SQL), and scoring with ${name} itself is not available yet: retrain the saved model from the Flow (its new version scores in SQL on either engine) or activate a version with a portable form`,
         },
       };
 }

@@ -68,7 +68,7 @@ export async function scoreWithRuntime(
   if (model.runtime.engine !== "scikit-learn")
     throw new AppError(
       "invalid_input",
-      `${label} was trained with Spark MLlib and has no portable form: it scores only on Databricks, where scoring through MLlib is not available yet. Activate a version trained locally, or one with a portable form (linear or tree models).`,
+      `${label} was trained with Spark MLlib before its models had a portable form, and scoring through MLlib itself is not available: retrain the saved model from the Flow (the new version scores in SQL on either engine), or activate a version with a portable form.`,
     );
   if (o.remote)
     throw new AppError(
