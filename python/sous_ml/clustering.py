@@ -27,6 +27,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.pipeline import Pipeline
 
+from .json_file import write_json
 from .portable import _num, preprocessing
 from .train import TrainError, feature_matrix, json_value, preprocessor
 
@@ -156,8 +157,7 @@ def cluster(request):
         portable_path = None
         if kind == "kmeans":
             portable_path = f"{folder}/portable.json"
-            with open(os.path.join(out_dir, portable_path), "w") as fh:
-                json.dump(portable_clusters(pipeline, features), fh)
+            write_json(os.path.join(out_dir, portable_path), portable_clusters(pipeline, features))
         chosen = {**algorithm, "k": k}
         sizes = np.bincount(labels, minlength=k).tolist()
         metrics = {} if tried[best_i]["silhouette"] is None else {"silhouette": tried[best_i]["silhouette"]}

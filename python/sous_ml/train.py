@@ -39,6 +39,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from . import charts, xgb
 from . import features as features_mod
+from .json_file import write_json
 from .portable import portable
 
 CLASSIFICATION = ("binary", "multiclass")
@@ -457,11 +458,9 @@ def train(request):
         folder = f"{index}-{kind}"
         os.makedirs(os.path.join(out_dir, folder), exist_ok=True)
         joblib.dump(pipeline, os.path.join(out_dir, folder, "model.pkl"))
-        with open(os.path.join(out_dir, folder, "charts.json"), "w") as fh:
-            json.dump(chart_data, fh)
+        write_json(os.path.join(out_dir, folder, "charts.json"), chart_data)
         if kind != "xgboost":  # float32 sums: scores through Python only (sous_ml/xgb.py)
-            with open(os.path.join(out_dir, folder, "portable.json"), "w") as fh:
-                json.dump(portable(pipeline, request["features"], kind, task, classes), fh)
+            write_json(os.path.join(out_dir, folder, "portable.json"), portable(pipeline, request["features"], kind, task, classes))
         predictions = {"prediction": [json_value(v.item() if hasattr(v, "item") else v) for v in pipeline.predict(sample)] if sample_n else []}
         if task in CLASSIFICATION and sample_n:
             predictions["probabilities"] = pipeline.predict_proba(sample).tolist()
