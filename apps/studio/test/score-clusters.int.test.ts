@@ -4,7 +4,8 @@
 // k-means in SQL (its portable form's nearest centroid, no Python) on DuckDB and on the Databricks
 // emulator's Spark, the mixture through scikit-learn in the worker. Each row's `cluster` must
 // equal the pickled pipeline's own predict on the same rows (the venv's Python is the oracle).
-// Evaluation recipes, API endpoints and Retrain refuse a clustering with a clear 422/409.
+// Evaluation recipes and API endpoints refuse a clustering with a clear 422/409; Retrain from the
+// Flow trains the clustering again and deploys it as a new version.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -231,9 +232,33 @@ describe.skipIf(!hasStudio || !existsSync(python))(
       });
       expect(endpoint.status, JSON.stringify(endpoint.data)).toBe(409);
       expect(endpoint.data.error.message).toMatch(/API endpoints do not support clustering models yet/);
+
+      // Retrain from the Flow: the clustering's design trains again as a job and its k-means
+      // becomes version 3, active (the k search runs again, so k may change).
       const retrain = await post(`/projects/${projectId}/saved-models/${savedModelId}/retrain`, {});
-      expect(retrain.status, JSON.stringify(retrain.data)).toBe(409);
-      expect(retrain.data.error.message).toMatch(/not supported for clustering models yet/);
+      expect(retrain.status, JSON.stringify(retrain.data)).toBe(201);
+      const retrained = await waitForJob(projectId, retrain.data.jobId, key, 240_000);
+      expect(retrained.state, retrained.error).toBe("SUCCEEDED");
+      const retrainLogs = (await get(`/projects/${projectId}/jobs/${retrain.data.jobId}/logs`)).data as {
+        message: string;
+      }[];
+      expect(retrainLogs.map((l) => l.message)).toContain(
+        "Deployed as version 3 of saved model segments (now active).",
+      );
+      const m3 = (await get(`/projects/${projectId}/saved-models/${savedModelId}`)).data;
+      expect(m3.versions.map((v: { number: number; active: boolean }) => [v.number, v.active])).toEqual([
+        [3, true],
+        [2, false],
+        [1, false],
+      ]);
+      expect(m3.versions[0]).toMatchObject({
+        task: "clustering",
+        algorithm: { algorithm: "kmeans" },
+        portable: true,
+        modelIndex: 0,
+        trainingId: retrain.data.trainingId,
+      });
+      expect(m3.versions[0].algorithm.kGrid).toBeUndefined();
     });
 
     it("scores the k-means on Databricks (Spark SQL on the emulator's Spark), equal to scikit-learn's predict", async () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, JobStateSchema, type User } from "@sous/contracts";
+import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
 import { isUniqueViolation, type Prisma } from "@sous/db";
 import {
   CLUSTER_ALGORITHM_SUPPORT,
@@ -205,10 +205,12 @@ export async function startClustering(
   user: User,
   projectId: string,
   analysisId: string,
+  /** "Retrain" on a saved model: the design of the version's training, and what to deploy after. */
+  retrain?: { design: unknown; intent: RetrainIntent },
 ): Promise<ClusterTrainingDto> {
   const { db } = ctx();
   const a = await find(projectId, analysisId);
-  const design = ClusterDesignSchema.parse(a.design);
+  const design = ClusterDesignSchema.parse(retrain ? retrain.design : a.design);
   const d = await findDataset(projectId, a.datasetId);
   const version = currentVersionOf(d);
   const problems = problemsOf(design, rowsOf(d));
@@ -244,7 +246,7 @@ export async function startClustering(
             logs: {
               create: {
                 level: "info",
-                message: `Clustering ${a.name} #${number} on ${d.name} (version ${version.number}) ${where}: ${algorithms}.`,
+                message: `${retrain ? "Retraining clustering" : "Clustering"} ${a.name} #${number} on ${d.name} (version ${version.number}) ${where}: ${algorithms}.`,
               },
             },
           },
@@ -257,6 +259,7 @@ export async function startClustering(
             design: design as unknown as Prisma.InputJsonValue,
             datasetVersionId: version.id,
             artifactsPrefix: "pending",
+            ...(retrain ? { retrain: retrain.intent as Prisma.InputJsonValue } : {}),
           },
         });
         return tx.mlTraining.update({

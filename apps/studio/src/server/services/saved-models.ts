@@ -5,12 +5,13 @@ import {
   AlgorithmSchema,
   ClusterAlgorithmSchema,
   ClusterResultSchema,
+  deployedClusterAlgorithm,
   MlTaskSchema,
   type SavedModelDto,
 } from "@sous/ml";
 import { z } from "zod";
 import { ctx } from "../context.ts";
-import { isClusterDesign } from "./ml-clustering.ts";
+import { isClusterDesign, startClustering } from "./ml-clustering.ts";
 import { startTraining, trainedModel } from "./ml-lab.ts";
 import { listNames, refuseWhileServed, savedModelUsers } from "./saved-model-users.ts";
 
@@ -162,13 +163,12 @@ async function clusterVersion(projectId: string, trainingId: string, modelIndex:
   }
   const model = result.models[modelIndex];
   if (!model) throw new AppError("not_found", `Clustering #${t.number} has no model ${modelIndex}.`);
-  // The k the search kept, not the grid it tried: the version is one fitted model.
-  const { kGrid: _, ...algorithm } = model.algorithm;
   const version = {
     trainingId: t.id,
     modelIndex,
     task: "clustering",
-    algorithm: { ...algorithm, k: model.k } as unknown as Prisma.InputJsonValue,
+    // The k the search kept, not the grid it tried: the version is one fitted model.
+    algorithm: deployedClusterAlgorithm(model) as unknown as Prisma.InputJsonValue,
     metrics: model.metrics as Prisma.InputJsonValue,
     portableKey: model.portable ? `${t.artifactsPrefix}${model.portable}` : null,
     artifactKey: `${t.artifactsPrefix}${model.pickle}`,
@@ -232,7 +232,8 @@ export async function deleteSavedModel(
  * that produced the saved model's active version (its latest when none is active), as a job like
  * the Lab's Train; when it succeeds the worker deploys the same model index as a new version of
  * this saved model, active unless `activate` is false. The training's design, not the analysis's
- * current one: the model index then names the same algorithm.
+ * current one: the model index then names the same algorithm. A clustering saved model retrains
+ * as a clustering job the same way.
  */
 export async function retrainSavedModel(
   user: User,
@@ -242,11 +243,6 @@ export async function retrainSavedModel(
 ): Promise<{ jobId: string; trainingId: string }> {
   const m = await getSavedModel(projectId, savedModelId);
   const source = m.versions.find((v) => v.active) ?? m.versions[0];
-  if (source?.task === "clustering")
-    throw new AppError(
-      "conflict",
-      `Saved model ${m.name} is a clustering: retraining from the Flow is not supported for clustering models yet. Train the clustering again in the Lab and deploy it as a new version.`,
-    );
   if (!source?.trainingId)
     throw new AppError(
       "conflict",
@@ -261,9 +257,13 @@ export async function retrainSavedModel(
       "conflict",
       `The training of version ${source.number} of ${m.name} is gone: retrain it from the Lab.`,
     );
-  const t = await startTraining(user, projectId, training.analysisId, {
+  const retrain = {
     design: training.design,
     intent: { savedModelId: m.id, modelIndex: source.modelIndex, activate: input.activate },
-  });
+  };
+  // A clustering trains its design again too (its k search included): a new k may win.
+  const t = isClusterDesign(training.design)
+    ? await startClustering(user, projectId, training.analysisId, retrain)
+    : await startTraining(user, projectId, training.analysisId, retrain);
   return { jobId: t.jobId, trainingId: t.id };
 }
