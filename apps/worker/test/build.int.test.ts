@@ -557,5 +557,14 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     expect(job.activities[0]?.sparkSql).toMatch(/parquet\.`<databricks-storage-prefix>\/projects\//);
     expect(job.activities[0]?.sparkSql).not.toContain(ctx.dataDir);
     expect(job.activities[0]?.duckdbSql).toMatch(/^COPY/);
+    // The 'Wrote' line is no longer awaited by the activity itself, but still lands before the end.
+    const lines = (
+      await ctx.db.jobLog.findMany({ where: { jobId }, orderBy: { id: "asc" }, select: { message: true } })
+    ).map((l) => l.message);
+    const wrote = lines.findIndex((m) => m.startsWith("Wrote 7 rows"));
+    expect(wrote).toBeGreaterThanOrEqual(0);
+    expect(wrote).toBeLessThan(lines.indexOf("Job succeeded"));
+    // And the dataset's lease is released before the job ends.
+    expect(await ctx.db.datasetBuildLock.count({ where: { jobId } })).toBe(0);
   });
 });

@@ -27,7 +27,7 @@ import {
   releaseJob,
 } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
-import { runActivities } from "./run-activity.ts";
+import { readActivityFlow, runActivities } from "./run-activity.ts";
 import { type BuildSettings, defaultAttemptTiming } from "./settings.ts";
 
 const positions = z.array(z.number().int());
@@ -226,6 +226,9 @@ async function runAttempt(
       ),
     );
     running.catch(() => {}); // a failure is thrown where it is awaited
+    // What the activity reads first, read beside its first try for the leases (unused if it waits).
+    const flow = readActivityFlow(db, a);
+    flow.catch(() => {}); // a failure is thrown where it is awaited
     const leases = group.map((x) => ({ datasetId: x.outputDatasetId, jobId, leaseMs: settings.leaseMs }));
     const held: typeof leases = [];
     let renew: ReturnType<typeof setInterval> | undefined;
@@ -261,13 +264,22 @@ async function runAttempt(
       );
       const skipIfUpToDate =
         job.mode === "smart" ? "hash" : job.mode === "missing-only" ? "exists" : waited ? "hash" : undefined;
+      const trailing: Promise<unknown>[] = [];
       const results = await runActivities(ctx, group, {
         attempt,
         signal: activitySignal,
         skipIfUpToDate,
         versionsKept: settings.versionsKept,
         timings,
+        trailing,
+        // Waited: the other job may have built this activity's inputs meanwhile.
+        ...(waited ? {} : { flow }),
       });
+      // The 'Wrote' lines (and pruning) land while the leases are released, before the job ends.
+      await Promise.all([
+        ...trailing,
+        ...held.splice(0).map((lease) => releaseDatasetLease(db, lease).catch(() => {})),
+      ]);
       for (const [i, r] of results.entries())
         if (r.kind === "up-to-date")
           await jobLog(db, jobId, "info", `Activity ${group[i]!.position + 1}: ${r.reason}, not rebuilt.`);

@@ -71,7 +71,38 @@ export async function runActivities(
   }
 }
 
+const activityRecipeIds = (activity: JobActivityModel) =>
+  activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
+
+/**
+ * The activity's recipes and every input of them (stored or not: virtual ones are simply not
+ * used) side by side, each with its relation: two round trips where one after the other cost four
+ * (a round trip each also added up on 4-way joins). The job runner starts it beside the activity's
+ * lease (see ActivityOptions.flow).
+ */
+export function readActivityFlow(db: WorkerContext["db"], activity: JobActivityModel) {
+  const recipeIds = activityRecipeIds(activity);
+  return Promise.all([
+    db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } }),
+    db.dataset.findMany({
+      where: { recipeLinks: { some: { recipeId: { in: recipeIds }, role: "INPUT" } } },
+      include: { currentVersion: true },
+    }),
+  ]);
+}
+
 type ActivityOptions = {
+  /**
+   * readActivityFlow of the group's first activity, read while its lease was taken (one round
+   * trip less on the build's path); read here when absent (after waiting for another job, whose
+   * build may have changed the inputs).
+   */
+  flow?: ReturnType<typeof readActivityFlow>;
+  /**
+   * Writes that need not hold the activity up but must land before the job ends (the 'Wrote'
+   * line, pruning old versions): pushed here, the caller awaits them beside the leases' release.
+   */
+  trailing?: Promise<unknown>[];
   signal?: AbortSignal;
   skipIfUpToDate?: "hash" | "exists";
   versionsKept?: number;
@@ -93,18 +124,9 @@ async function runHoldingInputs(
   const timed = <T>(phase: Parameters<BuildTimings["add"]>[0], fn: () => Promise<T>) =>
     spent ? spent.time(phase, fn) : fn();
   const remoteChoice = parseEngineKey(activity.engine);
-  const recipeIds = activity.recipeIds === null ? [activity.recipeId] : ids.parse(activity.recipeIds);
+  const recipeIds = activityRecipeIds(activity);
   const virtual = new Set(activity.virtualDatasetIds === null ? [] : ids.parse(activity.virtualDatasetIds));
-  // The recipes and every input of them (stored or not: virtual ones are simply not used) side
-  // by side, each with its relation: two round trips on the build's path where one after the
-  // other cost four (a round trip each also added up on 4-way joins).
-  const [recipes, inputDatasets] = await Promise.all([
-    db.recipe.findMany({ where: { id: { in: recipeIds } }, include: { io: true } }),
-    db.dataset.findMany({
-      where: { recipeLinks: { some: { recipeId: { in: recipeIds }, role: "INPUT" } } },
-      include: { currentVersion: true },
-    }),
-  ]);
+  const [recipes, inputDatasets] = await (opts.flow ?? readActivityFlow(db, activity));
   const inputRows = new Map(inputDatasets.map((d) => [d.id, d]));
   const stepOfDataset = new Map<string, number>();
   const steps: PipelineStep[] = [];
@@ -509,8 +531,9 @@ async function runHoldingInputs(
       ]);
       const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema, sparkSql: await sparkFor(t) });
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
-      // Old versions are removed while the line is written (both before the job may end).
-      await Promise.all([
+      // Old versions are removed while the line is written (both before the job may end: the
+      // caller waits for them with the leases' release when it takes them).
+      const after = Promise.all([
         pruned,
         jobLog(
           db,
@@ -519,6 +542,10 @@ async function runHoldingInputs(
           `Wrote ${rows[i]} rows to ${steps[steps.length - 1]!.name}'s output${targets.length > 1 ? ` ${t.outputIndex + 1}` : ""} in ${Math.round(performance.now() - t0)} ms`,
         ),
       ]);
+      if (opts.trailing) {
+        after.catch(() => {}); // awaited (and its failure thrown) by the caller
+        opts.trailing.push(after);
+      } else await after;
     }
     return result();
   } catch (e) {
