@@ -4,6 +4,7 @@
 // process (threads as the studio's engine), in the same run. The studio's resident memory
 // (VmRSS of its process) is sampled every 20 ms during the upload. Then, in this process, where
 // the time of the stored-file path goes (write, sniff, convert, commit) next to the streamed one.
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   createReadStream,
@@ -39,6 +40,13 @@ const duckdb: typeof import("../../packages/engine-local/node_modules/@duckdb/no
 );
 
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A command's standard output (it fails with its standard error). */
+const run = (cmd: string, args: string[]) =>
+  new Promise<string>((resolve, reject) =>
+    execFile(cmd, args, { maxBuffer: 16 << 20 }, (e, out, err) =>
+      e ? reject(new Error(`${cmd}: ${err || e.message}`)) : resolve(out),
+    ),
+  );
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** VmRSS of a process in bytes (0 once it is gone). */
@@ -121,24 +129,54 @@ export async function uploadImportBench(mb: number): Promise<void> {
     const pid = stack.studio.pid;
     if (pid === undefined) throw new Error("the studio is not running");
 
-    const upload = async (name: string) => {
+    /**
+     * One upload + import, sent by `client`: curl (as a user would send a file: its own process,
+     * little CPU) or Node's fetch with a web stream (the bench's own process: more CPU, taken from
+     * the studio and DuckDB on this 2-core machine).
+     */
+    const upload = async (name: string, client: "curl" | "fetch") => {
       const before = rssOf(pid);
       let peak = before;
       const timer = setInterval(() => {
         peak = Math.max(peak, rssOf(pid));
       }, 20);
       const t = performance.now();
-      const res = await fetch(`${base}/projects/${project.id}/datasets?name=${name}`, {
-        method: "POST",
-        headers: { ...api.headers, "content-type": "text/csv", "content-length": String(bytes) },
-        body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream,
-        duplex: "half",
-      } as RequestInit);
-      const text = await res.text();
+      const url = `${base}/projects/${project.id}/datasets?name=${name}`;
+      const headers: Record<string, string> = {
+        ...api.headers,
+        "content-type": "text/csv",
+        "content-length": String(bytes),
+      };
+      let status: number;
+      let text: string;
+      if (client === "curl") {
+        const out = await run("curl", [
+          "-sS",
+          "-X",
+          "POST",
+          ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
+          "--data-binary",
+          `@${file}`,
+          "-w",
+          "\n%{http_code}",
+          url,
+        ]);
+        const cut = out.lastIndexOf("\n");
+        text = out.slice(0, cut);
+        status = Number(out.slice(cut + 1));
+      } else {
+        const res = await fetch(url, {
+          method: "POST",
+          headers,
+          body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream,
+          duplex: "half",
+        } as RequestInit);
+        text = await res.text();
+        status = res.status;
+      }
       const ms = performance.now() - t;
       clearInterval(timer);
-      if (res.status !== 201 && res.status !== 200)
-        throw new Error(`upload: ${res.status} ${text.slice(0, 300)}`);
+      if (status !== 201 && status !== 200) throw new Error(`upload: ${status} ${text.slice(0, 300)}`);
       const body = JSON.parse(text) as { import?: { rowCount: number } };
       return { ms, peak, before, rows: body.import?.rowCount };
     };
@@ -152,10 +190,11 @@ export async function uploadImportBench(mb: number): Promise<void> {
     };
     // Interleaved, twice each: the machine is shared, the ratio within a round is the figure.
     for (let round = 1; round <= 2; round++) {
-      const s = await upload(`big_${round}`);
+      const s = await upload(`big_${round}`, "curl");
       const d = await duck();
+      const f = await upload(`big_fetch_${round}`, "fetch");
       console.log(
-        `round ${round}: Sous upload + import ${mbs(s.ms)} (${secs(s.ms)}, ${s.rows?.toLocaleString("en-US")} rows) vs DuckDB read_csv -> Parquet ${mbs(d)} (${secs(d)}): ${(s.ms / d).toFixed(2)}x DuckDB's time (goal <= 1.3x); studio RSS peak ${(s.peak / 2 ** 20).toFixed(0)} MiB (${(s.before / 2 ** 20).toFixed(0)} MiB before; goal < 1024 MiB)`,
+        `round ${round}: Sous upload (curl) + import ${mbs(s.ms)} (${secs(s.ms)}, ${s.rows?.toLocaleString("en-US")} rows) vs DuckDB read_csv -> Parquet ${mbs(d)} (${secs(d)}): ${(s.ms / d).toFixed(2)}x DuckDB's time (goal <= 1.3x); studio RSS peak ${(Math.max(s.peak, f.peak) / 2 ** 20).toFixed(0)} MiB (${(s.before / 2 ** 20).toFixed(0)} MiB before; goal < 1024 MiB); sent by Node's fetch from this process instead: ${secs(f.ms)}, ${(f.ms / d).toFixed(2)}x`,
       );
     }
     await stack.stop();
