@@ -129,4 +129,7 @@ def features_width(feature, pipe):
         return len(feature["parts"])
     if feature["type"] == "text":
         return len(pipe.named_steps["tfidf"].get_feature_names_out())
+    if "target" in pipe.named_steps:
+        # One column per class for a multiclass target.
+        return len(pipe.named_steps["target"].get_feature_names_out())
     return 1

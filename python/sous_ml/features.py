@@ -49,7 +49,8 @@ class OrdinalCodes(BaseEstimator, TransformerMixin):
 class TargetMeans(BaseEstimator, TransformerMixin):
     """Level -> (sum of the target + smoothing x prior) / (rows + smoothing) over the training
     rows; unseen -> the prior (the target's mean). The target is the value (regression) or 1 for
-    the positive class, the second of the sorted classes (binary)."""
+    the positive class, the second of the sorted classes (binary). A multiclass target gives one
+    column per class (sorted), each the encoding of that class's indicator (classes_)."""
 
     def __init__(self, task="binary", smoothing=DEFAULT_TARGET_SMOOTHING):
         self.task = task
@@ -61,25 +62,41 @@ class TargetMeans(BaseEstimator, TransformerMixin):
         y = np.asarray(y)
         if self.task == "binary":
             classes = np.unique(y)
-            t = (y == classes[-1]).astype(np.float64)
+            targets = [(y == classes[-1]).astype(np.float64)]
+            self.classes_ = None
+        elif self.task == "multiclass":
+            self.classes_ = list(np.unique(y))
+            targets = [(y == c).astype(np.float64) for c in self.classes_]
         else:
-            t = y.astype(np.float64)
+            targets = [y.astype(np.float64)]
+            self.classes_ = None
         values = np.asarray(x)[:, 0].astype(str)
         levels, inverse = np.unique(values, return_inverse=True)
-        sums = np.bincount(inverse, weights=t, minlength=len(levels))
         counts = np.bincount(inverse, minlength=len(levels)).astype(np.float64)
-        self.prior_ = float(t.mean())
         m = float(self.smoothing)
         self.levels_ = [str(v) for v in levels]
-        self.values_ = [float((s + m * self.prior_) / (n + m)) for s, n in zip(sums, counts)]
+        # Per output column: the prior and each level's smoothed mean.
+        self.priors_, self.columns_ = [], []
+        for t in targets:
+            sums = np.bincount(inverse, weights=t, minlength=len(levels))
+            prior = float(t.mean())
+            self.priors_.append(prior)
+            self.columns_.append([float((s + m * prior) / (n + m)) for s, n in zip(sums, counts)])
+        self.prior_, self.values_ = self.priors_[0], self.columns_[0]
         return self
 
     def transform(self, x):
-        value = dict(zip(self.levels_, self.values_))
-        return np.array([[value.get(str(v), self.prior_)] for v in np.asarray(x)[:, 0]], dtype=np.float64)
+        cells = np.asarray(x)[:, 0]
+        out = np.empty((len(cells), len(self.columns_)), dtype=np.float64)
+        for k, (prior, column) in enumerate(zip(self.priors_, self.columns_)):
+            value = dict(zip(self.levels_, column))
+            out[:, k] = [value.get(str(v), prior) for v in cells]
+        return out
 
     def get_feature_names_out(self, input_features=None):
-        return np.array(["target"], dtype=object)
+        if self.classes_ is None:
+            return np.array(["target"], dtype=object)
+        return np.array([f"target_{k}" for k in range(len(self.classes_))], dtype=object)
 
 
 def date_millis(col):
@@ -216,14 +233,34 @@ def portable_entry(feature, pipe):
         enc = pipe.named_steps["ordinal"]
         return {"name": name, "type": "ordinal", "impute": impute, "levels": list(enc.levels_), "unseen": ORDINAL_UNSEEN}
     enc = pipe.named_steps["target"]
-    return {
-        "name": name,
-        "type": "target",
-        "impute": impute,
-        "levels": list(enc.levels_),
-        "values": [_num(v) for v in enc.values_],
-        "unseen": _num(enc.prior_),
-    }
+    entries = [
+        {
+            "name": name,
+            "type": "target",
+            "impute": impute,
+            "levels": list(enc.levels_),
+            "values": [_num(v) for v in column],
+            "unseen": _num(prior),
+        }
+        for prior, column in zip(enc.priors_, enc.columns_)
+    ]
+    if enc.classes_ is None:
+        return entries[0]
+    # Multiclass: one target feature per class, in the transformer's column order.
+    for entry, c in zip(entries, enc.classes_):
+        entry["forClass"] = _label(c)
+    return entries
+
+
+def _label(v):
+    """A class label as JSON (numpy scalars as Python's)."""
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v if isinstance(v, (bool, int, float)) else str(v)
 
 
 _EPOCH = None

@@ -37,7 +37,9 @@ def preprocessing(column_transformer, features):
     for feature in features:
         pipe = column_transformer.named_transformers_[feature["name"]]
         if feature["type"] in ("date", "text") or (feature.get("encoding") or "onehot") != "onehot":
-            out.append(features_mod.portable_entry(feature, pipe))
+            entry = features_mod.portable_entry(feature, pipe)
+            # A multiclass target encoding is one portable feature per class.
+            out.extend(entry if isinstance(entry, list) else [entry])
             continue
         imputer = pipe.named_steps["impute"]
         if feature["type"] == "numeric":

@@ -57,7 +57,10 @@ const rowsSql = (from: number, to: number) => `
       + CASE WHEN month(day) IN (6, 7, 8) THEN 1.5 ELSE 0 END
       + CASE WHEN hour(ts) < 12 THEN 1 ELSE -1 END + noise * 3 - 1.5 > 0 AS label,
     2 * x1 + coalesce(size, 3) * 3 + CASE colour WHEN 'gold' THEN 7 ELSE 0 END
-      + coalesce(dayofweek(day), 3) + coalesce(hour(ts), 12) / 4 + noise AS amount
+      + coalesce(dayofweek(day), 3) + coalesce(hour(ts), 12) / 4 + noise AS amount,
+    -- Three classes that lean on size (target encoded) and x1.
+    CASE WHEN coalesce(size, 3) + x1 / 5 + noise * 2 < 2.5 THEN 'low'
+      WHEN coalesce(size, 3) + x1 / 5 + noise * 2 < 4.5 THEN 'mid' ELSE 'high' END AS band
   FROM base`;
 
 const features: TrainRequest["features"] = [
@@ -186,7 +189,15 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
       const model = PortableModelSchema.parse(
         JSON.parse(readFileSync(path.join(outputDir, m.portable!), "utf8")),
       );
-      expect(model.features.map((f) => f.type)).toEqual(["numeric", "ordinal", "target", "date", "date"]);
+      // A multiclass target encoding is one target feature per class (sorted), named after it.
+      const targets = task === "multiclass" ? ["target", "target", "target"] : ["target"];
+      expect(model.features.map((f) => f.type)).toEqual(["numeric", "ordinal", ...targets, "date", "date"]);
+      if (task === "multiclass")
+        expect(model.features.flatMap((f) => (f.type === "target" ? [[f.name, f.forClass]] : []))).toEqual([
+          ["size", "high"],
+          ["size", "low"],
+          ["size", "mid"],
+        ]);
       const input = {
         name: "rows",
         schema: SCHEMA,
@@ -217,6 +228,13 @@ describe.skipIf(!ml.ok || !spark_.ok)(title, { timeout: 300_000 }, () => {
 
   it("binary: logistic and random forest with ordinal, target and date features", async () => {
     await check("binary", "label", [
+      { algorithm: "logistic", C: 1, maxIter: 2000 },
+      { algorithm: "randomForest", nTrees: 20, ...tree },
+    ]);
+  });
+
+  it("multiclass: logistic and random forest with a target encoding per class", async () => {
+    await check("multiclass", "band", [
       { algorithm: "logistic", C: 1, maxIter: 2000 },
       { algorithm: "randomForest", nTrees: 20, ...tree },
     ]);

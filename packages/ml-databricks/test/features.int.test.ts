@@ -58,7 +58,9 @@ const SEED_SQL = `
     x1 / 3 + CASE colour WHEN 'red' THEN 2 WHEN 'blue' THEN -2 ELSE 0 END
       + CASE size WHEN 2 THEN 1.5 ELSE 0 END
       + CASE WHEN month(day) IN (6, 7, 8) THEN 1.5 ELSE 0 END
-      + CASE WHEN hour(ts) < 12 THEN 1 ELSE -1 END + noise * 3 - 1.5 > 0 AS label
+      + CASE WHEN hour(ts) < 12 THEN 1 ELSE -1 END + noise * 3 - 1.5 > 0 AS label,
+    CASE WHEN coalesce(size, 3) + x1 / 5 + noise * 2 < 2.5 THEN 'low'
+      WHEN coalesce(size, 3) + x1 / 5 + noise * 2 < 4.5 THEN 'mid' ELSE 'high' END AS band
   FROM base`;
 
 const request: MllibTrainRequest = {
@@ -135,10 +137,14 @@ describe.skipIf(!ok)(title, () => {
     expect(problems.map((p) => p.message).join(" ")).toMatch(/local engine only/);
   });
 
-  it("fits the same ordinal codes, target means and date parts as scikit-learn; the portable model scores as MLlib", {
-    timeout: 600_000,
-  }, async () => {
-    const { result } = await trainOnDatabricks(request, {
+  /** Trains the request with MLlib and with scikit-learn on the same rows; compares encodings and scoring. */
+  async function trainBoth(
+    req: MllibTrainRequest,
+    trainingId: string,
+    types: string[],
+    metric: "auc" | "accuracy",
+  ) {
+    const { result } = await trainOnDatabricks(req, {
       engine: {
         rest,
         profile: {
@@ -154,24 +160,25 @@ describe.skipIf(!ok)(title, () => {
       load: createClusterLoad(),
       installationStorage: installation,
       inputPrefix: input,
-      outputPrefix: mlTrainingPrefix({ projectId: "p", trainingId: "f1" }),
+      outputPrefix: mlTrainingPrefix({ projectId: "p", trainingId }),
       poll: { initialMs: 100, maxMs: 500 },
     });
     if (!result.ok) throw new Error(`refused: ${result.error.message}`);
 
     // scikit-learn on the same rows (the local trainer, the same request).
-    const localDir = path.join(work, "local");
+    const localDir = path.join(work, `local-${trainingId}`);
     const run = spawnSync(python, ["-m", "sous_ml.train", "-"], {
       cwd: path.join(repo, "python"),
       env: { ...process.env, PYTHONPATH: path.join(repo, "python") },
-      input: JSON.stringify({ ...request, parquet: localParquet, outputDir: localDir }),
+      input: JSON.stringify({ ...req, parquet: localParquet, outputDir: localDir }),
       encoding: "utf8",
     });
     const local = JSON.parse(run.stdout) as TrainResult;
     if (!local.ok) throw new Error(`local refused: ${local.error.message}`);
     expect(result.rows.train).toBe(local.rows.train);
+    expect(result.classes).toEqual(local.classes);
 
-    const out = await installation.acquire(mlTrainingPrefix({ projectId: "p", trainingId: "f1" }));
+    const out = await installation.acquire(mlTrainingPrefix({ projectId: "p", trainingId }));
     try {
       const read = (dir: string, file: string) =>
         PortableModelSchema.parse(JSON.parse(readFileSync(path.join(dir, file), "utf8")));
@@ -179,7 +186,7 @@ describe.skipIf(!ok)(title, () => {
       for (const m of result.models) {
         const model = read(out.dir, m.portable!);
         const spark = model.features;
-        expect(spark.map((f) => f.type)).toEqual(["numeric", "ordinal", "target", "date", "date"]);
+        expect(spark.map((f) => f.type)).toEqual(types);
         compareFeatures(spark, sk);
         let maxDiff = 0;
         result.sample.forEach((row, i) => {
@@ -190,16 +197,41 @@ describe.skipIf(!ok)(title, () => {
             maxDiff = Math.max(maxDiff, Math.abs(s.probabilities![k]! - p[k]!));
         });
         console.log(
-          `[mllib features] ${m.algorithm.algorithm}: portable vs MLlib max probability diff ${maxDiff}`,
+          `[mllib features] ${req.task} ${m.algorithm.algorithm}: portable vs MLlib max probability diff ${maxDiff}`,
         );
         expect(maxDiff).toBeLessThan(1e-12);
       }
       console.log(
-        `[mllib features] AUC MLlib ${result.models.map((m) => m.metrics.auc?.toFixed(4))}, scikit-learn ${local.models.map((m) => m.metrics.auc?.toFixed(4))}`,
+        `[mllib features] ${req.task} ${metric} MLlib ${result.models.map((m) => m.metrics[metric]?.toFixed(4))}, scikit-learn ${local.models.map((m) => m.metrics[metric]?.toFixed(4))}`,
       );
+      return { result, local, sk };
     } finally {
       await out.release();
     }
+  }
+
+  it("fits the same ordinal codes, target means and date parts as scikit-learn; the portable model scores as MLlib", {
+    timeout: 600_000,
+  }, async () => {
+    await trainBoth(request, "f1", ["numeric", "ordinal", "target", "date", "date"], "auc");
+  });
+
+  it("multiclass: one target mean per class, as scikit-learn's, and the portable model scores as MLlib", {
+    timeout: 600_000,
+  }, async () => {
+    const { sk } = await trainBoth(
+      {
+        ...request,
+        task: "multiclass",
+        target: "band",
+        features: request.features.filter((f) => f.name === "x1" || f.name === "size"),
+        metric: "accuracy",
+      },
+      "f2",
+      ["numeric", "target", "target", "target"],
+      "accuracy",
+    );
+    expect(sk.flatMap((f) => (f.type === "target" ? [f.forClass] : []))).toEqual(["high", "low", "mid"]);
   });
 });
 
@@ -216,6 +248,7 @@ function compareFeatures(spark: PortableFeature[], sk: PortableFeature[]) {
     }
     if (f.type === "target" && g.type === "target") {
       expect(f.levels).toEqual(g.levels);
+      expect(f.forClass).toEqual(g.forClass);
       f.values.forEach((v, k) => {
         close(v, g.values[k]!);
       });

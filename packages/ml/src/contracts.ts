@@ -265,12 +265,6 @@ export const TrainRequestSchema = z
           path: ["features", i],
           message: `the target ${r.target} cannot be a feature`,
         });
-      if (f.type === "categorical" && f.encoding === "target" && r.task === "multiclass")
-        ctx.addIssue({
-          code: "custom",
-          path: ["features", i, "encoding"],
-          message: `target encoding of ${f.name} needs a binary or numeric target: use one-hot or ordinal`,
-        });
       if (names.has(f.name))
         ctx.addIssue({ code: "custom", path: ["features", i], message: `feature ${f.name} is listed twice` });
       names.add(f.name);

@@ -72,13 +72,6 @@ export function designProblems(design: MlDesign): { path: string; message: strin
       path: "features",
       message: `The target ${design.target} is also a feature: exclude it from the features.`,
     });
-  if (design.task === "multiclass")
-    for (const f of included)
-      if (f.type === "categorical" && f.encoding === "target")
-        problems.push({
-          path: "features",
-          message: `Target encoding of ${f.name} needs a binary or numeric target: use one-hot or ordinal.`,
-        });
   if (design.algorithms.length === 0)
     problems.push({ path: "algorithms", message: "Choose at least one algorithm." });
   const classifier = design.task !== "regression";

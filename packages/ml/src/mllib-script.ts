@@ -287,7 +287,8 @@ def fit_preprocessing(train, types):
     for f in FEATURES:
         if f["type"] == "date":
             out[f["name"]] = fit_extra(f, train, types)
-    return [out[f["name"]] for f in FEATURES]
+    # A multiclass target encoding is one portable feature per class.
+    return [e for f in FEATURES for e in (out[f["name"]] if isinstance(out[f["name"]], list) else [out[f["name"]]])]
 
 
 def prep_stages(portable_features, types):
@@ -440,7 +441,7 @@ def export_model(fitted, a, model_path, n_stages):
     return export_trees(model_path, n_stages - 1, n_stages, est.uid)
 
 
-def importances(fitted, a, columns):
+def importances(fitted, a, columns, portable_features):
     est = fitted.stages[-1]
     if a["algorithm"] in ("logistic", "linear"):
         if TASK == "multiclass":
@@ -449,10 +450,13 @@ def importances(fitted, a, columns):
             per_column = [abs(x) for x in est.coefficients.toArray().tolist()]
     else:
         per_column = est.featureImportances.toArray().tolist()
-    out = []
-    for i, f in enumerate(FEATURES):
+    # Columns are numbered by portable feature (a multiclass target encoding has several per
+    # input feature): each column's importance goes to its feature's name.
+    by_name = {f["name"]: 0.0 for f in FEATURES}
+    for i, pf in enumerate(portable_features):
         own = [j for j, c in enumerate(columns) if c == f"{P}x{i}" or c.startswith(f"{P}x{i}_")]
-        out.append([f["name"], float(sum(per_column[j] for j in own))])
+        by_name[pf["name"]] += float(sum(per_column[j] for j in own))
+    out = [[f["name"], by_name[f["name"]]] for f in FEATURES]
     total = sum(v for _, v in out)
     return sorted(
         [{"feature": n, "importance": (v / total if total > 0 else 0.0)} for n, v in out],
@@ -699,6 +703,8 @@ def train():
     source = df.select(*[F.col(ident(c)) for c in dict.fromkeys([TARGET, *names])])
     rows_read = source.count()
     base, classes = labelled(source, types)
+    global TARGET_CLASSES
+    TARGET_CLASSES = classes or []
     base = cached(base.withColumn(ID, F.monotonically_increasing_id()))
     n = base.count()
     if n == 0:
@@ -830,7 +836,7 @@ def train():
             m, charts = metrics(scored, classes)
             m = finite_metrics(m)
             scored.unpersist()
-        charts["importances"] = importances(fitted, chosen, columns)
+        charts["importances"] = importances(fitted, chosen, columns, portable_features)
         folder = f"{index}-{kind}"
         model_path = f"{OUTPUT}/{folder}/model"
         fitted.write().overwrite().save(model_path)

@@ -9,6 +9,8 @@
 export const MLLIB_FEATURES_PY = String.raw`
 ORDINAL_UNSEEN = -1.0
 DEFAULT_TARGET_SMOOTHING = 10.0
+# The target's classes in label order (set by train() once the labels are known).
+TARGET_CLASSES = []
 DATE_TYPES = ("date", "timestamp", "timestamp_ntz")
 
 
@@ -71,16 +73,30 @@ def fit_extra(f, train, types, fill=None, counts=None):
     if f["encoding"] == "ordinal":
         ranked = sorted(counts, key=lambda v: (-counts[v], v))
         return {"name": name, "type": "ordinal", "impute": fill, "levels": ranked[: f["maxLevels"]], "unseen": ORDINAL_UNSEEN}
-    # Target: the positive class's indicator (label 1.0, the second sorted class) or the value.
+    # Target: the positive class's indicator (label 1.0, the second sorted class) or the value; a
+    # multiclass target one indicator per class (labels are the sorted classes' indices), each
+    # its own portable feature, as the local trainer.
     level = F.coalesce(F.expr(text_sql(name, types[name])), F.expr(text_literal(fill)))
-    t = F.col(LABEL).cast("double")
-    prior = float(train.agg(F.avg(t)).first()[0])
+    if TASK == "multiclass":
+        targets = [(F.col(LABEL) == float(c)).cast("double") for c in range(len(TARGET_CLASSES))]
+    else:
+        targets = [F.col(LABEL).cast("double")]
+    priors = train.agg(*[F.avg(t).alias(f"p{k}") for k, t in enumerate(targets)]).first()
     m = float(DEFAULT_TARGET_SMOOTHING if f.get("smoothing") is None else f["smoothing"])
-    rows = train.groupBy(level.alias("v")).agg(F.sum(t).alias("s"), F.count(F.lit(1)).alias("n")).collect()
+    sums = [F.sum(t).alias(f"s{k}") for k, t in enumerate(targets)]
+    rows = train.groupBy(level.alias("v")).agg(*sums, F.count(F.lit(1)).alias("n")).collect()
     levels = sorted(r["v"] for r in rows)
     by = {r["v"]: r for r in rows}
-    values = [float((by[v]["s"] + m * prior) / (by[v]["n"] + m)) for v in levels]
-    return {"name": name, "type": "target", "impute": fill, "levels": levels, "values": values, "unseen": prior}
+    entries = []
+    for k in range(len(targets)):
+        prior = float(priors[f"p{k}"])
+        values = [float((by[v][f"s{k}"] + m * prior) / (by[v]["n"] + m)) for v in levels]
+        entries.append({"name": name, "type": "target", "impute": fill, "levels": levels, "values": values, "unseen": prior})
+    if TASK != "multiclass":
+        return entries[0]
+    for entry, c in zip(entries, TARGET_CLASSES):
+        entry["forClass"] = c
+    return entries
 
 
 def iso_millis(ms):

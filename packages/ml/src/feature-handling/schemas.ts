@@ -8,7 +8,8 @@ import { z } from "zod";
 //   ORDINAL_UNSEEN;
 // - target: per level, (sum of the target + smoothing x prior) / (rows + smoothing) on the
 //   training rows, the target being the regression value or 1 for the positive class of a binary
-//   target, the prior its mean over the training rows; an unseen level gets the prior;
+//   target, the prior its mean over the training rows; an unseen level gets the prior. A
+//   multiclass target gives one such column per class (sorted), of that class's indicator;
 // - date parts: in UTC, from the instant (a DATE is its midnight UTC): year, month (1-12),
 //   dayOfWeek (Monday 0 .. Sunday 6), hour (0-23), epochDays (whole days since 1970-01-01,
 //   rounded down). A missing date gets each part's mean over the training rows;
@@ -78,7 +79,11 @@ export const PortableOrdinalSchema = z
   })
   .strict();
 
-/** Target: one input column, the level's smoothed target mean. */
+/**
+ * Target: one input column, the level's smoothed target mean. A multiclass target is encoded as
+ * one such feature per class (consecutive, the same name), each the mean of that class's
+ * indicator, `forClass` naming the class.
+ */
 export const PortableTargetSchema = z
   .object({
     name,
@@ -88,6 +93,7 @@ export const PortableTargetSchema = z
     values: z.array(finite),
     /** The prior: the value of a level not in `levels`. */
     unseen: finite,
+    forClass: z.union([z.string(), z.number(), z.boolean()]).optional(),
   })
   .strict()
   .refine((f) => f.levels.length === f.values.length, "one value per level");
