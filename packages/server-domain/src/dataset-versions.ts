@@ -28,6 +28,12 @@ export interface NewDatasetVersion {
 export interface PublishHooks {
   /** Runs first in the transaction, e.g. creating the dataset or checking the job is still ours. */
   before?: (tx: Tx) => Promise<void>;
+  /**
+   * Publishes only while this job attempt owns its job: the statement that locks the dataset also
+   * stamps the attempt's heartbeat (what a check in `before` would do, one round trip fewer on
+   * every build) and `notOwner()` is thrown, publishing nothing, when no attempt row matched.
+   */
+  owner?: { jobId: string; token: string; notOwner: () => Error };
   /** Runs last in the transaction, e.g. marking the activity that wrote the version done. */
   after?: (tx: Tx) => Promise<void>;
   /**
@@ -53,7 +59,8 @@ export interface PublishHooks {
  * Throws AppError "conflict" when it cannot publish: the dataset was deleted meanwhile, or a
  * writer that bypasses this lock took the number.
  *
- * Two statements besides the hooks (it took four, then the activity's): the lock, then one that
+ * Two statements besides the hooks (it took four, then the activity's): the lock (with the owner's
+ * check when `owner` is given), then one that
  * reads the next number, inserts the version, moves the pointer and ends the activity. The number
  * is read in a statement of its own after the lock, never in the locking one: a statement that
  * waited for the lock still reads with the snapshot it started with, which misses the version the
@@ -66,9 +73,25 @@ export async function publishDatasetVersion(
 ): Promise<{ number: number }> {
   return db.$transaction(async (tx) => {
     await hooks.before?.(tx);
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Dataset" WHERE id = ${version.datasetId} FOR UPDATE`;
-    if (locked.length === 0) {
+    const o = hooks.owner;
+    let found: boolean;
+    if (o) {
+      const [lock] = await tx.$queryRaw<{ owned: number; found: number }[]>`
+        WITH owner AS (
+          UPDATE "JobAttempt" SET "heartbeatAt" = now() WHERE "jobId" = ${o.jobId} AND "token" = ${o.token}
+          RETURNING 1
+        ), locked AS (
+          SELECT id FROM "Dataset" WHERE id = ${version.datasetId} FOR UPDATE
+        )
+        SELECT (SELECT count(*) FROM owner)::int AS owned, (SELECT count(*) FROM locked)::int AS found`;
+      if (Number(lock?.owned) !== 1) throw o.notOwner();
+      found = Number(lock?.found) === 1;
+    } else {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Dataset" WHERE id = ${version.datasetId} FOR UPDATE`;
+      found = locked.length > 0;
+    }
+    if (!found) {
       throw new AppError(
         "conflict",
         "The dataset was deleted while its new version was being written; nothing was published.",

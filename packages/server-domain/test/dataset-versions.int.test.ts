@@ -89,6 +89,39 @@ describe.skipIf(!databaseUrl)("dataset versions", () => {
     expect((await db.dataset.findUniqueOrThrow({ where: { id: datasetId } })).currentVersionId).toBeNull();
   });
 
+  it("publishes for the job's owning attempt only, stamping its heartbeat in the locking statement", async () => {
+    const datasetId = await newDataset();
+    const job = await db.job.create({
+      data: { projectId, targets: [datasetId], mode: "build-only-this", state: "RUNNING" },
+    });
+    const old = new Date(Date.now() - 60_000);
+    await db.jobAttempt.create({ data: { jobId: job.id, token: "mine", number: 2, heartbeatAt: old } });
+    const notOwner = () => new Error("not the owner");
+    // Another attempt's token: nothing is published, and the owner's heartbeat is left alone.
+    await expect(
+      publishDatasetVersion(db, await staged(datasetId), {
+        owner: { jobId: job.id, token: "theirs", notOwner },
+      }),
+    ).rejects.toThrow("not the owner");
+    expect(await db.datasetVersion.count({ where: { datasetId } })).toBe(0);
+    const attempt = () => db.jobAttempt.findUniqueOrThrow({ where: { jobId: job.id } });
+    expect((await attempt()).heartbeatAt).toEqual(old);
+    // The owner publishes, and its heartbeat moves on.
+    const { number } = await publishDatasetVersion(db, await staged(datasetId), {
+      owner: { jobId: job.id, token: "mine", notOwner },
+    });
+    expect(number).toBe(1);
+    expect((await attempt()).heartbeatAt!.getTime()).toBeGreaterThan(old.getTime());
+    // A deleted dataset is still a conflict for the owner (the lock found no row).
+    const gone = await newDataset();
+    const v = await staged(gone);
+    await db.dataset.delete({ where: { id: gone } });
+    const error = await publishDatasetVersion(db, v, {
+      owner: { jobId: job.id, token: "mine", notOwner },
+    }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe("conflict");
+  });
+
   it("answers a conflict, not a foreign-key error, when the dataset was deleted meanwhile", async () => {
     const datasetId = await newDataset();
     const v = await staged(datasetId);

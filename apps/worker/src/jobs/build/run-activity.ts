@@ -20,7 +20,7 @@ import { datasetVersionPrefix, type ReadLease, type StagedWrite } from "@sous/st
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import type { BuildTimings } from "./build-timings.ts";
-import { assertOwner, type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
+import { type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
 import { type LeasedVersion, leasePreviousMetrics } from "./previous-metrics.ts";
@@ -360,9 +360,15 @@ async function runHoldingInputs(
       },
       {
         // An attempt that lost its job (another one took it over) publishes nothing.
-        before: async (tx) => {
-          if (opts.attempt) await assertOwner(tx, opts.attempt);
-        },
+        ...(opts.attempt
+          ? {
+              owner: {
+                jobId: opts.attempt.jobId,
+                token: opts.attempt.token,
+                notOwner: () => new LostOwnershipError(),
+              },
+            }
+          : {}),
         // The activity ends in the statement that registers the version (RUNNING -> SUCCEEDED).
         activityDone: {
           id: t.activity.id,
