@@ -85,16 +85,23 @@ class TargetMeans(BaseEstimator, TransformerMixin):
         self.prior_, self.values_ = self.priors_[0], self.columns_[0]
         return self
 
+    def _fitted(self):
+        # Pipelines pickled before multiclass encoding have only prior_ and values_ (one column).
+        if hasattr(self, "columns_"):
+            return self.priors_, self.columns_
+        return [self.prior_], [self.values_]
+
     def transform(self, x):
         cells = np.asarray(x)[:, 0]
-        out = np.empty((len(cells), len(self.columns_)), dtype=np.float64)
-        for k, (prior, column) in enumerate(zip(self.priors_, self.columns_)):
+        priors, columns = self._fitted()
+        out = np.empty((len(cells), len(columns)), dtype=np.float64)
+        for k, (prior, column) in enumerate(zip(priors, columns)):
             value = dict(zip(self.levels_, column))
             out[:, k] = [value.get(str(v), prior) for v in cells]
         return out
 
     def get_feature_names_out(self, input_features=None):
-        if self.classes_ is None:
+        if getattr(self, "classes_", None) is None:
             return np.array(["target"], dtype=object)
         return np.array([f"target_{k}" for k in range(len(self.classes_))], dtype=object)
 
@@ -242,9 +249,9 @@ def portable_entry(feature, pipe):
             "values": [_num(v) for v in column],
             "unseen": _num(prior),
         }
-        for prior, column in zip(enc.priors_, enc.columns_)
+        for prior, column in zip(*enc._fitted())
     ]
-    if enc.classes_ is None:
+    if getattr(enc, "classes_", None) is None:
         return entries[0]
     # Multiclass: one target feature per class, in the transformer's column order.
     for entry, c in zip(entries, enc.classes_):
