@@ -298,6 +298,15 @@ export function clusterProblems(
   const problems: { path: string; message: string }[] = [];
   if (input.features.length === 0)
     problems.push({ path: "features", message: "Include at least one feature to cluster on." });
+  // Target encoding fits each level's mean of the target: a clustering has none.
+  for (const [i, f] of input.features.entries()) {
+    const feature = f as { name?: string; type?: string; encoding?: string };
+    if (feature.type === "categorical" && feature.encoding === "target")
+      problems.push({
+        path: `features.${i}`,
+        message: `Target encoding of ${feature.name} needs a target, and a clustering has none: use one-hot or ordinal.`,
+      });
+  }
   if (input.algorithms.length === 0)
     problems.push({ path: "algorithms", message: "Choose at least one clustering algorithm." });
   for (const [i, a] of input.algorithms.entries()) {

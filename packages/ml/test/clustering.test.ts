@@ -127,6 +127,32 @@ describe("clustering contracts", () => {
     ).toHaveLength(1);
   });
 
+  it("refuses target encoding before training: a clustering has no target", () => {
+    const kmeans: ClusterAlgorithm = { algorithm: "kmeans", k: 2, maxIter: 10 };
+    const category = { name: "c", type: "categorical", impute: { method: "most_frequent" }, maxLevels: 5 };
+    for (const engine of ["local", "databricks"] as const) {
+      expect(
+        clusterProblems(
+          { features: [{ ...category, encoding: "target" }], algorithms: [kmeans] },
+          engine,
+          100,
+        ),
+      ).toEqual([
+        {
+          path: "features.0",
+          message: "Target encoding of c needs a target, and a clustering has none: use one-hot or ordinal.",
+        },
+      ]);
+      expect(
+        clusterProblems(
+          { features: [{ ...category, encoding: "ordinal" }], algorithms: [kmeans] },
+          engine,
+          100,
+        ),
+      ).toEqual([]);
+    }
+  });
+
   it("a request lists each feature once and needs k of at least 2", () => {
     const base = {
       parquet: "/x",
