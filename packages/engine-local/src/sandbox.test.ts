@@ -121,6 +121,8 @@ describe("the local engine's sandbox, checker bypassed", () => {
     const temps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("sous-duckdb-")).length;
     const before = temps();
     await engine.sandboxed({ read: [inputDir], write: [stagingDir] }, async () => undefined);
+    // Closed once the caller has its result (on the next turn of the event loop).
+    await new Promise((r) => setImmediate(r));
     expect(temps()).toBe(before);
     await expect(engine.sandboxed({ read: [] }, async () => 1)).rejects.toThrow(/at least one folder/);
 
