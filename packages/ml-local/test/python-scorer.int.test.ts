@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,7 +6,14 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { AppError } from "@sous/contracts";
 import type { TrainRequest, TrainResult } from "@sous/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mlLocalAvailability, PythonScorer, trainLocal } from "../src/index.ts";
+import {
+  defaultPython,
+  mlLocalAvailability,
+  PythonScorer,
+  type PythonScores,
+  repoRoot,
+  trainLocal,
+} from "../src/index.ts";
 
 // The Python scoring pool (python/sous_ml/serve.py) against the trainer's own predictions: the
 // trainer keeps scikit-learn's predict/predict_proba of sampled test rows, and the pool must give
@@ -17,7 +25,9 @@ const SEED_SQL = `
   SELECT CASE WHEN i % 13 = 0 THEN NULL ELSE ${u(1)} * 20 - 10 END AS x1, ${u(2)} * 100 AS x2,
     CASE WHEN i % 11 = 0 THEN NULL ELSE ['red', 'green', 'blue', 'gold'][1 + (hash(i * 10 + 3) % 4)::INT] END AS colour,
     coalesce(x1, 0) + (x2 - 50) / 10 + CASE colour WHEN 'red' THEN 4 ELSE 0 END + ${u(4)} * 6 - 3 > 0 AS label,
-    3 * coalesce(x1, 0) + 0.5 * x2 + ${u(5)} * 2 AS amount
+    3 * coalesce(x1, 0) + 0.5 * x2 + ${u(5)} * 2 AS amount,
+    CASE WHEN coalesce(colour, 'gold') IN ('red', 'gold') AND ${u(6)} < 0.8 THEN 'warm'
+      WHEN coalesce(x1, 0) < 0 THEN 'cold' ELSE 'mild' END AS band
   FROM range(2000) t(i)`;
 const features: TrainRequest["features"] = [
   { name: "x1", type: "numeric", impute: { method: "mean" }, rescale: "standard" },
@@ -29,19 +39,20 @@ describe.skipIf(!available.ok)("Python scoring pool (sous_ml.serve)", { timeout:
   let dir: string;
   let scorer: PythonScorer;
   const train = async (
-    task: "binary" | "regression",
+    task: "binary" | "regression" | "multiclass",
     target: string,
+    feats: TrainRequest["features"] = features,
   ): Promise<TrainResult & { ok: true }> => {
     const result = await trainLocal({
       parquet: path.join(dir, "data.parquet"),
       task,
       target,
-      features,
+      features: feats,
       validation: { kind: "random_split", testRatio: 0.25, seed: 7 },
-      metric: task === "binary" ? "auc" : "r2",
+      metric: task === "binary" ? "auc" : task === "multiclass" ? "accuracy" : "r2",
       algorithms: [
         { algorithm: "randomForest", nTrees: 20, maxDepth: 8, minSamplesLeaf: 2 },
-        task === "binary"
+        task !== "regression"
           ? { algorithm: "logistic", C: 1, maxIter: 1000 }
           : { algorithm: "linear", alpha: 1 },
       ],
@@ -94,6 +105,64 @@ describe.skipIf(!available.ok)("Python scoring pool (sous_ml.serve)", { timeout:
         if (task === "binary") expect(got.probabilities).toHaveLength(r.sample.length);
       }
     }
+  });
+
+  /** Max |difference| of the pool's answers from the trainer's (labels must be equal). */
+  const diffFromTrainer = (
+    got: PythonScores,
+    want: (TrainResult & { ok: true })["models"][number]["sample"],
+  ) => {
+    let maxDiff = 0;
+    got.predictions.forEach((p, row) => {
+      expect(p).toBe(want.prediction[row]);
+      want.probabilities?.[row]?.forEach((q, k) => {
+        maxDiff = Math.max(maxDiff, Math.abs(q - got.probabilities![row]![k]!));
+      });
+    });
+    return maxDiff;
+  };
+
+  it("scores target encoding as the trainer: a multiclass target's mean per class, and a pipeline pickled before that (one column)", async () => {
+    const encoded = features.map((f) =>
+      f.name === "colour" ? { ...f, encoding: "target" as const, smoothing: 5 } : f,
+    );
+    const multi = await train("multiclass", "band", encoded);
+    expect(multi.classes).toEqual(["cold", "mild", "warm"]);
+    for (let i = 0; i < multi.models.length; i++) {
+      const got = await scorer.score({ ...modelOf(multi, "band", i), features: encoded }, multi.sample);
+      expect(got.probabilities![0]).toHaveLength(3);
+      expect(diffFromTrainer(got, multi.models[i]!.sample)).toBeLessThanOrEqual(1e-9);
+    }
+    // A binary model whose encoder is made as pickled before multiclass encoding existed (only
+    // prior_ and values_): the pool loads it and answers as the trainer did.
+    const binary = await train("binary", "label", encoded);
+    const current = path.join(dir, "label", binary.models[1]!.pickle);
+    const old = path.join(dir, "old-model.pkl");
+    const run = spawnSync(
+      defaultPython,
+      [
+        "-c",
+        `import joblib, sys
+p = joblib.load(sys.argv[1])
+enc = p.named_steps["prep"].named_transformers_["colour"].named_steps["target"]
+for a in ("priors_", "columns_", "classes_"):
+    delattr(enc, a)
+joblib.dump(p, sys.argv[2])`,
+        current,
+        old,
+      ],
+      {
+        cwd: path.join(repoRoot, "python"),
+        env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python") },
+        encoding: "utf8",
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const got = await scorer.score(
+      { ...modelOf(binary, "label", 1), pickle: old, features: encoded },
+      binary.sample,
+    );
+    expect(diffFromTrainer(got, binary.models[1]!.sample)).toBeLessThanOrEqual(1e-9);
   });
 
   it("names the feature of a wrong-typed cell, imputes a missing one, and survives a killed process", async () => {
