@@ -102,10 +102,11 @@ function localStagedWrite(dir: string): StagedWrite {
       const files = await walkFiles(dir);
       // Same key rules as blob, so a version written locally could be copied to blob unchanged.
       for (const file of files) validateKey(file.rel);
-      await mapLimit(files, 8, (f) => fsyncFile(f.abs));
       const dirs = new Set(files.map((f) => join(f.abs, "..")));
       dirs.add(dir);
-      await mapLimit([...dirs], 8, fsyncDir);
+      // The files' data and the folders' entries side by side: the version is durable once both
+      // are, in whichever order the disk does them (one fsync's wait per build instead of two).
+      await Promise.all([mapLimit(files, 8, (f) => fsyncFile(f.abs)), mapLimit([...dirs], 8, fsyncDir)]);
       return { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
     },
     async abort() {
