@@ -329,7 +329,7 @@ function CompareTable({
               </td>
               <td>
                 {m.portable
-                  ? "in SQL (nearest centroid)"
+                  ? `in SQL (${sqlForm(m.algorithm.algorithm)})`
                   : `in its runtime (${t.engine === "local" ? "scikit-learn" : "MLlib"})`}
               </td>
               {canEdit ? (
@@ -407,7 +407,9 @@ function ModelResult({ model: m, best, rows }: { model: ClusterModel; best: bool
           ? `; k tried: ${m.kSearch.tried.map((t) => `${t.k} (${t.silhouette?.toFixed(3) ?? "—"})`).join(", ")}`
           : ""}
         ; trained in {(m.trainMs / 1000).toFixed(1)} s;{" "}
-        {m.portable ? "scores in SQL (nearest centroid)" : "scores through its own runtime, not SQL"}
+        {m.portable
+          ? `scores in SQL (${sqlForm(m.algorithm.algorithm)})`
+          : "scores through its own runtime, not SQL"}
       </div>
       <div>
         <h4>Cluster sizes</h4>
@@ -501,3 +503,7 @@ function Profiles({ model: m }: { model: ClusterModel }) {
 
 const fmt = (v: number | null) =>
   v === null ? "—" : Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+
+/** How a clustering's portable form assigns a row in SQL (a bisecting k-means walks its tree, as MLlib). */
+const sqlForm = (algorithm: string) =>
+  algorithm === "bisectingKmeans" ? "down its tree of centroids" : "nearest centroid";
