@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "@sous/contracts";
@@ -11,6 +11,7 @@ import { type TrainRequest, TrainRequestSchema, type TrainResult, TrainResultSch
  */
 
 import { defaultPython, repoRoot } from "./python-env.ts";
+import { runPythonTrainer } from "./run-python-trainer.ts";
 
 export { defaultPython, repoRoot };
 
@@ -61,63 +62,22 @@ export async function trainLocal(request: TrainRequest, options: TrainOptions = 
       "unavailable",
       `cannot train locally: no Python environment at ${python}: ${BOOTSTRAP}`,
     );
-  const child = spawn(python, ["-m", "sous_ml.train", "-"], {
-    cwd: path.join(repoRoot, "python"),
-    env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
-    stdio: ["pipe", "pipe", "pipe"],
+  return runPythonTrainer({
+    python,
+    module: "sous_ml.train",
+    request: parsed.data,
+    schema: TrainResultSchema,
+    onLog: options.onLog,
+    timeoutMs: options.timeoutMs,
     signal: options.signal,
-    timeout: options.timeoutMs ?? 30 * 60_000,
-    killSignal: "SIGKILL",
+    explainFailure: (tail) =>
+      tail.some((l) => /No module named '(sklearn|joblib|numpy|scipy|pyarrow)/.test(l))
+        ? new AppError(
+            "unavailable",
+            `cannot train locally: scikit-learn is not in the Python environment: ${BOOTSTRAP}`,
+          )
+        : undefined,
   });
-  const stdout: Buffer[] = [];
-  const tail: string[] = [];
-  let partial = "";
-  child.stdout.on("data", (b: Buffer) => stdout.push(b));
-  child.stderr.on("data", (b: Buffer) => {
-    const lines = (partial + b.toString("utf8")).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      options.onLog?.(line);
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-    }
-  });
-  child.stdin.end(JSON.stringify(parsed.data));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
-    (resolve) => {
-      child.on("error", (error) => resolve({ code: null, signal: null, error }));
-      child.on("close", (code, signal) => resolve({ code, signal }));
-    },
-  );
-  if (partial) tail.push(partial);
-  if (exit.error?.name === "AbortError") throw new AppError("conflict", "training was cancelled");
-  if (exit.signal)
-    throw new AppError(
-      "engine_error",
-      `the trainer was stopped (${exit.signal}); last lines:\n${tail.join("\n")}`,
-    );
-  const text = Buffer.concat(stdout).toString("utf8").trim();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    if (tail.some((l) => /No module named '(sklearn|joblib|numpy|scipy|pyarrow)/.test(l)))
-      throw new AppError(
-        "unavailable",
-        `cannot train locally: scikit-learn is not in the Python environment: ${BOOTSTRAP}`,
-      );
-    throw new AppError(
-      "engine_error",
-      `the trainer failed (exit ${exit.code}); last lines:\n${tail.join("\n")}`,
-    );
-  }
-  const result = TrainResultSchema.safeParse(json);
-  if (!result.success)
-    throw new AppError(
-      "engine_error",
-      `the trainer's result does not match the contract: ${result.error.message}`,
-    );
-  return result.data;
 }
 
 export { clusterLocal } from "./cluster.ts";
