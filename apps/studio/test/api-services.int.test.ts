@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { createDb, type Db } from "@sous/db";
+import { MlDesignSchema } from "@sous/ml";
 import { createLocalStorage, localStorageRoot } from "@sous/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -215,6 +216,95 @@ describe.skipIf(!hasStudio || !nodeUrl || !databaseUrl || !dataDir)(
       expect(r.data).toEqual({ features: { x: -3, colour: "blue" }, row: 1, rows: 2 });
       const none = await call(`${base()}/${serviceId}/training-row?endpoint=nope`, { as });
       expect(none.status).toBe(404);
+    });
+
+    it("lists every input column of a model once: ordinal, per-class target and date features, and a pickle's design", async () => {
+      const storage = createLocalStorage({ root: localStorageRoot(dataDir) });
+      const prefix = `projects/${projectId}/ml/trainings/t${randomBytes(4).toString("hex")}/`;
+      // A multiclass model's portable form: a target-encoded column repeats once per class.
+      const wide = {
+        ...portable(1),
+        task: "multiclass",
+        classes: ["a", "b", "c"],
+        features: [
+          { name: "x", type: "numeric", impute: 0.5, rescale: { kind: "none" } },
+          { name: "size", type: "ordinal", impute: "M", levels: ["S", "M"], codes: [0, 1], unseen: -1 },
+          ...["a", "b"].map((c) => ({ name: "shop", type: "target", impute: "north", forClass: c })),
+          { name: "day", type: "date", parts: [{ part: "month", impute: 6, rescale: { kind: "none" } }] },
+        ],
+      };
+      await storage.putStream(`${prefix}wide.json`, Readable.from([JSON.stringify(wide)]));
+      // A model without a portable form (the node scores its pickle): the training's design names its columns.
+      const design = MlDesignSchema.parse({
+        task: "binary",
+        target: "label",
+        features: [
+          { name: "x", type: "numeric", impute: { method: "mean" }, rescale: "standard", include: true },
+          { name: "id", type: "numeric", impute: { method: "mean" }, rescale: "none", include: false },
+          { name: "note", type: "text", method: "tfidf", maxFeatures: 100, include: true },
+          {
+            name: "colour",
+            type: "categorical",
+            impute: { method: "most_frequent" },
+            maxLevels: 8,
+            include: true,
+          },
+        ],
+        validation: { kind: "random_split", testRatio: 0.2, seed: 1 },
+        algorithms: [{ algorithm: "logistic", C: 1, maxIter: 100 }],
+        metric: "auc",
+        engine: { kind: "local" },
+      });
+      const dataset = (await db.dataset.findFirstOrThrow({ where: { projectId, name: "rows" } })).id;
+      const job = await db.job.create({
+        data: { projectId, mode: "train", targets: [], state: "SUCCEEDED" },
+      });
+      const analysis = await db.mlAnalysis.create({
+        data: { projectId, datasetId: dataset, name: "wide", design },
+      });
+      const training = await db.mlTraining.create({
+        data: { analysisId: analysis.id, jobId: job.id, number: 1, design, artifactsPrefix: prefix },
+      });
+      const saved = await db.savedModel.create({ data: { projectId, name: "wide", datasetId: dataset } });
+      const version = (number: number, portableKey: string | null) =>
+        db.savedModelVersion.create({
+          data: {
+            savedModelId: saved.id,
+            trainingId: training.id,
+            number,
+            modelIndex: number - 1,
+            task: number === 1 ? "multiclass" : "binary",
+            algorithm: { algorithm: "logistic", C: 1, maxIter: 100 },
+            metrics: {},
+            portableKey,
+            artifactKey: `${prefix}model-${number}.pkl`,
+          },
+        });
+      const [portableVersion, pickleVersion] = [
+        await version(1, `${prefix}wide.json`),
+        await version(2, null),
+      ];
+      const featuresOf = async (savedModelVersionId: string) => {
+        const r = await call(base(), {
+          method: "POST",
+          json: { name: uniqueKey("wide").toLowerCase(), endpoint: { name: "score", savedModelVersionId } },
+          as,
+        });
+        expect(r.status).toBe(201);
+        await call(`${base()}/${r.data.id}`, { method: "DELETE", as });
+        return r.data.endpoints[0].features;
+      };
+      expect(await featuresOf(portableVersion.id)).toEqual([
+        { name: "x", type: "numeric", example: 0.5 },
+        { name: "size", type: "categorical", example: "M" },
+        { name: "shop", type: "categorical", example: "north" },
+        { name: "day", type: "date", example: null },
+      ]);
+      expect(await featuresOf(pickleVersion.id)).toEqual([
+        { name: "x", type: "numeric", example: null },
+        { name: "note", type: "text", example: null },
+        { name: "colour", type: "categorical", example: null },
+      ]);
     });
 
     it("calls the service from the test form and reads the node's counters", async () => {

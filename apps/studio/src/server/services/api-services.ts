@@ -1,6 +1,7 @@
 import "server-only";
 import { text } from "node:stream/consumers";
 import { AppError, type User } from "@sous/contracts";
+import { MlDesignSchema } from "@sous/ml";
 import { apiNodeAdminToken, newServiceKey } from "@sous/server-domain/api-services";
 import { z } from "zod";
 import type {
@@ -29,6 +30,7 @@ type VersionRow = {
   algorithm: unknown;
   portableKey: string | null;
   artifactKey: string;
+  trainingId: string | null;
   savedModel: { id: string; name: string };
 };
 const versionInclude = { savedModel: { select: { id: true, name: true } } } as const;
@@ -50,26 +52,61 @@ function versionRef(v: VersionRow): DeployableVersion {
 
 /** The part of a portable model (@sous/ml PortableModelSchema) the test form needs. */
 const PortableFeaturesSchema = z.object({
-  features: z.array(
-    z.object({
-      name: z.string(),
-      type: z.enum(["numeric", "categorical"]),
-      impute: z.union([z.number(), z.string()]),
-    }),
-  ),
+  features: z.array(z.object({ name: z.string(), type: z.string(), impute: z.unknown().optional() })),
 });
 
-/** Feature names and a typical value (the training data's imputation value) per version; versions never change. */
-const featureCache = new Map<string, Promise<ApiServiceView["endpoints"][number]["features"]>>();
-function featuresOf(v: VersionRow): Promise<ApiServiceView["endpoints"][number]["features"]> {
-  if (!v.portableKey) return Promise.resolve([]);
+type FeatureView = ApiServiceView["endpoints"][number]["features"][number];
+
+/** The kind of value the test form sends for a feature: a number, a date, free text or a category. */
+function inputType(type: string): FeatureView["type"] {
+  return type === "numeric" || type === "date" || type === "text" ? type : "categorical";
+}
+
+/** One entry per input column, in the model's order (a multiclass target encoding repeats its column per class). */
+function onePerColumn(features: FeatureView[]): FeatureView[] {
+  const seen = new Set<string>();
+  const out: FeatureView[] = [];
+  for (const f of features)
+    if (!seen.has(f.name)) {
+      seen.add(f.name);
+      out.push(f);
+    }
+  return out;
+}
+
+/** The model's input columns, each with a typical value: its portable form's imputation values, else its design's names. */
+async function readFeatures(v: VersionRow): Promise<FeatureView[]> {
+  if (v.portableKey) {
+    const model = PortableFeaturesSchema.parse(
+      JSON.parse(await text(await ctx().storage.getStream(v.portableKey))),
+    );
+    return onePerColumn(
+      model.features.map((f) => ({
+        name: f.name,
+        type: inputType(f.type),
+        // A date's imputation is per extracted part, not a date: none is shown.
+        example: typeof f.impute === "number" || typeof f.impute === "string" ? f.impute : null,
+      })),
+    );
+  }
+  // Scored by the API node's Python pool from its pickle: the pipeline's columns are the training
+  // design's included features, in its order (as the node reads them too).
+  const training = v.trainingId
+    ? await ctx().db.mlTraining.findUnique({ where: { id: v.trainingId }, select: { design: true } })
+    : null;
+  const design = MlDesignSchema.safeParse(training?.design);
+  if (!design.success) return [];
+  return design.data.features
+    .filter((f) => f.include)
+    .map((f) => ({ name: f.name, type: inputType(f.type), example: null }));
+}
+
+/** Feature names and a typical value per version (cached: versions never change). */
+const featureCache = new Map<string, Promise<FeatureView[]>>();
+function featuresOf(v: VersionRow): Promise<FeatureView[]> {
   let p = featureCache.get(v.id);
   if (!p) {
-    const key = v.portableKey;
-    p = (async () => {
-      const model = PortableFeaturesSchema.parse(JSON.parse(await text(await ctx().storage.getStream(key))));
-      return model.features.map((f) => ({ name: f.name, type: f.type, example: f.impute }));
-    })().catch(() => {
+    p = readFeatures(v).catch(() => {
       featureCache.delete(v.id);
       return [];
     });

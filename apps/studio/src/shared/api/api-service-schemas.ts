@@ -87,10 +87,15 @@ export const ApiServiceSchema = z
           name: z.string(),
           logSampleRate: z.number(),
           deployments: z.array(z.object({ version: VersionRefSchema, weight: z.number().int() }).strict()),
-          /** Feature names of the first deployed version, for the test form ([] when unknown). */
+          /** Input columns of the first deployed version, for the test form ([] when unknown). */
           features: z.array(
             z
-              .object({ name: z.string(), type: z.enum(["numeric", "categorical"]), example: z.unknown() })
+              .object({
+                name: z.string(),
+                type: z.enum(["numeric", "categorical", "date", "text"]),
+                /** A typical value (the training data's imputation value); null when there is none to show. */
+                example: z.unknown(),
+              })
               .strict(),
           ),
         })
