@@ -13,7 +13,6 @@ stdout gets exactly one JSON document, `{"ok": true, ...}` or `{"ok": false, "er
 (exit 2); progress goes to stderr.
 """
 
-import json
 import math
 import os
 import sys
@@ -29,14 +28,10 @@ from sklearn.pipeline import Pipeline
 
 from .json_file import write_json
 from .portable import _num, preprocessing
-from .train import TrainError, feature_matrix, json_value, preprocessor
+from .train import TrainError, answer_request, feature_matrix, json_value, log, preprocessor
 
 # Silhouette is quadratic in rows: above this many it is measured on a seeded sample of them.
 SILHOUETTE_ROWS = 5000
-
-
-def log(message):
-    print(f"[sous_ml] {message}", file=sys.stderr, flush=True)
 
 
 def read_table(request):
@@ -190,20 +185,7 @@ def cluster(request):
 
 
 def main(argv):
-    try:
-        raw = open(argv[1]).read() if len(argv) > 1 and argv[1] != "-" else sys.stdin.read()
-        request = json.loads(raw)
-    except (OSError, ValueError) as e:
-        print(json.dumps({"ok": False, "error": {"code": "ML_BAD_REQUEST", "message": f"cannot read the request: {e}"}}))
-        return 2
-    try:
-        result = cluster(request)
-    except TrainError as e:
-        log(f"refused: {e}")
-        print(json.dumps({"ok": False, "error": {"code": e.code, "message": str(e)}}))
-        return 2
-    print(json.dumps(result))
-    return 0
+    return answer_request(argv, cluster)
 
 
 if __name__ == "__main__":

@@ -502,7 +502,10 @@ def train(request):
     return result
 
 
-def main(argv):
+def answer_request(argv, handle):
+    """A trainer's command line: reads the JSON request (from the file argv[1], or stdin for "-"),
+    prints handle(request)'s result as JSON on stdout and returns 0; a request it cannot read or a
+    TrainError prints {"ok": false, "error": {code, message}} and returns 2."""
     try:
         raw = open(argv[1]).read() if len(argv) > 1 and argv[1] != "-" else sys.stdin.read()
         request = json.loads(raw)
@@ -510,13 +513,17 @@ def main(argv):
         print(json.dumps({"ok": False, "error": {"code": "ML_BAD_REQUEST", "message": f"cannot read the request: {e}"}}))
         return 2
     try:
-        result = train(request)
+        result = handle(request)
     except TrainError as e:
         log(f"refused: {e}")
         print(json.dumps({"ok": False, "error": {"code": e.code, "message": str(e)}}))
         return 2
     print(json.dumps(result))
     return 0
+
+
+def main(argv):
+    return answer_request(argv, train)
 
 
 if __name__ == "__main__":
