@@ -13,13 +13,10 @@ import {
   clusterProblems,
   suggestDesign,
 } from "@sous/ml";
-import { initialJobState } from "@sous/server-domain";
-import { mlTrainingPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
-import { env } from "../env.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
-import { enqueueJob } from "./jobs.ts";
+import { queueTraining, trainingInclude } from "./queue-training.ts";
 
 // The Lab's clustering analyses: a design with no target (features, algorithms with k, a seed,
 // the engine) stored as an analysis (MlAnalysis, design.task "clustering"), trained by a job of
@@ -28,7 +25,7 @@ import { enqueueJob } from "./jobs.ts";
 const include = {
   dataset: { select: { name: true } },
   trainings: {
-    include: { job: { select: { state: true, error: true, finishedAt: true } } },
+    include: trainingInclude,
     orderBy: { number: "desc" },
   },
 } satisfies Prisma.MlAnalysisInclude;
@@ -208,7 +205,6 @@ export async function startClustering(
   /** "Retrain" on a saved model: the design of the version's training, and what to deploy after. */
   retrain?: { design: unknown; intent: RetrainIntent },
 ): Promise<ClusterTrainingDto> {
-  const { db } = ctx();
   const a = await find(projectId, analysisId);
   const design = ClusterDesignSchema.parse(retrain ? retrain.design : a.design);
   const d = await findDataset(projectId, a.datasetId);
@@ -226,55 +222,17 @@ export async function startClustering(
   const algorithms = design.algorithms
     .map((x) => `${x.algorithm} (${CLUSTER_ALGORITHM_SUPPORT[x.algorithm][design.engine.kind].note})`)
     .join(", ");
-  for (let tries = 0; ; tries++) {
-    const last = await db.mlTraining.findFirst({
-      where: { analysisId: a.id },
-      orderBy: { number: "desc" },
-      select: { number: true },
-    });
-    const number = (last?.number ?? 0) + 1;
-    try {
-      const t = await db.$transaction(async (tx) => {
-        const job = await tx.job.create({
-          data: {
-            projectId,
-            createdById: user.id,
-            mode: "train",
-            targets: [],
-            queuePrefix: env().SOUS_QUEUE_PREFIX,
-            ...initialJobState(1),
-            logs: {
-              create: {
-                level: "info",
-                message: `${retrain ? "Retraining clustering" : "Clustering"} ${a.name} #${number} on ${d.name} (version ${version.number}) ${where}: ${algorithms}.`,
-              },
-            },
-          },
-        });
-        const training = await tx.mlTraining.create({
-          data: {
-            analysisId: a.id,
-            jobId: job.id,
-            number,
-            design: design as unknown as Prisma.InputJsonValue,
-            datasetVersionId: version.id,
-            artifactsPrefix: "pending",
-            ...(retrain ? { retrain: retrain.intent as Prisma.InputJsonValue } : {}),
-          },
-        });
-        return tx.mlTraining.update({
-          where: { id: training.id },
-          data: { artifactsPrefix: mlTrainingPrefix({ projectId, trainingId: training.id }) },
-          include: include.trainings.include,
-        });
-      });
-      await enqueueJob(t.jobId);
-      return trainingDto(t);
-    } catch (e) {
-      if (isUniqueViolation(e) && tries < 3) continue;
-      throw e;
-    }
-  }
+  const t = await queueTraining({
+    user,
+    projectId,
+    analysisId: a.id,
+    design,
+    datasetVersionId: version.id,
+    retrain: retrain?.intent,
+    logLine: (number) =>
+      `${retrain ? "Retraining clustering" : "Clustering"} ${a.name} #${number} on ${d.name} (version ${version.number}) ${where}: ${algorithms}.`,
+  });
+  return trainingDto(t);
 }
 
 /** The project's clustering analyses, last changed first (with their trainings). */

@@ -16,14 +16,12 @@ import {
   suggestDesign,
   TrainResultSchema,
 } from "@sous/ml";
-import { initialJobState } from "@sous/server-domain";
 import { mlTrainingPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
-import { env } from "../env.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
-import { enqueueJob } from "./jobs.ts";
 import { isClusterDesign } from "./ml-clustering.ts";
+import { queueTraining, trainingInclude } from "./queue-training.ts";
 
 // The Lab: analyses (a design on one dataset), their trainings (each a job the worker runs, mode
 // "train") and the charts of each trained model. Deploying a model is in saved-models.ts.
@@ -91,9 +89,6 @@ export async function suggestForTarget(
   return { ...suggestDesign(columns, target.name, task), rows: s.rows };
 }
 
-const trainingInclude = {
-  job: { select: { state: true, error: true, finishedAt: true } },
-} satisfies Prisma.MlTrainingInclude;
 type TrainingRow = Prisma.MlTrainingGetPayload<{ include: typeof trainingInclude }>;
 
 function trainingDto(t: TrainingRow): MlTrainingDto {
@@ -290,7 +285,6 @@ export async function startTraining(
   /** "Retrain" on a saved model: the design of the version's training, and what to deploy after. */
   retrain?: { design: unknown; intent: RetrainIntent },
 ): Promise<MlTrainingDto> {
-  const { db } = ctx();
   const a = await findAnalysis(projectId, analysisId);
   const design = MlDesignSchema.parse(retrain ? retrain.design : a.design);
   const problems = designProblems(design);
@@ -304,57 +298,17 @@ export async function startTraining(
     );
   const d = await findDataset(projectId, a.datasetId);
   const version = currentVersionOf(d);
-  for (let tries = 0; ; tries++) {
-    const last = await db.mlTraining.findFirst({
-      where: { analysisId: a.id },
-      orderBy: { number: "desc" },
-      select: { number: true },
-    });
-    const number = (last?.number ?? 0) + 1;
-    try {
-      const t = await db.$transaction(async (tx) => {
-        const job = await tx.job.create({
-          data: {
-            projectId,
-            createdById: user.id,
-            mode: "train",
-            targets: [],
-            queuePrefix: env().SOUS_QUEUE_PREFIX,
-            // One unit of work (the training), so always QUEUED; the state machine says so.
-            ...initialJobState(1),
-            logs: {
-              create: {
-                level: "info",
-                message: `${retrain ? "Retraining" : "Training"} ${a.name} #${number}: ${design.algorithms.length} algorithm${design.algorithms.length === 1 ? "" : "s"} on ${d.name} (version ${version.number}), ${design.engine.kind === "local" ? "locally with scikit-learn" : "on Databricks with MLlib"}.`,
-              },
-            },
-          },
-        });
-        const training = await tx.mlTraining.create({
-          data: {
-            analysisId: a.id,
-            jobId: job.id,
-            number,
-            design: design as unknown as Prisma.InputJsonValue,
-            datasetVersionId: version.id,
-            artifactsPrefix: "pending",
-            ...(retrain ? { retrain: retrain.intent as Prisma.InputJsonValue } : {}),
-          },
-        });
-        return tx.mlTraining.update({
-          where: { id: training.id },
-          data: { artifactsPrefix: mlTrainingPrefix({ projectId, trainingId: training.id }) },
-          include: trainingInclude,
-        });
-      });
-      await enqueueJob(t.jobId);
-      return trainingDto(t);
-    } catch (e) {
-      // Two trainings started at once took the same number: the second takes the next one.
-      if (isUniqueViolation(e) && tries < 3) continue;
-      throw e;
-    }
-  }
+  const t = await queueTraining({
+    user,
+    projectId,
+    analysisId: a.id,
+    design,
+    datasetVersionId: version.id,
+    retrain: retrain?.intent,
+    logLine: (number) =>
+      `${retrain ? "Retraining" : "Training"} ${a.name} #${number}: ${design.algorithms.length} algorithm${design.algorithms.length === 1 ? "" : "s"} on ${d.name} (version ${version.number}), ${design.engine.kind === "local" ? "locally with scikit-learn" : "on Databricks with MLlib"}.`,
+  });
+  return trainingDto(t);
 }
 
 async function findTraining(projectId: string, trainingId: string) {
