@@ -1,6 +1,7 @@
 export * from "./api.ts";
 export * from "./clustering.ts";
 export * from "./contracts.ts";
+export { clusterVersionFields, predictionVersionFields } from "./deployed-version.ts";
 export * from "./design.ts";
 export {
   ALGORITHM_SUPPORT,

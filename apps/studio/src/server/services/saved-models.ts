@@ -5,8 +5,9 @@ import {
   AlgorithmSchema,
   ClusterAlgorithmSchema,
   ClusterResultSchema,
-  deployedClusterAlgorithm,
+  clusterVersionFields,
   MlTaskSchema,
+  predictionVersionFields,
   type SavedModelDto,
 } from "@sous/ml";
 import { z } from "zod";
@@ -131,13 +132,7 @@ async function deployableVersion(projectId: string, trainingId: string, modelInd
   const version = {
     trainingId: training.id,
     modelIndex,
-    task: result.task,
-    algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
-    metrics: model.metrics as Prisma.InputJsonValue,
-    classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
-    // XGBoost has no portable form: it scores through its pickle.
-    portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
-    artifactKey: `${training.artifactsPrefix}${model.pickle}`,
+    ...predictionVersionFields(training.artifactsPrefix, result, model),
   };
   return { training, version };
 }
@@ -163,16 +158,7 @@ async function clusterVersion(projectId: string, trainingId: string, modelIndex:
   }
   const model = result.models[modelIndex];
   if (!model) throw new AppError("not_found", `Clustering #${t.number} has no model ${modelIndex}.`);
-  const version = {
-    trainingId: t.id,
-    modelIndex,
-    task: "clustering",
-    // The k the search kept, not the grid it tried: the version is one fitted model.
-    algorithm: deployedClusterAlgorithm(model) as unknown as Prisma.InputJsonValue,
-    metrics: model.metrics as Prisma.InputJsonValue,
-    portableKey: model.portable ? `${t.artifactsPrefix}${model.portable}` : null,
-    artifactKey: `${t.artifactsPrefix}${model.pickle}`,
-  };
+  const version = { trainingId: t.id, modelIndex, ...clusterVersionFields(t.artifactsPrefix, model) };
   return { training: t, version };
 }
 

@@ -1,6 +1,11 @@
 import { AppError, RetrainIntentSchema } from "@sous/contracts";
-import type { Db, Prisma } from "@sous/db";
-import { type ClusterResult, deployedClusterAlgorithm, type TrainResult } from "@sous/ml";
+import type { Db } from "@sous/db";
+import {
+  type ClusterResult,
+  clusterVersionFields,
+  predictionVersionFields,
+  type TrainResult,
+} from "@sous/ml";
 
 /**
  * A training started by "Retrain" on a saved model ends by deploying the same model index as a
@@ -20,29 +25,10 @@ export async function deployRetrained(
   const fields = (() => {
     if (result.task === "clustering") {
       const model = result.models[intent.modelIndex];
-      return (
-        model && {
-          task: "clustering",
-          algorithm: deployedClusterAlgorithm(model) as unknown as Prisma.InputJsonValue,
-          metrics: model.metrics as Prisma.InputJsonValue,
-          // k-means and bisecting k-means score in SQL; a Gaussian mixture through its pickle.
-          portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
-          artifactKey: `${training.artifactsPrefix}${model.pickle}`,
-        }
-      );
+      return model && clusterVersionFields(training.artifactsPrefix, model);
     }
     const model = result.models[intent.modelIndex];
-    return (
-      model && {
-        task: result.task,
-        algorithm: model.algorithm as unknown as Prisma.InputJsonValue,
-        metrics: model.metrics as Prisma.InputJsonValue,
-        classes: (result.classes ?? undefined) as Prisma.InputJsonValue | undefined,
-        // XGBoost has no portable form: it scores through its pickle.
-        portableKey: model.portable ? `${training.artifactsPrefix}${model.portable}` : null,
-        artifactKey: `${training.artifactsPrefix}${model.pickle}`,
-      }
-    );
+    return model && predictionVersionFields(training.artifactsPrefix, result, model);
   })();
   if (!fields)
     throw new AppError(
