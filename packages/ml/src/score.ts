@@ -328,56 +328,56 @@ function matrixScorer(model: PortableModel, width: number): MatrixScorer {
 /** Scores many rows; a cell of the wrong type is an AppError (invalid_input) naming its item. */
 export type BatchScorer = (rows: readonly Row[]) => Score[];
 
-/** Compiles a model into a scorer (throws an AppError when the model's parts do not fit). */
-export function compileScorer(model: PortableModel): Scorer {
+/**
+ * A model's two scorers, one row and many rows, over one compilation (one encoder, one flattened
+ * forest). Throws an AppError when the model's parts do not fit.
+ */
+function compileScorers(model: PortableModel): { one: Scorer; many: BatchScorer } {
   const { width, encode } = encoder(model.features);
   const score = matrixScorer(model, width);
   const x = new Float64Array(width);
-  return (row) => {
-    encode(row, x);
-    return score(x, 1)[0]!;
+  return {
+    one: (row) => {
+      encode(row, x);
+      return score(x, 1)[0]!;
+    },
+    many: (rows) => {
+      const batch = new Float64Array(rows.length * width);
+      rows.forEach((r, i) => {
+        try {
+          encode(r, x);
+        } catch (e) {
+          if (e instanceof AppError) throw new AppError(e.code, `item ${i}: ${e.message}`);
+          throw e;
+        }
+        batch.set(x, i * width);
+      });
+      return score(batch, rows.length);
+    },
   };
 }
+
+/** Compiles a model into a scorer of one row. */
+export const compileScorer = (model: PortableModel): Scorer => compileScorers(model).one;
 
 /** Compiles a model into a scorer of many rows at once (the API node's predict-multi). */
-export function compileBatchScorer(model: PortableModel): BatchScorer {
-  const { width, encode } = encoder(model.features);
-  const score = matrixScorer(model, width);
-  const row = new Float64Array(width);
-  return (rows) => {
-    const x = new Float64Array(rows.length * width);
-    rows.forEach((r, i) => {
-      try {
-        encode(r, row);
-      } catch (e) {
-        if (e instanceof AppError) throw new AppError(e.code, `item ${i}: ${e.message}`);
-        throw e;
-      }
-      x.set(row, i * width);
-    });
-    return score(x, rows.length);
-  };
-}
+export const compileBatchScorer = (model: PortableModel): BatchScorer => compileScorers(model).many;
 
-const compiled = new WeakMap<PortableModel, Scorer>();
-const compiledBatch = new WeakMap<PortableModel, BatchScorer>();
+const compiled = new WeakMap<PortableModel, ReturnType<typeof compileScorers>>();
 
-/** Scores one row (the model is compiled at its first use and kept while the object lives). */
-export function scorePortable(model: PortableModel, row: Row): Score {
-  let scorer = compiled.get(model);
-  if (!scorer) {
-    scorer = compileScorer(model);
-    compiled.set(model, scorer);
+/** The model's scorers, compiled at its first use and kept while the object lives. */
+function scorersOf(model: PortableModel): ReturnType<typeof compileScorers> {
+  let scorers = compiled.get(model);
+  if (!scorers) {
+    scorers = compileScorers(model);
+    compiled.set(model, scorers);
   }
-  return scorer(row);
+  return scorers;
 }
 
-/** Scores many rows (the model is compiled at its first use and kept while the object lives). */
-export function scoreManyPortable(model: PortableModel, rows: readonly Row[]): Score[] {
-  let scorer = compiledBatch.get(model);
-  if (!scorer) {
-    scorer = compileBatchScorer(model);
-    compiledBatch.set(model, scorer);
-  }
-  return scorer(rows);
-}
+/** Scores one row. */
+export const scorePortable = (model: PortableModel, row: Row): Score => scorersOf(model).one(row);
+
+/** Scores many rows (a cell of the wrong type names its item). */
+export const scoreManyPortable = (model: PortableModel, rows: readonly Row[]): Score[] =>
+  scorersOf(model).many(rows);
