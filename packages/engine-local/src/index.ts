@@ -32,6 +32,7 @@ export {
   type LocalEngineOptions,
   type PreviewResult,
   QueryCancelledError,
+  type QueryProgressReader,
   type SandboxOptions,
 } from "./local-engine.ts";
 export {

@@ -44,10 +44,17 @@ export class LocalEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly opts: Omit<LocalEngineOptions, "allowedDirectories">,
+    /**
+     * A read sandbox's connection that tracks DuckDB's query progress, idle when not null here.
+     * DuckDB's progress settings are per connection and the configuration is locked before any
+     * query connects, so it is the connection that locked the instance, kept open.
+     */
+    private progressConnection: DuckDBConnection | null = null,
   ) {}
 
   static async create(opts: LocalEngineOptions): Promise<LocalEngine> {
-    return new LocalEngine(await lockedInstance(opts, opts.allowedDirectories), opts);
+    const { instance } = await lockedInstance(opts, opts.allowedDirectories);
+    return new LocalEngine(instance, opts);
   }
 
   /**
@@ -62,7 +69,7 @@ export class LocalEngine {
     const dirs = [...opts.read, ...(opts.write ?? [])].map((d) => path.resolve(d));
     if (dirs.length === 0) throw new Error("a sandbox needs at least one folder to read or write");
     if (opts.write?.length) {
-      const box = await this.openSandbox(dirs);
+      const box = await this.openSandbox(dirs, true);
       try {
         return await fn(box.engine);
       } finally {
@@ -76,7 +83,7 @@ export class LocalEngine {
     const key = [...new Set(dirs)].sort().join("\n");
     let entry = this.previewBoxes.get(key);
     if (!entry) {
-      entry = { box: this.openSandbox(dirs), users: 0, lastUsed: 0 };
+      entry = { box: this.openSandbox(dirs, false), users: 0, lastUsed: 0 };
       this.previewBoxes.set(key, entry);
       entry.box.catch(() => this.previewBoxes.delete(key));
     }
@@ -129,13 +136,19 @@ export class LocalEngine {
   private spare: Promise<DuckDBInstance> | null = null;
   private closed = false;
 
-  private async openSandbox(dirs: readonly string[]): Promise<{ engine: LocalEngine; close: () => void }> {
+  private async openSandbox(
+    dirs: readonly string[],
+    write: boolean,
+  ): Promise<{ engine: LocalEngine; close: () => void }> {
     const temp = mkdtempSync(path.join(tmpdir(), "sous-duckdb-"));
     try {
-      const engine = new LocalEngine(
-        await lockInstance(await this.takeInstance(), { tempDirectory: temp }, dirs),
-        this.opts,
+      // Read sandboxes (previews, notebook cells) keep a connection that tracks query progress.
+      const locked = await lockInstance(
+        await this.takeInstance(),
+        { tempDirectory: temp, keepProgressConnection: !write },
+        dirs,
       );
+      const engine = new LocalEngine(locked.instance, this.opts, locked.progressConnection);
       return {
         engine,
         close: () => {
@@ -150,12 +163,25 @@ export class LocalEngine {
     }
   }
 
-  /** Runs `fn` on a fresh connection; an abort interrupts the running statement. */
-  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `fn` on a fresh connection; an abort interrupts the running statement. With `watch`, on
+   * the sandbox's progress-tracking connection when it is free (else a fresh one, whose progress
+   * is unknown): `watch` gets a reader of the running query's progress, null once `fn` is done.
+   */
+  async withConnection<T>(
+    fn: (c: DuckDBConnection) => Promise<T>,
+    signal?: AbortSignal,
+    watch?: (progress: QueryProgressReader) => void,
+  ): Promise<T> {
     if (signal?.aborted) throw new QueryCancelledError();
-    const c = await this.instance.connect();
-    // Compiled prepare recipes may call JS functions (user agents, holidays): every connection has them.
-    registerSousUdfs(c);
+    const tracked = watch ? this.progressConnection : null;
+    if (tracked) this.progressConnection = null;
+    const c = tracked ?? (await this.instance.connect());
+    // Compiled prepare recipes may call JS functions (user agents, holidays): every connection has
+    // them (the kept connection registered them when it was kept).
+    if (!tracked) registerSousUdfs(c);
+    let live = true;
+    watch?.(() => (live && tracked ? percentOf(tracked.progress) : null));
     const onAbort = () => c.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -164,8 +190,10 @@ export class LocalEngine {
       if (signal?.aborted) throw new QueryCancelledError();
       throw e;
     } finally {
+      live = false;
       signal?.removeEventListener("abort", onAbort);
-      c.closeSync();
+      if (tracked && !this.closed) this.progressConnection = tracked;
+      else c.closeSync();
     }
   }
 
@@ -212,6 +240,8 @@ export class LocalEngine {
   }
 
   close(): void {
+    this.progressConnection?.closeSync();
+    this.progressConnection = null;
     for (const e of this.previewBoxes.values()) void e.box.then((b) => b.close()).catch(() => {});
     this.previewBoxes.clear();
     void this.spare?.then((i) => i.closeSync()).catch(() => {});
@@ -239,7 +269,7 @@ const PREVIEW_SANDBOXES_KEPT = 8;
 async function lockedInstance(
   opts: Omit<LocalEngineOptions, "allowedDirectories">,
   dirs: readonly string[],
-): Promise<DuckDBInstance> {
+): Promise<{ instance: DuckDBInstance }> {
   return lockInstance(await openInstance(opts), {}, dirs);
 }
 
@@ -251,12 +281,16 @@ function openInstance(opts: Omit<LocalEngineOptions, "allowedDirectories">): Pro
   });
 }
 
-/** Locks a new instance down (see lockedInstance); closes it if that fails. */
+/**
+ * Locks a new instance down (see lockedInstance); closes it if that fails. With
+ * `keepProgressConnection`, the connection that locked it tracks query progress (without
+ * printing a bar) and is returned open: no connection can change its settings afterwards.
+ */
 async function lockInstance(
   instance: DuckDBInstance,
-  opts: { tempDirectory?: string },
+  opts: { tempDirectory?: string; keepProgressConnection?: boolean },
   dirs: readonly string[],
-): Promise<DuckDBInstance> {
+): Promise<{ instance: DuckDBInstance; progressConnection: DuckDBConnection | null }> {
   const c = await instance.connect();
   try {
     const list = dirs.map((d) => duckString(asDirectory(path.resolve(d)))).join(", ");
@@ -271,17 +305,34 @@ async function lockInstance(
       "SET enable_external_access = false",
       "SET autoinstall_known_extensions = false",
       "SET autoload_known_extensions = false",
+      // Local to this connection; from the query's start (the default waits 2 s before tracking).
+      ...(opts.keepProgressConnection
+        ? [
+            "SET enable_progress_bar = true",
+            "SET enable_progress_bar_print = false",
+            "SET progress_bar_time = 0",
+          ]
+        : []),
       "SET lock_configuration = true",
     ];
     await c.run(settings.join(";\n"));
+    if (opts.keepProgressConnection) registerSousUdfs(c);
   } catch (e) {
     c.closeSync();
     instance.closeSync();
     throw e;
   }
+  if (opts.keepProgressConnection) return { instance, progressConnection: c };
   c.closeSync();
-  return instance;
+  return { instance, progressConnection: null };
 }
+
+/** Reads a running query's progress: DuckDB's percentage (0-100), null while it has none. */
+export type QueryProgressReader = () => number | null;
+
+/** DuckDB says -1 until it can estimate the query's work. */
+const percentOf = (p: { percentage: number }): number | null =>
+  Number.isFinite(p.percentage) && p.percentage >= 0 ? Math.min(100, p.percentage) : null;
 
 /** A folder as DuckDB's allowed_directories matches it (a prefix): with its trailing separator. */
 const asDirectory = (d: string) => (d.endsWith(path.sep) ? d : `${d}${path.sep}`);

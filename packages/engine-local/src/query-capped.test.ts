@@ -52,4 +52,40 @@ describe("queryCapped", () => {
     setTimeout(() => ac.abort(), 100);
     await expect(run).rejects.toThrow(/cancelled/);
   });
+
+  it("reports DuckDB's progress of a long query in a read sandbox while it runs, and none after", async () => {
+    const seen: number[] = [];
+    let read: (() => number | null) | undefined;
+    const sql = "SELECT count(*) AS n FROM range(9000) a, range(9000) b WHERE (a.range * b.range) % 7 = 3";
+    const run = engine.sandboxed({ read: [dir] }, (box) =>
+      queryCapped(box, sql, { maxRows: 10, watch: (r) => (read = r) }),
+    );
+    // Poll until the query is done: a slow machine sees more readings, none sees zero.
+    let done = false;
+    void run.finally(() => (done = true));
+    while (!done) {
+      const p = read?.();
+      if (typeof p === "number") seen.push(p);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await run).rows).toHaveLength(1);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p >= 0 && p <= 100)).toBe(true);
+    expect(read?.()).toBeNull();
+    // The same sandbox still runs queries, with progress again (the kept connection is back).
+    let again: (() => number | null) | undefined;
+    const r = await engine.sandboxed({ read: [dir] }, (box) =>
+      queryCapped(box, "SELECT 42 AS a", { maxRows: 1, watch: (x) => (again = x) }),
+    );
+    expect(r.rows).toEqual([[42]]);
+    expect(again).toBeDefined();
+  }, 60_000);
+
+  it("keeps the sandbox locked on its progress connection", async () => {
+    await expect(
+      engine.sandboxed({ read: [dir] }, (box) =>
+        queryCapped(box, "SET enable_external_access = true", { maxRows: 1, watch: () => {} }),
+      ),
+    ).rejects.toThrow(/locked/);
+  });
 });

@@ -1,6 +1,6 @@
 import { JsonDuckDBValueConverter } from "@duckdb/node-api";
 import { previewCellFor } from "./duckdb-types.ts";
-import type { LocalEngine } from "./local-engine.ts";
+import type { LocalEngine, QueryProgressReader } from "./local-engine.ts";
 
 export interface CappedRows {
   columns: { name: string; duckType: string }[];
@@ -18,25 +18,34 @@ export interface CappedRows {
 export async function queryCapped(
   engine: LocalEngine,
   sql: string,
-  opts: { maxRows: number; signal?: AbortSignal },
+  opts: {
+    maxRows: number;
+    signal?: AbortSignal | undefined;
+    /** Gets a reader of the query's progress as it starts (see LocalEngine.withConnection). */
+    watch?: ((progress: QueryProgressReader) => void) | undefined;
+  },
 ): Promise<CappedRows> {
-  return engine.withConnection(async (c) => {
-    const result = await c.stream(sql);
-    const names = result.columnNames();
-    const types = result.columnTypes().map(String);
-    const rows: CappedRows["rows"] = [];
-    let rowCount = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const room = opts.maxRows - rows.length;
-      if (room > 0) {
-        const json = chunk.convertRows(JsonDuckDBValueConverter);
-        for (const row of json.slice(0, room))
-          rows.push(row.map((v, i) => previewCellFor(types[i] ?? "", v)));
+  return engine.withConnection(
+    async (c) => {
+      const result = await c.stream(sql);
+      const names = result.columnNames();
+      const types = result.columnTypes().map(String);
+      const rows: CappedRows["rows"] = [];
+      let rowCount = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const room = opts.maxRows - rows.length;
+        if (room > 0) {
+          const json = chunk.convertRows(JsonDuckDBValueConverter);
+          for (const row of json.slice(0, room))
+            rows.push(row.map((v, i) => previewCellFor(types[i] ?? "", v)));
+        }
+        rowCount += chunk.rowCount;
       }
-      rowCount += chunk.rowCount;
-    }
-    return { columns: names.map((name, i) => ({ name, duckType: types[i] ?? "" })), rows, rowCount };
-  }, opts.signal);
+      return { columns: names.map((name, i) => ({ name, duckType: types[i] ?? "" })), rows, rowCount };
+    },
+    opts.signal,
+    opts.watch,
+  );
 }
