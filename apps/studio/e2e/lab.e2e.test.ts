@@ -1,6 +1,6 @@
+import { seededRandom } from "@sous/contracts";
 import { describe, expect, it } from "vitest";
 import { hasStudio, studioUrl } from "../test/api-client.ts";
-import { seededRandom } from "../test/seeded-random.ts";
 import { screenshot } from "./browser.ts";
 import { useStudio } from "./fixture.ts";
 

@@ -1,4 +1,4 @@
-import { seededRandom } from "./seeded-random.ts";
+import { seededRandom } from "@sous/contracts";
 
 /**
  * Seeded CSV rows for the ML tests: `churned` depends on x1, x2 and the colour, plus noise (no

@@ -4,11 +4,11 @@
 // Jobs API on the emulator's real local Spark; the models, their metrics and charts come back as
 // for a local training, and a local training of the same design scores alike.
 import { randomBytes } from "node:crypto";
+import { seededRandom } from "@sous/contracts";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, type Caller, call, hasStudio, loginAs, uniqueKey, waitForJob } from "./api-client.ts";
-import { seededRandom } from "./seeded-random.ts";
 
 const TOKEN = `dapi${randomBytes(12).toString("hex")}`;
 const CONTAINER = `lab-mllib-${randomBytes(3).toString("hex")}`;

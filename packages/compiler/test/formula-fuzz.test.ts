@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { DatasetSchema } from "@sous/contracts";
+import { seededRandom } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkFormula, formulaFunctions, lowerFormula } from "../src/index.ts";
 import { createIdGen } from "../src/ir/ids.ts";
@@ -77,16 +78,6 @@ const FIXED: Record<string, (gen: (k: Kind) => string) => string> = {
   switch: (g) => `switch(${g("integral")}, 1, ${g("string")}, 2, ${g("string")}, ${g("string")})`,
 };
 
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const catalog = formulaFunctions();
 const RETURNS: Record<string, Kind> = {};
 for (const f of catalog) {
@@ -106,7 +97,7 @@ for (const f of catalog) {
 }
 
 function generator(seed: number) {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const gen = (kind: Kind, depth: number): string => {
     if (depth <= 0 || rand() < 0.45) {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ColumnType, DatasetSchema } from "@sous/contracts";
+import { seededRandom } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompileInput, compileRecipe, inferOutputSchemas } from "../src/index.ts";
 import { type Db, openDb, query, type Row, writeParquetDir } from "./helpers/duckdb.ts";
@@ -12,16 +13,6 @@ import { registerUdfs } from "./prepare-harness.ts";
  * SQL runs on seeded rows with the JavaScript functions registered. Then the injection corpus
  * goes through step params: names, replacements, regexes, delimiters, prefixes, mapped values.
  */
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Col = { name: string; type: ColumnType };
 type Gen = (cols: Col[], out: () => string, pick: <T>(xs: readonly T[]) => T) => object | null;
@@ -192,7 +183,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 function randomChain(seed: number, length: number) {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let n = 0;
   const out = () => `o${seed}_${++n}`;

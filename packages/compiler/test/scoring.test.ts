@@ -1,5 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { DatasetSchema } from "@sous/contracts";
+import { seededRandom } from "@sous/contracts";
 import { type PortableModel, scorePortable } from "@sous/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CompileError, compileScoringSql, doubleLiteral } from "../src/index.ts";
@@ -19,20 +20,10 @@ const nextDouble = (x: number, dir: 1 | -1) => {
   u64[0] = x > 0 === dir > 0 ? u64[0]! + 1n : u64[0]! - 1n;
   return f64[0]!;
 };
-/** A deterministic generator (mulberry32), so a failure replays. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("float32Cut: fround(x) <= t exactly when x <= float32Cut(t)", () => {
   it("holds at and around every tie between neighbouring float32 values, and on random doubles", () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     let checked = 0;
     const wrong: string[] = [];
     for (let i = 0; i < 4000; i++) {

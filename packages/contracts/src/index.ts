@@ -5,3 +5,4 @@ export * from "./formula/index.ts";
 export * from "./ids.ts";
 export * from "./queue.ts";
 export * from "./recipes/index.ts";
+export * from "./seeded-random.ts";

@@ -1,4 +1,4 @@
-import { AppError } from "@sous/contracts";
+import { AppError, seededRandom } from "@sous/contracts";
 import { describe, expect, it } from "vitest";
 import type { PortableModel } from "../src/contracts.ts";
 import { compileBatchScorer, compileScorer, type Row } from "../src/score.ts";
@@ -8,17 +8,6 @@ import { compileBatchScorer, compileScorer, type Row } from "../src/score.ts";
 // bit, on trees numbered in an order that is not preorder.
 
 type Tree = Extract<PortableModel["model"], { kind: "trees" }>["trees"][number];
-
-/** A seeded generator (mulberry32), so a failure reproduces. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GRID = [-1, -0.5, 0, 0.5, 1];
 
@@ -93,7 +82,7 @@ function model(
 }
 
 describe("portable tree scoring", () => {
-  const rand = random(7);
+  const rand = seededRandom(7);
   const data = rows(rand, 300);
 
   it("a forest classifier averages the plain walk's leaves, alone and in a batch", () => {

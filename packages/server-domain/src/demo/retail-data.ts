@@ -1,17 +1,6 @@
 // The demo's retail data set, generated rather than shipped, and deterministic (same seed, same
 // bytes) so screenshots, docs and tests can rely on its numbers.
-
-/** mulberry32: a tiny seeded PRNG; good enough for demo data, never for secrets. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@sous/contracts";
 
 const FIRST = [
   "Ada",
@@ -70,7 +59,7 @@ export interface RetailData {
 export function generateRetailData(
   opts: { seed?: number; customers?: number; orders?: number } = {},
 ): RetailData {
-  const rand = prng(opts.seed ?? 20_261_125);
+  const rand = seededRandom(opts.seed ?? 20_261_125);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const nCustomers = opts.customers ?? 400;
   const nOrders = opts.orders ?? 6000;

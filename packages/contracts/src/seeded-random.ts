@@ -1,4 +1,8 @@
-/** A seeded generator (mulberry32) for test data: the same rows on every run, independent draws. */
+/**
+ * A seeded generator (mulberry32) of numbers in [0, 1): the same sequence for the same seed, so
+ * generated demo data stays byte-for-byte the same and a failing randomized test replays. Tiny and
+ * fast; never for secrets. The one copy the demo data and the tests share.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
