@@ -13,6 +13,7 @@ import { type TrainRequest, TrainRequestSchema, type TrainResult, TrainResultSch
 import { defaultPython, repoRoot } from "./python-env.ts";
 import { runPythonTrainer } from "./run-python-trainer.ts";
 
+export { type PythonModuleRun, runPythonModule } from "./python-module.ts";
 export { defaultPython, repoRoot };
 
 const BOOTSTRAP = "run `node scripts/bootstrap.mjs` (needs python3 with venv)";

@@ -1,11 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { AppError } from "@sous/contracts";
 import type { MlTask } from "@sous/ml";
 import { z } from "zod";
-import { defaultPython, repoRoot } from "./python-env.ts";
+import { defaultPython } from "./python-env.ts";
+import { pythonModuleSpawnOptions } from "./python-module.ts";
 
 // A small pool of long-lived Python processes (python/sous_ml/serve.py) that score rows with
 // fitted scikit-learn pipelines: for models that have no portable form, which the API node cannot
@@ -57,8 +57,7 @@ class ScoringProcess {
 
   constructor(python: string, onExit: (p: ScoringProcess) => void, onLog: (line: string) => void) {
     this.child = spawn(python, ["-m", "sous_ml.serve"], {
-      cwd: path.join(repoRoot, "python"),
-      env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
+      ...pythonModuleSpawnOptions(),
       stdio: ["pipe", "pipe", "pipe"],
     });
     createInterface({ input: this.child.stdout }).on("line", (line) => this.answer(line));

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { AppError } from "@sous/contracts";
 import type { z } from "zod";
-import { repoRoot } from "./python-env.ts";
+import { runPythonModule } from "./python-module.ts";
 
 /**
  * Runs one trainer module of python/sous_ml (`python -m <module> -`) in a child process of the
@@ -23,35 +21,15 @@ export async function runPythonTrainer<T>(o: {
   /** A more useful error than "the trainer failed" for the trainer's last stderr lines, if any. */
   explainFailure?: (tail: readonly string[]) => AppError | undefined;
 }): Promise<T> {
-  const child = spawn(o.python, ["-m", o.module, "-"], {
-    cwd: path.join(repoRoot, "python"),
-    env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
-    stdio: ["pipe", "pipe", "pipe"],
+  const { stdout, tail, ...exit } = await runPythonModule({
+    python: o.python,
+    module: o.module,
+    request: o.request,
+    timeoutMs: o.timeoutMs ?? 30 * 60_000,
+    tailLines: 30,
     signal: o.signal,
-    timeout: o.timeoutMs ?? 30 * 60_000,
-    killSignal: "SIGKILL",
+    onLog: o.onLog,
   });
-  const stdout: Buffer[] = [];
-  const tail: string[] = [];
-  let partial = "";
-  child.stdout.on("data", (b: Buffer) => stdout.push(b));
-  child.stderr.on("data", (b: Buffer) => {
-    const lines = (partial + b.toString("utf8")).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      o.onLog?.(line);
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-    }
-  });
-  child.stdin.end(JSON.stringify(o.request));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
-    (resolve) => {
-      child.on("error", (error) => resolve({ code: null, signal: null, error }));
-      child.on("close", (code, signal) => resolve({ code, signal }));
-    },
-  );
-  if (partial) tail.push(partial);
   if (exit.error?.name === "AbortError") throw new AppError("conflict", "training was cancelled");
   if (exit.signal)
     throw new AppError(
@@ -60,7 +38,7 @@ export async function runPythonTrainer<T>(o: {
     );
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.concat(stdout).toString("utf8").trim());
+    json = JSON.parse(stdout.trim());
   } catch {
     throw (
       o.explainFailure?.(tail) ??

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -12,7 +11,7 @@ import {
 } from "@sous/compiler";
 import { AppError, type DatasetSchema, newId } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
-import { defaultPython, repoRoot } from "@sous/ml-local";
+import { defaultPython, runPythonModule } from "@sous/ml-local";
 import type { ScoringModel, ScoringRuntime } from "@sous/server-domain";
 import type { StagedWrite } from "@sous/storage";
 import { z } from "zod";
@@ -198,38 +197,18 @@ async function runScorer(
   o: { label: string; signal?: AbortSignal; timeoutMs: number },
   onLog: (line: string) => void,
 ): Promise<number> {
-  const child = spawn(python, ["-m", "sous_ml.score_dataset", "-"], {
-    cwd: path.join(repoRoot, "python"),
-    env: { ...process.env, PYTHONPATH: path.join(repoRoot, "python"), PYTHONUNBUFFERED: "1" },
-    stdio: ["pipe", "pipe", "pipe"],
-    ...(o.signal ? { signal: o.signal } : {}),
-    timeout: o.timeoutMs,
-    killSignal: "SIGKILL",
+  // stderr is logged once, on failure: a scorer's progress lines are not worth a log row each.
+  const { stdout, tail, ...exit } = await runPythonModule({
+    python,
+    module: "sous_ml.score_dataset",
+    request,
+    timeoutMs: o.timeoutMs,
+    tailLines: 20,
+    signal: o.signal,
   });
-  const stdout: Buffer[] = [];
-  const tail: string[] = [];
-  let partial = "";
-  child.stdout.on("data", (b: Buffer) => stdout.push(b));
-  child.stderr.on("data", (b: Buffer) => {
-    const lines = (partial + b.toString("utf8")).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-    }
-  });
-  child.stdin.on("error", () => {}); // a process that died early: reported by its exit
-  child.stdin.end(JSON.stringify(request));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
-    (resolve) => {
-      child.on("error", (error) => resolve({ code: null, signal: null, error }));
-      child.on("close", (code, signal) => resolve({ code, signal }));
-    },
-  );
-  if (partial) tail.push(partial);
   if (exit.error?.name === "AbortError" || o.signal?.aborted)
     throw o.signal?.reason ?? new AppError("conflict", "scoring was cancelled");
-  const text = Buffer.concat(stdout).toString("utf8").trim().split("\n").pop() ?? "";
+  const text = stdout.trim().split("\n").pop() ?? "";
   let answer: z.infer<typeof AnswerSchema> | null = null;
   try {
     answer = AnswerSchema.parse(JSON.parse(text));
