@@ -1,6 +1,6 @@
 // `prisma generate` without network: Prisma's CLI insists on downloading its native schema engine
 // at start-up, even though generation does not use it. Pointing PRISMA_SCHEMA_ENGINE_BINARY at any
-// executable skips the download (research/stack-feasibility.md §2.1).
+// executable skips the download.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 // Offline Prisma migrations: Prisma 7's CLI must download a native schema engine, which this
 // machine cannot, so we drive @prisma/schema-engine-wasm through a driver adapter ourselves.
 // The folder layout and the _prisma_migrations table are the same as the CLI's.
-// Workarounds (research/stack-feasibility.md §2.4): create migrations with diff() instead of
+// Workarounds for the wasm engine: create migrations with diff() instead of
 // createMigration(); our own shadow-database factory; report pg's internal "char" as text;
 // split scripts on ";" outside dollar-quoted bodies (plpgsql triggers);
 // instantiate the wasm module once per process.
