@@ -1,11 +1,10 @@
-import { rmSync } from "node:fs";
 import { UNMOUNTED_CLUSTER_PREFIX } from "@sous/databricks";
 import { blobCacheDir, createBlobStorage } from "@sous/storage";
 import { type AzuriteHandle, startAzurite } from "@sous/storage/test/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { runActivity } from "../src/jobs/build/run-activity.ts";
-import { copyFlow, createTestContext, hasServices, submitBuild } from "./fixture.ts";
+import { closeTestContext, copyFlow, createTestContext, hasServices, submitBuild } from "./fixture.ts";
 
 // A local build on Blob storage reads its inputs from the Blob cache folder; the Spark SQL it
 // records (what Databricks would run) must still name each input by its storage key. It used to
@@ -27,8 +26,7 @@ describe.skipIf(!hasServices)("a local build on Blob storage", () => {
     };
   });
   afterAll(async () => {
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
     await azurite?.stop();
   });
 

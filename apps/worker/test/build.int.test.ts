@@ -2,29 +2,28 @@
 // worker's processor registered in this process: modes, pipelines, parallel branches, failures,
 // cancel, timeouts, two jobs on one dataset, and jobs Redis lost.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { compilePipeline } from "@sous/compiler";
 import type { RecipeSpec } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
-import type { Worker } from "bullmq";
+import type { BuildQueue } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
 import { reconcileLostJobs } from "../src/reconcile-lost-jobs.ts";
-import { registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   groupByCustomer,
   hasServices,
-  redisUrl,
   selfCross,
+  startTestWorkers,
   submitBuild,
   syncAll,
+  type TestWorkers,
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
@@ -32,30 +31,22 @@ import {
 describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   const prefix = `sous-wtest-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
 
   beforeAll(async () => {
     ctx = await createTestContext("build");
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 4, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, parallelism: 2, activityTimeoutMs: 20_000, cancelPollMs: 100 },
+      concurrency: 4,
+      build: { parallelism: 2, activityTimeoutMs: 20_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
   });
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await workers?.close();
+    await closeTestContext(ctx);
   });
 
   /** orders -> sync -> a -> sync -> b -> group -> c */
@@ -254,16 +245,12 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
       output: "slow_out",
     });
     // A worker of its own with a 400 ms activity timeout.
-    const conn = createRedisConnection(redisUrl);
-    const p2 = `${prefix}-tmo`;
-    const q2 = createBuildQueue({ connection: createRedisConnection(redisUrl), prefix: p2 });
-    const [w] = registerWorkers({
-      ctx,
-      connection: conn,
-      prefix: p2,
-      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, activityTimeoutMs: 400 },
+    const own = startTestWorkers(ctx, {
+      prefix: `${prefix}-tmo`,
+      concurrency: 1,
+      build: { activityTimeoutMs: 400 },
     });
+    const q2 = own.queue;
     try {
       const j = await submitBuild(ctx.db, q2, projectId, [slow.outputId], "build-only-this");
       const job = await waitForJobRow(ctx.db, j.jobId);
@@ -271,10 +258,7 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
       expect(job.activities[0]?.error).toMatch(/timed out after 0 s.*SOUS_ACTIVITY_TIMEOUT_SECONDS/);
       expect(await versions(slow.outputId)).toBe(0);
     } finally {
-      await w?.close();
-      await q2.obliterate({ force: true }).catch(() => {});
-      await q2.close();
-      conn.disconnect();
+      await own.close();
     }
   });
 
@@ -348,16 +332,8 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
         },
       },
     };
-    const p2 = `${prefix}-flaky`;
-    const conn = createRedisConnection(redisUrl);
-    const q2 = createBuildQueue({ connection: createRedisConnection(redisUrl), prefix: p2 });
-    const [w] = registerWorkers({
-      ctx: flaky,
-      connection: conn,
-      prefix: p2,
-      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: defaultBuildSettings,
-    });
+    const own = startTestWorkers(flaky, { prefix: `${prefix}-flaky`, concurrency: 1 });
+    const q2 = own.queue;
     try {
       const j = await submitBuild(ctx.db, q2, p.projectId, [p.c.outputId], "smart");
       const job = await waitForJobRow(ctx.db, j.jobId, 30_000);
@@ -370,10 +346,7 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
       expect(logs).toContain("Job started (attempt 2)");
       expect(await versions(p.c.outputId)).toBe(1);
     } finally {
-      await w?.close();
-      await q2.obliterate({ force: true }).catch(() => {});
-      await q2.close();
-      conn.disconnect();
+      await own.close();
     }
   });
 

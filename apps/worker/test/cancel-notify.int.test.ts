@@ -3,27 +3,25 @@
 // than any wait in this file, so only a notification (or the re-read after a reconnect) can stop
 // the build in time.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { createJobCancelListener, type JobCancelListener } from "@sous/db";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import type { BuildQueue } from "@sous/queue";
 import { requestJobCancel } from "@sous/server-domain";
-import type { Worker } from "bullmq";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { watchCancel } from "../src/jobs/build/cancel-watch.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   databaseUrl,
   hasServices,
-  redisUrl,
   selfCross,
+  startTestWorkers,
   submitBuild,
+  type TestWorkers,
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
@@ -33,10 +31,9 @@ const MINUTE = 60_000;
 describe.skipIf(!hasServices)("cancel by notification (worker, real services)", () => {
   let ctx: WorkerContext & { dataDir: string; cancels: JobCancelListener };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   const prefix = `sous-ctest-${randomBytes(4).toString("hex")}`;
   const appName = `sous-cancel-test-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
 
   beforeAll(async () => {
     const base = await createTestContext("cancel");
@@ -46,30 +43,18 @@ describe.skipIf(!hasServices)("cancel by notification (worker, real services)", 
     // up between the tests, so each can wait for it to listen before starting a build.
     cancels.subscribe("-", () => {});
     ctx = { ...base, cancels };
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: {
-        ...defaultBuildSettings,
-        activityTimeoutMs: 60_000,
-        cancelPollMs: MINUTE,
-        cancelSafetyPollMs: MINUTE,
-      },
+      concurrency: 2,
+      build: { activityTimeoutMs: 60_000, cancelPollMs: MINUTE, cancelSafetyPollMs: MINUTE },
     });
+    queue = workers.queue;
   });
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
+    await workers?.close();
     await ctx?.cancels.close();
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   /** A build whose one activity is a self cross join, running: resolves once it writes. */

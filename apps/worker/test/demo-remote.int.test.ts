@@ -6,7 +6,7 @@
 // build wrote must hold the rows of the Flow's SparkSQL (compiled from the stored sources) run
 // directly on Spark, with the same names and types, and the row count the job recorded.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { compilePipeline, type PipelineInput, type PipelineStep } from "@sous/compiler";
 import { createSecretBox } from "@sous/config";
@@ -14,11 +14,10 @@ import { DatasetSchemaSchema, newId } from "@sous/contracts";
 import { createClusterLoad } from "@sous/databricks";
 import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { importToParquet } from "@sous/engine-local";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import type { BuildQueue } from "@sous/queue";
 import { upsertDemoConnection } from "@sous/server-domain";
 import { DEMO_QUESTIONS, DEMO_RECIPES, generateRetailData } from "@sous/server-domain/demo";
 import { datasetVersionPrefix } from "@sous/storage";
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Not a dependency of the worker: the test reaches Spark directly, as the oracle.
 import {
@@ -29,15 +28,15 @@ import {
   startSparkLocal,
 } from "../../../packages/spark-local/src/index.ts";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { closeWorkers, registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
+  closeTestContext,
   createProject,
   createTestContext,
   hasServices,
-  redisUrl,
+  startTestWorkers,
   submitBuild,
+  type TestWorkers,
   waitForJobRow,
 } from "./fixture.ts";
 
@@ -51,14 +50,13 @@ type Table = { names: string[]; types: string[]; rows: string[][] };
 describe.skipIf(!hasServices || !spark.ok)("the retail demo built on the demo's Databricks emulator", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   let emu: DatabricksEmulator;
   let direct: SparkLocal;
   let connectionId = "";
   let projectId = "";
   const storageRoot = () => path.join(ctx.dataDir, "storage");
   const prefix = `sous-wdemo-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
   const SESSION = `demo-remote-${randomBytes(3).toString("hex")}`;
   /** Dataset name -> id, the generated sources and every recipe output. */
   const ids = new Map<string, string>();
@@ -106,22 +104,17 @@ describe.skipIf(!hasServices || !spark.ok)("the retail demo built on the demo's 
       ? await connectSharedSpark({ socketPath })
       : await startSparkLocal({ driverMemory: "1g" });
     await direct.openSession(SESSION);
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+      concurrency: 2,
       // Generous: the first activity starts the cluster and with it a cold JVM, on two shared cores.
-      build: { ...defaultBuildSettings, parallelism: 2, activityTimeoutMs: 300_000, cancelPollMs: 100 },
+      build: { parallelism: 2, activityTimeoutMs: 300_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
   }, 120_000);
 
   afterAll(async () => {
-    await closeWorkers(workers ?? [], 0);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
+    await workers?.close(0);
     await direct?.closeSession(SESSION).catch(() => {});
     await direct?.stop();
     if (connectionId) {
@@ -130,10 +123,8 @@ describe.skipIf(!hasServices || !spark.ok)("the retail demo built on the demo's 
         .catch(() => {});
       await ctx.db.connection.deleteMany({ where: { id: connectionId } }).catch(() => {});
     }
-    await ctx?.db.$disconnect();
     await emu?.stop();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   /** A source dataset's first version: the CSV through the upload's import, as Parquet. */

@@ -2,7 +2,6 @@
 // 30 s lock, so BullMQ hands the job out again) and a FLUSHALL (so the reconciler sees a running
 // job Redis no longer has) while the job runs. Real worker process, real redis-server of its own.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { createBuildQueue, createRedisConnection } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import type { WorkerContext } from "../src/context.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   databaseUrl,
@@ -36,9 +36,7 @@ describe.skipIf(!hasServices)("job attempts are fenced (real worker, real Redis 
       } catch {}
       await stop(p, "SIGKILL");
     }
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   it("a 40 s Redis outage then a FLUSHALL mid-build: exactly one run and one published version", async () => {

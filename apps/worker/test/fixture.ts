@@ -1,17 +1,20 @@
 // Test fixtures for build jobs against the real services: a project with source datasets written
 // as Parquet versions, recipes between them, and jobs planned the way the studio plans them.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { BuildMode, RecipeSpec } from "@sous/contracts";
 import { newId } from "@sous/contracts";
 import { createDb, type Db, type Prisma } from "@sous/db";
 import { duckString, LocalEngine } from "@sous/engine-local";
 import { planBuild } from "@sous/flow";
-import { type BuildQueue, enqueueBuild } from "@sous/queue";
+import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
 import { loadBuildGraph, publishDatasetVersion } from "@sous/server-domain";
 import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
+import type { Worker } from "bullmq";
 import type { WorkerContext } from "../src/context.ts";
+import { type BuildSettings, defaultBuildSettings } from "../src/jobs/build/settings.ts";
+import { closeWorkers, registerWorkers } from "../src/registry.ts";
 
 export const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 export const redisUrl = process.env.SOUS_TEST_REDIS_URL ?? "";
@@ -26,6 +29,58 @@ export async function createTestContext(name: string): Promise<WorkerContext & {
     storage: createLocalStorage({ root: path.join(dataDir, "storage") }),
     engine: await LocalEngine.create({ allowedDirectories: [dataDir] }),
     dataDir,
+  };
+}
+
+/** Ends what createTestContext made: the database client, DuckDB and the data folder. */
+export async function closeTestContext(
+  ctx: (WorkerContext & { dataDir: string }) | undefined,
+): Promise<void> {
+  if (!ctx) return;
+  await ctx.db.$disconnect();
+  ctx.engine.close();
+  rmSync(ctx.dataDir, { recursive: true, force: true });
+}
+
+/** A build queue and the worker's processors registered in this process over a test context. */
+export interface TestWorkers {
+  queue: BuildQueue;
+  workers: Worker[];
+  /**
+   * Closes the workers (after `graceMs`, running jobs are interrupted; without it they are waited
+   * for), empties and closes the queue, and disconnects both Redis connections.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Registers the worker's processors in this process, as the worker's main does, with a queue of
+ * their own under `prefix` (one Redis connection to enqueue, one to consume). `build` overrides
+ * the default build settings.
+ */
+export function startTestWorkers(
+  ctx: WorkerContext,
+  o: { prefix: string; concurrency: number; build?: Partial<BuildSettings> },
+): TestWorkers {
+  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)] as const;
+  const queue = createBuildQueue({ connection: connections[0], prefix: o.prefix });
+  const workers = registerWorkers({
+    ctx,
+    connection: connections[1],
+    prefix: o.prefix,
+    queue: { concurrency: o.concurrency, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+    build: { ...defaultBuildSettings, ...o.build },
+  });
+  return {
+    queue,
+    workers,
+    async close(graceMs) {
+      if (graceMs === undefined) await Promise.all(workers.map((w) => w.close()));
+      else await closeWorkers(workers, graceMs);
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+      for (const c of connections) c.disconnect();
+    },
   };
 }
 

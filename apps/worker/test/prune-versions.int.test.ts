@@ -1,44 +1,42 @@
 // Old versions of a built dataset are kept N deep (SOUS_DATASET_VERSIONS_KEPT) and then removed,
 // rows and files, by the worker right after a build publishes a new version.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
+import type { BuildQueue } from "@sous/queue";
 import { sampleCacheDir } from "@sous/storage";
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
-import { copyFlow, createTestContext, hasServices, redisUrl, submitBuild, waitForJobRow } from "./fixture.ts";
+import {
+  closeTestContext,
+  copyFlow,
+  createTestContext,
+  hasServices,
+  startTestWorkers,
+  submitBuild,
+  type TestWorkers,
+  waitForJobRow,
+} from "./fixture.ts";
 
 describe.skipIf(!hasServices)("builds prune old versions", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   const prefix = `sous-wprune-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
 
   beforeAll(async () => {
     ctx = await createTestContext("prune");
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, versionsKept: 2, cancelPollMs: 100 },
+      concurrency: 1,
+      build: { versionsKept: 2, cancelPollMs: 100 },
     });
+    queue = workers.queue;
   });
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await workers?.close();
+    await closeTestContext(ctx);
   });
 
   it("keeps the newest 2 versions of the output after each build, and removes the files of the others", async () => {

@@ -1,6 +1,6 @@
 // Recovery with real processes: a worker SIGKILLed mid-activity, and Redis restarted mid-build.
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { createBuildQueue, createRedisConnection } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import type { WorkerContext } from "../src/context.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   databaseUrl,
@@ -30,9 +31,7 @@ describe.skipIf(!hasServices)("recovery (real worker processes)", () => {
   });
   afterAll(async () => {
     for (const p of procs) await stop(p, "SIGKILL");
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   const workerEnv = (redis: string, prefix: string, extra: Record<string, string> = {}) => ({

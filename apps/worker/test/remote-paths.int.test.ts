@@ -4,7 +4,6 @@
 // SOUS_SECRET_KEY. At the end, no token appears in the worker's console output, the job rows,
 // the activities or the log lines.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { createSecretBox } from "@sous/config";
 import type { RecipeSpec } from "@sous/contracts";
@@ -18,6 +17,7 @@ import {
   addDatabricksConnection,
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   databaseUrl,
@@ -125,9 +125,7 @@ describe.skipIf(!hasServices)(
       if (ctx) {
         await ctx.db.connection.deleteMany({ where: { id: { in: Object.values(ids) } } });
         await ctx.db.user.deleteMany({ where: { id: userId } }).catch(() => {});
-        await ctx.db.$disconnect();
-        ctx.engine.close();
-        rmSync(ctx.dataDir, { recursive: true, force: true });
+        await closeTestContext(ctx);
       }
       await emu?.stop();
     });

@@ -5,7 +5,6 @@
 // real TCP peers: a workspace that never answers (REST, or only its SQL endpoint) is cancelled
 // within 5 s and cannot hold a worker shutdown; a closed port fails fast as "unreachable".
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { createSecretBox } from "@sous/config";
 import type { RecipeSpec } from "@sous/contracts";
@@ -23,7 +22,6 @@ import {
   startDatabricksEmulator,
 } from "@sous/databricks-emulator";
 import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
@@ -32,11 +30,14 @@ import {
   addDatabricksConnection,
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   hasServices,
   redisUrl,
+  startTestWorkers,
   submitBuild,
+  type TestWorkers,
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
@@ -76,15 +77,11 @@ const renamed = {
 describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   let emu: DatabricksEmulator;
   const prefix = `sous-wremote-${randomBytes(4).toString("hex")}`;
-  const connections = [
-    createRedisConnection(redisUrl),
-    createRedisConnection(redisUrl),
-    createRedisConnection(redisUrl),
-    createRedisConnection(redisUrl),
-  ];
+  // For the shutdown test's own queue and worker.
+  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
   const faultConnections: string[] = [];
   let hanging: HangingServer;
   let proxy: FaultProxy;
@@ -111,29 +108,23 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     }));
     hanging = await startHangingServer();
     proxy = await startFaultProxy(emu);
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, parallelism: 2, activityTimeoutMs: 60_000, cancelPollMs: 100 },
+      concurrency: 2,
+      build: { parallelism: 2, activityTimeoutMs: 60_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
   });
 
   afterAll(async () => {
     // Jobs still waiting on the silent peers are interrupted rather than waited for.
-    await closeWorkers(workers ?? [], 0);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
+    await workers?.close(0);
     for (const c of connections) c.disconnect();
     await hanging?.close();
     await proxy?.kill();
     await ctx?.db.connection.deleteMany({ where: { id: { in: [connectionId, ...faultConnections] } } });
-    await ctx?.db.$disconnect();
     await emu?.stop();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   /** orders -> positive -> by_region -> renamed, on the given engine (null = local). */
@@ -299,12 +290,12 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
 
   it("a worker shutdown is not held by a call the workspace never answers", async () => {
     const shutdownPrefix = `${prefix}-stop`;
-    const q = createBuildQueue({ connection: connections[2]!, prefix: shutdownPrefix });
+    const q = createBuildQueue({ connection: connections[0]!, prefix: shutdownPrefix });
     // Timeouts far longer than the test: only the shutdown's interruption can end the call.
     const patient = { ...ctx, remote: { ...ctx.remote!, timeouts: { connectMs: 300_000, readMs: 300_000 } } };
     const stopping = registerWorkers({
       ctx: patient,
-      connection: connections[3]!,
+      connection: connections[1]!,
       prefix: shutdownPrefix,
       queue: { concurrency: 1, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
       build: { ...defaultBuildSettings, activityTimeoutMs: 600_000, cancelPollMs: 100 },

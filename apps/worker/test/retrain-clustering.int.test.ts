@@ -5,7 +5,7 @@
 // is the retraining's own result (its sample rows' clusters, its rows read), and a Score recipe
 // built afterwards scores with the new active version.
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { newId, type RecipeSpec } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
@@ -18,22 +18,21 @@ import {
   PortableClusterModelSchema,
 } from "@sous/ml";
 import { mlLocalAvailability } from "@sous/ml-local";
-import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
+import { type BuildQueue, enqueueBuild } from "@sous/queue";
 import { publishDatasetVersion } from "@sous/server-domain";
 import { datasetVersionPrefix, mlTrainingPrefix } from "@sous/storage";
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   hasServices,
-  redisUrl,
+  startTestWorkers,
   submitBuild,
+  type TestWorkers,
   waitForJobRow,
 } from "./fixture.ts";
 
@@ -63,23 +62,20 @@ const design: ClusterDesign = {
 describe.skipIf(!hasServices || !python.ok)("retrain a clustering saved model from the Flow", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   let projectId: string;
   let datasetId: string;
   let analysisId: string;
   const prefix = `sous-wtest-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
 
   beforeAll(async () => {
     ctx = await createTestContext("retrain-clustering");
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, parallelism: 1, activityTimeoutMs: 240_000, cancelPollMs: 100 },
+      concurrency: 2,
+      build: { parallelism: 1, activityTimeoutMs: 240_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
     projectId = await createProject(ctx.db, "RC");
     // Two groups at first; the current data has four.
     datasetId = await addSource(ctx, projectId, "customers", rowsSql(2), 400);
@@ -91,13 +87,8 @@ describe.skipIf(!hasServices || !python.ok)("retrain a clustering saved model fr
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await workers?.close();
+    await closeTestContext(ctx);
   });
 
   /** Queues a clustering job as the studio does (startClustering) and waits for its end. */

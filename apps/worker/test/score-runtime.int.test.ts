@@ -4,26 +4,24 @@
 // score in SQL (DuckDB), and both paths must write the same columns, types and values (to 1e-9).
 // A run that fails in Python, or is cancelled mid-scoring, publishes no version.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import type { RecipeSpec } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
 import { type TrainRequest, TrainResultSchema } from "@sous/ml";
 import { mlLocalAvailability, trainLocal } from "@sous/ml-local";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
-import type { Worker } from "bullmq";
+import type { BuildQueue } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
 import {
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   hasServices,
-  redisUrl,
+  startTestWorkers,
   submitBuild,
   syncAll,
+  type TestWorkers,
   waitFor,
   waitForJobRow,
 } from "./fixture.ts";
@@ -50,23 +48,20 @@ type Cell = string | number | boolean | bigint | null;
 describe.skipIf(!hasServices || !python.ok)("score recipe through the model's runtime (scikit-learn)", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   let projectId: string;
   let trainingSet: string;
   let toScore: string;
   const prefix = `sous-wtest-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
 
   beforeAll(async () => {
     ctx = await createTestContext("score-runtime");
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, parallelism: 1, activityTimeoutMs: 240_000, cancelPollMs: 100 },
+      concurrency: 2,
+      build: { parallelism: 1, activityTimeoutMs: 240_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
     projectId = await createProject(ctx.db, "SR");
     trainingSet = await addSource(ctx, projectId, "customers", ROWS_SQL, 3000);
     toScore = await addSource(
@@ -79,13 +74,8 @@ describe.skipIf(!hasServices || !python.ok)("score recipe through the model's ru
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
-    await ctx?.db.$disconnect();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await workers?.close();
+    await closeTestContext(ctx);
   });
 
   /**

@@ -3,7 +3,7 @@
 // builds them all, locally (DuckDB) and on the Databricks emulator. A victim project's dataset
 // must not appear in any output, log or statement sent to the cluster, and must not change.
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { createSecretBox } from "@sous/config";
 import type { RecipeSpec } from "@sous/contracts";
@@ -13,22 +13,21 @@ import {
   queryLocalDuckDb,
   startDatabricksEmulator,
 } from "@sous/databricks-emulator";
-import { type BuildQueue, createBuildQueue, createRedisConnection } from "@sous/queue";
-import type { Worker } from "bullmq";
+import type { BuildQueue } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EscapeTargets, SQL_ESCAPES } from "../../../packages/compiler/test/sql-escape-corpus.ts";
 import type { WorkerContext } from "../src/context.ts";
-import { defaultBuildSettings } from "../src/jobs/build/settings.ts";
-import { registerWorkers } from "../src/registry.ts";
 import {
   addDatabricksConnection,
   addRecipe,
   addSource,
+  closeTestContext,
   createProject,
   createTestContext,
   hasServices,
-  redisUrl,
+  startTestWorkers,
   submitBuild,
+  type TestWorkers,
   waitForJobRow,
 } from "./fixture.ts";
 
@@ -38,11 +37,10 @@ const TOKEN = `dapi${randomBytes(12).toString("hex")}`;
 describe.skipIf(!hasServices)("the SQL escape corpus through builds (local and Databricks emulator)", () => {
   let ctx: WorkerContext & { dataDir: string };
   let queue: BuildQueue;
-  let workers: Worker[];
+  let workers: TestWorkers | undefined;
   let emu: DatabricksEmulator;
   let targets: EscapeTargets;
   const prefix = `sous-wescape-${randomBytes(4).toString("hex")}`;
-  const connections = [createRedisConnection(redisUrl), createRedisConnection(redisUrl)];
   const connectionId = `dbxescape${randomBytes(6).toString("hex")}`;
   let profileId = "";
 
@@ -81,26 +79,19 @@ describe.skipIf(!hasServices)("the SQL escape corpus through builds (local and D
       clusterDir: `dbfs:/mnt/sous/${victim.currentVersion!.prefix}`,
     };
 
-    queue = createBuildQueue({ connection: connections[0]!, prefix });
-    workers = registerWorkers({
-      ctx,
-      connection: connections[1]!,
+    workers = startTestWorkers(ctx, {
       prefix,
-      queue: { concurrency: 2, lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
-      build: { ...defaultBuildSettings, parallelism: 2, activityTimeoutMs: 60_000, cancelPollMs: 100 },
+      concurrency: 2,
+      build: { parallelism: 2, activityTimeoutMs: 60_000, cancelPollMs: 100 },
     });
+    queue = workers.queue;
   });
 
   afterAll(async () => {
-    await Promise.all(workers?.map((w) => w.close()) ?? []);
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    for (const c of connections) c.disconnect();
+    await workers?.close();
     await ctx?.db.connection.deleteMany({ where: { id: connectionId } });
-    await ctx?.db.$disconnect();
     await emu?.stop();
-    ctx?.engine.close();
-    if (ctx) rmSync(ctx.dataDir, { recursive: true, force: true });
+    await closeTestContext(ctx);
   });
 
   it.each([
