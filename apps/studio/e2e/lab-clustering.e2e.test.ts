@@ -7,7 +7,7 @@ import { useStudio } from "./fixture.ts";
 // Clustering in the Lab as an analyst uses it: from the Lab home, "Create a clustering" on a
 // dataset; the identifier is left out of the features; k-means with k searched by silhouette and
 // a Gaussian mixture train locally; the page shows each model's sizes and cluster profiles; one
-// deploys to the Flow.
+// deploys to the Flow, where Retrain on its panel trains it again as an active v2.
 
 function shoppers(n: number): string {
   const lines = ["shopper_id,age,basket,channel"];
@@ -30,8 +30,8 @@ function shoppers(n: number): string {
 describe.skipIf(!hasStudio)("clustering in the Lab (browser)", () => {
   const studio = useStudio();
 
-  it("creates a clustering, trains k-means and a Gaussian mixture, shows sizes and profiles, deploys one", {
-    timeout: 240_000,
+  it("creates a clustering, trains k-means and a Gaussian mixture, shows sizes and profiles, deploys one and retrains it from the Flow", {
+    timeout: 420_000,
   }, async () => {
     const { projectId } = await studio.project("Shopper segments", { shoppers: shoppers(600) }, "CLUE");
     const { page, errors } = await studio.page();
@@ -72,8 +72,32 @@ describe.skipIf(!hasStudio)("clustering in the Lab (browser)", () => {
     await page.getByTestId("deploy-submit").click();
     await page.getByTestId("deploy-dialog").waitFor({ state: "detached" });
     await page.goto(`${studioUrl}/projects/${projectId}/lab`);
-    await expect(page.getByTestId("saved-model").first().textContent()).resolves.toMatch(
-      /shopper_segments.*active: v1 \((k-means|Gaussian mixture)\)/,
+    const deployed = await page.getByTestId("saved-model").first().textContent();
+    expect(deployed).toMatch(/shopper_segments.*active: v1 \((k-means|Gaussian mixture)\)/);
+    const algorithm = /active: v1 \(([^)]+)\)/.exec(deployed ?? "")?.[1];
+
+    // Retrain from the Flow: the saved model's panel trains the active version's design again on
+    // the dataset's current data and deploys the result as v2, active.
+    await page.goto(`${studioUrl}/projects/${projectId}`);
+    const node = page.getByTestId("node-shopper_segments");
+    await node.waitFor();
+    await node.click();
+    const panel = page.getByTestId("saved-model-panel");
+    await expect(panel.getByTestId("saved-model-retrain-activate").isChecked()).resolves.toBe(true);
+    await panel.getByTestId("saved-model-retrain").click();
+    const v2 = panel.getByTestId("saved-model-version-2");
+    await v2.waitFor({ timeout: 180_000 });
+    await expect(v2.getAttribute("data-active")).resolves.toBe("true");
+    // Named as the Lab names it, not by its identifier.
+    await expect(v2.textContent()).resolves.toBe(`v2 · ${algorithm} · active`);
+    await expect(panel.getByTestId("saved-model-version-1").getAttribute("data-active")).resolves.toBe(
+      "false",
+    );
+    await expect(panel.getByTestId("saved-model-retrain-state").textContent()).resolves.toMatch(/succeeded/);
+    await screenshot(page, "lab-clustering-retrained");
+    await page.goto(`${studioUrl}/projects/${projectId}/lab`);
+    await expect(page.getByTestId("saved-model").first().textContent()).resolves.toContain(
+      `active: v2 (${algorithm})`,
     );
     expect(errors).toEqual([]);
   });

@@ -70,7 +70,7 @@ describe.skipIf(!hasStudio)("saved models on the Flow", () => {
     const panel = page.getByTestId("saved-model-panel");
     await panel.waitFor();
     await expect(panel.getByTestId("saved-model-version-1").textContent()).resolves.toMatch(
-      /v1 · logistic · active/,
+      /v1 · Logistic regression · active/,
     );
     await expect(panel.getByTestId("saved-model-lab").getAttribute("href")).resolves.toBe(
       `/projects/${projectId}/lab`,

@@ -8,6 +8,7 @@ import { apiCall, errorMessage } from "@/ui/api.ts";
 import { Button, ButtonLink } from "@/ui/button.tsx";
 import { Checkbox, FormError, Select } from "@/ui/field.tsx";
 import { CloseIcon, LabIcon } from "@/ui/icons.tsx";
+import { ALGORITHM_LABEL } from "../lab/lab-labels.ts";
 
 type SavedModelNode = Extract<FlowNode, { type: "savedModel" }>;
 
@@ -149,7 +150,7 @@ export function SavedModelPanel({
               {model.versions.map((v) => (
                 <li key={v.id} data-active={v.active} data-testid={`saved-model-version-${v.number}`}>
                   <span className="col-name">
-                    v{v.number} · {v.algorithm.algorithm}
+                    v{v.number} · {ALGORITHM_LABEL[v.algorithm.algorithm]}
                     {v.active ? " · active" : ""}
                     {v.portable ? "" : " · no SQL form"}
                   </span>
