@@ -71,7 +71,7 @@ export interface Studio {
 }
 
 /** Collects a page's uncaught script errors. */
-export function pageErrors(page: Page): string[] {
+function pageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;

@@ -17,9 +17,9 @@ import { guardStatement } from "./statement-guard.ts";
 export type CommandsResponse = { status: number; body: unknown };
 
 /** What Databricks allows per cluster (research §3). */
-export const MAX_CONTEXTS_PER_CLUSTER = 150;
+const MAX_CONTEXTS_PER_CLUSTER = 150;
 /** Rows of a table result; more are cut and `truncated` says so, as on Databricks. */
-export const TABLE_RESULT_MAX_ROWS = 1000;
+const TABLE_RESULT_MAX_ROWS = 1000;
 
 type ContextStatus = "Pending" | "Running" | "Error";
 type CommandStatus = "Queued" | "Running" | "Cancelling" | "Cancelled" | "Finished" | "Error";

@@ -46,7 +46,7 @@ export const condition = (message: string) =>
   /\[([A-Z0-9_]+)(?:\.[A-Z0-9_]+)?\]/.exec(message)?.[1] ?? message.slice(0, 80);
 
 // TTypeId values (TCLIService.thrift) of the kinds the emulator reports.
-export const THRIFT_TYPE: Record<string, number> = {
+const THRIFT_TYPE: Record<string, number> = {
   boolean: 0,
   tinyint: 1,
   smallint: 2,

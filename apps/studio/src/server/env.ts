@@ -5,7 +5,7 @@ import { z } from "zod";
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 /** Settings only the studio reads (documented in .env.example next to the shared ones). */
-export const StudioEnvSchema = z.object({
+const StudioEnvSchema = z.object({
   /**
    * A staged upload (a file uploaded for the import dialog, not imported yet) is deleted this many
    * hours after it was uploaded; an import of it then answers 404. Fractions allowed.

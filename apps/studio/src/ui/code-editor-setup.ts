@@ -52,7 +52,7 @@ export interface CodeEditorSetup {
 }
 
 /** The shared extensions around one editor's language. */
-export function codeEditorExtensions(setup: CodeEditorSetup, props: () => CodeEditorProps): Extension[] {
+function codeEditorExtensions(setup: CodeEditorSetup, props: () => CodeEditorProps): Extension[] {
   const p = props();
   return [
     history(),

@@ -80,12 +80,7 @@ export function ConnectionImportButton(props: Omit<ConnectionImportDialogProps, 
   );
 }
 
-export function ConnectionImportDialog({
-  projectId,
-  takenNames,
-  onClose,
-  onImported,
-}: ConnectionImportDialogProps) {
+function ConnectionImportDialog({ projectId, takenNames, onClose, onImported }: ConnectionImportDialogProps) {
   const run = useImportRun(onClose, onImported);
   const { importing, setImportError } = run;
   const [tab, setTab] = useState<Tab>("postgres");

@@ -7,7 +7,7 @@ import { formatRows, plural } from "./format.ts";
 type ActivityLike = Pick<JobActivity, "state" | "upToDate">;
 
 /** What the activities of a job came to, counted once for every place that shows them. */
-export function activityCounts(activities: readonly ActivityLike[]) {
+function activityCounts(activities: readonly ActivityLike[]) {
   const n = (f: (a: ActivityLike) => boolean) => activities.filter(f).length;
   return {
     total: activities.length,

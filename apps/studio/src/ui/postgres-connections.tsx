@@ -256,7 +256,7 @@ export function ManageConnection({ projectId, conns }: { projectId: string; conn
  * `existing` (an empty password then keeps the stored one). Both are for administrators: the
  * API's refusal is shown as is.
  */
-export function PostgresConnectionForm({
+function PostgresConnectionForm({
   projectId,
   existing,
   canCancel,
@@ -424,7 +424,7 @@ export function ConnectionTestResult({
 
 export const byName = (a: ConnectionInfo, b: ConnectionInfo) => a.name.localeCompare(b.name);
 
-export function describeConnection(c: ConnectionInfo): string {
+function describeConnection(c: ConnectionInfo): string {
   const { host, port, database, user } = c.config;
   return `${String(user ?? "")}@${String(host ?? "")}:${String(port ?? "")}/${String(database ?? "")}`;
 }

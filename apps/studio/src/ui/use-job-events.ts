@@ -5,7 +5,7 @@
 // pauses the stream; the rows in Postgres hold the truth, so nothing is lost meanwhile.
 
 import { type JobEvent, JobEventSchema, type JobLog, type JobProgress, type JobState } from "@sous/contracts";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 function parse(e: MessageEvent): JobEvent | null {
   try {
@@ -61,7 +61,6 @@ interface ProjectStream {
   /** Active jobs' progress by job id. */
   jobs: Map<string, JobProgress>;
   snapshot: ReadonlyMap<string, JobProgress>;
-  onEnd: Set<(jobId: string, state: JobState) => void>;
 }
 const streams = new Map<string, ProjectStream>();
 
@@ -75,7 +74,6 @@ function openStream(projectId: string): ProjectStream {
     // The same object as before the stream opened: a fresh Map here made useSyncExternalStore
     // see a change on subscribe, re-render, resubscribe (a new stream) and loop (React #185).
     snapshot: EMPTY,
-    onEnd: new Set(),
   };
   const publish = () => {
     s.snapshot = new Map(s.jobs);
@@ -92,14 +90,13 @@ function openStream(projectId: string): ProjectStream {
     if (ev?.type !== "end") return;
     s.jobs.delete(ev.jobId);
     publish();
-    for (const f of s.onEnd) f(ev.jobId, ev.state);
   });
   streams.set(projectId, s);
   return s;
 }
 
 function release(projectId: string, s: ProjectStream) {
-  if (s.listeners.size === 0 && s.onEnd.size === 0) {
+  if (s.listeners.size === 0) {
     s.es.close();
     streams.delete(projectId);
   }
@@ -122,22 +119,6 @@ export function useProjectJobs(projectId: string | undefined): ReadonlyMap<strin
     () => (projectId ? (streams.get(projectId)?.snapshot ?? EMPTY) : EMPTY),
     () => EMPTY,
   );
-}
-
-/** Calls `fn` when any job of the project ends (e.g. to refresh the Flow). */
-export function useOnJobEnd(projectId: string | undefined, fn: (jobId: string, state: JobState) => void) {
-  const ref = useRef(fn);
-  ref.current = fn;
-  useEffect(() => {
-    if (!projectId) return;
-    const s = openStream(projectId);
-    const cb = (id: string, st: JobState) => ref.current(id, st);
-    s.onEnd.add(cb);
-    return () => {
-      s.onEnd.delete(cb);
-      release(projectId, s);
-    };
-  }, [projectId]);
 }
 
 /** What the canvas shows on a dataset: the running job that writes it, if any. */

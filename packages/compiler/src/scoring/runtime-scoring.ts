@@ -52,7 +52,7 @@ export function runtimeVerdicts(runtime: RuntimeScoring): Record<Dialect, Transl
 }
 
 /** The reason a runtime-scored recipe has no SQL (the preview and pipelines say it). */
-export function runtimeScoringReason(runtime: RuntimeScoring): string {
+function runtimeScoringReason(runtime: RuntimeScoring): string {
   return `scores with ${RUNTIME_NAME[runtime.engine]} (no SQL): build it to see its rows`;
 }
 

@@ -27,7 +27,7 @@ export interface ScoringModelContext {
 const FULL: Translatability = { level: "full" };
 
 /** A clustering's portable form (@sous/ml PortableClusterModel), read loosely: stored JSON. */
-export const isPortableClusters = (portable: unknown): boolean =>
+const isPortableClusters = (portable: unknown): boolean =>
   (portable as { format?: unknown } | null)?.format === "sous-portable-clusters";
 
 /** Whether the context's model is a clustering (scored with a `cluster` column, never evaluated). */

@@ -18,7 +18,7 @@ interface Profile {
 const TEXT_MIN_LENGTH = 25;
 /** A text column with more distinct values than this is free text, not a category. */
 const TEXT_MIN_DISTINCT = 1000;
-export const SUGGESTED_TEXT_FEATURES = 1000;
+const SUGGESTED_TEXT_FEATURES = 1000;
 
 /** A date or text handling for the column and why, or null when numeric/categorical rules apply. */
 export function suggestHandling(

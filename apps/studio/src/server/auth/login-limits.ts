@@ -4,7 +4,7 @@ import { env } from "../env.ts";
 import { LoginLimiter } from "./login-limiter.ts";
 
 /** 10 failed sign-ins per account and 50 per address in 15 minutes; successes are not counted. */
-export const LOGIN_LIMITS = { maxPerAccount: 10, maxPerAddress: 50, windowSeconds: 15 * 60 };
+const LOGIN_LIMITS = { maxPerAccount: 10, maxPerAddress: 50, windowSeconds: 15 * 60 };
 
 const g = globalThis as unknown as { __sousLoginLimiter?: LoginLimiter };
 

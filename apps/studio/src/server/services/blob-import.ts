@@ -18,7 +18,7 @@ import type { DatasetStorage, StoredObject } from "@sous/storage";
 // as arguments (no studio context) so it is tested directly against Azurite.
 
 /** Blob imports read only under this folder of the container: never another project's datasets. */
-export const BLOB_IMPORT_ROOT = "imports/";
+const BLOB_IMPORT_ROOT = "imports/";
 
 /** `imports/sales/2024` -> `imports/sales/2024/`; anything outside imports/ or with `..` is refused. */
 export function normalizeBlobFolder(folder: string): string {
@@ -33,7 +33,7 @@ export function normalizeBlobFolder(folder: string): string {
 }
 
 /** The file names a folder import reads as delimited text: the usual CSV, TSV and .tbl/.dat exports. */
-export const DELIMITED_EXTENSIONS = [".csv", ".tsv", ".txt", ".tbl", ".dat", ".psv"];
+const DELIMITED_EXTENSIONS = [".csv", ".tsv", ".txt", ".tbl", ".dat", ".psv"];
 
 const extensionsOf = (format: "csv" | "parquet") => (format === "csv" ? DELIMITED_EXTENSIONS : [".parquet"]);
 

@@ -14,7 +14,7 @@ import { ctx } from "../context.ts";
 type DisplayInput = { id: string; projectId: string; currentVersionId: string | null };
 
 /** The storage key prefix of an input's current version ("unbuilt" stands for the one a build writes). */
-export const displayPrefixOf = (d: DisplayInput) =>
+const displayPrefixOf = (d: DisplayInput) =>
   datasetVersionPrefix({
     projectId: d.projectId,
     datasetId: d.id,

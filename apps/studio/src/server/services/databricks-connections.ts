@@ -78,7 +78,7 @@ function dto(row: Row): DatabricksConnection {
   };
 }
 
-export const UNREADABLE_TOKEN_MESSAGE =
+const UNREADABLE_TOKEN_MESSAGE =
   "The token is set, but unreadable with the current key (SOUS_SECRET_KEY changed): re-enter it.";
 
 function isUnreadable(row: { id: string; secret: string | null }): boolean {

@@ -51,7 +51,7 @@ const names = (xs: string[]) =>
   (xs.length <= 3 ? xs : [...xs.slice(0, 3), `${xs.length - 3} more`]).join(", ");
 
 /** "project Retail demo and recipe Retail demo / orders_join", for a 409's message. */
-export function describeUsers(u: DatabricksUsage): string {
+function describeUsers(u: DatabricksUsage): string {
   const parts: string[] = [];
   if (u.projects.length)
     parts.push(`project${u.projects.length > 1 ? "s" : ""} ${names(u.projects.map((p) => p.name))}`);

@@ -285,8 +285,3 @@ export async function sampleOf(
   const s = await datasetSample(d);
   return { dir: s.dir, file: s.file, schema: s.schema, rows: s.rows, sampling: s.sampling };
 }
-
-/** sampleOf, by id. */
-export async function sampleFileOf(projectId: string, datasetId: string) {
-  return sampleOf(await findDataset(projectId, datasetId));
-}

@@ -17,7 +17,7 @@ import { ctx } from "../context.ts";
 // all read schemas through here, so they agree with each other and with the build.
 
 /** A recipe's output schemas from its inputs' schemas, through the compiler (no rendering). */
-export const inferWithCompiler: InferSchemas = (recipe, inputs) => {
+const inferWithCompiler: InferSchemas = (recipe, inputs) => {
   const parsed = RecipeSpecSchema.safeParse(recipe.spec);
   if (!parsed.success)
     throw new Error(
@@ -49,7 +49,7 @@ export const inferWithCompiler: InferSchemas = (recipe, inputs) => {
 };
 
 /** The project's flow as schema propagation sees it. */
-export async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
+async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
   const { db } = ctx();
   const [datasets, recipes] = await Promise.all([
     db.dataset.findMany({ where: { projectId }, select: { id: true, name: true, schema: true } }),

@@ -20,7 +20,7 @@ import { jobDto, jobInclude } from "./job-dto.ts";
 const ENQUEUE_WAIT_MS = 3000;
 
 /** Plans a build for the project's current flow, or says which targets cannot be built. */
-export async function planJob(
+async function planJob(
   projectId: string,
   input: { targets: string[]; mode: BuildPlan["mode"]; pipelines?: boolean },
 ): Promise<BuildPlan> {

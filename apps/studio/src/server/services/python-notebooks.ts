@@ -42,7 +42,7 @@ async function findNotebook(projectId: string, notebookId: string): Promise<Row>
   return n;
 }
 
-export function emptyIpynb(): Ipynb {
+function emptyIpynb(): Ipynb {
   return {
     nbformat: 4,
     nbformat_minor: 5,

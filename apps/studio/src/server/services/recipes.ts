@@ -59,7 +59,7 @@ type OutputRef = { datasetId: string } | { name: string };
  * How many datasets a spec writes: one, except a split (one per rule/value list/ratio, then the
  * other rows) and an evaluation (the scored rows, then the metrics).
  */
-export function outputCountOf(spec: RecipeSpec): number {
+function outputCountOf(spec: RecipeSpec): number {
   if (spec.kind === "evaluate") return 2;
   if (spec.kind !== "split") return 1;
   const p = spec.params;

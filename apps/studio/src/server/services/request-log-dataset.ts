@@ -9,7 +9,7 @@ import { uploadDataset } from "./upload-dataset.ts";
 // inference and permissions are those of any upload. Re-running makes the next version.
 
 /** More than this many newest rows are left out: a monitoring sample, not an archive. */
-export const REQUEST_LOG_DATASET_MAX_ROWS = 1_000_000;
+const REQUEST_LOG_DATASET_MAX_ROWS = 1_000_000;
 const PAGE = 5000;
 const FIXED = ["at", "model_version", "latency_ms", "prediction"];
 

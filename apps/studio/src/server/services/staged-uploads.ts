@@ -7,7 +7,7 @@ import { z } from "zod";
 
 export const UPLOAD_DATA = "data";
 export const UPLOAD_META = "meta.json";
-export const UploadMetaSchema = z.object({ fileName: z.string(), bytes: z.number(), createdAt: z.string() });
+const UploadMetaSchema = z.object({ fileName: z.string(), bytes: z.number(), createdAt: z.string() });
 export type UploadMeta = z.infer<typeof UploadMetaSchema>;
 
 /**

@@ -24,7 +24,7 @@ import {
 const ttlMs = () => env().SOUS_UPLOAD_TTL_HOURS * 3600_000;
 
 /** The one answer for an upload id that has no readable upload behind it, whatever the reason. */
-export const uploadNotFound = () =>
+const uploadNotFound = () =>
   new AppError(
     "not_found",
     `Upload not found: it was imported, deleted or never finished, or it expired (uploads are kept ${env().SOUS_UPLOAD_TTL_HOURS} hours). Upload the file again.`,
@@ -174,7 +174,7 @@ async function detectUploadOptions(projectId: string, uploadId: string): Promise
  * Deletes expired staged uploads: of one project (on each new upload there, cheap), or of every
  * project (the studio's periodic sweep). Never throws: a failed sweep is retried by the next one.
  */
-export async function sweepUploads(projectIds?: string[]): Promise<number> {
+async function sweepUploads(projectIds?: string[]): Promise<number> {
   try {
     const { storage, db } = ctx();
     const ids = projectIds ?? (await db.project.findMany({ select: { id: true } })).map((p) => p.id);

@@ -100,7 +100,7 @@ export async function updateUser(
 
 // 20 characters from 32 unambiguous ones (no 0/O, 1/l/I): 100 bits, easy to read out and type.
 const ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
-export function generatePassword(): string {
+function generatePassword(): string {
   const groups: string[] = [];
   for (let g = 0; g < 4; g++) {
     let s = "";

@@ -12,7 +12,7 @@ const Segment = z
     "use letters, digits, _ and - (at most 63, starting with a letter or digit)",
   );
 
-export const DeploymentInputSchema = z
+const DeploymentInputSchema = z
   .object({ savedModelVersionId: IdSchema, weight: z.number().int().min(1).max(1000) })
   .strict();
 
@@ -67,7 +67,7 @@ const VersionRefSchema = z
   })
   .strict();
 
-export const ApiServiceKeySchema = z
+const ApiServiceKeySchema = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.string() })
   .strict();
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 export const CELL_RESULT_MAX_ROWS = 10_000;
 /** Rows kept with a cell's last result, so a reopened notebook shows its results at once. */
 export const STORED_RESULT_MAX_ROWS = 200;
-export const MAX_CELLS = 200;
+const MAX_CELLS = 200;
 
 export const NotebookCellSchema = z
   .object({
@@ -41,7 +41,7 @@ export const SaveNotebookBodySchema = z
   .strict();
 
 /** Where a cell's SQL is wrong (1-based lines and columns in the cell). */
-export const SqlProblemSchema = z
+const SqlProblemSchema = z
   .object({
     message: z.string(),
     line: z.number().int(),
@@ -54,7 +54,7 @@ export type SqlProblemDto = z.infer<typeof SqlProblemSchema>;
 
 const CellValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-export const ResultColumnSchema = z
+const ResultColumnSchema = z
   .object({
     name: z.string(),
     /** The engine's own type (DuckDB), e.g. DECIMAL(18,2). */

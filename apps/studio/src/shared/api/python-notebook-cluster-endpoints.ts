@@ -26,9 +26,9 @@ export const ClusterAttachmentSchema = z
   .strict();
 export type ClusterAttachment = z.infer<typeof ClusterAttachmentSchema>;
 
-export const AttachClusterBodySchema = z.object({ connectionId: IdSchema, profileId: IdSchema }).strict();
+const AttachClusterBodySchema = z.object({ connectionId: IdSchema, profileId: IdSchema }).strict();
 
-export const ExecuteOnClusterBodySchema = z
+const ExecuteOnClusterBodySchema = z
   .object({
     code: z
       .string()

@@ -5,7 +5,7 @@ import { z } from "zod";
 // the project; cells run in the caller's own Jupyter kernel, which the studio starts and reaches
 // (the browser never talks to Jupyter).
 
-export const MAX_PYTHON_CELLS = 500;
+const MAX_PYTHON_CELLS = 500;
 const MAX_SOURCE = 200_000;
 
 const nulFree = (max: number) =>

@@ -5,7 +5,7 @@ import { MODE_LABEL } from "./job-format.ts";
 
 // The build mode picked next to a Run button (recipe editor, Flow side panel), each with its hint.
 
-export const BUILD_MODES: { mode: BuildMode; hint: string }[] = [
+const BUILD_MODES: { mode: BuildMode; hint: string }[] = [
   { mode: "build-only-this", hint: "Run this recipe only, on the inputs as they are" },
   { mode: "smart", hint: "Also rebuild what is outdated upstream" },
   { mode: "forced-recursive", hint: "Rebuild everything upstream, then this" },

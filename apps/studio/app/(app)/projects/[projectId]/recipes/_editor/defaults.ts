@@ -87,7 +87,7 @@ export function suggestJoinKeys(left: Col[], right: Col[]): { left: string; righ
 }
 
 /** A SparkSQL identifier in backticks (dataset names may hold spaces, dots, dashes). */
-export const sqlIdent = (name: string) => `\`${name.replaceAll("`", "``")}\``;
+const sqlIdent = (name: string) => `\`${name.replaceAll("`", "``")}\``;
 
 /** A new SQL recipe reads its first input; the others are named in a comment to start from. */
 export function defaultSqlParams(inputNames: string[]): { sql: string } {

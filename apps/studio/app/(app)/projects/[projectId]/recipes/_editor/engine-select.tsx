@@ -22,7 +22,7 @@ const keyOf = (e: EngineChoice | null) =>
   e === null ? "project" : e.kind === "local" ? "local" : `dbx:${e.connectionId}:${e.profileId}`;
 
 /** "params.aggregations.0" -> "aggregation 1"; a prepare step -> its name. */
-export function describeStep(stepId: string, params: Record<string, unknown>): string {
+function describeStep(stepId: string, params: Record<string, unknown>): string {
   const steps = (params as { steps?: { id: string; name?: string; type: string }[] }).steps;
   const s = steps?.find((x) => x.id === stepId);
   if (s) return `'${s.name ?? s.type}' (#${(steps?.indexOf(s) ?? 0) + 1})`;

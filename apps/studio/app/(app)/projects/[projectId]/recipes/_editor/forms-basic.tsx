@@ -273,7 +273,7 @@ export function TopNForm({ params, set, inputs, readOnly }: FormProps<TopNParams
 }
 
 /** A checkbox that enables an output column name. */
-export function OptionalName({
+function OptionalName({
   label,
   value,
   placeholder,

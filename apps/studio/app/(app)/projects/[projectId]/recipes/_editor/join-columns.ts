@@ -100,8 +100,3 @@ export function joinColumns(params: JoinParams, left: Col[], right: Col[]): Outp
   };
   return [...side("left", left), ...(params.type === "leftAnti" ? [] : side("right", right))];
 }
-
-/** The output columns, in order, before the columns computed after the join. */
-export function joinOutputColumns(params: JoinParams, left: Col[], right: Col[]): OutputColumn[] {
-  return joinColumns(params, left, right).filter((c) => c.kept);
-}

@@ -20,7 +20,7 @@ export interface Draft {
 
 export const stable = (x: unknown) => JSON.stringify(x);
 /** What saving sends: the params, and a split's outputs. Comparing it tells "unsaved changes". */
-export const savedForm = (kind: string, d: Draft) =>
+const savedForm = (kind: string, d: Draft) =>
   stable(kind === "split" ? [d.params, d.outputs, d.outputIds] : d.params);
 
 /**

@@ -43,8 +43,8 @@ export function unwrap(s: AnySchema): Unwrapped {
   return { base: cur, optional, nullable, defaultValue, description };
 }
 
-export const COLUMN_KEYS = /^(column|start|end|reference|currencyColumn|from)$/;
-export const COLUMNS_KEYS = /^(columns|partitionBy)$/;
+const COLUMN_KEYS = /^(column|start|end|reference|currencyColumn|from)$/;
+const COLUMNS_KEYS = /^(columns|partitionBy)$/;
 
 export function isColumnField(key: string, s: AnySchema): boolean {
   return s === (RecipeColumnNameSchema as unknown) || (COLUMN_KEYS.test(key) && s._zod.def.type === "string");

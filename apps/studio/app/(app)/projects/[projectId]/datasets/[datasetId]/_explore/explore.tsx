@@ -148,7 +148,7 @@ export function Explore({
   );
 }
 
-export function describeSampling(s: DatasetSampling): string {
+function describeSampling(s: DatasetSampling): string {
   switch (s.method) {
     case "first":
       return `first ${plural(s.n, "row")}`;
