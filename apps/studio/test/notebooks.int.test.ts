@@ -3,7 +3,7 @@
 // count given), its last result is stored capped with the notebook; viewers read but do not run;
 // what a SQL recipe may not do is refused with its position in the cell; another project's
 // dataset is not found; a stale save is a 409; "save as dataset" makes a SQL recipe whose build
-// gives the rows the cell gave.
+// gives the rows the cell gave; a long local query reports its progress while it runs.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   adminKey,
@@ -277,6 +277,56 @@ describe.skipIf(!hasStudio)("SQL notebooks API", { timeout: 180_000 }, () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(stored).toMatchObject({ status: "error", message: "The run was cancelled." });
+  });
+
+  it("reports a long local query's progress while it runs (DuckDB's percentage, elapsed) and not after", async () => {
+    // 2.25 * 10^8 pairs of orders, each written out as text: seconds on the local engine (a cell
+    // reads datasets only, no generated rows). DuckDB estimates a two-way product's progress; a
+    // three-way one's it sometimes cannot.
+    const sql =
+      "SELECT count(*) AS n FROM orders a, orders b WHERE length(concat(a.order_id, '-', b.order_id)) = 9";
+    const progress = async () =>
+      (await get(`/projects/${projectId}/notebooks/${notebookId}/cells/long/progress`)).data as {
+        running: boolean;
+        percent: number | null;
+        elapsedMs: number | null;
+      };
+    expect(await progress()).toEqual({ running: false, lines: [], percent: null, elapsedMs: null });
+    let answered = false;
+    const ran = run(sql, key, "long").finally(() => {
+      answered = true;
+    });
+    // Polled with a deadline: the first reading with a percentage, while the run has not answered.
+    const deadline = Date.now() + 60_000;
+    let seen: Awaited<ReturnType<typeof progress>> | undefined;
+    while (Date.now() < deadline && !answered) {
+      const p = await progress();
+      if (p.running && p.percent !== null && !answered) {
+        seen = p;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen, "a reading with a percentage while the query ran").toBeDefined();
+    expect(seen!.percent).toBeGreaterThanOrEqual(0);
+    expect(seen!.percent).toBeLessThanOrEqual(100);
+    expect(seen!.elapsedMs).toBeGreaterThan(0);
+    const later = await progress();
+    if (later.running) expect(later.elapsedMs).toBeGreaterThanOrEqual(seen!.elapsedMs!);
+
+    const result = await ran;
+    expect(result.status).toBe(200);
+    // Pairs whose ids have 8 digits between them: by the count of ids of each length.
+    const ofLength = new Map<number, number>();
+    for (let i = 1; i <= ORDERS; i++)
+      ofLength.set(String(i).length, (ofLength.get(String(i).length) ?? 0) + 1);
+    let count = 0;
+    for (const [la, na] of ofLength) count += na * (ofLength.get(8 - la) ?? 0);
+    expect(result.data.rows).toEqual([[count]]);
+    const after = await progress();
+    expect(after.running).toBe(false);
+    expect(after.percent).toBeNull();
+    expect(after.elapsedMs).toBeGreaterThanOrEqual(seen!.elapsedMs!);
   });
 
   it("deletes a notebook with its results", async () => {

@@ -29,6 +29,7 @@ import { loadRemoteEngine } from "@sous/server-domain";
 import { CELL_RESULT_MAX_ROWS, type CellResult } from "../../shared/api/notebook-schemas.ts";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
+import { type CellRunProgress, cellRunProgress, trackCellRun } from "./cell-progress.ts";
 import { secretBox } from "./databricks-secrets.ts";
 import { namesIn, refused, runCell, storeResult } from "./notebooks.ts";
 
@@ -94,35 +95,16 @@ export async function setNotebookEngine(
   return { engine };
 }
 
-// ---- progress of runs on a cluster, polled by the page ------------------------------------------
+// ---- progress of runs, polled by the page ------------------------------------------------------
 
-type Progress = { lines: string[]; running: boolean; at: number };
-const progress = new Map<string, Progress>();
-const progressKey = (notebookId: string, cellId: string) => `${notebookId}/${cellId}`;
-
-/** What the cell's current (or last, for a minute) run on a cluster said: cluster waits, upload, query. */
-export async function getCellProgress(projectId: string, notebookId: string, cellId: string) {
+/** What the cell's current (or last, for a minute) run says: cluster waits, upload, query, or DuckDB's percentage. */
+export async function getCellProgress(
+  projectId: string,
+  notebookId: string,
+  cellId: string,
+): Promise<CellRunProgress> {
   await notebookRow(projectId, notebookId);
-  const p = progress.get(progressKey(notebookId, cellId));
-  return { running: p?.running ?? false, lines: p?.lines ?? [] };
-}
-
-function trackProgress(notebookId: string, cellId: string) {
-  const key = progressKey(notebookId, cellId);
-  const p: Progress = { lines: [], running: true, at: Date.now() };
-  progress.set(key, p);
-  // Old entries go: a studio that runs for weeks keeps no more than the recent runs.
-  for (const [k, v] of progress) if (!v.running && Date.now() - v.at > 60_000) progress.delete(k);
-  return {
-    log: (_level: string, message: string) => {
-      p.lines.push(message);
-      if (p.lines.length > 50) p.lines.shift();
-    },
-    done: () => {
-      p.running = false;
-      p.at = Date.now();
-    },
-  };
+  return cellRunProgress(notebookId, cellId);
 }
 
 // ---- running a cell ------------------------------------------------------------------------------
@@ -276,7 +258,7 @@ async function runCellOnDatabricks(o: {
 
   const timeout = AbortSignal.timeout(RUN_TIMEOUT_MS);
   const stop = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
-  const tracked = trackProgress(notebookId, cellId);
+  const tracked = trackCellRun(notebookId, cellId);
   tracked.log("info", `Running on Databricks (${engine.connectionName}, ${engine.profile.name})`);
   try {
     const r = await queryOnDatabricks({

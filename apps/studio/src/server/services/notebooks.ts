@@ -25,6 +25,7 @@ import {
   STORED_RESULT_MAX_ROWS,
 } from "../../shared/api/notebook-schemas.ts";
 import { ctx } from "../context.ts";
+import { trackCellRun } from "./cell-progress.ts";
 import { createRecipe } from "./recipes.ts";
 
 // SQL notebooks (issue #17): each cell is ONE SparkSQL query, checked and translated exactly as a
@@ -379,9 +380,11 @@ export async function runCell(
     const eng = await engine;
     const read = leases.length ? leases.map((l) => l.dir) : [nothingToRead()];
     let r: Awaited<ReturnType<typeof queryCapped>>;
+    // The page polls the progress only while the run is in flight (DuckDB's percentage, elapsed).
+    const tracked = trackCellRun(notebook.id, cellId);
     try {
       r = await eng.sandboxed({ read }, (box) =>
-        queryCapped(box, compiled, { maxRows: CELL_RESULT_MAX_ROWS, signal: stop }),
+        queryCapped(box, compiled, { maxRows: CELL_RESULT_MAX_ROWS, signal: stop, watch: tracked.watch }),
       );
     } catch (e) {
       if (e instanceof QueryCancelledError) {
@@ -399,6 +402,8 @@ export async function runCell(
         `The query failed on the local engine: ${text}`,
         locateRuntimeError(sql, text),
       );
+    } finally {
+      tracked.done();
     }
     const result: CellResult = {
       status: "ok",

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { endpoint } from "./endpoint.ts";
 
 // Where a SQL notebook's cells run (issue #17): the local engine or a Databricks connection's
-// compute profile; and what a run on a cluster says while it waits (cluster start, upload, query).
+// compute profile; and what a run says while it goes on (cluster start, upload, query; a local
+// query's progress).
 
 const notebook = z.object({ projectId: IdSchema, notebookId: IdSchema }).strict();
 const cell = notebook.extend({ cellId: IdSchema }).strict();
@@ -12,10 +13,14 @@ export const NotebookEngineSchema = z.object({ engine: EngineChoiceSchema }).str
 
 export const CellProgressSchema = z
   .object({
-    /** Whether a run of this cell on a cluster is going on. */
+    /** Whether a run of this cell is going on (on the local engine or a cluster). */
     running: z.boolean(),
-    /** What it said, oldest first: the cluster it reuses, starts or waits for, then the query. */
+    /** What a run on a cluster said, oldest first: the cluster it reuses, starts or waits for, then the query. */
     lines: z.array(z.string()),
+    /** DuckDB's estimate (0-100) of a running local query's progress; null on a cluster or before it has one. */
+    percent: z.number().min(0).max(100).nullable(),
+    /** Milliseconds since the run started (to its end once finished); null when the cell has no recent run. */
+    elapsedMs: z.number().int().nonnegative().nullable(),
   })
   .strict();
 export type CellProgress = z.infer<typeof CellProgressSchema>;
@@ -49,7 +54,7 @@ export const notebookEngineEndpoints = {
     auth: "user",
     projectRole: "VIEWER",
     summary:
-      "What the cell's run on a Databricks cluster says while it runs (reusing, starting or waiting for a cluster, then the query)",
+      "What the cell's run says while it runs: on a Databricks cluster, reusing, starting or waiting for a cluster, then the query; on the local engine, DuckDB's progress; and the time elapsed",
     params: cell,
     output: CellProgressSchema,
   }),
