@@ -18,6 +18,10 @@ export const ApiNodeEnvSchema = DatabaseEnvSchema.extend(StorageEnvSchema.shape)
     SOUS_API_NODE_RELOAD_SECONDS: int(60),
     /** How often per-minute counters and latencies are upserted to Postgres (ApiEndpointMinute). */
     SOUS_API_NODE_METRICS_FLUSH_SECONDS: int(10),
+    /** Days the sampled request log (ApiRequestLog) is kept; older rows are deleted hourly. */
+    SOUS_API_NODE_LOG_RETENTION_DAYS: int(30),
+    /** Days the per-minute counters and latencies (ApiEndpointMinute) are kept. */
+    SOUS_API_NODE_METRICS_RETENTION_DAYS: int(90),
   });
 export type ApiNodeEnv = z.infer<typeof ApiNodeEnvSchema>;
 

@@ -26,6 +26,10 @@ const node = await startApiNode({
   maxItems: env.SOUS_API_NODE_MAX_ITEMS,
   reloadEveryMs: env.SOUS_API_NODE_RELOAD_SECONDS * 1000,
   metrics: { flushEveryMs: env.SOUS_API_NODE_METRICS_FLUSH_SECONDS * 1000 },
+  retention: {
+    requestLogDays: env.SOUS_API_NODE_LOG_RETENTION_DAYS,
+    metricsDays: env.SOUS_API_NODE_METRICS_RETENTION_DAYS,
+  },
 });
 const routes = node.registry.routes;
 console.log(

@@ -13,6 +13,7 @@ import { Metrics } from "./metrics.ts";
 import { serviceOpenApi } from "./openapi.ts";
 import { authorized, pickVersion, Registry, type RoutedEndpoint, type RoutedVersion } from "./registry.ts";
 import { RequestLog } from "./request-log.ts";
+import { pruneApiHistory, type RetentionOptions } from "./retention.ts";
 
 // The API node: DSS's prediction contract over Node's own http server (no framework: the hot
 // path is a route lookup, one JSON.parse, the scorer and one JSON.stringify).
@@ -39,6 +40,8 @@ export interface ApiNodeOptions {
   requestLog?: { flushEveryMs?: number; batchSize?: number };
   /** Minute aggregates written to Postgres (process id, flush period; tests flush sooner). */
   metrics?: { processId?: string; flushEveryMs?: number };
+  /** How long request-log and minute rows are kept (default 30 and 90 days), checked hourly. */
+  retention?: Partial<RetentionOptions> & { everyMs?: number };
   /** Scores models that have no portable form (default: a pool of 2 from the project's venv). */
   python?: PythonScorer;
   /** Drives A/B picks and log sampling; tests may pass a seeded one. */
@@ -299,6 +302,29 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
   let loopDelaySince = new Date();
   const poll = setInterval(() => void registry.reload(), opts.reloadEveryMs);
   poll.unref();
+  // Old history goes a minute after start, then every hour (each node does it: it is idempotent).
+  const keep: RetentionOptions = {
+    requestLogDays: opts.retention?.requestLogDays ?? 30,
+    metricsDays: opts.retention?.metricsDays ?? 90,
+  };
+  const prune = () =>
+    pruneApiHistory(async (sql, params) => (await writes.query(sql, params)).rows, execute, keep).then(
+      ({ requests, minutes }) => {
+        if (requests + minutes > 0)
+          log(`retention: deleted ${requests} request-log rows and ${minutes} minute rows`);
+      },
+      (e: Error) => log(`retention: ${e.message}`),
+    );
+  const everyMs = opts.retention?.everyMs ?? 60 * 60_000;
+  // One at a time: a run queues behind the one before.
+  let pruning: Promise<void> = Promise.resolve();
+  const queuePrune = () => {
+    pruning = pruning.then(prune);
+  };
+  const firstPrune = setTimeout(queuePrune, Math.min(60_000, everyMs));
+  const prunePoll = setInterval(queuePrune, everyMs);
+  firstPrune.unref();
+  prunePoll.unref();
 
   async function predict(
     req: http.IncomingMessage,
@@ -491,6 +517,9 @@ export async function startApiNode(opts: ApiNodeOptions): Promise<ApiNode> {
     },
     async close() {
       clearInterval(poll);
+      clearTimeout(firstPrune);
+      clearInterval(prunePoll);
+      await pruning;
       loopDelay.disable();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
