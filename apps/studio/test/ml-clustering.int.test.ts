@@ -121,4 +121,32 @@ describe.skipIf(!hasStudio)("clustering in the Lab (API)", { timeout: 240_000 },
     expect(deleted.status).toBe(200);
     expect((await get(`/projects/${projectId}/ml/clusterings/${created.id}`)).status).toBe(404);
   });
+
+  it("saves a design only from its current version and under a name no other analysis has", async () => {
+    const first = (await post(`/projects/${projectId}/ml/clusterings`, { datasetId })).data;
+    const second = (await post(`/projects/${projectId}/ml/clusterings`, { datasetId })).data;
+    // The suggested names do not collide: the next free one.
+    expect(first.name).toMatch(/^Clusters of customers \(\d+\)$/);
+    expect(second.name).toBe(`Clusters of customers (${Number(/\((\d+)\)$/.exec(first.name)?.[1]) + 1})`);
+    const at = (a: { id: string }) => `/projects/${projectId}/ml/clusterings/${a.id}`;
+    const renamed = await put(at(second), {
+      design: second.design,
+      version: second.version,
+      name: "Segments",
+    });
+    expect(renamed.status, JSON.stringify(renamed.data)).toBe(200);
+    expect(renamed.data.name).toBe("Segments");
+    // Someone else's save in between: the stale version is a 409, and nothing changes.
+    const stale = await put(at(second), { design: second.design, version: second.version, name: "Other" });
+    expect(stale.status).toBe(409);
+    expect(stale.data.error.message).toMatch(/Someone else saved this design meanwhile/);
+    // A name another analysis of the project has: a 409 naming it, not a 500.
+    const taken = await put(at(first), { design: first.design, version: first.version, name: "Segments" });
+    expect(taken.status, JSON.stringify(taken.data)).toBe(409);
+    expect(taken.data.error.message).toBe(
+      "An analysis named Segments already exists in this project. Choose another name.",
+    );
+    expect((await get(at(first))).data).toMatchObject({ name: first.name, version: first.version });
+    expect((await get(at(second))).data).toMatchObject({ name: "Segments", version: second.version + 1 });
+  });
 });

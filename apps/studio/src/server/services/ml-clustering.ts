@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
-import { isUniqueViolation, type Prisma } from "@sous/db";
+import type { Prisma } from "@sous/db";
 import {
   CLUSTER_ALGORITHM_SUPPORT,
   type ClusterAnalysisDto,
@@ -16,6 +16,7 @@ import {
 import { ctx } from "../context.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
+import { createAnalysisRow, freeAnalysisName, saveAnalysisDesign } from "./ml-analysis-rows.ts";
 import { queueTraining, trainingInclude } from "./queue-training.ts";
 
 // The Lab's clustering analyses: a design with no target (features, algorithms with k, a seed,
@@ -136,34 +137,22 @@ export async function createClustering(
     seed: 1337,
     engine: { kind: "local" },
   };
-  const base = input.name ?? `Clusters of ${d.name}`;
-  let name = base;
-  for (
-    let i = 2;
-    await ctx().db.mlAnalysis.findFirst({ where: { projectId, name }, select: { id: true } });
-    i++
-  )
-    name = `${base} (${i})`;
-  try {
-    const a = await ctx().db.mlAnalysis.create({
-      data: {
-        projectId,
-        datasetId: d.id,
-        name,
-        design: design as unknown as Prisma.InputJsonValue,
-        createdById: user.id,
-      },
-      include,
-    });
-    return dto(a);
-  } catch (e) {
-    if (isUniqueViolation(e))
-      throw new AppError(
-        "conflict",
-        `An analysis named ${name} already exists in this project. Choose another name.`,
-      );
-    throw e;
-  }
+  const name = await freeAnalysisName(projectId, input.name ?? `Clusters of ${d.name}`);
+  const a = await createAnalysisRow(
+    () =>
+      ctx().db.mlAnalysis.create({
+        data: {
+          projectId,
+          datasetId: d.id,
+          name,
+          design: design as unknown as Prisma.InputJsonValue,
+          createdById: user.id,
+        },
+        include,
+      }),
+    name,
+  );
+  return dto(a);
 }
 
 /** Saves a design; `version` must be the one the edit started from (someone else's save is a 409). */
@@ -177,19 +166,7 @@ export async function updateClustering(
   const columns = new Set(currentVersionOf(d).schema.map((c) => c.name));
   const unknown = input.design.features.map((f) => f.name).filter((n) => !columns.has(n));
   if (unknown.length) throw new AppError("invalid_input", `Not columns of ${d.name}: ${unknown.join(", ")}.`);
-  const r = await ctx().db.mlAnalysis.updateMany({
-    where: { id: a.id, version: input.version },
-    data: {
-      design: input.design as unknown as Prisma.InputJsonValue,
-      version: { increment: 1 },
-      ...(input.name ? { name: input.name } : {}),
-    },
-  });
-  if (r.count === 0)
-    throw new AppError(
-      "conflict",
-      "Someone else saved this design meanwhile: reload it to see their changes, then edit again.",
-    );
+  await saveAnalysisDesign(a.id, input);
   return getClustering(projectId, analysisId);
 }
 

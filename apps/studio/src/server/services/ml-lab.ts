@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
-import { isUniqueViolation, type Prisma } from "@sous/db";
+import type { Prisma } from "@sous/db";
 import { targetCorrelations } from "@sous/engine-local";
 import {
   type ColumnProfile,
@@ -20,6 +20,7 @@ import { mlTrainingPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
+import { createAnalysisRow, freeAnalysisName, saveAnalysisDesign } from "./ml-analysis-rows.ts";
 import { isClusterDesign } from "./ml-clustering.ts";
 import { queueTraining, trainingInclude } from "./queue-training.ts";
 
@@ -146,9 +147,6 @@ async function findAnalysis(
   return a;
 }
 
-const nameTaken = (name: string) =>
-  new AppError("conflict", `An analysis named ${name} already exists in this project. Choose another name.`);
-
 export async function createAnalysis(
   user: User,
   projectId: string,
@@ -156,36 +154,22 @@ export async function createAnalysis(
 ): Promise<MlAnalysisDto> {
   const { design } = await suggestForTarget(projectId, input);
   const d = await findDataset(projectId, input.datasetId);
-  const name = input.name ?? (await freeName(projectId, `${input.target} on ${d.name}`));
-  try {
-    const a = await ctx().db.mlAnalysis.create({
-      data: {
-        projectId,
-        datasetId: d.id,
-        name,
-        design: design as unknown as Prisma.InputJsonValue,
-        createdById: user.id,
-      },
-      include: analysisInclude,
-    });
-    return analysisDto(a);
-  } catch (e) {
-    if (isUniqueViolation(e)) throw nameTaken(name);
-    throw e;
-  }
-}
-
-async function freeName(projectId: string, base: string): Promise<string> {
-  const taken = new Set(
-    (
-      await ctx().db.mlAnalysis.findMany({
-        where: { projectId, name: { startsWith: base } },
-        select: { name: true },
-      })
-    ).map((a) => a.name),
+  const name = input.name ?? (await freeAnalysisName(projectId, `${input.target} on ${d.name}`));
+  const a = await createAnalysisRow(
+    () =>
+      ctx().db.mlAnalysis.create({
+        data: {
+          projectId,
+          datasetId: d.id,
+          name,
+          design: design as unknown as Prisma.InputJsonValue,
+          createdById: user.id,
+        },
+        include: analysisInclude,
+      }),
+    name,
   );
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
+  return analysisDto(a);
 }
 
 export async function listAnalyses(projectId: string) {
@@ -231,24 +215,7 @@ export async function updateAnalysis(
     ...(v.kind === "time_split" ? [v.column] : []),
   ].filter((n) => !columns.has(n));
   if (unknown.length) throw new AppError("invalid_input", `Not columns of ${d.name}: ${unknown.join(", ")}.`);
-  try {
-    const r = await ctx().db.mlAnalysis.updateMany({
-      where: { id: a.id, version: input.version },
-      data: {
-        design: input.design as unknown as Prisma.InputJsonValue,
-        version: { increment: 1 },
-        ...(input.name ? { name: input.name } : {}),
-      },
-    });
-    if (r.count === 0)
-      throw new AppError(
-        "conflict",
-        "Someone else saved this design meanwhile: reload it to see their changes, then edit again.",
-      );
-  } catch (e) {
-    if (isUniqueViolation(e)) throw nameTaken(input.name ?? "");
-    throw e;
-  }
+  await saveAnalysisDesign(a.id, input);
   return getAnalysis(projectId, analysisId);
 }
 
