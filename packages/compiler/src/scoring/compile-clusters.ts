@@ -1,10 +1,10 @@
-import { type ColumnType, type DatasetSchema, DatasetSchemaSchema } from "@sous/contracts";
+import { type DatasetSchema, DatasetSchemaSchema } from "@sous/contracts";
 import { type PortableClusterModel, PortableClusterModelSchema, type PortableFeature } from "@sous/ml";
 import { CompileError } from "../errors.ts";
 import type { CompileInput, Dialect } from "../types.ts";
 import { validateInputs } from "../validate/inputs.ts";
-import { doubleLiteral } from "./compile-scoring.ts";
-import { SCORING_HOOKS, type ScoringDialect } from "./dialect.ts";
+import { baseFeatureSql, doubleLiteral, featureInput, type VectorColumn } from "./compile-scoring.ts";
+import { SCORING_HOOKS } from "./dialect.ts";
 
 /**
  * Portable k-means (@sous/ml's PortableClusterModel) -> one SELECT: the input's columns, then the
@@ -31,10 +31,6 @@ export interface CompiledClusters {
   outputSchema: DatasetSchema;
   clusterColumn: string;
 }
-
-const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "bigint", "double", "decimal"]);
-const CATEGORY_TYPES: ReadonlySet<ColumnType> = new Set([...NUMERIC, "string", "boolean"]);
-const NUMBER_TEXT = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function invalid(message: string, path: (string | number)[] = ["model"]): never {
   throw new CompileError("invalid_spec", `The clustering model cannot be scored in SQL: ${message}`, path);
@@ -73,52 +69,17 @@ export function compileClustersSql(args: CompileClustersArgs): CompiledClusters 
   // 1 when the feature's level index equals `index` (a one-hot column), else 0.
   const byName = new Map(schema.map((c) => [c.name, c.type]));
   const featureColumns: string[] = [];
-  const vector: ({ kind: "numeric"; ref: string } | { kind: "onehot"; ref: string; index: number })[] = [];
+  const vector: VectorColumn[] = [];
   model.features.forEach((f, i) => {
-    const column = args.columns?.[f.name] ?? f.name;
-    const type = byName.get(column);
-    if (type === undefined)
-      throw new CompileError(
-        "unknown_column",
-        `The model's feature ${f.name} needs the column "${column}", which the input does not have.`,
-        ["columns", f.name],
-      );
-    const alias = ref(`f${i}`);
-    const x = q(column);
-    const missing = type === "double" ? `${x} IS NULL OR isnan(${x})` : `${x} IS NULL`;
-    if (f.type === "numeric") {
-      if (!NUMERIC.has(type)) wrongType(f, column, type, "a number");
-      const value = type === "double" ? x : `CAST(${x} AS ${d.sql.typeName("double")})`;
-      const imputed = `CASE WHEN ${missing} THEN ${doubleLiteral(f.impute)} ELSE ${value} END`;
-      const r = f.rescale;
-      featureColumns.push(
-        `${
-          r.kind === "standard"
-            ? `(${imputed} - ${doubleLiteral(r.mean)}) / ${doubleLiteral(r.scale)}`
-            : r.kind === "minmax"
-              ? `${imputed} * ${doubleLiteral(r.scale)} + ${doubleLiteral(r.offset)}`
-              : imputed
-        } AS ${alias}`,
-      );
-      vector.push({ kind: "numeric", ref: alias });
-      return;
-    }
+    const { column, type } = featureInput(f, args.columns, byName);
     // Feature kinds beyond numeric and one-hot (added by other encodings) do not compile here yet.
-    if (f.type !== "categorical")
+    if (f.type !== "numeric" && f.type !== "categorical")
       invalid(
         `feature ${f.name} is ${(f as PortableFeature).type}: only numeric and one-hot features compile`,
       );
-    if (!CATEGORY_TYPES.has(type)) wrongType(f, column, type, "text, a number or a boolean");
-    const whens: string[] = [];
-    f.levels.forEach((level, k) => {
-      const test = levelTest(x, type, level, d);
-      if (test !== null) whens.push(`WHEN ${test} THEN ${k}`);
-    });
-    featureColumns.push(
-      `CASE WHEN ${missing} THEN ${f.levels.indexOf(f.impute)} ${whens.join(" ")} ELSE -1 END AS ${alias}`,
-    );
-    for (let k = 0; k < f.levels.length; k++) vector.push({ kind: "onehot", ref: alias, index: k });
-    if (f.others) vector.push({ kind: "onehot", ref: alias, index: -1 });
+    const base = baseFeatureSql(f, column, type, ref(`f${i}`), d);
+    featureColumns.push(base.column);
+    vector.push(...base.vector);
   });
 
   // Layer 2: the squared distance to each centroid, summed column by column in vector order.
@@ -183,26 +144,4 @@ export function compileClustersSql(args: CompileClustersArgs): CompiledClusters 
     ],
     clusterColumn,
   };
-}
-
-function wrongType(f: PortableFeature, column: string, type: ColumnType, expected: string): never {
-  throw new CompileError(
-    "invalid_column_type",
-    `The model's feature ${f.name} (${f.type}) expects ${expected}; the column "${column}" is ${type}.`,
-    ["columns", f.name],
-  );
-}
-
-/** As compile-scoring's: when a cell is the level the trainer wrote (its category_text). */
-function levelTest(x: string, type: ColumnType, level: string, d: ScoringDialect): string | null {
-  if (type === "string") return `${x} = ${d.sql.stringLiteral(level)}`;
-  if (type === "boolean") return level === "true" ? `${x} = TRUE` : level === "false" ? `${x} = FALSE` : null;
-  if (!NUMBER_TEXT.test(level)) return null;
-  if (type === "integer" || type === "bigint") {
-    if (!/^-?\d+$/.test(level)) return null;
-    const n = BigInt(level);
-    if (n < -(2n ** 63n) || n >= 2n ** 63n) return null;
-    return `${x} = ${n}`;
-  }
-  return `CAST(${x} AS ${d.sql.typeName("double")}) = ${doubleLiteral(Number(level))}`;
 }

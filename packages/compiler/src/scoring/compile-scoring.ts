@@ -135,7 +135,7 @@ function checkModel(model: PortableModel): void {
 }
 
 /** One column of the model's input vector, as the SQL sees it. */
-type VectorColumn =
+export type VectorColumn =
   | { kind: "numeric"; ref: string }
   /** A one-hot column: 1 when the feature's level index equals `index` (-1: "others"). */
   | { kind: "onehot"; ref: string; index: number };
@@ -283,14 +283,7 @@ function featureLayer(
   const columns: string[] = [];
   const vector: VectorColumn[] = [];
   model.features.forEach((f, i) => {
-    const column = args.columns?.[f.name] ?? f.name;
-    const type = byName.get(column);
-    if (type === undefined)
-      throw new CompileError(
-        "unknown_column",
-        `The model's feature ${f.name} needs the column "${column}", which the input does not have.`,
-        ["columns", f.name],
-      );
+    const { column, type } = featureInput(f, args.columns, byName);
     const alias = q(names.internal(`f${i}`));
     const x = q(column);
     // NaN is a missing value to scikit-learn's imputers (and to scorePortable).
@@ -304,38 +297,73 @@ function featureLayer(
       vector.push(...out.map((o) => ({ kind: "numeric" as const, ref: o.ref })));
       return;
     }
-    if (f.type === "numeric") {
-      if (!NUMERIC.has(type)) wrongType(f, column, type, "a number");
-      const value = type === "double" ? x : `CAST(${x} AS ${d.sql.typeName("double")})`;
-      const imputed = `CASE WHEN ${missing} THEN ${doubleLiteral(f.impute)} ELSE ${value} END`;
-      const r = f.rescale;
-      // The same operations as scikit-learn's scalers (MinMaxScaler: x * scale_ + min_).
-      const scaled =
-        r.kind === "standard"
-          ? `(${imputed} - ${doubleLiteral(r.mean)}) / ${doubleLiteral(r.scale)}`
-          : r.kind === "minmax"
-            ? `${imputed} * ${doubleLiteral(r.scale)} + ${doubleLiteral(r.offset)}`
-            : imputed;
-      columns.push(`${scaled} AS ${alias}`);
-      vector.push({ kind: "numeric", ref: alias });
-      return;
-    }
-    if (!CATEGORY_TYPES.has(type)) wrongType(f, column, type, "text, a number or a boolean");
-    // The index of the row's level: a missing cell takes the imputed level (known here), a level
-    // the model does not keep (grouped or unseen) is -1, i.e. "others" or no column at all.
-    const whens: string[] = [];
-    f.levels.forEach((level, k) => {
-      const test = levelTest(x, type, level, d);
-      if (test !== null) whens.push(`WHEN ${test} THEN ${k}`);
-    });
-    columns.push(
-      `CASE WHEN ${missing} THEN ${f.levels.indexOf(f.impute)} ${whens.join(" ")} ELSE -1 END AS ${alias}`,
-    );
-    for (let k = 0; k < f.levels.length; k++) vector.push({ kind: "onehot", ref: alias, index: k });
-    if (f.others) vector.push({ kind: "onehot", ref: alias, index: -1 });
+    const base = baseFeatureSql(f, column, type, alias, d);
+    columns.push(base.column);
+    vector.push(...base.vector);
   });
   layers.add(columns);
   return vector;
+}
+
+/** The input column a feature reads (renamed by `columns`, else its own name) and its type. */
+export function featureInput(
+  f: PortableFeature,
+  columns: Readonly<Record<string, string>> | undefined,
+  byName: ReadonlyMap<string, ColumnType>,
+): { column: string; type: ColumnType } {
+  const column = columns?.[f.name] ?? f.name;
+  const type = byName.get(column);
+  if (type === undefined)
+    throw new CompileError(
+      "unknown_column",
+      `The model's feature ${f.name} needs the column "${column}", which the input does not have.`,
+      ["columns", f.name],
+    );
+  return { column, type };
+}
+
+/**
+ * A numeric or one-hot feature as the model's input sees it: its `expr AS alias` column and the
+ * vector columns it fills. A number is imputed and scaled with scikit-learn's operations
+ * (MinMaxScaler: x * scale_ + min_); a category is the index of the row's level, where a missing
+ * cell takes the imputed level and a level the model does not keep (grouped or unseen) is -1,
+ * i.e. "others" or no column at all. Supervised and cluster scoring both read features so.
+ */
+export function baseFeatureSql(
+  f: Extract<PortableFeature, { type: "numeric" | "categorical" }>,
+  column: string,
+  type: ColumnType,
+  alias: string,
+  d: ScoringDialect,
+): { column: string; vector: VectorColumn[] } {
+  const x = d.sql.quoteIdent(column);
+  // NaN is a missing value to scikit-learn's imputers (and to scorePortable).
+  const missing = type === "double" ? `${x} IS NULL OR isnan(${x})` : `${x} IS NULL`;
+  if (f.type === "numeric") {
+    if (!NUMERIC.has(type)) wrongType(f, column, type, "a number");
+    const value = type === "double" ? x : `CAST(${x} AS ${d.sql.typeName("double")})`;
+    const imputed = `CASE WHEN ${missing} THEN ${doubleLiteral(f.impute)} ELSE ${value} END`;
+    const r = f.rescale;
+    const scaled =
+      r.kind === "standard"
+        ? `(${imputed} - ${doubleLiteral(r.mean)}) / ${doubleLiteral(r.scale)}`
+        : r.kind === "minmax"
+          ? `${imputed} * ${doubleLiteral(r.scale)} + ${doubleLiteral(r.offset)}`
+          : imputed;
+    return { column: `${scaled} AS ${alias}`, vector: [{ kind: "numeric", ref: alias }] };
+  }
+  if (!CATEGORY_TYPES.has(type)) wrongType(f, column, type, "text, a number or a boolean");
+  const whens: string[] = [];
+  f.levels.forEach((level, k) => {
+    const test = levelTest(x, type, level, d);
+    if (test !== null) whens.push(`WHEN ${test} THEN ${k}`);
+  });
+  const vector: VectorColumn[] = f.levels.map((_, k) => ({ kind: "onehot", ref: alias, index: k }));
+  if (f.others) vector.push({ kind: "onehot", ref: alias, index: -1 });
+  return {
+    column: `CASE WHEN ${missing} THEN ${f.levels.indexOf(f.impute)} ${whens.join(" ")} ELSE -1 END AS ${alias}`,
+    vector,
+  };
 }
 
 function wrongType(f: PortableFeature, column: string, type: ColumnType, expected: string): never {
