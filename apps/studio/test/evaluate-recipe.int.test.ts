@@ -4,10 +4,8 @@
 // (DuckDB, SQL compiled from the portable model): the scored rows carry `correct`, and the
 // metrics row equals scikit-learn's metrics of those very rows to 1e-9.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { startDatabricksEmulator } from "@sous/databricks-emulator";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -21,6 +19,7 @@ import {
   withApiKey,
 } from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
+import { emulatedWorkspace } from "./emulated-workspace.ts";
 
 type Cell = string | number | boolean | null;
 const python = path.resolve(__dirname, "../../../.venv/bin/python");
@@ -217,29 +216,10 @@ print(json.dumps({
       if (!evaluation) throw new Error("the local evaluation did not run");
       const { recipeId, rowsId, metricsId } = evaluation;
       const before = await rowsOf(metricsId);
-      const token = `dapi${randomBytes(12).toString("hex")}`;
       // The emulator's mount is the stack's own storage folder: the connection reads the installation's.
-      const emu = await startDatabricksEmulator({
-        token,
-        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
-        clusterStartDelayMs: 100,
-      });
+      const ws = await emulatedWorkspace(session, "evaluate");
       try {
-        const asAdmin = (p: string, json: unknown) => call(p, { method: "POST", json, as: session });
-        const c = await asAdmin("/admin/databricks/connections", {
-          name: `evaluate ${uniqueKey("C")}`,
-          workspaceUrl: emu.url,
-          token,
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-        });
-        expect(c.status, JSON.stringify(c.data)).toBe(201);
-        const p = await asAdmin(`/admin/databricks/connections/${c.data.id}/profiles`, {
-          name: "small",
-          spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
-        });
-        expect(p.status).toBe(201);
-        const engine = { kind: "databricks", connectionId: c.data.id, profileId: p.data.id };
+        const engine = ws.engine;
         const set = await call(`/projects/${projectId}/recipes/${recipeId}/engine`, {
           method: "PUT",
           json: { engine },
@@ -267,12 +247,8 @@ print(json.dumps({
         expect(remote).toMatchObject({ saved_model: "churn", model_version: local.model_version, rows: 400 });
         for (const k of ["auc", "accuracy", "precision", "recall", "f1", "log_loss"])
           expect(Math.abs((remote[k] as number) - (local[k] as number)), k).toBeLessThan(1e-9);
-        await call(`/admin/databricks/connections/${c.data.id}?force=true`, {
-          method: "DELETE",
-          as: session,
-        });
       } finally {
-        await emu.stop();
+        await ws.close();
       }
     });
   },

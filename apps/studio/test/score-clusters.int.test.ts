@@ -7,10 +7,8 @@
 // Evaluation recipes and API endpoints refuse a clustering with a clear 422/409; Retrain from the
 // Flow trains the clustering again and deploys it as a new version.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { startDatabricksEmulator } from "@sous/databricks-emulator";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -24,6 +22,7 @@ import {
   withApiKey,
 } from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
+import { emulatedWorkspace } from "./emulated-workspace.ts";
 
 type Cell = string | number | boolean | null;
 const repo = path.resolve(__dirname, "../../..");
@@ -262,28 +261,9 @@ describe.skipIf(!hasStudio || !existsSync(python))(
     });
 
     it("scores the k-means on Databricks (Spark SQL on the emulator's Spark), equal to scikit-learn's predict", async () => {
-      const token = `dapi${randomBytes(12).toString("hex")}`;
       // The emulator's mount is the stack's own storage folder: the connection reads the installation's.
-      const emu = await startDatabricksEmulator({
-        token,
-        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
-        clusterStartDelayMs: 100,
-      });
+      const ws = await emulatedWorkspace(session, "clusters");
       try {
-        const asAdmin = (p: string, json: unknown) => call(p, { method: "POST", json, as: session });
-        const c = await asAdmin("/admin/databricks/connections", {
-          name: `clusters ${uniqueKey("C")}`,
-          workspaceUrl: emu.url,
-          token,
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-        });
-        expect(c.status, JSON.stringify(c.data)).toBe(201);
-        const profile = await asAdmin(`/admin/databricks/connections/${c.data.id}/profiles`, {
-          name: "small",
-          spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
-        });
-        expect(profile.status).toBe(201);
         const recipe = await post(`/projects/${projectId}/recipes`, {
           name: "score_segments_remote",
           inputs: [newId],
@@ -291,7 +271,7 @@ describe.skipIf(!hasStudio || !existsSync(python))(
           spec: { kind: "score", version: 1, params: { savedModelId: kmeansModelId } },
         });
         expect(recipe.status, JSON.stringify(recipe.data)).toBe(201);
-        const engine = { kind: "databricks", connectionId: c.data.id, profileId: profile.data.id };
+        const engine = ws.engine;
         const set = await put(`/projects/${projectId}/recipes/${recipe.data.id}/engine`, { engine });
         expect(set.status, JSON.stringify(set.data)).toBe(200);
         const remoteId = recipe.data.outputs[0] as string;
@@ -302,12 +282,8 @@ describe.skipIf(!hasStudio || !existsSync(python))(
         expect(built.activities[0].engine).toMatch(/^databricks:/);
         expect(built.activities[0].sparkSql).toMatch(/AS `cluster`/);
         await expectPredict(remoteId, 0);
-        await call(`/admin/databricks/connections/${c.data.id}?force=true`, {
-          method: "DELETE",
-          as: session,
-        });
       } finally {
-        await emu.stop();
+        await ws.close();
       }
     });
 

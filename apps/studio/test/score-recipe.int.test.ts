@@ -1,13 +1,3 @@
-// The score recipe through the REST API of the studio + worker that `npm test` starts: a model
-// trained for real by the worker (scikit-learn), deployed as a saved model with versions, then a
-// score recipe built on the local engine (DuckDB, SQL compiled from the portable model, no
-// Python): its predictions and probabilities equal the trainer's own predict/predict_proba on the
-// same rows; the saved model is a node of the Flow; activating another version outdates the
-// scored dataset, and the rebuild scores with that version; a version without a portable form
-// scores with scikit-learn in the worker; the same recipe on Databricks (the emulator).
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { startDatabricksEmulator } from "@sous/databricks-emulator";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,6 +12,7 @@ import {
   withApiKey,
 } from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
+import { emulatedWorkspace } from "./emulated-workspace.ts";
 
 type Cell = string | number | boolean | null;
 type TrainedModel = {
@@ -262,28 +253,9 @@ describe.skipIf(!hasStudio)(
     });
 
     it("scores the same rows on Databricks (Spark SQL on the emulator's Spark) with the same predictions", async () => {
-      const token = `dapi${randomBytes(12).toString("hex")}`;
       // The emulator's mount is the stack's own storage folder: the connection reads the installation's.
-      const emu = await startDatabricksEmulator({
-        token,
-        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
-        clusterStartDelayMs: 100,
-      });
+      const ws = await emulatedWorkspace(session, "score");
       try {
-        const asAdmin = (p: string, json: unknown) => call(p, { method: "POST", json, as: session });
-        const c = await asAdmin("/admin/databricks/connections", {
-          name: `score ${uniqueKey("C")}`,
-          workspaceUrl: emu.url,
-          token,
-          storagePrefix: "dbfs:/mnt/sous",
-          storage: { kind: "installation" },
-        });
-        expect(c.status, JSON.stringify(c.data)).toBe(201);
-        const p = await asAdmin(`/admin/databricks/connections/${c.data.id}/profiles`, {
-          name: "small",
-          spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
-        });
-        expect(p.status).toBe(201);
         const model = (await get(`/projects/${projectId}/saved-models`)).data[0];
         // Version 3 has no portable form: it scores with scikit-learn, so Databricks is refused
         // when the engine is chosen (not at build).
@@ -301,7 +273,7 @@ describe.skipIf(!hasStudio)(
         });
         expect(py.status, JSON.stringify(py.data)).toBe(201);
         const refused = await put(`/projects/${projectId}/recipes/${py.data.id}/engine`, {
-          engine: { kind: "databricks", connectionId: c.data.id, profileId: p.data.id },
+          engine: { kind: "databricks", connectionId: ws.connectionId, profileId: ws.profileId },
         });
         expect(refused.status).toBe(422);
         expect(refused.data.error.message).toMatch(/scores with scikit-learn, on the local engine only/);
@@ -322,7 +294,7 @@ describe.skipIf(!hasStudio)(
           },
         });
         expect(recipe.status, JSON.stringify(recipe.data)).toBe(201);
-        const engine = { kind: "databricks", connectionId: c.data.id, profileId: p.data.id };
+        const engine = ws.engine;
         const set = await put(`/projects/${projectId}/recipes/${recipe.data.id}/engine`, { engine });
         expect(set.status, JSON.stringify(set.data)).toBe(200);
         const remoteId = recipe.data.outputs[0] as string;
@@ -349,12 +321,8 @@ describe.skipIf(!hasStudio)(
         console.log(
           `score recipe on Databricks: max |Spark - predict_proba| ${forest}, |Spark - DuckDB| ${maxDiff}`,
         );
-        await call(`/admin/databricks/connections/${c.data.id}?force=true`, {
-          method: "DELETE",
-          as: session,
-        });
       } finally {
-        await emu.stop();
+        await ws.close();
       }
     });
 
