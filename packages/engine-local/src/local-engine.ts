@@ -181,7 +181,15 @@ export class LocalEngine {
     // them (the kept connection registered them when it was kept).
     if (!tracked) registerSousUdfs(c);
     let live = true;
-    watch?.(() => (live && tracked ? percentOf(tracked.progress) : null));
+    // DuckDB's estimate is best effort: it can fall back to "none" (-1) midway through a query
+    // (a pipeline whose progress it cannot tell), and some queries never get one; the last
+    // estimate given stands until the query ends.
+    let last: number | null = null;
+    watch?.(() => {
+      if (!live || !tracked) return null;
+      last = percentOf(tracked.progress) ?? last;
+      return last;
+    });
     const onAbort = () => c.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
