@@ -229,6 +229,20 @@ describe.skipIf(!hasServices)("remote runs (worker on the Databricks emulator)",
     // One write statement for the whole pipeline.
     expect(emu.statements.filter((s) => /INSERT OVERWRITE DIRECTORY/i.test(s))).toHaveLength(1);
     expect(logText).toMatch(/on Databricks/);
+    // Where the time went: the run on the workspace is a phase of its own, not "DB writes" (the
+    // summary may follow the job's end by a moment).
+    let spent: string | undefined;
+    for (let i = 0; i < 100 && !spent; i++) {
+      spent = (await ctx.db.jobLog.findMany({ where: { jobId: remote.job.id } }))
+        .map((l) => l.message)
+        .find((m) => m.startsWith("Time spent"));
+      if (!spent) await new Promise((r) => setTimeout(r, 50));
+    }
+    const onCluster = Number(
+      /on Databricks \(cluster, copies, statements\) ([\d.]+) ms/.exec(spent ?? "")?.[1],
+    );
+    const dbWrites = Number(/leases and DB writes ([\d.]+) ms/.exec(spent ?? "")?.[1]);
+    expect(onCluster, spent).toBeGreaterThan(dbWrites);
 
     const local = await chain(null);
     expect(local.job.state).toBe("SUCCEEDED");

@@ -28,4 +28,14 @@ describe("BuildTimings", () => {
     ).rejects.toThrow("boom");
     expect(t.summary()).toMatch(/describe \d/);
   });
+
+  it("names a run on Databricks apart from the DB writes, and tells each phase's total so far", () => {
+    const t = new BuildTimings();
+    t.add("publish", 4);
+    t.add("remote", 2500);
+    t.add("publish", 6);
+    expect(t.total("publish")).toBe(10);
+    expect(t.total("query")).toBe(0);
+    expect(t.summary()).toContain("on Databricks (cluster, copies, statements) 2500 ms");
+  });
 });

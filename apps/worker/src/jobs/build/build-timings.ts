@@ -10,6 +10,7 @@ const BUILD_PHASES = {
   compile: "compile",
   open: "DuckDB open and settings",
   query: "query + write",
+  remote: "on Databricks (cluster, copies, statements)",
   describe: "describe",
   stats: "stats and sample",
   publish: "publish",
@@ -23,6 +24,11 @@ export class BuildTimings {
 
   add(phase: BuildPhase, ms: number): void {
     this.spent.set(phase, (this.spent.get(phase) ?? 0) + ms);
+  }
+
+  /** Time added to `phase` so far. */
+  total(phase: BuildPhase): number {
+    return this.spent.get(phase) ?? 0;
   }
 
   /** Runs `fn`, adding its duration (also when it throws) to `phase`. */

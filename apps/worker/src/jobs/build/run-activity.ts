@@ -414,7 +414,11 @@ async function runHoldingInputs(
 
   if (remoteChoice) {
     // Remote outputs are written one statement each (the build planner's activities, as before).
-    for (const t of targets)
+    for (const t of targets) {
+      // The run on the workspace is its own phase (else it would count as DB writes); the
+      // publish inside it is already timed as the publish.
+      const started = performance.now();
+      const published = spent?.total("publish") ?? 0;
       outcomes.set(
         t.activity.id,
         await runRemote(ctx, t.activity, {
@@ -430,6 +434,8 @@ async function runHoldingInputs(
           ...(opts.signal ? { signal: opts.signal } : {}),
         }),
       );
+      spent?.add("remote", performance.now() - started - ((spent?.total("publish") ?? 0) - published));
+    }
     return result();
   }
 
