@@ -43,6 +43,9 @@ export function TrainingList({
               <div className="training-head">
                 <strong>#{t.number}</strong>
                 <Badge tone={TONE[t.state]}>{t.state.toLowerCase()}</Badge>
+                <span className="muted" data-testid="training-engine">
+                  {t.engine === "databricks" ? "Spark MLlib on Databricks" : "scikit-learn on this machine"}
+                </span>
                 <span className="muted">{formatDate(t.createdAt)}</span>
                 {t.result?.ok ? (
                   <span className="muted">
