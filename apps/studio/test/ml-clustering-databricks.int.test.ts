@@ -1,13 +1,3 @@
-// A bisecting k-means end to end through the studio and worker that `npm test` starts: the Lab's
-// clustering with its engine on a compute profile of a workspace (the emulator, whose mount is the
-// stack's own storage folder) trains with Spark MLlib through the Jobs API on the emulator's real
-// local Spark; deployed to the Flow, its portable form (the feature handling and the tree of
-// centroids) scores in SQL, locally on DuckDB and on the emulator's Spark. The oracle is MLlib:
-// the training returns the cluster its fitted model gave each of the first rows, and every scored
-// row must be in that cluster, on both engines.
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -20,15 +10,15 @@ import {
   waitForJob,
 } from "./api-client.ts";
 import { churnRows } from "./churn-rows.ts";
+import { type EmulatedWorkspace, emulatedWorkspace } from "./emulated-workspace.ts";
 
 type Cell = string | number | boolean | null;
-const TOKEN = `dapi${randomBytes(12).toString("hex")}`;
 
 describe.skipIf(!hasStudio)(
   "a bisecting k-means trained with MLlib through the studio, scored in SQL on both engines",
   { timeout: 420_000 },
   () => {
-    let emu: DatabricksEmulator;
+    let ws: EmulatedWorkspace | undefined;
     let session: Caller;
     let projectId: string;
     let datasetId: string;
@@ -38,36 +28,14 @@ describe.skipIf(!hasStudio)(
     const get = (p: string) => call(p, { as: session });
 
     beforeAll(async () => {
-      emu = await startDatabricksEmulator({
-        token: TOKEN,
-        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
-        clusterStartDelayMs: 100,
-      });
       session = await loginAs(admin.email, admin.password);
-      const c = await post("/admin/databricks/connections", {
-        name: `bisecting ${uniqueKey("C")}`,
-        workspaceUrl: emu.url,
-        token: TOKEN,
-        storagePrefix: "dbfs:/mnt/sous",
-        storage: { kind: "installation" },
-      });
-      expect(c.status, JSON.stringify(c.data)).toBe(201);
-      const p = await post(`/admin/databricks/connections/${c.data.id}/profiles`, {
-        name: "ml",
-        spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
-      });
-      expect(p.status, JSON.stringify(p.data)).toBe(201);
-      engine = { kind: "databricks", connectionId: c.data.id, profileId: p.data.id };
+      ws = await emulatedWorkspace(session, "bisecting");
+      engine = ws.engine;
       projectId = (await post("/projects", { key: uniqueKey("BKM"), name: "Bisecting segments" })).data.id;
       datasetId = await uploadCsv(session, projectId, "customers", churnRows(400, 31));
     }, 120_000);
     afterAll(async () => {
-      if (engine)
-        await call(`/admin/databricks/connections/${engine.connectionId}?force=true`, {
-          method: "DELETE",
-          as: session,
-        });
-      await emu?.stop();
+      await ws?.close();
     });
 
     /** The `cluster` of each scored row, by id; and each row's x2, by id. */
