@@ -1,8 +1,10 @@
+import type { ActivityState } from "@sous/contracts";
 import type { BadgeTone } from "@/ui/badge.tsx";
 
 // Shared by the jobs list (server) and a job's page (client).
 
-export const STATE_TONE: Record<string, BadgeTone> = {
+// Keyed by the contract's states: a state added there without its tone fails the typecheck.
+export const STATE_TONE: Record<ActivityState, BadgeTone> = {
   QUEUED: "neutral",
   RUNNING: "warning",
   SUCCEEDED: "success",
