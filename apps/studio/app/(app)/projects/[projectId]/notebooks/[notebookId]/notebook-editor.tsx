@@ -8,17 +8,19 @@ import { ApiError, type ApiResponse, apiCall, errorMessage } from "@/ui/api.ts";
 import { Button } from "@/ui/button.tsx";
 import { CellText } from "@/ui/data-table.tsx";
 import { FormError, Input } from "@/ui/field.tsx";
-import { formatCount, isNumericType, plural } from "@/ui/format.ts";
+import { formatCount, isNumericType } from "@/ui/format.ts";
 import { PlayIcon, PlusIcon, TrashIcon } from "@/ui/icons.tsx";
 import { LeaveGuard } from "@/ui/leave-guard.tsx";
 import { SqlEditor, type SqlProblemAt, type SqlTable } from "@/ui/sql-editor.tsx";
+import { CellChart, isChartable } from "./cell-chart.tsx";
 import { CellProgress, NotebookEngineSelect } from "./notebook-engine.tsx";
 
 // A SQL notebook: cells edited with the SQL recipe's editor, run one at a time on the notebook's
-// engine, local or a Databricks compute profile (Ctrl+Enter), each with its result grid (10,000 rows at most, virtualised, the full count
-// above it), its error under it at its position, and "Save as dataset" that turns the cell into a
-// SQL recipe of the Flow. The cells are saved with the version they were loaded at (a 409 says
-// someone else saved meanwhile); results are kept by the server apart from the cells.
+// engine, local or a Databricks compute profile (Ctrl+Enter), each with its progress while it
+// runs, its result grid (10,000 rows at most, virtualised, the full count above it) or quick chart
+// (cell-chart.tsx), its error under it at its position, and "Save as dataset" that turns the cell
+// into a SQL recipe of the Flow. The cells are saved with the version they were loaded at (a 409
+// says someone else saved meanwhile); results are kept by the server apart from the cells.
 
 const newCellId = () => `c${globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
 
@@ -213,7 +215,7 @@ function CellView({
   cell: NotebookCell;
   result: CellResult | undefined;
   running: boolean;
-  /** The notebook runs on a Databricks cluster: the run's progress shows while it runs. */
+  /** The notebook runs on a Databricks cluster (the run's progress says what the cluster does). */
   remote: boolean;
   canEdit: boolean;
   tables: SqlTable[];
@@ -298,10 +300,8 @@ function CellView({
             />
           </>
         ) : null}
-        {running && remote ? (
-          <CellProgress projectId={projectId} notebookId={notebookId} cellId={cell.id} />
-        ) : running ? (
-          <span className="muted">Running on the full data…</span>
+        {running ? (
+          <CellProgress projectId={projectId} notebookId={notebookId} cellId={cell.id} remote={remote} />
         ) : null}
       </div>
       {/* Ctrl+Enter from the editor inside runs the cell. */}
@@ -425,7 +425,7 @@ function ResultView({ result, stale }: { result: CellResult; stale: boolean }) {
     );
   }
   const columns = result.columns.map((c) => ({ name: c.name, type: c.type ?? c.engineType.toLowerCase() }));
-  const chartable = barChartOf(columns, result.rows);
+  const chartable = isChartable(columns, result.rows);
   return (
     <div className="nb-result" data-testid="cell-result">
       <div className="nb-result-head">
@@ -446,11 +446,16 @@ function ResultView({ result, stale }: { result: CellResult; stale: boolean }) {
             onClick={() => setChart((c) => !c)}
             data-testid="cell-chart-toggle"
           >
-            {chart ? "Table" : "Bar chart"}
+            {chart ? "Table" : "Chart"}
           </Button>
         ) : null}
       </div>
-      {chart && chartable ? <BarChart {...chartable} /> : <ResultGrid columns={columns} rows={result.rows} />}
+      {chart && chartable ? (
+        // A new result starts a new chart: the columns it picked may no longer exist.
+        <CellChart key={result.ranAt} columns={columns} rows={result.rows} rowCount={result.rowCount} />
+      ) : (
+        <ResultGrid columns={columns} rows={result.rows} />
+      )}
     </div>
   );
 }
@@ -519,79 +524,5 @@ function ResultGrid({
         </tbody>
       </table>
     </div>
-  );
-}
-
-const MAX_BARS = 30;
-
-/** A bar per row: the first non-numeric column names it, the first numeric one sizes it. */
-function barChartOf(
-  columns: { name: string; type: string }[],
-  rows: (string | number | boolean | null)[][],
-): { label: string; value: string; bars: { label: string; value: number }[] } | null {
-  const v = columns.findIndex((c) => isNumericType(c.type));
-  const l = columns.findIndex((c, i) => i !== v && !isNumericType(c.type));
-  if (v < 0 || rows.length === 0) return null;
-  const labelAt = l >= 0 ? l : columns.findIndex((_, i) => i !== v);
-  const bars = rows.slice(0, MAX_BARS).map((r, i) => ({
-    label: labelAt >= 0 ? String(r[labelAt] ?? "null") : String(i + 1),
-    value: Number(r[v] ?? 0),
-  }));
-  if (bars.some((b) => !Number.isFinite(b.value))) return null;
-  return { label: labelAt >= 0 ? columns[labelAt]!.name : "row", value: columns[v]!.name, bars };
-}
-
-function BarChart({
-  label,
-  value,
-  bars,
-}: {
-  label: string;
-  value: string;
-  bars: { label: string; value: number }[];
-}) {
-  const max = Math.max(0, ...bars.map((b) => b.value));
-  const min = Math.min(0, ...bars.map((b) => b.value));
-  const span = max - min || 1;
-  const barH = 22;
-  const labelW = 140;
-  const width = 640;
-  const plotW = width - labelW - 80;
-  return (
-    <figure className="nb-chart" data-testid="cell-chart">
-      <svg
-        width={width}
-        height={bars.length * barH + 8}
-        role="img"
-        aria-label={`${value} by ${label}, the first ${plural(bars.length, "row")}`}
-      >
-        {bars.map((b, i) => {
-          const x = labelW + ((Math.min(0, b.value) - min) / span) * plotW;
-          const w = (Math.abs(b.value) / span) * plotW;
-          const y = i * barH + 4;
-          return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: bars are positional
-            <g key={i}>
-              <text x={labelW - 8} y={y + 14} textAnchor="end" className="nb-chart-label">
-                {b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label}
-              </text>
-              <rect x={x} y={y} width={Math.max(1, w)} height={barH - 6} className="nb-chart-bar" />
-              <text
-                x={b.value < 0 ? x - 4 : x + w + 4}
-                y={y + 14}
-                className="nb-chart-value"
-                textAnchor={b.value < 0 ? "end" : "start"}
-              >
-                {b.value.toLocaleString()}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="muted">
-        {value} by {label}
-        {bars.length === MAX_BARS ? ` (first ${MAX_BARS} rows)` : ""}
-      </figcaption>
-    </figure>
   );
 }

@@ -5,8 +5,8 @@ import { useEffect, useState } from "react";
 import { apiCall, Badge, errorMessage, Select } from "@/ui/index.ts";
 
 // Where a SQL notebook's cells run (issue #17): the local engine, or a Databricks connection's
-// compute profile (the project's engine options); and, while a cell runs on a cluster, what the
-// run says (reusing, starting or waiting for a cluster, then the query), polled every second.
+// compute profile (the project's engine options); and, while a cell runs, what the run says
+// (reusing, starting or waiting for a cluster, then the query; a local query's progress).
 
 const LOCAL = "local";
 const keyOf = (e: EngineChoice) =>
@@ -106,17 +106,34 @@ export function NotebookEngineSelect({
   );
 }
 
-/** While a cell runs on a cluster: the run's last word (cluster wait, upload, query), every second. */
+/** Seconds with a tenth under a minute (the clock of a running cell), then minutes and seconds. */
+export function formatElapsed(ms: number): string {
+  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+}
+
+/**
+ * While a cell runs: the time since it started and what the run says, polled every second and
+ * only while it runs (unmounted at its end). On a cluster, its last word (cluster wait, upload,
+ * query); on the local engine, DuckDB's percentage, first asked after a second so that a quick
+ * cell costs no request.
+ */
 export function CellProgress({
   projectId,
   notebookId,
   cellId,
+  remote,
 }: {
   projectId: string;
   notebookId: string;
   cellId: string;
+  remote: boolean;
 }) {
-  const [line, setLine] = useState("Starting the run on Databricks…");
+  const [startedAt] = useState(() => performance.now());
+  const [elapsed, setElapsed] = useState(0);
+  const [line, setLine] = useState<string | null>(null);
+  const [percent, setPercent] = useState<number | null>(null);
   useEffect(() => {
     let stopped = false;
     const poll = async () => {
@@ -124,22 +141,42 @@ export function CellProgress({
         const p = await apiCall("GET /projects/{projectId}/notebooks/{notebookId}/cells/{cellId}/progress", {
           params: { projectId, notebookId, cellId },
         });
-        const last = p.lines.at(-1);
-        if (!stopped && last) setLine(last);
+        // A run that is not going on is an earlier one (this one has not reached the server yet).
+        if (stopped || !p.running) return;
+        setLine(p.lines.at(-1) ?? null);
+        setPercent(p.percent);
       } catch {
         // The next poll tries again; the run's own answer reports failures.
       }
     };
     const timer = setInterval(() => void poll(), 1_000);
-    void poll();
+    if (remote) void poll();
+    const clock = setInterval(() => setElapsed(performance.now() - startedAt), 100);
     return () => {
       stopped = true;
       clearInterval(timer);
+      clearInterval(clock);
     };
-  }, [projectId, notebookId, cellId]);
+  }, [projectId, notebookId, cellId, remote, startedAt]);
+  const said = remote ? (line ?? "Starting the run on Databricks…") : "Running";
   return (
-    <span className="muted" data-testid="cell-progress">
-      {line}
+    <span className="nb-progress muted" data-testid="cell-progress">
+      {percent !== null ? (
+        <span
+          className="nb-progress-bar"
+          role="progressbar"
+          aria-label="Query progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(percent)}
+        >
+          <span style={{ width: `${percent}%` }} />
+        </span>
+      ) : null}
+      <span>
+        {said}
+        {percent !== null ? ` · ${Math.round(percent)}%` : ""} · {formatElapsed(elapsed)}
+      </span>
     </span>
   );
 }
