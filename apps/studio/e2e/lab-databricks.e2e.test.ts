@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { type DatabricksEmulator, startDatabricksEmulator } from "@sous/databricks-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, hasStudio, studioUrl, uniqueKey, waitForJob } from "../test/api-client.ts";
+import { call, hasStudio, studioUrl, waitForJob } from "../test/api-client.ts";
 import { churnRows } from "../test/churn-rows.ts";
+import { type EmulatedWorkspace, emulatedWorkspace } from "../test/emulated-workspace.ts";
 import { screenshot } from "./browser.ts";
 import { useStudio } from "./fixture.ts";
 
@@ -13,23 +11,18 @@ import { useStudio } from "./fixture.ts";
 // made from its panel runs locally, then, switched to the workspace in the recipe editor, on Spark.
 // Both runs give every row the same prediction and probabilities (1e-9).
 
-const TOKEN = `dapi${randomBytes(12).toString("hex")}`;
 type Cell = string | number | boolean | null;
 
 describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
   "the Lab on Databricks (browser)",
   () => {
     const studio = useStudio();
-    let emu: DatabricksEmulator;
+    let workspace: EmulatedWorkspace;
     beforeAll(async () => {
-      emu = await startDatabricksEmulator({
-        token: TOKEN,
-        mounts: { "dbfs:/mnt/sous": path.join(process.env.SOUS_TEST_STACK_DATA_DIR ?? "", "storage") },
-        clusterStartDelayMs: 100,
-      });
+      workspace = await emulatedWorkspace(studio.session, "Lab e2e");
     });
     afterAll(async () => {
-      await emu?.stop();
+      await workspace?.close();
     });
 
     it("trains with MLlib on the emulator, deploys the best model, and scores locally and on Spark alike", {
@@ -40,17 +33,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
         expect(r.status, `${p}: ${JSON.stringify(r.data)}`).toBe(201);
         return r.data;
       };
-      const conn = await post("/admin/databricks/connections", {
-        name: `Lab e2e ${uniqueKey("W")}`,
-        workspaceUrl: emu.url,
-        token: TOKEN,
-        storagePrefix: "dbfs:/mnt/sous",
-        storage: { kind: "installation" },
-      });
-      const profile = await post(`/admin/databricks/connections/${conn.id}/profiles`, {
-        name: "ml",
-        spec: { spark_version: "15.4.x-scala2.12", num_workers: 1 },
-      });
+      const { connectionId, profileId } = workspace;
       const {
         projectId,
         datasets: { customers: datasetId, prospects: prospectsId },
@@ -64,7 +47,7 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
 
       const { page, errors } = await studio.page();
       await page.goto(`${studioUrl}/projects/${projectId}/lab/${analysis.id}`);
-      await page.getByTestId("design-engine").selectOption(`${conn.id}/${profile.id}`);
+      await page.getByTestId("design-engine").selectOption(`${connectionId}/${profileId}`);
       await page.getByTestId("train").click();
       const training = page.getByTestId("training").first();
       await page
@@ -127,12 +110,12 @@ describe.skipIf(!hasStudio || !process.env.SOUS_TEST_STACK_DATA_DIR)(
 
       // The same recipe on the workspace: picked in the editor's engine menu, run again.
       await page.getByTestId("engine-select").click();
-      await page.getByTestId(`engine-option-dbx:${conn.id}:${profile.id}`).click();
+      await page.getByTestId(`engine-option-dbx:${connectionId}:${profileId}`).click();
       await expect
         .poll(() => page.getByTestId("engine-current").textContent())
-        .toBe(`Databricks · ${conn.name} / ml`);
+        .toMatch(/^Databricks · Lab e2e \S+ \/ small$/);
       const spark = await run();
-      expect(spark.engine).toBe(`databricks:${conn.id}:${profile.id}`);
+      expect(spark.engine).toBe(`databricks:${connectionId}:${profileId}`);
       expect(spark.names).toEqual(local.names);
       expect(spark.names).toEqual(expect.arrayContaining(["prediction", "proba_false", "proba_true"]));
       expect(spark.rows.size).toBe(120);

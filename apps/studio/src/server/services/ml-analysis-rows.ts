@@ -23,12 +23,22 @@ export async function freeAnalysisName(projectId: string, base: string): Promise
   for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
 }
 
-/** Creates the analysis row; a name taken meanwhile is a 409. */
-export async function createAnalysisRow<T>(create: () => Promise<T>, name: string): Promise<T> {
+/** Creates the analysis row and returns its id; a name taken meanwhile is a 409. */
+export async function createAnalysisRow(row: {
+  projectId: string;
+  datasetId: string;
+  name: string;
+  design: unknown;
+  createdById: string;
+}): Promise<string> {
   try {
-    return await create();
+    const a = await ctx().db.mlAnalysis.create({
+      data: { ...row, design: row.design as Prisma.InputJsonValue },
+      select: { id: true },
+    });
+    return a.id;
   } catch (e) {
-    if (isUniqueViolation(e)) throw analysisNameTaken(name);
+    if (isUniqueViolation(e)) throw analysisNameTaken(row.name);
     throw e;
   }
 }

@@ -138,21 +138,8 @@ export async function createClustering(
     engine: { kind: "local" },
   };
   const name = await freeAnalysisName(projectId, input.name ?? `Clusters of ${d.name}`);
-  const a = await createAnalysisRow(
-    () =>
-      ctx().db.mlAnalysis.create({
-        data: {
-          projectId,
-          datasetId: d.id,
-          name,
-          design: design as unknown as Prisma.InputJsonValue,
-          createdById: user.id,
-        },
-        include,
-      }),
-    name,
-  );
-  return dto(a);
+  const id = await createAnalysisRow({ projectId, datasetId: d.id, name, design, createdById: user.id });
+  return getClustering(projectId, id);
 }
 
 /** Saves a design; `version` must be the one the edit started from (someone else's save is a 409). */

@@ -155,21 +155,8 @@ export async function createAnalysis(
   const { design } = await suggestForTarget(projectId, input);
   const d = await findDataset(projectId, input.datasetId);
   const name = input.name ?? (await freeAnalysisName(projectId, `${input.target} on ${d.name}`));
-  const a = await createAnalysisRow(
-    () =>
-      ctx().db.mlAnalysis.create({
-        data: {
-          projectId,
-          datasetId: d.id,
-          name,
-          design: design as unknown as Prisma.InputJsonValue,
-          createdById: user.id,
-        },
-        include: analysisInclude,
-      }),
-    name,
-  );
-  return analysisDto(a);
+  const id = await createAnalysisRow({ projectId, datasetId: d.id, name, design, createdById: user.id });
+  return getAnalysis(projectId, id);
 }
 
 export async function listAnalyses(projectId: string) {
