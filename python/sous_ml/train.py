@@ -106,6 +106,13 @@ def text_column(col):
     return np.array([np.nan if v is None else category_text(v) for v in col.to_pylist()], dtype=object)
 
 
+def has_value(column):
+    """Whether a feature's column (float with NaN, or objects with None/NaN) holds any value."""
+    if column.dtype.kind == "f":
+        return not bool(np.isnan(column).all())
+    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in column)
+
+
 def feature_matrix(table, features):
     """One column per feature: numeric as float (NaN when missing), categorical as text or NaN.
     A float64 matrix when every feature is numeric (no per-cell Python objects), else an object one."""
@@ -401,6 +408,17 @@ def train(request):
     if task in CLASSIFICATION:
         if len(set(y_train.tolist())) < 2:
             raise TrainError("ML_TARGET_CONSTANT", f"the training split has a single class of {target}: add rows or change the seed")
+    # As the MLlib script says it: scikit-learn's imputer would drop such a column and fail later
+    # with a shape error that names no feature.
+    empty = [f["name"] for i, f in enumerate(request["features"]) if not has_value(x_train[:, i])]
+    if empty:
+        names = ", ".join(empty)
+        raise TrainError(
+            "ML_FEATURE_EMPTY",
+            f"feature {names} has no value on the training rows: exclude it"
+            if len(empty) == 1
+            else f"features {names} have no value on the training rows: exclude them",
+        )
     all_classes = np.unique(y) if task in CLASSIFICATION else None
     if kfold:
         log(f"read {table.num_rows} rows ({dropped} without a target); {validation['k']} folds of {len(y)} rows")
