@@ -70,4 +70,28 @@ describe("LocalEngine write sandboxes", () => {
       );
     }
   });
+
+  it("are closed once retired: by closeRetired(), or a second later at the latest", async () => {
+    const a = mkdtempSync(path.join(dir, "r-"));
+    const used = async () => {
+      let box: LocalEngine | null = null;
+      await engine.sandboxed({ read: [a], write: [a] }, async (b) => {
+        box = b;
+        await b.withConnection((c) => c.run("SELECT 1"));
+      });
+      return box as unknown as LocalEngine;
+    };
+    const answer = (box: LocalEngine) =>
+      box.withConnection((c) => c.runAndReadAll("SELECT 42 AS x")).then((r) => r.getRows()[0]?.[0]);
+    // The caller has its result before the instance closes (closing it blocks this thread).
+    const first = await used();
+    await expect(answer(first)).resolves.toBe(42);
+    engine.closeRetired();
+    await expect(answer(first)).rejects.toThrow();
+    // Nobody calls closeRetired(): the timer closes it.
+    const second = await used();
+    await expect(answer(second)).resolves.toBe(42);
+    await new Promise((r) => setTimeout(r, 1300));
+    await expect(answer(second)).rejects.toThrow();
+  });
 });

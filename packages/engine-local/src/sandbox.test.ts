@@ -118,12 +118,23 @@ describe("the local engine's sandbox, checker bypassed", () => {
   });
 
   it("a build's sandbox leaves no temp folder; previews reuse one per set of inputs, and only that set", async () => {
-    const temps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("sous-duckdb-")).length;
-    const before = temps();
-    await engine.sandboxed({ read: [inputDir], write: [stagingDir] }, async () => undefined);
-    // Closed once the caller has its result (on the next turn of the event loop).
-    await new Promise((r) => setImmediate(r));
-    expect(temps()).toBe(before);
+    // A temp folder of this test's own (os.tmpdir() reads TMPDIR): other test files running at
+    // the same time make and remove sandboxes' folders in the shared one.
+    const own = mkdtempSync(path.join(tmpdir(), "sous-sandbox-tmp-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    const temps = () => readdirSync(own).filter((f) => f.startsWith("sous-duckdb-")).length;
+    try {
+      await engine.sandboxed({ read: [inputDir], write: [stagingDir] }, async () => undefined);
+      // Retired once the caller has its result, closed when the caller says (a job's end).
+      expect(temps()).toBe(1);
+      engine.closeRetired();
+      expect(temps()).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(own, { recursive: true, force: true });
+    }
     await expect(engine.sandboxed({ read: [] }, async () => 1)).rejects.toThrow(/at least one folder/);
 
     const other = path.join(root, "storage/projects/pMine/datasets/dOther/versions/v1");

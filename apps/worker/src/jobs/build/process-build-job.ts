@@ -101,9 +101,13 @@ export async function processBuildJob(
     await runAttempt(ctx, settings, attempt, job, timings, signal);
   } finally {
     // After the job's end (it costs the job nothing); a reader of the log sees it soon after.
+    const summary = timings.summary();
+    // The job's end is recorded: its finished sandboxes' DuckDB instances are closed now, which
+    // holds this thread while DuckDB frees their memory (LocalEngine.closeRetired).
+    ctx.engine.closeRetired();
     await Promise.all([
       releaseJob(db, attempt).catch(() => {}),
-      jobLog(db, jobId, "info", timings.summary()).catch(() => {}),
+      jobLog(db, jobId, "info", summary).catch(() => {}),
     ]);
   }
 }
