@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@sous/contracts";
+import { AppError, JobStateSchema } from "@sous/contracts";
 import { isUniqueViolation, type Prisma } from "@sous/db";
 import { ctx } from "../context.ts";
 
@@ -69,4 +69,23 @@ export async function saveAnalysisDesign(
     if (isUniqueViolation(e)) throw analysisNameTaken(input.name ?? "");
     throw e;
   }
+}
+
+/** What a training's DTO says of its job, whatever the task: the rest is its design and result. */
+export function trainingJobFields(t: {
+  id: string;
+  number: number;
+  jobId: string;
+  createdAt: Date;
+  job: { state: string; error: string | null; finishedAt: Date | null };
+}) {
+  return {
+    id: t.id,
+    number: t.number,
+    jobId: t.jobId,
+    state: JobStateSchema.parse(t.job.state),
+    error: t.job.error,
+    createdAt: t.createdAt.toISOString(),
+    finishedAt: t.job.finishedAt?.toISOString() ?? null,
+  };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
+import { AppError, type RetrainIntent, type User } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
 import {
   CLUSTER_ALGORITHM_SUPPORT,
@@ -16,7 +16,12 @@ import {
 import { ctx } from "../context.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
-import { createAnalysisRow, freeAnalysisName, saveAnalysisDesign } from "./ml-analysis-rows.ts";
+import {
+  createAnalysisRow,
+  freeAnalysisName,
+  saveAnalysisDesign,
+  trainingJobFields,
+} from "./ml-analysis-rows.ts";
 import { queueTraining, trainingInclude } from "./queue-training.ts";
 
 // The Lab's clustering analyses: a design with no target (features, algorithms with k, a seed,
@@ -53,16 +58,10 @@ function problemsOf(design: ClusterDesign, rows: number | null) {
 function trainingDto(t: Row["trainings"][number]): ClusterTrainingDto {
   const design = ClusterDesignSchema.parse(t.design);
   return {
-    id: t.id,
-    number: t.number,
-    jobId: t.jobId,
-    state: JobStateSchema.parse(t.job.state),
+    ...trainingJobFields(t),
     engine: design.engine.kind,
     design,
     result: t.result === null ? null : ClusterResultSchema.parse(t.result),
-    error: t.job.error,
-    createdAt: t.createdAt.toISOString(),
-    finishedAt: t.job.finishedAt?.toISOString() ?? null,
   };
 }
 

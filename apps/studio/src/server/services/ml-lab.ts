@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, JobStateSchema, type RetrainIntent, type User } from "@sous/contracts";
+import { AppError, type RetrainIntent, type User } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
 import { targetCorrelations } from "@sous/engine-local";
 import {
@@ -20,7 +20,12 @@ import { mlTrainingPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { datasetSample } from "./dataset-sample.ts";
 import { currentVersionOf, findDataset } from "./dataset-store.ts";
-import { createAnalysisRow, freeAnalysisName, saveAnalysisDesign } from "./ml-analysis-rows.ts";
+import {
+  createAnalysisRow,
+  freeAnalysisName,
+  saveAnalysisDesign,
+  trainingJobFields,
+} from "./ml-analysis-rows.ts";
 import { isClusterDesign } from "./ml-clustering.ts";
 import { queueTraining, trainingInclude } from "./queue-training.ts";
 
@@ -95,16 +100,10 @@ type TrainingRow = Prisma.MlTrainingGetPayload<{ include: typeof trainingInclude
 function trainingDto(t: TrainingRow): MlTrainingDto {
   const design = MlDesignSchema.parse(t.design);
   return {
-    id: t.id,
-    number: t.number,
-    jobId: t.jobId,
-    state: JobStateSchema.parse(t.job.state),
+    ...trainingJobFields(t),
     engine: design.engine.kind,
     design,
     result: t.result === null ? null : TrainResultSchema.parse(t.result),
-    error: t.job.error,
-    createdAt: t.createdAt.toISOString(),
-    finishedAt: t.job.finishedAt?.toISOString() ?? null,
   };
 }
 
