@@ -26,15 +26,15 @@ export interface NewDatasetVersion {
 }
 
 export interface PublishHooks {
-  /** Runs first in the transaction, e.g. creating the dataset or checking the job is still ours. */
+  /** Runs first, in a transaction with the publish, e.g. creating the dataset. */
   before?: (tx: Tx) => Promise<void>;
   /**
-   * Publishes only while this job attempt owns its job: the statement that locks the dataset also
-   * stamps the attempt's heartbeat (what a check in `before` would do, one round trip fewer on
-   * every build) and `notOwner()` is thrown, publishing nothing, when no attempt row matched.
+   * Publishes only while this job attempt owns its job: the publishing statement also stamps the
+   * attempt's heartbeat (what a check in `before` would do, without a transaction around it) and
+   * publishes nothing when no attempt row matched; `notOwner()` is then thrown.
    */
   owner?: { jobId: string; token: string; notOwner: () => Error };
-  /** Runs last in the transaction, e.g. marking the activity that wrote the version done. */
+  /** Runs last, in a transaction with the publish. */
   after?: (tx: Tx) => Promise<void>;
   /**
    * A build's activity that wrote the version: moved from RUNNING to SUCCEEDED (finishedAt
@@ -49,94 +49,110 @@ export interface PublishHooks {
     /** The SparkSQL shown for the activity (left as it is when absent). */
     sparkSql?: string | null;
   };
+  /** A build's lease on the dataset (DatasetBuildLock) held by this job: released by the same statement. */
+  releaseBuildLock?: { jobId: string };
+  /** A line (a build's "Wrote ..." line) appended to the job's log by the same statement. */
+  logLine?: { jobId: string; message: string };
 }
 
 /**
- * Registers `version` as the dataset's next version and makes it the current one, in one
- * transaction with `hooks`. Safe under concurrent publishers (an upload racing a build, two jobs):
- * the dataset's row is locked before the next number is read, so they take turns and get
- * consecutive numbers instead of one of them hitting the (datasetId, number) unique index.
- * Throws AppError "conflict" when it cannot publish: the dataset was deleted meanwhile, or a
- * writer that bypasses this lock took the number.
+ * Registers `version` as the dataset's next version and makes it the current one, with `hooks`.
+ * Safe under concurrent publishers (an upload racing a build, two jobs): the statement bumps the
+ * dataset's `lastVersionNumber` and takes the number from it, so they take turns on the dataset's
+ * row and get consecutive numbers instead of one of them hitting the (datasetId, number) unique
+ * index. Throws AppError "conflict" when it cannot publish: the dataset was deleted meanwhile, or
+ * a writer that bypasses this took the number.
  *
- * Two statements besides the hooks (it took four, then the activity's): the lock (with the owner's
- * check when `owner` is given), then one that
- * reads the next number, inserts the version, moves the pointer and ends the activity. The number
- * is read in a statement of its own after the lock, never in the locking one: a statement that
- * waited for the lock still reads with the snapshot it started with, which misses the version the
- * lock's previous holder published.
+ * One statement (a build's publish was a transaction of four round trips, then two more writes):
+ * it checks the owner when `owner` is given, bumps the number, inserts the version, moves the
+ * pointer, and ends the activity, releases the build's lease and logs its line when asked. A transaction only wraps it when `before` or `after` hooks need one. The number comes
+ * from the row the UPDATE locked, never from a read of the versions: a statement that waited for
+ * the lock reads the other tables with the snapshot it started with, which misses the version the
+ * lock's previous holder published, while the row it updates is read again once the lock is its.
  */
 export async function publishDatasetVersion(
   db: Db,
   version: NewDatasetVersion,
   hooks: PublishHooks = {},
 ): Promise<{ number: number }> {
+  if (!hooks.before && !hooks.after) return publishStatement(db, version, hooks);
   return db.$transaction(async (tx) => {
     await hooks.before?.(tx);
-    const o = hooks.owner;
-    let found: boolean;
-    if (o) {
-      const [lock] = await tx.$queryRaw<{ owned: number; found: number }[]>`
-        WITH owner AS (
-          UPDATE "JobAttempt" SET "heartbeatAt" = now() WHERE "jobId" = ${o.jobId} AND "token" = ${o.token}
-          RETURNING 1
-        ), locked AS (
-          SELECT id FROM "Dataset" WHERE id = ${version.datasetId} FOR UPDATE
-        )
-        SELECT (SELECT count(*) FROM owner)::int AS owned, (SELECT count(*) FROM locked)::int AS found`;
-      if (Number(lock?.owned) !== 1) throw o.notOwner();
-      found = Number(lock?.found) === 1;
-    } else {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Dataset" WHERE id = ${version.datasetId} FOR UPDATE`;
-      found = locked.length > 0;
-    }
-    if (!found) {
-      throw new AppError(
-        "conflict",
-        "The dataset was deleted while its new version was being written; nothing was published.",
-      );
-    }
-    // Timestamps from this process, as Prisma writes them (the columns have no time zone).
-    const now = new Date();
-    const schema = JSON.stringify(version.schema);
-    const a = hooks.activityDone;
-    let rows: { number: number }[];
-    try {
-      rows = await tx.$queryRaw<{ number: number }[]>`
-        WITH v AS (
-          INSERT INTO "DatasetVersion"
-            ("id", "datasetId", "number", "prefix", "status", "schema", "rowCount", "bytes",
-             "origin", "jobId", "buildHash", "createdAt")
-          SELECT ${version.versionId}::text, ${version.datasetId}::text, COALESCE(MAX("number"), 0) + 1, ${version.prefix}::text,
-            'PUBLISHED'::"DatasetVersionStatus", ${schema}::jsonb, ${String(version.rowCount)}::bigint,
-            ${String(version.bytes)}::bigint, ${version.origin === undefined ? null : version.origin.slice(0, 500)}::text,
-            ${version.jobId ?? null}::text, ${version.buildHash ?? null}::text, ${now}::timestamp(3)
-          FROM "DatasetVersion" WHERE "datasetId" = ${version.datasetId}
-          RETURNING "number"
-        ), d AS (
-          UPDATE "Dataset" SET "currentVersionId" = ${version.versionId}, "schema" = ${schema}::jsonb,
-            "updatedAt" = ${now}::timestamp(3)
-          WHERE id = ${version.datasetId}
-        ), a AS (
-          UPDATE "JobActivity" SET "state" = 'SUCCEEDED'::"JobState", "finishedAt" = ${now}::timestamp(3),
-            "rowsWritten" = ${a ? String(a.rowsWritten) : null}::bigint, "stagingPrefix" = NULL,
-            "remote" = CASE WHEN ${a?.remote !== undefined}::boolean THEN ${a?.remote === undefined ? null : JSON.stringify(a.remote)}::jsonb ELSE "remote" END,
-            "sparkSql" = CASE WHEN ${a?.sparkSql !== undefined}::boolean THEN ${a?.sparkSql ?? null}::text ELSE "sparkSql" END
-          WHERE id = ${a?.id ?? null}::text AND "state" = 'RUNNING'::"JobState"
-        )
-        SELECT "number" FROM v`;
-    } catch (e) {
-      if (!isUniqueViolation(e) && !isRawUniqueViolation(e)) throw e;
-      throw new AppError(
-        "conflict",
-        "Another version of this dataset was published at the same moment. Try again.",
-        { cause: e },
-      );
-    }
+    const published = await publishStatement(tx, version, hooks);
     await hooks.after?.(tx);
-    return { number: Number(rows[0]!.number) };
+    return published;
   });
+}
+
+async function publishStatement(
+  db: Db | Tx,
+  version: NewDatasetVersion,
+  hooks: Omit<PublishHooks, "before" | "after">,
+): Promise<{ number: number }> {
+  const o = hooks.owner;
+  const a = hooks.activityDone;
+  const line = hooks.logLine;
+  // Timestamps from this process, as Prisma writes them (the columns have no time zone).
+  const now = new Date();
+  const schema = JSON.stringify(version.schema);
+  let rows: { owned: number; number: number | null }[];
+  try {
+    // Versions written before lastVersionNumber existed, or by a writer that bypasses this
+    // function, still count: the number never goes back below the newest version there is.
+    rows = await db.$queryRaw<{ owned: number; number: number | null }[]>`
+      WITH owner AS (
+        UPDATE "JobAttempt" SET "heartbeatAt" = now()
+        WHERE "jobId" = ${o?.jobId ?? null}::text AND "token" = ${o?.token ?? null}::text
+        RETURNING 1
+      ), d AS (
+        UPDATE "Dataset" SET
+          "lastVersionNumber" = GREATEST("lastVersionNumber",
+            (SELECT COALESCE(MAX("number"), 0) FROM "DatasetVersion" WHERE "datasetId" = ${version.datasetId})) + 1,
+          "currentVersionId" = ${version.versionId}, "schema" = ${schema}::jsonb, "updatedAt" = ${now}::timestamp(3)
+        WHERE id = ${version.datasetId} AND (${o === undefined}::boolean OR EXISTS (SELECT 1 FROM owner))
+        RETURNING "lastVersionNumber" AS "number"
+      ), v AS (
+        INSERT INTO "DatasetVersion"
+          ("id", "datasetId", "number", "prefix", "status", "schema", "rowCount", "bytes",
+           "origin", "jobId", "buildHash", "createdAt")
+        SELECT ${version.versionId}::text, ${version.datasetId}::text, d."number", ${version.prefix}::text,
+          'PUBLISHED'::"DatasetVersionStatus", ${schema}::jsonb, ${String(version.rowCount)}::bigint,
+          ${String(version.bytes)}::bigint, ${version.origin === undefined ? null : version.origin.slice(0, 500)}::text,
+          ${version.jobId ?? null}::text, ${version.buildHash ?? null}::text, ${now}::timestamp(3)
+        FROM d
+      ), a AS (
+        UPDATE "JobActivity" SET "state" = 'SUCCEEDED'::"JobState", "finishedAt" = ${now}::timestamp(3),
+          "rowsWritten" = ${a ? String(a.rowsWritten) : null}::bigint, "stagingPrefix" = NULL,
+          "remote" = CASE WHEN ${a?.remote !== undefined}::boolean THEN ${a?.remote === undefined ? null : JSON.stringify(a.remote)}::jsonb ELSE "remote" END,
+          "sparkSql" = CASE WHEN ${a?.sparkSql !== undefined}::boolean THEN ${a?.sparkSql ?? null}::text ELSE "sparkSql" END
+        WHERE id = ${a?.id ?? null}::text AND "state" = 'RUNNING'::"JobState" AND EXISTS (SELECT 1 FROM d)
+      ), released AS (
+        DELETE FROM "DatasetBuildLock"
+        WHERE "datasetId" = ${version.datasetId} AND "jobId" = ${hooks.releaseBuildLock?.jobId ?? null}::text
+          AND EXISTS (SELECT 1 FROM d)
+      ), logged AS (
+        INSERT INTO "JobLog" ("jobId", "level", "message", "at")
+        SELECT ${line?.jobId ?? null}::text, 'info', ${line?.message ?? ""}::text, ${now}::timestamp(3)
+        FROM d WHERE ${line !== undefined}::boolean
+      )
+      SELECT (SELECT count(*) FROM owner)::int AS owned, (SELECT "number" FROM d) AS "number"`;
+  } catch (e) {
+    if (!isUniqueViolation(e) && !isRawUniqueViolation(e)) throw e;
+    throw new AppError(
+      "conflict",
+      "Another version of this dataset was published at the same moment. Try again.",
+      { cause: e },
+    );
+  }
+  const row = rows[0];
+  if (o && Number(row?.owned) !== 1) throw o.notOwner();
+  if (row?.number === null || row?.number === undefined) {
+    throw new AppError(
+      "conflict",
+      "The dataset was deleted while its new version was being written; nothing was published.",
+    );
+  }
+  return { number: Number(row.number) };
 }
 
 /** A unique index refused a raw statement's row (Postgres 23505, however the driver wraps it). */

@@ -14,8 +14,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneDatasetVersions, publishDatasetVersion } from "../src/index.ts";
 
-// Publishing and pruning against the real Postgres: the dataset row lock is what keeps racing
-// publishers (an upload and a build of the same dataset) from both taking `last + 1`.
+// Publishing and pruning against the real Postgres: the update of the dataset's row (its
+// lastVersionNumber) is what keeps racing publishers (an upload and a build of the same dataset)
+// from both taking `last + 1`.
 const databaseUrl = process.env.SOUS_TEST_DATABASE_URL ?? "";
 const schema: DatasetSchema = [{ name: "x", type: "bigint" }];
 
@@ -120,6 +121,53 @@ describe.skipIf(!databaseUrl)("dataset versions", () => {
       owner: { jobId: job.id, token: "mine", notOwner },
     }).catch((e: unknown) => e);
     expect((error as AppError).code).toBe("conflict");
+  });
+
+  it("releases the job's lease and logs its line with the publish, and neither for an attempt that lost the job", async () => {
+    const datasetId = await newDataset();
+    const job = await db.job.create({
+      data: { projectId, targets: [datasetId], mode: "build-only-this", state: "RUNNING" },
+    });
+    await db.jobAttempt.create({
+      data: { jobId: job.id, token: "mine", number: 1, heartbeatAt: new Date() },
+    });
+    await db.datasetBuildLock.create({
+      data: { datasetId, jobId: job.id, expiresAt: new Date(Date.now() + 60_000) },
+    });
+    const hooks = (token: string) => ({
+      owner: { jobId: job.id, token, notOwner: () => new Error("not the owner") },
+      releaseBuildLock: { jobId: job.id },
+      logLine: { jobId: job.id, message: `Wrote 1 rows (${token})` },
+    });
+    const lines = async () =>
+      (await db.jobLog.findMany({ where: { jobId: job.id }, select: { message: true } })).map(
+        (l) => l.message,
+      );
+
+    await expect(publishDatasetVersion(db, await staged(datasetId), hooks("theirs"))).rejects.toThrow(
+      "not the owner",
+    );
+    expect(await db.datasetBuildLock.count({ where: { datasetId } })).toBe(1);
+    expect(await lines()).toEqual([]);
+
+    await publishDatasetVersion(db, await staged(datasetId), hooks("mine"));
+    expect(await db.datasetBuildLock.count({ where: { datasetId } })).toBe(0);
+    expect(await lines()).toEqual(["Wrote 1 rows (mine)"]);
+  });
+
+  it("keeps numbering after pruning, and above a version written around it", async () => {
+    const datasetId = await newDataset();
+    for (let i = 0; i < 3; i++) await publishDatasetVersion(db, await staged(datasetId));
+    await pruneDatasetVersions({ db, storage, dataDir }, datasetId, 1);
+    expect((await publishDatasetVersion(db, await staged(datasetId))).number).toBe(4);
+    // A writer that inserts a version itself (an older studio, a script) does not make the next
+    // publish collide with it.
+    const v = await staged(datasetId);
+    await db.datasetVersion.create({
+      data: { id: v.versionId, datasetId, number: 9, prefix: v.prefix, status: "PUBLISHED", schema },
+    });
+    expect((await publishDatasetVersion(db, await staged(datasetId))).number).toBe(10);
+    expect((await db.dataset.findUniqueOrThrow({ where: { id: datasetId } })).lastVersionNumber).toBe(10);
   });
 
   it("answers a conflict, not a foreign-key error, when the dataset was deleted meanwhile", async () => {
