@@ -31,10 +31,19 @@ export interface JobAttempt {
 
 type Tx = Prisma.TransactionClient;
 
+/** The job as its attempt started it: what the processor needs of the row. */
+export interface StartedJob {
+  mode: string;
+  cancelRequestedAt: Date | null;
+}
+
 /**
- * Claims the job for a new attempt: at once when nobody owns it or the owner went silent;
- * otherwise waits while the owner is alive. Returns null when the job ended meanwhile (or was
- * never runnable): this delivery is a duplicate with nothing left to do.
+ * Claims the job for a new attempt and starts it: at once when nobody owns it or the owner went
+ * silent; otherwise waits while the owner is alive. Claiming and moving the job to RUNNING (its
+ * first start time kept) are one statement, whose row also gives what the processor reads of the
+ * job: two round trips one after the other, and a read, on every build's path before. `waited`: another attempt owned the job first (what it did meanwhile is in the
+ * rows now). Returns null when the job ended meanwhile (or was never runnable): this delivery is a
+ * duplicate with nothing left to do.
  */
 export async function claimJob(
   db: Db,
@@ -42,21 +51,43 @@ export async function claimJob(
   timing: AttemptTiming,
   signal?: AbortSignal,
   onWait?: (owner: number) => Promise<void>,
-): Promise<JobAttempt | null> {
+): Promise<{ attempt: JobAttempt; job: StartedJob; waited: boolean } | null> {
+  if (!canMoveJob("QUEUED", "RUNNING")) throw new IllegalTransitionError("job", "QUEUED", "RUNNING");
   const token = randomBytes(12).toString("hex");
   let told = false;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     // One statement decides, so two deliveries racing here cannot both win; it also checks the
-    // job is still runnable (one round trip on every build's path, not two).
-    const rows = await db.$queryRaw<{ number: number }[]>`
-      INSERT INTO "JobAttempt" ("jobId", "token", "number", "heartbeatAt")
-      SELECT ${jobId}, ${token}, 1, now()
-      WHERE EXISTS (SELECT 1 FROM "Job" WHERE "id" = ${jobId} AND "state" IN ('QUEUED', 'RUNNING'))
-      ON CONFLICT ("jobId") DO UPDATE
-        SET "token" = EXCLUDED."token", "number" = "JobAttempt"."number" + 1, "heartbeatAt" = now()
-        WHERE "JobAttempt"."heartbeatAt" < now() - make_interval(secs => ${timing.staleMs / 1000})
-      RETURNING "number"`;
-    if (rows[0]) return { jobId, token, number: Number(rows[0].number) };
+    // job is still runnable. The job moves only if this attempt claimed it, and only from QUEUED
+    // or RUNNING: a cancel that ended a queued job meanwhile wins.
+    const now = new Date();
+    const rows = await db.$queryRaw<
+      { number: number | null; mode: string | null; cancelRequestedAt: Date | null }[]
+    >`
+      WITH claimed AS (
+        INSERT INTO "JobAttempt" ("jobId", "token", "number", "heartbeatAt")
+        SELECT ${jobId}, ${token}, 1, now()
+        WHERE EXISTS (SELECT 1 FROM "Job" WHERE "id" = ${jobId} AND "state" IN ('QUEUED', 'RUNNING'))
+        ON CONFLICT ("jobId") DO UPDATE
+          SET "token" = EXCLUDED."token", "number" = "JobAttempt"."number" + 1, "heartbeatAt" = now()
+          WHERE "JobAttempt"."heartbeatAt" < now() - make_interval(secs => ${timing.staleMs / 1000})
+        RETURNING "number"
+      ), started AS (
+        UPDATE "Job" SET "state" = 'RUNNING'::"JobState", "startedAt" = COALESCE("startedAt", ${now}::timestamp(3))
+        WHERE "id" = ${jobId} AND "state" IN ('QUEUED', 'RUNNING') AND EXISTS (SELECT 1 FROM claimed)
+        RETURNING "id", "mode", "cancelRequestedAt"
+      )
+      SELECT (SELECT "number" FROM claimed) AS "number", s."mode", s."cancelRequestedAt"
+      FROM (SELECT 1) one LEFT JOIN started s ON true`;
+    const row = rows[0];
+    if (row?.number != null) {
+      // Claimed, but the job ended in the same instant (a cancel while queued): nothing to run.
+      if (row.mode === null) return null;
+      return {
+        attempt: { jobId, token, number: Number(row.number) },
+        job: { mode: row.mode, cancelRequestedAt: row.cancelRequestedAt },
+        waited: tries > 0,
+      };
+    }
     // Not claimed: the job ended (or never existed), or a live attempt owns it.
     const job = await db.job.findUnique({ where: { id: jobId }, select: { state: true } });
     if (!job || !["QUEUED", "RUNNING"].includes(job.state)) return null;

@@ -1,8 +1,8 @@
 import { BuildJobPayloadSchema } from "@sous/contracts";
 import type { JobActivityModel } from "@sous/db";
 import { downstreamOf, nextRunnable } from "@sous/flow";
-import { ACTIVE_JOB_STATES, endJob, type JobMove, moveActivities, moveJob } from "@sous/server-domain";
-import { type Job, UnrecoverableError } from "bullmq";
+import { ACTIVE_JOB_STATES, endJob, type JobMove, moveActivities } from "@sous/server-domain";
+import type { Job } from "bullmq";
 import { z } from "zod";
 import type { WorkerContext } from "../../context.ts";
 import { runTraining } from "../train/run-training.ts";
@@ -25,6 +25,7 @@ import {
   keepAlive,
   LostOwnershipError,
   releaseJob,
+  type StartedJob,
 } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { readActivityFlow, runActivities } from "./run-activity.ts";
@@ -68,14 +69,11 @@ export async function processBuildJob(
   const { db } = ctx;
   const timings = new BuildTimings();
   timings.add("queue", Math.max(0, Date.now() - bull.timestamp));
-  // Only one attempt runs a job: another delivery of it waits while that one is alive. The
-  // claim checks the job is runnable itself, so the row is read alongside (one round trip).
+  // Only one attempt runs a job: another delivery of it waits while that one is alive. The claim
+  // also moves the job to RUNNING and reads what this needs of the row; the activities are read
+  // alongside (a training has none; read again when the claim waited for another attempt).
   const timing = settings.attempt ?? defaultAttemptTiming;
-  const [job, attempt] = await Promise.all([
-    db.job.findUnique({
-      where: { id: jobId },
-      select: { state: true, mode: true, cancelRequestedAt: true, startedAt: true },
-    }),
+  const [claimed, read] = await Promise.all([
     claimJob(db, jobId, timing, signal, (owner) =>
       jobLog(
         db,
@@ -84,10 +82,14 @@ export async function processBuildJob(
         `The job queue delivered this job again while attempt ${owner} is running it; this delivery waits instead of running it twice.`,
       ),
     ),
+    db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } }),
   ]);
-  if (!job) throw new UnrecoverableError(`Job ${jobId} does not exist`);
-  // Finished meanwhile (or cancelled while queued): a duplicate delivery, nothing to do.
-  if (!attempt) return;
+  // Finished meanwhile (or cancelled while queued, or never existed): a duplicate delivery, nothing to do.
+  if (!claimed) return;
+  const { attempt, job } = claimed;
+  const activities = claimed.waited
+    ? await db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } })
+    : read;
   // Lab trainings share the queue, the attempt fencing and the cancel path of builds.
   if (job.mode === "train") {
     try {
@@ -98,7 +100,7 @@ export async function processBuildJob(
     return;
   }
   try {
-    await runAttempt(ctx, settings, attempt, job, timings, signal);
+    await runAttempt(ctx, settings, attempt, job, activities, timings, signal);
   } finally {
     // After the job's end (it costs the job nothing); a reader of the log sees it soon after.
     const summary = timings.summary();
@@ -116,30 +118,22 @@ async function runAttempt(
   ctx: WorkerContext,
   settings: BuildSettings,
   attempt: JobAttempt,
-  job: { mode: string; cancelRequestedAt: Date | null; startedAt: Date | null },
+  job: StartedJob,
+  rows: JobActivityModel[],
   timings: BuildTimings,
   signal?: AbortSignal,
 ): Promise<void> {
   const { db } = ctx;
   const { jobId } = attempt;
   const timing = settings.attempt ?? defaultAttemptTiming;
-  // The activities are read alongside the move (unused if it did not move).
-  const [started, rows] = await Promise.all([
-    moveJob(db, jobId, "RUNNING", {
-      from: ["QUEUED", "RUNNING"],
-      data: { startedAt: job.startedAt ?? new Date() },
-    }),
-    db.jobActivity.findMany({ where: { jobId }, orderBy: { position: "asc" } }),
-  ]);
-  if (!started.moved) return;
-  // Not waited for here: the next line of the log is written several round trips later (the
-  // activity's leases and reads come first); awaited before the job ends.
-  const startedLog = jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
-  startedLog.catch(() => {}); // a failure is thrown where it is awaited
   const activities: Activity[] = rows.map((a) => ({
     ...a,
     deps: a.dependsOn === null ? [] : positions.parse(a.dependsOn),
   }));
+  // Not waited for here: the next line of the log is written several round trips later (the
+  // activity's leases and reads come first); awaited before the job ends.
+  const startedLog = jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
+  startedLog.catch(() => {}); // a failure is thrown where it is awaited
   const recovering = activities.filter((x) => x.state === "RUNNING");
   if (recovering.length) await startedLog;
   for (const a of recovering) {
@@ -279,10 +273,17 @@ async function runAttempt(
         // Waited: the other job may have built this activity's inputs meanwhile.
         ...(waited ? {} : { flow }),
       });
-      // The 'Wrote' lines (and pruning) land while the leases are released, before the job ends.
+      // A written output's lease went with its publish; the others' are released while old
+      // versions are pruned, before the job ends.
+      const published = new Set(
+        group.filter((_x, i) => results[i]?.kind === "written").map((x) => x.outputDatasetId),
+      );
       await Promise.all([
         ...trailing,
-        ...held.splice(0).map((lease) => releaseDatasetLease(db, lease).catch(() => {})),
+        ...held
+          .splice(0)
+          .filter((lease) => !published.has(lease.datasetId))
+          .map((lease) => releaseDatasetLease(db, lease).catch(() => {})),
       ]);
       for (const [i, r] of results.entries())
         if (r.kind === "up-to-date")

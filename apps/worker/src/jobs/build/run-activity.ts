@@ -99,8 +99,8 @@ type ActivityOptions = {
    */
   flow?: ReturnType<typeof readActivityFlow>;
   /**
-   * Writes that need not hold the activity up but must land before the job ends (the 'Wrote'
-   * line, pruning old versions): pushed here, the caller awaits them beside the leases' release.
+   * Work that need not hold the activity up but must be done before the job ends (pruning old
+   * versions): pushed here, the caller awaits it beside the release of the leases left.
    */
   trailing?: Promise<unknown>[];
   signal?: AbortSignal;
@@ -343,8 +343,11 @@ async function runHoldingInputs(
     /** Local runs: the SparkSQL Databricks would run (null when Spark cannot express it). */
     sparkSql?: string | null;
   };
-  /** Publishes; resolves once the version is current, with the pruning of old ones (`pruned`) still going. */
-  const publishing = async (t: Target, p: Written): Promise<{ pruned: Promise<unknown> }> => {
+  /**
+   * Publishes (the statement also releases the job's lease on the output, and logs `line`);
+   * resolves once the version is current, with the pruning of old ones (`pruned`) still going.
+   */
+  const publishing = async (t: Target, p: Written, line?: string): Promise<{ pruned: Promise<unknown> }> => {
     const started = performance.now();
     const { number } = await publishDatasetVersion(
       db,
@@ -376,6 +379,8 @@ async function runHoldingInputs(
           ...(p.remote ? { remote: p.remote } : {}),
           ...(p.sparkSql !== undefined ? { sparkSql: p.sparkSql } : {}),
         },
+        releaseBuildLock: { jobId: t.activity.jobId },
+        ...(line ? { logLine: { jobId: t.activity.jobId, message: line } } : {}),
       },
     );
     spent?.add("publish", performance.now() - started);
@@ -460,20 +465,23 @@ async function runHoldingInputs(
   spent?.add("compile", performance.now() - compiling);
   // Informative here (what Databricks would run): the inputs where the recipe's or project's
   // Databricks connection sees them, as a remote build reads them (never this host's folders).
-  // Compiled while DuckDB runs the query (its lookup and compile are off the build's path) and
-  // recorded with the outcome; a recipe Spark cannot express still runs locally.
-  const sparkText = (async () => {
-    const clusterPath = await clusterPathResolver(db, {
-      projectId: lastRecipe.projectId,
-      recipeEngine: lastRecipe.engine,
-    });
-    const compiled = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
-    return compiled.blocking ? null : compiled;
-  })().catch(() => null);
+  // Compiled once DuckDB runs the query (see `sandboxed` below): its lookup and compile take this
+  // thread 2-5 ms, which then no longer hold up the query's start; recorded with the outcome. A
+  // recipe Spark cannot express still runs locally.
+  let sparkText: Promise<ReturnType<typeof compilePipeline> | null> | null = null;
+  const compileSpark = () =>
+    (sparkText ??= (async () => {
+      const clusterPath = await clusterPathResolver(db, {
+        projectId: lastRecipe.projectId,
+        recipeEngine: lastRecipe.engine,
+      });
+      const compiled = compilePipeline({ steps: sparkSteps((x) => clusterPath(x.prefix)), dialect: "spark" });
+      return compiled.blocking ? null : compiled;
+    })().catch(() => null));
 
   /** What a target's activity shows as SparkSQL (null: Spark cannot express it). */
   const sparkFor = async (t: Target) => {
-    const spark = await sparkText;
+    const spark = await compileSpark();
     return spark ? selectFor(t)(spark) || null : null;
   };
 
@@ -524,6 +532,8 @@ async function runHoldingInputs(
               return counts;
             }, opts.signal)
           : Promise.all(writes.map((w) => box.runWrite(w, opts.signal)));
+        // DuckDB runs on its own threads now: this one is free for the SparkSQL.
+        void compileSpark();
         return run.finally(() => {
           queryDone = performance.now();
         });
@@ -541,23 +551,15 @@ async function runHoldingInputs(
         timed("describe", () => engine.parquetSchema(dir)),
         timed("acquire", () => staged[i]!.commit()),
       ]);
-      const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema, sparkSql: await sparkFor(t) });
+      const sparkSql = await sparkFor(t);
+      const wrote = `Wrote ${rows[i]} rows to ${steps[steps.length - 1]!.name}'s output${targets.length > 1 ? ` ${t.outputIndex + 1}` : ""} in ${Math.round(performance.now() - t0)} ms`;
+      const { pruned } = await publishing(t, { rows: rows[i]!, bytes, schema, sparkSql }, wrote);
       outcomes.set(t.activity.id, { kind: "written", rows: rows[i]! });
-      // Old versions are removed while the line is written (both before the job may end: the
-      // caller waits for them with the leases' release when it takes them).
-      const after = Promise.all([
-        pruned,
-        jobLog(
-          db,
-          activity.jobId,
-          "info",
-          `Wrote ${rows[i]} rows to ${steps[steps.length - 1]!.name}'s output${targets.length > 1 ? ` ${t.outputIndex + 1}` : ""} in ${Math.round(performance.now() - t0)} ms`,
-        ),
-      ]);
+      // Old versions are removed after (before the job may end: the caller waits for them).
       if (opts.trailing) {
-        after.catch(() => {}); // awaited (and its failure thrown) by the caller
-        opts.trailing.push(after);
-      } else await after;
+        pruned.catch(() => {}); // awaited (and its failure thrown) by the caller
+        opts.trailing.push(pruned);
+      } else await pruned;
     }
     return result();
   } catch (e) {

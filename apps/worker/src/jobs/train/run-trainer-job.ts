@@ -40,7 +40,7 @@ export interface TrainerRun {
 }
 
 /**
- * Runs a Lab job of mode "train" (a prediction or a clustering): moves it to RUNNING, trains on
+ * Runs a Lab job of mode "train" (a prediction or a clustering), moved to RUNNING by claimJob: trains on
  * the dataset version the training named, locally or on the design's Databricks profile, with the
  * artifacts under the training's prefix and the result on its row; progress lines in the job log,
  * cancel and the worker stopping kill the trainer, a lost lease stops quietly. A retrain deploys
@@ -60,11 +60,6 @@ export async function runTrainerJob<
 ): Promise<void> {
   const { db, storage } = ctx;
   const { jobId } = attempt;
-  const started = await moveJob(db, jobId, "RUNNING", {
-    from: ["QUEUED", "RUNNING"],
-    data: { startedAt: new Date() },
-  });
-  if (!started.moved) return;
   await jobLog(db, jobId, "info", `Job started (attempt ${attempt.number})`);
 
   const controller = new AbortController();
