@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { rm, stat } from "node:fs/promises";
+import { open, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -14,10 +13,10 @@ import {
 import { checkColumnNames } from "./column-checks.ts";
 import { csvErrorRecord, describeCsvError, splitCsvRecord, splitCsvRecords } from "./csv-header.ts";
 import { type CsvRecordLocation, csvRecordLines, locateCsvRecord } from "./csv-lines.ts";
+import { CsvSegmentFiles } from "./csv-segment-files.ts";
 import { SNIFF_SAMPLE_ROWS, sniffCsvOptions } from "./csv-sniff.ts";
 import { decodeHead, detectFormat, looksBinary, readHead } from "./detect-import.ts";
 import { DUCK_TYPE_OF, previewCellFor, sousTypeOfDuckDb } from "./duckdb-types.ts";
-import { feedFifo, makeFifo, removeFifo } from "./fifo-feed.ts";
 import { checkJsonDepth } from "./json-depth.ts";
 import type { LocalEngine } from "./local-engine.ts";
 import { duckIdent, duckString } from "./sql-literals.ts";
@@ -610,6 +609,9 @@ export async function importToParquet(
   }, opts.signal);
 }
 
+/** The date format the sniffer reports for ISO dates. */
+const ISO_DATE_FORMAT = "%Y-%m-%d";
+
 /** The read a streamed import would run: the dialect from the head, every column typed from it. */
 async function pipedRead(
   c: DuckDBConnection,
@@ -631,24 +633,36 @@ async function pipedRead(
     )
     .then((r) => r.getRowsJson()[0] ?? [])
     .catch(() => []);
+  // An ISO date is read by DuckDB's own date parser when auto-detected (it also takes 2024/01/06 or
+  // a trailing time); the format '%Y-%m-%d' would be stricter than the stored file's read, and slower.
+  const dateFormat = f[0] === ISO_DATE_FORMAT ? undefined : f[0];
   const fixed: FixedColumns = {
     columns: raw,
-    ...(typeof f[0] === "string" && f[0] ? { dateFormat: f[0] } : {}),
+    ...(typeof dateFormat === "string" && dateFormat ? { dateFormat } : {}),
     ...(typeof f[1] === "string" && f[1] ? { timestampFormat: f[1] } : {}),
   };
   return { options, csv: options.csv, cols, where, fixed, hasRows: source.csvHasRows ?? false };
 }
 
+/** Segment size of a streamed import: big enough that DuckDB's parallel reader runs at full speed, small enough that the last one (converted after the upload ends) is short. */
+export const STREAM_SEGMENT_BYTES = 48 * 1024 * 1024;
+/** Finished segment files waiting to be converted, besides the one being converted and the one being written. */
+const STREAM_PENDING_SEGMENTS = 1;
+
+/** A streamed import's Parquet parts, numbered so a `*.parquet` glob (sorted by name) reads them in the file's order. */
+const partName = (k: number) => `part-${String(k).padStart(5, "0")}.parquet`;
+
 /**
  * Imports a CSV while it arrives: the dialect and column types come from `headFile` (the file's
- * first complete records, enough for the sniffer's sample), then one COPY reads the whole file
- * from a FIFO fed with `body` (every byte of the file, from the first) and writes
- * `<outDir>/part-0.parquet`. The file is read once, as DuckDB's read_csv would, instead of stored
- * first and read after.
+ * first complete records, enough for the sniffer's sample); `body` (every byte of the file, from
+ * the first) is cut at record boundaries into segment files (csv-segment-files.ts), and each is
+ * converted by DuckDB's parallel reader into `<outDir>/part-NNNNN.parquet` while the next one
+ * arrives, then deleted. A reader of a FIFO would parse on one thread; a file of its own is read
+ * by all of them, and the work left when the upload ends is one segment.
  * Null when the file needs importToParquet on the complete stored file instead: not a plain UTF-8
  * CSV (or options that skip bad lines), a value that contradicts a type inferred from the head,
- * any error (importToParquet then names the line), or a body that failed. `body` is then drained
- * (its writer never stalls) and nothing is left in `outDir`.
+ * any error (importToParquet then names the line), or a body that failed. `body` is then read to
+ * its end (its writer never stalls) and nothing is left in `outDir`.
  */
 export async function importCsvStream(
   engine: LocalEngine,
@@ -656,53 +670,72 @@ export async function importCsvStream(
     headFile: string;
     body: Readable;
     outDir: string;
-    /** Where the FIFO and the sniffer's scratch copy go (inside the engine's allowed directories). */
+    /** Where the segment files and the sniffer's scratch copy go (inside the engine's allowed directories). */
     scratchDir: string;
     fileName?: string;
     options?: ImportOptions;
+    /** Tests cut small files into several segments. */
+    segmentBytes?: number;
   },
 ): Promise<ImportResult | null> {
-  const fifo = path.join(opts.scratchDir, `.stream-${process.pid}-${randomUUID()}.csv`);
-  const target = path.join(opts.outDir, "part-0.parquet");
   // The body's failure is the caller's to report (the upload's 413 or interruption); here it only
   // ends the read, also after this returned.
   opts.body.on("error", () => {});
+  const parts: string[] = [];
+  // Each part is flushed to disk while the next converts, so the version's commit finds them synced.
+  const syncs: Promise<void>[] = [];
+  const held: { segments?: CsvSegmentFiles } = {};
   try {
     const result = await engine.withConnection(async (c) => {
       const read = await pipedRead(c, opts).catch(() => null);
-      if (!read || !(await makeFifo(fifo))) return null;
-      let settled = false;
-      // A read that failed stops the feed: the pipe may stay open (and full) until DuckDB lets go of it.
-      const stop = new AbortController();
-      const copy = c
-        .runAndReadAll(
-          `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(duckString(fifo), read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
-        )
-        .finally(() => {
-          settled = true;
-        });
-      copy.catch(() => stop.abort());
-      const [written, feed] = await Promise.allSettled([
-        copy,
-        feedFifo(fifo, opts.body, () => settled, stop.signal),
-      ]);
-      // A body that failed or a pipe closed early: the Parquet may hold part of the file.
-      if (written.status === "rejected" || feed.status === "rejected") return null;
-      const rowCount = Number(written.value.getRows()[0]?.[0] ?? 0);
+      if (!read) return null;
+      const segments = new CsvSegmentFiles(
+        opts.body,
+        {
+          quote: read.csv.quote,
+          escape: read.csv.escape,
+          preambleRecords: read.csv.skipLines + (read.csv.header ? 1 : 0),
+        },
+        {
+          dir: opts.scratchDir,
+          segmentBytes: opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
+          maxPending: STREAM_PENDING_SEGMENTS,
+        },
+      );
+      held.segments = segments;
+      let rowCount = 0;
+      for (let file = await segments.next(); file !== null; file = await segments.next()) {
+        const target = path.join(opts.outDir, partName(parts.length));
+        parts.push(target);
+        const written = await c.runAndReadAll(
+          `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(duckString(file), read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+        );
+        await segments.remove(file);
+        syncs.push(syncFile(target));
+        rowCount += Number(written.getRows()[0]?.[0] ?? 0);
+      }
       if (rowCount === 0 && read.hasRows) return null; // importToParquet says why
       return { schema: schemaOf(read.cols), rowCount, options: read.options } satisfies ImportResult;
     });
-    if (!result) await rm(target, { force: true });
-    return result;
+    await held.segments?.stop();
+    await Promise.all(syncs);
+    if (result) return result;
   } catch {
-    await rm(target, { force: true });
-    return null;
+    // Any failure: importToParquet on the stored file reads it again and names the line.
+  }
+  // The rest of the body goes nowhere: the caller's writer keeps going to its other sink.
+  await held.segments?.stop().catch(() => {});
+  if (!held.segments) opts.body.resume();
+  await Promise.allSettled(syncs);
+  await Promise.all(parts.map((p) => rm(p, { force: true })));
+  return null;
+}
+
+async function syncFile(file: string): Promise<void> {
+  const fh = await open(file, "r");
+  try {
+    await fh.sync();
   } finally {
-    // The rest of the body goes nowhere: the caller's writer keeps going to its other sink.
-    if (!opts.body.destroyed && !opts.body.readableEnded) {
-      opts.body.unpipe();
-      opts.body.resume();
-    }
-    await removeFifo(fifo);
+    await fh.close();
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
+import type { ImportOptions } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCsvStream, importToParquet } from "./import-file.ts";
 import { LocalEngine } from "./local-engine.ts";
@@ -102,6 +103,30 @@ describe("importCsvStream", () => {
     expect(await rowsOf(streamedDir)).toEqual(await rowsOf(stored));
   });
 
+  it("reads a later ISO date with slashes or a time as the stored file's read does, without giving up", async () => {
+    // Past the sniffer's 20,480 sample rows: the stored file's read has not seen them either.
+    const text = csvText(
+      25000,
+      (i) =>
+        `${i},${i === 24000 ? "2024/03/05" : i === 24500 ? "2024-03-06T00:00:00" : `2024-01-${10 + (i % 19)}`}`,
+      "id,day",
+    );
+    const file = path.join(dir, `iso-${++n}.csv`);
+    writeFileSync(file, text);
+    const stored = outDir();
+    const expected = await importToParquet(engine, { file, outDir: stored });
+    const streamedDir = outDir();
+    const streamed = await importCsvStream(engine, {
+      headFile: headOf(text, 1000),
+      body: chunked(text),
+      outDir: streamedDir,
+      scratchDir: scratch(),
+    });
+    expect(expected.schema[1]).toEqual({ name: "day", type: "date" });
+    expect(streamed?.schema).toEqual(expected.schema);
+    expect(await rowsOf(streamedDir)).toEqual(await rowsOf(stored));
+  });
+
   it("gives up, leaving no file, when a later value contradicts a type read from the head, and drains the body", async () => {
     const text = csvText(3000, (i) => `${i},${i === 2500 ? "not a number" : i * 2}`, "id,n");
     const out = outDir();
@@ -134,7 +159,7 @@ describe("importCsvStream", () => {
     setTimeout(() => body.destroy(new Error("client went away")), 50);
     expect(await r).toBeNull();
     expect(readdirSync(out)).toEqual([]);
-    expect(readdirSync(sc).filter((f) => f.startsWith(".stream-"))).toEqual([]);
+    expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
   });
 
   it("leaves files it cannot read in one pass (JSON, bad lines to skip) to importToParquet", async () => {
@@ -172,5 +197,89 @@ describe("importCsvStream", () => {
         },
       }),
     ).toBeNull();
+  });
+
+  it("a file cut into many segments reads as importToParquet reads it: rows in order, types, count", async () => {
+    const text = csvText(
+      6000,
+      (i) =>
+        `${i}|${i % 11 === 0 ? `"multi\nline | ""${i}"""` : `plain ${i}`}|${(i * 0.5).toFixed(1)}|2024-0${1 + (i % 9)}-0${1 + (i % 9)}\r`,
+      "id|note|amount|day\r",
+    );
+    const file = path.join(dir, `many-${++n}.csv`);
+    writeFileSync(file, text);
+    const stored = outDir();
+    const expected = await importToParquet(engine, { file, outDir: stored });
+    const streamedDir = outDir();
+    const sc = scratch();
+    const streamed = await importCsvStream(engine, {
+      headFile: headOf(text, 2000),
+      body: chunked(text, 1000),
+      outDir: streamedDir,
+      scratchDir: sc,
+      segmentBytes: 8 * 1024,
+    });
+    expect(streamed?.schema).toEqual(expected.schema);
+    expect(streamed?.rowCount).toBe(6000);
+    // More than ten parts: their names must sort in the file's order.
+    expect(readdirSync(streamedDir).length).toBeGreaterThan(12);
+    expect(await rowsOf(streamedDir)).toEqual(await rowsOf(stored));
+    expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
+  });
+
+  it("keeps quoted values with newlines whole where a segment is cut, with skipped lines before the header", async () => {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `${i};"line one\nline ""two""; ${i}\n";${i % 3 === 0}`,
+    );
+    const text = `exported 2024-05-01\nid;note;flag\n${rows.join("\n")}\n`;
+    const file = path.join(dir, `quoted-${++n}.csv`);
+    writeFileSync(file, text);
+    const stored = outDir();
+    const options: ImportOptions = {
+      format: "csv",
+      csv: {
+        delimiter: ";",
+        quote: '"',
+        escape: '"',
+        encoding: "utf-8",
+        header: true,
+        skipLines: 1,
+        trailingDelimiter: false,
+        decimalSeparator: ".",
+        skipBadLines: false,
+      },
+    };
+    const expected = await importToParquet(engine, { file, outDir: stored, options });
+    const streamedDir = outDir();
+    const streamed = await importCsvStream(engine, {
+      // 2 lines, then records of 3 lines each: the head ends after a whole record.
+      headFile: headOf(text, 2 + 3 * 333),
+      body: chunked(text, 777),
+      outDir: streamedDir,
+      scratchDir: scratch(),
+      options,
+      segmentBytes: 4096,
+    });
+    expect(streamed?.rowCount).toBe(3000);
+    expect(streamed?.schema).toEqual(expected.schema);
+    expect(readdirSync(streamedDir).length).toBeGreaterThan(5);
+    expect(await rowsOf(streamedDir)).toEqual(await rowsOf(stored));
+  });
+
+  it("a bad value in a later segment gives up and leaves no part file, also of the segments read before", async () => {
+    const text = csvText(4000, (i) => `${i},${i === 3900 ? "not a number" : i * 2}`, "id,n");
+    const out = outDir();
+    const sc = scratch();
+    const r = await importCsvStream(engine, {
+      headFile: headOf(text, 1000),
+      body: chunked(text, 500),
+      outDir: out,
+      scratchDir: sc,
+      segmentBytes: 2048,
+    });
+    expect(r).toBeNull();
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ export function checkContentType(contentType: string | null): void {
 
 /**
  * One request, one dataset: streams the body into storage and, for a CSV, into DuckDB at the same
- * time (one COPY reads it as it arrives and writes the Parquet: the file is read once), as version 1
+ * time (cut into segments that DuckDB converts to Parquet parts while the next arrives: the
+ * import is done soon after the last byte), as version 1
  * of a new dataset (or the next version of `datasetId`). What one forward read cannot do (other
  * formats, small files, skip bad lines, a value that contradicts a type read from the start of
  * the file, any error to name a line for) is done by importDataset's path on the stored file once
