@@ -10,6 +10,7 @@ import {
   createReadStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -48,6 +49,17 @@ const run = (cmd: string, args: string[]) =>
     ),
   );
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** CPU time (user + system, all threads) a process has used, in ms (0 once it is gone). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command), in ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 /** VmRSS of a process in bytes (0 once it is gone). */
 function rssOf(pid: number): number {
@@ -140,6 +152,7 @@ export async function uploadImportBench(mb: number): Promise<void> {
       const timer = setInterval(() => {
         peak = Math.max(peak, rssOf(pid));
       }, 20);
+      const cpu0 = cpuOf(pid);
       const t = performance.now();
       const url = `${base}/projects/${project.id}/datasets?name=${name}`;
       const headers: Record<string, string> = {
@@ -175,26 +188,45 @@ export async function uploadImportBench(mb: number): Promise<void> {
         status = res.status;
       }
       const ms = performance.now() - t;
+      const cpu = cpuOf(pid) - cpu0;
       clearInterval(timer);
       if (status !== 201 && status !== 200) throw new Error(`upload: ${status} ${text.slice(0, 300)}`);
-      const body = JSON.parse(text) as { import?: { rowCount: number } };
-      return { ms, peak, before, rows: body.import?.rowCount };
+      const body = JSON.parse(text) as {
+        id: string;
+        currentVersion: { id: string };
+        import?: { rowCount: number };
+      };
+      // The streamed import writes part-00000.parquet, part-00001.parquet...; the stored-file path part-0.parquet.
+      const versionDir = path.join(
+        dataDir,
+        "storage",
+        datasetVersionPrefix({
+          projectId: project.id,
+          datasetId: body.id,
+          versionId: body.currentVersion.id,
+        }),
+      );
+      const parts = readdirSync(versionDir).filter((f) => f.endsWith(".parquet"));
+      const how = parts.includes("part-0.parquet") ? "stored-file path" : `streamed, ${parts.length} parts`;
+      return { ms, cpu, peak, before, rows: body.import?.rowCount, how };
     };
     const duck = async () => {
       const out = path.join(workDir, "duck.parquet");
+      const cpu0 = process.cpuUsage();
       const t = performance.now();
       await conn.run(`COPY (SELECT * FROM read_csv(${sql(file)})) TO ${sql(out)} (FORMAT parquet)`);
       const ms = performance.now() - t;
+      const cpu = process.cpuUsage(cpu0);
       rmSync(out, { force: true });
-      return ms;
+      return { ms, cpu: (cpu.user + cpu.system) / 1000 };
     };
     // Interleaved, twice each: the machine is shared, the ratio within a round is the figure.
     for (let round = 1; round <= 2; round++) {
       const s = await upload(`big_${round}`, "curl");
-      const d = await duck();
+      const { ms: d, cpu: dCpu } = await duck();
       const f = await upload(`big_fetch_${round}`, "fetch");
       console.log(
-        `round ${round}: Sous upload (curl) + import ${mbs(s.ms)} (${secs(s.ms)}, ${s.rows?.toLocaleString("en-US")} rows) vs DuckDB read_csv -> Parquet ${mbs(d)} (${secs(d)}): ${(s.ms / d).toFixed(2)}x DuckDB's time (goal <= 1.3x); studio RSS peak ${(Math.max(s.peak, f.peak) / 2 ** 20).toFixed(0)} MiB (${(s.before / 2 ** 20).toFixed(0)} MiB before; goal < 1024 MiB); sent by Node's fetch from this process instead: ${secs(f.ms)}, ${(f.ms / d).toFixed(2)}x`,
+        `round ${round}: Sous upload (curl) + import ${mbs(s.ms)} (${secs(s.ms)}, ${s.rows?.toLocaleString("en-US")} rows, ${s.how}) vs DuckDB read_csv -> Parquet ${mbs(d)} (${secs(d)}): ${(s.ms / d).toFixed(2)}x DuckDB's time (goal <= 1.3x); studio RSS peak ${(Math.max(s.peak, f.peak) / 2 ** 20).toFixed(0)} MiB (${(s.before / 2 ** 20).toFixed(0)} MiB before; goal < 1024 MiB); CPU time: studio ${secs(s.cpu)}, DuckDB alone ${secs(dCpu)}; sent by Node's fetch from this process instead: ${secs(f.ms)}, ${(f.ms / d).toFixed(2)}x (${f.how})`,
       );
     }
     await stack.stop();
@@ -244,7 +276,7 @@ export async function uploadImportBench(mb: number): Promise<void> {
       await staged2.commit();
       const stream = performance.now() - t5;
       console.log(
-        `split of the stored-file path (in this process): write + fsync ${secs(write)}, sniff ${secs(sniff)}, describe + convert ${secs(convert)}, commit (fsync) ${secs(commit)}: ${secs(write + sniff + convert + commit)}; streamed path (head, one COPY over a FIFO, commit) ${secs(stream)}${streamed ? "" : " (fell back!)"}`,
+        `split of the stored-file path (in this process): write + fsync ${secs(write)}, sniff ${secs(sniff)}, describe + convert ${secs(convert)}, commit (fsync) ${secs(commit)}: ${secs(write + sniff + convert + commit)}; streamed path (head, segments converted as they arrive, commit) ${secs(stream)}${streamed ? "" : " (fell back!)"}`,
       );
     } finally {
       engine.close();
