@@ -13,7 +13,8 @@
 //      Parquet too, interleaved, `reps` times; compares the minimums.
 // The build's time is the job's own (queued -> finished, the studio's timestamps); the wall time
 // (POST -> the client gets the job's end event over SSE) is printed next to it. Per query it
-// prints where the fastest build spent its time (the worker's "Time spent" log line).
+// prints where the fastest build spent its time (the worker's "Time spent" log line); over every
+// build, the fixed overhead: the job's time less its own query + write (p50, p90, min).
 // Run: npm run bench:tpch -- [sf=0.1] [--reps 5] [--sql: also print the DuckDB SQL each build ran]   (needs Postgres and Redis as npm test does, and
 // a studio build: apps/studio/.next-bench, built when missing)
 import { randomBytes } from "node:crypto";
@@ -576,6 +577,22 @@ try {
     );
     if (SHOW_SQL) console.log(`  the build ran:\n${best.sql}`);
   }
+  // The fixed cost of a build (the issue's "overhead per job"): each build's time less its own
+  // query + write, over every build of the run, read from its "Time spent" line.
+  const fixed: number[] = [];
+  for (const r of results.values())
+    for (const b of r.builds) {
+      const logs: { message: string }[] = await api(`/projects/${projectId}/jobs/${b.jobId}/logs`);
+      const query = logs
+        .map((l) => l.message.match(/^Time spent: .*query \+ write ([\d.]+) ms/)?.[1])
+        .find((m) => m !== undefined);
+      if (query !== undefined) fixed.push(b.ms - Number(query));
+    }
+  fixed.sort((a, b) => a - b);
+  const pct = (q: number) => fixed[Math.min(fixed.length - 1, Math.floor(q * fixed.length))] ?? Number.NaN;
+  console.log(
+    `fixed overhead per build (job time less its query + write): p50 ${ms(pct(0.5))}, p90 ${ms(pct(0.9))}, min ${ms(fixed[0] ?? Number.NaN)} over ${fixed.length} builds`,
+  );
   const geo = Math.exp(ratios.reduce((a, b) => a + Math.log(b), 0) / ratios.length);
   console.log(`tpch sf=${SF}: ${parts.join(" ")} of raw DuckDB (geo-mean ${geo.toFixed(2)}x)`);
 } finally {
