@@ -40,12 +40,14 @@ describe.skipIf(!databaseUrl)("claiming a job", () => {
 
   it("leaves a job another attempt is running alone while that attempt beats", async () => {
     const job = await queuedJob();
-    const first = await claimJob(db, job.id, timing);
+    // Alive for a minute: a slow machine must not make it look dead before the second delivery.
+    const alive = { heartbeatMs: 50, staleMs: 60_000 };
+    const first = await claimJob(db, job.id, alive);
     const startedAt = (await row(job.id)).startedAt;
     // A second delivery waits; told to stop, it gives up having changed nothing.
     const stop = new AbortController();
     const waits: number[] = [];
-    const second = claimJob(db, job.id, timing, stop.signal, async (owner) => {
+    const second = claimJob(db, job.id, alive, stop.signal, async (owner) => {
       waits.push(owner);
       stop.abort();
     });
