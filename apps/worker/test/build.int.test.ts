@@ -230,6 +230,11 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     const took = Date.now() - t0;
     expect(job.state).toBe("CANCELLED");
     expect(took).toBeLessThan(5_000);
+    // The line commits with the state: a reader that saw CANCELLED (the page's stream ends there) has it.
+    const lines = await ctx.db.jobLog.findMany({ where: { jobId: j.jobId }, select: { message: true } });
+    expect(lines.map((l) => l.message)).toContain(
+      "Job cancelled: the running query was interrupted and nothing was published.",
+    );
     expect(job.activities.map((a) => a.state)).toEqual(["CANCELLED", "SKIPPED"]);
     expect(await versions(slow.outputId)).toBe(0);
     expect(existsSync(path.join(ctx.dataDir, "storage", running.stagingPrefix!))).toBe(false);

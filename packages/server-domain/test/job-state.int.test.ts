@@ -177,4 +177,24 @@ describe.skipIf(!databaseUrl)("job state writes", () => {
     expect(j.state).toBe("RUNNING");
     expect(j.activities.map((a) => a.state)).toEqual(["RUNNING", "QUEUED"]);
   });
+
+  it("writes the job's last line with its end, and no line when the job had ended already", async () => {
+    const id = await job("RUNNING", "RUNNING");
+    const end = () =>
+      endJob(db, id, "CANCELLED", {
+        from: ["RUNNING"],
+        errorCode: "cancelled",
+        error: "Cancelled.",
+        skippedError: "Skipped: the job was cancelled.",
+        line: { level: "warn", message: "Job cancelled." },
+      });
+    const lines = async () =>
+      (await db.jobLog.findMany({ where: { jobId: id }, select: { level: true, message: true } })).map(
+        (l) => `${l.level} ${l.message}`,
+      );
+    expect((await end()).moved).toBe(true);
+    expect(await lines()).toEqual(["warn Job cancelled."]);
+    expect((await end()).moved).toBe(false);
+    expect(await lines()).toEqual(["warn Job cancelled."]);
+  });
 });

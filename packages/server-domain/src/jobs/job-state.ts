@@ -177,6 +177,11 @@ export async function endJob(
     skippedError: string;
     /** Runs first in the transaction (e.g. checking the attempt still owns the job); may throw. */
     before?: (tx: Prisma.TransactionClient) => Promise<void>;
+    /**
+     * The job's last log line, written in the same transaction when the job moved: a reader that
+     * sees the job ended (the page's event stream closes then) also sees the line.
+     */
+    line?: { level: "info" | "warn" | "error"; message: string };
   },
 ): Promise<JobMove> {
   return db.$transaction(async (tx) => {
@@ -191,6 +196,7 @@ export async function endJob(
       data: { error: opts.runningError ?? opts.error, stagingPrefix: null },
     });
     await moveActivities(tx, { jobId }, "SKIPPED", { from: ["QUEUED"], data: { error: opts.skippedError } });
+    if (opts.line) await tx.jobLog.create({ data: { jobId, ...opts.line } });
     return moved;
   });
 }

@@ -371,21 +371,18 @@ async function runAttempt(
   ) => endOwnedJob(db, attempt, to, data ?? {}, line);
 
   if (cancelled) {
-    const ended = await owned(
+    await owned(
       endJob(db, jobId, "CANCELLED", {
         from: ["RUNNING"],
         errorCode: "cancelled",
         error: "Cancelled.",
         skippedError: "Skipped: the job was cancelled.",
         before: (tx) => assertOwner(tx, attempt),
+        line: {
+          level: "warn",
+          message: "Job cancelled: the running query was interrupted and nothing was published.",
+        },
       }),
-    );
-    if (!ended) return;
-    await jobLog(
-      db,
-      jobId,
-      "warn",
-      "Job cancelled: the running query was interrupted and nothing was published.",
     );
     return;
   }

@@ -76,11 +76,19 @@ export async function runTrainerJob<
     controller.abort(new LostOwnershipError());
   });
 
-  const end = (to: "SUCCEEDED" | "FAILED" | "CANCELLED", data: Prisma.JobUpdateManyMutationInput = {}) =>
+  // A last line commits with the state: a reader that sees the job ended (the page's event
+  // stream closes then) also sees it.
+  const end = (
+    to: "SUCCEEDED" | "FAILED" | "CANCELLED",
+    data: Prisma.JobUpdateManyMutationInput = {},
+    line?: { level: "info" | "warn"; message: string },
+  ) =>
     db
       .$transaction(async (tx) => {
         await assertOwner(tx, attempt);
-        return moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+        const moved = await moveJob(tx, jobId, to, { from: ["RUNNING"], data });
+        if (moved.moved && line) await tx.jobLog.create({ data: { jobId, ...line } });
+        return moved;
       })
       .catch((e) => {
         if (e instanceof LostOwnershipError) return { moved: false as const, state: null };
@@ -130,12 +138,13 @@ export async function runTrainerJob<
     return;
   }
   if (cancelled) {
-    await end("CANCELLED", { errorCode: "cancelled", error: "Cancelled." });
-    await jobLog(
-      db,
-      jobId,
-      "warn",
-      `${capitalized(job.noun)} cancelled: the trainer was stopped and no model was kept.`,
+    await end(
+      "CANCELLED",
+      { errorCode: "cancelled", error: "Cancelled." },
+      {
+        level: "warn",
+        message: `${capitalized(job.noun)} cancelled: the trainer was stopped and no model was kept.`,
+      },
     );
     return;
   }
@@ -159,8 +168,7 @@ export async function runTrainerJob<
       return;
     }
     if (deployed) await jobLog(db, jobId, "info", deployed);
-    await end("SUCCEEDED");
-    await jobLog(db, jobId, "info", "Job succeeded");
+    await end("SUCCEEDED", {}, { level: "info", message: "Job succeeded" });
     return;
   }
   const message = result && !result.ok ? result.error.message : (failure ?? `The ${job.noun} failed.`);
