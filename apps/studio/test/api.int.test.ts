@@ -65,6 +65,29 @@ describe.skipIf(!hasStudio)("REST API", () => {
       expect((await call("/me", { as: bearer })).status).toBe(401);
     });
 
+    it("records a key's last use, at most once a minute (not a database write per call)", async () => {
+      const created = await call("/me/api-keys", { method: "POST", json: { name: "used" }, as: session });
+      const bearer = { headers: { authorization: `Bearer ${created.data.key}` } };
+      const lastUsed = async () => {
+        const list = await call("/me/api-keys", { as: session });
+        return list.data.find((k: { id: string }) => k.id === created.data.id).lastUsedAt as string | null;
+      };
+      expect(await lastUsed()).toBeNull();
+      expect((await call("/me", { as: bearer })).status).toBe(200);
+      // The write does not hold up the call: it lands just after.
+      let first: string | null = null;
+      for (let i = 0; i < 50 && !first; i++) {
+        first = await lastUsed();
+        if (!first) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(first).not.toBeNull();
+      expect(Date.now() - Date.parse(first!)).toBeLessThan(60_000);
+      for (let i = 0; i < 3; i++) expect((await call("/me", { as: bearer })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await lastUsed()).toBe(first);
+      await call(`/me/api-keys/${created.data.id}`, { method: "DELETE", as: session });
+    });
+
     it("keeps the session cookie httpOnly", async () => {
       const r = await fetch(`${process.env.SOUS_TEST_STUDIO_URL}/api/v1/auth/login`, {
         method: "POST",

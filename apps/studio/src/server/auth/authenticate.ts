@@ -4,6 +4,13 @@ import { ctx } from "../context.ts";
 import { KERNEL_TOKEN_PREFIX, kernelTokenUserId } from "./kernel-tokens.ts";
 import { API_KEY_PREFIX, hashToken, SESSION_COOKIE } from "./tokens.ts";
 
+/**
+ * A key's "last used" is shown to the minute: written at most once a minute per key. Written on
+ * every request, it was a committed UPDATE (and a WAL flush) for each API call, competing with the
+ * build it asked for on a small machine.
+ */
+const LAST_USED_PRECISION_MS = 60_000;
+
 function toUser(u: { id: string; email: string; name: string; role: "ADMIN" | "USER" }): User {
   return { id: u.id, email: u.email, name: u.name, role: u.role };
 }
@@ -37,7 +44,9 @@ export async function authenticate(headers: Headers): Promise<User | null> {
     // A disabled account's keys are refused at once, without revoking them (see updateUser).
     if (!row || row.revokedAt || row.user.disabledAt) return null;
     // Last-used is informative; do not make every API call wait for it.
-    void db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    const now = new Date();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS)
+      void db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => {});
     return toUser(row.user);
   }
   return sessionUser(sessionToken(headers));
