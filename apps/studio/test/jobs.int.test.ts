@@ -168,6 +168,11 @@ describe.skipIf(!hasStudio)("jobs API", () => {
     const rest = lines.slice(lines.indexOf("Job succeeded") + 1);
     expect(lines).toContain("Job succeeded");
     expect(rest.every((l: string) => l.startsWith("Time spent"))).toBe(true);
+    // The stream's lines are the stored ones, field for field (ids, times to the millisecond, levels).
+    const streamed = events.filter((e) => e.event === "log").flatMap((e) => e.data.lines);
+    const stored = await call(`/projects/${projectId}/jobs/${r.data.id}/logs`, { as: key });
+    expect(streamed).toEqual(stored.data.slice(0, streamed.length));
+    expect(streamed[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     const job = (await call(`/projects/${projectId}/jobs/${r.data.id}`, { as: key })).data;
     expect(job.activities[0].recipeIds).toHaveLength(3);

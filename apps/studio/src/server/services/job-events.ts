@@ -133,6 +133,62 @@ function sseStream(
   });
 }
 
+interface TickRow {
+  id: string;
+  state: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelRequestedAt: string | null;
+  activities: { position: number; state: string; outputDatasetId: string; rowsWritten: string | null }[];
+  logs: JobLog[];
+}
+
+/**
+ * What a job stream's tick reads (the job's progress fields, its activities and its log lines
+ * after `afterLog`) in one statement instead of three: a build is short, and what the studio and
+ * Postgres do for its stream meanwhile competes with its DuckDB for the same cores.
+ */
+async function readJobTick(db: Db, projectId: string, jobId: string, afterLog: bigint) {
+  // Times as Date#toISOString writes them: Prisma keeps DateTime as UTC in TIMESTAMP(3) columns.
+  const [row] = await db.$queryRaw<TickRow[]>`
+    SELECT j.id, j.state::text AS state,
+      to_char(j."startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "startedAt",
+      to_char(j."finishedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "finishedAt",
+      to_char(j."cancelRequestedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "cancelRequestedAt",
+      (SELECT coalesce(json_agg(json_build_object('position', a.position, 'state', a.state::text,
+          'outputDatasetId', a."outputDatasetId", 'rowsWritten', a."rowsWritten"::text)), '[]'::json)
+        FROM "JobActivity" a WHERE a."jobId" = j.id) AS activities,
+      (SELECT coalesce(json_agg(json_build_object('id', l.id::text, 'at', to_char(l.at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'level', l.level,
+          'message', l.message) ORDER BY l.id), '[]'::json)
+        FROM (SELECT id, at, level, message FROM "JobLog" WHERE "jobId" = j.id AND id > ${afterLog}
+          ORDER BY id LIMIT ${LOG_BATCH}) l) AS logs
+    FROM "Job" j WHERE j.id = ${jobId} AND j."projectId" = ${projectId}`;
+  if (!row) return null;
+  const date = (d: string | null) => (d === null ? null : new Date(d));
+  return {
+    id: row.id,
+    state: row.state,
+    startedAt: date(row.startedAt),
+    finishedAt: date(row.finishedAt),
+    cancelRequestedAt: date(row.cancelRequestedAt),
+    activities: row.activities.map((a) => ({
+      ...a,
+      rowsWritten: a.rowsWritten === null ? null : BigInt(a.rowsWritten),
+    })),
+    logs: row.logs,
+  };
+}
+
+/** The job's next log lines after `afterLog` (a stream catching up on more than one batch). */
+async function readLogs(db: Db, jobId: string, afterLog: bigint): Promise<JobLog[]> {
+  const rows = await db.jobLog.findMany({
+    where: { jobId, id: { gt: afterLog } },
+    orderBy: { id: "asc" },
+    take: LOG_BATCH,
+  });
+  return rows.map((l) => ({ id: String(l.id), at: l.at.toISOString(), level: l.level, message: l.message }));
+}
+
 /**
  * One job's progress and log lines, live, until it ends. `afterLogId` (the Last-Event-ID header of
  * a reconnecting EventSource) resumes the log where the client left it.
@@ -153,28 +209,16 @@ export function jobEventStream(
     opts.signal,
     { projectId: opts.projectId, jobId: opts.jobId },
     async (send) => {
-      const j = await db.job.findFirst({
-        where: { id: opts.jobId, projectId: opts.projectId },
-        select: progressSelect,
-      });
+      const j = await readJobTick(db, opts.projectId, opts.jobId, afterLog);
       if (!j) return false;
-      // Logs first, then progress: a client that sees "end" has every line.
-      for (;;) {
-        const rows = await db.jobLog.findMany({
-          where: { jobId: opts.jobId, id: { gt: afterLog } },
-          orderBy: { id: "asc" },
-          take: LOG_BATCH,
-        });
-        if (!rows.length) break;
-        afterLog = rows[rows.length - 1]!.id;
-        const lines: JobLog[] = rows.map((l) => ({
-          id: String(l.id),
-          at: l.at.toISOString(),
-          level: l.level,
-          message: l.message,
-        }));
-        send({ type: "log", jobId: opts.jobId, lines }, String(afterLog));
+      // Logs first, then progress: a client that sees "end" has every line. The job and its first
+      // lines come from one statement (one snapshot: the end commits with the job's last line).
+      let rows = j.logs;
+      while (rows.length) {
+        afterLog = BigInt(rows[rows.length - 1]!.id);
+        send({ type: "log", jobId: opts.jobId, lines: rows }, String(afterLog));
         if (rows.length < LOG_BATCH) break;
+        rows = await readLogs(db, opts.jobId, afterLog);
       }
       const { state, progress, key } = progressOf(j);
       if (key !== lastProgress) {
