@@ -14,11 +14,21 @@
 // The build's time is the job's own (queued -> finished, the studio's timestamps); the wall time
 // (POST -> the client gets the job's end event over SSE) is printed next to it. Per query it
 // prints where the fastest build spent its time (the worker's "Time spent" log line); over every
-// build, the fixed overhead: the job's time less its own query + write (p50, p90, min).
+// build, the fixed overhead: the job's time less its own query + write (p50, p90, min), and the CPU
+// time each process used from the POST to the end event (on 2 cores, what the studio and Postgres
+// use meanwhile is taken from the build's DuckDB threads).
 // Run: npm run bench:tpch -- [sf=0.1] [--reps 5] [--sql: also print the DuckDB SQL each build ran]   (needs Postgres and Redis as npm test does, and
 // a studio build: apps/studio/.next-bench, built when missing)
 import { randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -53,6 +63,18 @@ mkdirSync(dataDir, { recursive: true });
 mkdirSync(genDir, { recursive: true });
 mkdirSync(rawOut, { recursive: true });
 
+const readText = (file: string) => {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return ""; // a process that just ended
+  }
+};
+/** CPU time (user + system, every thread) a process has used, in ms: /proc/<pid>/stat counts 10 ms ticks. */
+const cpuMsOf = (pid: number) => {
+  const fields = readText(`/proc/${pid}/stat`).split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+};
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
@@ -478,6 +500,27 @@ try {
     const r = await raw.conn.runAndReadAll(`COPY (${q.raw(t)}) TO ${sql(out)} (FORMAT parquet)`);
     return { ms: performance.now() - s, rows: Number(r.getRows()[0]?.[0] ?? 0) };
   };
+  // CPU time used from the POST to the end event, per process: on 2 cores, whatever the studio,
+  // Postgres and this client use while a build runs is taken from its DuckDB threads.
+  const studioPid = stack.studio.pid;
+  const workerPid = stack.worker.pid;
+  type CpuNow = { studio: number; worker: number; postgres: number; bench: number };
+  const cpuNow = (): CpuNow => {
+    let postgres = 0;
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      const comm = readText(`/proc/${d}/comm`);
+      if (comm.startsWith("postgres")) postgres += cpuMsOf(Number(d));
+    }
+    return {
+      studio: studioPid ? cpuMsOf(studioPid) : 0,
+      worker: workerPid ? cpuMsOf(workerPid) : 0,
+      postgres,
+      bench: cpuMsOf(process.pid),
+    };
+  };
+  const cpuSpent: CpuNow = { studio: 0, worker: 0, postgres: 0, bench: 0 };
+  let cpuBuilds = 0;
   /** Waits for the job's "end" event (SSE, pushed on NOTIFY: no polling load on the studio meanwhile). */
   const waitForEnd = async (jobId: string) => {
     const res = await fetch(`${base}/projects/${projectId}/jobs/${jobId}/events`, { headers: auth });
@@ -495,6 +538,7 @@ try {
     }
   };
   const runBuild = async (q: Query) => {
+    const cpu0 = cpuNow();
     const s = performance.now();
     const job = await api(`/projects/${projectId}/jobs`, {
       method: "POST",
@@ -502,6 +546,9 @@ try {
     });
     await waitForEnd(job.id);
     const wall = performance.now() - s;
+    const cpu1 = cpuNow();
+    for (const k of Object.keys(cpu1) as (keyof CpuNow)[]) cpuSpent[k] += cpu1[k] - cpu0[k];
+    cpuBuilds++;
     for (;;) {
       const j = await api(`/projects/${projectId}/jobs/${job.id}`);
       if (j.state === "SUCCEEDED") {
@@ -589,6 +636,10 @@ try {
       if (query !== undefined) fixed.push(b.ms - Number(query));
     }
   fixed.sort((a, b) => a - b);
+  const per = (n: number) => ms(n / Math.max(1, cpuBuilds));
+  console.log(
+    `CPU time per build (POST to end event, ${cpuBuilds} builds): worker ${per(cpuSpent.worker)}, studio ${per(cpuSpent.studio)}, Postgres (every backend on the machine) ${per(cpuSpent.postgres)}, this client ${per(cpuSpent.bench)}`,
+  );
   const pct = (q: number) => fixed[Math.min(fixed.length - 1, Math.floor(q * fixed.length))] ?? Number.NaN;
   console.log(
     `fixed overhead per build (job time less its query + write): p50 ${ms(pct(0.5))}, p90 ${ms(pct(0.9))}, min ${ms(fixed[0] ?? Number.NaN)} over ${fixed.length} builds`,
