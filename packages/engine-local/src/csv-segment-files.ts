@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type FileHandle, open, rm } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { CsvSegmenter, type SegmenterDialect } from "./csv-segmenter.ts";
 
 /** Written to disk in batches of about this size: fewer calls than one per network chunk. */
@@ -16,23 +18,35 @@ const WRITE_PIECES = 256;
  * so an upload faster than the reader waits instead of filling the disk. `stop()` ends the
  * writing: the rest of the body is read and dropped (its writer never stalls) and every segment
  * file still on disk is removed.
+ *
+ * With `keep`, the files hold the whole body until `stop()`: a reader done with one keeps it, and
+ * one that gives up (`spoolTo`) gets the body written out as one file, without having stored the
+ * upload a second time while it arrived.
  */
 export class CsvSegmentFiles {
   private readonly ready: string[] = [];
-  private readonly written: Set<string> = new Set();
+  /** Every segment file on disk, in the body's order. */
+  private readonly written: string[] = [];
   private stopped = false;
+  /** The reader gave up (keep mode): the writer no longer waits for it. */
+  private abandoned = false;
   private ended = false;
   private error: Error | null = null;
   /** The reader waiting for a file, or the writer waiting for room: woken on any change. */
   private wake: (() => void) | null = null;
   private readonly writing: Promise<void>;
 
+  private readonly segmenter: CsvSegmenter;
+  private readonly keep: boolean;
+
   constructor(
     body: Readable,
     dialect: SegmenterDialect,
-    opts: { dir: string; segmentBytes: number; maxPending: number },
+    opts: { dir: string; segmentBytes: number; maxPending: number; keep?: boolean },
   ) {
-    this.writing = this.write(body, new CsvSegmenter(dialect, opts.segmentBytes), opts).then(
+    this.segmenter = new CsvSegmenter(dialect, opts.segmentBytes);
+    this.keep = opts.keep ?? false;
+    this.writing = this.write(body, this.segmenter, opts).then(
       () => {
         this.ended = true;
         this.poke();
@@ -44,7 +58,7 @@ export class CsvSegmentFiles {
     );
   }
 
-  /** The next finished segment file (the caller removes it once read), or null after the last one. Throws the body's error. */
+  /** The next finished segment file (the caller releases it once read), or null after the last one. Throws the body's error. */
   async next(): Promise<string | null> {
     for (;;) {
       if (this.error) throw this.error;
@@ -64,14 +78,47 @@ export class CsvSegmentFiles {
   async stop(): Promise<void> {
     this.stopped = true;
     this.poke();
-    await this.writing;
-    await Promise.all([...this.written].map((f) => rm(f, { force: true })));
+    await this.writing.catch(() => {});
+    const files = this.written.splice(0);
+    await Promise.all(files.map((f) => rm(f, { force: true })));
   }
 
-  /** The reader is done with a file it was given. */
-  async remove(file: string): Promise<void> {
-    this.written.delete(file);
+  /** The reader is done with a file it was given: removed, unless the files are kept. */
+  async release(file: string): Promise<void> {
+    if (this.keep) return;
+    const at = this.written.indexOf(file);
+    if (at >= 0) this.written.splice(at, 1);
     await rm(file, { force: true });
+  }
+
+  /**
+   * Keep mode: the reader gives up. Once the rest of the body is written (without waiting for a
+   * reader), the whole body, byte for byte, is moved into `target` (on the same file system): the
+   * first segment renamed, the others appended without the preamble written at their start.
+   * Throws the body's error (nothing is left at `target` then).
+   */
+  async spoolTo(target: string): Promise<void> {
+    if (!this.keep) throw new Error("only kept segment files can be spooled");
+    this.abandoned = true;
+    this.poke();
+    await this.writing;
+    if (this.error) throw this.error;
+    const files = this.written.splice(0);
+    const skip = this.segmenter.preamble?.length ?? 0;
+    try {
+      if (files.length === 0) {
+        await open(target, "w").then((fh) => fh.close());
+        return;
+      }
+      await rename(files[0]!, target);
+      for (const f of files.slice(1)) {
+        await pipeline(createReadStream(f, { start: skip }), createWriteStream(target, { flags: "a" }));
+        await rm(f, { force: true });
+      }
+    } catch (e) {
+      await Promise.all([target, ...files].map((f) => rm(f, { force: true })));
+      throw e;
+    }
   }
 
   private poke(): void {
@@ -105,7 +152,7 @@ export class CsvSegmentFiles {
         for (const piece of segmenter.push(chunk)) {
           if (!fh) {
             file = path.join(opts.dir, `.segment-${id}-${count}.csv`);
-            this.written.add(file);
+            this.written.push(file);
             fh = await open(file, "w");
             // Every segment after the first reads as a file of its own: the same lines before its rows.
             if (count > 0 && segmenter.preamble?.length) buffered.push(segmenter.preamble);
@@ -136,7 +183,7 @@ export class CsvSegmentFiles {
 
   /** Hands a finished file to the reader, once fewer than `maxPending` wait. */
   private async finished(file: string, maxPending: number): Promise<void> {
-    while (this.ready.length >= maxPending && !this.stopped) {
+    while (this.ready.length >= maxPending && !this.stopped && !this.abandoned) {
       await new Promise<void>((r) => {
         this.wake = r;
       });

@@ -657,12 +657,18 @@ const partName = (k: number) => `part-${String(k).padStart(5, "0")}.parquet`;
  * first complete records, enough for the sniffer's sample); `body` (every byte of the file, from
  * the first) is cut at record boundaries into segment files (csv-segment-files.ts), and each is
  * converted by DuckDB's parallel reader into `<outDir>/part-NNNNN.parquet` while the next one
- * arrives, then deleted. A reader of a FIFO would parse on one thread; a file of its own is read
- * by all of them, and the work left when the upload ends is one segment.
- * Null when the file needs importToParquet on the complete stored file instead: not a plain UTF-8
- * CSV (or options that skip bad lines), a value that contradicts a type inferred from the head,
- * any error (importToParquet then names the line), or a body that failed. `body` is then read to
- * its end (its writer never stalls) and nothing is left in `outDir`.
+ * arrives. A reader of a FIFO would parse on one thread; a file of its own is read by all of
+ * them, and the work left when the upload ends is one segment.
+ * Null when the file needs importToParquet on the complete file instead: not a plain UTF-8 CSV (or
+ * options that skip bad lines), a value that contradicts a type inferred from the head, any error
+ * (importToParquet then names the line), or a body that failed. Nothing is left in `outDir` then.
+ *
+ * Where that complete file comes from is the caller's choice. Without `spool`, each segment is
+ * deleted once converted and the caller keeps its own copy of the body: on null, the rest of
+ * `body` is read and dropped. With `spool`, the segments are the only copy: they stay until the
+ * end, and on a null after the import started streaming, the whole body is at `spool` (the caller
+ * removes it). `onDecided` says, before any of the body is read, whether the import streams
+ * (true) or gave up at once (false: `body` is not read; no spool is written).
  */
 export async function importCsvStream(
   engine: LocalEngine,
@@ -676,11 +682,20 @@ export async function importCsvStream(
     options?: ImportOptions;
     /** Tests cut small files into several segments. */
     segmentBytes?: number;
+    /** A path in `scratchDir`'s file system for the whole body when the import falls back (see above). */
+    spool?: string;
+    onDecided?: (streaming: boolean) => void;
   },
 ): Promise<ImportResult | null> {
   // The body's failure is the caller's to report (the upload's 413 or interruption); here it only
   // ends the read, also after this returned.
   opts.body.on("error", () => {});
+  let decided = false;
+  const decide = (streaming: boolean) => {
+    if (decided) return;
+    decided = true;
+    opts.onDecided?.(streaming);
+  };
   const parts: string[] = [];
   // Each part is flushed to disk while the next converts, so the version's commit finds them synced.
   const syncs: Promise<void>[] = [];
@@ -700,9 +715,11 @@ export async function importCsvStream(
           dir: opts.scratchDir,
           segmentBytes: opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
           maxPending: STREAM_PENDING_SEGMENTS,
+          keep: opts.spool !== undefined,
         },
       );
       held.segments = segments;
+      decide(true);
       let rowCount = 0;
       for (let file = await segments.next(); file !== null; file = await segments.next()) {
         const target = path.join(opts.outDir, partName(parts.length));
@@ -710,24 +727,35 @@ export async function importCsvStream(
         const written = await c.runAndReadAll(
           `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(duckString(file), read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
         );
-        await segments.remove(file);
+        await segments.release(file);
         syncs.push(syncFile(target));
         rowCount += Number(written.getRows()[0]?.[0] ?? 0);
       }
       if (rowCount === 0 && read.hasRows) return null; // importToParquet says why
       return { schema: schemaOf(read.cols), rowCount, options: read.options } satisfies ImportResult;
     });
-    await held.segments?.stop();
-    await Promise.all(syncs);
-    if (result) return result;
+    if (result) {
+      await held.segments?.stop();
+      await Promise.all(syncs);
+      return result;
+    }
   } catch {
-    // Any failure: importToParquet on the stored file reads it again and names the line.
+    // Any failure: importToParquet on the whole file reads it again and names the line.
   }
-  // The rest of the body goes nowhere: the caller's writer keeps going to its other sink.
-  await held.segments?.stop().catch(() => {});
-  if (!held.segments) opts.body.resume();
+  decide(false);
   await Promise.allSettled(syncs);
   await Promise.all(parts.map((p) => rm(p, { force: true })));
+  const segments = held.segments;
+  if (!segments) {
+    // Not streamed: the body goes nowhere (the caller's writer keeps going to its other sink).
+    opts.body.resume();
+    return null;
+  }
+  if (opts.spool !== undefined) {
+    // The body's failure (or a full disk) leaves no spool: the caller's upload fails with it.
+    await segments.spoolTo(opts.spool).catch(() => {});
+  }
+  await segments.stop().catch(() => {});
   return null;
 }
 

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -281,5 +289,125 @@ describe("importCsvStream", () => {
     expect(r).toBeNull();
     expect(readdirSync(out)).toEqual([]);
     expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
+  });
+
+  describe("with a spool (the segments are the body's only copy)", () => {
+    it("imports as without one, and leaves no segment and no spool", async () => {
+      const text = csvText(4000, (i) => `${i},${i * 2},"a ""q"" ${i % 9}"`, "id,n,note");
+      const sc = scratch();
+      const spool = path.join(sc, "spool.csv");
+      const decided: boolean[] = [];
+      const out = outDir();
+      const r = await importCsvStream(engine, {
+        headFile: headOf(text, 1000),
+        body: chunked(text, 500),
+        outDir: out,
+        scratchDir: sc,
+        segmentBytes: 2048,
+        spool,
+        onDecided: (s) => decided.push(s),
+      });
+      expect(decided).toEqual([true]);
+      expect(r?.rowCount).toBe(4000);
+      expect(readdirSync(out).length).toBeGreaterThan(10);
+      expect(readdirSync(sc)).toEqual([]);
+    });
+
+    it("a bad value in a later segment leaves the whole body at the spool, byte for byte, and no part file", async () => {
+      // Skipped lines and a header before the rows: every segment after the first starts with them
+      // on disk, and the spool must hold them once.
+      const rows = Array.from(
+        { length: 4000 },
+        (_, i) => `${i};${i === 3900 ? "not a number" : i * 2};"x\n${i}"`,
+      );
+      const text = `exported 2024-05-01\nid;n;note\n${rows.join("\n")}\n`;
+      const options: ImportOptions = {
+        format: "csv",
+        csv: {
+          delimiter: ";",
+          quote: '"',
+          escape: '"',
+          encoding: "utf-8",
+          header: true,
+          skipLines: 1,
+          trailingDelimiter: false,
+          decimalSeparator: ".",
+          skipBadLines: false,
+        },
+      };
+      const sc = scratch();
+      const spool = path.join(sc, "spool.csv");
+      const decided: boolean[] = [];
+      const out = outDir();
+      const r = await importCsvStream(engine, {
+        headFile: headOf(text, 2 + 2 * 500),
+        body: chunked(text, 333),
+        outDir: out,
+        scratchDir: sc,
+        options,
+        segmentBytes: 2048,
+        spool,
+        onDecided: (s) => decided.push(s),
+      });
+      expect(r).toBeNull();
+      expect(decided).toEqual([true]);
+      expect(readFileSync(spool, "utf8")).toBe(text);
+      expect(readdirSync(out)).toEqual([]);
+      expect(readdirSync(sc)).toEqual(["spool.csv"]);
+    });
+
+    it("a body that fails halfway leaves no spool and no segment", async () => {
+      const text = csvText(3000, (i) => `${i},${i * 2}`, "id,n");
+      const body = new PassThrough();
+      const sc = scratch();
+      const spool = path.join(sc, "spool.csv");
+      const r = importCsvStream(engine, {
+        headFile: headOf(text, 1000),
+        body,
+        outDir: outDir(),
+        scratchDir: sc,
+        segmentBytes: 2048,
+        spool,
+      });
+      body.write(text.slice(0, text.length / 2));
+      setTimeout(() => body.destroy(new Error("client went away")), 50);
+      expect(await r).toBeNull();
+      expect(existsSync(spool)).toBe(false);
+      expect(readdirSync(sc)).toEqual([]);
+    });
+
+    it("says at once when it does not stream, without reading the body or writing a spool", async () => {
+      const text = csvText(3000, (i) => `${i},${i * 2}`, "id,n");
+      const sc = scratch();
+      const spool = path.join(sc, "spool.csv");
+      const decided: boolean[] = [];
+      const body = new PassThrough();
+      const r = await importCsvStream(engine, {
+        headFile: headOf(text, 1000),
+        body,
+        outDir: outDir(),
+        scratchDir: sc,
+        options: {
+          format: "csv",
+          csv: {
+            delimiter: ",",
+            quote: '"',
+            escape: '"',
+            encoding: "utf-8",
+            header: true,
+            skipLines: 0,
+            trailingDelimiter: false,
+            decimalSeparator: ".",
+            skipBadLines: true,
+          },
+        },
+        spool,
+        onDecided: (s) => decided.push(s),
+      });
+      expect(r).toBeNull();
+      expect(decided).toEqual([false]);
+      expect(body.readableLength).toBe(0);
+      expect(existsSync(spool)).toBe(false);
+    });
   });
 });

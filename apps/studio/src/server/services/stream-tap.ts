@@ -2,39 +2,68 @@ import "server-only";
 import { type PassThrough, Transform, type TransformCallback } from "node:stream";
 import { StreamHead } from "@sous/engine-local";
 
+/** Where an upload's bytes go once its start is known (see StreamTap). */
+export interface TapRoute {
+  /** Gets every byte of the file, from the first. */
+  out: PassThrough;
+  /** `out` is the only copy: nothing goes on to storage. */
+  exclusive: boolean;
+}
+
 /**
- * Passes an upload's bytes on (to storage) unchanged and, once the start of the file holds what
- * the sniffer reads (see StreamHead), also into the stream `onHead` returns: the streamed import
- * reads the file while it arrives. The upload waits for the slower of the two; a stream that ends
- * early (the import gave up) is skipped from then on, and a failed upload fails that stream too.
+ * Holds an upload's first bytes until the start of the file holds what the sniffer reads (see
+ * StreamHead), then asks `onHead` where they go: into the stream it returns (the streamed import
+ * reads the file while it arrives), and on to storage too unless that stream is the only copy
+ * (`exclusive`). With no route (not a file the import can stream, too short, no line end in the
+ * first 16 MiB), everything goes on to storage only. The upload waits for the slower reader; a
+ * stream that ends early (the import gave up) is skipped from then on, and a failed upload fails
+ * that stream too.
  */
 export class StreamTap extends Transform {
   private readonly head = new StreamHead();
+  /** What arrived before the route was known (at most STREAM_HEAD_MAX_BYTES). */
+  private held: Buffer[] = [];
+  private routed = false;
   private out: PassThrough | null = null;
+  private exclusive = false;
 
-  constructor(private readonly onHead: (head: Buffer) => Promise<PassThrough | null>) {
+  constructor(private readonly onHead: (head: Buffer) => Promise<TapRoute | null>) {
     super();
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.push(chunk);
-    if (this.out) {
-      this.forward(chunk, cb);
+    if (this.routed) {
+      if (!this.exclusive) this.push(chunk);
+      if (this.out) this.forward(chunk, cb);
+      else cb();
       return;
     }
+    this.held.push(chunk);
     const found = this.head.add(chunk);
     if (!found) {
+      if (this.head.failed) this.route(null);
       cb();
       return;
     }
     this.onHead(found.head).then(
-      (out) => {
-        this.out = out;
-        if (out) this.forward(found.seen, cb);
+      (route) => {
+        this.route(route);
+        if (this.out) this.forward(found.seen, cb);
         else cb();
       },
-      () => cb(),
+      () => {
+        this.route(null);
+        cb();
+      },
     );
+  }
+
+  private route(route: TapRoute | null): void {
+    this.routed = true;
+    this.out = route?.out ?? null;
+    this.exclusive = route?.exclusive ?? false;
+    if (!this.exclusive) for (const c of this.held) this.push(c);
+    this.held = [];
   }
 
   private forward(chunk: Buffer, cb: TransformCallback): void {
@@ -53,6 +82,8 @@ export class StreamTap extends Transform {
   }
 
   override _flush(cb: TransformCallback): void {
+    // A file shorter than a head goes on to storage whole.
+    if (!this.routed) this.route(null);
     if (this.out && !this.out.destroyed) this.out.end();
     cb();
   }

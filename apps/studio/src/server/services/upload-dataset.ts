@@ -1,4 +1,5 @@
 import "server-only";
+import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -40,13 +41,14 @@ export function checkContentType(contentType: string | null): void {
 }
 
 /**
- * One request, one dataset: streams the body into storage and, for a CSV, into DuckDB at the same
- * time (cut into segments that DuckDB converts to Parquet parts while the next arrives: the
- * import is done soon after the last byte), as version 1
- * of a new dataset (or the next version of `datasetId`). What one forward read cannot do (other
- * formats, small files, skip bad lines, a value that contradicts a type read from the start of
- * the file, any error to name a line for) is done by importDataset's path on the stored file once
- * the upload is complete. A failure at any step leaves no row and no file behind.
+ * One request, one dataset: streams the body, as version 1 of a new dataset (or the next version
+ * of `datasetId`). A CSV goes into DuckDB while it arrives (cut into segments that DuckDB converts
+ * to Parquet parts while the next arrives: the import is done soon after the last byte), and the
+ * segments are the file's only copy on disk; any other file goes into storage. What one forward
+ * read cannot do (other formats, small files, skip bad lines, a value that contradicts a type read
+ * from the start of the file, any error to name a line for) is done by importDataset's path on the
+ * whole file once the upload is complete (the stored upload, or the CSV's segments joined). A
+ * failure at any step leaves no row and no file behind.
  */
 export async function uploadDataset(opts: {
   projectId: string;
@@ -74,6 +76,9 @@ export async function uploadDataset(opts: {
   const scratchDir = path.join(ctx().dataDir, "tmp", "imports");
   await mkdir(scratchDir, { recursive: true });
   const headFile = path.join(scratchDir, `.head-${newId()}.csv`);
+  // A streamed CSV's segment files are its only copy while it arrives; the whole file is written
+  // here only when the import falls back to reading it whole.
+  const spool = path.join(scratchDir, `.spool-${newId()}.csv`);
   let uploadId: string | undefined;
   let result: ImportResult | undefined;
   try {
@@ -85,18 +90,29 @@ export async function uploadDataset(opts: {
       },
       write: async (staged) => {
         let streamed: Promise<ImportResult | null> | undefined;
+        let spooled = false;
         const tap = new StreamTap(async (head) => {
           await writeFile(headFile, head);
           const body = new PassThrough();
+          let decided: (streaming: boolean) => void = () => {};
+          const streaming = new Promise<boolean>((resolve) => {
+            decided = resolve;
+          });
           streamed = importCsvStream(engine, {
             headFile,
             body,
             outDir: staged.dir,
             scratchDir,
             fileName,
+            spool,
+            onDecided: decided,
             ...(opts.options ? { options: opts.options } : {}),
           });
-          return body;
+          if (await streaming) {
+            spooled = true;
+            return { out: body, exclusive: true };
+          }
+          return null;
         });
         let up: { id: string };
         try {
@@ -106,8 +122,10 @@ export async function uploadDataset(opts: {
           await streamed?.catch(() => null);
         }
         uploadId = up.id;
-        result =
-          (await streamed) ?? (await importStored(engine, opts.projectId, up.id, staged.dir, opts.options));
+        const done = await streamed;
+        if (done) result = done;
+        else if (spooled) result = await importSpool(engine, spool, fileName, staged.dir, opts.options);
+        else result = await importStored(engine, opts.projectId, up.id, staged.dir, opts.options);
         return result;
       },
     });
@@ -123,8 +141,23 @@ export async function uploadDataset(opts: {
       : dataset;
   } finally {
     await rm(headFile, { force: true });
+    await rm(spool, { force: true });
     if (uploadId) await deleteUpload(opts.projectId, uploadId);
   }
+}
+
+/** importDataset's read of a streamed upload's whole file (its spool), into a version already staged. */
+async function importSpool(
+  engine: LocalEngine,
+  spool: string,
+  fileName: string,
+  outDir: string,
+  options: ImportOptions | undefined,
+): Promise<ImportResult> {
+  // Written only when the body arrived whole (see importCsvStream): without it the upload failed.
+  if (!existsSync(spool))
+    throw new AppError("invalid_input", "The upload could not be stored for its import. Upload it again.");
+  return importToParquet(engine, { file: spool, fileName, outDir, ...(options ? { options } : {}) });
 }
 
 /** importDataset's read of a stored upload, into a version already staged. */

@@ -44,6 +44,8 @@ export async function stageUpload(opts: {
   /** false for an upload imported and deleted in the same request: not flushed to disk. */
   durable?: boolean;
 }): Promise<{ id: string; bytes: number }> {
+  // Counted before the tap: a tap may keep the only copy of the bytes (StreamTap's exclusive
+  // route), and then storage gets none of them.
   ensureUploadSweeper(); // an import that streams never opens the stored upload, which starts it too
   const { storage } = ctx();
   const max = env().SOUS_UPLOAD_MAX_BYTES;
@@ -54,24 +56,22 @@ export async function stageUpload(opts: {
   const prefix = uploadPrefix({ projectId: opts.projectId, uploadId: id });
   try {
     const body = Readable.fromWeb(opts.body as unknown as WebReadableStream<Uint8Array>);
-    let stream: Readable = body.pipe(passThroughErrors(body));
+    const counted = countBytes(body, max);
+    let stream: Readable = counted.stream;
     if (opts.tap) {
       const from = stream;
       const tap = opts.tap;
       from.on("error", (e) => tap.destroy(e));
       stream = from.pipe(tap);
     }
-    const { bytes } = await storage.putStream(`${prefix}${DATA}`, stream, {
-      maxBytes: max,
-      durable: opts.durable ?? true,
-    });
+    await storage.putStream(`${prefix}${DATA}`, stream, { durable: opts.durable ?? true });
+    const bytes = counted.bytes();
     if (bytes === 0) throw new AppError("invalid_input", "The file is empty.");
     const meta = { fileName: opts.fileName, bytes, createdAt: new Date().toISOString() };
     await storage.putStream(`${prefix}${META}`, Readable.from([JSON.stringify(meta)]));
     return { id, bytes };
   } catch (e) {
     await storage.deletePrefix(prefix).catch(() => {});
-    if (isStorageError(e, "StorageLimitError")) throw new AppError("payload_too_large", tooLarge(max));
     if (e instanceof AppError) throw e;
     throw new AppError(
       "invalid_input",
@@ -80,11 +80,21 @@ export async function stageUpload(opts: {
   }
 }
 
-/** `a.pipe(b)` does not forward a's errors; an aborted request must fail the write. */
-function passThroughErrors(source: Readable): Transform {
-  const t = new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+/**
+ * `source` passed on, counted, failing with a 413 once it passes `max` bytes. (`a.pipe(b)` does
+ * not forward a's errors; an aborted request must fail the write, so they are passed on too.)
+ */
+function countBytes(source: Readable, max: number): { stream: Transform; bytes: () => number } {
+  let bytes = 0;
+  const t = new Transform({
+    transform: (chunk: Buffer, _enc, cb) => {
+      bytes += chunk.length;
+      if (bytes > max) cb(new AppError("payload_too_large", tooLarge(max)));
+      else cb(null, chunk);
+    },
+  });
   source.on("error", (e) => t.destroy(e));
-  return t;
+  return { stream: source.pipe(t), bytes: () => bytes };
 }
 
 /**
