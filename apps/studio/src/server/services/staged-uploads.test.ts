@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   isStorageError,
   readUploadMeta,
+  sweepImportScratch,
   sweepStagedUploads,
   UPLOAD_DATA,
   UPLOAD_META,
@@ -101,5 +102,44 @@ describe("sweepStagedUploads", () => {
   it("tells an expired upload from a recent one", () => {
     expect(uploadExpired({ fileName: "a", bytes: 1, createdAt: ago(1000) }, 500)).toBe(true);
     expect(uploadExpired({ fileName: "a", bytes: 1, createdAt: ago(0) }, 500)).toBe(false);
+  });
+});
+
+describe("sweepImportScratch", () => {
+  it("deletes what an interrupted import left untouched past the age, keeps what a running one uses", async () => {
+    const scratch = path.join(dir, "scratch");
+    mkdirSync(scratch);
+    const hour = 3600_000;
+    const now = Date.now();
+    const aged = (p: string, ms: number) => utimesSync(p, new Date(now - ms), new Date(now - ms));
+    // A streamed upload's segments and head, from a studio stopped a day ago.
+    for (const f of [".segment-a-0.csv", ".segment-a-1.csv", ".head-a.csv"]) {
+      writeFileSync(path.join(scratch, f), "x");
+      aged(path.join(scratch, f), 25 * hour);
+    }
+    // A running (slow) upload's files: its first segment written two hours ago, its spool now.
+    writeFileSync(path.join(scratch, ".segment-b-0.csv"), "x");
+    aged(path.join(scratch, ".segment-b-0.csv"), 2 * hour);
+    writeFileSync(path.join(scratch, ".spool-b.csv"), "x");
+    // An import's folder, old itself but with a file written a minute ago.
+    mkdirSync(path.join(scratch, "pg-live"));
+    writeFileSync(path.join(scratch, "pg-live", "rows.parquet"), "x");
+    aged(path.join(scratch, "pg-live", "rows.parquet"), 60_000);
+    aged(path.join(scratch, "pg-live"), 30 * hour);
+    // An abandoned import folder.
+    mkdirSync(path.join(scratch, "pg-dead"));
+    writeFileSync(path.join(scratch, "pg-dead", "rows.parquet"), "x");
+    aged(path.join(scratch, "pg-dead", "rows.parquet"), 30 * hour);
+    aged(path.join(scratch, "pg-dead"), 30 * hour);
+
+    const deleted = await sweepImportScratch(scratch, { maxAgeMs: 24 * hour, now });
+    expect(deleted.sort()).toEqual([".head-a.csv", ".segment-a-0.csv", ".segment-a-1.csv", "pg-dead"]);
+    expect(readdirSync(scratch).sort()).toEqual([".segment-b-0.csv", ".spool-b.csv", "pg-live"]);
+  });
+
+  it("is a no-op for a scratch folder no import created yet", async () => {
+    const missing = path.join(dir, "never-created");
+    expect(await sweepImportScratch(missing, { maxAgeMs: 1000 })).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
   });
 });

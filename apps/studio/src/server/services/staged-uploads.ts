@@ -1,3 +1,4 @@
+import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type DatasetStorage, uploadPrefix } from "@sous/storage";
 import { z } from "zod";
@@ -81,6 +82,37 @@ export async function sweepStagedUploads(
       await storage.deletePrefix(prefix);
       seen.delete(prefix);
       deleted.push(prefix);
+    }
+  }
+  return deleted;
+}
+
+/**
+ * Deletes what imports left in their scratch folder (`<data dir>/tmp/imports`: a streamed CSV's
+ * segment files, head and spool, spooled Postgres rows, blob copies) untouched for `maxAgeMs`: a
+ * studio stopped mid-import leaves them behind, and a streamed upload's segments are as large as
+ * the file. A folder counts as touched when it or anything directly in it was. Never fails on an
+ * entry another sweep or its import removed meanwhile. Returns the names it deleted.
+ */
+export async function sweepImportScratch(
+  dir: string,
+  opts: { maxAgeMs: number; now?: number },
+): Promise<string[]> {
+  const now = opts.now ?? Date.now();
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const deleted: string[] = [];
+  for (const entry of entries) {
+    const at = path.join(dir, entry.name);
+    try {
+      let touched = (await stat(at)).mtimeMs;
+      if (entry.isDirectory())
+        for (const inner of await readdir(at))
+          touched = Math.max(touched, (await stat(path.join(at, inner)).catch(() => null))?.mtimeMs ?? 0);
+      if (now - touched <= opts.maxAgeMs) continue;
+      await rm(at, { recursive: true, force: true });
+      deleted.push(entry.name);
+    } catch {
+      // gone meanwhile
     }
   }
   return deleted;

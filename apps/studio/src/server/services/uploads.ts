@@ -12,6 +12,7 @@ import {
   isStorageError,
   UPLOAD_META as META,
   readUploadMeta,
+  sweepImportScratch,
   sweepStagedUploads,
   uploadExpired,
 } from "./staged-uploads.ts";
@@ -182,9 +183,14 @@ async function detectUploadOptions(projectId: string, uploadId: string): Promise
 
 /**
  * Deletes expired staged uploads: of one project (on each new upload there, cheap), or of every
- * project (the studio's periodic sweep). Never throws: a failed sweep is retried by the next one.
+ * project and the imports' abandoned scratch files (the studio's periodic sweep). Never throws: a
+ * failed sweep is retried by the next one.
  */
 async function sweepUploads(projectIds?: string[]): Promise<number> {
+  if (!projectIds)
+    await sweepImportScratch(path.join(ctx().dataDir, "tmp", "imports"), { maxAgeMs: ttlMs() }).catch(
+      () => [],
+    );
   try {
     const { storage, db } = ctx();
     const ids = projectIds ?? (await db.project.findMany({ select: { id: true } })).map((p) => p.id);
