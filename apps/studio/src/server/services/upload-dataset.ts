@@ -108,7 +108,12 @@ export async function uploadDataset(opts: {
             onDecided: decided,
             ...(opts.options ? { options: opts.options } : {}),
           });
-          if (await streaming) {
+          // importCsvStream always decides before it settles; the race only guards that promise.
+          const gaveUp = streamed.then(
+            () => false,
+            () => false,
+          );
+          if (await Promise.race([streaming, gaveUp])) {
             spooled = true;
             return { out: body, exclusive: true };
           }
