@@ -20,15 +20,7 @@
 // Run: npm run bench:tpch -- [sf=0.1] [--reps 5] [--sql: also print the DuckDB SQL each build ran]   (needs Postgres and Redis as npm test does, and
 // a studio build: apps/studio/.next-bench, built when missing)
 import { randomBytes } from "node:crypto";
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -37,6 +29,7 @@ import pg from "pg";
 import { freePort } from "../scripts/lib/net.ts";
 import { buildStudio, prepareDatabase, repoRoot, startStack } from "../scripts/lib/stack.ts";
 import { studioApi } from "./lib/bench-setup.ts";
+import { cpuMsOf, cpuMsOfCommand } from "./lib/proc-stats.ts";
 
 const args = process.argv.slice(2);
 const SF = Number(args.find((a) => /^(sf=)?\d*\.?\d+$/.test(a))?.replace("sf=", "") ?? 0.1);
@@ -63,18 +56,6 @@ mkdirSync(dataDir, { recursive: true });
 mkdirSync(genDir, { recursive: true });
 mkdirSync(rawOut, { recursive: true });
 
-const readText = (file: string) => {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return ""; // a process that just ended
-  }
-};
-/** CPU time (user + system, every thread) a process has used, in ms: /proc/<pid>/stat counts 10 ms ticks. */
-const cpuMsOf = (pid: number) => {
-  const fields = readText(`/proc/${pid}/stat`).split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
-};
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
@@ -505,20 +486,12 @@ try {
   const studioPid = stack.studio.pid;
   const workerPid = stack.worker.pid;
   type CpuNow = { studio: number; worker: number; postgres: number; bench: number };
-  const cpuNow = (): CpuNow => {
-    let postgres = 0;
-    for (const d of readdirSync("/proc")) {
-      if (!/^\d+$/.test(d)) continue;
-      const comm = readText(`/proc/${d}/comm`);
-      if (comm.startsWith("postgres")) postgres += cpuMsOf(Number(d));
-    }
-    return {
-      studio: studioPid ? cpuMsOf(studioPid) : 0,
-      worker: workerPid ? cpuMsOf(workerPid) : 0,
-      postgres,
-      bench: cpuMsOf(process.pid),
-    };
-  };
+  const cpuNow = (): CpuNow => ({
+    studio: studioPid ? cpuMsOf(studioPid) : 0,
+    worker: workerPid ? cpuMsOf(workerPid) : 0,
+    postgres: cpuMsOfCommand("postgres"),
+    bench: cpuMsOf(process.pid),
+  });
   const cpuSpent: CpuNow = { studio: 0, worker: 0, postgres: 0, bench: 0 };
   let cpuBuilds = 0;
   /** Waits for the job's "end" event (SSE, pushed on NOTIFY: no polling load on the studio meanwhile). */

@@ -11,7 +11,6 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -33,6 +32,7 @@ import pg from "pg";
 import { freePort } from "../../scripts/lib/net.ts";
 import { buildStudio, prepareDatabase, repoRoot, startStack } from "../../scripts/lib/stack.ts";
 import { studioApi } from "./bench-setup.ts";
+import { cpuMsOf, rssOf } from "./proc-stats.ts";
 
 const THREADS = 2; // the studio's DuckDB default (LocalEngine)
 
@@ -49,27 +49,6 @@ const run = (cmd: string, args: string[]) =>
     ),
   );
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-/** CPU time (user + system, all threads) a process has used, in ms (0 once it is gone). */
-function cpuOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command), in ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** VmRSS of a process in bytes (0 once it is gone). */
-function rssOf(pid: number): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 export async function uploadImportBench(mb: number): Promise<void> {
   const runId = randomBytes(3).toString("hex");
@@ -152,7 +131,7 @@ export async function uploadImportBench(mb: number): Promise<void> {
       const timer = setInterval(() => {
         peak = Math.max(peak, rssOf(pid));
       }, 20);
-      const cpu0 = cpuOf(pid);
+      const cpu0 = cpuMsOf(pid);
       const t = performance.now();
       const url = `${base}/projects/${project.id}/datasets?name=${name}`;
       const headers: Record<string, string> = {
@@ -188,7 +167,7 @@ export async function uploadImportBench(mb: number): Promise<void> {
         status = res.status;
       }
       const ms = performance.now() - t;
-      const cpu = cpuOf(pid) - cpu0;
+      const cpu = cpuMsOf(pid) - cpu0;
       clearInterval(timer);
       if (status !== 201 && status !== 200) throw new Error(`upload: ${status} ${text.slice(0, 300)}`);
       const body = JSON.parse(text) as {

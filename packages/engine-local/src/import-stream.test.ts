@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import type { ImportOptions } from "@sous/contracts";
+import type { CsvOptions, ImportOptions } from "@sous/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCsvStream, importToParquet } from "./import-file.ts";
 import { LocalEngine } from "./local-engine.ts";
@@ -61,6 +61,23 @@ function csvText(rows: number, row: (i: number) => string, header: string): stri
   for (let i = 0; i < rows; i++) lines.push(row(i));
   return `${lines.join("\n")}\n`;
 }
+
+/** CSV import options: a plain comma-separated file with a header, with `csv` changed. */
+const csvOptions = (csv: Partial<CsvOptions>): ImportOptions => ({
+  format: "csv",
+  csv: {
+    delimiter: ",",
+    quote: '"',
+    escape: '"',
+    encoding: "utf-8",
+    header: true,
+    skipLines: 0,
+    trailingDelimiter: false,
+    decimalSeparator: ".",
+    skipBadLines: false,
+    ...csv,
+  },
+});
 
 const scratch = () => {
   const d = path.join(dir, `scratch-${++n}`);
@@ -189,20 +206,7 @@ describe("importCsvStream", () => {
         body: chunked(text),
         outDir: outDir(),
         scratchDir: scratch(),
-        options: {
-          format: "csv",
-          csv: {
-            delimiter: ",",
-            quote: '"',
-            escape: '"',
-            encoding: "utf-8",
-            header: true,
-            skipLines: 0,
-            trailingDelimiter: false,
-            decimalSeparator: ".",
-            skipBadLines: true,
-          },
-        },
+        options: csvOptions({ skipBadLines: true }),
       }),
     ).toBeNull();
   });
@@ -244,20 +248,7 @@ describe("importCsvStream", () => {
     const file = path.join(dir, `quoted-${++n}.csv`);
     writeFileSync(file, text);
     const stored = outDir();
-    const options: ImportOptions = {
-      format: "csv",
-      csv: {
-        delimiter: ";",
-        quote: '"',
-        escape: '"',
-        encoding: "utf-8",
-        header: true,
-        skipLines: 1,
-        trailingDelimiter: false,
-        decimalSeparator: ".",
-        skipBadLines: false,
-      },
-    };
+    const options = csvOptions({ delimiter: ";", skipLines: 1 });
     const expected = await importToParquet(engine, { file, outDir: stored, options });
     const streamedDir = outDir();
     const streamed = await importCsvStream(engine, {
@@ -321,20 +312,7 @@ describe("importCsvStream", () => {
         (_, i) => `${i};${i === 3900 ? "not a number" : i * 2};"x\n${i}"`,
       );
       const text = `exported 2024-05-01\nid;n;note\n${rows.join("\n")}\n`;
-      const options: ImportOptions = {
-        format: "csv",
-        csv: {
-          delimiter: ";",
-          quote: '"',
-          escape: '"',
-          encoding: "utf-8",
-          header: true,
-          skipLines: 1,
-          trailingDelimiter: false,
-          decimalSeparator: ".",
-          skipBadLines: false,
-        },
-      };
+      const options = csvOptions({ delimiter: ";", skipLines: 1 });
       const sc = scratch();
       const spool = path.join(sc, "spool.csv");
       const decided: boolean[] = [];
@@ -387,20 +365,7 @@ describe("importCsvStream", () => {
         body,
         outDir: outDir(),
         scratchDir: sc,
-        options: {
-          format: "csv",
-          csv: {
-            delimiter: ",",
-            quote: '"',
-            escape: '"',
-            encoding: "utf-8",
-            header: true,
-            skipLines: 0,
-            trailingDelimiter: false,
-            decimalSeparator: ".",
-            skipBadLines: true,
-          },
-        },
+        options: csvOptions({ skipBadLines: true }),
         spool,
         onDecided: (s) => decided.push(s),
       });
