@@ -187,12 +187,9 @@ async function detectUploadOptions(projectId: string, uploadId: string): Promise
  * failed sweep is retried by the next one.
  */
 async function sweepUploads(projectIds?: string[]): Promise<number> {
-  if (!projectIds)
-    await sweepImportScratch(path.join(ctx().dataDir, "tmp", "imports"), { maxAgeMs: ttlMs() }).catch(
-      () => [],
-    );
   try {
-    const { storage, db } = ctx();
+    const { storage, db, dataDir } = ctx();
+    if (!projectIds) await sweepImportScratch(path.join(dataDir, "tmp", "imports"), { maxAgeMs: ttlMs() });
     const ids = projectIds ?? (await db.project.findMany({ select: { id: true } })).map((p) => p.id);
     return (await sweepStagedUploads(storage, { projectIds: ids, maxAgeMs: ttlMs() })).length;
   } catch (e) {
