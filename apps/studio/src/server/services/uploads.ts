@@ -45,8 +45,6 @@ export async function stageUpload(opts: {
   /** false for an upload imported and deleted in the same request: not flushed to disk. */
   durable?: boolean;
 }): Promise<{ id: string; bytes: number }> {
-  // Counted before the tap: a tap may keep the only copy of the bytes (StreamTap's exclusive
-  // route), and then storage gets none of them.
   ensureUploadSweeper(); // an import that streams never opens the stored upload, which starts it too
   const { storage } = ctx();
   const max = env().SOUS_UPLOAD_MAX_BYTES;
@@ -57,6 +55,8 @@ export async function stageUpload(opts: {
   const prefix = uploadPrefix({ projectId: opts.projectId, uploadId: id });
   try {
     const body = Readable.fromWeb(opts.body as unknown as WebReadableStream<Uint8Array>);
+    // Counted before the tap: a tap may keep the only copy of the bytes (StreamTap's exclusive
+    // route), and then storage gets none of them.
     const counted = countBytes(body, max);
     let stream: Readable = counted.stream;
     if (opts.tap) {
