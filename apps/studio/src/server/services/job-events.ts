@@ -186,7 +186,12 @@ async function readLogs(db: Db, jobId: string, afterLog: bigint): Promise<JobLog
     orderBy: { id: "asc" },
     take: LOG_BATCH,
   });
-  return rows.map((l) => ({ id: String(l.id), at: l.at.toISOString(), level: l.level, message: l.message }));
+  return rows.map(jobLogLine);
+}
+
+/** A stored log row as the API and the stream show it. */
+export function jobLogLine(l: { id: bigint; at: Date; level: string; message: string }): JobLog {
+  return { id: String(l.id), at: l.at.toISOString(), level: l.level, message: l.message };
 }
 
 /**

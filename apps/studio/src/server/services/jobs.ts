@@ -16,6 +16,7 @@ import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { planSchemaProblems } from "./flow-schemas.ts";
 import { jobDto, jobInclude } from "./job-dto.ts";
+import { jobLogLine } from "./job-events.ts";
 
 const ENQUEUE_WAIT_MS = 3000;
 
@@ -175,7 +176,7 @@ export async function getJobLogs(
     orderBy: { id: "asc" },
     take: q.limit,
   });
-  return rows.map((l) => ({ id: String(l.id), at: l.at.toISOString(), level: l.level, message: l.message }));
+  return rows.map(jobLogLine);
 }
 
 /**

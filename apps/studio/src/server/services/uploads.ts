@@ -1,10 +1,10 @@
 import "server-only";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError, type ImportOptions, type ImportPreview, newId, type UploadInfo } from "@sous/contracts";
 import { detectImportOptions, previewImport } from "@sous/engine-local";
-import { type ReadLease, uploadPrefix } from "@sous/storage";
+import { ByteCounter, type ReadLease, uploadPrefix } from "@sous/storage";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import {
@@ -57,8 +57,10 @@ export async function stageUpload(opts: {
     const body = Readable.fromWeb(opts.body as unknown as WebReadableStream<Uint8Array>);
     // Counted before the tap: a tap may keep the only copy of the bytes (StreamTap's exclusive
     // route), and then storage gets none of them.
-    const counted = countBytes(body, max);
-    let stream: Readable = counted.stream;
+    const counter = new ByteCounter(max);
+    // `a.pipe(b)` does not forward a's errors; an aborted request must fail the write.
+    body.on("error", (e) => counter.destroy(e));
+    let stream: Readable = body.pipe(counter);
     if (opts.tap) {
       const from = stream;
       const tap = opts.tap;
@@ -66,36 +68,20 @@ export async function stageUpload(opts: {
       stream = from.pipe(tap);
     }
     await storage.putStream(`${prefix}${DATA}`, stream, { durable: opts.durable ?? true });
-    const bytes = counted.bytes();
+    const bytes = counter.bytes;
     if (bytes === 0) throw new AppError("invalid_input", "The file is empty.");
     const meta = { fileName: opts.fileName, bytes, createdAt: new Date().toISOString() };
     await storage.putStream(`${prefix}${META}`, Readable.from([JSON.stringify(meta)]));
     return { id, bytes };
   } catch (e) {
     await storage.deletePrefix(prefix).catch(() => {});
+    if (isStorageError(e, "StorageLimitError")) throw new AppError("payload_too_large", tooLarge(max));
     if (e instanceof AppError) throw e;
     throw new AppError(
       "invalid_input",
       "The upload was interrupted before the end of the file. Upload it again.",
     );
   }
-}
-
-/**
- * `source` passed on, counted, failing with a 413 once it passes `max` bytes. (`a.pipe(b)` does
- * not forward a's errors; an aborted request must fail the write, so they are passed on too.)
- */
-function countBytes(source: Readable, max: number): { stream: Transform; bytes: () => number } {
-  let bytes = 0;
-  const t = new Transform({
-    transform: (chunk: Buffer, _enc, cb) => {
-      bytes += chunk.length;
-      if (bytes > max) cb(new AppError("payload_too_large", tooLarge(max)));
-      else cb(null, chunk);
-    },
-  });
-  source.on("error", (e) => t.destroy(e));
-  return { stream: source.pipe(t), bytes: () => bytes };
 }
 
 /**
