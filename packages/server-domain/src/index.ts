@@ -14,6 +14,7 @@ export {
   pruneDatasetVersions,
   publishDatasetVersion,
 } from "./dataset-versions.ts";
+export { insertJob, type NewJob, type NewJobActivity } from "./jobs/insert-job.ts";
 export {
   ACTIVE_JOB_STATES,
   ACTIVITY_TRANSITIONS,

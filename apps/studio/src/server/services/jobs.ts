@@ -11,7 +11,7 @@ import {
 import type { Prisma } from "@sous/db";
 import { planBuild, type SchemaProblem } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
-import { initialJobState, loadBuildGraph, requestJobCancel } from "@sous/server-domain";
+import { insertJob, loadBuildGraph, requestJobCancel } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { planSchemaProblems } from "./flow-schemas.ts";
@@ -68,37 +68,30 @@ export async function createJob(
   if (input.dryRun) return { dryRun: true, plan: { ...plan, problems }, job: null };
   if (problems.length > 0) throw buildRefused(problems);
   const nothing = plan.activities.length === 0;
-  const job = await db.job.create({
-    data: {
-      projectId,
-      createdById: user?.id ?? null,
-      mode: input.mode,
-      targets: plan.targets,
-      plan: plan as unknown as Prisma.InputJsonValue,
-      queuePrefix: env().SOUS_QUEUE_PREFIX,
-      ...initialJobState(plan.activities.length),
-      activities: {
-        create: plan.activities.map((a) => ({
-          position: a.position,
-          recipeId: a.recipeIds[a.recipeIds.length - 1]!,
-          recipeIds: a.recipeIds,
-          outputDatasetId: a.outputDatasetId,
-          virtualDatasetIds: a.virtualDatasetIds,
-          dependsOn: a.dependsOn,
-          engine: a.engine,
-        })),
-      },
-      logs: {
-        create: {
-          level: "info",
-          message: nothing
-            ? "Nothing to build: every dataset asked for is up to date."
-            : `Planned ${plan.activities.length} activit${plan.activities.length === 1 ? "y" : "ies"} (${input.mode}).`,
-        },
-      },
+  const row = await insertJob(db, {
+    projectId,
+    createdById: user?.id ?? null,
+    mode: input.mode,
+    targets: plan.targets,
+    plan,
+    queuePrefix: env().SOUS_QUEUE_PREFIX,
+    activities: plan.activities.map((a) => ({
+      position: a.position,
+      recipeId: a.recipeIds[a.recipeIds.length - 1]!,
+      recipeIds: a.recipeIds,
+      outputDatasetId: a.outputDatasetId,
+      virtualDatasetIds: a.virtualDatasetIds,
+      dependsOn: a.dependsOn,
+      engine: a.engine,
+    })),
+    log: {
+      level: "info",
+      message: nothing
+        ? "Nothing to build: every dataset asked for is up to date."
+        : `Planned ${plan.activities.length} activit${plan.activities.length === 1 ? "y" : "ies"} (${input.mode}).`,
     },
-    include: jobInclude,
   });
+  const job = { ...row, createdBy: user ? { id: user.id, name: user.name } : null };
   if (nothing) return jobDto(job);
   await enqueueJob(job.id);
   return jobDto(job);
