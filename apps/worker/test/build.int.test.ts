@@ -483,8 +483,8 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
 
   it("writes no file before the activity's SQL and staging prefix are recorded, though it records them while its sandbox opens", async () => {
     const p = await chainProject();
-    // Job log lines wait while this transaction holds the table: the "Running" line, recorded with
-    // the SQL, cannot commit, so the statement must not start.
+    // Job log lines wait while this transaction holds the table: the "Running" line, recorded in
+    // one statement with the SQL and the staging prefix, cannot commit, so the query must not start.
     let release = () => {};
     const released = new Promise<void>((r) => {
       release = r;
@@ -504,20 +504,30 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     try {
       await holding;
       const { jobId } = await submitBuild(ctx.db, queue, p.projectId, [p.c.outputId], "smart");
-      const staging = await waitFor("the staging prefix on the activity row", async () => {
-        const a = await ctx.db.jobActivity.findFirst({ where: { jobId }, select: { stagingPrefix: true } });
-        return a?.stagingPrefix;
-      });
+      // The output's staging folder is made before the record is sent: the worker got that far.
+      const versions = path.join(
+        ctx.dataDir,
+        "storage",
+        `projects/${p.projectId}/datasets/${p.c.outputId}/versions`,
+      );
+      const staged = await waitFor("the output's staging folder", async () =>
+        existsSync(versions) ? readdirSync(versions)[0] : undefined,
+      );
       await new Promise((r) => setTimeout(r, 700));
-      const folder = path.join(ctx.dataDir, "storage", staging);
-      expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
-      expect((await ctx.db.job.findUniqueOrThrow({ where: { id: jobId } })).state).toBe("RUNNING");
+      expect(readdirSync(path.join(versions, staged))).toEqual([]);
+      const running = await ctx.db.job.findUniqueOrThrow({
+        where: { id: jobId },
+        include: { activities: true },
+      });
+      expect(running.state).toBe("RUNNING");
+      expect(running.activities[0]?.stagingPrefix).toBeNull();
       release();
       await lock;
       const job = await waitForJobRow(ctx.db, jobId);
       expect(job.state).toBe("SUCCEEDED");
       expect(Number(job.activities[0]?.rowsWritten)).toBe(7);
       expect(job.activities[0]?.stagingPrefix).toBeNull();
+      expect(job.activities[0]?.duckdbSql).toContain(staged);
     } finally {
       release();
       await lock.catch(() => {});

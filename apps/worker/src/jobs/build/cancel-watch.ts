@@ -47,8 +47,10 @@ export function watchCancel(
   const read = async () => {
     lastRead = Date.now();
     try {
-      const j = await db.job.findUnique({ where: { id: jobId }, select: { cancelRequestedAt: true } });
-      if (j?.cancelRequestedAt) fire();
+      // Raw: read on every job's path, at a third of Prisma's CPU (see jobLog).
+      const [j] = await db.$queryRaw<{ requested: boolean }[]>`
+        SELECT "cancelRequestedAt" IS NOT NULL AS "requested" FROM "Job" WHERE "id" = ${jobId}::text`;
+      if (j?.requested) fire();
     } catch {
       // A database blip: the next tick reads again.
       lastRead = 0;

@@ -24,6 +24,7 @@ import { type JobAttempt, LostOwnershipError } from "./job-attempt.ts";
 import { jobLog } from "./job-log.ts";
 import { withPivotValues } from "./pivot-values.ts";
 import { type LeasedVersion, leasePreviousMetrics } from "./previous-metrics.ts";
+import { recordRunStart } from "./record-run-start.ts";
 import { parseEngineKey, runRemote } from "./run-remote.ts";
 import { runtimeScored, scoreWithRuntime } from "./score-with-runtime.ts";
 import { splitInOneScan } from "./split-in-one-scan.ts";
@@ -497,18 +498,16 @@ async function runHoldingInputs(
     // Written while the sandbox's DuckDB is locked down, awaited before its first statement.
     const outputs =
       targets.length > 1 ? ` (${targets.length} outputs${together ? ", one read of the input" : ""})` : "";
-    recorded = Promise.all([
-      ...targets.map((t, i) =>
-        db.jobActivity.update({
-          where: { id: t.activity.id },
-          data: {
-            duckdbSql: together ? `${together.setup};\n${writes[i]}` : writes[i]!,
-            stagingPrefix: t.prefix,
-          },
-        }),
-      ),
-      jobLog(db, activity.jobId, "info", `Running ${what}${outputs} on DuckDB`),
-    ]);
+    recorded = recordRunStart(
+      db,
+      activity.jobId,
+      targets.map((t, i) => ({
+        activityId: t.activity.id,
+        duckdbSql: together ? `${together.setup};\n${writes[i]}` : writes[i]!,
+        stagingPrefix: t.prefix,
+      })),
+      `Running ${what}${outputs} on DuckDB`,
+    );
     recorded.catch(() => {}); // a failure is thrown where it is awaited
     // The SparkSQL is written with the outcome (the publish, or the failure's cleanup below): no
     // write of its own on the build's path.
