@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   admin,
   type Caller,
@@ -9,7 +9,7 @@ import {
   uploadCsv,
   withApiKey,
 } from "../test/api-client.ts";
-import { launchBrowser } from "./browser.ts";
+import { launchBrowser, screenshot } from "./browser.ts";
 
 // The setup every e2e spec shares, in one place: one headless Chromium per spec file, the admin's
 // session (a cookie) and an API key made from it, pages signed in with that session or through the
@@ -77,6 +77,27 @@ function pageErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * What a failed test's page showed, in the test's output: its address and visible text (a CI log
+ * keeps that where it keeps no file), and a screenshot when SOUS_TEST_OUTPUT_DIR is set. A step
+ * that waited in vain for an element then says what was on the screen instead.
+ */
+async function reportFailedPage(page: Page, test: string, n: number): Promise<void> {
+  if (page.isClosed()) return;
+  const text = await page
+    .locator("body")
+    // biome-ignore lint/performance/useDomNodeTextContent: what was visible is the point (textContent also holds Next's inline scripts)
+    .innerText({ timeout: 2000 })
+    .then((t) => t.replace(/\s+/g, " ").trim().slice(0, 1500))
+    .catch((e: unknown) => `(unreadable: ${String(e)})`);
+  const shot = await screenshot(page, `failed-${test.replace(/[^\w-]+/g, "-").slice(0, 80)}-${n}`).catch(
+    () => null,
+  );
+  console.error(
+    `[e2e] "${test}" failed on ${page.url()}${shot ? ` (screenshot ${shot})` : ""}; the page showed: ${text}`,
+  );
+}
+
 /** Fills and submits the login form of the page (on /login) and waits for the studio's home. */
 export async function submitLogin(page: Page, email = admin.email, password = admin.password): Promise<void> {
   await page.getByTestId("login-email").fill(email);
@@ -100,6 +121,14 @@ export function useStudio(): Studio {
   });
   afterAll(async () => {
     await browser?.close();
+  });
+  /** The pages the running test opened (reported if it fails). */
+  let opened: Page[] = [];
+  beforeEach((ctx) => {
+    opened = [];
+    ctx.onTestFailed(async () => {
+      for (const [i, p] of opened.entries()) await reportFailedPage(p, ctx.task.name, i);
+    });
   });
   const ready = <T>(v: T | undefined, what: string): T => {
     if (v === undefined)
@@ -128,6 +157,7 @@ export function useStudio(): Studio {
         ]);
       }
       const page = await context.newPage();
+      opened.push(page);
       return { page, errors: pageErrors(page) };
     },
     async signIn(opts = {}) {
