@@ -37,8 +37,17 @@ export function parseEngineKey(key: string): RemoteChoice | null {
   return { connectionId: parsed.data.connectionId, profileId: parsed.data.profileId };
 }
 
-/** The project's flow as the planner sees it: datasets with their current version, recipes with io. */
-export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGraph> {
+/** A build graph whose datasets also carry their stored schema (the JSON as stored, or null). */
+export type BuildGraphWithSchemas = Omit<BuildGraph, "datasets"> & {
+  datasets: (BuildGraph["datasets"][number] & { schema: unknown })[];
+};
+
+/**
+ * The project's flow as the planner sees it: datasets with their current version, recipes with
+ * io; and each dataset's stored schema, so a build is planned and its recipes checked against
+ * their inputs' schemas from one read of the flow.
+ */
+export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGraphWithSchemas> {
   const [project, datasets, recipes, models] = await Promise.all([
     db.project.findUnique({ where: { id: projectId }, select: { engine: true } }),
     db.dataset.findMany({
@@ -47,6 +56,7 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
         id: true,
         name: true,
         keepInPipeline: true,
+        schema: true,
         currentVersion: { select: { id: true, buildHash: true } },
       },
     }),
@@ -62,6 +72,7 @@ export async function loadBuildGraph(db: Db, projectId: string): Promise<BuildGr
       name: d.name,
       keepInPipeline: d.keepInPipeline,
       current: d.currentVersion,
+      schema: d.schema,
     })),
     recipes: recipes.map((r) => {
       const io = [...r.io].sort((a, b) => a.position - b.position);

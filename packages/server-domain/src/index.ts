@@ -2,6 +2,7 @@
 // Prisma, storage) and must hold the same in both apps. Clients come in as arguments; nothing
 // here reads the environment. Server-only: never import this package from client components.
 export {
+  type BuildGraphWithSchemas,
   engineKey,
   loadBuildGraph,
   parseEngineKey,

@@ -9,6 +9,7 @@ import {
   type SchemaProblem,
   type SchemaState,
 } from "@sous/flow";
+import type { BuildGraphWithSchemas } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 
 // The one place where the server knows a dataset's schema before it is built: the stored schema
@@ -48,6 +49,12 @@ const inferWithCompiler: InferSchemas = (recipe, inputs) => {
   }
 };
 
+/** A stored schema as propagation takes it: null when never built, or when it no longer parses. */
+function storedSchema(schema: unknown): DatasetSchema | null {
+  const s = schema === null ? null : DatasetSchemaSchema.safeParse(schema);
+  return s?.success ? s.data : null;
+}
+
 /** The project's flow as schema propagation sees it. */
 async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
   const { db } = ctx();
@@ -56,10 +63,7 @@ async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
     db.recipe.findMany({ where: { projectId }, select: { id: true, name: true, spec: true, io: true } }),
   ]);
   return {
-    datasets: datasets.map((d) => {
-      const s = d.schema === null ? null : DatasetSchemaSchema.safeParse(d.schema);
-      return { id: d.id, name: d.name, schema: s?.success ? s.data : null };
-    }),
+    datasets: datasets.map((d) => ({ id: d.id, name: d.name, schema: storedSchema(d.schema) })),
     recipes: recipes.map((r) => {
       const io = [...r.io].sort((a, b) => a.position - b.position);
       return {
@@ -70,6 +74,20 @@ async function loadSchemaGraph(projectId: string): Promise<SchemaGraph> {
         outputs: io.filter((x) => x.role === "OUTPUT").map((x) => x.datasetId),
       };
     }),
+  };
+}
+
+/** The same flow from a build graph read with its schemas (a build's plan and check share one read). */
+function schemaGraphOf(graph: BuildGraphWithSchemas): SchemaGraph {
+  return {
+    datasets: graph.datasets.map((d) => ({ id: d.id, name: d.name, schema: storedSchema(d.schema) })),
+    recipes: graph.recipes.map((r) => ({
+      id: r.id,
+      name: r.name,
+      spec: r.spec,
+      inputs: r.inputs,
+      outputs: r.outputs,
+    })),
   };
 }
 
@@ -128,13 +146,13 @@ export function requireKnownSchemas(inputs: ResolvedInput[]): (ResolvedInput & {
   return inputs as (ResolvedInput & { schema: DatasetSchema })[];
 }
 
-/** What the recipes of a planned build would fail on, before anything runs. */
-export async function planSchemaProblems(
-  projectId: string,
+/** What the recipes of a build planned on `graph` would fail on, before anything runs. */
+export function planSchemaProblems(
+  graph: BuildGraphWithSchemas,
   plan: { activities: { recipeIds: string[]; outputDatasetId: string; virtualDatasetIds: string[] }[] },
-): Promise<SchemaProblem[]> {
+): SchemaProblem[] {
   const rebuilt = new Set(plan.activities.flatMap((a) => [a.outputDatasetId, ...a.virtualDatasetIds]));
   const recipeIds = [...new Set(plan.activities.flatMap((a) => a.recipeIds))];
   if (recipeIds.length === 0) return [];
-  return buildSchemaProblems(await loadSchemaGraph(projectId), inferWithCompiler, recipeIds, rebuilt);
+  return buildSchemaProblems(schemaGraphOf(graph), inferWithCompiler, recipeIds, rebuilt);
 }

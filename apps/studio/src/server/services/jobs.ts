@@ -11,7 +11,7 @@ import {
 import type { Prisma } from "@sous/db";
 import { planBuild, type SchemaProblem } from "@sous/flow";
 import { enqueueBuild } from "@sous/queue";
-import { insertJob, loadBuildGraph, requestJobCancel } from "@sous/server-domain";
+import { type BuildGraphWithSchemas, insertJob, loadBuildGraph, requestJobCancel } from "@sous/server-domain";
 import { ctx } from "../context.ts";
 import { env } from "../env.ts";
 import { planSchemaProblems } from "./flow-schemas.ts";
@@ -24,10 +24,10 @@ const ENQUEUE_WAIT_MS = 3000;
 async function planJob(
   projectId: string,
   input: { targets: string[]; mode: BuildPlan["mode"]; pipelines?: boolean },
-): Promise<BuildPlan> {
+): Promise<{ plan: BuildPlan; graph: BuildGraphWithSchemas }> {
   const graph = await loadBuildGraph(ctx().db, projectId);
   const r = planBuild({ graph, targets: input.targets, mode: input.mode, pipelines: input.pipelines });
-  if (r.ok) return r.plan;
+  if (r.ok) return { plan: r.plan, graph };
   if (r.reason === "unknown")
     throw new AppError("not_found", `No dataset ${r.datasetIds.join(", ")} in this project.`);
   const names = graph.datasets.filter((d) => r.datasetIds.includes(d.id)).map((d) => d.name);
@@ -60,11 +60,12 @@ export async function createJob(
   input: { targets: string[]; mode: BuildPlan["mode"]; dryRun?: boolean; pipelines?: boolean },
 ): Promise<CreateJobResult> {
   const { db } = ctx();
-  const plan = await planJob(projectId, input);
+  const { plan, graph } = await planJob(projectId, input);
   // What the build would fail on (unbuilt inputs it does not build, recipes invalid on the
   // schemas their inputs will have): a dry run lists it, a real build is refused with it before
-  // anything is queued, rather than failing minutes later in the worker.
-  const problems = await planSchemaProblems(projectId, plan);
+  // anything is queued, rather than failing minutes later in the worker. Checked on the flow the
+  // plan was made from (one read for both).
+  const problems = planSchemaProblems(graph, plan);
   if (input.dryRun) return { dryRun: true, plan: { ...plan, problems }, job: null };
   if (problems.length > 0) throw buildRefused(problems);
   const nothing = plan.activities.length === 0;
