@@ -74,6 +74,19 @@ export class CsvSegmentFiles {
     }
   }
 
+  /**
+   * Every finished segment file waiting (at least one, in order; the caller releases each once
+   * read), or null after the last one. A reader slower than the upload reads what piled up in one
+   * go. Throws the body's error.
+   */
+  async nextBatch(): Promise<string[] | null> {
+    const first = await this.next();
+    if (first === null) return null;
+    const rest = this.ready.splice(0);
+    if (rest.length) this.poke();
+    return [first, ...rest];
+  }
+
   /** Drops what is left; resolves once the body is read to its end (or failed) and no segment file remains. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -646,8 +646,13 @@ async function pipedRead(
 
 /** Segment size of a streamed import: big enough that DuckDB's parallel reader runs at full speed, small enough that the last one (converted after the upload ends) is short. */
 export const STREAM_SEGMENT_BYTES = 48 * 1024 * 1024;
-/** Finished segment files waiting to be converted, besides the one being converted and the one being written. */
-const STREAM_PENDING_SEGMENTS = 1;
+/**
+ * Finished segment files that may wait to be converted, besides those being converted and the one
+ * being written. Several: an upload faster than DuckDB is not held up, and what piles up is
+ * converted by one statement (each statement has a fixed cost: 14 segments of a 700 MB file took
+ * 8-10% more time than one file, in-process, columns given).
+ */
+const STREAM_PENDING_SEGMENTS = 3;
 
 /** A streamed import's Parquet parts, numbered so a `*.parquet` glob (sorted by name) reads them in the file's order. */
 const partName = (k: number) => `part-${String(k).padStart(5, "0")}.parquet`;
@@ -682,6 +687,8 @@ export async function importCsvStream(
     options?: ImportOptions;
     /** Tests cut small files into several segments. */
     segmentBytes?: number;
+    /** Tests wait for each segment to be converted on its own (1). */
+    pendingSegments?: number;
     /** A path in `scratchDir`'s file system for the whole body when the import falls back (see above). */
     spool?: string;
     onDecided?: (streaming: boolean) => void;
@@ -714,20 +721,22 @@ export async function importCsvStream(
         {
           dir: opts.scratchDir,
           segmentBytes: opts.segmentBytes ?? STREAM_SEGMENT_BYTES,
-          maxPending: STREAM_PENDING_SEGMENTS,
+          maxPending: opts.pendingSegments ?? STREAM_PENDING_SEGMENTS,
           keep: opts.spool !== undefined,
         },
       );
       held.segments = segments;
       decide(true);
       let rowCount = 0;
-      for (let file = await segments.next(); file !== null; file = await segments.next()) {
+      for (let files = await segments.nextBatch(); files !== null; files = await segments.nextBatch()) {
         const target = path.join(opts.outDir, partName(parts.length));
         parts.push(target);
+        // In the upload's order: read_csv reads a list of files one after the other.
+        const list = `[${files.map(duckString).join(", ")}]`;
         const written = await c.runAndReadAll(
-          `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(duckString(file), read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+          `COPY (SELECT ${selectList(read.cols)} FROM ${csvReader(list, read.csv, new Map(), { fixed: read.fixed })}${read.where}) TO ${duckString(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
         );
-        await segments.release(file);
+        for (const file of files) await segments.release(file);
         syncs.push(syncFile(target));
         rowCount += Number(written.getRows()[0]?.[0] ?? 0);
       }

@@ -230,12 +230,27 @@ describe("importCsvStream", () => {
       outDir: streamedDir,
       scratchDir: sc,
       segmentBytes: 8 * 1024,
+      pendingSegments: 1,
     });
     expect(streamed?.schema).toEqual(expected.schema);
     expect(streamed?.rowCount).toBe(6000);
-    // More than ten parts: their names must sort in the file's order.
+    // A part per segment, more than ten: their names must sort in the file's order.
     expect(readdirSync(streamedDir).length).toBeGreaterThan(12);
     expect(await rowsOf(streamedDir)).toEqual(await rowsOf(stored));
+    expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
+
+    // A body that arrives faster than DuckDB converts: what piled up is converted in one go.
+    const batchedDir = outDir();
+    const batched = await importCsvStream(engine, {
+      headFile: headOf(text, 2000),
+      body: chunked(text, 1000),
+      outDir: batchedDir,
+      scratchDir: sc,
+      segmentBytes: 8 * 1024,
+    });
+    expect(batched?.rowCount).toBe(6000);
+    expect(readdirSync(batchedDir).length).toBeLessThan(Math.floor(text.length / (8 * 1024)));
+    expect(await rowsOf(batchedDir)).toEqual(await rowsOf(stored));
     expect(readdirSync(sc).filter((f) => f.startsWith(".segment-"))).toEqual([]);
   });
 
