@@ -27,7 +27,7 @@ import type { WorkerContext } from "../apps/worker/src/context.ts";
 import { defaultBuildSettings } from "../apps/worker/src/jobs/build/settings.ts";
 import { registerWorkers } from "../apps/worker/src/registry.ts";
 import { planBuild } from "../packages/flow/src/index.ts";
-import { loadBuildGraph } from "../packages/server-domain/src/index.ts";
+import { insertJob, loadBuildGraph } from "../packages/server-domain/src/index.ts";
 import { prepareDatabase } from "../scripts/lib/stack.ts";
 
 const args = process.argv.slice(2);
@@ -153,26 +153,7 @@ try {
       pipelines: true,
     });
     if (!r.ok) throw new Error(JSON.stringify(r));
-    const job = await ctx.db.job.create({
-      data: {
-        projectId,
-        mode: "forced-recursive",
-        targets: [target],
-        queuePrefix: prefix,
-        plan: r.plan as unknown as Prisma.InputJsonValue,
-        activities: {
-          create: r.plan.activities.map((a) => ({
-            position: a.position,
-            recipeId: a.recipeIds[a.recipeIds.length - 1]!,
-            recipeIds: a.recipeIds,
-            outputDatasetId: a.outputDatasetId,
-            virtualDatasetIds: a.virtualDatasetIds,
-            dependsOn: a.dependsOn,
-            engine: a.engine,
-          })),
-        },
-      },
-    });
+    const job = await insertJob(ctx.db, { projectId, createdById: null, plan: r.plan, queuePrefix: prefix });
     const finished = new Promise<void>((resolve) => done.set(job.id, resolve));
     const t0 = performance.now();
     await enqueueBuild(queue, { jobId: job.id });

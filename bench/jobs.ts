@@ -21,7 +21,7 @@ import type { WorkerContext } from "../apps/worker/src/context.ts";
 import { defaultBuildSettings } from "../apps/worker/src/jobs/build/settings.ts";
 import { registerWorkers } from "../apps/worker/src/registry.ts";
 import { planBuild } from "../packages/flow/src/index.ts";
-import { loadBuildGraph } from "../packages/server-domain/src/index.ts";
+import { insertJob, loadBuildGraph } from "../packages/server-domain/src/index.ts";
 import { benchDatabase, ms, pct } from "./lib/bench-setup.ts";
 
 const median = (xs: number[]) => pct(xs, 50);
@@ -112,27 +112,7 @@ async function submit(
   const r = planBuild({ graph: await loadBuildGraph(db, projectId), targets, mode, pipelines });
   if (!r.ok) throw new Error(JSON.stringify(r));
   const nothing = r.plan.activities.length === 0;
-  const job = await db.job.create({
-    data: {
-      projectId,
-      mode,
-      targets,
-      queuePrefix: prefix,
-      plan: r.plan as unknown as Prisma.InputJsonValue,
-      ...(nothing ? { state: "SUCCEEDED", startedAt: new Date(), finishedAt: new Date() } : {}),
-      activities: {
-        create: r.plan.activities.map((a) => ({
-          position: a.position,
-          recipeId: a.recipeIds[a.recipeIds.length - 1]!,
-          recipeIds: a.recipeIds,
-          outputDatasetId: a.outputDatasetId,
-          virtualDatasetIds: a.virtualDatasetIds,
-          dependsOn: a.dependsOn,
-          engine: a.engine,
-        })),
-      },
-    },
-  });
+  const job = await insertJob(db, { projectId, createdById: null, plan: r.plan, queuePrefix: prefix });
   if (!nothing && q) await enqueueBuild(q, { jobId: job.id });
   return { jobId: job.id, activities: r.plan.activities.length };
 }
@@ -188,25 +168,11 @@ async function pickupLatency(n: number) {
   for (let i = 0; i < n; i++) {
     const r = planBuild({ graph: await loadBuildGraph(ctx.db, p), targets, mode: "build-only-this" });
     if (!r.ok) throw new Error("plan");
-    const job = await ctx.db.job.create({
-      data: {
-        projectId: p,
-        mode: "build-only-this",
-        targets,
-        queuePrefix: prefix,
-        plan: r.plan as unknown as Prisma.InputJsonValue,
-        activities: {
-          create: r.plan.activities.map((a) => ({
-            position: a.position,
-            recipeId: a.recipeIds[0]!,
-            recipeIds: a.recipeIds,
-            outputDatasetId: a.outputDatasetId,
-            virtualDatasetIds: [],
-            dependsOn: [],
-            engine: a.engine,
-          })),
-        },
-      },
+    const job = await insertJob(ctx.db, {
+      projectId: p,
+      createdById: null,
+      plan: r.plan,
+      queuePrefix: prefix,
     });
     // Measured from the enqueue (the row exists), one job at a time, as users submit builds.
     const t0 = performance.now();

@@ -7,7 +7,7 @@ import path from "node:path";
 import { compilePipeline } from "@sous/compiler";
 import type { RecipeSpec } from "@sous/contracts";
 import type { Prisma } from "@sous/db";
-import type { BuildQueue } from "@sous/queue";
+import { type BuildQueue, enqueueBuild } from "@sous/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerContext } from "../src/context.ts";
 import { reconcileLostJobs } from "../src/reconcile-lost-jobs.ts";
@@ -483,6 +483,10 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
 
   it("writes no file before the activity's SQL and staging prefix are recorded, though it records them while its sandbox opens", async () => {
     const p = await chainProject();
+    // The job is written (with its first log line) before the table is held, and enqueued after.
+    const { jobId } = await submitBuild(ctx.db, null, p.projectId, [p.c.outputId], "smart", {
+      prefix: queue.opts.prefix,
+    });
     // Job log lines wait while this transaction holds the table: the "Running" line, recorded in
     // one statement with the SQL and the staging prefix, cannot commit, so the query must not start.
     let release = () => {};
@@ -503,7 +507,7 @@ describe.skipIf(!hasServices)("build jobs (worker, real services)", () => {
     );
     try {
       await holding;
-      const { jobId } = await submitBuild(ctx.db, queue, p.projectId, [p.c.outputId], "smart");
+      await enqueueBuild(queue, { jobId });
       // The output's staging folder is made before the record is sent: the worker got that far.
       const versions = path.join(
         ctx.dataDir,

@@ -9,7 +9,7 @@ import { createDb, type Db, type Prisma } from "@sous/db";
 import { duckString, LocalEngine } from "@sous/engine-local";
 import { planBuild } from "@sous/flow";
 import { type BuildQueue, createBuildQueue, createRedisConnection, enqueueBuild } from "@sous/queue";
-import { loadBuildGraph, publishDatasetVersion } from "@sous/server-domain";
+import { insertJob, loadBuildGraph, publishDatasetVersion } from "@sous/server-domain";
 import { createLocalStorage, type DatasetStorage, datasetVersionPrefix } from "@sous/storage";
 import type { Worker } from "bullmq";
 import type { WorkerContext } from "../src/context.ts";
@@ -162,7 +162,7 @@ export async function copyFlow(
   return { projectId, orders, outputId };
 }
 
-/** Plans like the studio does (same loader, same planner), creates the row, and enqueues it unless told not to. */
+/** Plans and creates the job as the studio does (same loader, planner and insertJob), and enqueues it unless told not to. */
 export async function submitBuild(
   db: Db,
   queue: BuildQueue | null,
@@ -178,26 +178,11 @@ export async function submitBuild(
     pipelines: opts.pipelines,
   });
   if (!r.ok) throw new Error(`cannot plan: ${JSON.stringify(r)}`);
-  const job = await db.job.create({
-    data: {
-      projectId,
-      mode,
-      targets,
-      plan: r.plan as unknown as Prisma.InputJsonValue,
-      queuePrefix: opts.prefix ?? queue?.opts.prefix ?? null,
-      ...(r.plan.activities.length === 0 ? { state: "SUCCEEDED", finishedAt: new Date() } : {}),
-      activities: {
-        create: r.plan.activities.map((a) => ({
-          position: a.position,
-          recipeId: a.recipeIds[a.recipeIds.length - 1]!,
-          recipeIds: a.recipeIds,
-          outputDatasetId: a.outputDatasetId,
-          virtualDatasetIds: a.virtualDatasetIds,
-          dependsOn: a.dependsOn,
-          engine: a.engine,
-        })),
-      },
-    },
+  const job = await insertJob(db, {
+    projectId,
+    createdById: null,
+    plan: r.plan,
+    queuePrefix: opts.prefix ?? queue?.opts.prefix ?? null,
   });
   if (queue && r.plan.activities.length) await enqueueBuild(queue, { jobId: job.id });
   return { jobId: job.id, activities: r.plan.activities.length };

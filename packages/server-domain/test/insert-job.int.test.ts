@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { PlannedActivity } from "@sous/contracts";
 import { createDb, type Db } from "@sous/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJob, type NewJob } from "../src/index.ts";
@@ -21,15 +22,34 @@ describe.skipIf(!databaseUrl)("insertJob", () => {
     await db?.project.deleteMany({ where: { id: projectId } });
   });
 
-  const newJob = (activities: NewJob["activities"]): NewJob => ({
+  const activity = (
+    position: number,
+    recipeIds: string[],
+    more: Partial<PlannedActivity> = {},
+  ): PlannedActivity => ({
+    position,
+    recipeIds,
+    recipeNames: recipeIds.map((r) => `recipe "${r}"`),
+    outputDatasetId: `d${position}`,
+    outputDatasetName: `it's d${position}`,
+    virtualDatasetIds: [],
+    virtualDatasetNames: [],
+    engine: "local",
+    dependsOn: [],
+    reason: "forced",
+    ...more,
+  });
+  const newJob = (activities: PlannedActivity[]): NewJob => ({
     projectId,
     createdById: null,
-    mode: "forced-recursive",
-    targets: ["d2"],
-    plan: { mode: "forced-recursive", targets: ["d2"], note: 'it\'s a "plan"' },
+    plan: {
+      mode: "forced-recursive",
+      targets: activities.map((a) => a.outputDatasetId),
+      pipelines: true,
+      activities,
+      upToDate: [],
+    },
     queuePrefix: "sous-test",
-    activities,
-    log: { level: "info", message: "Planned 2 activities (it's quoted)." },
   });
 
   const read = (id: string) =>
@@ -39,31 +59,17 @@ describe.skipIf(!databaseUrl)("insertJob", () => {
     const written = await insertJob(
       db,
       newJob([
-        {
-          position: 0,
-          recipeId: "r1",
-          recipeIds: ["r0", "r1"],
-          outputDatasetId: "d1",
-          virtualDatasetIds: ["v0"],
-          dependsOn: [],
-          engine: "local",
-        },
-        {
-          position: 1,
-          recipeId: "r2",
-          recipeIds: ["r2"],
-          outputDatasetId: "d2",
-          virtualDatasetIds: [],
-          dependsOn: [0],
-          engine: "databricks:default",
-        },
+        activity(0, ["r0", "r1"], { virtualDatasetIds: ["v0"], virtualDatasetNames: ["v0"] }),
+        activity(1, ["r2"], { dependsOn: [0], engine: "databricks:c1:p1" }),
       ]),
     );
     expect(written.state).toBe("QUEUED");
+    // An activity runs as its last recipe (a pipeline's merged ones come before it).
+    expect(written.activities.map((a) => a.recipeId)).toEqual(["r1", "r2"]);
     expect(await read(written.id)).toEqual(written);
     const logs = await db.jobLog.findMany({ where: { jobId: written.id } });
     expect(logs.map((l) => [l.level, l.message, l.at.getTime()])).toEqual([
-      ["info", "Planned 2 activities (it's quoted).", written.queuedAt.getTime()],
+      ["info", "Planned 2 activities (forced-recursive).", written.queuedAt.getTime()],
     ]);
   });
 
@@ -72,22 +78,15 @@ describe.skipIf(!databaseUrl)("insertJob", () => {
     expect(done.state).toBe("SUCCEEDED");
     expect(done.startedAt?.toISOString()).toBe("2026-01-02T03:04:05.678Z");
     expect(await read(done.id)).toEqual(done);
+    expect((await db.jobLog.findMany({ where: { jobId: done.id } })).map((l) => l.message)).toEqual([
+      "Nothing to build: every dataset asked for is up to date.",
+    ]);
 
     // One statement: a failing part (no such project) leaves no activity or log line behind.
     const before = await db.jobLog.count();
     await expect(
       insertJob(db, {
-        ...newJob([
-          {
-            position: 0,
-            recipeId: "r",
-            recipeIds: ["r"],
-            outputDatasetId: "d",
-            virtualDatasetIds: [],
-            dependsOn: [],
-            engine: "local",
-          },
-        ]),
+        ...newJob([activity(0, ["r"], { outputDatasetId: "d" })]),
         projectId: "no-such-project",
       }),
     ).rejects.toThrow();

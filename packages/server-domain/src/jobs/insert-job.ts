@@ -1,33 +1,27 @@
-import { newId } from "@sous/contracts";
+import { type BuildPlan, newId } from "@sous/contracts";
 import type { Db, JobActivityModel, JobModel } from "@sous/db";
 import { initialJobState } from "./job-state.ts";
-
-export interface NewJobActivity {
-  position: number;
-  recipeId: string;
-  recipeIds: string[];
-  outputDatasetId: string;
-  virtualDatasetIds: string[];
-  dependsOn: number[];
-  engine: string;
-}
 
 export interface NewJob {
   projectId: string;
   createdById: string | null;
-  mode: string;
-  targets: string[];
-  /** The plan as computed at submit time (contracts BuildPlan). */
-  plan: unknown;
+  /** What the planner made of the request: the job's mode, targets and activities come from it. */
+  plan: BuildPlan;
   queuePrefix: string | null;
-  activities: NewJobActivity[];
-  /** The job's first log line. */
-  log: { level: string; message: string };
+}
+
+/** The job's first log line: what was planned. */
+export function plannedLine(plan: BuildPlan): string {
+  const n = plan.activities.length;
+  return n === 0
+    ? "Nothing to build: every dataset asked for is up to date."
+    : `Planned ${n} activit${n === 1 ? "y" : "ies"} (${plan.mode}).`;
 }
 
 /**
- * Creates a job, its activities and its first log line in ONE statement, and returns the rows as
- * Prisma would read them back. The job's time counts from `queuedAt`, set before the write: a
+ * Creates a planned job, its activities and its first log line (plannedLine) in ONE statement, and
+ * returns the rows as Prisma would read them back. The studio, the worker's tests and the
+ * benchmarks create jobs with it. The job's time counts from `queuedAt`, set before the write: a
  * nested create plus the read-back took 8 round trips (begin, three inserts, three selects,
  * commit), about 10 ms a build waited before the worker could see its job. The rows' values are
  * the ones written here; the columns this does not write take their defaults, which the returned
@@ -39,15 +33,17 @@ export async function insertJob(
   job: NewJob,
   now = new Date(),
 ): Promise<JobModel & { activities: JobActivityModel[] }> {
+  const { plan } = job;
   const id = newId();
-  const initial = initialJobState(job.activities.length, now);
+  const initial = initialJobState(plan.activities.length, now);
   const startedAt = initial.state === "SUCCEEDED" ? initial.startedAt : null;
   const finishedAt = initial.state === "SUCCEEDED" ? initial.finishedAt : null;
-  const activities: JobActivityModel[] = job.activities.map((a) => ({
+  const activities: JobActivityModel[] = plan.activities.map((a) => ({
     id: newId(),
     jobId: id,
     position: a.position,
-    recipeId: a.recipeId,
+    // The activity's own recipe is the last of those merged into it (a pipeline's).
+    recipeId: a.recipeIds[a.recipeIds.length - 1]!,
     outputDatasetId: a.outputDatasetId,
     engine: a.engine,
     recipeIds: a.recipeIds,
@@ -71,7 +67,7 @@ export async function insertJob(
       INSERT INTO "Job" ("id", "projectId", "createdById", "state", "mode", "targets", "plan",
         "queuePrefix", "queuedAt", "startedAt", "finishedAt")
       VALUES (${id}::text, ${job.projectId}::text, ${job.createdById}::text, ${initial.state}::"JobState",
-        ${job.mode}::text, ${JSON.stringify(job.targets)}::jsonb, ${JSON.stringify(job.plan)}::jsonb,
+        ${plan.mode}::text, ${JSON.stringify(plan.targets)}::jsonb, ${JSON.stringify(plan)}::jsonb,
         ${job.queuePrefix}::text, ${now}::timestamp(3), ${startedAt}::timestamp(3), ${finishedAt}::timestamp(3))
       RETURNING "id"
     ), a AS (
@@ -84,15 +80,15 @@ export async function insertJob(
         "virtualDatasetIds" jsonb, "dependsOn" jsonb)
     )
     INSERT INTO "JobLog" ("jobId", "at", "level", "message")
-    SELECT j."id", ${now}::timestamp(3), ${job.log.level}::text, ${job.log.message}::text FROM j`;
+    SELECT j."id", ${now}::timestamp(3), 'info', ${plannedLine(plan)}::text FROM j`;
   return {
     id,
     projectId: job.projectId,
     createdById: job.createdById,
     state: initial.state,
-    mode: job.mode,
-    targets: job.targets,
-    plan: job.plan as JobModel["plan"],
+    mode: plan.mode,
+    targets: plan.targets,
+    plan: plan as unknown as JobModel["plan"],
     cancelRequestedAt: null,
     queuePrefix: job.queuePrefix,
     errorCode: null,

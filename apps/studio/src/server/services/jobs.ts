@@ -68,32 +68,14 @@ export async function createJob(
   const problems = planSchemaProblems(graph, plan);
   if (input.dryRun) return { dryRun: true, plan: { ...plan, problems }, job: null };
   if (problems.length > 0) throw buildRefused(problems);
-  const nothing = plan.activities.length === 0;
   const row = await insertJob(db, {
     projectId,
     createdById: user?.id ?? null,
-    mode: input.mode,
-    targets: plan.targets,
     plan,
     queuePrefix: env().SOUS_QUEUE_PREFIX,
-    activities: plan.activities.map((a) => ({
-      position: a.position,
-      recipeId: a.recipeIds[a.recipeIds.length - 1]!,
-      recipeIds: a.recipeIds,
-      outputDatasetId: a.outputDatasetId,
-      virtualDatasetIds: a.virtualDatasetIds,
-      dependsOn: a.dependsOn,
-      engine: a.engine,
-    })),
-    log: {
-      level: "info",
-      message: nothing
-        ? "Nothing to build: every dataset asked for is up to date."
-        : `Planned ${plan.activities.length} activit${plan.activities.length === 1 ? "y" : "ies"} (${input.mode}).`,
-    },
   });
   const job = { ...row, createdBy: user ? { id: user.id, name: user.name } : null };
-  if (nothing) return jobDto(job);
+  if (plan.activities.length === 0) return jobDto(job);
   await enqueueJob(job.id);
   return jobDto(job);
 }
