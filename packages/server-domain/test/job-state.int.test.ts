@@ -161,6 +161,35 @@ describe.skipIf(!databaseUrl)("job state writes", () => {
     expect(await requestJobCancel(db, "no-such-job")).toEqual({ outcome: "not-found" });
   });
 
+  it("a cancel the worker carried out before the request's own read is the request's, not a finished job", async () => {
+    const id = await job("RUNNING", "RUNNING");
+    // The worker learns of the flag by NOTIFY and ends the job: here, as soon as the flag is written.
+    const workerEndsOnFlag = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== "job") return Reflect.get(target, prop);
+        return new Proxy(target.job, {
+          get(jobs, name) {
+            if (name !== "updateMany") return Reflect.get(jobs, name);
+            return async (args: Parameters<typeof jobs.updateMany>[0]) => {
+              const flagged = await jobs.updateMany(args);
+              await endJob(db, id, "CANCELLED", {
+                from: ["RUNNING"],
+                errorCode: "cancelled",
+                error: "Cancelled.",
+                skippedError: "Skipped: the job was cancelled.",
+              });
+              return flagged;
+            };
+          },
+        });
+      },
+    });
+    expect(await requestJobCancel(workerEndsOnFlag, id)).toEqual({ outcome: "requested" });
+    expect((await read(id)).state).toBe("CANCELLED");
+    // Cancelled already, by an earlier request: this one is refused.
+    expect(await requestJobCancel(db, id)).toEqual({ outcome: "finished", state: "CANCELLED" });
+  });
+
   it("ending a job checks the caller's guard in the same transaction: a failing guard writes nothing", async () => {
     const id = await job("RUNNING", "RUNNING");
     await expect(

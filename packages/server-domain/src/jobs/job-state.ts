@@ -219,7 +219,7 @@ export async function requestJobCancel(db: Db, jobId: string, at = new Date()): 
   if (!j) return { outcome: "not-found" };
   const state = jobStateOf(j.state);
   if (isFinalJobState(state)) return { outcome: "finished", state };
-  await db.job.updateMany({
+  const flagged = await db.job.updateMany({
     where: { id: jobId, cancelRequestedAt: null, state: { in: ACTIVE_JOB_STATES } },
     data: { cancelRequestedAt: at },
   });
@@ -231,6 +231,9 @@ export async function requestJobCancel(db: Db, jobId: string, at = new Date()): 
   });
   if (ended.moved) return { outcome: "cancelled" };
   if (ended.state === null) return { outcome: "not-found" };
+  // The worker learns of the flag within milliseconds (NOTIFY) and may have ended the job
+  // CANCELLED before the read above: that cancel is this request's, not an earlier end.
+  if (flagged.count === 1 && ended.state === "CANCELLED") return { outcome: "requested" };
   if (isFinalJobState(ended.state)) return { outcome: "finished", state: ended.state };
   return { outcome: "requested" };
 }
