@@ -15,7 +15,7 @@ export {
   pruneDatasetVersions,
   publishDatasetVersion,
 } from "./dataset-versions.ts";
-export { insertJob, type NewJob, plannedLine } from "./jobs/insert-job.ts";
+export { insertJob, type NewJob } from "./jobs/insert-job.ts";
 export {
   ACTIVE_JOB_STATES,
   ACTIVITY_TRANSITIONS,

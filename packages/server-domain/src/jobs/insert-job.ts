@@ -11,7 +11,7 @@ export interface NewJob {
 }
 
 /** The job's first log line: what was planned. */
-export function plannedLine(plan: BuildPlan): string {
+function plannedLine(plan: BuildPlan): string {
   const n = plan.activities.length;
   return n === 0
     ? "Nothing to build: every dataset asked for is up to date."
